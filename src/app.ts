@@ -1,0 +1,156 @@
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { migrationStatus } from './db/migrate.js';
+import type { KeyPair } from './lib/keys.js';
+import { uuidv7 } from './lib/ids.js';
+import { EVERYONE } from './lib/principal.js';
+import { problems } from './lib/http.js';
+import authPlugin from './plugins/auth.js';
+import errorsPlugin from './plugins/errors.js';
+import graphqlPlugin from './plugins/graphql.js';
+import { createServices } from './modules/services.js';
+import type { Services } from './modules/services.js';
+import { graphqlModules, restModules } from './modules/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+    config: Config;
+  }
+}
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+  /** Local signing key pair (embedded default, development and tests). */
+  localKeys?: KeyPair;
+}
+
+/** The whole service as a plugin: it never listens; server.ts and the tests decide how it runs. */
+export const manyi = fp<AppOptions>(
+  async (app, { config, database, localKeys }) => {
+    // Our routes carry zod schemas; plugins (mercurius) bring plain JSON schemas and keep fastify's defaults.
+    app.setValidatorCompiler((route) => (isZod(route.schema) ? validatorCompiler(route as never) : ajvFallback(route)));
+    app.setSerializerCompiler((route) => (isZod(route.schema) ? serializerCompiler(route as never) : (data: unknown) => JSON.stringify(data)));
+    app.decorate('config', config);
+    app.decorate('services', createServices(database));
+    app.addHook('onClose', async () => database.close());
+    app.addHook('onSend', async (request, reply) => {
+      reply.header('x-request-id', request.id);
+    });
+
+    await app.register(errorsPlugin);
+    // JSON API: a CSP would only get in the way of the docs pages.
+    await app.register(helmet, { contentSecurityPolicy: false });
+    await app.register(cors, { origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, exposedHeaders: ['etag', 'x-request-id', 'location'] });
+    await app.register(authPlugin, { config, localKeys });
+    // Only the public is limited; authenticated callers are accountable through their tokens.
+    await app.register(rateLimit, {
+      global: true,
+      hook: 'preHandler',
+      max: config.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+      timeWindow: '1 minute',
+      allowList: (req) => req.ctx?.principal.role !== 'anonymous' || !req.url.startsWith('/api/'),
+    });
+
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'manyi (满意) API',
+          version: '1.0.0',
+          description:
+            'System of record for public-service evaluation campaigns (百佳基层站所(窗口) 创建). Errors are RFC 9457 problem+json with a stable `code`. Lists are cursor-paginated. Updates need If-Match.',
+        },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+        security: [{ bearer: [] }],
+      },
+      transform: jsonSchemaTransform,
+      transformObject: jsonSchemaTransformObject,
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+
+    const typed = app.withTypeProvider<ZodTypeProvider>();
+    typed.get('/openapi.json', {
+      config: { access: EVERYONE, rateLimit: false },
+      schema: { hide: true },
+      handler: async () => app.swagger(),
+    });
+    typed.get('/healthz', {
+      config: { access: EVERYONE, rateLimit: false },
+      schema: { operationId: 'healthz', summary: 'Process is up', tags: ['health'], security: [], response: { 200: z.object({ status: z.literal('ok') }) } },
+      handler: async () => ({ status: 'ok' as const }),
+    });
+    typed.get('/readyz', {
+      config: { access: EVERYONE, rateLimit: false },
+      schema: {
+        operationId: 'readyz',
+        summary: 'Database reachable and migrations current',
+        tags: ['health'],
+        security: [],
+        response: { 200: z.object({ status: z.literal('ready'), database: z.string(), migrations: z.number().int() }), ...problems(503) },
+      },
+      handler: async (_req, reply) => {
+        try {
+          await database.db.execute(sql`select 1`);
+        } catch {
+          return reply.status(503).type('application/problem+json').send({ type: 'urn:manyi:problem:not_ready', title: 'Service Unavailable', status: 503, detail: 'database unreachable', instance: '/readyz', code: 'database_unreachable' });
+        }
+        const m = await migrationStatus(database);
+        if (m.applied < m.expected) {
+          return reply.status(503).type('application/problem+json').send({ type: 'urn:manyi:problem:not_ready', title: 'Service Unavailable', status: 503, detail: `migrations pending: ${m.applied} of ${m.expected} applied`, instance: '/readyz', code: 'migrations_pending' });
+        }
+        return { status: 'ready' as const, database: database.kind, migrations: m.applied };
+      },
+    });
+
+    await app.register(
+      async (api) => {
+        for (const mod of restModules) await api.register(mod);
+      },
+      { prefix: '/api/v1' },
+    );
+    await app.register(graphqlPlugin, { config, modules: graphqlModules });
+  },
+  { name: 'manyi' },
+);
+
+const isZod = (schema: unknown) => schema instanceof z.ZodType;
+/** Plugins' JSON-schema routes (mercurius) are validated by the resolvers/GraphQL itself. */
+const ajvFallback = (_route: unknown) => (data: unknown) => ({ value: data });
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function serverOptions(config: Config, logger: FastifyServerOptions['logger']): FastifyServerOptions {
+  return {
+    logger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7();
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  };
+}
+
+/** A ready-to-inject instance (tests, tools). */
+export async function buildApp(opts: AppOptions, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
+  const app = Fastify(serverOptions(opts.config, logger));
+  await app.register(manyi, opts);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,45 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { loadConfig } from '../config.js';
+import { loadOrCreateLocalKeyPair, mintToken, parseTtl } from '../lib/keys.js';
+import { roles } from '../lib/principal.js';
+
+// npm run token -- --role admin [--department ID] [--unit ID] [--supervisor ID] [--ttl 8h] [--subject NAME]
+const { values } = parseArgs({
+  options: {
+    role: { type: 'string' },
+    department: { type: 'string' },
+    unit: { type: 'string' },
+    supervisor: { type: 'string' },
+    subject: { type: 'string' },
+    ttl: { type: 'string', default: '8h' },
+  },
+});
+const args = z
+  .object({
+    role: z.enum(roles).exclude(['anonymous']),
+    department: z.uuid().optional(),
+    unit: z.uuid().optional(),
+    supervisor: z.uuid().optional(),
+    subject: z.string().min(1).optional(),
+    ttl: z.string(),
+  })
+  .safeParse(values);
+if (!args.success) {
+  console.error(args.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
+  process.exit(2);
+}
+const a = args.data;
+const need = { department: a.department, unit: a.unit, supervisor: a.supervisor } as Record<string, string | undefined>;
+if (a.role in need && !need[a.role]) {
+  console.error(`--${a.role}: required for role ${a.role}`);
+  process.exit(2);
+}
+const config = loadConfig();
+const keys = await loadOrCreateLocalKeyPair(config.DATA_DIR);
+const token = await mintToken(
+  keys,
+  { role: a.role, subject: a.subject, departmentId: a.department, unitId: a.unit, supervisorId: a.supervisor },
+  { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: parseTtl(a.ttl) },
+);
+process.stdout.write(`${token}\n`);

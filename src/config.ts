@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** The only reader of process.env: parsed once at boot, typed everywhere else. */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const csv = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** PostgreSQL connection string; when absent the service runs on embedded PGlite in DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Folder for the embedded database and the local signing keys. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** Load the demo data set into a NEW embedded database. */
+  DEMO_DATA: bool.default(true),
+  /** With DATABASE_URL, apply pending migrations at start (otherwise run `npm run db:migrate`). */
+  MIGRATE_ON_START: bool.default(false),
+  JWT_ISSUER: z.string().min(1).default('manyi'),
+  JWT_AUDIENCE: z.string().min(1).default('manyi-api'),
+  JWT_ALGORITHMS: csv.pipe(z.array(z.enum(['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'])).min(1)).default(['ES256', 'RS256']),
+  /** Remote key set; takes precedence over JWT_PUBLIC_KEY. */
+  JWT_JWKS_URL: z.string().url().optional(),
+  /** A PEM (SPKI) public key; when neither this nor JWT_JWKS_URL is set, the local key pair in DATA_DIR is used. */
+  JWT_PUBLIC_KEY: z.string().min(1).optional(),
+  JWT_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  CORS_ORIGINS: csv.default([]),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  GRAPHQL_DEPTH_LIMIT: z.coerce.number().int().min(2).max(30).default(8),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked = Object.fromEntries(
+    Object.keys(configSchema.shape).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])),
+  );
+  const parsed = configSchema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production' && !config.JWT_JWKS_URL && !config.JWT_PUBLIC_KEY) {
+    throw new ConfigError('invalid configuration:\n  JWT_PUBLIC_KEY: required in production (or set JWT_JWKS_URL)');
+  }
+  return config;
+}
+
+/** A config for tests and tools: defaults plus overrides, no environment. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...configSchema.parse({}), NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides };
+}

@@ -1,0 +1,59 @@
+import { mkdirSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import * as schema from './schema/index.js';
+
+export type Schema = typeof schema;
+/** One drizzle type for both drivers; a transaction is assignable to it, so repositories take either. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** The node-postgres pool (PostgreSQL only): for COPY and other driver-level work. */
+  pool?: pg.Pool;
+  pglite?: PGlite;
+  /** True when the embedded database folder did not exist before this start. */
+  created: boolean;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  url?: string;
+  /** PGlite folder, or 'memory://' for an in-memory database. */
+  dataDir: string;
+  poolMax?: number;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.url) {
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolMax ?? 10 });
+    // Fail fast on a bad URL instead of at the first request.
+    const client = await pool.connect();
+    client.release();
+    return {
+      db: drizzlePg({ client: pool, schema }) as unknown as Db,
+      kind: 'postgres',
+      pool,
+      created: false,
+      close: () => pool.end(),
+    };
+  }
+  const memory = opts.dataDir.startsWith('memory://');
+  const folder = memory ? opts.dataDir : resolve(join(opts.dataDir, 'pgdata'));
+  const created = memory || !existsSync(folder);
+  if (!memory) mkdirSync(folder, { recursive: true });
+  const pglite = await PGlite.create(memory ? undefined : folder, { extensions: { pg_trgm } });
+  return {
+    db: drizzlePglite({ client: pglite, schema }) as unknown as Db,
+    kind: 'pglite',
+    pglite,
+    created,
+    close: () => pglite.close(),
+  };
+}

@@ -1,0 +1,3 @@
+export * from './reference.js';
+export * from './cycles.js';
+export * from './audit.js';

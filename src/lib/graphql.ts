@@ -1,0 +1,36 @@
+import type { MercuriusContext } from 'mercurius';
+import { forbidden, unauthorized } from './errors.js';
+import type { RequestContext, Role } from './principal.js';
+import type { Services } from '../modules/services.js';
+
+declare module 'mercurius' {
+  interface MercuriusContext {
+    ctx: RequestContext;
+    services: Services;
+  }
+}
+
+const GUARDED = Symbol('guarded');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Resolver = (parent: any, args: any, context: MercuriusContext, info: any) => unknown;
+
+/** Declares who may resolve a root field; the GraphQL plugin refuses to start if a root field has none. */
+export function guard<A>(access: readonly Role[], fn: (args: A, context: MercuriusContext, parent: unknown) => unknown): Resolver {
+  const wrapped = ((parent: unknown, args: A, context: MercuriusContext) => {
+    const role = context.ctx.principal.role;
+    if (!access.includes(role)) throw role === 'anonymous' ? unauthorized() : forbidden(`role ${role} may not query this field`);
+    return fn(args, context, parent);
+  }) as Resolver & { [GUARDED]?: readonly Role[] };
+  wrapped[GUARDED] = access;
+  return wrapped;
+}
+
+export function isGuarded(fn: unknown): boolean {
+  return typeof fn === 'function' && GUARDED in fn;
+}
+
+/** Loader helper: results in key order, null where a key has no row. */
+export function inKeyOrder<T>(keys: readonly string[], rows: T[], key: (r: T) => string): (T | null)[] {
+  const byKey = new Map(rows.map((r) => [key(r), r]));
+  return keys.map((k) => byKey.get(k) ?? null);
+}

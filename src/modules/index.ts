@@ -1,0 +1,11 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { GraphqlModule } from '../plugins/graphql.js';
+import { auditRoutes } from './audit/routes.js';
+import { regionLoaders, regionResolvers, regionTypeDefs } from './regions/graphql.js';
+import { regionRoutes } from './regions/routes.js';
+
+/** Every module's REST routes, mounted under /api/v1. */
+export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, regionRoutes];
+
+/** Every module's GraphQL part, merged into one schema. */
+export const graphqlModules: GraphqlModule[] = [{ typeDefs: regionTypeDefs, resolvers: regionResolvers, loaders: regionLoaders }];

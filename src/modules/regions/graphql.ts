@@ -1,0 +1,65 @@
+import { guard } from '../../lib/graphql.js';
+import { ALL_AUTHENTICATED } from '../../lib/principal.js';
+import type { IResolvers, MercuriusLoaders } from 'mercurius';
+import type { RegionDto } from './schemas.js';
+import { createRegionBody, listRegionsQuery, updateRegionBody } from './schemas.js';
+import { pageQuery } from '../../lib/http.js';
+import { parseArgs } from '../../plugins/graphql.js';
+
+export const regionTypeDefs = /* GraphQL */ `
+  "行政区: prefecture → county/city → township"
+  type Region {
+    id: ID!
+    parentId: ID
+    level: RegionLevel!
+    code: String!
+    nameZh: String!
+    nameEn: String
+    version: Int!
+    createdAt: String!
+    updatedAt: String!
+    parent: Region
+  }
+  enum RegionLevel { prefecture county township }
+  type RegionPage { items: [Region!]! nextCursor: String }
+  input CreateRegionInput { parentId: ID, level: RegionLevel!, code: String!, nameZh: String!, nameEn: String }
+  input UpdateRegionInput { code: String, nameZh: String, nameEn: String }
+
+  extend type Query {
+    regions(parentId: ID, level: RegionLevel, within: ID, q: String, limit: Int, cursor: String): RegionPage!
+    region(id: ID!): Region
+  }
+  extend type Mutation {
+    createRegion(input: CreateRegionInput!): Region!
+    updateRegion(id: ID!, version: Int!, input: UpdateRegionInput!): Region!
+  }
+`;
+
+export const regionResolvers: IResolvers = {
+  Query: {
+    regions: guard(ALL_AUTHENTICATED, (args: Record<string, unknown>, { ctx, services }) => {
+      const { limit, cursor } = parseArgs(pageQuery, args);
+      return services.regions.list(ctx, parseArgs(listRegionsQuery, args), { limit, cursor });
+    }),
+    region: guard(ALL_AUTHENTICATED, ({ id }: { id: string }, { ctx, services }) => services.regions.get(ctx, id)),
+  },
+  Mutation: {
+    createRegion: guard(['admin'], ({ input }: { input: unknown }, { ctx, services }) =>
+      services.regions.create(ctx, parseArgs(createRegionBody, input, 'input')),
+    ),
+    updateRegion: guard(['admin'], ({ id, version, input }: { id: string; version: number; input: unknown }, { ctx, services }) =>
+      services.regions.update(ctx, id, version, parseArgs(updateRegionBody, input, 'input')),
+    ),
+  },
+};
+
+export const regionLoaders: MercuriusLoaders = {
+  Region: {
+    async parent(queries: { obj: RegionDto }[], { services }) {
+      const ids = [...new Set(queries.map((q) => q.obj.parentId).filter((x): x is string => !!x))];
+      const rows = ids.length ? await services.regions.byIds(ids) : [];
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return queries.map((q) => (q.obj.parentId ? (byId.get(q.obj.parentId) ?? null) : null));
+    },
+  },
+};

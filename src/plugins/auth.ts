@@ -1,0 +1,104 @@
+import fp from 'fastify-plugin';
+import { createLocalJWKSet, createRemoteJWKSet, importSPKI, jwtVerify } from 'jose';
+import type { CryptoKey, JWTVerifyGetKey } from 'jose';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import { forbidden, unauthorized } from '../lib/errors.js';
+import type { KeyPair } from '../lib/keys.js';
+import { anonymous, roles } from '../lib/principal.js';
+import type { Principal, RequestContext, Role } from '../lib/principal.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call this route. Every route declares it; the app refuses to start otherwise. */
+    access?: readonly Role[];
+  }
+  interface FastifyRequest {
+    ctx: RequestContext;
+  }
+  interface FastifyInstance {
+    verifyToken(token: string): Promise<Principal>;
+  }
+}
+
+const claimsSchema = z
+  .object({
+    sub: z.string().min(1),
+    role: z.enum(roles).exclude(['anonymous']),
+    department_id: z.uuid().optional(),
+    unit_id: z.uuid().optional(),
+    supervisor_id: z.uuid().optional(),
+  })
+  .superRefine((c, ctx) => {
+    const need = { department: 'department_id', unit: 'unit_id', supervisor: 'supervisor_id' } as const;
+    const claim = need[c.role as keyof typeof need];
+    if (claim && !c[claim]) ctx.addIssue({ code: 'custom', path: [claim], message: `required for role ${c.role}` });
+  });
+
+/** Routes outside the API that declare nothing: docs assets and the GraphQL endpoint (guarded per field). */
+const UNDECLARED_OK = [/^\/docs/, /^\/graphql/, /^\/graphiql/];
+
+export interface AuthOptions {
+  config: Config;
+  localKeys?: KeyPair;
+}
+
+export default fp<AuthOptions>(
+  async (app, { config, localKeys }) => {
+    let key: CryptoKey | JWTVerifyGetKey;
+    if (config.JWT_JWKS_URL) key = createRemoteJWKSet(new URL(config.JWT_JWKS_URL));
+    else if (config.JWT_PUBLIC_KEY) key = await importSPKI(config.JWT_PUBLIC_KEY.replace(/\\n/g, '\n'), config.JWT_ALGORITHMS[0]);
+    else if (localKeys) key = createLocalJWKSet({ keys: [localKeys.publicJwk] });
+    else throw new Error('no JWT verification key: set JWT_JWKS_URL or JWT_PUBLIC_KEY');
+
+    const verifyToken = async (token: string): Promise<Principal> => {
+      let payload: unknown;
+      try {
+        const verified = await jwtVerify(token, key as JWTVerifyGetKey, {
+          algorithms: config.JWT_ALGORITHMS,
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+          clockTolerance: config.JWT_CLOCK_TOLERANCE_SECONDS,
+          requiredClaims: ['exp', 'sub'],
+        });
+        payload = verified.payload;
+      } catch (err) {
+        throw unauthorized(`invalid token: ${(err as { code?: string }).code ?? 'verification failed'}`);
+      }
+      const claims = claimsSchema.safeParse(payload);
+      if (!claims.success) {
+        throw unauthorized(`invalid token claims: ${claims.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+      }
+      const c = claims.data;
+      return { role: c.role, subject: c.sub, departmentId: c.department_id, unitId: c.unit_id, supervisorId: c.supervisor_id };
+    };
+    app.decorate('verifyToken', verifyToken);
+    app.decorateRequest('ctx', null as unknown as RequestContext);
+
+    app.addHook('onRoute', (route) => {
+      if (route.config?.access) return;
+      if (UNDECLARED_OK.some((re) => re.test(route.url))) return;
+      throw new Error(`route ${String(route.method)} ${route.url} does not declare config.access`);
+    });
+
+    app.addHook('onRequest', async (request, reply) => {
+      request.ctx = { principal: anonymous, requestId: request.id };
+      const header = request.headers.authorization;
+      if (header) {
+        const m = /^Bearer\s+(\S+)$/i.exec(header);
+        if (!m) throw unauthorized('Authorization must be "Bearer <token>"');
+        request.ctx.principal = await verifyToken(m[1]);
+      }
+      const access = request.routeOptions.config?.access;
+      if (!access) return;
+      const role = request.ctx.principal.role;
+      if (access.includes(role)) return;
+      if (role === 'anonymous') {
+        reply.header('www-authenticate', 'Bearer');
+        throw unauthorized();
+      }
+      throw forbidden(`role ${role} may not call ${request.method} ${request.routeOptions.url}`);
+    });
+  },
+  { name: 'auth' },
+);

@@ -1,0 +1,119 @@
+import fp from 'fastify-plugin';
+import FindMyWay from 'find-my-way';
+import type { HTTPMethods } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DomainError } from '../lib/errors.js';
+import type { FieldError } from '../lib/errors.js';
+
+export const PROBLEM_TYPE_BASE = 'urn:manyi:problem:';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  code: string;
+  errors?: FieldError[];
+  [k: string]: unknown;
+}
+
+/** Maps any thrown error to a problem document. 5xx details are never exposed. */
+export function toProblem(err: unknown, instance: string): Problem {
+  if (err instanceof DomainError) {
+    return { type: PROBLEM_TYPE_BASE + err.code, title: err.title, status: err.status, detail: err.message, instance, code: err.code, ...err.extra };
+  }
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const errors = err.validation.map((v) => {
+      const path = (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
+      const field = [err.validationContext, path].filter(Boolean).join('.');
+      return { field, message: v.message ?? 'invalid' };
+    });
+    return {
+      type: PROBLEM_TYPE_BASE + 'validation_failed',
+      title: 'Bad Request',
+      status: 400,
+      detail: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+      instance,
+      code: 'validation_failed',
+      errors,
+    };
+  }
+  const e = err as { statusCode?: number; code?: string; message?: string };
+  const pg = pgProblem(err, instance);
+  if (pg) return pg;
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    const code = (e.code ?? 'bad_request').replace(/^FST_ERR_/, '').toLowerCase();
+    return { type: PROBLEM_TYPE_BASE + code, title: statusTitle(e.statusCode), status: e.statusCode, detail: e.message ?? '', instance, code };
+  }
+  return {
+    type: PROBLEM_TYPE_BASE + 'internal_error',
+    title: 'Internal Server Error',
+    status: 500,
+    detail: 'an unexpected error occurred; it has been logged with this request id',
+    instance,
+    code: 'internal_error',
+  };
+}
+
+/** Safety net for constraint violations a service did not pre-check (races between two writers). */
+function pgProblem(err: unknown, instance: string): Problem | null {
+  const e = err as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } };
+  const src = e.cause?.code ? e.cause : e;
+  if (src.code === '23505') {
+    return { type: PROBLEM_TYPE_BASE + 'duplicate', title: 'Conflict', status: 409, detail: `a record with the same key already exists (${src.constraint ?? 'unique'})`, instance, code: 'duplicate' };
+  }
+  if (src.code === '40001' || src.code === '40P01') {
+    return { type: PROBLEM_TYPE_BASE + 'concurrent_update', title: 'Conflict', status: 409, detail: 'a concurrent change won; retry', instance, code: 'concurrent_update' };
+  }
+  return null;
+}
+
+function statusTitle(status: number): string {
+  return (
+    { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 428: 'Precondition Required', 429: 'Too Many Requests', 503: 'Service Unavailable' } as Record<number, string>
+  )[status] ?? 'Error';
+}
+
+export default fp(
+  async (app) => {
+    // A second router that only knows which methods exist per path, to tell 405 from 404.
+    const known = FindMyWay({ ignoreTrailingSlash: true });
+    app.addHook('onRoute', (route) => {
+      const methods = (Array.isArray(route.method) ? route.method : [route.method]) as HTTPMethods[];
+      for (const m of methods) {
+        if (m === 'HEAD' || m === 'OPTIONS') continue;
+        try {
+          known.on(m as never, route.url, () => undefined);
+        } catch {
+          // duplicate registrations (e.g. prefixed variants) are fine here
+        }
+      }
+    });
+
+    app.setErrorHandler((err, request, reply) => {
+      const problem = toProblem(err, request.url);
+      if (problem.status >= 500) request.log.error({ err }, 'request failed');
+      else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
+      void reply.status(problem.status).type('application/problem+json').send(problem);
+    });
+
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0];
+      const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => known.find(m as never, path));
+      if (allowed.length > 0) {
+        void reply
+          .status(405)
+          .header('allow', allowed.join(', '))
+          .type('application/problem+json')
+          .send({ type: PROBLEM_TYPE_BASE + 'method_not_allowed', title: 'Method Not Allowed', status: 405, detail: `${request.method} is not allowed here; use ${allowed.join(', ')}`, instance: request.url, code: 'method_not_allowed' });
+        return;
+      }
+      void reply
+        .status(404)
+        .type('application/problem+json')
+        .send({ type: PROBLEM_TYPE_BASE + 'route_not_found', title: 'Not Found', status: 404, detail: `no route ${request.method} ${path}`, instance: request.url, code: 'route_not_found' });
+    });
+  },
+  { name: 'errors' },
+);

@@ -1,0 +1,93 @@
+import fp from 'fastify-plugin';
+import mercurius from 'mercurius';
+import type { IResolvers, MercuriusLoaders } from 'mercurius';
+import { GraphQLError } from 'graphql';
+import type { z } from 'zod';
+import type { Config } from '../config.js';
+import { DomainError, invalidMany } from '../lib/errors.js';
+import { isGuarded } from '../lib/graphql.js';
+import { toProblem } from './errors.js';
+
+export interface GraphqlModule {
+  typeDefs: string;
+  resolvers: IResolvers;
+  loaders?: MercuriusLoaders;
+}
+
+/** Validates GraphQL arguments with the same zod schema as REST; errors name the argument path. */
+export function parseArgs<T extends z.ZodType>(schema: T, value: unknown, prefix = ''): z.output<T> {
+  const parsed = schema.safeParse(stripNulls(value));
+  if (parsed.success) return parsed.data;
+  throw invalidMany(parsed.error.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message })));
+}
+
+/** GraphQL sends null for omitted optional arguments; zod optional() wants undefined. */
+function stripNulls(v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== null && x !== undefined));
+}
+
+const baseTypeDefs = /* GraphQL */ `
+  type Query { _version: String! }
+  type Mutation { _noop: Boolean }
+`;
+
+export default fp<{ config: Config; modules: GraphqlModule[] }>(
+  async (app, { config, modules }) => {
+    const resolvers: IResolvers = { Query: { _version: () => '1' }, Mutation: { _noop: () => null } };
+    const loaders: MercuriusLoaders = {};
+    for (const m of modules) {
+      for (const [type, fields] of Object.entries(m.resolvers)) {
+        resolvers[type] = { ...((resolvers[type] as object) ?? {}), ...(fields as object) };
+      }
+      for (const [type, fields] of Object.entries(m.loaders ?? {})) {
+        loaders[type] = { ...(loaders[type] ?? {}), ...fields };
+      }
+    }
+    // Every root field must declare its roles (guard()); the service will not start otherwise.
+    for (const root of ['Query', 'Mutation', 'Subscription']) {
+      for (const [name, fn] of Object.entries((resolvers[root] as Record<string, unknown>) ?? {})) {
+        if (name.startsWith('_')) continue;
+        const resolve = typeof fn === 'object' && fn !== null && 'subscribe' in fn ? (fn as { subscribe: unknown }).subscribe : fn;
+        if (!isGuarded(resolve)) throw new Error(`GraphQL ${root}.${name} does not declare its roles`);
+      }
+    }
+
+    await app.register(mercurius, {
+      schema: [baseTypeDefs, ...modules.map((m) => m.typeDefs)].join('\n'),
+      resolvers,
+      loaders,
+      graphiql: config.NODE_ENV !== 'production',
+      queryDepth: config.GRAPHQL_DEPTH_LIMIT,
+      context: (request) => ({ ctx: request.ctx, services: app.services }),
+      errorFormatter: (execution, context) => {
+        const errors = (execution.errors ?? []).map((e) => {
+          const original = (e as GraphQLError).originalError ?? e;
+          if (original instanceof DomainError || (original as { statusCode?: number }).statusCode) {
+            const p = toProblem(original, '/graphql');
+            if (p.status >= 500) context.reply.log.error({ err: original }, 'graphql resolver failed');
+            return new GraphQLError(p.detail, {
+              nodes: e.nodes,
+              path: e.path,
+              extensions: { code: p.code, status: p.status, ...(p.errors ? { errors: p.errors } : {}) },
+            });
+          }
+          if (original instanceof GraphQLError || !(e as GraphQLError).originalError) {
+            // validation/parse errors of the query itself
+            return new GraphQLError(e.message, { nodes: e.nodes, path: e.path, extensions: { code: 'graphql_validation_failed', ...(e as GraphQLError).extensions } });
+          }
+          context.reply.log.error({ err: original }, 'graphql resolver failed');
+          return new GraphQLError('an unexpected error occurred; it has been logged with this request id', {
+            nodes: e.nodes,
+            path: e.path,
+            extensions: { code: 'internal_error' },
+          });
+        });
+        // A query that never executed (syntax, unknown field, depth) is the client's 400; resolver errors ride on 200.
+        const executed = execution.data !== undefined;
+        return { statusCode: executed ? 200 : 400, response: { data: execution.data ?? null, errors } };
+      },
+    });
+  },
+  { name: 'graphql', dependencies: ['auth'] },
+);

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { testConfig } from '../src/config.js';
+import type { Config } from '../src/config.js';
+import { openDatabase } from '../src/db/client.js';
+import type { Database } from '../src/db/client.js';
+import { migrate } from '../src/db/migrate.js';
+import { generateLocalKeyPair, mintToken } from '../src/lib/keys.js';
+import type { KeyPair, TokenClaims } from '../src/lib/keys.js';
+
+/** Where tests run: real PostgreSQL by default; TEST_DB=pglite runs the same file on embedded PGlite. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const onPglite = process.env.TEST_DB === 'pglite';
+
+interface Tap {
+  teardown(fn: () => unknown): void;
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: Database;
+  keys: KeyPair;
+  config: Config;
+  token(claims: TokenClaims | TokenClaims['role']): Promise<string>;
+  /** inject with a role's token (or none for 'anonymous'); JSON body parsed into `.json()`. */
+  as(who: TokenClaims | TokenClaims['role'] | 'anonymous', opts: InjectOptions): Promise<LightMyRequestResponse>;
+  /** Raw SQL against the test database (superuser), for tampering and inspection. */
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Counts SQL statements sent while fn runs (PostgreSQL only). */
+  countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; queries: number }>;
+}
+
+/** A fresh database per test file, migrated; dropped at teardown. */
+export async function setup(t: Tap, opts: { pglite?: boolean; config?: Partial<Config> } = {}): Promise<TestApp> {
+  const usePglite = opts.pglite ?? onPglite;
+  let database: Database;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  if (usePglite) {
+    database = await openDatabase({ dataDir: 'memory://' });
+  } else {
+    const name = `manyi_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(TEST_DATABASE_URL);
+    url.pathname = `/${name}`;
+    database = await openDatabase({ url: url.toString(), dataDir: 'unused', poolMax: 5 });
+    dropDatabase = async () => {
+      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
+  }
+  await migrate(database);
+  const keys = await generateLocalKeyPair();
+  const config = testConfig(opts.config);
+  const app = await buildApp({ config, database, localKeys: keys });
+  t.teardown(async () => {
+    await app.close();
+    await dropDatabase?.();
+  });
+
+  const token = (claims: TokenClaims | TokenClaims['role']) =>
+    mintToken(keys, typeof claims === 'string' ? { role: claims } : claims, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+
+  const sql = async <T>(text: string, params: unknown[] = []): Promise<T[]> => {
+    if (database.pool) return (await database.pool.query(text, params)).rows as T[];
+    return (await database.pglite!.query(text, params)).rows as T[];
+  };
+
+  const countQueries = async <T>(fn: () => Promise<T>) => {
+    let queries = 0;
+    const pool = database.pool;
+    if (!pool) return { result: await fn(), queries: -1 };
+    const originalConnect = pool.connect.bind(pool);
+    const originalQuery = pool.query.bind(pool);
+    const patchedQuery = ((...a: unknown[]) => {
+      queries++;
+      return (originalQuery as (...x: unknown[]) => unknown)(...a);
+    }) as typeof pool.query;
+    pool.query = patchedQuery;
+    pool.connect = (async (...a: unknown[]) => {
+      const client = await (originalConnect as (...x: unknown[]) => Promise<pg.PoolClient>)(...a);
+      const q = client.query.bind(client);
+      client.query = ((...b: unknown[]) => {
+        queries++;
+        return (q as (...x: unknown[]) => unknown)(...b);
+      }) as typeof client.query;
+      return client;
+    }) as typeof pool.connect;
+    try {
+      return { result: await fn(), queries };
+    } finally {
+      pool.query = originalQuery;
+      pool.connect = originalConnect as typeof pool.connect;
+    }
+  };
+
+  return {
+    app,
+    database,
+    keys,
+    config,
+    token,
+    sql,
+    countQueries,
+    async as(who, opts) {
+      const headers = { ...(opts.headers ?? {}) } as Record<string, string>;
+      if (who !== 'anonymous') headers.authorization = `Bearer ${await token(who)}`;
+      return app.inject({ ...opts, headers });
+    },
+  };
+}
+
+/** GraphQL over inject, as a role. */
+export async function gql(h: TestApp, who: Parameters<TestApp['as']>[0], query: string, variables: Record<string, unknown> = {}) {
+  const res = await h.as(who, { method: 'POST', url: '/graphql', payload: { query, variables } });
+  return res.json() as { data: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string; errors?: { field: string }[] } }[] };
+}
