@@ -34,3 +34,20 @@ export function inKeyOrder<T>(keys: readonly string[], rows: T[], key: (r: T) =>
   const byKey = new Map(rows.map((r) => [key(r), r]));
   return keys.map((k) => byKey.get(k) ?? null);
 }
+
+/**
+ * The common loader: collect the parents' keys, fetch them in ONE call, hand results back in parent order.
+ */
+export async function loadBy<P, R extends { id: string }>(
+  queries: { obj: P }[],
+  key: (parent: P) => string | null | undefined,
+  fetch: (ids: string[]) => Promise<R[]>,
+): Promise<(R | null)[]> {
+  const ids = [...new Set(queries.map((q) => key(q.obj)).filter((k): k is string => !!k))];
+  const rows = ids.length ? await fetch(ids) : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return queries.map((q) => {
+    const k = key(q.obj);
+    return k ? (byId.get(k) ?? null) : null;
+  });
+}

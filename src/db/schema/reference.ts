@@ -51,6 +51,10 @@ export const departments = pgTable(
 /** The three fixed categories (行政执法 / 公共服务 / 经济和社会管理). */
 export const unitCategory = pgEnum('unit_category', ['law_enforcement', 'public_service', 'economic_social_management']);
 
+/** Service modes of the source document (全程服务、首问负责、承诺服务、限时服务、预约服务). */
+export const serviceModes = ['full_process', 'first_contact_responsibility', 'committed', 'time_limited', 'by_appointment'] as const;
+export type ServiceMode = (typeof serviceModes)[number];
+
 /** 基层站所/窗口: a grassroots service station or window. */
 export const units = pgTable(
   'units',
@@ -70,7 +74,7 @@ export const units = pgTable(
     commitments: jsonb('commitments').$type<string[]>().notNull().default([]),
     /** Service items with promised time limits (限时办结) and service modes. */
     serviceItems: jsonb('service_items')
-      .$type<{ name: string; timeLimitDays: number | null; modes: string[] }[]>()
+      .$type<{ name: string; timeLimitDays: number | null; modes: ServiceMode[] }[]>()
       .notNull()
       .default([]),
     active: boolean('active').notNull().default(true),

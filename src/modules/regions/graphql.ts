@@ -1,4 +1,4 @@
-import { guard } from '../../lib/graphql.js';
+import { guard, loadBy } from '../../lib/graphql.js';
 import { ALL_AUTHENTICATED } from '../../lib/principal.js';
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import type { RegionDto } from './schemas.js';
@@ -55,11 +55,6 @@ export const regionResolvers: IResolvers = {
 
 export const regionLoaders: MercuriusLoaders = {
   Region: {
-    async parent(queries: { obj: RegionDto }[], { services }) {
-      const ids = [...new Set(queries.map((q) => q.obj.parentId).filter((x): x is string => !!x))];
-      const rows = ids.length ? await services.regions.byIds(ids) : [];
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return queries.map((q) => (q.obj.parentId ? (byId.get(q.obj.parentId) ?? null) : null));
-    },
+    parent: (queries: { obj: RegionDto }[], { services }) => loadBy(queries, (r) => r.parentId, services.regions.byIds),
   },
 };

@@ -1,0 +1,61 @@
+import type { IResolvers, MercuriusLoaders } from 'mercurius';
+import { guard, loadBy } from '../../lib/graphql.js';
+import { pageQuery } from '../../lib/http.js';
+import { ALL_AUTHENTICATED } from '../../lib/principal.js';
+import { parseArgs } from '../../plugins/graphql.js';
+import { createDepartmentBody, listDepartmentsQuery, updateDepartmentBody } from './schemas.js';
+import type { DepartmentDto } from './schemas.js';
+
+export const departmentTypeDefs = /* GraphQL */ `
+  "部门/行业: a department or sector"
+  type Department {
+    id: ID!
+    name: String!
+    nameEn: String
+    sector: String!
+    level: RegionLevel!
+    regionId: ID!
+    active: Boolean!
+    version: Int!
+    createdAt: String!
+    updatedAt: String!
+    region: Region!
+  }
+  type DepartmentPage { items: [Department!]! nextCursor: String }
+  input CreateDepartmentInput { name: String!, nameEn: String, sector: String!, level: RegionLevel!, regionId: ID! }
+  input UpdateDepartmentInput { name: String, nameEn: String, sector: String, active: Boolean }
+
+  extend type Query {
+    departments(sector: String, regionId: ID, active: Boolean, q: String, limit: Int, cursor: String): DepartmentPage!
+    department(id: ID!): Department
+  }
+  extend type Mutation {
+    createDepartment(input: CreateDepartmentInput!): Department!
+    updateDepartment(id: ID!, version: Int!, input: UpdateDepartmentInput!): Department!
+  }
+`;
+
+export const departmentResolvers: IResolvers = {
+  Query: {
+    departments: guard(ALL_AUTHENTICATED, (args: Record<string, unknown>, { ctx, services }) => {
+      const { limit, cursor } = parseArgs(pageQuery, args);
+      const active = typeof args.active === 'boolean' ? String(args.active) : undefined;
+      return services.departments.list(ctx, parseArgs(listDepartmentsQuery, { ...args, active }), { limit, cursor });
+    }),
+    department: guard(ALL_AUTHENTICATED, ({ id }: { id: string }, { ctx, services }) => services.departments.get(ctx, id)),
+  },
+  Mutation: {
+    createDepartment: guard(['admin'], ({ input }: { input: unknown }, { ctx, services }) =>
+      services.departments.create(ctx, parseArgs(createDepartmentBody, input, 'input')),
+    ),
+    updateDepartment: guard(['admin'], ({ id, version, input }: { id: string; version: number; input: unknown }, { ctx, services }) =>
+      services.departments.update(ctx, id, version, parseArgs(updateDepartmentBody, input, 'input')),
+    ),
+  },
+};
+
+export const departmentLoaders: MercuriusLoaders = {
+  Department: {
+    region: (queries: { obj: DepartmentDto }[], { services }) => loadBy(queries, (d) => d.regionId, services.regions.byIds),
+  },
+};

@@ -1,0 +1,46 @@
+import { and, asc, eq, gt, ilike, inArray, like, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { containsPattern, prefixPattern } from '../../db/like.js';
+import { departments, regions } from '../../db/schema/index.js';
+import type { ListDepartmentsFilter } from './schemas.js';
+
+export type DepartmentRow = typeof departments.$inferSelect;
+
+export const departmentsRepository = {
+  async byId(db: Db, id: string): Promise<DepartmentRow | undefined> {
+    const rows = await db.select().from(departments).where(eq(departments.id, id));
+    return rows[0];
+  },
+  byIds(db: Db, ids: readonly string[]): Promise<DepartmentRow[]> {
+    return db.select().from(departments).where(inArray(departments.id, [...ids]));
+  },
+  async insert(db: Db, row: typeof departments.$inferInsert): Promise<DepartmentRow> {
+    const [r] = await db.insert(departments).values(row).returning();
+    return r;
+  },
+  async update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof departments.$inferInsert>): Promise<DepartmentRow | undefined> {
+    const [r] = await db
+      .update(departments)
+      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
+      .where(and(eq(departments.id, id), eq(departments.version, expectedVersion)))
+      .returning();
+    return r;
+  },
+  list(db: Db, f: Omit<ListDepartmentsFilter, 'regionId'> & { regionPath?: string; onlyId?: string; afterId?: string; limit: number }): Promise<DepartmentRow[]> {
+    const where: (SQL | undefined)[] = [];
+    if (f.sector) where.push(eq(departments.sector, f.sector));
+    if (f.active !== undefined) where.push(eq(departments.active, f.active));
+    if (f.q) where.push(ilike(departments.name, containsPattern(f.q)));
+    if (f.onlyId) where.push(eq(departments.id, f.onlyId));
+    if (f.regionPath) {
+      where.push(inArray(departments.regionId, db.select({ id: regions.id }).from(regions).where(like(regions.path, prefixPattern(f.regionPath)))));
+    }
+    if (f.afterId) where.push(gt(departments.id, f.afterId));
+    return db.select().from(departments).where(and(...where)).orderBy(asc(departments.id)).limit(f.limit);
+  },
+  async count(db: Db): Promise<number> {
+    const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(departments);
+    return r.n;
+  },
+};

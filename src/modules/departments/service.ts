@@ -1,0 +1,75 @@
+import type { Db } from '../../db/client.js';
+import { invalid, notFound, versionMismatch } from '../../lib/errors.js';
+import { decodeCursor, toIso, toPage } from '../../lib/http.js';
+import type { Page } from '../../lib/http.js';
+import type { RequestContext } from '../../lib/principal.js';
+import type { AuditService } from '../audit/service.js';
+import { regionsRepository } from '../regions/repository.js';
+import type { RegionsService } from '../regions/service.js';
+import { departmentsRepository } from './repository.js';
+import type { DepartmentRow } from './repository.js';
+import type { CreateDepartmentInput, DepartmentDto, ListDepartmentsFilter, UpdateDepartmentInput } from './schemas.js';
+
+export function toDepartmentDto(r: DepartmentRow): DepartmentDto {
+  return {
+    id: r.id,
+    name: r.name,
+    nameEn: r.nameEn,
+    sector: r.sector,
+    level: r.level,
+    regionId: r.regionId,
+    active: r.active,
+    version: r.version,
+    createdAt: toIso(r.createdAt),
+    updatedAt: toIso(r.updatedAt),
+  };
+}
+
+export function createDepartmentsService({ db, audit, regions }: { db: Db; audit: AuditService; regions: RegionsService }) {
+  return {
+    async get(ctx: RequestContext, id: string): Promise<DepartmentDto> {
+      const r = await departmentsRepository.byId(db, id);
+      if (!r || (ctx.principal.role === 'department' && ctx.principal.departmentId !== id)) throw notFound('department', id);
+      return toDepartmentDto(r);
+    },
+
+    async byIds(ids: readonly string[]): Promise<DepartmentDto[]> {
+      return (await departmentsRepository.byIds(db, ids)).map(toDepartmentDto);
+    },
+
+    /** A department manager sees its own department only; everyone else sees all. */
+    async list(ctx: RequestContext, filter: ListDepartmentsFilter, page: { limit: number; cursor?: string }): Promise<Page<DepartmentDto>> {
+      const regionPath = filter.regionId ? await regions.pathOf(filter.regionId, 'query.regionId') : undefined;
+      const onlyId = ctx.principal.role === 'department' ? ctx.principal.departmentId : undefined;
+      const rows = await departmentsRepository.list(db, { ...filter, regionPath, onlyId, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
+      const p = toPage(rows, page.limit, (r) => r.id);
+      return { items: p.items.map(toDepartmentDto), nextCursor: p.nextCursor };
+    },
+
+    async create(ctx: RequestContext, input: CreateDepartmentInput): Promise<DepartmentDto> {
+      return db.transaction(async (tx) => {
+        if (!(await regionsRepository.byId(tx, input.regionId))) throw invalid('regionId', `region ${input.regionId} does not exist`);
+        const row = await departmentsRepository.insert(tx, { ...input, nameEn: input.nameEn ?? null });
+        const dto = toDepartmentDto(row);
+        await audit.record(tx, ctx, { action: 'department.created', entityType: 'department', entityId: row.id, after: dto });
+        return dto;
+      });
+    },
+
+    async update(ctx: RequestContext, id: string, expected: number, input: UpdateDepartmentInput): Promise<DepartmentDto> {
+      return db.transaction(async (tx) => {
+        const current = await departmentsRepository.byId(tx, id);
+        if (!current) throw notFound('department', id);
+        if (current.version !== expected) throw versionMismatch('department', expected, current.version);
+        const { version: _v, ...patch } = input;
+        const row = await departmentsRepository.update(tx, id, expected, patch);
+        if (!row) throw versionMismatch('department', expected, expected + 1);
+        const dto = toDepartmentDto(row);
+        await audit.record(tx, ctx, { action: 'department.updated', entityType: 'department', entityId: id, before: toDepartmentDto(current), after: dto });
+        return dto;
+      });
+    },
+  };
+}
+
+export type DepartmentsService = ReturnType<typeof createDepartmentsService>;

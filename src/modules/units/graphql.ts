@@ -1,0 +1,91 @@
+import type { IResolvers, MercuriusLoaders } from 'mercurius';
+import { guard, loadBy } from '../../lib/graphql.js';
+import { pageQuery } from '../../lib/http.js';
+import { ALL_AUTHENTICATED, EVERYONE } from '../../lib/principal.js';
+import { parseArgs } from '../../plugins/graphql.js';
+import { categories, categoryLabels, createUnitBody, deactivateUnitBody, listUnitsQuery, updateUnitBody } from './schemas.js';
+import type { UnitDto } from './schemas.js';
+
+export const unitTypeDefs = /* GraphQL */ `
+  "行政执法 / 公共服务 / 经济和社会管理"
+  enum Category { law_enforcement public_service economic_social_management }
+  type Label { zhCN: String! en: String! }
+  type CategoryInfo { code: Category! label: Label! }
+  enum ServiceMode { full_process first_contact_responsibility committed time_limited by_appointment }
+  type ServiceItem { name: String! timeLimitDays: Int modes: [ServiceMode!]! }
+  input ServiceItemInput { name: String!, timeLimitDays: Int, modes: [ServiceMode!] }
+
+  "基层站所/窗口: a grassroots service station or window"
+  type Unit {
+    id: ID!
+    departmentId: ID!
+    regionId: ID!
+    category: Category!
+    name: String!
+    nameEn: String
+    headName: String
+    headTitle: String
+    address: String
+    phone: String
+    commitments: [String!]!
+    serviceItems: [ServiceItem!]!
+    active: Boolean!
+    deactivatedAt: String
+    deactivationReason: String
+    version: Int!
+    createdAt: String!
+    updatedAt: String!
+    department: Department!
+    region: Region!
+  }
+  type UnitPage { items: [Unit!]! nextCursor: String }
+  input CreateUnitInput {
+    departmentId: ID!, regionId: ID!, category: Category!, name: String!, nameEn: String, headName: String, headTitle: String,
+    address: String, phone: String, commitments: [String!], serviceItems: [ServiceItemInput!]
+  }
+  input UpdateUnitInput {
+    departmentId: ID, regionId: ID, category: Category, name: String, nameEn: String, headName: String, headTitle: String,
+    address: String, phone: String, commitments: [String!], serviceItems: [ServiceItemInput!]
+  }
+
+  extend type Query {
+    categories: [CategoryInfo!]!
+    units(category: Category, regionId: ID, departmentId: ID, q: String, active: Boolean, limit: Int, cursor: String): UnitPage!
+    unit(id: ID!): Unit
+  }
+  extend type Mutation {
+    createUnit(input: CreateUnitInput!): Unit!
+    updateUnit(id: ID!, version: Int!, input: UpdateUnitInput!): Unit!
+    deactivateUnit(id: ID!, version: Int!, reason: String!): Unit!
+    reactivateUnit(id: ID!, version: Int!): Unit!
+  }
+`;
+
+export const unitResolvers: IResolvers = {
+  Query: {
+    categories: guard(EVERYONE, () => categories.map((code) => ({ code, label: categoryLabels[code] }))),
+    units: guard(ALL_AUTHENTICATED, (args: Record<string, unknown>, { ctx, services }) => {
+      const { limit, cursor } = parseArgs(pageQuery, args);
+      const active = typeof args.active === 'boolean' ? String(args.active) : undefined;
+      return services.units.list(ctx, parseArgs(listUnitsQuery, { ...args, active }), { limit, cursor });
+    }),
+    unit: guard(ALL_AUTHENTICATED, ({ id }: { id: string }, { ctx, services }) => services.units.get(ctx, id)),
+  },
+  Mutation: {
+    createUnit: guard(['admin'], ({ input }: { input: unknown }, { ctx, services }) => services.units.create(ctx, parseArgs(createUnitBody, input, 'input'))),
+    updateUnit: guard(['admin'], ({ id, version, input }: { id: string; version: number; input: unknown }, { ctx, services }) =>
+      services.units.update(ctx, id, version, parseArgs(updateUnitBody, input, 'input')),
+    ),
+    deactivateUnit: guard(['admin'], ({ id, version, reason }: { id: string; version: number; reason: string }, { ctx, services }) =>
+      services.units.deactivate(ctx, id, version, parseArgs(deactivateUnitBody, { reason }).reason),
+    ),
+    reactivateUnit: guard(['admin'], ({ id, version }: { id: string; version: number }, { ctx, services }) => services.units.reactivate(ctx, id, version)),
+  },
+};
+
+export const unitLoaders: MercuriusLoaders = {
+  Unit: {
+    department: (queries: { obj: UnitDto }[], { services }) => loadBy(queries, (u) => u.departmentId, services.departments.byIds),
+    region: (queries: { obj: UnitDto }[], { services }) => loadBy(queries, (u) => u.regionId, services.regions.byIds),
+  },
+};

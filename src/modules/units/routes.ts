@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { expectedVersion, idParams, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
+import { ALL_AUTHENTICATED, EVERYONE } from '../../lib/principal.js';
+import {
+  categories,
+  categoryInfo,
+  categoryLabels,
+  createUnitBody,
+  deactivateUnitBody,
+  listUnitsQuery,
+  publicUnit,
+  reactivateUnitBody,
+  unit,
+  updateUnitBody,
+} from './schemas.js';
+
+const tags = ['units'];
+
+export const unitRoutes: FastifyPluginAsyncZod = async (app) => {
+  const svc = app.services.units;
+
+  app.get('/categories', {
+    config: { access: EVERYONE },
+    schema: {
+      operationId: 'listCategories',
+      summary: 'The three unit categories with their labels',
+      tags,
+      security: [],
+      response: { 200: z.object({ items: z.array(categoryInfo) }) },
+    },
+    handler: async () => ({ items: categories.map((code) => ({ code, label: categoryLabels[code] })) }),
+  });
+
+  app.get('/units', {
+    config: { access: ALL_AUTHENTICATED },
+    schema: {
+      operationId: 'listUnits',
+      summary: 'List units (基层站所/窗口); department and unit roles see their own',
+      tags,
+      querystring: pageQuery.extend(listUnitsQuery.shape),
+      response: { 200: pageOf(unit), ...problems(422) },
+    },
+    handler: async (req) => {
+      const { limit, cursor, ...filter } = req.query;
+      return svc.list(req.ctx, filter, { limit, cursor });
+    },
+  });
+
+  app.get('/units/:id', {
+    config: { access: ALL_AUTHENTICATED },
+    schema: { operationId: 'getUnit', summary: 'Get a unit', tags, params: idParams, response: { 200: unit, ...problems(404) } },
+    handler: async (req, reply) => sendVersioned(reply, await svc.get(req.ctx, req.params.id)),
+  });
+
+  app.get('/public/units/:id', {
+    config: { access: EVERYONE },
+    schema: {
+      operationId: 'getPublicUnit',
+      summary: "A unit's public profile: commitments and service items (公开服务承诺)",
+      tags: ['public'],
+      security: [],
+      params: idParams,
+      response: { 200: publicUnit, ...problems(404, 429) },
+    },
+    handler: async (req) => svc.publicProfile(req.params.id),
+  });
+
+  app.post('/units', {
+    config: { access: ['admin'] },
+    schema: { operationId: 'createUnit', summary: 'Create a unit', tags, body: createUnitBody, response: { 201: unit, ...problems(422) } },
+    handler: async (req, reply) => sendVersioned(reply.status(201), await svc.create(req.ctx, req.body)),
+  });
+
+  app.patch('/units/:id', {
+    config: { access: ['admin'] },
+    schema: {
+      operationId: 'updateUnit',
+      summary: 'Update a unit (If-Match required)',
+      tags,
+      params: idParams,
+      body: updateUnitBody,
+      response: { 200: unit, ...problems(404, 412, 422, 428) },
+    },
+    handler: async (req, reply) => sendVersioned(reply, await svc.update(req.ctx, req.params.id, expectedVersion(req, req.body.version), req.body)),
+  });
+
+  app.post('/units/:id/deactivate', {
+    config: { access: ['admin'] },
+    schema: {
+      operationId: 'deactivateUnit',
+      summary: 'Deactivate a unit (units with history are never deleted)',
+      tags,
+      params: idParams,
+      body: deactivateUnitBody,
+      response: { 200: unit, ...problems(404, 409, 412, 428) },
+    },
+    handler: async (req, reply) =>
+      sendVersioned(reply, await svc.deactivate(req.ctx, req.params.id, expectedVersion(req, req.body.version), req.body.reason)),
+  });
+
+  app.post('/units/:id/reactivate', {
+    config: { access: ['admin'] },
+    schema: {
+      operationId: 'reactivateUnit',
+      summary: 'Reactivate a deactivated unit',
+      tags,
+      params: idParams,
+      body: reactivateUnitBody,
+      response: { 200: unit, ...problems(404, 409, 412, 428) },
+    },
+    handler: async (req, reply) => sendVersioned(reply, await svc.reactivate(req.ctx, req.params.id, expectedVersion(req, req.body.version))),
+  });
+};

@@ -1,0 +1,163 @@
+import type { Db } from '../../db/client.js';
+import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
+import { decodeCursor, toIso, toIsoOrNull, toPage } from '../../lib/http.js';
+import type { Page } from '../../lib/http.js';
+import type { RequestContext } from '../../lib/principal.js';
+import type { AuditService } from '../audit/service.js';
+import { departmentsRepository } from '../departments/repository.js';
+import { regionsRepository } from '../regions/repository.js';
+import type { RegionsService } from '../regions/service.js';
+import { unitsRepository } from './repository.js';
+import type { UnitFilter, UnitRow } from './repository.js';
+import { categoryLabels } from './schemas.js';
+import type { CreateUnitInput, ListUnitsFilter, PublicUnitDto, UnitDto, UpdateUnitInput } from './schemas.js';
+
+export function toUnitDto(r: UnitRow): UnitDto {
+  return {
+    id: r.id,
+    departmentId: r.departmentId,
+    regionId: r.regionId,
+    category: r.category,
+    name: r.name,
+    nameEn: r.nameEn,
+    headName: r.headName,
+    headTitle: r.headTitle,
+    address: r.address,
+    phone: r.phone,
+    commitments: r.commitments,
+    serviceItems: r.serviceItems,
+    active: r.active,
+    deactivatedAt: toIsoOrNull(r.deactivatedAt),
+    deactivationReason: r.deactivationReason,
+    version: r.version,
+    createdAt: toIso(r.createdAt),
+    updatedAt: toIso(r.updatedAt),
+  };
+}
+
+/**
+ * Who sees which units: a department manager its department's, a unit's staff its own; other roles all.
+ * Returned as filter conditions so every read path (list, get, loaders) applies the same rule.
+ */
+export function unitScope(ctx: RequestContext): Pick<UnitFilter, 'departmentId' | 'unitId'> {
+  const p = ctx.principal;
+  if (p.role === 'department') return { departmentId: p.departmentId };
+  if (p.role === 'unit') return { unitId: p.unitId };
+  return {};
+}
+
+export function canSeeUnit(ctx: RequestContext, u: { id: string; departmentId: string }): boolean {
+  const s = unitScope(ctx);
+  return (!s.departmentId || s.departmentId === u.departmentId) && (!s.unitId || s.unitId === u.id);
+}
+
+export function createUnitsService({ db, audit, regions }: { db: Db; audit: AuditService; regions: RegionsService }) {
+  async function visible(ctx: RequestContext, id: string, tx: Db = db): Promise<UnitRow> {
+    const r = await unitsRepository.byId(tx, id);
+    if (!r || !canSeeUnit(ctx, r)) throw notFound('unit', id);
+    return r;
+  }
+
+  async function checkRefs(tx: Db, input: { departmentId?: string; regionId?: string }) {
+    if (input.departmentId && !(await departmentsRepository.byId(tx, input.departmentId))) {
+      throw invalid('departmentId', `department ${input.departmentId} does not exist`);
+    }
+    if (input.regionId && !(await regionsRepository.byId(tx, input.regionId))) throw invalid('regionId', `region ${input.regionId} does not exist`);
+  }
+
+  async function change(ctx: RequestContext, id: string, expected: number, action: string, patch: Partial<UnitRow>, refs = {}, precondition?: (u: UnitRow) => void) {
+    return db.transaction(async (tx) => {
+      const current = await unitsRepository.byId(tx, id);
+      if (!current) throw notFound('unit', id);
+      if (current.version !== expected) throw versionMismatch('unit', expected, current.version);
+      precondition?.(current);
+      await checkRefs(tx, refs);
+      const row = await unitsRepository.update(tx, id, expected, patch);
+      if (!row) throw versionMismatch('unit', expected, expected + 1);
+      const dto = toUnitDto(row);
+      await audit.record(tx, ctx, { action, entityType: 'unit', entityId: id, before: toUnitDto(current), after: dto });
+      return dto;
+    });
+  }
+
+  return {
+    async get(ctx: RequestContext, id: string): Promise<UnitDto> {
+      return toUnitDto(await visible(ctx, id));
+    },
+
+    /** Batched read for loaders, scoped like every other read. */
+    async byIds(ctx: RequestContext, ids: readonly string[]): Promise<UnitDto[]> {
+      return (await unitsRepository.byIds(db, ids)).filter((u) => canSeeUnit(ctx, u)).map(toUnitDto);
+    },
+
+    async list(ctx: RequestContext, filter: ListUnitsFilter, page: { limit: number; cursor?: string }): Promise<Page<UnitDto>> {
+      const scope = unitScope(ctx);
+      if (scope.departmentId && filter.departmentId && filter.departmentId !== scope.departmentId) return { items: [], nextCursor: null };
+      const regionPath = filter.regionId ? await regions.pathOf(filter.regionId, 'query.regionId') : undefined;
+      const rows = await unitsRepository.list(db, { ...filter, ...scope, regionPath, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
+      const p = toPage(rows, page.limit, (r) => r.id);
+      return { items: p.items.map(toUnitDto), nextCursor: p.nextCursor };
+    },
+
+    async publicProfile(id: string): Promise<PublicUnitDto> {
+      const r = await unitsRepository.publicProfile(db, id);
+      if (!r) throw notFound('unit', id);
+      const u = r.unit;
+      return {
+        id: u.id,
+        name: u.name,
+        nameEn: u.nameEn,
+        category: u.category,
+        categoryLabel: categoryLabels[u.category],
+        headName: u.headName,
+        headTitle: u.headTitle,
+        address: u.address,
+        phone: u.phone,
+        commitments: u.commitments,
+        serviceItems: u.serviceItems,
+        active: u.active,
+        departmentName: r.departmentName,
+        regionName: r.regionName,
+      };
+    },
+
+    async create(ctx: RequestContext, input: CreateUnitInput): Promise<UnitDto> {
+      return db.transaction(async (tx) => {
+        await checkRefs(tx, input);
+        const row = await unitsRepository.insert(tx, {
+          ...input,
+          nameEn: input.nameEn ?? null,
+          headName: input.headName ?? null,
+          headTitle: input.headTitle ?? null,
+          address: input.address ?? null,
+          phone: input.phone ?? null,
+          commitments: input.commitments ?? [],
+          serviceItems: input.serviceItems ?? [],
+        });
+        const dto = toUnitDto(row);
+        await audit.record(tx, ctx, { action: 'unit.created', entityType: 'unit', entityId: row.id, after: dto });
+        return dto;
+      });
+    },
+
+    update(ctx: RequestContext, id: string, expected: number, input: UpdateUnitInput): Promise<UnitDto> {
+      const { version: _v, ...patch } = input;
+      return change(ctx, id, expected, 'unit.updated', patch as Partial<UnitRow>, { departmentId: input.departmentId, regionId: input.regionId });
+    },
+
+    /** A unit with history is never deleted: it is deactivated, with the reason kept. */
+    deactivate(ctx: RequestContext, id: string, expected: number, reason: string): Promise<UnitDto> {
+      return change(ctx, id, expected, 'unit.deactivated', { active: false, deactivatedAt: new Date(), deactivationReason: reason }, {}, (u) => {
+        if (!u.active) throw conflict('unit_inactive', `unit ${id} is already deactivated`);
+      });
+    },
+
+    reactivate(ctx: RequestContext, id: string, expected: number): Promise<UnitDto> {
+      return change(ctx, id, expected, 'unit.reactivated', { active: true, deactivatedAt: null, deactivationReason: null }, {}, (u) => {
+        if (u.active) throw conflict('unit_active', `unit ${id} is active`);
+      });
+    },
+  };
+}
+
+export type UnitsService = ReturnType<typeof createUnitsService>;
