@@ -85,3 +85,6 @@ export const labelSchema = z.object({ zhCN: z.string(), en: z.string() }).meta({
 export const isoDate = z.iso.datetime({ offset: true }).describe('ISO 8601 timestamp with zone');
 export const toIso = (d: Date) => d.toISOString();
 export const toIsoOrNull = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** Links to evidence (photos, recordings, documents) kept elsewhere; at most 20 per record. */
+export const evidenceLinks = z.array(z.url().max(2000)).max(20).default([]).describe('links to evidence files');
