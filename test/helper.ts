@@ -72,31 +72,20 @@ export async function setup(t: Tap, opts: { pglite?: boolean; config?: Partial<C
     return (await database.pglite!.query(text, params)).rows as T[];
   };
 
+  /** Counts statements sent by this process's pg clients while fn runs (PostgreSQL only; -1 on PGlite). */
   const countQueries = async <T>(fn: () => Promise<T>) => {
+    if (!database.pool) return { result: await fn(), queries: -1 };
     let queries = 0;
-    const pool = database.pool;
-    if (!pool) return { result: await fn(), queries: -1 };
-    const originalConnect = pool.connect.bind(pool);
-    const originalQuery = pool.query.bind(pool);
-    const patchedQuery = ((...a: unknown[]) => {
+    const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+    const original = proto.query;
+    proto.query = function (this: unknown, ...a: unknown[]) {
       queries++;
-      return (originalQuery as (...x: unknown[]) => unknown)(...a);
-    }) as typeof pool.query;
-    pool.query = patchedQuery;
-    pool.connect = (async (...a: unknown[]) => {
-      const client = await (originalConnect as (...x: unknown[]) => Promise<pg.PoolClient>)(...a);
-      const q = client.query.bind(client);
-      client.query = ((...b: unknown[]) => {
-        queries++;
-        return (q as (...x: unknown[]) => unknown)(...b);
-      }) as typeof client.query;
-      return client;
-    }) as typeof pool.connect;
+      return original.apply(this, a);
+    };
     try {
       return { result: await fn(), queries };
     } finally {
-      pool.query = originalQuery;
-      pool.connect = originalConnect as typeof pool.connect;
+      proto.query = original;
     }
   };
 

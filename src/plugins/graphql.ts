@@ -61,7 +61,15 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
       queryDepth: config.GRAPHQL_DEPTH_LIMIT,
       context: (request) => ({ ctx: request.ctx, services: app.services }),
       errorFormatter: (execution, context) => {
-        const errors = (execution.errors ?? []).map((e) => {
+        // Query validation (including the depth limit) arrives as one error wrapping the real ones: unwrap.
+        const flat = (execution.errors ?? []).flatMap((e) => {
+          const nested = ((e as GraphQLError).originalError as { errors?: unknown[] } | undefined)?.errors;
+          return Array.isArray(nested)
+            ? nested.map((n) => new GraphQLError((n as Error).message, { extensions: { code: /depth/i.test((n as Error).message) ? 'graphql_query_too_deep' : 'graphql_validation_failed' } }))
+            : [e];
+        });
+        const errors = flat.map((e) => {
+          if (!(e as GraphQLError).originalError && (e as GraphQLError).extensions?.code) return e as GraphQLError;
           const original = (e as GraphQLError).originalError ?? e;
           if (original instanceof DomainError || (original as { statusCode?: number }).statusCode) {
             const p = toProblem(original, '/graphql');
