@@ -8,11 +8,17 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', { paths: [{ name: 'drizzle-orm/pg-core', message: 'tables live in src/db/schema' }] }],
     },
   },
   {
-    files: ['src/db/**', 'src/modules/**/repository.ts', 'src/modules/**/*.repository.ts'],
-    rules: { 'no-restricted-imports': 'off' },
+    // Drizzle belongs to the repositories: services, routes and resolvers never build queries.
+    files: ['src/modules/**/*.ts'],
+    ignores: ['src/modules/**/*repository*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'drizzle-orm', message: 'queries live in repository files' }], patterns: [{ group: ['drizzle-orm/*'], message: 'queries live in repository files' }] },
+      ],
+    },
   },
 );

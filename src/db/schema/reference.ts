@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { boolean, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, timestamps, version } from './common.js';
 
@@ -9,7 +10,7 @@ export const regions = pgTable(
   'regions',
   {
     id: id(),
-    parentId: uuid('parent_id').references((): any => regions.id),
+    parentId: uuid('parent_id').references((): AnyPgColumn => regions.id),
     level: regionLevel('level').notNull(),
     code: text('code').notNull(),
     nameZh: text('name_zh').notNull(),
