@@ -23,7 +23,8 @@ const embedded = !config.DATABASE_URL;
 const app = Fastify(serverOptions(config, loggerOptions(config)));
 const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX });
 if (embedded || config.MIGRATE_ON_START) await migrate(database);
-const localKeys = config.JWT_JWKS_URL || config.JWT_PUBLIC_KEY ? undefined : await loadOrCreateLocalKeyPair(config.DATA_DIR);
+// The local key pair verifies tokens only when no JWKS URL or public key is configured; it always signs webhooks (JWS).
+const localKeys = await loadOrCreateLocalKeyPair(config.DATA_DIR);
 
 await app.register(manyi, { config, database, localKeys });
 
