@@ -22,7 +22,7 @@ import errorsPlugin from './plugins/errors.js';
 import graphqlPlugin from './plugins/graphql.js';
 import { createServices } from './modules/services.js';
 import type { Services } from './modules/services.js';
-import { graphqlModules, restModules } from './modules/index.js';
+import { facadeModules, graphqlModules, restModules } from './modules/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -45,7 +45,7 @@ export const manyi = fp<AppOptions>(
     app.setValidatorCompiler((route) => (isZod(route.schema) ? validatorCompiler(route as never) : ajvFallback(route)));
     app.setSerializerCompiler((route) => (isZod(route.schema) ? serializerCompiler(route as never) : (data: unknown) => JSON.stringify(data)));
     app.decorate('config', config);
-    app.decorate('services', createServices(database));
+    app.decorate('services', createServices(database, { config, keys: localKeys }));
     app.addHook('onClose', async () => database.close());
     app.addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', request.id);
@@ -77,7 +77,8 @@ export const manyi = fp<AppOptions>(
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
         security: [{ bearer: [] }],
       },
-      transform: jsonSchemaTransform,
+      // GraphQL routes carry mercurius' own JSON schemas: they are documented by the SDL, not here.
+      transform: (route) => (/^\/graph(ql|iql)/.test(route.url) ? { schema: { hide: true }, url: route.url } : jsonSchemaTransform(route)),
       transformObject: jsonSchemaTransformObject,
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -116,12 +117,34 @@ export const manyi = fp<AppOptions>(
       },
     });
 
+    typed.get('/.well-known/jwks.json', {
+      config: { access: EVERYONE, rateLimit: false },
+      schema: { operationId: 'jwks', summary: 'Public keys that sign webhook payloads (JWS)', tags: ['webhooks'], security: [], response: { 200: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) } },
+      handler: async () => ({ keys: localKeys ? [localKeys.publicJwk] : [] }),
+    });
+
+    // Outbox dispatcher: every process delivers; rows are claimed with SKIP LOCKED, so N copies never double-send.
+    if (config.WEBHOOK_DISPATCH_INTERVAL_MS > 0) {
+      let running = false;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        app.services.webhooks
+          .dispatchDue()
+          .catch((err) => app.log.error({ err }, 'webhook dispatch failed'))
+          .finally(() => (running = false));
+      }, config.WEBHOOK_DISPATCH_INTERVAL_MS);
+      timer.unref();
+      app.addHook('onClose', async () => clearInterval(timer));
+    }
+
     await app.register(
       async (api) => {
         for (const mod of restModules) await api.register(mod);
       },
       { prefix: '/api/v1' },
     );
+    for (const f of facadeModules) await app.register(f.plugin, { prefix: f.prefix });
     await app.register(graphqlPlugin, { config, modules: graphqlModules });
   },
   { name: 'manyi' },

@@ -34,6 +34,12 @@ export const cycles = pgTable(
   (t) => [index('cycles_year_idx').on(t.year, t.id), index('cycles_phase_idx').on(t.phase, t.id)],
 );
 
+export type EnrollmentEvidenceType = 'complaint' | 'inspection_finding' | 'problem' | 'other';
+export interface EnrollmentEvidence {
+  type: EnrollmentEvidenceType;
+  id: string;
+}
+
 export const enrollmentStatus = pgEnum('enrollment_status', ['enrolled', 'withdrawn', 'disqualified']);
 
 /** A unit taking part in a cycle; disqualification (取消评比资格) keeps the row with its reason. */
@@ -47,6 +53,8 @@ export const enrollments = pgTable(
     category: unitCategory('category').notNull(),
     status: enrollmentStatus('status').notNull().default('enrolled'),
     reason: text('reason'),
+    /** What a disqualification rests on: complaints, inspection findings, problems. */
+    evidence: jsonb('evidence').$type<EnrollmentEvidence[]>().notNull().default([]),
     statusChangedAt: timestamp('status_changed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     version: version(),
     ...timestamps(),

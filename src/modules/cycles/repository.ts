@@ -1,0 +1,58 @@
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { criteriaSets, cycles, enrollments } from '../../db/schema/index.js';
+import type { Category } from '../units/schemas.js';
+
+export type CycleRow = typeof cycles.$inferSelect;
+
+export interface CycleFilter {
+  year?: number;
+  phase?: CycleRow['phase'];
+}
+
+export const cyclesRepository = {
+  /** `lock`: 'update' for a phase move, 'share' for writes that depend on the phase (enrollment). */
+  async byId(db: Db, id: string, lock?: 'update' | 'share'): Promise<CycleRow | undefined> {
+    const q = db.select().from(cycles).where(eq(cycles.id, id));
+    const rows = lock === 'update' ? await q.for('update') : lock === 'share' ? await q.for('share') : await q;
+    return rows[0];
+  },
+  byIds(db: Db, ids: readonly string[]): Promise<CycleRow[]> {
+    return db.select().from(cycles).where(inArray(cycles.id, [...ids]));
+  },
+  async insert(db: Db, row: typeof cycles.$inferInsert): Promise<CycleRow> {
+    const [r] = await db.insert(cycles).values(row).returning();
+    return r;
+  },
+  async update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof cycles.$inferInsert>): Promise<CycleRow | undefined> {
+    const [r] = await db
+      .update(cycles)
+      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
+      .where(and(eq(cycles.id, id), eq(cycles.version, expectedVersion)))
+      .returning();
+    return r;
+  },
+  list(db: Db, f: CycleFilter & { afterId?: string; limit: number }): Promise<CycleRow[]> {
+    return db
+      .select()
+      .from(cycles)
+      .where(and(f.year ? eq(cycles.year, f.year) : undefined, f.phase ? eq(cycles.phase, f.phase) : undefined, f.afterId ? gt(cycles.id, f.afterId) : undefined))
+      .orderBy(asc(cycles.id))
+      .limit(f.limit);
+  },
+
+  /** Categories with at least one unit taking part (status enrolled), for phase preconditions. */
+  async enrolledCategories(db: Db, cycleId: string): Promise<Category[]> {
+    const rows = await db
+      .selectDistinct({ category: enrollments.category })
+      .from(enrollments)
+      .where(and(eq(enrollments.cycleId, cycleId), eq(enrollments.status, 'enrolled')));
+    return rows.map((r) => r.category);
+  },
+
+  /** Categories that have a criteria set (创建标准, any revision) in the cycle. */
+  async categoriesWithCriteria(db: Db, cycleId: string): Promise<Category[]> {
+    const rows = await db.selectDistinct({ category: criteriaSets.category }).from(criteriaSets).where(eq(criteriaSets.cycleId, cycleId));
+    return rows.map((r) => r.category);
+  },
+};

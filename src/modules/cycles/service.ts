@@ -1,0 +1,171 @@
+import type { Db } from '../../db/client.js';
+import { conflict, notFound, versionMismatch } from '../../lib/errors.js';
+import { decodeCursor, toIso, toPage } from '../../lib/http.js';
+import type { Page } from '../../lib/http.js';
+import type { RequestContext } from '../../lib/principal.js';
+import type { AuditService } from '../audit/service.js';
+import { enrollmentsRepository } from '../enrollments/repository.js';
+import type { EnrollmentRow } from '../enrollments/repository.js';
+import { phasePreconditions } from './preconditions.js';
+import type { Precondition } from './preconditions.js';
+import { cyclesRepository } from './repository.js';
+import type { CycleRow } from './repository.js';
+import { defaultSettings, nextPhase, phaseLabels, phases } from './schemas.js';
+import type { CreateCycleInput, CycleDto, CycleSettingsDto, ListCyclesFilter, Phase, UpdateCycleInput } from './schemas.js';
+
+/** Settings are edited only while the cycle is being prepared; afterwards scores depend on them. */
+const SETTINGS_EDITABLE: Phase[] = ['draft', 'enrollment'];
+
+/** Groups added to the settings after a cycle was created read back with their defaults. */
+const readSettings = (stored: CycleRow['settings']): CycleSettingsDto => ({ ...defaultSettings, ...stored }) as CycleSettingsDto;
+
+export function toCycleDto(r: CycleRow): CycleDto {
+  return {
+    id: r.id,
+    name: r.name,
+    year: r.year,
+    phase: r.phase,
+    phaseLabel: phaseLabels[r.phase],
+    nextPhase: nextPhase(r.phase),
+    settings: readSettings(r.settings),
+    phaseChangedAt: toIso(r.phaseChangedAt),
+    version: r.version,
+    createdAt: toIso(r.createdAt),
+    updatedAt: toIso(r.updatedAt),
+  };
+}
+
+export function createCyclesService({ db, audit }: { db: Db; audit: AuditService }) {
+  // A copy per service, so runtime additions never leak between app instances.
+  const preconditions = Object.fromEntries(phases.map((p) => [p, [...phasePreconditions[p]]])) as Record<Phase, Precondition[]>;
+
+  async function getCycle(id: string, tx: Db = db): Promise<CycleRow> {
+    const r = await cyclesRepository.byId(tx, id);
+    if (!r) throw notFound('cycle', id);
+    return r;
+  }
+
+  async function versioned(tx: Db, id: string, expected: number, lock?: 'update'): Promise<CycleRow> {
+    const current = await cyclesRepository.byId(tx, id, lock);
+    if (!current) throw notFound('cycle', id);
+    if (current.version !== expected) throw versionMismatch('cycle', expected, current.version);
+    return current;
+  }
+
+  return {
+    /** The cycle row, or 404. For other modules. */
+    getCycle,
+
+    /**
+     * Refuses (409 `code`, naming the current phase) unless the cycle is in one of `allowed`. Inside a transaction
+     * pass `tx` and `lock: true` so a concurrent phase move waits for the caller to commit.
+     */
+    async requirePhase(cycleId: string, allowed: readonly Phase[], code: string, tx: Db = db, lock = false): Promise<CycleRow> {
+      const c = await cyclesRepository.byId(tx, cycleId, lock ? 'share' : undefined);
+      if (!c) throw notFound('cycle', cycleId);
+      if (!allowed.includes(c.phase)) {
+        throw conflict(code, `cycle ${cycleId} is in phase ${c.phase} (${phaseLabels[c.phase].zhCN}); this needs ${allowed.join(' or ')}`, {
+          phase: c.phase,
+          allowedPhases: [...allowed],
+        });
+      }
+      return c;
+    },
+
+    /** The unit's enrollment if it takes part (status enrolled; not withdrawn or disqualified), else null. */
+    async activeEnrollment(cycleId: string, unitId: string, tx: Db = db): Promise<EnrollmentRow | null> {
+      const e = await enrollmentsRepository.byCycleAndUnit(tx, cycleId, unitId);
+      return e && e.status === 'enrolled' ? e : null;
+    },
+
+    /** Adds a check to the move that leaves `from` (for modules whose data a move depends on). */
+    addPrecondition(from: Phase, p: Precondition): void {
+      preconditions[from].push(p);
+    },
+
+    async get(_ctx: RequestContext, id: string): Promise<CycleDto> {
+      return toCycleDto(await getCycle(id));
+    },
+
+    async byIds(ids: readonly string[]): Promise<CycleDto[]> {
+      return (await cyclesRepository.byIds(db, ids)).map(toCycleDto);
+    },
+
+    async list(_ctx: RequestContext, filter: ListCyclesFilter, page: { limit: number; cursor?: string }): Promise<Page<CycleDto>> {
+      const rows = await cyclesRepository.list(db, { ...filter, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
+      const p = toPage(rows, page.limit, (r) => r.id);
+      return { items: p.items.map(toCycleDto), nextCursor: p.nextCursor };
+    },
+
+    async create(ctx: RequestContext, input: CreateCycleInput): Promise<CycleDto> {
+      return db.transaction(async (tx) => {
+        const settings = { ...defaultSettings, ...input.settings };
+        const row = await cyclesRepository.insert(tx, { name: input.name, year: input.year, settings });
+        const dto = toCycleDto(row);
+        await audit.record(tx, ctx, { action: 'cycle.created', entityType: 'cycle', entityId: row.id, after: dto });
+        return dto;
+      });
+    },
+
+    async update(ctx: RequestContext, id: string, expected: number, input: UpdateCycleInput): Promise<CycleDto> {
+      return db.transaction(async (tx) => {
+        const current = await versioned(tx, id, expected, 'update');
+        const patch: Partial<CycleRow> = {};
+        if (input.name !== undefined) patch.name = input.name;
+        if (input.year !== undefined) patch.year = input.year;
+        if (input.settings !== undefined) {
+          if (!SETTINGS_EDITABLE.includes(current.phase)) {
+            throw conflict('cycle_settings_frozen', `settings can change only in draft or enrollment; cycle ${id} is in ${current.phase} (${phaseLabels[current.phase].zhCN})`, {
+              phase: current.phase,
+            });
+          }
+          patch.settings = { ...readSettings(current.settings), ...input.settings };
+        }
+        const row = await cyclesRepository.update(tx, id, expected, patch);
+        if (!row) throw versionMismatch('cycle', expected, expected + 1);
+        const dto = toCycleDto(row);
+        await audit.record(tx, ctx, { action: 'cycle.updated', entityType: 'cycle', entityId: id, before: toCycleDto(current), after: dto });
+        return dto;
+      });
+    },
+
+    /** Moves the cycle to the next phase, after every declared precondition of the move holds. */
+    async transition(ctx: RequestContext, id: string, expected: number, to: Phase): Promise<CycleDto> {
+      return db.transaction(async (tx) => {
+        const current = await versioned(tx, id, expected, 'update');
+        const next = nextPhase(current.phase);
+        if (to !== next) {
+          const allowed = next ? `only to ${next}` : 'nowhere: it is closed';
+          throw conflict('illegal_transition', `cycle ${id} cannot move from ${current.phase} to ${to}; it can move ${allowed}`, {
+            from: current.phase,
+            to,
+          });
+        }
+        const failed: { check: string; message: string }[] = [];
+        for (const p of preconditions[current.phase]) {
+          for (const message of await p.failures(tx, current)) failed.push({ check: p.check, message });
+        }
+        if (failed.length > 0) {
+          throw conflict('preconditions_failed', `cycle ${id} cannot move from ${current.phase} to ${to}: ${failed.map((f) => f.message).join('; ')}`, {
+            from: current.phase,
+            to,
+            failed,
+          });
+        }
+        const row = await cyclesRepository.update(tx, id, expected, { phase: to, phaseChangedAt: new Date() });
+        if (!row) throw versionMismatch('cycle', expected, expected + 1);
+        const dto = toCycleDto(row);
+        await audit.record(tx, ctx, {
+          action: 'cycle.phase_changed',
+          entityType: 'cycle',
+          entityId: id,
+          before: { phase: current.phase, version: current.version },
+          after: { phase: row.phase, version: row.version, phaseChangedAt: dto.phaseChangedAt },
+        });
+        return dto;
+      });
+    },
+  };
+}
+
+export type CyclesService = ReturnType<typeof createCyclesService>;
