@@ -1,6 +1,8 @@
 import { systemContext } from '../lib/principal.js';
 import type { Services } from '../modules/services.js';
+import { categories } from '../modules/units/schemas.js';
 import type { Category } from '../modules/units/schemas.js';
+import { sampleCriteriaDocument } from './criteria-document.js';
 
 /**
  * The demo data set (演示数据), loaded only into a NEW embedded database (DEMO_DATA=false skips it).
@@ -58,5 +60,14 @@ export async function loadDemoData(services: Services): Promise<Record<string, n
       unitCount++;
     }
   }
-  return { regions: 1 + counties.length + towns.length, departments: departments.length, units: unitCount };
+  // One cycle, open for enrollment, with the sample standard for every category and every unit enrolled.
+  const created = await services.cycles.create(ctx, {
+    name: `${DEMO}2026年度百佳基层站所(窗口)创建`,
+    year: 2026,
+    settings: { quotas: { top100: 10, top10: 3, perCategory: null }, minimumSamples: { ratings: 5, scorecards: 1, inspectionReports: 1 } },
+  });
+  const cycle = await services.cycles.transition(ctx, created.id, created.version, 'enrollment');
+  for (const category of categories) await services.criteria.save(ctx, cycle.id, category, undefined, sampleCriteriaDocument);
+  const enrolled = await services.enrollments.enrollMany(ctx, cycle.id, {});
+  return { regions: 1 + counties.length + towns.length, departments: departments.length, units: unitCount, cycles: 1, criteriaSets: categories.length, enrollments: enrolled.enrolled };
 }

@@ -1,0 +1,70 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { id, timestamps, version } from './common.js';
+import { cycles } from './cycles.js';
+import { units } from './reference.js';
+
+/** Where a problem (问题) was found. */
+export const problemSourceType = pgEnum('problem_source_type', ['assessment_deduction', 'inspection_finding', 'complaint', 'rating', 'media', 'manual']);
+export const problemSeverity = pgEnum('problem_severity', ['minor', 'major', 'serious']);
+/** open → rectifying (整改中) → submitted (整改措施 + evidence) → verified (closed); a rejection goes back to rectifying. */
+export const problemStatus = pgEnum('problem_status', ['open', 'rectifying', 'submitted', 'verified']);
+
+/**
+ * 问题整改: a problem found by any evaluation channel, with its deadline, responsible person, rectification
+ * responsibility letter (整改责任书) and the unit's rectification. "Overdue" is derived (deadline passed, not verified).
+ */
+export const problems = pgTable(
+  'problems',
+  {
+    id: id(),
+    unitId: uuid('unit_id').notNull().references(() => units.id),
+    cycleId: uuid('cycle_id').references(() => cycles.id),
+    sourceType: problemSourceType('source_type').notNull(),
+    /** The deduction, finding, complaint or rating behind it; one problem per source. */
+    sourceId: uuid('source_id'),
+    severity: problemSeverity('severity').notNull(),
+    description: text('description').notNull(),
+    deadline: timestamp('deadline', { withTimezone: true, mode: 'date' }).notNull(),
+    responsiblePerson: text('responsible_person'),
+    /** 整改责任书 signed */
+    responsibilityLetterSigned: boolean('responsibility_letter_signed').notNull().default(false),
+    signedAt: timestamp('signed_at', { withTimezone: true, mode: 'date' }),
+    status: problemStatus('status').notNull().default('open'),
+    /** 整改措施 */
+    measures: text('measures'),
+    evidence: jsonb('evidence').$type<string[]>().notNull().default([]),
+    rejectionReason: text('rejection_reason'),
+    submittedAt: timestamp('submitted_at', { withTimezone: true, mode: 'date' }),
+    verifiedAt: timestamp('verified_at', { withTimezone: true, mode: 'date' }),
+    version: version(),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('problems_source_key').on(t.sourceType, t.sourceId).where(sql`${t.sourceId} is not null`),
+    index('problems_status_deadline_idx').on(t.status, t.deadline),
+    index('problems_unit_idx').on(t.unitId, t.id),
+    index('problems_cycle_unit_idx').on(t.cycleId, t.unitId),
+    index('problems_severity_idx').on(t.severity, t.id),
+    index('problems_source_type_idx').on(t.sourceType, t.id),
+  ],
+);
+
+/** The history of a problem: every move, who (by role) and why. */
+export const problemEvents = pgTable(
+  'problem_events',
+  {
+    id: id(),
+    problemId: uuid('problem_id')
+      .notNull()
+      .references(() => problems.id),
+    action: text('action').notNull(),
+    fromStatus: problemStatus('from_status'),
+    toStatus: problemStatus('to_status').notNull(),
+    actor: text('actor').notNull(),
+    actorRole: text('actor_role').notNull(),
+    note: text('note'),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('problem_events_problem_idx').on(t.problemId, t.id)],
+);

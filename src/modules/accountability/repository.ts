@@ -1,0 +1,70 @@
+import { and, asc, eq, gt, gte, inArray, lt, or } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { accountabilityActions, complaints, departments, inspectionFindings, problems, units } from '../../db/schema/index.js';
+import type { AccountabilityCauseType, AccountabilityType } from './schemas.js';
+
+export type AccountabilityRow = typeof accountabilityActions.$inferSelect;
+
+export interface AccountabilityFilter {
+  type?: AccountabilityType;
+  targetKind?: AccountabilityRow['targetKind'];
+  causeType?: AccountabilityCauseType;
+  causeId?: string;
+  from?: Date;
+  to?: Date;
+  /** Each given id narrows further (a caller's scope and its own filter combine). */
+  unitIds?: string[];
+  /** Against the department itself, one of its units, or a person in either. */
+  departmentIds?: string[];
+}
+
+const a = accountabilityActions;
+
+/** "Against this department or its units", as one condition (also what a department manager may see). */
+const againstDepartment = (db: Db, departmentId: string) =>
+  or(eq(a.departmentId, departmentId), inArray(a.unitId, db.select({ id: units.id }).from(units).where(eq(units.departmentId, departmentId))));
+
+function accountabilityWhere(db: Db, f: AccountabilityFilter): SQL | undefined {
+  const where: (SQL | undefined)[] = [];
+  if (f.type) where.push(eq(a.type, f.type));
+  if (f.targetKind) where.push(eq(a.targetKind, f.targetKind));
+  if (f.causeType) where.push(eq(a.causeType, f.causeType));
+  if (f.causeId) where.push(eq(a.causeId, f.causeId));
+  if (f.from) where.push(gte(a.decidedAt, f.from));
+  if (f.to) where.push(lt(a.decidedAt, f.to));
+  for (const u of f.unitIds ?? []) where.push(eq(a.unitId, u));
+  for (const d of f.departmentIds ?? []) where.push(againstDepartment(db, d));
+  return and(...where);
+}
+
+export const accountabilityRepository = {
+  /** The row with the department of its target unit (if any), which decides who may see it. */
+  async byId(db: Db, id: string): Promise<(AccountabilityRow & { unitDepartmentId: string | null }) | undefined> {
+    const rows = await db.select({ action: a, unitDepartmentId: units.departmentId }).from(a).leftJoin(units, eq(units.id, a.unitId)).where(eq(a.id, id));
+    return rows[0] && { ...rows[0].action, unitDepartmentId: rows[0].unitDepartmentId };
+  },
+  async insert(db: Db, row: typeof a.$inferInsert): Promise<AccountabilityRow> {
+    const [r] = await db.insert(a).values(row).returning();
+    return r;
+  },
+  list(db: Db, f: AccountabilityFilter & { afterId?: string; limit: number }): Promise<AccountabilityRow[]> {
+    return db
+      .select()
+      .from(a)
+      .where(and(accountabilityWhere(db, f), f.afterId ? gt(a.id, f.afterId) : undefined))
+      .orderBy(asc(a.id))
+      .limit(f.limit);
+  },
+  async unitById(db: Db, id: string): Promise<{ id: string; departmentId: string } | undefined> {
+    const rows = await db.select({ id: units.id, departmentId: units.departmentId }).from(units).where(eq(units.id, id));
+    return rows[0];
+  },
+  async departmentExists(db: Db, id: string): Promise<boolean> {
+    return (await db.select({ id: departments.id }).from(departments).where(eq(departments.id, id))).length > 0;
+  },
+  async causeExists(db: Db, type: AccountabilityCauseType, id: string): Promise<boolean> {
+    const table = { problem: problems, inspection_finding: inspectionFindings, complaint: complaints }[type];
+    return (await db.select({ id: table.id }).from(table).where(eq(table.id, id))).length > 0;
+  },
+};

@@ -1,0 +1,42 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { idParams, pageOf, pageQuery, problems } from '../../lib/http.js';
+import { ACCOUNTABILITY_READERS, accountabilityAction, createAccountabilityBody, listAccountabilityQuery } from './schemas.js';
+
+const tags = ['accountability'];
+
+export const accountabilityRoutes: FastifyPluginAsyncZod = async (app) => {
+  const svc = app.services.accountability;
+
+  app.post('/accountability-actions', {
+    config: { access: ['admin'] },
+    schema: {
+      operationId: 'createAccountabilityAction',
+      summary: 'Record an accountability action (问责: 约谈 / 通报批评 / 党纪政纪处分 / 降职) with its cause',
+      tags,
+      body: createAccountabilityBody,
+      response: { 201: accountabilityAction, ...problems(422) },
+    },
+    handler: async (req, reply) => reply.status(201).send(await svc.create(req.ctx, req.body)),
+  });
+
+  app.get('/accountability-actions', {
+    config: { access: ACCOUNTABILITY_READERS },
+    schema: {
+      operationId: 'listAccountabilityActions',
+      summary: 'List accountability actions; a department sees those against itself or its units, a unit those against itself',
+      tags,
+      querystring: pageQuery.extend(listAccountabilityQuery.shape),
+      response: { 200: pageOf(accountabilityAction), ...problems(422) },
+    },
+    handler: async (req) => {
+      const { limit, cursor, ...filter } = req.query;
+      return svc.list(req.ctx, filter, { limit, cursor });
+    },
+  });
+
+  app.get('/accountability-actions/:id', {
+    config: { access: ACCOUNTABILITY_READERS },
+    schema: { operationId: 'getAccountabilityAction', summary: 'Get an accountability action', tags, params: idParams, response: { 200: accountabilityAction, ...problems(404) } },
+    handler: async (req) => svc.get(req.ctx, req.params.id),
+  });
+};

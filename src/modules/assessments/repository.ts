@@ -1,0 +1,134 @@
+import { and, asc, avg, count, desc, eq, gt, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { criteriaSets, cycles, enrollments, scorecardBonuses, scorecardDeductions, scorecards } from '../../db/schema/index.js';
+import type { ScorecardStatus } from './schemas.js';
+
+export type ScorecardRow = typeof scorecards.$inferSelect;
+export type DeductionRow = typeof scorecardDeductions.$inferSelect;
+export type BonusRow = typeof scorecardBonuses.$inferSelect;
+export type CriteriaSetRow = typeof criteriaSets.$inferSelect;
+
+export interface ScorecardFilter {
+  cycleId?: string;
+  unitId?: string;
+  status?: ScorecardStatus;
+  inspectorSubject?: string;
+}
+
+export const assessmentsRepository = {
+  async cycle(db: Db, id: string) {
+    const rows = await db.select({ id: cycles.id, phase: cycles.phase }).from(cycles).where(eq(cycles.id, id));
+    return rows[0];
+  },
+
+  /** The unit's enrollment in the cycle, if it is still taking part. */
+  async activeEnrollment(db: Db, cycleId: string, unitId: string) {
+    const rows = await db
+      .select()
+      .from(enrollments)
+      .where(and(eq(enrollments.cycleId, cycleId), eq(enrollments.unitId, unitId), eq(enrollments.status, 'enrolled')));
+    return rows[0];
+  },
+
+  /** The current criteria set of a category: its highest revision. */
+  async currentCriteriaSet(db: Db, cycleId: string, category: CriteriaSetRow['category']): Promise<CriteriaSetRow | undefined> {
+    const rows = await db
+      .select()
+      .from(criteriaSets)
+      .where(and(eq(criteriaSets.cycleId, cycleId), eq(criteriaSets.category, category)))
+      .orderBy(desc(criteriaSets.revision))
+      .limit(1);
+    return rows[0];
+  },
+
+  criteriaSetsByIds(db: Db, ids: readonly string[]): Promise<CriteriaSetRow[]> {
+    return ids.length ? db.select().from(criteriaSets).where(inArray(criteriaSets.id, [...ids])) : Promise.resolve([]);
+  },
+
+  async byId(db: Db, id: string, forUpdate = false): Promise<ScorecardRow | undefined> {
+    const q = db.select().from(scorecards).where(eq(scorecards.id, id));
+    const rows = forUpdate ? await q.for('update') : await q;
+    return rows[0];
+  },
+
+  byIds(db: Db, ids: readonly string[]): Promise<ScorecardRow[]> {
+    return ids.length ? db.select().from(scorecards).where(inArray(scorecards.id, [...ids])) : Promise.resolve([]);
+  },
+
+  list(db: Db, f: ScorecardFilter & { afterId?: string; limit: number }): Promise<ScorecardRow[]> {
+    return db
+      .select()
+      .from(scorecards)
+      .where(
+        and(
+          f.cycleId ? eq(scorecards.cycleId, f.cycleId) : undefined,
+          f.unitId ? eq(scorecards.unitId, f.unitId) : undefined,
+          f.status ? eq(scorecards.status, f.status) : undefined,
+          f.inspectorSubject ? eq(scorecards.inspectorSubject, f.inspectorSubject) : undefined,
+          f.afterId ? gt(scorecards.id, f.afterId) : undefined,
+        ),
+      )
+      .orderBy(asc(scorecards.id))
+      .limit(f.limit);
+  },
+
+  /** Confirmed scorecards of one unit in one cycle, oldest first. */
+  confirmedFor(db: Db, cycleId: string, unitId: string): Promise<ScorecardRow[]> {
+    return db
+      .select()
+      .from(scorecards)
+      .where(and(eq(scorecards.cycleId, cycleId), eq(scorecards.unitId, unitId), eq(scorecards.status, 'confirmed')))
+      .orderBy(asc(scorecards.id));
+  },
+
+  async insert(db: Db, row: typeof scorecards.$inferInsert): Promise<ScorecardRow> {
+    const [r] = await db.insert(scorecards).values(row).returning();
+    return r;
+  },
+
+  async update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof scorecards.$inferInsert>): Promise<ScorecardRow | undefined> {
+    const [r] = await db
+      .update(scorecards)
+      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
+      .where(and(eq(scorecards.id, id), eq(scorecards.version, expectedVersion)))
+      .returning();
+    return r;
+  },
+
+  deductionsFor(db: Db, scorecardIds: readonly string[]): Promise<DeductionRow[]> {
+    if (!scorecardIds.length) return Promise.resolve([]);
+    return db
+      .select()
+      .from(scorecardDeductions)
+      .where(inArray(scorecardDeductions.scorecardId, [...scorecardIds]))
+      .orderBy(asc(scorecardDeductions.scorecardId), asc(scorecardDeductions.position));
+  },
+
+  bonusesFor(db: Db, scorecardIds: readonly string[]): Promise<BonusRow[]> {
+    if (!scorecardIds.length) return Promise.resolve([]);
+    return db
+      .select()
+      .from(scorecardBonuses)
+      .where(inArray(scorecardBonuses.scorecardId, [...scorecardIds]))
+      .orderBy(asc(scorecardBonuses.scorecardId), asc(scorecardBonuses.position));
+  },
+
+  async replaceDeductions(db: Db, scorecardId: string, rows: Omit<typeof scorecardDeductions.$inferInsert, 'scorecardId'>[]): Promise<void> {
+    await db.delete(scorecardDeductions).where(eq(scorecardDeductions.scorecardId, scorecardId));
+    if (rows.length) await db.insert(scorecardDeductions).values(rows.map((r) => ({ ...r, scorecardId })));
+  },
+
+  async replaceBonuses(db: Db, scorecardId: string, rows: Omit<typeof scorecardBonuses.$inferInsert, 'scorecardId'>[]): Promise<void> {
+    await db.delete(scorecardBonuses).where(eq(scorecardBonuses.scorecardId, scorecardId));
+    if (rows.length) await db.insert(scorecardBonuses).values(rows.map((r) => ({ ...r, scorecardId })));
+  },
+
+  /** Mean total and count of confirmed scorecards per unit of a cycle: one GROUP BY. */
+  confirmedMeans(db: Db, cycleId: string): Promise<{ unitId: string; mean: string | null; count: number }[]> {
+    return db
+      .select({ unitId: scorecards.unitId, mean: avg(scorecards.total), count: count() })
+      .from(scorecards)
+      .where(and(eq(scorecards.cycleId, cycleId), eq(scorecards.status, 'confirmed')))
+      .groupBy(scorecards.unitId);
+  },
+};

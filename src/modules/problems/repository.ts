@@ -1,0 +1,163 @@
+import { and, asc, eq, gt, gte, inArray, isNotNull, lt, ne, or, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { complaints, cycles, inspectionFindings, problemEvents, problems, ratings, scorecardDeductions, scorecards, units } from '../../db/schema/index.js';
+import type { ProblemSeverity, ProblemSourceType, ProblemStatus } from './schemas.js';
+
+export type ProblemRow = typeof problems.$inferSelect;
+export type ProblemEventRow = typeof problemEvents.$inferSelect;
+/** A problem with its unit's department, which decides who may see it. */
+export type ScopedProblemRow = ProblemRow & { unitDepartmentId: string };
+
+export interface ProblemFilter {
+  status?: ProblemStatus;
+  severity?: ProblemSeverity;
+  sourceType?: ProblemSourceType;
+  cycleId?: string;
+  /** Each given unit id / department id narrows further (a caller's scope and its own filter combine). */
+  unitIds?: string[];
+  departmentIds?: string[];
+  overdue?: boolean;
+  now: Date;
+}
+
+/** Overdue (逾期) is derived: the deadline has passed and the rectification is not verified. */
+const overdueSql = (now: Date) => and(lt(problems.deadline, now), ne(problems.status, 'verified'));
+
+function problemWhere(db: Db, f: ProblemFilter): SQL | undefined {
+  const where: (SQL | undefined)[] = [];
+  if (f.status) where.push(eq(problems.status, f.status));
+  if (f.severity) where.push(eq(problems.severity, f.severity));
+  if (f.sourceType) where.push(eq(problems.sourceType, f.sourceType));
+  if (f.cycleId) where.push(eq(problems.cycleId, f.cycleId));
+  for (const u of f.unitIds ?? []) where.push(eq(problems.unitId, u));
+  for (const d of f.departmentIds ?? []) {
+    where.push(inArray(problems.unitId, db.select({ id: units.id }).from(units).where(eq(units.departmentId, d))));
+  }
+  if (f.overdue === true) where.push(overdueSql(f.now));
+  if (f.overdue === false) where.push(or(gte(problems.deadline, f.now), eq(problems.status, 'verified')));
+  return and(...where);
+}
+
+const scopedColumns = { problem: problems, unitDepartmentId: units.departmentId };
+
+export const problemsRepository = {
+  async byId(db: Db, id: string): Promise<ScopedProblemRow | undefined> {
+    const rows = await db.select(scopedColumns).from(problems).innerJoin(units, eq(units.id, problems.unitId)).where(eq(problems.id, id));
+    return rows[0] && { ...rows[0].problem, unitDepartmentId: rows[0].unitDepartmentId };
+  },
+
+  async bySource(db: Db, sourceType: ProblemSourceType, sourceId: string): Promise<ProblemRow | undefined> {
+    const rows = await db
+      .select()
+      .from(problems)
+      .where(and(eq(problems.sourceType, sourceType), eq(problems.sourceId, sourceId)));
+    return rows[0];
+  },
+
+  /** Insert unless a problem for the same source exists (unique partial index); undefined then. */
+  async insertUnlessSourceTaken(db: Db, row: typeof problems.$inferInsert): Promise<ProblemRow | undefined> {
+    const [r] = await db
+      .insert(problems)
+      .values(row)
+      .onConflictDoNothing({ target: [problems.sourceType, problems.sourceId], where: isNotNull(problems.sourceId) })
+      .returning();
+    return r;
+  },
+
+  async update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof problems.$inferInsert>): Promise<ProblemRow | undefined> {
+    const [r] = await db
+      .update(problems)
+      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
+      .where(and(eq(problems.id, id), eq(problems.version, expectedVersion)))
+      .returning();
+    return r;
+  },
+
+  list(db: Db, f: ProblemFilter & { afterId?: string; limit: number }): Promise<ProblemRow[]> {
+    return db
+      .select()
+      .from(problems)
+      .where(and(problemWhere(db, f), f.afterId ? gt(problems.id, f.afterId) : undefined))
+      .orderBy(asc(problems.id))
+      .limit(f.limit);
+  },
+
+  async insertEvent(db: Db, row: typeof problemEvents.$inferInsert): Promise<void> {
+    await db.insert(problemEvents).values(row);
+  },
+
+  eventsFor(db: Db, problemIds: readonly string[]): Promise<ProblemEventRow[]> {
+    return db
+      .select()
+      .from(problemEvents)
+      .where(inArray(problemEvents.problemId, [...problemIds]))
+      .orderBy(asc(problemEvents.problemId), asc(problemEvents.id));
+  },
+
+  async cycleExists(db: Db, id: string): Promise<boolean> {
+    return (await db.select({ id: cycles.id }).from(cycles).where(eq(cycles.id, id))).length > 0;
+  },
+
+  /**
+   * The source record behind a problem: `{ exists: false }` when there is none, `null` for source types that are
+   * not records here (media, manual). `unitId` is null for a complaint not yet triaged to a unit.
+   */
+  async source(db: Db, sourceType: ProblemSourceType, sourceId: string): Promise<{ exists: boolean; unitId?: string | null; ratingLevel?: number } | null> {
+    if (sourceType === 'assessment_deduction') {
+      const rows = await db
+        .select({ unitId: scorecards.unitId })
+        .from(scorecardDeductions)
+        .innerJoin(scorecards, eq(scorecards.id, scorecardDeductions.scorecardId))
+        .where(eq(scorecardDeductions.id, sourceId));
+      return rows[0] ? { exists: true, unitId: rows[0].unitId } : { exists: false };
+    }
+    if (sourceType === 'inspection_finding') {
+      const rows = await db.select({ unitId: inspectionFindings.unitId }).from(inspectionFindings).where(eq(inspectionFindings.id, sourceId));
+      return rows[0] ? { exists: true, unitId: rows[0].unitId } : { exists: false };
+    }
+    if (sourceType === 'complaint') {
+      const rows = await db.select({ unitId: complaints.unitId }).from(complaints).where(eq(complaints.id, sourceId));
+      return rows[0] ? { exists: true, unitId: rows[0].unitId } : { exists: false };
+    }
+    if (sourceType === 'rating') {
+      const rows = await db.select({ unitId: ratings.unitId, level: ratings.level }).from(ratings).where(eq(ratings.id, sourceId));
+      return rows[0] ? { exists: true, unitId: rows[0].unitId, ratingLevel: rows[0].level } : { exists: false };
+    }
+    return null;
+  },
+
+  async unitById(db: Db, id: string): Promise<{ id: string; departmentId: string } | undefined> {
+    const rows = await db.select({ id: units.id, departmentId: units.departmentId }).from(units).where(eq(units.id, id));
+    return rows[0];
+  },
+
+  /** Open / overdue / rectified per unit, in one grouped query. `cycleId` null: every cycle and none. */
+  countsByUnit(db: Db, cycleId: string | null, unitIds: readonly string[], now: Date) {
+    return db
+      .select({
+        unitId: problems.unitId,
+        open: sql<number>`count(*) filter (where ${problems.status} <> 'verified')`.mapWith(Number),
+        overdue: sql<number>`count(*) filter (where ${problems.status} <> 'verified' and ${problems.deadline} < ${now})`.mapWith(Number),
+        rectified: sql<number>`count(*) filter (where ${problems.status} = 'verified')`.mapWith(Number),
+      })
+      .from(problems)
+      .where(and(inArray(problems.unitId, [...unitIds]), cycleId ? eq(problems.cycleId, cycleId) : undefined))
+      .groupBy(problems.unitId);
+  },
+
+  openSerious(db: Db, cycleId: string | null, unitIds: readonly string[]): Promise<ProblemRow[]> {
+    return db
+      .select()
+      .from(problems)
+      .where(
+        and(
+          inArray(problems.unitId, [...unitIds]),
+          cycleId ? eq(problems.cycleId, cycleId) : undefined,
+          eq(problems.severity, 'serious'),
+          ne(problems.status, 'verified'),
+        ),
+      )
+      .orderBy(asc(problems.unitId), asc(problems.id));
+  },
+};

@@ -1,0 +1,103 @@
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { expectedVersion, idParams, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
+import { PROBLEM_READERS, RECTIFIERS, createProblemBody, listProblemsQuery, noteBody, problem, problemWithEvents, rejectProblemBody, submitProblemBody, updateProblemBody } from './schemas.js';
+
+const tags = ['problems'];
+
+/** Transitions check the version only when the caller sends one (the state machine already guards them). */
+const optionalVersion = (req: FastifyRequest, bodyVersion?: number) =>
+  req.headers['if-match'] !== undefined || bodyVersion !== undefined ? expectedVersion(req, bodyVersion) : undefined;
+
+const transition = { params: idParams, response: { 200: problem, ...problems(404, 409, 412, 422) } };
+
+export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
+  const svc = app.services.problems;
+
+  app.post('/problems', {
+    config: { access: ['admin'] },
+    schema: {
+      operationId: 'createProblem',
+      summary: 'Open a problem (问题) for a unit; idempotent per source record (200 with the existing one)',
+      tags,
+      body: createProblemBody,
+      response: { 201: problem, 200: problem, ...problems(422) },
+    },
+    handler: async (req, reply) => {
+      const { deadline, ...rest } = req.body;
+      const r = await svc.create(req.ctx, { ...rest, deadline: deadline ? new Date(deadline) : null });
+      return sendVersioned(reply.status(r.created ? 201 : 200), r.problem);
+    },
+  });
+
+  app.get('/problems', {
+    config: { access: PROBLEM_READERS },
+    schema: {
+      operationId: 'listProblems',
+      summary: 'List problems; a department sees its units, a unit its own',
+      tags,
+      querystring: pageQuery.extend(listProblemsQuery.shape),
+      response: { 200: pageOf(problem), ...problems(422) },
+    },
+    handler: async (req) => {
+      const { limit, cursor, ...filter } = req.query;
+      return svc.list(req.ctx, filter, { limit, cursor });
+    },
+  });
+
+  app.get('/problems/:id', {
+    config: { access: PROBLEM_READERS },
+    schema: { operationId: 'getProblem', summary: 'Get a problem with its history', tags, params: idParams, response: { 200: problemWithEvents, ...problems(404) } },
+    handler: async (req, reply) => sendVersioned(reply, await svc.getWithEvents(req.ctx, req.params.id)),
+  });
+
+  app.patch('/problems/:id', {
+    config: { access: ['admin'] },
+    schema: {
+      operationId: 'updateProblem',
+      summary: 'Change the deadline, responsible person or severity (If-Match required)',
+      tags,
+      params: idParams,
+      body: updateProblemBody,
+      response: { 200: problem, ...problems(404, 409, 412, 422, 428) },
+    },
+    handler: async (req, reply) => sendVersioned(reply, await svc.update(req.ctx, req.params.id, expectedVersion(req, req.body.version), req.body)),
+  });
+
+  app.post('/problems/:id/sign-letter', {
+    config: { access: RECTIFIERS },
+    schema: { operationId: 'signProblemLetter', summary: 'Record the signed rectification responsibility letter (整改责任书)', tags, body: noteBody, ...transition },
+    handler: async (req, reply) =>
+      sendVersioned(reply, await svc.signLetter(req.ctx, req.params.id, optionalVersion(req, req.body.version), req.body.note)),
+  });
+
+  app.post('/problems/:id/start', {
+    config: { access: RECTIFIERS },
+    schema: { operationId: 'startProblemRectification', summary: 'Start rectifying (open → rectifying)', tags, body: noteBody, ...transition },
+    handler: async (req, reply) => sendVersioned(reply, await svc.start(req.ctx, req.params.id, optionalVersion(req, req.body.version), req.body.note)),
+  });
+
+  app.post('/problems/:id/submit', {
+    config: { access: ['department', 'unit'] },
+    schema: {
+      operationId: 'submitProblemRectification',
+      summary: 'Submit the rectification: measures (整改措施) and evidence (rectifying → submitted)',
+      tags,
+      body: submitProblemBody,
+      ...transition,
+    },
+    handler: async (req, reply) => sendVersioned(reply, await svc.submit(req.ctx, req.params.id, optionalVersion(req, req.body.version), req.body)),
+  });
+
+  app.post('/problems/:id/verify', {
+    config: { access: ['admin'] },
+    schema: { operationId: 'verifyProblem', summary: 'Verify the rectification and close the problem (submitted → verified)', tags, body: noteBody, ...transition },
+    handler: async (req, reply) => sendVersioned(reply, await svc.verify(req.ctx, req.params.id, optionalVersion(req, req.body.version), req.body.note)),
+  });
+
+  app.post('/problems/:id/reject', {
+    config: { access: ['admin'] },
+    schema: { operationId: 'rejectProblem', summary: 'Send the rectification back with a reason (submitted → rectifying)', tags, body: rejectProblemBody, ...transition },
+    handler: async (req, reply) => sendVersioned(reply, await svc.reject(req.ctx, req.params.id, optionalVersion(req, req.body.version), req.body.reason)),
+  });
+};

@@ -1,0 +1,305 @@
+import type { Db } from '../../db/client.js';
+import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
+import { decodeCursor, toIso, toIsoOrNull, toPage } from '../../lib/http.js';
+import type { Page } from '../../lib/http.js';
+import type { RequestContext } from '../../lib/principal.js';
+import { addWorkingDays } from '../../lib/working-days.js';
+import type { AuditService } from '../audit/service.js';
+import { canSeeUnit, unitScope } from '../units/service.js';
+import { problemsRepository } from './repository.js';
+import type { ProblemEventRow, ProblemRow, ScopedProblemRow } from './repository.js';
+import { deadlineWorkingDays, linkedSourceTypes, problemSeverityLabels, problemSourceTypeLabels, problemStatusLabels } from './schemas.js';
+import type {
+  ListProblemsFilter,
+  OpenProblemInput,
+  ProblemDto,
+  ProblemEventAction,
+  ProblemEventDto,
+  ProblemStatus,
+  SubmitProblemInput,
+  UnitProblemCounts,
+  UpdateProblemInput,
+} from './schemas.js';
+
+export function toProblemDto(r: ProblemRow, now = new Date()): ProblemDto {
+  return {
+    id: r.id,
+    unitId: r.unitId,
+    cycleId: r.cycleId,
+    sourceType: r.sourceType,
+    sourceTypeLabel: problemSourceTypeLabels[r.sourceType],
+    sourceId: r.sourceId,
+    severity: r.severity,
+    severityLabel: problemSeverityLabels[r.severity],
+    description: r.description,
+    deadline: toIso(r.deadline),
+    overdue: r.status !== 'verified' && r.deadline.getTime() < now.getTime(),
+    responsiblePerson: r.responsiblePerson,
+    responsibilityLetterSigned: r.responsibilityLetterSigned,
+    signedAt: toIsoOrNull(r.signedAt),
+    status: r.status,
+    statusLabel: problemStatusLabels[r.status],
+    measures: r.measures,
+    evidence: r.evidence,
+    rejectionReason: r.rejectionReason,
+    submittedAt: toIsoOrNull(r.submittedAt),
+    verifiedAt: toIsoOrNull(r.verifiedAt),
+    version: r.version,
+    createdAt: toIso(r.createdAt),
+    updatedAt: toIso(r.updatedAt),
+  };
+}
+
+export function toProblemEventDto(r: ProblemEventRow): ProblemEventDto {
+  return {
+    id: r.id,
+    problemId: r.problemId,
+    action: r.action as ProblemEventAction,
+    fromStatus: r.fromStatus,
+    toStatus: r.toStatus,
+    actorRole: r.actorRole,
+    note: r.note,
+    at: toIso(r.at),
+  };
+}
+
+const illegal = (id: string, status: ProblemStatus, verb: string, from: readonly ProblemStatus[]) =>
+  conflict('illegal_transition', `problem ${id} is ${status}; it can be ${verb} only when ${from.join(' or ')}`, { currentStatus: status });
+
+interface Move {
+  action: ProblemEventAction;
+  /** Statuses the move starts from. */
+  from: readonly ProblemStatus[];
+  verb: string;
+  to?: ProblemStatus;
+  patch?: Partial<ProblemRow>;
+  note?: string | null;
+  check?: (p: ScopedProblemRow) => void;
+}
+
+export function createProblemsService({ db, audit }: { db: Db; audit: AuditService }) {
+  async function visible(ctx: RequestContext, id: string, tx: Db = db): Promise<ScopedProblemRow> {
+    const r = await problemsRepository.byId(tx, id);
+    if (!r || !canSeeUnit(ctx, { id: r.unitId, departmentId: r.unitDepartmentId })) throw notFound('problem', id);
+    return r;
+  }
+
+  async function recordEvent(tx: Db, ctx: RequestContext, problemId: string, action: ProblemEventAction, from: ProblemStatus | null, to: ProblemStatus, note?: string | null) {
+    await problemsRepository.insertEvent(tx, {
+      problemId,
+      action,
+      fromStatus: from,
+      toStatus: to,
+      actor: ctx.principal.subject,
+      actorRole: ctx.principal.role,
+      note: note ?? null,
+    });
+  }
+
+  /** One step of the state machine: scope, status and version checks, the change, its history entry and its audit entry. */
+  function move(ctx: RequestContext, id: string, expected: number | undefined, m: Move): Promise<ProblemDto> {
+    return db.transaction(async (tx) => {
+      const current = await visible(ctx, id, tx);
+      if (expected !== undefined && current.version !== expected) throw versionMismatch('problem', expected, current.version);
+      if (!m.from.includes(current.status)) throw illegal(id, current.status, m.verb, m.from);
+      m.check?.(current);
+      const to = m.to ?? current.status;
+      const row = await problemsRepository.update(tx, id, current.version, { ...m.patch, status: to });
+      if (!row) throw versionMismatch('problem', current.version, current.version + 1);
+      await recordEvent(tx, ctx, id, m.action, current.status, to, m.note);
+      const dto = toProblemDto(row);
+      await audit.record(tx, ctx, { action: `problem.${m.action}`, entityType: 'problem', entityId: id, before: toProblemDto(current), after: dto });
+      return dto;
+    });
+  }
+
+  function futureDeadline(d: Date, field: string): Date {
+    if (Number.isNaN(d.getTime())) throw invalid(field, 'not a valid date');
+    if (d.getTime() <= Date.now()) throw invalid(field, 'the deadline must be in the future');
+    return d;
+  }
+
+  /** Opens a problem, or finds the one already opened for the same source record. */
+  async function open(tx: Db, ctx: RequestContext, input: OpenProblemInput): Promise<{ problem: ProblemDto; created: boolean }> {
+    const sourceId = input.sourceId ?? null;
+    if (sourceId) {
+      const existing = await problemsRepository.bySource(tx, input.sourceType, sourceId);
+      if (existing) return { problem: toProblemDto(existing), created: false };
+    }
+    const description = input.description.trim();
+    if (!description) throw invalid('description', 'must not be empty');
+    const unit = await problemsRepository.unitById(tx, input.unitId);
+    if (!unit) throw invalid('unitId', `unit ${input.unitId} does not exist`);
+    if (input.cycleId && !(await problemsRepository.cycleExists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
+    if (linkedSourceTypes.includes(input.sourceType) && !sourceId) throw invalid('sourceId', `a problem from ${input.sourceType} must name its source record`);
+    if (input.sourceType === 'manual' && sourceId) throw invalid('sourceId', 'a manually entered problem has no source record');
+    if (sourceId) {
+      const source = await problemsRepository.source(tx, input.sourceType, sourceId);
+      if (source && !source.exists) throw invalid('sourceId', `${input.sourceType} ${sourceId} does not exist`);
+      if (source?.unitId && source.unitId !== input.unitId) throw invalid('sourceId', `${input.sourceType} ${sourceId} belongs to another unit`);
+      if (source?.ratingLevel !== undefined && source.ratingLevel > 2) throw invalid('sourceId', `rating ${sourceId} is not a bad rating (差评: level 1 or 2)`);
+    }
+    const deadline = input.deadline ? futureDeadline(input.deadline, 'deadline') : addWorkingDays(new Date(), deadlineWorkingDays[input.severity]);
+    const row = await problemsRepository.insertUnlessSourceTaken(tx, {
+      unitId: input.unitId,
+      cycleId: input.cycleId ?? null,
+      sourceType: input.sourceType,
+      sourceId,
+      severity: input.severity,
+      description,
+      deadline,
+      responsiblePerson: input.responsiblePerson?.trim() || null,
+    });
+    if (!row) {
+      // Another transaction opened it for the same source between our look-up and insert.
+      const existing = await problemsRepository.bySource(tx, input.sourceType, sourceId!);
+      return { problem: toProblemDto(existing!), created: false };
+    }
+    await recordEvent(tx, ctx, row.id, 'opened', null, 'open');
+    const dto = toProblemDto(row);
+    await audit.record(tx, ctx, { action: 'problem.opened', entityType: 'problem', entityId: row.id, after: dto });
+    return { problem: dto, created: true };
+  }
+
+  return {
+    /**
+     * CONTRACT for other modules (supervision, assessments, complaints, ratings): opens the problem for a source
+     * record inside the CALLER's transaction, audited in the same transaction. Idempotent per (sourceType,
+     * sourceId): a second call returns the problem already opened. The deadline defaults by severity
+     * (minor 20, major 10, serious 5 working days).
+     */
+    async openFromSource(tx: Db, ctx: RequestContext, input: OpenProblemInput): Promise<ProblemDto> {
+      return (await open(tx, ctx, input)).problem;
+    },
+
+    /** POST /problems: `created` false when a problem for that source already existed. */
+    create(ctx: RequestContext, input: OpenProblemInput): Promise<{ problem: ProblemDto; created: boolean }> {
+      return db.transaction((tx) => open(tx, ctx, input));
+    },
+
+    async get(ctx: RequestContext, id: string): Promise<ProblemDto> {
+      return toProblemDto(await visible(ctx, id));
+    },
+
+    async getWithEvents(ctx: RequestContext, id: string): Promise<ProblemDto & { events: ProblemEventDto[] }> {
+      const r = await visible(ctx, id);
+      const events = await problemsRepository.eventsFor(db, [id]);
+      return { ...toProblemDto(r), events: events.map(toProblemEventDto) };
+    },
+
+    /** History of many problems in one query (GraphQL loader); callers pass problems they were allowed to read. */
+    async eventsFor(problemIds: readonly string[]): Promise<Map<string, ProblemEventDto[]>> {
+      const out = new Map<string, ProblemEventDto[]>(problemIds.map((id) => [id, []]));
+      for (const e of await problemsRepository.eventsFor(db, problemIds)) out.get(e.problemId)?.push(toProblemEventDto(e));
+      return out;
+    },
+
+    /** Admin and inspectors see all; a department its units' problems; a unit its own. */
+    async list(ctx: RequestContext, filter: ListProblemsFilter, page: { limit: number; cursor?: string }): Promise<Page<ProblemDto>> {
+      const scope = unitScope(ctx);
+      const now = new Date();
+      const rows = await problemsRepository.list(db, {
+        status: filter.status,
+        severity: filter.severity,
+        sourceType: filter.sourceType,
+        cycleId: filter.cycleId,
+        overdue: filter.overdue,
+        unitIds: [filter.unitId, scope.unitId].filter((x): x is string => !!x),
+        departmentIds: [filter.departmentId, scope.departmentId].filter((x): x is string => !!x),
+        now,
+        afterId: decodeCursor(page.cursor),
+        limit: page.limit + 1,
+      });
+      const p = toPage(rows, page.limit, (r) => r.id);
+      return { items: p.items.map((r) => toProblemDto(r, now)), nextCursor: p.nextCursor };
+    },
+
+    update(ctx: RequestContext, id: string, expected: number, input: UpdateProblemInput): Promise<ProblemDto> {
+      const patch: Partial<ProblemRow> = {};
+      if (input.deadline !== undefined) patch.deadline = futureDeadline(new Date(input.deadline), 'deadline');
+      if (input.responsiblePerson !== undefined) patch.responsiblePerson = input.responsiblePerson;
+      if (input.severity !== undefined) patch.severity = input.severity;
+      return db.transaction(async (tx) => {
+        const current = await visible(ctx, id, tx);
+        if (current.version !== expected) throw versionMismatch('problem', expected, current.version);
+        if (current.status === 'verified') throw conflict('problem_closed', `problem ${id} is verified and closed`);
+        const row = await problemsRepository.update(tx, id, expected, patch);
+        if (!row) throw versionMismatch('problem', expected, expected + 1);
+        await recordEvent(tx, ctx, id, 'updated', current.status, current.status, `changed: ${Object.keys(patch).join(', ') || 'nothing'}`);
+        const dto = toProblemDto(row);
+        await audit.record(tx, ctx, { action: 'problem.updated', entityType: 'problem', entityId: id, before: toProblemDto(current), after: dto });
+        return dto;
+      });
+    },
+
+    /** 签订整改责任书 */
+    signLetter(ctx: RequestContext, id: string, expected?: number, note?: string): Promise<ProblemDto> {
+      return move(ctx, id, expected, {
+        action: 'letter_signed',
+        verb: 'have its responsibility letter signed',
+        from: ['open', 'rectifying', 'submitted'],
+        patch: { responsibilityLetterSigned: true, signedAt: new Date() },
+        note,
+        check: (p) => {
+          if (p.responsibilityLetterSigned) throw conflict('letter_already_signed', `the responsibility letter of problem ${id} is already signed`);
+        },
+      });
+    },
+
+    start(ctx: RequestContext, id: string, expected?: number, note?: string): Promise<ProblemDto> {
+      return move(ctx, id, expected, { action: 'started', verb: 'started', from: ['open'], to: 'rectifying', note });
+    },
+
+    submit(ctx: RequestContext, id: string, expected: number | undefined, input: SubmitProblemInput): Promise<ProblemDto> {
+      if (input.evidence.length === 0) throw invalid('evidence', 'a rectification needs at least one evidence link');
+      return move(ctx, id, expected, {
+        action: 'submitted',
+        verb: 'submitted',
+        from: ['rectifying'],
+        to: 'submitted',
+        patch: { measures: input.measures, evidence: input.evidence, submittedAt: new Date() },
+      });
+    },
+
+    verify(ctx: RequestContext, id: string, expected?: number, note?: string): Promise<ProblemDto> {
+      return move(ctx, id, expected, { action: 'verified', verb: 'verified', from: ['submitted'], to: 'verified', patch: { verifiedAt: new Date() }, note });
+    },
+
+    /** Sends a submitted rectification back; the unit rectifies again. */
+    reject(ctx: RequestContext, id: string, expected: number | undefined, reason: string): Promise<ProblemDto> {
+      return move(ctx, id, expected, { action: 'rejected', verb: 'rejected', from: ['submitted'], to: 'rectifying', patch: { rejectionReason: reason }, note: reason });
+    },
+
+    /**
+     * For rankings and awards: per unit, problems not yet verified (open), of those past their deadline (overdue),
+     * and verified (rectified). Every requested unit is in the map. `cycleId` null counts every problem.
+     */
+    async countsForUnits(cycleId: string | null, unitIds: readonly string[], opts: { db?: Db; now?: Date } = {}): Promise<Map<string, UnitProblemCounts>> {
+      const out = new Map<string, UnitProblemCounts>(unitIds.map((u) => [u, { open: 0, overdue: 0, rectified: 0 }]));
+      if (unitIds.length === 0) return out;
+      for (const r of await problemsRepository.countsByUnit(opts.db ?? db, cycleId, unitIds, opts.now ?? new Date())) {
+        out.set(r.unitId, { open: r.open, overdue: r.overdue, rectified: r.rectified });
+      }
+      return out;
+    },
+
+    /** Serious problems not yet verified, per unit (only units that have any). `cycleId` null: every cycle. */
+    async openSeriousForUnits(cycleId: string | null, unitIds: readonly string[], opts: { db?: Db } = {}): Promise<Map<string, ProblemDto[]>> {
+      const out = new Map<string, ProblemDto[]>();
+      if (unitIds.length === 0) return out;
+      for (const r of await problemsRepository.openSerious(opts.db ?? db, cycleId, unitIds)) {
+        const list = out.get(r.unitId) ?? [];
+        list.push(toProblemDto(r));
+        out.set(r.unitId, list);
+      }
+      return out;
+    },
+
+    /** Whether a problem exists (for accountability causes). */
+    async exists(tx: Db, id: string): Promise<boolean> {
+      return !!(await problemsRepository.byId(tx, id));
+    },
+  };
+}
+
+export type ProblemsService = ReturnType<typeof createProblemsService>;
