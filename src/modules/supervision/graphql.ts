@@ -1,0 +1,279 @@
+import type { IResolvers, MercuriusLoaders } from 'mercurius';
+import { guard, loadBy } from '../../lib/graphql.js';
+import { pageQuery } from '../../lib/http.js';
+import { parseArgs } from '../../plugins/graphql.js';
+import { FEEDBACK_READERS } from './feedback.js';
+import {
+  createRoundBody,
+  createSupervisorBody,
+  listFindingsQuery,
+  listRoundsQuery,
+  listSupervisorsQuery,
+  listTasksQuery,
+  reasonBody,
+  reportBody,
+  reviewBody,
+  updateRoundBody,
+  updateSupervisorBody,
+} from './schemas.js';
+import type { SupervisorDto, TaskDto } from './schemas.js';
+
+/*
+ * The unit's view (InspectionFeedback, InspectionFeedbackFinding) is a separate type with no path to a task or a
+ * supervisor, so no selection set a unit or department can write reaches who inspected it.
+ */
+export const supervisionTypeDefs = /* GraphQL */ `
+  enum InspectionRoundKind { sweep targeted }
+  enum InspectionRoundStatus { draft generated closed }
+  enum InspectionTaskStatus { assigned accepted reported reviewed expired cancelled }
+  enum InspectionFindingSeverity { minor major serious }
+  enum InspectionFindingStatus { pending accepted dismissed }
+
+  type SupervisorContact { phone: String email: String }
+  "义务监督员: a volunteer supervisor"
+  type Supervisor {
+    id: ID!
+    name: String!
+    "工作单位"
+    affiliation: String!
+    sector: String!
+    departmentId: ID
+    department: Department
+    "private: null unless you are the admin or the supervisor"
+    contact: SupervisorContact
+    termStart: String!
+    termEnd: String
+    active: Boolean!
+    version: Int!
+    createdAt: String!
+    updatedAt: String!
+  }
+  type SupervisorPage { items: [Supervisor!]! nextCursor: String }
+
+  type InspectionRoundFilter { category: Category regionId: ID departmentId: ID }
+  type InspectionWindow { startsAt: String! endsAt: String! }
+  "暗访轮次: a sweep (拉网式) or targeted round"
+  type InspectionRound {
+    id: ID!
+    name: String!
+    cycleId: ID
+    kind: InspectionRoundKind!
+    kindLabel: Label!
+    filter: InspectionRoundFilter
+    unitIds: [ID!]
+    window: InspectionWindow!
+    focus: String
+    instructions: String
+    seed: Int!
+    tasksPerUnit: Int!
+    status: InspectionRoundStatus!
+    statusLabel: Label!
+    generatedAt: String
+    closedAt: String
+    version: Int!
+    createdAt: String!
+    updatedAt: String!
+  }
+  type InspectionRoundPage { items: [InspectionRound!]! nextCursor: String }
+  type UnassignedUnit { unitId: ID! missing: Int! reason: String! }
+  type InspectionTaskGeneration { round: InspectionRound! taskIds: [ID!]! tasksCreated: Int! unassigned: [UnassignedUnit!]! }
+  type InspectionTaskExpiry { expired: [ID!]! }
+
+  type InspectionRatings { attitude: Int! efficiency: Int! quality: Int! environment: Int! discipline: Int! }
+  type InspectionFinding {
+    id: ID!
+    taskId: ID!
+    unitId: ID!
+    description: String!
+    severity: InspectionFindingSeverity!
+    severityLabel: Label!
+    evidenceLinks: [String!]!
+    status: InspectionFindingStatus!
+    statusLabel: Label!
+    reviewNote: String
+    problemId: ID
+    "the unit's enrollment in the round's cycle (POST /enrollments/{id}/disqualify for a serious finding)"
+    enrollmentId: ID
+    reviewedAt: String
+  }
+  type InspectionFindingPage { items: [InspectionFinding!]! nextCursor: String }
+  "暗访反馈: the supervisor's report"
+  type InspectionReport {
+    id: ID!
+    taskId: ID!
+    unitId: ID!
+    visitedAt: String!
+    ratings: InspectionRatings!
+    summary: String
+    findings: [InspectionFinding!]!
+    createdAt: String!
+  }
+  "点对点 task: one supervisor, one unit, a time window"
+  type InspectionTask {
+    id: ID!
+    roundId: ID!
+    supervisorId: ID!
+    unitId: ID!
+    window: InspectionWindow!
+    focus: String
+    instructions: String
+    status: InspectionTaskStatus!
+    statusLabel: Label!
+    statusReason: String
+    acceptedAt: String
+    reportedAt: String
+    reviewedAt: String
+    closedAt: String
+    report: InspectionReport
+    version: Int!
+    createdAt: String!
+    updatedAt: String!
+    supervisor: Supervisor
+    unit: Unit
+    "the office only; null for a supervisor"
+    round: InspectionRound
+  }
+  type InspectionTaskPage { items: [InspectionTask!]! nextCursor: String }
+
+  type InspectionFeedbackFinding {
+    id: ID!
+    description: String!
+    severity: InspectionFindingSeverity!
+    severityLabel: Label!
+    evidenceLinks: [String!]!
+    status: InspectionFindingStatus!
+    statusLabel: Label!
+    problemId: ID
+  }
+  "暗访反馈 as the unit sees it: who inspected is never shown"
+  type InspectionFeedback {
+    id: ID!
+    unitId: ID!
+    cycleId: ID
+    visitedAt: String!
+    ratings: InspectionRatings!
+    summary: String
+    reviewed: Boolean!
+    findings: [InspectionFeedbackFinding!]!
+  }
+  type InspectionFeedbackPage { items: [InspectionFeedback!]! nextCursor: String }
+
+  input SupervisorContactInput { phone: String, email: String }
+  input CreateSupervisorInput {
+    name: String!, affiliation: String!, sector: String!, departmentId: ID, contact: SupervisorContactInput,
+    termStart: String!, termEnd: String, active: Boolean
+  }
+  input UpdateSupervisorInput {
+    name: String, affiliation: String, sector: String, departmentId: ID, contact: SupervisorContactInput,
+    termStart: String, termEnd: String, active: Boolean
+  }
+  input InspectionRoundFilterInput { category: Category, regionId: ID, departmentId: ID }
+  input InspectionWindowInput { startsAt: String!, endsAt: String! }
+  input CreateInspectionRoundInput {
+    kind: InspectionRoundKind!, name: String!, cycleId: ID, filter: InspectionRoundFilterInput, unitIds: [ID!],
+    window: InspectionWindowInput!, focus: String, instructions: String, seed: Int, tasksPerUnit: Int
+  }
+  input UpdateInspectionRoundInput {
+    name: String, cycleId: ID, filter: InspectionRoundFilterInput, unitIds: [ID!], window: InspectionWindowInput,
+    focus: String, instructions: String, seed: Int, tasksPerUnit: Int
+  }
+  input InspectionRatingsInput { attitude: Int!, efficiency: Int!, quality: Int!, environment: Int!, discipline: Int! }
+  input InspectionFindingInput { description: String!, severity: InspectionFindingSeverity!, evidenceLinks: [String!] }
+  input InspectionReportInput { visitedAt: String!, ratings: InspectionRatingsInput!, summary: String, findings: [InspectionFindingInput!] }
+  input InspectionFindingDecisionInput { findingId: ID!, accepted: Boolean!, note: String }
+
+  extend type Query {
+    supervisors(active: Boolean, departmentId: ID, sector: String, q: String, limit: Int, cursor: String): SupervisorPage!
+    supervisor(id: ID!): Supervisor
+    mySupervisorProfile: Supervisor!
+    inspectionRounds(cycleId: ID, status: InspectionRoundStatus, kind: InspectionRoundKind, limit: Int, cursor: String): InspectionRoundPage!
+    inspectionRound(id: ID!): InspectionRound
+    inspectionTasks(roundId: ID, supervisorId: ID, unitId: ID, status: InspectionTaskStatus, limit: Int, cursor: String): InspectionTaskPage!
+    inspectionTask(id: ID!): InspectionTask
+    inspectionFindings(roundId: ID, unitId: ID, status: InspectionFindingStatus, severity: InspectionFindingSeverity, limit: Int, cursor: String): InspectionFindingPage!
+    inspectionFeedback(unitId: ID!, limit: Int, cursor: String): InspectionFeedbackPage!
+  }
+  extend type Mutation {
+    createSupervisor(input: CreateSupervisorInput!): Supervisor!
+    updateSupervisor(id: ID!, version: Int!, input: UpdateSupervisorInput!): Supervisor!
+    createInspectionRound(input: CreateInspectionRoundInput!): InspectionRound!
+    updateInspectionRound(id: ID!, version: Int!, input: UpdateInspectionRoundInput!): InspectionRound!
+    generateInspectionTasks(id: ID!): InspectionTaskGeneration!
+    expireOverdueInspectionTasks(roundId: ID!): InspectionTaskExpiry!
+    closeInspectionRound(id: ID!, version: Int): InspectionRound!
+    acceptInspectionTask(id: ID!): InspectionTask!
+    reportInspectionTask(id: ID!, input: InspectionReportInput!): InspectionTask!
+    reviewInspectionTask(id: ID!, decisions: [InspectionFindingDecisionInput!]!): InspectionTask!
+    expireInspectionTask(id: ID!, reason: String): InspectionTask!
+    cancelInspectionTask(id: ID!, reason: String): InspectionTask!
+  }
+`;
+
+type Args = Record<string, unknown>;
+const page = (args: Args) => parseArgs(pageQuery, { limit: args.limit, cursor: args.cursor });
+const boolArg = (v: unknown) => (typeof v === 'boolean' ? String(v) : undefined);
+
+export const supervisionResolvers: IResolvers = {
+  Query: {
+    supervisors: guard(['admin'], (args: Args, { ctx, services }) =>
+      services.supervision.supervisors.list(ctx, parseArgs(listSupervisorsQuery, { ...args, active: boolArg(args.active), limit: undefined, cursor: undefined }), page(args)),
+    ),
+    supervisor: guard(['admin'], ({ id }: { id: string }, { ctx, services }) => services.supervision.supervisors.get(ctx, id)),
+    mySupervisorProfile: guard(['supervisor'], (_args, { ctx, services }) => services.supervision.supervisors.me(ctx)),
+    inspectionRounds: guard(['admin'], (args: Args, { ctx, services }) =>
+      services.supervision.rounds.list(ctx, parseArgs(listRoundsQuery, { ...args, limit: undefined, cursor: undefined }), page(args)),
+    ),
+    inspectionRound: guard(['admin'], ({ id }: { id: string }, { ctx, services }) => services.supervision.rounds.get(ctx, id)),
+    inspectionTasks: guard(['admin', 'supervisor'], (args: Args, { ctx, services }) =>
+      services.supervision.tasks.list(ctx, parseArgs(listTasksQuery, { ...args, limit: undefined, cursor: undefined }), page(args)),
+    ),
+    inspectionTask: guard(['admin', 'supervisor'], ({ id }: { id: string }, { ctx, services }) => services.supervision.tasks.get(ctx, id)),
+    inspectionFindings: guard(['admin'], (args: Args, { ctx, services }) =>
+      services.supervision.tasks.listFindings(ctx, parseArgs(listFindingsQuery, { ...args, limit: undefined, cursor: undefined }), page(args)),
+    ),
+    inspectionFeedback: guard(FEEDBACK_READERS, (args: Args & { unitId: string }, { ctx, services }) => services.supervision.feedback.forUnit(ctx, args.unitId, page(args))),
+  },
+  Mutation: {
+    createSupervisor: guard(['admin'], ({ input }: { input: unknown }, { ctx, services }) =>
+      services.supervision.supervisors.create(ctx, parseArgs(createSupervisorBody, input, 'input')),
+    ),
+    updateSupervisor: guard(['admin'], ({ id, version, input }: { id: string; version: number; input: unknown }, { ctx, services }) =>
+      services.supervision.supervisors.update(ctx, id, version, parseArgs(updateSupervisorBody, input, 'input')),
+    ),
+    createInspectionRound: guard(['admin'], ({ input }: { input: unknown }, { ctx, services }) =>
+      services.supervision.rounds.create(ctx, parseArgs(createRoundBody, input, 'input')),
+    ),
+    updateInspectionRound: guard(['admin'], ({ id, version, input }: { id: string; version: number; input: unknown }, { ctx, services }) =>
+      services.supervision.rounds.update(ctx, id, version, parseArgs(updateRoundBody, input, 'input')),
+    ),
+    generateInspectionTasks: guard(['admin'], ({ id }: { id: string }, { ctx, services }) => services.supervision.rounds.generateTasks(ctx, id)),
+    expireOverdueInspectionTasks: guard(['admin'], ({ roundId }: { roundId: string }, { ctx, services }) => services.supervision.rounds.expireOverdue(ctx, roundId)),
+    closeInspectionRound: guard(['admin'], ({ id, version }: { id: string; version?: number | null }, { ctx, services }) =>
+      services.supervision.rounds.close(ctx, id, version ?? undefined),
+    ),
+    acceptInspectionTask: guard(['supervisor'], ({ id }: { id: string }, { ctx, services }) => services.supervision.tasks.accept(ctx, id)),
+    reportInspectionTask: guard(['supervisor'], ({ id, input }: { id: string; input: unknown }, { ctx, services }) =>
+      services.supervision.tasks.report(ctx, id, parseArgs(reportBody, input, 'input')),
+    ),
+    reviewInspectionTask: guard(['admin'], ({ id, decisions }: { id: string; decisions: unknown }, { ctx, services }) =>
+      services.supervision.tasks.review(ctx, id, parseArgs(reviewBody, { decisions })),
+    ),
+    expireInspectionTask: guard(['admin'], ({ id, reason }: { id: string; reason?: string }, { ctx, services }) =>
+      services.supervision.tasks.expire(ctx, id, parseArgs(reasonBody, { reason }).reason),
+    ),
+    cancelInspectionTask: guard(['admin'], ({ id, reason }: { id: string; reason?: string }, { ctx, services }) =>
+      services.supervision.tasks.cancel(ctx, id, parseArgs(reasonBody, { reason }).reason),
+    ),
+  },
+};
+
+export const supervisionLoaders: MercuriusLoaders = {
+  Supervisor: {
+    department: (queries: { obj: SupervisorDto }[], { services }) => loadBy(queries, (s) => s.departmentId, services.departments.byIds),
+  },
+  InspectionTask: {
+    supervisor: (queries: { obj: TaskDto }[], { ctx, services }) => loadBy(queries, (t) => t.supervisorId, (ids) => services.supervision.supervisors.byIds(ctx, ids)),
+    unit: (queries: { obj: TaskDto }[], { ctx, services }) => loadBy(queries, (t) => t.unitId, (ids) => services.units.byIds(ctx, ids)),
+    round: (queries: { obj: TaskDto }[], { ctx, services }) => loadBy(queries, (t) => t.roundId, (ids) => services.supervision.rounds.byIds(ctx, ids)),
+  },
+};

@@ -1,0 +1,216 @@
+import type { Db } from '../../db/client.js';
+import { conflict, invalid, invalidMany, notFound } from '../../lib/errors.js';
+import type { FieldError } from '../../lib/errors.js';
+import { decodeCursor, toPage } from '../../lib/http.js';
+import type { Page } from '../../lib/http.js';
+import type { RequestContext } from '../../lib/principal.js';
+import type { AuditService } from '../audit/service.js';
+import { toFindingDto, toReportDto, toTaskDto } from './mappers.js';
+import { reportsRepository, roundsRepository, tasksRepository } from './repository.js';
+import type { TaskRow } from './repository.js';
+import type { FindingDto, ListFindingsFilter, ListTasksFilter, ReportDto, ReportInput, ReviewInput, Severity, TaskDto, TaskStatus } from './schemas.js';
+
+/** What the review needs of the problems module (its `openFromSource` contract), run inside the review's transaction. */
+export interface ProblemOpener {
+  openFromSource(
+    tx: Db,
+    ctx: RequestContext,
+    input: { unitId: string; cycleId: string | null; sourceType: 'inspection_finding'; sourceId: string; severity: Severity; description: string },
+  ): Promise<{ id: string }>;
+}
+
+/**
+ * Who may read a task: the campaign office, and the supervisor it is assigned to. Everyone else gets 404,
+ * whether or not the task exists, so a unit cannot even learn that it is about to be visited.
+ */
+function canSeeTask(ctx: RequestContext, t: Pick<TaskRow, 'supervisorId'>): boolean {
+  const p = ctx.principal;
+  return p.role === 'admin' || (p.role === 'supervisor' && !!p.supervisorId && p.supervisorId === t.supervisorId);
+}
+
+const illegal = (t: TaskRow, verb: string) =>
+  conflict('illegal_transition', `inspection task ${t.id} is ${t.status}; it cannot be ${verb}`, { currentStatus: t.status });
+
+export function createTasksService({ db, audit, problems }: { db: Db; audit: AuditService; problems: () => ProblemOpener | undefined }) {
+  /** Reports (with their findings) of many tasks in two queries. */
+  async function reportsFor(tx: Db, taskIds: readonly string[]): Promise<Map<string, ReportDto>> {
+    const reports = await reportsRepository.byTaskIds(tx, taskIds);
+    const findings = await reportsRepository.findingsByReportIds(
+      tx,
+      reports.map((r) => r.id),
+    );
+    return new Map(reports.map((r) => [r.taskId, toReportDto(r, findings.filter((f) => f.reportId === r.id))]));
+  }
+
+  async function withReports(tx: Db, rows: TaskRow[]): Promise<TaskDto[]> {
+    const reported = rows.filter((t) => t.reportedAt).map((t) => t.id);
+    const reports = reported.length ? await reportsFor(tx, reported) : new Map<string, ReportDto>();
+    return rows.map((t) => toTaskDto(t, reports.get(t.id) ?? null));
+  }
+
+  async function visible(tx: Db, ctx: RequestContext, id: string): Promise<TaskRow> {
+    const t = await tasksRepository.byId(tx, id);
+    if (!t || !canSeeTask(ctx, t)) throw notFound('inspection task', id);
+    return t;
+  }
+
+  /** One state move with its audit entry; `check` throws before anything is written. */
+  async function transition(
+    ctx: RequestContext,
+    id: string,
+    spec: { verb: string; action: string; from: readonly TaskStatus[]; patch: (now: Date) => Partial<TaskRow>; check?: (t: TaskRow) => void },
+  ): Promise<TaskDto> {
+    return db.transaction(async (tx) => {
+      const current = await visible(tx, ctx, id);
+      spec.check?.(current);
+      if (!spec.from.includes(current.status)) throw illegal(current, spec.verb);
+      const row = await tasksRepository.move(tx, id, spec.from, spec.patch(new Date()));
+      if (!row) throw conflict('concurrent_update', 'the task changed meanwhile; reload and retry');
+      const [before, after] = await withReports(tx, [current, row]);
+      await audit.record(tx, ctx, { action: spec.action, entityType: 'inspection_task', entityId: id, before, after });
+      return after;
+    });
+  }
+
+  return {
+    async get(ctx: RequestContext, id: string): Promise<TaskDto> {
+      return (await withReports(db, [await visible(db, ctx, id)]))[0];
+    },
+
+    /** Batched read for loaders, scoped like every other read. */
+    async byIds(ctx: RequestContext, ids: readonly string[]): Promise<TaskDto[]> {
+      return withReports(
+        db,
+        (await tasksRepository.byIds(db, ids)).filter((t) => canSeeTask(ctx, t)),
+      );
+    },
+
+    /** The office sees every task; a supervisor only its own, whatever it asks for. */
+    async list(ctx: RequestContext, filter: ListTasksFilter, page: { limit: number; cursor?: string }): Promise<Page<TaskDto>> {
+      const p = ctx.principal;
+      if (p.role !== 'admin' && p.role !== 'supervisor') return { items: [], nextCursor: null };
+      if (p.role === 'supervisor') {
+        if (!p.supervisorId || (filter.supervisorId && filter.supervisorId !== p.supervisorId)) return { items: [], nextCursor: null };
+        filter = { ...filter, supervisorId: p.supervisorId };
+      }
+      const rows = await tasksRepository.list(db, { ...filter, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
+      const pg = toPage(rows, page.limit, (r) => r.id);
+      return { items: await withReports(db, pg.items), nextCursor: pg.nextCursor };
+    },
+
+    accept(ctx: RequestContext, id: string): Promise<TaskDto> {
+      return transition(ctx, id, { verb: 'accepted', action: 'inspection_task.accepted', from: ['assigned'], patch: (now) => ({ status: 'accepted', acceptedAt: now }) });
+    },
+
+    expire(ctx: RequestContext, id: string, reason?: string): Promise<TaskDto> {
+      return transition(ctx, id, {
+        verb: 'expired',
+        action: 'inspection_task.expired',
+        from: ['assigned', 'accepted'],
+        patch: (now) => ({ status: 'expired', closedAt: now, statusReason: reason ?? null }),
+      });
+    },
+
+    cancel(ctx: RequestContext, id: string, reason?: string): Promise<TaskDto> {
+      return transition(ctx, id, {
+        verb: 'cancelled',
+        action: 'inspection_task.cancelled',
+        from: ['assigned', 'accepted', 'reported'],
+        patch: (now) => ({ status: 'cancelled', closedAt: now, statusReason: reason ?? null }),
+      });
+    },
+
+    /** 暗访反馈: the assigned supervisor files it once, for a visit inside the task's window. */
+    async report(ctx: RequestContext, id: string, input: ReportInput): Promise<TaskDto> {
+      return db.transaction(async (tx) => {
+        const current = await visible(tx, ctx, id);
+        if (current.status === 'reported' || current.status === 'reviewed') {
+          throw conflict('already_reported', `inspection task ${id} already has its report`, { currentStatus: current.status });
+        }
+        if (current.status !== 'assigned' && current.status !== 'accepted') throw illegal(current, 'reported');
+        const visitedAt = new Date(input.visitedAt);
+        const now = new Date();
+        if (visitedAt > now) throw invalid('visitedAt', 'must not be in the future');
+        if (visitedAt < current.startsAt || visitedAt > current.endsAt) {
+          throw invalid('visitedAt', `must be within the task window ${current.startsAt.toISOString()} – ${current.endsAt.toISOString()}`);
+        }
+        const row = await tasksRepository.move(tx, id, ['assigned', 'accepted'], { status: 'reported', reportedAt: now });
+        if (!row) throw conflict('already_reported', `inspection task ${id} was reported meanwhile`);
+        const report = await reportsRepository.insert(tx, { taskId: id, unitId: current.unitId, visitedAt, ...input.ratings, summary: input.summary ?? null });
+        await reportsRepository.insertFindings(
+          tx,
+          input.findings.map((f, i) => ({
+            taskId: id,
+            reportId: report.id,
+            unitId: current.unitId,
+            position: i,
+            description: f.description,
+            severity: f.severity,
+            evidence: f.evidenceLinks,
+          })),
+        );
+        const [before, after] = await withReports(tx, [current, row]);
+        await audit.record(tx, ctx, { action: 'inspection_task.reported', entityType: 'inspection_task', entityId: id, before, after });
+        return after;
+      });
+    },
+
+    /**
+     * The office's review: a decision for every finding; each accepted finding opens a problem (问题) in the
+     * same transaction, so a review never half-happens.
+     */
+    async review(ctx: RequestContext, id: string, input: ReviewInput): Promise<TaskDto> {
+      return db.transaction(async (tx) => {
+        const current = await visible(tx, ctx, id);
+        if (current.status !== 'reported') throw illegal(current, 'reviewed');
+        const report = (await reportsFor(tx, [id])).get(id);
+        if (!report) throw conflict('illegal_transition', `inspection task ${id} has no report`);
+        const byId = new Map(report.findings.map((f) => [f.id, f]));
+        const errors: FieldError[] = [];
+        const seen = new Set<string>();
+        input.decisions.forEach((d, i) => {
+          if (!byId.has(d.findingId)) errors.push({ field: `decisions.${i}.findingId`, message: `finding ${d.findingId} is not part of this report` });
+          else if (seen.has(d.findingId)) errors.push({ field: `decisions.${i}.findingId`, message: `finding ${d.findingId} is decided twice` });
+          seen.add(d.findingId);
+        });
+        const missing = report.findings.filter((f) => !seen.has(f.id)).map((f) => f.id);
+        if (missing.length) errors.push({ field: 'decisions', message: `a decision is required for every finding; missing: ${missing.join(', ')}` });
+        if (errors.length) throw invalidMany(errors);
+
+        const accepted = input.decisions.filter((d) => d.accepted);
+        const opener = problems();
+        if (accepted.length && !opener) throw conflict('problems_unavailable', 'the problems module is not available to open problems from findings');
+        const round = await roundsRepository.byId(tx, current.roundId);
+        const now = new Date();
+        for (const d of input.decisions) {
+          await reportsRepository.reviewFinding(tx, d.findingId, { status: d.accepted ? 'accepted' : 'dismissed', reviewNote: d.note ?? null, reviewedAt: now });
+          if (!d.accepted) continue;
+          const f = byId.get(d.findingId)!;
+          const problem = await opener!.openFromSource(tx, ctx, {
+            unitId: current.unitId,
+            cycleId: round?.cycleId ?? null,
+            sourceType: 'inspection_finding',
+            sourceId: f.id,
+            severity: f.severity,
+            description: f.description,
+          });
+          await reportsRepository.setProblem(tx, f.id, problem.id);
+        }
+        const row = await tasksRepository.move(tx, id, ['reported'], { status: 'reviewed', reviewedAt: now });
+        if (!row) throw conflict('concurrent_update', 'the task changed meanwhile; reload and retry');
+        const after = (await withReports(tx, [row]))[0];
+        await audit.record(tx, ctx, { action: 'inspection_task.reviewed', entityType: 'inspection_task', entityId: id, before: toTaskDto(current, report), after });
+        return after;
+      });
+    },
+
+    /** The office's list of findings across reports (e.g. serious ones to act on), with the enrollment to disqualify. */
+    async listFindings(_ctx: RequestContext, filter: ListFindingsFilter, page: { limit: number; cursor?: string }): Promise<Page<FindingDto>> {
+      const rows = await reportsRepository.listFindings(db, { ...filter, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
+      const p = toPage(rows, page.limit, (r) => r.id);
+      return { items: p.items.map(toFindingDto), nextCursor: p.nextCursor };
+    },
+  };
+}
+
+export type TasksService = ReturnType<typeof createTasksService>;
