@@ -1,0 +1,65 @@
+import { and, asc, eq, gt, gte, inArray, lt, ne, or } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { ratingFollowUps, ratings, units } from '../../db/schema/index.js';
+import type { UnitFilter } from '../units/repository.js';
+import { unitWhere } from '../units/repository.js';
+import type { FollowUpStatus } from './follow-ups.schemas.js';
+
+export type FollowUpRow = typeof ratingFollowUps.$inferSelect;
+export type FollowUpWithRating = { followUp: FollowUpRow; rating: typeof ratings.$inferSelect; departmentId: string };
+
+export interface FollowUpFilter {
+  status?: FollowUpStatus;
+  unitId?: string;
+  units?: UnitFilter;
+  /** true: unresolved and past the deadline at `now`; false: the others. */
+  overdue?: boolean;
+  now?: Date;
+}
+
+/** Follow-ups with their rating and the unit's department (for scoping), in one join. */
+const withRating = (db: Db) =>
+  db
+    .select({ followUp: ratingFollowUps, rating: ratings, departmentId: units.departmentId })
+    .from(ratingFollowUps)
+    .innerJoin(ratings, eq(ratings.id, ratingFollowUps.ratingId))
+    .innerJoin(units, eq(units.id, ratingFollowUps.unitId));
+
+export const followUpsRepository = {
+  async byId(db: Db, id: string): Promise<FollowUpWithRating | undefined> {
+    const rows = await withRating(db).where(eq(ratingFollowUps.id, id));
+    return rows[0];
+  },
+  async insert(db: Db, row: typeof ratingFollowUps.$inferInsert): Promise<FollowUpRow> {
+    const [r] = await db.insert(ratingFollowUps).values(row).returning();
+    return r;
+  },
+  async byRatingId(db: Db, ratingId: string): Promise<FollowUpRow | undefined> {
+    const rows = await db.select().from(ratingFollowUps).where(eq(ratingFollowUps.ratingId, ratingId));
+    return rows[0];
+  },
+  async update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof ratingFollowUps.$inferInsert>): Promise<FollowUpRow | undefined> {
+    const [r] = await db
+      .update(ratingFollowUps)
+      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
+      .where(and(eq(ratingFollowUps.id, id), eq(ratingFollowUps.version, expectedVersion)))
+      .returning();
+    return r;
+  },
+  list(db: Db, f: FollowUpFilter & { afterId?: string; limit: number }): Promise<FollowUpWithRating[]> {
+    const unitFilter = f.units && Object.values(f.units).some((v) => v !== undefined) ? f.units : undefined;
+    return withRating(db)
+      .where(
+        and(
+          f.status ? eq(ratingFollowUps.status, f.status) : undefined,
+          f.unitId ? eq(ratingFollowUps.unitId, f.unitId) : undefined,
+          unitFilter ? inArray(ratingFollowUps.unitId, db.select({ id: units.id }).from(units).where(unitWhere(db, unitFilter))) : undefined,
+          f.overdue === true ? and(ne(ratingFollowUps.status, 'resolved'), lt(ratingFollowUps.deadline, f.now ?? new Date())) : undefined,
+          f.overdue === false ? or(eq(ratingFollowUps.status, 'resolved'), gte(ratingFollowUps.deadline, f.now ?? new Date())) : undefined,
+          f.afterId ? gt(ratingFollowUps.id, f.afterId) : undefined,
+        ),
+      )
+      .orderBy(asc(ratingFollowUps.id))
+      .limit(f.limit);
+  },
+};

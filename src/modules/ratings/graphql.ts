@@ -1,0 +1,142 @@
+import type { IResolvers, MercuriusLoaders } from 'mercurius';
+import { guard, loadBy } from '../../lib/graphql.js';
+import { pageQuery } from '../../lib/http.js';
+import { parseArgs } from '../../plugins/graphql.js';
+import { contactFollowUpBody, listFollowUpsQuery, resolveFollowUpBody } from './follow-ups.schemas.js';
+import type { FollowUpDto } from './follow-ups.schemas.js';
+import { listRatingsQuery, ratingCountsQuery, submitRatingBody } from './schemas.js';
+import type { RatingCountsDto, RatingDto } from './schemas.js';
+
+export const ratingTypeDefs = /* GraphQL */ `
+  "征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访"
+  enum RatingChannel {
+    questionnaire household_visit forum phone_inquiry sms hotline portal mailbox tv_inquiry face_to_face_review ten_thousand_review three_party_inquiry
+  }
+  "群众评价: one public satisfaction response; level 5 非常满意 … 1 非常不满意"
+  type Rating {
+    id: ID!
+    unitId: ID!
+    cycleId: ID
+    channel: RatingChannel!
+    channelLabel: Label!
+    level: Int!
+    levelLabel: Label!
+    bad: Boolean!
+    comment: String
+    collectedAt: String!
+    receivedAt: String!
+    source: String!
+    externalId: String
+    importId: ID
+    unit: Unit
+  }
+  type RatingPage { items: [Rating!]! nextCursor: String }
+  type RatingReceipt { id: ID! duplicate: Boolean! cycleId: ID followUpId: ID }
+  type RatingCountCell { channel: RatingChannel! level: Int! count: Int! }
+  "Ratings of one unit by channel and level"
+  type RatingCounts { unitId: ID! cycleId: ID total: Int! bad: Int! cells: [RatingCountCell!]! unit: Unit }
+  type RatingCountsPage { items: [RatingCounts!]! nextCursor: String }
+  enum FollowUpStatus { open contacted resolved }
+  "回访: the follow-up of a bad rating with a comment"
+  type FollowUp {
+    id: ID!
+    ratingId: ID!
+    unitId: ID!
+    status: FollowUpStatus!
+    statusLabel: Label!
+    deadline: String!
+    overdue: Boolean!
+    contactNote: String
+    contactedAt: String
+    contactedBy: String
+    resolution: String
+    reRatingLevel: Int
+    resolvedAt: String
+    resolvedBy: String
+    version: Int!
+    createdAt: String!
+    updatedAt: String!
+    rating: Rating!
+    unit: Unit
+  }
+  type FollowUpPage { items: [FollowUp!]! nextCursor: String }
+  "A bulk rating import and its progress (the upload itself is REST: POST /api/v1/rating-imports)"
+  type RatingImport {
+    id: ID!
+    status: String!
+    format: String!
+    source: String!
+    policy: String!
+    rowsRead: Int!
+    accepted: Int!
+    duplicates: Int!
+    rejected: Int!
+    followUpsOpened: Int!
+    failureReason: String
+    startedAt: String!
+    finishedAt: String
+    createdBy: String!
+  }
+  input SubmitRatingInput {
+    unitId: ID!, channel: RatingChannel!, level: Int!, comment: String, respondentKey: String,
+    source: String!, externalId: String, collectedAt: String, cycleId: ID
+  }
+
+  extend type Query {
+    ratings(unitId: ID, cycleId: ID, channel: RatingChannel, level: Int, from: String, to: String, limit: Int, cursor: String): RatingPage!
+    ratingCounts(cycleId: ID, unitId: ID, departmentId: ID, regionId: ID, limit: Int, cursor: String): RatingCountsPage!
+    followUps(status: FollowUpStatus, unitId: ID, overdue: Boolean, limit: Int, cursor: String): FollowUpPage!
+    ratingImport(id: ID!): RatingImport
+  }
+  extend type Mutation {
+    "An integration's or the office's rating, idempotent by (source, externalId). The public uses REST POST /api/v1/public/ratings (rate-limited)."
+    submitRating(input: SubmitRatingInput!): RatingReceipt!
+    contactFollowUp(id: ID!, version: Int!, note: String!): FollowUp!
+    resolveFollowUp(id: ID!, version: Int!, resolution: String!, reRatingLevel: Int): FollowUp!
+  }
+`;
+
+const followUpRoles = ['admin', 'department', 'unit'] as const;
+
+export const ratingResolvers: IResolvers = {
+  Query: {
+    ratings: guard(['admin', 'inspector', 'department', 'unit'], (args: Record<string, unknown>, { ctx, services }) => {
+      const { limit, cursor } = parseArgs(pageQuery, args);
+      return services.ratings.list(ctx, parseArgs(listRatingsQuery, { ...args, limit: undefined, cursor: undefined }), { limit, cursor });
+    }),
+    ratingCounts: guard(['admin', 'inspector', 'department', 'unit', 'integration'], (args: Record<string, unknown>, { ctx, services }) => {
+      const { limit, cursor } = parseArgs(pageQuery, args);
+      return services.ratings.counts(ctx, parseArgs(ratingCountsQuery, { ...args, limit: undefined, cursor: undefined }), { limit, cursor });
+    }),
+    followUps: guard(followUpRoles, (args: Record<string, unknown>, { ctx, services }) => {
+      const { limit, cursor } = parseArgs(pageQuery, args);
+      const overdue = typeof args.overdue === 'boolean' ? String(args.overdue) : undefined;
+      return services.ratingFollowUps.list(ctx, parseArgs(listFollowUpsQuery, { ...args, overdue, limit: undefined, cursor: undefined }), { limit, cursor });
+    }),
+    ratingImport: guard(['admin', 'integration'], ({ id }: { id: string }, { ctx, services }) => services.ratingImports.get(ctx, id)),
+  },
+  Mutation: {
+    // Anonymous GraphQL is not rate-limited like the public REST route, so the public rates over REST only.
+    submitRating: guard(['admin', 'integration'], ({ input }: { input: unknown }, { ctx, services }) =>
+      services.ratings.submit(ctx, parseArgs(submitRatingBody, input, 'input')),
+    ),
+    contactFollowUp: guard(followUpRoles, ({ id, version, note }: { id: string; version: number; note: string }, { ctx, services }) =>
+      services.ratingFollowUps.contact(ctx, id, version, parseArgs(contactFollowUpBody, { note }).note),
+    ),
+    resolveFollowUp: guard(followUpRoles, (args: { id: string; version: number; resolution: string; reRatingLevel?: number }, { ctx, services }) =>
+      services.ratingFollowUps.resolve(ctx, args.id, args.version, parseArgs(resolveFollowUpBody, { resolution: args.resolution, reRatingLevel: args.reRatingLevel })),
+    ),
+  },
+};
+
+export const ratingLoaders: MercuriusLoaders = {
+  Rating: {
+    unit: (queries: { obj: RatingDto }[], { ctx, services }) => loadBy(queries, (r) => r.unitId, (ids) => services.units.byIds(ctx, ids)),
+  },
+  RatingCounts: {
+    unit: (queries: { obj: RatingCountsDto }[], { ctx, services }) => loadBy(queries, (r) => r.unitId, (ids) => services.units.byIds(ctx, ids)),
+  },
+  FollowUp: {
+    unit: (queries: { obj: FollowUpDto }[], { ctx, services }) => loadBy(queries, (f) => f.unitId, (ids) => services.units.byIds(ctx, ids)),
+  },
+};

@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Database, Db } from '../../db/client.js';
+import * as schema from '../../db/schema/index.js';
+import { cycles, ratingImportErrors, ratingImports, units } from '../../db/schema/index.js';
+
+export type RatingImportRow = typeof ratingImports.$inferSelect;
+export type ImportErrorRow = typeof ratingImportErrors.$inferInsert;
+
+/** A validated row on its way into `ratings`, with ids made here (UUIDv7) so the merge needs no generator. */
+export interface StagedRating {
+  id: string;
+  unitId: string;
+  cycleId: string | null;
+  channel: string;
+  level: number;
+  comment: string | null;
+  collectedAt: string;
+  externalId: string;
+  respondentHash: string | null;
+  /** Set when the row opens a 回访 (bad with a comment). */
+  followUpId: string | null;
+}
+
+const STAGE_COLUMNS = 'id, unit_id, cycle_id, channel, level, comment, collected_at, external_id, respondent_hash, follow_up_id';
+const STAGE_DDL = `(id uuid not null, unit_id uuid not null, cycle_id uuid, channel text not null, level smallint not null, comment text,
+  collected_at timestamptz not null, external_id text not null, respondent_hash text, follow_up_id uuid)`;
+
+export const importRepository = {
+  async create(db: Db, row: typeof ratingImports.$inferInsert): Promise<RatingImportRow> {
+    const [r] = await db.insert(ratingImports).values(row).returning();
+    return r;
+  },
+  async byId(db: Db, id: string): Promise<RatingImportRow | undefined> {
+    const rows = await db.select().from(ratingImports).where(eq(ratingImports.id, id));
+    return rows[0];
+  },
+  async update(db: Db, id: string, patch: Partial<typeof ratingImports.$inferInsert>): Promise<RatingImportRow> {
+    const [r] = await db.update(ratingImports).set(patch).where(eq(ratingImports.id, id)).returning();
+    return r;
+  },
+  list(db: Db, f: { createdBy?: string; status?: RatingImportRow['status']; afterId?: string; limit: number }): Promise<RatingImportRow[]> {
+    return db
+      .select()
+      .from(ratingImports)
+      .where(
+        and(
+          f.createdBy ? eq(ratingImports.createdBy, f.createdBy) : undefined,
+          f.status ? eq(ratingImports.status, f.status) : undefined,
+          f.afterId ? gt(ratingImports.id, f.afterId) : undefined,
+        ),
+      )
+      .orderBy(asc(ratingImports.id))
+      .limit(f.limit);
+  },
+  async insertErrors(db: Db, rows: ImportErrorRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 2000) await db.insert(ratingImportErrors).values(rows.slice(i, i + 2000));
+  },
+  errorsPage(db: Db, importId: string, afterId: number, limit: number) {
+    return db
+      .select()
+      .from(ratingImportErrors)
+      .where(and(eq(ratingImportErrors.importId, importId), gt(ratingImportErrors.id, afterId)))
+      .orderBy(asc(ratingImportErrors.id))
+      .limit(limit);
+  },
+  /** Of the given unit ids, those that exist and are active (one query per batch). */
+  async activeUnitIds(db: Db, ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await db.select({ id: units.id }).from(units).where(and(inArray(units.id, ids), eq(units.active, true)));
+    return new Set(rows.map((r) => r.id));
+  },
+  async existingCycleIds(db: Db, ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await db.select({ id: cycles.id }).from(cycles).where(inArray(cycles.id, ids));
+    return new Set(rows.map((r) => r.id));
+  },
+};
+
+export interface MergeResult {
+  inserted: number;
+  followUps: number;
+}
+
+/**
+ * One import's staging area: a temporary table on ONE database session. On PostgreSQL rows arrive with
+ * COPY FROM STDIN on a dedicated pooled connection; on PGlite (no COPY) with multi-row INSERTs. `merge`
+ * moves the staged rows into `ratings` with one INSERT … SELECT … ON CONFLICT (source, external_id)
+ * DO NOTHING (attributing the cycle in the same statement) and opens the follow-ups in the same statement.
+ */
+export interface StageSession {
+  /** Drizzle over the session's connection: transactions here include the staged rows. */
+  db: Db;
+  append(db: Db, rows: StagedRating[]): Promise<void>;
+  merge(db: Db, job: { importId: string; source: string; submittedBy: string; followUpDeadline: Date }): Promise<MergeResult>;
+  clear(db: Db): Promise<void>;
+  release(): Promise<void>;
+}
+
+export async function openStage(database: Database): Promise<StageSession> {
+  const table = `rating_import_stage_${randomBytes(6).toString('hex')}`;
+  const client = database.pool ? await database.pool.connect() : undefined;
+  const db = client ? (drizzle({ client, schema }) as unknown as Db) : database.db;
+  try {
+    await db.execute(sql.raw(`create temp table ${table} ${STAGE_DDL}`));
+  } catch (err) {
+    client?.release();
+    throw err;
+  }
+  return {
+    db,
+    async append(tx, rows) {
+      if (!rows.length) return;
+      if (client) {
+        // COPY runs on the session's connection, inside whatever transaction `tx` has open there.
+        await pipeline(Readable.from(copyLines(rows)), client.query(copyFrom(`copy ${table} (${STAGE_COLUMNS}) from stdin`)));
+        return;
+      }
+      for (let i = 0; i < rows.length; i += 1000) {
+        const chunk = rows.slice(i, i + 1000);
+        await tx.execute(
+          sql`insert into ${sql.raw(table)} (${sql.raw(STAGE_COLUMNS)}) values ${sql.join(
+            chunk.map(
+              (r) =>
+                sql`(${r.id}, ${r.unitId}, ${r.cycleId}, ${r.channel}, ${r.level}, ${r.comment}, ${r.collectedAt}, ${r.externalId}, ${r.respondentHash}, ${r.followUpId})`,
+            ),
+            sql`, `,
+          )}`,
+        );
+      }
+    },
+    async merge(tx, job) {
+      const res = await tx.execute(sql`
+        with attributed as (
+          select distinct on (e.unit_id) e.unit_id, e.cycle_id
+          from enrollments e join cycles c on c.id = e.cycle_id
+          where c.phase = 'assessment' and e.status = 'enrolled'
+          order by e.unit_id, c.id desc
+        ), ins as (
+          insert into ratings (id, unit_id, cycle_id, channel, level, comment, collected_at, received_at, source, external_id, respondent_hash, import_id, submitted_by)
+          select s.id, s.unit_id, coalesce(s.cycle_id, a.cycle_id), s.channel::rating_channel, s.level, s.comment, s.collected_at, now(),
+                 ${job.source}, s.external_id, s.respondent_hash, ${job.importId}, ${job.submittedBy}
+          from ${sql.raw(table)} s left join attributed a on a.unit_id = s.unit_id
+          on conflict (source, external_id) do nothing
+          returning id, unit_id
+        ), fu as (
+          insert into rating_follow_ups (id, rating_id, unit_id, deadline)
+          select s.follow_up_id, ins.id, ins.unit_id, ${job.followUpDeadline.toISOString()}::timestamptz
+          from ins join ${sql.raw(table)} s on s.id = ins.id
+          where s.follow_up_id is not null
+          returning 1
+        )
+        select (select count(*) from ins)::int as inserted, (select count(*) from fu)::int as follow_ups`);
+      const row = (res as unknown as { rows: { inserted: number; follow_ups: number }[] }).rows[0];
+      return { inserted: Number(row.inserted), followUps: Number(row.follow_ups) };
+    },
+    async clear(tx) {
+      await tx.execute(sql.raw(`truncate ${table}`));
+    },
+    async release() {
+      try {
+        await db.execute(sql.raw(`drop table if exists ${table}`));
+      } finally {
+        client?.release();
+      }
+    },
+  };
+}
+
+/** COPY text format: tab-separated, \N for null, backslash escapes. */
+function* copyLines(rows: StagedRating[]): Generator<string> {
+  let buf = '';
+  for (const r of rows) {
+    buf += `${r.id}\t${r.unitId}\t${r.cycleId ?? '\\N'}\t${r.channel}\t${r.level}\t${r.comment === null ? '\\N' : copyEscape(r.comment)}\t${r.collectedAt}\t${copyEscape(r.externalId)}\t${r.respondentHash ?? '\\N'}\t${r.followUpId ?? '\\N'}\n`;
+    if (buf.length > 65536) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/g;
+const HAS_COPY_SPECIAL = /[\\\t\n\r]/;
+const copyEscape = (s: string) => (HAS_COPY_SPECIAL.test(s) ? s.replace(COPY_SPECIAL, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : s);

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { isoDate } from '../../lib/http.js';
+import { channelSchema, noNul, sourceSchema } from './schemas.js';
+
+export const importFormats = ['csv', 'ndjson'] as const;
+export const importPolicies = ['partial', 'all_or_nothing'] as const;
+export type ImportFormat = (typeof importFormats)[number];
+export type ImportPolicy = (typeof importPolicies)[number];
+
+/** The commit policy, as the API documents it. */
+export const POLICY_DESCRIPTION =
+  '`partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; ' +
+  'the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` ' +
+  '(all rows are still checked, so the error report is complete).';
+
+export const importQuery = z.object({
+  format: z.enum(importFormats).describe('csv (header row, UTF-8) or ndjson (one JSON object per line)'),
+  source: sourceSchema.describe('the survey or sending system; externalId is unique per source (re-imports are recognised)'),
+  policy: z.enum(importPolicies).default('partial').describe(POLICY_DESCRIPTION),
+});
+export type ImportOptions = z.infer<typeof importQuery>;
+
+export const ratingImport = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(['processing', 'completed', 'failed']),
+    format: z.enum(importFormats),
+    source: z.string(),
+    policy: z.enum(importPolicies),
+    rowsRead: z.number().int(),
+    accepted: z.number().int().describe('rows committed as new ratings'),
+    duplicates: z.number().int().describe('valid rows whose (source, externalId) was already stored: skipped'),
+    rejected: z.number().int().describe('rows with errors (see /errors)'),
+    followUpsOpened: z.number().int().describe('回访 opened for bad ratings with comments'),
+    failureReason: z.string().nullable(),
+    startedAt: isoDate,
+    finishedAt: isoDate.nullable(),
+    createdBy: z.string(),
+  })
+  .meta({ id: 'RatingImport', description: `A bulk rating import and its progress. Commit policy: ${POLICY_DESCRIPTION}` });
+export type RatingImportDto = z.infer<typeof ratingImport>;
+
+/** The columns (CSV header) / keys (NDJSON) of an import row. */
+export const importColumns = ['unitId', 'channel', 'level', 'comment', 'collectedAt', 'externalId', 'respondentKey', 'cycleId'] as const;
+export const requiredImportColumns = ['unitId', 'channel', 'level', 'collectedAt', 'externalId'] as const;
+
+export const importRow = z.object({
+  unitId: z.uuid(),
+  channel: channelSchema,
+  // CSV cells are strings; a missing level stays missing ("expected number, received undefined").
+  level: z.preprocess((v) => (typeof v === 'string' ? Number(v) : v), z.number().int().min(1).max(5)),
+  comment: z.string().trim().max(2000).refine(noNul, 'must not contain NUL characters').optional(),
+  collectedAt: isoDate,
+  externalId: z.string().trim().min(1).max(128).refine(noNul, 'must not contain NUL characters'),
+  respondentKey: z.string().trim().min(3).max(200).optional(),
+  cycleId: z.uuid().optional(),
+});
+export type ImportRow = z.infer<typeof importRow>;

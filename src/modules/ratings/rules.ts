@@ -1,0 +1,47 @@
+import { createHmac } from 'node:crypto';
+import type { RatingChannel } from '../../db/schema/index.js';
+
+/**
+ * The public rating limit (one rating per respondent per unit per day on public channels). Configurable here,
+ * in code: the channel list, how many ratings a respondent may give a unit per day, and the zone of "day"
+ * (China Standard Time, UTC+8, no daylight saving). The database's unique index over
+ * (respondent_hash, unit_id, limited_day, limit_slot) keeps it race-free for any `perDay`.
+ */
+export const PUBLIC_RATING_LIMIT = {
+  channels: ['portal', 'sms', 'mailbox'] as readonly RatingChannel[],
+  perDay: 1,
+  utcOffsetHours: 8,
+};
+
+/** Anonymous submissions per client IP per minute on the public rating route (stricter than the global limit). */
+export const PUBLIC_RATINGS_PER_MINUTE = 10;
+
+/** 回访 deadline: working days after a bad rating with a comment arrives. */
+export const FOLLOW_UP_WORKING_DAYS = 5;
+
+/** 差评: the bottom two levels (不满意, 非常不满意). */
+export const BAD_LEVEL_MAX = 2;
+export const isBad = (level: number) => level <= BAD_LEVEL_MAX;
+/** A bad rating with something said about it is followed up; a bare bad mark has nothing to follow up. */
+export const needsFollowUp = (level: number, comment: string | null | undefined) => isBad(level) && !!comment && comment.trim() !== '';
+
+export const isLimitedChannel = (channel: RatingChannel) => PUBLIC_RATING_LIMIT.channels.includes(channel);
+
+/** The respondent's calendar day (in the campaign's zone) that the daily limit counts on. */
+export function limitDay(at: Date): string {
+  return new Date(at.getTime() + PUBLIC_RATING_LIMIT.utcOffsetHours * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** Fixed development secret; production refuses to start without RESPONDENT_KEY_SECRET (config.ts). */
+export const DEVELOPMENT_RESPONDENT_KEY_SECRET = 'manyi-development-respondent-key-secret';
+
+/**
+ * The respondent key (a phone number, an ID number, a portal account) is kept only as HMAC-SHA256 under a
+ * server secret: equal keys can be recognised for the daily limit, but the key cannot be recovered or
+ * brute-forced without the secret. Spaces and dashes are ignored and letters upper-cased, so
+ * "138-0013-8000" and "13800138000" are one respondent.
+ */
+export function respondentHasher(secret: string) {
+  return (key: string) => createHmac('sha256', secret).update(key.replace(/[\s-]/g, '').toUpperCase(), 'utf8').digest('hex');
+}
+export type RespondentHasher = ReturnType<typeof respondentHasher>;

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { ratingChannels } from '../../db/schema/index.js';
+import type { RatingChannel } from '../../db/schema/index.js';
+import { isoDate, labelSchema } from '../../lib/http.js';
+import { PUBLIC_RATING_LIMIT } from './rules.js';
+
+export { ratingChannels };
+export type { RatingChannel };
+
+type Label = { zhCN: string; en: string };
+
+/** 群众评价 channels, as the source document lists them. */
+export const channelLabels: Record<RatingChannel, Label> = {
+  questionnaire: { zhCN: '征求意见表/问卷', en: 'Questionnaire' },
+  household_visit: { zhCN: '走访', en: 'Household visit' },
+  forum: { zhCN: '座谈会', en: 'Forum' },
+  phone_inquiry: { zhCN: '电话询访', en: 'Phone inquiry' },
+  sms: { zhCN: '短信', en: 'SMS' },
+  hotline: { zhCN: '政风行风热线', en: 'Conduct hotline' },
+  portal: { zhCN: '门户网站', en: 'Portal' },
+  mailbox: { zhCN: '信箱', en: 'Mailbox' },
+  tv_inquiry: { zhCN: '电视问政', en: 'TV inquiry' },
+  face_to_face_review: { zhCN: '面对面评议', en: 'Face-to-face review' },
+  ten_thousand_review: { zhCN: '万人评机关', en: 'Ten-thousand-people review' },
+  three_party_inquiry: { zhCN: '三方询访', en: 'Three-party inquiry' },
+};
+
+/** The national 好差评 five levels; 1 and 2 are bad ratings (差评). */
+export const levelLabels: Record<number, Label> = {
+  5: { zhCN: '非常满意', en: 'Very satisfied' },
+  4: { zhCN: '满意', en: 'Satisfied' },
+  3: { zhCN: '基本满意', en: 'Basically satisfied' },
+  2: { zhCN: '不满意', en: 'Dissatisfied' },
+  1: { zhCN: '非常不满意', en: 'Very dissatisfied' },
+};
+
+export const channelSchema = z.enum(ratingChannels).meta({
+  id: 'RatingChannel',
+  description: '征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访',
+});
+export const levelSchema = z.number().int().min(1).max(5).describe('5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; 1–2 are bad ratings (差评)');
+/** PostgreSQL text cannot hold NUL; refuse it as a field error instead of failing the statement. */
+export const noNul = (s: string) => !s.includes('\u0000');
+const comment = z.string().trim().min(1).max(2000).refine(noNul, 'must not contain NUL characters');
+const respondentKey = z
+  .string()
+  .trim()
+  .min(3)
+  .max(200)
+  .describe('phone number, ID number or account of the respondent; stored only as a keyed hash, never returned');
+export const sourceSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_.:-]{0,63}$/, 'lower-case letters, digits and _ . : - (at most 64)')
+  .describe('the sending system, e.g. hotline-12345; `public` is reserved for the public route');
+
+export const rating = z
+  .object({
+    id: z.uuid(),
+    unitId: z.uuid(),
+    cycleId: z.uuid().nullable(),
+    channel: channelSchema,
+    channelLabel: labelSchema,
+    level: levelSchema,
+    levelLabel: labelSchema,
+    bad: z.boolean().describe('差评: level ≤ 2'),
+    comment: z.string().nullable(),
+    collectedAt: isoDate,
+    receivedAt: isoDate,
+    source: z.string(),
+    externalId: z.string().nullable(),
+    importId: z.uuid().nullable(),
+  })
+  .meta({ id: 'Rating', description: '群众评价: one public satisfaction response (the respondent is never identifiable)' });
+export type RatingDto = z.infer<typeof rating>;
+
+export const publicRatingBody = z.object({
+  unitId: z.uuid(),
+  channel: channelSchema.describe(`the public may use ${PUBLIC_RATING_LIMIT.channels.join(', ')}`),
+  level: levelSchema,
+  comment: comment.optional(),
+  respondentKey: respondentKey.optional().describe(`required on ${PUBLIC_RATING_LIMIT.channels.join(', ')}: one rating per respondent per unit per day`),
+});
+export type PublicRatingInput = z.infer<typeof publicRatingBody>;
+
+export const submitRatingBody = publicRatingBody.extend({
+  channel: channelSchema,
+  source: sourceSchema,
+  externalId: z.string().trim().min(1).max(128).refine(noNul, 'must not contain NUL characters').optional().describe('the id in the sending system; a repeat is recognised and not stored twice'),
+  collectedAt: isoDate.optional().describe('when the response was given; default now'),
+  cycleId: z.uuid().optional().describe('default: the cycle in assessment the unit is enrolled in'),
+  respondentKey: respondentKey.optional(),
+});
+export type SubmitRatingInput = z.infer<typeof submitRatingBody>;
+
+export const ratingReceipt = z
+  .object({
+    id: z.uuid(),
+    duplicate: z.boolean().describe('true when (source, externalId) was already stored: the existing rating'),
+    cycleId: z.uuid().nullable(),
+    followUpId: z.uuid().nullable().describe('the 回访 opened for a bad rating with a comment'),
+  })
+  .meta({ id: 'RatingReceipt' });
+export type RatingReceiptDto = z.infer<typeof ratingReceipt>;
+
+export const listRatingsQuery = z.object({
+  unitId: z.uuid().optional(),
+  cycleId: z.uuid().optional(),
+  channel: channelSchema.optional(),
+  level: z.coerce.number().int().min(1).max(5).optional(),
+  from: isoDate.optional().describe('collected at or after'),
+  to: isoDate.optional().describe('collected before'),
+});
+export type ListRatingsFilter = z.infer<typeof listRatingsQuery>;
+
+export const ratingCountsQuery = z.object({
+  cycleId: z.uuid().optional().describe('only ratings attributed to this cycle; default all'),
+  unitId: z.uuid().optional(),
+  departmentId: z.uuid().optional(),
+  regionId: z.uuid().optional().describe('units in this region and all regions below it'),
+});
+export type RatingCountsFilter = z.infer<typeof ratingCountsQuery>;
+
+export const ratingCountCell = z.object({ channel: channelSchema, level: levelSchema, count: z.number().int() }).meta({ id: 'RatingCountCell' });
+export const ratingCounts = z
+  .object({
+    unitId: z.uuid(),
+    cycleId: z.uuid().nullable().describe('the cycle asked for, or null for all'),
+    total: z.number().int(),
+    bad: z.number().int().describe('差评 (level ≤ 2)'),
+    cells: z.array(ratingCountCell).describe('one cell per channel × level that has ratings'),
+  })
+  .meta({ id: 'RatingCounts', description: 'ratings of one unit by channel and level' });
+export type RatingCountsDto = z.infer<typeof ratingCounts>;
+
+export const channelInfo = z.object({ code: channelSchema, label: labelSchema, publicLimit: z.boolean() }).meta({ id: 'RatingChannelInfo' });
+export const levelInfo = z.object({ level: levelSchema, label: labelSchema, bad: z.boolean() }).meta({ id: 'RatingLevelInfo' });

@@ -1,0 +1,187 @@
+import type { Db } from '../../db/client.js';
+import { conflict, invalid } from '../../lib/errors.js';
+import { decodeCursor, toPage } from '../../lib/http.js';
+import type { Page } from '../../lib/http.js';
+import type { RequestContext } from '../../lib/principal.js';
+import { addWorkingDays } from '../../lib/working-days.js';
+import type { AuditEntryInput, AuditService } from '../audit/service.js';
+import type { RegionsService } from '../regions/service.js';
+import { unitsRepository } from '../units/repository.js';
+import { canSeeUnit, unitScope } from '../units/service.js';
+import { followUpsRepository } from './follow-ups.repository.js';
+import { toFollowUpDto, toRatingDto } from './mappers.js';
+import { ratingsRepository } from './repository.js';
+import type { RatingFilter } from './repository.js';
+import { FOLLOW_UP_WORKING_DAYS, PUBLIC_RATING_LIMIT, isBad, isLimitedChannel, limitDay, needsFollowUp } from './rules.js';
+import type { RespondentHasher } from './rules.js';
+import type { ListRatingsFilter, PublicRatingInput, RatingCountsDto, RatingCountsFilter, RatingDto, RatingReceiptDto, SubmitRatingInput } from './schemas.js';
+
+const PUBLIC_SOURCE = 'public';
+
+/** The respondent-per-day unique index: a concurrent second rating loses the race here. */
+function isDailyLimitViolation(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } };
+  const src = e.cause?.code ? e.cause : e;
+  return src.code === '23505' && src.constraint === 'ratings_respondent_day_key';
+}
+
+const dailyLimitReached = () =>
+  conflict(
+    'rating_limit_reached',
+    `this respondent has already rated this unit today on a public channel (${PUBLIC_RATING_LIMIT.perDay} per day on ${PUBLIC_RATING_LIMIT.channels.join(', ')})`,
+  );
+
+export function createRatingsService({ db, audit, regions, hashRespondent }: { db: Db; audit: AuditService; regions: RegionsService; hashRespondent: RespondentHasher }) {
+  type StoreInput = SubmitRatingInput & { collectedAt: string };
+
+  async function store(ctx: RequestContext, input: StoreInput): Promise<RatingReceiptDto> {
+    try {
+      return await db.transaction(async (tx) => {
+        if (input.externalId) {
+          const existing = await ratingsRepository.bySourceExternalId(tx, input.source, input.externalId);
+          if (existing) return duplicateReceipt(tx, existing.id, existing.cycleId);
+        }
+        const unit = await unitsRepository.byId(tx, input.unitId);
+        if (!unit) throw invalid('unitId', `unit ${input.unitId} does not exist`);
+        if (!unit.active) throw invalid('unitId', `unit ${input.unitId} is deactivated and takes no ratings`);
+        let cycleId: string | null;
+        if (input.cycleId) {
+          if (!(await ratingsRepository.cycleExists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
+          cycleId = input.cycleId;
+        } else {
+          cycleId = await ratingsRepository.assessmentCycleOf(tx, unit.id);
+        }
+
+        const collectedAt = new Date(input.collectedAt);
+        const respondentHash = input.respondentKey ? hashRespondent(input.respondentKey) : null;
+        let limitedDay: string | null = null;
+        let limitSlot: number | null = null;
+        if (respondentHash && isLimitedChannel(input.channel)) {
+          limitedDay = limitDay(collectedAt);
+          limitSlot = await ratingsRepository.countOnDay(tx, respondentHash, unit.id, limitedDay);
+          if (limitSlot >= PUBLIC_RATING_LIMIT.perDay) throw dailyLimitReached();
+        }
+
+        const row = await ratingsRepository.insert(tx, {
+          unitId: unit.id,
+          cycleId,
+          channel: input.channel,
+          level: input.level,
+          comment: input.comment ?? null,
+          collectedAt,
+          receivedAt: new Date(),
+          source: input.source,
+          externalId: input.externalId ?? null,
+          respondentHash,
+          limitedDay,
+          limitSlot,
+          submittedBy: ctx.principal.subject,
+        });
+        if (!row) {
+          // A concurrent request with the same (source, externalId) committed first.
+          const existing = await ratingsRepository.bySourceExternalId(tx, input.source, input.externalId!);
+          return duplicateReceipt(tx, existing!.id, existing!.cycleId);
+        }
+
+        const dto = toRatingDto(row);
+        const entries: AuditEntryInput[] = [{ action: 'rating.submitted', entityType: 'rating', entityId: row.id, after: dto }];
+        let followUpId: string | null = null;
+        if (needsFollowUp(row.level, row.comment)) {
+          const f = await followUpsRepository.insert(tx, { ratingId: row.id, unitId: row.unitId, deadline: addWorkingDays(row.receivedAt, FOLLOW_UP_WORKING_DAYS) });
+          followUpId = f.id;
+          const { rating: _r, ...after } = toFollowUpDto(f, row);
+          entries.push({ action: 'follow_up.opened', entityType: 'rating_follow_up', entityId: f.id, after });
+        }
+        await audit.record(tx, ctx, entries);
+        return { id: row.id, duplicate: false, cycleId, followUpId };
+      });
+    } catch (err) {
+      if (isDailyLimitViolation(err)) throw dailyLimitReached();
+      throw err;
+    }
+  }
+
+  async function duplicateReceipt(tx: Db, id: string, cycleId: string | null): Promise<RatingReceiptDto> {
+    const f = await followUpsRepository.byRatingId(tx, id);
+    return { id, duplicate: true, cycleId, followUpId: f?.id ?? null };
+  }
+
+  /** Scope of a caller as a rating filter; null when the caller asked for something outside it. */
+  function scoped(ctx: RequestContext, f: { unitId?: string; departmentId?: string }): Pick<RatingFilter, 'unitId' | 'units'> | null {
+    const scope = unitScope(ctx);
+    if (scope.unitId && f.unitId && f.unitId !== scope.unitId) return null;
+    if (scope.departmentId && f.departmentId && f.departmentId !== scope.departmentId) return null;
+    return { unitId: f.unitId ?? scope.unitId, units: { departmentId: scope.departmentId ?? f.departmentId } };
+  }
+
+  return {
+    /**
+     * 群众评价 from the public (or a front end's integration): always now, source `public`. The public may use
+     * only the rate-limited public channels and must identify the respondent (kept only as a keyed hash).
+     */
+    submitPublic(ctx: RequestContext, input: PublicRatingInput): Promise<RatingReceiptDto> {
+      const anonymous = ctx.principal.role === 'anonymous';
+      if (anonymous && !isLimitedChannel(input.channel)) {
+        throw invalid('channel', `the public may rate through ${PUBLIC_RATING_LIMIT.channels.join(', ')} only`);
+      }
+      if (isLimitedChannel(input.channel) && !input.respondentKey) {
+        throw invalid('respondentKey', `required on ${PUBLIC_RATING_LIMIT.channels.join(', ')} (one rating per respondent per unit per day)`);
+      }
+      return store(ctx, { ...input, source: PUBLIC_SOURCE, collectedAt: new Date().toISOString() });
+    },
+
+    /** A rating from an integration or the office: idempotent by (source, externalId). */
+    submit(ctx: RequestContext, input: SubmitRatingInput): Promise<RatingReceiptDto> {
+      if (input.source === PUBLIC_SOURCE) throw invalid('source', 'source "public" is reserved for the public rating route');
+      const collectedAt = input.collectedAt ?? new Date().toISOString();
+      if (new Date(collectedAt).getTime() > Date.now() + 5 * 60_000) throw invalid('collectedAt', 'lies in the future');
+      return store(ctx, { ...input, collectedAt });
+    },
+
+    async list(ctx: RequestContext, filter: ListRatingsFilter, page: { limit: number; cursor?: string }): Promise<Page<RatingDto>> {
+      const scope = scoped(ctx, filter);
+      if (!scope) return { items: [], nextCursor: null };
+      const rows = await ratingsRepository.list(db, {
+        ...filter,
+        ...scope,
+        from: filter.from ? new Date(filter.from) : undefined,
+        to: filter.to ? new Date(filter.to) : undefined,
+        afterId: decodeCursor(page.cursor),
+        limit: page.limit + 1,
+      });
+      const p = toPage(rows, page.limit, (r) => r.id);
+      return { items: p.items.map(toRatingDto), nextCursor: p.nextCursor };
+    },
+
+    /** Batched read for loaders, scoped like every other read (a rating is visible with its unit). */
+    async byIds(ctx: RequestContext, ids: readonly string[]): Promise<RatingDto[]> {
+      const rows = await ratingsRepository.byIds(db, ids);
+      const unitsById = new Map((await unitsRepository.byIds(db, [...new Set(rows.map((r) => r.unitId))])).map((u) => [u.id, u]));
+      return rows.filter((r) => canSeeUnit(ctx, unitsById.get(r.unitId)!)).map(toRatingDto);
+    },
+
+    /** Counts by channel × level per unit, a page of units at a time (cursor = last unit id). */
+    async counts(ctx: RequestContext, filter: RatingCountsFilter, page: { limit: number; cursor?: string }): Promise<Page<RatingCountsDto>> {
+      const scope = scoped(ctx, filter);
+      if (!scope) return { items: [], nextCursor: null };
+      const regionPath = filter.regionId ? await regions.pathOf(filter.regionId, 'query.regionId') : undefined;
+      const f: RatingFilter = { cycleId: filter.cycleId, unitId: scope.unitId, units: { ...scope.units, regionPath } };
+      const unitIds = await ratingsRepository.ratedUnitIds(db, { ...f, afterUnitId: decodeCursor(page.cursor), limit: page.limit + 1 });
+      const p = toPage(unitIds, page.limit, (id) => id);
+      const byUnit = new Map<string, RatingCountsDto>(
+        p.items.map((unitId) => [unitId, { unitId, cycleId: filter.cycleId ?? null, total: 0, bad: 0, cells: [] }]),
+      );
+      if (p.items.length) {
+        for (const c of await ratingsRepository.counts(db, f, p.items)) {
+          const u = byUnit.get(c.unitId)!;
+          u.cells.push({ channel: c.channel, level: c.level, count: c.count });
+          u.total += c.count;
+          if (isBad(c.level)) u.bad += c.count;
+        }
+      }
+      return { items: [...byUnit.values()], nextCursor: p.nextCursor };
+    },
+  };
+}
+
+export type RatingsService = ReturnType<typeof createRatingsService>;
