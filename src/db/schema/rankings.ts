@@ -1,0 +1,93 @@
+import { sql } from 'drizzle-orm';
+import { doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { id } from './common.js';
+import { cycles } from './cycles.js';
+import { departments, regions, unitCategory, units } from './reference.js';
+
+/** 排名 status: a computed draft, or a published snapshot (immutable: the database refuses any change). */
+export const rankingStatus = pgEnum('ranking_status', ['draft', 'published']);
+
+/** What went into a computation, kept with the snapshot. */
+export interface RankingInputCounts {
+  units: number;
+  ratings: number;
+  scorecards: number;
+  reports: number;
+  findings: number;
+  complaints: number;
+  problems: number;
+  deeds: number;
+}
+
+/** A composite-score computation of one cycle (排名). Publishing freezes it and gives it a version number. */
+export const rankings = pgTable(
+  'rankings',
+  {
+    id: id(),
+    cycleId: uuid('cycle_id').notNull().references(() => cycles.id),
+    status: rankingStatus('status').notNull().default('draft'),
+    /** 1, 2, 3 … per cycle, in publication order; null while a draft. */
+    publicationVersion: integer('publication_version'),
+    formulaVersion: text('formula_version').notNull(),
+    /** The scoring settings, weights, minimum samples and category means used (see modules/rankings/scoring.ts). */
+    parameters: jsonb('parameters').$type<Record<string, unknown>>().notNull(),
+    inputCounts: jsonb('input_counts').$type<RankingInputCounts>().notNull(),
+    computedAt: timestamp('computed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    computedBy: text('computed_by').notNull(),
+    publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+    publishedBy: text('published_by'),
+  },
+  (t) => [
+    index('rankings_cycle_idx').on(t.cycleId, t.id),
+    uniqueIndex('rankings_cycle_publication_key').on(t.cycleId, t.publicationVersion).where(sql`${t.publicationVersion} is not null`),
+  ],
+);
+
+/** One unit's place in a ranking, with its full score explanation. */
+export const rankingEntries = pgTable(
+  'ranking_entries',
+  {
+    rankingId: uuid('ranking_id')
+      .notNull()
+      .references(() => rankings.id),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => units.id),
+    /** The unit's name when computed, so a snapshot reads as it was published. */
+    unitName: text('unit_name').notNull(),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    regionId: uuid('region_id')
+      .notNull()
+      .references(() => regions.id),
+    category: unitCategory('category').notNull(),
+    /** Rank within the category, 1 = best; unique (ties broken by more ratings, then unit id). */
+    rank: integer('rank').notNull(),
+    /** Unrounded composite score S. */
+    score: doublePrecision('score').notNull(),
+    /** The components of S (0–100 each; null when missing), for lists and exports without reading the explanation. */
+    assessment: doublePrecision('assessment'),
+    inspection: doublePrecision('inspection'),
+    publicSatisfaction: doublePrecision('public_satisfaction'),
+    deductions: doublePrecision('deductions').notNull().default(0),
+    bonus: doublePrecision('bonus').notNull().default(0),
+    /** The full explanation (ScoreExplanation without ids). */
+    components: jsonb('components').$type<Record<string, unknown>>().notNull(),
+    /** e.g. insufficient_sample (ranked, but cannot be named). */
+    flags: text('flags').array().notNull().default([]),
+    ratings: integer('ratings').notNull(),
+    scorecards: integer('scorecards').notNull(),
+    reports: integer('reports').notNull(),
+    /** 95% interval of the raw satisfaction mean (0–100); null under 2 ratings. */
+    pLow: doublePrecision('p_low'),
+    pHigh: doublePrecision('p_high'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.rankingId, t.unitId] }),
+    uniqueIndex('ranking_entries_rank_key').on(t.rankingId, t.category, t.rank),
+    index('ranking_entries_department_idx').on(t.rankingId, t.departmentId),
+    index('ranking_entries_region_idx').on(t.rankingId, t.regionId),
+    index('ranking_entries_unit_idx').on(t.unitId),
+  ],
+);

@@ -1,0 +1,40 @@
+import type { RankingEntryDto } from './schemas.js';
+
+/** Starts the file so spreadsheet programs read it as UTF-8 (and show the Chinese correctly). */
+export const BOM = '\uFEFF';
+
+/** Columns of the export: a bilingual header ("中文 English") and how each entry fills it. */
+const columns: [string, (e: RankingEntryDto) => string | number | null][] = [
+  ['类别 Category', (e) => e.categoryLabel.zhCN],
+  ['类别排名 Rank', (e) => e.rank],
+  ['单位 Unit', (e) => e.unitName],
+  ['部门 Department', (e) => e.departmentName],
+  ['行政区 Region', (e) => e.regionName],
+  ['综合得分 Score', (e) => e.score],
+  ['考评 Assessment', (e) => e.assessment],
+  ['暗访 Inspection', (e) => e.inspection],
+  ['群众满意度 Public satisfaction', (e) => e.publicSatisfaction],
+  ['扣分 Deductions', (e) => e.deductions],
+  ['加分 Bonus', (e) => e.bonus],
+  ['评价数 Ratings', (e) => e.samples.ratings],
+  ['考评表数 Scorecards', (e) => e.samples.scorecards],
+  ['暗访报告数 Inspection reports', (e) => e.samples.inspectionReports],
+  ['满意度区间下限 Satisfaction 95% low', (e) => e.publicSatisfactionInterval?.low ?? null],
+  ['满意度区间上限 Satisfaction 95% high', (e) => e.publicSatisfactionInterval?.high ?? null],
+  ['标记 Flags', (e) => e.flags.join(' ')],
+  ['单位编号 Unit id', (e) => e.unitId],
+];
+
+/** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so a spreadsheet never runs a name as a formula. */
+function cell(v: string | number | null): string {
+  if (v === null) return '';
+  if (typeof v === 'number') return String(v);
+  const safe = /^[=+\-@]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function rankingsCsv(entries: readonly RankingEntryDto[]): string {
+  const lines = [columns.map(([h]) => cell(h)).join(',')];
+  for (const e of entries) lines.push(columns.map(([, f]) => cell(f(e))).join(','));
+  return BOM + lines.join('\r\n') + '\r\n';
+}

@@ -1,0 +1,191 @@
+import type { IResolvers, MercuriusLoaders } from 'mercurius';
+import { z } from 'zod';
+import { guard, loadBy } from '../../lib/graphql.js';
+import { pageQuery } from '../../lib/http.js';
+import { ALL_AUTHENTICATED, EVERYONE } from '../../lib/principal.js';
+import { parseArgs } from '../../plugins/graphql.js';
+import { bottomQuery, entriesQuery } from './schemas.js';
+import type { RankingDto, RankingEntryDto } from './schemas.js';
+
+export const rankingTypeDefs = /* GraphQL */ `
+  enum RankingStatus { draft published }
+  "insufficient_sample: ranked, but cannot be named (样本不足)"
+  enum RankingFlag { insufficient_sample }
+  enum RankingBottomMode { count percent }
+  type RankingLevelPoints { level: Int! points: Float! }
+  type RankingSeverityPoints { minor: Float! major: Float! serious: Float! }
+  type RankingComplaintPoints { minor: Float! major: Float! serious: Float! unknown: Float! }
+  type RankingBottomSetting { mode: RankingBottomMode! value: Float! }
+  "综合得分参数 (formula S1)"
+  type RankingScoringSettings {
+    formulaVersion: String!
+    priorWeight: Float!
+    levelPoints: [RankingLevelPoints!]!
+    findingPenalty: RankingSeverityPoints!
+    complaintPenalty: RankingComplaintPoints!
+    overdueProblemPenalty: Float!
+    deedPoints: Float!
+    commendationPoints: Float!
+    bonusCap: Float!
+    bottom: RankingBottomSetting!
+  }
+  type RankingCategoryMean { category: Category! mean: Float }
+  type RankingParameters { scoring: RankingScoringSettings! weights: CycleWeights! minimumSamples: CycleMinimumSamples! categoryMeans: [RankingCategoryMean!]! }
+  type RankingInputCounts { units: Int! ratings: Int! scorecards: Int! reports: Int! findings: Int! complaints: Int! problems: Int! deeds: Int! }
+
+  "排名: a composite-score computation of a cycle; published ones are immutable snapshots"
+  type Ranking {
+    id: ID!
+    cycleId: ID!
+    status: RankingStatus!
+    statusLabel: Label!
+    publicationVersion: Int
+    formulaVersion: String!
+    parameters: RankingParameters!
+    inputCounts: RankingInputCounts!
+    computedAt: String!
+    computedBy: String
+    publishedAt: String
+    publishedBy: String
+  }
+  type RankingPage { items: [Ranking!]! nextCursor: String }
+
+  type ScoreInterval { low: Float! high: Float! }
+  type RankingSamples { ratings: Int! scorecards: Int! inspectionReports: Int! }
+  type RankingEntry {
+    rankingId: ID!
+    unitId: ID!
+    unitName: String!
+    departmentId: ID!
+    departmentName: String!
+    regionId: ID!
+    regionName: String!
+    category: Category!
+    categoryLabel: Label!
+    rank: Int!
+    rankInFilter: Int!
+    score: Float!
+    assessment: Float
+    inspection: Float
+    publicSatisfaction: Float
+    deductions: Float!
+    bonus: Float!
+    flags: [RankingFlag!]!
+    samples: RankingSamples!
+    publicSatisfactionInterval: ScoreInterval
+    "null where the unit is outside your scope (department and unit roles)"
+    unit: Unit
+    department: Department
+    explanation: ScoreExplanation
+  }
+  type RankingEntryPage { items: [RankingEntry!]! nextCursor: String }
+  type RankingBottomCategory { category: Category! categoryLabel: Label! rankedUnits: Int! bottomCount: Int! entries: [RankingEntry!]! }
+  "排名靠后"
+  type RankingBottomList { rankingId: ID! mode: RankingBottomMode! value: Float! categories: [RankingBottomCategory!]! }
+  type PublicRanking { ranking: Ranking! entries: [RankingEntry!]! }
+
+  enum ScoreComponentKey { assessment inspection publicSatisfaction }
+  type ScoreComponent { key: ScoreComponentKey! label: Label! value: Float present: Boolean! weight: Float! effectiveWeight: Float! contribution: Float! }
+  type ScoreCountLine { key: String! count: Int! pointsEach: Float! points: Float! }
+  type ScoreAssessmentInputs { scorecards: Int! meanTotal: Float }
+  type ScoreInspectionInputs { reports: Int! meanRating: Float meanReportScore: Float findings: [ScoreCountLine!]! findingPoints: Float! }
+  type ScoreSatisfactionInputs {
+    ratings: Int! levels: [ScoreCountLine!]! rawMean: Float standardDeviation: Float categoryMean: Float priorWeight: Float! value: Float interval: ScoreInterval
+  }
+  type ScoreDeductions { total: Float! complaints: [ScoreCountLine!]! overdueProblems: ScoreCountLine! }
+  type ScoreBonus { total: Float! uncapped: Float! cap: Float! deeds: ScoreCountLine! commendations: ScoreCountLine! commendationsCounted: Boolean! }
+  "得分说明"
+  type ScoreExplanation {
+    rankingId: ID!
+    rankingStatus: RankingStatus!
+    publicationVersion: Int
+    unitId: ID!
+    unitName: String!
+    category: Category!
+    rank: Int!
+    formulaVersion: String!
+    formula: String!
+    score: Float!
+    base: Float!
+    renormalized: Boolean!
+    components: [ScoreComponent!]!
+    assessment: ScoreAssessmentInputs!
+    inspection: ScoreInspectionInputs!
+    publicSatisfaction: ScoreSatisfactionInputs!
+    deductions: ScoreDeductions!
+    bonus: ScoreBonus!
+    samples: RankingSamples!
+    minimumSamples: RankingSamples!
+    flags: [RankingFlag!]!
+    notes: [String!]!
+  }
+
+  extend type Query {
+    rankings(cycleId: ID!, limit: Int, cursor: String): RankingPage!
+    ranking(id: ID!): Ranking
+    rankingEntries(rankingId: ID!, category: Category, regionId: ID, departmentId: ID, flag: RankingFlag, limit: Int, cursor: String): RankingEntryPage!
+    rankingExplanation(rankingId: ID!, unitId: ID!): ScoreExplanation
+    rankingBottom(rankingId: ID!, category: Category): RankingBottomList!
+    publicRanking(id: ID!): PublicRanking
+  }
+  extend type Mutation {
+    computeRanking(cycleId: ID!): Ranking!
+    publishRanking(id: ID!): Ranking!
+  }
+`;
+
+const uuid = z.object({ id: z.uuid() });
+
+export const rankingResolvers: IResolvers = {
+  Query: {
+    rankings: guard(ALL_AUTHENTICATED, (args: Record<string, unknown>, { ctx, services }) => {
+      const { cycleId } = parseArgs(z.object({ cycleId: z.uuid() }), args);
+      return services.rankings.list(ctx, cycleId, parseArgs(pageQuery, args));
+    }),
+    ranking: guard(ALL_AUTHENTICATED, (args: { id: string }, { ctx, services }) => services.rankings.get(ctx, parseArgs(uuid, args).id)),
+    rankingEntries: guard(ALL_AUTHENTICATED, (args: Record<string, unknown>, { ctx, services }) => {
+      const { rankingId } = parseArgs(z.object({ rankingId: z.uuid() }), { rankingId: args.rankingId });
+      const { limit, cursor } = parseArgs(pageQuery, { limit: args.limit, cursor: args.cursor });
+      return services.rankings.entries(ctx, rankingId, parseArgs(entriesQuery, { category: args.category, regionId: args.regionId, departmentId: args.departmentId, flag: args.flag }), {
+        limit,
+        cursor,
+      });
+    }),
+    rankingExplanation: guard(EVERYONE, (args: { rankingId: string; unitId: string }, { ctx, services }) => {
+      const a = parseArgs(z.object({ rankingId: z.uuid(), unitId: z.uuid() }), args);
+      return services.rankings.explanation(ctx, a.rankingId, a.unitId);
+    }),
+    rankingBottom: guard(ALL_AUTHENTICATED, (args: { rankingId: string; category?: string }, { ctx, services }) => {
+      const { rankingId } = parseArgs(z.object({ rankingId: z.uuid() }), { rankingId: args.rankingId });
+      return services.rankings.bottom(ctx, rankingId, parseArgs(bottomQuery, { category: args.category }).category);
+    }),
+    publicRanking: guard(EVERYONE, (args: { id: string }, { services }) => services.rankings.publicSnapshot(parseArgs(uuid, args).id)),
+  },
+  Mutation: {
+    computeRanking: guard(['admin'], (args: { cycleId: string }, { ctx, services }) =>
+      services.rankings.compute(ctx, parseArgs(z.object({ cycleId: z.uuid() }), args).cycleId),
+    ),
+    publishRanking: guard(['admin'], (args: { id: string }, { ctx, services }) => services.rankings.publish(ctx, parseArgs(uuid, args).id)),
+  },
+  RankingParameters: {
+    categoryMeans: (p: RankingDto['parameters']) => Object.entries(p.categoryMeans).map(([category, mean]) => ({ category, mean })),
+  },
+  RankingScoringSettings: {
+    levelPoints: (s: RankingDto['parameters']['scoring']) =>
+      Object.entries(s.levelPoints)
+        .map(([level, points]) => ({ level: Number(level), points }))
+        .sort((a, b) => b.level - a.level),
+  },
+};
+
+export const rankingLoaders: MercuriusLoaders = {
+  RankingEntry: {
+    unit: (queries: { obj: RankingEntryDto }[], { ctx, services }) => loadBy(queries, (e) => e.unitId, (ids) => services.units.byIds(ctx, ids)),
+    department: (queries: { obj: RankingEntryDto }[], { services }) => loadBy(queries, (e) => e.departmentId, services.departments.byIds),
+    explanation: (queries: { obj: RankingEntryDto }[], { ctx, services }) =>
+      services.rankings.explanations(
+        ctx,
+        queries.map((q) => ({ rankingId: q.obj.rankingId, unitId: q.obj.unitId })),
+      ),
+  },
+};

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { idParams, pageOf, pageQuery, problems } from '../../lib/http.js';
+import { ALL_AUTHENTICATED, EVERYONE } from '../../lib/principal.js';
+import { bottomList, bottomQuery, cycleParams, entriesQuery, entryParams, publicRanking, publishBody, ranking, rankingEntry, scoreExplanation } from './schemas.js';
+
+const tags = ['rankings'];
+/** Published snapshots never change: caches may keep them; the ETag names the snapshot. */
+const SNAPSHOT_CACHE_CONTROL = 'public, max-age=300, immutable';
+const snapshotEtag = (id: string) => `"ranking-${id}"`;
+
+/** If-None-Match holds our ETag (a list, weak or strong, or *). */
+function matches(header: string | string[] | undefined, etag: string): boolean {
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (!value) return false;
+  return value.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || tag.replace(/^W\//, '') === etag;
+  });
+}
+
+export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
+  const svc = app.services.rankings;
+
+  app.post('/cycles/:cycleId/rankings', {
+    config: { access: ['admin'] },
+    schema: {
+      operationId: 'computeRanking',
+      summary: 'Compute a draft ranking (排名) of the cycle from all evaluation channels',
+      description: 'The cycle must be in assessment, ranking or naming. Every enrolled (not withdrawn or disqualified) unit is scored and ranked within its category.',
+      tags,
+      params: cycleParams,
+      response: { 201: ranking, ...problems(404, 409) },
+    },
+    handler: async (req, reply) => reply.status(201).send(await svc.compute(req.ctx, req.params.cycleId)),
+  });
+
+  app.get('/cycles/:cycleId/rankings', {
+    config: { access: ALL_AUTHENTICATED },
+    schema: {
+      operationId: 'listRankings',
+      summary: "A cycle's rankings: drafts and published versions for admin and inspector, published versions for everyone else",
+      tags,
+      params: cycleParams,
+      querystring: pageQuery,
+      response: { 200: pageOf(ranking), ...problems(404) },
+    },
+    handler: async (req) => svc.list(req.ctx, req.params.cycleId, req.query),
+  });
+
+  app.get('/rankings/:id', {
+    config: { access: ALL_AUTHENTICATED },
+    schema: { operationId: 'getRanking', summary: 'Get a ranking (drafts: admin and inspector only)', tags, params: idParams, response: { 200: ranking, ...problems(404) } },
+    handler: async (req) => svc.get(req.ctx, req.params.id),
+  });
+
+  app.get('/rankings/:id/entries', {
+    config: { access: ALL_AUTHENTICATED },
+    schema: {
+      operationId: 'listRankingEntries',
+      summary: 'Entries in category and rank order; filters by region (with descendants), department and flag, with the rank within the filter',
+      tags,
+      params: idParams,
+      querystring: pageQuery.extend(entriesQuery.shape),
+      response: { 200: pageOf(rankingEntry), ...problems(404, 422) },
+    },
+    handler: async (req) => {
+      const { limit, cursor, ...filter } = req.query;
+      return svc.entries(req.ctx, req.params.id, filter, { limit, cursor });
+    },
+  });
+
+  app.get('/rankings/:id/entries/:unitId/explanation', {
+    config: { access: EVERYONE },
+    schema: {
+      operationId: 'getScoreExplanation',
+      summary: "A unit's score explanation (得分说明): components, weights, contributions, inputs, formula version",
+      description: 'Anyone may read explanations of a published ranking; drafts only admin and inspector.',
+      tags,
+      params: entryParams,
+      response: { 200: scoreExplanation, ...problems(404, 429) },
+    },
+    handler: async (req) => svc.explanation(req.ctx, req.params.id, req.params.unitId),
+  });
+
+  app.get('/rankings/:id/bottom', {
+    config: { access: ALL_AUTHENTICATED },
+    schema: {
+      operationId: 'getRankingBottom',
+      summary: '排名靠后: the bottom N or bottom x% of each category, worst first, for accountability',
+      tags,
+      params: idParams,
+      querystring: bottomQuery,
+      response: { 200: bottomList, ...problems(404) },
+    },
+    handler: async (req) => svc.bottom(req.ctx, req.params.id, req.query.category),
+  });
+
+  app.post('/rankings/:id/publish', {
+    config: { access: ['admin'] },
+    schema: {
+      operationId: 'publishRanking',
+      summary: 'Publish a draft as the next version of the cycle (immutable; emits ranking.published)',
+      tags,
+      params: idParams,
+      body: publishBody.nullish(),
+      response: { 200: ranking, ...problems(404, 409) },
+    },
+    handler: async (req) => svc.publish(req.ctx, req.params.id),
+  });
+
+  app.get('/rankings/:id/export.csv', {
+    config: { access: ALL_AUTHENTICATED },
+    schema: {
+      operationId: 'exportRankingCsv',
+      summary: 'The ranking as CSV (UTF-8 with BOM, header in Chinese and English), one row per entry',
+      tags,
+      params: idParams,
+      produces: ['text/csv'],
+      response: { 200: z.string().describe('text/csv; charset=utf-8, with BOM'), ...problems(404) },
+    },
+    handler: async (req, reply) => {
+      const { ranking: r, csv } = await svc.exportCsv(req.ctx, req.params.id);
+      const name = r.publicationVersion ? `ranking-${r.cycleId}-v${r.publicationVersion}.csv` : `ranking-${r.id}-draft.csv`;
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(csv);
+    },
+  });
+
+  app.get('/public/cycles/:cycleId/rankings', {
+    config: { access: EVERYONE },
+    schema: {
+      operationId: 'listPublicRankings',
+      summary: "A cycle's published ranking versions",
+      tags: ['public'],
+      security: [],
+      params: cycleParams,
+      querystring: pageQuery,
+      response: { 200: pageOf(ranking), ...problems(404, 429) },
+    },
+    handler: async (req, reply) => {
+      void reply.header('cache-control', 'public, max-age=60');
+      return svc.publicList(req.params.cycleId, req.query);
+    },
+  });
+
+  app.get('/public/rankings/:id', {
+    config: { access: EVERYONE },
+    schema: {
+      operationId: 'getPublicRanking',
+      summary: 'A published ranking with all its entries (cacheable: ETag, Cache-Control immutable, 304 on If-None-Match)',
+      tags: ['public'],
+      security: [],
+      params: idParams,
+      response: { 200: publicRanking, 304: z.null().describe('not modified'), ...problems(404, 429) },
+    },
+    handler: async (req, reply) => {
+      const etag = snapshotEtag(req.params.id);
+      const snapshot = await svc.publicSnapshot(req.params.id);
+      void reply.header('etag', etag).header('cache-control', SNAPSHOT_CACHE_CONTROL);
+      if (matches(req.headers['if-none-match'], etag)) return reply.status(304).send(null);
+      return snapshot;
+    },
+  });
+};

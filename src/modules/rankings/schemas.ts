@@ -1,0 +1,196 @@
+import { z } from 'zod';
+import { isoDate, labelSchema } from '../../lib/http.js';
+import { categorySchema } from '../units/schemas.js';
+import { componentKeys, rankingFlags, scoringSettings } from './scoring.js';
+
+export { scoringSettings };
+
+/** 排名 status: 草稿 draft (computed, visible to the office) → 已发布 published (public, immutable, versioned). */
+export const rankingStatuses = ['draft', 'published'] as const;
+export type RankingStatus = (typeof rankingStatuses)[number];
+export const rankingStatusLabels: Record<RankingStatus, { zhCN: string; en: string }> = {
+  draft: { zhCN: '草稿', en: 'Draft' },
+  published: { zhCN: '已发布', en: 'Published' },
+};
+export const rankingFlagSchema = z.enum(rankingFlags).meta({ id: 'RankingFlag', description: 'insufficient_sample: ranked, but cannot be named (样本不足)' });
+
+const weights = z.object({ assessment: z.number(), inspection: z.number(), publicSatisfaction: z.number() });
+const minimumSamples = z.object({ ratings: z.number().int(), scorecards: z.number().int(), inspectionReports: z.number().int() });
+
+export const rankingInputCounts = z
+  .object({
+    units: z.number().int(),
+    ratings: z.number().int(),
+    scorecards: z.number().int(),
+    reports: z.number().int(),
+    findings: z.number().int(),
+    complaints: z.number().int(),
+    problems: z.number().int().describe('overdue problems'),
+    deeds: z.number().int(),
+  })
+  .meta({ id: 'RankingInputCounts', description: 'what a computation counted (enrolled units only)' });
+
+export const rankingParameters = z
+  .object({
+    scoring: scoringSettings,
+    weights,
+    minimumSamples,
+    categoryMeans: z.record(z.string(), z.number().nullable()).describe('pooled mean rating points per category: the prior of P'),
+  })
+  .meta({ id: 'RankingParameters' });
+export type RankingParametersDto = z.infer<typeof rankingParameters>;
+
+export const ranking = z
+  .object({
+    id: z.uuid(),
+    cycleId: z.uuid(),
+    status: z.enum(rankingStatuses),
+    statusLabel: labelSchema,
+    publicationVersion: z.number().int().nullable().describe('1, 2, 3 … per cycle once published'),
+    formulaVersion: z.string(),
+    parameters: rankingParameters,
+    inputCounts: rankingInputCounts,
+    computedAt: isoDate,
+    computedBy: z.string().nullable().describe('shown to the campaign office only'),
+    publishedAt: isoDate.nullable(),
+    publishedBy: z.string().nullable().describe('shown to the campaign office only'),
+  })
+  .meta({ id: 'Ranking', description: '排名: a composite-score computation of a cycle; published ones are immutable snapshots' });
+export type RankingDto = z.infer<typeof ranking>;
+
+const interval = z.object({ low: z.number(), high: z.number() }).meta({ id: 'ScoreInterval' });
+
+export const rankingEntry = z
+  .object({
+    rankingId: z.uuid(),
+    unitId: z.uuid(),
+    unitName: z.string().describe('as when computed'),
+    departmentId: z.uuid(),
+    departmentName: z.string(),
+    regionId: z.uuid(),
+    regionName: z.string(),
+    category: categorySchema,
+    categoryLabel: labelSchema,
+    rank: z.number().int().describe('within the category, 1 = best'),
+    rankInFilter: z.number().int().describe('within the category among the entries matching the filter'),
+    score: z.number().describe('composite score S, rounded to 2 decimals'),
+    assessment: z.number().nullable().describe('A 考评 (0–100); null when missing'),
+    inspection: z.number().nullable().describe('M 暗访 (0–100); null when missing'),
+    publicSatisfaction: z.number().nullable().describe('P 群众满意度, Bayesian-adjusted (0–100); null when missing'),
+    deductions: z.number().describe('D'),
+    bonus: z.number().describe('B (capped)'),
+    flags: z.array(rankingFlagSchema),
+    samples: z.object({ ratings: z.number().int(), scorecards: z.number().int(), inspectionReports: z.number().int() }),
+    publicSatisfactionInterval: interval.nullable().describe('95% interval of the raw satisfaction mean; null under 2 ratings'),
+  })
+  .meta({ id: 'RankingEntry' });
+export type RankingEntryDto = z.infer<typeof rankingEntry>;
+
+const countLine = z.object({ key: z.string(), count: z.number().int(), pointsEach: z.number(), points: z.number() }).meta({ id: 'ScoreCountLine' });
+
+export const scoreExplanation = z
+  .object({
+    rankingId: z.uuid(),
+    rankingStatus: z.enum(rankingStatuses),
+    publicationVersion: z.number().int().nullable(),
+    unitId: z.uuid(),
+    unitName: z.string(),
+    category: categorySchema,
+    rank: z.number().int(),
+    formulaVersion: z.string(),
+    formula: z.string(),
+    score: z.number(),
+    base: z.number().describe('wA·A + wM·M + wP·P after renormalization'),
+    renormalized: z.boolean().describe('true when a component was missing and the weights were rescaled over the others'),
+    components: z.array(
+      z
+        .object({
+          key: z.enum(componentKeys),
+          label: labelSchema,
+          value: z.number().nullable(),
+          present: z.boolean(),
+          weight: z.number().describe("the cycle's weight"),
+          effectiveWeight: z.number().describe('after renormalization'),
+          contribution: z.number(),
+        })
+        .meta({ id: 'ScoreComponent' }),
+    ),
+    assessment: z.object({ scorecards: z.number().int(), meanTotal: z.number().nullable() }).meta({ id: 'ScoreAssessmentInputs' }),
+    inspection: z
+      .object({
+        reports: z.number().int(),
+        meanRating: z.number().nullable().describe('mean of the reports’ mean ratings, 1–5'),
+        meanReportScore: z.number().nullable(),
+        findings: z.array(countLine),
+        findingPoints: z.number(),
+      })
+      .meta({ id: 'ScoreInspectionInputs' }),
+    publicSatisfaction: z
+      .object({
+        ratings: z.number().int(),
+        levels: z.array(countLine),
+        rawMean: z.number().nullable(),
+        standardDeviation: z.number().nullable(),
+        categoryMean: z.number().nullable(),
+        priorWeight: z.number(),
+        value: z.number().nullable(),
+        interval: interval.nullable(),
+      })
+      .meta({ id: 'ScoreSatisfactionInputs' }),
+    deductions: z.object({ total: z.number(), complaints: z.array(countLine), overdueProblems: countLine }).meta({ id: 'ScoreDeductions' }),
+    bonus: z
+      .object({
+        total: z.number(),
+        uncapped: z.number(),
+        cap: z.number(),
+        deeds: countLine,
+        commendations: countLine,
+        commendationsCounted: z.boolean().describe('false while the system records no higher-level commendations'),
+      })
+      .meta({ id: 'ScoreBonus' }),
+    samples: minimumSamples,
+    minimumSamples,
+    flags: z.array(rankingFlagSchema),
+    notes: z.array(z.string()),
+  })
+  .meta({ id: 'ScoreExplanation', description: '得分说明: every component, weight, contribution and input of one unit’s score' });
+export type ScoreExplanationDto = z.infer<typeof scoreExplanation>;
+
+export const entriesQuery = z.object({
+  category: categorySchema.optional(),
+  regionId: z.uuid().optional().describe('this region and all regions below it'),
+  departmentId: z.uuid().optional(),
+  flag: rankingFlagSchema.optional(),
+});
+export type EntriesFilter = z.infer<typeof entriesQuery>;
+
+export const bottomQuery = z.object({ category: categorySchema.optional() });
+
+export const bottomList = z
+  .object({
+    rankingId: z.uuid(),
+    mode: z.enum(['count', 'percent']),
+    value: z.number(),
+    categories: z.array(
+      z
+        .object({
+          category: categorySchema,
+          categoryLabel: labelSchema,
+          rankedUnits: z.number().int(),
+          bottomCount: z.number().int(),
+          entries: z.array(rankingEntry).describe('worst first'),
+        })
+        .meta({ id: 'RankingBottomCategory' }),
+    ),
+  })
+  .meta({ id: 'RankingBottomList', description: '排名靠后: the bottom of each category, for accountability' });
+export type BottomListDto = z.infer<typeof bottomList>;
+
+export const cycleParams = z.object({ cycleId: z.uuid() });
+export const entryParams = z.object({ id: z.uuid(), unitId: z.uuid() });
+export const publishBody = z.object({}).describe('no fields; publishing takes the draft as it is');
+
+export const publicRanking = z
+  .object({ ranking, entries: z.array(rankingEntry).describe('ordered by category and rank') })
+  .meta({ id: 'PublicRanking', description: 'a published ranking with all its entries' });
+export type PublicRankingDto = z.infer<typeof publicRanking>;

@@ -1,0 +1,379 @@
+/**
+ * The composite score (综合得分) of formula S1, as pure functions over per-unit counts: no database, no clock.
+ *
+ *   S = wA·A + wM·M + wP·P − D + B
+ *
+ * A 考评: mean total of confirmed scorecards. M 暗访: mean over reviewed reports of the mean of their five 1–5
+ * ratings mapped (r−1)×25, minus points per accepted finding, floored at 0. P 群众评价: rating levels mapped to
+ * points, shrunk toward the category mean (Bayesian average with prior weight m). D: substantiated complaints and
+ * overdue problems. B: deeds (and higher-level commendations), capped. A missing component drops out and the
+ * remaining weights are renormalized to sum to 1. Everything is computed in doubles; rounding is for presentation.
+ */
+import { z } from 'zod';
+
+export const FORMULA = 'S = wA·A + wM·M + wP·P − D + B';
+export const severities = ['minor', 'major', 'serious'] as const;
+export type Severity = (typeof severities)[number];
+export const componentKeys = ['assessment', 'inspection', 'publicSatisfaction'] as const;
+export type ComponentKey = (typeof componentKeys)[number];
+export const componentLabels: Record<ComponentKey, { zhCN: string; en: string }> = {
+  assessment: { zhCN: '考评打分', en: 'Assessment' },
+  inspection: { zhCN: '暗访', en: 'Inspection' },
+  publicSatisfaction: { zhCN: '群众满意度', en: 'Public satisfaction' },
+};
+export const INSUFFICIENT_SAMPLE = 'insufficient_sample';
+export const rankingFlags = [INSUFFICIENT_SAMPLE] as const;
+export type RankingFlag = (typeof rankingFlags)[number];
+
+const pts = z.number().min(0).max(1000);
+const levelPoint = (d: number) => z.number().min(0).max(100).default(d);
+
+/**
+ * Scoring parameters of a cycle (`settings.scoring`); anything left out takes its default. The cycles module owns the
+ * settings document and merges this group into it.
+ */
+export const scoringSettings = z
+  .object({
+    formulaVersion: z.string().trim().min(1).max(20).default('S1').describe('carried by every ranking computed with these settings'),
+    priorWeight: z.number().min(0).max(1_000_000).default(50).describe('Bayesian prior weight m: how many "virtual" category-mean ratings each unit starts with'),
+    levelPoints: z
+      .object({ '5': levelPoint(100), '4': levelPoint(75), '3': levelPoint(50), '2': levelPoint(25), '1': levelPoint(0) })
+      .prefault({})
+      .describe('rating level → points: 非常满意 5, 满意 4, 基本满意 3, 不满意 2, 非常不满意 1'),
+    findingPenalty: z
+      .object({ minor: pts.default(2), major: pts.default(5), serious: pts.default(10) })
+      .prefault({})
+      .describe('points off M per accepted inspection finding, by severity'),
+    complaintPenalty: z
+      .object({ minor: pts.default(2), major: pts.default(5), serious: pts.default(10), unknown: pts.default(2) })
+      .prefault({})
+      .describe('points off S per substantiated complaint (投诉属实), by severity; unknown = no severity recorded'),
+    overdueProblemPenalty: pts.default(3).describe('points off S per overdue problem (deadline passed and not verified, or verified late)'),
+    deedPoints: pts.default(0.2).describe('bonus per deed (为群众办实事) in the cycle'),
+    commendationPoints: pts.default(2).describe('bonus per higher-level commendation'),
+    bonusCap: pts.default(5).describe('bonus B never exceeds this'),
+    bottom: z
+      .object({ mode: z.enum(['count', 'percent']).default('count'), value: z.number().min(0).max(10_000).default(5) })
+      .prefault({})
+      .refine((b) => b.mode !== 'percent' || b.value <= 100, { message: 'a percentage is at most 100', path: ['value'] })
+      .describe('排名靠后: the bottom N units, or bottom x percent, of each category'),
+  })
+  .meta({ id: 'ScoringSettings', description: '综合得分参数 (formula S1)' });
+export type ScoringSettings = z.infer<typeof scoringSettings>;
+
+export interface Weights {
+  assessment: number;
+  inspection: number;
+  publicSatisfaction: number;
+}
+export interface MinimumSamples {
+  ratings: number;
+  scorecards: number;
+  inspectionReports: number;
+}
+export type SeverityCounts = Record<Severity, number>;
+
+/** What the repository counts for one unit in one cycle. */
+export interface UnitInputs {
+  unitId: string;
+  category: string;
+  scorecards: number;
+  /** Mean total of confirmed scorecards; null without any. */
+  meanScorecardTotal: number | null;
+  reports: number;
+  /** Mean over reviewed reports of each report's mean rating (1–5); null without any. */
+  meanReportRating: number | null;
+  findings: SeverityCounts;
+  /** Number of ratings at level 1..5 (index 0 = level 1). */
+  ratingLevels: [number, number, number, number, number];
+  complaints: SeverityCounts & { unknown: number };
+  overdueProblems: number;
+  deeds: number;
+  /** Higher-level commendations; null while no such record exists in the system. */
+  commendations: number | null;
+}
+
+export const emptyInputs = (unitId: string, category: string): UnitInputs => ({
+  unitId,
+  category,
+  scorecards: 0,
+  meanScorecardTotal: null,
+  reports: 0,
+  meanReportRating: null,
+  findings: { minor: 0, major: 0, serious: 0 },
+  ratingLevels: [0, 0, 0, 0, 0],
+  complaints: { minor: 0, major: 0, serious: 0, unknown: 0 },
+  overdueProblems: 0,
+  deeds: 0,
+  commendations: null,
+});
+
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+export interface ComponentLine {
+  key: ComponentKey;
+  label: { zhCN: string; en: string };
+  /** 0–100, null when missing. */
+  value: number | null;
+  present: boolean;
+  /** The cycle's weight. */
+  weight: number;
+  /** After renormalization over the present components (0 when missing). */
+  effectiveWeight: number;
+  contribution: number;
+}
+
+export interface CountLine {
+  key: string;
+  count: number;
+  pointsEach: number;
+  points: number;
+}
+
+/** The full explanation of one unit's score, as stored with the ranking entry. */
+export interface ScoreExplanationBody {
+  formulaVersion: string;
+  formula: string;
+  score: number;
+  /** wA·A + wM·M + wP·P after renormalization. */
+  base: number;
+  renormalized: boolean;
+  components: ComponentLine[];
+  assessment: { scorecards: number; meanTotal: number | null };
+  inspection: { reports: number; meanRating: number | null; meanReportScore: number | null; findings: CountLine[]; findingPoints: number };
+  publicSatisfaction: {
+    ratings: number;
+    levels: CountLine[];
+    rawMean: number | null;
+    standardDeviation: number | null;
+    categoryMean: number | null;
+    priorWeight: number;
+    value: number | null;
+    interval: Interval | null;
+  };
+  deductions: { total: number; complaints: CountLine[]; overdueProblems: CountLine };
+  bonus: { total: number; uncapped: number; cap: number; deeds: CountLine; commendations: CountLine; commendationsCounted: boolean };
+  samples: { ratings: number; scorecards: number; inspectionReports: number };
+  minimumSamples: MinimumSamples;
+  flags: RankingFlag[];
+  notes: string[];
+}
+
+export interface ScoredUnit {
+  unitId: string;
+  category: string;
+  score: number;
+  ratings: number;
+  scorecards: number;
+  reports: number;
+  interval: Interval | null;
+  flags: RankingFlag[];
+  explanation: ScoreExplanationBody;
+}
+
+/** Mean and sample standard deviation (points) of a unit's ratings. */
+export function ratingStats(levels: readonly number[], levelPoints: ScoringSettings['levelPoints']): { n: number; mean: number | null; sd: number | null } {
+  const p = (i: number) => levelPoints[String(i + 1) as keyof ScoringSettings['levelPoints']];
+  let n = 0;
+  let sum = 0;
+  levels.forEach((c, i) => {
+    n += c;
+    sum += c * p(i);
+  });
+  if (n === 0) return { n, mean: null, sd: null };
+  const mean = sum / n;
+  if (n < 2) return { n, mean, sd: null };
+  let ss = 0;
+  levels.forEach((c, i) => (ss += c * (p(i) - mean) ** 2));
+  return { n, mean, sd: Math.sqrt(ss / (n - 1)) };
+}
+
+/** Bayesian average: (n·mean + m·prior)/(n + m). With no ratings there is nothing to shrink: null. */
+export function bayesianMean(n: number, mean: number | null, priorWeight: number, prior: number | null): number | null {
+  if (n === 0 || mean === null) return null;
+  if (prior === null || priorWeight === 0) return mean;
+  return (n * mean + priorWeight * prior) / (n + priorWeight);
+}
+
+/** 95% normal-approximation interval of the raw mean, clamped to 0–100; null under 2 ratings. */
+export function satisfactionInterval(n: number, mean: number | null, sd: number | null): Interval | null {
+  if (n < 2 || mean === null || sd === null) return null;
+  const half = (1.96 * sd) / Math.sqrt(n);
+  return { low: Math.max(0, mean - half), high: Math.min(100, mean + half) };
+}
+
+/** Pooled mean points of all ratings of each category's units. */
+export function categoryMeans(units: readonly UnitInputs[], levelPoints: ScoringSettings['levelPoints']): Map<string, number | null> {
+  const acc = new Map<string, number[]>();
+  for (const u of units) {
+    const a = acc.get(u.category) ?? [0, 0, 0, 0, 0];
+    u.ratingLevels.forEach((c, i) => (a[i] += c));
+    acc.set(u.category, a);
+  }
+  return new Map([...acc].map(([category, levels]) => [category, ratingStats(levels, levelPoints).mean]));
+}
+
+/** Inspection report rating r (1–5) → 0–100. */
+export const ratingToPoints = (r: number) => (r - 1) * 25;
+
+export function inspectionScore(reports: number, meanRating: number | null, findings: SeverityCounts, penalty: ScoringSettings['findingPenalty']) {
+  const lines = severities.map((s) => ({ key: s, count: findings[s], pointsEach: penalty[s], points: findings[s] * penalty[s] }));
+  const findingPoints = lines.reduce((t, l) => t + l.points, 0);
+  if (reports === 0 || meanRating === null) return { value: null, meanReportScore: null, lines, findingPoints };
+  const meanReportScore = ratingToPoints(meanRating);
+  return { value: Math.max(0, meanReportScore - findingPoints), meanReportScore, lines, findingPoints };
+}
+
+export function deductions(complaints: UnitInputs['complaints'], overdue: number, s: ScoringSettings) {
+  const keys = [...severities, 'unknown'] as const;
+  const lines = keys.map((k) => ({ key: k, count: complaints[k], pointsEach: s.complaintPenalty[k], points: complaints[k] * s.complaintPenalty[k] }));
+  const overdueLine = { key: 'overdue_problem', count: overdue, pointsEach: s.overdueProblemPenalty, points: overdue * s.overdueProblemPenalty };
+  return { total: lines.reduce((t, l) => t + l.points, 0) + overdueLine.points, complaints: lines, overdueProblems: overdueLine };
+}
+
+export function bonus(deeds: number, commendations: number | null, s: ScoringSettings) {
+  const deedLine = { key: 'deed', count: deeds, pointsEach: s.deedPoints, points: deeds * s.deedPoints };
+  const c = commendations ?? 0;
+  const commendationLine = { key: 'commendation', count: c, pointsEach: s.commendationPoints, points: c * s.commendationPoints };
+  const uncapped = deedLine.points + commendationLine.points;
+  return { total: Math.min(s.bonusCap, uncapped), uncapped, cap: s.bonusCap, deeds: deedLine, commendations: commendationLine, commendationsCounted: commendations !== null };
+}
+
+/** Weighted sum over the present components, weights renormalized to sum to 1 over them. */
+export function combine(values: Record<ComponentKey, number | null>, weights: Weights): { base: number; renormalized: boolean; lines: ComponentLine[] } {
+  const presentWeight = componentKeys.reduce((t, k) => t + (values[k] === null ? 0 : weights[k]), 0);
+  const totalWeight = componentKeys.reduce((t, k) => t + weights[k], 0);
+  const lines = componentKeys.map((key) => {
+    const value = values[key];
+    const effectiveWeight = value === null || presentWeight === 0 ? 0 : weights[key] / presentWeight;
+    return { key, label: componentLabels[key], value, present: value !== null, weight: weights[key], effectiveWeight, contribution: value === null ? 0 : effectiveWeight * value };
+  });
+  const renormalized = Math.abs(presentWeight - totalWeight) > 1e-12;
+  return { base: lines.reduce((t, l) => t + l.contribution, 0), renormalized, lines };
+}
+
+const fmt = (x: number) => String(Math.round(x * 100) / 100);
+
+/** The score of one unit with everything that went into it. */
+export function scoreUnit(
+  u: UnitInputs,
+  ctx: { settings: ScoringSettings; weights: Weights; minimumSamples: MinimumSamples; categoryMean: number | null },
+): ScoredUnit {
+  const s = ctx.settings;
+  const notes: string[] = [];
+  const stats = ratingStats(u.ratingLevels, s.levelPoints);
+  const p = bayesianMean(stats.n, stats.mean, s.priorWeight, ctx.categoryMean);
+  const interval = satisfactionInterval(stats.n, stats.mean, stats.sd);
+  const m = inspectionScore(u.reports, u.meanReportRating, u.findings, s.findingPenalty);
+  const a = u.scorecards > 0 ? u.meanScorecardTotal : null;
+  const combined = combine({ assessment: a, inspection: m.value, publicSatisfaction: p }, ctx.weights);
+  const d = deductions(u.complaints, u.overdueProblems, s);
+  const b = bonus(u.deeds, u.commendations, s);
+  const score = combined.base - d.total + b.total;
+
+  const lp = s.levelPoints;
+  notes.push(`rating levels map to points: 5→${lp['5']}, 4→${lp['4']}, 3→${lp['3']}, 2→${lp['2']}, 1→${lp['1']}`);
+  if (p !== null) {
+    notes.push(
+      `P is a Bayesian average: (n·mean + m·categoryMean)/(n + m) with n = ${stats.n}, mean = ${fmt(stats.mean!)}, m = ${s.priorWeight}, categoryMean = ${ctx.categoryMean === null ? 'none' : fmt(ctx.categoryMean)}`,
+    );
+  }
+  notes.push('inspection ratings map (r−1)×25; a report scores the mean of its five ratings; M = max(0, mean report score − finding points)');
+  const missing = combined.lines.filter((l) => !l.present);
+  if (missing.length === componentKeys.length) notes.push('no component has data: the weighted part of the score is 0');
+  else if (combined.renormalized) {
+    const present = combined.lines.filter((l) => l.present);
+    notes.push(
+      `missing: ${missing.map((l) => `${l.key} (${l.label.zhCN})`).join(', ')}; weights renormalized over ${present.map((l) => `${l.key} ${fmt(l.effectiveWeight * 100)}%`).join(', ')}`,
+    );
+  }
+  if (!b.commendationsCounted) notes.push('higher-level commendations are not recorded in the system yet: the bonus counts deeds only');
+  if (b.uncapped > b.cap) notes.push(`bonus capped at ${b.cap} (uncapped ${fmt(b.uncapped)})`);
+
+  const short: string[] = [];
+  if (stats.n < ctx.minimumSamples.ratings) short.push(`ratings ${stats.n} < ${ctx.minimumSamples.ratings}`);
+  if (u.scorecards < ctx.minimumSamples.scorecards) short.push(`scorecards ${u.scorecards} < ${ctx.minimumSamples.scorecards}`);
+  if (u.reports < ctx.minimumSamples.inspectionReports) short.push(`inspection reports ${u.reports} < ${ctx.minimumSamples.inspectionReports}`);
+  const flags: RankingFlag[] = short.length ? [INSUFFICIENT_SAMPLE] : [];
+  if (short.length) notes.push(`insufficient sample (${short.join('; ')}): ranked, but cannot be named`);
+
+  const levels = u.ratingLevels.map((count, i) => {
+    const pointsEach = lp[String(i + 1) as keyof typeof lp];
+    return { key: String(i + 1), count, pointsEach, points: count * pointsEach };
+  });
+  return {
+    unitId: u.unitId,
+    category: u.category,
+    score,
+    ratings: stats.n,
+    scorecards: u.scorecards,
+    reports: u.reports,
+    interval,
+    flags,
+    explanation: {
+      formulaVersion: s.formulaVersion,
+      formula: FORMULA,
+      score,
+      base: combined.base,
+      renormalized: combined.renormalized,
+      components: combined.lines,
+      assessment: { scorecards: u.scorecards, meanTotal: a },
+      inspection: { reports: u.reports, meanRating: u.meanReportRating, meanReportScore: m.meanReportScore, findings: m.lines, findingPoints: m.findingPoints },
+      publicSatisfaction: {
+        ratings: stats.n,
+        levels,
+        rawMean: stats.mean,
+        standardDeviation: stats.sd,
+        categoryMean: ctx.categoryMean,
+        priorWeight: s.priorWeight,
+        value: p,
+        interval,
+      },
+      deductions: d,
+      bonus: b,
+      samples: { ratings: stats.n, scorecards: u.scorecards, inspectionReports: u.reports },
+      minimumSamples: ctx.minimumSamples,
+      flags,
+      notes,
+    },
+  };
+}
+
+/**
+ * Order within a category: higher score first; ties by more ratings, then by unit id (stable across runs).
+ * Ranks are 1..n with no gaps and no shared places.
+ */
+export function compareScored(a: Pick<ScoredUnit, 'score' | 'ratings' | 'unitId'>, b: Pick<ScoredUnit, 'score' | 'ratings' | 'unitId'>): number {
+  if (a.score !== b.score) return b.score - a.score;
+  if (a.ratings !== b.ratings) return b.ratings - a.ratings;
+  return a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0;
+}
+
+export function rankWithinCategories<T extends Pick<ScoredUnit, 'score' | 'ratings' | 'unitId' | 'category'>>(units: readonly T[]): (T & { rank: number })[] {
+  const byCategory = new Map<string, T[]>();
+  for (const u of units) {
+    const list = byCategory.get(u.category);
+    if (list) list.push(u);
+    else byCategory.set(u.category, [u]);
+  }
+  return [...byCategory.values()].flatMap((list) => [...list].sort(compareScored).map((u, i) => ({ ...u, rank: i + 1 })));
+}
+
+/** Scores and ranks every unit of a cycle. */
+export function scoreCycle(units: readonly UnitInputs[], ctx: { settings: ScoringSettings; weights: Weights; minimumSamples: MinimumSamples }) {
+  const means = categoryMeans(units, ctx.settings.levelPoints);
+  const scored = units.map((u) => scoreUnit(u, { ...ctx, categoryMean: means.get(u.category) ?? null }));
+  return { categoryMeans: Object.fromEntries(means), entries: rankWithinCategories(scored) };
+}
+
+/** How many units of a category of `size` the 排名靠后 list holds. */
+export function bottomCount(size: number, bottom: ScoringSettings['bottom']): number {
+  const n = bottom.mode === 'count' ? Math.floor(bottom.value) : Math.ceil((size * bottom.value) / 100);
+  return Math.max(0, Math.min(size, n));
+}
+
+export const round2 = (x: number) => Math.round(x * 100) / 100;
+export const round2OrNull = (x: number | null) => (x === null ? null : round2(x));

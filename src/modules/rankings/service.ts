@@ -1,0 +1,452 @@
+import type { Db } from '../../db/client.js';
+import { conflict, notFound } from '../../lib/errors.js';
+import { decodeCursor, encodeCursor, toIso, toIsoOrNull } from '../../lib/http.js';
+import type { Page } from '../../lib/http.js';
+import type { RequestContext } from '../../lib/principal.js';
+import { STAFF } from '../../lib/principal.js';
+import type { AuditService } from '../audit/service.js';
+import type { CyclesService } from '../cycles/service.js';
+import { defaultSettings } from '../cycles/schemas.js';
+import type { Phase } from '../cycles/schemas.js';
+import type { RegionsService } from '../regions/service.js';
+import { categories, categoryLabels } from '../units/schemas.js';
+import type { Category } from '../units/schemas.js';
+import type { WebhooksService } from '../webhooks/service.js';
+import { rankingsCsv } from './csv.js';
+import { rankingsRepository } from './repository.js';
+import type { EntryRow, RankingEntryInsert, RankingRow } from './repository.js';
+import { rankingStatusLabels } from './schemas.js';
+import type { BottomListDto, EntriesFilter, PublicRankingDto, RankingDto, RankingEntryDto, RankingParametersDto, ScoreExplanationDto } from './schemas.js';
+import { bottomCount, emptyInputs, round2, round2OrNull, scoreCycle, scoringSettings } from './scoring.js';
+import type { ScoreExplanationBody, Severity, UnitInputs } from './scoring.js';
+
+/** A ranking can be computed while assessment is under way (interim) and until naming is done. */
+export const RANKABLE_PHASES: Phase[] = ['assessment', 'ranking', 'naming'];
+const PUBLIC_CACHE_SIZE = 20;
+
+/** Published snapshots never change, so once read they are served from memory (least recently used out first). */
+class SnapshotCache<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly size: number) {}
+  get(key: string): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, v: V): void {
+    this.map.delete(key);
+    this.map.set(key, v);
+    while (this.map.size > this.size) this.map.delete(this.map.keys().next().value as string);
+  }
+  get count(): number {
+    return this.map.size;
+  }
+}
+
+const isStaff = (ctx: RequestContext) => STAFF.includes(ctx.principal.role);
+
+function toRankingDto(r: RankingRow, ctx: RequestContext | null): RankingDto {
+  const staff = ctx !== null && isStaff(ctx);
+  return {
+    id: r.id,
+    cycleId: r.cycleId,
+    status: r.status,
+    statusLabel: rankingStatusLabels[r.status],
+    publicationVersion: r.publicationVersion,
+    formulaVersion: r.formulaVersion,
+    parameters: r.parameters as unknown as RankingParametersDto,
+    inputCounts: r.inputCounts,
+    computedAt: toIso(r.computedAt),
+    computedBy: staff ? r.computedBy : null,
+    publishedAt: toIsoOrNull(r.publishedAt),
+    publishedBy: staff ? r.publishedBy : null,
+  };
+}
+
+function toEntryDto(r: EntryRow): RankingEntryDto {
+  return {
+    rankingId: r.rankingId,
+    unitId: r.unitId,
+    unitName: r.unitName,
+    departmentId: r.departmentId,
+    departmentName: r.departmentName,
+    regionId: r.regionId,
+    regionName: r.regionName,
+    category: r.category,
+    categoryLabel: categoryLabels[r.category],
+    rank: r.rank,
+    rankInFilter: r.rankInFilter,
+    score: round2(r.score),
+    assessment: round2OrNull(r.assessment),
+    inspection: round2OrNull(r.inspection),
+    publicSatisfaction: round2OrNull(r.publicSatisfaction),
+    deductions: round2(r.deductions),
+    bonus: round2(r.bonus),
+    flags: r.flags as RankingEntryDto['flags'],
+    samples: { ratings: r.ratings, scorecards: r.scorecards, inspectionReports: r.reports },
+    publicSatisfactionInterval: r.pLow === null || r.pHigh === null ? null : { low: round2(r.pLow), high: round2(r.pHigh) },
+  };
+}
+
+const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
+const roundLine = <L extends { points: number; pointsEach: number }>(l: L): L => ({ ...l, points: round2(l.points), pointsEach: round2(l.pointsEach) });
+
+/** The stored (unrounded) explanation, as presented: scores to 2 decimals, weights to 4. */
+function presentExplanation(
+  e: ScoreExplanationBody,
+  where: { ranking: RankingRow; unitId: string; unitName: string; category: Category; rank: number },
+): ScoreExplanationDto {
+  const ps = e.publicSatisfaction;
+  return {
+    rankingId: where.ranking.id,
+    rankingStatus: where.ranking.status,
+    publicationVersion: where.ranking.publicationVersion,
+    unitId: where.unitId,
+    unitName: where.unitName,
+    category: where.category,
+    rank: where.rank,
+    formulaVersion: e.formulaVersion,
+    formula: e.formula,
+    score: round2(e.score),
+    base: round2(e.base),
+    renormalized: e.renormalized,
+    components: e.components.map((c) => ({ ...c, value: round2OrNull(c.value), weight: r4(c.weight), effectiveWeight: r4(c.effectiveWeight), contribution: round2(c.contribution) })),
+    assessment: { scorecards: e.assessment.scorecards, meanTotal: round2OrNull(e.assessment.meanTotal) },
+    inspection: {
+      reports: e.inspection.reports,
+      meanRating: round2OrNull(e.inspection.meanRating),
+      meanReportScore: round2OrNull(e.inspection.meanReportScore),
+      findings: e.inspection.findings.map(roundLine),
+      findingPoints: round2(e.inspection.findingPoints),
+    },
+    publicSatisfaction: {
+      ratings: ps.ratings,
+      levels: ps.levels.map(roundLine),
+      rawMean: round2OrNull(ps.rawMean),
+      standardDeviation: round2OrNull(ps.standardDeviation),
+      categoryMean: round2OrNull(ps.categoryMean),
+      priorWeight: ps.priorWeight,
+      value: round2OrNull(ps.value),
+      interval: ps.interval ? { low: round2(ps.interval.low), high: round2(ps.interval.high) } : null,
+    },
+    deductions: { total: round2(e.deductions.total), complaints: e.deductions.complaints.map(roundLine), overdueProblems: roundLine(e.deductions.overdueProblems) },
+    bonus: {
+      ...e.bonus,
+      total: round2(e.bonus.total),
+      uncapped: round2(e.bonus.uncapped),
+      cap: round2(e.bonus.cap),
+      deeds: roundLine(e.bonus.deeds),
+      commendations: roundLine(e.bonus.commendations),
+    },
+    samples: e.samples,
+    minimumSamples: e.minimumSamples,
+    flags: e.flags,
+    notes: e.notes,
+  };
+}
+
+/** Cursor over (category, rank). */
+const entryCursor = (e: { category: Category; rank: number }) => encodeCursor(`${e.category}:${e.rank}`);
+function decodeEntryCursor(cursor: string | undefined): { category: Category; rank: number } | undefined {
+  const k = decodeCursor(cursor);
+  if (k === undefined) return undefined;
+  const [category, rank] = k.split(':');
+  if (!categories.includes(category as Category) || !/^\d+$/.test(rank ?? '')) {
+    throw Object.assign(new Error('query.cursor: not a cursor this API issued'), { statusCode: 400, code: 'invalid_cursor' });
+  }
+  return { category: category as Category, rank: Number(rank) };
+}
+
+/** The cycle's scoring parameters: the stored `settings.scoring` group with defaults for anything missing. */
+function cycleParameters(settings: unknown): Omit<RankingParametersDto, 'categoryMeans'> {
+  const s = (settings ?? {}) as { scoring?: unknown; weights?: RankingParametersDto['weights']; minimumSamples?: RankingParametersDto['minimumSamples'] };
+  const parsed = scoringSettings.safeParse(s.scoring ?? {});
+  if (!parsed.success) {
+    throw conflict('scoring_settings_invalid', `the cycle's settings.scoring is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return { scoring: parsed.data, weights: s.weights ?? defaultSettings.weights, minimumSamples: s.minimumSamples ?? defaultSettings.minimumSamples };
+}
+
+/** Reads every channel of the cycle with one aggregate query each, and folds them into per-unit inputs. */
+async function gatherInputs(tx: Db, cycleId: string, now: Date) {
+  const enrolled = await rankingsRepository.enrolledUnits(tx, cycleId);
+  const byUnit = new Map<string, UnitInputs>(enrolled.map((e) => [e.unitId, emptyInputs(e.unitId, e.category)]));
+  const counts = { units: enrolled.length, ratings: 0, scorecards: 0, reports: 0, findings: 0, complaints: 0, problems: 0, deeds: 0 };
+
+  for (const r of await rankingsRepository.scorecardStats(tx, cycleId)) {
+    const u = byUnit.get(r.unitId);
+    if (!u) continue;
+    u.scorecards = r.n;
+    u.meanScorecardTotal = r.mean;
+    counts.scorecards += r.n;
+  }
+  for (const r of await rankingsRepository.reportStats(tx, cycleId)) {
+    const u = byUnit.get(r.unitId);
+    if (!u) continue;
+    u.reports = r.n;
+    u.meanReportRating = r.meanRating;
+    counts.reports += r.n;
+  }
+  for (const r of await rankingsRepository.findingCounts(tx, cycleId)) {
+    const u = byUnit.get(r.unitId);
+    if (!u) continue;
+    u.findings[r.severity] += r.n;
+    counts.findings += r.n;
+  }
+  for (const r of await rankingsRepository.ratingLevels(tx, cycleId)) {
+    const u = byUnit.get(r.unitId);
+    if (!u || r.level < 1 || r.level > 5) continue;
+    u.ratingLevels[r.level - 1] += r.n;
+    counts.ratings += r.n;
+  }
+  for (const r of await rankingsRepository.complaintCounts(tx, cycleId)) {
+    const u = r.unitId ? byUnit.get(r.unitId) : undefined;
+    if (!u) continue;
+    u.complaints[(r.severity as Severity | null) ?? 'unknown'] += r.n;
+    counts.complaints += r.n;
+  }
+  for (const r of await rankingsRepository.overdueProblemCounts(tx, cycleId, now)) {
+    const u = byUnit.get(r.unitId);
+    if (!u) continue;
+    u.overdueProblems = r.n;
+    counts.problems += r.n;
+  }
+  for (const r of await rankingsRepository.deedCounts(tx, cycleId)) {
+    const u = byUnit.get(r.unitId);
+    if (!u) continue;
+    u.deeds = r.n;
+    counts.deeds += r.n;
+  }
+  return { enrolled, inputs: [...byUnit.values()], counts };
+}
+
+export function createRankingsService({
+  db,
+  audit,
+  cycles,
+  regions,
+  webhooks,
+}: {
+  db: Db;
+  audit: AuditService;
+  cycles: CyclesService;
+  regions: RegionsService;
+  webhooks: WebhooksService;
+}) {
+  const snapshots = new SnapshotCache<PublicRankingDto>(PUBLIC_CACHE_SIZE);
+
+  /** Drafts are the campaign office's (admin, inspector); a published ranking is public. */
+  async function visible(ctx: RequestContext, id: string, tx: Db = db): Promise<RankingRow> {
+    const r = await rankingsRepository.byId(tx, id);
+    if (!r || (r.status !== 'published' && !isStaff(ctx))) throw notFound('ranking', id);
+    return r;
+  }
+
+  async function entryFilter(filter: EntriesFilter) {
+    const regionPath = filter.regionId ? await regions.pathOf(filter.regionId, 'query.regionId') : undefined;
+    return { category: filter.category, departmentId: filter.departmentId, flag: filter.flag, regionPath };
+  }
+
+  async function published(id: string): Promise<RankingRow> {
+    const r = await rankingsRepository.byId(db, id);
+    if (!r || r.status !== 'published') throw notFound('ranking', id);
+    return r;
+  }
+
+  return {
+    /**
+     * Computes a draft ranking of the cycle from everything recorded so far (排名). One transaction, repeatable read,
+     * so every channel is read at the same instant. `now` decides which problems are overdue.
+     */
+    async compute(ctx: RequestContext, cycleId: string, now = new Date()): Promise<RankingDto> {
+      return db.transaction(
+        async (tx) => {
+          const cycle = await cycles.requirePhase(cycleId, RANKABLE_PHASES, 'cycle_not_rankable', tx, true);
+          const params = cycleParameters(cycle.settings);
+          const { enrolled, inputs, counts } = await gatherInputs(tx, cycleId, now);
+          const { categoryMeans, entries } = scoreCycle(inputs, { settings: params.scoring, weights: params.weights, minimumSamples: params.minimumSamples });
+          const row = await rankingsRepository.insert(tx, {
+            cycleId,
+            formulaVersion: params.scoring.formulaVersion,
+            parameters: { ...params, categoryMeans },
+            inputCounts: counts,
+            computedAt: now,
+            computedBy: ctx.principal.subject,
+          });
+          const unit = new Map(enrolled.map((e) => [e.unitId, e]));
+          const rows: RankingEntryInsert[] = entries.map((e) => {
+            const u = unit.get(e.unitId)!;
+            const byKey = Object.fromEntries(e.explanation.components.map((c) => [c.key, c.value]));
+            return {
+              rankingId: row.id,
+              unitId: e.unitId,
+              unitName: u.unitName,
+              departmentId: u.departmentId,
+              regionId: u.regionId,
+              category: u.category,
+              rank: e.rank,
+              score: e.score,
+              assessment: byKey.assessment,
+              inspection: byKey.inspection,
+              publicSatisfaction: byKey.publicSatisfaction,
+              deductions: e.explanation.deductions.total,
+              bonus: e.explanation.bonus.total,
+              components: e.explanation as unknown as Record<string, unknown>,
+              flags: e.flags,
+              ratings: e.ratings,
+              scorecards: e.scorecards,
+              reports: e.reports,
+              pLow: e.interval?.low ?? null,
+              pHigh: e.interval?.high ?? null,
+            };
+          });
+          await rankingsRepository.insertEntries(tx, rows);
+          const dto = toRankingDto(row, ctx);
+          await audit.record(tx, ctx, { action: 'ranking.computed', entityType: 'ranking', entityId: row.id, after: dto });
+          return dto;
+        },
+        { isolationLevel: 'repeatable read' },
+      );
+    },
+
+    /** Freezes a draft as the cycle's next published version; announces it (webhook `ranking.published`). */
+    async publish(ctx: RequestContext, id: string): Promise<RankingDto> {
+      return db.transaction(async (tx) => {
+        const current = await rankingsRepository.byId(tx, id);
+        if (!current) throw notFound('ranking', id);
+        await cycles.requirePhase(current.cycleId, RANKABLE_PHASES, 'cycle_not_rankable', tx, true);
+        const highest = await rankingsRepository.lockCycleVersions(tx, current.cycleId);
+        const row = await rankingsRepository.publish(tx, id, highest + 1, ctx.principal.subject, new Date());
+        if (!row) throw conflict('ranking_already_published', `ranking ${id} is already published (version ${current.publicationVersion}); compute a new draft to publish again`);
+        const dto = toRankingDto(row, ctx);
+        await audit.record(tx, ctx, { action: 'ranking.published', entityType: 'ranking', entityId: id, before: toRankingDto(current, ctx), after: dto });
+        await webhooks.emit(tx, ctx, 'ranking.published', { rankingId: id, cycleId: row.cycleId, publicationVersion: row.publicationVersion });
+        return dto;
+      });
+    },
+
+    /** Drafts and published versions for the office; published versions only for everyone else. */
+    async list(ctx: RequestContext, cycleId: string, page: { limit: number; cursor?: string }): Promise<Page<RankingDto>> {
+      await cycles.getCycle(cycleId);
+      const rows = await rankingsRepository.listByCycle(db, { cycleId, publishedOnly: !isStaff(ctx), afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
+      const more = rows.length > page.limit;
+      const items = (more ? rows.slice(0, page.limit) : rows).map((r) => toRankingDto(r, ctx));
+      return { items, nextCursor: more ? encodeCursor(items[items.length - 1].id) : null };
+    },
+
+    async get(ctx: RequestContext, id: string): Promise<RankingDto> {
+      return toRankingDto(await visible(ctx, id), ctx);
+    },
+
+    async byIds(ctx: RequestContext, ids: readonly string[]): Promise<RankingDto[]> {
+      const rows = await rankingsRepository.byIds(db, ids);
+      return rows.filter((r) => r.status === 'published' || isStaff(ctx)).map((r) => toRankingDto(r, ctx));
+    },
+
+    /** Entries in (category, rank) order; `rankInFilter` is the place among the entries the filter keeps. */
+    async entries(ctx: RequestContext, id: string, filter: EntriesFilter, page: { limit: number; cursor?: string }): Promise<Page<RankingEntryDto>> {
+      await visible(ctx, id);
+      const after = decodeEntryCursor(page.cursor);
+      const rows = await rankingsRepository.entries(db, id, { ...(await entryFilter(filter)), after, limit: page.limit + 1 });
+      const more = rows.length > page.limit;
+      const items = (more ? rows.slice(0, page.limit) : rows).map(toEntryDto);
+      return { items, nextCursor: more ? entryCursor(items[items.length - 1]) : null };
+    },
+
+    async explanation(ctx: RequestContext, id: string, unitId: string): Promise<ScoreExplanationDto> {
+      const ranking = await visible(ctx, id);
+      const [row] = await rankingsRepository.explanations(db, [id], [unitId]);
+      if (!row) throw notFound('ranking entry', `${id}/${unitId}`);
+      return presentExplanation(row.components as unknown as ScoreExplanationBody, { ranking, ...row });
+    },
+
+    /** Batched explanations for loaders: one query for all (ranking, unit) pairs; null where not visible. */
+    async explanations(ctx: RequestContext, keys: readonly { rankingId: string; unitId: string }[]): Promise<(ScoreExplanationDto | null)[]> {
+      if (keys.length === 0) return [];
+      const rankingIds = [...new Set(keys.map((k) => k.rankingId))];
+      const [rankingRows, rows] = await Promise.all([
+        rankingsRepository.byIds(db, rankingIds),
+        rankingsRepository.explanations(db, rankingIds, [...new Set(keys.map((k) => k.unitId))]),
+      ]);
+      const rankingsById = new Map(rankingRows.filter((r) => r.status === 'published' || isStaff(ctx)).map((r) => [r.id, r]));
+      const rowBy = new Map(rows.map((r) => [`${r.rankingId}/${r.unitId}`, r]));
+      return keys.map((k) => {
+        const ranking = rankingsById.get(k.rankingId);
+        const row = rowBy.get(`${k.rankingId}/${k.unitId}`);
+        return ranking && row ? presentExplanation(row.components as unknown as ScoreExplanationBody, { ranking, ...row }) : null;
+      });
+    },
+
+    /** 排名靠后: per category, the bottom N (or x%) by the ranking's own bottom setting; worst first. */
+    async bottom(ctx: RequestContext, id: string, category?: Category): Promise<BottomListDto> {
+      const ranking = await visible(ctx, id);
+      const setting = (ranking.parameters as unknown as RankingParametersDto).scoring.bottom;
+      const sizes = (await rankingsRepository.categorySizes(db, id)).filter((s) => !category || s.category === category);
+      const bands = sizes.map((s) => ({ ...s, bottomCount: bottomCount(s.n, setting) }));
+      const rows = await rankingsRepository.bottom(
+        db,
+        id,
+        bands.filter((b) => b.bottomCount > 0).map((b) => ({ category: b.category, above: b.n - b.bottomCount })),
+      );
+      return {
+        rankingId: id,
+        mode: setting.mode,
+        value: setting.value,
+        categories: bands.map((b) => ({
+          category: b.category,
+          categoryLabel: categoryLabels[b.category],
+          rankedUnits: b.n,
+          bottomCount: b.bottomCount,
+          entries: rows.filter((r) => r.category === b.category).map(toEntryDto),
+        })),
+      };
+    },
+
+    /** The snapshot as CSV (UTF-8 with BOM, bilingual header), one row per entry in (category, rank) order. */
+    async exportCsv(ctx: RequestContext, id: string): Promise<{ ranking: RankingDto; csv: string }> {
+      const ranking = await visible(ctx, id);
+      const rows = await rankingsRepository.entries(db, id, {});
+      return { ranking: toRankingDto(ranking, ctx), csv: rankingsCsv(rows.map(toEntryDto)) };
+    },
+
+    /** Published versions of a cycle, for the public. */
+    async publicList(cycleId: string, page: { limit: number; cursor?: string }): Promise<Page<RankingDto>> {
+      await cycles.getCycle(cycleId);
+      const rows = await rankingsRepository.listByCycle(db, { cycleId, publishedOnly: true, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
+      const more = rows.length > page.limit;
+      const items = (more ? rows.slice(0, page.limit) : rows).map((r) => toRankingDto(r, null));
+      return { items, nextCursor: more ? encodeCursor(items[items.length - 1].id) : null };
+    },
+
+    /** A published snapshot with all its entries; read once from the database, then from memory. */
+    async publicSnapshot(id: string): Promise<PublicRankingDto> {
+      const cached = snapshots.get(id);
+      if (cached) return cached;
+      const ranking = await published(id);
+      const entries = (await rankingsRepository.entries(db, id, {})).map(toEntryDto);
+      const dto = { ranking: toRankingDto(ranking, null), entries };
+      snapshots.set(id, dto);
+      return dto;
+    },
+
+    /** Whether a snapshot is in memory (for tests and metrics). */
+    isCached: (id: string) => snapshots.get(id) !== undefined,
+
+    /** For the awards: a published ranking's entries ordered by category and rank, with their flags. */
+    async publishedEntries(rankingId: string): Promise<RankingEntryDto[]> {
+      await published(rankingId);
+      return (await rankingsRepository.entries(db, rankingId, {})).map(toEntryDto);
+    },
+
+    /** For the awards: the cycle's newest published ranking, or null. */
+    async latestPublished(cycleId: string): Promise<RankingDto | null> {
+      const r = await rankingsRepository.latestPublished(db, cycleId);
+      return r ? toRankingDto(r, null) : null;
+    },
+  };
+}
+
+export type RankingsService = ReturnType<typeof createRankingsService>;

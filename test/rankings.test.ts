@@ -1,0 +1,370 @@
+import t from 'tap';
+import { systemContext } from '../src/lib/principal.js';
+import type { RankingDto, RankingEntryDto, ScoreExplanationDto } from '../src/modules/rankings/schemas.js';
+import { cycleInPhase } from './fixtures-cycles.js';
+import { scoredWorld } from './fixtures-scores.js';
+import { onPglite, setup } from './helper.js';
+
+const h = await setup(t);
+const w = await scoredWorld(h);
+const u = w.units;
+const department = { role: 'department' as const, departmentId: w.departments.forestry.id };
+const unitStaff = { role: 'unit' as const, unitId: u.forestStation.id };
+const supervisor = { role: 'supervisor' as const, supervisorId: '00000000-0000-7000-8000-000000000001' };
+
+const api = (path: string) => `/api/v1${path}`;
+const close = (a: number | null, b: number) => a !== null && Math.abs(a - b) < 0.006;
+
+async function compute(): Promise<RankingDto> {
+  const res = await h.as('admin', { method: 'POST', url: api(`/cycles/${w.cycle.id}/rankings`) });
+  if (res.statusCode !== 201) throw new Error(res.body);
+  return res.json();
+}
+async function entries(rankingId: string, query = '', who: Parameters<typeof h.as>[0] = 'admin'): Promise<RankingEntryDto[]> {
+  const res = await h.as(who, { method: 'GET', url: api(`/rankings/${rankingId}/entries?limit=200${query}`) });
+  if (res.statusCode !== 200) throw new Error(res.body);
+  return res.json().items;
+}
+const byUnit = (list: RankingEntryDto[]) => Object.fromEntries(list.map((e) => [e.unitId, e]));
+
+const draft = await compute();
+
+t.test('computing makes a draft with the formula version and the input counts of enrolled units', async (t) => {
+  t.equal(draft.status, 'draft');
+  t.equal(draft.publicationVersion, null);
+  t.equal(draft.formulaVersion, 'S1');
+  t.same(draft.inputCounts, { units: 5, ratings: 220, scorecards: 6, reports: 4, findings: 1, complaints: 1, problems: 2, deeds: 33 });
+  t.same(draft.parameters.weights, { assessment: 0.4, inspection: 0.3, publicSatisfaction: 0.3 });
+  t.equal(draft.parameters.scoring.priorWeight, 50);
+  t.ok(close(draft.parameters.categoryMeans.law_enforcement, 82.142857));
+});
+
+t.test('each unit gets A, M, P, D and B and its composite score; a disqualified unit is not ranked', async (t) => {
+  const list = byUnit(await entries(draft.id));
+  t.equal(Object.keys(list).length, 5);
+  t.notOk(list[w.disqualified.id], 'disqualified unit left out');
+  const fs = list[u.forestStation.id];
+  t.equal(fs.assessment, 85, 'mean of confirmed scorecards only');
+  t.equal(fs.inspection, 98, 'report of all 5s, one accepted minor finding');
+  t.ok(close(fs.publicSatisfaction, 88.57), 'Bayesian P');
+  t.equal(fs.deductions, 8, 'major substantiated complaint 5 + overdue problem 3');
+  t.equal(fs.bonus, 0.6);
+  t.equal(fs.score, 82.57);
+  t.same(fs.samples, { ratings: 50, scorecards: 2, inspectionReports: 1 });
+  t.same(fs.flags, []);
+  t.ok(fs.publicSatisfactionInterval!.low < 95 && fs.publicSatisfactionInterval!.high > 95);
+  t.equal(fs.departmentName, '州林业局');
+  t.equal(fs.regionName, '汪营镇');
+  t.equal(list[u.taxHallB.id].bonus, 5, 'bonus capped');
+  t.equal(list[u.taxHallB.id].deductions, 3, 'a problem verified after its deadline counts as overdue');
+  t.equal(list[u.taxAudit.id].score, 39);
+});
+
+t.test('units are ranked within their category, 1 = best', async (t) => {
+  const list = byUnit(await entries(draft.id));
+  t.equal(list[u.forestStation.id].rank, 1);
+  t.equal(list[u.forestPolice.id].rank, 2);
+  t.equal(list[u.taxHallA.id].rank, 1, '82.93 with weights renormalized');
+  t.equal(list[u.taxHallB.id].rank, 2);
+  t.equal(list[u.taxAudit.id].rank, 1);
+});
+
+t.test('a unit under the minimum sample is ranked but flagged insufficient_sample', async (t) => {
+  const list = byUnit(await entries(draft.id));
+  t.same(list[u.forestPolice.id].flags, ['insufficient_sample'], '20 ratings < 30');
+  t.same(list[u.taxHallA.id].flags, ['insufficient_sample'], 'no inspection report');
+  const flagged = await entries(draft.id, '&flag=insufficient_sample');
+  t.same(flagged.map((e) => [e.unitId, e.rank, e.rankInFilter]), [
+    [u.forestPolice.id, 2, 1],
+    [u.taxHallA.id, 1, 1],
+  ]);
+});
+
+t.test('the explanation lists every component, weight, contribution, input and the formula version', async (t) => {
+  const res = await h.as('admin', { method: 'GET', url: api(`/rankings/${draft.id}/entries/${u.taxHallA.id}/explanation`) });
+  t.equal(res.statusCode, 200, res.body);
+  const e: ScoreExplanationDto = res.json();
+  t.equal(e.formulaVersion, 'S1');
+  t.equal(e.formula, 'S = wA·A + wM·M + wP·P − D + B');
+  t.equal(e.score, 82.93);
+  t.ok(e.renormalized);
+  t.same(
+    e.components.map((c) => [c.key, c.present, c.weight, c.effectiveWeight]),
+    [
+      ['assessment', true, 0.4, 0.5714],
+      ['inspection', false, 0.3, 0],
+      ['publicSatisfaction', true, 0.3, 0.4286],
+    ],
+  );
+  t.equal(e.components[0].contribution, 48.57);
+  t.same(e.assessment, { scorecards: 1, meanTotal: 85 });
+  t.equal(e.publicSatisfaction.ratings, 60);
+  t.equal(e.publicSatisfaction.rawMean, 75);
+  t.equal(e.publicSatisfaction.priorWeight, 50);
+  t.equal(e.publicSatisfaction.categoryMean, 86.36);
+  t.equal(e.bonus.commendationsCounted, false);
+  t.same(e.flags, ['insufficient_sample']);
+  const notes = e.notes.join('\n');
+  t.match(notes, /weights renormalized/);
+  t.match(notes, /5→100, 4→75, 3→50, 2→25, 1→0/);
+  t.match(notes, /counts deeds only/);
+  t.match(notes, /insufficient sample \(inspection reports 0 < 1\)/);
+});
+
+t.test('a region filter (with the regions below it) ranks within the filter', async (t) => {
+  const a = await entries(draft.id, `&regionId=${w.regions.countyA.id}`);
+  t.same(
+    a.map((e) => [e.unitId, e.rank, e.rankInFilter]),
+    [
+      [u.forestStation.id, 1, 1],
+      [u.forestPolice.id, 2, 2],
+      [u.taxHallA.id, 1, 1],
+    ],
+  );
+  const b = await entries(draft.id, `&regionId=${w.regions.countyB.id}&category=public_service`);
+  t.same(b.map((e) => [e.unitId, e.rank, e.rankInFilter]), [[u.taxHallB.id, 2, 1]]);
+});
+
+t.test('a department filter ranks within the department', async (t) => {
+  const list = await entries(draft.id, `&departmentId=${w.departments.tax.id}`);
+  t.same(
+    list.map((e) => e.unitId),
+    [u.taxHallA.id, u.taxHallB.id, u.taxAudit.id],
+  );
+});
+
+t.test('entries page by (category, rank) with a cursor', async (t) => {
+  const first = await h.as('admin', { method: 'GET', url: api(`/rankings/${draft.id}/entries?limit=2`) });
+  const p1 = first.json();
+  t.equal(p1.items.length, 2);
+  t.ok(p1.nextCursor);
+  const p2 = (await h.as('admin', { method: 'GET', url: api(`/rankings/${draft.id}/entries?limit=10&cursor=${p1.nextCursor}`) })).json();
+  t.same(
+    [...p1.items, ...p2.items].map((e: RankingEntryDto) => e.unitId),
+    [u.forestStation.id, u.forestPolice.id, u.taxHallA.id, u.taxHallB.id, u.taxAudit.id],
+  );
+  t.equal(p2.nextCursor, null);
+});
+
+t.test('an unknown region in the filter is a 422 naming the field; a malformed id is a 400', async (t) => {
+  const res = await h.as('admin', { method: 'GET', url: api(`/rankings/${draft.id}/entries?regionId=${w.cycle.id}`) });
+  t.equal(res.statusCode, 422);
+  t.equal(res.json().errors[0].field, 'query.regionId');
+  const bad = await h.as('admin', { method: 'GET', url: api(`/rankings/${draft.id}/entries?category=nope`) });
+  t.equal(bad.statusCode, 400);
+  t.equal(bad.json().errors[0].field, 'querystring.category');
+  t.equal((await h.as('admin', { method: 'GET', url: api('/rankings/not-a-uuid') })).statusCode, 400);
+});
+
+t.test('the bottom list (排名靠后) holds the bottom N of each category, worst first', async (t) => {
+  const all = (await h.as('inspector', { method: 'GET', url: api(`/rankings/${draft.id}/bottom`) })).json();
+  t.equal(all.mode, 'count');
+  t.equal(all.value, 5);
+  t.same(
+    all.categories.map((c: { category: string; rankedUnits: number; bottomCount: number }) => [c.category, c.rankedUnits, c.bottomCount]),
+    [
+      ['law_enforcement', 2, 2],
+      ['public_service', 2, 2],
+      ['economic_social_management', 1, 1],
+    ],
+  );
+  t.same(
+    all.categories[0].entries.map((e: RankingEntryDto) => e.unitId),
+    [u.forestPolice.id, u.forestStation.id],
+  );
+
+  await h.sql(`update cycles set settings = settings || '{"scoring": {"bottom": {"mode": "count", "value": 1}}}'::jsonb where id = $1`, [w.cycle.id]);
+  try {
+    const r = await compute();
+    const one = (await h.as('admin', { method: 'GET', url: api(`/rankings/${r.id}/bottom?category=public_service`) })).json();
+    t.equal(one.categories.length, 1);
+    t.same(
+      one.categories[0].entries.map((e: RankingEntryDto) => e.unitId),
+      [u.taxHallB.id],
+    );
+    t.same(r.parameters.scoring.bottom, { mode: 'count', value: 1 }, 'the ranking keeps the setting it was computed with');
+  } finally {
+    await h.sql(`update cycles set settings = settings - 'scoring' where id = $1`, [w.cycle.id]);
+  }
+});
+
+t.test('the cycle must be in assessment, ranking or naming to compute', async (t) => {
+  const early = await cycleInPhase(h, 'enrollment', [u.taxAudit.id], '报名中');
+  const res = await h.as('admin', { method: 'POST', url: api(`/cycles/${early.id}/rankings`) });
+  t.equal(res.statusCode, 409);
+  t.equal(res.json().code, 'cycle_not_rankable');
+  t.equal((await h.as('admin', { method: 'POST', url: api(`/cycles/${w.departments.tax.id}/rankings`) })).statusCode, 404);
+});
+
+t.test('only admin computes and publishes', async (t) => {
+  for (const who of ['inspector', 'supervisor', 'integration', department, unitStaff] as const) {
+    const c = await h.as(who === 'supervisor' ? supervisor : who, { method: 'POST', url: api(`/cycles/${w.cycle.id}/rankings`) });
+    t.equal(c.statusCode, 403, `compute as ${typeof who === 'string' ? who : who.role}`);
+    const p = await h.as(who === 'supervisor' ? supervisor : who, { method: 'POST', url: api(`/rankings/${draft.id}/publish`) });
+    t.equal(p.statusCode, 403, `publish as ${typeof who === 'string' ? who : who.role}`);
+  }
+  t.equal((await h.as('anonymous', { method: 'POST', url: api(`/cycles/${w.cycle.id}/rankings`) })).statusCode, 401);
+  t.equal((await h.as('anonymous', { method: 'POST', url: api(`/rankings/${draft.id}/publish`) })).statusCode, 401);
+});
+
+t.test('drafts are invisible to department, unit, supervisor, integration and the public', async (t) => {
+  for (const who of [department, unitStaff, supervisor, 'integration'] as const) {
+    t.equal((await h.as(who, { method: 'GET', url: api(`/rankings/${draft.id}`) })).statusCode, 404);
+    t.equal((await h.as(who, { method: 'GET', url: api(`/rankings/${draft.id}/entries`) })).statusCode, 404);
+    t.equal((await h.as(who, { method: 'GET', url: api(`/rankings/${draft.id}/entries/${u.forestStation.id}/explanation`) })).statusCode, 404);
+    t.equal((await h.as(who, { method: 'GET', url: api(`/rankings/${draft.id}/export.csv`) })).statusCode, 404);
+    const list = (await h.as(who, { method: 'GET', url: api(`/cycles/${w.cycle.id}/rankings`) })).json();
+    t.same(list.items, [], 'no published ranking yet');
+  }
+  t.equal((await h.as('anonymous', { method: 'GET', url: api(`/public/rankings/${draft.id}`) })).statusCode, 404);
+  t.equal((await h.as('anonymous', { method: 'GET', url: api(`/rankings/${draft.id}/entries/${u.forestStation.id}/explanation`) })).statusCode, 404);
+  t.equal((await h.as('anonymous', { method: 'GET', url: api(`/rankings/${draft.id}`) })).statusCode, 401);
+  const staff = (await h.as('inspector', { method: 'GET', url: api(`/cycles/${w.cycle.id}/rankings`) })).json();
+  t.ok(staff.items.some((r: RankingDto) => r.id === draft.id), 'inspectors see drafts');
+});
+
+// Subtests run in order after this file's top level: the ones below work on version 1 published here.
+let v1: RankingDto;
+let v1Entries: RankingEntryDto[];
+
+t.test('publishing makes version 1, with an audit entry and a webhook event in the outbox', async (t) => {
+  const res = await h.as('admin', { method: 'POST', url: api(`/rankings/${draft.id}/publish`), payload: {} });
+  t.equal(res.statusCode, 200, res.body);
+  v1 = res.json();
+  v1Entries = await entries(v1.id);
+  t.equal(v1.status, 'published');
+  t.equal(v1.publicationVersion, 1);
+  t.ok(v1.publishedAt);
+  const log = (await h.as('admin', { method: 'GET', url: api(`/audit-log?entityType=ranking&entityId=${v1.id}`) })).json();
+  t.same(
+    log.items.map((e: { action: string }) => e.action),
+    ['ranking.computed', 'ranking.published'],
+  );
+  const events = await h.sql<{ payload: Record<string, unknown> }>(`select payload from outbox_events where type = 'ranking.published'`);
+  t.same(events.map((e) => e.payload), [{ rankingId: v1.id, cycleId: w.cycle.id, publicationVersion: 1 }]);
+});
+
+t.test('a published ranking cannot be published again', async (t) => {
+  const res = await h.as('admin', { method: 'POST', url: api(`/rankings/${v1.id}/publish`) });
+  t.equal(res.statusCode, 409, res.body);
+  t.equal(res.json().code, 'ranking_already_published');
+});
+
+t.test('computing and publishing again makes version 2; version 1 stays readable and unchanged', async (t) => {
+  await w.rows.ratings(u.forestPolice.id, 5, 500);
+  const d2 = await compute();
+  const v2 = (await h.as('admin', { method: 'POST', url: api(`/rankings/${d2.id}/publish`) })).json();
+  t.equal(v2.publicationVersion, 2);
+  const again = (await h.as('admin', { method: 'GET', url: api(`/rankings/${v1.id}`) })).json();
+  t.equal(again.publicationVersion, 1);
+  t.same(again.inputCounts, v1.inputCounts);
+  t.same(await entries(v1.id), v1Entries);
+  const v2List = byUnit(await entries(v2.id));
+  t.equal(v2List[u.forestPolice.id].samples.ratings, 520);
+  t.ok(v2List[u.forestPolice.id].score > byUnit(v1Entries)[u.forestPolice.id].score, 'the new ratings raised its score in version 2 only');
+  t.same(v2List[u.forestPolice.id].flags, [], 'no longer short of ratings');
+  const pub = (await h.as('anonymous', { method: 'GET', url: api(`/public/cycles/${w.cycle.id}/rankings`) })).json();
+  t.same(
+    pub.items.map((r: RankingDto) => r.publicationVersion),
+    [1, 2],
+  );
+  t.equal(pub.items[0].computedBy, null, 'who computed is for the office only');
+});
+
+t.test('the database refuses to change or delete a published ranking or its entries', async (t) => {
+  await t.rejects(h.sql(`update ranking_entries set score = 100 where ranking_id = $1`, [v1.id]), /immutable/);
+  await t.rejects(h.sql(`delete from ranking_entries where ranking_id = $1`, [v1.id]), /immutable/);
+  await t.rejects(h.sql(`update rankings set formula_version = 'X' where id = $1`, [v1.id]), /immutable/);
+  await t.rejects(h.sql(`delete from rankings where id = $1`, [v1.id]), /immutable/);
+  await t.rejects(
+    h.sql(
+      `insert into ranking_entries (ranking_id, unit_id, unit_name, department_id, region_id, category, rank, score, components, ratings, scorecards, reports)
+       select $1, unit_id, unit_name, department_id, region_id, category, 99, 0, '{}', 0, 0, 0 from ranking_entries where ranking_id = $2 limit 1`,
+      [v1.id, draft.id],
+    ),
+    /immutable/,
+  );
+  const [{ n }] = await h.sql<{ n: number }>(`select count(*)::int as n from ranking_entries where ranking_id = $1 and score = 100`, [v1.id]);
+  t.equal(n, 0);
+});
+
+t.test('department, unit and integration roles read published rankings, entries and explanations of all units', async (t) => {
+  for (const who of [department, unitStaff, 'integration', supervisor] as const) {
+    const list = await entries(v1.id, '', who);
+    t.equal(list.length, 5);
+    const ex = await h.as(who, { method: 'GET', url: api(`/rankings/${v1.id}/entries/${u.taxAudit.id}/explanation`) });
+    t.equal(ex.statusCode, 200);
+  }
+  const anon = await h.as('anonymous', { method: 'GET', url: api(`/rankings/${v1.id}/entries/${u.taxAudit.id}/explanation`) });
+  t.equal(anon.statusCode, 200, 'the public reads explanations of published rankings');
+  t.equal(anon.json().publicationVersion, 1);
+});
+
+t.test('the public snapshot is cacheable: ETag, Cache-Control immutable, 304 on If-None-Match', async (t) => {
+  const res = await h.as('anonymous', { method: 'GET', url: api(`/public/rankings/${v1.id}`) });
+  t.equal(res.statusCode, 200, res.body);
+  t.equal(res.headers.etag, `"ranking-${v1.id}"`);
+  t.match(String(res.headers['cache-control']), /public.*max-age=300.*immutable/);
+  const body = res.json();
+  t.equal(body.ranking.publicationVersion, 1);
+  t.same(body.entries, v1Entries);
+  const again = await h.as('anonymous', { method: 'GET', url: api(`/public/rankings/${v1.id}`), headers: { 'if-none-match': `W/"ranking-${v1.id}"` } });
+  t.equal(again.statusCode, 304);
+  t.equal(again.body, '');
+  t.equal(again.headers.etag, `"ranking-${v1.id}"`);
+  const other = await h.as('integration', { method: 'GET', url: api(`/public/rankings/${v1.id}`), headers: { 'if-none-match': '"ranking-other"' } });
+  t.equal(other.statusCode, 200);
+});
+
+t.test('a published snapshot is served from memory after the first read', { skip: onPglite && 'counts statements on PostgreSQL only' }, async (t) => {
+  t.ok(h.app.services.rankings.isCached(v1.id));
+  const { result, queries } = await h.countQueries(() => h.app.services.rankings.publicSnapshot(v1.id));
+  t.equal(queries, 0);
+  t.equal(result.entries.length, 5);
+});
+
+t.test('the CSV export starts with the BOM and has a Chinese and English header', async (t) => {
+  const res = await h.as(department, { method: 'GET', url: api(`/rankings/${v1.id}/export.csv`) });
+  t.equal(res.statusCode, 200);
+  t.match(String(res.headers['content-type']), /^text\/csv; charset=utf-8/);
+  t.match(String(res.headers['content-disposition']), /-v1\.csv"/);
+  t.equal(res.rawPayload.subarray(0, 3).toString('hex'), 'efbbbf', 'UTF-8 BOM');
+  const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+  t.match(lines[0], /^类别 Category,类别排名 Rank,单位 Unit,部门 Department/);
+  t.equal(lines.length, 6);
+  t.match(lines[1], /^行政执法,1,汪营林业站,州林业局,汪营镇,82\.57,/);
+});
+
+t.test('publishedEntries (for the awards) lists a published ranking by category and rank, and refuses drafts', async (t) => {
+  const list = await h.app.services.rankings.publishedEntries(v1.id);
+  t.same(
+    list.map((e) => [e.category, e.rank, e.flags]),
+    [
+      ['law_enforcement', 1, []],
+      ['law_enforcement', 2, ['insufficient_sample']],
+      ['public_service', 1, ['insufficient_sample']],
+      ['public_service', 2, []],
+      ['economic_social_management', 1, []],
+    ],
+  );
+  const d = await compute();
+  await t.rejects(h.app.services.rankings.publishedEntries(d.id), { code: 'not_found' });
+  const latest = await h.app.services.rankings.latestPublished(w.cycle.id);
+  t.equal(latest?.publicationVersion, 2);
+});
+
+t.test('a ranking computed by a service call is audited with the acting subject', async (t) => {
+  const r = await h.app.services.rankings.compute(systemContext('scheduler'), w.cycle.id);
+  const [row] = await h.sql<{ actor: string; action: string }>(`select actor, action from audit_log where entity_id = $1`, [r.id]);
+  t.same(row, { actor: 'system', action: 'ranking.computed' });
+});
+
+t.test('the OpenAPI document describes the ranking routes, the public ones without security', async (t) => {
+  const doc = (await h.as('anonymous', { method: 'GET', url: '/openapi.json' })).json();
+  t.ok(doc.paths['/api/v1/cycles/{cycleId}/rankings'].post);
+  t.ok(doc.paths['/api/v1/rankings/{id}/entries'].get);
+  t.ok(doc.paths['/api/v1/rankings/{id}/export.csv'].get);
+  t.same(doc.paths['/api/v1/public/rankings/{id}'].get.security, []);
+  t.ok(doc.components.schemas.ScoreExplanation);
+  t.ok(doc.components.schemas.ScoringSettings);
+});
