@@ -21,7 +21,12 @@ try {
 
 const embedded = !config.DATABASE_URL;
 const app = Fastify(serverOptions(config, loggerOptions(config)));
-const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX });
+const database = await openDatabase({
+  url: config.DATABASE_URL,
+  dataDir: config.DATA_DIR,
+  poolMax: config.DATABASE_POOL_MAX,
+  onIdleError: (err) => app.log.warn({ err }, 'idle database connection lost'),
+});
 if (embedded || config.MIGRATE_ON_START) await migrate(database);
 // The local key pair verifies tokens only when no JWKS URL or public key is configured; it always signs webhooks (JWS).
 const localKeys = await loadOrCreateLocalKeyPair(config.DATA_DIR);

@@ -28,11 +28,15 @@ export interface DatabaseOptions {
   /** PGlite folder, or 'memory://' for an in-memory database. */
   dataDir: string;
   poolMax?: number;
+  onIdleError?: (err: Error) => void;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolMax ?? 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process: the pool
+    // discards it and the next checkout opens a new one.
+    pool.on('error', (err) => opts.onIdleError?.(err));
     // Fail fast on a bad URL instead of at the first request.
     const client = await pool.connect();
     client.release();

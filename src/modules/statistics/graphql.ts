@@ -1,0 +1,96 @@
+import type { IResolvers } from 'mercurius';
+import { guard } from '../../lib/graphql.js';
+import { parseArgs } from '../../plugins/graphql.js';
+import { statisticsArgs, STATISTICS_READERS } from './schemas.js';
+import type { StatisticsDto } from './schemas.js';
+
+export const statisticsTypeDefs = /* GraphQL */ `
+  type StatisticsCycle { id: ID! name: String! year: Int! }
+  type StatisticsScope { cycles: [StatisticsCycle!]! years: [Int!]! regionId: ID departmentId: ID category: Category }
+  "A count under a code, with the code's bilingual label"
+  type StatisticsCount { code: String! label: Label! count: Int! }
+  type StatisticsLevelCount { level: Int! label: Label! count: Int! }
+  "命名表彰 of the cycles: 十佳/百佳 by tier, and by their status now"
+  type StatisticsAwards { byTier: [StatisticsCount!]! byStatus: [StatisticsCount!]! }
+  type StatisticsProblems { found: Int! rectified: Int! open: Int! overdue: Int! byStatus: [StatisticsCount!]! }
+  "义务监督员; NOT unit-scoped: counted campaign-wide, term overlapping the covered years"
+  type StatisticsSupervisors { active: Int! total: Int! }
+  type StatisticsInspectionTasks { dispatched: Int! reported: Int! reviewed: Int! }
+  type StatisticsFindings { total: Int! bySeverity: [StatisticsCount!]! byStatus: [StatisticsCount!]! accepted: Int! }
+  type StatisticsRatingChannel { channel: RatingChannel! label: Label! total: Int! byLevel: [StatisticsLevelCount!]! }
+  type StatisticsRatings { total: Int! bad: Int! byLevel: [StatisticsLevelCount!]! byChannel: [StatisticsRatingChannel!]! }
+  type StatisticsComplaints { total: Int! byStatus: [StatisticsCount!]! bySource: [StatisticsCount!]! substantiated: Int! overdue: Int! }
+  type StatisticsFollowUps { total: Int! byStatus: [StatisticsCount!]! overdue: Int! }
+  type StatisticsFigures {
+    unitsTakingPart: Int!
+    departmentsCovered: Int!
+    disqualifications: Int!
+    awards: StatisticsAwards!
+    "上级表彰 by level"
+    commendations: [StatisticsCount!]!
+    problems: StatisticsProblems!
+    deeds: Int!
+    supervisors: StatisticsSupervisors!
+    inspectionRounds: [StatisticsCount!]!
+    inspectionTasks: StatisticsInspectionTasks!
+    inspectionReports: Int!
+    findings: StatisticsFindings!
+    accountabilityActions: [StatisticsCount!]!
+    ratings: StatisticsRatings!
+    complaints: StatisticsComplaints!
+    followUps: StatisticsFollowUps!
+  }
+  "工作统计: the campaign figures for a cycle or a range of cycles"
+  type Statistics { scope: StatisticsScope! asOf: String! figures: StatisticsFigures! }
+
+  extend type Query {
+    "Give cycleId, cycleIds or fromYear/toYear; a department role sees its own department only"
+    statistics(cycleId: ID, cycleIds: [ID!], fromYear: Int, toYear: Int, regionId: ID, departmentId: ID, category: Category): Statistics!
+  }
+`;
+
+type LabelMap = Record<string, { zhCN: string; en: string }>;
+
+/** A REST map `{code: n}` as the GraphQL list `[{code, label, count}]`, in the map's (enumeration) order. */
+const list = (counts: Record<string, number>, labels: LabelMap) => Object.entries(counts).map(([code, count]) => ({ code, label: labels[code], count }));
+const levels = (counts: Record<string, number>, labels: LabelMap) =>
+  Object.entries(counts).map(([level, count]) => ({ level: Number(level), label: labels[level], count }));
+
+/** The same figures as REST, reshaped: maps become labelled lists. */
+export function toGraphqlStatistics(s: StatisticsDto) {
+  const { figures: f, labels: l } = s;
+  return {
+    scope: s.scope,
+    asOf: s.asOf,
+    figures: {
+      ...f,
+      awards: { byTier: list(f.awards.byTier, l.awardTiers), byStatus: list(f.awards.byStatus, l.awardStatuses) },
+      commendations: list(f.commendations, l.commendationLevels),
+      problems: { ...f.problems, byStatus: list(f.problems.byStatus, l.problemStatuses) },
+      inspectionRounds: list(f.inspectionRounds, l.inspectionRoundKinds),
+      findings: { ...f.findings, bySeverity: list(f.findings.bySeverity, l.findingSeverities), byStatus: list(f.findings.byStatus, l.findingStatuses) },
+      accountabilityActions: list(f.accountabilityActions, l.accountabilityTypes),
+      ratings: {
+        total: f.ratings.total,
+        bad: f.ratings.bad,
+        byLevel: levels(f.ratings.byLevel, l.ratingLevels),
+        byChannel: Object.entries(f.ratings.byChannel).map(([channel, c]) => ({
+          channel,
+          label: (l.ratingChannels as LabelMap)[channel],
+          total: c.total,
+          byLevel: levels(c.byLevel, l.ratingLevels),
+        })),
+      },
+      complaints: { ...f.complaints, byStatus: list(f.complaints.byStatus, l.complaintStatuses), bySource: list(f.complaints.bySource, l.complaintSources) },
+      followUps: { ...f.followUps, byStatus: list(f.followUps.byStatus, l.followUpStatuses) },
+    },
+  };
+}
+
+export const statisticsResolvers: IResolvers = {
+  Query: {
+    statistics: guard(STATISTICS_READERS, async (args: Record<string, unknown>, { ctx, services }) =>
+      toGraphqlStatistics(await services.statistics.figures(ctx, parseArgs(statisticsArgs, args))),
+    ),
+  },
+};

@@ -1,0 +1,27 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { problems } from '../../lib/http.js';
+import { statistics, statisticsQuery, STATISTICS_READERS } from './schemas.js';
+
+const tags = ['statistics'];
+
+export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
+  const svc = app.services.statistics;
+
+  app.get('/statistics', {
+    config: { access: STATISTICS_READERS },
+    schema: {
+      operationId: 'getStatistics',
+      summary: 'Campaign figures (工作统计) for a cycle or a range of cycles',
+      description: [
+        'Give `cycleId`, `cycleIds` (comma list) or `fromYear`/`toYear`; filter by `regionId` (and below), `departmentId`, `category`.',
+        'Unit-scoped figures apply the filters to the unit of each record. Supervisors are NOT unit-scoped: they are counted campaign-wide',
+        '(term overlapping the covered years). Records without a cycle count by their own date in the covered years (UTC+8); accountability',
+        'actions always count by the year decided. A department role sees its own department only. Every code used as a key is labelled in `labels`.',
+      ].join(' '),
+      tags,
+      querystring: statisticsQuery,
+      response: { 200: statistics, ...problems(422) },
+    },
+    handler: async (req) => svc.figures(req.ctx, req.query),
+  });
+};

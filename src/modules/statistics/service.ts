@@ -1,0 +1,164 @@
+import type { Db } from '../../db/client.js';
+import { accountabilityTypes } from '../accountability/schemas.js';
+import { awardStatuses, commendationLevels, tiers } from '../awards/schemas.js';
+import { complaintSources, complaintStatuses, ratingChannels } from '../../db/schema/index.js';
+import { DomainError, invalid } from '../../lib/errors.js';
+import type { RequestContext } from '../../lib/principal.js';
+import { followUpStatuses } from '../ratings/follow-ups.schemas.js';
+import type { RegionsService } from '../regions/service.js';
+import { findingStatuses, roundKinds, severities } from '../supervision/schemas.js';
+import { statisticsQueries, statisticsRepository } from './repository.js';
+import type { StatisticsScope } from './repository.js';
+import { MAX_CYCLES, MAX_YEAR_SPAN, problemStatuses, ratingLevels, statisticsLabelValues } from './schemas.js';
+import type { StatisticsDto, StatisticsFiguresDto, StatisticsInput } from './schemas.js';
+
+const zeros = <K extends string | number>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [String(k), 0])) as Record<`${K}`, number>;
+
+/** Which cycles and years a request covers; every 4xx names the argument at fault. */
+async function resolveCycles(db: Db, input: StatisticsInput) {
+  const ids = [...new Set([...(input.cycleId ? [input.cycleId] : []), ...(input.cycleIds ?? [])])];
+  const byYear = input.fromYear !== undefined || input.toYear !== undefined;
+  if (ids.length && byYear) throw invalid(input.fromYear !== undefined ? 'fromYear' : 'toYear', 'give cycles (cycleId, cycleIds) or a year range (fromYear, toYear), not both');
+  if (ids.length) {
+    if (ids.length > MAX_CYCLES) throw invalid('cycleIds', `at most ${MAX_CYCLES} cycles`);
+    const found = await statisticsRepository.cyclesByIds(db, ids);
+    const missing = ids.find((id) => !found.some((c) => c.id === id));
+    if (missing) throw invalid(input.cycleId === missing ? 'cycleId' : 'cycleIds', `cycle ${missing} does not exist`);
+    return { cycles: found, years: [...new Set(found.map((c) => c.year))].sort((a, b) => a - b) };
+  }
+  if (!byYear) throw invalid('cycleId', 'give a cycle (cycleId), several (cycleIds) or a year range (fromYear, toYear)');
+  const from = input.fromYear ?? input.toYear!;
+  const to = input.toYear ?? input.fromYear!;
+  if (from > to) throw invalid('toYear', `must not be before fromYear (${from})`);
+  if (to - from >= MAX_YEAR_SPAN) throw invalid('toYear', `a range spans at most ${MAX_YEAR_SPAN} years`);
+  const years = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  return { cycles: await statisticsRepository.cyclesInYears(db, from, to), years };
+}
+
+export function createStatisticsService({ db, regions }: { db: Db; regions: RegionsService }) {
+  return {
+    /**
+     * 工作统计. A department manager sees its own department's figures only (the filter is forced); asking for
+     * another department is refused. Supervisors are counted campaign-wide (not unit-scoped).
+     */
+    async figures(ctx: RequestContext, input: StatisticsInput, now = new Date()): Promise<StatisticsDto> {
+      let departmentId = input.departmentId;
+      if (ctx.principal.role === 'department') {
+        const own = ctx.principal.departmentId;
+        if (departmentId && departmentId !== own) {
+          throw new DomainError(403, 'forbidden', 'Forbidden', 'departmentId: a department sees its own figures only', {
+            errors: [{ field: 'departmentId', message: 'not your department' }],
+          });
+        }
+        departmentId = own;
+      }
+      const [{ cycles, years }, regionPath] = await Promise.all([
+        resolveCycles(db, input),
+        input.regionId ? regions.pathOf(input.regionId, 'regionId') : Promise.resolve(undefined),
+      ]);
+      const scope: StatisticsScope = { cycleIds: cycles.map((c) => c.id), years, regionPath, departmentId, category: input.category, now };
+      const q = statisticsQueries(db, scope);
+      const [enr, aw, com, prob, deeds, sup, insp, find, acc, rat, comp, fu] = await Promise.all([
+        q.enrollments(),
+        q.awards(),
+        q.commendations(),
+        q.problems(),
+        q.deeds(),
+        q.supervisors(),
+        q.inspections(),
+        q.findings(),
+        q.accountability(),
+        q.ratings(),
+        q.complaints(),
+        q.followUps(),
+      ]);
+
+      const awards = { byTier: zeros(tiers), byStatus: zeros(awardStatuses) };
+      for (const r of aw) {
+        awards.byTier[r.tier] += r.n;
+        awards.byStatus[r.status] += r.n;
+      }
+      const commendations = zeros(commendationLevels);
+      for (const r of com) commendations[r.level] += r.n;
+
+      const problems = { found: 0, rectified: 0, open: 0, overdue: 0, byStatus: zeros(problemStatuses) };
+      for (const r of prob) {
+        problems.found += r.n;
+        problems.byStatus[r.status] += r.n;
+        if (r.status === 'verified') problems.rectified += r.n;
+        else {
+          problems.open += r.n;
+          problems.overdue += r.overdue;
+        }
+      }
+
+      const findings = { total: 0, bySeverity: zeros(severities), byStatus: zeros(findingStatuses), accepted: 0 };
+      for (const r of find) {
+        findings.total += r.n;
+        findings.bySeverity[r.severity] += r.n;
+        findings.byStatus[r.status] += r.n;
+      }
+      findings.accepted = findings.byStatus.accepted;
+
+      const accountabilityActions = zeros(accountabilityTypes);
+      for (const r of acc) accountabilityActions[r.type] += r.n;
+
+      const byChannel = Object.fromEntries(ratingChannels.map((c) => [c, { total: 0, byLevel: zeros(ratingLevels) }])) as StatisticsFiguresDto['ratings']['byChannel'];
+      const ratings = { total: 0, bad: 0, byLevel: zeros(ratingLevels), byChannel };
+      for (const r of rat) {
+        const level = String(r.level) as `${(typeof ratingLevels)[number]}`;
+        ratings.total += r.n;
+        ratings.byLevel[level] += r.n;
+        if (r.level <= 2) ratings.bad += r.n;
+        byChannel[r.channel].total += r.n;
+        byChannel[r.channel].byLevel[level] += r.n;
+      }
+
+      const complaints = { total: 0, byStatus: zeros(complaintStatuses), bySource: zeros(complaintSources), substantiated: 0, overdue: 0 };
+      for (const r of comp) {
+        complaints.total += r.n;
+        complaints.byStatus[r.status] += r.n;
+        complaints.bySource[r.source] += r.n;
+        complaints.substantiated += r.substantiated;
+        complaints.overdue += r.overdue;
+      }
+
+      const followUps = { total: 0, byStatus: zeros(followUpStatuses), overdue: 0 };
+      for (const r of fu) {
+        followUps.total += r.n;
+        followUps.byStatus[r.status] += r.n;
+        if (r.status !== 'resolved') followUps.overdue += r.overdue;
+      }
+
+      const inspectionRounds = zeros(roundKinds);
+      inspectionRounds.sweep = insp.sweeps;
+      inspectionRounds.targeted = insp.targeted;
+
+      return {
+        scope: { cycles, years, regionId: input.regionId ?? null, departmentId: departmentId ?? null, category: input.category ?? null },
+        asOf: now.toISOString(),
+        figures: {
+          unitsTakingPart: enr.unitsTakingPart,
+          departmentsCovered: enr.departmentsCovered,
+          disqualifications: enr.disqualifications,
+          awards,
+          commendations,
+          problems,
+          deeds,
+          supervisors: { active: sup.active, total: sup.total },
+          inspectionRounds,
+          inspectionTasks: { dispatched: insp.dispatched, reported: insp.reported, reviewed: insp.reviewed },
+          inspectionReports: insp.reports,
+          findings,
+          accountabilityActions,
+          ratings,
+          complaints,
+          followUps,
+        },
+        labels: statisticsLabelValues as StatisticsDto['labels'],
+      };
+    },
+  };
+}
+
+export type StatisticsService = ReturnType<typeof createStatisticsService>;
