@@ -54,9 +54,12 @@ t.test('an integration posts a request as JSON and gets the tracking code back',
   t.equal(receipt.account_id, null);
 
   const [req] = await getOne(receipt.service_request_id);
-  t.match(req, { service_request_id: receipt.service_request_id, status: 'open', service_code: 'efficiency', service_name: '办事效率', address: '利川市政务中心', lat: 30.29, long: 108.93, agency_responsible: null, status_notes: null });
+  t.match(req, { service_request_id: receipt.service_request_id, status: 'open', service_code: 'efficiency', service_name: '办事效率', description: null, address: null, lat: null, long: null, agency_responsible: null, status_notes: null });
   t.type(req.expected_datetime, 'string');
+  const [asIntegration] = (await h.as('integration', { method: 'GET', url: `/open311/v2/requests/${receipt.service_request_id}.json` })).json() as Req[];
+  t.match(asIntegration, { description: '营业执照办理超过承诺时限\n已等待两周', address: '利川市政务中心', lat: 30.29 });
 
+  // The public sees the stage, not what the complainant wrote or where; the portal (integration) sees both.
   // The complaint behind it: integration source, subject from the first line, contact stored for admins.
   const admin = (await h.as('admin', { method: 'GET', url: '/api/v1/complaints?source=integration&limit=200' })).json().items as Record<string, unknown>[];
   const c = admin.find((x) => x.trackingCode === receipt.service_request_id)!;

@@ -107,7 +107,7 @@ export const open311Routes: FastifyPluginAsyncZod = async (app) => {
       querystring: open311ListQuery,
       response: { 200: z.array(open311Request), ...open311Problems(422) },
     },
-    handler: async (req) => svc.list(req.query),
+    handler: async (req) => svc.list(req.ctx, req.query),
   });
 
   app.get('/requests/:id.json', {
@@ -121,6 +121,6 @@ export const open311Routes: FastifyPluginAsyncZod = async (app) => {
       params: open311IdParams,
       response: { 200: z.array(open311Request), ...open311Problems(404) },
     },
-    handler: async (req) => svc.get(req.params.id),
+    handler: async (req) => svc.get(req.ctx, req.params.id),
   });
 };

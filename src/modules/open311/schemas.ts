@@ -64,15 +64,15 @@ export const open311Request = z
     status_notes: z.string().nullable().describe('the reply, once closed'),
     service_name: z.string(),
     service_code: z.enum(complaintCategories),
-    description: z.string(),
+    description: z.string().nullable().describe('the complainant\'s own words: given to integrations only, null for anonymous readers (they may hold personal details)'),
     agency_responsible: z.string().nullable().describe('the department of the unit handling it; null before triage'),
     service_notice: z.string().nullable(),
     requested_datetime: z.string(),
     updated_datetime: z.string(),
     expected_datetime: z.string().nullable().describe("the current stage's deadline; null once closed"),
-    address: z.string().nullable(),
-    lat: z.number().nullable(),
-    long: z.number().nullable(),
+    address: z.string().nullable().describe('integrations only; null for anonymous readers'),
+    lat: z.number().nullable().describe('integrations only'),
+    long: z.number().nullable().describe('integrations only'),
   })
   .meta({ id: 'Open311Request', description: 'A complaint as a GeoReport service request: no personal data' });
 export type Open311RequestDto = z.infer<typeof open311Request>;

@@ -12,22 +12,27 @@ const MAX_IDS = 100;
 
 const notice = (code: string) => `已受理，请凭查询码 ${code} 查询办理进度 (received: track it with code ${code})`;
 
-function toRequest(r: ComplaintPublicRecord): Open311RequestDto {
+/**
+ * A complaint as a service request. What the complainant wrote and where (description, address, position)
+ * can identify them, so only integrations (the portals themselves) receive it; the public sees the stage.
+ */
+function toRequest(r: ComplaintPublicRecord, ctx: RequestContext): Open311RequestDto {
+  const full = ctx.principal.role === 'integration' || ctx.principal.role === 'admin';
   return {
     service_request_id: r.trackingCode,
     status: r.status === 'closed' ? 'closed' : 'open',
     status_notes: r.reply,
     service_name: complaintCategoryInfo[r.category].label.zhCN,
     service_code: r.category,
-    description: r.description,
+    description: full ? r.description : null,
     agency_responsible: r.departmentName,
     service_notice: null,
     requested_datetime: toIso(r.receivedAt),
     updated_datetime: toIso(r.updatedAt),
     expected_datetime: toIsoOrNull(r.stageDeadline),
-    address: r.address,
-    lat: r.lat,
-    long: r.long,
+    address: full ? r.address : null,
+    lat: full ? r.lat : null,
+    long: full ? r.long : null,
   };
 }
 
@@ -71,11 +76,11 @@ export function createOpen311Service({ complaints }: { complaints: ComplaintsSer
       return [{ service_request_id: complaint.trackingCode, service_notice: notice(complaint.trackingCode), account_id: null }];
     },
 
-    async list(q: Open311ListQuery): Promise<Open311RequestDto[]> {
+    async list(ctx: RequestContext, q: Open311ListQuery): Promise<Open311RequestDto[]> {
       if (q.service_request_id) {
         const codes = [...new Set(q.service_request_id.split(',').map((s) => s.trim()).filter(Boolean))];
         if (codes.length > MAX_IDS) throw invalid('service_request_id', `at most ${MAX_IDS} ids at once`);
-        return (await complaints.publicRecords({ trackingCodes: codes, limit: MAX_IDS })).map(toRequest);
+        return (await complaints.publicRecords({ trackingCodes: codes, limit: MAX_IDS })).map((r) => toRequest(r, ctx));
       }
       const end = q.end_date ? new Date(q.end_date) : undefined;
       const start = q.start_date ? new Date(q.start_date) : new Date((end ?? new Date()).getTime() - DEFAULT_WINDOW_MS);
@@ -83,11 +88,11 @@ export function createOpen311Service({ complaints }: { complaints: ComplaintsSer
       const statuses = q.status ? new Set(q.status.split(',')) : null;
       const closed = statuses && statuses.size === 1 ? statuses.has('closed') : undefined;
       const rows = await complaints.publicRecords({ category: q.service_code, from: start, to: end, closed, limit: MAX_REQUESTS });
-      return rows.map(toRequest);
+      return rows.map((r) => toRequest(r, ctx));
     },
 
-    async get(id: string): Promise<Open311RequestDto[]> {
-      return [toRequest(await complaints.publicRecord(id))];
+    async get(ctx: RequestContext, id: string): Promise<Open311RequestDto[]> {
+      return [toRequest(await complaints.publicRecord(id), ctx)];
     },
   };
 }
