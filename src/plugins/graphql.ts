@@ -59,6 +59,8 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
       loaders,
       graphiql: config.NODE_ENV !== 'production',
       queryDepth: config.GRAPHQL_DEPTH_LIMIT,
+      // Subscriptions over WebSocket: the upgrade request is authenticated like any other (Authorization header).
+      subscription: { context: (_socket, request) => ({ ctx: request.ctx, services: app.services }) },
       context: (request) => ({ ctx: request.ctx, services: app.services }),
       errorFormatter: (execution, context) => {
         // Query validation (including the depth limit) arrives as one error wrapping the real ones: unwrap.

@@ -1,0 +1,45 @@
+import type { Db } from '../../db/client.js';
+import { invalid } from '../../lib/errors.js';
+import { decodeCursor, toPage } from '../../lib/http.js';
+import type { Page } from '../../lib/http.js';
+import type { RequestContext } from '../../lib/principal.js';
+import type { AuditService } from '../audit/service.js';
+import { toCommendationDto } from './dto.js';
+import { awardsRepository as repo } from './repository.js';
+import type { CommendationDto, CreateCommendationInput, ListCommendationsFilter } from './schemas.js';
+
+/** Commendations from higher levels (省纠风领导小组命名表彰, 省主管部门表彰): honours, readable by every signed-in role. */
+export function createCommendationsService({ db, audit }: { db: Db; audit: AuditService }) {
+  return {
+    async recordCommendation(ctx: RequestContext, input: CreateCommendationInput): Promise<CommendationDto> {
+      return db.transaction(async (tx) => {
+        if (!(await repo.unitExists(tx, input.unitId))) throw invalid('unitId', `unit ${input.unitId} does not exist`);
+        if (input.cycleId && !(await repo.cycleExists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
+        const row = await repo.insertCommendation(tx, {
+          unitId: input.unitId,
+          cycleId: input.cycleId ?? null,
+          level: input.level,
+          title: input.title,
+          conferredBy: input.conferredBy,
+          conferredOn: input.conferredOn,
+          note: input.note ?? null,
+          createdBy: ctx.principal.subject,
+        });
+        const dto = toCommendationDto(row);
+        await audit.record(tx, ctx, { action: 'commendation.recorded', entityType: 'commendation', entityId: row.id, after: dto });
+        return dto;
+      });
+    },
+
+    async listCommendations(_ctx: RequestContext, filter: ListCommendationsFilter, page: { limit: number; cursor?: string }): Promise<Page<CommendationDto>> {
+      const rows = await repo.listCommendations(db, { ...filter, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
+      const p = toPage(rows, page.limit, (r) => r.id);
+      return { items: p.items.map(toCommendationDto), nextCursor: p.nextCursor };
+    },
+
+    /** Commendations recorded for the cycle, per unit (for the composite score's bonus, 上级表彰加分). */
+    commendationCountsForUnits(cycleId: string, unitIds: readonly string[], opts: { db?: Db } = {}): Promise<Map<string, number>> {
+      return repo.commendationCounts(opts.db ?? db, cycleId, unitIds);
+    },
+  };
+}

@@ -1,0 +1,261 @@
+import type { Db } from '../../db/client.js';
+import type { AwardEvidence } from '../../db/schema/index.js';
+import { DomainError, invalidMany, notFound, versionMismatch } from '../../lib/errors.js';
+import { decodeCursor, toPage } from '../../lib/http.js';
+import type { Page } from '../../lib/http.js';
+import { systemContext } from '../../lib/principal.js';
+import type { RequestContext } from '../../lib/principal.js';
+import { canSeeUnit, unitScope } from '../units/service.js';
+import type { WebhooksService } from '../webhooks/service.js';
+import { createCommendationsService } from './commendations.service.js';
+import { toAwardDto, toTransitionDto } from './dto.js';
+import { createNominationsService } from './nominations.service.js';
+import type { NominationDeps } from './nominations.service.js';
+import { awardsRepository as repo } from './repository.js';
+import type { AwardView } from './repository.js';
+import { awardStatusLabels, evidenceTypes, tierLabels } from './schemas.js';
+import type {
+  AwardDto,
+  AwardRollDto,
+  AwardStatusChangedEvent,
+  AwardTransitionDto,
+  AwardWithTransitionsDto,
+  EscalationResultDto,
+  ListAwardsFilter,
+  TransitionInput,
+} from './schemas.js';
+import { checkMove, checkRequest } from './transitions.js';
+
+/** An honour stays under management after the cycle closes. */
+const MANAGEABLE = ['naming', 'closed'] as const;
+export const OVERDUE_REASON = 'rectification overdue';
+
+export type AwardStatusListener = (event: AwardStatusChangedEvent) => void;
+
+/**
+ * 命名表彰 and its dynamic management (动态管理). Besides the nominations and commendations it composes, it owns the
+ * award state machine: every move is one transaction (row lock, rule check, transition row, audit entry, outbox
+ * event); after commit, in-process listeners (the GraphQL subscription) hear about it.
+ */
+export function createAwardsService(deps: NominationDeps & { webhooks: WebhooksService }) {
+  const { db, audit, cycles, webhooks } = deps;
+  const listeners = new Set<AwardStatusListener>();
+
+  cycles.addPrecondition('ranking', {
+    check: 'published_ranking',
+    async failures(tx, cycle) {
+      return (await repo.hasPublishedRanking(tx, cycle.id)) ? [] : ['no published ranking (排名) exists for the cycle: publish one before naming'];
+    },
+  });
+
+  async function visible(ctx: RequestContext, id: string): Promise<AwardView> {
+    const v = await repo.awardById(db, id);
+    if (!v || !canSeeUnit(ctx, { id: v.award.unitId, departmentId: v.departmentId })) throw notFound('award', id);
+    return v;
+  }
+
+  /** Every evidence id must exist; one query per evidence type; the 422 names each missing `evidence.N.id`. */
+  async function checkEvidence(tx: Db, evidence: readonly AwardEvidence[]): Promise<void> {
+    const missing: { field: string; message: string }[] = [];
+    for (const type of evidenceTypes) {
+      const wanted = evidence.map((e, i) => ({ ...e, i })).filter((e) => e.type === type);
+      if (wanted.length === 0) continue;
+      const found = await repo.existingEvidence(tx, type, [...new Set(wanted.map((e) => e.id))]);
+      for (const e of wanted) if (!found.has(e.id)) missing.push({ field: `evidence.${e.i}.id`, message: `${type} ${e.id} does not exist` });
+    }
+    if (missing.length) throw invalidMany(missing.sort((a, b) => a.field.localeCompare(b.field, 'en', { numeric: true })));
+  }
+
+  function notify(event: AwardStatusChangedEvent): void {
+    for (const l of listeners) {
+      try {
+        l(event);
+      } catch {
+        // a listener's failure never undoes a committed change
+      }
+    }
+  }
+
+  async function transition(ctx: RequestContext, id: string, expected: number | undefined, input: TransitionInput): Promise<AwardWithTransitionsDto> {
+    const now = new Date();
+    checkRequest(input, now);
+    const { result, event } = await db.transaction(async (tx) => {
+      const current = await repo.awardById(tx, id, true);
+      if (!current) throw notFound('award', id);
+      const a = current.award;
+      if (expected !== undefined && a.version !== expected) throw versionMismatch('award', expected, a.version);
+      await cycles.requirePhase(a.cycleId, MANAGEABLE, 'awards_not_manageable', tx);
+      checkMove(id, a.status, input);
+      await checkEvidence(tx, input.evidence);
+      const deadline = input.to === 'rectification_ordered' ? new Date(input.deadline!) : null;
+      const row = await repo.updateAward(tx, id, a.version, {
+        status: input.to,
+        rectificationDeadline: deadline,
+        ...(input.to === 'revoked' ? { revokedAt: now, revocationReason: input.reason } : {}),
+      });
+      if (!row) throw versionMismatch('award', a.version, a.version + 1);
+      const t = toTransitionDto(
+        await repo.insertTransition(tx, {
+          awardId: id,
+          fromStatus: a.status,
+          toStatus: input.to,
+          reason: input.reason,
+          evidence: input.evidence,
+          deadline,
+          actor: ctx.principal.subject,
+          role: ctx.principal.role,
+          at: now,
+        }),
+      );
+      const after = toAwardDto({ ...current, award: row }, now);
+      await audit.record(tx, ctx, {
+        action: 'award.status_changed',
+        entityType: 'award',
+        entityId: id,
+        before: toAwardDto(current, now),
+        after: { ...after, transition: t },
+      });
+      const payload = { awardId: id, cycleId: a.cycleId, unitId: a.unitId, tier: a.tier, from: a.status, to: input.to, reason: input.reason, evidence: input.evidence, at: t.at };
+      await webhooks.emit(tx, ctx, 'award.status_changed', payload);
+      const transitions = (await repo.transitionsOf(tx, [id])).map(toTransitionDto);
+      return { result: { ...after, transitions }, event: { ...payload, departmentId: current.departmentId } };
+    });
+    notify(event);
+    return result;
+  }
+
+  /** Yellow-cards every overdue rectification of the cycle, each as its own audited transition. */
+  async function escalateOverdue(ctx: RequestContext, cycleId: string): Promise<EscalationResultDto> {
+    await cycles.requirePhase(cycleId, MANAGEABLE, 'awards_not_manageable');
+    const escalated: AwardDto[] = [];
+    const skipped: EscalationResultDto['skipped'] = [];
+    for (const id of await repo.dueForYellowCard(db, cycleId, new Date())) {
+      try {
+        const { transitions: _t, ...a } = await transition(ctx, id, undefined, { to: 'yellow_card', reason: OVERDUE_REASON, evidence: [] });
+        escalated.push(a);
+      } catch (err) {
+        // Someone moved it first (e.g. verified the rectification): not overdue any more.
+        if (err instanceof DomainError && err.status === 409) skipped.push({ awardId: id, code: err.code, detail: err.message });
+        else throw err;
+      }
+    }
+    return { escalated, skipped };
+  }
+
+  return {
+    ...createNominationsService(deps),
+    ...createCommendationsService(deps),
+
+    /**
+     * Listens to committed status changes (in this process only). Returns the function that stops listening.
+     * The app wires the GraphQL subscription's pubsub here.
+     */
+    onStatusChanged(listener: AwardStatusListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    async list(ctx: RequestContext, cycleId: string, filter: ListAwardsFilter, page: { limit: number; cursor?: string }): Promise<Page<AwardDto>> {
+      await cycles.getCycle(cycleId);
+      const scope = unitScope(ctx);
+      if ((scope.departmentId && filter.departmentId && filter.departmentId !== scope.departmentId) || (scope.unitId && filter.unitId && filter.unitId !== scope.unitId)) {
+        return { items: [], nextCursor: null };
+      }
+      const now = new Date();
+      const rows = await repo.listAwards(db, {
+        cycleId,
+        status: filter.status,
+        tier: filter.tier,
+        unitId: filter.unitId,
+        departmentId: filter.departmentId,
+        scopeDepartmentId: scope.departmentId,
+        scopeUnitId: scope.unitId,
+        dueBefore: filter.dueForYellowCard ? now : undefined,
+        afterId: decodeCursor(page.cursor),
+        limit: page.limit + 1,
+      });
+      const p = toPage(rows, page.limit, (r) => r.award.id);
+      return { items: p.items.map((r) => toAwardDto(r, now)), nextCursor: p.nextCursor };
+    },
+
+    async get(ctx: RequestContext, id: string): Promise<AwardWithTransitionsDto> {
+      const v = await visible(ctx, id);
+      const transitions = (await repo.transitionsOf(db, [id])).map(toTransitionDto);
+      return { ...toAwardDto(v), transitions };
+    },
+
+    /** Batched, scoped read for loaders. */
+    async byIds(ctx: RequestContext, ids: readonly string[]): Promise<AwardDto[]> {
+      const now = new Date();
+      return (await repo.awardsByIds(db, ids)).filter((v) => canSeeUnit(ctx, { id: v.award.unitId, departmentId: v.departmentId })).map((v) => toAwardDto(v, now));
+    },
+
+    /** Transitions of many awards (already visible to the caller), for the loader; one query. */
+    async transitionsOf(awardIds: readonly string[]): Promise<Map<string, AwardTransitionDto[]>> {
+      const out = new Map<string, AwardTransitionDto[]>(awardIds.map((id) => [id, []]));
+      for (const t of await repo.transitionsOf(db, awardIds)) out.get(t.awardId)?.push(toTransitionDto(t));
+      return out;
+    },
+
+    transition,
+    escalateOverdue,
+
+    /** The periodic run: escalates in every cycle whose settings say `awards.autoEscalateOverdue`, as the system. */
+    async escalateAutomatically(): Promise<number> {
+      let n = 0;
+      for (const cycleId of await repo.cyclesToEscalate(db, new Date())) {
+        n += (await escalateOverdue(systemContext('award-escalation'), cycleId)).escalated.length;
+      }
+      return n;
+    },
+
+    /** A tag that changes whenever the cycle's roll changes (newest award update, number of awards). */
+    async rollTag(cycleId: string): Promise<string> {
+      await cycles.getCycle(cycleId);
+      const s = await repo.rollStamp(db, cycleId);
+      return `"award-roll-${cycleId}-${s.latest?.getTime() ?? 0}-${s.count}"`;
+    },
+
+    /** 荣誉榜 (public): current holders with their status, and the revoked with date and reason. */
+    async roll(cycleId: string): Promise<AwardRollDto> {
+      await cycles.getCycle(cycleId);
+      const rows = await repo.roll(db, cycleId);
+      const roll: AwardRollDto = { cycleId, holders: [], revoked: [] };
+      for (const { award: a, unitName, departmentName } of rows) {
+        if (a.status === 'revoked') {
+          roll.revoked.push({
+            unitId: a.unitId,
+            unitName,
+            tier: a.tier,
+            tierLabel: tierLabels[a.tier],
+            certificateNo: a.certificateNo,
+            revokedAt: (a.revokedAt ?? a.updatedAt).toISOString(),
+            reason: a.revocationReason ?? '',
+          });
+        } else {
+          roll.holders.push({
+            unitId: a.unitId,
+            unitName,
+            departmentName,
+            category: a.category,
+            tier: a.tier,
+            tierLabel: tierLabels[a.tier],
+            certificateNo: a.certificateNo,
+            status: a.status,
+            statusLabel: awardStatusLabels[a.status],
+            namedAt: a.namedAt.toISOString(),
+          });
+        }
+      }
+      return roll;
+    },
+
+    /** For other modules (scoreboard): every award of a cycle with its unit's department. */
+    async allOfCycle(cycleId: string): Promise<AwardDto[]> {
+      const now = new Date();
+      return (await repo.listAwards(db, { cycleId, limit: 1_000_000 })).map((v) => toAwardDto(v, now));
+    },
+  };
+}
+
+export type AwardsService = ReturnType<typeof createAwardsService>;

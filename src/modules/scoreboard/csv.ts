@@ -1,0 +1,38 @@
+import type { DepartmentScoreDto } from './schemas.js';
+
+/** Starts the file so spreadsheet programs read it as UTF-8 (and show the Chinese correctly). */
+export const BOM = '\uFEFF';
+
+/** Columns: a bilingual header ("中文 English") and how each department row fills it. */
+const columns: [string, (d: DepartmentScoreDto) => string | number][] = [
+  ['部门 Department', (d) => d.departmentName],
+  ['参评单位 Enrolled units', (d) => d.enrolledUnits],
+  ['十佳 Top 10', (d) => d.top10.count],
+  ['百佳 Top 100', (d) => d.top100.count],
+  ['加分 Bonus points', (d) => d.bonusPoints],
+  ['黄牌警告 Yellow cards', (d) => d.penalties.yellowCards],
+  ['撤销荣誉 Revoked', (d) => d.penalties.revoked],
+  ['减分 Penalty points', (d) => d.penalties.points],
+  ['净得分 Net points', (d) => d.netPoints],
+  ['未整改问题 Open problems', (d) => d.problems.open],
+  ['逾期问题 Overdue problems', (d) => d.problems.overdue],
+  ['已整改问题 Rectified problems', (d) => d.problems.rectified],
+  ['投诉 Complaints received', (d) => d.complaints.received],
+  ['属实投诉 Complaints substantiated', (d) => d.complaints.substantiated],
+  ['十佳单位 Top 10 units', (d) => d.top10.units.map((u) => u.unitName).join('、')],
+  ['百佳单位 Top 100 units', (d) => d.top100.units.map((u) => u.unitName).join('、')],
+  ['部门编号 Department id', (d) => d.departmentId],
+];
+
+/** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so a spreadsheet never runs a name as a formula. */
+function cell(v: string | number): string {
+  if (typeof v === 'number') return String(v);
+  const safe = /^[=+\-@]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function scoreboardCsv(rows: readonly DepartmentScoreDto[]): string {
+  const lines = [columns.map(([h]) => cell(h)).join(',')];
+  for (const r of rows) lines.push(columns.map(([, f]) => cell(f(r))).join(','));
+  return BOM + lines.join('\r\n') + '\r\n';
+}

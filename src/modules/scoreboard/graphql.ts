@@ -1,0 +1,43 @@
+import type { IResolvers, MercuriusLoaders } from 'mercurius';
+import { guard, loadBy } from '../../lib/graphql.js';
+import { SCOREBOARD_READERS } from './routes.js';
+import type { DepartmentScoreDto } from './schemas.js';
+
+export const scoreboardTypeDefs = /* GraphQL */ `
+  type ScoreboardNamedUnit { unitId: ID! unitName: String! certificateNo: String! status: AwardStatus! statusLabel: Label! }
+  type ScoreboardTier { count: Int! units: [ScoreboardNamedUnit!]! }
+  type ScoreboardPenalties { yellowCards: Int! revoked: Int! points: Float! }
+  type ScoreboardProblems { open: Int! overdue: Int! rectified: Int! }
+  type ScoreboardComplaints { received: Int! substantiated: Int! }
+  "部门行风考核挂钩: what a department gains and loses from its units' honours"
+  type DepartmentScore {
+    departmentId: ID!
+    departmentName: String!
+    enrolledUnits: Int!
+    top10: ScoreboardTier!
+    top100: ScoreboardTier!
+    bonusPoints: Float!
+    penalties: ScoreboardPenalties!
+    netPoints: Float!
+    problems: ScoreboardProblems!
+    complaints: ScoreboardComplaints!
+    department: Department
+  }
+  type DepartmentScoreboard { cycleId: ID! departmentBonus: CycleDepartmentBonus! departmentPenalty: CycleDepartmentPenalty! items: [DepartmentScore!]! }
+
+  extend type Query {
+    departmentScoreboard(cycleId: ID!): DepartmentScoreboard!
+  }
+`;
+
+export const scoreboardResolvers: IResolvers = {
+  Query: {
+    departmentScoreboard: guard(SCOREBOARD_READERS, ({ cycleId }: { cycleId: string }, { ctx, services }) => services.scoreboard.departmentScoreboard(ctx, cycleId)),
+  },
+};
+
+export const scoreboardLoaders: MercuriusLoaders = {
+  DepartmentScore: {
+    department: (queries: { obj: DepartmentScoreDto }[], { services }) => loadBy(queries, (d) => d.departmentId, services.departments.byIds),
+  },
+};

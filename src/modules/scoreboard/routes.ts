@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { problems } from '../../lib/http.js';
+import type { Role } from '../../lib/principal.js';
+import { cycleParams, departmentScoreboard } from './schemas.js';
+
+const tags = ['scoreboard'];
+/** The office and integrations see every department; a department manager its own row. */
+export const SCOREBOARD_READERS: Role[] = ['admin', 'inspector', 'integration', 'department'];
+
+export const scoreboardRoutes: FastifyPluginAsyncZod = async (app) => {
+  const svc = app.services.scoreboard;
+
+  app.get('/cycles/:cycleId/department-scoreboard', {
+    config: { access: SCOREBOARD_READERS },
+    schema: {
+      operationId: 'getDepartmentScoreboard',
+      summary: '部门行风考核挂钩: per department, named units by tier, bonus and penalty points, problems and complaints',
+      description:
+        'Bonus: each unit named in the cycle adds settings.awards.departmentBonus of its tier (十佳 and 百佳 counted apart). Penalty: each award now ' +
+        'yellow-carded or revoked takes settings.awards.departmentPenalty away. A department manager sees its own row only.',
+      tags,
+      params: cycleParams,
+      response: { 200: departmentScoreboard, ...problems(404) },
+    },
+    handler: async (req) => svc.departmentScoreboard(req.ctx, req.params.cycleId),
+  });
+
+  app.get('/cycles/:cycleId/department-scoreboard.csv', {
+    config: { access: SCOREBOARD_READERS },
+    schema: {
+      operationId: 'exportDepartmentScoreboardCsv',
+      summary: 'The department scoreboard as CSV (UTF-8 with BOM, header in Chinese and English)',
+      tags,
+      params: cycleParams,
+      produces: ['text/csv'],
+      response: { 200: z.string().describe('text/csv; charset=utf-8, with BOM'), ...problems(404) },
+    },
+    handler: async (req, reply) => {
+      const csv = await svc.departmentScoreboardCsv(req.ctx, req.params.cycleId);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="department-scoreboard-${req.params.cycleId}.csv"`).send(csv);
+    },
+  });
+};

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { labelSchema } from '../../lib/http.js';
+import { awardStatusSchema } from '../awards/schemas.js';
+
+const namedUnit = z.object({ unitId: z.uuid(), unitName: z.string(), certificateNo: z.string(), status: awardStatusSchema, statusLabel: labelSchema }).meta({ id: 'ScoreboardNamedUnit' });
+const tierCount = z.object({ count: z.number().int(), units: z.array(namedUnit) });
+
+export const departmentScore = z
+  .object({
+    departmentId: z.uuid(),
+    departmentName: z.string(),
+    enrolledUnits: z.number().int().describe('units of the department taking part in the cycle (withdrawn ones left out)'),
+    top10: tierCount.describe('十佳 named in the cycle (whatever their status now)'),
+    top100: tierCount.describe('百佳 named in the cycle, not counting the 十佳'),
+    bonusPoints: z.number().describe('top10 × departmentBonus.top10 + top100 × departmentBonus.top100'),
+    penalties: z.object({
+      yellowCards: z.number().int().describe('awards now yellow-carded (黄牌警告)'),
+      revoked: z.number().int().describe('awards revoked (撤销荣誉)'),
+      points: z.number(),
+    }),
+    netPoints: z.number().describe('bonus minus penalties'),
+    problems: z.object({ open: z.number().int(), overdue: z.number().int(), rectified: z.number().int() }).describe('问题 of the cycle over the enrolled units'),
+    complaints: z.object({ received: z.number().int(), substantiated: z.number().int() }).describe('投诉 of the cycle against the units'),
+  })
+  .meta({ id: 'DepartmentScore', description: '部门行风考核挂钩: what the department gains and loses from its units\' honours' });
+export type DepartmentScoreDto = z.infer<typeof departmentScore>;
+
+export const departmentScoreboard = z
+  .object({
+    cycleId: z.uuid(),
+    departmentBonus: z.object({ top10: z.number(), top100: z.number() }),
+    departmentPenalty: z.object({ yellowCard: z.number(), revoked: z.number() }),
+    items: z.array(departmentScore).describe('highest net points first'),
+  })
+  .meta({ id: 'DepartmentScoreboard' });
+export type DepartmentScoreboardDto = z.infer<typeof departmentScoreboard>;
+
+export const cycleParams = z.object({ cycleId: z.uuid() });

@@ -1,0 +1,78 @@
+import type { Db } from '../../db/client.js';
+import type { RequestContext } from '../../lib/principal.js';
+import { awardStatusLabels } from '../awards/schemas.js';
+import { awardSettingsOf } from '../cycles/schemas.js';
+import type { CyclesService } from '../cycles/service.js';
+import type { ProblemsService } from '../problems/service.js';
+import { scoreboardCsv } from './csv.js';
+import { scoreboardRepository as repo } from './repository.js';
+import type { DepartmentScoreboardDto, DepartmentScoreDto } from './schemas.js';
+
+/**
+ * 部门行风考核挂钩: per department, the units named in a cycle add bonus points by tier; awards now yellow-carded or
+ * revoked take points away (a revoked award keeps its naming bonus and carries the revocation penalty). Problems and
+ * complaints of the department's participating units are shown beside them.
+ */
+export function createScoreboardService({ db, cycles, problems }: { db: Db; cycles: CyclesService; problems: ProblemsService }) {
+  async function scoreboard(ctx: RequestContext, cycleId: string): Promise<DepartmentScoreboardDto> {
+    const cycle = await cycles.getCycle(cycleId);
+    const { departmentBonus, departmentPenalty } = awardSettingsOf(cycle.settings);
+    // A department manager sees its own row only.
+    const only = ctx.principal.role === 'department' ? ctx.principal.departmentId : undefined;
+
+    const [enrolled, named, complaintRows] = await Promise.all([repo.enrolledUnits(db, cycleId, only), repo.awards(db, cycleId, only), repo.complaintCounts(db, cycleId, only)]);
+    const problemCounts = await problems.countsForUnits(cycleId, enrolled.map((e) => e.unitId));
+    const departmentIds = [...new Set([...enrolled.map((e) => e.departmentId), ...named.map((a) => a.departmentId)])];
+    const names = new Map((await repo.departmentNames(db, departmentIds)).map((d) => [d.id, d.name]));
+    const complaintsBy = new Map(complaintRows.map((c) => [c.departmentId, c]));
+
+    const items = departmentIds.map((departmentId): DepartmentScoreDto => {
+      const units = enrolled.filter((e) => e.departmentId === departmentId);
+      const mine = named.filter((a) => a.departmentId === departmentId);
+      const list = (tier: 'top10' | 'top100') => {
+        const of = mine.filter((a) => a.tier === tier).map((a) => ({ unitId: a.unitId, unitName: a.unitName, certificateNo: a.certificateNo, status: a.status, statusLabel: awardStatusLabels[a.status] }));
+        return { count: of.length, units: of };
+      };
+      const top10 = list('top10');
+      const top100 = list('top100');
+      const yellowCards = mine.filter((a) => a.status === 'yellow_card').length;
+      const revoked = mine.filter((a) => a.status === 'revoked').length;
+      const bonusPoints = top10.count * departmentBonus.top10 + top100.count * departmentBonus.top100;
+      const penaltyPoints = yellowCards * departmentPenalty.yellowCard + revoked * departmentPenalty.revoked;
+      const p = { open: 0, overdue: 0, rectified: 0 };
+      for (const u of units) {
+        const c = problemCounts.get(u.unitId);
+        if (c) {
+          p.open += c.open;
+          p.overdue += c.overdue;
+          p.rectified += c.rectified;
+        }
+      }
+      const c = complaintsBy.get(departmentId);
+      return {
+        departmentId,
+        departmentName: names.get(departmentId) ?? '',
+        enrolledUnits: units.length,
+        top10,
+        top100,
+        bonusPoints,
+        penalties: { yellowCards, revoked, points: penaltyPoints },
+        netPoints: bonusPoints - penaltyPoints,
+        problems: p,
+        complaints: { received: c?.received ?? 0, substantiated: c?.substantiated ?? 0 },
+      };
+    });
+    items.sort((a, b) => b.netPoints - a.netPoints || a.departmentName.localeCompare(b.departmentName, 'zh') || (a.departmentId < b.departmentId ? -1 : 1));
+    return { cycleId, departmentBonus, departmentPenalty, items };
+  }
+
+  return {
+    departmentScoreboard: scoreboard,
+
+    async departmentScoreboardCsv(ctx: RequestContext, cycleId: string): Promise<string> {
+      return scoreboardCsv((await scoreboard(ctx, cycleId)).items);
+    },
+  };
+}
+
+export type ScoreboardService = ReturnType<typeof createScoreboardService>;
