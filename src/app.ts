@@ -23,6 +23,10 @@ import graphqlPlugin from './plugins/graphql.js';
 import { createServices } from './modules/services.js';
 import type { Services } from './modules/services.js';
 import { facadeModules, graphqlModules, restModules } from './modules/index.js';
+import { publishAwardStatusChanges } from './modules/awards/graphql.js';
+
+/** How often overdue rectifications are checked for automatic yellow cards. */
+const AWARD_ESCALATION_INTERVAL_MS = 60_000;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -138,6 +142,22 @@ export const manyi = fp<AppOptions>(
       app.addHook('onClose', async () => clearInterval(timer));
     }
 
+    // 逾期未整改自动黄牌: cycles with settings.awards.autoEscalateOverdue yellow-card overdue rectifications, as the system.
+    // Runs where the dispatcher runs; each award moves under its row lock, so N copies never yellow-card twice.
+    if (config.WEBHOOK_DISPATCH_INTERVAL_MS > 0) {
+      let escalating = false;
+      const timer = setInterval(() => {
+        if (escalating) return;
+        escalating = true;
+        app.services.awards
+          .escalateAutomatically()
+          .catch((err) => app.log.error({ err }, 'award escalation failed'))
+          .finally(() => (escalating = false));
+      }, AWARD_ESCALATION_INTERVAL_MS);
+      timer.unref();
+      app.addHook('onClose', async () => clearInterval(timer));
+    }
+
     await app.register(
       async (api) => {
         for (const mod of restModules) await api.register(mod);
@@ -146,6 +166,7 @@ export const manyi = fp<AppOptions>(
     );
     for (const f of facadeModules) await app.register(f.plugin, { prefix: f.prefix });
     await app.register(graphqlPlugin, { config, modules: graphqlModules });
+    publishAwardStatusChanges(app);
   },
   { name: 'manyi' },
 );

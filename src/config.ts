@@ -35,6 +35,10 @@ export const configSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   GRAPHQL_DEPTH_LIMIT: z.coerce.number().int().min(2).max(30).default(8),
+  /** How often this process delivers due webhooks (outbox); 0 turns the dispatcher off in this process. */
+  WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(0).default(2000),
+  /** Server secret for the respondent key HMAC (群众评价: phone numbers/IDs are never stored). Required in production. */
+  RESPONDENT_KEY_SECRET: z.string().min(16).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -54,10 +58,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.NODE_ENV === 'production' && !config.JWT_JWKS_URL && !config.JWT_PUBLIC_KEY) {
     throw new ConfigError('invalid configuration:\n  JWT_PUBLIC_KEY: required in production (or set JWT_JWKS_URL)');
   }
+  if (config.NODE_ENV === 'production' && !config.RESPONDENT_KEY_SECRET) {
+    throw new ConfigError('invalid configuration:\n  RESPONDENT_KEY_SECRET: required in production');
+  }
   return config;
 }
 
 /** A config for tests and tools: defaults plus overrides, no environment. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...configSchema.parse({}), NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides };
+  return { ...configSchema.parse({}), NODE_ENV: 'test', LOG_LEVEL: 'silent', WEBHOOK_DISPATCH_INTERVAL_MS: 0, ...overrides };
 }

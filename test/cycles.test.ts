@@ -201,6 +201,12 @@ t.test('a cycle walks to closed; every move is audited with the phases before an
       await enroll(c.id, w.units.forestPolice.id);
       await insertCriteriaSet(h, c.id, 'law_enforcement');
     }
+    if (to === 'naming') {
+      const refused = await move(c.id, to, version);
+      t.match(refused.json(), { code: 'preconditions_failed' }, 'naming needs a published ranking');
+      const ranking = (await h.as('admin', { method: 'POST', url: `/api/v1/cycles/${c.id}/rankings` })).json();
+      t.equal((await h.as('admin', { method: 'POST', url: `/api/v1/rankings/${ranking.id}/publish` })).statusCode, 200);
+    }
     const res = await move(c.id, to, version);
     t.equal(res.statusCode, 200, `${to}: ${res.body}`);
     version = res.json().version;

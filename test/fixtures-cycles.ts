@@ -30,6 +30,11 @@ export async function cycleInPhase(h: TestApp, phase: Phase, unitIds: string[] =
       const categories = new Set((await s.units.byIds(ctx, unitIds)).map((u) => u.category));
       for (const category of categories) await insertCriteriaSet(h, c.id, category);
     }
+    if (to === 'naming') {
+      // ranking → naming needs a published ranking.
+      const ranking = await s.rankings.compute(ctx, c.id);
+      await s.rankings.publish(ctx, ranking.id);
+    }
     c = await s.cycles.transition(ctx, c.id, c.version, to);
   }
   if (c.phase === 'draft') for (const unitId of unitIds) await s.enrollments.enroll(ctx, c.id, unitId);

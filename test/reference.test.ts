@@ -184,3 +184,10 @@ t.test('the public reads a unit profile and the categories without a token', asy
   const cats = await h.as('anonymous', { method: 'GET', url: '/api/v1/categories' });
   t.same(cats.json().items.map((c: { code: string }) => c.code), ['law_enforcement', 'public_service', 'economic_social_management']);
 });
+
+t.test('a malformed id is a client error on both APIs, never a 500', async (t) => {
+  const rest = await h.as('admin', { method: 'GET', url: '/api/v1/units/not-a-uuid' });
+  t.equal(rest.statusCode, 400);
+  const g = await gql(h, 'admin', '{ unit(id: "not-a-uuid") { id } }');
+  t.equal(g.errors?.[0].extensions?.code, 'invalid_value');
+});

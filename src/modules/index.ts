@@ -1,19 +1,68 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { GraphqlModule } from '../plugins/graphql.js';
+import { assessmentLoaders, assessmentResolvers, assessmentTypeDefs } from './assessments/graphql.js';
+import { assessmentRoutes } from './assessments/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { criteriaLoaders, criteriaResolvers, criteriaTypeDefs } from './criteria/graphql.js';
+import { criteriaRoutes } from './criteria/routes.js';
+import { cycleResolvers, cycleTypeDefs } from './cycles/graphql.js';
+import { cycleRoutes } from './cycles/routes.js';
 import { departmentLoaders, departmentResolvers, departmentTypeDefs } from './departments/graphql.js';
 import { departmentRoutes } from './departments/routes.js';
+import { enrollmentLoaders, enrollmentResolvers, enrollmentTypeDefs } from './enrollments/graphql.js';
+import { enrollmentRoutes } from './enrollments/routes.js';
 import { regionLoaders, regionResolvers, regionTypeDefs } from './regions/graphql.js';
 import { regionRoutes } from './regions/routes.js';
 import { unitLoaders, unitResolvers, unitTypeDefs } from './units/graphql.js';
 import { unitRoutes } from './units/routes.js';
+import { webhookResolvers, webhookTypeDefs } from './webhooks/graphql.js';
+import { webhookRoutes } from './webhooks/routes.js';
+import { complaintLoaders, complaintResolvers, complaintTypeDefs } from './complaints/graphql.js';
+import { complaintRoutes } from './complaints/routes.js';
+import { open311Routes } from './open311/routes.js';
+import { problemLoaders, problemResolvers, problemTypeDefs } from './problems/graphql.js';
+import { problemRoutes } from './problems/routes.js';
+import { deedLoaders, deedResolvers, deedTypeDefs } from './deeds/graphql.js';
+import { deedRoutes } from './deeds/routes.js';
+import { accountabilityLoaders, accountabilityResolvers, accountabilityTypeDefs } from './accountability/graphql.js';
+import { accountabilityRoutes } from './accountability/routes.js';
+import { supervisionLoaders, supervisionResolvers, supervisionTypeDefs } from './supervision/graphql.js';
+import { supervisionRoutes } from './supervision/routes.js';
+import { rankingLoaders, rankingResolvers, rankingTypeDefs } from './rankings/graphql.js';
+import { rankingRoutes } from './rankings/routes.js';
+import { awardLoaders, awardResolvers, awardTypeDefs } from './awards/graphql.js';
+import { awardRoutes } from './awards/routes.js';
+import { scoreboardLoaders, scoreboardResolvers, scoreboardTypeDefs } from './scoreboard/graphql.js';
+import { scoreboardRoutes } from './scoreboard/routes.js';
+import { ratingLoaders, ratingResolvers, ratingTypeDefs } from './ratings/graphql.js';
+import { ratingRoutes } from './ratings/routes.js';
+import { statisticsResolvers, statisticsTypeDefs } from './statistics/graphql.js';
+import { statisticsRoutes } from './statistics/routes.js';
 
 /** Every module's REST routes, mounted under /api/v1. */
-export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, regionRoutes, departmentRoutes, unitRoutes];
+export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes];
 
 /** Every module's GraphQL part, merged into one schema. */
 export const graphqlModules: GraphqlModule[] = [
+  { typeDefs: webhookTypeDefs, resolvers: webhookResolvers },
+  { typeDefs: assessmentTypeDefs, resolvers: assessmentResolvers, loaders: assessmentLoaders },
   { typeDefs: regionTypeDefs, resolvers: regionResolvers, loaders: regionLoaders },
   { typeDefs: departmentTypeDefs, resolvers: departmentResolvers, loaders: departmentLoaders },
   { typeDefs: unitTypeDefs, resolvers: unitResolvers, loaders: unitLoaders },
+  { typeDefs: complaintTypeDefs, resolvers: complaintResolvers, loaders: complaintLoaders },
+  { typeDefs: problemTypeDefs, resolvers: problemResolvers, loaders: problemLoaders },
+  { typeDefs: deedTypeDefs, resolvers: deedResolvers, loaders: deedLoaders },
+  { typeDefs: accountabilityTypeDefs, resolvers: accountabilityResolvers, loaders: accountabilityLoaders },
+  { typeDefs: cycleTypeDefs, resolvers: cycleResolvers },
+  { typeDefs: enrollmentTypeDefs, resolvers: enrollmentResolvers, loaders: enrollmentLoaders },
+  { typeDefs: criteriaTypeDefs, resolvers: criteriaResolvers, loaders: criteriaLoaders },
+  { typeDefs: supervisionTypeDefs, resolvers: supervisionResolvers, loaders: supervisionLoaders },
+  { typeDefs: rankingTypeDefs, resolvers: rankingResolvers, loaders: rankingLoaders },
+  { typeDefs: awardTypeDefs, resolvers: awardResolvers, loaders: awardLoaders },
+  { typeDefs: scoreboardTypeDefs, resolvers: scoreboardResolvers, loaders: scoreboardLoaders },
+  { typeDefs: ratingTypeDefs, resolvers: ratingResolvers, loaders: ratingLoaders },
+  { typeDefs: statisticsTypeDefs, resolvers: statisticsResolvers },
 ];
+
+/** Standard facades mounted outside /api/v1 at their own prefix (Open311 GeoReport v2). */
+export const facadeModules: { prefix: string; plugin: FastifyPluginAsyncZod }[] = [{ prefix: '/open311/v2', plugin: open311Routes }];

@@ -1,17 +1,57 @@
+import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
+import type { KeyPair } from '../lib/keys.js';
+import { createAssessmentsService } from './assessments/service.js';
 import { auditService } from './audit/service.js';
+import { createCriteriaService } from './criteria/service.js';
+import { createCyclesService } from './cycles/service.js';
 import { createDepartmentsService } from './departments/service.js';
+import { createEnrollmentsService } from './enrollments/service.js';
 import { createRegionsService } from './regions/service.js';
 import { createUnitsService } from './units/service.js';
+import { createWebhooksService } from './webhooks/service.js';
+import { createComplaintsService } from './complaints/service.js';
+import { createOpen311Service } from './open311/service.js';
+import { createProblemsService } from './problems/service.js';
+import { createDeedsService } from './deeds/service.js';
+import { createAccountabilityService } from './accountability/service.js';
+import { createSupervisionService } from './supervision/service.js';
+import { createRankingsService } from './rankings/service.js';
+import { createAwardsService } from './awards/service.js';
+import { createScoreboardService } from './scoreboard/service.js';
+import { createRatingFollowUpsService } from './ratings/follow-ups.service.js';
+import { createRatingImportsService } from './ratings/import-service.js';
+import { respondentHasher, DEVELOPMENT_RESPONDENT_KEY_SECRET } from './ratings/rules.js';
+import { createRatingsService } from './ratings/service.js';
+import { createStatisticsService } from './statistics/service.js';
 
 /** Wires every domain service over one database; REST routes and GraphQL resolvers both use these. */
-export function createServices(database: Database) {
+export function createServices(database: Database, { config, keys }: { config: Config; keys?: KeyPair }) {
   const db = database.db;
   const audit = auditService;
   const regions = createRegionsService({ db, audit });
   const departments = createDepartmentsService({ db, audit, regions });
   const units = createUnitsService({ db, audit, regions });
-  return { database, db, audit, regions, departments, units };
+  const webhooks = createWebhooksService({ db, audit, config, keys });
+  const complaints = createComplaintsService({ db, audit, webhooks });
+  const open311 = createOpen311Service({ complaints });
+  const problems = createProblemsService({ db, audit });
+  const deeds = createDeedsService({ db, audit });
+  const accountability = createAccountabilityService({ db, audit });
+  const cycles = createCyclesService({ db, audit });
+  const rankings = createRankingsService({ db, audit, cycles, regions, webhooks });
+  const awards = createAwardsService({ db, audit, cycles, problems, complaints, webhooks });
+  const scoreboard = createScoreboardService({ db, cycles, problems });
+  const enrollments = createEnrollmentsService({ db, audit, cycles, regions });
+  const criteria = createCriteriaService({ db, audit });
+  const assessments = createAssessmentsService({ db, audit });
+  const supervision = createSupervisionService({ db, audit, regions, units, problems: () => problems });
+  const hashRespondent = respondentHasher(config.RESPONDENT_KEY_SECRET ?? DEVELOPMENT_RESPONDENT_KEY_SECRET);
+  const ratings = createRatingsService({ db, audit, regions, hashRespondent });
+  const ratingFollowUps = createRatingFollowUpsService({ db, audit });
+  const ratingImports = createRatingImportsService({ database, audit, hashRespondent });
+  const statistics = createStatisticsService({ db, regions });
+  return { awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision };
 }
 
 export type Services = ReturnType<typeof createServices>;

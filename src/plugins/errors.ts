@@ -63,6 +63,10 @@ function pgProblem(err: unknown, instance: string): Problem | null {
   if (src.code === '23505') {
     return { type: PROBLEM_TYPE_BASE + 'duplicate', title: 'Conflict', status: 409, detail: `a record with the same key already exists (${src.constraint ?? 'unique'})`, instance, code: 'duplicate' };
   }
+  // A malformed value that slipped past validation (e.g. a non-UUID id in a GraphQL ID argument) is the client's error.
+  if (src.code === '22P02') {
+    return { type: PROBLEM_TYPE_BASE + 'invalid_value', title: 'Bad Request', status: 400, detail: 'a value is not in the expected form (for ids: a UUID)', instance, code: 'invalid_value' };
+  }
   if (src.code === '40001' || src.code === '40P01') {
     return { type: PROBLEM_TYPE_BASE + 'concurrent_update', title: 'Conflict', status: 409, detail: 'a concurrent change won; retry', instance, code: 'concurrent_update' };
   }

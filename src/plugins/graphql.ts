@@ -73,7 +73,8 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
         const errors = flat.map((e) => {
           if (!(e as GraphQLError).originalError && (e as GraphQLError).extensions?.code) return e as GraphQLError;
           const original = (e as GraphQLError).originalError ?? e;
-          if (original instanceof DomainError || (original as { statusCode?: number }).statusCode) {
+          const known = original instanceof DomainError || !!(original as { statusCode?: number }).statusCode || toProblem(original, '/graphql').status < 500;
+          if (known) {
             const p = toProblem(original, '/graphql');
             if (p.status >= 500) context.reply.log.error({ err: original }, 'graphql resolver failed');
             return new GraphQLError(p.detail, {

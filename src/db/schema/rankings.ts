@@ -17,6 +17,7 @@ export interface RankingInputCounts {
   complaints: number;
   problems: number;
   deeds: number;
+  commendations?: number;
 }
 
 /** A composite-score computation of one cycle (排名). Publishing freezes it and gives it a version number. */

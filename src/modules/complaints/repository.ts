@@ -123,13 +123,16 @@ export const complaintsRepository = {
       .where(inArray(complaintEvents.complaintId, [...complaintIds]))
       .orderBy(asc(complaintEvents.id));
   },
-  /** The cycle in its assessment phase the unit is enrolled in (newest if several). */
+  /**
+   * The cycle a complaint about this unit belongs to: the newest cycle still judging the unit — assessed,
+   * being ranked, or being named (a complaint against a unit up for 十佳/百佳 must weigh on its naming).
+   */
   async assessmentCycleOf(db: Db, unitId: string): Promise<string | undefined> {
     const rows = await db
       .select({ id: cycles.id })
       .from(enrollments)
       .innerJoin(cycles, eq(cycles.id, enrollments.cycleId))
-      .where(and(eq(enrollments.unitId, unitId), eq(enrollments.status, 'enrolled'), eq(cycles.phase, 'assessment')))
+      .where(and(eq(enrollments.unitId, unitId), eq(enrollments.status, 'enrolled'), inArray(cycles.phase, ['assessment', 'ranking', 'naming'])))
       .orderBy(desc(cycles.id))
       .limit(1);
     return rows[0]?.id;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cyclePhase } from '../../db/schema/index.js';
 import { isoDate, labelSchema } from '../../lib/http.js';
+import { scoringSettings } from '../rankings/scoring.js';
 import { categories, categorySchema } from '../units/schemas.js';
 
 /** 创建周期 phases in their only order: 草稿 → 报名 → 考评 → 排名 → 命名 → 结束. */
@@ -107,7 +108,15 @@ export const awardSettingsOf = (settings: unknown): AwardSettingsDto => {
   return parsed.success ? parsed.data : awardSettings.parse({});
 };
 
-export const settingsGroups = { weights, quotas, minimumSamples, deadlines, awards: awardSettings.optional() };
+export const settingsGroups = {
+  weights,
+  quotas,
+  minimumSamples,
+  deadlines,
+  /** Composite-score parameters (modules/rankings/scoring.ts); left out, the defaults apply. */
+  scoring: scoringSettings.optional(),
+  awards: awardSettings.optional(),
+};
 
 export const defaultSettings = {
   weights: { assessment: 0.4, inspection: 0.3, publicSatisfaction: 0.3 },

@@ -30,8 +30,12 @@ export const rankingTypeDefs = /* GraphQL */ `
     bottom: RankingBottomSetting!
   }
   type RankingCategoryMean { category: Category! mean: Float }
+  extend type CycleSettings {
+    "综合得分参数 as stored on the cycle; null when left out (the defaults apply). Set through REST PATCH /cycles/:id."
+    scoring: RankingScoringSettings
+  }
   type RankingParameters { scoring: RankingScoringSettings! weights: CycleWeights! minimumSamples: CycleMinimumSamples! categoryMeans: [RankingCategoryMean!]! }
-  type RankingInputCounts { units: Int! ratings: Int! scorecards: Int! reports: Int! findings: Int! complaints: Int! problems: Int! deeds: Int! }
+  type RankingInputCounts { units: Int! ratings: Int! scorecards: Int! reports: Int! findings: Int! complaints: Int! problems: Int! deeds: Int! commendations: Int! }
 
   "排名: a composite-score computation of a cycle; published ones are immutable snapshots"
   type Ranking {

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.js';
 import { prefixPattern } from '../../db/like.js';
 import {
   complaints,
+  commendations,
   deeds,
   departments,
   enrollments,
@@ -312,6 +313,15 @@ export const rankingsRepository = {
         ),
       )
       .groupBy(problems.unitId);
+  },
+
+  /** Higher-level commendations (省纠风领导小组命名表彰, 省主管部门表彰 …) recorded for the cycle, per unit. */
+  commendationCounts(db: Db, cycleId: string) {
+    return db
+      .select({ unitId: commendations.unitId, n: count() })
+      .from(commendations)
+      .where(eq(commendations.cycleId, cycleId))
+      .groupBy(commendations.unitId);
   },
 
   /** 为群众办实事 deeds of the cycle per unit. */

@@ -27,6 +27,7 @@ export const rankingInputCounts = z
     complaints: z.number().int(),
     problems: z.number().int().describe('overdue problems'),
     deeds: z.number().int(),
+    commendations: z.number().int().default(0),
   })
   .meta({ id: 'RankingInputCounts', description: 'what a computation counted (enrolled units only)' });
 

@@ -58,7 +58,7 @@ function toRankingDto(r: RankingRow, ctx: RequestContext | null): RankingDto {
     publicationVersion: r.publicationVersion,
     formulaVersion: r.formulaVersion,
     parameters: r.parameters as unknown as RankingParametersDto,
-    inputCounts: r.inputCounts,
+    inputCounts: { ...r.inputCounts, commendations: r.inputCounts.commendations ?? 0 },
     computedAt: toIso(r.computedAt),
     computedBy: staff ? r.computedBy : null,
     publishedAt: toIsoOrNull(r.publishedAt),
@@ -174,7 +174,7 @@ function cycleParameters(settings: unknown): Omit<RankingParametersDto, 'categor
 async function gatherInputs(tx: Db, cycleId: string, now: Date) {
   const enrolled = await rankingsRepository.enrolledUnits(tx, cycleId);
   const byUnit = new Map<string, UnitInputs>(enrolled.map((e) => [e.unitId, emptyInputs(e.unitId, e.category)]));
-  const counts = { units: enrolled.length, ratings: 0, scorecards: 0, reports: 0, findings: 0, complaints: 0, problems: 0, deeds: 0 };
+  const counts = { units: enrolled.length, ratings: 0, scorecards: 0, reports: 0, findings: 0, complaints: 0, problems: 0, deeds: 0, commendations: 0 };
 
   for (const r of await rankingsRepository.scorecardStats(tx, cycleId)) {
     const u = byUnit.get(r.unitId);
@@ -219,6 +219,14 @@ async function gatherInputs(tx: Db, cycleId: string, now: Date) {
     if (!u) continue;
     u.deeds = r.n;
     counts.deeds += r.n;
+  }
+  // Commendations are recorded by the awards module: every unit starts at 0, not "not recorded".
+  for (const u of byUnit.values()) u.commendations = 0;
+  for (const r of await rankingsRepository.commendationCounts(tx, cycleId)) {
+    const u = byUnit.get(r.unitId);
+    if (!u) continue;
+    u.commendations = r.n;
+    counts.commendations += r.n;
   }
   return { enrolled, inputs: [...byUnit.values()], counts };
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "enrollments" ADD COLUMN "evidence" jsonb DEFAULT '[]'::jsonb NOT NULL;
