@@ -33,7 +33,7 @@ t.test('computing makes a draft with the formula version and the input counts of
   t.equal(draft.status, 'draft');
   t.equal(draft.publicationVersion, null);
   t.equal(draft.formulaVersion, 'S1');
-  t.same(draft.inputCounts, { units: 5, ratings: 220, scorecards: 6, reports: 4, findings: 1, complaints: 1, problems: 2, deeds: 33 });
+  t.same(draft.inputCounts, { units: 5, ratings: 220, scorecards: 6, reports: 4, findings: 1, complaints: 1, problems: 2, deeds: 33, commendations: 0 });
   t.same(draft.parameters.weights, { assessment: 0.4, inspection: 0.3, publicSatisfaction: 0.3 });
   t.equal(draft.parameters.scoring.priorWeight, 50);
   t.ok(close(draft.parameters.categoryMeans.law_enforcement, 82.142857));
@@ -102,12 +102,12 @@ t.test('the explanation lists every component, weight, contribution, input and t
   t.equal(e.publicSatisfaction.rawMean, 75);
   t.equal(e.publicSatisfaction.priorWeight, 50);
   t.equal(e.publicSatisfaction.categoryMean, 86.36);
-  t.equal(e.bonus.commendationsCounted, false);
+  t.equal(e.bonus.commendationsCounted, true, 'higher-level commendations are recorded by the awards module and counted');
   t.same(e.flags, ['insufficient_sample']);
   const notes = e.notes.join('\n');
   t.match(notes, /weights renormalized/);
   t.match(notes, /5→100, 4→75, 3→50, 2→25, 1→0/);
-  t.match(notes, /counts deeds only/);
+  t.notMatch(notes, /counts deeds only/);
   t.match(notes, /insufficient sample \(inspection reports 0 < 1\)/);
 });
 
@@ -367,4 +367,20 @@ t.test('the OpenAPI document describes the ranking routes, the public ones witho
   t.same(doc.paths['/api/v1/public/rankings/{id}'].get.security, []);
   t.ok(doc.components.schemas.ScoreExplanation);
   t.ok(doc.components.schemas.ScoringSettings);
+});
+
+t.test('a higher-level commendation recorded for the cycle raises the unit\'s bonus in the next computation', async (t) => {
+  const res = await h.as('admin', {
+    method: 'POST',
+    url: api('/commendations'),
+    payload: { unitId: u.taxHallA.id, cycleId: w.cycle.id, level: 'provincial_department', title: '省税务系统文明窗口', conferredBy: '省国税局', conferredOn: '2024-06-01' },
+  });
+  t.equal(res.statusCode, 201, res.body);
+  const before = (await h.as('admin', { method: 'GET', url: api(`/rankings/${draft.id}/entries/${u.taxHallA.id}/explanation`) })).json() as ScoreExplanationDto;
+  const again = await compute();
+  t.equal(again.inputCounts.commendations, 1);
+  const after = (await h.as('admin', { method: 'GET', url: api(`/rankings/${again.id}/entries/${u.taxHallA.id}/explanation`) })).json() as ScoreExplanationDto;
+  t.equal(after.bonus.commendations.count, 1);
+  t.ok(after.bonus.total >= before.bonus.total);
+  t.equal(after.bonus.total, Math.min(after.bonus.cap, before.bonus.uncapped + 2));
 });

@@ -1,1 +1,0 @@
-ALTER TABLE "enrollments" ADD COLUMN "evidence" jsonb DEFAULT '[]'::jsonb NOT NULL;
