@@ -37,6 +37,16 @@ export const configSchema = z.object({
   GRAPHQL_DEPTH_LIMIT: z.coerce.number().int().min(2).max(30).default(8),
   /** How often this process delivers due webhooks (outbox); 0 turns the dispatcher off in this process. */
   WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(0).default(2000),
+  /** Working days per complaint stage (投诉 triage, investigation, reply), e.g. "triage=2,investigation=10,reply=5". */
+  COMPLAINT_DEADLINE_WORKING_DAYS: z
+    .string()
+    .transform((v) => Object.fromEntries(v.split(',').map((p) => p.split('=').map((x) => x.trim()))))
+    .pipe(z.object({ triage: z.coerce.number().int().min(1).max(90), investigation: z.coerce.number().int().min(1).max(90), reply: z.coerce.number().int().min(1).max(90) }))
+    .default({ triage: 2, investigation: 10, reply: 5 }),
+  /** Working days to follow up (回访) a bad rating with a comment. */
+  FOLLOW_UP_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(5),
+  /** Ratings one respondent may give one unit per day on the public channels. */
+  PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY: z.coerce.number().int().min(1).max(50).default(1),
   /** Server secret for the respondent key HMAC (群众评价: phone numbers/IDs are never stored). Required in production. */
   RESPONDENT_KEY_SECRET: z.string().min(16).optional(),
 });

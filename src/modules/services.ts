@@ -33,7 +33,7 @@ export function createServices(database: Database, { config, keys }: { config: C
   const departments = createDepartmentsService({ db, audit, regions });
   const units = createUnitsService({ db, audit, regions });
   const webhooks = createWebhooksService({ db, audit, config, keys });
-  const complaints = createComplaintsService({ db, audit, webhooks });
+  const complaints = createComplaintsService({ db, audit, webhooks, deadlines: config.COMPLAINT_DEADLINE_WORKING_DAYS });
   const open311 = createOpen311Service({ complaints });
   const problems = createProblemsService({ db, audit });
   const deeds = createDeedsService({ db, audit });
@@ -47,9 +47,16 @@ export function createServices(database: Database, { config, keys }: { config: C
   const assessments = createAssessmentsService({ db, audit });
   const supervision = createSupervisionService({ db, audit, regions, units, problems: () => problems });
   const hashRespondent = respondentHasher(config.RESPONDENT_KEY_SECRET ?? DEVELOPMENT_RESPONDENT_KEY_SECRET);
-  const ratings = createRatingsService({ db, audit, regions, hashRespondent });
+  const ratings = createRatingsService({
+    db,
+    audit,
+    regions,
+    hashRespondent,
+    perDay: config.PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY,
+    followUpWorkingDays: config.FOLLOW_UP_WORKING_DAYS,
+  });
   const ratingFollowUps = createRatingFollowUpsService({ db, audit });
-  const ratingImports = createRatingImportsService({ database, audit, hashRespondent });
+  const ratingImports = createRatingImportsService({ database, audit, hashRespondent, followUpWorkingDays: config.FOLLOW_UP_WORKING_DAYS });
   const statistics = createStatisticsService({ db, regions });
   return { awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision };
 }

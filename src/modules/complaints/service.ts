@@ -31,7 +31,9 @@ import type {
  * Stage deadlines in working days — the one place to change them. The triage clock starts at receipt, the
  * investigation clock at triage (it keeps running while investigating), the reply clock at the decision.
  */
-export const STAGE_DEADLINE_WORKING_DAYS = { triage: 2, investigation: 10, reply: 5 } as const;
+/** Defaults; the service takes the configured values (COMPLAINT_DEADLINE_WORKING_DAYS). */
+export const STAGE_DEADLINE_WORKING_DAYS = { triage: 2, investigation: 10, reply: 5 };
+export type StageDeadlines = typeof STAGE_DEADLINE_WORKING_DAYS;
 const clockOf: Record<ComplaintStatus, keyof typeof STAGE_DEADLINE_WORKING_DAYS | null> = {
   received: 'triage',
   triaged: 'investigation',
@@ -162,7 +164,17 @@ function cleanContact(c: ComplaintContactInput | undefined) {
   return name || phone || email ? { name, phone, email } : null;
 }
 
-export function createComplaintsService({ db, audit, webhooks }: { db: Db; audit: AuditService; webhooks?: Pick<WebhooksService, 'emit'> }) {
+export function createComplaintsService({
+  db,
+  audit,
+  webhooks,
+  deadlines = STAGE_DEADLINE_WORKING_DAYS,
+}: {
+  db: Db;
+  audit: AuditService;
+  webhooks?: Pick<WebhooksService, 'emit'>;
+  deadlines?: StageDeadlines;
+}) {
   /** Contacts only ever leave the database for admins. */
   async function contactsFor(tx: Db, ctx: RequestContext, ids: string[]): Promise<Map<string, ComplaintDto['contact']>> {
     if (!isAdmin(ctx) || ids.length === 0) return new Map();
@@ -196,7 +208,7 @@ export function createComplaintsService({ db, audit, webhooks }: { db: Db; audit
         description: input.description,
         unitId: input.unitId ?? null,
         status: 'received',
-        stageDeadline: addWorkingDays(receivedAt, STAGE_DEADLINE_WORKING_DAYS.triage),
+        stageDeadline: addWorkingDays(receivedAt, deadlines.triage),
         address: input.address ?? null,
         lat: input.lat ?? null,
         long: input.long ?? null,
@@ -242,7 +254,7 @@ export function createComplaintsService({ db, audit, webhooks }: { db: Db; audit
       const now = new Date();
       const patch = await apply(row, tx, now);
       const clock = clockOf[to];
-      const stageDeadline = !clock ? null : clockOf[row.status] === clock ? row.stageDeadline : addWorkingDays(now, STAGE_DEADLINE_WORKING_DAYS[clock]);
+      const stageDeadline = !clock ? null : clockOf[row.status] === clock ? row.stageDeadline : addWorkingDays(now, deadlines[clock]);
       const updated = await repo.update(tx, id, row.version, { ...patch, status: to, stageDeadline });
       if (!updated) throw versionMismatch('complaint', row.version, row.version + 1);
       await repo.insertEvent(tx, {

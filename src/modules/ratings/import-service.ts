@@ -73,7 +73,17 @@ interface Pending {
  * one and go to the database in batches, so memory stays flat for files of any size. Progress is committed
  * per batch, so GET /rating-imports/:id shows it while the upload runs.
  */
-export function createRatingImportsService({ database, audit, hashRespondent }: { database: Database; audit: AuditService; hashRespondent: RespondentHasher }) {
+export function createRatingImportsService({
+  database,
+  audit,
+  hashRespondent,
+  followUpWorkingDays = FOLLOW_UP_WORKING_DAYS,
+}: {
+  database: Database;
+  audit: AuditService;
+  hashRespondent: RespondentHasher;
+  followUpWorkingDays?: number;
+}) {
   const db = database.db;
 
   const visible = (ctx: RequestContext, r: RatingImportRow | undefined, id: string): RatingImportRow => {
@@ -84,7 +94,7 @@ export function createRatingImportsService({ database, audit, hashRespondent }: 
   async function run(ctx: RequestContext, opts: ImportOptions, input: Readable): Promise<RatingImportDto> {
     const job = await importRepository.create(db, { format: opts.format, source: opts.source, policy: opts.policy, createdBy: ctx.principal.subject });
     const counters = { rowsRead: 0, accepted: 0, duplicates: 0, rejected: 0, followUpsOpened: 0 };
-    const mergeJob = { importId: job.id, source: opts.source, submittedBy: ctx.principal.subject, followUpDeadline: addWorkingDays(new Date(), FOLLOW_UP_WORKING_DAYS) };
+    const mergeJob = { importId: job.id, source: opts.source, submittedBy: ctx.principal.subject, followUpDeadline: addWorkingDays(new Date(), followUpWorkingDays) };
     const allOrNothing = opts.policy === 'all_or_nothing';
     let pending: Pending[] = [];
     let errors: ImportErrorRow[] = [];

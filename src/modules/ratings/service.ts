@@ -25,13 +25,27 @@ function isDailyLimitViolation(err: unknown): boolean {
   return src.code === '23505' && src.constraint === 'ratings_respondent_day_key';
 }
 
-const dailyLimitReached = () =>
+const dailyLimitReached = (perDay: number) =>
   conflict(
     'rating_limit_reached',
-    `this respondent has already rated this unit today on a public channel (${PUBLIC_RATING_LIMIT.perDay} per day on ${PUBLIC_RATING_LIMIT.channels.join(', ')})`,
+    `this respondent has already rated this unit today on a public channel (${perDay} per day on ${PUBLIC_RATING_LIMIT.channels.join(', ')})`,
   );
 
-export function createRatingsService({ db, audit, regions, hashRespondent }: { db: Db; audit: AuditService; regions: RegionsService; hashRespondent: RespondentHasher }) {
+export function createRatingsService({
+  db,
+  audit,
+  regions,
+  hashRespondent,
+  perDay = PUBLIC_RATING_LIMIT.perDay,
+  followUpWorkingDays = FOLLOW_UP_WORKING_DAYS,
+}: {
+  db: Db;
+  audit: AuditService;
+  regions: RegionsService;
+  hashRespondent: RespondentHasher;
+  perDay?: number;
+  followUpWorkingDays?: number;
+}) {
   type StoreInput = SubmitRatingInput & { collectedAt: string };
 
   async function store(ctx: RequestContext, input: StoreInput): Promise<RatingReceiptDto> {
@@ -59,7 +73,7 @@ export function createRatingsService({ db, audit, regions, hashRespondent }: { d
         if (respondentHash && isLimitedChannel(input.channel)) {
           limitedDay = limitDay(collectedAt);
           limitSlot = await ratingsRepository.countOnDay(tx, respondentHash, unit.id, limitedDay);
-          if (limitSlot >= PUBLIC_RATING_LIMIT.perDay) throw dailyLimitReached();
+          if (limitSlot >= perDay) throw dailyLimitReached(perDay);
         }
 
         const row = await ratingsRepository.insert(tx, {
@@ -87,7 +101,7 @@ export function createRatingsService({ db, audit, regions, hashRespondent }: { d
         const entries: AuditEntryInput[] = [{ action: 'rating.submitted', entityType: 'rating', entityId: row.id, after: dto }];
         let followUpId: string | null = null;
         if (needsFollowUp(row.level, row.comment)) {
-          const f = await followUpsRepository.insert(tx, { ratingId: row.id, unitId: row.unitId, deadline: addWorkingDays(row.receivedAt, FOLLOW_UP_WORKING_DAYS) });
+          const f = await followUpsRepository.insert(tx, { ratingId: row.id, unitId: row.unitId, deadline: addWorkingDays(row.receivedAt, followUpWorkingDays) });
           followUpId = f.id;
           const { rating: _r, ...after } = toFollowUpDto(f, row);
           entries.push({ action: 'follow_up.opened', entityType: 'rating_follow_up', entityId: f.id, after });
@@ -96,7 +110,7 @@ export function createRatingsService({ db, audit, regions, hashRespondent }: { d
         return { id: row.id, duplicate: false, cycleId, followUpId };
       });
     } catch (err) {
-      if (isDailyLimitViolation(err)) throw dailyLimitReached();
+      if (isDailyLimitViolation(err)) throw dailyLimitReached(perDay);
       throw err;
     }
   }
