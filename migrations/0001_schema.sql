@@ -326,6 +326,7 @@ CREATE TABLE "problems" (
 	"severity" "problem_severity" NOT NULL,
 	"description" text NOT NULL,
 	"deadline" timestamp with time zone NOT NULL,
+	"overdue_notified_at" timestamp with time zone,
 	"responsible_person" text,
 	"responsibility_letter_signed" boolean DEFAULT false NOT NULL,
 	"signed_at" timestamp with time zone,

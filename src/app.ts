@@ -15,7 +15,7 @@ import type { Database } from './db/client.js';
 import { migrationStatus } from './db/migrate.js';
 import type { KeyPair } from './lib/keys.js';
 import { uuidv7 } from './lib/ids.js';
-import { EVERYONE } from './lib/principal.js';
+import { EVERYONE, systemContext } from './lib/principal.js';
 import { problems } from './lib/http.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
@@ -142,17 +142,18 @@ export const manyi = fp<AppOptions>(
       app.addHook('onClose', async () => clearInterval(timer));
     }
 
-    // 逾期未整改自动黄牌: cycles with settings.awards.autoEscalateOverdue yellow-card overdue rectifications, as the system.
+    // Periodic sweeps. 逾期未整改自动黄牌: cycles with settings.awards.autoEscalateOverdue yellow-card overdue rectifications, as the system.
     // Runs where the dispatcher runs; each award moves under its row lock, so N copies never yellow-card twice.
     if (config.WEBHOOK_DISPATCH_INTERVAL_MS > 0) {
       let escalating = false;
       const timer = setInterval(() => {
         if (escalating) return;
         escalating = true;
-        app.services.awards
-          .escalateAutomatically()
-          .catch((err) => app.log.error({ err }, 'award escalation failed'))
-          .finally(() => (escalating = false));
+        // The same sweep announces newly overdue rectifications (problem.overdue) once per deadline.
+        Promise.all([
+          app.services.awards.escalateAutomatically().catch((err) => app.log.error({ err }, 'award escalation failed')),
+          app.services.problems.notifyOverdue(systemContext('problem-overdue')).catch((err) => app.log.error({ err }, 'overdue notices failed')),
+        ]).finally(() => (escalating = false));
       }, AWARD_ESCALATION_INTERVAL_MS);
       timer.unref();
       app.addHook('onClose', async () => clearInterval(timer));

@@ -35,10 +35,10 @@ export function createServices(database: Database, { config, keys }: { config: C
   const webhooks = createWebhooksService({ db, audit, config, keys });
   const complaints = createComplaintsService({ db, audit, webhooks, deadlines: config.COMPLAINT_DEADLINE_WORKING_DAYS });
   const open311 = createOpen311Service({ complaints });
-  const problems = createProblemsService({ db, audit });
+  const problems = createProblemsService({ db, audit, webhooks });
   const deeds = createDeedsService({ db, audit });
   const accountability = createAccountabilityService({ db, audit });
-  const cycles = createCyclesService({ db, audit });
+  const cycles = createCyclesService({ db, audit, webhooks });
   const rankings = createRankingsService({ db, audit, cycles, regions, webhooks });
   const awards = createAwardsService({ db, audit, cycles, problems, complaints, webhooks });
   const scoreboard = createScoreboardService({ db, cycles, problems });

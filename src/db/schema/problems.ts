@@ -26,6 +26,8 @@ export const problems = pgTable(
     severity: problemSeverity('severity').notNull(),
     description: text('description').notNull(),
     deadline: timestamp('deadline', { withTimezone: true, mode: 'date' }).notNull(),
+    /** When the lapse of this deadline was announced (problem.overdue); cleared when the deadline moves. */
+    overdueNotifiedAt: timestamp('overdue_notified_at', { withTimezone: true, mode: 'date' }),
     responsiblePerson: text('responsible_person'),
     /** 整改责任书 signed */
     responsibilityLetterSigned: boolean('responsibility_letter_signed').notNull().default(false),

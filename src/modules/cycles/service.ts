@@ -4,6 +4,7 @@ import { decodeCursor, toIso, toPage } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
+import type { WebhooksService } from '../webhooks/service.js';
 import { enrollmentsRepository } from '../enrollments/repository.js';
 import type { EnrollmentRow } from '../enrollments/repository.js';
 import { phasePreconditions } from './preconditions.js';
@@ -35,7 +36,7 @@ export function toCycleDto(r: CycleRow): CycleDto {
   };
 }
 
-export function createCyclesService({ db, audit }: { db: Db; audit: AuditService }) {
+export function createCyclesService({ db, audit, webhooks }: { db: Db; audit: AuditService; webhooks?: Pick<WebhooksService, 'emit'> }) {
   // A copy per service, so runtime additions never leak between app instances.
   const preconditions = Object.fromEntries(phases.map((p) => [p, [...phasePreconditions[p]]])) as Record<Phase, Precondition[]>;
 
@@ -162,6 +163,7 @@ export function createCyclesService({ db, audit }: { db: Db; audit: AuditService
           before: { phase: current.phase, version: current.version },
           after: { phase: row.phase, version: row.version, phaseChangedAt: dto.phaseChangedAt },
         });
+        await webhooks?.emit(tx, ctx, 'cycle.phase_changed', { cycleId: id, from: current.phase, to: row.phase, at: dto.phaseChangedAt });
         return dto;
       });
     },

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, isNotNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { complaints, cycles, inspectionFindings, problemEvents, problems, ratings, scorecardDeductions, scorecards, units } from '../../db/schema/index.js';
@@ -130,6 +130,21 @@ export const problemsRepository = {
   async unitById(db: Db, id: string): Promise<{ id: string; departmentId: string } | undefined> {
     const rows = await db.select({ id: units.id, departmentId: units.departmentId }).from(units).where(eq(units.id, id));
     return rows[0];
+  },
+
+  /**
+   * Marks problems whose deadline has newly lapsed as announced and returns them: each is announced once per
+   * deadline. SKIP LOCKED lets several processes sweep without announcing one twice.
+   */
+  async claimNewlyOverdue(db: Db, now: Date, limit: number): Promise<ProblemRow[]> {
+    const due = db
+      .select({ id: problems.id })
+      .from(problems)
+      .where(and(lt(problems.deadline, now), ne(problems.status, 'verified'), isNull(problems.overdueNotifiedAt)))
+      .orderBy(asc(problems.deadline))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    return db.update(problems).set({ overdueNotifiedAt: now }).where(inArray(problems.id, due)).returning();
   },
 
   /** Open / overdue / rectified per unit, in one grouped query. `cycleId` null: every cycle and none. */

@@ -5,6 +5,7 @@ import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { addWorkingDays } from '../../lib/working-days.js';
 import type { AuditService } from '../audit/service.js';
+import type { WebhooksService } from '../webhooks/service.js';
 import { canSeeUnit, unitScope } from '../units/service.js';
 import { problemsRepository } from './repository.js';
 import type { ProblemEventRow, ProblemRow, ScopedProblemRow } from './repository.js';
@@ -77,7 +78,7 @@ interface Move {
   check?: (p: ScopedProblemRow) => void;
 }
 
-export function createProblemsService({ db, audit }: { db: Db; audit: AuditService }) {
+export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: AuditService; webhooks?: Pick<WebhooksService, 'emit'> }) {
   async function visible(ctx: RequestContext, id: string, tx: Db = db): Promise<ScopedProblemRow> {
     const r = await problemsRepository.byId(tx, id);
     if (!r || !canSeeUnit(ctx, { id: r.unitId, departmentId: r.unitDepartmentId })) throw notFound('problem', id);
@@ -109,6 +110,9 @@ export function createProblemsService({ db, audit }: { db: Db; audit: AuditServi
       await recordEvent(tx, ctx, id, m.action, current.status, to, m.note);
       const dto = toProblemDto(row);
       await audit.record(tx, ctx, { action: `problem.${m.action}`, entityType: 'problem', entityId: id, before: toProblemDto(current), after: dto });
+      if (to !== current.status) {
+        await webhooks?.emit(tx, ctx, 'problem.status_changed', { problemId: id, unitId: row.unitId, cycleId: row.cycleId, from: current.status, to, action: m.action });
+      }
       return dto;
     });
   }
@@ -223,7 +227,8 @@ export function createProblemsService({ db, audit }: { db: Db; audit: AuditServi
         const current = await visible(ctx, id, tx);
         if (current.version !== expected) throw versionMismatch('problem', expected, current.version);
         if (current.status === 'verified') throw conflict('problem_closed', `problem ${id} is verified and closed`);
-        const row = await problemsRepository.update(tx, id, expected, patch);
+        // A new deadline is a new chance: a later lapse is announced again.
+        const row = await problemsRepository.update(tx, id, expected, patch.deadline ? { ...patch, overdueNotifiedAt: null } : patch);
         if (!row) throw versionMismatch('problem', expected, expected + 1);
         await recordEvent(tx, ctx, id, 'updated', current.status, current.status, `changed: ${Object.keys(patch).join(', ') || 'nothing'}`);
         const dto = toProblemDto(row);
@@ -274,6 +279,32 @@ export function createProblemsService({ db, audit }: { db: Db; audit: AuditServi
      * For rankings and awards: per unit, problems not yet verified (open), of those past their deadline (overdue),
      * and verified (rectified). Every requested unit is in the map. `cycleId` null counts every problem.
      */
+    /**
+     * Announces problems whose rectification deadline has lapsed (problem.overdue), once per deadline, with an
+     * audit entry each, in one transaction. The app's timer calls it; returns how many were announced.
+     */
+    async notifyOverdue(ctx: RequestContext, now = new Date(), limit = 500): Promise<number> {
+      return db.transaction(async (tx) => {
+        const rows = await problemsRepository.claimNewlyOverdue(tx, now, limit);
+        for (const r of rows) {
+          await webhooks?.emit(tx, ctx, 'problem.overdue', {
+            problemId: r.id,
+            unitId: r.unitId,
+            cycleId: r.cycleId,
+            severity: r.severity,
+            status: r.status,
+            deadline: r.deadline.toISOString(),
+          });
+        }
+        await audit.record(
+          tx,
+          ctx,
+          rows.map((r) => ({ action: 'problem.overdue', entityType: 'problem', entityId: r.id, after: { deadline: r.deadline.toISOString(), status: r.status } })),
+        );
+        return rows.length;
+      });
+    },
+
     async countsForUnits(cycleId: string | null, unitIds: readonly string[], opts: { db?: Db; now?: Date } = {}): Promise<Map<string, UnitProblemCounts>> {
       const out = new Map<string, UnitProblemCounts>(unitIds.map((u) => [u, { open: 0, overdue: 0, rectified: 0 }]));
       if (unitIds.length === 0) return out;
