@@ -315,3 +315,22 @@ t.test('GraphQL creates, configures and moves a cycle, returning what REST retur
   const denied = await gql(h, 'inspector', `mutation { createCycle(input: { name: "x", year: 2024 }) { id } }`);
   t.equal(denied.errors![0].extensions!.code, 'forbidden');
 });
+
+t.test('scoring parameters are set and read on both APIs; a bad one names its field', async (t) => {
+  const g = await gql(
+    h,
+    'admin',
+    `mutation { createCycle(input: { name: "计分参数", year: 2026, settings: { scoring: { priorWeight: 80, levelPoints: [{ level: 5, points: 100 }, { level: 4, points: 80 }, { level: 3, points: 60 }, { level: 2, points: 30 }, { level: 1, points: 0 }], bottom: { mode: percent, value: 10 } } } }) {
+      id settings { scoring { priorWeight levelPoints { level points } bottom { mode value } bonusCap } } } }`,
+  );
+  t.same(g.errors, undefined);
+  const created = g.data!.createCycle as { id: string; settings: { scoring: { priorWeight: number; levelPoints: { level: number; points: number }[]; bottom: unknown; bonusCap: number } } };
+  t.equal(created.settings.scoring.priorWeight, 80);
+  t.same(created.settings.scoring.bottom, { mode: 'percent', value: 10 });
+  t.equal(created.settings.scoring.bonusCap, 5, 'anything left out takes its default');
+  const rest = (await h.as('admin', { method: 'GET', url: `/api/v1/cycles/${created.id}` })).json();
+  t.equal(rest.settings.scoring.levelPoints['4'], 80);
+  const bad = await h.as('admin', { method: 'POST', url: '/api/v1/cycles', payload: { name: 'x', year: 2026, settings: { scoring: { bottom: { mode: 'percent', value: 150 } } } } });
+  t.equal(bad.statusCode, 400);
+  t.match(bad.json().errors[0].field, /settings\.scoring\.bottom/);
+});

@@ -54,14 +54,20 @@ export const cycleTypeDefs = /* GraphQL */ `
 `;
 
 type CategoryQuota = { category: string; top100: number; top10: number };
-type GqlSettings = Record<string, unknown> & { quotas?: { perCategory?: CategoryQuota[] | null } | null };
+type GqlSettings = Record<string, unknown> & {
+  quotas?: { perCategory?: CategoryQuota[] | null } | null;
+  scoring?: (Record<string, unknown> & { levelPoints?: { level: number; points: number }[] | null }) | null;
+};
 
-/** GraphQL has no maps: per-category quotas travel as a list; null groups mean "left out". */
+/** GraphQL has no maps: per-category quotas and rating-level points travel as lists; null groups mean "left out". */
 function settingsFromGraphql(settings: GqlSettings | null | undefined) {
   if (!settings) return undefined;
   const groups = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== null && v !== undefined));
   if (settings.quotas?.perCategory) {
     groups.quotas = { ...settings.quotas, perCategory: Object.fromEntries(settings.quotas.perCategory.map(({ category, ...q }) => [category, q])) };
+  }
+  if (settings.scoring?.levelPoints) {
+    groups.scoring = { ...settings.scoring, levelPoints: Object.fromEntries(settings.scoring.levelPoints.map((l) => [String(l.level), l.points])) };
   }
   return groups;
 }

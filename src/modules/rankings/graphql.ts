@@ -30,8 +30,19 @@ export const rankingTypeDefs = /* GraphQL */ `
     bottom: RankingBottomSetting!
   }
   type RankingCategoryMean { category: Category! mean: Float }
+  input RankingLevelPointsInput { level: Int!, points: Float! }
+  input RankingSeverityPointsInput { minor: Float, major: Float, serious: Float }
+  input RankingComplaintPointsInput { minor: Float, major: Float, serious: Float, unknown: Float }
+  input RankingBottomSettingInput { mode: RankingBottomMode, value: Float }
+  "综合得分参数; anything left out takes its default"
+  input RankingScoringSettingsInput {
+    formulaVersion: String, priorWeight: Float, levelPoints: [RankingLevelPointsInput!], findingPenalty: RankingSeverityPointsInput,
+    complaintPenalty: RankingComplaintPointsInput, overdueProblemPenalty: Float, deedPoints: Float, commendationPoints: Float, bonusCap: Float,
+    bottom: RankingBottomSettingInput
+  }
+  extend input CycleSettingsInput { scoring: RankingScoringSettingsInput }
   extend type CycleSettings {
-    "综合得分参数 as stored on the cycle; null when left out (the defaults apply). Set through REST PATCH /cycles/:id."
+    "综合得分参数 as stored on the cycle; null when left out (the defaults apply)"
     scoring: RankingScoringSettings
   }
   type RankingParameters { scoring: RankingScoringSettings! weights: CycleWeights! minimumSamples: CycleMinimumSamples! categoryMeans: [RankingCategoryMean!]! }
