@@ -1,5 +1,6 @@
 import { and, asc, avg, count, desc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { updateVersioned } from '../../db/versioned.js';
 import { criteriaSets, cycles, enrollments, scorecardBonuses, scorecardDeductions, scorecards } from '../../db/schema/index.js';
 import type { ScorecardStatus } from './schemas.js';
 
@@ -86,13 +87,8 @@ export const assessmentsRepository = {
     return r;
   },
 
-  async update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof scorecards.$inferInsert>): Promise<ScorecardRow | undefined> {
-    const [r] = await db
-      .update(scorecards)
-      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
-      .where(and(eq(scorecards.id, id), eq(scorecards.version, expectedVersion)))
-      .returning();
-    return r;
+  update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof scorecards.$inferInsert>): Promise<ScorecardRow | undefined> {
+    return updateVersioned(db, scorecards, id, expectedVersion, patch);
   },
 
   deductionsFor(db: Db, scorecardIds: readonly string[]): Promise<DeductionRow[]> {

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, lt, max, ne, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { updateVersioned } from '../../db/versioned.js';
 import {
   awardTransitions,
   awards,
@@ -117,13 +118,8 @@ export const awardsRepository = {
     return r;
   },
 
-  async updateNomination(db: Db, id: string, expectedVersion: number, patch: Partial<typeof nominations.$inferInsert>): Promise<NominationRow | undefined> {
-    const [r] = await db
-      .update(nominations)
-      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
-      .where(and(eq(nominations.id, id), eq(nominations.version, expectedVersion)))
-      .returning();
-    return r;
+  updateNomination(db: Db, id: string, expectedVersion: number, patch: Partial<typeof nominations.$inferInsert>): Promise<NominationRow | undefined> {
+    return updateVersioned(db, nominations, id, expectedVersion, patch);
   },
 
   async replaceCandidates(db: Db, nominationId: string, rows: CandidateInsert[]): Promise<void> {
@@ -189,13 +185,8 @@ export const awardsRepository = {
       .limit(f.limit);
   },
 
-  async updateAward(db: Db, id: string, expectedVersion: number, patch: Partial<typeof awards.$inferInsert>): Promise<AwardRow | undefined> {
-    const [r] = await db
-      .update(awards)
-      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
-      .where(and(eq(awards.id, id), eq(awards.version, expectedVersion)))
-      .returning();
-    return r;
+  updateAward(db: Db, id: string, expectedVersion: number, patch: Partial<typeof awards.$inferInsert>): Promise<AwardRow | undefined> {
+    return updateVersioned(db, awards, id, expectedVersion, patch);
   },
 
   async insertTransition(db: Db, row: typeof awardTransitions.$inferInsert): Promise<AwardTransitionRow> {

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, ne, or } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { updateVersioned } from '../../db/versioned.js';
 import { complaintContacts, complaintEvents, complaints, cycles, departments, enrollments, units } from '../../db/schema/index.js';
 import type { ComplaintCategory, ComplaintSource, ComplaintStatus } from './schemas.js';
 
@@ -93,13 +94,8 @@ export const complaintsRepository = {
       .where(and(eq(complaints.source, source), eq(complaints.externalId, externalId)));
     return rows[0];
   },
-  async update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof complaints.$inferInsert>): Promise<ComplaintRow | undefined> {
-    const [r] = await db
-      .update(complaints)
-      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
-      .where(and(eq(complaints.id, id), eq(complaints.version, expectedVersion)))
-      .returning();
-    return r;
+  update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof complaints.$inferInsert>): Promise<ComplaintRow | undefined> {
+    return updateVersioned(db, complaints, id, expectedVersion, patch);
   },
   list(db: Db, f: ComplaintFilter & { afterId?: string; limit: number }): Promise<ComplaintView[]> {
     return view(db)

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { updateVersioned } from '../../db/versioned.js';
 import { criteriaSets, cycles, enrollments } from '../../db/schema/index.js';
 import type { Category } from '../units/schemas.js';
 
@@ -24,13 +25,8 @@ export const cyclesRepository = {
     const [r] = await db.insert(cycles).values(row).returning();
     return r;
   },
-  async update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof cycles.$inferInsert>): Promise<CycleRow | undefined> {
-    const [r] = await db
-      .update(cycles)
-      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
-      .where(and(eq(cycles.id, id), eq(cycles.version, expectedVersion)))
-      .returning();
-    return r;
+  update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof cycles.$inferInsert>): Promise<CycleRow | undefined> {
+    return updateVersioned(db, cycles, id, expectedVersion, patch);
   },
   list(db: Db, f: CycleFilter & { afterId?: string; limit: number }): Promise<CycleRow[]> {
     return db

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, ilike, inArray, like, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { updateVersioned } from '../../db/versioned.js';
 import { containsPattern, prefixPattern } from '../../db/like.js';
 import { departments, regions } from '../../db/schema/index.js';
 import type { ListDepartmentsFilter } from './schemas.js';
@@ -19,13 +20,8 @@ export const departmentsRepository = {
     const [r] = await db.insert(departments).values(row).returning();
     return r;
   },
-  async update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof departments.$inferInsert>): Promise<DepartmentRow | undefined> {
-    const [r] = await db
-      .update(departments)
-      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
-      .where(and(eq(departments.id, id), eq(departments.version, expectedVersion)))
-      .returning();
-    return r;
+  update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof departments.$inferInsert>): Promise<DepartmentRow | undefined> {
+    return updateVersioned(db, departments, id, expectedVersion, patch);
   },
   list(db: Db, f: Omit<ListDepartmentsFilter, 'regionId'> & { regionPath?: string; onlyId?: string; afterId?: string; limit: number }): Promise<DepartmentRow[]> {
     const where: (SQL | undefined)[] = [];

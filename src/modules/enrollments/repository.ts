@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { updateVersioned } from '../../db/versioned.js';
 import { enrollments, units } from '../../db/schema/index.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { unitWhere } from '../units/repository.js';
@@ -45,13 +46,8 @@ export const enrollmentsRepository = {
     return r;
   },
 
-  async update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof enrollments.$inferInsert>): Promise<EnrollmentRow | undefined> {
-    const [r] = await db
-      .update(enrollments)
-      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
-      .where(and(eq(enrollments.id, id), eq(enrollments.version, expectedVersion)))
-      .returning();
-    return r;
+  update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof enrollments.$inferInsert>): Promise<EnrollmentRow | undefined> {
+    return updateVersioned(db, enrollments, id, expectedVersion, patch);
   },
 
   list(db: Db, f: EnrollmentFilter & { afterId?: string; limit: number }): Promise<EnrollmentRow[]> {

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { updateVersioned } from '../../db/versioned.js';
 import { complaints, cycles, inspectionFindings, problemEvents, problems, ratings, scorecardDeductions, scorecards, units } from '../../db/schema/index.js';
 import type { ProblemSeverity, ProblemSourceType, ProblemStatus } from './schemas.js';
 
@@ -65,13 +66,8 @@ export const problemsRepository = {
     return r;
   },
 
-  async update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof problems.$inferInsert>): Promise<ProblemRow | undefined> {
-    const [r] = await db
-      .update(problems)
-      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
-      .where(and(eq(problems.id, id), eq(problems.version, expectedVersion)))
-      .returning();
-    return r;
+  update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof problems.$inferInsert>): Promise<ProblemRow | undefined> {
+    return updateVersioned(db, problems, id, expectedVersion, patch);
   },
 
   list(db: Db, f: ProblemFilter & { afterId?: string; limit: number }): Promise<ProblemRow[]> {

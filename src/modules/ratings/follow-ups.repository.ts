@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, gte, inArray, lt, ne, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { updateVersioned } from '../../db/versioned.js';
 import { ratingFollowUps, ratings, units } from '../../db/schema/index.js';
 import type { UnitFilter } from '../units/repository.js';
 import { unitWhere } from '../units/repository.js';
@@ -38,13 +39,8 @@ export const followUpsRepository = {
     const rows = await db.select().from(ratingFollowUps).where(eq(ratingFollowUps.ratingId, ratingId));
     return rows[0];
   },
-  async update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof ratingFollowUps.$inferInsert>): Promise<FollowUpRow | undefined> {
-    const [r] = await db
-      .update(ratingFollowUps)
-      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
-      .where(and(eq(ratingFollowUps.id, id), eq(ratingFollowUps.version, expectedVersion)))
-      .returning();
-    return r;
+  update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof ratingFollowUps.$inferInsert>): Promise<FollowUpRow | undefined> {
+    return updateVersioned(db, ratingFollowUps, id, expectedVersion, patch);
   },
   list(db: Db, f: FollowUpFilter & { afterId?: string; limit: number }): Promise<FollowUpWithRating[]> {
     const unitFilter = f.units && Object.values(f.units).some((v) => v !== undefined) ? f.units : undefined;

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, ilike, inArray, like, or } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { updateVersioned } from '../../db/versioned.js';
 import { regions } from '../../db/schema/index.js';
 import { containsPattern, prefixPattern } from '../../db/like.js';
 import type { ListRegionsFilter } from './schemas.js';
@@ -24,13 +25,8 @@ export const regionsRepository = {
     return r;
   },
   /** Compare-and-set on version: undefined when someone else changed the row first. */
-  async update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof regions.$inferInsert>): Promise<RegionRow | undefined> {
-    const [r] = await db
-      .update(regions)
-      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
-      .where(and(eq(regions.id, id), eq(regions.version, expectedVersion)))
-      .returning();
-    return r;
+  update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof regions.$inferInsert>): Promise<RegionRow | undefined> {
+    return updateVersioned(db, regions, id, expectedVersion, patch);
   },
   list(db: Db, f: ListRegionsFilter & { withinPath?: string; afterId?: string; limit: number }): Promise<RegionRow[]> {
     const where: (SQL | undefined)[] = [];

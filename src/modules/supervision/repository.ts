@@ -2,6 +2,7 @@ import { and, asc, avg, count, eq, gt, gte, ilike, inArray, isNull, lt, lte, or,
 import type { SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
+import { updateVersioned } from '../../db/versioned.js';
 import { containsPattern } from '../../db/like.js';
 import { cycles, enrollments, inspectionFindings, inspectionReports, inspectionRounds, inspectionTasks, supervisors, units } from '../../db/schema/index.js';
 import { unitWhere } from '../units/repository.js';
@@ -41,13 +42,8 @@ export const supervisorsRepository = {
   async insert(db: Db, row: typeof supervisors.$inferInsert): Promise<SupervisorRow> {
     return (await db.insert(supervisors).values(row).returning())[0];
   },
-  async update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof supervisors.$inferInsert>): Promise<SupervisorRow | undefined> {
-    const rows = await db
-      .update(supervisors)
-      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
-      .where(and(eq(supervisors.id, id), eq(supervisors.version, expectedVersion)))
-      .returning();
-    return rows[0];
+  update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof supervisors.$inferInsert>): Promise<SupervisorRow | undefined> {
+    return updateVersioned(db, supervisors, id, expectedVersion, patch);
   },
   list(db: Db, f: ListSupervisorsFilter & Paged): Promise<SupervisorRow[]> {
     return db
@@ -92,13 +88,8 @@ export const roundsRepository = {
   async insert(db: Db, row: typeof inspectionRounds.$inferInsert): Promise<RoundRow> {
     return (await db.insert(inspectionRounds).values(row).returning())[0];
   },
-  async update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof inspectionRounds.$inferInsert>): Promise<RoundRow | undefined> {
-    const rows = await db
-      .update(inspectionRounds)
-      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
-      .where(and(eq(inspectionRounds.id, id), eq(inspectionRounds.version, expectedVersion)))
-      .returning();
-    return rows[0];
+  update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof inspectionRounds.$inferInsert>): Promise<RoundRow | undefined> {
+    return updateVersioned(db, inspectionRounds, id, expectedVersion, patch);
   },
   list(db: Db, f: ListRoundsFilter & Paged): Promise<RoundRow[]> {
     return db

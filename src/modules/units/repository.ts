@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, ilike, inArray, like } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { updateVersioned } from '../../db/versioned.js';
 import { containsPattern, prefixPattern } from '../../db/like.js';
 import { departments, regions, units } from '../../db/schema/index.js';
 import type { Category } from './schemas.js';
@@ -44,13 +45,8 @@ export const unitsRepository = {
     const [r] = await db.insert(units).values(row).returning();
     return r;
   },
-  async update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof units.$inferInsert>): Promise<UnitRow | undefined> {
-    const [r] = await db
-      .update(units)
-      .set({ ...patch, version: expectedVersion + 1, updatedAt: new Date() })
-      .where(and(eq(units.id, id), eq(units.version, expectedVersion)))
-      .returning();
-    return r;
+  update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof units.$inferInsert>): Promise<UnitRow | undefined> {
+    return updateVersioned(db, units, id, expectedVersion, patch);
   },
   list(db: Db, f: UnitFilter & { afterId?: string; limit: number }): Promise<UnitRow[]> {
     return db

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { updateVersioned } from '../../db/versioned.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { outboxEvents, webhookDeliveries, webhookSubscriptions } from '../../db/schema/index.js';
 
@@ -34,13 +35,8 @@ export const webhooksRepository = {
       .orderBy(asc(webhookSubscriptions.id))
       .limit(limit);
   },
-  async updateSubscription(db: Db, id: string, expected: number, patch: Partial<typeof webhookSubscriptions.$inferInsert>) {
-    const [r] = await db
-      .update(webhookSubscriptions)
-      .set({ ...patch, version: expected + 1, updatedAt: new Date() })
-      .where(and(eq(webhookSubscriptions.id, id), eq(webhookSubscriptions.version, expected)))
-      .returning();
-    return r;
+  updateSubscription(db: Db, id: string, expected: number, patch: Partial<typeof webhookSubscriptions.$inferInsert>) {
+    return updateVersioned(db, webhookSubscriptions, id, expected, patch);
   },
 
   /** The event and one pending delivery per matching active subscription, in the caller's transaction. */
