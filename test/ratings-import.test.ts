@@ -133,7 +133,7 @@ t.test('with the partial policy, valid rows are committed and bad rows are repor
   const errors = await h.as('admin', { method: 'GET', url: `/api/v1/rating-imports/${job.id}/errors` });
   t.equal(errors.statusCode, 200);
   t.match(errors.headers['content-type'], /^text\/csv; charset=utf-8/);
-  t.ok(errors.body.startsWith('\uFEFFrowNumber,field,message,raw\n'), 'UTF-8 with BOM, header row');
+  t.ok(errors.body.startsWith('\uFEFFrowNumber,field,message,raw\r\n'), 'UTF-8 with BOM, header row');
   const report = parse(errors.body, { bom: true, columns: true }) as { rowNumber: string; field: string; message: string; raw: string }[];
   const byLine = Object.fromEntries(report.map((e) => [e.rowNumber, e.field]));
   t.same(byLine, { 3: 'level', 4: 'unitId', 5: 'channel', 6: 'externalId', 7: 'collectedAt', 8: 'cycleId', 10: 'level', 11: 'row' });

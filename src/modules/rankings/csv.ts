@@ -1,10 +1,9 @@
+import { csvTable } from '../../lib/csv.js';
+import type { CsvValue } from '../../lib/csv.js';
 import type { RankingEntryDto } from './schemas.js';
 
-/** Starts the file so spreadsheet programs read it as UTF-8 (and show the Chinese correctly). */
-export const BOM = '\uFEFF';
-
 /** Columns of the export: a bilingual header ("中文 English") and how each entry fills it. */
-const columns: [string, (e: RankingEntryDto) => string | number | null][] = [
+const columns: [string, (row: RankingEntryDto) => CsvValue][] = [
   ['类别 Category', (e) => e.categoryLabel.zhCN],
   ['类别排名 Rank', (e) => e.rank],
   ['单位 Unit', (e) => e.unitName],
@@ -25,16 +24,6 @@ const columns: [string, (e: RankingEntryDto) => string | number | null][] = [
   ['单位编号 Unit id', (e) => e.unitId],
 ];
 
-/** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so a spreadsheet never runs a name as a formula. */
-function cell(v: string | number | null): string {
-  if (v === null) return '';
-  if (typeof v === 'number') return String(v);
-  const safe = /^[=+\-@]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export function rankingsCsv(entries: readonly RankingEntryDto[]): string {
-  const lines = [columns.map(([h]) => cell(h)).join(',')];
-  for (const e of entries) lines.push(columns.map(([, f]) => cell(f(e))).join(','));
-  return BOM + lines.join('\r\n') + '\r\n';
+  return csvTable(columns, entries);
 }

@@ -1,3 +1,4 @@
+import { BOM, csvLine } from '../../lib/csv.js';
 import { Readable } from 'node:stream';
 import type { Database, Db } from '../../db/client.js';
 import { DomainError, notFound } from '../../lib/errors.js';
@@ -56,11 +57,6 @@ function normalize(values: Record<string, unknown>): Record<string, unknown> {
   }
   return out;
 }
-
-const csvCell = (v: string | number | null) => {
-  const s = v === null ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 interface Pending {
   rowNumber: number;
@@ -242,12 +238,12 @@ export function createRatingImportsService({
     async errorsCsv(ctx: RequestContext, id: string): Promise<Readable> {
       visible(ctx, await importRepository.byId(db, id), id);
       async function* lines() {
-        yield '\uFEFFrowNumber,field,message,raw\n';
+        yield BOM + csvLine(['rowNumber', 'field', 'message', 'raw']);
         let after = 0;
         for (;;) {
           const page = await importRepository.errorsPage(db, id, after, 5000);
           if (!page.length) return;
-          yield page.map((e) => `${e.rowNumber},${csvCell(e.field)},${csvCell(e.message)},${csvCell(e.raw)}\n`).join('');
+          yield page.map((e) => csvLine([e.rowNumber, e.field, e.message, e.raw])).join('');
           after = page[page.length - 1].id;
         }
       }

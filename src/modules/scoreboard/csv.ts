@@ -1,10 +1,9 @@
+import { csvTable } from '../../lib/csv.js';
+import type { CsvValue } from '../../lib/csv.js';
 import type { DepartmentScoreDto } from './schemas.js';
 
-/** Starts the file so spreadsheet programs read it as UTF-8 (and show the Chinese correctly). */
-export const BOM = '\uFEFF';
-
 /** Columns: a bilingual header ("中文 English") and how each department row fills it. */
-const columns: [string, (d: DepartmentScoreDto) => string | number][] = [
+const columns: [string, (row: DepartmentScoreDto) => CsvValue][] = [
   ['部门 Department', (d) => d.departmentName],
   ['参评单位 Enrolled units', (d) => d.enrolledUnits],
   ['十佳 Top 10', (d) => d.top10.count],
@@ -24,15 +23,6 @@ const columns: [string, (d: DepartmentScoreDto) => string | number][] = [
   ['部门编号 Department id', (d) => d.departmentId],
 ];
 
-/** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so a spreadsheet never runs a name as a formula. */
-function cell(v: string | number): string {
-  if (typeof v === 'number') return String(v);
-  const safe = /^[=+\-@]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export function scoreboardCsv(rows: readonly DepartmentScoreDto[]): string {
-  const lines = [columns.map(([h]) => cell(h)).join(',')];
-  for (const r of rows) lines.push(columns.map(([, f]) => cell(f(r))).join(','));
-  return BOM + lines.join('\r\n') + '\r\n';
+  return csvTable(columns, rows);
 }
