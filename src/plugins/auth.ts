@@ -18,6 +18,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     verifyToken(token: string): Promise<Principal>;
+    /** Every route with the roles it declared: the access table tests sweep for denials. */
+    routeAccess: { method: string; url: string; access: readonly Role[] }[];
   }
 }
 
@@ -75,8 +77,13 @@ export default fp<AuthOptions>(
     app.decorate('verifyToken', verifyToken);
     app.decorateRequest('ctx', null as unknown as RequestContext);
 
+    const routeAccess: { method: string; url: string; access: readonly Role[] }[] = [];
+    app.decorate('routeAccess', routeAccess);
     app.addHook('onRoute', (route) => {
-      if (route.config?.access) return;
+      if (route.config?.access) {
+        for (const method of [route.method].flat()) if (method !== 'HEAD') routeAccess.push({ method, url: route.url, access: route.config.access });
+        return;
+      }
       if (UNDECLARED_OK.some((re) => re.test(route.url))) return;
       throw new Error(`route ${String(route.method)} ${route.url} does not declare config.access`);
     });
