@@ -66,7 +66,8 @@ export const manyi = fp<AppOptions>(
       hook: 'preHandler',
       max: config.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
       timeWindow: '1 minute',
-      allowList: (req) => req.ctx?.principal.role !== 'anonymous' || !req.url.startsWith('/api/'),
+      // GraphQL too: its public fields (complaint intake, tracking lookup) are the same doors as the REST ones.
+      allowList: (req) => req.ctx?.principal.role !== 'anonymous' || !/^\/(api|graphql)(\/|\?|$)/.test(req.url),
     });
 
     await app.register(swagger, {

@@ -110,3 +110,13 @@ t.test('bad configuration names the variable', async (t) => {
   t.throws(() => loadConfig({ NODE_ENV: 'production' }), /JWT_PUBLIC_KEY/);
   t.equal(loadConfig({ PORT: '8080', MIGRATE_ON_START: 'true' }).PORT, 8080);
 });
+
+t.test('anonymous GraphQL calls share the public rate limit', async (t) => {
+  const statuses: number[] = [];
+  for (let i = 0; i < 7; i++) statuses.push((await h.as('anonymous', { method: 'POST', url: '/graphql', payload: { query: '{ categories { code } }' } })).statusCode);
+  t.ok(statuses.includes(429), `limited: ${statuses.join(',')}`);
+  const bad = await h.app.inject({ method: 'POST', url: '/graphql', headers: { authorization: 'Bearer nope' }, payload: { query: '{ categories { code } }' } });
+  t.equal(bad.statusCode, 401, 'a bad token on GraphQL is a 401 with the same code');
+  t.equal(bad.json().errors[0].extensions.code, 'unauthorized');
+  t.equal((await h.as('admin', { method: 'POST', url: '/graphql', payload: { query: '{ categories { code } }' } })).statusCode, 200);
+});

@@ -95,8 +95,10 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
           });
         });
         // A query that never executed (syntax, unknown field, depth) is the client's 400; resolver errors ride on 200.
+        // A refusal before execution (bad token 401, rate limit 429, body too large 413) keeps its HTTP status.
         const executed = execution.data !== undefined;
-        return { statusCode: executed ? 200 : 400, response: { data: execution.data ?? null, errors } };
+        const refused = errors.map((e) => e.extensions?.status).find((st): st is number => typeof st === 'number' && st !== 400);
+        return { statusCode: executed ? 200 : (refused ?? 400), response: { data: execution.data ?? null, errors } };
       },
     });
   },
