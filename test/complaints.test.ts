@@ -94,6 +94,26 @@ t.test('an integration records a hotline complaint idempotently by its external 
   t.equal(first.json().overdue, true);
 });
 
+t.test('a repeated intake never shows an integration the office\'s findings; racing repeats all get the one complaint', async (t) => {
+  const payload = body({ source: 'mailbox', externalId: 'mb-77', unitId: taxHallA.id });
+  const first = (await h.as('integration', { method: 'POST', url: '/api/v1/complaints', payload })).json();
+  const admin = (url: string, p: Json = {}) => h.as('admin', { method: 'POST', url: `/api/v1/complaints/${first.id}/${url}`, payload: p });
+  t.equal((await admin('triage', { unitId: taxHallA.id })).statusCode, 200);
+  t.equal((await admin('start-investigation')).statusCode, 200);
+  t.equal((await admin('decide', { substantiated: true, findings: '内部调查记录：当事人已承认', severity: 'major' })).statusCode, 200);
+  const again = await h.as('integration', { method: 'POST', url: '/api/v1/complaints', payload });
+  t.equal(again.statusCode, 200);
+  t.equal(again.json().findings, null);
+  t.equal(again.json().severity, null);
+  t.notOk(again.body.includes('内部调查记录'));
+  t.equal((await h.as('admin', { method: 'POST', url: '/api/v1/complaints', payload })).json().findings, '内部调查记录：当事人已承认', 'the office sees it');
+  const raced = await Promise.all(
+    [1, 2, 3].map(() => h.as('integration', { method: 'POST', url: '/api/v1/complaints', payload: body({ source: 'sms', externalId: 'sms-race-1' }) })),
+  );
+  t.same(raced.map((r) => r.statusCode).sort(), [200, 200, 201]);
+  t.equal(new Set(raced.map((r) => r.json().id)).size, 1);
+});
+
 t.test('a complaint naming an unknown unit is refused naming unitId', async (t) => {
   const res = await h.as('admin', { method: 'POST', url: '/api/v1/complaints', payload: body({ source: 'mailbox', unitId: '01900000-0000-7000-8000-000000000000' }) });
   t.equal(res.statusCode, 422);

@@ -77,7 +77,7 @@ export const complaintRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       operationId: 'createComplaint',
       summary: 'Record a complaint from a channel (hotline, mailbox, portal integration...)',
-      description: 'Idempotent per (source, externalId): repeating it answers 200 with the complaint already recorded.',
+      description: 'Idempotent per (source, externalId): repeating it answers 200 with the complaint already recorded (for integrations as the public sees it: internal findings and severity withheld).',
       tags,
       body: createComplaintBody,
       response: { 200: complaint, 201: complaint, ...problems(409, 422) },

@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../../db/errors.js';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.js';
 import { conflict, forbidden, invalid, notFound, versionMismatch } from '../../lib/errors.js';
@@ -186,7 +187,21 @@ export function createComplaintsService({
     return { ...toComplaintDto(v, contacts.get(v.c.id) ?? null), events: events.map(toEventDto) };
   }
 
+  /**
+   * Idempotent per (source, externalId). A repeat answers with the recorded complaint; callers other than the
+   * office see it as the public does (no internal findings or severity). Two racing repeats: the loser of the
+   * unique index retries once and finds the winner's row.
+   */
   async function intake(ctx: RequestContext, input: CreateComplaintInput): Promise<{ complaint: ComplaintDto; created: boolean }> {
+    try {
+      return await intakeOnce(ctx, input);
+    } catch (err) {
+      if (input.externalId && isUniqueViolation(err, 'complaints_source_external_key')) return intakeOnce(ctx, input);
+      throw err;
+    }
+  }
+
+  async function intakeOnce(ctx: RequestContext, input: CreateComplaintInput): Promise<{ complaint: ComplaintDto; created: boolean }> {
     const now = new Date();
     const receivedAt = input.receivedAt ? new Date(input.receivedAt) : now;
     if (receivedAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) throw invalid('receivedAt', 'is in the future');
@@ -195,7 +210,8 @@ export function createComplaintsService({
         const existing = await repo.bySourceExternalId(tx, input.source, input.externalId);
         if (existing) {
           const contacts = await contactsFor(tx, ctx, [existing.id]);
-          return { complaint: toComplaintDto((await repo.byId(tx, existing.id))!, contacts.get(existing.id) ?? null), created: false };
+          const recorded = toComplaintDto((await repo.byId(tx, existing.id))!, contacts.get(existing.id) ?? null);
+          return { complaint: isAdmin(ctx) ? recorded : { ...recorded, findings: null, severity: null }, created: false };
         }
       }
       if (input.unitId && !(await unitsRepository.byId(tx, input.unitId))) throw invalid('unitId', `unit ${input.unitId} does not exist`);

@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../../db/errors.js';
 import type { Db } from '../../db/client.js';
 import { conflict, invalid } from '../../lib/errors.js';
 import { decodeCursor, toPage } from '../../lib/http.js';
@@ -19,11 +20,7 @@ import type { ListRatingsFilter, PublicRatingInput, RatingCountsDto, RatingCount
 const PUBLIC_SOURCE = 'public';
 
 /** The respondent-per-day unique index: a concurrent second rating loses the race here. */
-function isDailyLimitViolation(err: unknown): boolean {
-  const e = err as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } };
-  const src = e.cause?.code ? e.cause : e;
-  return src.code === '23505' && src.constraint === 'ratings_respondent_day_key';
-}
+const isDailyLimitViolation = (err: unknown) => isUniqueViolation(err, 'ratings_respondent_day_key');
 
 const dailyLimitReached = (perDay: number) =>
   conflict(
