@@ -132,16 +132,19 @@ t.test('requests.json filters by ids, service code and status, without personal 
   t.same((byIds.json() as Req[]).map((r) => r.service_request_id).sort(), [a.service_request_id, b.service_request_id].sort());
   for (const secret of ['wang@example.cn', '13700000000', '王五']) t.notOk(byIds.body.includes(secret), `no ${secret}`);
 
-  const env = (await h.as('anonymous', { method: 'GET', url: '/open311/v2/requests.json?service_code=environment' })).json() as Req[];
+  const env = (await h.as('integration', { method: 'GET', url: '/open311/v2/requests.json?service_code=environment' })).json() as Req[];
   t.ok(env.length >= 1 && env.every((r) => r.service_code === 'environment'));
   const closed = (await h.as('integration', { method: 'GET', url: '/open311/v2/requests.json?status=closed' })).json() as Req[];
   t.ok(closed.every((r) => r.status === 'closed'));
   t.notOk(closed.some((r) => r.service_request_id === a.service_request_id));
-  const open = (await h.as('anonymous', { method: 'GET', url: '/open311/v2/requests.json?status=open' })).json() as Req[];
+  const open = (await h.as('integration', { method: 'GET', url: '/open311/v2/requests.json?status=open' })).json() as Req[];
   t.ok(open.some((r) => r.service_request_id === a.service_request_id));
-  const past = (await h.as('anonymous', { method: 'GET', url: '/open311/v2/requests.json?start_date=2020-01-01T00:00:00Z&end_date=2020-02-01T00:00:00Z' })).json();
+  const past = (await h.as('integration', { method: 'GET', url: '/open311/v2/requests.json?start_date=2020-01-01T00:00:00Z&end_date=2020-02-01T00:00:00Z' })).json();
   t.same(past, []);
-  const badStatus = await h.as('anonymous', { method: 'GET', url: '/open311/v2/requests.json?status=pending' });
+  const badStatus = await h.as('integration', { method: 'GET', url: '/open311/v2/requests.json?status=pending' });
+  const browsing = await h.as('anonymous', { method: 'GET', url: '/open311/v2/requests.json?status=open' });
+  t.equal(browsing.statusCode, 403, 'the public cannot browse tracking codes');
+  t.match(browsing.json(), [{ code: 403 }]);
   t.equal(badStatus.statusCode, 400);
   t.match(badStatus.json(), [{ code: 400, description: /status/ }]);
 });

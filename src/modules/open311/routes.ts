@@ -100,7 +100,7 @@ export const open311Routes: FastifyPluginAsyncZod = async (app) => {
     config: { access: EVERYONE, rateLimit: limitAnonymous },
     schema: {
       operationId: 'open311ListRequests',
-      summary: 'Open311: service requests (complaints, newest first; at most 1000; by default the last 90 days); no personal data',
+      summary: 'Open311: service requests (complaints, newest first; at most 1000; by default the last 90 days); no personal data. The public may only look up the codes it holds (service_request_id); browsing needs an integration token',
       description: ERRORS_NOTE,
       tags,
       security: [],

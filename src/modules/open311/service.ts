@@ -1,4 +1,4 @@
-import { invalid } from '../../lib/errors.js';
+import { forbidden, invalid } from '../../lib/errors.js';
 import { toIso, toIsoOrNull } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { complaintCategories, complaintCategoryGroups, complaintCategoryInfo } from '../complaints/schemas.js';
@@ -16,8 +16,10 @@ const notice = (code: string) => `已受理，请凭查询码 ${code} 查询办�
  * A complaint as a service request. What the complainant wrote and where (description, address, position)
  * can identify them, so only integrations (the portals themselves) receive it; the public sees the stage.
  */
+const isPortal = (ctx: RequestContext) => ctx.principal.role === 'integration' || ctx.principal.role === 'admin';
+
 function toRequest(r: ComplaintPublicRecord, ctx: RequestContext): Open311RequestDto {
-  const full = ctx.principal.role === 'integration' || ctx.principal.role === 'admin';
+  const full = isPortal(ctx);
   return {
     service_request_id: r.trackingCode,
     status: r.status === 'closed' ? 'closed' : 'open',
@@ -77,6 +79,9 @@ export function createOpen311Service({ complaints }: { complaints: ComplaintsSer
     },
 
     async list(ctx: RequestContext, q: Open311ListQuery): Promise<Open311RequestDto[]> {
+      // A tracking code is the complainant's key to the reply: the public looks up the codes it holds, only
+      // portals (integrations) may browse.
+      if (!q.service_request_id && !isPortal(ctx)) throw forbidden('anonymous callers list by service_request_id; portals browse with an integration token');
       if (q.service_request_id) {
         const codes = [...new Set(q.service_request_id.split(',').map((s) => s.trim()).filter(Boolean))];
         if (codes.length > MAX_IDS) throw invalid('service_request_id', `at most ${MAX_IDS} ids at once`);
