@@ -238,3 +238,14 @@ t.test('an upload over the size limit is cut off with 413', async (t) => {
   });
   t.match(err, { status: 413, code: 'payload_too_large' });
 });
+
+t.test('the error report keeps only the columns the import knows: extra personal columns in a file are never stored', async (t) => {
+  const rows = [{ unitId: unitIds[0], channel: 'questionnaire', level: 9, collectedAt: '2024-06-01T10:00:00+08:00', externalId: 'extra-1', name: '王小明', phone: '13812345678', respondentKey: '13912345678' }];
+  const res = await upload('admin', 'format=ndjson&source=extra-columns', toNdjson(rows), 'application/x-ndjson');
+  t.equal(res.json().rejected, 1);
+  const errors = await h.as('admin', { method: 'GET', url: `/api/v1/rating-imports/${res.json().id}/errors` });
+  t.match(errors.body, /""level"":9/, "the known columns are kept");
+  for (const secret of ['王小明', '13812345678', '13912345678']) t.notOk(errors.body.includes(secret), `no ${secret}`);
+  const [{ n }] = await h.sql<{ n: number }>(`select count(*)::int as n from rating_import_errors where raw like '%1381234%' or raw like '%王小明%'`);
+  t.equal(n, 0);
+});

@@ -40,11 +40,14 @@ export function toImportDto(r: RatingImportRow): RatingImportDto {
   };
 }
 
-/** The row as read, for the error report, without the respondent key (never stored in clear). */
+/**
+ * The row as read, for the error report: only the columns the import knows, never the respondent key (never
+ * stored in clear) nor extra columns a file may carry (names, phone numbers).
+ */
 function redactedRaw(values: Record<string, unknown> | undefined): string | null {
   if (!values) return null;
-  const { respondentKey: _k, ...rest } = values;
-  const text = JSON.stringify(rest);
+  const kept = Object.fromEntries(importColumns.filter((c) => c !== 'respondentKey' && c in values).map((c) => [c, values[c]]));
+  const text = JSON.stringify(kept);
   return text.length > RAW_MAX_CHARS ? `${text.slice(0, RAW_MAX_CHARS - 1)}…` : text;
 }
 
