@@ -78,7 +78,9 @@ t.test('a 10,000-row CSV survey file is imported in full', async (t) => {
   t.equal(counts.json().items[0].total, 2000);
 
   const audit = await h.as('admin', { method: 'GET', url: `/api/v1/audit-log?entityType=rating_import&entityId=${job.id}` });
-  t.same(audit.json().items.map((e: { action: string }) => e.action), ['rating_import.completed'], 'one audit entry per import, not per row');
+  const entries = audit.json().items as { action: string; after: { accepted: number } }[];
+  t.same(entries.map((e) => e.action), ['rating_import.batch_committed', 'rating_import.batch_committed', 'rating_import.completed'], 'one entry per committed batch of 5,000 and one for the import, not per row');
+  t.equal(entries[0].after.accepted + entries[1].after.accepted, 10_000, 'the batch entries account for every committed row');
   const [{ perRow }] = await h.sql<{ perRow: number }>(`select count(*)::int as "perRow" from audit_log where entity_type = 'rating'`);
   t.equal(perRow, 0);
 

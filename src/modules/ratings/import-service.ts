@@ -153,6 +153,14 @@ export function createRatingImportsService({
           counters.followUpsOpened += r.followUps;
           await importRepository.insertErrors(tx, batchErrors);
           await importRepository.update(tx, job.id, counters);
+          // The rows this batch commits are accounted for in the same transaction (one entry per batch, not per row).
+          if (staged.length + batchErrors.length === 0) return;
+          await audit.record(tx, ctx, {
+            action: 'rating_import.batch_committed',
+            entityType: 'rating_import',
+            entityId: job.id,
+            after: { accepted: r.inserted, duplicates: staged.length - r.inserted, rejected: batchErrors.length, followUpsOpened: r.followUps, totals: { ...counters } },
+          });
         });
         return;
       }
