@@ -81,6 +81,10 @@ t.test('failed deliveries are retried with backoff, then given up and can be que
   t.equal(log.status, 'failed');
   answer = 200;
   t.equal((await h.as('admin', { method: 'POST', url: `/api/v1/webhook-deliveries/${log.id}/retry` })).statusCode, 204);
+  const [{ attempts }] = await h.sql<{ attempts: number }>(`select attempts from webhook_deliveries where id = $1`, [log.id]);
+  t.equal(attempts, 0, 'a retried delivery gets a full set of attempts');
+  t.equal((await h.as('admin', { method: 'POST', url: `/api/v1/webhook-deliveries/${log.id}/retry` })).json().code, 'delivery_not_failed');
+  t.equal((await h.as('admin', { method: 'POST', url: '/api/v1/webhook-deliveries/01900000-0000-7000-8000-000000000000/retry' })).statusCode, 404);
   await h.app.services.webhooks.dispatchDue();
   log = (await h.as('admin', { method: 'GET', url: `/api/v1/webhook-subscriptions/${sub.id}/deliveries?status=delivered` })).json().items[0];
   t.equal(log.status, 'delivered');

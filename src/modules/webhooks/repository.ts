@@ -126,10 +126,16 @@ export const webhooksRepository = {
       .limit(f.limit);
   },
 
+  async deliveryStatus(db: Db, id: string): Promise<'pending' | 'delivered' | 'failed' | undefined> {
+    const [r] = await db.select({ status: webhookDeliveries.status }).from(webhookDeliveries).where(eq(webhookDeliveries.id, id));
+    return r?.status;
+  },
+
+  /** A failed delivery queued again gets a full set of attempts. */
   async retry(db: Db, id: string): Promise<boolean> {
     const r = await db
       .update(webhookDeliveries)
-      .set({ status: 'pending', nextAttemptAt: new Date() })
+      .set({ status: 'pending', attempts: 0, nextAttemptAt: new Date() })
       .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, 'failed')))
       .returning({ id: webhookDeliveries.id });
     return r.length > 0;

@@ -78,7 +78,7 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/webhook-deliveries/:id/retry', {
     config: { access: ['admin'] },
-    schema: { operationId: 'retryWebhookDelivery', summary: 'Queue a failed delivery again', tags, params: idParams, response: { 204: z.null(), ...problems(409) } },
+    schema: { operationId: 'retryWebhookDelivery', summary: 'Queue a failed delivery again', tags, params: idParams, response: { 204: z.null(), ...problems(404, 409) } },
     handler: async (req, reply) => {
       await svc.retry(req.ctx, req.params.id);
       return reply.status(204).send(null);

@@ -157,7 +157,11 @@ export function createWebhooksService({ db, audit, config, keys }: { db: Db; aud
     /** Puts a failed delivery back in the queue (after the subscriber fixed its endpoint). */
     async retry(ctx: RequestContext, deliveryId: string): Promise<void> {
       await db.transaction(async (tx) => {
-        if (!(await webhooksRepository.retry(tx, deliveryId))) throw conflict('delivery_not_failed', `delivery ${deliveryId} does not exist or has not failed`);
+        const status = await webhooksRepository.deliveryStatus(tx, deliveryId);
+        if (!status) throw notFound('webhook delivery', deliveryId);
+        if (status !== 'failed' || !(await webhooksRepository.retry(tx, deliveryId))) {
+          throw conflict('delivery_not_failed', `delivery ${deliveryId} is ${status}; only failed deliveries are queued again`);
+        }
         await audit.record(tx, ctx, { action: 'webhook_delivery.retried', entityType: 'webhook_delivery', entityId: deliveryId });
       });
     },
