@@ -44,7 +44,7 @@ export function createServices(database: Database, { config, keys }: { config: C
   const scoreboard = createScoreboardService({ db, cycles, problems });
   const enrollments = createEnrollmentsService({ db, audit, cycles, regions });
   const criteria = createCriteriaService({ db, audit });
-  const assessments = createAssessmentsService({ db, audit });
+  const assessments = createAssessmentsService({ db, audit, cycles, criteria });
   const supervision = createSupervisionService({ db, audit, regions, units, problems: () => problems });
   const hashRespondent = respondentHasher(config.RESPONDENT_KEY_SECRET ?? DEVELOPMENT_RESPONDENT_KEY_SECRET);
   const ratings = createRatingsService({

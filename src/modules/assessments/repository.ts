@@ -1,7 +1,7 @@
-import { and, asc, avg, count, desc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, avg, count, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
-import { criteriaSets, cycles, enrollments, scorecardBonuses, scorecardDeductions, scorecards } from '../../db/schema/index.js';
+import { criteriaSets, scorecardBonuses, scorecardDeductions, scorecards } from '../../db/schema/index.js';
 import type { ScorecardStatus } from './schemas.js';
 
 export type ScorecardRow = typeof scorecards.$inferSelect;
@@ -17,31 +17,6 @@ export interface ScorecardFilter {
 }
 
 export const assessmentsRepository = {
-  async cycle(db: Db, id: string) {
-    const rows = await db.select({ id: cycles.id, phase: cycles.phase }).from(cycles).where(eq(cycles.id, id));
-    return rows[0];
-  },
-
-  /** The unit's enrollment in the cycle, if it is still taking part. */
-  async activeEnrollment(db: Db, cycleId: string, unitId: string) {
-    const rows = await db
-      .select()
-      .from(enrollments)
-      .where(and(eq(enrollments.cycleId, cycleId), eq(enrollments.unitId, unitId), eq(enrollments.status, 'enrolled')));
-    return rows[0];
-  },
-
-  /** The current criteria set of a category: its highest revision. */
-  async currentCriteriaSet(db: Db, cycleId: string, category: CriteriaSetRow['category']): Promise<CriteriaSetRow | undefined> {
-    const rows = await db
-      .select()
-      .from(criteriaSets)
-      .where(and(eq(criteriaSets.cycleId, cycleId), eq(criteriaSets.category, category)))
-      .orderBy(desc(criteriaSets.revision))
-      .limit(1);
-    return rows[0];
-  },
-
   criteriaSetsByIds(db: Db, ids: readonly string[]): Promise<CriteriaSetRow[]> {
     return ids.length ? db.select().from(criteriaSets).where(inArray(criteriaSets.id, [...ids])) : Promise.resolve([]);
   },

@@ -1,11 +1,13 @@
 import type { Db } from '../../db/client.js';
 import type { CriteriaDocument } from '../../db/schema/index.js';
-import { conflict, forbidden, invalid, invalidMany, notFound, versionMismatch } from '../../lib/errors.js';
+import { conflict, DomainError, forbidden, invalid, invalidMany, notFound, versionMismatch } from '../../lib/errors.js';
 import { decodeCursor, toIso, toIsoOrNull, toPage } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import { STAFF } from '../../lib/principal.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
+import type { CriteriaService } from '../criteria/service.js';
+import type { CyclesService } from '../cycles/service.js';
 import { unitsRepository } from '../units/repository.js';
 import { canSeeUnit } from '../units/service.js';
 import { assessmentsRepository as repo } from './repository.js';
@@ -107,7 +109,17 @@ const isStaff = (ctx: RequestContext) => STAFF.includes(ctx.principal.role);
 const illegal = (row: ScorecardRow, verb: string) =>
   conflict('illegal_transition', `scorecard ${row.id} is ${row.status}; it cannot be ${verb}`, { scorecardStatus: row.status });
 
-export function createAssessmentsService({ db, audit }: { db: Db; audit: AuditService }) {
+export function createAssessmentsService({
+  db,
+  audit,
+  cycles,
+  criteria,
+}: {
+  db: Db;
+  audit: AuditService;
+  cycles: Pick<CyclesService, 'requirePhase' | 'activeEnrollment' | 'getCycle'>;
+  criteria: Pick<CriteriaService, 'current'>;
+}) {
   /** Details for many scorecards in three queries, whatever their number. */
   async function detailsOf(tx: Db, rows: ScorecardRow[]): Promise<ScorecardDetailDto[]> {
     if (!rows.length) return [];
@@ -127,14 +139,8 @@ export function createAssessmentsService({ db, audit }: { db: Db; audit: AuditSe
     return rows.map((r) => toDetail(r, docs.get(r.criteriaSetId)!, d.get(r.id) ?? [], b.get(r.id) ?? []));
   }
 
-  async function requireAssessmentPhase(tx: Db, cycleId: string) {
-    const cycle = await repo.cycle(tx, cycleId);
-    if (cycle?.phase !== 'assessment') {
-      throw conflict('cycle_not_in_assessment', `cycle ${cycleId} is in phase ${cycle?.phase ?? 'unknown'}; scorecards change only during assessment`, {
-        phase: cycle?.phase ?? null,
-      });
-    }
-  }
+  /** Scorecards change only during assessment; the share lock makes a concurrent phase move wait for this change. */
+  const requireAssessmentPhase = (tx: Db, cycleId: string) => cycles.requirePhase(cycleId, ['assessment'], 'cycle_not_in_assessment', tx, true);
 
   /**
    * The common shape of every change: lock the row, check who and when, apply, recompute totals from the
@@ -194,12 +200,12 @@ export function createAssessmentsService({ db, audit }: { db: Db; audit: AuditSe
     /** 开始考评: a draft scorecard against the unit's category criteria set as it stands now. */
     async open(ctx: RequestContext, input: OpenScorecardInput): Promise<ScorecardDetailDto> {
       return db.transaction(async (tx) => {
-        const cycle = await repo.cycle(tx, input.cycleId);
-        if (!cycle) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
-        await requireAssessmentPhase(tx, input.cycleId);
-        const enrollment = await repo.activeEnrollment(tx, input.cycleId, input.unitId);
+        await requireAssessmentPhase(tx, input.cycleId).catch((err: unknown) => {
+          throw err instanceof DomainError && err.status === 404 ? invalid('cycleId', `cycle ${input.cycleId} does not exist`) : err;
+        });
+        const enrollment = await cycles.activeEnrollment(input.cycleId, input.unitId, tx);
         if (!enrollment) throw invalid('unitId', `unit ${input.unitId} is not enrolled in cycle ${input.cycleId}`);
-        const set = await repo.currentCriteriaSet(tx, input.cycleId, enrollment.category);
+        const set = await criteria.current(input.cycleId, enrollment.category, tx);
         if (!set) {
           throw conflict('criteria_set_missing', `cycle ${input.cycleId} has no criteria set for category ${enrollment.category}`, {
             category: enrollment.category,
@@ -329,7 +335,7 @@ export function createAssessmentsService({ db, audit }: { db: Db; audit: AuditSe
     async feedback(ctx: RequestContext, cycleId: string, unitId: string): Promise<AssessmentFeedbackDto | StaffAssessmentFeedbackDto> {
       const unit = await unitsRepository.byId(db, unitId);
       if (!unit || !canSeeUnit(ctx, unit)) throw notFound('unit', unitId);
-      if (!(await repo.cycle(db, cycleId))) throw notFound('cycle', cycleId);
+      await cycles.getCycle(cycleId);
       const rows = await repo.confirmedFor(db, cycleId, unitId);
       const details = await detailsOf(db, rows);
       const cents = rows.reduce((sum, r) => sum + toCents(r.total), 0);
