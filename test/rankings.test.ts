@@ -335,24 +335,6 @@ t.test('the CSV export starts with the BOM and has a Chinese and English header'
   t.match(lines[1], /^行政执法,1,汪营林业站,州林业局,汪营镇,82\.57,/);
 });
 
-t.test('publishedEntries (for the awards) lists a published ranking by category and rank, and refuses drafts', async (t) => {
-  const list = await h.app.services.rankings.publishedEntries(v1.id);
-  t.same(
-    list.map((e) => [e.category, e.rank, e.flags]),
-    [
-      ['law_enforcement', 1, []],
-      ['law_enforcement', 2, ['insufficient_sample']],
-      ['public_service', 1, ['insufficient_sample']],
-      ['public_service', 2, []],
-      ['economic_social_management', 1, []],
-    ],
-  );
-  const d = await compute();
-  await t.rejects(h.app.services.rankings.publishedEntries(d.id), { code: 'not_found' });
-  const latest = await h.app.services.rankings.latestPublished(w.cycle.id);
-  t.equal(latest?.publicationVersion, 2);
-});
-
 t.test('a ranking computed by a service call is audited with the acting subject', async (t) => {
   const r = await h.app.services.rankings.compute(systemContext('scheduler'), w.cycle.id);
   const [row] = await h.sql<{ actor: string; action: string }>(`select actor, action from audit_log where entity_id = $1`, [r.id]);

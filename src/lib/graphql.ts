@@ -29,12 +29,6 @@ export function isGuarded(fn: unknown): boolean {
   return typeof fn === 'function' && GUARDED in fn;
 }
 
-/** Loader helper: results in key order, null where a key has no row. */
-export function inKeyOrder<T>(keys: readonly string[], rows: T[], key: (r: T) => string): (T | null)[] {
-  const byKey = new Map(rows.map((r) => [key(r), r]));
-  return keys.map((k) => byKey.get(k) ?? null);
-}
-
 /**
  * The common loader: collect the parents' keys, fetch them in ONE call, hand results back in parent order.
  */

@@ -1,4 +1,4 @@
-import { and, asc, avg, count, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { criteriaSets, scorecardBonuses, scorecardDeductions, scorecards } from '../../db/schema/index.js';
@@ -94,12 +94,4 @@ export const assessmentsRepository = {
     if (rows.length) await db.insert(scorecardBonuses).values(rows.map((r) => ({ ...r, scorecardId })));
   },
 
-  /** Mean total and count of confirmed scorecards per unit of a cycle: one GROUP BY. */
-  confirmedMeans(db: Db, cycleId: string): Promise<{ unitId: string; mean: string | null; count: number }[]> {
-    return db
-      .select({ unitId: scorecards.unitId, mean: avg(scorecards.total), count: count() })
-      .from(scorecards)
-      .where(and(eq(scorecards.cycleId, cycleId), eq(scorecards.status, 'confirmed')))
-      .groupBy(scorecards.unitId);
-  },
 };

@@ -351,14 +351,6 @@ export function createAssessmentsService({
       return { ...base, scorecards: details.map(toFeedbackScorecard) };
     },
 
-    /**
-     * For rankings: per unit, the mean total and number of confirmed scorecards of a cycle (unrounded mean).
-     * Pass a transaction to read inside it.
-     */
-    async assessmentScoresForCycle(cycleId: string, tx: Db = db): Promise<Map<string, { mean: number; count: number }>> {
-      const rows = await repo.confirmedMeans(tx, cycleId);
-      return new Map(rows.map((r) => [r.unitId, { mean: Number(r.mean), count: Number(r.count) }]));
-    },
   };
 }
 

@@ -37,9 +37,5 @@ export function createCommendationsService({ db, audit }: { db: Db; audit: Audit
       return { items: p.items.map(toCommendationDto), nextCursor: p.nextCursor };
     },
 
-    /** Commendations recorded for the cycle, per unit (for the composite score's bonus, 上级表彰加分). */
-    commendationCountsForUnits(cycleId: string, unitIds: readonly string[], opts: { db?: Db } = {}): Promise<Map<string, number>> {
-      return repo.commendationCounts(opts.db ?? db, cycleId, unitIds);
-    },
   };
 }

@@ -280,17 +280,6 @@ export const awardsRepository = {
       .limit(f.limit);
   },
 
-  /** Commendations recorded for the cycle, per unit (for the composite score's bonus). */
-  async commendationCounts(db: Db, cycleId: string, unitIds: readonly string[]): Promise<Map<string, number>> {
-    if (unitIds.length === 0) return new Map();
-    const rows = await db
-      .select({ unitId: commendations.unitId, n: sql<number>`count(*)`.mapWith(Number) })
-      .from(commendations)
-      .where(and(inArray(commendations.unitId, [...unitIds]), eq(commendations.cycleId, cycleId)))
-      .groupBy(commendations.unitId);
-    return new Map(rows.map((r) => [r.unitId, r.n]));
-  },
-
   async unitExists(db: Db, id: string): Promise<{ id: string; departmentId: string } | undefined> {
     const rows = await db.select({ id: units.id, departmentId: units.departmentId }).from(units).where(eq(units.id, id));
     return rows[0];

@@ -250,11 +250,6 @@ export function createAwardsService(deps: NominationDeps & { webhooks: WebhooksS
       return roll;
     },
 
-    /** For other modules (scoreboard): every award of a cycle with its unit's department. */
-    async allOfCycle(cycleId: string): Promise<AwardDto[]> {
-      const now = new Date();
-      return (await repo.listAwards(db, { cycleId, limit: 1_000_000 })).map((v) => toAwardDto(v, now));
-    },
   };
 }
 

@@ -17,10 +17,6 @@ const CHECK_METHOD_LABELS: Record<CheckMethod, { zhCN: string; en: string }> = {
   survey: { zhCN: '问卷测评', en: 'Survey' },
 };
 
-/** Bilingual labels of the check methods (看现场 / 查资料 / 问卷测评). */
-export function checkMethodLabels(): Record<CheckMethod, { zhCN: string; en: string }> {
-  return { on_site: { ...CHECK_METHOD_LABELS.on_site }, documents: { ...CHECK_METHOD_LABELS.documents }, survey: { ...CHECK_METHOD_LABELS.survey } };
-}
 export const checkMethodLabel = (method: CheckMethod) => ({ ...CHECK_METHOD_LABELS[method] });
 
 /** Standards may change while units are still enrolling; once assessment starts they are what units are judged by. */

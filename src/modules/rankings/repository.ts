@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, isNotNull, like, max, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, like, max, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { prefixPattern } from '../../db/like.js';
@@ -122,16 +122,6 @@ export const rankingsRepository = {
       .where(and(eq(rankings.cycleId, f.cycleId), f.publishedOnly ? eq(rankings.status, 'published') : undefined, f.afterId ? gt(rankings.id, f.afterId) : undefined))
       .orderBy(asc(rankings.id))
       .limit(f.limit);
-  },
-
-  async latestPublished(db: Db, cycleId: string): Promise<RankingRow | undefined> {
-    const rows = await db
-      .select()
-      .from(rankings)
-      .where(and(eq(rankings.cycleId, cycleId), isNotNull(rankings.publicationVersion)))
-      .orderBy(desc(rankings.publicationVersion))
-      .limit(1);
-    return rows[0];
   },
 
   async insert(db: Db, row: typeof rankings.$inferInsert): Promise<RankingRow> {

@@ -443,17 +443,6 @@ export function createRankingsService({
     /** Whether a snapshot is in memory (for tests and metrics). */
     isCached: (id: string) => snapshots.get(id) !== undefined,
 
-    /** For the awards: a published ranking's entries ordered by category and rank, with their flags. */
-    async publishedEntries(rankingId: string): Promise<RankingEntryDto[]> {
-      await published(rankingId);
-      return (await rankingsRepository.entries(db, rankingId, {})).map(toEntryDto);
-    },
-
-    /** For the awards: the cycle's newest published ranking, or null. */
-    async latestPublished(cycleId: string): Promise<RankingDto | null> {
-      const r = await rankingsRepository.latestPublished(db, cycleId);
-      return r ? toRankingDto(r, null) : null;
-    },
   };
 }
 
