@@ -356,25 +356,3 @@ t.test('every task move is audited with before and after', async (t) => {
   const problemAudit = await h.as('admin', { method: 'GET', url: `/api/v1/audit-log?entityType=problem` });
   t.ok(problemAudit.json().items.length >= 1, 'the problem opened by the review is audited too');
 });
-
-t.test('reviewedReportsForUnits gives rating means and accepted findings by severity', async (t) => {
-  const [cycle] = await h.sql<{ id: string }>(`insert into cycles (id, name, year, settings) values (gen_random_uuid(), 'r', 2025, '{}'::jsonb) returning id`);
-  const r = await createRound(h, { kind: 'targeted', unitIds: [w.units.taxAudit.id], cycleId: cycle.id, tasksPerUnit: 2 });
-  await generate(h, r.id);
-  const tasks = await tasksOf(h, r.id);
-  t.equal(tasks.length, 2);
-  const ratings = [
-    { attitude: 5, efficiency: 4, quality: 3, environment: 2, discipline: 1 },
-    { attitude: 3, efficiency: 4, quality: 5, environment: 4, discipline: 3 },
-  ];
-  for (const [i, task] of tasks.entries()) {
-    const rep = await post(asSupervisor(task.supervisorId), `/inspection-tasks/${task.id}/report`, { visitedAt: minutesAgo(5), ratings: ratings[i], findings: [{ description: `f${i}`, severity: i === 0 ? 'serious' : 'minor' }] });
-    const fid = rep.json().report.findings[0].id;
-    await post('admin', `/inspection-tasks/${task.id}/review`, { decisions: [{ findingId: fid, accepted: true }] });
-  }
-  const [s, none] = await h.app.services.supervision.reviewedReportsForUnits(cycle.id, [w.units.taxAudit.id, w.units.taxHallA.id]);
-  t.equal(s.reports, 2);
-  t.same(s.ratings, { attitude: 4, efficiency: 4, quality: 4, environment: 3, discipline: 2, overall: 3.4 });
-  t.same(s.findings, { minor: 1, major: 0, serious: 1 });
-  t.same(none, { unitId: w.units.taxHallA.id, reports: 0, ratings: null, findings: { minor: 0, major: 0, serious: 0 } });
-});

@@ -6,21 +6,10 @@ import type { RequestContext, Role } from '../../lib/principal.js';
 import type { UnitsService } from '../units/service.js';
 import { toFeedbackDto } from './mappers.js';
 import { reportsRepository } from './repository.js';
-import { ratingKeys, severities } from './schemas.js';
-import type { FeedbackDto, Ratings, Severity } from './schemas.js';
+import type { FeedbackDto } from './schemas.js';
 
 /** Who may read the redacted feedback: the office and assessors for every unit, a department its units, a unit its own. */
 export const FEEDBACK_READERS: Role[] = ['admin', 'inspector', 'department', 'unit'];
-
-export interface UnitInspectionSummary {
-  unitId: string;
-  /** Reviewed reports in the cycle. */
-  reports: number;
-  /** Mean of each rating over those reports (null without reports); `overall` is the mean of the five means. */
-  ratings: (Ratings & { overall: number }) | null;
-  /** Accepted findings by severity. */
-  findings: Record<Severity, number>;
-}
 
 export function createFeedbackService({ db, units }: { db: Db; units: UnitsService }) {
   return {
@@ -50,21 +39,6 @@ export function createFeedbackService({ db, units }: { db: Db; units: UnitsServi
       };
     },
 
-    /** For rankings: per unit, the reviewed reports of a cycle (rating means, accepted findings by severity), in unitIds order. */
-    async reviewedReportsForUnits(cycleId: string, unitIds: readonly string[]): Promise<UnitInspectionSummary[]> {
-      if (unitIds.length === 0) return [];
-      const [means, counts] = await Promise.all([reportsRepository.reviewedRatingMeans(db, cycleId, unitIds), reportsRepository.acceptedFindingCounts(db, cycleId, unitIds)]);
-      const meanBy = new Map(means.map((m) => [m.unitId, m]));
-      return unitIds.map((unitId) => {
-        const m = meanBy.get(unitId);
-        const findings = Object.fromEntries(severities.map((s) => [s, 0])) as Record<Severity, number>;
-        for (const c of counts) if (c.unitId === unitId) findings[c.severity] = Number(c.n);
-        if (!m) return { unitId, reports: 0, ratings: null, findings };
-        const r = Object.fromEntries(ratingKeys.map((k) => [k, Number(m[k])])) as Ratings;
-        const overall = ratingKeys.reduce((sum, k) => sum + r[k], 0) / ratingKeys.length;
-        return { unitId, reports: Number(m.reports), ratings: { ...r, overall }, findings };
-      });
-    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, avg, count, eq, gt, gte, ilike, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, ilike, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
@@ -243,40 +243,4 @@ export const reportsRepository = {
       .limit(p.limit);
   },
 
-  /** Per unit: how many reviewed reports in the cycle and the mean of each rating. */
-  reviewedRatingMeans(db: Db, cycleId: string, unitIds: readonly string[]) {
-    return db
-      .select({
-        unitId: inspectionReports.unitId,
-        reports: count(),
-        attitude: avg(inspectionReports.attitude),
-        efficiency: avg(inspectionReports.efficiency),
-        quality: avg(inspectionReports.quality),
-        environment: avg(inspectionReports.environment),
-        discipline: avg(inspectionReports.discipline),
-      })
-      .from(inspectionReports)
-      .innerJoin(inspectionTasks, eq(inspectionTasks.id, inspectionReports.taskId))
-      .innerJoin(inspectionRounds, eq(inspectionRounds.id, inspectionTasks.roundId))
-      .where(and(eq(inspectionRounds.cycleId, cycleId), eq(inspectionTasks.status, 'reviewed'), inArray(inspectionReports.unitId, [...unitIds])))
-      .groupBy(inspectionReports.unitId);
-  },
-
-  /** Per unit and severity: accepted findings of reviewed tasks in the cycle. */
-  acceptedFindingCounts(db: Db, cycleId: string, unitIds: readonly string[]) {
-    return db
-      .select({ unitId: inspectionFindings.unitId, severity: inspectionFindings.severity, n: count() })
-      .from(inspectionFindings)
-      .innerJoin(inspectionTasks, eq(inspectionTasks.id, inspectionFindings.taskId))
-      .innerJoin(inspectionRounds, eq(inspectionRounds.id, inspectionTasks.roundId))
-      .where(
-        and(
-          eq(inspectionRounds.cycleId, cycleId),
-          eq(inspectionTasks.status, 'reviewed'),
-          eq(inspectionFindings.status, 'accepted'),
-          inArray(inspectionFindings.unitId, [...unitIds]),
-        ),
-      )
-      .groupBy(inspectionFindings.unitId, inspectionFindings.severity);
-  },
 };

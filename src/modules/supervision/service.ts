@@ -9,7 +9,6 @@ import { createTasksService } from './tasks.js';
 import type { ProblemOpener } from './tasks.js';
 
 export type { ProblemOpener } from './tasks.js';
-export type { UnitInspectionSummary } from './feedback.js';
 
 /**
  * 义务监督员与暗访: supervisors, inspection rounds, point-to-point tasks, reports and findings.
@@ -23,7 +22,6 @@ export function createSupervisionService(deps: { db: Db; audit: AuditService; re
     tasks: createTasksService(deps),
     feedback,
     /** For the rankings: per unit, reviewed reports of the cycle (rating means, accepted findings by severity). */
-    reviewedReportsForUnits: feedback.reviewedReportsForUnits,
   };
 }
 
