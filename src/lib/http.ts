@@ -88,3 +88,18 @@ export const toIsoOrNull = (d: Date | null | undefined) => (d ? d.toISOString() 
 
 /** Links to evidence (photos, recordings, documents) kept elsewhere; at most 20 per record. */
 export const evidenceLinks = z.array(z.url().max(2000)).max(20).default([]).describe('links to evidence files');
+
+/** For moves where concurrency is guarded by a row lock: the version is checked only when the client sends one. */
+export const optionalVersion = (request: FastifyRequest, bodyVersion?: number): number | undefined =>
+  request.headers['if-match'] !== undefined || bodyVersion !== undefined ? expectedVersion(request, bodyVersion) : undefined;
+
+/**
+ * Sets ETag and Cache-Control on a public, cacheable read; true when the client's If-None-Match already holds this
+ * ETag (a list, weak or strong, or *) and the route should answer 304.
+ */
+export function notModified(request: FastifyRequest, reply: FastifyReply, tag: string, cacheControl: string): boolean {
+  void reply.header('etag', tag).header('cache-control', cacheControl);
+  const header = request.headers['if-none-match'];
+  const value = Array.isArray(header) ? header.join(',') : header;
+  return !!value && value.split(',').some((t) => t.trim() === '*' || t.trim().replace(/^W\//, '') === tag);
+}

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { FastifyRequest } from 'fastify';
-import { expectedVersion, idParams, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
+import { idParams, notModified, optionalVersion, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
 import { ALL_AUTHENTICATED, EVERYONE, STAFF } from '../../lib/principal.js';
 import type { Role } from '../../lib/principal.js';
 import {
@@ -27,15 +26,6 @@ const tags = ['awards'];
 const AWARD_READERS: Role[] = ['admin', 'inspector', 'department', 'unit'];
 
 /** The version the client read (If-Match or body), or undefined: for these moves it is optional. */
-const optionalVersion = (req: FastifyRequest, bodyVersion?: number) =>
-  req.headers['if-match'] !== undefined || bodyVersion !== undefined ? expectedVersion(req, bodyVersion) : undefined;
-
-/** If-None-Match holds our ETag (a list, weak or strong, or *). */
-function matches(header: string | string[] | undefined, etag: string): boolean {
-  const value = Array.isArray(header) ? header.join(',') : header;
-  return !!value && value.split(',').some((t) => t.trim() === '*' || t.trim().replace(/^W\//, '') === etag);
-}
-
 const NAMING_RULES =
   'A unit gets ONE award per cycle. With the cycle\'s quotas overall, all ranked units form one list ordered by composite score ' +
   '(ties: more ratings, then unit id — the ranking\'s own tie rule); with quotas.perCategory, each category is its own list in rank order. ' +
@@ -200,8 +190,7 @@ export const awardRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (req, reply) => {
       const etag = await svc.rollTag(req.params.cycleId);
-      void reply.header('etag', etag).header('cache-control', 'public, max-age=60');
-      if (matches(req.headers['if-none-match'], etag)) return reply.status(304).send(null);
+      if (notModified(req, reply, etag, 'public, max-age=60')) return reply.status(304).send(null);
       return svc.roll(req.params.cycleId);
     },
   });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { expectedVersion, idParams, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
+import { idParams, optionalVersion, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
 import { EVERYONE } from '../../lib/principal.js';
 import type { Role } from '../../lib/principal.js';
 import {
@@ -27,9 +26,6 @@ const tags = ['complaints'];
 const READERS: Role[] = ['admin', 'department', 'unit'];
 
 /** Transitions take If-Match (or `version`) when the client has one; the state machine guards the rest. */
-const optionalVersion = (req: FastifyRequest, bodyVersion: number | undefined) =>
-  req.headers['if-match'] !== undefined || bodyVersion !== undefined ? expectedVersion(req, bodyVersion) : undefined;
-
 export const complaintRoutes: FastifyPluginAsyncZod = async (app) => {
   const svc = app.services.complaints;
 

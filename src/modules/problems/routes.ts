@@ -1,14 +1,10 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { expectedVersion, idParams, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
+import { expectedVersion, idParams, optionalVersion, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
 import { PROBLEM_READERS, RECTIFIERS, createProblemBody, listProblemsQuery, noteBody, problem, problemWithEvents, rejectProblemBody, submitProblemBody, updateProblemBody } from './schemas.js';
 
 const tags = ['problems'];
 
 /** Transitions check the version only when the caller sends one (the state machine already guards them). */
-const optionalVersion = (req: FastifyRequest, bodyVersion?: number) =>
-  req.headers['if-match'] !== undefined || bodyVersion !== undefined ? expectedVersion(req, bodyVersion) : undefined;
-
 const transition = { params: idParams, response: { 200: problem, ...problems(404, 409, 412, 422) } };
 
 export const problemRoutes: FastifyPluginAsyncZod = async (app) => {

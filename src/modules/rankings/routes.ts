@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { idParams, pageOf, pageQuery, problems } from '../../lib/http.js';
+import { idParams, notModified, pageOf, pageQuery, problems } from '../../lib/http.js';
 import { ALL_AUTHENTICATED, EVERYONE } from '../../lib/principal.js';
 import { bottomList, bottomQuery, cycleParams, entriesQuery, entryParams, publicRanking, publishBody, ranking, rankingEntry, scoreExplanation } from './schemas.js';
 
@@ -8,16 +8,6 @@ const tags = ['rankings'];
 /** Published snapshots never change: caches may keep them; the ETag names the snapshot. */
 const SNAPSHOT_CACHE_CONTROL = 'public, max-age=300, immutable';
 const snapshotEtag = (id: string) => `"ranking-${id}"`;
-
-/** If-None-Match holds our ETag (a list, weak or strong, or *). */
-function matches(header: string | string[] | undefined, etag: string): boolean {
-  const value = Array.isArray(header) ? header.join(',') : header;
-  if (!value) return false;
-  return value.split(',').some((t) => {
-    const tag = t.trim();
-    return tag === '*' || tag.replace(/^W\//, '') === etag;
-  });
-}
 
 export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
   const svc = app.services.rankings;
@@ -156,8 +146,7 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
     handler: async (req, reply) => {
       const etag = snapshotEtag(req.params.id);
       const snapshot = await svc.publicSnapshot(req.params.id);
-      void reply.header('etag', etag).header('cache-control', SNAPSHOT_CACHE_CONTROL);
-      if (matches(req.headers['if-none-match'], etag)) return reply.status(304).send(null);
+      if (notModified(req, reply, etag, SNAPSHOT_CACHE_CONTROL)) return reply.status(304).send(null);
       return snapshot;
     },
   });
