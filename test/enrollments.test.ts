@@ -25,6 +25,12 @@ const list = async (cycleId: string, qs = '', who: Who = 'admin') => {
 const unitIdsOf = async (cycleId: string, qs = '', who: Who = 'admin') => (await list(cycleId, qs, who)).map((e) => e.unitId).sort();
 const sorted = (...ids: string[]) => ids.sort();
 
+/** A real complaint to cite as evidence (disqualification checks that cited records exist). */
+async function aComplaint(): Promise<string> {
+  const res = await h.as('integration', { method: 'POST', url: '/api/v1/complaints', payload: { source: 'hotline', category: 'discipline', subject: '上班玩游戏', description: '工作人员上班时间玩游戏' } });
+  return res.json().id;
+}
+
 t.test('an admin enrolls a unit; its category is copied and the enrollment audited', async (t) => {
   const c = await cycleInPhase(h, 'enrollment');
   const res = await enroll(c.id, u.taxHallA.id);
@@ -144,7 +150,10 @@ t.test('取消评比资格: disqualification keeps the reason and evidence, once
   const badEvidence = await act(e.id, 'disqualify', { reason: 'x', evidence: [{ type: 'rumour', id: e.id }] }, 1);
   t.equal(badEvidence.json().errors[0].field, 'body.evidence.0.type');
 
-  const complaintId = '01900000-0000-7000-8000-0000000000c1';
+  const madeUp = await act(e.id, 'disqualify', { reason: 'x', evidence: [{ type: 'complaint', id: '01900000-0000-7000-8000-0000000000c1' }] }, 1);
+  t.equal(madeUp.statusCode, 422, 'cited evidence must exist');
+  t.equal(madeUp.json().errors[0].field, 'evidence.0.id');
+  const complaintId = await aComplaint();
   const res = await act(e.id, 'disqualify', { reason: '群众投诉查实，发生严重违纪', evidence: [{ type: 'complaint', id: complaintId }] }, 1);
   t.equal(res.statusCode, 200, res.body);
   t.match(res.json(), { status: 'disqualified', statusLabel: { zhCN: '取消评比资格' }, reason: '群众投诉查实，发生严重违纪', evidence: [{ type: 'complaint', id: complaintId }] });
@@ -267,13 +276,14 @@ t.test('GraphQL enrolls, withdraws and disqualifies through the same rules', asy
   t.same(many.data!.enrollUnits, { matched: 3, enrolled: 2, reenrolled: 0, alreadyEnrolled: 1, disqualified: 0 });
   const dup = await gql(h, 'admin', `mutation($c: ID!, $u: ID!) { enrollUnit(cycleId: $c, unitId: $u) { id } }`, { c: c.id, u: u.taxHallA.id });
   t.equal(dup.errors![0].extensions!.code, 'already_enrolled');
+  const evidenceId = await aComplaint();
   const dq = await gql(
     h,
     'admin',
-    `mutation($id: ID!) { disqualifyEnrollment(id: $id, version: 1, reason: "暗访发现严重问题", evidence: [{ type: inspection_finding, id: "01900000-0000-7000-8000-0000000000f1" }]) { status reason evidence { type id } version } }`,
-    { id: e.id },
+    `mutation($id: ID!, $cid: ID!) { disqualifyEnrollment(id: $id, version: 1, reason: "暗访发现严重问题", evidence: [{ type: complaint, id: $cid }]) { status reason evidence { type id } version } }`,
+    { id: e.id, cid: evidenceId },
   );
-  t.same(dq.data!.disqualifyEnrollment, { status: 'disqualified', reason: '暗访发现严重问题', evidence: [{ type: 'inspection_finding', id: '01900000-0000-7000-8000-0000000000f1' }], version: 2 });
+  t.same(dq.data!.disqualifyEnrollment, { status: 'disqualified', reason: '暗访发现严重问题', evidence: [{ type: 'complaint', id: evidenceId }], version: 2 });
   const rest = (await h.as('admin', { method: 'GET', url: `/api/v1/enrollments/${e.id}` })).json();
   t.match(rest, dq.data!.disqualifyEnrollment as object);
   const police = (await list(c.id)).find((x) => x.unitId === u.forestPolice.id)!;

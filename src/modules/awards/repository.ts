@@ -6,20 +6,15 @@ import {
   awardTransitions,
   awards,
   commendations,
-  complaints,
   cycles,
   departments,
   enrollments,
-  inspectionFindings,
-  inspectionReports,
   nominationCandidates,
   nominations,
-  problems,
   rankingEntries,
   rankings,
   units,
 } from '../../db/schema/index.js';
-import type { AwardEvidenceType } from '../../db/schema/index.js';
 import type { AwardStatus, CommendationLevel, Tier } from './schemas.js';
 
 export type NominationRow = typeof nominations.$inferSelect;
@@ -61,13 +56,6 @@ function awardWhere(f: AwardFilter): SQL | undefined {
     f.dueBefore ? and(eq(awards.status, 'rectification_ordered'), lt(awards.rectificationDeadline, f.dueBefore)) : undefined,
   );
 }
-
-const evidenceTables = {
-  complaint: complaints,
-  inspection_report: inspectionReports,
-  inspection_finding: inspectionFindings,
-  problem: problems,
-} as const;
 
 export const awardsRepository = {
   // ---- the ranking a nomination is made from ----
@@ -224,13 +212,6 @@ export const awardsRepository = {
         ),
       );
     return rows.map((r) => r.id);
-  },
-
-  /** Which of these ids exist in the table of an evidence type (one query per type). */
-  async existingEvidence(db: Db, type: AwardEvidenceType, ids: readonly string[]): Promise<Set<string>> {
-    const table = evidenceTables[type];
-    const rows = await db.select({ id: table.id }).from(table).where(inArray(table.id, [...ids]));
-    return new Set(rows.map((r) => r.id));
   },
 
   // ---- public award roll ----

@@ -1,6 +1,5 @@
-import type { Db } from '../../db/client.js';
-import type { AwardEvidence } from '../../db/schema/index.js';
-import { DomainError, invalidMany, notFound, versionMismatch } from '../../lib/errors.js';
+import { checkEvidence } from '../../lib/evidence.js';
+import { DomainError, notFound, versionMismatch } from '../../lib/errors.js';
 import { decodeCursor, toPage } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import { systemContext } from '../../lib/principal.js';
@@ -13,7 +12,7 @@ import { createNominationsService } from './nominations.service.js';
 import type { NominationDeps } from './nominations.service.js';
 import { awardsRepository as repo } from './repository.js';
 import type { AwardView } from './repository.js';
-import { awardStatusLabels, evidenceTypes, tierLabels } from './schemas.js';
+import { awardStatusLabels, tierLabels } from './schemas.js';
 import type {
   AwardDto,
   AwardRollDto,
@@ -52,18 +51,6 @@ export function createAwardsService(deps: NominationDeps & { webhooks: WebhooksS
     const v = await repo.awardById(db, id);
     if (!v || !canSeeUnit(ctx, { id: v.award.unitId, departmentId: v.departmentId })) throw notFound('award', id);
     return v;
-  }
-
-  /** Every evidence id must exist; one query per evidence type; the 422 names each missing `evidence.N.id`. */
-  async function checkEvidence(tx: Db, evidence: readonly AwardEvidence[]): Promise<void> {
-    const missing: { field: string; message: string }[] = [];
-    for (const type of evidenceTypes) {
-      const wanted = evidence.map((e, i) => ({ ...e, i })).filter((e) => e.type === type);
-      if (wanted.length === 0) continue;
-      const found = await repo.existingEvidence(tx, type, [...new Set(wanted.map((e) => e.id))]);
-      for (const e of wanted) if (!found.has(e.id)) missing.push({ field: `evidence.${e.i}.id`, message: `${type} ${e.id} does not exist` });
-    }
-    if (missing.length) throw invalidMany(missing.sort((a, b) => a.field.localeCompare(b.field, 'en', { numeric: true })));
   }
 
   function notify(event: AwardStatusChangedEvent): void {

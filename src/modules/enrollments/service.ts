@@ -1,3 +1,4 @@
+import { checkEvidence } from '../../lib/evidence.js';
 import type { Db } from '../../db/client.js';
 import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import { decodeCursor, toIso, toPage } from '../../lib/http.js';
@@ -55,6 +56,7 @@ export function createEnrollmentsService({ db, audit, cycles, regions }: { db: D
     phaseCode: string,
     rule: (e: EnrollmentRow) => void,
     patch: Partial<EnrollmentRow>,
+    evidence: readonly { type: string; id: string }[] = [],
   ): Promise<EnrollmentDto> {
     return db.transaction(async (tx) => {
       const found = await enrollmentsRepository.byId(tx, id, true);
@@ -63,6 +65,7 @@ export function createEnrollmentsService({ db, audit, cycles, regions }: { db: D
       if (current.version !== expected) throw versionMismatch('enrollment', expected, current.version);
       await cycles.requirePhase(current.cycleId, phases, phaseCode, tx, true);
       rule(current);
+      await checkEvidence(tx, evidence);
       const row = await enrollmentsRepository.update(tx, id, expected, { ...patch, statusChangedAt: new Date() });
       if (!row) throw versionMismatch('enrollment', expected, expected + 1);
       const dto = toEnrollmentDto(row);
@@ -174,6 +177,7 @@ export function createEnrollmentsService({ db, audit, cycles, regions }: { db: D
           if (e.status === 'withdrawn') throw conflict('enrollment_withdrawn', `enrollment ${id} was withdrawn; there is nothing to disqualify`);
         },
         { status: 'disqualified', reason: input.reason, evidence: input.evidence },
+        input.evidence,
       );
     },
   };
