@@ -191,3 +191,11 @@ t.test('a malformed id is a client error on both APIs, never a 500', async (t) =
   const g = await gql(h, 'admin', '{ unit(id: "not-a-uuid") { id } }');
   t.equal(g.errors?.[0].extensions?.code, 'invalid_value');
 });
+
+t.test('a department\'s level must be its region\'s level', async (t) => {
+  const res = await h.as('admin', { method: 'POST', url: '/api/v1/departments', payload: { name: '乡镇财政所', sector: 'finance', level: 'township', regionId: w.regions.prefecture.id } });
+  t.equal(res.statusCode, 422);
+  t.equal(res.json().errors[0].field, 'level');
+  const ok = await h.as('admin', { method: 'POST', url: '/api/v1/departments', payload: { name: '汪营镇财政所', sector: 'finance', level: 'township', regionId: w.regions.townA.id } });
+  t.equal(ok.statusCode, 201);
+});

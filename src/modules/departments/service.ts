@@ -48,7 +48,10 @@ export function createDepartmentsService({ db, audit, regions }: { db: Db; audit
 
     async create(ctx: RequestContext, input: CreateDepartmentInput): Promise<DepartmentDto> {
       return db.transaction(async (tx) => {
-        if (!(await regionsRepository.byId(tx, input.regionId))) throw invalid('regionId', `region ${input.regionId} does not exist`);
+        const region = await regionsRepository.byId(tx, input.regionId);
+        if (!region) throw invalid('regionId', `region ${input.regionId} does not exist`);
+        // A county bureau sits in a county: the department's level is its region's.
+        if (region.level !== input.level) throw invalid('level', `a ${input.level}-level department cannot sit in a ${region.level}`);
         const row = await departmentsRepository.insert(tx, { ...input, nameEn: input.nameEn ?? null });
         const dto = toDepartmentDto(row);
         await audit.record(tx, ctx, { action: 'department.created', entityType: 'department', entityId: row.id, after: dto });
