@@ -328,6 +328,10 @@ t.test('openFromSource runs in the caller’s transaction, defaults the deadline
     const audit = await h.sql<{ n: string }>(`select count(*)::text n from audit_log where entity_type = 'problem' and entity_id = $1`, [p.id]);
     t.equal(audit[0].n, '1', 'audited once, in the caller transaction');
   }
+  const sameSourceOtherUnit = h.app.services.db.transaction((tx) =>
+    svc.openFromSource(tx, ctx, { unitId: taxHallA.id, sourceType: 'media', sourceId: '0190a000-0000-7000-8000-000000000020', severity: 'minor', description: 'x' }),
+  );
+  await t.rejects(sameSourceOtherUnit, { code: 'validation_failed' }, 'a source already behind another unit\'s problem is refused, naming unitId');
 
   const rolledBack = '0190a000-0000-7000-8000-0000000000ff';
   await t.rejects(

@@ -128,6 +128,9 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
     const sourceId = input.sourceId ?? null;
     if (sourceId) {
       const existing = await problemsRepository.bySource(tx, input.sourceType, sourceId);
+      if (existing && existing.unitId !== input.unitId) {
+        throw invalid('unitId', `the problem opened from ${input.sourceType} ${sourceId} belongs to unit ${existing.unitId}`);
+      }
       if (existing) return { problem: toProblemDto(existing), created: false };
     }
     const description = input.description.trim();
