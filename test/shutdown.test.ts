@@ -14,15 +14,20 @@ t.test('closing lets an in-flight request finish, then the database is closed', 
   const app = Fastify(serverOptions(config, false));
   await app.register(manyi, { config, database, localKeys: await generateLocalKeyPair() });
   let release: () => void = () => undefined;
+  let entered: () => void = () => undefined;
+  const inHandler = new Promise<void>((r) => (entered = r));
   app.get('/slow', { config: { access: EVERYONE } }, async () => {
-    await new Promise<void>((r) => (release = r));
+    const released = new Promise<void>((r) => (release = r));
+    entered();
+    await released;
     return { done: true };
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   const inFlight = fetch(`${address}/slow`);
-  await new Promise((r) => setTimeout(r, 100));
+  await inHandler;
   const closing = app.close();
-  await new Promise((r) => setTimeout(r, 100));
+  // The listener stops at once; the in-flight request is still being served.
+  await new Promise<void>((r) => setImmediate(r));
   await t.rejects(fetch(`${address}/healthz`), 'no new connections once closing');
   release();
   const res = await inFlight;
