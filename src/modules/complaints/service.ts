@@ -32,10 +32,9 @@ import type {
  * Stage deadlines in working days — the one place to change them. The triage clock starts at receipt, the
  * investigation clock at triage (it keeps running while investigating), the reply clock at the decision.
  */
-/** Defaults; the service takes the configured values (COMPLAINT_DEADLINE_WORKING_DAYS). */
-export const STAGE_DEADLINE_WORKING_DAYS = { triage: 2, investigation: 10, reply: 5 };
-export type StageDeadlines = typeof STAGE_DEADLINE_WORKING_DAYS;
-const clockOf: Record<ComplaintStatus, keyof typeof STAGE_DEADLINE_WORKING_DAYS | null> = {
+/** Working days per stage clock; configured by COMPLAINT_DEADLINE_WORKING_DAYS (src/config.ts). */
+export type StageDeadlines = { triage: number; investigation: number; reply: number };
+const clockOf: Record<ComplaintStatus, keyof StageDeadlines | null> = {
   received: 'triage',
   triaged: 'investigation',
   investigating: 'investigation',
@@ -169,12 +168,12 @@ export function createComplaintsService({
   db,
   audit,
   webhooks,
-  deadlines = STAGE_DEADLINE_WORKING_DAYS,
+  deadlines,
 }: {
   db: Db;
   audit: AuditService;
   webhooks?: Pick<WebhooksService, 'emit'>;
-  deadlines?: StageDeadlines;
+  deadlines: StageDeadlines;
 }) {
   /** Contacts only ever leave the database for admins. */
   async function contactsFor(tx: Db, ctx: RequestContext, ids: string[]): Promise<Map<string, ComplaintDto['contact']>> {

@@ -14,7 +14,7 @@ import { importRepository, openStage } from './import.repository.js';
 import type { ImportErrorRow, RatingImportRow, StagedRating, StageSession } from './import.repository.js';
 import { importColumns, importRow } from './import.schemas.js';
 import type { ImportOptions, ImportRow, RatingImportDto } from './import.schemas.js';
-import { FOLLOW_UP_WORKING_DAYS, needsFollowUp } from './rules.js';
+import { needsFollowUp } from './rules.js';
 import type { RespondentHasher } from './rules.js';
 
 /** Rows per batch: one COPY + one merge + one progress update each. */
@@ -76,12 +76,13 @@ export function createRatingImportsService({
   database,
   audit,
   hashRespondent,
-  followUpWorkingDays = FOLLOW_UP_WORKING_DAYS,
+  followUpWorkingDays,
 }: {
   database: Database;
   audit: AuditService;
   hashRespondent: RespondentHasher;
-  followUpWorkingDays?: number;
+  /** FOLLOW_UP_WORKING_DAYS */
+  followUpWorkingDays: number;
 }) {
   const db = database.db;
 

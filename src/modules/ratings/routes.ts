@@ -4,7 +4,7 @@ import { expectedVersion, idParams, pageOf, pageQuery, problems, sendVersioned }
 import { EVERYONE } from '../../lib/principal.js';
 import { contactFollowUpBody, followUp, listFollowUpsQuery, resolveFollowUpBody } from './follow-ups.schemas.js';
 import { ratingImportRoutes } from './import.routes.js';
-import { FOLLOW_UP_WORKING_DAYS, PUBLIC_RATING_LIMIT, PUBLIC_RATINGS_PER_MINUTE, isBad, isLimitedChannel } from './rules.js';
+import { PUBLIC_RATING_LIMIT, PUBLIC_RATINGS_PER_MINUTE, isBad, isLimitedChannel } from './rules.js';
 import {
   channelInfo,
   channelLabels,
@@ -21,7 +21,7 @@ import {
 } from './schemas.js';
 
 const tags = ['ratings'];
-const limitText = `one rating per respondent per unit per day on ${PUBLIC_RATING_LIMIT.channels.join(', ')} (409 rating_limit_reached)`;
+const limitText = `a set number of ratings per respondent per unit per day on ${PUBLIC_RATING_LIMIT.channels.join(', ')} (PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY, default 1; 409 rating_limit_reached)`;
 
 export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ratings, ratingFollowUps } = app.services;
@@ -48,7 +48,7 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Rate a unit (群众评价), anonymously',
       description:
         `The public rates through ${PUBLIC_RATING_LIMIT.channels.join(', ')} and must send respondentKey (a phone number or ID, kept only as a keyed hash): ${limitText}. ` +
-        `Anonymous callers are limited to ${PUBLIC_RATINGS_PER_MINUTE} submissions per minute per IP. A bad rating (level ≤ 2) with a comment opens a 回访 due in ${FOLLOW_UP_WORKING_DAYS} working days.`,
+        `Anonymous callers are limited to ${PUBLIC_RATINGS_PER_MINUTE} submissions per minute per IP. A bad rating (level ≤ 2) with a comment opens a 回访 due in FOLLOW_UP_WORKING_DAYS working days (default 5).`,
       tags: ['public', ...tags],
       security: [],
       body: publicRatingBody,

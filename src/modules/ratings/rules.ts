@@ -2,22 +2,17 @@ import { createHmac } from 'node:crypto';
 import type { RatingChannel } from '../../db/schema/index.js';
 
 /**
- * The public rating limit (one rating per respondent per unit per day on public channels). Configurable here,
- * in code: the channel list, how many ratings a respondent may give a unit per day, and the zone of "day"
- * (China Standard Time, UTC+8, no daylight saving). The database's unique index over
- * (respondent_hash, unit_id, limited_day, limit_slot) keeps it race-free for any `perDay`.
+ * The public rating limit: on these channels a respondent may rate a unit PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY
+ * times a day (src/config.ts, default 1), counted in China Standard Time (UTC+8). The database's unique index over
+ * (respondent_hash, unit_id, limited_day, limit_slot) keeps it race-free.
  */
 export const PUBLIC_RATING_LIMIT = {
   channels: ['portal', 'sms', 'mailbox'] as readonly RatingChannel[],
-  perDay: 1,
   utcOffsetHours: 8,
 };
 
 /** Anonymous submissions per client IP per minute on the public rating route (stricter than the global limit). */
 export const PUBLIC_RATINGS_PER_MINUTE = 10;
-
-/** 回访 deadline: working days after a bad rating with a comment arrives. */
-export const FOLLOW_UP_WORKING_DAYS = 5;
 
 /** 差评: the bottom two levels (不满意, 非常不满意). */
 export const BAD_LEVEL_MAX = 2;

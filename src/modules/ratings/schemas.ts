@@ -78,7 +78,7 @@ export const publicRatingBody = z.object({
   channel: channelSchema.describe(`the public may use ${PUBLIC_RATING_LIMIT.channels.join(', ')}`),
   level: levelSchema,
   comment: comment.optional(),
-  respondentKey: respondentKey.optional().describe(`required on ${PUBLIC_RATING_LIMIT.channels.join(', ')}: one rating per respondent per unit per day`),
+  respondentKey: respondentKey.optional().describe(`required on ${PUBLIC_RATING_LIMIT.channels.join(', ')}: it counts against the daily limit per respondent and unit`),
 });
 export type PublicRatingInput = z.infer<typeof publicRatingBody>;
 

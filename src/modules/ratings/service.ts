@@ -13,7 +13,7 @@ import { followUpsRepository } from './follow-ups.repository.js';
 import { toFollowUpDto, toRatingDto } from './mappers.js';
 import { ratingsRepository } from './repository.js';
 import type { RatingFilter } from './repository.js';
-import { FOLLOW_UP_WORKING_DAYS, PUBLIC_RATING_LIMIT, isBad, isLimitedChannel, limitDay, needsFollowUp } from './rules.js';
+import { PUBLIC_RATING_LIMIT, isBad, isLimitedChannel, limitDay, needsFollowUp } from './rules.js';
 import type { RespondentHasher } from './rules.js';
 import type { ListRatingsFilter, PublicRatingInput, RatingCountsDto, RatingCountsFilter, RatingDto, RatingReceiptDto, SubmitRatingInput } from './schemas.js';
 
@@ -33,15 +33,17 @@ export function createRatingsService({
   audit,
   regions,
   hashRespondent,
-  perDay = PUBLIC_RATING_LIMIT.perDay,
-  followUpWorkingDays = FOLLOW_UP_WORKING_DAYS,
+  perDay,
+  followUpWorkingDays,
 }: {
   db: Db;
   audit: AuditService;
   regions: RegionsService;
   hashRespondent: RespondentHasher;
-  perDay?: number;
-  followUpWorkingDays?: number;
+  /** PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY */
+  perDay: number;
+  /** FOLLOW_UP_WORKING_DAYS */
+  followUpWorkingDays: number;
 }) {
   type StoreInput = SubmitRatingInput & { collectedAt: string };
 
@@ -136,7 +138,7 @@ export function createRatingsService({
         throw invalid('channel', `the public may rate through ${PUBLIC_RATING_LIMIT.channels.join(', ')} only`);
       }
       if (isLimitedChannel(input.channel) && !input.respondentKey) {
-        throw invalid('respondentKey', `required on ${PUBLIC_RATING_LIMIT.channels.join(', ')} (one rating per respondent per unit per day)`);
+        throw invalid('respondentKey', `required on ${PUBLIC_RATING_LIMIT.channels.join(', ')} (the daily limit counts per respondent and unit)`);
       }
       return store(ctx, { ...input, source: PUBLIC_SOURCE, collectedAt: new Date().toISOString() });
     },
