@@ -78,7 +78,7 @@ interface Move {
   check?: (p: ScopedProblemRow) => void;
 }
 
-export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: AuditService; webhooks?: Pick<WebhooksService, 'emit'> }) {
+export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: AuditService; webhooks?: Pick<WebhooksService, 'emit' | 'emitMany'> }) {
   async function visible(ctx: RequestContext, id: string, tx: Db = db): Promise<ScopedProblemRow> {
     const r = await problemsRepository.byId(tx, id);
     if (!r || !canSeeUnit(ctx, { id: r.unitId, departmentId: r.unitDepartmentId })) throw notFound('problem', id);
@@ -289,16 +289,12 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
     async notifyOverdue(ctx: RequestContext, now = new Date(), limit = 500): Promise<number> {
       return db.transaction(async (tx) => {
         const rows = await problemsRepository.claimNewlyOverdue(tx, now, limit);
-        for (const r of rows) {
-          await webhooks?.emit(tx, ctx, 'problem.overdue', {
-            problemId: r.id,
-            unitId: r.unitId,
-            cycleId: r.cycleId,
-            severity: r.severity,
-            status: r.status,
-            deadline: r.deadline.toISOString(),
-          });
-        }
+        await webhooks?.emitMany(
+          tx,
+          ctx,
+          'problem.overdue',
+          rows.map((r) => ({ problemId: r.id, unitId: r.unitId, cycleId: r.cycleId, severity: r.severity, status: r.status, deadline: r.deadline.toISOString() })),
+        );
         await audit.record(
           tx,
           ctx,

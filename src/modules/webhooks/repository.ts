@@ -40,13 +40,16 @@ export const webhooksRepository = {
   },
 
   /** The event and one pending delivery per matching active subscription, in the caller's transaction. */
-  async insertEvent(db: Db, e: { id: string; type: string; payload: unknown; requestId: string | null }): Promise<void> {
-    await db.insert(outboxEvents).values({ id: e.id, type: e.type, payload: e.payload, requestId: e.requestId });
+  /** Events of one type and one pending delivery per matching active subscription, in the caller's transaction. */
+  async insertEvents(db: Db, type: string, events: { id: string; payload: unknown; requestId: string | null }[]): Promise<void> {
+    if (events.length === 0) return;
+    await db.insert(outboxEvents).values(events.map((e) => ({ id: e.id, type, payload: e.payload, requestId: e.requestId })));
     const subs = await db
       .select({ id: webhookSubscriptions.id })
       .from(webhookSubscriptions)
-      .where(and(eq(webhookSubscriptions.active, true), sql`(${e.type} = any(${webhookSubscriptions.events}) or '*' = any(${webhookSubscriptions.events}))`));
-    if (subs.length) await db.insert(webhookDeliveries).values(subs.map((s) => ({ id: uuidv7(), eventId: e.id, subscriptionId: s.id })));
+      .where(and(eq(webhookSubscriptions.active, true), sql`(${type} = any(${webhookSubscriptions.events}) or '*' = any(${webhookSubscriptions.events}))`));
+    const deliveries = events.flatMap((e) => subs.map((s) => ({ id: uuidv7(), eventId: e.id, subscriptionId: s.id })));
+    for (let i = 0; i < deliveries.length; i += 1000) await db.insert(webhookDeliveries).values(deliveries.slice(i, i + 1000));
   },
 
   /**

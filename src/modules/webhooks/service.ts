@@ -83,16 +83,24 @@ export function createWebhooksService({ db, audit, config, keys }: { db: Db; aud
     await webhooksRepository.markFailedAttempt(db, d.id, { statusCode, error, nextAttemptAt: next });
   }
 
+  /** Several events of one type in one go (a sweep announcing many problems), with the same guarantees as emit. */
+  async function emitMany(tx: Db, ctx: RequestContext, type: EventType, payloads: Record<string, unknown>[]): Promise<string[]> {
+    const events = payloads.map((payload) => ({ id: uuidv7(), payload, requestId: ctx.requestId }));
+    await webhooksRepository.insertEvents(tx, type, events);
+    return events.map((e) => e.id);
+  }
+
   return {
     /**
      * Records a domain event in the outbox inside the caller's transaction: the change and its event commit
      * together; delivery happens afterwards, at least once.
      */
     async emit(tx: Db, ctx: RequestContext, type: EventType, payload: Record<string, unknown>): Promise<string> {
-      const id = uuidv7();
-      await webhooksRepository.insertEvent(tx, { id, type, payload, requestId: ctx.requestId });
+      const [id] = await emitMany(tx, ctx, type, [payload]);
       return id;
     },
+
+    emitMany,
 
     /** Delivers what is due; returns how many deliveries were attempted. The dispatcher calls it on a timer. */
     async dispatchDue(limit = 50): Promise<number> {
