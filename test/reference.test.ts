@@ -11,6 +11,7 @@ t.test('an admin creates a county under a prefecture; a county without a parent 
   const ok = await h.as('admin', { method: 'POST', url: '/api/v1/regions', payload: { parentId: w.regions.prefecture.id, level: 'county', code: 'C9', nameZh: '咸丰县' } });
   t.equal(ok.statusCode, 201);
   t.equal(ok.headers.etag, '"1"');
+  t.same(ok.json().levelLabel, { zhCN: '县/市', en: 'County or city' });
   const bad = await h.as('admin', { method: 'POST', url: '/api/v1/regions', payload: { level: 'county', code: 'C10', nameZh: '来凤县' } });
   t.equal(bad.statusCode, 422);
   t.equal(bad.headers['content-type'], 'application/problem+json; charset=utf-8');

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { auditLog } from '../../db/schema/index.js';
@@ -53,11 +53,4 @@ export const auditRepository = {
     return db.select().from(auditLog).where(gt(auditLog.seq, afterSeq)).orderBy(asc(auditLog.seq)).limit(limit);
   },
 
-  async count(db: Db, uptoSeq?: number): Promise<number> {
-    const rows = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(auditLog)
-      .where(uptoSeq === undefined ? undefined : lte(auditLog.seq, uptoSeq));
-    return rows[0]?.n ?? 0;
-  },
 };

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ilike, inArray, like, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, inArray, like } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
@@ -34,9 +34,5 @@ export const departmentsRepository = {
     }
     if (f.afterId) where.push(gt(departments.id, f.afterId));
     return db.select().from(departments).where(and(...where)).orderBy(asc(departments.id)).limit(f.limit);
-  },
-  async count(db: Db): Promise<number> {
-    const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(departments);
-    return r.n;
   },
 };

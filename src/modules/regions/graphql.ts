@@ -12,6 +12,7 @@ export const regionTypeDefs = /* GraphQL */ `
     id: ID!
     parentId: ID
     level: RegionLevel!
+    levelLabel: Label!
     code: String!
     nameZh: String!
     nameEn: String

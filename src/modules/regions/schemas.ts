@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate } from '../../lib/http.js';
+import { isoDate, labelSchema } from '../../lib/http.js';
 
 export const regionLevels = ['prefecture', 'county', 'township'] as const;
 /** 行政区 level labels (zh-CN / en). */
@@ -14,6 +14,7 @@ export const region = z
     id: z.uuid(),
     parentId: z.uuid().nullable(),
     level: z.enum(regionLevels),
+    levelLabel: labelSchema,
     code: z.string(),
     nameZh: z.string(),
     nameEn: z.string().nullable(),

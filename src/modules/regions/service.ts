@@ -7,6 +7,7 @@ import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
 import { regionsRepository } from './repository.js';
 import type { RegionRow } from './repository.js';
+import { regionLevelLabels } from './schemas.js';
 import type { CreateRegionInput, ListRegionsFilter, RegionDto, UpdateRegionInput } from './schemas.js';
 
 const parentLevel = { prefecture: null, county: 'prefecture', township: 'county' } as const;
@@ -16,6 +17,7 @@ export function toRegionDto(r: RegionRow): RegionDto {
     id: r.id,
     parentId: r.parentId,
     level: r.level,
+    levelLabel: regionLevelLabels[r.level],
     code: r.code,
     nameZh: r.nameZh,
     nameEn: r.nameEn,
