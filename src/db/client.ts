@@ -12,6 +12,9 @@ export type Schema = typeof schema;
 /** One drizzle type for both drivers; a transaction is assignable to it, so repositories take either. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
+/** Drizzle over one checked-out connection (COPY sessions and other work that must stay on one backend). */
+export const drizzleOnClient = (client: pg.PoolClient): Db => drizzlePg({ client, schema }) as unknown as Db;
+
 export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';

@@ -1,4 +1,4 @@
-import type { CriteriaDocument } from '../db/schema/index.js';
+import type { CriteriaDocument } from '../modules/criteria/tables.js';
 
 /**
  * A realistic 创建工作标准及考核实施办法, after the source document: hardware standardization (形象标识,

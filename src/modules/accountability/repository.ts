@@ -1,7 +1,12 @@
 import { and, asc, eq, gt, gte, inArray, lt, or } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { accountabilityActions, complaints, departments, inspectionFindings, problems, units } from '../../db/schema/index.js';
+import { accountabilityActions } from './tables.js';
+import { complaints } from '../complaints/tables.js';
+import { departments } from '../departments/tables.js';
+import { inspectionFindings } from '../supervision/tables.js';
+import { problems } from '../problems/tables.js';
+import { units } from '../units/tables.js';
 import type { AccountabilityCauseType, AccountabilityType } from './schemas.js';
 
 export type AccountabilityRow = typeof accountabilityActions.$inferSelect;

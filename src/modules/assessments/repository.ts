@@ -1,7 +1,8 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
-import { criteriaSets, scorecardBonuses, scorecardDeductions, scorecards } from '../../db/schema/index.js';
+import { criteriaSets } from '../criteria/tables.js';
+import { scorecardBonuses, scorecardDeductions, scorecards } from './tables.js';
 import type { ScorecardStatus } from './schemas.js';
 
 export type ScorecardRow = typeof scorecards.$inferSelect;

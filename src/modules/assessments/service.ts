@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import type { CriteriaDocument } from '../../db/schema/index.js';
+import type { CriteriaDocument } from '../criteria/tables.js';
 import { conflict, DomainError, forbidden, invalid, invalidMany, notFound, versionMismatch } from '../../lib/errors.js';
 import { decodeCursor, toIso, toIsoOrNull, toPage } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import type { AwardEvidence, NominationStrike, PassedOver } from '../../db/schema/index.js';
+import type { AwardEvidence, NominationStrike, PassedOver } from './tables.js';
 import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';

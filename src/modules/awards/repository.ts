@@ -2,19 +2,12 @@ import { and, asc, eq, gt, inArray, lt, max, ne, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
-import {
-  awardTransitions,
-  awards,
-  commendations,
-  cycles,
-  departments,
-  enrollments,
-  nominationCandidates,
-  nominations,
-  rankingEntries,
-  rankings,
-  units,
-} from '../../db/schema/index.js';
+import { awardTransitions, awards, commendations, nominationCandidates, nominations } from './tables.js';
+import { cycles } from '../cycles/tables.js';
+import { departments } from '../departments/tables.js';
+import { enrollments } from '../enrollments/tables.js';
+import { rankingEntries, rankings } from '../rankings/tables.js';
+import { units } from '../units/tables.js';
 import type { AwardStatus, CommendationLevel, Tier } from './schemas.js';
 
 export type NominationRow = typeof nominations.$inferSelect;

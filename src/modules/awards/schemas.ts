@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { awardStatus, awardTier, commendationLevel, nominationStatus } from '../../db/schema/index.js';
+import { awardStatus, awardTier, commendationLevel, nominationStatus } from './tables.js';
 import { isoDate, labelSchema } from '../../lib/http.js';
 import { categorySchema } from '../units/schemas.js';
 

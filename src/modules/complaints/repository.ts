@@ -2,7 +2,11 @@ import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, ne, or } from 'drizzl
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
-import { complaintContacts, complaintEvents, complaints, cycles, departments, enrollments, units } from '../../db/schema/index.js';
+import { complaintContacts, complaintEvents, complaints } from './tables.js';
+import { cycles } from '../cycles/tables.js';
+import { departments } from '../departments/tables.js';
+import { enrollments } from '../enrollments/tables.js';
+import { units } from '../units/tables.js';
 import type { ComplaintCategory, ComplaintSource, ComplaintStatus } from './schemas.js';
 
 export type ComplaintRow = typeof complaints.$inferSelect;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { complaintCategories, complaintSeverities, complaintSources, complaintStatuses } from '../../db/schema/index.js';
+import { complaintCategories, complaintSeverities, complaintSources, complaintStatuses } from './tables.js';
 import { isoDate, labelSchema } from '../../lib/http.js';
 
 export { complaintCategories, complaintSeverities, complaintSources, complaintStatuses };

@@ -1,6 +1,6 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import { z } from 'zod';
-import type { CheckMethod } from '../../db/schema/index.js';
+import type { CheckMethod } from './tables.js';
 import { guard, loadBy } from '../../lib/graphql.js';
 import { DomainError } from '../../lib/errors.js';
 import { idParams, pageQuery } from '../../lib/http.js';

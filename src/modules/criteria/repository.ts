@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { criteriaSets, cycles } from '../../db/schema/index.js';
+import { criteriaSets } from './tables.js';
+import { cycles } from '../cycles/tables.js';
 import type { Category } from '../units/schemas.js';
 
 export type CriteriaSetRow = typeof criteriaSets.$inferSelect;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CheckMethod, CriteriaDocument } from '../../db/schema/index.js';
+import type { CheckMethod, CriteriaDocument } from './tables.js';
 import { isoDate, labelSchema } from '../../lib/http.js';
 import { categorySchema } from '../units/schemas.js';
 

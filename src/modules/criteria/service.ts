@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import type { CheckMethod, CriteriaDocument } from '../../db/schema/index.js';
+import type { CheckMethod, CriteriaDocument } from './tables.js';
 import { DomainError, conflict, invalid, invalidMany, notFound, versionMismatch, versionRequired } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, toIso } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';

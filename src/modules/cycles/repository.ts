@@ -1,7 +1,9 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
-import { criteriaSets, cycles, enrollments } from '../../db/schema/index.js';
+import { criteriaSets } from '../criteria/tables.js';
+import { cycles } from './tables.js';
+import { enrollments } from '../enrollments/tables.js';
 import type { Category } from '../units/schemas.js';
 
 export type CycleRow = typeof cycles.$inferSelect;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cyclePhase } from '../../db/schema/index.js';
+import { cyclePhase } from './tables.js';
 import { isoDate, labelSchema } from '../../lib/http.js';
 import { scoringSettings } from '../rankings/scoring.js';
 import { categories, categorySchema } from '../units/schemas.js';

@@ -1,7 +1,9 @@
 import { and, asc, eq, gt, gte, inArray, lte } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { cycles, deeds, units } from '../../db/schema/index.js';
+import { cycles } from '../cycles/tables.js';
+import { deeds } from './tables.js';
+import { units } from '../units/tables.js';
 
 export type DeedRow = typeof deeds.$inferSelect;
 export type ScopedDeedRow = DeedRow & { unitDepartmentId: string };

@@ -3,7 +3,8 @@ import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { containsPattern, prefixPattern } from '../../db/like.js';
-import { departments, regions } from '../../db/schema/index.js';
+import { departments } from './tables.js';
+import { regions } from '../regions/tables.js';
 import type { ListDepartmentsFilter } from './schemas.js';
 
 export type DepartmentRow = typeof departments.$inferSelect;

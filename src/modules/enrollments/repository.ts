@@ -1,7 +1,8 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
-import { enrollments, units } from '../../db/schema/index.js';
+import { enrollments } from './tables.js';
+import { units } from '../units/tables.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { unitWhere } from '../units/repository.js';
 import type { UnitFilter } from '../units/repository.js';

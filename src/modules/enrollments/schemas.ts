@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { enrollmentStatus } from '../../db/schema/index.js';
+import { enrollmentStatus } from './tables.js';
 import { isoDate, labelSchema } from '../../lib/http.js';
 import { categorySchema } from '../units/schemas.js';
 

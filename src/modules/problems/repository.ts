@@ -2,7 +2,13 @@ import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, ne, or, sql } fr
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
-import { complaints, cycles, inspectionFindings, problemEvents, problems, ratings, scorecardDeductions, scorecards, units } from '../../db/schema/index.js';
+import { complaints } from '../complaints/tables.js';
+import { cycles } from '../cycles/tables.js';
+import { inspectionFindings } from '../supervision/tables.js';
+import { problemEvents, problems } from './tables.js';
+import { ratings } from '../ratings/tables.js';
+import { scorecardDeductions, scorecards } from '../assessments/tables.js';
+import { units } from '../units/tables.js';
 import type { ProblemSeverity, ProblemSourceType, ProblemStatus } from './schemas.js';
 
 export type ProblemRow = typeof problems.$inferSelect;

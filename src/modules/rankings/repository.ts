@@ -2,24 +2,18 @@ import { and, asc, count, desc, eq, gt, inArray, like, max, or, sql } from 'driz
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { prefixPattern } from '../../db/like.js';
-import {
-  complaints,
-  commendations,
-  deeds,
-  departments,
-  enrollments,
-  inspectionFindings,
-  inspectionReports,
-  inspectionRounds,
-  inspectionTasks,
-  problems,
-  rankingEntries,
-  rankings,
-  ratings,
-  regions,
-  scorecards,
-  units,
-} from '../../db/schema/index.js';
+import { complaints } from '../complaints/tables.js';
+import { commendations } from '../awards/tables.js';
+import { deeds } from '../deeds/tables.js';
+import { departments } from '../departments/tables.js';
+import { enrollments } from '../enrollments/tables.js';
+import { inspectionFindings, inspectionReports, inspectionRounds, inspectionTasks } from '../supervision/tables.js';
+import { problems } from '../problems/tables.js';
+import { rankingEntries, rankings } from './tables.js';
+import { ratings } from '../ratings/tables.js';
+import { regions } from '../regions/tables.js';
+import { scorecards } from '../assessments/tables.js';
+import { units } from '../units/tables.js';
 import type { Category } from '../units/schemas.js';
 
 export type RankingRow = typeof rankings.$inferSelect;

@@ -1,7 +1,8 @@
 import { and, asc, eq, gt, gte, inArray, lt, ne, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
-import { ratingFollowUps, ratings, units } from '../../db/schema/index.js';
+import { ratingFollowUps, ratings } from './tables.js';
+import { units } from '../units/tables.js';
 import type { UnitFilter } from '../units/repository.js';
 import { unitWhere } from '../units/repository.js';
 import type { FollowUpStatus } from './follow-ups.schemas.js';

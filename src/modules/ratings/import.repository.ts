@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/node-postgres';
 import { from as copyFrom } from 'pg-copy-streams';
+import { drizzleOnClient } from '../../db/client.js';
 import type { Database, Db } from '../../db/client.js';
-import * as schema from '../../db/schema/index.js';
-import { cycles, ratingImportErrors, ratingImports, units } from '../../db/schema/index.js';
+import { cycles } from '../cycles/tables.js';
+import { ratingImportErrors, ratingImports } from './tables.js';
+import { units } from '../units/tables.js';
 
 export type RatingImportRow = typeof ratingImports.$inferSelect;
 export type ImportErrorRow = typeof ratingImportErrors.$inferInsert;
@@ -104,7 +105,7 @@ export interface StageSession {
 export async function openStage(database: Database): Promise<StageSession> {
   const table = `rating_import_stage_${randomBytes(6).toString('hex')}`;
   const client = database.pool ? await database.pool.connect() : undefined;
-  const db = client ? (drizzle({ client, schema }) as unknown as Db) : database.db;
+  const db = client ? drizzleOnClient(client) : database.db;
   try {
     await db.execute(sql.raw(`create temp table ${table} ${STAGE_DDL}`));
   } catch (err) {

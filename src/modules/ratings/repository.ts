@@ -1,8 +1,11 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { cycles, enrollments, ratings, units } from '../../db/schema/index.js';
-import type { RatingChannel } from '../../db/schema/index.js';
+import { cycles } from '../cycles/tables.js';
+import { enrollments } from '../enrollments/tables.js';
+import { ratings } from './tables.js';
+import { units } from '../units/tables.js';
+import type { RatingChannel } from './tables.js';
 import { unitWhere } from '../units/repository.js';
 import type { UnitFilter } from '../units/repository.js';
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { RatingChannel } from '../../db/schema/index.js';
+import type { RatingChannel } from './tables.js';
 
 /**
  * The public rating limit: on these channels a respondent may rate a unit PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY

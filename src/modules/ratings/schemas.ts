@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ratingChannels } from '../../db/schema/index.js';
-import type { RatingChannel } from '../../db/schema/index.js';
+import { ratingChannels } from './tables.js';
+import type { RatingChannel } from './tables.js';
 import { isoDate, labelSchema } from '../../lib/http.js';
 import { PUBLIC_RATING_LIMIT } from './rules.js';
 

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, ilike, inArray, like, or } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
-import { regions } from '../../db/schema/index.js';
+import { regions } from './tables.js';
 import { containsPattern, prefixPattern } from '../../db/like.js';
 import type { ListRegionsFilter } from './schemas.js';
 

@@ -1,6 +1,10 @@
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { awards, complaints, departments, enrollments, units } from '../../db/schema/index.js';
+import { awards } from '../awards/tables.js';
+import { complaints } from '../complaints/tables.js';
+import { departments } from '../departments/tables.js';
+import { enrollments } from '../enrollments/tables.js';
+import { units } from '../units/tables.js';
 
 export const scoreboardRepository = {
   /** The cycle's participating units (withdrawn ones left out) with their department. */

@@ -2,26 +2,18 @@ import { and, asc, between, count, eq, gte, inArray, isNotNull, isNull, like, lt
 import type { AnyColumn, SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { prefixPattern } from '../../db/like.js';
-import {
-  accountabilityActions,
-  awards,
-  commendations,
-  complaints,
-  cycles,
-  deeds,
-  departments,
-  enrollments,
-  inspectionFindings,
-  inspectionReports,
-  inspectionRounds,
-  inspectionTasks,
-  problems,
-  ratingFollowUps,
-  ratings,
-  regions,
-  supervisors,
-  units,
-} from '../../db/schema/index.js';
+import { accountabilityActions } from '../accountability/tables.js';
+import { awards, commendations } from '../awards/tables.js';
+import { complaints } from '../complaints/tables.js';
+import { cycles } from '../cycles/tables.js';
+import { deeds } from '../deeds/tables.js';
+import { departments } from '../departments/tables.js';
+import { enrollments } from '../enrollments/tables.js';
+import { inspectionFindings, inspectionReports, inspectionRounds, inspectionTasks, supervisors } from '../supervision/tables.js';
+import { problems } from '../problems/tables.js';
+import { ratingFollowUps, ratings } from '../ratings/tables.js';
+import { regions } from '../regions/tables.js';
+import { units } from '../units/tables.js';
 import { unitWhere } from '../units/repository.js';
 import type { Category } from '../units/schemas.js';
 

@@ -1,7 +1,8 @@
 import type { Db } from '../../db/client.js';
 import { accountabilityTypes } from '../accountability/schemas.js';
 import { awardStatuses, commendationLevels, tiers } from '../awards/schemas.js';
-import { complaintSources, complaintStatuses, ratingChannels } from '../../db/schema/index.js';
+import { complaintSources, complaintStatuses } from '../complaints/tables.js';
+import { ratingChannels } from '../ratings/tables.js';
 import { DomainError, invalid } from '../../lib/errors.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { followUpStatuses } from '../ratings/follow-ups.schemas.js';

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Db } from '../../db/client.js';
-import type { InspectionRoundFilter } from '../../db/schema/index.js';
+import type { InspectionRoundFilter } from './tables.js';
 import { conflict, invalid, invalidMany, notFound, versionMismatch } from '../../lib/errors.js';
 import { decodeCursor, toPage } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';

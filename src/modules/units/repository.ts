@@ -3,7 +3,9 @@ import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { containsPattern, prefixPattern } from '../../db/like.js';
-import { departments, regions, units } from '../../db/schema/index.js';
+import { departments } from '../departments/tables.js';
+import { regions } from '../regions/tables.js';
+import { units } from './tables.js';
 import type { Category } from './schemas.js';
 
 export type UnitRow = typeof units.$inferSelect;

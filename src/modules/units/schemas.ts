@@ -11,7 +11,7 @@ export const categoryLabels: Record<Category, { zhCN: string; en: string }> = {
 };
 export const categorySchema = z.enum(categories).meta({ id: 'Category', description: '行政执法 / 公共服务 / 经济和社会管理' });
 
-import { serviceModes } from '../../db/schema/index.js';
+import { serviceModes } from './tables.js';
 
 export { serviceModes };
 export const serviceModeLabels: Record<(typeof serviceModes)[number], { zhCN: string; en: string }> = {

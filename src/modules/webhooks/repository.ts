@@ -2,7 +2,7 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { uuidv7 } from '../../lib/ids.js';
-import { outboxEvents, webhookDeliveries, webhookSubscriptions } from '../../db/schema/index.js';
+import { outboxEvents, webhookDeliveries, webhookSubscriptions } from './tables.js';
 
 export type SubscriptionRow = typeof webhookSubscriptions.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect & { eventType: string };

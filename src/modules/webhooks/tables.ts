@@ -1,6 +1,5 @@
 import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, timestamps, version } from './common.js';
-
+import { id, timestamps, version } from '../../db/columns.js';
 export const webhookSigning = pgEnum('webhook_signing', ['jws', 'hmac']);
 
 /** A portal's subscription to domain events. */

@@ -1,8 +1,8 @@
 import { boolean, date, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, timestamps, version } from './common.js';
-import { cycles } from './cycles.js';
-import { departments, units } from './reference.js';
-
+import { id, timestamps, version } from '../../db/columns.js';
+import { departments } from '../departments/tables.js';
+import { units } from '../units/tables.js';
+import { cycles } from '../cycles/tables.js';
 /** 义务监督员: a volunteer supervisor. Contact details are private to the campaign office. */
 export const supervisors = pgTable(
   'supervisors',

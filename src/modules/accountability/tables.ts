@@ -1,7 +1,7 @@
 import { index, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { id, timestamps, version } from './common.js';
-import { departments, units } from './reference.js';
-
+import { id, timestamps, version } from '../../db/columns.js';
+import { departments } from '../departments/tables.js';
+import { units } from '../units/tables.js';
 /** 问责: 约谈 / 通报批评 / 党纪政纪处分 / 降职 */
 export const accountabilityType = pgEnum('accountability_type', ['interview', 'notice_of_criticism', 'disciplinary_action', 'demotion']);
 export const accountabilityTargetKind = pgEnum('accountability_target_kind', ['person', 'unit', 'department']);

@@ -1,5 +1,4 @@
 import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-
 /**
  * Append-only, hash-chained audit log. The database refuses UPDATE, DELETE and TRUNCATE on it
  * (trigger in a custom migration); each row's hash covers the previous row's hash.

@@ -1,8 +1,9 @@
 import { date, index, integer, jsonb, numeric, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { id, timestamps, version } from './common.js';
-import { criteriaSets, cycles, enrollments } from './cycles.js';
-import { units } from './reference.js';
-
+import { id, timestamps, version } from '../../db/columns.js';
+import { units } from '../units/tables.js';
+import { cycles } from '../cycles/tables.js';
+import { enrollments } from '../enrollments/tables.js';
+import { criteriaSets } from '../criteria/tables.js';
 /** 考评打分 scorecard states: an inspector drafts and submits; the office confirms or returns it to draft. */
 export const scorecardStatus = pgEnum('scorecard_status', ['draft', 'submitted', 'confirmed']);
 

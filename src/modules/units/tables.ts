@@ -1,54 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { boolean, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, timestamps, version } from './common.js';
-
-/** 行政区 level: prefecture 州/市 → county/city 县/市 → township 乡镇. */
-export const regionLevel = pgEnum('region_level', ['prefecture', 'county', 'township']);
-
-export const regions = pgTable(
-  'regions',
-  {
-    id: id(),
-    parentId: uuid('parent_id').references((): AnyPgColumn => regions.id),
-    level: regionLevel('level').notNull(),
-    code: text('code').notNull(),
-    nameZh: text('name_zh').notNull(),
-    nameEn: text('name_en'),
-    /** Materialized path of ancestor ids ("/a/b/c/"), so "this region and its descendants" is one prefix scan. */
-    path: text('path').notNull(),
-    version: version(),
-    ...timestamps(),
-  },
-  (t) => [
-    uniqueIndex('regions_code_key').on(t.code),
-    index('regions_parent_idx').on(t.parentId),
-    index('regions_path_idx').on(t.path.op('text_pattern_ops')),
-  ],
-);
-
-/** 部门/行业: a department or sector. */
-export const departments = pgTable(
-  'departments',
-  {
-    id: id(),
-    name: text('name').notNull(),
-    nameEn: text('name_en'),
-    /** Sector code, e.g. power_supply, state_tax, health, forestry. */
-    sector: text('sector').notNull(),
-    level: regionLevel('level').notNull(),
-    regionId: uuid('region_id').notNull().references(() => regions.id),
-    active: boolean('active').notNull().default(true),
-    version: version(),
-    ...timestamps(),
-  },
-  (t) => [
-    index('departments_region_idx').on(t.regionId),
-    index('departments_sector_idx').on(t.sector),
-    uniqueIndex('departments_name_region_key').on(t.name, t.regionId),
-  ],
-);
-
+import { boolean, index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { id, timestamps, version } from '../../db/columns.js';
+import { regions } from '../regions/tables.js';
+import { departments } from '../departments/tables.js';
 /** The three fixed categories (行政执法 / 公共服务 / 经济和社会管理). */
 export const unitCategory = pgEnum('unit_category', ['law_enforcement', 'public_service', 'economic_social_management']);
 
@@ -91,4 +45,3 @@ export const units = pgTable(
     index('units_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
   ],
 );
-

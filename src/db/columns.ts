@@ -1,5 +1,5 @@
 import { integer, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { uuidv7 } from '../../lib/ids.js';
+import { uuidv7 } from '../lib/ids.js';
 
 export const id = () => uuid('id').primaryKey().$defaultFn(() => uuidv7());
 export const version = () => integer('version').notNull().default(1);

@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id } from './common.js';
-import { cycles } from './cycles.js';
-import { departments, regions, unitCategory, units } from './reference.js';
-
+import { id } from '../../db/columns.js';
+import { regions } from '../regions/tables.js';
+import { departments } from '../departments/tables.js';
+import { units, unitCategory } from '../units/tables.js';
+import { cycles } from '../cycles/tables.js';
 /** 排名 status: a computed draft, or a published snapshot (immutable: the database refuses any change). */
 export const rankingStatus = pgEnum('ranking_status', ['draft', 'published']);
 

@@ -1,8 +1,7 @@
 import { date, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { id, timestamps, version } from './common.js';
-import { cycles } from './cycles.js';
-import { units } from './reference.js';
-
+import { id, timestamps, version } from '../../db/columns.js';
+import { units } from '../units/tables.js';
+import { cycles } from '../cycles/tables.js';
 /** 为群众办实事: a practical thing a unit did for the public. */
 export const deeds = pgTable(
   'deeds',

@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { date, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, timestamps, version } from './common.js';
-import { cycles } from './cycles.js';
-import { rankings } from './rankings.js';
-import { unitCategory, units } from './reference.js';
-
+import { id, timestamps, version } from '../../db/columns.js';
+import { units, unitCategory } from '../units/tables.js';
+import { cycles } from '../cycles/tables.js';
+import { rankings } from '../rankings/tables.js';
 /** 命名表彰 tiers: top10 十佳, top100 百佳. A unit holds at most one award per cycle. */
 export const awardTier = pgEnum('award_tier', ['top10', 'top100']);
 

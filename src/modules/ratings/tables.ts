@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, check, date, index, integer, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, timestamps, version } from './common.js';
-import { cycles } from './cycles.js';
-import { units } from './reference.js';
-
+import { id, timestamps, version } from '../../db/columns.js';
+import { units } from '../units/tables.js';
+import { cycles } from '../cycles/tables.js';
 /** The channels a public rating (群众评价) arrives through; labels live in modules/ratings/channels.ts. */
 export const ratingChannels = [
   'questionnaire',

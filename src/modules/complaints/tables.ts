@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { boolean, doublePrecision, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, timestamps, version } from './common.js';
-import { cycles } from './cycles.js';
-import { units } from './reference.js';
-
+import { id, timestamps, version } from '../../db/columns.js';
+import { units } from '../units/tables.js';
+import { cycles } from '../cycles/tables.js';
 /** 投诉类别; also the Open311 service codes. */
 export const complaintCategories = ['service_attitude', 'efficiency', 'discipline', 'dress_and_conduct', 'fees', 'integrity', 'environment', 'other'] as const;
 export const complaintCategory = pgEnum('complaint_category', complaintCategories);

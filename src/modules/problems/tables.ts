@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, timestamps, version } from './common.js';
-import { cycles } from './cycles.js';
-import { units } from './reference.js';
-
+import { id, timestamps, version } from '../../db/columns.js';
+import { units } from '../units/tables.js';
+import { cycles } from '../cycles/tables.js';
 /** Where a problem (问题) was found. */
 export const problemSourceType = pgEnum('problem_source_type', ['assessment_deduction', 'inspection_finding', 'complaint', 'rating', 'media', 'manual']);
 export const problemSeverity = pgEnum('problem_severity', ['minor', 'major', 'serious']);
