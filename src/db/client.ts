@@ -12,6 +12,14 @@ export type Schema = typeof schema;
 /** One drizzle type for both drivers; a transaction is assignable to it, so repositories take either. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
+/**
+ * The one transaction contract: a service or repository method that another may compose takes `{ tx }` as its
+ * optional last argument and runs every statement on it; without it, the method uses its own connection.
+ */
+export interface TxOption {
+  tx?: Db;
+}
+
 /** Drizzle over one checked-out connection (COPY sessions and other work that must stay on one backend). */
 export const drizzleOnClient = (client: pg.PoolClient): Db => drizzlePg({ client, schema }) as unknown as Db;
 
