@@ -207,7 +207,7 @@ t.test('the office sees every figure of a cycle', async (t) => {
   t.equal(res.statusCode, 200);
   t.same(body.scope, { cycles: [{ id: c2024.id, name: '2024 年度创建', year: 2024 }], years: [2024], regionId: null, departmentId: null, category: null });
   const f = body.figures;
-  t.equal(f.unitsTakingPart, 4, 'withdrawn units did not take part; disqualified ones did');
+  t.equal(f.unitsTakingPart, 3, 'withdrawn and disqualified units do not take part');
   t.equal(f.departmentsCovered, 2);
   t.equal(f.disqualifications, 1);
   t.same(f.awards, { byTier: { top10: 1, top100: 2 }, byStatus: { active: 1, rectification_ordered: 0, yellow_card: 1, revoked: 1 } });
@@ -252,7 +252,7 @@ t.test('a region filter covers the region and every region below it', async (t) 
   const { res, body } = await stats(`cycleId=${c2024.id}&regionId=${w.regions.countyA.id}`);
   t.equal(res.statusCode, 200);
   const f = body.figures;
-  t.equal(f.unitsTakingPart, 3, 'the township station is inside the county');
+  t.equal(f.unitsTakingPart, 2, 'the township station is inside the county');
   t.equal(f.departmentsCovered, 2);
   t.same(f.awards.byTier, { top10: 1, top100: 1 });
   t.same(f.commendations, { provincial_leading_group: 1, provincial_department: 1, other: 0 });
@@ -279,7 +279,7 @@ t.test('a department filter keeps that department’s units and actions against 
 t.test('a category filter keeps the units of that category', async (t) => {
   const { body } = await stats(`cycleId=${c2024.id}&category=law_enforcement`);
   const f = body.figures;
-  t.equal(f.unitsTakingPart, 2);
+  t.equal(f.unitsTakingPart, 1);
   t.equal(f.departmentsCovered, 1);
   t.equal(f.disqualifications, 1);
   t.same(f.accountabilityActions, { interview: 1, notice_of_criticism: 0, disciplinary_action: 0, demotion: 0 }, 'a department has no category');
@@ -294,7 +294,7 @@ t.test('a range of two cycles adds them up, counting each unit once', async (t) 
     [2023, 2024],
   );
   const f = byYears.body.figures;
-  t.equal(f.unitsTakingPart, 5);
+  t.equal(f.unitsTakingPart, 4);
   t.equal(f.disqualifications, 1);
   t.same(f.awards.byStatus, { active: 1, rectification_ordered: 1, yellow_card: 1, revoked: 1 });
   t.same(f.commendations, { provincial_leading_group: 1, provincial_department: 2, other: 1 });
@@ -327,7 +327,7 @@ t.test('a department manager gets its own department’s figures', async (t) => 
   const { res, body } = await stats(`cycleId=${c2024.id}`, who);
   t.equal(res.statusCode, 200);
   t.equal(body.scope.departmentId, w.departments.forestry.id);
-  t.equal(body.figures.unitsTakingPart, 2);
+  t.equal(body.figures.unitsTakingPart, 1);
   t.equal(body.figures.complaints.total, 1);
 
   const other = await stats(`cycleId=${c2024.id}&departmentId=${w.departments.tax.id}`, who);
@@ -453,7 +453,7 @@ t.test('GraphQL validates its arguments like REST', async (t) => {
   t.equal(none.errors?.[0].extensions?.errors?.[0].field, 'cycleId');
   const range = await gql(h, 'admin', `{ statistics(cycleIds: ["${c2023.id}", "${c2024.id}"]) { figures { unitsTakingPart } } }`);
   t.same(range.errors, undefined);
-  t.equal((range.data!.statistics as { figures: { unitsTakingPart: number } }).figures.unitsTakingPart, 5);
+  t.equal((range.data!.statistics as { figures: { unitsTakingPart: number } }).figures.unitsTakingPart, 4);
 });
 
 t.test('the number of SQL statements does not grow with the number of units', async (t) => {
@@ -467,7 +467,7 @@ t.test('the number of SQL statements does not grow with the number of units', as
     await deed(u.id, c2024.id);
   }
   const after = await h.countQueries(() => stats(`cycleId=${c2024.id}&regionId=${w.regions.prefecture.id}`));
-  t.equal(after.result.body.figures.unitsTakingPart, 24);
+  t.equal(after.result.body.figures.unitsTakingPart, 23);
   t.equal(after.result.body.figures.ratings.byChannel.forum.total, 20);
   t.equal(after.queries, before.queries, `${before.queries} statements either way`);
   t.ok(before.queries <= 14, `at most one statement per figure group (${before.queries})`);

@@ -1,20 +1,19 @@
-import { inArray } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { complaints, inspectionFindings, inspectionReports, problems } from './schema/index.js';
+import { complaintQueries } from '../modules/complaints/queries.js';
+import { problemQueries } from '../modules/problems/queries.js';
+import { supervisionQueries } from '../modules/supervision/queries.js';
 
-/** The records a decision may cite as evidence (awards transitions, disqualifications), by type. */
-const evidenceTables = {
-  complaint: complaints,
-  inspection_report: inspectionReports,
-  inspection_finding: inspectionFindings,
-  problem: problems,
-} as const;
-export type CheckedEvidenceType = keyof typeof evidenceTables;
-export const checkedEvidenceTypes = Object.keys(evidenceTables) as CheckedEvidenceType[];
+/** The records a decision may cite as evidence (awards transitions, disqualifications), by type: each module says which of its ids exist. */
+const evidenceReaders = {
+  complaint: complaintQueries.existingIds,
+  inspection_report: supervisionQueries.existingReportIds,
+  inspection_finding: supervisionQueries.existingFindingIds,
+  problem: problemQueries.existingIds,
+} satisfies Record<string, (db: Db, ids: readonly string[]) => Promise<Set<string>>>;
+export type CheckedEvidenceType = keyof typeof evidenceReaders;
+export const checkedEvidenceTypes = Object.keys(evidenceReaders) as CheckedEvidenceType[];
 
-/** Which of these ids exist in the table of an evidence type (one query). */
-export async function existingEvidenceIds(db: Db, type: CheckedEvidenceType, ids: readonly string[]): Promise<Set<string>> {
-  const table = evidenceTables[type];
-  const rows = await db.select({ id: table.id }).from(table).where(inArray(table.id, [...ids]));
-  return new Set(rows.map((r) => r.id));
+/** Which of these ids exist among the records of an evidence type (one query). */
+export function existingEvidenceIds(db: Db, type: CheckedEvidenceType, ids: readonly string[]): Promise<Set<string>> {
+  return evidenceReaders[type](db, ids);
 }

@@ -1,12 +1,12 @@
-import { and, asc, eq, gt, gte, inArray, lt, or } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, lt, or } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { accountabilityActions } from './tables.js';
-import { complaints } from '../complaints/tables.js';
-import { departments } from '../departments/tables.js';
-import { inspectionFindings } from '../supervision/tables.js';
-import { problems } from '../problems/tables.js';
-import { units } from '../units/tables.js';
+import { complaintQueries } from '../complaints/queries.js';
+import { departmentQueries } from '../departments/queries.js';
+import { problemQueries } from '../problems/queries.js';
+import { supervisionQueries } from '../supervision/queries.js';
+import { unitQueries } from '../units/queries.js';
 import type { AccountabilityCauseType, AccountabilityType } from './schemas.js';
 
 export type AccountabilityRow = typeof accountabilityActions.$inferSelect;
@@ -28,7 +28,7 @@ const a = accountabilityActions;
 
 /** "Against this department or its units", as one condition (also what a department manager may see). */
 const againstDepartment = (db: Db, departmentId: string) =>
-  or(eq(a.departmentId, departmentId), inArray(a.unitId, db.select({ id: units.id }).from(units).where(eq(units.departmentId, departmentId))));
+  or(eq(a.departmentId, departmentId), unitQueries.ofDepartment(db, a.unitId, departmentId));
 
 function accountabilityWhere(db: Db, f: AccountabilityFilter): SQL | undefined {
   const where: (SQL | undefined)[] = [];
@@ -46,7 +46,8 @@ function accountabilityWhere(db: Db, f: AccountabilityFilter): SQL | undefined {
 export const accountabilityRepository = {
   /** The row with the department of its target unit (if any), which decides who may see it. */
   async byId(db: Db, id: string): Promise<(AccountabilityRow & { unitDepartmentId: string | null }) | undefined> {
-    const rows = await db.select({ action: a, unitDepartmentId: units.departmentId }).from(a).leftJoin(units, eq(units.id, a.unitId)).where(eq(a.id, id));
+    const u = unitQueries.facts(db, 'target_units');
+    const rows = await db.select({ action: a, unitDepartmentId: u.departmentId }).from(a).leftJoin(u, eq(u.id, a.unitId)).where(eq(a.id, id));
     return rows[0] && { ...rows[0].action, unitDepartmentId: rows[0].unitDepartmentId };
   },
   async insert(db: Db, row: typeof a.$inferInsert): Promise<AccountabilityRow> {
@@ -62,14 +63,13 @@ export const accountabilityRepository = {
       .limit(f.limit);
   },
   async unitById(db: Db, id: string): Promise<{ id: string; departmentId: string } | undefined> {
-    const rows = await db.select({ id: units.id, departmentId: units.departmentId }).from(units).where(eq(units.id, id));
-    return rows[0];
+    const u = await unitQueries.byId(db, id);
+    return u && { id: u.id, departmentId: u.departmentId };
   },
-  async departmentExists(db: Db, id: string): Promise<boolean> {
-    return (await db.select({ id: departments.id }).from(departments).where(eq(departments.id, id))).length > 0;
-  },
+  departmentExists: departmentQueries.exists,
+  /** The cause (a problem, an inspection finding or a complaint) exists, asked of the module that owns it. */
   async causeExists(db: Db, type: AccountabilityCauseType, id: string): Promise<boolean> {
-    const table = { problem: problems, inspection_finding: inspectionFindings, complaint: complaints }[type];
-    return (await db.select({ id: table.id }).from(table).where(eq(table.id, id))).length > 0;
+    const existing = { problem: problemQueries.existingIds, inspection_finding: supervisionQueries.existingFindingIds, complaint: complaintQueries.existingIds }[type];
+    return (await existing(db, [id])).has(id);
   },
 };

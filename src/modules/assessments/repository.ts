@@ -1,14 +1,15 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
-import { criteriaSets } from '../criteria/tables.js';
+import { criteriaQueries } from '../criteria/queries.js';
+import type { CriteriaSetRow } from '../criteria/queries.js';
 import { scorecardBonuses, scorecardDeductions, scorecards } from './tables.js';
 import type { ScorecardStatus } from './schemas.js';
 
 export type ScorecardRow = typeof scorecards.$inferSelect;
 export type DeductionRow = typeof scorecardDeductions.$inferSelect;
 export type BonusRow = typeof scorecardBonuses.$inferSelect;
-export type CriteriaSetRow = typeof criteriaSets.$inferSelect;
+export type { CriteriaSetRow };
 
 export interface ScorecardFilter {
   cycleId?: string;
@@ -18,9 +19,7 @@ export interface ScorecardFilter {
 }
 
 export const assessmentsRepository = {
-  criteriaSetsByIds(db: Db, ids: readonly string[]): Promise<CriteriaSetRow[]> {
-    return ids.length ? db.select().from(criteriaSets).where(inArray(criteriaSets.id, [...ids])) : Promise.resolve([]);
-  },
+  criteriaSetsByIds: (db: Db, ids: readonly string[]): Promise<CriteriaSetRow[]> => criteriaQueries.byIds(db, ids),
 
   async byId(db: Db, id: string, forUpdate = false): Promise<ScorecardRow | undefined> {
     const q = db.select().from(scorecards).where(eq(scorecards.id, id));

@@ -3,7 +3,7 @@
  * hundredths so that sums never drift (0.1 + 0.2 is 0.3 here); callers see plain numbers with at most
  * two decimals.
  */
-import type { CriteriaDocument } from '../criteria/tables.js';
+import type { CriteriaDocument } from '../criteria/schemas.js';
 import type { FieldError } from '../../lib/errors.js';
 
 export interface DeductionInput {

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import type { CriteriaDocument } from '../criteria/tables.js';
+import type { CriteriaDocument } from '../criteria/schemas.js';
 import { conflict, DomainError, forbidden, invalid, invalidMany, notFound, versionMismatch } from '../../lib/errors.js';
 import { decodeCursor, toIso, toIsoOrNull, toPage } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
@@ -8,7 +8,8 @@ import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
 import type { CriteriaService } from '../criteria/service.js';
 import type { CyclesService } from '../cycles/service.js';
-import { unitsRepository } from '../units/repository.js';
+import { unitQueries } from '../units/queries.js';
+import { enrollmentQueries } from '../enrollments/queries.js';
 import { canSeeUnit } from '../units/service.js';
 import { assessmentsRepository as repo } from './repository.js';
 import type { BonusRow, DeductionRow, ScorecardRow } from './repository.js';
@@ -117,7 +118,7 @@ export function createAssessmentsService({
 }: {
   db: Db;
   audit: AuditService;
-  cycles: Pick<CyclesService, 'requirePhase' | 'activeEnrollment' | 'getCycle'>;
+  cycles: Pick<CyclesService, 'requirePhase' | 'getCycle'>;
   criteria: Pick<CriteriaService, 'current'>;
 }) {
   /** Details for many scorecards in three queries, whatever their number. */
@@ -203,7 +204,7 @@ export function createAssessmentsService({
         await requireAssessmentPhase(tx, input.cycleId).catch((err: unknown) => {
           throw err instanceof DomainError && err.status === 404 ? invalid('cycleId', `cycle ${input.cycleId} does not exist`) : err;
         });
-        const enrollment = await cycles.activeEnrollment(input.cycleId, input.unitId, tx);
+        const enrollment = await enrollmentQueries.activeEnrollment(tx, input.cycleId, input.unitId);
         if (!enrollment) throw invalid('unitId', `unit ${input.unitId} is not enrolled in cycle ${input.cycleId}`);
         const set = await criteria.current(input.cycleId, enrollment.category, tx);
         if (!set) {
@@ -333,7 +334,7 @@ export function createAssessmentsService({
      * sees its units, a unit itself; neither learns who assessed it (a different DTO without that field).
      */
     async feedback(ctx: RequestContext, cycleId: string, unitId: string): Promise<AssessmentFeedbackDto | StaffAssessmentFeedbackDto> {
-      const unit = await unitsRepository.byId(db, unitId);
+      const unit = await unitQueries.byId(db, unitId);
       if (!unit || !canSeeUnit(ctx, unit)) throw notFound('unit', unitId);
       await cycles.getCycle(cycleId);
       const rows = await repo.confirmedFor(db, cycleId, unitId);

@@ -3,11 +3,11 @@ import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { awardTransitions, awards, commendations, nominationCandidates, nominations } from './tables.js';
-import { cycles } from '../cycles/tables.js';
-import { departments } from '../departments/tables.js';
-import { enrollments } from '../enrollments/tables.js';
-import { rankingEntries, rankings } from '../rankings/tables.js';
-import { units } from '../units/tables.js';
+import { cycleQueries } from '../cycles/queries.js';
+import { departmentQueries } from '../departments/queries.js';
+import { enrollmentQueries } from '../enrollments/queries.js';
+import { rankingQueries } from '../rankings/queries.js';
+import { unitQueries } from '../units/queries.js';
 import type { AwardStatus, CommendationLevel, Tier } from './schemas.js';
 
 export type NominationRow = typeof nominations.$inferSelect;
@@ -35,17 +35,20 @@ export interface AwardFilter {
   dueBefore?: Date;
 }
 
-const awardView = { award: awards, unitName: units.name, departmentId: units.departmentId };
+/** The unit facts an award read joins (name, department), under one alias for its select and its WHERE. */
+const awardUnits = (db: Db) => unitQueries.facts(db, 'award_units');
+type AwardUnits = ReturnType<typeof awardUnits>;
+const awardView = (u: AwardUnits) => ({ award: awards, unitName: u.name, departmentId: u.departmentId });
 
-function awardWhere(f: AwardFilter): SQL | undefined {
+function awardWhere(u: AwardUnits, f: AwardFilter): SQL | undefined {
   return and(
     eq(awards.cycleId, f.cycleId),
     f.status ? eq(awards.status, f.status) : undefined,
     f.tier ? eq(awards.tier, f.tier) : undefined,
     f.unitId ? eq(awards.unitId, f.unitId) : undefined,
     f.scopeUnitId ? eq(awards.unitId, f.scopeUnitId) : undefined,
-    f.departmentId ? eq(units.departmentId, f.departmentId) : undefined,
-    f.scopeDepartmentId ? eq(units.departmentId, f.scopeDepartmentId) : undefined,
+    f.departmentId ? eq(u.departmentId, f.departmentId) : undefined,
+    f.scopeDepartmentId ? eq(u.departmentId, f.scopeDepartmentId) : undefined,
     f.dueBefore ? and(eq(awards.status, 'rectification_ordered'), lt(awards.rectificationDeadline, f.dueBefore)) : undefined,
   );
 }
@@ -53,32 +56,19 @@ function awardWhere(f: AwardFilter): SQL | undefined {
 export const awardsRepository = {
   // ---- the ranking a nomination is made from ----
 
-  async ranking(db: Db, id: string) {
-    const rows = await db.select({ id: rankings.id, cycleId: rankings.cycleId, status: rankings.status }).from(rankings).where(eq(rankings.id, id));
-    return rows[0];
-  },
+  ranking: rankingQueries.byId,
 
-  async hasPublishedRanking(db: Db, cycleId: string): Promise<boolean> {
-    const rows = await db.select({ id: rankings.id }).from(rankings).where(and(eq(rankings.cycleId, cycleId), eq(rankings.status, 'published'))).limit(1);
-    return rows.length > 0;
-  },
+  hasPublishedRanking: rankingQueries.hasPublished,
 
   /** The ranking's entries (raw score, so cross-category ordering is exact) with each unit's enrollment status. */
   rankedUnits(db: Db, rankingId: string, cycleId: string) {
+    const e = rankingQueries.entriesForNaming(db, rankingId);
+    const s = enrollmentQueries.statusesOf(db, cycleId).as('enrollment_statuses');
     return db
-      .select({
-        unitId: rankingEntries.unitId,
-        category: rankingEntries.category,
-        rank: rankingEntries.rank,
-        score: rankingEntries.score,
-        ratings: rankingEntries.ratings,
-        flags: rankingEntries.flags,
-        enrollmentStatus: enrollments.status,
-      })
-      .from(rankingEntries)
-      .leftJoin(enrollments, and(eq(enrollments.cycleId, cycleId), eq(enrollments.unitId, rankingEntries.unitId)))
-      .where(eq(rankingEntries.rankingId, rankingId))
-      .orderBy(asc(rankingEntries.category), asc(rankingEntries.rank));
+      .select({ unitId: e.unitId, category: e.category, rank: e.rank, score: e.score, ratings: e.ratings, flags: e.flags, enrollmentStatus: s.status })
+      .from(e)
+      .leftJoin(s, eq(s.unitId, e.unitId))
+      .orderBy(asc(e.category), asc(e.rank));
   },
 
   // ---- nominations ----
@@ -110,16 +100,18 @@ export const awardsRepository = {
 
   /** Candidates with their unit's current name and department, in proposal order. */
   candidates(db: Db, nominationId: string) {
+    const u = unitQueries.facts(db, 'candidate_units');
+    const d = departmentQueries.names(db);
     return db
       .select({
         candidate: nominationCandidates,
-        unitName: units.name,
-        departmentId: units.departmentId,
-        departmentName: departments.name,
+        unitName: u.name,
+        departmentId: u.departmentId,
+        departmentName: d.name,
       })
       .from(nominationCandidates)
-      .innerJoin(units, eq(units.id, nominationCandidates.unitId))
-      .innerJoin(departments, eq(departments.id, units.departmentId))
+      .innerJoin(u, eq(u.id, nominationCandidates.unitId))
+      .innerJoin(d, eq(d.id, u.departmentId))
       .where(eq(nominationCandidates.nominationId, nominationId))
       .orderBy(asc(nominationCandidates.category), asc(nominationCandidates.position));
   },
@@ -148,20 +140,23 @@ export const awardsRepository = {
   },
 
   async awardById(db: Db, id: string, lock = false): Promise<AwardView | undefined> {
-    const q = db.select(awardView).from(awards).innerJoin(units, eq(units.id, awards.unitId)).where(eq(awards.id, id));
+    const u = awardUnits(db);
+    const q = db.select(awardView(u)).from(awards).innerJoin(u, eq(u.id, awards.unitId)).where(eq(awards.id, id));
     return (lock ? await q.for('update', { of: awards }) : await q)[0];
   },
 
   awardsByIds(db: Db, ids: readonly string[]): Promise<AwardView[]> {
-    return db.select(awardView).from(awards).innerJoin(units, eq(units.id, awards.unitId)).where(inArray(awards.id, [...ids]));
+    const u = awardUnits(db);
+    return db.select(awardView(u)).from(awards).innerJoin(u, eq(u.id, awards.unitId)).where(inArray(awards.id, [...ids]));
   },
 
   listAwards(db: Db, f: AwardFilter & { afterId?: string; limit: number }): Promise<AwardView[]> {
+    const u = awardUnits(db);
     return db
-      .select(awardView)
+      .select(awardView(u))
       .from(awards)
-      .innerJoin(units, eq(units.id, awards.unitId))
-      .where(and(awardWhere(f), f.afterId ? gt(awards.id, f.afterId) : undefined))
+      .innerJoin(u, eq(u.id, awards.unitId))
+      .where(and(awardWhere(u, f), f.afterId ? gt(awards.id, f.afterId) : undefined))
       .orderBy(asc(awards.id))
       .limit(f.limit);
   },
@@ -196,14 +191,7 @@ export const awardsRepository = {
     const rows = await db
       .selectDistinct({ id: awards.cycleId })
       .from(awards)
-      .innerJoin(cycles, eq(cycles.id, awards.cycleId))
-      .where(
-        and(
-          eq(awards.status, 'rectification_ordered'),
-          lt(awards.rectificationDeadline, now),
-          sql`coalesce((${cycles.settings} -> 'awards' ->> 'autoEscalateOverdue')::boolean, false)`,
-        ),
-      );
+      .where(and(eq(awards.status, 'rectification_ordered'), lt(awards.rectificationDeadline, now), inArray(awards.cycleId, cycleQueries.autoEscalatingIds(db))));
     return rows.map((r) => r.id);
   },
 
@@ -219,11 +207,13 @@ export const awardsRepository = {
   },
 
   roll(db: Db, cycleId: string) {
+    const u = unitQueries.facts(db, 'roll_units');
+    const d = departmentQueries.names(db);
     return db
-      .select({ award: awards, unitName: units.name, departmentName: departments.name })
+      .select({ award: awards, unitName: u.name, departmentName: d.name })
       .from(awards)
-      .innerJoin(units, eq(units.id, awards.unitId))
-      .innerJoin(departments, eq(departments.id, units.departmentId))
+      .innerJoin(u, eq(u.id, awards.unitId))
+      .innerJoin(d, eq(d.id, u.departmentId))
       .where(eq(awards.cycleId, cycleId))
       .orderBy(asc(awards.tier), asc(awards.certificateNo));
   },
@@ -255,11 +245,9 @@ export const awardsRepository = {
   },
 
   async unitExists(db: Db, id: string): Promise<{ id: string; departmentId: string } | undefined> {
-    const rows = await db.select({ id: units.id, departmentId: units.departmentId }).from(units).where(eq(units.id, id));
-    return rows[0];
+    const u = await unitQueries.byId(db, id);
+    return u && { id: u.id, departmentId: u.departmentId };
   },
 
-  async cycleExists(db: Db, id: string): Promise<boolean> {
-    return (await db.select({ id: cycles.id }).from(cycles).where(eq(cycles.id, id))).length > 0;
-  },
+  cycleExists: cycleQueries.exists,
 };

@@ -3,10 +3,8 @@ import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { complaintContacts, complaintEvents, complaints } from './tables.js';
-import { cycles } from '../cycles/tables.js';
-import { departments } from '../departments/tables.js';
-import { enrollments } from '../enrollments/tables.js';
-import { units } from '../units/tables.js';
+import { departmentQueries } from '../departments/queries.js';
+import { unitQueries } from '../units/queries.js';
 import type { ComplaintCategory, ComplaintSource, ComplaintStatus } from './schemas.js';
 
 export type ComplaintRow = typeof complaints.$inferSelect;
@@ -36,7 +34,7 @@ export interface ComplaintFilter {
   trackingCodes?: string[];
 }
 
-function where(f: ComplaintFilter): SQL | undefined {
+function where(db: Db, f: ComplaintFilter): SQL | undefined {
   const now = f.now ?? new Date();
   const w: (SQL | undefined)[] = [];
   if (f.status) w.push(eq(complaints.status, f.status));
@@ -44,7 +42,7 @@ function where(f: ComplaintFilter): SQL | undefined {
   if (f.closed === true) w.push(eq(complaints.status, 'closed'));
   if (f.closed === false) w.push(ne(complaints.status, 'closed'));
   if (f.unitId) w.push(eq(complaints.unitId, f.unitId));
-  if (f.departmentId) w.push(eq(units.departmentId, f.departmentId));
+  if (f.departmentId) w.push(unitQueries.ofDepartment(db, complaints.unitId, f.departmentId));
   if (f.cycleId) w.push(eq(complaints.cycleId, f.cycleId));
   if (f.category) w.push(eq(complaints.category, f.category));
   if (f.source) w.push(eq(complaints.source, f.source));
@@ -56,12 +54,15 @@ function where(f: ComplaintFilter): SQL | undefined {
   return and(...w);
 }
 
-const view = (db: Db) =>
-  db
+const view = (db: Db) => {
+  const units = unitQueries.facts(db);
+  const departments = departmentQueries.names(db);
+  return db
     .select({ c: complaints, departmentId: units.departmentId, departmentName: departments.name })
     .from(complaints)
     .leftJoin(units, eq(units.id, complaints.unitId))
     .leftJoin(departments, eq(departments.id, units.departmentId));
+};
 
 export const complaintsRepository = {
   async insert(db: Db, row: typeof complaints.$inferInsert): Promise<ComplaintRow> {
@@ -103,13 +104,13 @@ export const complaintsRepository = {
   },
   list(db: Db, f: ComplaintFilter & { afterId?: string; limit: number }): Promise<ComplaintView[]> {
     return view(db)
-      .where(and(where(f), f.afterId ? gt(complaints.id, f.afterId) : undefined))
+      .where(and(where(db, f), f.afterId ? gt(complaints.id, f.afterId) : undefined))
       .orderBy(asc(complaints.id))
       .limit(f.limit);
   },
   /** Newest first (Open311 lists). */
   listRecent(db: Db, f: ComplaintFilter & { limit: number }): Promise<ComplaintView[]> {
-    return view(db).where(where(f)).orderBy(desc(complaints.id)).limit(f.limit);
+    return view(db).where(where(db, f)).orderBy(desc(complaints.id)).limit(f.limit);
   },
   contactsFor(db: Db, complaintIds: readonly string[]): Promise<ComplaintContactRow[]> {
     if (complaintIds.length === 0) return Promise.resolve([]);
@@ -122,20 +123,6 @@ export const complaintsRepository = {
       .from(complaintEvents)
       .where(inArray(complaintEvents.complaintId, [...complaintIds]))
       .orderBy(asc(complaintEvents.id));
-  },
-  /**
-   * The cycle a complaint about this unit belongs to: the newest cycle still judging the unit — assessed,
-   * being ranked, or being named (a complaint against a unit up for 十佳/百佳 must weigh on its naming).
-   */
-  async assessmentCycleOf(db: Db, unitId: string): Promise<string | undefined> {
-    const rows = await db
-      .select({ id: cycles.id })
-      .from(enrollments)
-      .innerJoin(cycles, eq(cycles.id, enrollments.cycleId))
-      .where(and(eq(enrollments.unitId, unitId), eq(enrollments.status, 'enrolled'), inArray(cycles.phase, ['assessment', 'ranking', 'naming'])))
-      .orderBy(desc(cycles.id))
-      .limit(1);
-    return rows[0]?.id;
   },
   substantiated(db: Db, cycleId: string | null | undefined, unitIds: readonly string[]): Promise<ComplaintRow[]> {
     if (unitIds.length === 0) return Promise.resolve([]);

@@ -7,7 +7,9 @@ import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { addWorkingDays, isOverdue } from '../../lib/working-days.js';
 import type { AuditService } from '../audit/service.js';
-import { unitsRepository } from '../units/repository.js';
+import { unitQueries } from '../units/queries.js';
+import { cycleFor } from '../enrollments/queries.js';
+import { isInFuture } from '../../lib/time.js';
 import type { WebhooksService } from '../webhooks/service.js';
 import { complaintsRepository as repo } from './repository.js';
 import type { ComplaintContactRow, ComplaintEventRow, ComplaintFilter, ComplaintRow, ComplaintView } from './repository.js';
@@ -63,7 +65,6 @@ export function newTrackingCode(): string {
 const normalizeCode = (code: string) => code.trim().toUpperCase();
 
 /** A little clock skew is tolerated on receivedAt; more is a client error. */
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 export interface ComplaintPublicRecord {
   trackingCode: string;
@@ -203,7 +204,7 @@ export function createComplaintsService({
   async function intakeOnce(ctx: RequestContext, input: CreateComplaintInput): Promise<{ complaint: ComplaintDto; created: boolean }> {
     const now = new Date();
     const receivedAt = input.receivedAt ? new Date(input.receivedAt) : now;
-    if (receivedAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) throw invalid('receivedAt', 'is in the future');
+    if (isInFuture(receivedAt, now)) throw invalid('receivedAt', 'is in the future');
     return db.transaction(async (tx) => {
       if (input.externalId) {
         const existing = await repo.bySourceExternalId(tx, input.source, input.externalId);
@@ -213,7 +214,7 @@ export function createComplaintsService({
           return { complaint: isAdmin(ctx) ? recorded : { ...recorded, findings: null, severity: null }, created: false };
         }
       }
-      if (input.unitId && !(await unitsRepository.byId(tx, input.unitId))) throw invalid('unitId', `unit ${input.unitId} does not exist`);
+      if (input.unitId && !(await unitQueries.byId(tx, input.unitId))) throw invalid('unitId', `unit ${input.unitId} does not exist`);
       const row = await repo.insert(tx, {
         trackingCode: newTrackingCode(),
         source: input.source,
@@ -400,10 +401,11 @@ export function createComplaintsService({
         async (row, tx) => {
           const unitId = input.unitId ?? row.unitId;
           if (!unitId) throw invalid('unitId', 'required: name the unit that handles the complaint');
-          const unit = await unitsRepository.byId(tx, unitId);
+          const unit = await unitQueries.byId(tx, unitId);
           if (!unit) throw invalid('unitId', `unit ${unitId} does not exist`);
           if (!unit.active) throw invalid('unitId', `unit ${unitId} is deactivated`);
-          return { unitId, cycleId: (await repo.assessmentCycleOf(tx, unitId)) ?? null };
+          // 归属周期: the cycle whose evaluation window (assessment through naming) contains the moment it was received.
+          return { unitId, cycleId: await cycleFor(tx, unitId, row.receivedAt, 'evaluation') };
         },
         input.note ?? null,
       );

@@ -1,11 +1,12 @@
 import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { criteriaSets } from './tables.js';
-import { cycles } from '../cycles/tables.js';
+import { cycleQueries } from '../cycles/queries.js';
+import type { Phase } from '../cycles/schemas.js';
 import type { Category } from '../units/schemas.js';
 
 export type CriteriaSetRow = typeof criteriaSets.$inferSelect;
-export type CyclePhase = (typeof cycles.$inferSelect)['phase'];
+export type CyclePhase = Phase;
 /** What this module needs of a cycle: whether its standards may still change, and what to call it. */
 export interface CycleSummary {
   id: string;
@@ -14,12 +15,14 @@ export interface CycleSummary {
   phase: CyclePhase;
 }
 
-const cycleSummary = { id: cycles.id, name: cycles.name, year: cycles.year, phase: cycles.phase };
-
 export const criteriaRepository = {
+  /** Categories that have a criteria set (any revision) in the cycle. */
+  async categoriesWithCriteria(db: Db, cycleId: string): Promise<Category[]> {
+    const rows = await db.selectDistinct({ category: criteriaSets.category }).from(criteriaSets).where(eq(criteriaSets.cycleId, cycleId));
+    return rows.map((r) => r.category);
+  },
   async cycle(db: Db, id: string): Promise<CycleSummary | undefined> {
-    const rows = await db.select(cycleSummary).from(cycles).where(eq(cycles.id, id));
-    return rows[0];
+    return cycleQueries.summary(db, id);
   },
 
   /**
@@ -27,12 +30,11 @@ export const criteriaRepository = {
    * the save to commit, so no revision slips in after the cycle has left enrollment.
    */
   async lockCycle(db: Db, id: string): Promise<CycleSummary | undefined> {
-    const rows = await db.select(cycleSummary).from(cycles).where(eq(cycles.id, id)).for('share');
-    return rows[0];
+    return cycleQueries.summary(db, id, 'share');
   },
 
   cyclesByIds(db: Db, ids: readonly string[]): Promise<CycleSummary[]> {
-    return db.select(cycleSummary).from(cycles).where(inArray(cycles.id, [...ids]));
+    return cycleQueries.summaries(db, ids);
   },
 
   async byId(db: Db, id: string): Promise<CriteriaSetRow | undefined> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CheckMethod, CriteriaDocument } from './tables.js';
+export type { CheckMethod, CriteriaDocument };
 import { isoDate, labelSchema } from '../../lib/http.js';
 import { categorySchema } from '../units/schemas.js';
 

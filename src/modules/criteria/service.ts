@@ -6,6 +6,9 @@ import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
 import type { Category } from '../units/schemas.js';
+import { categoryLabels } from '../units/schemas.js';
+import type { CyclesService } from '../cycles/service.js';
+import { enrollmentQueries } from '../enrollments/queries.js';
 import { REVISION_KEY, criteriaRepository } from './repository.js';
 import type { CriteriaSetRow, CycleSummary, CyclePhase } from './repository.js';
 import { CRITERIA_TOTAL_POINTS, criteriaDocument, toHundredths } from './schemas.js';
@@ -82,7 +85,19 @@ interface AppendInput {
   document: (tx: Db) => Promise<{ document: CriteriaDocument; copiedFromId: string | null }>;
 }
 
-export function createCriteriaService({ db, audit }: { db: Db; audit: AuditService }) {
+export function createCriteriaService({ db, audit, cycles }: { db: Db; audit: AuditService; cycles: Pick<CyclesService, 'addPrecondition'> }) {
+  // Leaving enrollment needs a criteria set (创建标准) for every category with units taking part.
+  cycles.addPrecondition('enrollment', {
+    check: 'criteria_sets_present',
+    async failures(tx, cycle) {
+      const enrolled = await enrollmentQueries.participatingCategories(tx, cycle.id);
+      const covered = new Set(await criteriaRepository.categoriesWithCriteria(tx, cycle.id));
+      return enrolled
+        .filter((c) => !covered.has(c))
+        .sort()
+        .map((c) => `units of category ${c} (${categoryLabels[c].zhCN}) are enrolled but the category has no criteria set (创建标准)`);
+    },
+  });
   async function cycleOrThrow(cycleId: string, tx: Db = db): Promise<CycleSummary> {
     const c = await criteriaRepository.cycle(tx, cycleId);
     if (!c) throw notFound('cycle', cycleId);

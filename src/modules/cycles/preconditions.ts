@@ -1,6 +1,4 @@
 import type { Db } from '../../db/client.js';
-import { categoryLabels } from '../units/schemas.js';
-import { cyclesRepository } from './repository.js';
 import type { CycleRow } from './repository.js';
 import { cycleSettings } from './schemas.js';
 import type { Phase } from './schemas.js';
@@ -30,32 +28,14 @@ const quotasPositive: Precondition = {
   },
 };
 
-const unitsEnrolled: Precondition = {
-  check: 'units_enrolled',
-  async failures(tx, cycle) {
-    return (await cyclesRepository.enrolledCategories(tx, cycle.id)).length > 0 ? [] : ['no unit is enrolled in the cycle'];
-  },
-};
-
-const criteriaSetsPresent: Precondition = {
-  check: 'criteria_sets_present',
-  async failures(tx, cycle) {
-    const enrolled = await cyclesRepository.enrolledCategories(tx, cycle.id);
-    const covered = new Set(await cyclesRepository.categoriesWithCriteria(tx, cycle.id));
-    return enrolled
-      .filter((c) => !covered.has(c))
-      .sort()
-      .map((c) => `units of category ${c} (${categoryLabels[c].zhCN}) are enrolled but the category has no criteria set (创建标准)`);
-  },
-};
-
 /**
- * The checks of each move, keyed by the phase it leaves. Later modules add theirs here (or at runtime through
- * `cycles.addPrecondition`), e.g. a published ranking before naming.
+ * The checks of each move that the cycles module owns, keyed by the phase it leaves. Modules whose data a move
+ * depends on add theirs through `cycles.addPrecondition` when they are wired (enrollments, criteria, awards).
  */
 export const phasePreconditions: Record<Phase, Precondition[]> = {
   draft: [settingsValid, quotasPositive],
-  enrollment: [unitsEnrolled, criteriaSetsPresent],
+  // units_enrolled (enrollments) and criteria_sets_present (criteria) are added by their modules.
+  enrollment: [],
   assessment: [],
   ranking: [],
   naming: [],

@@ -1,10 +1,7 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
-import { criteriaSets } from '../criteria/tables.js';
 import { cycles } from './tables.js';
-import { enrollments } from '../enrollments/tables.js';
-import type { Category } from '../units/schemas.js';
 
 export type CycleRow = typeof cycles.$inferSelect;
 
@@ -39,18 +36,4 @@ export const cyclesRepository = {
       .limit(f.limit);
   },
 
-  /** Categories with at least one unit taking part (status enrolled), for phase preconditions. */
-  async enrolledCategories(db: Db, cycleId: string): Promise<Category[]> {
-    const rows = await db
-      .selectDistinct({ category: enrollments.category })
-      .from(enrollments)
-      .where(and(eq(enrollments.cycleId, cycleId), eq(enrollments.status, 'enrolled')));
-    return rows.map((r) => r.category);
-  },
-
-  /** Categories that have a criteria set (创建标准, any revision) in the cycle. */
-  async categoriesWithCriteria(db: Db, cycleId: string): Promise<Category[]> {
-    const rows = await db.selectDistinct({ category: criteriaSets.category }).from(criteriaSets).where(eq(criteriaSets.cycleId, cycleId));
-    return rows.map((r) => r.category);
-  },
 };

@@ -5,8 +5,6 @@ import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
 import type { WebhooksService } from '../webhooks/service.js';
-import { enrollmentsRepository } from '../enrollments/repository.js';
-import type { EnrollmentRow } from '../enrollments/repository.js';
 import { phasePreconditions } from './preconditions.js';
 import type { Precondition } from './preconditions.js';
 import { cyclesRepository } from './repository.js';
@@ -36,7 +34,12 @@ export function toCycleDto(r: CycleRow): CycleDto {
   };
 }
 
-export function createCyclesService({ db, audit, webhooks }: { db: Db; audit: AuditService; webhooks?: Pick<WebhooksService, 'emit'> }) {
+/** The enrollments module's participation rule (enrollments/queries.ts), passed in: enrollments depends on cycles. */
+export interface Participation<E> {
+  activeEnrollment(db: Db, cycleId: string, unitId: string): Promise<E | null>;
+}
+
+export function createCyclesService<E>({ db, audit, webhooks, participation }: { db: Db; audit: AuditService; webhooks?: Pick<WebhooksService, 'emit'>; participation: Participation<E> }) {
   // A copy per service, so runtime additions never leak between app instances.
   const preconditions = Object.fromEntries(phases.map((p) => [p, [...phasePreconditions[p]]])) as Record<Phase, Precondition[]>;
 
@@ -74,9 +77,9 @@ export function createCyclesService({ db, audit, webhooks }: { db: Db; audit: Au
     },
 
     /** The unit's enrollment if it takes part (status enrolled; not withdrawn or disqualified), else null. */
-    async activeEnrollment(cycleId: string, unitId: string, tx: Db = db): Promise<EnrollmentRow | null> {
-      const e = await enrollmentsRepository.byCycleAndUnit(tx, cycleId, unitId);
-      return e && e.status === 'enrolled' ? e : null;
+    async activeEnrollment(cycleId: string, unitId: string, tx: Db = db): Promise<E | null> {
+      // Participation is the enrollments module's rule; it is handed in where the services are wired.
+      return participation.activeEnrollment(tx, cycleId, unitId);
     },
 
     /** Adds a check to the move that leaves `from` (for modules whose data a move depends on). */
@@ -101,7 +104,7 @@ export function createCyclesService({ db, audit, webhooks }: { db: Db; audit: Au
     async create(ctx: RequestContext, input: CreateCycleInput): Promise<CycleDto> {
       return db.transaction(async (tx) => {
         const settings = { ...defaultSettings, ...input.settings };
-        const row = await cyclesRepository.insert(tx, { name: input.name, year: input.year, settings });
+        const row = await cyclesRepository.insert(tx, { name: input.name, year: input.year, settings, phaseEnteredAt: { draft: new Date().toISOString() } });
         const dto = toCycleDto(row);
         await audit.record(tx, ctx, { action: 'cycle.created', entityType: 'cycle', entityId: row.id, after: dto });
         return dto;
@@ -153,7 +156,9 @@ export function createCyclesService({ db, audit, webhooks }: { db: Db; audit: Au
             failed,
           });
         }
-        const row = await cyclesRepository.update(tx, id, expected, { phase: to, phaseChangedAt: new Date() });
+        const at = new Date();
+        // The cycle's windows (cycles/queries.ts) are read from these entry times.
+        const row = await cyclesRepository.update(tx, id, expected, { phase: to, phaseChangedAt: at, phaseEnteredAt: { ...current.phaseEnteredAt, [to]: at.toISOString() } });
         if (!row) throw versionMismatch('cycle', expected, expected + 1);
         const dto = toCycleDto(row);
         await audit.record(tx, ctx, {

@@ -3,6 +3,9 @@ import { id, timestamps, version } from '../../db/columns.js';
 /** 创建周期 phases, forward only. */
 export const cyclePhase = pgEnum('cycle_phase', ['draft', 'enrollment', 'assessment', 'ranking', 'naming', 'closed']);
 
+/** Phase → when the cycle entered it. */
+export type PhaseEnteredAt = Partial<Record<(typeof cyclePhase.enumValues)[number], string>>;
+
 export interface CycleSettings {
   /** Scoring weights per evaluation channel (sum 1). */
   weights: { assessment: number; inspection: number; publicSatisfaction: number };
@@ -26,6 +29,11 @@ export const cycles = pgTable(
     phase: cyclePhase('phase').notNull().default('draft'),
     settings: jsonb('settings').$type<CycleSettings>().notNull(),
     phaseChangedAt: timestamp('phase_changed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /**
+     * When the cycle entered each phase it has reached (ISO timestamps). Phases only move forward, so these are
+     * the cycle's windows: attribution of ratings and complaints reads them (cycles/queries.ts).
+     */
+    phaseEnteredAt: jsonb('phase_entered_at').$type<PhaseEnteredAt>().notNull().default({}),
     version: version(),
     ...timestamps(),
   },

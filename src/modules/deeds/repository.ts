@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, gte, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, lte } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { cycles } from '../cycles/tables.js';
+import { cycleQueries } from '../cycles/queries.js';
+import { unitQueries } from '../units/queries.js';
 import { deeds } from './tables.js';
-import { units } from '../units/tables.js';
 
 export type DeedRow = typeof deeds.$inferSelect;
 export type ScopedDeedRow = DeedRow & { unitDepartmentId: string };
@@ -23,13 +23,14 @@ function deedWhere(db: Db, f: DeedFilter): SQL | undefined {
   if (f.from) where.push(gte(deeds.doneOn, f.from));
   if (f.to) where.push(lte(deeds.doneOn, f.to));
   for (const u of f.unitIds ?? []) where.push(eq(deeds.unitId, u));
-  for (const d of f.departmentIds ?? []) where.push(inArray(deeds.unitId, db.select({ id: units.id }).from(units).where(eq(units.departmentId, d))));
+  for (const d of f.departmentIds ?? []) where.push(unitQueries.ofDepartment(db, deeds.unitId, d));
   return and(...where);
 }
 
 export const deedsRepository = {
   async byId(db: Db, id: string): Promise<ScopedDeedRow | undefined> {
-    const rows = await db.select({ deed: deeds, unitDepartmentId: units.departmentId }).from(deeds).innerJoin(units, eq(units.id, deeds.unitId)).where(eq(deeds.id, id));
+    const u = unitQueries.facts(db, 'deed_units');
+    const rows = await db.select({ deed: deeds, unitDepartmentId: u.departmentId }).from(deeds).innerJoin(u, eq(u.id, deeds.unitId)).where(eq(deeds.id, id));
     return rows[0] && { ...rows[0].deed, unitDepartmentId: rows[0].unitDepartmentId };
   },
   async insert(db: Db, row: typeof deeds.$inferInsert): Promise<DeedRow> {
@@ -45,10 +46,8 @@ export const deedsRepository = {
       .limit(f.limit);
   },
   async unitById(db: Db, id: string): Promise<{ id: string; departmentId: string } | undefined> {
-    const rows = await db.select({ id: units.id, departmentId: units.departmentId }).from(units).where(eq(units.id, id));
-    return rows[0];
+    const u = await unitQueries.byId(db, id);
+    return u && { id: u.id, departmentId: u.departmentId };
   },
-  async cycleExists(db: Db, id: string): Promise<boolean> {
-    return (await db.select({ id: cycles.id }).from(cycles).where(eq(cycles.id, id))).length > 0;
-  },
+  cycleExists: cycleQueries.exists,
 };

@@ -1,10 +1,10 @@
-import { and, asc, eq, gt, ilike, inArray, like } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, inArray } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
-import { containsPattern, prefixPattern } from '../../db/like.js';
+import { containsPattern } from '../../db/like.js';
 import { departments } from './tables.js';
-import { regions } from '../regions/tables.js';
+import { regionQueries } from '../regions/queries.js';
 import type { ListDepartmentsFilter } from './schemas.js';
 
 export type DepartmentRow = typeof departments.$inferSelect;
@@ -31,7 +31,7 @@ export const departmentsRepository = {
     if (f.q) where.push(ilike(departments.name, containsPattern(f.q)));
     if (f.onlyId) where.push(eq(departments.id, f.onlyId));
     if (f.regionPath) {
-      where.push(inArray(departments.regionId, db.select({ id: regions.id }).from(regions).where(like(regions.path, prefixPattern(f.regionPath)))));
+      where.push(regionQueries.within(db, departments.regionId, f.regionPath));
     }
     if (f.afterId) where.push(gt(departments.id, f.afterId));
     return db.select().from(departments).where(and(...where)).orderBy(asc(departments.id)).limit(f.limit);

@@ -4,7 +4,7 @@ import { decodeCursor, toIso, toPage } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
-import { regionsRepository } from '../regions/repository.js';
+import { regionQueries } from '../regions/queries.js';
 import type { RegionsService } from '../regions/service.js';
 import { departmentsRepository } from './repository.js';
 import type { DepartmentRow } from './repository.js';
@@ -48,7 +48,7 @@ export function createDepartmentsService({ db, audit, regions }: { db: Db; audit
 
     async create(ctx: RequestContext, input: CreateDepartmentInput): Promise<DepartmentDto> {
       return db.transaction(async (tx) => {
-        const region = await regionsRepository.byId(tx, input.regionId);
+        const region = await regionQueries.byId(tx, input.regionId);
         if (!region) throw invalid('regionId', `region ${input.regionId} does not exist`);
         // A county bureau sits in a county: the department's level is its region's.
         if (region.level !== input.level) throw invalid('level', `a ${input.level}-level department cannot sit in a ${region.level}`);

@@ -2,10 +2,9 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { enrollments } from './tables.js';
-import { units } from '../units/tables.js';
 import { uuidv7 } from '../../lib/ids.js';
-import { unitWhere } from '../units/repository.js';
-import type { UnitFilter } from '../units/repository.js';
+import { unitQueries } from '../units/queries.js';
+import type { UnitFilter } from '../units/queries.js';
 import type { Category } from '../units/schemas.js';
 import type { EnrollmentStatus } from './schemas.js';
 
@@ -31,6 +30,7 @@ const CHUNK = 5000;
 
 export const enrollmentsRepository = {
   async byId(db: Db, id: string, lock = false): Promise<{ enrollment: EnrollmentRow; unitDepartmentId: string } | undefined> {
+    const units = unitQueries.facts(db);
     const q = db.select({ enrollment: enrollments, unitDepartmentId: units.departmentId }).from(enrollments).innerJoin(units, eq(units.id, enrollments.unitId)).where(eq(enrollments.id, id));
     const rows = lock ? await q.for('update', { of: enrollments }) : await q;
     return rows[0];
@@ -55,13 +55,12 @@ export const enrollmentsRepository = {
     return db
       .select({ enrollment: enrollments })
       .from(enrollments)
-      .innerJoin(units, eq(units.id, enrollments.unitId))
       .where(
         and(
           eq(enrollments.cycleId, f.cycleId),
           f.status ? eq(enrollments.status, f.status) : undefined,
           f.category ? eq(enrollments.category, f.category) : undefined,
-          unitWhere(db, f.unit),
+          unitQueries.unitIn(db, enrollments.unitId, f.unit),
           f.afterId ? gt(enrollments.id, f.afterId) : undefined,
         ),
       )
@@ -72,11 +71,12 @@ export const enrollmentsRepository = {
 
   /** Active units matching the filter, each with its current enrollment status in the cycle (one query). */
   async candidates(db: Db, cycleId: string, filter: UnitFilter): Promise<Candidate[]> {
+    const units = unitQueries.facts(db);
     return db
       .select({ unitId: units.id, category: units.category, status: enrollments.status })
       .from(units)
       .leftJoin(enrollments, and(eq(enrollments.unitId, units.id), eq(enrollments.cycleId, cycleId)))
-      .where(unitWhere(db, { ...filter, active: true }))
+      .where(unitQueries.unitIn(db, units.id, { ...filter, active: true }))
       .orderBy(asc(units.id));
   },
 

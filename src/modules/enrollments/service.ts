@@ -8,7 +8,8 @@ import type { AuditEntryInput, AuditService } from '../audit/service.js';
 import type { CyclesService } from '../cycles/service.js';
 import type { Phase } from '../cycles/schemas.js';
 import type { RegionsService } from '../regions/service.js';
-import { unitsRepository } from '../units/repository.js';
+import { unitQueries } from '../units/queries.js';
+import { enrollmentQueries } from './queries.js';
 import { canSeeUnit, unitScope } from '../units/service.js';
 import { enrollmentsRepository } from './repository.js';
 import type { EnrollmentRow } from './repository.js';
@@ -36,7 +37,14 @@ export function toEnrollmentDto(r: EnrollmentRow): EnrollmentDto {
   };
 }
 
-export function createEnrollmentsService({ db, audit, cycles, regions }: { db: Db; audit: AuditService; cycles: CyclesService; regions: RegionsService }) {
+export function createEnrollmentsService({ db, audit, cycles, regions }: { db: Db; audit: AuditService; cycles: Pick<CyclesService, 'requirePhase' | 'getCycle' | 'addPrecondition'>; regions: RegionsService }) {
+  // Leaving enrollment needs at least one unit taking part.
+  cycles.addPrecondition('enrollment', {
+    check: 'units_enrolled',
+    async failures(tx, cycle) {
+      return (await enrollmentQueries.participatingCategories(tx, cycle.id)).length > 0 ? [] : ['no unit is enrolled in the cycle'];
+    },
+  });
   const created = (e: EnrollmentRow): AuditEntryInput => ({ action: 'enrollment.created', entityType: 'enrollment', entityId: e.id, after: toEnrollmentDto(e) });
   const reenrolled = (e: EnrollmentRow, before: Partial<EnrollmentDto>): AuditEntryInput => ({
     action: 'enrollment.reenrolled',
@@ -102,7 +110,7 @@ export function createEnrollmentsService({ db, audit, cycles, regions }: { db: D
     async enroll(ctx: RequestContext, cycleId: string, unitId: string): Promise<EnrollmentDto> {
       return db.transaction(async (tx) => {
         await cycles.requirePhase(cycleId, ENROLLING, 'enrollment_closed', tx, true);
-        const unit = await unitsRepository.byId(tx, unitId);
+        const unit = await unitQueries.byId(tx, unitId);
         if (!unit) throw invalid('unitId', `unit ${unitId} does not exist`);
         if (!unit.active) throw invalid('unitId', `unit ${unitId} is deactivated`);
         const existing = await enrollmentsRepository.byCycleAndUnit(tx, cycleId, unitId, true);

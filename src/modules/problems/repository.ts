@@ -2,13 +2,13 @@ import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, ne, or, sql } fr
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
-import { complaints } from '../complaints/tables.js';
-import { cycles } from '../cycles/tables.js';
-import { inspectionFindings } from '../supervision/tables.js';
+import { assessmentQueries } from '../assessments/queries.js';
+import { complaintQueries } from '../complaints/queries.js';
+import { ratingQueries } from '../ratings/queries.js';
+import { supervisionQueries } from '../supervision/queries.js';
+import { unitQueries } from '../units/queries.js';
+import { isOverdue, notOverdue } from './queries.js';
 import { problemEvents, problems } from './tables.js';
-import { ratings } from '../ratings/tables.js';
-import { scorecardDeductions, scorecards } from '../assessments/tables.js';
-import { units } from '../units/tables.js';
 import type { ProblemSeverity, ProblemSourceType, ProblemStatus } from './schemas.js';
 
 export type ProblemRow = typeof problems.$inferSelect;
@@ -28,9 +28,6 @@ export interface ProblemFilter {
   now: Date;
 }
 
-/** Overdue (逾期) is derived: the deadline has passed and the rectification is not verified. */
-const overdueSql = (now: Date) => and(lt(problems.deadline, now), ne(problems.status, 'verified'));
-
 function problemWhere(db: Db, f: ProblemFilter): SQL | undefined {
   const where: (SQL | undefined)[] = [];
   if (f.status) where.push(eq(problems.status, f.status));
@@ -39,18 +36,17 @@ function problemWhere(db: Db, f: ProblemFilter): SQL | undefined {
   if (f.cycleId) where.push(eq(problems.cycleId, f.cycleId));
   for (const u of f.unitIds ?? []) where.push(eq(problems.unitId, u));
   for (const d of f.departmentIds ?? []) {
-    where.push(inArray(problems.unitId, db.select({ id: units.id }).from(units).where(eq(units.departmentId, d))));
+    where.push(unitQueries.ofDepartment(db, problems.unitId, d));
   }
-  if (f.overdue === true) where.push(overdueSql(f.now));
-  if (f.overdue === false) where.push(or(gte(problems.deadline, f.now), eq(problems.status, 'verified')));
+  if (f.overdue === true) where.push(isOverdue(f.now));
+  if (f.overdue === false) where.push(notOverdue(f.now));
   return and(...where);
 }
 
-const scopedColumns = { problem: problems, unitDepartmentId: units.departmentId };
-
 export const problemsRepository = {
   async byId(db: Db, id: string): Promise<ScopedProblemRow | undefined> {
-    const rows = await db.select(scopedColumns).from(problems).innerJoin(units, eq(units.id, problems.unitId)).where(eq(problems.id, id));
+    const units = unitQueries.facts(db);
+    const rows = await db.select({ problem: problems, unitDepartmentId: units.departmentId }).from(problems).innerJoin(units, eq(units.id, problems.unitId)).where(eq(problems.id, id));
     return rows[0] && { ...rows[0].problem, unitDepartmentId: rows[0].unitDepartmentId };
   },
 
@@ -97,41 +93,25 @@ export const problemsRepository = {
       .orderBy(asc(problemEvents.problemId), asc(problemEvents.id));
   },
 
-  async cycleExists(db: Db, id: string): Promise<boolean> {
-    return (await db.select({ id: cycles.id }).from(cycles).where(eq(cycles.id, id))).length > 0;
-  },
-
   /**
    * The source record behind a problem: `{ exists: false }` when there is none, `null` for source types that are
    * not records here (media, manual). `unitId` is null for a complaint not yet triaged to a unit.
    */
   async source(db: Db, sourceType: ProblemSourceType, sourceId: string): Promise<{ exists: boolean; unitId?: string | null; ratingLevel?: number } | null> {
-    if (sourceType === 'assessment_deduction') {
-      const rows = await db
-        .select({ unitId: scorecards.unitId })
-        .from(scorecardDeductions)
-        .innerJoin(scorecards, eq(scorecards.id, scorecardDeductions.scorecardId))
-        .where(eq(scorecardDeductions.id, sourceId));
-      return rows[0] ? { exists: true, unitId: rows[0].unitId } : { exists: false };
-    }
-    if (sourceType === 'inspection_finding') {
-      const rows = await db.select({ unitId: inspectionFindings.unitId }).from(inspectionFindings).where(eq(inspectionFindings.id, sourceId));
-      return rows[0] ? { exists: true, unitId: rows[0].unitId } : { exists: false };
-    }
-    if (sourceType === 'complaint') {
-      const rows = await db.select({ unitId: complaints.unitId }).from(complaints).where(eq(complaints.id, sourceId));
-      return rows[0] ? { exists: true, unitId: rows[0].unitId } : { exists: false };
-    }
+    const found = (r: { unitId: string | null; ratingLevel?: number } | undefined) => (r ? { exists: true, ...r } : { exists: false });
+    if (sourceType === 'assessment_deduction') return found(await assessmentQueries.deductionUnit(db, sourceId));
+    if (sourceType === 'inspection_finding') return found(await supervisionQueries.findingUnit(db, sourceId));
+    if (sourceType === 'complaint') return found(await complaintQueries.complaintUnit(db, sourceId));
     if (sourceType === 'rating') {
-      const rows = await db.select({ unitId: ratings.unitId, level: ratings.level }).from(ratings).where(eq(ratings.id, sourceId));
-      return rows[0] ? { exists: true, unitId: rows[0].unitId, ratingLevel: rows[0].level } : { exists: false };
+      const r = await ratingQueries.ratingUnit(db, sourceId);
+      return found(r && { unitId: r.unitId, ratingLevel: r.level });
     }
     return null;
   },
 
   async unitById(db: Db, id: string): Promise<{ id: string; departmentId: string } | undefined> {
-    const rows = await db.select({ id: units.id, departmentId: units.departmentId }).from(units).where(eq(units.id, id));
-    return rows[0];
+    const u = await unitQueries.byId(db, id);
+    return u && { id: u.id, departmentId: u.departmentId };
   },
 
   /**
@@ -142,7 +122,8 @@ export const problemsRepository = {
     const due = db
       .select({ id: problems.id })
       .from(problems)
-      .where(and(lt(problems.deadline, now), ne(problems.status, 'verified'), isNull(problems.overdueNotifiedAt)))
+      // Overdue and still unverified: a problem verified late needs no notice.
+      .where(and(isOverdue(now), ne(problems.status, 'verified'), isNull(problems.overdueNotifiedAt)))
       .orderBy(asc(problems.deadline))
       .limit(limit)
       .for('update', { skipLocked: true });
@@ -155,7 +136,7 @@ export const problemsRepository = {
       .select({
         unitId: problems.unitId,
         open: sql<number>`count(*) filter (where ${problems.status} <> 'verified')`.mapWith(Number),
-        overdue: sql<number>`count(*) filter (where ${problems.status} <> 'verified' and ${problems.deadline} < ${now})`.mapWith(Number),
+        overdue: sql<number>`count(*) filter (where ${isOverdue(now)})`.mapWith(Number),
         rectified: sql<number>`count(*) filter (where ${problems.status} = 'verified')`.mapWith(Number),
       })
       .from(problems)

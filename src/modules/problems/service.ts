@@ -5,6 +5,8 @@ import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { addWorkingDays } from '../../lib/working-days.js';
 import type { AuditService } from '../audit/service.js';
+import { rowIsOverdue } from './queries.js';
+import { cycleQueries } from '../cycles/queries.js';
 import type { WebhooksService } from '../webhooks/service.js';
 import { canSeeUnit, unitScope } from '../units/service.js';
 import { problemsRepository } from './repository.js';
@@ -34,7 +36,7 @@ export function toProblemDto(r: ProblemRow, now = new Date()): ProblemDto {
     severityLabel: problemSeverityLabels[r.severity],
     description: r.description,
     deadline: toIso(r.deadline),
-    overdue: r.status !== 'verified' && r.deadline.getTime() < now.getTime(),
+    overdue: rowIsOverdue(r, now),
     responsiblePerson: r.responsiblePerson,
     responsibilityLetterSigned: r.responsibilityLetterSigned,
     signedAt: toIsoOrNull(r.signedAt),
@@ -137,7 +139,7 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
     if (!description) throw invalid('description', 'must not be empty');
     const unit = await problemsRepository.unitById(tx, input.unitId);
     if (!unit) throw invalid('unitId', `unit ${input.unitId} does not exist`);
-    if (input.cycleId && !(await problemsRepository.cycleExists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
+    if (input.cycleId && !(await cycleQueries.exists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
     if (linkedSourceTypes.includes(input.sourceType) && !sourceId) throw invalid('sourceId', `a problem from ${input.sourceType} must name its source record`);
     if (input.sourceType === 'manual' && sourceId) throw invalid('sourceId', 'a manually entered problem has no source record');
     if (sourceId) {

@@ -2,18 +2,17 @@ import { and, asc, count, desc, eq, gt, inArray, like, max, or, sql } from 'driz
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { prefixPattern } from '../../db/like.js';
-import { complaints } from '../complaints/tables.js';
-import { commendations } from '../awards/tables.js';
-import { deeds } from '../deeds/tables.js';
-import { departments } from '../departments/tables.js';
-import { enrollments } from '../enrollments/tables.js';
-import { inspectionFindings, inspectionReports, inspectionRounds, inspectionTasks } from '../supervision/tables.js';
-import { problems } from '../problems/tables.js';
+import { assessmentQueries } from '../assessments/queries.js';
+import { complaintQueries } from '../complaints/queries.js';
+import { deedQueries } from '../deeds/queries.js';
+import { departmentQueries } from '../departments/queries.js';
+import { enrollmentQueries } from '../enrollments/queries.js';
+import { problemQueries } from '../problems/queries.js';
+import { ratingQueries } from '../ratings/queries.js';
+import { regionQueries } from '../regions/queries.js';
+import { supervisionQueries } from '../supervision/queries.js';
+import { unitQueries } from '../units/queries.js';
 import { rankingEntries, rankings } from './tables.js';
-import { ratings } from '../ratings/tables.js';
-import { regions } from '../regions/tables.js';
-import { scorecards } from '../assessments/tables.js';
-import { units } from '../units/tables.js';
 import type { Category } from '../units/schemas.js';
 
 export type RankingRow = typeof rankings.$inferSelect;
@@ -62,11 +61,11 @@ function entryWhere(db: Db, rankingId: string, f: EntryFilter): SQL | undefined 
     f.category ? eq(rankingEntries.category, f.category) : undefined,
     f.departmentId ? eq(rankingEntries.departmentId, f.departmentId) : undefined,
     f.flag ? sql`${rankingEntries.flags} @> array[${f.flag}]::text[]` : undefined,
-    f.regionPath ? inArray(rankingEntries.regionId, db.select({ id: regions.id }).from(regions).where(like(regions.path, prefixPattern(f.regionPath)))) : undefined,
+    f.regionPath ? regionQueries.within(db, rankingEntries.regionId, f.regionPath) : undefined,
   );
 }
 
-const entryColumns = {
+const entryColumns = (departments: ReturnType<typeof departmentQueries.names>, regions: ReturnType<typeof regionQueries.names>) => ({
   rankingId: rankingEntries.rankingId,
   unitId: rankingEntries.unitId,
   unitName: rankingEntries.unitName,
@@ -88,11 +87,13 @@ const entryColumns = {
   reports: rankingEntries.reports,
   pLow: rankingEntries.pLow,
   pHigh: rankingEntries.pHigh,
-};
+});
 
 function selectEntries(db: Db, where: SQL | undefined) {
+  const departments = departmentQueries.names(db);
+  const regions = regionQueries.names(db);
   return db
-    .select({ ...entryColumns, rankInFilter: sql<number>`row_number() over (partition by ${rankingEntries.category} order by ${rankingEntries.rank})`.mapWith(Number).as('rank_in_filter') })
+    .select({ ...entryColumns(departments, regions), rankInFilter: sql<number>`row_number() over (partition by ${rankingEntries.category} order by ${rankingEntries.rank})`.mapWith(Number).as('rank_in_filter') })
     .from(rankingEntries)
     .innerJoin(departments, eq(departments.id, rankingEntries.departmentId))
     .innerJoin(regions, eq(regions.id, rankingEntries.regionId))
@@ -217,99 +218,23 @@ export const rankingsRepository = {
     return rows.map((r) => ({ ...r, rankInFilter: r.rank })) as EntryRow[];
   },
 
-  // ---- inputs: one aggregate query per channel over the whole cycle ----
+  // ---- inputs: one aggregate query per channel over the whole cycle, each from the module that owns it ----
 
-  /** Units taking part (enrolled; not withdrawn or disqualified), with the category they enrolled in. */
+  /** Units taking part (参评: status enrolled), with the category they enrolled in and their unit facts. */
   enrolledUnits(db: Db, cycleId: string) {
+    const p = enrollmentQueries.participantsOf(db, cycleId);
+    const u = unitQueries.facts(db);
     return db
-      .select({ unitId: enrollments.unitId, category: enrollments.category, unitName: units.name, departmentId: units.departmentId, regionId: units.regionId })
-      .from(enrollments)
-      .innerJoin(units, eq(units.id, enrollments.unitId))
-      .where(and(eq(enrollments.cycleId, cycleId), eq(enrollments.status, 'enrolled')));
+      .select({ unitId: p.unitId, category: p.category, unitName: u.name, departmentId: u.departmentId, regionId: u.regionId })
+      .from(p)
+      .innerJoin(u, eq(u.id, p.unitId));
   },
-
-  /** 考评: confirmed scorecards per unit, with their mean total. */
-  scorecardStats(db: Db, cycleId: string) {
-    return db
-      .select({ unitId: scorecards.unitId, n: count(), mean: num(sql`avg(${scorecards.total})::float8`) })
-      .from(scorecards)
-      .where(and(eq(scorecards.cycleId, cycleId), eq(scorecards.status, 'confirmed')))
-      .groupBy(scorecards.unitId);
-  },
-
-  /** 暗访: reports of reviewed tasks of the cycle's rounds, with the mean of each report's mean rating. */
-  reportStats(db: Db, cycleId: string) {
-    const r = inspectionReports;
-    return db
-      .select({
-        unitId: r.unitId,
-        n: count(),
-        meanRating: num(sql`avg((${r.attitude} + ${r.efficiency} + ${r.quality} + ${r.environment} + ${r.discipline})::float8 / 5)`),
-      })
-      .from(r)
-      .innerJoin(inspectionTasks, eq(inspectionTasks.id, r.taskId))
-      .innerJoin(inspectionRounds, eq(inspectionRounds.id, inspectionTasks.roundId))
-      .where(and(eq(inspectionRounds.cycleId, cycleId), eq(inspectionTasks.status, 'reviewed')))
-      .groupBy(r.unitId);
-  },
-
-  /** Accepted findings of reviewed tasks of the cycle, per unit and severity. */
-  findingCounts(db: Db, cycleId: string) {
-    return db
-      .select({ unitId: inspectionFindings.unitId, severity: inspectionFindings.severity, n: count() })
-      .from(inspectionFindings)
-      .innerJoin(inspectionTasks, eq(inspectionTasks.id, inspectionFindings.taskId))
-      .innerJoin(inspectionRounds, eq(inspectionRounds.id, inspectionTasks.roundId))
-      .where(and(eq(inspectionRounds.cycleId, cycleId), eq(inspectionTasks.status, 'reviewed'), eq(inspectionFindings.status, 'accepted')))
-      .groupBy(inspectionFindings.unitId, inspectionFindings.severity);
-  },
-
-  /** 群众评价: ratings of the cycle per unit and level. */
-  ratingLevels(db: Db, cycleId: string) {
-    return db
-      .select({ unitId: ratings.unitId, level: ratings.level, n: count() })
-      .from(ratings)
-      .where(eq(ratings.cycleId, cycleId))
-      .groupBy(ratings.unitId, ratings.level);
-  },
-
-  /** Substantiated complaints (投诉属实) of the cycle per unit and severity (null: not recorded). */
-  complaintCounts(db: Db, cycleId: string) {
-    return db
-      .select({ unitId: complaints.unitId, severity: complaints.severity, n: count() })
-      .from(complaints)
-      .where(and(eq(complaints.cycleId, cycleId), eq(complaints.substantiated, true)))
-      .groupBy(complaints.unitId, complaints.severity);
-  },
-
-  /** Overdue problems of the cycle: deadline passed and not verified, or verified after the deadline. */
-  overdueProblemCounts(db: Db, cycleId: string, now: Date) {
-    return db
-      .select({ unitId: problems.unitId, n: count() })
-      .from(problems)
-      .where(
-        and(
-          eq(problems.cycleId, cycleId),
-          or(
-            and(sql`${problems.status} <> 'verified'`, sql`${problems.deadline} < ${now.toISOString()}::timestamptz`),
-            and(eq(problems.status, 'verified'), sql`${problems.verifiedAt} > ${problems.deadline}`),
-          ),
-        ),
-      )
-      .groupBy(problems.unitId);
-  },
-
-  /** Higher-level commendations (省纠风领导小组命名表彰, 省主管部门表彰 …) recorded for the cycle, per unit. */
-  commendationCounts(db: Db, cycleId: string) {
-    return db
-      .select({ unitId: commendations.unitId, n: count() })
-      .from(commendations)
-      .where(eq(commendations.cycleId, cycleId))
-      .groupBy(commendations.unitId);
-  },
-
-  /** 为群众办实事 deeds of the cycle per unit. */
-  deedCounts(db: Db, cycleId: string) {
-    return db.select({ unitId: deeds.unitId, n: count() }).from(deeds).where(eq(deeds.cycleId, cycleId)).groupBy(deeds.unitId);
-  },
+  scorecardStats: (db: Db, cycleId: string) => assessmentQueries.confirmedStatsByUnit(db, cycleId),
+  reportStats: (db: Db, cycleId: string) => supervisionQueries.reviewedReportStatsByUnit(db, cycleId),
+  findingCounts: (db: Db, cycleId: string) => supervisionQueries.acceptedFindingCountsByUnit(db, cycleId),
+  ratingLevels: (db: Db, cycleId: string) => ratingQueries.levelCountsByUnit(db, cycleId),
+  complaintCounts: (db: Db, cycleId: string) => complaintQueries.substantiatedCountsByUnit(db, cycleId),
+  /** Overdue problems of the cycle (problems' one overdue rule), per unit. */
+  overdueProblemCounts: (db: Db, cycleId: string, now: Date) => problemQueries.overdueCountsByUnit(db, cycleId, now),
+  deedCounts: (db: Db, cycleId: string) => deedQueries.countsByUnit(db, cycleId),
 };

@@ -171,7 +171,10 @@ function cycleParameters(settings: unknown): Omit<RankingParametersDto, 'categor
 }
 
 /** Reads every channel of the cycle with one aggregate query each, and folds them into per-unit inputs. */
-async function gatherInputs(tx: Db, cycleId: string, now: Date) {
+/** Commendations per unit of a cycle; recorded by the awards module, which depends on rankings, so it is passed in. */
+export type CommendationCounts = (db: Db, cycleId: string) => Promise<{ unitId: string; n: number }[]>;
+
+async function gatherInputs(tx: Db, cycleId: string, now: Date, commendationCounts: CommendationCounts) {
   const enrolled = await rankingsRepository.enrolledUnits(tx, cycleId);
   const byUnit = new Map<string, UnitInputs>(enrolled.map((e) => [e.unitId, emptyInputs(e.unitId, e.category)]));
   const counts = { units: enrolled.length, ratings: 0, scorecards: 0, reports: 0, findings: 0, complaints: 0, problems: 0, deeds: 0, commendations: 0 };
@@ -222,7 +225,7 @@ async function gatherInputs(tx: Db, cycleId: string, now: Date) {
   }
   // Commendations are recorded by the awards module: every unit starts at 0, not "not recorded".
   for (const u of byUnit.values()) u.commendations = 0;
-  for (const r of await rankingsRepository.commendationCounts(tx, cycleId)) {
+  for (const r of await commendationCounts(tx, cycleId)) {
     const u = byUnit.get(r.unitId);
     if (!u) continue;
     u.commendations = r.n;
@@ -237,12 +240,14 @@ export function createRankingsService({
   cycles,
   regions,
   webhooks,
+  commendationCounts,
 }: {
   db: Db;
   audit: AuditService;
   cycles: CyclesService;
   regions: RegionsService;
   webhooks: WebhooksService;
+  commendationCounts: CommendationCounts;
 }) {
   const snapshots = new SnapshotCache<PublicRankingDto>(PUBLIC_CACHE_SIZE);
 
@@ -274,7 +279,7 @@ export function createRankingsService({
         async (tx) => {
           const cycle = await cycles.requirePhase(cycleId, RANKABLE_PHASES, 'cycle_not_rankable', tx, true);
           const params = cycleParameters(cycle.settings);
-          const { enrolled, inputs, counts } = await gatherInputs(tx, cycleId, now);
+          const { enrolled, inputs, counts } = await gatherInputs(tx, cycleId, now, commendationCounts);
           const { categoryMeans, entries } = scoreCycle(inputs, { settings: params.scoring, weights: params.weights, minimumSamples: params.minimumSamples });
           const row = await rankingsRepository.insert(tx, {
             cycleId,

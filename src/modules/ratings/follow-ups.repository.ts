@@ -2,9 +2,8 @@ import { and, asc, eq, gt, gte, inArray, lt, ne, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { ratingFollowUps, ratings } from './tables.js';
-import { units } from '../units/tables.js';
-import type { UnitFilter } from '../units/repository.js';
-import { unitWhere } from '../units/repository.js';
+import { unitQueries } from '../units/queries.js';
+import type { UnitFilter } from '../units/queries.js';
 import type { FollowUpStatus } from './follow-ups.schemas.js';
 
 export type FollowUpRow = typeof ratingFollowUps.$inferSelect;
@@ -20,12 +19,14 @@ export interface FollowUpFilter {
 }
 
 /** Follow-ups with their rating and the unit's department (for scoping), in one join. */
-const withRating = (db: Db) =>
-  db
+const withRating = (db: Db) => {
+  const units = unitQueries.facts(db);
+  return db
     .select({ followUp: ratingFollowUps, rating: ratings, departmentId: units.departmentId })
     .from(ratingFollowUps)
     .innerJoin(ratings, eq(ratings.id, ratingFollowUps.ratingId))
     .innerJoin(units, eq(units.id, ratingFollowUps.unitId));
+};
 
 export const followUpsRepository = {
   async byId(db: Db, id: string): Promise<FollowUpWithRating | undefined> {
@@ -44,13 +45,12 @@ export const followUpsRepository = {
     return updateVersioned(db, ratingFollowUps, id, expectedVersion, patch);
   },
   list(db: Db, f: FollowUpFilter & { afterId?: string; limit: number }): Promise<FollowUpWithRating[]> {
-    const unitFilter = f.units && Object.values(f.units).some((v) => v !== undefined) ? f.units : undefined;
     return withRating(db)
       .where(
         and(
           f.status ? eq(ratingFollowUps.status, f.status) : undefined,
           f.unitId ? eq(ratingFollowUps.unitId, f.unitId) : undefined,
-          unitFilter ? inArray(ratingFollowUps.unitId, db.select({ id: units.id }).from(units).where(unitWhere(db, unitFilter))) : undefined,
+          unitQueries.unitIn(db, ratingFollowUps.unitId, f.units),
           f.overdue === true ? and(ne(ratingFollowUps.status, 'resolved'), lt(ratingFollowUps.deadline, f.now ?? new Date())) : undefined,
           f.overdue === false ? or(eq(ratingFollowUps.status, 'resolved'), gte(ratingFollowUps.deadline, f.now ?? new Date())) : undefined,
           f.afterId ? gt(ratingFollowUps.id, f.afterId) : undefined,

@@ -8,6 +8,7 @@ import { uuidv7 } from '../../lib/ids.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { addWorkingDays } from '../../lib/working-days.js';
 import type { AuditService } from '../audit/service.js';
+import { isInFuture } from '../../lib/time.js';
 import { ImportFileError, rowsOf } from './import-rows.js';
 import type { ParsedRow } from './import-rows.js';
 import { importRepository, openStage } from './import.repository.js';
@@ -110,7 +111,7 @@ export function createRatingImportsService({
       const v = importRow.safeParse(normalize(values));
       if (!v.success) {
         reject(parsed.rowNumber, v.error.issues.map((i) => ({ field: i.path.map(String).join('.') || 'row', message: i.message })), values);
-      } else if (Date.parse(v.data.collectedAt) > Date.now() + 5 * 60_000) {
+      } else if (isInFuture(Date.parse(v.data.collectedAt))) {
         reject(parsed.rowNumber, [{ field: 'collectedAt', message: 'lies in the future' }], values);
       } else {
         pending.push({ rowNumber: parsed.rowNumber, row: v.data, values });

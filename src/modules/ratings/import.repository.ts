@@ -5,9 +5,10 @@ import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { from as copyFrom } from 'pg-copy-streams';
 import { drizzleOnClient } from '../../db/client.js';
 import type { Database, Db } from '../../db/client.js';
-import { cycles } from '../cycles/tables.js';
+import { cycleQueries } from '../cycles/queries.js';
+import { participationWindows } from '../enrollments/queries.js';
 import { ratingImportErrors, ratingImports } from './tables.js';
-import { units } from '../units/tables.js';
+import { unitQueries } from '../units/queries.js';
 
 export type RatingImportRow = typeof ratingImports.$inferSelect;
 export type ImportErrorRow = typeof ratingImportErrors.$inferInsert;
@@ -72,13 +73,10 @@ export const importRepository = {
   /** Of the given unit ids, those that exist and are active (one query per batch). */
   async activeUnitIds(db: Db, ids: string[]): Promise<Set<string>> {
     if (!ids.length) return new Set();
-    const rows = await db.select({ id: units.id }).from(units).where(and(inArray(units.id, ids), eq(units.active, true)));
-    return new Set(rows.map((r) => r.id));
+    return new Set((await unitQueries.byIds(db, ids)).filter((u) => u.active).map((u) => u.id));
   },
   async existingCycleIds(db: Db, ids: string[]): Promise<Set<string>> {
-    if (!ids.length) return new Set();
-    const rows = await db.select({ id: cycles.id }).from(cycles).where(inArray(cycles.id, ids));
-    return new Set(rows.map((r) => r.id));
+    return cycleQueries.existing(db, ids);
   },
 };
 
@@ -136,16 +134,15 @@ export async function openStage(database: Database): Promise<StageSession> {
     },
     async merge(tx, job) {
       const res = await tx.execute(sql`
-        with attributed as (
-          select distinct on (e.unit_id) e.unit_id, e.cycle_id
-          from enrollments e join cycles c on c.id = e.cycle_id
-          where c.phase = 'assessment' and e.status = 'enrolled'
-          order by e.unit_id, c.id desc
-        ), ins as (
+        with windows as materialized ${participationWindows('assessment')}, ins as (
           insert into ratings (id, unit_id, cycle_id, channel, level, comment, collected_at, received_at, source, external_id, respondent_hash, import_id, submitted_by)
           select s.id, s.unit_id, coalesce(s.cycle_id, a.cycle_id), s.channel::rating_channel, s.level, s.comment, s.collected_at, now(),
                  ${job.source}, s.external_id, s.respondent_hash, ${job.importId}, ${job.submittedBy}
-          from ${sql.raw(table)} s left join attributed a on a.unit_id = s.unit_id
+          from ${sql.raw(table)} s
+          left join lateral (
+            select w.cycle_id from windows w where w.unit_id = s.unit_id and w.starts_at <= s.collected_at and s.collected_at < w.ends_at
+            order by w.cycle_id desc limit 1
+          ) a on true
           on conflict (source, external_id) do nothing
           returning id, unit_id
         ), fu as (

@@ -1,13 +1,10 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { cycles } from '../cycles/tables.js';
-import { enrollments } from '../enrollments/tables.js';
 import { ratings } from './tables.js';
-import { units } from '../units/tables.js';
 import type { RatingChannel } from './tables.js';
-import { unitWhere } from '../units/repository.js';
-import type { UnitFilter } from '../units/repository.js';
+import { unitQueries } from '../units/queries.js';
+import type { UnitFilter } from '../units/queries.js';
 
 export type RatingRow = typeof ratings.$inferSelect;
 
@@ -23,10 +20,9 @@ export interface RatingFilter {
 }
 
 function ratingWhere(db: Db, f: RatingFilter): SQL | undefined {
-  const unitFilter = f.units && Object.values(f.units).some((v) => v !== undefined) ? f.units : undefined;
   return and(
     f.unitId ? eq(ratings.unitId, f.unitId) : undefined,
-    unitFilter ? inArray(ratings.unitId, db.select({ id: units.id }).from(units).where(unitWhere(db, unitFilter))) : undefined,
+    unitQueries.unitIn(db, ratings.unitId, f.units),
     f.cycleId ? eq(ratings.cycleId, f.cycleId) : undefined,
     f.channel ? eq(ratings.channel, f.channel) : undefined,
     f.level ? eq(ratings.level, f.level) : undefined,
@@ -92,20 +88,5 @@ export const ratingsRepository = {
       .where(and(ratingWhere(db, f), inArray(ratings.unitId, unitIds)))
       .groupBy(ratings.unitId, ratings.channel, ratings.level)
       .orderBy(asc(ratings.unitId), asc(ratings.channel), desc(ratings.level));
-  },
-  async cycleExists(db: Db, id: string): Promise<boolean> {
-    const rows = await db.select({ id: cycles.id }).from(cycles).where(eq(cycles.id, id));
-    return rows.length > 0;
-  },
-  /** Cycle attribution: the cycle in assessment that the unit is enrolled in (the newest, if several). */
-  async assessmentCycleOf(db: Db, unitId: string): Promise<string | null> {
-    const rows = await db
-      .select({ id: cycles.id })
-      .from(cycles)
-      .innerJoin(enrollments, and(eq(enrollments.cycleId, cycles.id), eq(enrollments.unitId, unitId), eq(enrollments.status, 'enrolled')))
-      .where(eq(cycles.phase, 'assessment'))
-      .orderBy(desc(cycles.id))
-      .limit(1);
-    return rows[0]?.id ?? null;
   },
 };

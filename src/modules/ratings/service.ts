@@ -7,7 +7,10 @@ import type { RequestContext } from '../../lib/principal.js';
 import { addWorkingDays } from '../../lib/working-days.js';
 import type { AuditEntryInput, AuditService } from '../audit/service.js';
 import type { RegionsService } from '../regions/service.js';
-import { unitsRepository } from '../units/repository.js';
+import { unitQueries } from '../units/queries.js';
+import { cycleQueries } from '../cycles/queries.js';
+import { cycleFor } from '../enrollments/queries.js';
+import { isInFuture } from '../../lib/time.js';
 import { canSeeUnit, unitScope } from '../units/service.js';
 import { followUpsRepository } from './follow-ups.repository.js';
 import { toFollowUpDto, toRatingDto } from './mappers.js';
@@ -54,18 +57,19 @@ export function createRatingsService({
           const existing = await ratingsRepository.bySourceExternalId(tx, input.source, input.externalId);
           if (existing) return duplicateReceipt(tx, existing.id, existing.cycleId);
         }
-        const unit = await unitsRepository.byId(tx, input.unitId);
+        const unit = await unitQueries.byId(tx, input.unitId);
         if (!unit) throw invalid('unitId', `unit ${input.unitId} does not exist`);
         if (!unit.active) throw invalid('unitId', `unit ${input.unitId} is deactivated and takes no ratings`);
+        const collectedAt = new Date(input.collectedAt);
         let cycleId: string | null;
         if (input.cycleId) {
-          if (!(await ratingsRepository.cycleExists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
+          if (!(await cycleQueries.exists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
           cycleId = input.cycleId;
         } else {
-          cycleId = await ratingsRepository.assessmentCycleOf(tx, unit.id);
+          // 归属周期: the cycle whose assessment window contains the moment the rating was collected.
+          cycleId = await cycleFor(tx, unit.id, collectedAt, 'assessment');
         }
 
-        const collectedAt = new Date(input.collectedAt);
         const respondentHash = input.respondentKey ? hashRespondent(input.respondentKey) : null;
         let limitedDay: string | null = null;
         let limitSlot: number | null = null;
@@ -147,7 +151,7 @@ export function createRatingsService({
     submit(ctx: RequestContext, input: SubmitRatingInput): Promise<RatingReceiptDto> {
       if (input.source === PUBLIC_SOURCE) throw invalid('source', 'source "public" is reserved for the public rating route');
       const collectedAt = input.collectedAt ?? new Date().toISOString();
-      if (new Date(collectedAt).getTime() > Date.now() + 5 * 60_000) throw invalid('collectedAt', 'lies in the future');
+      if (isInFuture(new Date(collectedAt))) throw invalid('collectedAt', 'lies in the future');
       return store(ctx, { ...input, collectedAt });
     },
 
@@ -169,7 +173,7 @@ export function createRatingsService({
     /** Batched read for loaders, scoped like every other read (a rating is visible with its unit). */
     async byIds(ctx: RequestContext, ids: readonly string[]): Promise<RatingDto[]> {
       const rows = await ratingsRepository.byIds(db, ids);
-      const unitsById = new Map((await unitsRepository.byIds(db, [...new Set(rows.map((r) => r.unitId))])).map((u) => [u.id, u]));
+      const unitsById = new Map((await unitQueries.byIds(db, [...new Set(rows.map((r) => r.unitId))])).map((u) => [u.id, u]));
       return rows.filter((r) => canSeeUnit(ctx, unitsById.get(r.unitId)!)).map(toRatingDto);
     },
 

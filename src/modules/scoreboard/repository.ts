@@ -1,47 +1,30 @@
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { awards } from '../awards/tables.js';
-import { complaints } from '../complaints/tables.js';
-import { departments } from '../departments/tables.js';
-import { enrollments } from '../enrollments/tables.js';
-import { units } from '../units/tables.js';
+import { awardQueries } from '../awards/queries.js';
+import { complaintQueries } from '../complaints/queries.js';
+import { departmentQueries } from '../departments/queries.js';
+import { enrollmentQueries } from '../enrollments/queries.js';
+import { unitQueries } from '../units/queries.js';
 
+/** The scoreboard reads other modules only through their queries. */
 export const scoreboardRepository = {
-  /** The cycle's participating units (withdrawn ones left out) with their department. */
+  /** The cycle's participating units (enrollment `enrolled`: withdrawn and disqualified ones left out) with their department. */
   enrolledUnits(db: Db, cycleId: string, departmentId?: string) {
+    const u = unitQueries.facts(db, 'enrolled_units');
     return db
-      .select({ unitId: enrollments.unitId, departmentId: units.departmentId })
-      .from(enrollments)
-      .innerJoin(units, eq(units.id, enrollments.unitId))
-      .where(and(eq(enrollments.cycleId, cycleId), ne(enrollments.status, 'withdrawn'), departmentId ? eq(units.departmentId, departmentId) : undefined));
+      .select({ unitId: u.id, departmentId: u.departmentId })
+      .from(u)
+      .where(and(inArray(u.id, enrollmentQueries.participantIds(db, cycleId)), departmentId ? eq(u.departmentId, departmentId) : undefined));
   },
 
   /** Every award of the cycle with its unit, in certificate order. */
-  awards(db: Db, cycleId: string, departmentId?: string) {
-    return db
-      .select({ unitId: awards.unitId, unitName: units.name, departmentId: units.departmentId, tier: awards.tier, status: awards.status, certificateNo: awards.certificateNo })
-      .from(awards)
-      .innerJoin(units, eq(units.id, awards.unitId))
-      .where(and(eq(awards.cycleId, cycleId), departmentId ? eq(units.departmentId, departmentId) : undefined))
-      .orderBy(asc(awards.certificateNo));
-  },
+  awards: awardQueries.ofCycle,
 
-  departmentNames(db: Db, ids: readonly string[]) {
-    if (ids.length === 0) return Promise.resolve([]);
-    return db.select({ id: departments.id, name: departments.name }).from(departments).where(inArray(departments.id, [...ids]));
+  async departmentNames(db: Db, ids: readonly string[]): Promise<{ id: string; name: string }[]> {
+    if (ids.length === 0) return [];
+    return (await departmentQueries.byIds(db, ids)).map((d) => ({ id: d.id, name: d.name }));
   },
 
   /** Complaints of the cycle per department of the unit: one GROUP BY. */
-  complaintCounts(db: Db, cycleId: string, departmentId?: string) {
-    return db
-      .select({
-        departmentId: units.departmentId,
-        received: sql<number>`count(*)`.mapWith(Number),
-        substantiated: sql<number>`count(*) filter (where ${complaints.substantiated} is true)`.mapWith(Number),
-      })
-      .from(complaints)
-      .innerJoin(units, eq(units.id, complaints.unitId))
-      .where(and(eq(complaints.cycleId, cycleId), departmentId ? eq(units.departmentId, departmentId) : undefined))
-      .groupBy(units.departmentId);
-  },
+  complaintCounts: complaintQueries.countsByDepartment,
 };

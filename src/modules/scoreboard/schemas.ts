@@ -9,7 +9,7 @@ export const departmentScore = z
   .object({
     departmentId: z.uuid(),
     departmentName: z.string(),
-    enrolledUnits: z.number().int().describe('units of the department taking part in the cycle (withdrawn ones left out)'),
+    enrolledUnits: z.number().int().describe('units of the department taking part in the cycle (enrollment status enrolled: withdrawn and disqualified units do not take part)'),
     top10: tierCount.describe('十佳 named in the cycle (whatever their status now)'),
     top100: tierCount.describe('百佳 named in the cycle, not counting the 十佳'),
     bonusPoints: z.number().describe('top10 × departmentBonus.top10 + top100 × departmentBonus.top100'),
@@ -19,7 +19,7 @@ export const departmentScore = z
       points: z.number(),
     }),
     netPoints: z.number().describe('bonus minus penalties'),
-    problems: z.object({ open: z.number().int(), overdue: z.number().int(), rectified: z.number().int() }).describe('问题 of the cycle over the enrolled units'),
+    problems: z.object({ open: z.number().int(), overdue: z.number().int(), rectified: z.number().int() }).describe('问题 of the cycle over the participating units; overdue: deadline passed and not verified by it (verified late stays overdue)'),
     complaints: z.object({ received: z.number().int(), substantiated: z.number().int() }).describe('投诉 of the cycle against the units'),
   })
   .meta({ id: 'DepartmentScore', description: '部门行风考核挂钩: what the department gains and loses from its units\' honours' });

@@ -1,20 +1,17 @@
-import { and, asc, between, count, eq, gte, inArray, isNotNull, isNull, like, lt, lte, or, sql } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { AnyColumn, SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { prefixPattern } from '../../db/like.js';
-import { accountabilityActions } from '../accountability/tables.js';
-import { awards, commendations } from '../awards/tables.js';
-import { complaints } from '../complaints/tables.js';
-import { cycles } from '../cycles/tables.js';
-import { deeds } from '../deeds/tables.js';
-import { departments } from '../departments/tables.js';
-import { enrollments } from '../enrollments/tables.js';
-import { inspectionFindings, inspectionReports, inspectionRounds, inspectionTasks, supervisors } from '../supervision/tables.js';
-import { problems } from '../problems/tables.js';
-import { ratingFollowUps, ratings } from '../ratings/tables.js';
-import { regions } from '../regions/tables.js';
-import { units } from '../units/tables.js';
-import { unitWhere } from '../units/repository.js';
+import { accountabilityQueries } from '../accountability/queries.js';
+import { awardQueries } from '../awards/queries.js';
+import { complaintQueries } from '../complaints/queries.js';
+import { cycleQueries } from '../cycles/queries.js';
+import { deedQueries } from '../deeds/queries.js';
+import { departmentQueries } from '../departments/queries.js';
+import { enrollmentQueries } from '../enrollments/queries.js';
+import { problemQueries } from '../problems/queries.js';
+import { ratingQueries } from '../ratings/queries.js';
+import { supervisionQueries } from '../supervision/queries.js';
+import { unitQueries } from '../units/queries.js';
 import type { Category } from '../units/schemas.js';
 
 /**
@@ -64,7 +61,6 @@ function ofCycles(cycleCol: AnyColumn, dateCol: AnyColumn, s: StatisticsScope, d
 }
 
 const unitFiltered = (s: StatisticsScope) => !!(s.regionPath || s.departmentId || s.category);
-const nowIso = (s: StatisticsScope) => s.now.toISOString();
 const num = (e: SQL) => sql<number>`${e}`.mapWith(Number);
 const countIf = (cond: SQL | undefined) => num(sql`count(*) filter (where ${cond})`);
 
@@ -73,66 +69,69 @@ const countIf = (cond: SQL | undefined) => num(sql`count(*) filter (where ${cond
  * of units; the service runs the statements in parallel.
  */
 export function statisticsQueries(db: Db, s: StatisticsScope) {
-  const scoped = db.$with('scoped_units').as(
-    db.select({ id: units.id, departmentId: units.departmentId }).from(units).where(unitWhere(db, { regionPath: s.regionPath, departmentId: s.departmentId, category: s.category })),
-  );
+  const filter = { regionPath: s.regionPath, departmentId: s.departmentId, category: s.category };
+  const unitFacts = unitQueries.facts(db);
+  const scoped = db.$with('scoped_units').as(db.select({ id: unitFacts.id, departmentId: unitFacts.departmentId }).from(unitFacts).where(unitQueries.unitIn(db, unitFacts.id, filter)));
   /** The unit filter on a unit column; nothing when no filter is given (every unit, and records with none). */
   const unitIn = (col: AnyColumn) => (unitFiltered(s) ? inArray(col, db.select({ id: scoped.id }).from(scoped)) : undefined);
 
   return {
+    /** Units taking part: enrollment status `enrolled` (enrollments' PARTICIPATING); disqualifications on their own. */
     async enrollments() {
+      const e = enrollmentQueries.facts(db);
       const [r] = await db
         .with(scoped)
         .select({
-          unitsTakingPart: num(sql`count(distinct ${enrollments.unitId}) filter (where ${enrollments.status} <> 'withdrawn')`),
-          departmentsCovered: num(sql`count(distinct ${scoped.departmentId}) filter (where ${enrollments.status} <> 'withdrawn')`),
-          disqualifications: countIf(eq(enrollments.status, 'disqualified')),
+          unitsTakingPart: num(sql`count(distinct ${e.unitId}) filter (where ${e.participating})`),
+          departmentsCovered: num(sql`count(distinct ${scoped.departmentId}) filter (where ${e.participating})`),
+          disqualifications: countIf(eq(e.status, 'disqualified')),
         })
-        .from(enrollments)
-        .innerJoin(scoped, eq(scoped.id, enrollments.unitId))
-        .where(s.cycleIds.length ? inArray(enrollments.cycleId, s.cycleIds) : sql`false`);
+        .from(e)
+        .innerJoin(scoped, eq(scoped.id, e.unitId))
+        .where(s.cycleIds.length ? inArray(e.cycleId, s.cycleIds) : sql`false`);
       return r;
     },
 
     /** 十佳/百佳 named in the cycles, by tier and by their status now (dynamic management). */
     awards() {
+      const a = awardQueries.facts(db);
       return db
         .with(scoped)
-        .select({ tier: awards.tier, status: awards.status, n: count() })
-        .from(awards)
-        .where(and(s.cycleIds.length ? inArray(awards.cycleId, s.cycleIds) : sql`false`, unitIn(awards.unitId)))
-        .groupBy(awards.tier, awards.status);
+        .select({ tier: a.tier, status: a.status, n: count() })
+        .from(a)
+        .where(and(s.cycleIds.length ? inArray(a.cycleId, s.cycleIds) : sql`false`, unitIn(a.unitId)))
+        .groupBy(a.tier, a.status);
     },
 
     /** Higher-level commendations (省纠风领导小组, 省主管部门, other); without a cycle, by the day conferred. */
     commendations() {
+      const c = awardQueries.commendationFacts(db);
       return db
         .with(scoped)
-        .select({ level: commendations.level, n: count() })
-        .from(commendations)
-        .where(and(ofCycles(commendations.cycleId, commendations.conferredOn, s, 'date'), unitIn(commendations.unitId)))
-        .groupBy(commendations.level);
+        .select({ level: c.level, n: count() })
+        .from(c)
+        .where(and(ofCycles(c.cycleId, c.conferredOn, s, 'date'), unitIn(c.unitId)))
+        .groupBy(c.level);
     },
 
+    /** Overdue as of `now` by the problems module's one rule (verified late stays overdue). */
     problems() {
+      const p = problemQueries.facts(db, s.now);
       return db
         .with(scoped)
-        .select({
-          status: problems.status,
-          n: count(),
-          overdue: countIf(sql`${problems.deadline} < ${nowIso(s)}::timestamptz`),
-        })
-        .from(problems)
-        .where(and(ofCycles(problems.cycleId, problems.createdAt, s), unitIn(problems.unitId)))
-        .groupBy(problems.status);
+        .select({ status: p.status, n: count(), overdue: countIf(sql`${p.overdue}`) })
+        .from(p)
+        .where(and(ofCycles(p.cycleId, p.createdAt, s), unitIn(p.unitId)))
+        .groupBy(p.status);
     },
 
     async deeds() {
+      const d = deedQueries.facts(db);
       const [r] = await db
         .with(scoped)
         .select({ n: count() })
-        .from(deeds)
-        .where(and(ofCycles(deeds.cycleId, deeds.doneOn, s, 'date'), unitIn(deeds.unitId)));
+        .from(d)
+        .where(and(ofCycles(d.cycleId, d.doneOn, s, 'date'), unitIn(d.unitId)));
       return r.n;
     },
 
@@ -140,41 +139,40 @@ export function statisticsQueries(db: Db, s: StatisticsScope) {
     async supervisors() {
       const from = Math.min(...s.years);
       const to = Math.max(...s.years);
+      const v = supervisionQueries.supervisorFacts(db);
       const [r] = await db
-        .select({ total: count(), active: countIf(eq(supervisors.active, true)) })
-        .from(supervisors)
-        .where(and(lte(supervisors.termStart, `${to}-12-31`), or(isNull(supervisors.termEnd), gte(supervisors.termEnd, `${from}-01-01`))));
+        .select({ total: count(), active: countIf(eq(v.active, true)) })
+        .from(v)
+        .where(and(lte(v.termStart, `${to}-12-31`), or(isNull(v.termEnd), gte(v.termEnd, `${from}-01-01`))));
       return r;
     },
 
     /** Tasks with their reports (at most one per task) and their rounds, in one statement. */
     async inspections() {
+      const k = supervisionQueries.taskFacts(db);
       const [r] = await db
         .with(scoped)
         .select({
-          dispatched: countIf(sql`${inspectionTasks.status} <> 'cancelled'`),
-          reported: countIf(inArray(inspectionTasks.status, ['reported', 'reviewed'])),
-          reviewed: countIf(eq(inspectionTasks.status, 'reviewed')),
-          reports: num(sql`count(${inspectionReports.id})`),
-          sweeps: num(sql`count(distinct ${inspectionRounds.id}) filter (where ${inspectionRounds.kind} = 'sweep' and ${inspectionTasks.status} <> 'cancelled')`),
-          targeted: num(sql`count(distinct ${inspectionRounds.id}) filter (where ${inspectionRounds.kind} = 'targeted' and ${inspectionTasks.status} <> 'cancelled')`),
+          dispatched: countIf(sql`${k.status} <> 'cancelled'`),
+          reported: countIf(inArray(k.status, ['reported', 'reviewed'])),
+          reviewed: countIf(eq(k.status, 'reviewed')),
+          reports: num(sql`count(${k.reportId})`),
+          sweeps: num(sql`count(distinct ${k.roundId}) filter (where ${k.roundKind} = 'sweep' and ${k.status} <> 'cancelled')`),
+          targeted: num(sql`count(distinct ${k.roundId}) filter (where ${k.roundKind} = 'targeted' and ${k.status} <> 'cancelled')`),
         })
-        .from(inspectionTasks)
-        .innerJoin(inspectionRounds, eq(inspectionRounds.id, inspectionTasks.roundId))
-        .leftJoin(inspectionReports, eq(inspectionReports.taskId, inspectionTasks.id))
-        .where(and(ofCycles(inspectionRounds.cycleId, inspectionRounds.startsAt, s), unitIn(inspectionTasks.unitId)));
+        .from(k)
+        .where(and(ofCycles(k.roundCycleId, k.roundStartsAt, s), unitIn(k.unitId)));
       return r;
     },
 
     findings() {
+      const f = supervisionQueries.findingFacts(db);
       return db
         .with(scoped)
-        .select({ severity: inspectionFindings.severity, status: inspectionFindings.status, n: count() })
-        .from(inspectionFindings)
-        .innerJoin(inspectionTasks, eq(inspectionTasks.id, inspectionFindings.taskId))
-        .innerJoin(inspectionRounds, eq(inspectionRounds.id, inspectionTasks.roundId))
-        .where(and(ofCycles(inspectionRounds.cycleId, inspectionRounds.startsAt, s), unitIn(inspectionFindings.unitId)))
-        .groupBy(inspectionFindings.severity, inspectionFindings.status);
+        .select({ severity: f.severity, status: f.status, n: count() })
+        .from(f)
+        .where(and(ofCycles(f.roundCycleId, f.roundStartsAt, s), unitIn(f.unitId)))
+        .groupBy(f.severity, f.status);
     },
 
     /**
@@ -183,77 +181,68 @@ export function statisticsQueries(db: Db, s: StatisticsScope) {
      * department and region filters through the department, and never matches a category filter.
      */
     accountability() {
+      const a = accountabilityQueries.facts(db);
       let scope: SQL | undefined;
       if (unitFiltered(s)) {
         const viaDepartment = s.category
           ? undefined
           : and(
-              isNull(accountabilityActions.unitId),
-              isNotNull(accountabilityActions.departmentId),
-              s.departmentId ? eq(accountabilityActions.departmentId, s.departmentId) : undefined,
-              s.regionPath
-                ? inArray(
-                    accountabilityActions.departmentId,
-                    db
-                      .select({ id: departments.id })
-                      .from(departments)
-                      .where(inArray(departments.regionId, db.select({ id: regions.id }).from(regions).where(like(regions.path, prefixPattern(s.regionPath))))),
-                  )
-                : undefined,
+              isNull(a.unitId),
+              isNotNull(a.departmentId),
+              s.departmentId ? eq(a.departmentId, s.departmentId) : undefined,
+              s.regionPath ? inArray(a.departmentId, departmentQueries.idsWithin(db, s.regionPath)) : undefined,
             );
-        scope = or(unitIn(accountabilityActions.unitId), viaDepartment);
+        scope = or(unitIn(a.unitId), viaDepartment);
       }
       return db
         .with(scoped)
-        .select({ type: accountabilityActions.type, n: count() })
-        .from(accountabilityActions)
-        .where(and(inYearsTimestamp(accountabilityActions.decidedAt, s.years), scope))
-        .groupBy(accountabilityActions.type);
+        .select({ type: a.type, n: count() })
+        .from(a)
+        .where(and(inYearsTimestamp(a.decidedAt, s.years), scope))
+        .groupBy(a.type);
     },
 
     ratings() {
+      const r = ratingQueries.facts(db);
       return db
         .with(scoped)
-        .select({ channel: ratings.channel, level: ratings.level, n: count() })
-        .from(ratings)
-        .where(and(ofCycles(ratings.cycleId, ratings.collectedAt, s), unitIn(ratings.unitId)))
-        .groupBy(ratings.channel, ratings.level);
+        .select({ channel: r.channel, level: r.level, n: count() })
+        .from(r)
+        .where(and(ofCycles(r.cycleId, r.collectedAt, s), unitIn(r.unitId)))
+        .groupBy(r.channel, r.level);
     },
 
-    /** Complaints not yet triaged to a unit count only when no unit filter is given. */
+    /** Complaints not yet triaged to a unit count only when no unit filter is given. Overdue by the complaints module's rule. */
     complaints() {
+      const c = complaintQueries.facts(db, s.now);
       return db
         .with(scoped)
         .select({
-          status: complaints.status,
-          source: complaints.source,
+          status: c.status,
+          source: c.source,
           n: count(),
-          substantiated: countIf(eq(complaints.substantiated, true)),
-          overdue: countIf(sql`${complaints.status} <> 'closed' and ${complaints.stageDeadline} < ${nowIso(s)}::timestamptz`),
+          substantiated: countIf(eq(c.substantiated, true)),
+          overdue: countIf(sql`${c.overdue}`),
         })
-        .from(complaints)
-        .where(and(ofCycles(complaints.cycleId, complaints.receivedAt, s), unitIn(complaints.unitId)))
-        .groupBy(complaints.status, complaints.source);
+        .from(c)
+        .where(and(ofCycles(c.cycleId, c.receivedAt, s), unitIn(c.unitId)))
+        .groupBy(c.status, c.source);
     },
 
-    /** 回访 follow the cycle of the rating they answer. */
+    /** 回访 follow the cycle of the rating they answer; overdue by the ratings module's rule. */
     followUps() {
+      const f = ratingQueries.followUpFacts(db, s.now);
       return db
         .with(scoped)
-        .select({ status: ratingFollowUps.status, n: count(), overdue: countIf(lt(ratingFollowUps.deadline, sql`${nowIso(s)}::timestamptz`)) })
-        .from(ratingFollowUps)
-        .innerJoin(ratings, eq(ratings.id, ratingFollowUps.ratingId))
-        .where(and(ofCycles(ratings.cycleId, ratings.collectedAt, s), unitIn(ratingFollowUps.unitId)))
-        .groupBy(ratingFollowUps.status);
+        .select({ status: f.status, n: count(), overdue: countIf(sql`${f.overdue}`) })
+        .from(f)
+        .where(and(ofCycles(f.ratingCycleId, f.ratingCollectedAt, s), unitIn(f.unitId)))
+        .groupBy(f.status);
     },
   };
 }
 
 export const statisticsRepository = {
-  cyclesByIds(db: Db, ids: readonly string[]) {
-    return db.select({ id: cycles.id, name: cycles.name, year: cycles.year }).from(cycles).where(inArray(cycles.id, [...ids])).orderBy(asc(cycles.year), asc(cycles.id));
-  },
-  cyclesInYears(db: Db, from: number, to: number) {
-    return db.select({ id: cycles.id, name: cycles.name, year: cycles.year }).from(cycles).where(between(cycles.year, from, to)).orderBy(asc(cycles.year), asc(cycles.id));
-  },
+  cyclesByIds: cycleQueries.summariesByIds,
+  cyclesInYears: cycleQueries.summariesInYears,
 };

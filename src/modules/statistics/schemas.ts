@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { accountabilityTypeLabels, accountabilityTypes } from '../accountability/schemas.js';
 import { awardStatuses, awardStatusLabels, commendationLevelLabels, commendationLevels, tierLabels, tiers } from '../awards/schemas.js';
-import { complaintSourceLabels, complaintStatusLabels } from '../complaints/schemas.js';
-import { complaintSources, complaintStatuses } from '../complaints/tables.js';
-import { problemStatus } from '../problems/tables.js';
-import { ratingChannels } from '../ratings/tables.js';
+import { complaintSourceLabels, complaintSources, complaintStatuses, complaintStatusLabels } from '../complaints/schemas.js';
+import { problemStatuses } from '../problems/schemas.js';
+import { ratingChannels } from '../ratings/schemas.js';
 import { isoDate, labelSchema } from '../../lib/http.js';
 import type { Role } from '../../lib/principal.js';
 import { problemStatusLabels } from '../problems/schemas.js';
 import { followUpStatuses, followUpStatusLabels } from '../ratings/follow-ups.schemas.js';
+import { BAD_LEVEL_MAX } from '../ratings/rules.js';
 import { channelLabels, levelLabels } from '../ratings/schemas.js';
 import { findingStatuses, findingStatusLabels, roundKindLabels, roundKinds, severities, severityLabels } from '../supervision/schemas.js';
 import { categories, categoryLabels, categorySchema } from '../units/schemas.js';
@@ -16,7 +16,6 @@ import { categories, categoryLabels, categorySchema } from '../units/schemas.js'
 /** The figures the office publishes (工作统计): the office, assessors and portal integrations; a department its own. */
 export const STATISTICS_READERS: Role[] = ['admin', 'inspector', 'integration', 'department'];
 
-export const problemStatuses = problemStatus.enumValues;
 export const ratingLevels = [1, 2, 3, 4, 5] as const;
 
 /** Most cycles a single request may span (by list or by year range). */
@@ -72,8 +71,8 @@ const ratingChannelFigures = z
 
 export const statisticsFigures = z
   .object({
-    unitsTakingPart: n.describe('distinct units enrolled (参与创建) in the cycles, withdrawn enrollments excluded; disqualified ones took part'),
-    departmentsCovered: n.describe('distinct departments of those units (覆盖部门和行业)'),
+    unitsTakingPart: n.describe('distinct units taking part (参与创建) in the cycles: enrollment status enrolled; withdrawn (退出) and disqualified (取消评比资格) units do not take part'),
+    departmentsCovered: n.describe('distinct departments of the units taking part (覆盖部门和行业)'),
     disqualifications: n.describe('enrollments disqualified (取消评比资格), one per unit per cycle'),
     awards: z
       .object({
@@ -88,7 +87,7 @@ export const statisticsFigures = z
         found: n.describe('problems found (查找问题)'),
         rectified: n.describe('verified as rectified (整改销号)'),
         open: n.describe('not yet verified (open, rectifying or submitted)'),
-        overdue: n.describe('not verified and past their deadline, as of `asOf`'),
+        overdue: n.describe('past their deadline without being verified by it, as of `asOf` (逾期整改: a problem verified late stays overdue)'),
         byStatus: countsOf(problemStatuses),
       })
       .meta({ id: 'StatisticsProblems' }),
@@ -116,7 +115,7 @@ export const statisticsFigures = z
     ratings: z
       .object({
         total: n,
-        bad: n.describe('差评: levels 1 and 2'),
+        bad: n.describe(`差评: levels 1 to ${BAD_LEVEL_MAX}`),
         byLevel: countsOf(ratingLevels),
         byChannel: z.object(Object.fromEntries(ratingChannels.map((c) => [c, ratingChannelFigures])) as Record<(typeof ratingChannels)[number], typeof ratingChannelFigures>),
       })

@@ -1,8 +1,10 @@
 import type { Db } from '../../db/client.js';
 import { accountabilityTypes } from '../accountability/schemas.js';
 import { awardStatuses, commendationLevels, tiers } from '../awards/schemas.js';
-import { complaintSources, complaintStatuses } from '../complaints/tables.js';
-import { ratingChannels } from '../ratings/tables.js';
+import { complaintSources, complaintStatuses } from '../complaints/schemas.js';
+import { isBad } from '../ratings/rules.js';
+import { problemStatuses } from '../problems/schemas.js';
+import { ratingChannels } from '../ratings/schemas.js';
 import { DomainError, invalid } from '../../lib/errors.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { followUpStatuses } from '../ratings/follow-ups.schemas.js';
@@ -10,7 +12,7 @@ import type { RegionsService } from '../regions/service.js';
 import { findingStatuses, roundKinds, severities } from '../supervision/schemas.js';
 import { statisticsQueries, statisticsRepository } from './repository.js';
 import type { StatisticsScope } from './repository.js';
-import { MAX_CYCLES, MAX_YEAR_SPAN, problemStatuses, ratingLevels, statisticsLabelValues } from './schemas.js';
+import { MAX_CYCLES, MAX_YEAR_SPAN, ratingLevels, statisticsLabelValues } from './schemas.js';
 import type { StatisticsDto, StatisticsFiguresDto, StatisticsInput } from './schemas.js';
 
 const zeros = <K extends string | number>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [String(k), 0])) as Record<`${K}`, number>;
@@ -86,11 +88,9 @@ export function createStatisticsService({ db, regions }: { db: Db; regions: Regi
       for (const r of prob) {
         problems.found += r.n;
         problems.byStatus[r.status] += r.n;
+        problems.overdue += r.overdue;
         if (r.status === 'verified') problems.rectified += r.n;
-        else {
-          problems.open += r.n;
-          problems.overdue += r.overdue;
-        }
+        else problems.open += r.n;
       }
 
       const findings = { total: 0, bySeverity: zeros(severities), byStatus: zeros(findingStatuses), accepted: 0 };
@@ -110,7 +110,7 @@ export function createStatisticsService({ db, regions }: { db: Db; regions: Regi
         const level = String(r.level) as `${(typeof ratingLevels)[number]}`;
         ratings.total += r.n;
         ratings.byLevel[level] += r.n;
-        if (r.level <= 2) ratings.bad += r.n;
+        if (isBad(r.level)) ratings.bad += r.n;
         byChannel[r.channel].total += r.n;
         byChannel[r.channel].byLevel[level] += r.n;
       }
@@ -128,7 +128,7 @@ export function createStatisticsService({ db, regions }: { db: Db; regions: Regi
       for (const r of fu) {
         followUps.total += r.n;
         followUps.byStatus[r.status] += r.n;
-        if (r.status !== 'resolved') followUps.overdue += r.overdue;
+        followUps.overdue += r.overdue;
       }
 
       const inspectionRounds = zeros(roundKinds);

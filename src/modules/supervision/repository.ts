@@ -4,12 +4,11 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { containsPattern } from '../../db/like.js';
-import { cycles } from '../cycles/tables.js';
-import { enrollments } from '../enrollments/tables.js';
+import { cycleQueries } from '../cycles/queries.js';
+import { enrollmentQueries } from '../enrollments/queries.js';
 import { inspectionFindings, inspectionReports, inspectionRounds, inspectionTasks, supervisors } from './tables.js';
-import { units } from '../units/tables.js';
-import { unitWhere } from '../units/repository.js';
-import type { UnitFilter } from '../units/repository.js';
+import { unitQueries } from '../units/queries.js';
+import type { UnitFilter } from '../units/queries.js';
 import type { ListFindingsFilter, ListRoundsFilter, ListSupervisorsFilter, ListTasksFilter, TaskStatus } from './schemas.js';
 
 export type SupervisorRow = typeof supervisors.$inferSelect;
@@ -25,6 +24,7 @@ const after = (column: AnyPgColumn, afterId?: string) => (afterId ? gt(column, a
 
 /** Findings with the unit's enrollment in the round's cycle, which a disqualification refers to. */
 function findingsQuery(db: Db, where: SQL | undefined) {
+  const enrollments = enrollmentQueries.keys(db);
   return db
     .select({ finding: inspectionFindings, enrollmentId: enrollments.id })
     .from(inspectionFindings)
@@ -111,28 +111,19 @@ export const roundsRepository = {
   },
   /** The units matching a filter, restricted to those enrolled in the cycle when one is given. */
   unitsInScope(db: Db, f: UnitFilter, cycleId: string | null): Promise<{ id: string; departmentId: string; active: boolean }[]> {
-    const enrolled = cycleId
-      ? inArray(
-          units.id,
-          db
-            .select({ id: enrollments.unitId })
-            .from(enrollments)
-            .where(and(eq(enrollments.cycleId, cycleId), eq(enrollments.status, 'enrolled'))),
-        )
-      : undefined;
+    const units = unitQueries.facts(db);
+    const enrolled = cycleId ? inArray(units.id, enrollmentQueries.participantIds(db, cycleId)) : undefined;
     return db
       .select({ id: units.id, departmentId: units.departmentId, active: units.active })
       .from(units)
-      .where(and(unitWhere(db, f), enrolled))
+      .where(and(unitQueries.unitIn(db, units.id, f), enrolled))
       .orderBy(asc(units.id));
   },
   async cycleExists(db: Db, id: string): Promise<boolean> {
-    return (await db.select({ id: cycles.id }).from(cycles).where(eq(cycles.id, id))).length > 0;
+    return cycleQueries.exists(db, id);
   },
   async existingUnitIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await db.select({ id: units.id }).from(units).where(inArray(units.id, [...ids]));
-    return new Set(rows.map((r) => r.id));
+    return new Set((await unitQueries.byIds(db, ids)).map((u) => u.id));
   },
   async openTaskCount(db: Db, roundId: string): Promise<number> {
     const [r] = await db

@@ -6,7 +6,7 @@ import { decodeCursor, toPage } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
-import { departmentsRepository } from '../departments/repository.js';
+import { departmentQueries } from '../departments/queries.js';
 import type { RegionsService } from '../regions/service.js';
 import { toRoundDto, toTaskDto } from './mappers.js';
 import { assignSupervisors } from './assignment.js';
@@ -21,7 +21,7 @@ export function createRoundsService({ db, audit, regions }: { db: Db; audit: Aud
   async function checkRefs(tx: Db, input: { cycleId?: string | null; filter?: InspectionRoundFilter; unitIds?: string[] }) {
     if (input.cycleId && !(await roundsRepository.cycleExists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
     if (input.filter?.regionId) await regions.pathOf(input.filter.regionId, 'filter.regionId');
-    if (input.filter?.departmentId && !(await departmentsRepository.byId(tx, input.filter.departmentId))) {
+    if (input.filter?.departmentId && !(await departmentQueries.exists(tx, input.filter.departmentId))) {
       throw invalid('filter.departmentId', `department ${input.filter.departmentId} does not exist`);
     }
     if (input.unitIds) {

@@ -4,7 +4,7 @@ import { decodeCursor, toPage } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
-import { departmentsRepository } from '../departments/repository.js';
+import { departmentQueries } from '../departments/queries.js';
 import { toSupervisorDto } from './mappers.js';
 import { supervisorsRepository } from './repository.js';
 import type { SupervisorRow } from './repository.js';
@@ -19,7 +19,7 @@ const full = (r: SupervisorRow) => toSupervisorDto(r, true);
 
 export function createSupervisorsService({ db, audit }: { db: Db; audit: AuditService }) {
   async function checkDepartment(tx: Db, departmentId: string | null | undefined) {
-    if (departmentId && !(await departmentsRepository.byId(tx, departmentId))) throw invalid('departmentId', `department ${departmentId} does not exist`);
+    if (departmentId && !(await departmentQueries.exists(tx, departmentId))) throw invalid('departmentId', `department ${departmentId} does not exist`);
   }
 
   return {

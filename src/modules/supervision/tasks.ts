@@ -5,6 +5,7 @@ import { decodeCursor, toPage } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
+import { isInFuture } from '../../lib/time.js';
 import { toFindingDto, toReportDto, toTaskDto } from './mappers.js';
 import { reportsRepository, roundsRepository, tasksRepository } from './repository.js';
 import type { TaskRow } from './repository.js';
@@ -130,7 +131,7 @@ export function createTasksService({ db, audit, problems }: { db: Db; audit: Aud
         if (current.status !== 'assigned' && current.status !== 'accepted') throw illegal(current, 'reported');
         const visitedAt = new Date(input.visitedAt);
         const now = new Date();
-        if (visitedAt > now) throw invalid('visitedAt', 'must not be in the future');
+        if (isInFuture(visitedAt, now)) throw invalid('visitedAt', 'must not be in the future');
         if (visitedAt < current.startsAt || visitedAt > current.endsAt) {
           throw invalid('visitedAt', `must be within the task window ${current.startsAt.toISOString()} – ${current.endsAt.toISOString()}`);
         }

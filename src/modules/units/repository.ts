@@ -1,39 +1,15 @@
-import { and, asc, eq, gt, ilike, inArray, like } from 'drizzle-orm';
-import type { SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
-import { containsPattern, prefixPattern } from '../../db/like.js';
-import { departments } from '../departments/tables.js';
-import { regions } from '../regions/tables.js';
+import { departmentQueries } from '../departments/queries.js';
+import { regionQueries } from '../regions/queries.js';
+import { unitWhere } from './queries.js';
 import { units } from './tables.js';
-import type { Category } from './schemas.js';
 
 export type UnitRow = typeof units.$inferSelect;
 
-export interface UnitFilter {
-  category?: Category;
-  regionPath?: string;
-  departmentId?: string;
-  unitId?: string;
-  unitIds?: string[];
-  q?: string;
-  active?: boolean;
-}
-
-/** The WHERE of a unit filter; also used by bulk operations elsewhere (enrollment by filter). */
-export function unitWhere(db: Db, f: UnitFilter): SQL | undefined {
-  const where: (SQL | undefined)[] = [];
-  if (f.category) where.push(eq(units.category, f.category));
-  if (f.departmentId) where.push(eq(units.departmentId, f.departmentId));
-  if (f.unitId) where.push(eq(units.id, f.unitId));
-  if (f.unitIds) where.push(inArray(units.id, f.unitIds));
-  if (f.active !== undefined) where.push(eq(units.active, f.active));
-  if (f.q) where.push(ilike(units.name, containsPattern(f.q)));
-  if (f.regionPath) {
-    where.push(inArray(units.regionId, db.select({ id: regions.id }).from(regions).where(like(regions.path, prefixPattern(f.regionPath)))));
-  }
-  return and(...where);
-}
+import type { UnitFilter } from './queries.js';
+export type { UnitFilter };
 
 export const unitsRepository = {
   async byId(db: Db, id: string): Promise<UnitRow | undefined> {
@@ -59,6 +35,8 @@ export const unitsRepository = {
       .limit(f.limit);
   },
   async publicProfile(db: Db, id: string) {
+    const departments = departmentQueries.names(db);
+    const regions = regionQueries.names(db);
     const rows = await db
       .select({ unit: units, departmentName: departments.name, regionName: regions.nameZh })
       .from(units)

@@ -4,8 +4,8 @@ import { decodeCursor, toIso, toIsoOrNull, toPage } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
-import { departmentsRepository } from '../departments/repository.js';
-import { regionsRepository } from '../regions/repository.js';
+import { departmentQueries } from '../departments/queries.js';
+import { regionQueries } from '../regions/queries.js';
 import type { RegionsService } from '../regions/service.js';
 import { unitsRepository } from './repository.js';
 import type { UnitFilter, UnitRow } from './repository.js';
@@ -59,10 +59,10 @@ export function createUnitsService({ db, audit, regions }: { db: Db; audit: Audi
   }
 
   async function checkRefs(tx: Db, input: { departmentId?: string; regionId?: string }) {
-    if (input.departmentId && !(await departmentsRepository.byId(tx, input.departmentId))) {
+    if (input.departmentId && !(await departmentQueries.byId(tx, input.departmentId))) {
       throw invalid('departmentId', `department ${input.departmentId} does not exist`);
     }
-    if (input.regionId && !(await regionsRepository.byId(tx, input.regionId))) throw invalid('regionId', `region ${input.regionId} does not exist`);
+    if (input.regionId && !(await regionQueries.byId(tx, input.regionId))) throw invalid('regionId', `region ${input.regionId} does not exist`);
   }
 
   async function change(ctx: RequestContext, id: string, expected: number, action: string, patch: Partial<UnitRow>, refs = {}, precondition?: (u: UnitRow) => void) {

@@ -1,0 +1,1 @@
+ALTER TABLE "cycles" ADD COLUMN "phase_entered_at" jsonb DEFAULT '{}'::jsonb NOT NULL;

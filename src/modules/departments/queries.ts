@@ -1,0 +1,24 @@
+import { eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { regionQueries } from '../regions/queries.js';
+import { departmentsRepository } from './repository.js';
+import { departments } from './tables.js';
+
+/** What other modules may read of departments (部门/行业). */
+export const departmentQueries = {
+  byId: departmentsRepository.byId,
+  async exists(db: Db, id: string): Promise<boolean> {
+    return (await db.select({ id: departments.id }).from(departments).where(eq(departments.id, id))).length > 0;
+  },
+  /** Department names for joins (id, name), as a subquery the caller joins on `id`. */
+  names(db: Db) {
+    return db.select({ id: departments.id, name: departments.name }).from(departments).as('department_names');
+  },
+  byIds(db: Db, ids: readonly string[]) {
+    return db.select({ id: departments.id, name: departments.name, regionId: departments.regionId, active: departments.active }).from(departments).where(inArray(departments.id, [...ids]));
+  },
+  /** Ids of the departments within a region (the region and its descendants, by path), as a subquery. */
+  idsWithin(db: Db, regionPath: string) {
+    return db.select({ id: departments.id }).from(departments).where(regionQueries.within(db, departments.regionId, regionPath));
+  },
+};

@@ -1,0 +1,55 @@
+import { and, count, eq, inArray, lt, not, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { problems } from './tables.js';
+
+/**
+ * 逾期 — the one rule of an overdue problem: at time `at`, a problem is overdue when its rectification
+ * deadline has passed without the rectification being verified by then: still unverified, or verified only
+ * after the deadline (逾期整改). A problem verified late stays overdue; one verified on time never is.
+ * A verified problem whose verification time is not recorded counts as verified on time.
+ * Lists, the problem's `overdue` flag, statistics, the ranking's overdue penalty and the scoreboard all use
+ * this predicate. (The overdue notice additionally needs the problem to be still unverified: see
+ * `claimNewlyOverdue`.)
+ */
+export function isOverdue(at: Date): SQL {
+  return and(lt(problems.deadline, at), not(verifiedOnTime))!;
+}
+
+/** Verified by its deadline (a verified problem whose verification time is not recorded counts as on time). */
+const verifiedOnTime = sql`(${problems.status} = 'verified' and coalesce(${problems.verifiedAt} <= ${problems.deadline}, true))`;
+
+/** The same rule on a loaded row. */
+export function rowIsOverdue(r: { deadline: Date; status: string; verifiedAt: Date | null }, at: Date): boolean {
+  const onTime = r.status === 'verified' && (r.verifiedAt === null || r.verifiedAt.getTime() <= r.deadline.getTime());
+  return r.deadline.getTime() < at.getTime() && !onTime;
+}
+
+export const notOverdue = (at: Date): SQL => not(isOverdue(at));
+
+export const problemQueries = {
+  /** Overdue problems of the cycle per unit, as of `at`. */
+  overdueCountsByUnit(db: Db, cycleId: string, at: Date) {
+    return db
+      .select({ unitId: problems.unitId, n: count() })
+      .from(problems)
+      .where(and(eq(problems.cycleId, cycleId), isOverdue(at)))
+      .groupBy(problems.unitId);
+  },
+  /** Which of these problem ids exist (evidence checks). */
+  async existingIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await db.select({ id: problems.id }).from(problems).where(inArray(problems.id, [...ids]));
+    return new Set(rows.map((r) => r.id));
+  },
+  /**
+   * Every problem as a joinable subquery (id, unitId, cycleId, status, createdAt), with `overdue`: overdue at
+   * `at` under the one rule (`isOverdue`: deadline passed and not verified by it; verified late stays overdue).
+   */
+  facts(db: Db, at: Date, alias = 'problem_facts') {
+    return db
+      .select({ id: problems.id, unitId: problems.unitId, cycleId: problems.cycleId, status: problems.status, createdAt: problems.createdAt, overdue: sql<boolean>`${isOverdue(at)}`.as('overdue') })
+      .from(problems)
+      .as(alias);
+  },
+};

@@ -1,0 +1,48 @@
+import { count, eq, lte, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { BAD_LEVEL_MAX } from './rules.js';
+import { ratingFollowUps, ratings } from './tables.js';
+
+/** What other modules may read of ratings (群众评价). */
+export const ratingQueries = {
+  /** 差评: the one rule of a bad rating (rules.ts `isBad`), as SQL on the ratings table. */
+  isBad(): SQL {
+    return lte(ratings.level, BAD_LEVEL_MAX);
+  },
+  async ratingUnit(db: Db, ratingId: string): Promise<{ unitId: string; level: number } | undefined> {
+    return (await db.select({ unitId: ratings.unitId, level: ratings.level }).from(ratings).where(eq(ratings.id, ratingId)))[0];
+  },
+  /** 群众评价: ratings of the cycle per unit and level. */
+  levelCountsByUnit(db: Db, cycleId: string) {
+    return db
+      .select({ unitId: ratings.unitId, level: ratings.level, n: count() })
+      .from(ratings)
+      .where(eq(ratings.cycleId, cycleId))
+      .groupBy(ratings.unitId, ratings.level);
+  },
+  /** Every rating as a joinable subquery (unitId, cycleId, channel, level, collectedAt); 差评 is `isBad(level)` (rules.ts). */
+  facts(db: Db, alias = 'rating_facts') {
+    return db
+      .select({ id: ratings.id, unitId: ratings.unitId, cycleId: ratings.cycleId, channel: ratings.channel, level: ratings.level, collectedAt: ratings.collectedAt })
+      .from(ratings)
+      .as(alias);
+  },
+  /**
+   * Every follow-up (回访) as a joinable subquery, with the cycle and collection time of the rating it answers
+   * and `overdue`: at `at`, a follow-up is overdue when it is not resolved and its deadline has passed.
+   */
+  followUpFacts(db: Db, at: Date, alias = 'follow_up_facts') {
+    return db
+      .select({
+        unitId: ratingFollowUps.unitId,
+        status: ratingFollowUps.status,
+        overdue: sql<boolean>`(${ratingFollowUps.status} <> 'resolved' and ${ratingFollowUps.deadline} < ${at.toISOString()}::timestamptz)`.as('overdue'),
+        ratingCycleId: ratings.cycleId,
+        ratingCollectedAt: ratings.collectedAt,
+      })
+      .from(ratingFollowUps)
+      .innerJoin(ratings, eq(ratings.id, ratingFollowUps.ratingId))
+      .as(alias);
+  },
+};

@@ -1,0 +1,25 @@
+import { eq, inArray, like } from 'drizzle-orm';
+import type { AnyColumn, SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { prefixPattern } from '../../db/like.js';
+import { regionsRepository } from './repository.js';
+import { regions } from './tables.js';
+
+/**
+ * What other modules may read of regions (行政区). "Within a region" always means the region and its
+ * descendants, by materialized path: one prefix scan.
+ */
+export const regionQueries = {
+  byId: regionsRepository.byId,
+  /** `col` (a region id column of the caller's table) lies within the region whose path is `path`. */
+  within(db: Db, col: AnyColumn, path: string): SQL {
+    return inArray(col, db.select({ id: regions.id }).from(regions).where(like(regions.path, prefixPattern(path))));
+  },
+  /** Region names for joins (id, nameZh), as a subquery the caller joins on `id`. */
+  names(db: Db) {
+    return db.select({ id: regions.id, nameZh: regions.nameZh }).from(regions).as('region_names');
+  },
+  async exists(db: Db, id: string): Promise<boolean> {
+    return (await db.select({ id: regions.id }).from(regions).where(eq(regions.id, id))).length > 0;
+  },
+};
