@@ -55,6 +55,41 @@ export function toPage<T>(rows: T[], limit: number, key: (row: T) => string | nu
   return { items, nextCursor: more ? encodeCursor(key(items[items.length - 1])) : null };
 }
 
+/** What a list is asked for: at most `limit` items after the (opaque) cursor. */
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+}
+
+/** How to read and write a list's cursor; the default is a row's id. */
+export interface CursorCodec<T, A> {
+  /** The key the next page starts after, written into `nextCursor`. */
+  key: (row: T) => string | number;
+  /** The cursor back to that key; throws `invalid_cursor` (400) for one this API did not issue. */
+  decode?: (cursor: string | undefined) => A | undefined;
+}
+
+/**
+ * The tail every list shares: decodes the cursor (a bad one is refused before any query runs), fetches one row
+ * more than the page holds to learn whether another page follows, and returns the page with the cursor after it.
+ */
+export function paginate<T extends { id: string }>(page: PageRequest, fetch: (q: { after: string | undefined; limit: number }) => Promise<T[]>): Promise<Page<T>>;
+export function paginate<T, A = string>(page: PageRequest, fetch: (q: { after: A | undefined; limit: number }) => Promise<T[]>, cursor: CursorCodec<T, A>): Promise<Page<T>>;
+export async function paginate<T, A>(
+  page: PageRequest,
+  fetch: (q: { after: A | undefined; limit: number }) => Promise<T[]>,
+  cursor: CursorCodec<T, A> = { key: (row) => (row as { id: string }).id },
+): Promise<Page<T>> {
+  const after = cursor.decode ? cursor.decode(page.cursor) : (decodeCursor(page.cursor) as A | undefined);
+  return toPage(await fetch({ after, limit: page.limit + 1 }), page.limit, cursor.key);
+}
+
+/** For lists keyed by a number (a revision, an audit sequence). */
+export function decodeNumericCursor(cursor: string | undefined): number | undefined {
+  const k = decodeCursor(cursor);
+  return k === undefined ? undefined : Number(k);
+}
+
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 /** ETag for a versioned resource. */

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { invalid, notFound } from '../../lib/errors.js';
-import { decodeCursor, toIso, toPage } from '../../lib/http.js';
+import { paginate, toIso } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
@@ -86,7 +86,7 @@ export function createAccountabilityService({ db, audit }: { db: Db; audit: Audi
     /** The office sees all; a department actions against itself or its units; a unit actions against itself. */
     async list(ctx: RequestContext, filter: ListAccountabilityFilter, page: { limit: number; cursor?: string }): Promise<Page<AccountabilityActionDto>> {
       const scope = unitScope(ctx);
-      const rows = await accountabilityRepository.list(db, {
+      const p = await paginate(page, ({ after, limit }) => accountabilityRepository.list(db, {
         type: filter.type,
         targetKind: filter.targetKind,
         causeType: filter.causeType,
@@ -95,10 +95,9 @@ export function createAccountabilityService({ db, audit }: { db: Db; audit: Audi
         to: filter.to ? new Date(filter.to) : undefined,
         unitIds: [filter.unitId, scope.unitId].filter((x): x is string => !!x),
         departmentIds: [filter.departmentId, scope.departmentId].filter((x): x is string => !!x),
-        afterId: decodeCursor(page.cursor),
-        limit: page.limit + 1,
-      });
-      const p = toPage(rows, page.limit, (r) => r.id);
+        afterId: after,
+        limit,
+      }));
       return { items: p.items.map(toAccountabilityDto), nextCursor: p.nextCursor };
     },
   };

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.js';
 import type { CriteriaDocument } from '../criteria/schemas.js';
 import { conflict, DomainError, forbidden, invalid, invalidMany, notFound, versionMismatch } from '../../lib/errors.js';
-import { decodeCursor, toIso, toIsoOrNull, toPage } from '../../lib/http.js';
+import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import { STAFF } from '../../lib/principal.js';
 import type { RequestContext } from '../../lib/principal.js';
@@ -246,15 +246,14 @@ export function createAssessmentsService({
     /** Inspectors and the office see every scorecard; units and departments read the feedback instead. */
     async list(ctx: RequestContext, filter: ListScorecardsFilter, page: { limit: number; cursor?: string }): Promise<Page<ScorecardDto>> {
       if (!isStaff(ctx)) return { items: [], nextCursor: null };
-      const rows = await repo.list(db, {
+      const p = await paginate(page, ({ after, limit }) => repo.list(db, {
         cycleId: filter.cycleId,
         unitId: filter.unitId,
         status: filter.status,
         inspectorSubject: filter.mine ? ctx.principal.subject : undefined,
-        afterId: decodeCursor(page.cursor),
-        limit: page.limit + 1,
-      });
-      const p = toPage(rows, page.limit, (r) => r.id);
+        afterId: after,
+        limit,
+      }));
       return { items: p.items.map(toScorecardDto), nextCursor: p.nextCursor };
     },
 

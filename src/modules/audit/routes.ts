@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { decodeCursor, isoDate, pageOf, problems, toIso, toPage } from '../../lib/http.js';
+import { decodeNumericCursor, isoDate, pageOf, paginate, problems, toIso } from '../../lib/http.js';
 
 const entry = z
   .object({
@@ -46,15 +46,13 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { operationId: 'listAuditLog', summary: 'Read the audit log (oldest first)', tags: ['audit'], querystring: listQuery, response: { 200: pageOf(entry), ...problems() } },
     handler: async (req) => {
       const { limit, cursor, from, to, ...f } = req.query;
-      const after = decodeCursor(cursor);
-      const rows = await audit.list(db, {
+      const page = await paginate({ limit, cursor }, (q) => audit.list(db, {
         ...f,
         from: from ? new Date(from) : undefined,
         to: to ? new Date(to) : undefined,
-        afterSeq: after === undefined ? undefined : Number(after),
-        limit: limit + 1,
-      });
-      const page = toPage(rows, limit, (r) => r.seq);
+        afterSeq: q.after,
+        limit: q.limit,
+      }), { key: (r) => r.seq, decode: decodeNumericCursor });
       return { items: page.items.map((r) => ({ ...r, occurredAt: toIso(r.occurredAt) })), nextCursor: page.nextCursor };
     },
   });

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { invalid } from '../../lib/errors.js';
-import { decodeCursor, toPage } from '../../lib/http.js';
+import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
@@ -32,8 +32,7 @@ export function createCommendationsService({ db, audit }: { db: Db; audit: Audit
     },
 
     async listCommendations(_ctx: RequestContext, filter: ListCommendationsFilter, page: { limit: number; cursor?: string }): Promise<Page<CommendationDto>> {
-      const rows = await repo.listCommendations(db, { ...filter, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
-      const p = toPage(rows, page.limit, (r) => r.id);
+      const p = await paginate(page, ({ after, limit }) => repo.listCommendations(db, { ...filter, afterId: after, limit }));
       return { items: p.items.map(toCommendationDto), nextCursor: p.nextCursor };
     },
 

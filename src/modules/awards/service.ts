@@ -1,6 +1,6 @@
 import { checkEvidence } from '../../lib/evidence.js';
 import { DomainError, notFound, versionMismatch } from '../../lib/errors.js';
-import { decodeCursor, toPage } from '../../lib/http.js';
+import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import { systemContext } from '../../lib/principal.js';
 import type { RequestContext } from '../../lib/principal.js';
@@ -149,7 +149,7 @@ export function createAwardsService(deps: NominationDeps & { webhooks: WebhooksS
         return { items: [], nextCursor: null };
       }
       const now = new Date();
-      const rows = await repo.listAwards(db, {
+      const p = await paginate(page, ({ after, limit }) => repo.listAwards(db, {
         cycleId,
         status: filter.status,
         tier: filter.tier,
@@ -158,10 +158,9 @@ export function createAwardsService(deps: NominationDeps & { webhooks: WebhooksS
         scopeDepartmentId: scope.departmentId,
         scopeUnitId: scope.unitId,
         dueBefore: filter.dueForYellowCard ? now : undefined,
-        afterId: decodeCursor(page.cursor),
-        limit: page.limit + 1,
-      });
-      const p = toPage(rows, page.limit, (r) => r.award.id);
+        afterId: after,
+        limit,
+      }), { key: (r) => r.award.id });
       return { items: p.items.map((r) => toAwardDto(r, now)), nextCursor: p.nextCursor };
     },
 

@@ -2,7 +2,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.js';
 import { conflict, forbidden, invalid, notFound, versionMismatch } from '../../lib/errors.js';
-import { decodeCursor, toIso, toIsoOrNull, toPage } from '../../lib/http.js';
+import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { addWorkingDays, isOverdue } from '../../lib/working-days.js';
@@ -319,16 +319,15 @@ export function createComplaintsService({
       if (scope.unitId && filter.unitId && filter.unitId !== scope.unitId) return empty;
       if (scope.notStatus && filter.status === scope.notStatus) return empty;
       const now = new Date();
-      const rows = await repo.list(db, {
+      const p = await paginate(page, ({ after, limit }) => repo.list(db, {
         ...filter,
         ...scope,
         from: filter.from ? new Date(filter.from) : undefined,
         to: filter.to ? new Date(filter.to) : undefined,
         now,
-        afterId: decodeCursor(page.cursor),
-        limit: page.limit + 1,
-      });
-      const p = toPage(rows, page.limit, (r) => r.c.id);
+        afterId: after,
+        limit,
+      }), { key: (r) => r.c.id });
       const contacts = await contactsFor(db, ctx, p.items.map((r) => r.c.id));
       return { items: p.items.map((r) => toComplaintDto(r, contacts.get(r.c.id) ?? null, now)), nextCursor: p.nextCursor };
     },

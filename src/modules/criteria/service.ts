@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.js';
 import type { CheckMethod, CriteriaDocument } from './tables.js';
 import { DomainError, conflict, invalid, invalidMany, notFound, versionMismatch, versionRequired } from '../../lib/errors.js';
-import { decodeCursor, encodeCursor, toIso } from '../../lib/http.js';
+import { decodeNumericCursor, paginate, toIso } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
@@ -195,11 +195,11 @@ export function createCriteriaService({ db, audit, cycles }: { db: Db; audit: Au
     /** Every revision ever saved, newest first; old revisions stay readable forever. */
     async revisions(_ctx: RequestContext, cycleId: string, category: Category, page: { limit: number; cursor?: string }): Promise<Page<CriteriaSetDto>> {
       const cycle = await cycleOrThrow(cycleId);
-      const after = decodeCursor(page.cursor);
-      const rows = await criteriaRepository.revisions(db, { cycleId, category, beforeRevision: after === undefined ? undefined : Number(after), limit: page.limit + 1 });
-      const more = rows.length > page.limit;
-      const items = (more ? rows.slice(0, page.limit) : rows).map((r) => toCriteriaSetDto(r, cycle.phase));
-      return { items, nextCursor: more ? encodeCursor(items[items.length - 1].revision) : null };
+      const p = await paginate(page, ({ after, limit }) => criteriaRepository.revisions(db, { cycleId, category, beforeRevision: after, limit }), {
+        key: (r) => r.revision,
+        decode: decodeNumericCursor,
+      });
+      return { items: p.items.map((r) => toCriteriaSetDto(r, cycle.phase)), nextCursor: p.nextCursor };
     },
 
     /** Saves a new revision. Over an existing set, `expected` must be its current revision. */

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { conflict, notFound, versionMismatch } from '../../lib/errors.js';
-import { decodeCursor, toIso, toPage } from '../../lib/http.js';
+import { paginate, toIso } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
@@ -96,8 +96,7 @@ export function createCyclesService<E>({ db, audit, webhooks, participation }: {
     },
 
     async list(_ctx: RequestContext, filter: ListCyclesFilter, page: { limit: number; cursor?: string }): Promise<Page<CycleDto>> {
-      const rows = await cyclesRepository.list(db, { ...filter, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
-      const p = toPage(rows, page.limit, (r) => r.id);
+      const p = await paginate(page, ({ after, limit }) => cyclesRepository.list(db, { ...filter, afterId: after, limit }));
       return { items: p.items.map(toCycleDto), nextCursor: p.nextCursor };
     },
 

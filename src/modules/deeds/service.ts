@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { invalid, notFound } from '../../lib/errors.js';
-import { decodeCursor, toIso, toPage } from '../../lib/http.js';
+import { paginate, toIso } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
@@ -64,16 +64,15 @@ export function createDeedsService({ db, audit }: { db: Db; audit: AuditService 
     async list(ctx: RequestContext, filter: ListDeedsFilter, page: { limit: number; cursor?: string }): Promise<Page<DeedDto>> {
       if (filter.from && filter.to && filter.from > filter.to) throw invalid('query.from', 'must not be after query.to');
       const scope = unitScope(ctx);
-      const rows = await deedsRepository.list(db, {
+      const p = await paginate(page, ({ after, limit }) => deedsRepository.list(db, {
         cycleId: filter.cycleId,
         from: filter.from,
         to: filter.to,
         unitIds: [filter.unitId, scope.unitId].filter((x): x is string => !!x),
         departmentIds: [filter.departmentId, scope.departmentId].filter((x): x is string => !!x),
-        afterId: decodeCursor(page.cursor),
-        limit: page.limit + 1,
-      });
-      const p = toPage(rows, page.limit, (r) => r.id);
+        afterId: after,
+        limit,
+      }));
       return { items: p.items.map(toDeedDto), nextCursor: p.nextCursor };
     },
   };

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { invalid, notFound, versionMismatch } from '../../lib/errors.js';
-import { decodeCursor, toIso, toPage } from '../../lib/http.js';
+import { paginate, toIso } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
@@ -41,8 +41,7 @@ export function createDepartmentsService({ db, audit, regions }: { db: Db; audit
     async list(ctx: RequestContext, filter: ListDepartmentsFilter, page: { limit: number; cursor?: string }): Promise<Page<DepartmentDto>> {
       const regionPath = filter.regionId ? await regions.pathOf(filter.regionId, 'query.regionId') : undefined;
       const onlyId = ctx.principal.role === 'department' ? ctx.principal.departmentId : undefined;
-      const rows = await departmentsRepository.list(db, { ...filter, regionPath, onlyId, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
-      const p = toPage(rows, page.limit, (r) => r.id);
+      const p = await paginate(page, ({ after, limit }) => departmentsRepository.list(db, { ...filter, regionPath, onlyId, afterId: after, limit }));
       return { items: p.items.map(toDepartmentDto), nextCursor: p.nextCursor };
     },
 

@@ -1,7 +1,7 @@
 import { checkEvidence } from '../../lib/evidence.js';
 import type { Db } from '../../db/client.js';
 import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
-import { decodeCursor, toIso, toPage } from '../../lib/http.js';
+import { paginate, toIso } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditEntryInput, AuditService } from '../audit/service.js';
@@ -94,15 +94,14 @@ export function createEnrollmentsService({ db, audit, cycles, regions }: { db: D
       const scope = unitScope(ctx);
       if (scope.departmentId && filter.departmentId && filter.departmentId !== scope.departmentId) return { items: [], nextCursor: null };
       const regionPath = filter.regionId ? await regions.pathOf(filter.regionId, 'query.regionId') : undefined;
-      const rows = await enrollmentsRepository.list(db, {
+      const p = await paginate(page, ({ after, limit }) => enrollmentsRepository.list(db, {
         cycleId,
         status: filter.status,
         category: filter.category,
         unit: { departmentId: filter.departmentId, q: filter.q, regionPath, ...scope },
-        afterId: decodeCursor(page.cursor),
-        limit: page.limit + 1,
-      });
-      const p = toPage(rows, page.limit, (r) => r.id);
+        afterId: after,
+        limit,
+      }));
       return { items: p.items.map(toEnrollmentDto), nextCursor: p.nextCursor };
     },
 

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
-import { decodeCursor, toIso, toIsoOrNull, toPage } from '../../lib/http.js';
+import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { addWorkingDays } from '../../lib/working-days.js';
@@ -207,7 +207,7 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
     async list(ctx: RequestContext, filter: ListProblemsFilter, page: { limit: number; cursor?: string }): Promise<Page<ProblemDto>> {
       const scope = unitScope(ctx);
       const now = new Date();
-      const rows = await problemsRepository.list(db, {
+      const p = await paginate(page, ({ after, limit }) => problemsRepository.list(db, {
         status: filter.status,
         severity: filter.severity,
         sourceType: filter.sourceType,
@@ -216,10 +216,9 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
         unitIds: [filter.unitId, scope.unitId].filter((x): x is string => !!x),
         departmentIds: [filter.departmentId, scope.departmentId].filter((x): x is string => !!x),
         now,
-        afterId: decodeCursor(page.cursor),
-        limit: page.limit + 1,
-      });
-      const p = toPage(rows, page.limit, (r) => r.id);
+        afterId: after,
+        limit,
+      }));
       return { items: p.items.map((r) => toProblemDto(r, now)), nextCursor: p.nextCursor };
     },
 

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { conflict, notFound } from '../../lib/errors.js';
-import { decodeCursor, encodeCursor, toIso, toIsoOrNull } from '../../lib/http.js';
+import { decodeCursor, paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { STAFF } from '../../lib/principal.js';
@@ -149,7 +149,7 @@ function presentExplanation(
 }
 
 /** Cursor over (category, rank). */
-const entryCursor = (e: { category: Category; rank: number }) => encodeCursor(`${e.category}:${e.rank}`);
+const entryKey = (e: { category: Category; rank: number }) => `${e.category}:${e.rank}`;
 function decodeEntryCursor(cursor: string | undefined): { category: Category; rank: number } | undefined {
   const k = decodeCursor(cursor);
   if (k === undefined) return undefined;
@@ -344,10 +344,8 @@ export function createRankingsService({
     /** Drafts and published versions for the office; published versions only for everyone else. */
     async list(ctx: RequestContext, cycleId: string, page: { limit: number; cursor?: string }): Promise<Page<RankingDto>> {
       await cycles.getCycle(cycleId);
-      const rows = await rankingsRepository.listByCycle(db, { cycleId, publishedOnly: !isStaff(ctx), afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
-      const more = rows.length > page.limit;
-      const items = (more ? rows.slice(0, page.limit) : rows).map((r) => toRankingDto(r, ctx));
-      return { items, nextCursor: more ? encodeCursor(items[items.length - 1].id) : null };
+      const p = await paginate(page, ({ after, limit }) => rankingsRepository.listByCycle(db, { cycleId, publishedOnly: !isStaff(ctx), afterId: after, limit }));
+      return { items: p.items.map((r) => toRankingDto(r, ctx)), nextCursor: p.nextCursor };
     },
 
     async get(ctx: RequestContext, id: string): Promise<RankingDto> {
@@ -362,11 +360,8 @@ export function createRankingsService({
     /** Entries in (category, rank) order; `rankInFilter` is the place among the entries the filter keeps. */
     async entries(ctx: RequestContext, id: string, filter: EntriesFilter, page: { limit: number; cursor?: string }): Promise<Page<RankingEntryDto>> {
       await visible(ctx, id);
-      const after = decodeEntryCursor(page.cursor);
-      const rows = await rankingsRepository.entries(db, id, { ...(await entryFilter(filter)), after, limit: page.limit + 1 });
-      const more = rows.length > page.limit;
-      const items = (more ? rows.slice(0, page.limit) : rows).map(toEntryDto);
-      return { items, nextCursor: more ? entryCursor(items[items.length - 1]) : null };
+      const p = await paginate(page, async ({ after, limit }) => rankingsRepository.entries(db, id, { ...(await entryFilter(filter)), after, limit }), { key: entryKey, decode: decodeEntryCursor });
+      return { items: p.items.map(toEntryDto), nextCursor: p.nextCursor };
     },
 
     async explanation(ctx: RequestContext, id: string, unitId: string): Promise<ScoreExplanationDto> {
@@ -428,10 +423,8 @@ export function createRankingsService({
     /** Published versions of a cycle, for the public. */
     async publicList(cycleId: string, page: { limit: number; cursor?: string }): Promise<Page<RankingDto>> {
       await cycles.getCycle(cycleId);
-      const rows = await rankingsRepository.listByCycle(db, { cycleId, publishedOnly: true, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
-      const more = rows.length > page.limit;
-      const items = (more ? rows.slice(0, page.limit) : rows).map((r) => toRankingDto(r, null));
-      return { items, nextCursor: more ? encodeCursor(items[items.length - 1].id) : null };
+      const p = await paginate(page, ({ after, limit }) => rankingsRepository.listByCycle(db, { cycleId, publishedOnly: true, afterId: after, limit }));
+      return { items: p.items.map((r) => toRankingDto(r, null)), nextCursor: p.nextCursor };
     },
 
     /** A published snapshot with all its entries; read once from the database, then from memory. */

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { conflict, notFound, versionMismatch } from '../../lib/errors.js';
-import { decodeCursor, toPage } from '../../lib/http.js';
+import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
@@ -49,16 +49,15 @@ export function createRatingFollowUpsService({ db, audit }: { db: Db; audit: Aud
       const scope = unitScope(ctx);
       if (scope.unitId && filter.unitId && filter.unitId !== scope.unitId) return { items: [], nextCursor: null };
       const now = new Date();
-      const rows = await followUpsRepository.list(db, {
+      const p = await paginate(page, ({ after, limit }) => followUpsRepository.list(db, {
         status: filter.status,
         overdue: filter.overdue,
         now,
         unitId: filter.unitId ?? scope.unitId,
         units: { departmentId: scope.departmentId },
-        afterId: decodeCursor(page.cursor),
-        limit: page.limit + 1,
-      });
-      const p = toPage(rows, page.limit, (r) => r.followUp.id);
+        afterId: after,
+        limit,
+      }), { key: (r) => r.followUp.id });
       return { items: p.items.map((r) => toFollowUpDto(r.followUp, r.rating, now)), nextCursor: p.nextCursor };
     },
 

@@ -2,7 +2,7 @@ import { BOM, csvLine } from '../../lib/csv.js';
 import { Readable } from 'node:stream';
 import type { Database, Db } from '../../db/client.js';
 import { DomainError, notFound } from '../../lib/errors.js';
-import { decodeCursor, toIso, toIsoOrNull, toPage } from '../../lib/http.js';
+import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { RequestContext } from '../../lib/principal.js';
@@ -242,8 +242,7 @@ export function createRatingImportsService({
 
     async list(ctx: RequestContext, filter: { status?: RatingImportRow['status'] }, page: { limit: number; cursor?: string }): Promise<Page<RatingImportDto>> {
       const createdBy = ctx.principal.role === 'admin' ? undefined : ctx.principal.subject;
-      const rows = await importRepository.list(db, { ...filter, createdBy, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
-      const p = toPage(rows, page.limit, (r) => r.id);
+      const p = await paginate(page, ({ after, limit }) => importRepository.list(db, { ...filter, createdBy, afterId: after, limit }));
       return { items: p.items.map(toImportDto), nextCursor: p.nextCursor };
     },
 

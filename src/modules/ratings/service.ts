@@ -1,7 +1,7 @@
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Db } from '../../db/client.js';
 import { conflict, invalid } from '../../lib/errors.js';
-import { decodeCursor, toPage } from '../../lib/http.js';
+import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { addWorkingDays } from '../../lib/working-days.js';
@@ -158,15 +158,14 @@ export function createRatingsService({
     async list(ctx: RequestContext, filter: ListRatingsFilter, page: { limit: number; cursor?: string }): Promise<Page<RatingDto>> {
       const scope = scoped(ctx, filter);
       if (!scope) return { items: [], nextCursor: null };
-      const rows = await ratingsRepository.list(db, {
+      const p = await paginate(page, ({ after, limit }) => ratingsRepository.list(db, {
         ...filter,
         ...scope,
         from: filter.from ? new Date(filter.from) : undefined,
         to: filter.to ? new Date(filter.to) : undefined,
-        afterId: decodeCursor(page.cursor),
-        limit: page.limit + 1,
-      });
-      const p = toPage(rows, page.limit, (r) => r.id);
+        afterId: after,
+        limit,
+      }));
       return { items: p.items.map(toRatingDto), nextCursor: p.nextCursor };
     },
 
@@ -183,8 +182,7 @@ export function createRatingsService({
       if (!scope) return { items: [], nextCursor: null };
       const regionPath = filter.regionId ? await regions.pathOf(filter.regionId, 'query.regionId') : undefined;
       const f: RatingFilter = { cycleId: filter.cycleId, unitId: scope.unitId, units: { ...scope.units, regionPath } };
-      const unitIds = await ratingsRepository.ratedUnitIds(db, { ...f, afterUnitId: decodeCursor(page.cursor), limit: page.limit + 1 });
-      const p = toPage(unitIds, page.limit, (id) => id);
+      const p = await paginate(page, ({ after, limit }) => ratingsRepository.ratedUnitIds(db, { ...f, afterUnitId: after, limit }), { key: (id) => id });
       const byUnit = new Map<string, RatingCountsDto>(
         p.items.map((unitId) => [unitId, { unitId, cycleId: filter.cycleId ?? null, total: 0, bad: 0, cells: [] }]),
       );

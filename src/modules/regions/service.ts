@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
-import { decodeCursor, toIso, toPage } from '../../lib/http.js';
+import { paginate, toIso } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { RequestContext } from '../../lib/principal.js';
@@ -52,8 +52,7 @@ export function createRegionsService({ db, audit }: { db: Db; audit: AuditServic
 
     async list(_ctx: RequestContext, filter: ListRegionsFilter, page: { limit: number; cursor?: string }): Promise<Page<RegionDto>> {
       const withinPath = filter.within ? await this.pathOf(filter.within, 'query.within') : undefined;
-      const rows = await regionsRepository.list(db, { ...filter, withinPath, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
-      const p = toPage(rows, page.limit, (r) => r.id);
+      const p = await paginate(page, ({ after, limit }) => regionsRepository.list(db, { ...filter, withinPath, afterId: after, limit }));
       return { items: p.items.map(toRegionDto), nextCursor: p.nextCursor };
     },
 

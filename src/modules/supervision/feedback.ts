@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { forbidden } from '../../lib/errors.js';
-import { decodeCursor, toPage } from '../../lib/http.js';
+import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext, Role } from '../../lib/principal.js';
 import type { UnitsService } from '../units/service.js';
@@ -20,8 +20,7 @@ export function createFeedbackService({ db, units }: { db: Db; units: UnitsServi
     async forUnit(ctx: RequestContext, unitId: string, page: { limit: number; cursor?: string }): Promise<Page<FeedbackDto>> {
       if (!FEEDBACK_READERS.includes(ctx.principal.role)) throw forbidden();
       await units.get(ctx, unitId);
-      const rows = await reportsRepository.feedbackForUnit(db, unitId, { afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
-      const p = toPage(rows, page.limit, (r) => r.report.id);
+      const p = await paginate(page, ({ after, limit }) => reportsRepository.feedbackForUnit(db, unitId, { afterId: after, limit }), { key: (r) => r.report.id });
       const findings = await reportsRepository.findingsByReportIds(
         db,
         p.items.map((r) => r.report.id),

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Db } from '../../db/client.js';
 import type { InspectionRoundFilter } from './tables.js';
 import { conflict, invalid, invalidMany, notFound, versionMismatch } from '../../lib/errors.js';
-import { decodeCursor, toPage } from '../../lib/http.js';
+import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
@@ -57,8 +57,7 @@ export function createRoundsService({ db, audit, regions }: { db: Db; audit: Aud
     },
 
     async list(_ctx: RequestContext, filter: ListRoundsFilter, page: { limit: number; cursor?: string }): Promise<Page<RoundDto>> {
-      const rows = await roundsRepository.list(db, { ...filter, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
-      const p = toPage(rows, page.limit, (r) => r.id);
+      const p = await paginate(page, ({ after, limit }) => roundsRepository.list(db, { ...filter, afterId: after, limit }));
       return { items: p.items.map(toRoundDto), nextCursor: p.nextCursor };
     },
 

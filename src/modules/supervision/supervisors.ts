@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { invalid, notFound, versionMismatch } from '../../lib/errors.js';
-import { decodeCursor, toPage } from '../../lib/http.js';
+import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
@@ -43,8 +43,7 @@ export function createSupervisorsService({ db, audit }: { db: Db; audit: AuditSe
     },
 
     async list(ctx: RequestContext, filter: ListSupervisorsFilter, page: { limit: number; cursor?: string }): Promise<Page<SupervisorDto>> {
-      const rows = await supervisorsRepository.list(db, { ...filter, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
-      const p = toPage(rows, page.limit, (r) => r.id);
+      const p = await paginate(page, ({ after, limit }) => supervisorsRepository.list(db, { ...filter, afterId: after, limit }));
       return { items: p.items.map((r) => toSupervisorDto(r, seesContact(ctx, r))), nextCursor: p.nextCursor };
     },
 

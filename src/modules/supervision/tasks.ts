@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.js';
 import { conflict, invalid, invalidMany, notFound } from '../../lib/errors.js';
 import type { FieldError } from '../../lib/errors.js';
-import { decodeCursor, toPage } from '../../lib/http.js';
+import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
@@ -94,8 +94,7 @@ export function createTasksService({ db, audit, problems }: { db: Db; audit: Aud
         if (!p.supervisorId || (filter.supervisorId && filter.supervisorId !== p.supervisorId)) return { items: [], nextCursor: null };
         filter = { ...filter, supervisorId: p.supervisorId };
       }
-      const rows = await tasksRepository.list(db, { ...filter, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
-      const pg = toPage(rows, page.limit, (r) => r.id);
+      const pg = await paginate(page, ({ after, limit }) => tasksRepository.list(db, { ...filter, afterId: after, limit }));
       return { items: await withReports(db, pg.items), nextCursor: pg.nextCursor };
     },
 
@@ -207,8 +206,7 @@ export function createTasksService({ db, audit, problems }: { db: Db; audit: Aud
 
     /** The office's list of findings across reports (e.g. serious ones to act on), with the enrollment to disqualify. */
     async listFindings(_ctx: RequestContext, filter: ListFindingsFilter, page: { limit: number; cursor?: string }): Promise<Page<FindingDto>> {
-      const rows = await reportsRepository.listFindings(db, { ...filter, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
-      const p = toPage(rows, page.limit, (r) => r.id);
+      const p = await paginate(page, ({ after, limit }) => reportsRepository.listFindings(db, { ...filter, afterId: after, limit }));
       return { items: p.items.map(toFindingDto), nextCursor: p.nextCursor };
     },
   };

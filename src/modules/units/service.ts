@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
-import { decodeCursor, toIso, toIsoOrNull, toPage } from '../../lib/http.js';
+import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
@@ -94,8 +94,7 @@ export function createUnitsService({ db, audit, regions }: { db: Db; audit: Audi
       const scope = unitScope(ctx);
       if (scope.departmentId && filter.departmentId && filter.departmentId !== scope.departmentId) return { items: [], nextCursor: null };
       const regionPath = filter.regionId ? await regions.pathOf(filter.regionId, 'query.regionId') : undefined;
-      const rows = await unitsRepository.list(db, { ...filter, ...scope, regionPath, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
-      const p = toPage(rows, page.limit, (r) => r.id);
+      const p = await paginate(page, ({ after, limit }) => unitsRepository.list(db, { ...filter, ...scope, regionPath, afterId: after, limit }));
       return { items: p.items.map(toUnitDto), nextCursor: p.nextCursor };
     },
 

@@ -1,7 +1,7 @@
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
-import { decodeCursor, toIso, toIsoOrNull, toPage } from '../../lib/http.js';
+import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { KeyPair } from '../../lib/keys.js';
@@ -135,8 +135,7 @@ export function createWebhooksService({ db, audit, config, keys }: { db: Db; aud
     },
 
     async list(_ctx: RequestContext, page: { limit: number; cursor?: string }): Promise<Page<SubscriptionDto>> {
-      const rows = await webhooksRepository.listSubscriptions(db, decodeCursor(page.cursor), page.limit + 1);
-      const p = toPage(rows, page.limit, (r) => r.id);
+      const p = await paginate(page, ({ after, limit }) => webhooksRepository.listSubscriptions(db, after, limit));
       return { items: p.items.map(toSubscriptionDto), nextCursor: p.nextCursor };
     },
 
@@ -157,8 +156,7 @@ export function createWebhooksService({ db, audit, config, keys }: { db: Db; aud
 
     async deliveries(ctx: RequestContext, subscriptionId: string, f: { status?: 'pending' | 'delivered' | 'failed' }, page: { limit: number; cursor?: string }): Promise<Page<DeliveryDto>> {
       await this.get(ctx, subscriptionId);
-      const rows = await webhooksRepository.listDeliveries(db, { subscriptionId, ...f, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
-      const p = toPage(rows, page.limit, (r) => r.id);
+      const p = await paginate(page, ({ after, limit }) => webhooksRepository.listDeliveries(db, { subscriptionId, ...f, afterId: after, limit }));
       return { items: p.items.map(toDeliveryDto), nextCursor: p.nextCursor };
     },
 
