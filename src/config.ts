@@ -37,6 +37,10 @@ export const configSchema = z.object({
   GRAPHQL_DEPTH_LIMIT: z.coerce.number().int().min(2).max(30).default(8),
   /** How often this process delivers due webhooks (outbox); 0 turns the dispatcher off in this process. */
   WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(0).default(2000),
+  /** How often this process yellow-cards overdue rectifications (逾期未整改自动黄牌, cycles that ask for it); 0 turns the sweep off here. */
+  AWARD_ESCALATION_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How often this process announces newly overdue rectifications (problem.overdue); 0 turns the sweep off here. */
+  PROBLEM_OVERDUE_NOTICE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   /** Working days per complaint stage (投诉 triage, investigation, reply), e.g. "triage=2,investigation=10,reply=5". */
   COMPLAINT_DEADLINE_WORKING_DAYS: z
     .string()
@@ -74,7 +78,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return config;
 }
 
-/** A config for tests and tools: defaults plus overrides, no environment. */
+/** A config for tests and tools: defaults plus overrides, no environment. No periodic job runs unless asked for. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...configSchema.parse({}), NODE_ENV: 'test', LOG_LEVEL: 'silent', WEBHOOK_DISPATCH_INTERVAL_MS: 0, ...overrides };
+  return {
+    ...configSchema.parse({}),
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    WEBHOOK_DISPATCH_INTERVAL_MS: 0,
+    AWARD_ESCALATION_INTERVAL_MS: 0,
+    PROBLEM_OVERDUE_NOTICE_INTERVAL_MS: 0,
+    ...overrides,
+  };
 }

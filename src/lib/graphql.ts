@@ -1,12 +1,11 @@
 import type { MercuriusContext } from 'mercurius';
 import { forbidden, unauthorized } from './errors.js';
 import type { RequestContext, Role } from './principal.js';
-import type { Services } from '../modules/services.js';
 
+// The resolvers' context is completed where it is built (src/plugins/graphql.ts adds the services).
 declare module 'mercurius' {
   interface MercuriusContext {
     ctx: RequestContext;
-    services: Services;
   }
 }
 

@@ -38,6 +38,12 @@ import { ratingLoaders, ratingResolvers, ratingTypeDefs } from './ratings/graphq
 import { ratingRoutes } from './ratings/routes.js';
 import { statisticsResolvers, statisticsTypeDefs } from './statistics/graphql.js';
 import { statisticsRoutes } from './statistics/routes.js';
+import { awardPublications } from './awards/graphql.js';
+import type { Publication } from '../plugins/pubsub.js';
+import type { ScheduledJob } from '../plugins/schedules.js';
+import { awardEscalation } from './awards/schedule.js';
+import { problemOverdueNotices } from './problems/schedule.js';
+import { webhookDispatch } from './webhooks/schedule.js';
 
 /** Every module's REST routes, mounted under /api/v1. */
 export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes];
@@ -66,3 +72,9 @@ export const graphqlModules: GraphqlModule[] = [
 
 /** Standard facades mounted outside /api/v1 at their own prefix (Open311 GeoReport v2). */
 export const facadeModules: { prefix: string; plugin: FastifyPluginAsyncZod }[] = [{ prefix: '/open311/v2', plugin: open311Routes }];
+
+/** What modules publish to GraphQL subscribers, wired by the pubsub plugin. */
+export const graphqlPublications: Publication[] = [...awardPublications];
+
+/** Every module's periodic jobs, each behind its own config switch; the schedules plugin runs them. */
+export const scheduledJobs: ScheduledJob[] = [webhookDispatch, awardEscalation, problemOverdueNotices];

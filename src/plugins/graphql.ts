@@ -6,7 +6,15 @@ import type { z } from 'zod';
 import type { Config } from '../config.js';
 import { DomainError, invalidMany } from '../lib/errors.js';
 import { isGuarded } from '../lib/graphql.js';
+import type { Services } from '../modules/services.js';
 import { toProblem } from './errors.js';
+
+declare module 'mercurius' {
+  interface MercuriusContext {
+    /** Every resolver and loader reaches the domain through these (the same services as REST). */
+    services: Services;
+  }
+}
 
 export interface GraphqlModule {
   typeDefs: string;

@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import mercurius from 'mercurius';
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius';
 import { guard, loadBy } from '../../lib/graphql.js';
@@ -6,6 +5,7 @@ import { pageQuery } from '../../lib/http.js';
 import { ALL_AUTHENTICATED, EVERYONE, STAFF } from '../../lib/principal.js';
 import type { Role } from '../../lib/principal.js';
 import { parseArgs } from '../../plugins/graphql.js';
+import type { Publication } from '../../plugins/pubsub.js';
 import { canSeeUnit } from '../units/service.js';
 import { createCommendationBody, listAwardsQuery, listCommendationsQuery, proposeBody, strikeBody, transitionBody } from './schemas.js';
 import type { AwardDto, AwardStatusChangedEvent, CommendationDto, NominationCandidateDto, NominationDto } from './schemas.js';
@@ -210,16 +210,10 @@ export const awardLoaders: MercuriusLoaders = {
   },
 };
 
-/**
- * Hands committed award status changes to the GraphQL subscription's pubsub. Mercurius' default pubsub is in
- * memory: subscribers hear the changes made by THIS process only (with N copies, a shared pubsub — e.g.
- * mercurius-redis or PostgreSQL LISTEN/NOTIFY — would plug in here).
- */
-export function publishAwardStatusChanges(app: FastifyInstance): void {
-  const stop = app.services.awards.onStatusChanged((event) => {
-    app.graphql.pubsub.publish({ topic: AWARD_STATUS_TOPIC, payload: { awardStatusChanged: event } });
-  });
-  app.addHook('onClose', async () => {
-    stop();
-  });
-}
+/** The award status changes this module publishes to GraphQL subscribers (wired by the pubsub plugin). */
+export const awardPublications: Publication[] = [
+  {
+    topic: AWARD_STATUS_TOPIC,
+    listen: (services, publish) => services.awards.onStatusChanged((event) => publish({ awardStatusChanged: event })),
+  },
+];

@@ -1,0 +1,37 @@
+import fp from 'fastify-plugin';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { EVERYONE } from '../lib/principal.js';
+
+/** The OpenAPI document generated from the routes' zod schemas: /openapi.json, and the pages at /docs. */
+export default fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'manyi (满意) API',
+          version: '1.0.0',
+          description:
+            'System of record for public-service evaluation campaigns (百佳基层站所(窗口) 创建). Errors are RFC 9457 problem+json with a stable `code`. Lists are cursor-paginated. Updates need If-Match.',
+        },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+        security: [{ bearer: [] }],
+      },
+      // GraphQL routes carry mercurius' own JSON schemas: they are documented by the SDL, not here.
+      transform: (route) => (/^\/graph(ql|iql)/.test(route.url) ? { schema: { hide: true }, url: route.url } : jsonSchemaTransform(route)),
+      transformObject: jsonSchemaTransformObject,
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+
+    app.withTypeProvider<ZodTypeProvider>().get('/openapi.json', {
+      config: { access: EVERYONE, rateLimit: false },
+      schema: { hide: true },
+      handler: async () => app.swagger(),
+    });
+  },
+  // Registered before any route it documents; auth checks that every route declares its access.
+  { name: 'docs', dependencies: ['auth'] },
+);

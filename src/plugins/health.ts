@@ -1,0 +1,50 @@
+import fp from 'fastify-plugin';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { migrationStatus } from '../db/migrate.js';
+import { problems } from '../lib/http.js';
+import type { KeyPair } from '../lib/keys.js';
+import { EVERYONE } from '../lib/principal.js';
+
+/** What probes and webhook receivers ask of the process: liveness, readiness and the webhook signing keys. */
+export default fp<{ localKeys?: KeyPair }>(
+  async (app, { localKeys }) => {
+    const database = app.database;
+    const typed = app.withTypeProvider<ZodTypeProvider>();
+    typed.get('/healthz', {
+      config: { access: EVERYONE, rateLimit: false },
+      schema: { operationId: 'healthz', summary: 'Process is up', tags: ['health'], security: [], response: { 200: z.object({ status: z.literal('ok') }) } },
+      handler: async () => ({ status: 'ok' as const }),
+    });
+    typed.get('/readyz', {
+      config: { access: EVERYONE, rateLimit: false },
+      schema: {
+        operationId: 'readyz',
+        summary: 'Database reachable and migrations current',
+        tags: ['health'],
+        security: [],
+        response: { 200: z.object({ status: z.literal('ready'), database: z.string(), migrations: z.number().int() }), ...problems(503) },
+      },
+      handler: async (_req, reply) => {
+        try {
+          await database.db.execute(sql`select 1`);
+        } catch {
+          return reply.status(503).type('application/problem+json').send({ type: 'urn:manyi:problem:not_ready', title: 'Service Unavailable', status: 503, detail: 'database unreachable', instance: '/readyz', code: 'database_unreachable' });
+        }
+        const m = await migrationStatus(database);
+        if (m.applied < m.expected) {
+          return reply.status(503).type('application/problem+json').send({ type: 'urn:manyi:problem:not_ready', title: 'Service Unavailable', status: 503, detail: `migrations pending: ${m.applied} of ${m.expected} applied`, instance: '/readyz', code: 'migrations_pending' });
+        }
+        return { status: 'ready' as const, database: database.kind, migrations: m.applied };
+      },
+    });
+
+    typed.get('/.well-known/jwks.json', {
+      config: { access: EVERYONE, rateLimit: false },
+      schema: { operationId: 'jwks', summary: 'Public keys that sign webhook payloads (JWS)', tags: ['webhooks'], security: [], response: { 200: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) } },
+      handler: async () => ({ keys: localKeys ? [localKeys.publicJwk] : [] }),
+    });
+  },
+  { name: 'health', dependencies: ['database', 'auth'] },
+);
