@@ -140,7 +140,7 @@ export function createAssessmentsService({
   }
 
   /** Scorecards change only during assessment; the share lock makes a concurrent phase move wait for this change. */
-  const requireAssessmentPhase = (tx: Db, cycleId: string) => cycles.requirePhase(cycleId, ['assessment'], 'cycle_not_in_assessment', tx, true);
+  const requireAssessmentPhase = (tx: Db, cycleId: string) => cycles.requirePhase(cycleId, ['assessment'], 'cycle_not_in_assessment', { tx, lock: true });
 
   /**
    * The common shape of every change: lock the row, check who and when, apply, recompute totals from the
@@ -203,9 +203,9 @@ export function createAssessmentsService({
         await requireAssessmentPhase(tx, input.cycleId).catch((err: unknown) => {
           throw err instanceof DomainError && err.status === 404 ? invalid('cycleId', `cycle ${input.cycleId} does not exist`) : err;
         });
-        const enrollment = await cycles.activeEnrollment(input.cycleId, input.unitId, tx);
+        const enrollment = await cycles.activeEnrollment(input.cycleId, input.unitId, { tx });
         if (!enrollment) throw invalid('unitId', `unit ${input.unitId} is not enrolled in cycle ${input.cycleId}`);
-        const set = await criteria.current(input.cycleId, enrollment.category, tx);
+        const set = await criteria.current(input.cycleId, enrollment.category, { tx });
         if (!set) {
           throw conflict('criteria_set_missing', `cycle ${input.cycleId} has no criteria set for category ${enrollment.category}`, {
             category: enrollment.category,
