@@ -2,7 +2,7 @@ import { mkdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgQueryResultHKT, PgTransactionConfig } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
@@ -18,6 +18,15 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
  */
 export interface TxOption {
   tx?: Db;
+}
+
+/**
+ * For methods that need a transaction of their own: given the caller's `tx`, runs `fn` on it (the caller commits or
+ * rolls back everything together); otherwise opens one on `db`. `config` (e.g. an isolation level) applies only to a
+ * transaction opened here; a caller that passes `tx` chose its own.
+ */
+export function inTransaction<T>(db: Db, tx: Db | undefined, fn: (tx: Db) => Promise<T>, config?: PgTransactionConfig): Promise<T> {
+  return tx ? fn(tx) : db.transaction(fn, config);
 }
 
 /** Drizzle over one checked-out connection (COPY sessions and other work that must stay on one backend). */

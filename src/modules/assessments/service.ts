@@ -141,7 +141,7 @@ export function createAssessmentsService({
   }
 
   /** Scorecards change only during assessment; the share lock makes a concurrent phase move wait for this change. */
-  const requireAssessmentPhase = (tx: Db, cycleId: string) => cycles.requirePhase(cycleId, ['assessment'], 'cycle_not_in_assessment', tx, true);
+  const requireAssessmentPhase = (tx: Db, cycleId: string) => cycles.requirePhase(cycleId, ['assessment'], 'cycle_not_in_assessment', { tx, lock: true });
 
   /**
    * The common shape of every change: lock the row, check who and when, apply, recompute totals from the
@@ -206,7 +206,7 @@ export function createAssessmentsService({
         });
         const enrollment = await enrollmentQueries.activeEnrollment(tx, input.cycleId, input.unitId);
         if (!enrollment) throw invalid('unitId', `unit ${input.unitId} is not enrolled in cycle ${input.cycleId}`);
-        const set = await criteria.current(input.cycleId, enrollment.category, tx);
+        const set = await criteria.current(input.cycleId, enrollment.category, { tx });
         if (!set) {
           throw conflict('criteria_set_missing', `cycle ${input.cycleId} has no criteria set for category ${enrollment.category}`, {
             category: enrollment.category,

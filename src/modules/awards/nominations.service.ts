@@ -1,4 +1,5 @@
-import type { Db } from '../../db/client.js';
+import { inTransaction } from '../../db/client.js';
+import type { Db, TxOption } from '../../db/client.js';
 import type { AwardEvidence, NominationStrike, PassedOver } from './tables.js';
 import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import type { RequestContext } from '../../lib/principal.js';
@@ -61,7 +62,7 @@ export function createNominationsService({ db, audit, cycles, problems, complain
     if (!n) throw notFound('nomination', id);
     if (expected !== undefined && n.version !== expected) throw versionMismatch('nomination', expected, n.version);
     if (n.status !== 'proposed') throw conflict('nomination_not_open', `nomination ${id} is ${n.status}; only a proposed nomination can change`, { nominationStatus: n.status });
-    await cycles.requirePhase(n.cycleId, NAMING, 'cycle_not_in_naming', tx, true);
+    await cycles.requirePhase(n.cycleId, NAMING, 'cycle_not_in_naming', { tx, lock: true });
     return n;
   }
 
@@ -81,22 +82,13 @@ export function createNominationsService({ db, audit, cycles, problems, complain
      * are disqualified or withdrawn, flagged insufficient_sample, or have an open serious problem or a substantiated
      * serious complaint in the cycle. An open proposal of the cycle is superseded.
      */
-    async propose(ctx: RequestContext, cycleId: string, rankingId: string): Promise<NominationDto> {
-      await cycles.requirePhase(cycleId, NAMING, 'cycle_not_in_naming');
-      // A published ranking never changes, and the complaints service reads outside our transaction (on PGlite, one
-      // connection, it would wait for it): both are read first.
-      const ranking = await repo.ranking(db, rankingId);
-      if (!ranking || ranking.cycleId !== cycleId || ranking.status !== 'published') {
-        throw invalid('rankingId', `ranking ${rankingId} is not a published ranking of cycle ${cycleId}`);
-      }
-      const entries = await repo.rankedUnits(db, rankingId, cycleId);
-      const unitIds = entries.map((e) => e.unitId);
-      const seriousComplaints = new Map<string, string[]>();
-      for (const c of await complaints.substantiatedForUnits(cycleId, unitIds)) {
-        if (c.severity === 'serious') seriousComplaints.set(c.unitId, [...(seriousComplaints.get(c.unitId) ?? []), c.complaintId]);
-      }
-      return db.transaction(async (tx) => {
-        const cycle = await cycles.requirePhase(cycleId, NAMING, 'cycle_not_in_naming', tx, true);
+    async propose(ctx: RequestContext, cycleId: string, rankingId: string, { tx }: TxOption = {}): Promise<NominationDto> {
+      return inTransaction(db, tx, async (tx) => {
+        const cycle = await cycles.requirePhase(cycleId, NAMING, 'cycle_not_in_naming', { tx, lock: true });
+        const ranking = await repo.ranking(tx, rankingId);
+        if (!ranking || ranking.cycleId !== cycleId || ranking.status !== 'published') {
+          throw invalid('rankingId', `ranking ${rankingId} is not a published ranking of cycle ${cycleId}`);
+        }
         await repo.lock(tx, `nomination:${cycleId}`);
         const current = await repo.currentNomination(tx, cycleId, true);
         if (current?.status === 'confirmed') {
@@ -113,14 +105,19 @@ export function createNominationsService({ db, audit, cycles, problems, complain
           });
         }
 
-        // Enrollment status and problems are read inside, under the cycle's lock.
-        const seriousProblems = await problems.openSeriousForUnits(cycleId, unitIds, { db: tx });
-        const enrollment = new Map((await repo.rankedUnits(tx, rankingId, cycleId)).map((e) => [e.unitId, e.enrollmentStatus]));
+        // Everything that decides who is passed over is read in this transaction, under the cycle's lock.
+        const entries = await repo.rankedUnits(tx, rankingId, cycleId);
+        const unitIds = entries.map((e) => e.unitId);
+        const seriousProblems = await problems.openSeriousForUnits(cycleId, unitIds, { tx });
+        const seriousComplaints = new Map<string, string[]>();
+        for (const c of await complaints.substantiatedForUnits(cycleId, unitIds, { tx })) {
+          if (c.severity === 'serious') seriousComplaints.set(c.unitId, [...(seriousComplaints.get(c.unitId) ?? []), c.complaintId]);
+        }
         const passedOver: PassedOver[] = [];
         for (const e of entries) {
           const problemIds = (seriousProblems.get(e.unitId) ?? []).map((p) => p.id);
           const complaintIds = seriousComplaints.get(e.unitId) ?? [];
-          const reasons = passOverReasons({ flags: e.flags, enrollmentStatus: enrollment.get(e.unitId) ?? null, openSeriousProblemIds: problemIds, seriousComplaintIds: complaintIds });
+          const reasons = passOverReasons({ flags: e.flags, enrollmentStatus: e.enrollmentStatus ?? null, openSeriousProblemIds: problemIds, seriousComplaintIds: complaintIds });
           if (reasons.length === 0) continue;
           const evidence: AwardEvidence[] = [...problemIds.map((id) => ({ type: 'problem' as const, id })), ...complaintIds.map((id) => ({ type: 'complaint' as const, id }))];
           passedOver.push({ unitId: e.unitId, reasons, evidence });
@@ -172,10 +169,10 @@ export function createNominationsService({ db, audit, cycles, problems, complain
      * Confirms the proposal: every candidate becomes an award (active) with a certificate number, allocated here
      * under a lock per prefix (MY<year>-T10-0001 …, MY<year>-T100-0001 …, in proposal order).
      */
-    async confirm(ctx: RequestContext, id: string, expected: number | undefined): Promise<{ nomination: NominationDto; awards: AwardDto[] }> {
-      return db.transaction(async (tx) => {
+    async confirm(ctx: RequestContext, id: string, expected: number | undefined, { tx }: TxOption = {}): Promise<{ nomination: NominationDto; awards: AwardDto[] }> {
+      return inTransaction(db, tx, async (tx) => {
         const n = await openNomination(tx, id, expected);
-        const cycle = await cycles.getCycle(n.cycleId, tx);
+        const cycle = await cycles.getCycle(n.cycleId, { tx });
         const proposal = await dto(tx, n);
         if (proposal.candidates.length === 0) throw conflict('nomination_empty', `nomination ${id} has no candidates to name`);
         const now = new Date();

@@ -71,7 +71,7 @@ export function createAwardsService(deps: NominationDeps & { webhooks: WebhooksS
       if (!current) throw notFound('award', id);
       const a = current.award;
       if (expected !== undefined && a.version !== expected) throw versionMismatch('award', expected, a.version);
-      await cycles.requirePhase(a.cycleId, MANAGEABLE, 'awards_not_manageable', tx);
+      await cycles.requirePhase(a.cycleId, MANAGEABLE, 'awards_not_manageable', { tx });
       checkMove(id, a.status, input);
       await checkEvidence(tx, input.evidence);
       const deadline = input.to === 'rectification_ordered' ? new Date(input.deadline!) : null;
@@ -103,7 +103,7 @@ export function createAwardsService(deps: NominationDeps & { webhooks: WebhooksS
         after: { ...after, transition: t },
       });
       const payload = { awardId: id, cycleId: a.cycleId, unitId: a.unitId, tier: a.tier, from: a.status, to: input.to, reason: input.reason, evidence: input.evidence, at: t.at };
-      await webhooks.emit(tx, ctx, 'award.status_changed', payload);
+      await webhooks.emit(ctx, 'award.status_changed', payload, { tx });
       const transitions = (await repo.transitionsOf(tx, [id])).map(toTransitionDto);
       return { result: { ...after, transitions }, event: { ...payload, departmentId: current.departmentId } };
     });

@@ -1,6 +1,7 @@
 import { isUniqueViolation } from '../../db/errors.js';
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../../db/client.js';
+import { inTransaction } from '../../db/client.js';
+import type { Db, TxOption } from '../../db/client.js';
 import { conflict, forbidden, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
@@ -190,22 +191,23 @@ export function createComplaintsService({
   /**
    * Idempotent per (source, externalId). A repeat answers with the recorded complaint; callers other than the
    * office see it as the public does (no internal findings or severity). Two racing repeats: the loser of the
-   * unique index retries once and finds the winner's row.
+   * unique index retries once and finds the winner's row (in a transaction of its own only: a caller's transaction
+   * is aborted by the violation, so the caller sees it).
    */
-  async function intake(ctx: RequestContext, input: CreateComplaintInput): Promise<{ complaint: ComplaintDto; created: boolean }> {
+  async function intake(ctx: RequestContext, input: CreateComplaintInput, { tx }: TxOption = {}): Promise<{ complaint: ComplaintDto; created: boolean }> {
     try {
-      return await intakeOnce(ctx, input);
+      return await intakeOnce(ctx, input, tx);
     } catch (err) {
-      if (input.externalId && isUniqueViolation(err, 'complaints_source_external_key')) return intakeOnce(ctx, input);
+      if (!tx && input.externalId && isUniqueViolation(err, 'complaints_source_external_key')) return intakeOnce(ctx, input);
       throw err;
     }
   }
 
-  async function intakeOnce(ctx: RequestContext, input: CreateComplaintInput): Promise<{ complaint: ComplaintDto; created: boolean }> {
+  async function intakeOnce(ctx: RequestContext, input: CreateComplaintInput, tx?: Db): Promise<{ complaint: ComplaintDto; created: boolean }> {
     const now = new Date();
     const receivedAt = input.receivedAt ? new Date(input.receivedAt) : now;
     if (isInFuture(receivedAt, now)) throw invalid('receivedAt', 'is in the future');
-    return db.transaction(async (tx) => {
+    return inTransaction(db, tx, async (tx) => {
       if (input.externalId) {
         const existing = await repo.bySourceExternalId(tx, input.source, input.externalId);
         if (existing) {
@@ -257,8 +259,9 @@ export function createComplaintsService({
     to: ComplaintStatus,
     apply: (row: ComplaintRow, tx: Db, now: Date) => Promise<Partial<ComplaintRow>> | Partial<ComplaintRow>,
     note: string | null,
+    { tx }: TxOption = {},
   ): Promise<ComplaintDetailDto> {
-    return db.transaction(async (tx) => {
+    return inTransaction(db, tx, async (tx) => {
       const row = await repo.lock(tx, id);
       if (!row) throw notFound('complaint', id);
       if (expected !== undefined && row.version !== expected) throw versionMismatch('complaint', expected, row.version);
@@ -286,7 +289,7 @@ export function createComplaintsService({
       const after = (await repo.byId(tx, id))!;
       await audit.record(tx, ctx, { action: 'complaint.status_changed', entityType: 'complaint', entityId: id, before: forAudit(before), after: forAudit(after) });
       // Portals follow their complaints by webhook; the payload carries nothing personal.
-      await webhooks?.emit(tx, ctx, 'complaint.status_changed', {
+      await webhooks?.emit(ctx, 'complaint.status_changed', {
         complaintId: id,
         trackingCode: row.trackingCode,
         category: row.category,
@@ -296,7 +299,7 @@ export function createComplaintsService({
         to,
         stageDeadline: toIsoOrNull(after.c.stageDeadline),
         at: toIso(now),
-      });
+      }, { tx });
       return detail(tx, ctx, after);
     });
   }
@@ -377,21 +380,21 @@ export function createComplaintsService({
     },
 
     /** Public records for the Open311 facade: no contact, no findings, no internal notes. */
-    async publicRecords(filter: Pick<ComplaintFilter, 'trackingCodes' | 'category' | 'from' | 'to' | 'closed'> & { limit: number }): Promise<ComplaintPublicRecord[]> {
-      const rows = await repo.listRecent(db, {
+    async publicRecords(filter: Pick<ComplaintFilter, 'trackingCodes' | 'category' | 'from' | 'to' | 'closed'> & { limit: number }, { tx }: TxOption = {}): Promise<ComplaintPublicRecord[]> {
+      const rows = await repo.listRecent(tx ?? db, {
         ...filter,
         trackingCodes: filter.trackingCodes?.map(normalizeCode),
       });
       return rows.map(toPublicRecord);
     },
 
-    async publicRecord(code: string): Promise<ComplaintPublicRecord> {
-      const v = await repo.byTrackingCode(db, normalizeCode(code));
+    async publicRecord(code: string, { tx }: TxOption = {}): Promise<ComplaintPublicRecord> {
+      const v = await repo.byTrackingCode(tx ?? db, normalizeCode(code));
       if (!v) throw notFound('service request', code);
       return toPublicRecord(v);
     },
 
-    triage(ctx: RequestContext, id: string, expected: number | undefined, input: Omit<TriageInput, 'version'>) {
+    triage(ctx: RequestContext, id: string, expected: number | undefined, input: Omit<TriageInput, 'version'>, opt: TxOption = {}) {
       return move(
         ctx,
         id,
@@ -407,14 +410,15 @@ export function createComplaintsService({
           return { unitId, cycleId: await cycleFor(tx, unitId, row.receivedAt, 'evaluation') };
         },
         input.note ?? null,
+        opt,
       );
     },
 
-    startInvestigation(ctx: RequestContext, id: string, expected: number | undefined, note?: string) {
-      return move(ctx, id, expected, 'investigating', () => ({}), note ?? null);
+    startInvestigation(ctx: RequestContext, id: string, expected: number | undefined, note?: string, opt: TxOption = {}) {
+      return move(ctx, id, expected, 'investigating', () => ({}), note ?? null, opt);
     },
 
-    decide(ctx: RequestContext, id: string, expected: number | undefined, input: Omit<DecideInput, 'version'>) {
+    decide(ctx: RequestContext, id: string, expected: number | undefined, input: Omit<DecideInput, 'version'>, opt: TxOption = {}) {
       return move(
         ctx,
         id,
@@ -426,11 +430,12 @@ export function createComplaintsService({
           return { substantiated: input.substantiated, severity: input.severity ?? null, findings: input.findings, decidedAt: now };
         },
         input.findings,
+        opt,
       );
     },
 
-    close(ctx: RequestContext, id: string, expected: number | undefined, reply: string) {
-      return move(ctx, id, expected, 'closed', (_row, _tx, now) => ({ reply, closedAt: now }), reply);
+    close(ctx: RequestContext, id: string, expected: number | undefined, reply: string, opt: TxOption = {}) {
+      return move(ctx, id, expected, 'closed', (_row, _tx, now) => ({ reply, closedAt: now }), reply, opt);
     },
 
     /** A department's explanation while its unit's complaint is investigated (kept in the history, never public). */
@@ -449,8 +454,8 @@ export function createComplaintsService({
     },
 
     /** For scores and rankings: substantiated complaints against these units (in a cycle, if given). */
-    async substantiatedForUnits(cycleId: string | null | undefined, unitIds: readonly string[]): Promise<SubstantiatedComplaint[]> {
-      const rows = await repo.substantiated(db, cycleId, unitIds);
+    async substantiatedForUnits(cycleId: string | null | undefined, unitIds: readonly string[], { tx }: TxOption = {}): Promise<SubstantiatedComplaint[]> {
+      const rows = await repo.substantiated(tx ?? db, cycleId, unitIds);
       return rows.map((r) => ({
         complaintId: r.id,
         trackingCode: r.trackingCode,

@@ -1,4 +1,5 @@
-import type { Db } from '../../db/client.js';
+import { inTransaction } from '../../db/client.js';
+import type { Db, TxOption } from '../../db/client.js';
 import type { CheckMethod, CriteriaDocument } from './tables.js';
 import { DomainError, conflict, invalid, invalidMany, notFound, versionMismatch, versionRequired } from '../../lib/errors.js';
 import { decodeNumericCursor, paginate, toIso } from '../../lib/http.js';
@@ -104,10 +105,10 @@ export function createCriteriaService({ db, audit, cycles }: { db: Db; audit: Au
     return c;
   }
 
-  async function append(ctx: RequestContext, input: AppendInput): Promise<CriteriaSetDto> {
+  async function append(ctx: RequestContext, input: AppendInput, { tx }: TxOption = {}): Promise<CriteriaSetDto> {
     const { cycleId, category, expected } = input;
     try {
-      return await db.transaction(async (tx) => {
+      return await inTransaction(db, tx, async (tx) => {
         const cycle = await criteriaRepository.lockCycle(tx, cycleId);
         if (!cycle) throw notFound('cycle', cycleId);
         if (isFrozen(cycle.phase)) {
@@ -143,7 +144,8 @@ export function createCriteriaService({ db, audit, cycles }: { db: Db; audit: Au
         return dto;
       });
     } catch (err) {
-      if (err instanceof DomainError || !isRevisionRace(err)) throw err;
+      // In the caller's transaction the race has aborted it: the caller sees the database error.
+      if (err instanceof DomainError || !isRevisionRace(err) || tx) throw err;
       const winner = await criteriaRepository.current(db, cycleId, category);
       throw versionMismatch(`criteria set ${category}`, expected ?? 0, winner?.revision ?? 0);
     }
@@ -151,13 +153,13 @@ export function createCriteriaService({ db, audit, cycles }: { db: Db; audit: Au
 
   return {
     /** For other modules: the current revision (row) of a category's set in a cycle, if any. */
-    current(cycleId: string, category: Category, tx: Db = db): Promise<CriteriaSetRow | undefined> {
-      return criteriaRepository.current(tx, cycleId, category);
+    current(cycleId: string, category: Category, { tx }: TxOption = {}): Promise<CriteriaSetRow | undefined> {
+      return criteriaRepository.current(tx ?? db, cycleId, category);
     },
 
     /** For other modules: one revision by id (scorecards keep the id they were scored against). */
-    byId(id: string, tx: Db = db): Promise<CriteriaSetRow | undefined> {
-      return criteriaRepository.byId(tx, id);
+    byId(id: string, { tx }: TxOption = {}): Promise<CriteriaSetRow | undefined> {
+      return criteriaRepository.byId(tx ?? db, id);
     },
 
     /** Batched cycle summaries for the GraphQL `cycle` field. */
@@ -203,7 +205,7 @@ export function createCriteriaService({ db, audit, cycles }: { db: Db; audit: Au
     },
 
     /** Saves a new revision. Over an existing set, `expected` must be its current revision. */
-    save(ctx: RequestContext, cycleId: string, category: Category, expected: number | undefined, document: unknown): Promise<CriteriaSetDto> {
+    save(ctx: RequestContext, cycleId: string, category: Category, expected: number | undefined, document: unknown, opt: TxOption = {}): Promise<CriteriaSetDto> {
       const valid = validateDocument(document);
       return append(ctx, {
         cycleId,
@@ -212,7 +214,7 @@ export function createCriteriaService({ db, audit, cycles }: { db: Db; audit: Au
         requireExpected: true,
         action: 'criteria_set.revised',
         document: async () => ({ document: valid, copiedFromId: null }),
-      });
+      }, opt);
     },
 
     /**

@@ -1,4 +1,5 @@
-import type { Db } from '../../db/client.js';
+import { inTransaction } from '../../db/client.js';
+import type { Db, TxOption } from '../../db/client.js';
 import { conflict, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate, toIso } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
@@ -43,8 +44,8 @@ export function createCyclesService<E>({ db, audit, webhooks, participation }: {
   // A copy per service, so runtime additions never leak between app instances.
   const preconditions = Object.fromEntries(phases.map((p) => [p, [...phasePreconditions[p]]])) as Record<Phase, Precondition[]>;
 
-  async function getCycle(id: string, tx: Db = db): Promise<CycleRow> {
-    const r = await cyclesRepository.byId(tx, id);
+  async function getCycle(id: string, { tx }: TxOption = {}): Promise<CycleRow> {
+    const r = await cyclesRepository.byId(tx ?? db, id);
     if (!r) throw notFound('cycle', id);
     return r;
   }
@@ -62,10 +63,10 @@ export function createCyclesService<E>({ db, audit, webhooks, participation }: {
 
     /**
      * Refuses (409 `code`, naming the current phase) unless the cycle is in one of `allowed`. Inside a transaction
-     * pass `tx` and `lock: true` so a concurrent phase move waits for the caller to commit.
+     * pass `{ tx, lock: true }` so a concurrent phase move waits for the caller to commit.
      */
-    async requirePhase(cycleId: string, allowed: readonly Phase[], code: string, tx: Db = db, lock = false): Promise<CycleRow> {
-      const c = await cyclesRepository.byId(tx, cycleId, lock ? 'share' : undefined);
+    async requirePhase(cycleId: string, allowed: readonly Phase[], code: string, { tx, lock = false }: TxOption & { lock?: boolean } = {}): Promise<CycleRow> {
+      const c = await cyclesRepository.byId(tx ?? db, cycleId, lock ? 'share' : undefined);
       if (!c) throw notFound('cycle', cycleId);
       if (!allowed.includes(c.phase)) {
         throw conflict(code, `cycle ${cycleId} is in phase ${c.phase} (${phaseLabels[c.phase].zhCN}); this needs ${allowed.join(' or ')}`, {
@@ -77,9 +78,9 @@ export function createCyclesService<E>({ db, audit, webhooks, participation }: {
     },
 
     /** The unit's enrollment if it takes part (status enrolled; not withdrawn or disqualified), else null. */
-    async activeEnrollment(cycleId: string, unitId: string, tx: Db = db): Promise<E | null> {
+    async activeEnrollment(cycleId: string, unitId: string, { tx }: TxOption = {}): Promise<E | null> {
       // Participation is the enrollments module's rule; it is handed in where the services are wired.
-      return participation.activeEnrollment(tx, cycleId, unitId);
+      return participation.activeEnrollment(tx ?? db, cycleId, unitId);
     },
 
     /** Adds a check to the move that leaves `from` (for modules whose data a move depends on). */
@@ -100,8 +101,8 @@ export function createCyclesService<E>({ db, audit, webhooks, participation }: {
       return { items: p.items.map(toCycleDto), nextCursor: p.nextCursor };
     },
 
-    async create(ctx: RequestContext, input: CreateCycleInput): Promise<CycleDto> {
-      return db.transaction(async (tx) => {
+    async create(ctx: RequestContext, input: CreateCycleInput, { tx }: TxOption = {}): Promise<CycleDto> {
+      return inTransaction(db, tx, async (tx) => {
         const settings = { ...defaultSettings, ...input.settings };
         const row = await cyclesRepository.insert(tx, { name: input.name, year: input.year, settings, phaseEnteredAt: { draft: new Date().toISOString() } });
         const dto = toCycleDto(row);
@@ -133,8 +134,8 @@ export function createCyclesService<E>({ db, audit, webhooks, participation }: {
     },
 
     /** Moves the cycle to the next phase, after every declared precondition of the move holds. */
-    async transition(ctx: RequestContext, id: string, expected: number, to: Phase): Promise<CycleDto> {
-      return db.transaction(async (tx) => {
+    async transition(ctx: RequestContext, id: string, expected: number, to: Phase, { tx }: TxOption = {}): Promise<CycleDto> {
+      return inTransaction(db, tx, async (tx) => {
         const current = await versioned(tx, id, expected, 'update');
         const next = nextPhase(current.phase);
         if (to !== next) {
@@ -167,7 +168,7 @@ export function createCyclesService<E>({ db, audit, webhooks, participation }: {
           before: { phase: current.phase, version: current.version },
           after: { phase: row.phase, version: row.version, phaseChangedAt: dto.phaseChangedAt },
         });
-        await webhooks?.emit(tx, ctx, 'cycle.phase_changed', { cycleId: id, from: current.phase, to: row.phase, at: dto.phaseChangedAt });
+        await webhooks?.emit(ctx, 'cycle.phase_changed', { cycleId: id, from: current.phase, to: row.phase, at: dto.phaseChangedAt }, { tx });
         return dto;
       });
     },

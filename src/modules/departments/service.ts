@@ -1,4 +1,5 @@
-import type { Db } from '../../db/client.js';
+import { inTransaction } from '../../db/client.js';
+import type { Db, TxOption } from '../../db/client.js';
 import { invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate, toIso } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
@@ -45,8 +46,8 @@ export function createDepartmentsService({ db, audit, regions }: { db: Db; audit
       return { items: p.items.map(toDepartmentDto), nextCursor: p.nextCursor };
     },
 
-    async create(ctx: RequestContext, input: CreateDepartmentInput): Promise<DepartmentDto> {
-      return db.transaction(async (tx) => {
+    async create(ctx: RequestContext, input: CreateDepartmentInput, { tx }: TxOption = {}): Promise<DepartmentDto> {
+      return inTransaction(db, tx, async (tx) => {
         const region = await regionQueries.byId(tx, input.regionId);
         if (!region) throw invalid('regionId', `region ${input.regionId} does not exist`);
         // A county bureau sits in a county: the department's level is its region's.

@@ -1,5 +1,6 @@
 import { checkEvidence } from '../../lib/evidence.js';
-import type { Db } from '../../db/client.js';
+import { inTransaction } from '../../db/client.js';
+import type { Db, TxOption } from '../../db/client.js';
 import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate, toIso } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
@@ -71,7 +72,7 @@ export function createEnrollmentsService({ db, audit, cycles, regions }: { db: D
       if (!found) throw notFound('enrollment', id);
       const current = found.enrollment;
       if (current.version !== expected) throw versionMismatch('enrollment', expected, current.version);
-      await cycles.requirePhase(current.cycleId, phases, phaseCode, tx, true);
+      await cycles.requirePhase(current.cycleId, phases, phaseCode, { tx, lock: true });
       rule(current);
       await checkEvidence(tx, evidence);
       const row = await enrollmentsRepository.update(tx, id, expected, { ...patch, statusChangedAt: new Date() });
@@ -106,9 +107,9 @@ export function createEnrollmentsService({ db, audit, cycles, regions }: { db: D
     },
 
     /** Enrolls one active unit; a withdrawn enrollment is taken up again. The category is the unit's at this moment. */
-    async enroll(ctx: RequestContext, cycleId: string, unitId: string): Promise<EnrollmentDto> {
-      return db.transaction(async (tx) => {
-        await cycles.requirePhase(cycleId, ENROLLING, 'enrollment_closed', tx, true);
+    async enroll(ctx: RequestContext, cycleId: string, unitId: string, { tx }: TxOption = {}): Promise<EnrollmentDto> {
+      return inTransaction(db, tx, async (tx) => {
+        await cycles.requirePhase(cycleId, ENROLLING, 'enrollment_closed', { tx, lock: true });
         const unit = await unitQueries.byId(tx, unitId);
         if (!unit) throw invalid('unitId', `unit ${unitId} does not exist`);
         if (!unit.active) throw invalid('unitId', `unit ${unitId} is deactivated`);
@@ -126,10 +127,10 @@ export function createEnrollmentsService({ db, audit, cycles, regions }: { db: D
     },
 
     /** Enrolls every active unit the filter matches, in one transaction, with one audit entry per enrollment. */
-    async enrollMany(ctx: RequestContext, cycleId: string, filter: BulkEnrollInput): Promise<BulkEnrollResult> {
-      const regionPath = filter.regionId ? await regions.pathOf(filter.regionId, 'regionId') : undefined;
-      return db.transaction(async (tx) => {
-        await cycles.requirePhase(cycleId, ENROLLING, 'enrollment_closed', tx, true);
+    async enrollMany(ctx: RequestContext, cycleId: string, filter: BulkEnrollInput, { tx }: TxOption = {}): Promise<BulkEnrollResult> {
+      const regionPath = filter.regionId ? await regions.pathOf(filter.regionId, 'regionId', { tx }) : undefined;
+      return inTransaction(db, tx, async (tx) => {
+        await cycles.requirePhase(cycleId, ENROLLING, 'enrollment_closed', { tx, lock: true });
         const candidates = await enrollmentsRepository.candidates(tx, cycleId, {
           category: filter.category,
           departmentId: filter.departmentId,

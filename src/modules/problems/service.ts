@@ -1,4 +1,5 @@
-import type { Db } from '../../db/client.js';
+import { inTransaction } from '../../db/client.js';
+import type { Db, TxOption } from '../../db/client.js';
 import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
@@ -113,7 +114,7 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
       const dto = toProblemDto(row);
       await audit.record(tx, ctx, { action: `problem.${m.action}`, entityType: 'problem', entityId: id, before: toProblemDto(current), after: dto });
       if (to !== current.status) {
-        await webhooks?.emit(tx, ctx, 'problem.status_changed', { problemId: id, unitId: row.unitId, cycleId: row.cycleId, from: current.status, to, action: m.action });
+        await webhooks?.emit(ctx, 'problem.status_changed', { problemId: id, unitId: row.unitId, cycleId: row.cycleId, from: current.status, to, action: m.action }, { tx });
       }
       return dto;
     });
@@ -170,16 +171,23 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
     return { problem: dto, created: true };
   }
 
+  /**
+   * CONTRACT for other modules (supervision, assessments, complaints, ratings): opens the problem for a source
+   * record, audited in the same transaction: the caller's (`{ tx }`), or one of its own. Idempotent per (sourceType,
+   * sourceId): a second call returns the problem already opened. The deadline defaults by severity
+   * (minor 20, major 10, serious 5 working days).
+   */
+  function openFromSource(ctx: RequestContext, input: OpenProblemInput, opt?: TxOption): Promise<ProblemDto>;
+  /** @deprecated the old transaction-first form, kept only while test/problems.test.ts and test/accountability.test.ts call it; pass `{ tx }` last. */
+  function openFromSource(tx: Db, ctx: RequestContext, input: OpenProblemInput): Promise<ProblemDto>;
+  async function openFromSource(a: RequestContext | Db, b: RequestContext | OpenProblemInput, c?: OpenProblemInput | TxOption): Promise<ProblemDto> {
+    const [ctx, input, { tx } = {}] =
+      'principal' in a ? [a, b as OpenProblemInput, c as TxOption | undefined] : [b as RequestContext, c as OpenProblemInput, { tx: a }];
+    return inTransaction(db, tx, async (tx) => (await open(tx, ctx, input)).problem);
+  }
+
   return {
-    /**
-     * CONTRACT for other modules (supervision, assessments, complaints, ratings): opens the problem for a source
-     * record inside the CALLER's transaction, audited in the same transaction. Idempotent per (sourceType,
-     * sourceId): a second call returns the problem already opened. The deadline defaults by severity
-     * (minor 20, major 10, serious 5 working days).
-     */
-    async openFromSource(tx: Db, ctx: RequestContext, input: OpenProblemInput): Promise<ProblemDto> {
-      return (await open(tx, ctx, input)).problem;
-    },
+    openFromSource,
 
     /** POST /problems: `created` false when a problem for that source already existed. */
     create(ctx: RequestContext, input: OpenProblemInput): Promise<{ problem: ProblemDto; created: boolean }> {
@@ -287,14 +295,14 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
      * Announces problems whose rectification deadline has lapsed (problem.overdue), once per deadline, with an
      * audit entry each, in one transaction. The app's timer calls it; returns how many were announced.
      */
-    async notifyOverdue(ctx: RequestContext, now = new Date(), limit = 500): Promise<number> {
-      return db.transaction(async (tx) => {
+    async notifyOverdue(ctx: RequestContext, now = new Date(), limit = 500, { tx }: TxOption = {}): Promise<number> {
+      return inTransaction(db, tx, async (tx) => {
         const rows = await problemsRepository.claimNewlyOverdue(tx, now, limit);
         await webhooks?.emitMany(
-          tx,
           ctx,
           'problem.overdue',
           rows.map((r) => ({ problemId: r.id, unitId: r.unitId, cycleId: r.cycleId, severity: r.severity, status: r.status, deadline: r.deadline.toISOString() })),
+          { tx },
         );
         await audit.record(
           tx,
@@ -305,20 +313,20 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
       });
     },
 
-    async countsForUnits(cycleId: string | null, unitIds: readonly string[], opts: { db?: Db; now?: Date } = {}): Promise<Map<string, UnitProblemCounts>> {
+    async countsForUnits(cycleId: string | null, unitIds: readonly string[], { tx, now = new Date() }: TxOption & { now?: Date } = {}): Promise<Map<string, UnitProblemCounts>> {
       const out = new Map<string, UnitProblemCounts>(unitIds.map((u) => [u, { open: 0, overdue: 0, rectified: 0 }]));
       if (unitIds.length === 0) return out;
-      for (const r of await problemsRepository.countsByUnit(opts.db ?? db, cycleId, unitIds, opts.now ?? new Date())) {
+      for (const r of await problemsRepository.countsByUnit(tx ?? db, cycleId, unitIds, now)) {
         out.set(r.unitId, { open: r.open, overdue: r.overdue, rectified: r.rectified });
       }
       return out;
     },
 
     /** Serious problems not yet verified, per unit (only units that have any). `cycleId` null: every cycle. */
-    async openSeriousForUnits(cycleId: string | null, unitIds: readonly string[], opts: { db?: Db } = {}): Promise<Map<string, ProblemDto[]>> {
+    async openSeriousForUnits(cycleId: string | null, unitIds: readonly string[], { tx }: TxOption = {}): Promise<Map<string, ProblemDto[]>> {
       const out = new Map<string, ProblemDto[]>();
       if (unitIds.length === 0) return out;
-      for (const r of await problemsRepository.openSerious(opts.db ?? db, cycleId, unitIds)) {
+      for (const r of await problemsRepository.openSerious(tx ?? db, cycleId, unitIds)) {
         const list = out.get(r.unitId) ?? [];
         list.push(toProblemDto(r));
         out.set(r.unitId, list);
@@ -327,8 +335,8 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
     },
 
     /** Whether a problem exists (for accountability causes). */
-    async exists(tx: Db, id: string): Promise<boolean> {
-      return !!(await problemsRepository.byId(tx, id));
+    async exists(id: string, { tx }: TxOption = {}): Promise<boolean> {
+      return !!(await problemsRepository.byId(tx ?? db, id));
     },
   };
 }

@@ -1,4 +1,5 @@
-import type { Db } from '../../db/client.js';
+import { inTransaction } from '../../db/client.js';
+import type { Db, TxOption } from '../../db/client.js';
 import { conflict, notFound } from '../../lib/errors.js';
 import { decodeCursor, paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
@@ -272,12 +273,15 @@ export function createRankingsService({
   return {
     /**
      * Computes a draft ranking of the cycle from everything recorded so far (排名). One transaction, repeatable read,
-     * so every channel is read at the same instant. `now` decides which problems are overdue.
+     * so every channel is read at the same instant (in a caller's `tx`, at the caller's isolation level). `now` decides
+     * which problems are overdue.
      */
-    async compute(ctx: RequestContext, cycleId: string, now = new Date()): Promise<RankingDto> {
-      return db.transaction(
+    async compute(ctx: RequestContext, cycleId: string, now = new Date(), { tx }: TxOption = {}): Promise<RankingDto> {
+      return inTransaction(
+        db,
+        tx,
         async (tx) => {
-          const cycle = await cycles.requirePhase(cycleId, RANKABLE_PHASES, 'cycle_not_rankable', tx, true);
+          const cycle = await cycles.requirePhase(cycleId, RANKABLE_PHASES, 'cycle_not_rankable', { tx, lock: true });
           const params = cycleParameters(cycle.settings);
           const { enrolled, inputs, counts } = await gatherInputs(tx, cycleId, now, commendationCounts);
           const { categoryMeans, entries } = scoreCycle(inputs, { settings: params.scoring, weights: params.weights, minimumSamples: params.minimumSamples });
@@ -326,17 +330,17 @@ export function createRankingsService({
     },
 
     /** Freezes a draft as the cycle's next published version; announces it (webhook `ranking.published`). */
-    async publish(ctx: RequestContext, id: string): Promise<RankingDto> {
-      return db.transaction(async (tx) => {
+    async publish(ctx: RequestContext, id: string, { tx }: TxOption = {}): Promise<RankingDto> {
+      return inTransaction(db, tx, async (tx) => {
         const current = await rankingsRepository.byId(tx, id);
         if (!current) throw notFound('ranking', id);
-        await cycles.requirePhase(current.cycleId, RANKABLE_PHASES, 'cycle_not_rankable', tx, true);
+        await cycles.requirePhase(current.cycleId, RANKABLE_PHASES, 'cycle_not_rankable', { tx, lock: true });
         const highest = await rankingsRepository.lockCycleVersions(tx, current.cycleId);
         const row = await rankingsRepository.publish(tx, id, highest + 1, ctx.principal.subject, new Date());
         if (!row) throw conflict('ranking_already_published', `ranking ${id} is already published (version ${current.publicationVersion}); compute a new draft to publish again`);
         const dto = toRankingDto(row, ctx);
         await audit.record(tx, ctx, { action: 'ranking.published', entityType: 'ranking', entityId: id, before: toRankingDto(current, ctx), after: dto });
-        await webhooks.emit(tx, ctx, 'ranking.published', { rankingId: id, cycleId: row.cycleId, publicationVersion: row.publicationVersion });
+        await webhooks.emit(ctx, 'ranking.published', { rankingId: id, cycleId: row.cycleId, publicationVersion: row.publicationVersion }, { tx });
         return dto;
       });
     },

@@ -1,4 +1,5 @@
-import type { Db } from '../../db/client.js';
+import { inTransaction } from '../../db/client.js';
+import type { Db, TxOption } from '../../db/client.js';
 import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate, toIso } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
@@ -44,8 +45,8 @@ export function createRegionsService({ db, audit }: { db: Db; audit: AuditServic
     },
 
     /** Ids of a region's materialized path prefix, for "this region and below" filters elsewhere. */
-    async pathOf(id: string, field: string): Promise<string> {
-      const r = await regionsRepository.byId(db, id);
+    async pathOf(id: string, field: string, { tx }: TxOption = {}): Promise<string> {
+      const r = await regionsRepository.byId(tx ?? db, id);
       if (!r) throw invalid(field, `region ${id} does not exist`);
       return r.path;
     },
@@ -56,8 +57,8 @@ export function createRegionsService({ db, audit }: { db: Db; audit: AuditServic
       return { items: p.items.map(toRegionDto), nextCursor: p.nextCursor };
     },
 
-    async create(ctx: RequestContext, input: CreateRegionInput): Promise<RegionDto> {
-      return db.transaction(async (tx) => {
+    async create(ctx: RequestContext, input: CreateRegionInput, { tx }: TxOption = {}): Promise<RegionDto> {
+      return inTransaction(db, tx, async (tx) => {
         const wantParent = parentLevel[input.level];
         let parentPath = '/';
         if (wantParent === null) {

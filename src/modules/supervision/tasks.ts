@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.js';
+import type { Db, TxOption } from '../../db/client.js';
 import { conflict, invalid, invalidMany, notFound } from '../../lib/errors.js';
 import type { FieldError } from '../../lib/errors.js';
 import { paginate } from '../../lib/http.js';
@@ -14,9 +14,9 @@ import type { FindingDto, ListFindingsFilter, ListTasksFilter, ReportDto, Report
 /** What the review needs of the problems module (its `openFromSource` contract), run inside the review's transaction. */
 export interface ProblemOpener {
   openFromSource(
-    tx: Db,
     ctx: RequestContext,
     input: { unitId: string; cycleId: string | null; sourceType: 'inspection_finding'; sourceId: string; severity: Severity; description: string },
+    opt: TxOption,
   ): Promise<{ id: string }>;
 }
 
@@ -186,14 +186,14 @@ export function createTasksService({ db, audit, problems }: { db: Db; audit: Aud
           await reportsRepository.reviewFinding(tx, d.findingId, { status: d.accepted ? 'accepted' : 'dismissed', reviewNote: d.note ?? null, reviewedAt: now });
           if (!d.accepted) continue;
           const f = byId.get(d.findingId)!;
-          const problem = await opener!.openFromSource(tx, ctx, {
+          const problem = await opener!.openFromSource(ctx, {
             unitId: current.unitId,
             cycleId: round?.cycleId ?? null,
             sourceType: 'inspection_finding',
             sourceId: f.id,
             severity: f.severity,
             description: f.description,
-          });
+          }, { tx });
           await reportsRepository.setProblem(tx, f.id, problem.id);
         }
         const row = await tasksRepository.move(tx, id, ['reported'], { status: 'reviewed', reviewedAt: now });

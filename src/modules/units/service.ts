@@ -1,4 +1,5 @@
-import type { Db } from '../../db/client.js';
+import { inTransaction } from '../../db/client.js';
+import type { Db, TxOption } from '../../db/client.js';
 import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
@@ -81,13 +82,13 @@ export function createUnitsService({ db, audit, regions }: { db: Db; audit: Audi
   }
 
   return {
-    async get(ctx: RequestContext, id: string): Promise<UnitDto> {
-      return toUnitDto(await visible(ctx, id));
+    async get(ctx: RequestContext, id: string, { tx }: TxOption = {}): Promise<UnitDto> {
+      return toUnitDto(await visible(ctx, id, tx));
     },
 
     /** Batched read for loaders, scoped like every other read. */
-    async byIds(ctx: RequestContext, ids: readonly string[]): Promise<UnitDto[]> {
-      return (await unitsRepository.byIds(db, ids)).filter((u) => canSeeUnit(ctx, u)).map(toUnitDto);
+    async byIds(ctx: RequestContext, ids: readonly string[], { tx }: TxOption = {}): Promise<UnitDto[]> {
+      return (await unitsRepository.byIds(tx ?? db, ids)).filter((u) => canSeeUnit(ctx, u)).map(toUnitDto);
     },
 
     async list(ctx: RequestContext, filter: ListUnitsFilter, page: { limit: number; cursor?: string }): Promise<Page<UnitDto>> {
@@ -120,8 +121,8 @@ export function createUnitsService({ db, audit, regions }: { db: Db; audit: Audi
       };
     },
 
-    async create(ctx: RequestContext, input: CreateUnitInput): Promise<UnitDto> {
-      return db.transaction(async (tx) => {
+    async create(ctx: RequestContext, input: CreateUnitInput, { tx }: TxOption = {}): Promise<UnitDto> {
+      return inTransaction(db, tx, async (tx) => {
         await checkRefs(tx, input);
         const row = await unitsRepository.insert(tx, {
           ...input,

@@ -1,5 +1,6 @@
 import type { Config } from '../../config.js';
-import type { Db } from '../../db/client.js';
+import { inTransaction } from '../../db/client.js';
+import type { Db, TxOption } from '../../db/client.js';
 import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
@@ -84,22 +85,28 @@ export function createWebhooksService({ db, audit, config, keys }: { db: Db; aud
   }
 
   /** Several events of one type in one go (a sweep announcing many problems), with the same guarantees as emit. */
-  async function emitMany(tx: Db, ctx: RequestContext, type: EventType, payloads: Record<string, unknown>[]): Promise<string[]> {
+  async function emitMany(ctx: RequestContext, type: EventType, payloads: Record<string, unknown>[], { tx }: TxOption = {}): Promise<string[]> {
     const events = payloads.map((payload) => ({ id: uuidv7(), payload, requestId: ctx.requestId }));
-    await webhooksRepository.insertEvents(tx, type, events);
+    await inTransaction(db, tx, (tx) => webhooksRepository.insertEvents(tx, type, events));
     return events.map((e) => e.id);
   }
 
-  return {
-    /**
-     * Records a domain event in the outbox inside the caller's transaction: the change and its event commit
-     * together; delivery happens afterwards, at least once.
-     */
-    async emit(tx: Db, ctx: RequestContext, type: EventType, payload: Record<string, unknown>): Promise<string> {
-      const [id] = await emitMany(tx, ctx, type, [payload]);
-      return id;
-    },
+  /**
+   * Records a domain event in the outbox inside the caller's transaction (`{ tx }`): the change and its event commit
+   * together; delivery happens afterwards, at least once.
+   */
+  function emit(ctx: RequestContext, type: EventType, payload: Record<string, unknown>, opt?: TxOption): Promise<string>;
+  /** @deprecated the old transaction-first form, kept only while test/webhooks.test.ts still calls it; pass `{ tx }` last. */
+  function emit(tx: Db, ctx: RequestContext, type: EventType, payload: Record<string, unknown>): Promise<string>;
+  async function emit(a: RequestContext | Db, b: unknown, c: unknown, d?: unknown): Promise<string> {
+    const [ctx, type, payload, opt] =
+      'principal' in a ? [a, b as EventType, c as Record<string, unknown>, d as TxOption | undefined] : [b as RequestContext, c as EventType, d as Record<string, unknown>, { tx: a }];
+    const [id] = await emitMany(ctx, type, [payload], opt);
+    return id;
+  }
 
+  return {
+    emit,
     emitMany,
 
     /** Delivers what is due; returns how many deliveries were attempted. The dispatcher calls it on a timer. */
