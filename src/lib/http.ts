@@ -13,7 +13,8 @@ export const problemSchema = z
     code: z.string().describe('stable machine-readable error code'),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   })
-  .meta({ id: 'Problem' });
+  // Not "Problem": that name belongs to the problem-rectification entity (问题整改), in REST as in GraphQL.
+  .meta({ id: 'ProblemDetails' });
 
 /** The error statuses a route can answer with, documented on every route. */
 export function problems<S extends number = never>(...statuses: S[]) {
@@ -24,9 +25,46 @@ export const idParams = z.object({ id: z.uuid() });
 
 /** Cursor pagination: `limit` ≤ 200, `cursor` is the last id seen (ids are UUIDv7, i.e. creation order). */
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.number().int().min(1).max(200).default(50),
   cursor: z.string().optional().describe('opaque cursor from the previous page\'s nextCursor'),
 });
+
+type Coerce = (raw: string) => unknown;
+const booleans = new Map([['true', true], ['false', false], ['1', true], ['0', false]]);
+const toBoolean: Coerce = (raw) => booleans.get(raw) ?? raw;
+// Number() as z.coerce.number() did: '' is 0 and 'abc' NaN, which the schema then refuses.
+const toNumber: Coerce = (raw) => Number(raw);
+
+/** What a query-string value must become for this field, looking through optional/default/nullable wrappers. */
+function coercionFor(schema: z.core.$ZodType): Coerce | undefined {
+  const def = schema._zod.def as z.core.$ZodTypeDef & { innerType?: z.core.$ZodType; in?: z.core.$ZodType; out?: z.core.$ZodType };
+  if (def.innerType) return coercionFor(def.innerType);
+  if (def.type === 'pipe' && def.in && def.out) return coercionFor(def.in._zod.def.type === 'transform' ? def.out : def.in);
+  if (def.type === 'boolean') return toBoolean;
+  if (def.type === 'number') return toNumber;
+  return undefined;
+}
+
+/**
+ * The one place a REST query string becomes typed values. Filter schemas are transport-neutral (real booleans and
+ * numbers, passed straight through by GraphQL resolvers); for a querystring, 'true'/'false'/'1'/'0' become booleans
+ * and numeric strings numbers. Anything else reaches the schema unchanged, so the 400 names `querystring.<field>`.
+ */
+export function queryOf<T extends z.ZodObject>(schema: T) {
+  const coercions = Object.entries(schema.shape as Record<string, z.core.$ZodType>).flatMap(([key, field]) => {
+    const coerce = coercionFor(field);
+    return coerce ? [[key, coerce] as const] : [];
+  });
+  return z.preprocess((query) => {
+    if (query === null || typeof query !== 'object') return query;
+    const values = { ...(query as Record<string, unknown>) };
+    for (const [key, coerce] of coercions) {
+      const raw = values[key];
+      if (typeof raw === 'string') values[key] = coerce(raw);
+    }
+    return values;
+  }, schema);
+}
 
 export function encodeCursor(lastKey: string | number): string {
   return Buffer.from(JSON.stringify({ k: lastKey })).toString('base64url');

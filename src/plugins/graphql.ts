@@ -1,12 +1,14 @@
 import fp from 'fastify-plugin';
 import mercurius from 'mercurius';
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind } from 'graphql';
+import type { ValueNode } from 'graphql';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
 import { DomainError, invalidMany } from '../lib/errors.js';
 import { isGuarded } from '../lib/graphql.js';
 import type { Services } from '../modules/services.js';
+import { isoDate } from '../lib/http.js';
 import { toProblem } from './errors.js';
 
 declare module 'mercurius' {
@@ -36,13 +38,31 @@ function stripNulls(v: unknown): unknown {
 }
 
 const baseTypeDefs = /* GraphQL */ `
+  "An instant: an ISO 8601 timestamp with zone, written exactly as the REST API writes it (2024-05-01T08:00:00.000Z)"
+  scalar DateTime @specifiedBy(url: "https://scalars.graphql.org/andimarek/date-time")
   type Query { _version: String! }
   type Mutation { _noop: Boolean }
 `;
 
+/**
+ * Accepts what REST bodies accept (isoDate) and hands resolvers the string, so the shared zod schemas see the same input.
+ * Input fields and arguments still declare String (clients send `$deadline: String` variables); the zod schema checks them.
+ */
+function parseDateTime(value: unknown): string {
+  const parsed = isoDate.safeParse(value);
+  if (!parsed.success) throw new GraphQLError(`DateTime: expected an ISO 8601 timestamp with zone, e.g. 2024-05-01T08:00:00Z; got ${JSON.stringify(value)}`);
+  return parsed.data;
+}
+
+const dateTimeScalar = {
+  serialize: (value: unknown) => (value instanceof Date ? value.toISOString() : parseDateTime(value)),
+  parseValue: parseDateTime,
+  parseLiteral: (ast: ValueNode) => parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined),
+};
+
 export default fp<{ config: Config; modules: GraphqlModule[] }>(
   async (app, { config, modules }) => {
-    const resolvers: IResolvers = { Query: { _version: () => '1' }, Mutation: { _noop: () => null } };
+    const resolvers: IResolvers = { DateTime: dateTimeScalar, Query: { _version: () => '1' }, Mutation: { _noop: () => null } };
     const loaders: MercuriusLoaders = {};
     for (const m of modules) {
       for (const [type, fields] of Object.entries(m.resolvers)) {

@@ -22,11 +22,11 @@ export const accountabilityTypeDefs = /* GraphQL */ `
     typeLabel: Label!
     target: AccountabilityTarget!
     reason: String!
-    decidedAt: String!
+    decidedAt: DateTime!
     cause: AccountabilityCause!
     version: Int!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
     "the target unit (or the unit a person serves in)"
     unit: Unit
     "the target department (or the department a person serves in)"

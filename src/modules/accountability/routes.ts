@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { idParams, pageOf, pageQuery, problems } from '../../lib/http.js';
+import { idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
 import { ACCOUNTABILITY_READERS, accountabilityAction, createAccountabilityBody, listAccountabilityQuery } from './schemas.js';
 
 const tags = ['accountability'];
@@ -25,7 +25,7 @@ export const accountabilityRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listAccountabilityActions',
       summary: 'List accountability actions; a department sees those against itself or its units, a unit those against itself',
       tags,
-      querystring: pageQuery.extend(listAccountabilityQuery.shape),
+      querystring: queryOf(pageQuery.extend(listAccountabilityQuery.shape)),
       response: { 200: pageOf(accountabilityAction), ...problems(422) },
     },
     handler: async (req) => {

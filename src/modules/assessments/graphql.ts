@@ -61,11 +61,11 @@ export const assessmentTypeDefs = /* GraphQL */ `
     bonusTotal: Float!
     assessedOn: String!
     summary: String
-    submittedAt: String
-    confirmedAt: String
+    submittedAt: DateTime
+    confirmedAt: DateTime
     version: Int!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
     unit: Unit
     sections: [ScorecardSection!]!
     bonuses: [ScorecardBonus!]!
@@ -133,8 +133,7 @@ export const assessmentResolvers: IResolvers = {
   Query: {
     scorecards: guard(STAFF, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
-      const mine = typeof args.mine === 'boolean' ? String(args.mine) : undefined;
-      return services.assessments.list(ctx, parseArgs(listScorecardsQuery, { ...args, mine }), { limit, cursor });
+      return services.assessments.list(ctx, parseArgs(listScorecardsQuery, args), { limit, cursor });
     }),
     scorecard: guard(STAFF, ({ id }: { id: string }, { ctx, services }) => services.assessments.get(ctx, id)),
     assessmentFeedback: guard(['admin', 'inspector', 'department', 'unit'], (args: unknown, { ctx, services }) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { expectedVersion, idParams, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
+import { expectedVersion, idParams, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
 import { STAFF } from '../../lib/principal.js';
 import {
   assessmentFeedback,
@@ -40,7 +40,7 @@ export const assessmentRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listScorecards',
       summary: 'List scorecards (inspectors and the office see all; units and departments read the feedback)',
       tags,
-      querystring: pageQuery.extend(listScorecardsQuery.shape),
+      querystring: queryOf(pageQuery.extend(listScorecardsQuery.shape)),
       response: { 200: pageOf(scorecard), ...problems() },
     },
     handler: async (req) => {

@@ -138,8 +138,7 @@ export const listScorecardsQuery = z.object({
   unitId: z.uuid().optional(),
   status: scorecardStatusSchema.optional(),
   mine: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
+    .boolean()
     .optional()
     .describe('only scorecards opened by the caller'),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { decodeNumericCursor, isoDate, pageOf, paginate, problems, toIso } from '../../lib/http.js';
+import { decodeNumericCursor, isoDate, pageOf, paginate, problems, queryOf, toIso } from '../../lib/http.js';
 
 const entry = z
   .object({
@@ -20,7 +20,7 @@ const entry = z
   .meta({ id: 'AuditEntry', description: 'One link of the append-only, hash-chained audit log' });
 
 const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.number().int().min(1).max(200).default(50),
   cursor: z.string().optional(),
   entityType: z.string().max(64).optional(),
   entityId: z.string().max(64).optional(),
@@ -43,7 +43,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/audit-log', {
     config: { access: ['admin'] },
-    schema: { operationId: 'listAuditLog', summary: 'Read the audit log (oldest first)', tags: ['audit'], querystring: listQuery, response: { 200: pageOf(entry), ...problems() } },
+    schema: { operationId: 'listAuditLog', summary: 'Read the audit log (oldest first)', tags: ['audit'], querystring: queryOf(listQuery), response: { 200: pageOf(entry), ...problems() } },
     handler: async (req) => {
       const { limit, cursor, from, to, ...f } = req.query;
       const page = await paginate({ limit, cursor }, (q) => audit.list(db, {

@@ -30,7 +30,7 @@ export const awardTypeDefs = /* GraphQL */ `
 
   type AwardTransition {
     id: ID! awardId: ID! from: AwardStatus! to: AwardStatus! reason: String! evidence: [AwardEvidence!]!
-    deadline: String actor: String! role: String! at: String!
+    deadline: DateTime actor: String! role: String! at: DateTime!
   }
 
   "命名表彰: a unit named 十佳 or 百佳 in a cycle, under dynamic management"
@@ -46,16 +46,16 @@ export const awardTypeDefs = /* GraphQL */ `
     certificateNo: String!
     status: AwardStatus!
     statusLabel: Label!
-    rectificationDeadline: String
+    rectificationDeadline: DateTime
     dueForYellowCard: Boolean!
     nominationId: ID!
     rankingId: ID!
-    namedAt: String!
-    revokedAt: String
+    namedAt: DateTime!
+    revokedAt: DateTime
     revocationReason: String
     version: Int!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
     unit: Unit
     department: Department
     transitions: [AwardTransition!]!
@@ -67,7 +67,7 @@ export const awardTypeDefs = /* GraphQL */ `
     position: Int! score: Float! rank: Int!
     unit: Unit
   }
-  type NominationStrike { unitId: ID! reason: String! by: String! at: String! }
+  type NominationStrike { unitId: ID! reason: String! by: String! at: DateTime! }
   type NominationPassedOver { unitId: ID! reasons: [NominationPassOverReason!]! evidence: [AwardEvidence!]! }
   type NominationCategoryQuota { category: Category! top100: Int! top10: Int! }
   type NominationQuotas { top100: Int! top10: Int! perCategory: [NominationCategoryQuota!] }
@@ -75,7 +75,7 @@ export const awardTypeDefs = /* GraphQL */ `
   type Nomination {
     id: ID! cycleId: ID! rankingId: ID! status: NominationStatus! statusLabel: Label! quotas: NominationQuotas!
     candidates: [NominationCandidate!]! strikes: [NominationStrike!]! passedOver: [NominationPassedOver!]!
-    createdBy: String! createdAt: String! confirmedBy: String confirmedAt: String version: Int!
+    createdBy: String! createdAt: DateTime! confirmedBy: String confirmedAt: DateTime version: Int!
   }
   type NominationConfirmed { nomination: Nomination! awards: [Award!]! }
   type AwardEscalationSkip { awardId: ID! code: String! detail: String! }
@@ -84,23 +84,23 @@ export const awardTypeDefs = /* GraphQL */ `
   "上级表彰: a commendation from a higher level"
   type Commendation {
     id: ID! unitId: ID! cycleId: ID level: CommendationLevel! levelLabel: Label! title: String! conferredBy: String!
-    conferredOn: String! note: String createdBy: String! createdAt: String!
+    conferredOn: String! note: String createdBy: String! createdAt: DateTime!
     unit: Unit
   }
   type CommendationPage { items: [Commendation!]! nextCursor: String }
 
   type AwardRollHolder {
     unitId: ID! unitName: String! departmentName: String! category: Category! tier: AwardTier! tierLabel: Label!
-    certificateNo: String! status: AwardStatus! statusLabel: Label! namedAt: String!
+    certificateNo: String! status: AwardStatus! statusLabel: Label! namedAt: DateTime!
   }
-  type AwardRollRevoked { unitId: ID! unitName: String! tier: AwardTier! tierLabel: Label! certificateNo: String! revokedAt: String! reason: String! }
+  type AwardRollRevoked { unitId: ID! unitName: String! tier: AwardTier! tierLabel: Label! certificateNo: String! revokedAt: DateTime! reason: String! }
   "荣誉榜: current holders and the revoked (摘牌) list"
   type AwardRoll { cycleId: ID! holders: [AwardRollHolder!]! revoked: [AwardRollRevoked!]! }
 
   "A committed award status change"
   type AwardStatusEvent {
     awardId: ID! cycleId: ID! unitId: ID! tier: AwardTier! from: AwardStatus! to: AwardStatus! reason: String!
-    evidence: [AwardEvidence!]! at: String!
+    evidence: [AwardEvidence!]! at: DateTime!
   }
 
   type CycleDepartmentBonus { top10: Float! top100: Float! }
@@ -139,8 +139,6 @@ export const awardTypeDefs = /* GraphQL */ `
   }
 `;
 
-const boolArg = (v: unknown) => (typeof v === 'boolean' ? String(v) : undefined);
-
 /** Mercurius withFilter: only the cycle asked for, and only units the subscriber may see. */
 const awardStatusChanged = mercurius.withFilter<{ awardStatusChanged: AwardStatusChangedEvent }, unknown, MercuriusContext, { cycleId: string }>(
   (_root, _args, { pubsub }) => pubsub.subscribe(AWARD_STATUS_TOPIC),
@@ -154,7 +152,7 @@ export const awardResolvers: IResolvers = {
   Query: {
     awards: guard(AWARD_READERS, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
-      const filter = parseArgs(listAwardsQuery, { ...args, dueForYellowCard: boolArg(args.dueForYellowCard) });
+      const filter = parseArgs(listAwardsQuery, args);
       return services.awards.list(ctx, args.cycleId as string, filter, { limit, cursor });
     }),
     award: guard(AWARD_READERS, ({ id }: { id: string }, { ctx, services }) => services.awards.get(ctx, id)),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { idParams, notModified, optionalVersion, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
+import { idParams, notModified, optionalVersion, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
 import { ALL_AUTHENTICATED, EVERYONE, STAFF } from '../../lib/principal.js';
 import type { Role } from '../../lib/principal.js';
 import {
@@ -101,7 +101,7 @@ export const awardRoutes: FastifyPluginAsyncZod = async (app) => {
       description: 'The office sees all; a department its units\' awards; a unit its own.',
       tags,
       params: cycleParams,
-      querystring: pageQuery.extend(listAwardsQuery.shape),
+      querystring: queryOf(pageQuery.extend(listAwardsQuery.shape)),
       response: { 200: pageOf(award), ...problems(404) },
     },
     handler: async (req) => {
@@ -166,7 +166,7 @@ export const awardRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listCommendations',
       summary: 'Commendations from higher levels',
       tags,
-      querystring: pageQuery.extend(listCommendationsQuery.shape),
+      querystring: queryOf(pageQuery.extend(listCommendationsQuery.shape)),
       response: { 200: pageOf(commendation) },
     },
     handler: async (req) => {

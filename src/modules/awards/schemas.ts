@@ -152,13 +152,12 @@ export type AwardWithTransitionsDto = z.infer<typeof awardWithTransitions>;
 
 export const confirmResult = z.object({ nomination, awards: z.array(award) }).meta({ id: 'NominationConfirmed' });
 
-const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const listAwardsQuery = z.object({
   status: awardStatusSchema.optional(),
   tier: tierSchema.optional(),
   unitId: z.uuid().optional(),
   departmentId: z.uuid().optional(),
-  dueForYellowCard: bool.optional().describe('true: only awards ordered to rectify whose deadline has passed'),
+  dueForYellowCard: z.boolean().optional().describe('true: only awards ordered to rectify whose deadline has passed'),
 });
 export type ListAwardsFilter = z.infer<typeof listAwardsQuery>;
 

@@ -29,7 +29,7 @@ export const complaintTypeDefs = /* GraphQL */ `
     note: String
     actor: String!
     actorRole: String!
-    at: String!
+    at: DateTime!
   }
   "投诉举报"
   type Complaint {
@@ -46,28 +46,28 @@ export const complaintTypeDefs = /* GraphQL */ `
     unitId: ID
     departmentId: ID
     cycleId: ID
-    receivedAt: String!
-    stageDeadline: String
+    receivedAt: DateTime!
+    stageDeadline: DateTime
     overdue: Boolean!
     substantiated: Boolean
     severity: ComplaintSeverity
     findings: String
     reply: String
-    decidedAt: String
-    closedAt: String
+    decidedAt: DateTime
+    closedAt: DateTime
     address: String
     lat: Float
     long: Float
     contact: ComplaintContact
     version: Int!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
     unit: Unit
     department: Department
     events: [ComplaintEvent!]!
   }
   type ComplaintPage { items: [Complaint!]! nextCursor: String }
-  type PublicComplaintStage { stage: ComplaintStatus! stageLabel: Label! at: String! }
+  type PublicComplaintStage { stage: ComplaintStatus! stageLabel: Label! at: DateTime! }
   "A complaint as its tracking code shows it: no personal data, no internal notes"
   type PublicComplaint {
     trackingCode: String!
@@ -75,11 +75,11 @@ export const complaintTypeDefs = /* GraphQL */ `
     categoryLabel: Label!
     status: ComplaintStatus!
     statusLabel: Label!
-    receivedAt: String!
-    stageDeadline: String
+    receivedAt: DateTime!
+    stageDeadline: DateTime
     history: [PublicComplaintStage!]!
     reply: String
-    closedAt: String
+    closedAt: DateTime
   }
   "complaint is set for admins and integrations only"
   type ComplaintReceipt { trackingCode: String! status: ComplaintStatus! complaint: Complaint }
@@ -119,8 +119,7 @@ export const complaintResolvers: IResolvers = {
     complaintCategories: guard(EVERYONE, () => complaintCategoryList()),
     complaints: guard(READERS, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
-      const overdue = typeof args.overdue === 'boolean' ? String(args.overdue) : undefined;
-      return services.complaints.list(ctx, parseArgs(listComplaintsQuery, { ...args, overdue }), { limit, cursor });
+      return services.complaints.list(ctx, parseArgs(listComplaintsQuery, args), { limit, cursor });
     }),
     complaint: guard(READERS, ({ id }: { id: string }, { ctx, services }) => services.complaints.get(ctx, id)),
     complaintByTrackingCode: guard(EVERYONE, ({ trackingCode }: { trackingCode: string }, { services }) => services.complaints.publicByTrackingCode(trackingCode)),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { idParams, optionalVersion, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
+import { idParams, optionalVersion, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
 import { EVERYONE } from '../../lib/principal.js';
 import type { Role } from '../../lib/principal.js';
 import {
@@ -90,7 +90,7 @@ export const complaintRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listComplaints',
       summary: 'List complaints; departments see their units\' and units their own (once triaged), without the contact',
       tags,
-      querystring: pageQuery.extend(listComplaintsQuery.shape),
+      querystring: queryOf(pageQuery.extend(listComplaintsQuery.shape)),
       response: { 200: pageOf(complaint), ...problems(422) },
     },
     handler: async (req) => {

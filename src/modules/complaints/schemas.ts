@@ -219,8 +219,7 @@ export const listComplaintsQuery = z.object({
   category: complaintCategorySchema.optional(),
   source: complaintSourceSchema.optional(),
   overdue: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
+    .boolean()
     .optional()
     .describe('true: past the stage deadline and not closed'),
   from: isoDate.optional().describe('received at or after'),

@@ -45,7 +45,7 @@ export const criteriaTypeDefs = /* GraphQL */ `
     document: CriteriaDocument!
     copiedFromId: ID
     createdBy: String!
-    createdAt: String!
+    createdAt: DateTime!
     cycle: CriteriaCycle
   }
   type CriteriaSetPage { items: [CriteriaSet!]! nextCursor: String }

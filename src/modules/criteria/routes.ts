@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { etag, expectedVersion, idParams, pageOf, pageQuery, problems } from '../../lib/http.js';
+import { etag, expectedVersion, idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
 import { EVERYONE } from '../../lib/principal.js';
 import {
   checkMethodInfo,
@@ -116,7 +116,7 @@ export const criteriaRoutes: FastifyPluginAsyncZod = async (app) => {
       tags,
       security: [],
       params: cycleCategoryParams,
-      querystring: pageQuery,
+      querystring: queryOf(pageQuery),
       response: { 200: pageOf(criteriaSet), ...problems(404, 429) },
     },
     handler: async (req) => svc.revisions(req.ctx, req.params.cycleId, req.params.category, req.query),

@@ -14,7 +14,7 @@ export const cycleTypeDefs = /* GraphQL */ `
   "百佳 top100 / 十佳 top10"
   type CycleQuotas { top100: Int! top10: Int! perCategory: [CycleCategoryQuota!] }
   type CycleMinimumSamples { ratings: Int! scorecards: Int! inspectionReports: Int! }
-  type CycleDeadlines { enrollmentEndsAt: String assessmentEndsAt: String rankingAt: String namingAt: String }
+  type CycleDeadlines { enrollmentEndsAt: DateTime assessmentEndsAt: DateTime rankingAt: DateTime namingAt: DateTime }
   type CycleSettings { weights: CycleWeights! quotas: CycleQuotas! minimumSamples: CycleMinimumSamples! deadlines: CycleDeadlines! }
 
   "创建周期: one round of the campaign, usually a year"
@@ -26,10 +26,10 @@ export const cycleTypeDefs = /* GraphQL */ `
     phaseLabel: Label!
     nextPhase: CyclePhase
     settings: CycleSettings!
-    phaseChangedAt: String!
+    phaseChangedAt: DateTime!
     version: Int!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
   }
   type CyclePage { items: [Cycle!]! nextCursor: String }
 

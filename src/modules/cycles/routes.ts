@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { expectedVersion, idParams, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
+import { expectedVersion, idParams, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
 import { ALL_AUTHENTICATED } from '../../lib/principal.js';
 import { createCycleBody, cycle, listCyclesQuery, transitionBody, updateCycleBody } from './schemas.js';
 
@@ -14,7 +14,7 @@ export const cycleRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listCycles',
       summary: 'List cycles (创建周期), oldest first',
       tags,
-      querystring: pageQuery.extend(listCyclesQuery.shape),
+      querystring: queryOf(pageQuery.extend(listCyclesQuery.shape)),
       response: { 200: pageOf(cycle), ...problems() },
     },
     handler: async (req) => {

@@ -170,7 +170,7 @@ export const transitionBody = z.object({
 });
 
 export const listCyclesQuery = z.object({
-  year: z.coerce.number().int().min(2000).max(2100).optional(),
+  year: z.number().int().min(2000).max(2100).optional(),
   phase: phaseSchema.optional(),
 });
 export type ListCyclesFilter = z.infer<typeof listCyclesQuery>;

@@ -19,8 +19,8 @@ export const deedTypeDefs = /* GraphQL */ `
     evidence: [String!]!
     recordedByRole: String!
     version: Int!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
     unit: Unit!
   }
   type DeedPage { items: [Deed!]! nextCursor: String }

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { idParams, pageOf, pageQuery, problems } from '../../lib/http.js';
+import { idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
 import { DEED_READERS, DEED_RECORDERS, createDeedBody, deed, listDeedsQuery } from './schemas.js';
 
 const tags = ['deeds'];
@@ -25,7 +25,7 @@ export const deedRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listDeeds',
       summary: 'List deeds (为群众办实事); a department sees its units, a unit its own',
       tags,
-      querystring: pageQuery.extend(listDeedsQuery.shape),
+      querystring: queryOf(pageQuery.extend(listDeedsQuery.shape)),
       response: { 200: pageOf(deed), ...problems(422) },
     },
     handler: async (req) => {

@@ -17,8 +17,8 @@ export const departmentTypeDefs = /* GraphQL */ `
     regionId: ID!
     active: Boolean!
     version: Int!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
     region: Region!
   }
   type DepartmentPage { items: [Department!]! nextCursor: String }
@@ -39,8 +39,7 @@ export const departmentResolvers: IResolvers = {
   Query: {
     departments: guard(ALL_AUTHENTICATED, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
-      const active = typeof args.active === 'boolean' ? String(args.active) : undefined;
-      return services.departments.list(ctx, parseArgs(listDepartmentsQuery, { ...args, active }), { limit, cursor });
+      return services.departments.list(ctx, parseArgs(listDepartmentsQuery, args), { limit, cursor });
     }),
     department: guard(ALL_AUTHENTICATED, ({ id }: { id: string }, { ctx, services }) => services.departments.get(ctx, id)),
   },

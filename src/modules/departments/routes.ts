@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { expectedVersion, idParams, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
+import { expectedVersion, idParams, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
 import { ALL_AUTHENTICATED } from '../../lib/principal.js';
 import { createDepartmentBody, department, listDepartmentsQuery, updateDepartmentBody } from './schemas.js';
 
@@ -14,7 +14,7 @@ export const departmentRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listDepartments',
       summary: 'List departments (部门/行业); a department manager sees its own',
       tags,
-      querystring: pageQuery.extend(listDepartmentsQuery.shape),
+      querystring: queryOf(pageQuery.extend(listDepartmentsQuery.shape)),
       response: { 200: pageOf(department), ...problems(422) },
     },
     handler: async (req) => {

@@ -41,7 +41,7 @@ export type UpdateDepartmentInput = z.infer<typeof updateDepartmentBody>;
 export const listDepartmentsQuery = z.object({
   sector: z.string().max(64).optional(),
   regionId: z.uuid().optional().describe('this region and its descendants'),
-  active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  active: z.boolean().optional(),
   q: z.string().trim().min(1).max(100).optional().describe('name contains'),
 });
 export type ListDepartmentsFilter = z.infer<typeof listDepartmentsQuery>;

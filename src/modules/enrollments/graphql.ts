@@ -23,10 +23,10 @@ export const enrollmentTypeDefs = /* GraphQL */ `
     statusLabel: Label!
     reason: String
     evidence: [EnrollmentEvidence!]!
-    statusChangedAt: String!
+    statusChangedAt: DateTime!
     version: Int!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
     unit: Unit!
     cycle: Cycle!
   }

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { expectedVersion, idParams, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
+import { expectedVersion, idParams, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
 import { ALL_AUTHENTICATED } from '../../lib/principal.js';
 import { bulkEnrollBody, bulkEnrollResult, cycleIdParams, disqualifyBody, enrollBody, enrollment, listEnrollmentsQuery, withdrawBody } from './schemas.js';
 
@@ -15,7 +15,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: "List a cycle's enrollments (参评单位); department and unit roles see their own",
       tags,
       params: cycleIdParams,
-      querystring: pageQuery.extend(listEnrollmentsQuery.shape),
+      querystring: queryOf(pageQuery.extend(listEnrollmentsQuery.shape)),
       response: { 200: pageOf(enrollment), ...problems(404, 422) },
     },
     handler: async (req) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { queryOf } from '../../lib/http.js';
 import { EVERYONE } from '../../lib/principal.js';
 import { toProblem } from '../../plugins/errors.js';
 import { open311IdParams, open311ListQuery, open311Problems, open311Receipt, open311Request, open311RequestBody, open311Service } from './schemas.js';
@@ -104,7 +105,7 @@ export const open311Routes: FastifyPluginAsyncZod = async (app) => {
       description: ERRORS_NOTE,
       tags,
       security: [],
-      querystring: open311ListQuery,
+      querystring: queryOf(open311ListQuery),
       response: { 200: z.array(open311Request), ...open311Problems(422) },
     },
     handler: async (req) => svc.list(req.ctx, req.query),

@@ -22,7 +22,7 @@ export const problemTypeDefs = /* GraphQL */ `
     toStatus: ProblemStatus!
     actorRole: String!
     note: String
-    at: String!
+    at: DateTime!
   }
 
   "问题整改: a problem found by any channel and its rectification"
@@ -36,23 +36,23 @@ export const problemTypeDefs = /* GraphQL */ `
     severity: ProblemSeverity!
     severityLabel: Label!
     description: String!
-    deadline: String!
+    deadline: DateTime!
     overdue: Boolean!
     responsiblePerson: String
     "整改责任书 signed"
     responsibilityLetterSigned: Boolean!
-    signedAt: String
+    signedAt: DateTime
     status: ProblemStatus!
     statusLabel: Label!
     "整改措施"
     measures: String
     evidence: [String!]!
     rejectionReason: String
-    submittedAt: String
-    verifiedAt: String
+    submittedAt: DateTime
+    verifiedAt: DateTime
     version: Int!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
     unit: Unit!
     events: [ProblemEvent!]!
   }
@@ -88,8 +88,7 @@ export const problemResolvers: IResolvers = {
   Query: {
     problems: guard(PROBLEM_READERS, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
-      const overdue = typeof args.overdue === 'boolean' ? String(args.overdue) : undefined;
-      return services.problems.list(ctx, parseArgs(listProblemsQuery, { ...args, overdue }), { limit, cursor });
+      return services.problems.list(ctx, parseArgs(listProblemsQuery, args), { limit, cursor });
     }),
     problem: guard(PROBLEM_READERS, ({ id }: { id: string }, { ctx, services }) => services.problems.get(ctx, id)),
   },

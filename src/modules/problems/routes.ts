@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { expectedVersion, idParams, optionalVersion, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
+import { expectedVersion, idParams, optionalVersion, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
 import { PROBLEM_READERS, RECTIFIERS, createProblemBody, listProblemsQuery, noteBody, problem, problemWithEvents, rejectProblemBody, submitProblemBody, updateProblemBody } from './schemas.js';
 
 const tags = ['problems'];
@@ -32,7 +32,7 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listProblems',
       summary: 'List problems; a department sees its units, a unit its own',
       tags,
-      querystring: pageQuery.extend(listProblemsQuery.shape),
+      querystring: queryOf(pageQuery.extend(listProblemsQuery.shape)),
       response: { 200: pageOf(problem), ...problems(422) },
     },
     handler: async (req) => {

@@ -73,7 +73,7 @@ export const problem = z
     createdAt: isoDate,
     updatedAt: isoDate,
   })
-  .meta({ id: 'ProblemRecord', description: '问题整改: a problem found by any channel and its rectification' });
+  .meta({ id: 'Problem', description: '问题整改: a problem found by any channel and its rectification' });
 export type ProblemDto = z.infer<typeof problem>;
 
 export const problemEvent = z
@@ -144,7 +144,7 @@ export const listProblemsQuery = z.object({
   cycleId: z.uuid().optional(),
   severity: problemSeveritySchema.optional(),
   sourceType: problemSourceTypeSchema.optional(),
-  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  overdue: z.boolean().optional(),
 });
 export type ListProblemsFilter = z.infer<typeof listProblemsQuery>;
 

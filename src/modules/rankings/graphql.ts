@@ -17,7 +17,7 @@ export const rankingTypeDefs = /* GraphQL */ `
   type RankingComplaintPoints { minor: Float! major: Float! serious: Float! unknown: Float! }
   type RankingBottomSetting { mode: RankingBottomMode! value: Float! }
   "综合得分参数 (formula S1)"
-  type RankingScoringSettings {
+  type ScoringSettings {
     formulaVersion: String!
     priorWeight: Float!
     levelPoints: [RankingLevelPoints!]!
@@ -43,9 +43,9 @@ export const rankingTypeDefs = /* GraphQL */ `
   extend input CycleSettingsInput { scoring: RankingScoringSettingsInput }
   extend type CycleSettings {
     "综合得分参数 as stored on the cycle; null when left out (the defaults apply)"
-    scoring: RankingScoringSettings
+    scoring: ScoringSettings
   }
-  type RankingParameters { scoring: RankingScoringSettings! weights: CycleWeights! minimumSamples: CycleMinimumSamples! categoryMeans: [RankingCategoryMean!]! }
+  type RankingParameters { scoring: ScoringSettings! weights: CycleWeights! minimumSamples: CycleMinimumSamples! categoryMeans: [RankingCategoryMean!]! }
   type RankingInputCounts { units: Int! ratings: Int! scorecards: Int! reports: Int! findings: Int! complaints: Int! problems: Int! deeds: Int! commendations: Int! }
 
   "排名: a composite-score computation of a cycle; published ones are immutable snapshots"
@@ -58,9 +58,9 @@ export const rankingTypeDefs = /* GraphQL */ `
     formulaVersion: String!
     parameters: RankingParameters!
     inputCounts: RankingInputCounts!
-    computedAt: String!
+    computedAt: DateTime!
     computedBy: String
-    publishedAt: String
+    publishedAt: DateTime
     publishedBy: String
   }
   type RankingPage { items: [Ranking!]! nextCursor: String }
@@ -185,7 +185,7 @@ export const rankingResolvers: IResolvers = {
   RankingParameters: {
     categoryMeans: (p: RankingDto['parameters']) => Object.entries(p.categoryMeans).map(([category, mean]) => ({ category, mean })),
   },
-  RankingScoringSettings: {
+  ScoringSettings: {
     levelPoints: (s: RankingDto['parameters']['scoring']) =>
       Object.entries(s.levelPoints)
         .map(([level, points]) => ({ level: Number(level), points }))

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { idParams, notModified, pageOf, pageQuery, problems } from '../../lib/http.js';
+import { idParams, notModified, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
 import { ALL_AUTHENTICATED, EVERYONE } from '../../lib/principal.js';
 import { bottomList, bottomQuery, cycleParams, entriesQuery, entryParams, publicRanking, publishBody, ranking, rankingEntry, scoreExplanation } from './schemas.js';
 
@@ -32,7 +32,7 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: "A cycle's rankings: drafts and published versions for admin and inspector, published versions for everyone else",
       tags,
       params: cycleParams,
-      querystring: pageQuery,
+      querystring: queryOf(pageQuery),
       response: { 200: pageOf(ranking), ...problems(404) },
     },
     handler: async (req) => svc.list(req.ctx, req.params.cycleId, req.query),
@@ -51,7 +51,7 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Entries in category and rank order; filters by region (with descendants), department and flag, with the rank within the filter',
       tags,
       params: idParams,
-      querystring: pageQuery.extend(entriesQuery.shape),
+      querystring: queryOf(pageQuery.extend(entriesQuery.shape)),
       response: { 200: pageOf(rankingEntry), ...problems(404, 422) },
     },
     handler: async (req) => {
@@ -80,7 +80,7 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: '排名靠后: the bottom N or bottom x% of each category, worst first, for accountability',
       tags,
       params: idParams,
-      querystring: bottomQuery,
+      querystring: queryOf(bottomQuery),
       response: { 200: bottomList, ...problems(404) },
     },
     handler: async (req) => svc.bottom(req.ctx, req.params.id, req.query.category),
@@ -124,7 +124,7 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['public'],
       security: [],
       params: cycleParams,
-      querystring: pageQuery,
+      querystring: queryOf(pageQuery),
       response: { 200: pageOf(ranking), ...problems(404, 429) },
     },
     handler: async (req, reply) => {

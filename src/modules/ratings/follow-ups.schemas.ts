@@ -51,8 +51,7 @@ export const listFollowUpsQuery = z.object({
   status: followUpStatusSchema.optional(),
   unitId: z.uuid().optional(),
   overdue: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
+    .boolean()
     .optional()
     .describe('true: only unresolved follow-ups past their deadline'),
 });

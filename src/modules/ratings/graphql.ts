@@ -23,8 +23,8 @@ export const ratingTypeDefs = /* GraphQL */ `
     levelLabel: Label!
     bad: Boolean!
     comment: String
-    collectedAt: String!
-    receivedAt: String!
+    collectedAt: DateTime!
+    receivedAt: DateTime!
     source: String!
     externalId: String
     importId: ID
@@ -44,18 +44,18 @@ export const ratingTypeDefs = /* GraphQL */ `
     unitId: ID!
     status: FollowUpStatus!
     statusLabel: Label!
-    deadline: String!
+    deadline: DateTime!
     overdue: Boolean!
     contactNote: String
-    contactedAt: String
+    contactedAt: DateTime
     contactedBy: String
     resolution: String
     reRatingLevel: Int
-    resolvedAt: String
+    resolvedAt: DateTime
     resolvedBy: String
     version: Int!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
     rating: Rating!
     unit: Unit
   }
@@ -73,8 +73,8 @@ export const ratingTypeDefs = /* GraphQL */ `
     rejected: Int!
     followUpsOpened: Int!
     failureReason: String
-    startedAt: String!
-    finishedAt: String
+    startedAt: DateTime!
+    finishedAt: DateTime
     createdBy: String!
   }
   input SubmitRatingInput {
@@ -110,8 +110,7 @@ export const ratingResolvers: IResolvers = {
     }),
     followUps: guard(followUpRoles, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
-      const overdue = typeof args.overdue === 'boolean' ? String(args.overdue) : undefined;
-      return services.ratingFollowUps.list(ctx, parseArgs(listFollowUpsQuery, { ...args, overdue, limit: undefined, cursor: undefined }), { limit, cursor });
+      return services.ratingFollowUps.list(ctx, parseArgs(listFollowUpsQuery, args), { limit, cursor });
     }),
     ratingImport: guard(['admin', 'integration'], ({ id }: { id: string }, { ctx, services }) => services.ratingImports.get(ctx, id)),
   },

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DomainError } from '../../lib/errors.js';
-import { idParams, pageOf, pageQuery, problems } from '../../lib/http.js';
+import { idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
 import { byteLimit } from './import-rows.js';
 import { POLICY_DESCRIPTION, importColumns, importQuery, ratingImport, requiredImportColumns } from './import.schemas.js';
 
@@ -34,7 +34,7 @@ export const ratingImportRoutes: FastifyPluginAsyncZod = async (app) => {
         `Commit policy: ${POLICY_DESCRIPTION} Progress (rowsRead, accepted, duplicates, rejected) is visible at GET /rating-imports/{id} while the upload runs; ` +
         'the response is the finished job (201). Per-row errors: GET /rating-imports/{id}/errors (CSV; rowNumber is the line of the file, the CSV header being line 1).',
       tags,
-      querystring: importQuery,
+      querystring: queryOf(importQuery),
       response: { 201: ratingImport, ...problems(413, 415, 422) },
     },
     handler: async (req, reply) => {
@@ -55,7 +55,7 @@ export const ratingImportRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listRatingImports',
       summary: 'Rating imports (an integration sees its own)',
       tags,
-      querystring: pageQuery.extend({ status: z.enum(['processing', 'completed', 'failed']).optional() }),
+      querystring: queryOf(pageQuery.extend({ status: z.enum(['processing', 'completed', 'failed']).optional() })),
       response: { 200: pageOf(ratingImport), ...problems() },
     },
     handler: async (req) => {

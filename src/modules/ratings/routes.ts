@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { expectedVersion, idParams, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
+import { expectedVersion, idParams, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
 import { EVERYONE } from '../../lib/principal.js';
 import { contactFollowUpBody, followUp, listFollowUpsQuery, resolveFollowUpBody } from './follow-ups.schemas.js';
 import { ratingImportRoutes } from './import.routes.js';
@@ -79,7 +79,7 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listRatings',
       summary: 'List ratings; department and unit roles see their own units',
       tags,
-      querystring: pageQuery.extend(listRatingsQuery.shape),
+      querystring: queryOf(pageQuery.extend(listRatingsQuery.shape)),
       response: { 200: pageOf(rating), ...problems(422) },
     },
     handler: async (req) => {
@@ -94,7 +94,7 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'countRatings',
       summary: 'Rating counts by channel × level per unit (a page of units; cursor = last unit)',
       tags,
-      querystring: pageQuery.extend(ratingCountsQuery.shape),
+      querystring: queryOf(pageQuery.extend(ratingCountsQuery.shape)),
       response: { 200: pageOf(ratingCounts), ...problems(422) },
     },
     handler: async (req) => {
@@ -111,7 +111,7 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listFollowUps',
       summary: '回访 of bad ratings; department and unit roles see their own units (overdue=true: unresolved past deadline)',
       tags,
-      querystring: pageQuery.extend(listFollowUpsQuery.shape),
+      querystring: queryOf(pageQuery.extend(listFollowUpsQuery.shape)),
       response: { 200: pageOf(followUp), ...problems(422) },
     },
     handler: async (req) => {

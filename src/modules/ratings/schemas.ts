@@ -106,7 +106,7 @@ export const listRatingsQuery = z.object({
   unitId: z.uuid().optional(),
   cycleId: z.uuid().optional(),
   channel: channelSchema.optional(),
-  level: z.coerce.number().int().min(1).max(5).optional(),
+  level: z.number().int().min(1).max(5).optional(),
   from: isoDate.optional().describe('collected at or after'),
   to: isoDate.optional().describe('collected before'),
 });

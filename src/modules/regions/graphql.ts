@@ -17,8 +17,8 @@ export const regionTypeDefs = /* GraphQL */ `
     nameZh: String!
     nameEn: String
     version: Int!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
     parent: Region
   }
   enum RegionLevel { prefecture county township }

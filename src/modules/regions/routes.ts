@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { expectedVersion, idParams, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
+import { expectedVersion, idParams, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
 import { ALL_AUTHENTICATED } from '../../lib/principal.js';
 import { createRegionBody, listRegionsQuery, region, updateRegionBody } from './schemas.js';
 
@@ -14,7 +14,7 @@ export const regionRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listRegions',
       summary: 'List regions (行政区)',
       tags,
-      querystring: pageQuery.extend(listRegionsQuery.shape),
+      querystring: queryOf(pageQuery.extend(listRegionsQuery.shape)),
       response: { 200: pageOf(region), ...problems() },
     },
     handler: async (req) => {

@@ -41,7 +41,7 @@ export const statisticsTypeDefs = /* GraphQL */ `
     followUps: StatisticsFollowUps!
   }
   "工作统计: the campaign figures for a cycle or a range of cycles"
-  type Statistics { scope: StatisticsScope! asOf: String! figures: StatisticsFigures! }
+  type Statistics { scope: StatisticsScope! asOf: DateTime! figures: StatisticsFigures! }
 
   extend type Query {
     "Give cycleId, cycleIds or fromYear/toYear; a department role sees its own department only"

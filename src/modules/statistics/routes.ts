@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { problems } from '../../lib/http.js';
+import { problems, queryOf } from '../../lib/http.js';
 import { statistics, statisticsQuery, STATISTICS_READERS } from './schemas.js';
 
 const tags = ['statistics'];
@@ -19,7 +19,7 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
         'actions always count by the year decided. A department role sees its own department only. Every code used as a key is labelled in `labels`.',
       ].join(' '),
       tags,
-      querystring: statisticsQuery,
+      querystring: queryOf(statisticsQuery),
       response: { 200: statistics, ...problems(422) },
     },
     handler: async (req) => svc.figures(req.ctx, req.query),

@@ -22,7 +22,7 @@ export const ratingLevels = [1, 2, 3, 4, 5] as const;
 export const MAX_CYCLES = 50;
 export const MAX_YEAR_SPAN = 50;
 
-const year = z.coerce.number().int().min(2000).max(2100);
+const year = z.number().int().min(2000).max(2100);
 const filterFields = {
   fromYear: year.optional().describe('first year of a range of cycles (cycles.year); with toYear, or alone for one year'),
   toYear: year.optional().describe('last year of a range of cycles (inclusive); alone means that one year'),

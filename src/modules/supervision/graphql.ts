@@ -45,13 +45,13 @@ export const supervisionTypeDefs = /* GraphQL */ `
     termEnd: String
     active: Boolean!
     version: Int!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
   }
   type SupervisorPage { items: [Supervisor!]! nextCursor: String }
 
   type InspectionRoundFilter { category: Category regionId: ID departmentId: ID }
-  type InspectionWindow { startsAt: String! endsAt: String! }
+  type InspectionWindow { startsAt: DateTime! endsAt: DateTime! }
   "暗访轮次: a sweep (拉网式) or targeted round"
   type InspectionRound {
     id: ID!
@@ -68,11 +68,11 @@ export const supervisionTypeDefs = /* GraphQL */ `
     tasksPerUnit: Int!
     status: InspectionRoundStatus!
     statusLabel: Label!
-    generatedAt: String
-    closedAt: String
+    generatedAt: DateTime
+    closedAt: DateTime
     version: Int!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
   }
   type InspectionRoundPage { items: [InspectionRound!]! nextCursor: String }
   type UnassignedUnit { unitId: ID! missing: Int! reason: String! }
@@ -94,7 +94,7 @@ export const supervisionTypeDefs = /* GraphQL */ `
     problemId: ID
     "the unit's enrollment in the round's cycle (POST /enrollments/{id}/disqualify for a serious finding)"
     enrollmentId: ID
-    reviewedAt: String
+    reviewedAt: DateTime
   }
   type InspectionFindingPage { items: [InspectionFinding!]! nextCursor: String }
   "暗访反馈: the supervisor's report"
@@ -102,11 +102,11 @@ export const supervisionTypeDefs = /* GraphQL */ `
     id: ID!
     taskId: ID!
     unitId: ID!
-    visitedAt: String!
+    visitedAt: DateTime!
     ratings: InspectionRatings!
     summary: String
     findings: [InspectionFinding!]!
-    createdAt: String!
+    createdAt: DateTime!
   }
   "点对点 task: one supervisor, one unit, a time window"
   type InspectionTask {
@@ -120,14 +120,14 @@ export const supervisionTypeDefs = /* GraphQL */ `
     status: InspectionTaskStatus!
     statusLabel: Label!
     statusReason: String
-    acceptedAt: String
-    reportedAt: String
-    reviewedAt: String
-    closedAt: String
+    acceptedAt: DateTime
+    reportedAt: DateTime
+    reviewedAt: DateTime
+    closedAt: DateTime
     report: InspectionReport
     version: Int!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
     supervisor: Supervisor
     unit: Unit
     "the office only; null for a supervisor"
@@ -150,7 +150,7 @@ export const supervisionTypeDefs = /* GraphQL */ `
     id: ID!
     unitId: ID!
     cycleId: ID
-    visitedAt: String!
+    visitedAt: DateTime!
     ratings: InspectionRatings!
     summary: String
     reviewed: Boolean!
@@ -211,12 +211,11 @@ export const supervisionTypeDefs = /* GraphQL */ `
 
 type Args = Record<string, unknown>;
 const page = (args: Args) => parseArgs(pageQuery, { limit: args.limit, cursor: args.cursor });
-const boolArg = (v: unknown) => (typeof v === 'boolean' ? String(v) : undefined);
 
 export const supervisionResolvers: IResolvers = {
   Query: {
     supervisors: guard(['admin'], (args: Args, { ctx, services }) =>
-      services.supervision.supervisors.list(ctx, parseArgs(listSupervisorsQuery, { ...args, active: boolArg(args.active), limit: undefined, cursor: undefined }), page(args)),
+      services.supervision.supervisors.list(ctx, parseArgs(listSupervisorsQuery, args), page(args)),
     ),
     supervisor: guard(['admin'], ({ id }: { id: string }, { ctx, services }) => services.supervision.supervisors.get(ctx, id)),
     mySupervisorProfile: guard(['supervisor'], (_args, { ctx, services }) => services.supervision.supervisors.me(ctx)),

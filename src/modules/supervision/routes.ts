@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { expectedVersion, idParams, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
+import { expectedVersion, idParams, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
 import { FEEDBACK_READERS } from './feedback.js';
 import {
   createRoundBody,
@@ -37,7 +37,7 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
   // ── supervisors ──
   app.get('/supervisors', {
     config: { access: ['admin'] },
-    schema: { operationId: 'listSupervisors', summary: 'List volunteer supervisors (义务监督员)', tags, querystring: pageQuery.extend(listSupervisorsQuery.shape), response: { 200: pageOf(supervisor), ...problems() } },
+    schema: { operationId: 'listSupervisors', summary: 'List volunteer supervisors (义务监督员)', tags, querystring: queryOf(pageQuery.extend(listSupervisorsQuery.shape)), response: { 200: pageOf(supervisor), ...problems() } },
     handler: async (req) => {
       const { limit, cursor, ...filter } = req.query;
       return supervisors.list(req.ctx, filter, { limit, cursor });
@@ -78,7 +78,7 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
   // ── rounds ──
   app.get('/inspection-rounds', {
     config: { access: ['admin'] },
-    schema: { operationId: 'listInspectionRounds', summary: 'List inspection rounds (暗访轮次)', tags, querystring: pageQuery.extend(listRoundsQuery.shape), response: { 200: pageOf(round), ...problems() } },
+    schema: { operationId: 'listInspectionRounds', summary: 'List inspection rounds (暗访轮次)', tags, querystring: queryOf(pageQuery.extend(listRoundsQuery.shape)), response: { 200: pageOf(round), ...problems() } },
     handler: async (req) => {
       const { limit, cursor, ...filter } = req.query;
       return rounds.list(req.ctx, filter, { limit, cursor });
@@ -162,7 +162,7 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listInspectionTasks',
       summary: 'List inspection tasks (点对点); a supervisor sees only its own',
       tags,
-      querystring: pageQuery.extend(listTasksQuery.shape),
+      querystring: queryOf(pageQuery.extend(listTasksQuery.shape)),
       response: { 200: pageOf(task), ...problems() },
     },
     handler: async (req) => {
@@ -227,7 +227,7 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listInspectionFindings',
       summary: "List findings across reports, with the unit's enrollment in the round's cycle",
       tags,
-      querystring: pageQuery.extend(listFindingsQuery.shape),
+      querystring: queryOf(pageQuery.extend(listFindingsQuery.shape)),
       response: { 200: pageOf(finding), ...problems() },
     },
     handler: async (req) => {
@@ -244,7 +244,7 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: "A unit's reported mystery-shopper visits (暗访反馈), without who made them",
       tags,
       params: feedbackParams,
-      querystring: pageQuery,
+      querystring: queryOf(pageQuery),
       response: { 200: pageOf(feedback), ...problems(404) },
     },
     handler: async (req) => feedbackSvc.forUnit(req.ctx, req.params.unitId, { limit: req.query.limit, cursor: req.query.cursor }),

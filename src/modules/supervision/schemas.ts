@@ -60,7 +60,7 @@ export const updateSupervisorBody = z
 export type UpdateSupervisorInput = z.infer<typeof updateSupervisorBody>;
 
 export const listSupervisorsQuery = z.object({
-  active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  active: z.boolean().optional(),
   departmentId: z.uuid().optional(),
   sector: z.string().trim().min(1).max(64).optional(),
   q: z.string().trim().min(1).max(100).optional().describe('name contains'),

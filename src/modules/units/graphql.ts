@@ -30,11 +30,11 @@ export const unitTypeDefs = /* GraphQL */ `
     commitments: [String!]!
     serviceItems: [ServiceItem!]!
     active: Boolean!
-    deactivatedAt: String
+    deactivatedAt: DateTime
     deactivationReason: String
     version: Int!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
     department: Department!
     region: Region!
   }
@@ -66,8 +66,7 @@ export const unitResolvers: IResolvers = {
     categories: guard(EVERYONE, () => categories.map((code) => ({ code, label: categoryLabels[code] }))),
     units: guard(ALL_AUTHENTICATED, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
-      const active = typeof args.active === 'boolean' ? String(args.active) : undefined;
-      return services.units.list(ctx, parseArgs(listUnitsQuery, { ...args, active }), { limit, cursor });
+      return services.units.list(ctx, parseArgs(listUnitsQuery, args), { limit, cursor });
     }),
     unit: guard(ALL_AUTHENTICATED, ({ id }: { id: string }, { ctx, services }) => services.units.get(ctx, id)),
   },

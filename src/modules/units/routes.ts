@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { expectedVersion, idParams, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
+import { expectedVersion, idParams, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
 import { ALL_AUTHENTICATED, EVERYONE } from '../../lib/principal.js';
 import {
   categories,
@@ -38,7 +38,7 @@ export const unitRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listUnits',
       summary: 'List units (基层站所/窗口); department and unit roles see their own',
       tags,
-      querystring: pageQuery.extend(listUnitsQuery.shape),
+      querystring: queryOf(pageQuery.extend(listUnitsQuery.shape)),
       response: { 200: pageOf(unit), ...problems(422) },
     },
     handler: async (req) => {

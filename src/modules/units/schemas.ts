@@ -89,7 +89,7 @@ export const listUnitsQuery = z.object({
   regionId: z.uuid().optional().describe('this region and all regions below it'),
   departmentId: z.uuid().optional(),
   q: z.string().trim().min(1).max(100).optional().describe('name contains'),
-  active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  active: z.boolean().optional(),
 });
 export type ListUnitsFilter = z.infer<typeof listUnitsQuery>;
 

@@ -14,8 +14,8 @@ export const webhookTypeDefs = /* GraphQL */ `
     active: Boolean!
     createdBy: String!
     version: Int!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
     "the HMAC secret: only in the createWebhookSubscription result"
     secret: String
   }
@@ -27,11 +27,11 @@ export const webhookTypeDefs = /* GraphQL */ `
     subscriptionId: ID!
     status: String!
     attempts: Int!
-    nextAttemptAt: String!
+    nextAttemptAt: DateTime!
     lastStatusCode: Int
     lastError: String
-    deliveredAt: String
-    createdAt: String!
+    deliveredAt: DateTime
+    createdAt: DateTime!
   }
   type WebhookDeliveryPage { items: [WebhookDelivery!]! nextCursor: String }
   input CreateWebhookSubscriptionInput { url: String!, events: [String!]!, signing: String, description: String }

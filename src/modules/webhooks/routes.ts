@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { expectedVersion, idParams, labelSchema, pageOf, pageQuery, problems, sendVersioned } from '../../lib/http.js';
+import { expectedVersion, idParams, labelSchema, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
 import { EVERYONE } from '../../lib/principal.js';
 import { createSubscriptionBody, createdSubscription, delivery, eventTypes, listDeliveriesQuery, subscription, updateSubscriptionBody } from './schemas.js';
 
@@ -23,7 +23,7 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/webhook-subscriptions', {
     config: { access: ['admin'] },
-    schema: { operationId: 'listWebhookSubscriptions', summary: 'List webhook subscriptions', tags, querystring: pageQuery, response: { 200: pageOf(subscription), ...problems() } },
+    schema: { operationId: 'listWebhookSubscriptions', summary: 'List webhook subscriptions', tags, querystring: queryOf(pageQuery), response: { 200: pageOf(subscription), ...problems() } },
     handler: async (req) => svc.list(req.ctx, req.query),
   });
 
@@ -67,7 +67,7 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Delivery log of a subscription',
       tags,
       params: idParams,
-      querystring: pageQuery.extend(listDeliveriesQuery.shape),
+      querystring: queryOf(pageQuery.extend(listDeliveriesQuery.shape)),
       response: { 200: pageOf(delivery), ...problems(404) },
     },
     handler: async (req) => {
