@@ -179,8 +179,8 @@ t.test('a disqualified unit cannot enroll again; bulk leaves it out and says so'
 
 t.test('requirePhase tells other modules which phase the cycle is in', async (t) => {
   const c = await cycleInPhase(h, 'ranking', [u.taxAudit.id]);
-  await t.rejects(h.app.services.cycles.requirePhase(c.id, ['assessment'], 'assessment_closed'), { status: 409, code: 'assessment_closed', extra: { phase: 'ranking' } });
-  t.equal((await h.app.services.cycles.requirePhase(c.id, ['ranking', 'naming'], 'x')).id, c.id);
+  await t.rejects(h.app.services.cycles.requirePhase(c.id, ['assessment'], 'cycle_not_in_assessment'), { status: 409, code: 'cycle_not_in_assessment', extra: { phase: 'ranking' } });
+  t.equal((await h.app.services.cycles.requirePhase(c.id, ['ranking', 'naming'], 'cycle_not_rankable')).id, c.id);
 });
 
 t.test('enrollment writes are admin-only; the public gets 401', async (t) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { versionRequired } from './errors.js';
+import { errorCodes } from '../error-catalogue.js';
+import { badRequest, versionRequired } from './errors.js';
 
 /** RFC 9457 problem document, as every 4xx/5xx of the API returns it. */
 export const problemSchema = z
@@ -10,7 +11,7 @@ export const problemSchema = z
     status: z.number().int(),
     detail: z.string(),
     instance: z.string(),
-    code: z.string().describe('stable machine-readable error code'),
+    code: z.enum(errorCodes).describe('stable machine-readable error code (see src/error-catalogue.ts)'),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   })
   // Not "Problem": that name belongs to the problem-rectification entity (问题整改), in REST as in GraphQL.
@@ -78,7 +79,7 @@ export function decodeCursor(cursor: string | undefined, field = 'query.cursor')
   } catch {
     /* fall through */
   }
-  throw Object.assign(new Error(`${field}: not a cursor this API issued`), { statusCode: 400, code: 'invalid_cursor' });
+  throw badRequest('invalid_cursor', `${field}: not a cursor this API issued`);
 }
 
 export interface Page<T> {
@@ -146,7 +147,7 @@ export function expectedVersion(request: FastifyRequest, bodyVersion?: number): 
   const header = request.headers['if-match'];
   if (typeof header === 'string' && header.trim() !== '') {
     const m = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
-    if (!m) throw Object.assign(new Error('If-Match: expected an ETag this API issued, e.g. "3"'), { statusCode: 400, code: 'invalid_if_match' });
+    if (!m) throw badRequest('invalid_if_match', 'If-Match: expected an ETag this API issued, e.g. "3"');
     return Number(m[1]);
   }
   if (bodyVersion !== undefined) return bodyVersion;

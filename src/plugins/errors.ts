@@ -3,7 +3,7 @@ import FindMyWay from 'find-my-way';
 import type { HTTPMethods } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '../lib/errors.js';
-import type { FieldError } from '../lib/errors.js';
+import type { ErrorCode, FieldError } from '../lib/errors.js';
 
 export const PROBLEM_TYPE_BASE = 'urn:manyi:problem:';
 
@@ -13,7 +13,7 @@ export interface Problem {
   status: number;
   detail: string;
   instance: string;
-  code: string;
+  code: ErrorCode;
   errors?: FieldError[];
   [k: string]: unknown;
 }
@@ -43,7 +43,7 @@ export function toProblem(err: unknown, instance: string): Problem {
   const pg = pgProblem(err, instance);
   if (pg) return pg;
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-    const code = (e.code ?? 'bad_request').replace(/^FST_ERR_/, '').toLowerCase();
+    const code = httpLayerCode(e.statusCode, e.code);
     return { type: PROBLEM_TYPE_BASE + code, title: statusTitle(e.statusCode), status: e.statusCode, detail: e.message ?? '', instance, code };
   }
   return {
@@ -54,6 +54,22 @@ export function toProblem(err: unknown, instance: string): Problem {
     instance,
     code: 'internal_error',
   };
+}
+
+/**
+ * Refusals by Fastify and its plugins (body parser, rate limit) carry their own codes or none: name them with a
+ * catalogue code, so clients see only declared codes.
+ */
+function httpLayerCode(status: number, code: string | undefined): ErrorCode {
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) return 'payload_too_large';
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || status === 415) return 'unsupported_media_type';
+  if (code === 'FST_ERR_VALIDATION') return 'validation_failed';
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 429) return 'rate_limited';
+  if (status === 404) return 'route_not_found';
+  if (status === 405) return 'method_not_allowed';
+  return 'bad_request';
 }
 
 /** Safety net for constraint violations a service did not pre-check (races between two writers). */

@@ -5,6 +5,7 @@ import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import { STAFF } from '../../lib/principal.js';
 import type { RequestContext } from '../../lib/principal.js';
+import { stateMachine } from '../../lib/state-machine.js';
 import type { AuditService } from '../audit/service.js';
 import type { CriteriaService } from '../criteria/service.js';
 import type { CyclesService } from '../cycles/service.js';
@@ -107,8 +108,12 @@ function toFeedbackScorecard(d: ScorecardDetailDto): FeedbackScorecardDto {
 const today = () => new Date().toISOString().slice(0, 10);
 const isStaff = (ctx: RequestContext) => STAFF.includes(ctx.principal.role);
 
-const illegal = (row: ScorecardRow, verb: string) =>
-  conflict('illegal_transition', `scorecard ${row.id} is ${row.status}; it cannot be ${verb}`, { scorecardStatus: row.status });
+/** 草稿 → 已提交 → 已确认; the office may return a submitted scorecard to draft (退回). */
+export const scorecardMachine = stateMachine<ScorecardStatus>({
+  draft: ['submitted'],
+  submitted: ['confirmed', 'draft'],
+  confirmed: [],
+});
 
 export function createAssessmentsService({
   db,
@@ -187,14 +192,13 @@ export function createAssessmentsService({
     }
   };
 
-  const inStatus = (status: ScorecardStatus, verb: string) => (row: ScorecardRow) => {
-    if (row.status !== status) throw illegal(row, verb);
-  };
+  const movesTo = (to: ScorecardStatus, verb: string) => (row: ScorecardRow) =>
+    scorecardMachine.assert('scorecard', row.id, row.status, to, { detail: `scorecard ${row.id} is ${row.status}; it cannot be ${verb}` });
 
   /** Confirming and returning are the office's (纠风办) decisions. */
-  const officeDecision = (ctx: RequestContext, verb: string) => (row: ScorecardRow) => {
+  const officeDecision = (ctx: RequestContext, verb: string, to: ScorecardStatus) => (row: ScorecardRow) => {
     if (ctx.principal.role !== 'admin') throw forbidden(`only the office may ${verb} a scorecard`);
-    inStatus('submitted', `${verb}ed`)(row);
+    movesTo(to, `${verb}ed`)(row);
   };
 
   return {
@@ -306,7 +310,7 @@ export function createAssessmentsService({
       return change(ctx, id, expected, 'scorecard.submitted', {
         allowed: (row) => {
           if (row.inspectorSubject !== ctx.principal.subject) throw forbidden('only the inspector who opened this scorecard may submit it');
-          inStatus('draft', 'submitted')(row);
+          movesTo('submitted', 'submitted')(row);
         },
         apply: async () => ({ status: 'submitted', submittedAt: new Date() }),
       });
@@ -315,7 +319,7 @@ export function createAssessmentsService({
     /** submitted → confirmed (确认), by the office; from then on it counts and never changes. */
     confirm(ctx: RequestContext, id: string, expected: number): Promise<ScorecardDetailDto> {
       return change(ctx, id, expected, 'scorecard.confirmed', {
-        allowed: officeDecision(ctx, 'confirm'),
+        allowed: officeDecision(ctx, 'confirm', 'confirmed'),
         apply: async () => ({ status: 'confirmed', confirmedAt: new Date() }),
       });
     },
@@ -323,7 +327,7 @@ export function createAssessmentsService({
     /** submitted → draft (退回) with the office's reason. */
     returnToDraft(ctx: RequestContext, id: string, expected: number, reason: string): Promise<ScorecardDetailDto> {
       return change(ctx, id, expected, 'scorecard.returned', {
-        allowed: officeDecision(ctx, 'return'),
+        allowed: officeDecision(ctx, 'return', 'draft'),
         apply: async () => ({ status: 'draft', returnedReason: reason, submittedAt: null }),
       });
     },

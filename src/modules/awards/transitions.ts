@@ -6,7 +6,8 @@
  *   active ──► revoked at once for a serious violation (严重违规)
  *   revoked (撤销荣誉/摘牌) is final for the cycle.
  */
-import { conflict, invalid } from '../../lib/errors.js';
+import { invalid } from '../../lib/errors.js';
+import { stateMachine } from '../../lib/state-machine.js';
 import type { AwardStatus, TransitionInput } from './schemas.js';
 
 export const legalMoves: Record<AwardStatus, readonly AwardStatus[]> = {
@@ -15,6 +16,8 @@ export const legalMoves: Record<AwardStatus, readonly AwardStatus[]> = {
   yellow_card: ['active', 'revoked'],
   revoked: [],
 };
+
+export const awardMachine = stateMachine(legalMoves);
 
 /** Checks that depend only on the request (before any row is read): the deadline rule. */
 export function checkRequest(input: Pick<TransitionInput, 'to' | 'deadline'>, now: Date): void {
@@ -28,11 +31,9 @@ export function checkRequest(input: Pick<TransitionInput, 'to' | 'deadline'>, no
 
 /** Checks against the award's CURRENT state (read under lock). */
 export function checkMove(awardId: string, from: AwardStatus, input: Pick<TransitionInput, 'to' | 'seriousViolation'>): void {
-  const allowed = legalMoves[from];
-  if (!allowed.includes(input.to)) {
-    const can = allowed.length ? `it can move to ${allowed.join(' or ')}` : 'a revoked award is final';
-    throw conflict('illegal_transition', `award ${awardId} cannot move from ${from} to ${input.to}: ${can}`, { from, to: input.to, allowed: [...allowed] });
-  }
+  const allowed = awardMachine.allowed(from);
+  const can = allowed.length ? `it can move to ${allowed.join(' or ')}` : 'a revoked award is final';
+  awardMachine.assert('award', awardId, from, input.to, { detail: `award ${awardId} cannot move from ${from} to ${input.to}: ${can}` });
   if (from === 'active' && input.to === 'revoked' && input.seriousViolation !== true) {
     throw invalid('seriousViolation', 'revoking an active award at once needs seriousViolation: true (严重违规); otherwise order a rectification first');
   }

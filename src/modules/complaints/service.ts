@@ -7,6 +7,7 @@ import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { addWorkingDays, isOverdue } from '../../lib/working-days.js';
+import { stateMachine } from '../../lib/state-machine.js';
 import type { AuditService } from '../audit/service.js';
 import { unitQueries } from '../units/queries.js';
 import { cycleFor } from '../enrollments/queries.js';
@@ -55,6 +56,8 @@ export const COMPLAINT_TRANSITIONS: Record<ComplaintStatus, readonly ComplaintSt
   unsubstantiated: ['closed'],
   closed: [],
 };
+
+export const complaintMachine = stateMachine(COMPLAINT_TRANSITIONS);
 
 /** Unambiguous for people reading it over the phone: no 0/O, no 1/I. 32 symbols, so each byte maps without bias. */
 const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -265,10 +268,7 @@ export function createComplaintsService({
       const row = await repo.lock(tx, id);
       if (!row) throw notFound('complaint', id);
       if (expected !== undefined && row.version !== expected) throw versionMismatch('complaint', expected, row.version);
-      const allowed = COMPLAINT_TRANSITIONS[row.status];
-      if (!allowed.includes(to)) {
-        throw conflict('illegal_transition', `a complaint that is ${row.status} cannot become ${to}`, { from: row.status, to, allowed });
-      }
+      complaintMachine.assert('complaint', id, row.status, to, { detail: `a complaint that is ${row.status} cannot become ${to}` });
       const before = (await repo.byId(tx, id))!;
       const now = new Date();
       const patch = await apply(row, tx, now);

@@ -1,6 +1,8 @@
 import { inTransaction } from '../../db/client.js';
 import type { Db, TxOption } from '../../db/client.js';
 import { conflict, notFound, versionMismatch } from '../../lib/errors.js';
+import type { CodeWithStatus } from '../../lib/errors.js';
+import { stateMachine } from '../../lib/state-machine.js';
 import { paginate, toIso } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
@@ -15,6 +17,16 @@ import type { CreateCycleInput, CycleDto, CycleSettingsDto, ListCyclesFilter, Ph
 
 /** Settings are edited only while the cycle is being prepared; afterwards scores depend on them. */
 const SETTINGS_EDITABLE: Phase[] = ['draft', 'enrollment'];
+
+/** The phases (评比阶段) run forward, one at a time, in the order of `phases`; `nextPhase` agrees (a test checks). */
+export const phaseMachine = stateMachine<Phase>({
+  draft: ['enrollment'],
+  enrollment: ['assessment'],
+  assessment: ['ranking'],
+  ranking: ['naming'],
+  naming: ['closed'],
+  closed: [],
+});
 
 /** Groups added to the settings after a cycle was created read back with their defaults. */
 const readSettings = (stored: CycleRow['settings']): CycleSettingsDto => ({ ...defaultSettings, ...stored }) as CycleSettingsDto;
@@ -65,7 +77,7 @@ export function createCyclesService<E>({ db, audit, webhooks, participation }: {
      * Refuses (409 `code`, naming the current phase) unless the cycle is in one of `allowed`. Inside a transaction
      * pass `{ tx, lock: true }` so a concurrent phase move waits for the caller to commit.
      */
-    async requirePhase(cycleId: string, allowed: readonly Phase[], code: string, { tx, lock = false }: TxOption & { lock?: boolean } = {}): Promise<CycleRow> {
+    async requirePhase(cycleId: string, allowed: readonly Phase[], code: CodeWithStatus<409>, { tx, lock = false }: TxOption & { lock?: boolean } = {}): Promise<CycleRow> {
       const c = await cyclesRepository.byId(tx ?? db, cycleId, lock ? 'share' : undefined);
       if (!c) throw notFound('cycle', cycleId);
       if (!allowed.includes(c.phase)) {
@@ -138,13 +150,8 @@ export function createCyclesService<E>({ db, audit, webhooks, participation }: {
       return inTransaction(db, tx, async (tx) => {
         const current = await versioned(tx, id, expected, 'update');
         const next = nextPhase(current.phase);
-        if (to !== next) {
-          const allowed = next ? `only to ${next}` : 'nowhere: it is closed';
-          throw conflict('illegal_transition', `cycle ${id} cannot move from ${current.phase} to ${to}; it can move ${allowed}`, {
-            from: current.phase,
-            to,
-          });
-        }
+        const allowed = next ? `only to ${next}` : 'nowhere: it is closed';
+        phaseMachine.assert('cycle', id, current.phase, to, { detail: `cycle ${id} cannot move from ${current.phase} to ${to}; it can move ${allowed}` });
         const failed: { check: string; message: string }[] = [];
         for (const p of preconditions[current.phase]) {
           for (const message of await p.failures(tx, current)) failed.push({ check: p.check, message });

@@ -2,6 +2,7 @@ import { checkEvidence } from '../../lib/evidence.js';
 import { inTransaction } from '../../db/client.js';
 import type { Db, TxOption } from '../../db/client.js';
 import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
+import type { CodeWithStatus } from '../../lib/errors.js';
 import { paginate, toIso } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
@@ -62,7 +63,7 @@ export function createEnrollmentsService({ db, audit, cycles, regions }: { db: D
     expected: number,
     action: string,
     phases: Phase[],
-    phaseCode: string,
+    phaseCode: CodeWithStatus<409>,
     rule: (e: EnrollmentRow) => void,
     patch: Partial<EnrollmentRow>,
     evidence: readonly { type: string; id: string }[] = [],

@@ -1,9 +1,10 @@
 import { inTransaction } from '../../db/client.js';
 import type { Db, TxOption } from '../../db/client.js';
-import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
+import { conflict, illegalTransition, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
+import { stateMachine } from '../../lib/state-machine.js';
 import { addWorkingDays } from '../../lib/working-days.js';
 import type { AuditService } from '../audit/service.js';
 import { rowIsOverdue } from './queries.js';
@@ -67,15 +68,21 @@ export function toProblemEventDto(r: ProblemEventRow): ProblemEventDto {
   };
 }
 
-const illegal = (id: string, status: ProblemStatus, verb: string, from: readonly ProblemStatus[]) =>
-  conflict('illegal_transition', `problem ${id} is ${status}; it can be ${verb} only when ${from.join(' or ')}`, { currentStatus: status });
+/** 待整改 → 整改中 → 已提交整改 → 已整改销号, and back to 整改中 when a rectification is rejected. */
+export const problemMachine = stateMachine<ProblemStatus>({
+  open: ['rectifying'],
+  rectifying: ['submitted'],
+  submitted: ['verified', 'rectifying'],
+  verified: [],
+});
 
 interface Move {
   action: ProblemEventAction;
-  /** Statuses the move starts from. */
-  from: readonly ProblemStatus[];
   verb: string;
+  /** The status it moves to; without one the problem keeps its status, which must not be final. */
   to?: ProblemStatus;
+  /** When several statuses move to `to` (start and reject both lead to rectifying), the one this action leaves. */
+  from?: ProblemStatus;
   patch?: Partial<ProblemRow>;
   note?: string | null;
   check?: (p: ScopedProblemRow) => void;
@@ -105,7 +112,11 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
     return db.transaction(async (tx) => {
       const current = await visible(ctx, id, tx);
       if (expected !== undefined && current.version !== expected) throw versionMismatch('problem', expected, current.version);
-      if (!m.from.includes(current.status)) throw illegal(id, current.status, m.verb, m.from);
+      if (m.to) {
+        const detail = `problem ${id} is ${current.status}; it can be ${m.verb} only when ${m.from ?? problemMachine.sources(m.to).join(' or ')}`;
+        if (m.from && current.status !== m.from) throw illegalTransition('problem', id, current.status, m.to, problemMachine.allowed(current.status), detail);
+        problemMachine.assert('problem', id, current.status, m.to, { detail });
+      } else problemMachine.assertOpen('problem', id, current.status, { detail: `problem ${id} is ${current.status}; it can no longer ${m.verb}` });
       m.check?.(current);
       const to = m.to ?? current.status;
       const row = await problemsRepository.update(tx, id, current.version, { ...m.patch, status: to });
@@ -254,7 +265,6 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
       return move(ctx, id, expected, {
         action: 'letter_signed',
         verb: 'have its responsibility letter signed',
-        from: ['open', 'rectifying', 'submitted'],
         patch: { responsibilityLetterSigned: true, signedAt: new Date() },
         note,
         check: (p) => {
@@ -264,7 +274,7 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
     },
 
     start(ctx: RequestContext, id: string, expected?: number, note?: string): Promise<ProblemDto> {
-      return move(ctx, id, expected, { action: 'started', verb: 'started', from: ['open'], to: 'rectifying', note });
+      return move(ctx, id, expected, { action: 'started', verb: 'started', from: 'open', to: 'rectifying', note });
     },
 
     submit(ctx: RequestContext, id: string, expected: number | undefined, input: SubmitProblemInput): Promise<ProblemDto> {
@@ -272,19 +282,18 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
       return move(ctx, id, expected, {
         action: 'submitted',
         verb: 'submitted',
-        from: ['rectifying'],
         to: 'submitted',
         patch: { measures: input.measures, evidence: input.evidence, submittedAt: new Date() },
       });
     },
 
     verify(ctx: RequestContext, id: string, expected?: number, note?: string): Promise<ProblemDto> {
-      return move(ctx, id, expected, { action: 'verified', verb: 'verified', from: ['submitted'], to: 'verified', patch: { verifiedAt: new Date() }, note });
+      return move(ctx, id, expected, { action: 'verified', verb: 'verified', to: 'verified', patch: { verifiedAt: new Date() }, note });
     },
 
     /** Sends a submitted rectification back; the unit rectifies again. */
     reject(ctx: RequestContext, id: string, expected: number | undefined, reason: string): Promise<ProblemDto> {
-      return move(ctx, id, expected, { action: 'rejected', verb: 'rejected', from: ['submitted'], to: 'rectifying', patch: { rejectionReason: reason }, note: reason });
+      return move(ctx, id, expected, { action: 'rejected', verb: 'rejected', from: 'submitted', to: 'rectifying', patch: { rejectionReason: reason }, note: reason });
     },
 
     /**

@@ -1,7 +1,7 @@
 import { inTransaction } from '../../db/client.js';
 import type { Db, TxOption } from '../../db/client.js';
-import { conflict, notFound } from '../../lib/errors.js';
-import { decodeCursor, paginate, toIso, toIsoOrNull } from '../../lib/http.js';
+import { badRequest, conflict, notFound } from '../../lib/errors.js';
+import { decodeCursor, encodeCursor, paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { STAFF } from '../../lib/principal.js';
@@ -156,7 +156,7 @@ function decodeEntryCursor(cursor: string | undefined): { category: Category; ra
   if (k === undefined) return undefined;
   const [category, rank] = k.split(':');
   if (!categories.includes(category as Category) || !/^\d+$/.test(rank ?? '')) {
-    throw Object.assign(new Error('query.cursor: not a cursor this API issued'), { statusCode: 400, code: 'invalid_cursor' });
+    throw badRequest('invalid_cursor', 'query.cursor: not a cursor this API issued');
   }
   return { category: category as Category, rank: Number(rank) };
 }

@@ -3,12 +3,23 @@ import { conflict, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
+import { stateMachine } from '../../lib/state-machine.js';
 import type { AuditService } from '../audit/service.js';
 import { canSeeUnit, unitScope } from '../units/service.js';
 import { followUpsRepository } from './follow-ups.repository.js';
 import type { FollowUpRow, FollowUpWithRating } from './follow-ups.repository.js';
-import type { FollowUpDto, ListFollowUpsFilter, ResolveFollowUpInput } from './follow-ups.schemas.js';
+import type { FollowUpDto, FollowUpStatus, ListFollowUpsFilter, ResolveFollowUpInput } from './follow-ups.schemas.js';
 import { toFollowUpDto } from './mappers.js';
+
+/**
+ * 待回访 → 已联系 → 已办结. Its refusals keep the codes clients already know (follow_up_not_open, …), with the
+ * same `{ from, to, allowed }` as illegal_transition.
+ */
+export const followUpMachine = stateMachine<FollowUpStatus>({
+  open: ['contacted'],
+  contacted: ['resolved'],
+  resolved: [],
+});
 
 /** 回访: the unit (or its department, or the office) contacts the respondent, then resolves. */
 export function createRatingFollowUpsService({ db, audit }: { db: Db; audit: AuditService }) {
@@ -68,7 +79,10 @@ export function createRatingFollowUpsService({ db, audit }: { db: Db; audit: Aud
         expected,
         'follow_up.contacted',
         (f) => {
-          if (f.status !== 'open') throw conflict('follow_up_not_open', `follow-up ${id} is ${f.status}; only an open follow-up can be contacted`);
+          followUpMachine.assert('follow-up', id, f.status, 'contacted', {
+            code: 'follow_up_not_open',
+            detail: `follow-up ${id} is ${f.status}; only an open follow-up can be contacted`,
+          });
         },
         { status: 'contacted', contactNote: note, contactedAt: new Date(), contactedBy: ctx.principal.subject },
       );
@@ -81,8 +95,15 @@ export function createRatingFollowUpsService({ db, audit }: { db: Db; audit: Aud
         expected,
         'follow_up.resolved',
         (f) => {
-          if (f.status === 'open') throw conflict('follow_up_not_contacted', `follow-up ${id} must be contacted before it is resolved`);
-          if (f.status === 'resolved') throw conflict('follow_up_resolved', `follow-up ${id} is already resolved`);
+          followUpMachine.assert(
+            'follow-up',
+            id,
+            f.status,
+            'resolved',
+            f.status === 'open'
+              ? { code: 'follow_up_not_contacted', detail: `follow-up ${id} must be contacted before it is resolved` }
+              : { code: 'follow_up_resolved', detail: `follow-up ${id} is already resolved` },
+          );
         },
         { status: 'resolved', resolution: input.resolution, reRatingLevel: input.reRatingLevel ?? null, resolvedAt: new Date(), resolvedBy: ctx.principal.subject },
       );

@@ -3,7 +3,7 @@ import { Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { CsvError } from 'csv-parse';
-import { DomainError } from '../../lib/errors.js';
+import { payloadTooLarge } from '../../lib/errors.js';
 import { requiredImportColumns } from './import.schemas.js';
 import type { ImportFormat } from './import.schemas.js';
 
@@ -95,7 +95,7 @@ export function byteLimit(maxBytes: number): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       seen += chunk.length;
-      if (seen > maxBytes) done(new DomainError(413, 'payload_too_large', 'Content Too Large', `the file exceeds ${maxBytes} bytes`));
+      if (seen > maxBytes) done(payloadTooLarge(`the file exceeds ${maxBytes} bytes`));
       else done(null, chunk);
     },
   });

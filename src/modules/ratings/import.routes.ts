@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { DomainError } from '../../lib/errors.js';
+import { unsupportedMediaType } from '../../lib/errors.js';
 import { idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
 import { byteLimit } from './import-rows.js';
 import { POLICY_DESCRIPTION, importColumns, importQuery, ratingImport, requiredImportColumns } from './import.schemas.js';
@@ -40,7 +40,7 @@ export const ratingImportRoutes: FastifyPluginAsyncZod = async (app) => {
     handler: async (req, reply) => {
       const body = req.body as Readable | undefined;
       if (!body || typeof (body as Readable).pipe !== 'function') {
-        throw new DomainError(415, 'unsupported_media_type', 'Unsupported Media Type', `send the file as ${FILE_TYPES.join(' or ')}`);
+        throw unsupportedMediaType(`send the file as ${FILE_TYPES.join(' or ')}`);
       }
       const limited = byteLimit(MAX_IMPORT_BYTES);
       pipeline(body, limited, () => undefined);

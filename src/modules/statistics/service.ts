@@ -5,7 +5,7 @@ import { complaintSources, complaintStatuses } from '../complaints/schemas.js';
 import { isBad } from '../ratings/rules.js';
 import { problemStatuses } from '../problems/schemas.js';
 import { ratingChannels } from '../ratings/schemas.js';
-import { DomainError, invalid } from '../../lib/errors.js';
+import { forbidden, invalid } from '../../lib/errors.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { followUpStatuses } from '../ratings/follow-ups.schemas.js';
 import type { RegionsService } from '../regions/service.js';
@@ -49,7 +49,7 @@ export function createStatisticsService({ db, regions }: { db: Db; regions: Regi
       if (ctx.principal.role === 'department') {
         const own = ctx.principal.departmentId;
         if (departmentId && departmentId !== own) {
-          throw new DomainError(403, 'forbidden', 'Forbidden', 'departmentId: a department sees its own figures only', {
+          throw forbidden('departmentId: a department sees its own figures only', {
             errors: [{ field: 'departmentId', message: 'not your department' }],
           });
         }

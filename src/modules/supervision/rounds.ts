@@ -5,6 +5,7 @@ import { conflict, invalid, invalidMany, notFound, versionMismatch } from '../..
 import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
+import { stateMachine } from '../../lib/state-machine.js';
 import type { AuditService } from '../audit/service.js';
 import { departmentQueries } from '../departments/queries.js';
 import type { RegionsService } from '../regions/service.js';
@@ -14,6 +15,13 @@ import type { Unassigned } from './assignment.js';
 import { roundsRepository, supervisorsRepository, tasksRepository } from './repository.js';
 import type { RoundRow } from './repository.js';
 import type { CreateRoundInput, GenerationDto, ListRoundsFilter, RoundDto, UpdateRoundInput } from './schemas.js';
+
+/** A round is drafted, generates its tasks once, and closes (a draft may close without tasks). */
+export const roundMachine = stateMachine<RoundRow['status']>({
+  draft: ['generated', 'closed'],
+  generated: ['closed'],
+  closed: [],
+});
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -113,7 +121,7 @@ export function createRoundsService({ db, audit, regions }: { db: Db; audit: Aud
     async generateTasks(ctx: RequestContext, id: string): Promise<GenerationDto> {
       return db.transaction(async (tx) => {
         const current = await load(tx, id, true);
-        if (current.status !== 'draft') throw conflict('illegal_transition', `inspection round ${id} is ${current.status}; tasks are generated once, from a draft`, { currentStatus: current.status });
+        roundMachine.assert('inspection round', id, current.status, 'generated', { detail: `inspection round ${id} is ${current.status}; tasks are generated once, from a draft` });
         const inScope = await scope(tx, current);
         const inactive: Unassigned[] = inScope.filter((u) => !u.active).map((u) => ({ unitId: u.id, missing: current.tasksPerUnit, reason: 'unit_inactive' }));
         const eligible = await supervisorsRepository.eligible(tx, { startDay: day(current.startsAt), endDay: day(current.endsAt) });
@@ -170,7 +178,7 @@ export function createRoundsService({ db, audit, regions }: { db: Db; audit: Aud
       return db.transaction(async (tx) => {
         const current = await load(tx, id, true);
         if (expected !== undefined && current.version !== expected) throw versionMismatch('inspection round', expected, current.version);
-        if (current.status === 'closed') throw conflict('illegal_transition', `inspection round ${id} is already closed`, { currentStatus: current.status });
+        roundMachine.assert('inspection round', id, current.status, 'closed', { detail: `inspection round ${id} is already closed` });
         const open = await roundsRepository.openTaskCount(tx, id);
         if (open > 0) throw conflict('round_has_open_tasks', `${open} task(s) are still assigned or accepted: expire or cancel them first`, { openTasks: open });
         const row = await roundsRepository.update(tx, id, current.version, { status: 'closed', closedAt: new Date() });

@@ -1,9 +1,10 @@
 import type { Db, TxOption } from '../../db/client.js';
-import { conflict, invalid, invalidMany, notFound } from '../../lib/errors.js';
+import { conflict, illegalTransition, invalid, invalidMany, notFound } from '../../lib/errors.js';
 import type { FieldError } from '../../lib/errors.js';
 import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
+import { stateMachine } from '../../lib/state-machine.js';
 import type { AuditService } from '../audit/service.js';
 import { isInFuture } from '../../lib/time.js';
 import { toFindingDto, toReportDto, toTaskDto } from './mappers.js';
@@ -29,8 +30,18 @@ function canSeeTask(ctx: RequestContext, t: Pick<TaskRow, 'supervisorId'>): bool
   return p.role === 'admin' || (p.role === 'supervisor' && !!p.supervisorId && p.supervisorId === t.supervisorId);
 }
 
-const illegal = (t: TaskRow, verb: string) =>
-  conflict('illegal_transition', `inspection task ${t.id} is ${t.status}; it cannot be ${verb}`, { currentStatus: t.status });
+/** 已派发 → 已接受 → 已反馈 → 已审核; open tasks can also expire or be cancelled, a reported one cancelled. */
+export const taskMachine = stateMachine<TaskStatus>({
+  assigned: ['accepted', 'reported', 'expired', 'cancelled'],
+  accepted: ['reported', 'expired', 'cancelled'],
+  reported: ['reviewed', 'cancelled'],
+  reviewed: [],
+  expired: [],
+  cancelled: [],
+});
+
+const assertMove = (t: TaskRow, to: TaskStatus, verb: string) =>
+  taskMachine.assert('inspection task', t.id, t.status, to, { detail: `inspection task ${t.id} is ${t.status}; it cannot be ${verb}` });
 
 export function createTasksService({ db, audit, problems }: { db: Db; audit: AuditService; problems: () => ProblemOpener | undefined }) {
   /** Reports (with their findings) of many tasks in two queries. */
@@ -59,13 +70,13 @@ export function createTasksService({ db, audit, problems }: { db: Db; audit: Aud
   async function transition(
     ctx: RequestContext,
     id: string,
-    spec: { verb: string; action: string; from: readonly TaskStatus[]; patch: (now: Date) => Partial<TaskRow>; check?: (t: TaskRow) => void },
+    spec: { verb: string; action: string; to: TaskStatus; patch: (now: Date) => Partial<TaskRow>; check?: (t: TaskRow) => void },
   ): Promise<TaskDto> {
     return db.transaction(async (tx) => {
       const current = await visible(tx, ctx, id);
       spec.check?.(current);
-      if (!spec.from.includes(current.status)) throw illegal(current, spec.verb);
-      const row = await tasksRepository.move(tx, id, spec.from, spec.patch(new Date()));
+      assertMove(current, spec.to, spec.verb);
+      const row = await tasksRepository.move(tx, id, taskMachine.sources(spec.to), { ...spec.patch(new Date()), status: spec.to });
       if (!row) throw conflict('concurrent_update', 'the task changed meanwhile; reload and retry');
       const [before, after] = await withReports(tx, [current, row]);
       await audit.record(tx, ctx, { action: spec.action, entityType: 'inspection_task', entityId: id, before, after });
@@ -99,15 +110,15 @@ export function createTasksService({ db, audit, problems }: { db: Db; audit: Aud
     },
 
     accept(ctx: RequestContext, id: string): Promise<TaskDto> {
-      return transition(ctx, id, { verb: 'accepted', action: 'inspection_task.accepted', from: ['assigned'], patch: (now) => ({ status: 'accepted', acceptedAt: now }) });
+      return transition(ctx, id, { verb: 'accepted', action: 'inspection_task.accepted', to: 'accepted', patch: (now) => ({ acceptedAt: now }) });
     },
 
     expire(ctx: RequestContext, id: string, reason?: string): Promise<TaskDto> {
       return transition(ctx, id, {
         verb: 'expired',
         action: 'inspection_task.expired',
-        from: ['assigned', 'accepted'],
-        patch: (now) => ({ status: 'expired', closedAt: now, statusReason: reason ?? null }),
+        to: 'expired',
+        patch: (now) => ({ closedAt: now, statusReason: reason ?? null }),
       });
     },
 
@@ -115,8 +126,8 @@ export function createTasksService({ db, audit, problems }: { db: Db; audit: Aud
       return transition(ctx, id, {
         verb: 'cancelled',
         action: 'inspection_task.cancelled',
-        from: ['assigned', 'accepted', 'reported'],
-        patch: (now) => ({ status: 'cancelled', closedAt: now, statusReason: reason ?? null }),
+        to: 'cancelled',
+        patch: (now) => ({ closedAt: now, statusReason: reason ?? null }),
       });
     },
 
@@ -127,14 +138,14 @@ export function createTasksService({ db, audit, problems }: { db: Db; audit: Aud
         if (current.status === 'reported' || current.status === 'reviewed') {
           throw conflict('already_reported', `inspection task ${id} already has its report`, { currentStatus: current.status });
         }
-        if (current.status !== 'assigned' && current.status !== 'accepted') throw illegal(current, 'reported');
+        assertMove(current, 'reported', 'reported');
         const visitedAt = new Date(input.visitedAt);
         const now = new Date();
         if (isInFuture(visitedAt, now)) throw invalid('visitedAt', 'must not be in the future');
         if (visitedAt < current.startsAt || visitedAt > current.endsAt) {
           throw invalid('visitedAt', `must be within the task window ${current.startsAt.toISOString()} – ${current.endsAt.toISOString()}`);
         }
-        const row = await tasksRepository.move(tx, id, ['assigned', 'accepted'], { status: 'reported', reportedAt: now });
+        const row = await tasksRepository.move(tx, id, taskMachine.sources('reported'), { status: 'reported', reportedAt: now });
         if (!row) throw conflict('already_reported', `inspection task ${id} was reported meanwhile`);
         const report = await reportsRepository.insert(tx, { taskId: id, unitId: current.unitId, visitedAt, ...input.ratings, summary: input.summary ?? null });
         await reportsRepository.insertFindings(
@@ -162,9 +173,9 @@ export function createTasksService({ db, audit, problems }: { db: Db; audit: Aud
     async review(ctx: RequestContext, id: string, input: ReviewInput): Promise<TaskDto> {
       return db.transaction(async (tx) => {
         const current = await visible(tx, ctx, id);
-        if (current.status !== 'reported') throw illegal(current, 'reviewed');
+        assertMove(current, 'reviewed', 'reviewed');
         const report = (await reportsFor(tx, [id])).get(id);
-        if (!report) throw conflict('illegal_transition', `inspection task ${id} has no report`);
+        if (!report) throw illegalTransition('inspection task', id, current.status, 'reviewed', [], `inspection task ${id} has no report`);
         const byId = new Map(report.findings.map((f) => [f.id, f]));
         const errors: FieldError[] = [];
         const seen = new Set<string>();
@@ -196,7 +207,7 @@ export function createTasksService({ db, audit, problems }: { db: Db; audit: Aud
           }, { tx });
           await reportsRepository.setProblem(tx, f.id, problem.id);
         }
-        const row = await tasksRepository.move(tx, id, ['reported'], { status: 'reviewed', reviewedAt: now });
+        const row = await tasksRepository.move(tx, id, taskMachine.sources('reviewed'), { status: 'reviewed', reviewedAt: now });
         if (!row) throw conflict('concurrent_update', 'the task changed meanwhile; reload and retry');
         const after = (await withReports(tx, [row]))[0];
         await audit.record(tx, ctx, { action: 'inspection_task.reviewed', entityType: 'inspection_task', entityId: id, before: toTaskDto(current, report), after });

@@ -1,0 +1,6 @@
+import { defineErrors } from '../../lib/errors.js';
+
+/** Codes the complaints module (投诉) answers with. */
+export const complaintsErrors = defineErrors({
+  not_investigating: { status: 409, title: 'Not Investigating', description: 'responses are taken only while the complaint is investigating' },
+});

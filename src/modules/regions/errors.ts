@@ -1,0 +1,6 @@
+import { defineErrors } from '../../lib/errors.js';
+
+/** Codes the regions module (行政区划) answers with. */
+export const regionsErrors = defineErrors({
+  duplicate_code: { status: 409, title: 'Duplicate Code', description: 'a region with this code already exists' },
+});
