@@ -1,6 +1,13 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { KeyPair } from '../lib/keys.js';
+import { evidenceChecker } from '../lib/evidence.js';
+import { registerSettingsGroup } from './cycles/schemas.js';
+import { scoringSettings } from './rankings/scoring.js';
+import { awardSettings } from './awards/settings.js';
+import { complaintQueries } from './complaints/queries.js';
+import { problemQueries } from './problems/queries.js';
+import { supervisionQueries } from './supervision/queries.js';
 import { createAssessmentsService } from './assessments/service.js';
 import { auditService } from './audit/service.js';
 import { createCriteriaService } from './criteria/service.js';
@@ -27,6 +34,10 @@ import { respondentHasher, DEVELOPMENT_RESPONDENT_KEY_SECRET } from './ratings/r
 import { createRatingsService } from './ratings/service.js';
 import { createStatisticsService } from './statistics/service.js';
 
+// Modules that keep parameters in a cycle's settings add their group to the document the cycles module owns.
+registerSettingsGroup('scoring', scoringSettings);
+registerSettingsGroup('awards', awardSettings);
+
 /** Wires every domain service over one database; REST routes and GraphQL resolvers both use these. */
 export function createServices(database: Database, { config, keys }: { config: Config; keys?: KeyPair }) {
   const db = database.db;
@@ -42,9 +53,16 @@ export function createServices(database: Database, { config, keys }: { config: C
   const accountability = createAccountabilityService({ db, audit });
   const cycles = createCyclesService({ db, audit, webhooks, participation: enrollmentQueries });
   const rankings = createRankingsService({ db, audit, cycles, regions, webhooks, commendationCounts: awardQueries.commendationCountsByUnit });
-  const awards = createAwardsService({ db, audit, cycles, problems, complaints, webhooks });
+  // The records a decision may cite, each checked by the module that owns it.
+  const checkEvidence = evidenceChecker({
+    complaint: complaintQueries.existingIds,
+    inspection_report: supervisionQueries.existingReportIds,
+    inspection_finding: supervisionQueries.existingFindingIds,
+    problem: problemQueries.existingIds,
+  });
+  const awards = createAwardsService({ db, audit, cycles, problems, complaints, webhooks, checkEvidence });
   const scoreboard = createScoreboardService({ db, cycles, problems });
-  const enrollments = createEnrollmentsService({ db, audit, cycles, regions });
+  const enrollments = createEnrollmentsService({ db, audit, cycles, regions, checkEvidence });
   const criteria = createCriteriaService({ db, audit, cycles });
   const assessments = createAssessmentsService({ db, audit, cycles, criteria });
   const supervision = createSupervisionService({ db, audit, regions, units, problems: () => problems });

@@ -1,4 +1,4 @@
-import { checkEvidence } from '../../lib/evidence.js';
+import type { EvidenceCheck } from '../../lib/evidence.js';
 import { DomainError, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
@@ -36,7 +36,7 @@ export type AwardStatusListener = (event: AwardStatusChangedEvent) => void;
  * award state machine: every move is one transaction (row lock, rule check, transition row, audit entry, outbox
  * event); after commit, in-process listeners (the GraphQL subscription) hear about it.
  */
-export function createAwardsService(deps: NominationDeps & { webhooks: WebhooksService }) {
+export function createAwardsService(deps: NominationDeps & { webhooks: WebhooksService; checkEvidence: EvidenceCheck }) {
   const { db, audit, cycles, webhooks } = deps;
   const listeners = new Set<AwardStatusListener>();
 
@@ -73,7 +73,7 @@ export function createAwardsService(deps: NominationDeps & { webhooks: WebhooksS
       if (expected !== undefined && a.version !== expected) throw versionMismatch('award', expected, a.version);
       await cycles.requirePhase(a.cycleId, MANAGEABLE, 'awards_not_manageable', { tx });
       checkMove(id, a.status, input);
-      await checkEvidence(tx, input.evidence);
+      await deps.checkEvidence(tx, input.evidence);
       const deadline = input.to === 'rectification_ordered' ? new Date(input.deadline!) : null;
       const row = await repo.updateAward(tx, id, a.version, {
         status: input.to,

@@ -130,7 +130,7 @@ export const complaint = z
     description: z.string(),
     unitId: z.uuid().nullable(),
     departmentId: z.uuid().nullable(),
-    cycleId: z.uuid().nullable(),
+    cycleId: z.uuid().nullable().describe('归属周期, set at triage: the newest cycle the unit takes part in whose evaluation window (assessment through naming) contains receivedAt'),
     receivedAt: isoDate,
     stageDeadline: isoDate.nullable().describe("the current stage's deadline (working days); null once closed"),
     overdue: z.boolean(),

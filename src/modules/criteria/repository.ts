@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { criteriaSets } from './tables.js';
 import { cycleQueries } from '../cycles/queries.js';

@@ -3,7 +3,7 @@ import { guard } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { ALL_AUTHENTICATED } from '../../lib/principal.js';
 import { parseArgs } from '../../plugins/graphql.js';
-import { createCycleBody, listCyclesQuery, updateCycleBody } from './schemas.js';
+import { cycleSchemas, listCyclesQuery } from './schemas.js';
 import type { CycleSettingsDto, Phase } from './schemas.js';
 
 export const cycleTypeDefs = /* GraphQL */ `
@@ -87,10 +87,10 @@ export const cycleResolvers: IResolvers = {
   },
   Mutation: {
     createCycle: guard(['admin'], ({ input }: { input: { settings?: GqlSettings } }, { ctx, services }) =>
-      services.cycles.create(ctx, parseArgs(createCycleBody, cycleInput(input), 'input')),
+      services.cycles.create(ctx, parseArgs(cycleSchemas().createCycleBody, cycleInput(input), 'input')),
     ),
     updateCycle: guard(['admin'], ({ id, version, input }: { id: string; version: number; input: { settings?: GqlSettings } }, { ctx, services }) =>
-      services.cycles.update(ctx, id, version, parseArgs(updateCycleBody, cycleInput(input), 'input')),
+      services.cycles.update(ctx, id, version, parseArgs(cycleSchemas().updateCycleBody, cycleInput(input), 'input')),
     ),
     moveCyclePhase: guard(['admin'], ({ id, version, to }: { id: string; version: number; to: Phase }, { ctx, services }) =>
       services.cycles.transition(ctx, id, version, to),

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import type { CycleRow } from './repository.js';
-import { cycleSettings } from './schemas.js';
+import { cycleSchemas } from './schemas.js';
 import type { Phase } from './schemas.js';
 
 /**
@@ -15,7 +15,7 @@ export interface Precondition {
 const settingsValid: Precondition = {
   check: 'settings_valid',
   async failures(_tx, cycle) {
-    const parsed = cycleSettings.safeParse(cycle.settings);
+    const parsed = cycleSchemas().cycleSettings.safeParse(cycle.settings);
     return parsed.success ? [] : parsed.error.issues.map((i) => `settings.${i.path.join('.')}: ${i.message}`);
   },
 };

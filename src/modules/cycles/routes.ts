@@ -1,12 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { expectedVersion, idParams, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
 import { ALL_AUTHENTICATED } from '../../lib/principal.js';
-import { createCycleBody, cycle, listCyclesQuery, transitionBody, updateCycleBody } from './schemas.js';
+import { cycleSchemas, listCyclesQuery, transitionBody } from './schemas.js';
 
 const tags = ['cycles'];
 
 export const cycleRoutes: FastifyPluginAsyncZod = async (app) => {
   const svc = app.services.cycles;
+  // Built now, after every module has registered its settings group.
+  const { createCycleBody, cycle, updateCycleBody } = cycleSchemas();
 
   app.get('/cycles', {
     config: { access: ALL_AUTHENTICATED },

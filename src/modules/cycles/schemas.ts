@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { cyclePhase } from './tables.js';
 import { isoDate, labelSchema } from '../../lib/http.js';
-import { scoringSettings } from '../rankings/scoring.js';
 import { categories, categorySchema } from '../units/schemas.js';
 
 /** 创建周期 phases in their only order: 草稿 → 报名 → 考评 → 排名 → 命名 → 结束. */
@@ -24,9 +23,10 @@ const WEIGHT_TOLERANCE = 1e-9;
 const count = z.number().int().min(0).max(100_000);
 
 /*
- * Settings are built group by group. Each group is a plain zod object with its own rules, so a later issue adds
- * a group (e.g. `scoring`) to `settingsGroups` with a `.default(...)`: old cycles read back with the default and
- * every create/update path validates it without further changes.
+ * Settings are built group by group. Each group is a plain zod object with its own rules. The cycles module owns
+ * the core groups below; a module that keeps parameters in a cycle (rankings' `scoring`, awards' `awards`)
+ * registers its own group, so cycles never imports it: old cycles read back with the group's defaults and every
+ * create/update path validates it.
  */
 const weights = z
   .object({
@@ -92,31 +92,20 @@ const deadlines = z
   })
   .describe('deadlines in order: enrollmentEndsAt ≤ assessmentEndsAt ≤ rankingAt ≤ namingAt');
 
-const points = z.number().min(0).max(1000);
-/** 命名表彰 management and 部门行风考核挂钩 (read by the awards and scoreboard modules with `awardSettingsOf`). */
-export const awardSettings = z
-  .object({
-    autoEscalateOverdue: z.boolean().default(false).describe('yellow-card overdue rectifications automatically (逾期未整改自动黄牌)'),
-    departmentBonus: z.object({ top10: points.default(3), top100: points.default(1) }).default({ top10: 3, top100: 1 }).describe('points a department gains per named unit, by tier'),
-    departmentPenalty: z.object({ yellowCard: points.default(1), revoked: points.default(2) }).default({ yellowCard: 1, revoked: 2 }).describe('points a department loses per award yellow-carded or revoked'),
-  })
-  .describe('awards (命名表彰) and the department scoreboard; optional: left out, the defaults apply');
-export type AwardSettingsDto = z.infer<typeof awardSettings>;
-/** The awards group of stored settings, with defaults for anything missing (cycles created before the group existed). */
-export const awardSettingsOf = (settings: unknown): AwardSettingsDto => {
-  const parsed = awardSettings.safeParse((settings as { awards?: unknown } | null)?.awards ?? {});
-  return parsed.success ? parsed.data : awardSettings.parse({});
-};
+const name = z.string().trim().min(1).max(200);
+const year = z.number().int().min(2000).max(2100);
 
-export const settingsGroups = {
-  weights,
-  quotas,
-  minimumSamples,
-  deadlines,
-  /** Composite-score parameters (modules/rankings/scoring.ts); left out, the defaults apply. */
-  scoring: scoringSettings.optional(),
-  awards: awardSettings.optional(),
-};
+/** The groups the cycles module owns. Other modules add theirs with `registerSettingsGroup`. */
+export const coreSettingsGroups = { weights, quotas, minimumSamples, deadlines };
+type CoreSettings = { [K in keyof typeof coreSettingsGroups]: z.infer<(typeof coreSettingsGroups)[K]> };
+
+/**
+ * The settings of a cycle (as stored and returned): the core groups, plus the groups other modules keep in the
+ * document (e.g. `scoring` of rankings, `awards` of awards), which each module reads and validates itself.
+ */
+export type CycleSettingsDto = CoreSettings & { [group: string]: unknown };
+/** Settings as a client sends them: any group left out keeps its default (create) or current value (update). */
+export type SettingsInput = Partial<CoreSettings> & { [group: string]: unknown };
 
 export const defaultSettings = {
   weights: { assessment: 0.4, inspection: 0.3, publicSatisfaction: 0.3 },
@@ -125,44 +114,61 @@ export const defaultSettings = {
   deadlines: { enrollmentEndsAt: null, assessmentEndsAt: null, rankingAt: null, namingAt: null },
 } satisfies CycleSettingsDto;
 
-/** The full, validated settings of a cycle (as stored and returned). */
-export const cycleSettings = z.object(settingsGroups).meta({ id: 'CycleSettings', description: '周期设置: weights, quotas, minimum samples, deadlines' });
-export type CycleSettingsDto = z.infer<typeof cycleSettings>;
+const extraGroups = new Map<string, z.ZodType>();
+let built: ReturnType<typeof buildSchemas> | undefined;
 
-/** Settings as a client sends them: any group left out keeps its default (create) or current value (update). */
-export const settingsInput = z.object(settingsGroups).partial();
-export type SettingsInput = z.infer<typeof settingsInput>;
+/**
+ * Adds a module's group to every cycle's settings document (validated on create and update, documented in
+ * OpenAPI). Optional: a cycle without it reads back with the module's defaults. Register while the services are
+ * wired, before the first request or route; registering the same group again is a no-op.
+ */
+export function registerSettingsGroup(name: string, group: z.ZodType): void {
+  if (extraGroups.get(name) === group) return;
+  if (name in coreSettingsGroups || extraGroups.has(name)) throw new Error(`cycle settings group ${name} is already defined`);
+  if (built) throw new Error(`cycle settings group ${name} registered after the cycle schemas were built`);
+  extraGroups.set(name, group);
+}
 
-export const cycle = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    year: z.number().int(),
-    phase: phaseSchema,
-    phaseLabel: labelSchema,
-    nextPhase: phaseSchema.nullable().describe('the only phase it can move to; null once closed'),
-    settings: cycleSettings,
-    phaseChangedAt: isoDate,
-    version: z.number().int(),
-    createdAt: isoDate,
-    updatedAt: isoDate,
-  })
-  .meta({ id: 'Cycle', description: '创建周期: one round of the campaign, usually a year' });
-export type CycleDto = z.infer<typeof cycle>;
+function buildSchemas() {
+  const groups = { ...coreSettingsGroups, ...Object.fromEntries([...extraGroups].map(([name, g]) => [name, g.optional()])) };
+  const cycleSettings = z.object(groups).meta({ id: 'CycleSettings', description: '周期设置: weights, quotas, minimum samples, deadlines' });
+  const settingsInput = z.object(groups).partial();
+  const cycle = z
+    .object({
+      id: z.uuid(),
+      name: z.string(),
+      year: z.number().int(),
+      phase: phaseSchema,
+      phaseLabel: labelSchema,
+      nextPhase: phaseSchema.nullable().describe('the only phase it can move to; null once closed'),
+      settings: cycleSettings,
+      phaseChangedAt: isoDate,
+      version: z.number().int(),
+      createdAt: isoDate,
+      updatedAt: isoDate,
+    })
+    .meta({ id: 'Cycle', description: '创建周期: one round of the campaign, usually a year' });
+  return {
+    cycleSettings,
+    settingsInput,
+    cycle,
+    createCycleBody: z.object({ name, year, settings: settingsInput.optional() }),
+    updateCycleBody: z.object({
+      name: name.optional(),
+      year: year.optional(),
+      settings: settingsInput.optional().describe('only in draft and enrollment; groups left out keep their values'),
+      version: z.number().int().optional().describe('the version you read, if you do not send If-Match'),
+    }),
+  };
+}
 
-const name = z.string().trim().min(1).max(200);
-const year = z.number().int().min(2000).max(2100);
+/** The cycle schemas over the core and the registered groups, built once, at first use. */
+export const cycleSchemas = () => (built ??= buildSchemas());
 
-export const createCycleBody = z.object({ name, year, settings: settingsInput.optional() });
-export type CreateCycleInput = z.infer<typeof createCycleBody>;
+export type CycleDto = z.infer<ReturnType<typeof cycleSchemas>['cycle']>;
 
-export const updateCycleBody = z.object({
-  name: name.optional(),
-  year: year.optional(),
-  settings: settingsInput.optional().describe('only in draft and enrollment; groups left out keep their values'),
-  version: z.number().int().optional().describe('the version you read, if you do not send If-Match'),
-});
-export type UpdateCycleInput = z.infer<typeof updateCycleBody>;
+export type CreateCycleInput = { name: string; year: number; settings?: SettingsInput };
+export type UpdateCycleInput = { name?: string; year?: number; settings?: SettingsInput; version?: number };
 
 export const transitionBody = z.object({
   to: phaseSchema.describe('the next phase; phases only move forward, one at a time'),

@@ -1,4 +1,4 @@
-import { checkEvidence } from '../../lib/evidence.js';
+import type { EvidenceCheck } from '../../lib/evidence.js';
 import { inTransaction } from '../../db/client.js';
 import type { Db, TxOption } from '../../db/client.js';
 import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
@@ -39,7 +39,19 @@ export function toEnrollmentDto(r: EnrollmentRow): EnrollmentDto {
   };
 }
 
-export function createEnrollmentsService({ db, audit, cycles, regions }: { db: Db; audit: AuditService; cycles: Pick<CyclesService, 'requirePhase' | 'getCycle' | 'addPrecondition'>; regions: RegionsService }) {
+export function createEnrollmentsService({
+  db,
+  audit,
+  cycles,
+  regions,
+  checkEvidence,
+}: {
+  db: Db;
+  audit: AuditService;
+  cycles: Pick<CyclesService, 'requirePhase' | 'getCycle' | 'addPrecondition'>;
+  regions: RegionsService;
+  checkEvidence: EvidenceCheck;
+}) {
   // Leaving enrollment needs at least one unit taking part.
   cycles.addPrecondition('enrollment', {
     check: 'units_enrolled',

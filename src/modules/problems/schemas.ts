@@ -58,7 +58,7 @@ export const problem = z
     severityLabel: labelSchema,
     description: z.string(),
     deadline: isoDate.describe('整改期限'),
-    overdue: z.boolean().describe('the deadline has passed and the rectification is not verified'),
+    overdue: z.boolean().describe('逾期: the deadline has passed without the rectification being verified by it (verified late stays overdue)'),
     responsiblePerson: z.string().nullable().describe('整改责任人'),
     responsibilityLetterSigned: z.boolean().describe('整改责任书 signed'),
     signedAt: isoDate.nullable(),

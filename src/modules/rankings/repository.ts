@@ -1,7 +1,6 @@
-import { and, asc, count, desc, eq, gt, inArray, like, max, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, max, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { prefixPattern } from '../../db/like.js';
 import { assessmentQueries } from '../assessments/queries.js';
 import { complaintQueries } from '../complaints/queries.js';
 import { deedQueries } from '../deeds/queries.js';
@@ -52,8 +51,6 @@ export interface EntryFilter {
   departmentId?: string;
   flag?: string;
 }
-
-const num = (column: SQL) => column.mapWith(Number);
 
 function entryWhere(db: Db, rankingId: string, f: EntryFilter): SQL | undefined {
   return and(

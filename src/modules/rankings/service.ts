@@ -1,7 +1,7 @@
 import { inTransaction } from '../../db/client.js';
 import type { Db, TxOption } from '../../db/client.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
-import { decodeCursor, encodeCursor, paginate, toIso, toIsoOrNull } from '../../lib/http.js';
+import { decodeCursor, paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { STAFF } from '../../lib/principal.js';

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, lt, ne, or } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, lt, ne, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { ratingFollowUps, ratings } from './tables.js';

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import { conflict, notFound, versionMismatch } from '../../lib/errors.js';
+import { notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';

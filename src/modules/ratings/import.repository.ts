@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { from as copyFrom } from 'pg-copy-streams';
 import { drizzleOnClient } from '../../db/client.js';
 import type { Database, Db } from '../../db/client.js';

@@ -87,7 +87,7 @@ export const submitRatingBody = publicRatingBody.extend({
   source: sourceSchema,
   externalId: z.string().trim().min(1).max(128).refine(noNul, 'must not contain NUL characters').optional().describe('the id in the sending system; a repeat is recognised and not stored twice'),
   collectedAt: isoDate.optional().describe('when the response was given; default now'),
-  cycleId: z.uuid().optional().describe('default: the cycle in assessment the unit is enrolled in'),
+  cycleId: z.uuid().optional().describe('default (归属周期): the newest cycle the unit takes part in whose assessment window contains collectedAt'),
   respondentKey: respondentKey.optional(),
 });
 export type SubmitRatingInput = z.infer<typeof submitRatingBody>;

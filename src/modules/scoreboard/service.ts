@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { awardStatusLabels } from '../awards/schemas.js';
-import { awardSettingsOf } from '../cycles/schemas.js';
+import { awardSettingsOf } from '../awards/settings.js';
 import type { CyclesService } from '../cycles/service.js';
 import type { ProblemsService } from '../problems/service.js';
 import { scoreboardCsv } from './csv.js';
