@@ -30,9 +30,9 @@ t.test('no code is declared twice, and each declaration is complete', async (t) 
   t.same([...owners].filter(([, o]) => o.length > 1), [], 'each code has one owner, so one status');
 });
 
-t.test('the OpenAPI Problem schema lists exactly the catalogue codes', async (t) => {
+t.test('the OpenAPI ProblemDetails schema lists exactly the catalogue codes', async (t) => {
   const doc = JSON.parse(readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8'));
-  const enumed = doc.components.schemas.Problem.properties.code.enum as string[];
+  const enumed = doc.components.schemas.ProblemDetails.properties.code.enum as string[];
   t.same([...enumed].sort(), Object.keys(errorCatalogue).sort());
   t.same([...errorCodes], Object.keys(errorCatalogue).sort());
 });

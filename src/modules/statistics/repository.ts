@@ -16,8 +16,9 @@ import type { Category } from '../units/schemas.js';
 
 /**
  * What the figures cover. A record belongs to the cycles when it carries one of `cycleIds`; a record that
- * carries no cycle (a deed or problem entered outside a cycle, a rating outside the assessment phase) counts
- * when its own date falls in one of `years`, in China Standard Time.
+ * carries no cycle because it was entered without one (a deed, problem or commendation) counts when its own date
+ * falls in one of `years`, in China Standard Time. Ratings and complaints are attributed by when they happened
+ * (see `attributedTo`), so theirs count only through their cycle.
  */
 export interface StatisticsScope {
   cycleIds: string[];
@@ -58,6 +59,15 @@ function inYearsDate(col: AnyColumn, years: number[]): SQL {
 function ofCycles(cycleCol: AnyColumn, dateCol: AnyColumn, s: StatisticsScope, dateKind: 'timestamp' | 'date' = 'timestamp'): SQL {
   const byDate = and(isNull(cycleCol), dateKind === 'date' ? inYearsDate(dateCol, s.years) : inYearsTimestamp(dateCol, s.years))!;
   return s.cycleIds.length ? or(inArray(cycleCol, s.cycleIds), byDate)! : byDate;
+}
+
+/**
+ * Ratings and complaints (and the follow-ups of ratings) are attributed to a cycle by when they happened
+ * (归属周期, enrollments/queries.ts): one with no cycle happened outside every cycle's window and counts toward
+ * none, whatever the request, exactly as in rankings, the scoreboard and naming.
+ */
+function attributedTo(cycleCol: AnyColumn, s: StatisticsScope): SQL {
+  return s.cycleIds.length ? inArray(cycleCol, s.cycleIds) : sql`false`;
 }
 
 const unitFiltered = (s: StatisticsScope) => !!(s.regionPath || s.departmentId || s.category);
@@ -208,7 +218,7 @@ export function statisticsQueries(db: Db, s: StatisticsScope) {
         .with(scoped)
         .select({ channel: r.channel, level: r.level, n: count() })
         .from(r)
-        .where(and(ofCycles(r.cycleId, r.collectedAt, s), unitIn(r.unitId)))
+        .where(and(attributedTo(r.cycleId, s), unitIn(r.unitId)))
         .groupBy(r.channel, r.level);
     },
 
@@ -225,7 +235,7 @@ export function statisticsQueries(db: Db, s: StatisticsScope) {
           overdue: countIf(sql`${c.overdue}`),
         })
         .from(c)
-        .where(and(ofCycles(c.cycleId, c.receivedAt, s), unitIn(c.unitId)))
+        .where(and(attributedTo(c.cycleId, s), unitIn(c.unitId)))
         .groupBy(c.status, c.source);
     },
 
@@ -236,7 +246,7 @@ export function statisticsQueries(db: Db, s: StatisticsScope) {
         .with(scoped)
         .select({ status: f.status, n: count(), overdue: countIf(sql`${f.overdue}`) })
         .from(f)
-        .where(and(ofCycles(f.ratingCycleId, f.ratingCollectedAt, s), unitIn(f.unitId)))
+        .where(and(attributedTo(f.ratingCycleId, s), unitIn(f.unitId)))
         .groupBy(f.status);
     },
   };

@@ -179,7 +179,7 @@ export const statisticsLabels = z
 export const statisticsScope = z
   .object({
     cycles: z.array(z.object({ id: z.uuid(), name: z.string(), year: z.number().int() }).meta({ id: 'StatisticsCycle' })),
-    years: z.array(z.number().int()).describe('the calendar years the figures cover; records with no cycle count by their date in these years (UTC+8)'),
+    years: z.array(z.number().int()).describe('the calendar years the figures cover; deeds, problems and commendations entered without a cycle count by their date in these years (UTC+8); ratings and complaints count only through the cycle they are attributed to'),
     regionId: z.uuid().nullable(),
     departmentId: z.uuid().nullable(),
     category: categorySchema.nullable(),
