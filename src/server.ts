@@ -25,7 +25,7 @@ const database = await openDatabase({
   url: config.DATABASE_URL,
   dataDir: config.DATA_DIR,
   poolMax: config.DATABASE_POOL_MAX,
-  onIdleError: (err) => app.log.warn({ err }, 'idle database connection lost'),
+  onConnectionError: (err) => app.log.warn({ err }, 'database connection lost; the pool will reconnect'),
 });
 if (embedded || config.MIGRATE_ON_START) await migrate(database);
 // The local key pair verifies tokens only when no JWKS URL or public key is configured; it always signs webhooks (JWS).

@@ -48,15 +48,27 @@ export interface DatabaseOptions {
   /** PGlite folder, or 'memory://' for an in-memory database. */
   dataDir: string;
   poolMax?: number;
-  onIdleError?: (err: Error) => void;
+  /** A connection was lost (restart, failover), idle or checked out; the pool replaces it. Logged, never thrown. */
+  onConnectionError?: (err: Error) => void;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolMax ?? 10 });
-    // An idle connection dropped by the server (restart, failover) must not crash the process: the pool
-    // discards it and the next checkout opens a new one.
-    pool.on('error', (err) => opts.onIdleError?.(err));
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolMax ?? 10,
+      // A peer that vanished without closing the socket (failover) is noticed instead of awaited forever, and a
+      // request that cannot get a connection fails (503, retry) instead of queueing without end.
+      keepAlive: true,
+      connectionTimeoutMillis: 10_000,
+    });
+    // A connection dropped by the server (restart, failover) must not crash the process. node-postgres emits
+    // 'error' on the client itself, idle or checked out for a transaction: an 'error' event without a listener
+    // is thrown. The statement in flight fails on its own (the errors plugin answers 503) and the pool discards
+    // the dead client; the next checkout opens a new one. Every client gets the listener, so it is logged once
+    // here; the pool's own 'error' (idle clients) only needs a listener to exist.
+    pool.on('connect', (client) => client.on('error', (err) => opts.onConnectionError?.(err)));
+    pool.on('error', () => undefined);
     // Fail fast on a bad URL instead of at the first request.
     const client = await pool.connect();
     client.release();

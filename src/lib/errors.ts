@@ -54,6 +54,11 @@ export const sharedErrors = defineErrors({
   version_required: { status: 428, title: 'Precondition Required', description: 'an update needs If-Match (or `version` in the body)' },
   rate_limited: { status: 429, title: 'Too Many Requests', description: 'anonymous callers are limited per minute; retry later' },
   internal_error: { status: 500, title: 'Internal Server Error', description: 'an unexpected error; it is logged with the request id' },
+  database_unavailable: {
+    status: 503,
+    title: 'Service Unavailable',
+    description: 'the database connection was lost or refused mid-request (restart, failover); only a 2xx acknowledges a write; retry after Retry-After',
+  },
   database_unreachable: { status: 503, title: 'Service Unavailable', description: 'readiness: the database does not answer' },
   migrations_pending: { status: 503, title: 'Service Unavailable', description: 'readiness: migrations are not all applied' },
   graphql_validation_failed: { status: 400, title: 'GraphQL Validation Failed', description: 'the GraphQL document does not parse or validate' },

@@ -2,10 +2,13 @@ import fp from 'fastify-plugin';
 import FindMyWay from 'find-my-way';
 import type { HTTPMethods } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isConnectionError } from '../db/connection-errors.js';
 import { DomainError } from '../lib/errors.js';
 import type { ErrorCode, FieldError } from '../lib/errors.js';
 
 export const PROBLEM_TYPE_BASE = 'urn:manyi:problem:';
+/** What a 503 tells the client to wait (seconds): long enough for the pool to reconnect after a restart or failover. */
+export const RETRY_AFTER_SECONDS = 2;
 
 export interface Problem {
   type: string;
@@ -40,6 +43,16 @@ export function toProblem(err: unknown, instance: string): Problem {
     };
   }
   const e = err as { statusCode?: number; code?: string; message?: string };
+  if (isConnectionError(err)) {
+    return {
+      type: PROBLEM_TYPE_BASE + 'database_unavailable',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'the database connection was lost (restart or failover); the change was not acknowledged: retry after Retry-After (a creation lost during its commit may have been saved: look before creating again)',
+      instance,
+      code: 'database_unavailable',
+    };
+  }
   const pg = pgProblem(err, instance);
   if (pg) return pg;
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
@@ -113,8 +126,10 @@ export default fp(
 
     app.setErrorHandler((err, request, reply) => {
       const problem = toProblem(err, request.url);
-      if (problem.status >= 500) request.log.error({ err }, 'request failed');
+      if (problem.code === 'database_unavailable') request.log.warn({ err }, 'request failed: database unavailable');
+      else if (problem.status >= 500) request.log.error({ err }, 'request failed');
       else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
+      if (problem.status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       void reply.status(problem.status).type('application/problem+json').send(problem);
     });
 

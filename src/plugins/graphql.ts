@@ -9,7 +9,7 @@ import { DomainError, invalidMany } from '../lib/errors.js';
 import { isGuarded } from '../lib/graphql.js';
 import type { Services } from '../modules/services.js';
 import { isoDate } from '../lib/http.js';
-import { toProblem } from './errors.js';
+import { RETRY_AFTER_SECONDS, toProblem } from './errors.js';
 
 declare module 'mercurius' {
   interface MercuriusContext {
@@ -101,10 +101,13 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
         const errors = flat.map((e) => {
           if (!(e as GraphQLError).originalError && (e as GraphQLError).extensions?.code) return e as GraphQLError;
           const original = (e as GraphQLError).originalError ?? e;
-          const known = original instanceof DomainError || !!(original as { statusCode?: number }).statusCode || toProblem(original, '/graphql').status < 500;
+          const p = toProblem(original, '/graphql');
+          const known = original instanceof DomainError || !!(original as { statusCode?: number }).statusCode || p.status < 500 || p.code === 'database_unavailable';
           if (known) {
-            const p = toProblem(original, '/graphql');
-            if (p.status >= 500) context.reply.log.error({ err: original }, 'graphql resolver failed');
+            if (p.code === 'database_unavailable') {
+              context.reply.log.warn({ err: original }, 'graphql resolver failed: database unavailable');
+              void context.reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+            } else if (p.status >= 500) context.reply.log.error({ err: original }, 'graphql resolver failed');
             return new GraphQLError(p.detail, {
               nodes: e.nodes,
               path: e.path,
