@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { Server } from 'node:http';
+import type { FastifyHttpOptions, FastifyInstance, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
@@ -12,9 +13,10 @@ import authPlugin from './plugins/auth.js';
 import configPlugin from './plugins/config.js';
 import databasePlugin from './plugins/database.js';
 import docsPlugin from './plugins/docs.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 import graphqlPlugin from './plugins/graphql.js';
 import healthPlugin from './plugins/health.js';
+import inputGuardPlugin from './plugins/input-guard.js';
 import pubsubPlugin from './plugins/pubsub.js';
 import requestIdPlugin from './plugins/request-id.js';
 import schedulesPlugin from './plugins/schedules.js';
@@ -39,6 +41,8 @@ export const manyi = fp<AppOptions>(
     await app.register(requestIdPlugin);
 
     await app.register(errorsPlugin);
+    // Before auth: a token in the query string is refused before anything reads or logs it.
+    await app.register(inputGuardPlugin);
     // JSON API: a CSP would only get in the way of the docs pages.
     await app.register(helmet, { contentSecurityPolicy: false });
     await app.register(cors, { origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, exposedHeaders: ['etag', 'x-request-id', 'location'] });
@@ -71,8 +75,11 @@ export const manyi = fp<AppOptions>(
 );
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Longer path parameters answer 414 uri_too_long; 431 headers_too_large past the header limit. */
+const MAX_PARAM_LENGTH = 100;
+const MAX_HEADER_BYTES = 16 * 1024;
 
-export function serverOptions(config: Config, logger: FastifyServerOptions['logger']): FastifyServerOptions {
+export function serverOptions(config: Config, logger: FastifyServerOptions['logger']): FastifyHttpOptions<Server> {
   return {
     logger,
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -80,9 +87,14 @@ export function serverOptions(config: Config, logger: FastifyServerOptions['logg
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7();
     },
-    return503OnClosing: true,
+    // The errors plugin answers requests that arrive while closing, as a problem document.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // Refusals Fastify and Node's HTTP parser answer before any hook: problem documents too.
+    frameworkErrors,
+    clientErrorHandler,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
   };
 }
 

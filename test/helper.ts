@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { testConfig } from '../src/config.js';
 import type { Config } from '../src/config.js';
@@ -33,7 +33,8 @@ export interface TestApp {
 }
 
 /** A fresh database per test file, migrated; dropped at teardown. */
-export async function setup(t: Tap, opts: { pglite?: boolean; config?: Partial<Config> } = {}): Promise<TestApp> {
+/** `logger`: Fastify logger options (e.g. loggerOptions(config, destination)) for tests that read the log. */
+export async function setup(t: Tap, opts: { pglite?: boolean; config?: Partial<Config>; logger?: FastifyServerOptions['logger'] } = {}): Promise<TestApp> {
   const usePglite = opts.pglite ?? onPglite;
   let database: Database;
   let dropDatabase: (() => Promise<void>) | undefined;
@@ -58,7 +59,7 @@ export async function setup(t: Tap, opts: { pglite?: boolean; config?: Partial<C
   await migrate(database);
   const keys = await generateLocalKeyPair();
   const config = testConfig(opts.config);
-  const app = await buildApp({ config, database, localKeys: keys });
+  const app = await buildApp({ config, database, localKeys: keys }, opts.logger);
   t.teardown(async () => {
     await app.close();
     await dropDatabase?.();

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../config.js';
 import { loadOrCreateLocalKeyPair, mintToken, parseTtl } from '../lib/keys.js';
-import { roles } from '../lib/principal.js';
+import { roleScope, roles } from '../lib/principal.js';
+import type { ScopeClaim } from '../lib/principal.js';
 
 // npm run token -- --role admin [--department ID] [--unit ID] [--supervisor ID] [--ttl 8h] [--subject NAME]
 const { values } = parseArgs({
@@ -30,9 +31,18 @@ if (!args.success) {
   process.exit(2);
 }
 const a = args.data;
-const need = { department: a.department, unit: a.unit, supervisor: a.supervisor } as Record<string, string | undefined>;
-if (a.role in need && !need[a.role]) {
-  console.error(`--${a.role}: required for role ${a.role}`);
+// The service refuses a token whose scoping claims do not fit its role (lib/principal.ts): refuse to mint one.
+const flags: [ScopeClaim, string, string | undefined][] = [
+  ['department_id', '--department', a.department],
+  ['unit_id', '--unit', a.unit],
+  ['supervisor_id', '--supervisor', a.supervisor],
+];
+const misfits = flags.flatMap(([claim, flag, value]) => {
+  if (roleScope[a.role] === claim) return value ? [] : [`${flag}: required for role ${a.role}`];
+  return value ? [`${flag}: not allowed for role ${a.role}`] : [];
+});
+if (misfits.length) {
+  console.error(misfits.join('\n'));
   process.exit(2);
 }
 const config = loadConfig();

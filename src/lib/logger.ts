@@ -1,17 +1,80 @@
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyRequest, FastifyServerOptions } from 'fastify';
+import { stdSerializers } from 'pino';
+import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
 
-/** pino options: JSON lines, pretty only on a terminal, credentials never written. */
-export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+/** Keeps the path and the parameter names; the values may be credentials or hostile text. */
+export function redactQuery(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const names = url
+    .slice(at + 1)
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => `${pair.split('=', 1)[0]}=[redacted]`);
+  return `${url.slice(0, at)}?${names.join('&')}`;
+}
+
+interface DatabaseErrorLike {
+  code: string;
+  message: string;
+  constraint?: string;
+  table?: string;
+  column?: string;
+}
+
+/** A PostgreSQL error (pg or PGlite), alone or as the cause of drizzle's wrapper; its SQLSTATE is five characters. */
+function databaseError(err: unknown): DatabaseErrorLike | null {
+  for (let e = err as { code?: unknown; severity?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === 'string') return e as unknown as DatabaseErrorLike;
+  }
+  return null;
+}
+
+/**
+ * Database errors are logged by SQLSTATE and the server's message only: drizzle's wrapper puts the bound
+ * parameters in its message and `params`, and the server's `detail` quotes row values.
+ */
+export function serializeError(err: unknown): { type: string; message: string; stack: string; [k: string]: unknown } {
+  const db = databaseError(err);
+  if (!db) return stdSerializers.err(err as Error);
+  const e = err as Error & { query?: unknown };
+  return {
+    type: e.constructor?.name ?? 'Error',
+    message: db.message,
+    sqlstate: db.code,
+    constraint: db.constraint,
+    table: db.table,
+    column: db.column,
+    // The statement text holds placeholders ($1), never the values.
+    query: typeof e.query === 'string' ? e.query : undefined,
+    stack: (e.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).join('\n'),
+  };
+}
+
+/** Replaces Fastify's request serializer (same fields) so query values never reach the log. */
+function serializeRequest(req: FastifyRequest) {
+  return { method: req.method, url: redactQuery(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+}
+
+export const logSerializers = { req: serializeRequest, err: serializeError };
+
+/** pino options: JSON lines, pretty only on a terminal, credentials never written. `destination`: tests read the lines. */
+export function loggerOptions(config: Config, destination?: DestinationStream): FastifyServerOptions['logger'] {
   return {
     level: config.LOG_LEVEL,
+    serializers: logSerializers,
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', '*.token', '*.password', '*.secret', '*.respondentKey'],
       censor: '[redacted]',
     },
-    transport:
-      process.stdout.isTTY && config.NODE_ENV !== 'production'
-        ? { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } }
-        : undefined,
+    ...(destination
+      ? { stream: destination }
+      : {
+          transport:
+            process.stdout.isTTY && config.NODE_ENV !== 'production'
+              ? { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } }
+              : undefined,
+        }),
   };
 }

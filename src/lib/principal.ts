@@ -1,6 +1,35 @@
 /** The roles of DESIGN.md. `anonymous` is the public, without a token. */
 export const roles = ['admin', 'inspector', 'supervisor', 'department', 'unit', 'integration', 'anonymous'] as const;
 export type Role = (typeof roles)[number];
+/** The roles a token can carry. */
+export type TokenRole = Exclude<Role, 'anonymous'>;
+
+/** The token claims that scope a role to one department, unit or supervisor. */
+export const scopeClaims = ['department_id', 'unit_id', 'supervisor_id'] as const;
+export type ScopeClaim = (typeof scopeClaims)[number];
+
+/**
+ * Which scoping claim each role's token must carry; it must carry none of the others. A claim that does not fit
+ * the role would be ignored by one rule and honoured by another, so a token that does not fit is refused.
+ */
+export const roleScope: Record<TokenRole, ScopeClaim | null> = {
+  admin: null,
+  inspector: null,
+  integration: null,
+  supervisor: 'supervisor_id',
+  department: 'department_id',
+  unit: 'unit_id',
+};
+
+/** What is wrong with a role's scoping claims, one line per claim; empty when they fit. */
+export function scopeMisfits(role: TokenRole, present: Partial<Record<ScopeClaim, unknown>>): string[] {
+  const required = roleScope[role];
+  const problems = required && present[required] === undefined ? [`${required} is required for role ${role}`] : [];
+  for (const claim of scopeClaims) {
+    if (claim !== required && present[claim] !== undefined) problems.push(`${claim} is not allowed for role ${role}`);
+  }
+  return problems;
+}
 
 export interface Principal {
   role: Role;

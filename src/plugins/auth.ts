@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import { forbidden, unauthorized } from '../lib/errors.js';
 import type { KeyPair } from '../lib/keys.js';
-import { anonymous, roles } from '../lib/principal.js';
+import { anonymous, roles, scopeMisfits } from '../lib/principal.js';
 import type { Principal, RequestContext, Role } from '../lib/principal.js';
 
 declare module 'fastify' {
@@ -32,9 +32,7 @@ const claimsSchema = z
     supervisor_id: z.uuid().optional(),
   })
   .superRefine((c, ctx) => {
-    const need = { department: 'department_id', unit: 'unit_id', supervisor: 'supervisor_id' } as const;
-    const claim = need[c.role as keyof typeof need];
-    if (claim && !c[claim]) ctx.addIssue({ code: 'custom', path: [claim], message: `required for role ${c.role}` });
+    for (const message of scopeMisfits(c.role, c)) ctx.addIssue({ code: 'custom', path: [], message });
   });
 
 /** Routes outside the API that declare nothing: docs assets and the GraphQL endpoint (guarded per field). */
@@ -69,7 +67,7 @@ export default fp<AuthOptions>(
       }
       const claims = claimsSchema.safeParse(payload);
       if (!claims.success) {
-        throw unauthorized(`invalid token claims: ${claims.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+        throw unauthorized(`invalid token claims: ${claims.error.issues.map((i) => [i.path.join('.'), i.message].filter(Boolean).join(' ')).join('; ')}`);
       }
       const c = claims.data;
       return { role: c.role, subject: c.sub, departmentId: c.department_id, unitId: c.unit_id, supervisorId: c.supervisor_id };

@@ -1,6 +1,8 @@
 import fp from 'fastify-plugin';
 import FindMyWay from 'find-my-way';
-import type { HTTPMethods } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isConnectionError } from '../db/connection-errors.js';
 import { DomainError } from '../lib/errors.js';
@@ -74,6 +76,11 @@ export function toProblem(err: unknown, instance: string): Problem {
  * catalogue code, so clients see only declared codes.
  */
 function httpLayerCode(status: number, code: string | undefined): ErrorCode {
+  // The router could not percent-decode the path into UTF-8 text.
+  if (code === 'FST_ERR_BAD_URL') return 'invalid_characters';
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH' || status === 414) return 'uri_too_long';
+  if (status === 408) return 'request_timeout';
+  if (status === 431) return 'headers_too_large';
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) return 'payload_too_large';
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || status === 415) return 'unsupported_media_type';
   if (code === 'FST_ERR_VALIDATION') return 'validation_failed';
@@ -96,6 +103,10 @@ function pgProblem(err: unknown, instance: string): Problem | null {
   if (src.code === '22P02') {
     return { type: PROBLEM_TYPE_BASE + 'invalid_value', title: 'Bad Request', status: 400, detail: 'a value is not in the expected form (for ids: a UUID)', instance, code: 'invalid_value' };
   }
+  // NUL in text (22021) or in a JSON string (22P05): the edge refuses both (plugins/input-guard.ts); this catches a path it missed.
+  if (src.code === '22021' || src.code === '22P05') {
+    return { type: PROBLEM_TYPE_BASE + 'invalid_characters', title: 'Bad Request', status: 400, detail: 'a text value holds a NUL character or is not valid Unicode', instance, code: 'invalid_characters' };
+  }
   if (src.code === '40001' || src.code === '40P01') {
     return { type: PROBLEM_TYPE_BASE + 'concurrent_update', title: 'Conflict', status: 409, detail: 'a concurrent change won; retry', instance, code: 'concurrent_update' };
   }
@@ -104,8 +115,44 @@ function pgProblem(err: unknown, instance: string): Problem | null {
 
 function statusTitle(status: number): string {
   return (
-    { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 428: 'Precondition Required', 429: 'Too Many Requests', 503: 'Service Unavailable' } as Record<number, string>
+    { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 408: 'Request Timeout', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 428: 'Precondition Required', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 503: 'Service Unavailable' } as Record<number, string>
   )[status] ?? 'Error';
+}
+
+/**
+ * Fastify answers a path it cannot decode (FST_ERR_BAD_URL) or a parameter over the router's limit
+ * (FST_ERR_MAX_PARAM_LENGTH) before any route or hook runs: this is the `frameworkErrors` option, so those
+ * answers are problem documents too.
+ */
+export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const problem = toProblem(err, request.url.split('?')[0]);
+  request.log.info({ code: problem.code, status: problem.status }, 'request refused');
+  void reply.status(problem.status).header('x-request-id', request.id).type('application/problem+json').send(problem);
+}
+
+/**
+ * Node's HTTP parser refuses a request before Fastify sees it (headers over the limit, a malformed request line,
+ * a slow client): the `clientErrorHandler` option. Writes a problem document on the raw socket and closes it.
+ * The error is not logged whole: Node attaches the raw bytes it read (`rawPacket`), which carry the headers.
+ */
+export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, detail]: [number, ErrorCode, string] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'the request headers exceed the 16 KB limit']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'the request did not arrive in time']
+        : [400, 'bad_request', 'the request is not valid HTTP/1.1'];
+  this.log.info({ code, status, parserError: err.code }, 'connection refused');
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify({ type: PROBLEM_TYPE_BASE + code, title: statusTitle(status), status, detail, instance: '', code } satisfies Problem);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    () => socket.destroy(),
+  );
 }
 
 export default fp(
@@ -122,6 +169,18 @@ export default fp(
           // duplicate registrations (e.g. prefixed variants) are fine here
         }
       }
+    });
+
+    // Fastify's own 503 while closing (return503OnClosing) is not a problem document: serverOptions turns it off
+    // and this answers instead, for requests that still arrive on open keep-alive connections.
+    let closing = false;
+    app.addHook('preClose', async () => {
+      closing = true;
+    });
+    app.addHook('onRequest', async (request, reply) => {
+      if (!closing) return;
+      const problem = toProblem(new DomainError(503, 'shutting_down', 'Service Unavailable', 'this instance is shutting down; retry'), request.url);
+      return reply.status(503).header('connection', 'close').type('application/problem+json').send(problem);
     });
 
     app.setErrorHandler((err, request, reply) => {

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import mercurius from 'mercurius';
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import { GraphQLError, Kind } from 'graphql';
-import type { ValueNode } from 'graphql';
+import type { ValidationRule, ValueNode } from 'graphql';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
 import { DomainError, invalidMany } from '../lib/errors.js';
@@ -10,6 +10,7 @@ import { isGuarded } from '../lib/graphql.js';
 import type { Services } from '../modules/services.js';
 import { isoDate } from '../lib/http.js';
 import { RETRY_AFTER_SECONDS, toProblem } from './errors.js';
+import { isStorableText } from './input-guard.js';
 
 declare module 'mercurius' {
   interface MercuriusContext {
@@ -60,6 +61,14 @@ const dateTimeScalar = {
   parseLiteral: (ast: ValueNode) => parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined),
 };
 
+/** Inline string arguments (`"a\\u0000b"`) are refused like the same text in a variable or a REST body. */
+const storableStrings: ValidationRule = (context) => ({
+  StringValue(node) {
+    if (isStorableText(node.value)) return;
+    context.reportError(new GraphQLError('a string argument holds a NUL character or text that is not valid Unicode', { nodes: [node], extensions: { code: 'invalid_characters' } }));
+  },
+});
+
 export default fp<{ config: Config; modules: GraphqlModule[] }>(
   async (app, { config, modules }) => {
     const resolvers: IResolvers = { DateTime: dateTimeScalar, Query: { _version: () => '1' }, Mutation: { _noop: () => null } };
@@ -87,6 +96,7 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
       loaders,
       graphiql: config.NODE_ENV !== 'production',
       queryDepth: config.GRAPHQL_DEPTH_LIMIT,
+      validationRules: [storableStrings],
       // Subscriptions over WebSocket: the upgrade request is authenticated like any other (Authorization header).
       subscription: { context: (_socket, request) => ({ ctx: request.ctx, services: app.services }) },
       context: (request) => ({ ctx: request.ctx, services: app.services }),
@@ -95,7 +105,10 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
         const flat = (execution.errors ?? []).flatMap((e) => {
           const nested = ((e as GraphQLError).originalError as { errors?: unknown[] } | undefined)?.errors;
           return Array.isArray(nested)
-            ? nested.map((n) => new GraphQLError((n as Error).message, { extensions: { code: /depth/i.test((n as Error).message) ? 'graphql_query_too_deep' : 'graphql_validation_failed' } }))
+            ? nested.map((n) => {
+                const code = (n as GraphQLError).extensions?.code ?? (/depth/i.test((n as Error).message) ? 'graphql_query_too_deep' : 'graphql_validation_failed');
+                return new GraphQLError((n as Error).message, { extensions: { code } });
+              })
             : [e];
         });
         const errors = flat.map((e) => {
