@@ -34,7 +34,17 @@ export const configSchema = z.object({
   CORS_ORIGINS: csv.default([]),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Field levels one GraphQL operation may nest; introspection (`__schema`, `__type`) is priced by cost instead. */
   GRAPHQL_DEPTH_LIMIT: z.coerce.number().int().min(2).max(30).default(8),
+  /** Cost budget of one GraphQL operation (each field 1, lists × their size, heavy fields their weight), per caller. */
+  GRAPHQL_MAX_COST_ANONYMOUS: z.coerce.number().int().min(1).default(2000),
+  GRAPHQL_MAX_COST_AUTHENTICATED: z.coerce.number().int().min(1).default(10_000),
+  /** How often one selection set may ask for the same field under different aliases. */
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
+  /** Root fields one GraphQL operation may ask for. */
+  GRAPHQL_MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(20),
+  /** Answer introspection (`__schema`, `__type`; GraphiQL needs it). Default: on, except with NODE_ENV=production. */
+  GRAPHQL_INTROSPECTION: bool.optional(),
   /** How often this process delivers due webhooks (outbox); 0 turns the dispatcher off in this process. */
   WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(0).default(2000),
   /** How often this process yellow-cards overdue rectifications (逾期未整改自动黄牌, cycles that ask for it); 0 turns the sweep off here. */
@@ -55,7 +65,12 @@ export const configSchema = z.object({
   RESPONDENT_KEY_SECRET: z.string().min(16).optional(),
 });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = Omit<z.infer<typeof configSchema>, 'GRAPHQL_INTROSPECTION'> & { GRAPHQL_INTROSPECTION: boolean };
+
+/** The defaults that depend on another variable. */
+function derive(parsed: z.infer<typeof configSchema>): Config {
+  return { ...parsed, GRAPHQL_INTROSPECTION: parsed.GRAPHQL_INTROSPECTION ?? parsed.NODE_ENV !== 'production' };
+}
 
 export class ConfigError extends Error {}
 
@@ -68,7 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  const config = parsed.data;
+  const config = derive(parsed.data);
   if (config.NODE_ENV === 'production' && !config.JWT_JWKS_URL && !config.JWT_PUBLIC_KEY) {
     throw new ConfigError('invalid configuration:\n  JWT_PUBLIC_KEY: required in production (or set JWT_JWKS_URL)');
   }
@@ -81,7 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** A config for tests and tools: defaults plus overrides, no environment. No periodic job runs unless asked for. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    ...configSchema.parse({}),
+    ...derive(configSchema.parse({})),
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     WEBHOOK_DISPATCH_INTERVAL_MS: 0,

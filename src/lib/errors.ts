@@ -81,6 +81,14 @@ export const sharedErrors = defineErrors({
   migrations_pending: { status: 503, title: 'Service Unavailable', description: 'readiness: migrations are not all applied' },
   graphql_validation_failed: { status: 400, title: 'GraphQL Validation Failed', description: 'the GraphQL document does not parse or validate' },
   graphql_query_too_deep: { status: 400, title: 'GraphQL Query Too Deep', description: 'the GraphQL document nests deeper than allowed' },
+  graphql_cost_exceeded: {
+    status: 400,
+    title: 'GraphQL Cost Exceeded',
+    description: 'the GraphQL operation would cost more than the caller\'s budget (fields, list sizes, heavy fields); ask for less or page',
+  },
+  graphql_too_many_aliases: { status: 400, title: 'GraphQL Too Many Aliases', description: 'one selection set asks for the same field under more aliases than allowed' },
+  graphql_too_many_root_fields: { status: 400, title: 'GraphQL Too Many Root Fields', description: 'the GraphQL operation asks for more root fields than allowed' },
+  graphql_introspection_disabled: { status: 400, title: 'GraphQL Introspection Disabled', description: 'this deployment does not answer introspection (`__schema`, `__type`)' },
 });
 
 /** Every declared code. */

@@ -24,9 +24,13 @@ export function problems<S extends number = never>(...statuses: S[]) {
 
 export const idParams = z.object({ id: z.uuid() });
 
+/** The largest page any list returns, and the size of a page when `limit` is not given. */
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
+
 /** Cursor pagination: `limit` ≤ 200, `cursor` is the last id seen (ids are UUIDv7, i.e. creation order). */
 export const pageQuery = z.object({
-  limit: z.number().int().min(1).max(200).default(50),
+  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   cursor: z.string().optional().describe('opaque cursor from the previous page\'s nextCursor'),
 });
 

@@ -28,15 +28,15 @@ import { accountabilityLoaders, accountabilityResolvers, accountabilityTypeDefs 
 import { accountabilityRoutes } from './accountability/routes.js';
 import { supervisionLoaders, supervisionResolvers, supervisionTypeDefs } from './supervision/graphql.js';
 import { supervisionRoutes } from './supervision/routes.js';
-import { rankingLoaders, rankingResolvers, rankingTypeDefs } from './rankings/graphql.js';
+import { rankingLoaders, rankingResolvers, rankingTypeDefs, rankingWeights } from './rankings/graphql.js';
 import { rankingRoutes } from './rankings/routes.js';
-import { awardLoaders, awardResolvers, awardTypeDefs } from './awards/graphql.js';
+import { awardLoaders, awardResolvers, awardTypeDefs, awardWeights } from './awards/graphql.js';
 import { awardRoutes } from './awards/routes.js';
 import { scoreboardLoaders, scoreboardResolvers, scoreboardTypeDefs } from './scoreboard/graphql.js';
 import { scoreboardRoutes } from './scoreboard/routes.js';
 import { ratingLoaders, ratingResolvers, ratingTypeDefs } from './ratings/graphql.js';
 import { ratingRoutes } from './ratings/routes.js';
-import { statisticsResolvers, statisticsTypeDefs } from './statistics/graphql.js';
+import { statisticsResolvers, statisticsTypeDefs, statisticsWeights } from './statistics/graphql.js';
 import { statisticsRoutes } from './statistics/routes.js';
 import { awardPublications } from './awards/graphql.js';
 import type { Publication } from '../plugins/pubsub.js';
@@ -63,11 +63,11 @@ export const graphqlModules: GraphqlModule[] = [
   { typeDefs: enrollmentTypeDefs, resolvers: enrollmentResolvers, loaders: enrollmentLoaders },
   { typeDefs: criteriaTypeDefs, resolvers: criteriaResolvers, loaders: criteriaLoaders },
   { typeDefs: supervisionTypeDefs, resolvers: supervisionResolvers, loaders: supervisionLoaders },
-  { typeDefs: rankingTypeDefs, resolvers: rankingResolvers, loaders: rankingLoaders },
-  { typeDefs: awardTypeDefs, resolvers: awardResolvers, loaders: awardLoaders },
+  { typeDefs: rankingTypeDefs, resolvers: rankingResolvers, loaders: rankingLoaders, weights: rankingWeights },
+  { typeDefs: awardTypeDefs, resolvers: awardResolvers, loaders: awardLoaders, weights: awardWeights },
   { typeDefs: scoreboardTypeDefs, resolvers: scoreboardResolvers, loaders: scoreboardLoaders },
   { typeDefs: ratingTypeDefs, resolvers: ratingResolvers, loaders: ratingLoaders },
-  { typeDefs: statisticsTypeDefs, resolvers: statisticsResolvers },
+  { typeDefs: statisticsTypeDefs, resolvers: statisticsResolvers, weights: statisticsWeights },
 ];
 
 /** Standard facades mounted outside /api/v1 at their own prefix (Open311 GeoReport v2). */

@@ -7,10 +7,12 @@ import type { z } from 'zod';
 import type { Config } from '../config.js';
 import { DomainError, invalidMany } from '../lib/errors.js';
 import { isGuarded } from '../lib/graphql.js';
+import type { FieldWeights } from '../lib/graphql-limits.js';
 import type { Services } from '../modules/services.js';
 import { isoDate } from '../lib/http.js';
 import { RETRY_AFTER_SECONDS, toProblem } from './errors.js';
 import { isStorableText } from './input-guard.js';
+import { limitOperations } from './graphql-limits.js';
 
 declare module 'mercurius' {
   interface MercuriusContext {
@@ -23,6 +25,8 @@ export interface GraphqlModule {
   typeDefs: string;
   resolvers: IResolvers;
   loaders?: MercuriusLoaders;
+  /** The cost of the module's heavy fields (`'Query.statistics': 1000`), declared beside its SDL; other fields cost 1. */
+  weights?: FieldWeights;
 }
 
 /** Validates GraphQL arguments with the same zod schema as REST; errors name the argument path. */
@@ -73,7 +77,9 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
   async (app, { config, modules }) => {
     const resolvers: IResolvers = { DateTime: dateTimeScalar, Query: { _version: () => '1' }, Mutation: { _noop: () => null } };
     const loaders: MercuriusLoaders = {};
+    const weights: Record<string, number> = {};
     for (const m of modules) {
+      Object.assign(weights, m.weights);
       for (const [type, fields] of Object.entries(m.resolvers)) {
         resolvers[type] = { ...((resolvers[type] as object) ?? {}), ...(fields as object) };
       }
@@ -94,21 +100,20 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
       schema: [baseTypeDefs, ...modules.map((m) => m.typeDefs)].join('\n'),
       resolvers,
       loaders,
-      graphiql: config.NODE_ENV !== 'production',
-      queryDepth: config.GRAPHQL_DEPTH_LIMIT,
+      graphiql: config.NODE_ENV !== 'production' && config.GRAPHQL_INTROSPECTION,
+      // No `queryDepth`: mercurius' would refuse every introspection query; limitOperations (below) applies the depth limit,
+      // introspection exempt. No batches: one request is one operation, so the cost budget holds per request.
+      allowBatchedQueries: false,
       validationRules: [storableStrings],
       // Subscriptions over WebSocket: the upgrade request is authenticated like any other (Authorization header).
       subscription: { context: (_socket, request) => ({ ctx: request.ctx, services: app.services }) },
       context: (request) => ({ ctx: request.ctx, services: app.services }),
       errorFormatter: (execution, context) => {
-        // Query validation (including the depth limit) arrives as one error wrapping the real ones: unwrap.
+        // Query validation arrives as one error wrapping the real ones: unwrap.
         const flat = (execution.errors ?? []).flatMap((e) => {
           const nested = ((e as GraphQLError).originalError as { errors?: unknown[] } | undefined)?.errors;
           return Array.isArray(nested)
-            ? nested.map((n) => {
-                const code = (n as GraphQLError).extensions?.code ?? (/depth/i.test((n as Error).message) ? 'graphql_query_too_deep' : 'graphql_validation_failed');
-                return new GraphQLError((n as Error).message, { extensions: { code } });
-              })
+            ? nested.map((n) => new GraphQLError((n as Error).message, { extensions: { code: (n as GraphQLError).extensions?.code ?? 'graphql_validation_failed' } }))
             : [e];
         });
         const errors = flat.map((e) => {
@@ -145,6 +150,8 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
         return { statusCode: executed ? 200 : (refused ?? 400), response: { data: execution.data ?? null, errors } };
       },
     });
+    const own = (map: Record<string, unknown>, type: string, field: string) => !!(map[type] as Record<string, unknown> | undefined)?.[field];
+    limitOperations(app, config, weights, (type, field) => own(resolvers, type, field) || own(loaders, type, field));
   },
   { name: 'graphql', dependencies: ['auth'] },
 );

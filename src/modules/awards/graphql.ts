@@ -1,5 +1,6 @@
 import mercurius from 'mercurius';
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius';
+import type { FieldWeights } from '../../lib/graphql-limits.js';
 import { guard, loadBy } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { ALL_AUTHENTICATED, EVERYONE, STAFF } from '../../lib/principal.js';
@@ -138,6 +139,9 @@ export const awardTypeDefs = /* GraphQL */ `
     awardStatusChanged(cycleId: ID!): AwardStatusEvent!
   }
 `;
+
+/** Cost weights (see lib/graphql-limits.ts): the roll reads every award of the cycle, for anyone. */
+export const awardWeights: FieldWeights = { 'Query.awardRoll': 200 };
 
 /** Mercurius withFilter: only the cycle asked for, and only units the subscriber may see. */
 const awardStatusChanged = mercurius.withFilter<{ awardStatusChanged: AwardStatusChangedEvent }, unknown, MercuriusContext, { cycleId: string }>(

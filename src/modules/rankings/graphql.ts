@@ -1,5 +1,6 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import { z } from 'zod';
+import type { FieldWeights } from '../../lib/graphql-limits.js';
 import { guard, loadBy } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { ALL_AUTHENTICATED, EVERYONE } from '../../lib/principal.js';
@@ -148,6 +149,15 @@ export const rankingTypeDefs = /* GraphQL */ `
     publishRanking(id: ID!): Ranking!
   }
 `;
+
+/** Cost weights (see lib/graphql-limits.ts): entries and the public snapshot read a whole ranking, an explanation recomputes a score. */
+export const rankingWeights: FieldWeights = {
+  'Query.rankingEntries': 100,
+  'Query.publicRanking': 200,
+  'Query.rankingExplanation': 50,
+  'Query.rankingBottom': 100,
+  'RankingEntry.explanation': 5,
+};
 
 const uuid = z.object({ id: z.uuid() });
 

@@ -1,4 +1,5 @@
 import type { IResolvers } from 'mercurius';
+import type { FieldWeights } from '../../lib/graphql-limits.js';
 import { guard } from '../../lib/graphql.js';
 import { parseArgs } from '../../plugins/graphql.js';
 import { statisticsArgs, STATISTICS_READERS } from './schemas.js';
@@ -48,6 +49,9 @@ export const statisticsTypeDefs = /* GraphQL */ `
     statistics(cycleId: ID, cycleIds: [ID!], fromYear: Int, toYear: Int, regionId: ID, departmentId: ID, category: Category): Statistics!
   }
 `;
+
+/** Cost weights (see lib/graphql-limits.ts): one statistics document runs some thirty aggregate queries. */
+export const statisticsWeights: FieldWeights = { 'Query.statistics': 1000 };
 
 type LabelMap = Record<string, { zhCN: string; en: string }>;
 
