@@ -17,6 +17,7 @@ import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/err
 import graphqlPlugin from './plugins/graphql.js';
 import healthPlugin from './plugins/health.js';
 import inputGuardPlugin from './plugins/input-guard.js';
+import loadSheddingPlugin from './plugins/load-shedding.js';
 import pubsubPlugin from './plugins/pubsub.js';
 import requestIdPlugin from './plugins/request-id.js';
 import schedulesPlugin from './plugins/schedules.js';
@@ -41,6 +42,8 @@ export const manyi = fp<AppOptions>(
     await app.register(requestIdPlugin);
 
     await app.register(errorsPlugin);
+    // First after the error handler: a shed request costs no authentication, parsing or database work.
+    await app.register(loadSheddingPlugin, { config });
     // Before auth: a token in the query string is refused before anything reads or logs it.
     await app.register(inputGuardPlugin);
     // JSON API: a CSP would only get in the way of the docs pages.
@@ -90,11 +93,21 @@ export function serverOptions(config: Config, logger: FastifyServerOptions['logg
     // The errors plugin answers requests that arrive while closing, as a problem document.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // Slow and idle clients are cut off deliberately (README, Configuration): a half-sent request answers 408.
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
+    connectionTimeout: config.CONNECTION_TIMEOUT_MS,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     // Refusals Fastify and Node's HTTP parser answer before any hook: problem documents too.
     frameworkErrors,
     clientErrorHandler,
-    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    http: {
+      maxHeaderSize: MAX_HEADER_BYTES,
+      headersTimeout: config.HEADERS_TIMEOUT_MS,
+      requestTimeout: config.REQUEST_TIMEOUT_MS,
+      // Node looks for late headers and bodies only this often (30 s by default), which would stretch every limit.
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(config.HEADERS_TIMEOUT_MS / 2)),
+    },
   };
 }
 

@@ -34,6 +34,25 @@ export const configSchema = z.object({
   CORS_ORIGINS: csv.default([]),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /**
+   * Whole request, headers and body (Fastify `requestTimeout`): one limit for every route, so it is sized for a streamed
+   * rating import (the body arrives as fast as the rows are stored; 300,000 rows are well inside 5 minutes).
+   */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(300_000),
+  /** Request line and headers (Node `server.headersTimeout`): a client that stalls before its headers end is cut off. */
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** An idle keep-alive connection between requests (Fastify `keepAliveTimeout`); below a load balancer's idle timeout. */
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Socket inactivity, including a stalled body or a handler that writes nothing (Fastify `connectionTimeout`). */
+  CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Shed load (503 overloaded) before the event loop stalls; false turns it off. */
+  LOAD_SHEDDING: bool.default(true),
+  /** Mean event-loop delay (ms, sampled each second) above which requests are shed. */
+  LOAD_SHEDDING_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(1).default(1_000),
+  /** Heap in use (bytes) above which requests are shed; 0 (default) does not look at the heap. */
+  LOAD_SHEDDING_MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(0),
+  /** Resident set size (bytes) above which requests are shed; 0 (default) does not look at it. */
+  LOAD_SHEDDING_MAX_RSS_BYTES: z.coerce.number().int().min(0).default(0),
   /** Field levels one GraphQL operation may nest; introspection (`__schema`, `__type`) is priced by cost instead. */
   GRAPHQL_DEPTH_LIMIT: z.coerce.number().int().min(2).max(30).default(8),
   /** Cost budget of one GraphQL operation (each field 1, lists × their size, heavy fields their weight), per caller. */
@@ -87,6 +106,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.NODE_ENV === 'production' && !config.JWT_JWKS_URL && !config.JWT_PUBLIC_KEY) {
     throw new ConfigError('invalid configuration:\n  JWT_PUBLIC_KEY: required in production (or set JWT_JWKS_URL)');
   }
+  // Node refuses a server whose headers may take longer than the whole request.
+  if (config.HEADERS_TIMEOUT_MS > config.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('invalid configuration:\n  HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS');
+  }
   if (config.NODE_ENV === 'production' && !config.RESPONDENT_KEY_SECRET) {
     throw new ConfigError('invalid configuration:\n  RESPONDENT_KEY_SECRET: required in production');
   }
@@ -102,6 +125,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     WEBHOOK_DISPATCH_INTERVAL_MS: 0,
     AWARD_ESCALATION_INTERVAL_MS: 0,
     PROBLEM_OVERDUE_NOTICE_INTERVAL_MS: 0,
+    // Shedding stays wired in tests, with a threshold no test reaches (an embedded database can block the loop for a while).
+    LOAD_SHEDDING_MAX_EVENT_LOOP_DELAY_MS: 10_000,
     ...overrides,
   };
 }

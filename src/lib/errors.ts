@@ -76,6 +76,11 @@ export const sharedErrors = defineErrors({
     title: 'Service Unavailable',
     description: 'the database connection was lost or refused mid-request (restart, failover); only a 2xx acknowledges a write; retry after Retry-After',
   },
+  overloaded: {
+    status: 503,
+    title: 'Service Unavailable',
+    description: 'this instance is overloaded (event loop delay or memory over its limit) and sheds requests; retry after Retry-After',
+  },
   shutting_down: { status: 503, title: 'Service Unavailable', description: 'this instance is shutting down; retry (another instance will answer)' },
   database_unreachable: { status: 503, title: 'Service Unavailable', description: 'readiness: the database does not answer' },
   migrations_pending: { status: 503, title: 'Service Unavailable', description: 'readiness: migrations are not all applied' },

@@ -186,7 +186,8 @@ export default fp(
     app.setErrorHandler((err, request, reply) => {
       const problem = toProblem(err, request.url);
       if (problem.code === 'database_unavailable') request.log.warn({ err }, 'request failed: database unavailable');
-      else if (problem.status >= 500) request.log.error({ err }, 'request failed');
+      // A shed request is no failure: the load-shedding plugin has logged the measure that tripped.
+      else if (problem.status >= 500 && problem.code !== 'overloaded') request.log.error({ err }, 'request failed');
       else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
       if (problem.status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       void reply.status(problem.status).type('application/problem+json').send(problem);
