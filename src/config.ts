@@ -51,6 +51,12 @@ export const configSchema = z.object({
   AWARD_ESCALATION_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   /** How often this process announces newly overdue rectifications (problem.overdue); 0 turns the sweep off here. */
   PROBLEM_OVERDUE_NOTICE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How often this process fails rating imports whose lease expired (the process running them stopped), and once at start; 0 turns the sweep off here. */
+  RATING_IMPORT_LEASE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+  /** How long a running rating import is presumed alive without a sign of life; renewed by every batch and heartbeat. */
+  RATING_IMPORT_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** How often a running rating import renews its lease between batches; must be well below RATING_IMPORT_LEASE_MS. */
+  RATING_IMPORT_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
   /** Working days per complaint stage (投诉 triage, investigation, reply), e.g. "triage=2,investigation=10,reply=5". */
   COMPLAINT_DEADLINE_WORKING_DAYS: z
     .string()
@@ -87,6 +93,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.NODE_ENV === 'production' && !config.JWT_JWKS_URL && !config.JWT_PUBLIC_KEY) {
     throw new ConfigError('invalid configuration:\n  JWT_PUBLIC_KEY: required in production (or set JWT_JWKS_URL)');
   }
+  if (config.RATING_IMPORT_HEARTBEAT_MS * 2 > config.RATING_IMPORT_LEASE_MS) {
+    throw new ConfigError('invalid configuration:\n  RATING_IMPORT_HEARTBEAT_MS: must be at most half of RATING_IMPORT_LEASE_MS, or a live import may lose its lease');
+  }
   if (config.NODE_ENV === 'production' && !config.RESPONDENT_KEY_SECRET) {
     throw new ConfigError('invalid configuration:\n  RESPONDENT_KEY_SECRET: required in production');
   }
@@ -102,6 +111,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     WEBHOOK_DISPATCH_INTERVAL_MS: 0,
     AWARD_ESCALATION_INTERVAL_MS: 0,
     PROBLEM_OVERDUE_NOTICE_INTERVAL_MS: 0,
+    RATING_IMPORT_LEASE_SWEEP_INTERVAL_MS: 0,
     ...overrides,
   };
 }
