@@ -70,6 +70,12 @@ export const configSchema = z.object({
   AWARD_ESCALATION_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   /** How often this process announces newly overdue rectifications (problem.overdue); 0 turns the sweep off here. */
   PROBLEM_OVERDUE_NOTICE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How often this process fails rating imports whose lease expired (the process running them stopped), and once at start; 0 turns the sweep off here. */
+  RATING_IMPORT_LEASE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+  /** How long a running rating import is presumed alive without a sign of life; renewed by every batch and heartbeat. */
+  RATING_IMPORT_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** How often a running rating import renews its lease between batches; must be well below RATING_IMPORT_LEASE_MS. */
+  RATING_IMPORT_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
   /** Working days per complaint stage (投诉 triage, investigation, reply), e.g. "triage=2,investigation=10,reply=5". */
   COMPLAINT_DEADLINE_WORKING_DAYS: z
     .string()
@@ -110,6 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.HEADERS_TIMEOUT_MS > config.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('invalid configuration:\n  HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS');
   }
+  if (config.RATING_IMPORT_HEARTBEAT_MS * 2 > config.RATING_IMPORT_LEASE_MS) {
+    throw new ConfigError('invalid configuration:\n  RATING_IMPORT_HEARTBEAT_MS: must be at most half of RATING_IMPORT_LEASE_MS, or a live import may lose its lease');
+  }
   if (config.NODE_ENV === 'production' && !config.RESPONDENT_KEY_SECRET) {
     throw new ConfigError('invalid configuration:\n  RESPONDENT_KEY_SECRET: required in production');
   }
@@ -127,6 +136,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     PROBLEM_OVERDUE_NOTICE_INTERVAL_MS: 0,
     // Shedding stays wired in tests, with a threshold no test reaches (an embedded database can block the loop for a while).
     LOAD_SHEDDING_MAX_EVENT_LOOP_DELAY_MS: 10_000,
+    RATING_IMPORT_LEASE_SWEEP_INTERVAL_MS: 0,
     ...overrides,
   };
 }

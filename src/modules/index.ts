@@ -43,6 +43,7 @@ import type { Publication } from '../plugins/pubsub.js';
 import type { ScheduledJob } from '../plugins/schedules.js';
 import { awardEscalation } from './awards/schedule.js';
 import { problemOverdueNotices } from './problems/schedule.js';
+import { ratingImportLeaseSweep } from './ratings/schedule.js';
 import { webhookDispatch } from './webhooks/schedule.js';
 
 /** Every module's REST routes, mounted under /api/v1. */
@@ -77,4 +78,4 @@ export const facadeModules: { prefix: string; plugin: FastifyPluginAsyncZod }[] 
 export const graphqlPublications: Publication[] = [...awardPublications];
 
 /** Every module's periodic jobs, each behind its own config switch; the schedules plugin runs them. */
-export const scheduledJobs: ScheduledJob[] = [webhookDispatch, awardEscalation, problemOverdueNotices];
+export const scheduledJobs: ScheduledJob[] = [webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep];

@@ -76,7 +76,13 @@ export function createServices(database: Database, { config, keys }: { config: C
     followUpWorkingDays: config.FOLLOW_UP_WORKING_DAYS,
   });
   const ratingFollowUps = createRatingFollowUpsService({ db, audit });
-  const ratingImports = createRatingImportsService({ database, audit, hashRespondent, followUpWorkingDays: config.FOLLOW_UP_WORKING_DAYS });
+  const ratingImports = createRatingImportsService({
+    database,
+    audit,
+    hashRespondent,
+    followUpWorkingDays: config.FOLLOW_UP_WORKING_DAYS,
+    lease: { leaseMs: config.RATING_IMPORT_LEASE_MS, heartbeatMs: config.RATING_IMPORT_HEARTBEAT_MS },
+  });
   const statistics = createStatisticsService({ db, regions });
   return { awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision };
 }

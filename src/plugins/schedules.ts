@@ -8,6 +8,8 @@ export interface ScheduledJob {
   name: string;
   /** Pause between the end of one run and the start of the next, from its own config switch; 0 = off in this process. */
   intervalMs(config: Config): number;
+  /** Also run once as soon as the app is ready (recovery after a restart) rather than one interval later; only when switched on. */
+  atReady?: boolean;
   run(services: Services): Promise<unknown>;
 }
 
@@ -35,11 +37,11 @@ export default fp<{ jobs: readonly ScheduledJob[] }>(
             if (!stopped) next();
           });
       };
-      const next = () => {
-        timer = setTimeout(tick, intervalMs);
+      const next = (delayMs = intervalMs) => {
+        timer = setTimeout(tick, delayMs);
         timer.unref();
       };
-      next();
+      next(job.atReady ? 0 : intervalMs);
       return async () => {
         stopped = true;
         clearTimeout(timer);

@@ -5,6 +5,7 @@ import { DomainError, notFound } from '../../lib/errors.js';
 import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import { uuidv7 } from '../../lib/ids.js';
+import { systemContext } from '../../lib/principal.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { addWorkingDays } from '../../lib/working-days.js';
 import type { AuditService } from '../audit/service.js';
@@ -21,6 +22,14 @@ import type { RespondentHasher } from './rules.js';
 /** Rows per batch: one COPY + one merge + one progress update each. */
 export const IMPORT_BATCH_ROWS = 5000;
 const RAW_MAX_CHARS = 500;
+/** Orphaned jobs failed per transaction by one recovery pass. */
+const RECOVERY_BATCH = 100;
+
+/** What a job that stopped mid-way leaves behind, for its failureReason. */
+function committedSoFar(r: Pick<RatingImportRow, 'policy' | 'accepted'>): string {
+  // all_or_nothing merges only in the transaction that completes the job: a job that stopped committed nothing.
+  return r.policy === 'all_or_nothing' ? 'nothing committed' : `${r.accepted} row(s) committed before it stopped`;
+}
 
 export function toImportDto(r: RatingImportRow): RatingImportDto {
   return {
@@ -78,12 +87,15 @@ export function createRatingImportsService({
   audit,
   hashRespondent,
   followUpWorkingDays,
+  lease,
 }: {
   database: Database;
   audit: AuditService;
   hashRespondent: RespondentHasher;
   /** FOLLOW_UP_WORKING_DAYS */
   followUpWorkingDays: number;
+  /** RATING_IMPORT_LEASE_MS and RATING_IMPORT_HEARTBEAT_MS */
+  lease: { leaseMs: number; heartbeatMs: number };
 }) {
   const db = database.db;
 
@@ -92,8 +104,17 @@ export function createRatingImportsService({
     return r;
   };
 
+  const leaseFromNow = () => new Date(Date.now() + lease.leaseMs);
+
   async function run(ctx: RequestContext, opts: ImportOptions, input: Readable): Promise<RatingImportDto> {
-    const job = await importRepository.create(db, { format: opts.format, source: opts.source, policy: opts.policy, createdBy: ctx.principal.subject });
+    const job = await importRepository.create(db, {
+      format: opts.format,
+      source: opts.source,
+      policy: opts.policy,
+      createdBy: ctx.principal.subject,
+      heartbeatAt: new Date(),
+      leaseExpiresAt: leaseFromNow(),
+    });
     const counters = { rowsRead: 0, accepted: 0, duplicates: 0, rejected: 0, followUpsOpened: 0 };
     const mergeJob = { importId: job.id, source: opts.source, submittedBy: ctx.principal.subject, followUpDeadline: addWorkingDays(new Date(), followUpWorkingDays) };
     const allOrNothing = opts.policy === 'all_or_nothing';
@@ -154,7 +175,8 @@ export function createRatingImportsService({
           counters.duplicates += staged.length - r.inserted;
           counters.followUpsOpened += r.followUps;
           await importRepository.insertErrors(tx, batchErrors);
-          await importRepository.update(tx, job.id, counters);
+          // Rolls the batch back when the sweep has already failed the job: its failureReason stays true.
+          if (!(await importRepository.renewLease(tx, job.id, leaseFromNow(), counters))) throw leaseLost();
           // The rows this batch commits are accounted for in the same transaction (one entry per batch, not per row).
           if (staged.length + batchErrors.length === 0) return;
           await audit.record(tx, ctx, {
@@ -169,11 +191,15 @@ export function createRatingImportsService({
       // all_or_nothing: stage everything; after the first rejected row nothing more is staged (it will not commit).
       if (counters.rejected === 0) await stage.append(stage.db, staged);
       await importRepository.insertErrors(stage.db, batchErrors);
-      await importRepository.update(stage.db, job.id, counters);
+      if (!(await importRepository.renewLease(stage.db, job.id, leaseFromNow(), counters))) throw leaseLost();
     };
 
+    const leaseLost = () => new Error(`rating import ${job.id} was failed by the lease sweep while this process was still running it`);
+
     const finish = async (tx: Db, status: 'completed' | 'failed', failureReason: string | null): Promise<RatingImportDto> => {
-      const row = await importRepository.update(tx, job.id, { ...counters, status, failureReason, finishedAt: new Date() });
+      const row = await importRepository.settle(tx, job.id, { ...counters, status, failureReason, finishedAt: new Date() });
+      // Already ended by the lease sweep (and audited there): report it as it stands.
+      if (!row) return toImportDto((await importRepository.byId(tx, job.id))!);
       const dto = toImportDto(row);
       // One audit entry per import job, not per row.
       await audit.record(tx, ctx, { action: `rating_import.${status}`, entityType: 'rating_import', entityId: job.id, after: dto });
@@ -192,6 +218,12 @@ export function createRatingImportsService({
       inFlight = flush(s, batch, batchErrors);
       inFlight.catch(() => undefined); // awaited below; this only keeps it from being reported as unhandled meanwhile
     };
+    // Between batches (a slow upload, a long merge) the timer keeps the lease: only a stopped process loses it.
+    let beat: Promise<unknown> = Promise.resolve();
+    const heartbeat = setInterval(() => {
+      beat = beat.then(() => importRepository.renewLease(db, job.id, leaseFromNow())).catch(() => undefined);
+    }, lease.heartbeatMs);
+    heartbeat.unref();
     try {
       stage = await openStage(database);
       for await (const parsed of rowsOf(opts.format, input)) {
@@ -221,7 +253,7 @@ export function createRatingImportsService({
         await importRepository.insertErrors(db, [{ importId: job.id, rowNumber: 1, field: err.field, message: err.message, raw: null }]);
         return finish(db, 'failed', err.message);
       }
-      const committed = allOrNothing ? 'nothing committed' : `${counters.accepted} row(s) committed before it stopped`;
+      const committed = committedSoFar({ policy: opts.policy, accepted: counters.accepted });
       const known = err instanceof DomainError;
       const aborted = (err as { code?: string }).code === 'ECONNRESET' || /aborted/i.test((err as Error).message ?? '');
       const reason = known ? (err as DomainError).message : aborted ? 'the upload was interrupted' : 'an unexpected error occurred';
@@ -229,12 +261,41 @@ export function createRatingImportsService({
       if (known) throw new DomainError(err.status, err.code, err.title, `${err.message}; import ${job.id} failed, ${committed}`, { importId: job.id });
       throw err;
     } finally {
+      clearInterval(heartbeat);
+      await beat;
       await stage?.release().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Fails the jobs whose process stopped (crash, SIGKILL, lost host): their lease expired without renewal. What they
+   * had committed stays (partial imports commit per batch) and is named in the reason. Each job is failed and audited
+   * in one transaction under its row lock, so several copies sweeping at once never fail one twice. Returns how many.
+   */
+  async function failOrphaned(now = new Date()): Promise<number> {
+    const ctx = systemContext('rating-import-lease-sweep');
+    let failed = 0;
+    for (;;) {
+      const n = await db.transaction(async (tx) => {
+        const orphans = await importRepository.claimOrphaned(tx, now, lease.leaseMs, RECOVERY_BATCH);
+        for (const o of orphans) {
+          const lastSign = o.heartbeatAt ?? o.startedAt;
+          const failureReason =
+            `the process running the import stopped (no sign of life since ${lastSign.toISOString()}); ${committedSoFar(o)}` +
+            ` (${o.rowsRead} row(s) read, ${o.accepted} accepted, ${o.duplicates} duplicate(s), ${o.rejected} rejected)`;
+          const row = (await importRepository.settle(tx, o.id, { status: 'failed', failureReason, finishedAt: now }))!;
+          await audit.record(tx, ctx, { action: 'rating_import.failed', entityType: 'rating_import', entityId: o.id, before: toImportDto(o), after: toImportDto(row) });
+        }
+        return orphans.length;
+      });
+      failed += n;
+      if (n < RECOVERY_BATCH) return failed;
     }
   }
 
   return {
     run,
+    failOrphaned,
 
     async get(ctx: RequestContext, id: string): Promise<RatingImportDto> {
       return toImportDto(visible(ctx, await importRepository.byId(db, id), id));

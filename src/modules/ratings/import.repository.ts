@@ -45,6 +45,41 @@ export const importRepository = {
     const [r] = await db.update(ratingImports).set(patch).where(eq(ratingImports.id, id)).returning();
     return r;
   },
+  /**
+   * Renews a running job's lease (with the progress, when given). Undefined when the job is no longer
+   * `processing`: the sweep has failed it, and this process must not go on as if it owned it.
+   */
+  async renewLease(db: Db, id: string, leaseExpiresAt: Date, progress: Partial<typeof ratingImports.$inferInsert> = {}): Promise<RatingImportRow | undefined> {
+    const [r] = await db
+      .update(ratingImports)
+      .set({ ...progress, heartbeatAt: new Date(), leaseExpiresAt })
+      .where(and(eq(ratingImports.id, id), eq(ratingImports.status, 'processing')))
+      .returning();
+    return r;
+  },
+  /** Ends a job still `processing` and clears its lease; undefined when it had already ended (failed by the sweep). */
+  async settle(db: Db, id: string, patch: Partial<typeof ratingImports.$inferInsert>): Promise<RatingImportRow | undefined> {
+    const [r] = await db
+      .update(ratingImports)
+      .set({ ...patch, leaseExpiresAt: null })
+      .where(and(eq(ratingImports.id, id), eq(ratingImports.status, 'processing')))
+      .returning();
+    return r;
+  },
+  /**
+   * Locks `processing` jobs whose lease has expired (jobs from before leases existed: counted from their start).
+   * SKIP LOCKED: a job another process is failing right now is left to it, so no job is failed twice.
+   */
+  claimOrphaned(db: Db, now: Date, leaseMs: number, limit: number): Promise<RatingImportRow[]> {
+    const expiry = sql`coalesce(${ratingImports.leaseExpiresAt}, ${ratingImports.startedAt} + ${`${leaseMs} milliseconds`}::interval)`;
+    return db
+      .select()
+      .from(ratingImports)
+      .where(and(eq(ratingImports.status, 'processing'), sql`${expiry} < ${now.toISOString()}::timestamptz`))
+      .orderBy(asc(ratingImports.id))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+  },
   list(db: Db, f: { createdBy?: string; status?: RatingImportRow['status']; afterId?: string; limit: number }): Promise<RatingImportRow[]> {
     return db
       .select()

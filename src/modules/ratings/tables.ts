@@ -113,8 +113,15 @@ export const ratingImports = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
     createdBy: text('created_by').notNull(),
+    /** Last sign of life of the process running the job (a committed batch or the heartbeat timer). */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true, mode: 'date' }),
+    /** While `processing`: past this instant the running process is presumed dead and the sweep fails the job. */
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
   },
-  (t) => [index('rating_imports_created_by_idx').on(t.createdBy, t.id)],
+  (t) => [
+    index('rating_imports_created_by_idx').on(t.createdBy, t.id),
+    index('rating_imports_processing_lease_idx').on(t.leaseExpiresAt).where(sql`status = 'processing'`),
+  ],
 );
 
 /** Per-row errors of an import; the raw row is stored with the respondent key removed. */
