@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { AnyColumn, SQL } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { enrollments } from './tables.js';
 import { cycleQueries } from '../cycles/queries.js';
@@ -22,18 +22,7 @@ export const enrollmentQueries = {
       .from(enrollments)
       .where(and(eq(enrollments.cycleId, cycleId), eq(enrollments.status, PARTICIPATING)));
   },
-  /** The unit in `unitCol` takes part in the cycle in `cycleCol` (columns of the caller's query). */
-  participates(unitCol: AnyColumn | SQL, cycleCol: AnyColumn | SQL): SQL {
-    return sql`exists (select 1 from ${enrollments} where ${enrollments.unitId} = ${unitCol} and ${enrollments.cycleId} = ${cycleCol} and ${enrollments.status} = ${PARTICIPATING})`;
-  },
-  /** The units taking part in a cycle with the category they enrolled in. */
-  participants(db: Db, cycleId: string): Promise<{ unitId: string; category: Category }[]> {
-    return db
-      .select({ unitId: enrollments.unitId, category: enrollments.category })
-      .from(enrollments)
-      .where(and(eq(enrollments.cycleId, cycleId), eq(enrollments.status, PARTICIPATING)));
-  },
-  /** The same, as a subquery the caller joins on `unitId`. */
+  /** The units taking part in a cycle with the category they enrolled in, as a subquery the caller joins on `unitId`. */
   participantsOf(db: Db, cycleId: string, alias = 'participants') {
     return db
       .select({ unitId: enrollments.unitId, category: enrollments.category })

@@ -1,15 +1,9 @@
 import { and, asc, count, desc, eq, gt, inArray, max, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { assessmentQueries } from '../assessments/queries.js';
-import { complaintQueries } from '../complaints/queries.js';
-import { deedQueries } from '../deeds/queries.js';
 import { departmentQueries } from '../departments/queries.js';
 import { enrollmentQueries } from '../enrollments/queries.js';
-import { problemQueries } from '../problems/queries.js';
-import { ratingQueries } from '../ratings/queries.js';
 import { regionQueries } from '../regions/queries.js';
-import { supervisionQueries } from '../supervision/queries.js';
 import { unitQueries } from '../units/queries.js';
 import { rankingEntries, rankings } from './tables.js';
 import type { Category } from '../units/schemas.js';
@@ -215,7 +209,7 @@ export const rankingsRepository = {
     return rows.map((r) => ({ ...r, rankInFilter: r.rank })) as EntryRow[];
   },
 
-  // ---- inputs: one aggregate query per channel over the whole cycle, each from the module that owns it ----
+  // ---- inputs: the units taking part; each channel's aggregate comes from the module that owns it (service.ts) ----
 
   /** Units taking part (参评: status enrolled), with the category they enrolled in and their unit facts. */
   enrolledUnits(db: Db, cycleId: string) {
@@ -226,12 +220,4 @@ export const rankingsRepository = {
       .from(p)
       .innerJoin(u, eq(u.id, p.unitId));
   },
-  scorecardStats: (db: Db, cycleId: string) => assessmentQueries.confirmedStatsByUnit(db, cycleId),
-  reportStats: (db: Db, cycleId: string) => supervisionQueries.reviewedReportStatsByUnit(db, cycleId),
-  findingCounts: (db: Db, cycleId: string) => supervisionQueries.acceptedFindingCountsByUnit(db, cycleId),
-  ratingLevels: (db: Db, cycleId: string) => ratingQueries.levelCountsByUnit(db, cycleId),
-  complaintCounts: (db: Db, cycleId: string) => complaintQueries.substantiatedCountsByUnit(db, cycleId),
-  /** Overdue problems of the cycle (problems' one overdue rule), per unit. */
-  overdueProblemCounts: (db: Db, cycleId: string, now: Date) => problemQueries.overdueCountsByUnit(db, cycleId, now),
-  deedCounts: (db: Db, cycleId: string) => deedQueries.countsByUnit(db, cycleId),
 };

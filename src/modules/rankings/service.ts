@@ -6,6 +6,12 @@ import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { STAFF } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
+import { assessmentQueries } from '../assessments/queries.js';
+import { complaintQueries } from '../complaints/queries.js';
+import { deedQueries } from '../deeds/queries.js';
+import { problemQueries } from '../problems/queries.js';
+import { ratingQueries } from '../ratings/queries.js';
+import { supervisionQueries } from '../supervision/queries.js';
 import type { CyclesService } from '../cycles/service.js';
 import { defaultSettings } from '../cycles/schemas.js';
 import type { Phase } from '../cycles/schemas.js';
@@ -180,45 +186,45 @@ async function gatherInputs(tx: Db, cycleId: string, now: Date, commendationCoun
   const byUnit = new Map<string, UnitInputs>(enrolled.map((e) => [e.unitId, emptyInputs(e.unitId, e.category)]));
   const counts = { units: enrolled.length, ratings: 0, scorecards: 0, reports: 0, findings: 0, complaints: 0, problems: 0, deeds: 0, commendations: 0 };
 
-  for (const r of await rankingsRepository.scorecardStats(tx, cycleId)) {
+  for (const r of await assessmentQueries.confirmedStatsByUnit(tx, cycleId)) {
     const u = byUnit.get(r.unitId);
     if (!u) continue;
     u.scorecards = r.n;
     u.meanScorecardTotal = r.mean;
     counts.scorecards += r.n;
   }
-  for (const r of await rankingsRepository.reportStats(tx, cycleId)) {
+  for (const r of await supervisionQueries.reviewedReportStatsByUnit(tx, cycleId)) {
     const u = byUnit.get(r.unitId);
     if (!u) continue;
     u.reports = r.n;
     u.meanReportRating = r.meanRating;
     counts.reports += r.n;
   }
-  for (const r of await rankingsRepository.findingCounts(tx, cycleId)) {
+  for (const r of await supervisionQueries.acceptedFindingCountsByUnit(tx, cycleId)) {
     const u = byUnit.get(r.unitId);
     if (!u) continue;
     u.findings[r.severity] += r.n;
     counts.findings += r.n;
   }
-  for (const r of await rankingsRepository.ratingLevels(tx, cycleId)) {
+  for (const r of await ratingQueries.levelCountsByUnit(tx, cycleId)) {
     const u = byUnit.get(r.unitId);
     if (!u || r.level < 1 || r.level > 5) continue;
     u.ratingLevels[r.level - 1] += r.n;
     counts.ratings += r.n;
   }
-  for (const r of await rankingsRepository.complaintCounts(tx, cycleId)) {
+  for (const r of await complaintQueries.substantiatedCountsByUnit(tx, cycleId)) {
     const u = r.unitId ? byUnit.get(r.unitId) : undefined;
     if (!u) continue;
     u.complaints[(r.severity as Severity | null) ?? 'unknown'] += r.n;
     counts.complaints += r.n;
   }
-  for (const r of await rankingsRepository.overdueProblemCounts(tx, cycleId, now)) {
+  for (const r of await problemQueries.overdueCountsByUnit(tx, cycleId, now)) {
     const u = byUnit.get(r.unitId);
     if (!u) continue;
     u.overdueProblems = r.n;
     counts.problems += r.n;
   }
-  for (const r of await rankingsRepository.deedCounts(tx, cycleId)) {
+  for (const r of await deedQueries.countsByUnit(tx, cycleId)) {
     const u = byUnit.get(r.unitId);
     if (!u) continue;
     u.deeds = r.n;
