@@ -7,6 +7,7 @@ import type { AuditService } from '../audit/service.js';
 import { toCommendationDto } from './dto.js';
 import { awardsRepository as repo } from './repository.js';
 import type { CommendationDto, CreateCommendationInput, ListCommendationsFilter } from './schemas.js';
+import { cycleQueries } from '../cycles/queries.js';
 
 /** Commendations from higher levels (省纠风领导小组命名表彰, 省主管部门表彰): honours, readable by every signed-in role. */
 export function createCommendationsService({ db, audit }: { db: Db; audit: AuditService }) {
@@ -14,7 +15,7 @@ export function createCommendationsService({ db, audit }: { db: Db; audit: Audit
     async recordCommendation(ctx: RequestContext, input: CreateCommendationInput): Promise<CommendationDto> {
       return db.transaction(async (tx) => {
         if (!(await repo.unitExists(tx, input.unitId))) throw invalid('unitId', `unit ${input.unitId} does not exist`);
-        if (input.cycleId && !(await repo.cycleExists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
+        if (input.cycleId && !(await cycleQueries.exists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
         const row = await repo.insertCommendation(tx, {
           unitId: input.unitId,
           cycleId: input.cycleId ?? null,

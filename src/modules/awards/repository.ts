@@ -249,5 +249,4 @@ export const awardsRepository = {
     return u && { id: u.id, departmentId: u.departmentId };
   },
 
-  cycleExists: cycleQueries.exists,
 };

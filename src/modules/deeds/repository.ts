@@ -1,7 +1,6 @@
 import { and, asc, eq, gt, gte, lte } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { cycleQueries } from '../cycles/queries.js';
 import { unitQueries } from '../units/queries.js';
 import { deeds } from './tables.js';
 
@@ -49,5 +48,4 @@ export const deedsRepository = {
     const u = await unitQueries.byId(db, id);
     return u && { id: u.id, departmentId: u.departmentId };
   },
-  cycleExists: cycleQueries.exists,
 };

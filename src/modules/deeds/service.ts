@@ -8,6 +8,7 @@ import { canSeeUnit, unitScope } from '../units/service.js';
 import { deedsRepository } from './repository.js';
 import type { DeedRow } from './repository.js';
 import type { CreateDeedInput, DeedDto, ListDeedsFilter } from './schemas.js';
+import { cycleQueries } from '../cycles/queries.js';
 
 export function toDeedDto(r: DeedRow): DeedDto {
   return {
@@ -36,7 +37,7 @@ export function createDeedsService({ db, audit }: { db: Db; audit: AuditService 
       return db.transaction(async (tx) => {
         const unit = await deedsRepository.unitById(tx, input.unitId);
         if (!unit || !canSeeUnit(ctx, unit)) throw invalid('unitId', `unit ${input.unitId} does not exist or is not one of yours`);
-        if (input.cycleId && !(await deedsRepository.cycleExists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
+        if (input.cycleId && !(await cycleQueries.exists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
         if (input.doneOn > todayInChina()) throw invalid('doneOn', 'a deed is recorded once it is done, not in advance');
         const row = await deedsRepository.insert(tx, {
           unitId: input.unitId,

@@ -4,7 +4,6 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { containsPattern } from '../../db/like.js';
-import { cycleQueries } from '../cycles/queries.js';
 import { enrollmentQueries } from '../enrollments/queries.js';
 import { inspectionFindings, inspectionReports, inspectionRounds, inspectionTasks, supervisors } from './tables.js';
 import { unitQueries } from '../units/queries.js';
@@ -118,9 +117,6 @@ export const roundsRepository = {
       .from(units)
       .where(and(unitQueries.unitIn(db, units.id, f), enrolled))
       .orderBy(asc(units.id));
-  },
-  async cycleExists(db: Db, id: string): Promise<boolean> {
-    return cycleQueries.exists(db, id);
   },
   async existingUnitIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
     return new Set((await unitQueries.byIds(db, ids)).map((u) => u.id));

@@ -15,6 +15,7 @@ import type { Unassigned } from './assignment.js';
 import { roundsRepository, supervisorsRepository, tasksRepository } from './repository.js';
 import type { RoundRow } from './repository.js';
 import type { CreateRoundInput, GenerationDto, ListRoundsFilter, RoundDto, UpdateRoundInput } from './schemas.js';
+import { cycleQueries } from '../cycles/queries.js';
 
 /** A round is drafted, generates its tasks once, and closes (a draft may close without tasks). */
 export const roundMachine = stateMachine<RoundRow['status']>({
@@ -27,7 +28,7 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export function createRoundsService({ db, audit, regions }: { db: Db; audit: AuditService; regions: RegionsService }) {
   async function checkRefs(tx: Db, input: { cycleId?: string | null; filter?: InspectionRoundFilter; unitIds?: string[] }) {
-    if (input.cycleId && !(await roundsRepository.cycleExists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
+    if (input.cycleId && !(await cycleQueries.exists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
     if (input.filter?.regionId) await regions.pathOf(input.filter.regionId, 'filter.regionId');
     if (input.filter?.departmentId && !(await departmentQueries.exists(tx, input.filter.departmentId))) {
       throw invalid('filter.departmentId', `department ${input.filter.departmentId} does not exist`);
