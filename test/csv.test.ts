@@ -4,6 +4,7 @@ import { BOM, csvLine, csvTable } from '../src/lib/csv.js';
 t.test('CSV cells are quoted per RFC 4180 and never start a formula', async (t) => {
   t.equal(csvLine(['plain', 'a,b', 'say "hi"', 'two\nlines', 3.5, null]), 'plain,"a,b","say ""hi""","two\nlines",3.5,\r\n');
   t.equal(csvLine(['=HYPERLINK("x")', '+1', '-2', '@cmd']), `"'=HYPERLINK(""x"")",'+1,'-2,'@cmd\r\n`);
+  t.equal(csvLine(['\t=1+1', '\r=cmd']), `'\t=1+1,"'\r=cmd"\r\n`, 'a leading tab or carriage return is guarded too');
   t.equal(csvLine([-2]), '-2\r\n', 'numbers stay numbers');
 });
 

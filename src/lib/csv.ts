@@ -1,6 +1,7 @@
 /**
  * CSV for the office's spreadsheets: UTF-8 with a BOM (so the Chinese opens correctly), CRLF lines, RFC 4180
- * quoting, and a leading =, +, - or @ prefixed with ' so a spreadsheet never runs a cell as a formula.
+ * quoting, and a leading =, +, -, @, tab or carriage return prefixed with ' so a spreadsheet never runs a cell as a
+ * formula (OWASP CSV injection: Excel, WPS and LibreOffice skip a leading tab or CR before reading a formula).
  */
 export const BOM = '\uFEFF';
 
@@ -9,7 +10,7 @@ export type CsvValue = string | number | null | undefined;
 export function csvCell(v: CsvValue): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return String(v);
-  const safe = /^[=+\-@]/.test(v) ? `'${v}` : v;
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
