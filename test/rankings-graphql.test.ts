@@ -116,6 +116,21 @@ t.test('publicRanking serves the snapshot to the public, and nothing for a draft
   t.equal(dept.errors![0].extensions!.code, 'not_found', 'drafts are not for departments');
 });
 
+t.test('publicRankingPage pages the snapshot as REST does', async (t) => {
+  const q = `query($id: ID!, $c: String) { publicRankingPage(id: $id, limit: 2, cursor: $c) { total nextCursor entries { unitId rank rankInFilter } } }`;
+  const first = await gql(h, 'anonymous', q, { id: rankingId });
+  t.same(first.errors, undefined);
+  const p1 = first.data!.publicRankingPage as { total: number; nextCursor: string; entries: { unitId: string }[] };
+  const rest = (await h.as('anonymous', { method: 'GET', url: `/api/v1/public/rankings/${rankingId}?limit=2` })).json();
+  t.equal(p1.total, 5);
+  t.same(p1.entries.map((e) => e.unitId), rest.entries.map((e: { unitId: string }) => e.unitId));
+  t.equal(p1.nextCursor, rest.nextCursor);
+  const second = await gql(h, 'anonymous', q, { id: rankingId, c: p1.nextCursor });
+  t.equal((second.data!.publicRankingPage as { entries: unknown[] }).entries.length, 2);
+  const bad = await gql(h, 'anonymous', q, { id: rankingId, c: 'bm9wZQ' });
+  t.equal(bad.errors![0].extensions!.code, 'invalid_cursor');
+});
+
 t.test('nested unit, department and explanation are batched: the statement count does not grow with the rows', { skip: onPglite && 'PostgreSQL only' }, async (t) => {
   const q = `query($id: ID!, $n: Int) { rankingEntries(rankingId: $id, limit: $n) { items { unitId unit { name } department { name } explanation { score notes } } } }`;
   const small = await h.countQueries(() => gql(h, 'admin', q, { id: rankingId, n: 1 }));

@@ -316,11 +316,84 @@ t.test('the public snapshot is cacheable: ETag, Cache-Control immutable, 304 on 
   t.equal(other.statusCode, 200);
 });
 
+t.test('the public ranking pages its entries: limit, cursor, category, region, department, with rankInFilter', async (t) => {
+  const get = (q: string) => h.as('anonymous', { method: 'GET', url: api(`/public/rankings/${v1.id}${q}`) });
+  const first = await get('?limit=2');
+  t.equal(first.statusCode, 200, first.body);
+  const p1 = first.json();
+  t.equal(p1.total, 5);
+  t.same(p1.entries, v1Entries.slice(0, 2));
+  t.type(p1.nextCursor, 'string');
+  const p2 = (await get(`?limit=2&cursor=${p1.nextCursor}`)).json();
+  const p3 = (await get(`?limit=2&cursor=${p2.nextCursor}`)).json();
+  t.same([...p1.entries, ...p2.entries, ...p3.entries], v1Entries, 'the pages cover the snapshot once, in order');
+  t.equal(p3.nextCursor, null);
+  t.not(first.headers.etag, (await get(`?limit=2&cursor=${p1.nextCursor}`)).headers.etag, 'each page has its own ETag');
+
+  const forestry = (await get(`?departmentId=${w.departments.forestry.id}`)).json();
+  t.ok(forestry.entries.length > 0);
+  t.ok(forestry.entries.every((e: RankingEntryDto) => e.departmentId === w.departments.forestry.id));
+  const byCategory = (await get(`?category=${forestry.entries[0].category}`)).json();
+  t.same(byCategory.entries, v1Entries.filter((e) => e.category === forestry.entries[0].category));
+  const region = forestry.entries[0].regionId;
+  const inRegion = (await get(`?regionId=${region}`)).json();
+  t.ok(inRegion.entries.some((e: RankingEntryDto) => e.unitId === forestry.entries[0].unitId));
+  t.ok(inRegion.entries.every((e: RankingEntryDto) => e.regionId === region), 'a leaf region holds only its own units');
+  const flagged = (await get('?flag=insufficient_sample')).json();
+  t.same(flagged.entries.map((e: RankingEntryDto) => e.rankInFilter), flagged.entries.map((_: unknown, i: number, all: RankingEntryDto[]) => all.slice(0, i + 1).filter((x) => x.category === all[i].category).length), 'rankInFilter counts within the filter');
+
+  for (const [q, code] of [['?limit=201', 'validation_failed'], ['?cursor=bm9wZQ', 'invalid_cursor'], ['?cursor=eyJrIjo5OX0', 'invalid_cursor'], ['?regionId=not-a-uuid', 'validation_failed']] as const) {
+    const bad = await get(q);
+    t.equal(bad.statusCode, 400, q);
+    t.equal(bad.json().code, code, q);
+  }
+  t.equal((await get('?limit=2&regionId=01900000-0000-7000-8000-000000000099')).statusCode, 422, 'an unknown region is named');
+});
+
+t.test('public pages are compressed for clients that ask, each encoding its own strong ETag, 304 for any of them', async (t) => {
+  const { gunzipSync, brotliDecompressSync } = await import('node:zlib');
+  const url = api(`/public/rankings/${v1.id}/snapshot.json`);
+  const plain = await h.as('anonymous', { method: 'GET', url });
+  t.equal(plain.statusCode, 200);
+  t.equal(plain.headers['content-encoding'], undefined);
+  t.same(plain.json().entries, v1Entries, 'the download holds every entry');
+  t.match(String(plain.headers.vary), /accept-encoding/i);
+  const gz = await h.as('anonymous', { method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+  t.equal(gz.headers['content-encoding'], 'gzip');
+  t.same(JSON.parse(gunzipSync(gz.rawPayload).toString()), plain.json());
+  const br = await h.as('anonymous', { method: 'GET', url, headers: { 'accept-encoding': 'gzip;q=0.5, br' } });
+  t.equal(br.headers['content-encoding'], 'br');
+  t.same(JSON.parse(brotliDecompressSync(br.rawPayload).toString()), plain.json());
+  t.ok(br.rawPayload.length < plain.rawPayload.length);
+  const tags = new Set([plain.headers.etag, gz.headers.etag, br.headers.etag]);
+  t.equal(tags.size, 3, 'one strong ETag per representation');
+  const none = await h.as('anonymous', { method: 'GET', url, headers: { 'accept-encoding': 'br;q=0, gzip;q=0' } });
+  t.equal(none.headers['content-encoding'], undefined, 'q=0 refuses a coding');
+  const notModified = await h.as('anonymous', { method: 'GET', url, headers: { 'accept-encoding': 'br', 'if-none-match': String(gz.headers.etag) } });
+  t.equal(notModified.statusCode, 304, 'If-None-Match compares weakly across encodings');
+});
+
+t.test('reads of a cached published snapshot are not rate-limited; other public reads are', async (t) => {
+  const limited = await setup(t, { config: { RATE_LIMIT_ANONYMOUS_PER_MINUTE: 3 } });
+  const lw = await scoredWorld(limited);
+  const made = await limited.as('admin', { method: 'POST', url: api(`/cycles/${lw.cycle.id}/rankings`) });
+  const id = made.json().id;
+  t.equal((await limited.as('admin', { method: 'POST', url: api(`/rankings/${id}/publish`) })).statusCode, 200);
+  t.equal((await limited.as('anonymous', { method: 'GET', url: api(`/public/rankings/${id}`) })).statusCode, 200, 'the first read fills the cache (and counts)');
+  for (let i = 0; i < 10; i++) t.equal((await limited.as('anonymous', { method: 'GET', url: api(`/public/rankings/${id}?limit=${i + 1}`) })).statusCode, 200);
+  const statuses = [];
+  for (let i = 0; i < 4; i++) statuses.push((await limited.as('anonymous', { method: 'GET', url: api(`/public/units/${lw.units.forestStation.id}`) })).statusCode);
+  t.equal(statuses.at(-1), 429, 'the anonymous limit still holds elsewhere');
+});
+
 t.test('a published snapshot is served from memory after the first read', { skip: onPglite && 'counts statements on PostgreSQL only' }, async (t) => {
   t.ok(h.app.services.rankings.isCached(v1.id));
   const { result, queries } = await h.countQueries(() => h.app.services.rankings.publicSnapshot(v1.id));
   t.equal(queries, 0);
   t.equal(result.entries.length, 5);
+  const page = await h.countQueries(() => h.as('anonymous', { method: 'GET', url: api(`/public/rankings/${v1.id}?limit=3&category=${v1Entries[0].category}`) }));
+  t.equal(page.queries, 0, 'a page of a cached snapshot reads nothing');
+  t.equal(page.result.statusCode, 200);
 });
 
 t.test('the CSV export starts with the BOM and has a Chinese and English header', async (t) => {

@@ -99,6 +99,8 @@ export const rankingTypeDefs = /* GraphQL */ `
   "排名靠后"
   type RankingBottomList { rankingId: ID! mode: RankingBottomMode! value: Float! categories: [RankingBottomCategory!]! }
   type PublicRanking { ranking: Ranking! entries: [RankingEntry!]! }
+  "A page of a published ranking (公示排名); total counts the entries matching the filter"
+  type PublicRankingPage { ranking: Ranking! entries: [RankingEntry!]! total: Int! nextCursor: String }
 
   enum ScoreComponentKey { assessment inspection publicSatisfaction }
   type ScoreComponent { key: ScoreComponentKey! label: Label! value: Float present: Boolean! weight: Float! effectiveWeight: Float! contribution: Float! }
@@ -143,6 +145,7 @@ export const rankingTypeDefs = /* GraphQL */ `
     rankingExplanation(rankingId: ID!, unitId: ID!): ScoreExplanation
     rankingBottom(rankingId: ID!, category: Category): RankingBottomList!
     publicRanking(id: ID!): PublicRanking
+    publicRankingPage(id: ID!, category: Category, regionId: ID, departmentId: ID, flag: RankingFlag, limit: Int, cursor: String): PublicRankingPage
   }
   extend type Mutation {
     computeRanking(cycleId: ID!): Ranking!
@@ -154,6 +157,7 @@ export const rankingTypeDefs = /* GraphQL */ `
 export const rankingWeights: FieldWeights = {
   'Query.rankingEntries': 100,
   'Query.publicRanking': 200,
+  'Query.publicRankingPage': 5,
   'Query.rankingExplanation': 50,
   'Query.rankingBottom': 100,
   'RankingEntry.explanation': 5,
@@ -185,6 +189,11 @@ export const rankingResolvers: IResolvers = {
       return services.rankings.bottom(ctx, rankingId, parseArgs(bottomQuery, { category: args.category }).category);
     }),
     publicRanking: guard(EVERYONE, (args: { id: string }, { services }) => services.rankings.publicSnapshot(parseArgs(uuid, args).id)),
+    publicRankingPage: guard(EVERYONE, (args: Record<string, unknown>, { services }) => {
+      const { id } = parseArgs(uuid, { id: args.id });
+      const { limit, cursor } = parseArgs(pageQuery, { limit: args.limit, cursor: args.cursor });
+      return services.rankings.publicPage(id, parseArgs(entriesQuery, { category: args.category, regionId: args.regionId, departmentId: args.departmentId, flag: args.flag }), { limit, cursor });
+    }),
   },
   Mutation: {
     computeRanking: guard(['admin'], (args: { cycleId: string }, { ctx, services }) =>

@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { idParams, notModified, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
+import { createHash } from 'node:crypto';
+import { DEFAULT_PAGE_SIZE, idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
+import { EncodedBody } from '../../lib/encoded-body.js';
+import { LruCache } from '../../lib/lru.js';
 import { ALL_AUTHENTICATED, EVERYONE } from '../../lib/principal.js';
-import { bottomList, bottomQuery, cycleParams, entriesQuery, entryParams, publicRanking, publishBody, ranking, rankingEntry, scoreExplanation } from './schemas.js';
+import { bottomList, bottomQuery, cycleParams, entriesQuery, entryParams, publicRanking, publicRankingPage, publishBody, ranking, rankingEntry, scoreExplanation } from './schemas.js';
 
 const tags = ['rankings'];
 /** Published snapshots never change: caches may keep them; the ETag names the snapshot. */
 const SNAPSHOT_CACHE_CONTROL = 'public, max-age=300, immutable';
-const snapshotEtag = (id: string) => `"ranking-${id}"`;
+/** Encoded public pages kept in memory (bytes of every encoding made). */
+const PAGE_CACHE_BYTES = 64 * 1024 * 1024;
 
 export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
   const svc = app.services.rankings;
@@ -133,21 +137,61 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   });
 
+  // Published snapshots and their pages never change: each page is serialized and compressed once, then served as
+  // bytes (no schema check, no stringify per request). Reads of cached snapshots are not rate-limited — they cost
+  // nothing and a newspaper's readers arrive through one proxy; a snapshot not in memory yet counts as usual.
+  const pages = new LruCache<EncodedBody>({ entries: 4096, weight: PAGE_CACHE_BYTES, weigh: (b) => b.weight });
+  const cachedSnapshotRead = { max: app.config.RATE_LIMIT_ANONYMOUS_PER_MINUTE, timeWindow: '1 minute', allowList: (req: { params: unknown }) => svc.isCached((req.params as { id: string }).id) };
+
   app.get('/public/rankings/:id', {
-    config: { access: EVERYONE },
+    config: { access: EVERYONE, rateLimit: cachedSnapshotRead },
     schema: {
       operationId: 'getPublicRanking',
-      summary: 'A published ranking with all its entries (cacheable: ETag, Cache-Control immutable, 304 on If-None-Match)',
+      summary: 'A page of a published ranking (公示排名): filters by category, region (with descendants), department and flag',
+      description:
+        'Cacheable and immutable: strong ETag per page and encoding, 304 on If-None-Match, gzip or brotli when the client asks (Vary: Accept-Encoding). ' +
+        'The cursor is a position in the filtered entries (stable: the snapshot never changes). The whole snapshot is at `/public/rankings/{id}/snapshot.json`.',
+      tags: ['public'],
+      security: [],
+      params: idParams,
+      querystring: queryOf(pageQuery.extend(entriesQuery.shape)),
+      response: { 200: publicRankingPage, 304: z.null().describe('not modified'), ...problems(404, 422, 429) },
+    },
+    handler: async (req, reply) => {
+      const { limit, cursor, category, regionId, departmentId, flag } = req.query;
+      const query = [limit, cursor ?? '', category ?? '', regionId ?? '', departmentId ?? '', flag ?? ''];
+      const isDefault = limit === DEFAULT_PAGE_SIZE && query.slice(1).every((v) => v === '');
+      const key = `${req.params.id}?${query.join('&')}`;
+      let body = pages.get(key);
+      if (!body) {
+        const page = publicRankingPage.parse(await svc.publicPage(req.params.id, { category, regionId, departmentId, flag }, { limit, cursor }));
+        const tag = isDefault ? `ranking-${req.params.id}` : `ranking-${req.params.id}-${createHash('sha256').update(key).digest('base64url').slice(0, 16)}`;
+        body = EncodedBody.json(page, tag);
+        pages.set(key, body);
+      }
+      return body.send(req, reply, SNAPSHOT_CACHE_CONTROL);
+    },
+  });
+
+  app.get('/public/rankings/:id/snapshot.json', {
+    config: { access: EVERYONE, rateLimit: cachedSnapshotRead },
+    schema: {
+      operationId: 'downloadPublicRanking',
+      summary: 'The whole published snapshot with every entry, for download (compressed when the client asks; cacheable and immutable)',
       tags: ['public'],
       security: [],
       params: idParams,
       response: { 200: publicRanking, 304: z.null().describe('not modified'), ...problems(404, 429) },
     },
     handler: async (req, reply) => {
-      const etag = snapshotEtag(req.params.id);
-      const snapshot = await svc.publicSnapshot(req.params.id);
-      if (notModified(req, reply, etag, SNAPSHOT_CACHE_CONTROL)) return reply.status(304).send(null);
-      return snapshot;
+      const key = `${req.params.id}/snapshot`;
+      let body = pages.get(key);
+      if (!body) {
+        body = EncodedBody.json(publicRanking.parse(await svc.publicSnapshot(req.params.id)), `ranking-${req.params.id}-snapshot`);
+        pages.set(key, body);
+      }
+      void reply.header('content-disposition', `inline; filename="${body.tag}.json"`);
+      return body.send(req, reply, SNAPSHOT_CACHE_CONTROL);
     },
   });
 };

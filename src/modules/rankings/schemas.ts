@@ -195,3 +195,13 @@ export const publicRanking = z
   .object({ ranking, entries: z.array(rankingEntry).describe('ordered by category and rank') })
   .meta({ id: 'PublicRanking', description: 'a published ranking with all its entries' });
 export type PublicRankingDto = z.infer<typeof publicRanking>;
+
+export const publicRankingPage = z
+  .object({
+    ranking,
+    entries: z.array(rankingEntry).describe('this page of the entries matching the filter, ordered by category and rank'),
+    total: z.number().int().describe('entries matching the filter, over all pages'),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'PublicRankingPage', description: 'a page of a published ranking: its header and entries' });
+export type PublicRankingPageDto = z.infer<typeof publicRankingPage>;

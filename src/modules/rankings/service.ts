@@ -1,7 +1,8 @@
 import { inTransaction } from '../../db/client.js';
 import type { Db, TxOption } from '../../db/client.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
-import { decodeCursor, paginate, toIso, toIsoOrNull } from '../../lib/http.js';
+import { decodeCursor, encodeCursor, paginate, toIso, toIsoOrNull } from '../../lib/http.js';
+import { LruCache } from '../../lib/lru.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { STAFF } from '../../lib/principal.js';
@@ -15,6 +16,7 @@ import { supervisionQueries } from '../supervision/queries.js';
 import type { CyclesService } from '../cycles/service.js';
 import { defaultSettings } from '../cycles/schemas.js';
 import type { Phase } from '../cycles/schemas.js';
+import { regionQueries } from '../regions/queries.js';
 import type { RegionsService } from '../regions/service.js';
 import { categories, categoryLabels } from '../units/schemas.js';
 import type { Category } from '../units/schemas.js';
@@ -23,7 +25,7 @@ import { rankingsCsv } from './csv.js';
 import { rankingsRepository } from './repository.js';
 import type { EntryRow, RankingEntryInsert, RankingRow } from './repository.js';
 import { rankingStatusLabels } from './schemas.js';
-import type { BottomListDto, EntriesFilter, PublicRankingDto, RankingDto, RankingEntryDto, RankingParametersDto, ScoreExplanationDto } from './schemas.js';
+import type { BottomListDto, EntriesFilter, PublicRankingDto, PublicRankingPageDto, RankingDto, RankingEntryDto, RankingParametersDto, ScoreExplanationDto } from './schemas.js';
 import { bottomCount, emptyInputs, round2, round2OrNull, scoreCycle, scoringSettings } from './scoring.js';
 import type { ScoreExplanationBody, Severity, UnitInputs } from './scoring.js';
 
@@ -31,27 +33,13 @@ import type { ScoreExplanationBody, Severity, UnitInputs } from './scoring.js';
 export const RANKABLE_PHASES: Phase[] = ['assessment', 'ranking', 'naming'];
 const PUBLIC_CACHE_SIZE = 20;
 
-/** Published snapshots never change, so once read they are served from memory (least recently used out first). */
-class SnapshotCache<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly size: number) {}
-  get(key: string): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-  set(key: string, v: V): void {
-    this.map.delete(key);
-    this.map.set(key, v);
-    while (this.map.size > this.size) this.map.delete(this.map.keys().next().value as string);
-  }
-  get count(): number {
-    return this.map.size;
-  }
+/** A published snapshot in memory, with its filtered views (each in category and rank order, rankInFilter set). */
+interface PublicSnapshot {
+  dto: PublicRankingDto;
+  views: LruCache<RankingEntryDto[]>;
 }
+/** Filtered views kept per snapshot (categories × departments × regions seen by readers; least recently used out). */
+const VIEWS_PER_SNAPSHOT = 256;
 
 const isStaff = (ctx: RequestContext) => STAFF.includes(ctx.principal.role);
 
@@ -256,7 +244,42 @@ export function createRankingsService({
   webhooks: WebhooksService;
   commendationCounts: CommendationCounts;
 }) {
-  const snapshots = new SnapshotCache<PublicRankingDto>(PUBLIC_CACHE_SIZE);
+  // Published snapshots never change, so once read they are served from memory (least recently used out first).
+  const snapshots = new LruCache<PublicSnapshot>({ entries: PUBLIC_CACHE_SIZE });
+
+  async function snapshot(id: string): Promise<PublicSnapshot> {
+    const cached = snapshots.get(id);
+    if (cached) return cached;
+    const ranking = await published(id);
+    const entries = (await rankingsRepository.entries(db, id, {})).map(toEntryDto);
+    const s = { dto: { ranking: toRankingDto(ranking, null), entries }, views: new LruCache<RankingEntryDto[]>({ entries: VIEWS_PER_SNAPSHOT }) };
+    snapshots.set(id, s);
+    return s;
+  }
+
+  /**
+   * The snapshot's entries matching the filter, with rankInFilter counted within each category: computed once per
+   * filter and kept, so a page costs a slice. "Within a region" is read from the region tree when the view is made.
+   */
+  async function viewOf(s: PublicSnapshot, filter: EntriesFilter): Promise<RankingEntryDto[]> {
+    const { category, departmentId, flag, regionId } = filter;
+    if (!category && !departmentId && !flag && !regionId) return s.dto.entries;
+    const regionPath = regionId ? await regions.pathOf(regionId, 'query.regionId') : undefined;
+    const key = JSON.stringify([category, departmentId, flag, regionPath]);
+    const kept = s.views.get(key);
+    if (kept) return kept;
+    const inRegion = regionPath === undefined ? undefined : new Set(await regionQueries.idsWithin(db, regionPath));
+    const counts = new Map<Category, number>();
+    const view = s.dto.entries
+      .filter((e) => (!category || e.category === category) && (!departmentId || e.departmentId === departmentId) && (!flag || e.flags.includes(flag)) && (!inRegion || inRegion.has(e.regionId)))
+      .map((e) => {
+        const n = (counts.get(e.category) ?? 0) + 1;
+        counts.set(e.category, n);
+        return n === e.rankInFilter ? e : { ...e, rankInFilter: n };
+      });
+    s.views.set(key, view);
+    return view;
+  }
 
   /** Drafts are the campaign office's (admin, inspector); a published ranking is public. */
   async function visible(ctx: RequestContext, id: string, tx: Db = db): Promise<RankingRow> {
@@ -439,17 +462,26 @@ export function createRankingsService({
 
     /** A published snapshot with all its entries; read once from the database, then from memory. */
     async publicSnapshot(id: string): Promise<PublicRankingDto> {
-      const cached = snapshots.get(id);
-      if (cached) return cached;
-      const ranking = await published(id);
-      const entries = (await rankingsRepository.entries(db, id, {})).map(toEntryDto);
-      const dto = { ranking: toRankingDto(ranking, null), entries };
-      snapshots.set(id, dto);
-      return dto;
+      return (await snapshot(id)).dto;
+    },
+
+    /**
+     * A page of a published snapshot for the public (category, region with descendants, department, flag), from
+     * memory after the first read: its cost is the page, not the ranking. The cursor is the position in the filtered
+     * view, stable because the snapshot never changes.
+     */
+    async publicPage(id: string, filter: EntriesFilter, page: { limit: number; cursor?: string }): Promise<PublicRankingPageDto> {
+      const s = await snapshot(id);
+      const view = await viewOf(s, filter);
+      const raw = decodeCursor(page.cursor);
+      const offset = raw === undefined ? 0 : Number(raw);
+      if (!Number.isInteger(offset) || offset < 0 || offset > view.length) throw badRequest('invalid_cursor', 'query.cursor: not a cursor this API issued');
+      const end = offset + page.limit;
+      return { ranking: s.dto.ranking, entries: view.slice(offset, end), total: view.length, nextCursor: end < view.length ? encodeCursor(end) : null };
     },
 
     /** Whether a snapshot is in memory (for tests and metrics). */
-    isCached: (id: string) => snapshots.get(id) !== undefined,
+    isCached: (id: string) => snapshots.has(id),
 
   };
 }

@@ -19,6 +19,10 @@ export const regionQueries = {
   names(db: Db) {
     return db.select({ id: regions.id, nameZh: regions.nameZh }).from(regions).as('region_names');
   },
+  /** Ids of the region whose path is `path` and of every region below it. */
+  async idsWithin(db: Db, path: string): Promise<string[]> {
+    return (await db.select({ id: regions.id }).from(regions).where(like(regions.path, prefixPattern(path)))).map((r) => r.id);
+  },
   async exists(db: Db, id: string): Promise<boolean> {
     return (await db.select({ id: regions.id }).from(regions).where(eq(regions.id, id))).length > 0;
   },
