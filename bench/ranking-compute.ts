@@ -1,7 +1,7 @@
 /**
  * How long computing a ranking takes at campaign scale, on PostgreSQL.
  *
- *   npx tsx bench/ranking-compute.ts            (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres)
+ *   npx tsx bench/ranking-compute.ts            (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; BENCH_SCALE=3)
  *
  * Creates a fresh database, migrates it, generates 2,135 units in 69 departments across the three categories, all
  * enrolled in one cycle in assessment, ~300,000 ratings (skewed: some units have very few), 2 confirmed scorecards
@@ -15,14 +15,11 @@ import { testConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { systemContext } from '../src/lib/principal.js';
-import { defaultSettings } from '../src/modules/cycles/schemas.js';
 import { createServices } from '../src/modules/services.js';
+import { generateCampaign, timed } from './campaign.js';
 
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const UNITS = 2135;
-const DEPARTMENTS = 69;
-const COUNTIES = 8;
-const RATINGS = 300_000;
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const RUNS = 3;
 
 async function admin(sql: string) {
@@ -33,13 +30,6 @@ async function admin(sql: string) {
   } finally {
     await c.end();
   }
-}
-
-async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
-  const t0 = performance.now();
-  const r = await fn();
-  console.log(`  ${label.padEnd(44)} ${(performance.now() - t0).toFixed(0).padStart(7)} ms`);
-  return r;
 }
 
 async function main() {
@@ -54,103 +44,7 @@ async function main() {
     await timed('migrate', () => migrate(database));
 
     console.log('generating');
-    const cycleId = await timed('regions, departments, units, cycle, enrollments', async () => {
-      await q(`insert into regions (id, level, code, name_zh, path) select id, 'prefecture', 'P', '恩施州', '/' || id || '/' from (select gen_random_uuid() as id) x`);
-      await q(`insert into regions (id, parent_id, level, code, name_zh, path)
-               select i.id, p.pid, 'county', 'C' || i.g, '县' || i.g, p.ppath || i.id || '/'
-               from (select g, gen_random_uuid() as id from generate_series(1, ${COUNTIES}) g) i,
-                    (select id as pid, path as ppath from regions where level = 'prefecture') p`);
-      await q(`insert into departments (id, name, sector, level, region_id)
-               select gen_random_uuid(), '部门' || g, 'sector_' || (g % 12), 'prefecture', (select id from regions where level = 'prefecture')
-               from generate_series(1, ${DEPARTMENTS}) g`);
-      await q(`create table bench_departments as select row_number() over (order by id) - 1 as i, id from departments`);
-      await q(`create table bench_counties as select row_number() over (order by id) - 1 as i, id from regions where level = 'county'`);
-      await q(`insert into units (id, department_id, region_id, category, name)
-               select gen_random_uuid(), d.id, r.id, (array['law_enforcement','public_service','economic_social_management'])[1 + g % 3]::unit_category, '站所' || g
-               from generate_series(0, ${UNITS - 1}) g
-               join bench_departments d on d.i = g % ${DEPARTMENTS}
-               join bench_counties r on r.i = g % ${COUNTIES}`);
-      await q(`create table bench_units as select row_number() over (order by id) - 1 as i, id, category from units`);
-      await q(`create unique index on bench_units (i)`);
-      const [{ id }] = (
-        await q(`insert into cycles (id, name, year, phase, settings) values (gen_random_uuid(), '2024年度', 2024, 'assessment', $1) returning id`, [JSON.stringify(defaultSettings)])
-      ).rows as { id: string }[];
-      await q(`insert into criteria_sets (id, cycle_id, category, revision, document, created_by)
-               select gen_random_uuid(), $1, c::unit_category, 1, '{"sections":[],"bonusItems":[],"bonusCap":0}', 'bench'
-               from unnest(array['law_enforcement','public_service','economic_social_management']) c`, [id]);
-      // ~1% disqualified: scored by nobody
-      await q(`insert into enrollments (id, cycle_id, unit_id, category, status)
-               select gen_random_uuid(), $1, id, category, case when i % 97 = 0 then 'disqualified' else 'enrolled' end::enrollment_status from bench_units`, [id]);
-      return id;
-    });
-
-    await timed(`ratings (${RATINGS.toLocaleString('en')})`, () =>
-      q(
-        `insert into ratings (id, unit_id, cycle_id, channel, level, collected_at, source, submitted_by)
-         select gen_random_uuid(), u.id, $1, (array['questionnaire','hotline','portal','sms']::rating_channel[])[1 + g % 4],
-                case when r < .45 then 5 when r < .80 then 4 when r < .92 then 3 when r < .97 then 2 else 1 end,
-                now() - (g % 300) * interval '1 day', 'bench', 'bench'
-         from (select g, random() as r, floor(power(random(), 1.6) * ${UNITS})::int as ui from generate_series(1, ${RATINGS}) g) s
-         join bench_units u on u.i = s.ui`,
-        [cycleId],
-      ),
-    );
-    await timed('scorecards (2 per unit, confirmed)', () =>
-      q(
-        `insert into scorecards (id, cycle_id, unit_id, enrollment_id, criteria_set_id, inspector_subject, status, total, regular_total, assessed_on)
-         select gen_random_uuid(), e.cycle_id, e.unit_id, e.id, cs.id, 'inspector-' || k, 'confirmed', t, t, '2024-05-01'
-         from (select e.*, k, round((60 + random() * 40)::numeric, 2) as t from enrollments e, generate_series(1, 2) k where e.cycle_id = $1) e
-         join criteria_sets cs on cs.cycle_id = e.cycle_id and cs.category = e.category`,
-        [cycleId],
-      ),
-    );
-    await timed('inspection: 1 reviewed report per unit + findings', async () => {
-      await q(`insert into supervisors (id, name, affiliation, sector, term_start) select gen_random_uuid(), '监督员' || g, '单位', 'citizen', '2024-01-01' from generate_series(1, 100) g`);
-      await q(`create table bench_supervisors as select row_number() over (order by id) - 1 as i, id from supervisors`);
-      await q(
-        `insert into inspection_rounds (id, name, cycle_id, kind, starts_at, ends_at, seed, status)
-         values (gen_random_uuid(), '拉网式暗访', $1, 'sweep', now() - interval '60 days', now(), 42, 'generated')`,
-        [cycleId],
-      );
-      await q(`insert into inspection_tasks (id, round_id, supervisor_id, unit_id, starts_at, ends_at, status, reviewed_at)
-               select gen_random_uuid(), (select id from inspection_rounds), s.id, u.id, now() - interval '30 days', now(), 'reviewed', now()
-               from bench_units u join bench_supervisors s on s.i = u.i % 100`);
-      await q(`insert into inspection_reports (id, task_id, unit_id, visited_at, attitude, efficiency, quality, environment, discipline)
-               select gen_random_uuid(), t.id, t.unit_id, now() - interval '20 days',
-                      2 + floor(random() * 4)::int, 2 + floor(random() * 4)::int, 1 + floor(random() * 5)::int, 2 + floor(random() * 4)::int, 2 + floor(random() * 4)::int
-               from inspection_tasks t`);
-      await q(`insert into inspection_findings (id, task_id, report_id, unit_id, position, description, severity, status, reviewed_at)
-               select gen_random_uuid(), r.task_id, r.id, r.unit_id, 0, '发现问题',
-                      (array['minor','minor','major','serious']::finding_severity[])[1 + floor(random() * 4)::int],
-                      (case when random() < .8 then 'accepted' else 'dismissed' end)::finding_status, now()
-               from inspection_reports r where random() < .5`);
-    });
-    await timed('complaints, problems, deeds', async () => {
-      await q(
-        `insert into complaints (id, tracking_code, source, category, subject, description, unit_id, cycle_id, status, substantiated, severity, received_at)
-         select gen_random_uuid(), 'B' || g, 'hotline', 'service_attitude', '投诉', '投诉', u.id, $1,
-                case when s then 'substantiated' else 'unsubstantiated' end::complaint_status, s,
-                (array['minor','major','serious']::complaint_severity[])[1 + g % 4], now()
-         from (select g, random() < .4 as s, floor(random() * ${UNITS})::int as ui from generate_series(1, 1500) g) x join bench_units u on u.i = x.ui`,
-        [cycleId],
-      );
-      await q(
-        `insert into problems (id, unit_id, cycle_id, source_type, severity, description, deadline, status, verified_at)
-         select gen_random_uuid(), u.id, $1, 'manual', 'minor', '整改', now() + (d * interval '1 day'),
-                st::problem_status, case when st = 'verified' then now() + ((d + 5 - floor(random() * 10)::int) * interval '1 day') end
-         from (select floor(random() * ${UNITS})::int as ui, floor(random() * 60)::int - 30 as d,
-                      (array['open','rectifying','submitted','verified','verified'])[1 + floor(random() * 5)::int] as st
-               from generate_series(1, 2500)) x join bench_units u on u.i = x.ui`,
-        [cycleId],
-      );
-      await q(
-        `insert into deeds (id, unit_id, cycle_id, title, description, done_on, recorded_by, recorded_by_role)
-         select gen_random_uuid(), u.id, $1, '办实事', '为群众办实事', '2024-04-01', 'bench', 'admin'
-         from (select floor(random() * ${UNITS})::int as ui from generate_series(1, 4000)) x join bench_units u on u.i = x.ui`,
-        [cycleId],
-      );
-    });
-    await timed('analyze', () => q('analyze'));
+    const cycleId = await generateCampaign(database.pool!, SCALE);
 
     const services = createServices(database, { config: testConfig() });
     const ctx = systemContext('bench');

@@ -148,6 +148,8 @@ async function main() {
     console.log(`API  POST /api/v1/rating-imports (csv, ${mb(apiFile)} MiB, streamed fetch): ${apiSeconds.toFixed(2)} s = ${Math.round(ROWS / apiSeconds)} rows/s`);
     console.log(`psql ${psqlArgs.map((a) => (a.includes(' ') ? `"${a}"` : a)).join(' ')}`);
     console.log(`     (${mb(copyFile)} MiB, into the emptied ratings table with all its indexes and FKs): ${copySeconds.toFixed(2)} s = ${Math.round(ROWS / copySeconds)} rows/s  [${out.trim()}]`);
+    // One machine-readable line for bench/run.ts.
+    console.log(`RESULT ${JSON.stringify({ rows: ROWS, apiRowsPerSecond: ROWS / apiSeconds, copyRowsPerSecond: ROWS / copySeconds })}`);
   } finally {
     await database.close().catch(() => undefined); // app.close() already closed it on success
     rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,177 @@
+/**
+ * The bench: every figure of the performance goals as a ratio measured in one run.
+ *
+ *   npm run bench                      (scale 1: 2,135 units, ~300k ratings)
+ *   npm run bench -- --scale 3         (or 10; --duration 5 --rounds 3 --no-import to skip the import comparison)
+ *
+ * Creates its own PostgreSQL database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres),
+ * loads campaign-scale data (bench/campaign.ts), times a ranking computation and publishes it, then starts a bare
+ * Fastify hello-world (bench/hello.ts) and manyi (bench/serve.ts) as separate processes and drives both with wrk
+ * (Debian package `wrk`) from a third: for each path, rounds interleave hello-world and manyi (A B A B …) and the
+ * figure is the median of the per-round ratios. Also: RSS of the manyi process idle and after the load, and the
+ * rating import against `psql \copy` (bench/ratings-import.ts). Drops the database at the end.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { testConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/client.js';
+import { migrate } from '../src/db/migrate.js';
+import { systemContext } from '../src/lib/principal.js';
+import { createServices } from '../src/modules/services.js';
+import { generateCampaign, timed } from './campaign.js';
+
+const { values: args } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '1' },
+    duration: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '32' },
+    'no-import': { type: 'boolean', default: false },
+  },
+});
+const SCALE = Number(args.scale);
+const DURATION = Number(args.duration);
+const ROUNDS = Number(args.rounds);
+const CONNECTIONS = Number(args.connections);
+const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p));
+
+async function admin(sql: string) {
+  const c = new pg.Client({ connectionString: BASE_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Starts a bench child (tsx) and waits for the JSON line it prints when it listens. */
+async function child<T>(script: string, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; info: T }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: proc.stdout! });
+  const info = await new Promise<T>((resolve, reject) => {
+    proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    lines.once('line', (line) => resolve(JSON.parse(line) as T));
+  });
+  return { proc, info };
+}
+
+const rssMb = (pid: number) => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+};
+
+interface WrkResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+const toMs = (v: string, unit: string) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit];
+
+function wrk(url: string, headers: Record<string, string> = {}): WrkResult {
+  const h = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+  const out = execFileSync(WRK!, ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}s`, '--latency', ...h, url], { encoding: 'utf8' });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const pct = (p: string) => {
+    const m = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    return m ? toMs(m[1], m[2]) : NaN;
+  };
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  return { rps, p50: pct('50'), p99: pct('99'), non2xx };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  if (!WRK) throw new Error('wrk is not installed: apt-get install wrk');
+  const name = `manyi_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  await admin(`create database ${name}`);
+  const url = new URL(BASE_URL);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString(), dataDir: 'unused', poolMax: 5 });
+  const children: ChildProcess[] = [];
+  const report: string[] = [];
+  try {
+    console.log(`scale ${SCALE}× · database ${name} · wrk -t2 -c${CONNECTIONS} -d${DURATION}s · ${ROUNDS} interleaved rounds`);
+    await timed('migrate', () => migrate(database));
+    const cycleId = await generateCampaign(database.pool!, SCALE);
+
+    const services = createServices(database, { config: testConfig() });
+    const ctx = systemContext('bench');
+    const t0 = performance.now();
+    const ranking = await services.rankings.compute(ctx, cycleId);
+    const computeSeconds = (performance.now() - t0) / 1000;
+    await services.rankings.publish(ctx, ranking.id);
+    const pool = database.pool!;
+    const [unit] = (await pool.query(`select id, category from units order by id limit 1 offset 7`)).rows as { id: string; category: string }[];
+    report.push(`ranking compute (${ranking.inputCounts.units} units, ${ranking.inputCounts.ratings} ratings): ${computeSeconds.toFixed(2)} s`);
+
+    const hello = await child<{ port: number }>('bench/hello.ts');
+    children.push(hello.proc);
+    const app = await child<{ port: number; adminToken: string }>('bench/serve.ts', { BENCH_DATABASE: url.toString() });
+    children.push(app.proc);
+    const rssIdle = rssMb(app.proc.pid!);
+    const base = `http://127.0.0.1:${app.info.port}/api/v1`;
+    const auth = { authorization: `Bearer ${app.info.adminToken}` };
+
+    const paths: { label: string; url: string; headers?: Record<string, string> }[] = [
+      { label: 'GET /public/rankings/:id (50-entry page)', url: `${base}/public/rankings/${ranking.id}?limit=50` },
+      { label: 'GET /public/rankings/:id (50, gzip)', url: `${base}/public/rankings/${ranking.id}?limit=50&category=public_service`, headers: { 'accept-encoding': 'gzip' } },
+      { label: 'GET /rankings/:id/entries?limit=50', url: `${base}/rankings/${ranking.id}/entries?limit=50`, headers: auth },
+      { label: 'GET /units/:id (token)', url: `${base}/units/${unit.id}`, headers: auth },
+      { label: `GET /units?category=…&limit=50 (token)`, url: `${base}/units?category=${unit.category}&limit=50`, headers: auth },
+    ];
+    // Warm up: fills the snapshot cache and the JIT, and checks each path answers.
+    for (const p of paths) {
+      const res = await fetch(p.url, { headers: p.headers });
+      if (!res.ok) throw new Error(`${p.label}: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    }
+    const helloUrl = `http://127.0.0.1:${hello.info.port}/`;
+    console.log('\npath                                            manyi req/s   hello req/s   ratio    p50 ms   p99 ms  non-2xx');
+    for (const p of paths) {
+      const ratios: number[] = [];
+      const mine: WrkResult[] = [];
+      const hellos: number[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        const a = wrk(helloUrl);
+        const b = wrk(p.url, p.headers);
+        hellos.push(a.rps);
+        mine.push(b);
+        ratios.push(b.rps / a.rps);
+      }
+      const m = mine.find((x) => x.rps === median(mine.map((y) => y.rps)))!;
+      const line = `${p.label.padEnd(46)} ${m.rps.toFixed(0).padStart(11)} ${median(hellos).toFixed(0).padStart(13)} ${median(ratios).toFixed(3).padStart(7)}× ${m.p50.toFixed(2).padStart(8)} ${m.p99.toFixed(2).padStart(8)} ${String(mine.reduce((n, x) => n + x.non2xx, 0)).padStart(8)}`;
+      console.log(line);
+      report.push(line);
+    }
+    const rssAfter = rssMb(app.proc.pid!);
+    report.push(`manyi RSS (tsx): ${rssIdle} MB idle after start, ${rssAfter} MB after the load`);
+
+    if (!args['no-import'] && SCALE === 1) {
+      console.log('\nrating import (bench/ratings-import.ts) …');
+      const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/ratings-import.ts'], { encoding: 'utf8', env: { ...process.env, PG_URL: BASE_URL } });
+      const result = JSON.parse(/RESULT (.*)/.exec(out)![1]) as { rows: number; apiRowsPerSecond: number; copyRowsPerSecond: number };
+      report.push(
+        `rating import ${result.rows} rows: API ${result.apiRowsPerSecond.toFixed(0)} rows/s, psql \\copy ${result.copyRowsPerSecond.toFixed(0)} rows/s = ${(result.apiRowsPerSecond / result.copyRowsPerSecond).toFixed(2)}×`,
+      );
+    }
+    console.log(`\n== summary (scale ${SCALE}×, node ${process.version}) ==`);
+    for (const line of report) console.log(line);
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await database.close();
+    if (!process.env.BENCH_KEEP) await admin(`drop database if exists ${name} with (force)`);
+  }
+}
+
+await main();
