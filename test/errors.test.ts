@@ -24,6 +24,7 @@ t.test('no code is declared twice, and each declaration is complete', async (t) 
       owners.set(code, [...(owners.get(code) ?? []), owner]);
       t.match(code, /^[a-z][a-z0-9_]*$/, `${code} is snake_case`);
       t.ok(spec.title && spec.description, `${code} has a title and a description`);
+      t.ok(spec.zh && /\p{Script=Han}/u.test(spec.zh.title) && /\p{Script=Han}/u.test(spec.zh.description), `${code} has a Chinese title and description`);
       for (const s of statusesOf(spec.status)) t.ok(s >= 400 && s < 600, `${code}: ${s} is an error status`);
     }
   }
@@ -159,6 +160,29 @@ t.test('through the API', async (t) => {
     t.match(r.json(), { code: 'illegal_transition', from: 'draft', to: 'ranking' });
     t.same(r.json().allowed, ['enrollment']);
     t.same(shape(r.json()), ['allowed', 'code', 'detail', 'from', 'instance', 'status', 'title', 'to', 'type']);
+  });
+
+  t.test('titles and details follow Accept-Language: zh-CN or English, the code never changes', async (t) => {
+    const missing = '/api/v1/units/01900000-0000-7000-8000-000000000042';
+    const en = await h.as('admin', { method: 'GET', url: missing });
+    t.equal(en.statusCode, 404);
+    t.match(en.json(), { title: 'Not Found', code: 'not_found', detail: /does not exist/ });
+    t.equal(en.headers['content-language'], 'en');
+    t.match(String(en.headers.vary), /accept-language/i);
+    const zh = await h.as('admin', { method: 'GET', url: missing, headers: { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' } });
+    t.match(zh.json(), { title: '未找到', code: 'not_found', type: 'urn:manyi:problem:not_found', detail: /不存在/ });
+    t.equal(zh.headers['content-language'], 'zh-CN');
+    t.equal(zh.headers['content-type'], 'application/problem+json; charset=utf-8');
+    const preferEn = await h.as('admin', { method: 'GET', url: missing, headers: { 'accept-language': 'zh;q=0.5, en' } });
+    t.equal(preferEn.json().title, 'Not Found', 'q-values decide');
+    const invalid = await h.as('admin', { method: 'GET', url: '/api/v1/cycles?limit=0', headers: { 'accept-language': 'zh-Hans-CN' } });
+    t.equal(invalid.statusCode, 400);
+    t.match(invalid.json(), { title: '校验未通过', code: 'validation_failed', detail: /^请求不符合接口格式（querystring\.limit: / });
+    t.equal(invalid.json().errors[0].field, 'querystring.limit', 'field names stay as they are');
+    const route = await h.as('anonymous', { method: 'GET', url: '/api/v1/nowhere', headers: { 'accept-language': 'zh-CN' } });
+    t.match(route.json(), { code: 'route_not_found', title: '未找到', detail: '没有接口 GET /api/v1/nowhere' });
+    const unauth = await h.as('anonymous', { method: 'GET', url: '/api/v1/cycles', headers: { 'accept-language': 'zh-CN' } });
+    t.match(unauth.json(), { code: 'unauthorized', title: '未认证' });
   });
 
   t.test('a malformed cursor is a declared 400, not an ad-hoc error', async (t) => {

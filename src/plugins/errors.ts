@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isConnectionError } from '../db/connection-errors.js';
+import { errorCatalogue } from '../error-catalogue.js';
 import { DomainError } from '../lib/errors.js';
 import type { ErrorCode, FieldError } from '../lib/errors.js';
 
@@ -113,6 +114,52 @@ function pgProblem(err: unknown, instance: string): Problem | null {
   return null;
 }
 
+export type ProblemLanguage = 'zh-CN' | 'en';
+
+/** zh-CN when Accept-Language prefers any Chinese tag over English (RFC 9110 §12.5.4 q-values); English otherwise. */
+export function problemLanguage(acceptLanguage: string | string[] | undefined): ProblemLanguage {
+  if (!acceptLanguage) return 'en';
+  const value = Array.isArray(acceptLanguage) ? acceptLanguage.join(',') : acceptLanguage;
+  let zh = 0;
+  let en = 0;
+  for (const part of value.split(',')) {
+    const [tag, ...params] = part.trim().toLowerCase().split(';');
+    const qp = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qp ? Number(qp.slice(2)) || 0 : 1;
+    if (tag === 'zh' || tag.startsWith('zh-')) zh = Math.max(zh, q);
+    else if (tag === 'en' || tag.startsWith('en-') || tag === '*') en = Math.max(en, q);
+  }
+  return zh > en ? 'zh-CN' : 'en';
+}
+
+/**
+ * The problem in the caller's language: for zh-CN the code's Chinese title, and the thrower's Chinese detail or else
+ * the code's Chinese description followed by the specific (English) detail. 5xx details are fixed texts: the
+ * description alone. `code`, `type` and the field names never change with the language.
+ */
+export function localizeProblem(problem: Problem, language: ProblemLanguage, detailZh?: string): Problem {
+  if (language !== 'zh-CN') return problem;
+  const zh = (errorCatalogue as Record<string, { zh?: { title: string; description: string } }>)[problem.code]?.zh;
+  if (!zh) return problem;
+  // validation_failed describes both of its statuses; the reader needs only the one that happened.
+  const description = problem.code === 'validation_failed' ? (problem.status === 400 ? '请求不符合接口格式' : '某个字段违反业务规则') : zh.description;
+  const detail = detailZh ?? (problem.status >= 500 || !problem.detail ? description : `${description}（${problem.detail}）`);
+  return { ...problem, title: zh.title, detail };
+}
+
+/** Sends a problem document in the request's language (Content-Language, Vary: Accept-Language). */
+function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem, detailZh?: string): FastifyReply {
+  const language = problemLanguage(request.headers['accept-language']);
+  return reply
+    .status(problem.status)
+    .header('content-language', language)
+    .header('vary', 'accept-language')
+    .type('application/problem+json')
+    .send(localizeProblem(problem, language, detailZh));
+}
+
+const detailZhOf = (err: unknown) => (err instanceof DomainError ? err.detailZh : undefined);
+
 function statusTitle(status: number): string {
   return (
     { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 408: 'Request Timeout', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 428: 'Precondition Required', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 503: 'Service Unavailable' } as Record<number, string>
@@ -127,7 +174,7 @@ function statusTitle(status: number): string {
 export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const problem = toProblem(err, request.url.split('?')[0]);
   request.log.info({ code: problem.code, status: problem.status }, 'request refused');
-  void reply.status(problem.status).header('x-request-id', request.id).type('application/problem+json').send(problem);
+  void sendProblem(request, reply.header('x-request-id', request.id), problem);
 }
 
 /**
@@ -180,7 +227,7 @@ export default fp(
     app.addHook('onRequest', async (request, reply) => {
       if (!closing) return;
       const problem = toProblem(new DomainError(503, 'shutting_down', 'Service Unavailable', 'this instance is shutting down; retry'), request.url);
-      return reply.status(503).header('connection', 'close').type('application/problem+json').send(problem);
+      return sendProblem(request, reply.header('connection', 'close'), problem);
     });
 
     app.setErrorHandler((err, request, reply) => {
@@ -190,24 +237,27 @@ export default fp(
       else if (problem.status >= 500 && problem.code !== 'overloaded') request.log.error({ err }, 'request failed');
       else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
       if (problem.status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-      void reply.status(problem.status).type('application/problem+json').send(problem);
+      void sendProblem(request, reply, problem, detailZhOf(err));
     });
 
     app.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0];
       const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => known.find(m as never, path));
       if (allowed.length > 0) {
-        void reply
-          .status(405)
-          .header('allow', allowed.join(', '))
-          .type('application/problem+json')
-          .send({ type: PROBLEM_TYPE_BASE + 'method_not_allowed', title: 'Method Not Allowed', status: 405, detail: `${request.method} is not allowed here; use ${allowed.join(', ')}`, instance: request.url, code: 'method_not_allowed' });
+        void sendProblem(
+          request,
+          reply.header('allow', allowed.join(', ')),
+          { type: PROBLEM_TYPE_BASE + 'method_not_allowed', title: 'Method Not Allowed', status: 405, detail: `${request.method} is not allowed here; use ${allowed.join(', ')}`, instance: request.url, code: 'method_not_allowed' },
+          `此路径不支持 ${request.method}；请使用 ${allowed.join('、')}`,
+        );
         return;
       }
-      void reply
-        .status(404)
-        .type('application/problem+json')
-        .send({ type: PROBLEM_TYPE_BASE + 'route_not_found', title: 'Not Found', status: 404, detail: `no route ${request.method} ${path}`, instance: request.url, code: 'route_not_found' });
+      void sendProblem(
+        request,
+        reply,
+        { type: PROBLEM_TYPE_BASE + 'route_not_found', title: 'Not Found', status: 404, detail: `no route ${request.method} ${path}`, instance: request.url, code: 'route_not_found' },
+        `没有接口 ${request.method} ${path}`,
+      );
     });
   },
   { name: 'errors' },
