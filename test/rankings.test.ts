@@ -263,7 +263,9 @@ t.test('computing and publishing again makes version 2; version 1 stays readable
   t.equal(v2List[u.forestPolice.id].samples.ratings, 520);
   t.ok(v2List[u.forestPolice.id].score > byUnit(v1Entries)[u.forestPolice.id].score, 'the new ratings raised its score in version 2 only');
   t.same(v2List[u.forestPolice.id].flags, [], 'no longer short of ratings');
-  const pub = (await h.as('anonymous', { method: 'GET', url: api(`/public/cycles/${w.cycle.id}/rankings`) })).json();
+  const pubRes = await h.as('anonymous', { method: 'GET', url: api(`/public/cycles/${w.cycle.id}/rankings`) });
+  t.equal(pubRes.statusCode, 200, pubRes.body);
+  const pub = pubRes.json();
   t.same(
     pub.items.map((r: RankingDto) => r.publicationVersion),
     [1, 2],
@@ -406,6 +408,19 @@ t.test('the CSV export starts with the BOM and has a Chinese and English header'
   t.match(lines[0], /^类别 Category,类别排名 Rank,单位 Unit,部门 Department/);
   t.equal(lines.length, 6);
   t.match(lines[1], /^行政执法,1,汪营林业站,州林业局,汪营镇,82\.57,/);
+});
+
+t.test('the XLSX export has the same rows as the CSV, numbers as numbers', async (t) => {
+  const { sheetRows } = await import('./xlsx-reader.js');
+  const res = await h.as(department, { method: 'GET', url: api(`/rankings/${v1.id}/export.xlsx`) });
+  t.equal(res.statusCode, 200);
+  t.equal(res.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  t.match(String(res.headers['content-disposition']), /-v1\.xlsx"/);
+  const rows = sheetRows(res.rawPayload);
+  t.equal(rows.length, 6);
+  t.match(rows[0].slice(0, 4), ['类别 Category', '类别排名 Rank', '单位 Unit', '部门 Department']);
+  t.match(rows[1].slice(0, 6), ['行政执法', 1, '汪营林业站', '州林业局', '汪营镇', 82.57]);
+  t.equal((await h.as('anonymous', { method: 'GET', url: api(`/rankings/${v1.id}/export.xlsx`) })).statusCode, 401);
 });
 
 t.test('a ranking computed by a service call is audited with the acting subject', async (t) => {

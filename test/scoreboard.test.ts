@@ -84,6 +84,19 @@ t.test('the scoreboard exports as CSV with a BOM and bilingual headers', async (
   t.match(lines[2], /^州国税局,3,0,1,1,0,1,2,-1,1,1,1,1,1,,/);
 });
 
+t.test('the scoreboard exports as XLSX with the same rows', async (t) => {
+  const { sheetRows } = await import('./xlsx-reader.js');
+  const res = await h.as('integration', { method: 'GET', url: api(`/cycles/${x.cycleId}/department-scoreboard.xlsx`) });
+  t.equal(res.statusCode, 200);
+  t.equal(res.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  t.match(res.headers['content-disposition'], /department-scoreboard-.*\.xlsx"/);
+  const rows = sheetRows(res.rawPayload);
+  t.equal(rows.length, 3);
+  t.same(rows[1].slice(0, 10), ['州林业局', 4, 2, 2, 8, 1, 0, 1, 7, 1]);
+  const refused = await h.as({ role: 'unit', unitId: l1.id }, { method: 'GET', url: api(`/cycles/${x.cycleId}/department-scoreboard.xlsx`) });
+  t.equal(refused.statusCode, 403);
+});
+
 t.test('a department manager sees its own row only; units, supervisors and the public are refused', async (t) => {
   const own = await board({ role: 'department', departmentId: tax.id });
   t.same(own.json().items.map((d: { departmentId: string }) => d.departmentId), [tax.id]);

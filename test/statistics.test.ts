@@ -236,6 +236,24 @@ t.test('the office sees every figure of a cycle', async (t) => {
   t.same(f.followUps, { total: 2, byStatus: { open: 1, contacted: 0, resolved: 1 }, overdue: 1 });
 });
 
+t.test('the figures export as CSV and XLSX, one row per figure with its label', async (t) => {
+  const { sheetRows } = await import('./xlsx-reader.js');
+  const csv = await h.as('admin', { method: 'GET', url: `/api/v1/statistics/export.csv?cycleId=${c2024.id}` });
+  t.equal(csv.statusCode, 200);
+  t.match(csv.headers['content-type'], /^text\/csv; charset=utf-8/);
+  const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+  t.equal(lines[0], '指标 Figure,名称 Label,数值 Value,范围 Scope,截至 As of');
+  t.ok(lines.some((l) => l.startsWith('unitsTakingPart,,3,2024 年度创建,')));
+  t.ok(lines.some((l) => /^ratings\.byChannel\.hotline\.total,[^,]+,3,/.test(l)), 'a coded figure carries its Chinese label');
+  const xlsx = await h.as('inspector', { method: 'GET', url: `/api/v1/statistics/export.xlsx?cycleId=${c2024.id}` });
+  t.equal(xlsx.statusCode, 200);
+  const rows = sheetRows(xlsx.rawPayload);
+  t.equal(rows.length, lines.length, 'the same rows in both formats');
+  t.equal(rows.find((r) => r[0] === 'deeds')?.find((c) => typeof c === 'number'), 4, 'numbers stay numbers');
+  t.equal((await h.as({ role: 'unit', unitId: forestStation.id }, { method: 'GET', url: `/api/v1/statistics/export.xlsx?cycleId=${c2024.id}` })).statusCode, 403);
+  t.equal((await h.as('admin', { method: 'GET', url: '/api/v1/statistics/export.csv' })).statusCode, 422, 'the same arguments as the figures');
+});
+
 t.test('every code in the figures carries a bilingual label', async (t) => {
   const { body } = await stats(`cycleId=${c2024.id}`);
   t.same(body.labels.accountabilityTypes.interview, { zhCN: '约谈', en: 'Admonitory interview' });

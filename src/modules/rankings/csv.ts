@@ -1,5 +1,6 @@
-import { csvTable } from '../../lib/csv.js';
 import type { CsvValue } from '../../lib/csv.js';
+import { exportTable } from '../../lib/table-export.js';
+import type { ExportFile, ExportFormat } from '../../lib/table-export.js';
 import type { RankingEntryDto } from './schemas.js';
 
 /** Columns of the export: a bilingual header ("中文 English") and how each entry fills it. */
@@ -24,6 +25,7 @@ const columns: [string, (row: RankingEntryDto) => CsvValue][] = [
   ['单位编号 Unit id', (e) => e.unitId],
 ];
 
-export function rankingsCsv(entries: readonly RankingEntryDto[]): string {
-  return csvTable(columns, entries);
+/** The ranking's entries as CSV or XLSX (sheet 排名 Ranking). */
+export function rankingsExport(entries: readonly RankingEntryDto[], format: ExportFormat): ExportFile {
+  return exportTable(columns, entries, format, '排名 Ranking');
 }

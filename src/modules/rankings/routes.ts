@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { DEFAULT_PAGE_SIZE, idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
 import { EncodedBody } from '../../lib/encoded-body.js';
 import { LruCache } from '../../lib/lru.js';
+import { exportFormats, exportMedia } from '../../lib/table-export.js';
 import { ALL_AUTHENTICATED, EVERYONE } from '../../lib/principal.js';
 import { bottomList, bottomQuery, cycleParams, entriesQuery, entryParams, publicRanking, publicRankingPage, publishBody, ranking, rankingEntry, scoreExplanation } from './schemas.js';
 
@@ -103,22 +104,25 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
     handler: async (req) => svc.publish(req.ctx, req.params.id),
   });
 
-  app.get('/rankings/:id/export.csv', {
-    config: { access: ALL_AUTHENTICATED },
-    schema: {
-      operationId: 'exportRankingCsv',
-      summary: 'The ranking as CSV (UTF-8 with BOM, header in Chinese and English), one row per entry',
-      tags,
-      params: idParams,
-      produces: ['text/csv'],
-      response: { 200: z.string().describe('text/csv; charset=utf-8, with BOM'), ...problems(404) },
-    },
-    handler: async (req, reply) => {
-      const { ranking: r, csv } = await svc.exportCsv(req.ctx, req.params.id);
-      const name = r.publicationVersion ? `ranking-${r.cycleId}-v${r.publicationVersion}.csv` : `ranking-${r.id}-draft.csv`;
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(csv);
-    },
-  });
+  for (const format of exportFormats) {
+    const media = exportMedia(format);
+    app.get(`/rankings/:id/export.${format}`, {
+      config: { access: ALL_AUTHENTICATED },
+      schema: {
+        operationId: format === 'csv' ? 'exportRankingCsv' : 'exportRankingXlsx',
+        summary: `The ranking as ${format.toUpperCase()} (header in Chinese and English), one row per entry`,
+        tags,
+        params: idParams,
+        produces: [media.media],
+        response: { 200: z.string().describe(media.description), ...problems(404) },
+      },
+      handler: async (req, reply) => {
+        const { ranking: r, file } = await svc.export(req.ctx, req.params.id, format);
+        const name = r.publicationVersion ? `ranking-${r.cycleId}-v${r.publicationVersion}.${file.extension}` : `ranking-${r.id}-draft.${file.extension}`;
+        return reply.type(file.contentType).header('content-disposition', `attachment; filename="${name}"`).send(file.body as string); // a Buffer for XLSX: sent as is; the schema documents the text body
+      },
+    });
+  }
 
   app.get('/public/cycles/:cycleId/rankings', {
     config: { access: EVERYONE },

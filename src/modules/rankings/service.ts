@@ -21,7 +21,8 @@ import type { RegionsService } from '../regions/service.js';
 import { categories, categoryLabels } from '../units/schemas.js';
 import type { Category } from '../units/schemas.js';
 import type { WebhooksService } from '../webhooks/service.js';
-import { rankingsCsv } from './csv.js';
+import type { ExportFile, ExportFormat } from '../../lib/table-export.js';
+import { rankingsExport } from './csv.js';
 import { rankingsRepository } from './repository.js';
 import type { EntryRow, RankingEntryInsert, RankingRow } from './repository.js';
 import { rankingStatusLabels } from './schemas.js';
@@ -446,11 +447,11 @@ export function createRankingsService({
       };
     },
 
-    /** The snapshot as CSV (UTF-8 with BOM, bilingual header), one row per entry in (category, rank) order. */
-    async exportCsv(ctx: RequestContext, id: string): Promise<{ ranking: RankingDto; csv: string }> {
+    /** The ranking as CSV (UTF-8 with BOM) or XLSX, bilingual header, one row per entry in (category, rank) order. */
+    async export(ctx: RequestContext, id: string, format: ExportFormat): Promise<{ ranking: RankingDto; file: ExportFile }> {
       const ranking = await visible(ctx, id);
       const rows = await rankingsRepository.entries(db, id, {});
-      return { ranking: toRankingDto(ranking, ctx), csv: rankingsCsv(rows.map(toEntryDto)) };
+      return { ranking: toRankingDto(ranking, ctx), file: rankingsExport(rows.map(toEntryDto), format) };
     },
 
     /** Published versions of a cycle, for the public. */

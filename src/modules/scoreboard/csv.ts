@@ -1,5 +1,6 @@
-import { csvTable } from '../../lib/csv.js';
 import type { CsvValue } from '../../lib/csv.js';
+import { exportTable } from '../../lib/table-export.js';
+import type { ExportFile, ExportFormat } from '../../lib/table-export.js';
 import type { DepartmentScoreDto } from './schemas.js';
 
 /** Columns: a bilingual header ("中文 English") and how each department row fills it. */
@@ -23,6 +24,7 @@ const columns: [string, (row: DepartmentScoreDto) => CsvValue][] = [
   ['部门编号 Department id', (d) => d.departmentId],
 ];
 
-export function scoreboardCsv(rows: readonly DepartmentScoreDto[]): string {
-  return csvTable(columns, rows);
+/** The scoreboard as CSV or XLSX (sheet 部门考核 Scoreboard). */
+export function scoreboardExport(rows: readonly DepartmentScoreDto[], format: ExportFormat): ExportFile {
+  return exportTable(columns, rows, format, '部门考核 Scoreboard');
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { exportFormats, exportMedia } from '../../lib/table-export.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { problems } from '../../lib/http.js';
 import type { Role } from '../../lib/principal.js';
@@ -26,19 +27,22 @@ export const scoreboardRoutes: FastifyPluginAsyncZod = async (app) => {
     handler: async (req) => svc.departmentScoreboard(req.ctx, req.params.cycleId),
   });
 
-  app.get('/cycles/:cycleId/department-scoreboard.csv', {
-    config: { access: SCOREBOARD_READERS },
-    schema: {
-      operationId: 'exportDepartmentScoreboardCsv',
-      summary: 'The department scoreboard as CSV (UTF-8 with BOM, header in Chinese and English)',
-      tags,
-      params: cycleParams,
-      produces: ['text/csv'],
-      response: { 200: z.string().describe('text/csv; charset=utf-8, with BOM'), ...problems(404) },
-    },
-    handler: async (req, reply) => {
-      const csv = await svc.departmentScoreboardCsv(req.ctx, req.params.cycleId);
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="department-scoreboard-${req.params.cycleId}.csv"`).send(csv);
-    },
-  });
+  for (const format of exportFormats) {
+    const media = exportMedia(format);
+    app.get(`/cycles/:cycleId/department-scoreboard.${format}`, {
+      config: { access: SCOREBOARD_READERS },
+      schema: {
+        operationId: format === 'csv' ? 'exportDepartmentScoreboardCsv' : 'exportDepartmentScoreboardXlsx',
+        summary: `The department scoreboard as ${format.toUpperCase()} (header in Chinese and English)`,
+        tags,
+        params: cycleParams,
+        produces: [media.media],
+        response: { 200: z.string().describe(media.description), ...problems(404) },
+      },
+      handler: async (req, reply) => {
+        const file = await svc.departmentScoreboardExport(req.ctx, req.params.cycleId, format);
+        return reply.type(file.contentType).header('content-disposition', `attachment; filename="department-scoreboard-${req.params.cycleId}.${file.extension}"`).send(file.body as string); // a Buffer for XLSX: sent as is; the schema documents the text body
+      },
+    });
+  }
 };

@@ -4,7 +4,8 @@ import { awardStatusLabels } from '../awards/schemas.js';
 import { awardSettingsOf } from '../awards/settings.js';
 import type { CyclesService } from '../cycles/service.js';
 import type { ProblemsService } from '../problems/service.js';
-import { scoreboardCsv } from './csv.js';
+import type { ExportFile, ExportFormat } from '../../lib/table-export.js';
+import { scoreboardExport } from './csv.js';
 import { scoreboardRepository as repo } from './repository.js';
 import type { DepartmentScoreboardDto, DepartmentScoreDto } from './schemas.js';
 
@@ -69,8 +70,8 @@ export function createScoreboardService({ db, cycles, problems }: { db: Db; cycl
   return {
     departmentScoreboard: scoreboard,
 
-    async departmentScoreboardCsv(ctx: RequestContext, cycleId: string): Promise<string> {
-      return scoreboardCsv((await scoreboard(ctx, cycleId)).items);
+    async departmentScoreboardExport(ctx: RequestContext, cycleId: string, format: ExportFormat): Promise<ExportFile> {
+      return scoreboardExport((await scoreboard(ctx, cycleId)).items, format);
     },
   };
 }

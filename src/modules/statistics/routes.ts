@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { exportFormats, exportMedia } from '../../lib/table-export.js';
+import { statisticsExport } from './export.js';
 import { problems, queryOf } from '../../lib/http.js';
 import { statistics, statisticsQuery, STATISTICS_READERS } from './schemas.js';
 
@@ -24,4 +27,23 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (req) => svc.figures(req.ctx, req.query),
   });
+
+  for (const format of exportFormats) {
+    const media = exportMedia(format);
+    app.get(`/statistics/export.${format}`, {
+      config: { access: STATISTICS_READERS },
+      schema: {
+        operationId: format === 'csv' ? 'exportStatisticsCsv' : 'exportStatisticsXlsx',
+        summary: `The same figures as ${format.toUpperCase()}: one row per figure (path, Chinese label, value), with the scope`,
+        tags,
+        querystring: queryOf(statisticsQuery),
+        produces: [media.media],
+        response: { 200: z.string().describe(media.description), ...problems(422) },
+      },
+      handler: async (req, reply) => {
+        const file = statisticsExport(await svc.figures(req.ctx, req.query), format);
+        return reply.type(file.contentType).header('content-disposition', `attachment; filename="statistics.${file.extension}"`).send(file.body as string); // a Buffer for XLSX
+      },
+    });
+  }
 };
