@@ -47,7 +47,7 @@ export const manyi = fp<AppOptions>(
     await app.register(loadSheddingPlugin, { config });
     // Before auth: a token in the query string is refused before anything reads or logs it.
     await app.register(inputGuardPlugin);
-    // JSON API: a CSP would only get in the way of the docs pages.
+    // JSON API: a CSP would only get in the way of the docs pages (GraphiQL sends its own, src/plugins/graphiql.ts).
     await app.register(helmet, { contentSecurityPolicy: false });
     await app.register(corsPlugin, { config });
     await app.register(authPlugin, { config, localKeys });
