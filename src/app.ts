@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import type { FastifyHttpOptions, FastifyInstance, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import helmet from '@fastify/helmet';
-import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
@@ -11,9 +10,11 @@ import type { KeyPair } from './lib/keys.js';
 import { uuidv7 } from './lib/ids.js';
 import authPlugin from './plugins/auth.js';
 import configPlugin from './plugins/config.js';
+import corsPlugin from './plugins/cors.js';
 import databasePlugin from './plugins/database.js';
 import docsPlugin from './plugins/docs.js';
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
+import graphiqlPlugin from './plugins/graphiql.js';
 import graphqlPlugin from './plugins/graphql.js';
 import healthPlugin from './plugins/health.js';
 import inputGuardPlugin from './plugins/input-guard.js';
@@ -46,9 +47,9 @@ export const manyi = fp<AppOptions>(
     await app.register(loadSheddingPlugin, { config });
     // Before auth: a token in the query string is refused before anything reads or logs it.
     await app.register(inputGuardPlugin);
-    // JSON API: a CSP would only get in the way of the docs pages.
+    // JSON API: a CSP would only get in the way of the docs pages (GraphiQL sends its own, src/plugins/graphiql.ts).
     await app.register(helmet, { contentSecurityPolicy: false });
-    await app.register(cors, { origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, exposedHeaders: ['etag', 'x-request-id', 'location'] });
+    await app.register(corsPlugin, { config });
     await app.register(authPlugin, { config, localKeys });
     // Only the public is limited; authenticated callers are accountable through their tokens.
     await app.register(rateLimit, {
@@ -72,6 +73,8 @@ export const manyi = fp<AppOptions>(
     );
     for (const f of facadeModules) await app.register(f.plugin, { prefix: f.prefix });
     await app.register(graphqlPlugin, { config, modules: graphqlModules });
+    // The IDE needs introspection; outside production only, as mercurius' own page was.
+    if (config.NODE_ENV !== 'production' && config.GRAPHQL_INTROSPECTION) await app.register(graphiqlPlugin);
     await app.register(pubsubPlugin, { publications: graphqlPublications });
   },
   { name: 'manyi' },

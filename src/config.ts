@@ -31,7 +31,13 @@ export const configSchema = z.object({
   /** A PEM (SPKI) public key; when neither this nor JWT_JWKS_URL is set, the local key pair in DATA_DIR is used. */
   JWT_PUBLIC_KEY: z.string().min(1).optional(),
   JWT_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
-  CORS_ORIGINS: csv.default([]),
+  /**
+   * Browser origins allowed to call the API cross-origin (`https://console.example.gov.cn,http://localhost:5173`),
+   * exactly as the browser sends them: scheme, host and port, no path. Empty (default): no CORS at all.
+   */
+  CORS_ORIGINS: csv
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/?#\s]+$/, 'each origin is scheme://host[:port], without a path or a trailing slash')))
+    .default([]),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /**

@@ -18,6 +18,11 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     verifyToken(token: string): Promise<Principal>;
+    /**
+     * Who an `Authorization` value speaks for: anonymous without one, the verified token's principal with
+     * "Bearer <token>", 401 otherwise. The one way in, for HTTP requests and subscription connections alike.
+     */
+    authenticate(authorization: string | undefined): Promise<Principal>;
     /** Every route with the roles it declared: the access table tests sweep for denials. */
     routeAccess: { method: string; url: string; access: readonly Role[] }[];
   }
@@ -36,7 +41,7 @@ const claimsSchema = z
   });
 
 /** Routes outside the API that declare nothing: docs assets and the GraphQL endpoint (guarded per field). */
-const UNDECLARED_OK = [/^\/docs/, /^\/graphql/, /^\/graphiql/];
+const UNDECLARED_OK = [/^\/docs/, /^\/graphql/];
 
 export interface AuthOptions {
   config: Config;
@@ -72,7 +77,14 @@ export default fp<AuthOptions>(
       const c = claims.data;
       return { role: c.role, subject: c.sub, departmentId: c.department_id, unitId: c.unit_id, supervisorId: c.supervisor_id };
     };
+    const authenticate = async (authorization: string | undefined): Promise<Principal> => {
+      if (!authorization) return anonymous;
+      const m = /^Bearer\s+(\S+)$/i.exec(authorization);
+      if (!m) throw unauthorized('Authorization must be "Bearer <token>"');
+      return verifyToken(m[1]);
+    };
     app.decorate('verifyToken', verifyToken);
+    app.decorate('authenticate', authenticate);
     app.decorateRequest('ctx', null as unknown as RequestContext);
 
     const routeAccess: { method: string; url: string; access: readonly Role[] }[] = [];
@@ -88,12 +100,7 @@ export default fp<AuthOptions>(
 
     app.addHook('onRequest', async (request, reply) => {
       request.ctx = { principal: anonymous, requestId: request.id };
-      const header = request.headers.authorization;
-      if (header) {
-        const m = /^Bearer\s+(\S+)$/i.exec(header);
-        if (!m) throw unauthorized('Authorization must be "Bearer <token>"');
-        request.ctx.principal = await verifyToken(m[1]);
-      }
+      request.ctx.principal = await authenticate(request.headers.authorization);
       const access = request.routeOptions.config?.access;
       if (!access) return;
       const role = request.ctx.principal.role;

@@ -13,6 +13,7 @@ import { isoDate } from '../lib/http.js';
 import { RETRY_AFTER_SECONDS, toProblem } from './errors.js';
 import { isStorableText } from './input-guard.js';
 import { limitOperations } from './graphql-limits.js';
+import { connectionAuthenticator } from './subscription-auth.js';
 
 declare module 'mercurius' {
   interface MercuriusContext {
@@ -100,13 +101,15 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
       schema: [baseTypeDefs, ...modules.map((m) => m.typeDefs)].join('\n'),
       resolvers,
       loaders,
-      graphiql: config.NODE_ENV !== 'production' && config.GRAPHQL_INTROSPECTION,
+      // Mercurius' IDE loads React and GraphiQL from a CDN; src/plugins/graphiql.ts serves our own copy instead.
+      graphiql: false,
       // No `queryDepth`: mercurius' would refuse every introspection query; limitOperations (below) applies the depth limit,
       // introspection exempt. No batches: one request is one operation, so the cost budget holds per request.
       allowBatchedQueries: false,
       validationRules: [storableStrings],
-      // Subscriptions over WebSocket: the upgrade request is authenticated like any other (Authorization header).
-      subscription: { context: (_socket, request) => ({ ctx: request.ctx, services: app.services }) },
+      // Subscriptions over WebSocket: the upgrade request is authenticated like any other (Authorization header);
+      // a browser, which cannot set that header, sends its token in graphql-ws connectionParams instead.
+      subscription: { context: (_socket, request) => ({ ctx: request.ctx, services: app.services }), onConnect: connectionAuthenticator(app) },
       context: (request) => ({ ctx: request.ctx, services: app.services }),
       errorFormatter: (execution, context) => {
         // Query validation arrives as one error wrapping the real ones: unwrap.
