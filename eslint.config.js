@@ -40,7 +40,7 @@ const drizzleFiles = ['src/modules/**/*repository*.ts', 'src/modules/**/queries.
 const tablesFiles = ['src/modules/**/tables.ts'];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'migrations', 'openapi', 'dist', '.tap'] },
+  { ignores: ['node_modules', 'data', 'migrations', 'openapi', 'dist', '.tap', 'clients/typescript/.build', 'clients/typescript/schema.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
