@@ -16,6 +16,7 @@ import docsPlugin from './plugins/docs.js';
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 import graphqlPlugin from './plugins/graphql.js';
 import healthPlugin from './plugins/health.js';
+import idempotencyPlugin from './plugins/idempotency.js';
 import inputGuardPlugin from './plugins/input-guard.js';
 import loadSheddingPlugin from './plugins/load-shedding.js';
 import pubsubPlugin from './plugins/pubsub.js';
@@ -48,7 +49,7 @@ export const manyi = fp<AppOptions>(
     await app.register(inputGuardPlugin);
     // JSON API: a CSP would only get in the way of the docs pages.
     await app.register(helmet, { contentSecurityPolicy: false });
-    await app.register(cors, { origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, exposedHeaders: ['etag', 'x-request-id', 'location'] });
+    await app.register(cors, { origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, exposedHeaders: ['etag', 'x-request-id', 'location', 'idempotent-replayed', 'retry-after'] });
     await app.register(authPlugin, { config, localKeys });
     // Only the public is limited; authenticated callers are accountable through their tokens.
     await app.register(rateLimit, {
@@ -59,6 +60,8 @@ export const manyi = fp<AppOptions>(
       // GraphQL too: its public fields (complaint intake, tracking lookup) are the same doors as the REST ones.
       allowList: (req) => req.ctx?.principal.role !== 'anonymous' || !/^\/(api|graphql)(\/|\?|$)/.test(req.url),
     });
+    // After auth (a key's scope is its caller) and the rate limit (a replay counts like any request), before any route.
+    await app.register(idempotencyPlugin);
 
     await app.register(docsPlugin);
     await app.register(healthPlugin, { localKeys });
