@@ -192,7 +192,10 @@ t.test('a duplicate while the first is still running is 409 idempotency_key_in_f
   for (let i = 0; i < 500 && (await keyRows(k)).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
   t.same((await keyRows(k)).map((r) => r.state), ['in_progress']);
 
-  const duplicate = await upload(k, 'held-open', firstBody);
+  // A large duplicate upload: refused without being stuck behind its own unread body.
+  const big = csv(Array.from({ length: 5000 }, (_, i) => ({ externalId: `dup-${i}`, level: 3 })));
+  t.ok(big.length > 256 * 1024);
+  const duplicate = await upload(k, 'held-open', Readable.from([Buffer.from(big)]));
   t.equal(duplicate.statusCode, 409, duplicate.body);
   t.equal(duplicate.json().code, 'idempotency_key_in_flight');
   t.equal(duplicate.headers['retry-after'], '1');
@@ -205,6 +208,8 @@ t.test('a duplicate while the first is still running is 409 idempotency_key_in_f
   t.equal(after.statusCode, 201);
   t.equal(after.headers['idempotent-replayed'], 'true');
   t.equal(after.json().id, done.json().id);
+  const [{ jobs }] = await h.sql<{ jobs: number }>("select count(*)::int as jobs from rating_imports where source = 'held-open'");
+  t.equal(jobs, 1, 'the refused duplicate started no job');
 });
 
 t.test('a rating import upload is replayed from the bytes of its file: no second job', async (t) => {

@@ -96,6 +96,11 @@ function replay(reply: FastifyReply, row: IdempotencyKeyRow): FastifyReply {
     .send(row.responseBody ?? undefined);
 }
 
+/** A refused upload is read and dropped (as Node does with a body nobody reads), so the refusal is not stuck behind it. */
+function discardUpload(keyed: KeyedRequest) {
+  keyed.stream?.hashing.resume();
+}
+
 function stopHeartbeat(keyed: KeyedRequest) {
   clearInterval(keyed.heartbeat);
   keyed.heartbeat = undefined;
@@ -132,9 +137,11 @@ export default fp(
           return;
         }
         case 'in_flight':
+          discardUpload(keyed);
           void reply.header('retry-after', String(IN_FLIGHT_RETRY_AFTER_SECONDS));
           throw inFlight();
         case 'reused':
+          discardUpload(keyed);
           throw reused(keyed.route, outcome.route);
         case 'completed': {
           const s = keyed.stream;
@@ -198,7 +205,8 @@ export default fp(
             const value = reply.getHeader(name);
             if (value !== undefined) headers[name] = String(value);
           }
-          await svc.complete(keyed, keyed.token, { fingerprint, status: reply.statusCode, headers, body });
+          const held = await svc.complete(keyed, keyed.token, { fingerprint, status: reply.statusCode, headers, body });
+          if (!held) request.log.warn({ idempotencyKeyScope: keyed.scope }, 'idempotency key lost its lease before the response was stored; not replayable');
         } else {
           await svc.release(keyed, keyed.token);
         }
