@@ -151,6 +151,28 @@ t.test('an authenticated create is replayed with its status, body and ETag', asy
   t.equal(u1.statusCode, 201, u1.body);
 });
 
+t.test('a conditional change is fingerprinted with its If-Match: a retry after re-reading is a new request', async (t) => {
+  const created = await h.as('admin', { method: 'POST', url: '/api/v1/units', payload: { name: '条件站', departmentId: w.departments.tax.id, regionId: w.regions.countyB.id, category: 'public_service' } });
+  const url = `/api/v1/units/${created.json().id}/deactivate`;
+  const payload = { reason: '撤并' };
+  const k = key();
+  const stale = await withKey('admin', k, { method: 'POST', url, payload, headers: { 'if-match': '"2"' } });
+  t.equal(stale.statusCode, 412);
+  const staleAgain = await withKey('admin', k, { method: 'POST', url, payload, headers: { 'if-match': '"2"' } });
+  t.equal(staleAgain.statusCode, 412);
+  t.equal(staleAgain.headers['idempotent-replayed'], 'true');
+  const reread = await withKey('admin', k, { method: 'POST', url, payload, headers: { 'if-match': created.headers.etag as string } });
+  t.equal(reread.statusCode, 422, 'another If-Match under the same key');
+  t.equal(reread.json().code, 'idempotency_key_reused');
+  const k2 = key();
+  const done = await withKey('admin', k2, { method: 'POST', url, payload, headers: { 'if-match': created.headers.etag as string } });
+  t.equal(done.statusCode, 200, done.body);
+  const replayed = await withKey('admin', k2, { method: 'POST', url, payload, headers: { 'if-match': created.headers.etag as string } });
+  t.equal(replayed.statusCode, 200, 'its retry is replayed, not refused as a stale version');
+  t.equal(replayed.headers['idempotent-replayed'], 'true');
+  t.equal(replayed.headers.etag, done.headers.etag);
+});
+
 t.test('keys of two callers do not collide', async (t) => {
   const k = key();
   const office = { role: 'admin' as const, subject: 'office-a' };
@@ -277,6 +299,25 @@ t.test('a key left in progress by a dead process blocks only until its lease end
   t.notOk(taken.headers['idempotent-replayed']);
   t.same((await keyRows(k)).map((r) => [r.state, r.response_status]), [['completed', 201]]);
   t.equal((await fileComplaint(k, complaint({ subject: '死进程' }))).headers['idempotent-replayed'], 'true');
+});
+
+t.test('a request still running renews its lease, so it keeps its key however long it takes', async (t) => {
+  const short = await setup(t, { config: { IDEMPOTENCY_LEASE_MS: 1000 } });
+  const k = key();
+  const held = new PassThrough();
+  held.write('unitId,channel,level,collectedAt,externalId\n');
+  const running = short.as('admin', { method: 'POST', url: '/api/v1/rating-imports?format=csv&source=long-running', headers: { 'content-type': 'text/csv', 'idempotency-key': k }, payload: held });
+  const lease = async () => (await short.sql<{ at: Date | null }>('select lease_expires_at as at from idempotency_keys where key = $1', [k]))[0]?.at;
+  for (let i = 0; i < 500 && !(await lease()); i++) await new Promise((r) => setTimeout(r, 10));
+  const first = (await lease())!;
+  t.ok(first, 'claimed');
+  // Waits for the heartbeat (every third of the 1 s lease): the condition, not a duration, ends the wait.
+  for (let i = 0; i < 500 && (await lease())!.getTime() <= first.getTime(); i++) await new Promise((r) => setTimeout(r, 20));
+  t.ok((await lease())!.getTime() > first.getTime(), 'the lease was renewed while the upload ran');
+  held.end();
+  const done = await running;
+  t.equal(done.statusCode, 201, done.body);
+  t.same((await short.sql<{ state: string; at: Date | null }>('select state, lease_expires_at as at from idempotency_keys where key = $1', [k])).map((r) => [r.state, r.at]), [['completed', null]]);
 });
 
 t.test('keys are kept for IDEMPOTENCY_KEY_TTL_MS, then swept and forgotten', async (t) => {

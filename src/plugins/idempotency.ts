@@ -177,7 +177,8 @@ export default fp(
     app.addHook('preValidation', async (request) => {
       const keyed = request.idempotency;
       if (!keyed) return;
-      const head: RequestHead = { method: request.method, route: request.routeOptions.url!, params: request.params, query: request.query };
+      const ifMatch = request.headers['if-match'];
+      const head: RequestHead = { method: request.method, route: request.routeOptions.url!, params: request.params, query: request.query, ifMatch: ifMatch?.trim() };
       if (isStream(request.body)) {
         const hashing = new HashingStream();
         pipeline(request.body, hashing, () => undefined);

@@ -32,12 +32,17 @@ export function parseIdempotencyKey(header: string | string[] | undefined): { ke
  */
 export const scopeOf = (principal: Principal): string => (principal.role === 'anonymous' ? 'anonymous' : `${principal.role}:${principal.subject}`);
 
-/** What makes two requests "the same" besides their body: method, route pattern, path parameters and query. */
+/**
+ * What makes two requests "the same" besides their body: method, route pattern, path parameters, query and the
+ * If-Match the change was conditioned on (a retry after re-reading the version is another request, not a replay of
+ * the 412).
+ */
 export interface RequestHead {
   method: string;
   route: string;
   params: unknown;
   query: unknown;
+  ifMatch?: string;
 }
 
 /** A parsed body (JSON, form) is compared by its canonical JSON: key order and whitespace do not make it different. */

@@ -14,8 +14,8 @@ export type { IdempotencyKeyRow, StoredHeaders };
  *
  * - Scope: a token's holder (role and subject); the public shares the `anonymous` scope, so keys must be
  *   unpredictable (rules.ts).
- * - Fingerprint: method, route, path parameters, query and body (canonical JSON of a parsed body; the sha-256 of a
- *   streamed one's bytes). Same key, other fingerprint → 422 idempotency_key_reused.
+ * - Fingerprint: method, route, path parameters, query, If-Match and body (canonical JSON of a parsed body; the
+ *   sha-256 of a streamed one's bytes). Same key, other fingerprint → 422 idempotency_key_reused.
  * - What is replayed: every final response except 5xx (the key is released, so a retry runs again) and the 4xx
  *   that say "not now" rather than "not this" (408, 429, 409 concurrent_update). The draft replays errors too
  *   ("the result of the previously completed operation, success or an error"): a 409 rating_limit_reached or a 422

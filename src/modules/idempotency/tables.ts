@@ -21,7 +21,7 @@ export const idempotencyKeys = pgTable(
     /** `POST /api/v1/regions`: the route pattern the key was first used on, to name it in a refusal. */
     route: text('route').notNull(),
     /**
-     * sha-256 of method, route, parameters, query and body. Null only while a streamed body (a rating import) is
+     * sha-256 of method, route, parameters, query, If-Match and body. Null only while a streamed body (a rating import) is
      * still being read: its digest is known once the handler has read the body to its end.
      */
     fingerprint: text('fingerprint'),
