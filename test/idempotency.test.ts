@@ -293,6 +293,12 @@ t.test('a key left in progress by a dead process blocks only until its lease end
   const [{ lease }] = await h.sql<{ lease: number }>('select extract(epoch from lease_expires_at - created_at)::int as lease from idempotency_keys where key = $1', [k]);
   t.equal(lease * 1000, h.config.IDEMPOTENCY_LEASE_MS, 'held for IDEMPOTENCY_LEASE_MS');
 
+  // Past its expiry but within its lease (a long import still running), the key is neither taken nor swept.
+  await h.sql("update idempotency_keys set expires_at = now() - interval '1 second' where key = $1", [k]);
+  t.equal((await fileComplaint(k, complaint({ subject: '死进程' }))).statusCode, 409);
+  await idempotencyKeySweep.run(h.app.services);
+  t.same((await keyRows(k)).map((r) => r.state), ['in_progress']);
+
   await h.sql("update idempotency_keys set lease_expires_at = now() - interval '1 second' where key = $1", [k]);
   const taken = await fileComplaint(k, complaint({ subject: '死进程' }));
   t.equal(taken.statusCode, 201, taken.body);

@@ -12,8 +12,8 @@ const owned = (scope: string, key: string, token: string) =>
 /** Every time comparison uses the database clock, so several copies of the service agree on leases and expiry. */
 export const idempotencyRepository = {
   /**
-   * Takes the key for a request: a new row, or one whose time is up (expired, or in progress with its lease run out:
-   * the process running it died). Undefined when someone else holds it or has completed it; one statement, so two
+   * Takes the key for a request: a new row, or one whose time is up (completed and expired, or in progress with its
+   * lease run out: the process running it died). Undefined when someone else holds it or has completed it; one statement, so two
    * racing requests cannot both win.
    */
   async claim(
@@ -40,8 +40,9 @@ export const idempotencyRepository = {
       .onConflictDoUpdate({
         target: [idempotencyKeys.scope, idempotencyKeys.key],
         set: fresh,
+        // A request still holding its lease keeps the key, even past its expiry (a long import).
         setWhere: or(
-          lte(idempotencyKeys.expiresAt, sql`now()`),
+          and(eq(idempotencyKeys.state, 'completed'), lte(idempotencyKeys.expiresAt, sql`now()`)),
           and(eq(idempotencyKeys.state, 'in_progress'), lte(idempotencyKeys.leaseExpiresAt, sql`now()`)),
         ),
       })

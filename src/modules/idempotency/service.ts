@@ -28,7 +28,8 @@ export type { IdempotencyKeyRow, StoredHeaders };
  * - Retention: IDEMPOTENCY_KEY_TTL_MS from first use (24 h by default), then the key is forgotten and swept.
  *
  * Keys are a replay cache of transport responses, not domain records: nothing here is audited; the creation a key
- * guards is audited by its own module in its own transaction.
+ * guards is audited by its own module in its own transaction. For the same reason no method takes `{ tx }`: a claim
+ * must be committed before the handler runs, and its settlement must outlive the handler's rolled-back transaction.
  */
 export type BeginOutcome =
   | { kind: 'owner'; token: string }
