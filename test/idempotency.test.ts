@@ -151,6 +151,20 @@ t.test('an authenticated create is replayed with its status, body and ETag', asy
   t.equal(u1.statusCode, 201, u1.body);
 });
 
+t.test('an integration\'s intake retried under its key gets the original 201, not the 200 of a recognised repeat', async (t) => {
+  const k = key();
+  const payload = complaint({ source: 'hotline', externalId: '12345-idem-1', subject: '热线转办' });
+  const first = await withKey(surveyOffice, k, { method: 'POST', url: '/api/v1/complaints', payload });
+  t.equal(first.statusCode, 201, first.body);
+  const retry = await withKey(surveyOffice, k, { method: 'POST', url: '/api/v1/complaints', payload });
+  t.equal(retry.statusCode, 201);
+  t.equal(retry.headers['idempotent-replayed'], 'true');
+  t.equal(retry.headers.etag, first.headers.etag);
+  t.same(retry.json(), first.json());
+  const unkeyed = await h.as(surveyOffice, { method: 'POST', url: '/api/v1/complaints', payload });
+  t.equal(unkeyed.statusCode, 200, 'without the key, (source, externalId) still recognises it');
+});
+
 t.test('a conditional change is fingerprinted with its If-Match: a retry after re-reading is a new request', async (t) => {
   const created = await h.as('admin', { method: 'POST', url: '/api/v1/units', payload: { name: '条件站', departmentId: w.departments.tax.id, regionId: w.regions.countyB.id, category: 'public_service' } });
   const url = `/api/v1/units/${created.json().id}/deactivate`;
