@@ -17,6 +17,7 @@ import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/err
 import graphiqlPlugin from './plugins/graphiql.js';
 import graphqlPlugin from './plugins/graphql.js';
 import healthPlugin from './plugins/health.js';
+import idempotencyPlugin from './plugins/idempotency.js';
 import inputGuardPlugin from './plugins/input-guard.js';
 import loadSheddingPlugin from './plugins/load-shedding.js';
 import pubsubPlugin from './plugins/pubsub.js';
@@ -60,6 +61,8 @@ export const manyi = fp<AppOptions>(
       // GraphQL too: its public fields (complaint intake, tracking lookup) are the same doors as the REST ones.
       allowList: (req) => req.ctx?.principal.role !== 'anonymous' || !/^\/(api|graphql)(\/|\?|$)/.test(req.url),
     });
+    // After auth (a key's scope is its caller) and the rate limit (a replay counts like any request), before any route.
+    await app.register(idempotencyPlugin);
 
     await app.register(docsPlugin);
     await app.register(healthPlugin, { localKeys });

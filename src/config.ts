@@ -82,6 +82,12 @@ export const configSchema = z.object({
   RATING_IMPORT_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   /** How often a running rating import renews its lease between batches; must be well below RATING_IMPORT_LEASE_MS. */
   RATING_IMPORT_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** How long an Idempotency-Key is remembered after its first use (IETF httpapi draft); a retry after that runs again. */
+  IDEMPOTENCY_KEY_TTL_MS: z.coerce.number().int().min(60_000).default(86_400_000),
+  /** How long a request holding an Idempotency-Key is presumed alive without a sign of life; renewed while it runs, so a dead process blocks its key at most this long. */
+  IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** How often this process deletes expired Idempotency-Keys; 0 turns the sweep off here. */
+  IDEMPOTENCY_KEY_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
   /** Working days per complaint stage (投诉 triage, investigation, reply), e.g. "triage=2,investigation=10,reply=5". */
   COMPLAINT_DEADLINE_WORKING_DAYS: z
     .string()
@@ -143,6 +149,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     // Shedding stays wired in tests, with a threshold no test reaches (an embedded database can block the loop for a while).
     LOAD_SHEDDING_MAX_EVENT_LOOP_DELAY_MS: 10_000,
     RATING_IMPORT_LEASE_SWEEP_INTERVAL_MS: 0,
+    IDEMPOTENCY_KEY_SWEEP_INTERVAL_MS: 0,
     ...overrides,
   };
 }

@@ -10,6 +10,7 @@ import { complaintsErrors } from './modules/complaints/errors.js';
 import { criteriaErrors } from './modules/criteria/errors.js';
 import { cyclesErrors } from './modules/cycles/errors.js';
 import { enrollmentsErrors } from './modules/enrollments/errors.js';
+import { idempotencyErrors } from './modules/idempotency/errors.js';
 import { problemsErrors } from './modules/problems/errors.js';
 import { rankingsErrors } from './modules/rankings/errors.js';
 import { ratingsErrors } from './modules/ratings/errors.js';
@@ -27,6 +28,7 @@ export const catalogues = {
   criteria: criteriaErrors,
   cycles: cyclesErrors,
   enrollments: enrollmentsErrors,
+  idempotency: idempotencyErrors,
   problems: problemsErrors,
   rankings: rankingsErrors,
   ratings: ratingsErrors,

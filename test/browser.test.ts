@@ -225,7 +225,7 @@ t.test('CORS: the preflight allows the methods and headers the API uses; nothing
   t.equal(ok.headers['access-control-max-age'], '600');
   t.notOk(ok.headers['access-control-allow-credentials'], 'tokens, not cookies');
   const read = await h.as('admin', { method: 'GET', url: `/api/v1/regions/${region.id}`, headers: { origin: consoleSite.origin } });
-  t.same(String(read.headers['access-control-expose-headers']).split(', '), ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']);
+  t.same(String(read.headers['access-control-expose-headers']).split(', '), ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']);
   t.notOk((await preflight(h.app, strangerSite.origin)).headers['access-control-allow-origin']);
   t.same(loadConfig({ CORS_ORIGINS: 'https://console.example.test, http://127.0.0.1:5173' }).CORS_ORIGINS, ['https://console.example.test', 'http://127.0.0.1:5173']);
   t.throws(() => loadConfig({ CORS_ORIGINS: 'https://console.example.test/' }), /CORS_ORIGINS\.0: each origin is scheme:\/\/host\[:port\]/, 'a path never matches an Origin header');

@@ -45,6 +45,7 @@ import { awardEscalation } from './awards/schedule.js';
 import { problemOverdueNotices } from './problems/schedule.js';
 import { ratingImportLeaseSweep } from './ratings/schedule.js';
 import { webhookDispatch } from './webhooks/schedule.js';
+import { idempotencyKeySweep } from './idempotency/schedule.js';
 
 /** Every module's REST routes, mounted under /api/v1. */
 export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes];
@@ -78,4 +79,4 @@ export const facadeModules: { prefix: string; plugin: FastifyPluginAsyncZod }[] 
 export const graphqlPublications: Publication[] = [...awardPublications];
 
 /** Every module's periodic jobs, each behind its own config switch; the schedules plugin runs them. */
-export const scheduledJobs: ScheduledJob[] = [webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep];
+export const scheduledJobs: ScheduledJob[] = [webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep, idempotencyKeySweep];

@@ -7,7 +7,7 @@ export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'O
 /** What a browser front end sends: the token, JSON bodies, optimistic concurrency, retries, tracing, language. */
 export const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id', 'Accept-Language'];
 /** What a front end must be able to read: the version for its next If-Match, where a creation lives, when to retry. */
-export const CORS_EXPOSED_HEADERS = ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'];
+export const CORS_EXPOSED_HEADERS = ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'];
 /** How long a browser may reuse a preflight answer (seconds); Chromium caps it at 7200. */
 export const CORS_MAX_AGE_SECONDS = 600;
 

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { EVERYONE } from '../lib/principal.js';
+import { honoursIdempotencyKey, idempotencyKeyHeader } from './idempotency.js';
 
 /** The OpenAPI document generated from the routes' zod schemas: /openapi.json, and the pages at /docs. */
 export default fp(
@@ -21,7 +22,16 @@ export default fp(
         security: [{ bearer: [] }],
       },
       // GraphQL routes carry mercurius' own JSON schemas: they are documented by the SDL, not here.
-      transform: (route) => (/^\/graph(ql|iql)/.test(route.url) ? { schema: { hide: true }, url: route.url } : jsonSchemaTransform(route)),
+      transform: (route) => {
+        if (/^\/graph(ql|iql)/.test(route.url)) return { schema: { hide: true }, url: route.url };
+        const transformed = jsonSchemaTransform(route);
+        // The optional Idempotency-Key header of every POST (plugins/idempotency.ts); the plugin declares its 409 and 422.
+        if (route.route && honoursIdempotencyKey(route.route.method, route.url, route.route.config)) {
+          const schema = transformed.schema as { headers?: { type: string; properties?: Record<string, unknown> } };
+          schema.headers = { type: 'object', ...schema.headers, properties: { ...schema.headers?.properties, 'Idempotency-Key': idempotencyKeyHeader } };
+        }
+        return transformed;
+      },
       transformObject: jsonSchemaTransformObject,
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });

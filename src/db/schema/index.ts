@@ -17,3 +17,4 @@ export * from '../../modules/ratings/tables.js';
 export * from '../../modules/webhooks/tables.js';
 export * from '../../modules/rankings/tables.js';
 export * from '../../modules/awards/tables.js';
+export * from '../../modules/idempotency/tables.js';

@@ -45,14 +45,17 @@ export const complaintRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: EVERYONE },
     schema: {
       operationId: 'submitPublicComplaint',
-      summary: 'File a complaint (投诉举报) as a member of the public; answers with the tracking code',
+      summary: 'File a complaint (投诉举报) as a member of the public; answers with the tracking code (Location: where to track it)',
       description: 'Rate limited per client for anonymous callers. The contact, if given, is seen by the campaign office only.',
       tags: ['public'],
       security: [],
       body: publicComplaintBody,
       response: { 201: complaintReceipt, ...problems(422, 429) },
     },
-    handler: async (req, reply) => reply.status(201).send(await svc.submitPublic(req.ctx, req.body)),
+    handler: async (req, reply) => {
+      const receipt = await svc.submitPublic(req.ctx, req.body);
+      return reply.status(201).header('location', `/api/v1/public/complaints/${encodeURIComponent(receipt.trackingCode)}`).send(receipt);
+    },
   });
 
   app.get('/public/complaints/:trackingCode', {
