@@ -16,6 +16,7 @@ import docsPlugin from './plugins/docs.js';
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 import graphqlPlugin from './plugins/graphql.js';
 import healthPlugin from './plugins/health.js';
+import homePlugin from './plugins/home.js';
 import inputGuardPlugin from './plugins/input-guard.js';
 import loadSheddingPlugin from './plugins/load-shedding.js';
 import pubsubPlugin from './plugins/pubsub.js';
@@ -62,6 +63,7 @@ export const manyi = fp<AppOptions>(
 
     await app.register(docsPlugin);
     await app.register(healthPlugin, { localKeys });
+    await app.register(homePlugin, { config });
     await app.register(schedulesPlugin, { jobs: scheduledJobs });
 
     await app.register(
