@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
 import type { Test } from 'tap';
+import { stopOn } from '../src/lib/signals.js';
 
 // `npm start` and `npm run start:prod` as an operator runs them: a real npm, a real process tree, real signals.
 // Linux only (the process tree is read from /proc), like the image the service ships in.
@@ -127,6 +128,20 @@ async function stops(t: Test, s: Started, signal: NodeJS.Signals, target: 'npm' 
   t.same(result, { code: 0, signal: null }, 'the server finished its shutdown, so npm reports success');
   started.delete(s.npm);
 }
+
+t.test('a stop signal repeated at once is its echo; another one afterwards means stop now', async (t) => {
+  // Harmless signals stand in for SIGTERM and SIGINT, emitted in-process: the test runner keeps its own handlers.
+  const stops: string[] = [];
+  const exits: number[] = [];
+  stopOn(['SIGUSR2', 'SIGWINCH'], (signal) => stops.push(signal), (code) => exits.push(code));
+  process.emit('SIGUSR2', 'SIGUSR2');
+  process.emit('SIGUSR2', 'SIGUSR2');
+  t.same([stops, exits], [['SIGUSR2'], []], 'the echo (Ctrl-C relayed by npm) does not cut the graceful close short');
+  process.emit('SIGWINCH', 'SIGWINCH');
+  t.same([stops, exits], [['SIGUSR2'], [1]], 'a different stop signal while closing exits at once');
+  process.removeAllListeners('SIGUSR2');
+  process.removeAllListeners('SIGWINCH');
+});
 
 t.test('npm start', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'manyi-signals-'));
