@@ -17,6 +17,7 @@ import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/err
 import graphiqlPlugin from './plugins/graphiql.js';
 import graphqlPlugin from './plugins/graphql.js';
 import healthPlugin from './plugins/health.js';
+import homePlugin from './plugins/home.js';
 import idempotencyPlugin from './plugins/idempotency.js';
 import inputGuardPlugin from './plugins/input-guard.js';
 import loadSheddingPlugin from './plugins/load-shedding.js';
@@ -66,6 +67,7 @@ export const manyi = fp<AppOptions>(
 
     await app.register(docsPlugin);
     await app.register(healthPlugin, { localKeys });
+    await app.register(homePlugin, { config });
     await app.register(schedulesPlugin, { jobs: scheduledJobs });
 
     await app.register(

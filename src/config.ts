@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** The only reader of process.env: parsed once at boot, typed everywhere else. */
@@ -30,6 +31,8 @@ export const configSchema = z.object({
   JWT_JWKS_URL: z.string().url().optional(),
   /** A PEM (SPKI) public key; when neither this nor JWT_JWKS_URL is set, the local key pair in DATA_DIR is used. */
   JWT_PUBLIC_KEY: z.string().min(1).optional(),
+  /** A file holding JWT_PUBLIC_KEY (a mounted key or Docker/Kubernetes secret); setting both is an error. */
+  JWT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   JWT_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /**
    * Browser origins allowed to call the API cross-origin (`https://console.example.gov.cn,http://localhost:5173`),
@@ -100,7 +103,31 @@ export const configSchema = z.object({
   PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY: z.coerce.number().int().min(1).max(50).default(1),
   /** Server secret for the respondent key HMAC (群众评价: phone numbers/IDs are never stored). Required in production. */
   RESPONDENT_KEY_SECRET: z.string().min(16).optional(),
+  /** A file holding RESPONDENT_KEY_SECRET (a Docker/Kubernetes secret); setting both is an error. */
+  RESPONDENT_KEY_SECRET_FILE: z.string().min(1).optional(),
 });
+
+/** Secrets that may be read from the file named by `<NAME>_FILE`, so they need not sit in the environment. */
+const secretsFromFiles = ['JWT_PUBLIC_KEY', 'RESPONDENT_KEY_SECRET'] as const;
+
+/** The environment with each `<NAME>_FILE` replaced by the file's content (surrounding whitespace trimmed) as `<NAME>`. */
+function readSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const resolved = { ...env };
+  for (const name of secretsFromFiles) {
+    const path = env[`${name}_FILE`];
+    if (!path) continue;
+    if (env[name]) throw new ConfigError(`invalid configuration:\n  ${name}_FILE: set either ${name} or ${name}_FILE, not both`);
+    let content: string;
+    try {
+      content = readFileSync(path, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError(`invalid configuration:\n  ${name}_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    if (!content) throw new ConfigError(`invalid configuration:\n  ${name}_FILE: ${path} is empty`);
+    resolved[name] = content;
+  }
+  return resolved;
+}
 
 export type Config = Omit<z.infer<typeof configSchema>, 'GRAPHQL_INTROSPECTION'> & { GRAPHQL_INTROSPECTION: boolean };
 
@@ -111,7 +138,8 @@ function derive(parsed: z.infer<typeof configSchema>): Config {
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const env = readSecretFiles(environment);
   const picked = Object.fromEntries(
     Object.keys(configSchema.shape).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])),
   );
@@ -122,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const config = derive(parsed.data);
   if (config.NODE_ENV === 'production' && !config.JWT_JWKS_URL && !config.JWT_PUBLIC_KEY) {
-    throw new ConfigError('invalid configuration:\n  JWT_PUBLIC_KEY: required in production (or set JWT_JWKS_URL)');
+    throw new ConfigError('invalid configuration:\n  JWT_PUBLIC_KEY: required in production (or JWT_PUBLIC_KEY_FILE, or JWT_JWKS_URL)');
   }
   // Node refuses a server whose headers may take longer than the whole request.
   if (config.HEADERS_TIMEOUT_MS > config.REQUEST_TIMEOUT_MS) {
@@ -132,9 +160,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('invalid configuration:\n  RATING_IMPORT_HEARTBEAT_MS: must be at most half of RATING_IMPORT_LEASE_MS, or a live import may lose its lease');
   }
   if (config.NODE_ENV === 'production' && !config.RESPONDENT_KEY_SECRET) {
-    throw new ConfigError('invalid configuration:\n  RESPONDENT_KEY_SECRET: required in production');
+    throw new ConfigError('invalid configuration:\n  RESPONDENT_KEY_SECRET: required in production (or RESPONDENT_KEY_SECRET_FILE)');
   }
   return config;
+}
+
+/** DATA_DIR alone: for `npm run keys`, which creates the secrets that production then requires. */
+export function loadDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const parsed = configSchema.shape.DATA_DIR.safeParse(env.DATA_DIR || undefined);
+  if (!parsed.success) throw new ConfigError(`invalid configuration:\n  DATA_DIR: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
 }
 
 /** A config for tests and tools: defaults plus overrides, no environment. No periodic job runs unless asked for. */

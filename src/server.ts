@@ -7,6 +7,7 @@ import { migrate } from './db/migrate.js';
 import { loadOrCreateLocalKeyPair, mintToken } from './lib/keys.js';
 import { loggerOptions } from './lib/logger.js';
 import { loadDemoData } from './demo/seed.js';
+import { STOP_SIGNALS, stopOn } from './lib/signals.js';
 
 let config;
 try {
@@ -33,10 +34,14 @@ const localKeys = await loadOrCreateLocalKeyPair(config.DATA_DIR);
 
 await app.register(manyi, { config, database, localKeys });
 
-closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+// SIGTERM and SIGINT are handled below: close-with-grace would take the echo of a signal for a second one.
+const closer = closeWithGrace({ delay: 10_000, skip: [...STOP_SIGNALS] }, async ({ err }) => {
   if (err) app.log.error({ err }, 'shutting down after an error');
-  else app.log.info({ signal }, 'shutting down: finishing in-flight requests');
   await app.close();
+});
+stopOn(STOP_SIGNALS, (signal) => {
+  app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+  void closer.close();
 });
 
 if (embedded && database.created && config.DEMO_DATA) {
@@ -45,7 +50,8 @@ if (embedded && database.created && config.DEMO_DATA) {
 }
 
 const address = await app.listen({ host: config.HOST, port: config.PORT });
-if (embedded && localKeys) {
+// The local key pair verifies tokens only without JWT_JWKS_URL and JWT_PUBLIC_KEY: otherwise its token would be refused.
+if (embedded && !config.JWT_JWKS_URL && !config.JWT_PUBLIC_KEY) {
   const token = await mintToken(localKeys, { role: 'admin', subject: 'admin:local' }, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: 8 * 3600 });
   // Printed for local use only: this is the embedded, single-user mode.
   process.stdout.write(

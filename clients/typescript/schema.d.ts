@@ -52,6 +52,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where to start: documentation, GraphQL, health and the public entry points (no token needed) */
+        get: operations["getIndex"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-log": {
         parameters: {
             query?: never;
@@ -2194,6 +2211,27 @@ export interface components {
         LabelInput: {
             zhCN: string;
             en: string;
+        };
+        ServiceIndexInput: {
+            /** @constant */
+            name: "manyi";
+            title: {
+                zhCN: string;
+                en: string;
+            };
+            links: {
+                /** @description what the link is for; stable, for clients */
+                rel: string;
+                /** @description a path on this host; with `templated`, an RFC 6570 URI template such as /api/v1/public/rankings/{id} */
+                href: string;
+                /** @enum {string} */
+                method: "GET" | "POST";
+                templated?: boolean;
+                label: {
+                    zhCN: string;
+                    en: string;
+                };
+            }[];
         };
         /**
          * @description 行政执法 / 公共服务 / 经济和社会管理
@@ -4702,6 +4740,27 @@ export interface components {
         Label: {
             zhCN: string;
             en: string;
+        };
+        ServiceIndex: {
+            /** @constant */
+            name: "manyi";
+            title: {
+                zhCN: string;
+                en: string;
+            };
+            links: {
+                /** @description what the link is for; stable, for clients */
+                rel: string;
+                /** @description a path on this host; with `templated`, an RFC 6570 URI template such as /api/v1/public/rankings/{id} */
+                href: string;
+                /** @enum {string} */
+                method: "GET" | "POST";
+                templated?: boolean;
+                label: {
+                    zhCN: string;
+                    en: string;
+                };
+            }[];
         };
         /**
          * @description 行政执法 / 公共服务 / 经济和社会管理
@@ -7290,6 +7349,26 @@ export interface operations {
                             [key: string]: unknown;
                         }[];
                     };
+                };
+            };
+        };
+    };
+    getIndex: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceIndex"];
                 };
             };
         };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI, SignJWT } from 'jose';
@@ -39,6 +40,20 @@ export async function loadOrCreateLocalKeyPair(dataDir: string): Promise<KeyPair
   writeFileSync(privPath, await exportPKCS8(pair.privateKey), { mode: 0o600 });
   writeFileSync(pubPath, await exportSPKI(pair.publicKey));
   return pair;
+}
+
+/**
+ * DATA_DIR/keys/respondent-key-secret, created on first use with 32 random bytes: a RESPONDENT_KEY_SECRET_FILE for an
+ * instance that keeps its own secrets (docker-compose.yml). Returns the file's path.
+ */
+export function createRespondentKeySecret(dataDir: string): string {
+  const dir = join(dataDir, 'keys');
+  const path = join(dir, 'respondent-key-secret');
+  if (!existsSync(path)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  return path;
 }
 
 export interface TokenClaims {

@@ -1,4 +1,4 @@
-/** The roles of DESIGN.md. `anonymous` is the public, without a token. */
+/** The roles of docs/product.md. `anonymous` is the public, without a token. */
 export const roles = ['admin', 'inspector', 'supervisor', 'department', 'unit', 'integration', 'anonymous'] as const;
 export type Role = (typeof roles)[number];
 /** The roles a token can carry. */

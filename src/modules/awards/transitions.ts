@@ -1,5 +1,5 @@
 /**
- * The award state machine of DESIGN.md (动态管理), pure:
+ * The award state machine of docs/product.md (动态管理), pure:
  *
  *   active ──► rectification_ordered (限期整改, with a deadline) ──► active (整改验收) | yellow_card | revoked
  *   yellow_card (黄牌警告) ──► active (review period passed) | revoked
