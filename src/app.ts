@@ -19,6 +19,7 @@ import healthPlugin from './plugins/health.js';
 import inputGuardPlugin from './plugins/input-guard.js';
 import loadSheddingPlugin from './plugins/load-shedding.js';
 import pubsubPlugin from './plugins/pubsub.js';
+import redisPlugin from './plugins/redis.js';
 import requestIdPlugin from './plugins/request-id.js';
 import schedulesPlugin from './plugins/schedules.js';
 import servicesPlugin from './plugins/services.js';
@@ -37,6 +38,8 @@ export const manyi = fp<AppOptions>(
   async (app, { config, database, localKeys }) => {
     await app.register(validationPlugin);
     await app.register(configPlugin, { config });
+    // Early, so it closes late: rate limit, subscriptions and readiness use it (null without REDIS_URL).
+    await app.register(redisPlugin, { config });
     await app.register(databasePlugin, { database });
     await app.register(servicesPlugin, { localKeys });
     await app.register(requestIdPlugin);
@@ -58,11 +61,16 @@ export const manyi = fp<AppOptions>(
       timeWindow: '1 minute',
       // GraphQL too: its public fields (complaint intake, tracking lookup) are the same doors as the REST ones.
       allowList: (req) => req.ctx?.principal.role !== 'anonymous' || !/^\/(api|graphql)(\/|\?|$)/.test(req.url),
+      // With Redis the counters are shared, so N copies allow the limit once, not N times. While Redis is away the
+      // limit fails OPEN (skipOnError): failing closed would turn a Redis outage into an outage of every public door
+      // (ratings, complaints, rankings) on every copy, while load shedding, the per-respondent daily rating limit
+      // (PostgreSQL) and the body and GraphQL cost limits keep guarding the service meanwhile.
+      ...(app.redis ? { redis: app.redis.client, nameSpace: `${app.redis.prefix}rate-limit:`, skipOnError: true } : {}),
     });
 
     await app.register(docsPlugin);
     await app.register(healthPlugin, { localKeys });
-    await app.register(schedulesPlugin, { jobs: scheduledJobs });
+    await app.register(schedulesPlugin, { jobs: scheduledJobs, database });
 
     await app.register(
       async (api) => {

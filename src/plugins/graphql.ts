@@ -106,7 +106,11 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
       allowBatchedQueries: false,
       validationRules: [storableStrings],
       // Subscriptions over WebSocket: the upgrade request is authenticated like any other (Authorization header).
-      subscription: { context: (_socket, request) => ({ ctx: request.ctx, services: app.services }) },
+      // With REDIS_URL the emitter is shared: an event published by any copy reaches the subscribers of every copy, once.
+      subscription: {
+        context: (_socket, request) => ({ ctx: request.ctx, services: app.services }),
+        ...(app.redis ? { emitter: app.redis.emitter } : {}),
+      },
       context: (request) => ({ ctx: request.ctx, services: app.services }),
       errorFormatter: (execution, context) => {
         // Query validation arrives as one error wrapping the real ones: unwrap.
@@ -153,5 +157,5 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
     const own = (map: Record<string, unknown>, type: string, field: string) => !!(map[type] as Record<string, unknown> | undefined)?.[field];
     limitOperations(app, config, weights, (type, field) => own(resolvers, type, field) || own(loaders, type, field));
   },
-  { name: 'graphql', dependencies: ['auth'] },
+  { name: 'graphql', dependencies: ['auth', 'redis'] },
 );
