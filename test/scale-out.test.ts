@@ -175,6 +175,43 @@ t.test('/readyz shows whether the copy reaches Redis', async (t) => {
   }
 });
 
+t.test('when Redis goes away at runtime the limit fails open and readiness says so; subscriptions resume after the reconnect', async (t) => {
+  // A copy of its own, allowed one request: the counter in Redis, shared with A and B, is already past that.
+  const e = await a.copy({ RATE_LIMIT_ANONYMOUS_PER_MINUTE: 1 });
+  const get = () => e.as('anonymous', { method: 'GET', url: '/api/v1/categories' });
+  t.equal((await get()).statusCode, 429, 'counted in Redis');
+  const client = e.app.redis!.client;
+  const gone = new Promise((r) => client.once('end', r));
+  client.disconnect();
+  await within(gone, 'the command connection to close');
+  t.equal((await get()).statusCode, 200, 'fail-open: without Redis the public is not turned away');
+  const ready = await e.app.inject({ method: 'GET', url: '/readyz' });
+  t.equal(ready.statusCode, 200, 'still in rotation');
+  t.equal(ready.json().redis, 'reconnecting');
+  await client.connect();
+  t.equal((await get()).statusCode, 429, 'counted again once Redis is back');
+
+  const x = await namedCycle(a, { year: 2054, top10: 1, top100: 1, lawCount: 1, pubCount: 0, world: w });
+  const sub = await subscriber(e, `subscription($c: ID!) { awardStatusChanged(cycleId: $c) { awardId to } }`, { c: x.cycleId });
+  t.teardown(() => sub.ws.terminate());
+  const channel = `${REDIS_KEY_PREFIX}pubsub:award.status_changed`;
+  const subscribed = async () => Number(((await redis.call('PUBSUB', 'NUMSUB', channel)) as [string, number])[1]);
+  for (let i = 0; i < 100 && (await subscribed()) === 0; i++) await sleep(20);
+  // Drop the copy's subscribe connection, as a Redis restart or a network cut would.
+  const clients = String(await redis.call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
+  const victim = clients.split('\n').find((l) => l.includes(`name=${REDIS_KEY_PREFIX}subscribe `) && !/ sub=0 /.test(l));
+  t.ok(victim, 'the subscribe connection is found');
+  await redis.call('CLIENT', 'KILL', 'ID', /id=(\d+)/.exec(victim!)![1]);
+  for (let i = 0; i < 100 && (await subscribed()) === 0; i++) await sleep(20);
+  for (let i = 0; i < 100 && e.app.redis!.state() !== 'connected'; i++) await sleep(20);
+  t.equal(e.app.redis!.state(), 'connected', 'reconnected by itself');
+  t.equal(await subscribed(), 1, 'and subscribed again');
+  const moved = await a.as('admin', { method: 'POST', url: `/api/v1/awards/${x.awards[0].id}/transitions`, payload: { to: 'rectification_ordered', reason: '重连后', deadline: inFuture() } });
+  t.equal(moved.statusCode, 200);
+  const heard = (await sub.next('next')) as { payload: { data: { awardStatusChanged: { awardId: string } } } };
+  t.equal(heard.payload.data.awardStatusChanged.awardId, x.awards[0].id, 'the open subscription hears changes again');
+});
+
 t.test('with REDIS_URL pointing at nothing, the start fails with a message naming REDIS_URL', async (t) => {
   await t.rejects(a.copy({ REDIS_URL: 'redis://127.0.0.1:1' }), { message: /^REDIS_URL: cannot connect to Redis at redis:\/\/127\.0\.0\.1:1.*ECONNREFUSED/ });
 });

@@ -59,10 +59,11 @@ export default fp<{ config: Config }>(
       return;
     }
     const where = redactedRedisUrl(config.REDIS_URL);
-    const base: RedisOptions = { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, connectionName: 'manyi' };
-    const client = new Redis(config.REDIS_URL, { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS });
-    const pubConn = new Redis(config.REDIS_URL, base);
-    const subConn = new Redis(config.REDIS_URL, base);
+    // Named after their role under the prefix, so CLIENT LIST tells a deployment's connections apart.
+    const base = (role: string): RedisOptions => ({ lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, connectionName: `${config.REDIS_KEY_PREFIX}${role}` });
+    const client = new Redis(config.REDIS_URL, { ...base('commands'), enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS });
+    const pubConn = new Redis(config.REDIS_URL, base('publish'));
+    const subConn = new Redis(config.REDIS_URL, base('subscribe'));
     const connections = { commands: client, publish: pubConn, subscribe: subConn };
 
     let started = false;
