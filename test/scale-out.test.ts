@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import t from 'tap';
 import { Redis } from 'ioredis';
+import { loadConfig } from '../src/config.js';
 import { jobLockKey, openJobLocks } from '../src/db/job-locks.js';
 import { systemContext } from '../src/lib/principal.js';
 import { namedCycle } from './fixtures-awards.js';
@@ -210,6 +211,14 @@ t.test('when Redis goes away at runtime the limit fails open and readiness says 
   t.equal(moved.statusCode, 200);
   const heard = (await sub.next('next')) as { payload: { data: { awardStatusChanged: { awardId: string } } } };
   t.equal(heard.payload.data.awardStatusChanged.awardId, x.awards[0].id, 'the open subscription hears changes again');
+});
+
+t.test('REDIS_URL is optional, must be a redis URL; the key prefix defaults to manyi:', async (t) => {
+  t.equal(loadConfig({}).REDIS_URL, undefined);
+  t.equal(loadConfig({}).REDIS_KEY_PREFIX, 'manyi:');
+  t.equal(loadConfig({ REDIS_URL: 'rediss://:pw@cache.internal:6380/2' }).REDIS_URL, 'rediss://:pw@cache.internal:6380/2');
+  t.throws(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' }), /REDIS_URL/);
+  t.throws(() => loadConfig({ REDIS_KEY_PREFIX: 'two words' }), /REDIS_KEY_PREFIX/);
 });
 
 t.test('with REDIS_URL pointing at nothing, the start fails with a message naming REDIS_URL', async (t) => {
