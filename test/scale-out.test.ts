@@ -313,6 +313,21 @@ t.test('jobs run once across copies, without Redis', async (t) => {
     t.equal(await first, true, 'the first run finished');
     t.equal(await lockC.tryRun('scale-test-job', async () => undefined), true, 'the job runs again where the connection was lost');
   });
+
+  // Last in this group: these two copies keep sweeping until the end of the file.
+  t.test('on their own timers, two copies sweeping every few milliseconds still escalate each overdue award once', async (t) => {
+    const ids = await overdueAwards(c, 2055, 3);
+    const timed = { REDIS_URL: undefined, AWARD_ESCALATION_INTERVAL_MS: 10 };
+    const f = await a.copy(timed);
+    await a.copy(timed);
+    const escalated = async () => (await yellowCards(f, ids)).statuses.join() === 'yellow_card';
+    for (let i = 0; i < 250 && !(await escalated()); i++) await sleep(20);
+    t.ok(await escalated(), 'all escalated by the timers');
+    await sleep(100); // a few more sweeps on both copies, finding nothing
+    const after = await yellowCards(f, ids);
+    t.same(after.audit, once(ids), 'one audit entry per award');
+    t.same(after.events, once(ids), 'one event (webhook) per award');
+  });
 });
 
 t.test("without REDIS_URL each copy keeps today's single-process behaviour", async (t) => {
