@@ -252,6 +252,29 @@ t.test('jobs run once across copies, without Redis', async (t) => {
     t.same(after.events, once(ids));
   });
 
+  t.test('an award moved between the sweep reading it overdue and locking it is skipped, not yellow-carded', async (t) => {
+    const x = await namedCycle(c, { year: 2056, top10: 1, top100: 1, lawCount: 1, pubCount: 0, world: w });
+    const id = x.awards[0].id;
+    await c.app.services.awards.transition(ctx, id, undefined, { to: 'rectification_ordered', reason: '整改', deadline: inFuture(), evidence: [] });
+    await c.sql(`update awards set rectification_deadline = now() - interval '1 hour' where id = $1`, [id]);
+    // The office holds the award (another copy moving it): the sweep lists it as overdue, then waits for its row lock.
+    const office = await d.database.pool!.connect();
+    t.teardown(() => office.release());
+    await office.query('begin');
+    await office.query('select 1 from awards where id = $1 for update', [id]);
+    const sweep = c.app.services.awards.escalateOverdue(ctx, x.cycleId);
+    const waiting = async () => (await c.sql(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%from "awards"%'`)).length > 0;
+    for (let i = 0; i < 250 && !(await waiting()); i++) await sleep(20);
+    t.ok(await waiting(), 'the sweep waits for the row lock');
+    // Meanwhile the rectification is verified and a new one ordered, with a deadline that has not lapsed.
+    await office.query(`update awards set rectification_deadline = now() + interval '10 days', version = version + 2 where id = $1`, [id]);
+    await office.query('commit');
+    const result = await within(sweep, 'the sweep');
+    t.same(result.escalated, []);
+    t.match(result.skipped, [{ awardId: id, code: 'version_mismatch' }]);
+    t.equal((await c.sql<{ status: string }>(`select status from awards where id = $1`, [id]))[0].status, 'rectification_ordered');
+  });
+
   t.test('overdue notices and webhook dispatch overlapping on both copies act once', async (t) => {
     const problems = await Promise.all(
       [1, 2, 3].map(async (i) => (await c.as('admin', { method: 'POST', url: '/api/v1/problems', payload: { unitId: w.units.taxHallA.id, sourceType: 'manual', severity: 'minor', description: `逾期${i}` } })).json().id as string),
