@@ -22,6 +22,7 @@ import idempotencyPlugin from './plugins/idempotency.js';
 import inputGuardPlugin from './plugins/input-guard.js';
 import loadSheddingPlugin from './plugins/load-shedding.js';
 import pubsubPlugin from './plugins/pubsub.js';
+import redisPlugin from './plugins/redis.js';
 import requestIdPlugin from './plugins/request-id.js';
 import schedulesPlugin from './plugins/schedules.js';
 import servicesPlugin from './plugins/services.js';
@@ -40,6 +41,8 @@ export const manyi = fp<AppOptions>(
   async (app, { config, database, localKeys }) => {
     await app.register(validationPlugin);
     await app.register(configPlugin, { config });
+    // Early, so it closes late: rate limit, subscriptions and readiness use it (null without REDIS_URL).
+    await app.register(redisPlugin, { config });
     await app.register(databasePlugin, { database });
     await app.register(servicesPlugin, { localKeys });
     await app.register(requestIdPlugin);
@@ -61,6 +64,11 @@ export const manyi = fp<AppOptions>(
       timeWindow: '1 minute',
       // GraphQL too: its public fields (complaint intake, tracking lookup) are the same doors as the REST ones.
       allowList: (req) => req.ctx?.principal.role !== 'anonymous' || !/^\/(api|graphql)(\/|\?|$)/.test(req.url),
+      // With Redis the counters are shared, so N copies allow the limit once, not N times. While Redis is away the
+      // limit fails OPEN (skipOnError): failing closed would turn a Redis outage into an outage of every public door
+      // (ratings, complaints, rankings) on every copy, while load shedding, the per-respondent daily rating limit
+      // (PostgreSQL) and the body and GraphQL cost limits keep guarding the service meanwhile.
+      ...(app.redis ? { redis: app.redis.client, nameSpace: `${app.redis.prefix}rate-limit:`, skipOnError: true } : {}),
     });
     // After auth (a key's scope is its caller) and the rate limit (a replay counts like any request), before any route.
     await app.register(idempotencyPlugin);
@@ -68,7 +76,7 @@ export const manyi = fp<AppOptions>(
     await app.register(docsPlugin);
     await app.register(healthPlugin, { localKeys });
     await app.register(homePlugin, { config });
-    await app.register(schedulesPlugin, { jobs: scheduledJobs });
+    await app.register(schedulesPlugin, { jobs: scheduledJobs, database });
 
     await app.register(
       async (api) => {

@@ -62,6 +62,14 @@ export const configSchema = z.object({
   LOAD_SHEDDING_MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(0),
   /** Resident set size (bytes) above which requests are shed; 0 (default) does not look at it. */
   LOAD_SHEDDING_MAX_RSS_BYTES: z.coerce.number().int().min(0).default(0),
+  /**
+   * Redis shared by every copy of the service (redis://[:password@]host:port[/db], rediss:// for TLS): with it the
+   * anonymous rate limit is counted across copies and GraphQL subscribers hear changes made by any copy. Without
+   * it, both stay in this process (one copy). Periodic jobs never need it (they take PostgreSQL advisory locks).
+   */
+  REDIS_URL: z.string().url().refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL').optional(),
+  /** Prefix of every Redis key and pub/sub channel this service uses, so deployments (and test runs) can share one Redis. */
+  REDIS_KEY_PREFIX: z.string().min(1).max(64).regex(/^[A-Za-z0-9:_.-]+$/, 'letters, digits and : _ . - only').default('manyi:'),
   /** Field levels one GraphQL operation may nest; introspection (`__schema`, `__type`) is priced by cost instead. */
   GRAPHQL_DEPTH_LIMIT: z.coerce.number().int().min(2).max(30).default(8),
   /** Cost budget of one GraphQL operation (each field 1, lists × their size, heavy fields their weight), per caller. */

@@ -30,6 +30,12 @@ export interface TestApp {
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /** Counts SQL statements sent while fn runs (PostgreSQL only). */
   countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; queries: number }>;
+  /**
+   * Another copy of the service over the SAME database (PostgreSQL only): its own pool and app, the same signing keys
+   * (a token works on every copy), this copy's config with `config` on top. Closed at teardown before the database
+   * is dropped.
+   */
+  copy(config?: Partial<Config>): Promise<TestApp>;
 }
 
 /** A fresh database per test file, migrated; dropped at teardown. */
@@ -37,6 +43,7 @@ export interface TestApp {
 export async function setup(t: Tap, opts: { pglite?: boolean; config?: Partial<Config>; logger?: FastifyServerOptions['logger'] } = {}): Promise<TestApp> {
   const usePglite = opts.pglite ?? onPglite;
   let database: Database;
+  let url: string | undefined;
   let dropDatabase: (() => Promise<void>) | undefined;
   if (usePglite) {
     database = await openDatabase({ dataDir: 'memory://' });
@@ -46,9 +53,10 @@ export async function setup(t: Tap, opts: { pglite?: boolean; config?: Partial<C
     await admin.connect();
     await admin.query(`create database ${name}`);
     await admin.end();
-    const url = new URL(TEST_DATABASE_URL);
-    url.pathname = `/${name}`;
-    database = await openDatabase({ url: url.toString(), dataDir: 'unused', poolMax: 5 });
+    const u = new URL(TEST_DATABASE_URL);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    database = await openDatabase({ url, dataDir: 'unused', poolMax: 5 });
     dropDatabase = async () => {
       const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
       await c.connect();
@@ -60,11 +68,29 @@ export async function setup(t: Tap, opts: { pglite?: boolean; config?: Partial<C
   const keys = await generateLocalKeyPair();
   const config = testConfig(opts.config);
   const app = await buildApp({ config, database, localKeys: keys }, opts.logger);
+  const copies: FastifyInstance[] = [];
   t.teardown(async () => {
+    for (const c of copies) await c.close();
     await app.close();
     await dropDatabase?.();
   });
 
+  const copy = async (overrides: Partial<Config> = {}): Promise<TestApp> => {
+    if (!url) throw new Error('copies share a PostgreSQL database: not on PGlite');
+    const db = await openDatabase({ url, dataDir: 'unused', poolMax: 5 });
+    const c = { ...config, ...overrides };
+    const other = await buildApp({ config: c, database: db, localKeys: keys }, opts.logger).catch(async (err: unknown) => {
+      await db.close();
+      throw err;
+    });
+    copies.push(other);
+    return testApp(other, db, keys, c, copy);
+  };
+  return testApp(app, database, keys, config, copy);
+}
+
+/** The handles a test works with, for one copy of the app. */
+function testApp(app: FastifyInstance, database: Database, keys: KeyPair, config: Config, copy: TestApp['copy']): TestApp {
   const token = (claims: TokenClaims | TokenClaims['role']) =>
     mintToken(keys, typeof claims === 'string' ? { role: claims } : claims, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
 
@@ -98,6 +124,7 @@ export async function setup(t: Tap, opts: { pglite?: boolean; config?: Partial<C
     token,
     sql,
     countQueries,
+    copy,
     async as(who, opts) {
       const headers = { ...(opts.headers ?? {}) } as Record<string, string>;
       if (who !== 'anonymous') headers.authorization = `Bearer ${await token(who)}`;

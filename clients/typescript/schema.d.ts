@@ -25,7 +25,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Database reachable and migrations current */
+        /** Database reachable and migrations current (and whether Redis is, when configured) */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -7288,6 +7288,11 @@ export interface operations {
                         status: "ready";
                         database: string;
                         migrations: number;
+                        /**
+                         * @description With REDIS_URL: whether this copy reaches Redis. Not a readiness condition: without it the anonymous rate limit fails open and subscriptions wait for the reconnect, so taking every copy out of rotation would only turn that into an outage
+                         * @enum {string}
+                         */
+                        redis?: "connected" | "reconnecting";
                     };
                 };
             };

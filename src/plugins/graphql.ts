@@ -109,7 +109,12 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
       validationRules: [storableStrings],
       // Subscriptions over WebSocket: the upgrade request is authenticated like any other (Authorization header);
       // a browser, which cannot set that header, sends its token in graphql-ws connectionParams instead.
-      subscription: { context: (_socket, request) => ({ ctx: request.ctx, services: app.services }), onConnect: connectionAuthenticator(app) },
+      // With REDIS_URL the emitter is shared: an event published by any copy reaches the subscribers of every copy, once.
+      subscription: {
+        context: (_socket, request) => ({ ctx: request.ctx, services: app.services }),
+        onConnect: connectionAuthenticator(app),
+        ...(app.redis ? { emitter: app.redis.emitter } : {}),
+      },
       context: (request) => ({ ctx: request.ctx, services: app.services }),
       errorFormatter: (execution, context) => {
         // Query validation arrives as one error wrapping the real ones: unwrap.
@@ -156,5 +161,5 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
     const own = (map: Record<string, unknown>, type: string, field: string) => !!(map[type] as Record<string, unknown> | undefined)?.[field];
     limitOperations(app, config, weights, (type, field) => own(resolvers, type, field) || own(loaders, type, field));
   },
-  { name: 'graphql', dependencies: ['auth'] },
+  { name: 'graphql', dependencies: ['auth', 'redis'] },
 );

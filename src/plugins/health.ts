@@ -21,10 +21,21 @@ export default fp<{ localKeys?: KeyPair }>(
       config: { access: EVERYONE, rateLimit: false },
       schema: {
         operationId: 'readyz',
-        summary: 'Database reachable and migrations current',
+        summary: 'Database reachable and migrations current (and whether Redis is, when configured)',
         tags: ['health'],
         security: [],
-        response: { 200: z.object({ status: z.literal('ready'), database: z.string(), migrations: z.number().int() }), ...problems(503) },
+        response: {
+          200: z.object({
+            status: z.literal('ready'),
+            database: z.string(),
+            migrations: z.number().int(),
+            redis: z
+              .enum(['connected', 'reconnecting'])
+              .optional()
+              .describe('With REDIS_URL: whether this copy reaches Redis. Not a readiness condition: without it the anonymous rate limit fails open and subscriptions wait for the reconnect, so taking every copy out of rotation would only turn that into an outage'),
+          }),
+          ...problems(503),
+        },
       },
       handler: async (_req, reply) => {
         try {
@@ -36,7 +47,7 @@ export default fp<{ localKeys?: KeyPair }>(
         if (m.applied < m.expected) {
           return reply.status(503).type('application/problem+json').send({ type: 'urn:manyi:problem:not_ready', title: 'Service Unavailable', status: 503, detail: `migrations pending: ${m.applied} of ${m.expected} applied`, instance: '/readyz', code: 'migrations_pending' });
         }
-        return { status: 'ready' as const, database: database.kind, migrations: m.applied };
+        return { status: 'ready' as const, database: database.kind, migrations: m.applied, ...(app.redis ? { redis: app.redis.state() } : {}) };
       },
     });
 
@@ -46,5 +57,5 @@ export default fp<{ localKeys?: KeyPair }>(
       handler: async () => ({ keys: localKeys ? [localKeys.publicJwk] : [] }),
     });
   },
-  { name: 'health', dependencies: ['database', 'auth'] },
+  { name: 'health', dependencies: ['database', 'auth', 'redis'] },
 );

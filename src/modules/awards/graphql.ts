@@ -135,7 +135,7 @@ export const awardTypeDefs = /* GraphQL */ `
     recordCommendation(input: RecordCommendationInput!): Commendation!
   }
   type Subscription {
-    "Committed status changes of the cycle's awards that the caller may see (this process's changes only)"
+    "Committed status changes of the cycle's awards that the caller may see: made on any copy of the service when it runs with REDIS_URL, on the copy this WebSocket is connected to otherwise"
     awardStatusChanged(cycleId: ID!): AwardStatusEvent!
   }
 `;

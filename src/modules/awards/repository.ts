@@ -176,14 +176,13 @@ export const awardsRepository = {
     return db.select().from(awardTransitions).where(inArray(awardTransitions.awardId, [...awardIds])).orderBy(asc(awardTransitions.id));
   },
 
-  /** Ids (of awards ordered to rectify and past their deadline) of a cycle, oldest first. */
-  async dueForYellowCard(db: Db, cycleId: string, now: Date): Promise<string[]> {
-    const rows = await db
-      .select({ id: awards.id })
+  /** Awards of a cycle ordered to rectify and past their deadline, with the version that was overdue, oldest first. */
+  dueForYellowCard(db: Db, cycleId: string, now: Date): Promise<{ id: string; version: number }[]> {
+    return db
+      .select({ id: awards.id, version: awards.version })
       .from(awards)
       .where(and(eq(awards.cycleId, cycleId), eq(awards.status, 'rectification_ordered'), lt(awards.rectificationDeadline, now)))
       .orderBy(asc(awards.id));
-    return rows.map((r) => r.id);
   },
 
   /** Cycles whose settings ask for automatic escalation and that have an overdue rectification now. */

@@ -111,18 +111,23 @@ export function createAwardsService(deps: NominationDeps & { webhooks: WebhooksS
     return result;
   }
 
-  /** Yellow-cards every overdue rectification of the cycle, each as its own audited transition. */
+  /**
+   * Yellow-cards every overdue rectification of the cycle, each as its own audited transition. Each move expects the
+   * version read with the overdue rectification, so an award moved meanwhile — yellow-carded by a concurrent sweep
+   * (412), verified (409), or verified and ordered again with a new deadline (412) — is skipped, never escalated twice
+   * or against a deadline that has not lapsed.
+   */
   async function escalateOverdue(ctx: RequestContext, cycleId: string): Promise<EscalationResultDto> {
     await cycles.requirePhase(cycleId, MANAGEABLE, 'awards_not_manageable');
     const escalated: AwardDto[] = [];
     const skipped: EscalationResultDto['skipped'] = [];
-    for (const id of await repo.dueForYellowCard(db, cycleId, new Date())) {
+    for (const { id, version } of await repo.dueForYellowCard(db, cycleId, new Date())) {
       try {
-        const { transitions: _t, ...a } = await transition(ctx, id, undefined, { to: 'yellow_card', reason: OVERDUE_REASON, evidence: [] });
+        const { transitions: _t, ...a } = await transition(ctx, id, version, { to: 'yellow_card', reason: OVERDUE_REASON, evidence: [] });
         escalated.push(a);
       } catch (err) {
-        // Someone moved it first (e.g. verified the rectification): not overdue any more.
-        if (err instanceof DomainError && err.status === 409) skipped.push({ awardId: id, code: err.code, detail: err.message });
+        // Someone moved it first: not (or no longer the same) overdue rectification.
+        if (err instanceof DomainError && (err.status === 409 || err.status === 412)) skipped.push({ awardId: id, code: err.code, detail: err.message });
         else throw err;
       }
     }
