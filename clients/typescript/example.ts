@@ -23,15 +23,13 @@ export async function roundTrip(baseUrl: string, token: string, rankingId: strin
   const etag = created.response.headers.get('etag') ?? '';
 
   const updated = await manyi.PATCH('/api/v1/units/{id}', {
-    params: { path: { id: created.data.id } },
-    headers: { 'if-match': etag },
+    params: { path: { id: created.data.id }, header: { 'If-Match': etag } },
     body: { name: '客户端示例窗口（已改名）' },
   });
   if (updated.error || !updated.data) throw new Error(`update unit: ${JSON.stringify(updated.error)}`);
 
   const stale = await manyi.PATCH('/api/v1/units/{id}', {
-    params: { path: { id: created.data.id } },
-    headers: { 'if-match': etag },
+    params: { path: { id: created.data.id }, header: { 'If-Match': etag } },
     body: { name: '不应生效' },
   });
 

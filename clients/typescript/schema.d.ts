@@ -7707,7 +7707,10 @@ export interface operations {
     updateWebhookSubscription: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -8146,7 +8149,10 @@ export interface operations {
     updateScorecard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -8244,7 +8250,10 @@ export interface operations {
     setScorecardDeductions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -8357,7 +8366,10 @@ export interface operations {
     setScorecardBonuses: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -8467,6 +8479,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -8571,6 +8585,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -8675,6 +8691,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -9038,7 +9056,10 @@ export interface operations {
     updateRegion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -9349,7 +9370,10 @@ export interface operations {
     updateDepartment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -9690,7 +9714,10 @@ export interface operations {
     updateUnit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -9865,6 +9892,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -9969,6 +9998,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -10355,7 +10386,10 @@ export interface operations {
     updateCycle: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -10559,6 +10593,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -10984,6 +11020,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -11088,6 +11126,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -12027,7 +12067,10 @@ export interface operations {
     updateProblem: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -12138,6 +12181,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -12234,6 +12279,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -12330,6 +12377,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -12432,6 +12481,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -12528,6 +12579,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -13530,6 +13583,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -13631,6 +13686,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -13727,6 +13784,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -13825,6 +13884,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -14264,7 +14325,10 @@ export interface operations {
     updateSupervisor: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -14584,7 +14648,10 @@ export interface operations {
     updateInspectionRound: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -16125,6 +16192,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -16231,6 +16300,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -17806,6 +17877,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -17904,6 +17977,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -18128,6 +18203,8 @@ export interface operations {
             header?: {
                 /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
                 "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
             };
             path: {
                 id: string;

@@ -6,6 +6,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { EVERYONE } from '../lib/principal.js';
 import { honoursIdempotencyKey, idempotencyKeyHeader } from './idempotency.js';
 
+const ifMatchHeader = {
+  type: 'string',
+  maxLength: 64,
+  pattern: '^(W/)?"?[0-9]+"?$',
+  description: 'the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required',
+};
+
 /** The OpenAPI document generated from the routes' zod schemas: /openapi.json, and the pages at /docs. */
 export default fp(
   async (app) => {
@@ -29,6 +36,11 @@ export default fp(
         if (route.route && honoursIdempotencyKey(route.route.method, route.url, route.route.config)) {
           const schema = transformed.schema as { headers?: { type: string; properties?: Record<string, unknown> } };
           schema.headers = { type: 'object', ...schema.headers, properties: { ...schema.headers?.properties, 'Idempotency-Key': idempotencyKeyHeader } };
+        }
+        // Optimistic concurrency (lib/http.ts expectedVersion): every operation whose body takes `version` takes If-Match instead.
+        const schema = transformed.schema as { body?: { properties?: Record<string, unknown> }; headers?: { type: string; properties?: Record<string, unknown> } };
+        if (schema.body?.properties && 'version' in schema.body.properties) {
+          schema.headers = { type: 'object', ...schema.headers, properties: { ...schema.headers?.properties, 'If-Match': ifMatchHeader } };
         }
         return transformed;
       },
