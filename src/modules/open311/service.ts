@@ -39,7 +39,7 @@ const ATTRIBUTES: AttributeRule[] = [
       code: 'unit_id',
       datatype: 'string',
       required: false,
-      datatype_description: 'the id (UUID) of the service hall or office complained about, as GET /api/v1/public/units lists them',
+      datatype_description: 'the id (UUID) of the unit (service hall or office) complained about',
       order: 1,
       description: '被投诉单位 (the unit complained about, if known; confirmed at triage)',
     },
