@@ -90,6 +90,8 @@ const restOnly = [
   'Open311Service',
   'Open311RequestReceipt',
   'Open311Request',
+  'Open311Discovery',
+  'Open311ServiceDefinition',
 ];
 
 interface FieldShape {

@@ -98,7 +98,7 @@ export interface SubstantiatedComplaint {
 }
 
 /** Device and account ids are shown only when given (few channels have them). */
-function toContact(c: ComplaintContactRow | undefined): ComplaintDto['contact'] {
+function toContact(c: Omit<ComplaintContactRow, 'complaintId' | 'createdAt'> | null | undefined): ComplaintDto['contact'] {
   if (!c) return null;
   return { name: c.name, phone: c.phone, email: c.email, ...(c.deviceId ? { deviceId: c.deviceId } : {}), ...(c.accountId ? { accountId: c.accountId } : {}) };
 }
@@ -257,7 +257,7 @@ export function createComplaintsService({
       });
       const v = (await repo.byId(tx, row.id))!;
       await audit.record(tx, ctx, { action: 'complaint.received', entityType: 'complaint', entityId: row.id, after: forAudit(v) });
-      return { complaint: toComplaintDto(v, isAdmin(ctx) && contact ? toContact({ complaintId: row.id, createdAt: row.createdAt, ...contact }) : null), created: true };
+      return { complaint: toComplaintDto(v, isAdmin(ctx) ? toContact(contact) : null), created: true };
     });
   }
 
