@@ -109,6 +109,20 @@ export const configSchema = z.object({
   FOLLOW_UP_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(5),
   /** Ratings one respondent may give one unit per day on the public channels. */
   PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY: z.coerce.number().int().min(1).max(50).default(1),
+  /**
+   * The service's public base URL as clients reach it (`https://manyi.example.gov.cn`), without a trailing slash;
+   * used in links this service publishes (Open311 discovery). Unset: taken from each request's Host.
+   */
+  PUBLIC_BASE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^?#\s]+[^/?#\s]$/, 'scheme://host[:port][/path], without a trailing slash, query or fragment')
+    .optional(),
+  /** Open311 jurisdiction_id of this deployment (e.g. `lichuan.gov.cn`); when set, requests naming another one are 404. */
+  OPEN311_JURISDICTION_ID: z.string().trim().min(1).max(200).optional(),
+  /** Open311 discovery `contact`: who runs the endpoint (name, address, phone or email). */
+  OPEN311_CONTACT: z.string().trim().min(1).max(500).default('政风行风评议办公室 (campaign office)'),
+  /** Open311 discovery `key_service`: where developers ask for an api_key (keys are not checked yet). */
+  OPEN311_KEY_SERVICE: z.string().trim().min(1).max(500).default('api_key is accepted and not checked yet: integration clients and their keys are to come'),
   /** Server secret for the respondent key HMAC (群众评价: phone numbers/IDs are never stored). Required in production. */
   RESPONDENT_KEY_SECRET: z.string().min(16).optional(),
   /** A file holding RESPONDENT_KEY_SECRET (a Docker/Kubernetes secret); setting both is an error. */

@@ -90,6 +90,10 @@ const restOnly = [
   'Open311Service',
   'Open311RequestReceipt',
   'Open311Request',
+  'Open311Discovery',
+  'Open311ServiceDefinition',
+  // GET /: the service's front door, a list of links.
+  'ServiceIndex',
 ];
 
 interface FieldShape {

@@ -2122,6 +2122,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/open311/v2/discovery.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open311: service discovery (JSON): the endpoint, its formats and contact
+         * @description url is PUBLIC_BASE_URL + /open311/v2 (the request's own host when unset); type is production with NODE_ENV=production, else test. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         */
+        get: operations["open311Discovery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/open311/v2/services.json": {
         parameters: {
             query?: never;
@@ -2130,10 +2150,30 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Open311: service list (the complaint categories)
-         * @description Errors are GeoReport v2 error arrays `[{code, description}]` (code = HTTP status), not problem+json.
+         * Open311: service list (JSON): the complaint categories
+         * @description XML: <services><service>…</service></services>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
          */
         get: operations["open311ListServices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services/{service_code}.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open311: a service definition (JSON): the attributes a request of this service takes
+         * @description XML: <service_definition><service_code/><attributes><attribute>…<values><value><key/><name/></value></values></attribute></attributes></service_definition>. An unknown service_code is 404. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         */
+        get: operations["open311GetServiceDefinition"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2150,14 +2190,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Open311: service requests (complaints, newest first; at most 1000; by default the last 90 days); no personal data. The public may only look up the codes it holds (service_request_id); browsing needs an integration token
-         * @description Errors are GeoReport v2 error arrays `[{code, description}]` (code = HTTP status), not problem+json.
+         * Open311: service requests (JSON; complaints, newest first; at most 1000)
+         * @description Without dates, the last 90 days; start_date and end_date (W3C datetimes, end inclusive) may not span more than 90 days (400). service_code and status take comma lists. No personal data. The public may only look up the codes it holds (service_request_id); browsing needs an integration token (403). XML: <service_requests><request>…</request></service_requests>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
          */
         get: operations["open311ListRequests"];
         put?: never;
         /**
-         * Open311: file a service request (a complaint); JSON or form-urlencoded
-         * @description Integration bearer token required (it replaces api_key). service_request_id is the complaint tracking code. Errors are GeoReport v2 error arrays `[{code, description}]` (code = HTTP status), not problem+json.
+         * Open311: file a service request (a complaint), answering in JSON; form-urlencoded or JSON
+         * @description Anonymous (rate limited like the public complaint intake; source portal) or with an integration bearer token (source integration). api_key is accepted and not checked yet: keys will be checked once integration clients exist. A location is required: lat and long, address_string or address_id. An unknown service_code is 404. Names, email, phone, device_id and account_id are kept with the complaint's protected contact (admins only). service_request_id is the complaint tracking code. XML: <service_requests><request><service_request_id/><service_notice/><account_id/></request></service_requests>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
          */
         post: operations["open311CreateRequest"];
         delete?: never;
@@ -2174,10 +2214,114 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Open311: one service request by its id (the tracking code); no personal data
-         * @description Errors are GeoReport v2 error arrays `[{code, description}]` (code = HTTP status), not problem+json.
+         * Open311: one service request by its id, the tracking code (JSON); no personal data
+         * @description A list of one, as GeoReport has it. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
          */
         get: operations["open311GetRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/discovery.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open311: service discovery (XML): the endpoint, its formats and contact
+         * @description url is PUBLIC_BASE_URL + /open311/v2 (the request's own host when unset); type is production with NODE_ENV=production, else test. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         */
+        get: operations["open311DiscoveryXml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open311: service list (XML): the complaint categories
+         * @description XML: <services><service>…</service></services>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         */
+        get: operations["open311ListServicesXml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services/{service_code}.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open311: a service definition (XML): the attributes a request of this service takes
+         * @description XML: <service_definition><service_code/><attributes><attribute>…<values><value><key/><name/></value></values></attribute></attributes></service_definition>. An unknown service_code is 404. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         */
+        get: operations["open311GetServiceDefinitionXml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open311: service requests (XML; complaints, newest first; at most 1000)
+         * @description Without dates, the last 90 days; start_date and end_date (W3C datetimes, end inclusive) may not span more than 90 days (400). service_code and status take comma lists. No personal data. The public may only look up the codes it holds (service_request_id); browsing needs an integration token (403). XML: <service_requests><request>…</request></service_requests>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         */
+        get: operations["open311ListRequestsXml"];
+        put?: never;
+        /**
+         * Open311: file a service request (a complaint), answering in XML; form-urlencoded or JSON
+         * @description Anonymous (rate limited like the public complaint intake; source portal) or with an integration bearer token (source integration). api_key is accepted and not checked yet: keys will be checked once integration clients exist. A location is required: lat and long, address_string or address_id. An unknown service_code is 404. Names, email, phone, device_id and account_id are kept with the complaint's protected contact (admins only). service_request_id is the complaint tracking code. XML: <service_requests><request><service_request_id/><service_notice/><account_id/></request></service_requests>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         */
+        post: operations["open311CreateRequestXml"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests/{id}.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open311: one service request by its id, the tracking code (XML); no personal data
+         * @description A list of one, as GeoReport has it. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         */
+        get: operations["open311GetRequestXml"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2805,6 +2949,10 @@ export interface components {
             name?: string | null;
             phone?: string | null;
             email?: string | null;
+            /** @description the sending app's device id (Open311 device_id); present only when given */
+            deviceId?: string | null;
+            /** @description the sending app's user account id (Open311 account_id); present only when given */
+            accountId?: string | null;
         };
         ComplaintEventInput: {
             /** Format: uuid */
@@ -2857,6 +3005,10 @@ export interface components {
             decidedAt: string | null;
             closedAt: string | null;
             address: string | null;
+            /** @description the sender's own id for the place (Open311 address_id) */
+            addressId: string | null;
+            /** @description a link to a photo or other media (Open311 media_url) */
+            mediaUrl: string | null;
             lat: number | null;
             long: number | null;
             /** @description admins only; null for every other role */
@@ -2906,6 +3058,10 @@ export interface components {
             decidedAt: string | null;
             closedAt: string | null;
             address: string | null;
+            /** @description the sender's own id for the place (Open311 address_id) */
+            addressId: string | null;
+            /** @description a link to a photo or other media (Open311 media_url) */
+            mediaUrl: string | null;
             lat: number | null;
             long: number | null;
             /** @description admins only; null for every other role */
@@ -4450,26 +4606,68 @@ export interface components {
              */
             createdAt: string;
         };
-        /** @description GeoReport v2 error list; code repeats the HTTP status */
+        /** @description GeoReport v2 error list (XML: <errors><error><code/><description/></error></errors>); code repeats the HTTP status */
         Open311ErrorsInput: {
             code: number;
             description: string;
         }[];
+        Open311DiscoveryInput: {
+            /** @description when this document last changed (W3C datetime) */
+            changeset: string;
+            contact: string;
+            key_service: string;
+            endpoints: {
+                /** @description http://wiki.open311.org/GeoReport_v2 */
+                specification: string;
+                /** @description the base URL: append /services.json and so on */
+                url: string;
+                changeset: string;
+                /** @enum {string} */
+                type: "production" | "test";
+                /** @description media types: text/xml, application/json */
+                formats: string[];
+            }[];
+        };
         Open311ServiceInput: {
             /** @enum {string} */
             service_code: "service_attitude" | "efficiency" | "discipline" | "dress_and_conduct" | "fees" | "integrity" | "environment" | "other";
             /** @description zh-CN label */
             service_name: string;
             description: string;
-            /** @description always false: no extra attributes are defined */
+            /** @description true: GET services/{service_code} describes attributes (attribute[unit_id]) */
             metadata: boolean;
-            /** @constant */
+            /**
+             * @description a POST answers with the service_request_id at once
+             * @constant
+             */
             type: "realtime";
             /** @description comma-separated */
             keywords: string;
             group: string;
         };
+        Open311ServiceDefinitionInput: {
+            /** @enum {string} */
+            service_code: "service_attitude" | "efficiency" | "discipline" | "dress_and_conduct" | "fees" | "integrity" | "environment" | "other";
+            attributes: {
+                /** @description true: the client asks for a value; false: information only */
+                variable: boolean;
+                code: string;
+                /** @enum {string} */
+                datatype: "string" | "number" | "datetime" | "text" | "singlevaluelist" | "multivaluelist";
+                required: boolean;
+                datatype_description: string | null;
+                order: number;
+                description: string;
+                /** @description the choices of a singlevaluelist or multivaluelist */
+                values?: {
+                    key: string;
+                    name: string;
+                }[];
+            }[];
+        };
+        /** @description XML: <service_requests><request>…</request></service_requests> */
         Open311RequestReceiptInput: {
+            /** @description the complaint tracking code */
             service_request_id: string;
             service_notice: string;
             account_id: string | null;
@@ -4497,9 +4695,15 @@ export interface components {
             /** @description integrations only; null for anonymous readers */
             address: string | null;
             /** @description integrations only */
+            address_id: string | null;
+            /** @description not recorded: always null */
+            zipcode: string | null;
+            /** @description integrations only */
             lat: number | null;
             /** @description integrations only */
             long: number | null;
+            /** @description integrations only */
+            media_url: string | null;
         };
         /** @description 为群众办实事: a practical thing a unit did for the public */
         DeedInput: {
@@ -5322,6 +5526,10 @@ export interface components {
             name?: string | null;
             phone?: string | null;
             email?: string | null;
+            /** @description the sending app's device id (Open311 device_id); present only when given */
+            deviceId?: string | null;
+            /** @description the sending app's user account id (Open311 account_id); present only when given */
+            accountId?: string | null;
         };
         ComplaintEvent: {
             /** Format: uuid */
@@ -5374,6 +5582,10 @@ export interface components {
             decidedAt: string | null;
             closedAt: string | null;
             address: string | null;
+            /** @description the sender's own id for the place (Open311 address_id) */
+            addressId: string | null;
+            /** @description a link to a photo or other media (Open311 media_url) */
+            mediaUrl: string | null;
             lat: number | null;
             long: number | null;
             /** @description admins only; null for every other role */
@@ -5423,6 +5635,10 @@ export interface components {
             decidedAt: string | null;
             closedAt: string | null;
             address: string | null;
+            /** @description the sender's own id for the place (Open311 address_id) */
+            addressId: string | null;
+            /** @description a link to a photo or other media (Open311 media_url) */
+            mediaUrl: string | null;
             lat: number | null;
             long: number | null;
             /** @description admins only; null for every other role */
@@ -6967,26 +7183,68 @@ export interface components {
              */
             createdAt: string;
         };
-        /** @description GeoReport v2 error list; code repeats the HTTP status */
+        /** @description GeoReport v2 error list (XML: <errors><error><code/><description/></error></errors>); code repeats the HTTP status */
         Open311Errors: {
             code: number;
             description: string;
         }[];
+        Open311Discovery: {
+            /** @description when this document last changed (W3C datetime) */
+            changeset: string;
+            contact: string;
+            key_service: string;
+            endpoints: {
+                /** @description http://wiki.open311.org/GeoReport_v2 */
+                specification: string;
+                /** @description the base URL: append /services.json and so on */
+                url: string;
+                changeset: string;
+                /** @enum {string} */
+                type: "production" | "test";
+                /** @description media types: text/xml, application/json */
+                formats: string[];
+            }[];
+        };
         Open311Service: {
             /** @enum {string} */
             service_code: "service_attitude" | "efficiency" | "discipline" | "dress_and_conduct" | "fees" | "integrity" | "environment" | "other";
             /** @description zh-CN label */
             service_name: string;
             description: string;
-            /** @description always false: no extra attributes are defined */
+            /** @description true: GET services/{service_code} describes attributes (attribute[unit_id]) */
             metadata: boolean;
-            /** @constant */
+            /**
+             * @description a POST answers with the service_request_id at once
+             * @constant
+             */
             type: "realtime";
             /** @description comma-separated */
             keywords: string;
             group: string;
         };
+        Open311ServiceDefinition: {
+            /** @enum {string} */
+            service_code: "service_attitude" | "efficiency" | "discipline" | "dress_and_conduct" | "fees" | "integrity" | "environment" | "other";
+            attributes: {
+                /** @description true: the client asks for a value; false: information only */
+                variable: boolean;
+                code: string;
+                /** @enum {string} */
+                datatype: "string" | "number" | "datetime" | "text" | "singlevaluelist" | "multivaluelist";
+                required: boolean;
+                datatype_description: string | null;
+                order: number;
+                description: string;
+                /** @description the choices of a singlevaluelist or multivaluelist */
+                values?: {
+                    key: string;
+                    name: string;
+                }[];
+            }[];
+        };
+        /** @description XML: <service_requests><request>…</request></service_requests> */
         Open311RequestReceipt: {
+            /** @description the complaint tracking code */
             service_request_id: string;
             service_notice: string;
             account_id: string | null;
@@ -7014,9 +7272,15 @@ export interface components {
             /** @description integrations only; null for anonymous readers */
             address: string | null;
             /** @description integrations only */
+            address_id: string | null;
+            /** @description not recorded: always null */
+            zipcode: string | null;
+            /** @description integrations only */
             lat: number | null;
             /** @description integrations only */
             long: number | null;
+            /** @description integrations only */
+            media_url: string | null;
         };
         /** @description 为群众办实事: a practical thing a unit did for the public */
         Deed: {
@@ -13204,6 +13468,13 @@ export interface operations {
                     unitId?: string;
                     contact?: components["schemas"]["ComplaintContactInput"];
                     address?: string;
+                    /** @description the sender's own id for the place (Open311 address_id) */
+                    addressId?: string;
+                    /**
+                     * Format: uri
+                     * @description a link to a photo or other media (http or https)
+                     */
+                    mediaUrl?: string;
                     lat?: number;
                     long?: number;
                 };
@@ -13440,6 +13711,13 @@ export interface operations {
                     unitId?: string;
                     contact?: components["schemas"]["ComplaintContactInput"];
                     address?: string;
+                    /** @description the sender's own id for the place (Open311 address_id) */
+                    addressId?: string;
+                    /**
+                     * Format: uri
+                     * @description a link to a photo or other media (http or https)
+                     */
+                    mediaUrl?: string;
                     lat?: number;
                     long?: number;
                     source: components["schemas"]["ComplaintSourceInput"];
@@ -18749,9 +19027,77 @@ export interface operations {
             };
         };
     };
-    open311ListServices: {
+    open311Discovery: {
         parameters: {
             query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Discovery"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    open311ListServices: {
+        parameters: {
+            query?: {
+                /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
+                jurisdiction_id?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -18795,6 +19141,85 @@ export interface operations {
                 };
             };
             /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    open311GetServiceDefinition: {
+        parameters: {
+            query?: {
+                /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
+                jurisdiction_id?: string;
+            };
+            header?: never;
+            path: {
+                service_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ServiceDefinition"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -18808,13 +19233,17 @@ export interface operations {
     open311ListRequests: {
         parameters: {
             query?: {
+                /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
+                jurisdiction_id?: string;
                 /** @description comma-separated tracking codes; when given, the other filters are ignored (as the standard says) */
                 service_request_id?: string;
-                service_code?: "service_attitude" | "efficiency" | "discipline" | "dress_and_conduct" | "fees" | "integrity" | "environment" | "other";
+                /** @description comma-separated service codes; an unknown one is 404 */
+                service_code?: string;
+                /** @description W3C datetime with a time zone, e.g. 2010-01-01T00:00:00Z */
                 start_date?: string;
+                /** @description W3C datetime with a time zone, e.g. 2010-01-01T00:00:00Z */
                 end_date?: string;
                 status?: string;
-                jurisdiction_id?: string;
             };
             header?: never;
             path?: never;
@@ -18859,7 +19288,7 @@ export interface operations {
                 };
             };
             /** @description Default Response */
-            422: {
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18890,76 +19319,62 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /**
-                     * @description a complaint category
-                     * @enum {string}
-                     */
-                    service_code: "service_attitude" | "efficiency" | "discipline" | "dress_and_conduct" | "fees" | "integrity" | "environment" | "other";
-                    description: string;
+                "application/x-www-form-urlencoded": {
+                    /** @description accepted and not checked yet: keys are checked once integration clients exist */
+                    api_key?: string;
+                    /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
+                    jurisdiction_id?: string;
+                    /** @description a complaint category (GET services); unknown: 404 */
+                    service_code: string;
+                    /** @description WGS84 latitude; with long, or give address_string or address_id */
                     lat?: number;
+                    /** @description WGS84 longitude; with lat */
                     long?: number;
                     address_string?: string;
-                    /** @description accepted, not used */
                     address_id?: string;
                     /** Format: email */
                     email?: string;
+                    device_id?: string;
+                    account_id?: string;
                     first_name?: string;
                     last_name?: string;
                     phone?: string;
-                    /** @description accepted, not used */
-                    device_id?: string;
-                    /** @description accepted, not used */
-                    account_id?: string;
-                    /** @description accepted, not used */
+                    /** @description optional (at most 4000 characters); without it the complaint records that none was given */
+                    description?: string;
+                    /** Format: uri */
                     media_url?: string;
-                    /** @description accepted, not used: one jurisdiction per deployment */
-                    jurisdiction_id?: string;
-                    /** @description ignored: authenticate with an integration bearer token instead */
-                    api_key?: string;
-                    /** @description form posts send attribute[unit_id]=… */
+                    /** @description attribute[code]=value (attribute[code][]=value for a multivaluelist), as the service definition lists them */
                     attribute?: {
-                        /**
-                         * Format: uuid
-                         * @description the unit complained about, if known
-                         */
-                        unit_id?: string;
+                        [key: string]: string | string[];
                     };
                 };
-                "application/x-www-form-urlencoded": {
-                    /**
-                     * @description a complaint category
-                     * @enum {string}
-                     */
-                    service_code: "service_attitude" | "efficiency" | "discipline" | "dress_and_conduct" | "fees" | "integrity" | "environment" | "other";
-                    description: string;
+                "application/json": {
+                    /** @description accepted and not checked yet: keys are checked once integration clients exist */
+                    api_key?: string;
+                    /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
+                    jurisdiction_id?: string;
+                    /** @description a complaint category (GET services); unknown: 404 */
+                    service_code: string;
+                    /** @description WGS84 latitude; with long, or give address_string or address_id */
                     lat?: number;
+                    /** @description WGS84 longitude; with lat */
                     long?: number;
                     address_string?: string;
-                    /** @description accepted, not used */
                     address_id?: string;
                     /** Format: email */
                     email?: string;
+                    device_id?: string;
+                    account_id?: string;
                     first_name?: string;
                     last_name?: string;
                     phone?: string;
-                    /** @description accepted, not used */
-                    device_id?: string;
-                    /** @description accepted, not used */
-                    account_id?: string;
-                    /** @description accepted, not used */
+                    /** @description optional (at most 4000 characters); without it the complaint records that none was given */
+                    description?: string;
+                    /** Format: uri */
                     media_url?: string;
-                    /** @description accepted, not used: one jurisdiction per deployment */
-                    jurisdiction_id?: string;
-                    /** @description ignored: authenticate with an integration bearer token instead */
-                    api_key?: string;
-                    /** @description form posts send attribute[unit_id]=… */
+                    /** @description attribute[code]=value (attribute[code][]=value for a multivaluelist), as the service definition lists them */
                     attribute?: {
-                        /**
-                         * Format: uuid
-                         * @description the unit complained about, if known
-                         */
-                        unit_id?: string;
+                        [key: string]: string | string[];
                     };
                 };
             };
@@ -18994,6 +19409,15 @@ export interface operations {
             };
             /** @description Default Response */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19041,7 +19465,10 @@ export interface operations {
     };
     open311GetRequest: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
+                jurisdiction_id?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -19102,6 +19529,512 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    open311DiscoveryXml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/xml; charset=utf-8 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    open311ListServicesXml: {
+        parameters: {
+            query?: {
+                /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
+                jurisdiction_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/xml; charset=utf-8 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    open311GetServiceDefinitionXml: {
+        parameters: {
+            query?: {
+                /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
+                jurisdiction_id?: string;
+            };
+            header?: never;
+            path: {
+                service_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/xml; charset=utf-8 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    open311ListRequestsXml: {
+        parameters: {
+            query?: {
+                /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
+                jurisdiction_id?: string;
+                /** @description comma-separated tracking codes; when given, the other filters are ignored (as the standard says) */
+                service_request_id?: string;
+                /** @description comma-separated service codes; an unknown one is 404 */
+                service_code?: string;
+                /** @description W3C datetime with a time zone, e.g. 2010-01-01T00:00:00Z */
+                start_date?: string;
+                /** @description W3C datetime with a time zone, e.g. 2010-01-01T00:00:00Z */
+                end_date?: string;
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/xml; charset=utf-8 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    open311CreateRequestXml: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description accepted and not checked yet: keys are checked once integration clients exist */
+                    api_key?: string;
+                    /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
+                    jurisdiction_id?: string;
+                    /** @description a complaint category (GET services); unknown: 404 */
+                    service_code: string;
+                    /** @description WGS84 latitude; with long, or give address_string or address_id */
+                    lat?: number;
+                    /** @description WGS84 longitude; with lat */
+                    long?: number;
+                    address_string?: string;
+                    address_id?: string;
+                    /** Format: email */
+                    email?: string;
+                    device_id?: string;
+                    account_id?: string;
+                    first_name?: string;
+                    last_name?: string;
+                    phone?: string;
+                    /** @description optional (at most 4000 characters); without it the complaint records that none was given */
+                    description?: string;
+                    /** Format: uri */
+                    media_url?: string;
+                    /** @description attribute[code]=value (attribute[code][]=value for a multivaluelist), as the service definition lists them */
+                    attribute?: {
+                        [key: string]: string | string[];
+                    };
+                };
+                "application/json": {
+                    /** @description accepted and not checked yet: keys are checked once integration clients exist */
+                    api_key?: string;
+                    /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
+                    jurisdiction_id?: string;
+                    /** @description a complaint category (GET services); unknown: 404 */
+                    service_code: string;
+                    /** @description WGS84 latitude; with long, or give address_string or address_id */
+                    lat?: number;
+                    /** @description WGS84 longitude; with lat */
+                    long?: number;
+                    address_string?: string;
+                    address_id?: string;
+                    /** Format: email */
+                    email?: string;
+                    device_id?: string;
+                    account_id?: string;
+                    first_name?: string;
+                    last_name?: string;
+                    phone?: string;
+                    /** @description optional (at most 4000 characters); without it the complaint records that none was given */
+                    description?: string;
+                    /** Format: uri */
+                    media_url?: string;
+                    /** @description attribute[code]=value (attribute[code][]=value for a multivaluelist), as the service definition lists them */
+                    attribute?: {
+                        [key: string]: string | string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description text/xml; charset=utf-8 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    open311GetRequestXml: {
+        parameters: {
+            query?: {
+                /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
+                jurisdiction_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/xml; charset=utf-8 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["Open311Errors"];
                 };
             };
         };

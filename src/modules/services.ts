@@ -48,7 +48,7 @@ export function createServices(database: Database, { config, keys }: { config: C
   const units = createUnitsService({ db, audit, regions });
   const webhooks = createWebhooksService({ db, audit, config, keys });
   const complaints = createComplaintsService({ db, audit, webhooks, deadlines: config.COMPLAINT_DEADLINE_WORKING_DAYS });
-  const open311 = createOpen311Service({ complaints });
+  const open311 = createOpen311Service({ complaints, config });
   const problems = createProblemsService({ db, audit, webhooks });
   const deeds = createDeedsService({ db, audit });
   const accountability = createAccountabilityService({ db, audit });

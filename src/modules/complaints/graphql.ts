@@ -20,7 +20,7 @@ export const complaintTypeDefs = /* GraphQL */ `
 
   type ComplaintCategoryInfo { code: ComplaintCategory! label: Label! description: String! group: String! groupLabel: Label! keywords: [String!]! }
   "The complainant's contact: admins only"
-  type ComplaintContact { name: String phone: String email: String }
+  type ComplaintContact { name: String phone: String email: String deviceId: String accountId: String }
   type ComplaintEvent {
     id: ID!
     kind: ComplaintEventKind!
@@ -56,6 +56,10 @@ export const complaintTypeDefs = /* GraphQL */ `
     decidedAt: DateTime
     closedAt: DateTime
     address: String
+    "the sender's own id for the place (Open311 address_id)"
+    addressId: String
+    "a link to a photo or other media (Open311 media_url)"
+    mediaUrl: String
     lat: Float
     long: Float
     contact: ComplaintContact

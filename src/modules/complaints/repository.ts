@@ -26,6 +26,8 @@ export interface ComplaintFilter {
   departmentId?: string;
   cycleId?: string;
   category?: ComplaintCategory;
+  /** Any of these categories (Open311 comma lists). */
+  categories?: readonly ComplaintCategory[];
   source?: ComplaintSource;
   overdue?: boolean;
   now?: Date;
@@ -45,6 +47,7 @@ function where(db: Db, f: ComplaintFilter): SQL | undefined {
   if (f.departmentId) w.push(unitQueries.ofDepartment(db, complaints.unitId, f.departmentId));
   if (f.cycleId) w.push(eq(complaints.cycleId, f.cycleId));
   if (f.category) w.push(eq(complaints.category, f.category));
+  if (f.categories) w.push(inArray(complaints.category, [...f.categories]));
   if (f.source) w.push(eq(complaints.source, f.source));
   if (f.overdue === true) w.push(and(lt(complaints.stageDeadline, now), ne(complaints.status, 'closed')));
   if (f.overdue === false) w.push(or(isNull(complaints.stageDeadline), gte(complaints.stageDeadline, now), eq(complaints.status, 'closed')));

@@ -98,6 +98,8 @@ export const complaintContact = z
     name: z.string().trim().min(1).max(100).nullable().optional(),
     phone: z.string().trim().min(3).max(40).nullable().optional(),
     email: z.email().max(200).nullable().optional(),
+    deviceId: z.string().trim().min(1).max(200).nullable().optional().describe('the sending app\'s device id (Open311 device_id); present only when given'),
+    accountId: z.string().trim().min(1).max(200).nullable().optional().describe('the sending app\'s user account id (Open311 account_id); present only when given'),
   })
   .meta({ id: 'ComplaintContact', description: "The complainant's contact (protected): shown to admins only" });
 export type ComplaintContactInput = z.infer<typeof complaintContact>;
@@ -141,6 +143,8 @@ export const complaint = z
     decidedAt: isoDate.nullable(),
     closedAt: isoDate.nullable(),
     address: z.string().nullable(),
+    addressId: z.string().nullable().describe("the sender's own id for the place (Open311 address_id)"),
+    mediaUrl: z.string().nullable().describe('a link to a photo or other media (Open311 media_url)'),
     lat: z.number().nullable(),
     long: z.number().nullable(),
     contact: complaintContact.nullable().describe('admins only; null for every other role'),
@@ -182,6 +186,8 @@ const intakeFields = {
   unitId: z.uuid().optional().describe('the unit complained about, if known (confirmed at triage)'),
   contact: complaintContact.optional(),
   address: z.string().trim().min(1).max(500).optional(),
+  addressId: z.string().trim().min(1).max(200).optional().describe("the sender's own id for the place (Open311 address_id)"),
+  mediaUrl: z.url({ protocol: /^https?$/ }).max(2000).optional().describe('a link to a photo or other media (http or https)'),
   lat: z.number().min(-90).max(90).optional(),
   long: z.number().min(-180).max(180).optional(),
 };

@@ -76,6 +76,8 @@ export interface ComplaintPublicRecord {
   status: ComplaintStatus;
   description: string;
   address: string | null;
+  addressId: string | null;
+  mediaUrl: string | null;
   lat: number | null;
   long: number | null;
   departmentName: string | null;
@@ -95,8 +97,10 @@ export interface SubstantiatedComplaint {
   decidedAt: string | null;
 }
 
-function toContact(c: ComplaintContactRow | undefined): ComplaintDto['contact'] {
-  return c ? { name: c.name, phone: c.phone, email: c.email } : null;
+/** Device and account ids are shown only when given (few channels have them). */
+function toContact(c: Omit<ComplaintContactRow, 'complaintId' | 'createdAt'> | null | undefined): ComplaintDto['contact'] {
+  if (!c) return null;
+  return { name: c.name, phone: c.phone, email: c.email, ...(c.deviceId ? { deviceId: c.deviceId } : {}), ...(c.accountId ? { accountId: c.accountId } : {}) };
 }
 
 export function toComplaintDto(v: ComplaintView, contact: ComplaintDto['contact'] = null, now = new Date()): ComplaintDto {
@@ -125,6 +129,8 @@ export function toComplaintDto(v: ComplaintView, contact: ComplaintDto['contact'
     decidedAt: toIsoOrNull(r.decidedAt),
     closedAt: toIsoOrNull(r.closedAt),
     address: r.address,
+    addressId: r.addressId,
+    mediaUrl: r.mediaUrl,
     lat: r.lat,
     long: r.long,
     contact,
@@ -166,7 +172,9 @@ function cleanContact(c: ComplaintContactInput | undefined) {
   const name = c?.name ?? null;
   const phone = c?.phone ?? null;
   const email = c?.email ?? null;
-  return name || phone || email ? { name, phone, email } : null;
+  const deviceId = c?.deviceId ?? null;
+  const accountId = c?.accountId ?? null;
+  return name || phone || email || deviceId || accountId ? { name, phone, email, deviceId, accountId } : null;
 }
 
 export function createComplaintsService({
@@ -231,6 +239,8 @@ export function createComplaintsService({
         status: 'received',
         stageDeadline: addWorkingDays(receivedAt, deadlines.triage),
         address: input.address ?? null,
+        addressId: input.addressId ?? null,
+        mediaUrl: input.mediaUrl ?? null,
         lat: input.lat ?? null,
         long: input.long ?? null,
         receivedAt,
@@ -247,7 +257,7 @@ export function createComplaintsService({
       });
       const v = (await repo.byId(tx, row.id))!;
       await audit.record(tx, ctx, { action: 'complaint.received', entityType: 'complaint', entityId: row.id, after: forAudit(v) });
-      return { complaint: toComplaintDto(v, isAdmin(ctx) ? contact : null), created: true };
+      return { complaint: toComplaintDto(v, isAdmin(ctx) ? toContact(contact) : null), created: true };
     });
   }
 
@@ -380,7 +390,7 @@ export function createComplaintsService({
     },
 
     /** Public records for the Open311 facade: no contact, no findings, no internal notes. */
-    async publicRecords(filter: Pick<ComplaintFilter, 'trackingCodes' | 'category' | 'from' | 'to' | 'closed'> & { limit: number }, { tx }: TxOption = {}): Promise<ComplaintPublicRecord[]> {
+    async publicRecords(filter: Pick<ComplaintFilter, 'trackingCodes' | 'categories' | 'from' | 'to' | 'closed'> & { limit: number }, { tx }: TxOption = {}): Promise<ComplaintPublicRecord[]> {
       const rows = await repo.listRecent(tx ?? db, {
         ...filter,
         trackingCodes: filter.trackingCodes?.map(normalizeCode),
@@ -477,6 +487,8 @@ function toPublicRecord(v: ComplaintView): ComplaintPublicRecord {
     status: r.status,
     description: r.description,
     address: r.address,
+    addressId: r.addressId,
+    mediaUrl: r.mediaUrl,
     lat: r.lat,
     long: r.long,
     departmentName: v.departmentName,

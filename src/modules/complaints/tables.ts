@@ -45,6 +45,10 @@ export const complaints = pgTable(
     findings: text('findings'),
     reply: text('reply'),
     address: text('address'),
+    /** The sender's own id for the place (Open311 address_id); may identify the complainant's address, like `address`. */
+    addressId: text('address_id'),
+    /** A photo or other media the complainant linked (Open311 media_url); shown like the description. */
+    mediaUrl: text('media_url'),
     lat: doublePrecision('lat'),
     long: doublePrecision('long'),
     receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
@@ -74,6 +78,9 @@ export const complaintContacts = pgTable('complaint_contacts', {
   name: text('name'),
   phone: text('phone'),
   email: text('email'),
+  /** The sending app's device and user account ids (Open311 device_id, account_id): they identify the complainant. */
+  deviceId: text('device_id'),
+  accountId: text('account_id'),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
 
