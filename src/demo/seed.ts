@@ -19,8 +19,8 @@ import { sampleCriteriaDocument } from './criteria-document.js';
  * - 2025年度: taken through every phase to closed — scorecards, a sweep of mystery-shopper visits (暗访), ratings
  *   (a few units under the minimum sample), complaints, problems, a published ranking, 十佳/百佳 named, then one
  *   award yellow-carded (黄牌) and one revoked (摘牌), each with its reason.
- * - 2026年度: in assessment, with scorecards, visits, ratings and complaints so far, so a draft ranking, the
- *   department scoreboard and the statistics have numbers.
+ * - 2026年度: in assessment, with scorecards and visits for 30 units so far, ratings and complaints, so a draft
+ *   ranking (the 20 units not yet scored listed without a rank), the scoreboard and the statistics have numbers.
  */
 const DEMO = '【演示】';
 
@@ -96,12 +96,29 @@ async function assess(services: Services, ctx: RequestContext, cycleId: string, 
   }
 }
 
-/** A sweep of point-to-point visits (拉网式暗访): each supervisor reports; the office reviews, accepting findings (→ problems). */
-async function inspect(services: Services, ctx: RequestContext, cycleId: string, name: string, units: readonly DemoUnit[], random: () => number) {
+/**
+ * A round of point-to-point visits — a sweep (拉网式暗访) of every unit, or the `targeted` ones: each supervisor
+ * reports; the office reviews, accepting findings (→ problems).
+ */
+async function inspect(
+  services: Services,
+  ctx: RequestContext,
+  cycleId: string,
+  name: string,
+  units: readonly DemoUnit[],
+  random: () => number,
+  targeted?: readonly DemoUnit[],
+) {
   const now = Date.now();
   const round = await services.supervision.rounds.create(
     ctx,
-    createRoundBody.parse({ kind: 'sweep', name, cycleId, window: { startsAt: new Date(now - DAY).toISOString(), endsAt: new Date(now + 30 * DAY).toISOString() }, seed: SEED % 1000 }),
+    createRoundBody.parse({
+      ...(targeted ? { kind: 'targeted', unitIds: targeted.map((u) => u.id) } : { kind: 'sweep' }),
+      name,
+      cycleId,
+      window: { startsAt: new Date(now - DAY).toISOString(), endsAt: new Date(now + 30 * DAY).toISOString() },
+      seed: SEED % 1000,
+    }),
   );
   await services.supervision.rounds.generateTasks(ctx, round.id);
   const quality = new Map(units.map((u) => [u.id, u.quality]));
@@ -271,8 +288,10 @@ export async function loadDemoData(services: Services): Promise<Record<string, n
   await advance(services, ctx, current.id, 'assessment');
   // units drift a little from one year to the next
   const thisYear = units.map((u) => ({ ...u, quality: Math.min(1, Math.max(0, u.quality + (random() - 0.5) * 0.3)) }));
-  await assess(services, ctx, current.id, thisYear, random);
-  await inspect(services, ctx, current.id, `${DEMO}2026年度第一轮暗访`, thisYear, random);
+  // assessment is under way: six departments' 30 units scored and visited so far, the rest not yet (so not ranked yet)
+  const visitedSoFar = thisYear.slice(0, 30);
+  await assess(services, ctx, current.id, visitedSoFar, random);
+  await inspect(services, ctx, current.id, `${DEMO}2026年度第一批暗访`, thisYear, random, visitedSoFar);
   await rate(services, current.id, 'demo-survey-2026', thisYear, (u) => (rarelyRated.has(u.id) ? 5 + Math.floor(random() * 6) : 20 + Math.floor(random() * 15)), random);
   await complain(services, ctx, thisYear[7]!, { category: 'efficiency', subject: '预约上门服务未按时到达', findings: '预约服务迟到两小时属实', severity: 'minor' });
   await complain(services, ctx, thisYear[33]!, { category: 'service_attitude', subject: '咨询时被推诿', findings: '首问负责制落实到位，反映不属实', severity: null });
