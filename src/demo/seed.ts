@@ -154,7 +154,8 @@ async function inspect(
 /** Ratings from the survey platform, as one bulk import (the path a platform sending thousands uses). */
 async function rate(services: Services, cycleId: string, source: string, units: readonly DemoUnit[], countOf: (u: DemoUnit) => number, random: () => number) {
   const channels = ['questionnaire', 'phone_inquiry', 'sms', 'portal', 'household_visit', 'hotline'] as const;
-  const collectedAt = new Date(Date.now() - MINUTE).toISOString();
+  // collected now: inside the cycle's assessment window, as the explicit cycleId says
+  const collectedAt = new Date().toISOString();
   const lines: string[] = [];
   let n = 0;
   for (const u of units) {
@@ -244,7 +245,7 @@ export async function loadDemoData(services: Services): Promise<Record<string, n
   await complain(services, ctx, worst, { category: 'service_attitude', subject: '窗口人员态度生硬', findings: '调阅录像，工作人员态度生硬属实', severity: 'major' });
   await complain(services, ctx, byQuality[40]!, { category: 'efficiency', subject: '办件超过承诺时限', findings: '一件业务超期三个工作日', severity: 'minor' });
   await complain(services, ctx, byQuality[20]!, { category: 'fees', subject: '怀疑多收费用', findings: '收费符合公示标准', severity: null });
-  // the remaining problems from visits: half are rectified and verified, the rest stay open
+  // of the problems the visits found, every other one is rectified and verified; the rest stay open
   for (const [i, id] of sweep.problemIds.entries()) {
     if (i % 2 === 1) continue;
     await services.problems.signLetter(ctx, id, undefined, '签订整改责任书');
