@@ -45,8 +45,9 @@ stopOn(STOP_SIGNALS, (signal) => {
 });
 
 if (embedded && database.created && config.DEMO_DATA) {
+  const started = Date.now();
   const counts = await loadDemoData(app.services);
-  app.log.info(counts, 'demo data loaded into the new embedded database (DEMO_DATA=false to skip)');
+  app.log.info({ ...counts, durationMs: Date.now() - started }, 'demo data loaded into the new embedded database (DEMO_DATA=false to skip)');
 }
 
 const address = await app.listen({ host: config.HOST, port: config.PORT });

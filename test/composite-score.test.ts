@@ -76,9 +76,11 @@ t.test('Bayesian shrinkage: 3 ratings all level 5 do not outrank 3,000 ratings a
   const byId = Object.fromEntries(entries.map((e) => [e.unitId, e]));
   t.ok(Math.abs(ratingStats(big.ratingLevels, settings.levelPoints).mean! - 90) < 1e-9);
   t.ok(byId.small.explanation.publicSatisfaction.value! < byId.big.explanation.publicSatisfaction.value!, 'shrunk P of the small sample is lower');
-  t.equal(byId.big.rank, 1);
-  t.equal(byId.small.rank, 2);
+  // neither has a scorecard, so neither holds a rank: the list order still puts the big sample first
+  t.equal(byId.big.position, 1);
+  t.equal(byId.small.position, 2);
   t.same(byId.small.flags, ['insufficient_sample']);
+  t.equal(byId.small.rank, null, 'under the minimum sample: no rank');
 });
 
 t.test('P is the Bayesian average (n·mean + m·categoryMean)/(n + m); no ratings leaves P missing', async (t) => {
@@ -137,10 +139,10 @@ t.test('the bonus is capped, and says commendations are not counted while none a
 
 t.test('ties are broken by more ratings, then by unit id', async (t) => {
   const ranked = rankWithinCategories([
-    { unitId: 'b', category: 'x', score: 80, ratings: 10 },
-    { unitId: 'a', category: 'x', score: 80, ratings: 10 },
-    { unitId: 'c', category: 'x', score: 80, ratings: 20 },
-    { unitId: 'd', category: 'y', score: 10, ratings: 0 },
+    { unitId: 'b', category: 'x', score: 80, ratings: 10, flags: [] },
+    { unitId: 'a', category: 'x', score: 80, ratings: 10, flags: [] },
+    { unitId: 'c', category: 'x', score: 80, ratings: 20, flags: [] },
+    { unitId: 'd', category: 'y', score: 10, ratings: 0, flags: [] },
   ]);
   t.same(
     ranked.map((r) => [r.unitId, r.rank]),
@@ -150,6 +152,30 @@ t.test('ties are broken by more ratings, then by unit id', async (t) => {
       ['b', 3],
       ['d', 1],
     ],
+  );
+});
+
+t.test('a rank is earned only with sufficient samples: flagged units are listed after the ranked, with no rank', async (t) => {
+  const flagged = ['insufficient_sample' as const];
+  const placed = rankWithinCategories([
+    { unitId: 'a', category: 'x', score: 90, ratings: 3, flags: flagged },
+    { unitId: 'b', category: 'x', score: 70, ratings: 40, flags: [] },
+    { unitId: 'c', category: 'x', score: 60, ratings: 40, flags: [] },
+    { unitId: 'd', category: 'x', score: 95, ratings: 2, flags: flagged },
+    { unitId: 'e', category: 'y', score: 50, ratings: 1, flags: flagged },
+    { unitId: 'f', category: 'y', score: 40, ratings: 1, flags: flagged },
+  ]);
+  t.same(
+    placed.map((r) => [r.unitId, r.rank, r.position]),
+    [
+      ['b', 1, 1],
+      ['c', 2, 2],
+      ['d', null, 3],
+      ['a', null, 4],
+      ['e', null, 1],
+      ['f', null, 2],
+    ],
+    'a category where every unit is under the minimum sample has no ranks at all',
   );
 });
 

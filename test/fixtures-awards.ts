@@ -18,8 +18,9 @@ export interface EntrySpec {
 
 /**
  * A published ranking of the cycle, rows straight into the tables (the rankings module's rules are not under test
- * here): inserted as a draft, then published (the database freezes it from then on). Ranks per category follow
- * score, then ratings, then unit id.
+ * here): inserted as a draft, then published (the database freezes it from then on). Places per category follow
+ * score, then ratings, then unit id, with the ranking's rule: an entry flagged insufficient_sample has no rank and
+ * is listed after the ranked ones.
  */
 export async function publishRanking(h: TestApp, cycleId: string, entries: EntrySpec[]): Promise<string> {
   const [{ id }] = await h.sql<{ id: string }>(
@@ -30,12 +31,13 @@ export async function publishRanking(h: TestApp, cycleId: string, entries: Entry
   const byCategory = new Map<Category, EntrySpec[]>();
   for (const e of entries) byCategory.set(e.unit.category, [...(byCategory.get(e.unit.category) ?? []), e]);
   for (const list of byCategory.values()) {
-    list.sort((a, b) => b.score - a.score || (b.ratings ?? 50) - (a.ratings ?? 50) || (a.unit.id < b.unit.id ? -1 : 1));
+    const unranked = (e: EntrySpec) => (e.flags ?? []).includes('insufficient_sample');
+    list.sort((a, b) => Number(unranked(a)) - Number(unranked(b)) || b.score - a.score || (b.ratings ?? 50) - (a.ratings ?? 50) || (a.unit.id < b.unit.id ? -1 : 1));
     for (const [i, e] of list.entries()) {
       await h.sql(
-        `insert into ranking_entries (ranking_id, unit_id, unit_name, department_id, region_id, category, rank, score, components, flags, ratings, scorecards, reports)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, '{}', $9, $10, 1, 1)`,
-        [id, e.unit.id, e.unit.name, e.unit.departmentId, e.unit.regionId, e.unit.category, i + 1, e.score, e.flags ?? [], e.ratings ?? 50],
+        `insert into ranking_entries (ranking_id, unit_id, unit_name, department_id, region_id, category, rank, position, score, components, flags, ratings, scorecards, reports)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}', $10, $11, 1, 1)`,
+        [id, e.unit.id, e.unit.name, e.unit.departmentId, e.unit.regionId, e.unit.category, unranked(e) ? null : i + 1, i + 1, e.score, e.flags ?? [], e.ratings ?? 50],
       );
     }
   }

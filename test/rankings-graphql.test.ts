@@ -7,7 +7,7 @@ const h = await setup(t);
 const w = await scoredWorld(h);
 const u = w.units;
 
-const ENTRY_FIELDS = `rankingId unitId unitName departmentId departmentName regionId regionName category categoryLabel { zhCN en } rank rankInFilter
+const ENTRY_FIELDS = `rankingId unitId unitName departmentId departmentName regionId regionName category categoryLabel { zhCN en } rank rankInFilter position
   score assessment inspection publicSatisfaction deductions bonus flags samples { ratings scorecards inspectionReports }
   publicSatisfactionInterval { low high }`;
 
@@ -43,6 +43,8 @@ t.test('rankingEntries returns what REST returns, filters included', async (t) =
   });
   t.same(g.errors, undefined);
   t.same(g.data!.rankingEntries, rest);
+  const police = (g.data!.rankingEntries as { items: RankingEntryDto[] }).items.find((e) => e.unitId === u.forestPolice.id)!;
+  t.same([police.rank, police.rankInFilter, police.flags], [null, null, ['insufficient_sample']], 'rank: Int is null for a unit under the minimum sample');
 });
 
 t.test('ranking, rankings and rankingBottom return what REST returns', async (t) => {
@@ -54,7 +56,7 @@ t.test('ranking, rankings and rankingBottom return what REST returns', async (t)
       ranking(id: $id) { id cycleId status publicationVersion formulaVersion computedBy
         parameters { scoring { priorWeight bonusCap bottom { mode value } levelPoints { level points } } weights { assessment } categoryMeans { category mean } } }
       rankings(cycleId: $c) { items { id } }
-      rankingBottom(rankingId: $id, category: law_enforcement) { mode value categories { category bottomCount entries { unitId rank } } }
+      rankingBottom(rankingId: $id, category: law_enforcement) { mode value categories { category bottomCount entries { unitId rank } insufficientSample { unitId rank } } }
     }`,
     { id: rankingId, c: w.cycle.id },
   );
@@ -74,12 +76,14 @@ t.test('ranking, rankings and rankingBottom return what REST returns', async (t)
   t.same(g.data!.rankingBottom, {
     mode: restBottom.mode,
     value: restBottom.value,
-    categories: restBottom.categories.map((c: { category: string; bottomCount: number; entries: RankingEntryDto[] }) => ({
+    categories: restBottom.categories.map((c: { category: string; bottomCount: number; entries: RankingEntryDto[]; insufficientSample: RankingEntryDto[] }) => ({
       category: c.category,
       bottomCount: c.bottomCount,
       entries: c.entries.map((e) => ({ unitId: e.unitId, rank: e.rank })),
+      insufficientSample: c.insufficientSample.map((e) => ({ unitId: e.unitId, rank: e.rank })),
     })),
   });
+  t.same(restBottom.categories[0].insufficientSample.map((e: RankingEntryDto) => e.unitId), [u.forestPolice.id], 'marked, not named worst');
 });
 
 t.test('the explanation through GraphQL equals the REST explanation', async (t) => {

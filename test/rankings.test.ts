@@ -60,23 +60,33 @@ t.test('each unit gets A, M, P, D and B and its composite score; a disqualified 
   t.equal(list[u.taxAudit.id].score, 39);
 });
 
-t.test('units are ranked within their category, 1 = best', async (t) => {
+t.test('units with sufficient samples are ranked within their category, 1 = best', async (t) => {
   const list = byUnit(await entries(draft.id));
   t.equal(list[u.forestStation.id].rank, 1);
-  t.equal(list[u.forestPolice.id].rank, 2);
-  t.equal(list[u.taxHallA.id].rank, 1, '82.93 with weights renormalized');
-  t.equal(list[u.taxHallB.id].rank, 2);
+  t.equal(list[u.taxHallB.id].rank, 1, 'first of its category: the higher-scoring taxHallA has no earned rank');
   t.equal(list[u.taxAudit.id].rank, 1);
 });
 
-t.test('a unit under the minimum sample is ranked but flagged insufficient_sample', async (t) => {
-  const list = byUnit(await entries(draft.id));
+t.test('a unit under the minimum sample is flagged insufficient_sample, has no rank and is listed after the ranked', async (t) => {
+  const all = await entries(draft.id);
+  const list = byUnit(all);
   t.same(list[u.forestPolice.id].flags, ['insufficient_sample'], '20 ratings < 30');
   t.same(list[u.taxHallA.id].flags, ['insufficient_sample'], 'no inspection report');
+  t.equal(list[u.taxHallA.id].rank, null, '82.93 scores above taxHallB, but is not ranked');
+  t.same(
+    all.map((e) => [e.unitId, e.rank, e.position]),
+    [
+      [u.forestStation.id, 1, 1],
+      [u.forestPolice.id, null, 2],
+      [u.taxHallB.id, 1, 1],
+      [u.taxHallA.id, null, 2],
+      [u.taxAudit.id, 1, 1],
+    ],
+  );
   const flagged = await entries(draft.id, '&flag=insufficient_sample');
   t.same(flagged.map((e) => [e.unitId, e.rank, e.rankInFilter]), [
-    [u.forestPolice.id, 2, 1],
-    [u.taxHallA.id, 1, 1],
+    [u.forestPolice.id, null, null],
+    [u.taxHallA.id, null, null],
   ]);
 });
 
@@ -108,7 +118,8 @@ t.test('the explanation lists every component, weight, contribution, input and t
   t.match(notes, /weights renormalized/);
   t.match(notes, /5→100, 4→75, 3→50, 2→25, 1→0/);
   t.notMatch(notes, /counts deeds only/);
-  t.match(notes, /insufficient sample \(inspection reports 0 < 1\)/);
+  t.match(notes, /insufficient sample \(inspection reports 0 < 1\): not ranked/);
+  t.equal(e.rank, null);
 });
 
 t.test('a region filter (with the regions below it) ranks within the filter', async (t) => {
@@ -117,23 +128,23 @@ t.test('a region filter (with the regions below it) ranks within the filter', as
     a.map((e) => [e.unitId, e.rank, e.rankInFilter]),
     [
       [u.forestStation.id, 1, 1],
-      [u.forestPolice.id, 2, 2],
-      [u.taxHallA.id, 1, 1],
+      [u.forestPolice.id, null, null],
+      [u.taxHallA.id, null, null],
     ],
   );
   const b = await entries(draft.id, `&regionId=${w.regions.countyB.id}&category=public_service`);
-  t.same(b.map((e) => [e.unitId, e.rank, e.rankInFilter]), [[u.taxHallB.id, 2, 1]]);
+  t.same(b.map((e) => [e.unitId, e.rank, e.rankInFilter]), [[u.taxHallB.id, 1, 1]]);
 });
 
 t.test('a department filter ranks within the department', async (t) => {
   const list = await entries(draft.id, `&departmentId=${w.departments.tax.id}`);
   t.same(
     list.map((e) => e.unitId),
-    [u.taxHallA.id, u.taxHallB.id, u.taxAudit.id],
+    [u.taxHallB.id, u.taxHallA.id, u.taxAudit.id],
   );
 });
 
-t.test('entries page by (category, rank) with a cursor', async (t) => {
+t.test('entries page by (category, position) with a cursor, unranked entries included', async (t) => {
   const first = await h.as('admin', { method: 'GET', url: api(`/rankings/${draft.id}/entries?limit=2`) });
   const p1 = first.json();
   t.equal(p1.items.length, 2);
@@ -141,7 +152,7 @@ t.test('entries page by (category, rank) with a cursor', async (t) => {
   const p2 = (await h.as('admin', { method: 'GET', url: api(`/rankings/${draft.id}/entries?limit=10&cursor=${p1.nextCursor}`) })).json();
   t.same(
     [...p1.items, ...p2.items].map((e: RankingEntryDto) => e.unitId),
-    [u.forestStation.id, u.forestPolice.id, u.taxHallA.id, u.taxHallB.id, u.taxAudit.id],
+    [u.forestStation.id, u.forestPolice.id, u.taxHallB.id, u.taxHallA.id, u.taxAudit.id],
   );
   t.equal(p2.nextCursor, null);
 });
@@ -156,21 +167,26 @@ t.test('an unknown region in the filter is a 422 naming the field; a malformed i
   t.equal((await h.as('admin', { method: 'GET', url: api('/rankings/not-a-uuid') })).statusCode, 400);
 });
 
-t.test('the bottom list (排名靠后) holds the bottom N of each category, worst first', async (t) => {
+t.test('the bottom list (排名靠后) holds the bottom N ranked units of each category, worst first, and marks the unranked apart', async (t) => {
   const all = (await h.as('inspector', { method: 'GET', url: api(`/rankings/${draft.id}/bottom`) })).json();
   t.equal(all.mode, 'count');
   t.equal(all.value, 5);
   t.same(
     all.categories.map((c: { category: string; rankedUnits: number; bottomCount: number }) => [c.category, c.rankedUnits, c.bottomCount]),
     [
-      ['law_enforcement', 2, 2],
-      ['public_service', 2, 2],
+      ['law_enforcement', 1, 1],
+      ['public_service', 1, 1],
       ['economic_social_management', 1, 1],
     ],
   );
   t.same(
     all.categories[0].entries.map((e: RankingEntryDto) => e.unitId),
-    [u.forestPolice.id, u.forestStation.id],
+    [u.forestStation.id],
+    'forestPolice has too few ratings: not named worst',
+  );
+  t.same(
+    all.categories.map((c: { insufficientSample: RankingEntryDto[] }) => c.insufficientSample.map((e) => [e.unitId, e.rank, e.flags])),
+    [[[u.forestPolice.id, null, ['insufficient_sample']]], [[u.taxHallA.id, null, ['insufficient_sample']]], []],
   );
 
   await h.sql(`update cycles set settings = settings || '{"scoring": {"bottom": {"mode": "count", "value": 1}}}'::jsonb where id = $1`, [w.cycle.id]);
@@ -185,6 +201,49 @@ t.test('the bottom list (排名靠后) holds the bottom N of each category, wors
     t.same(r.parameters.scoring.bottom, { mode: 'count', value: 1 }, 'the ranking keeps the setting it was computed with');
   } finally {
     await h.sql(`update cycles set settings = settings - 'scoring' where id = $1`, [w.cycle.id]);
+  }
+});
+
+t.test('a ranking where every unit is under the minimum sample has no ranks, and its bottom list names nobody', async (t) => {
+  const [{ before }] = await h.sql<{ before: unknown }>(`select settings->'minimumSamples' as before from cycles where id = $1`, [w.cycle.id]);
+  await h.sql(`update cycles set settings = jsonb_set(settings, '{minimumSamples,ratings}', '100000') where id = $1`, [w.cycle.id]);
+  try {
+    const r = await compute();
+    const list = await entries(r.id);
+    t.equal(list.length, 5);
+    t.ok(list.every((e) => e.flags.includes('insufficient_sample')));
+    t.same(list.map((e) => [e.rank, e.rankInFilter]), list.map(() => [null, null]), 'no unit is handed a rank it did not earn');
+    t.same(
+      list.map((e) => [e.unitId, e.position]),
+      [
+        [u.forestStation.id, 1],
+        [u.forestPolice.id, 2],
+        [u.taxHallA.id, 1],
+        [u.taxHallB.id, 2],
+        [u.taxAudit.id, 1],
+      ],
+      'still listed by score within each category',
+    );
+    const bottom = (await h.as('admin', { method: 'GET', url: api(`/rankings/${r.id}/bottom`) })).json();
+    t.same(
+      bottom.categories.map((c: { rankedUnits: number; bottomCount: number; entries: unknown[]; insufficientSample: RankingEntryDto[] }) => [
+        c.rankedUnits,
+        c.bottomCount,
+        c.entries.length,
+        c.insufficientSample.length,
+      ]),
+      [
+        [0, 0, 0, 2],
+        [0, 0, 0, 2],
+        [0, 0, 0, 1],
+      ],
+      'units with too few ratings are marked, not named worst',
+    );
+    const csv = (await h.as('admin', { method: 'GET', url: api(`/rankings/${r.id}/export.csv`) })).body;
+    const firstRow = csv.split('\r\n')[1] ?? csv.split('\n')[1];
+    t.match(firstRow, /^[^,]+,,/, 'the CSV rank cell is empty');
+  } finally {
+    await h.sql(`update cycles set settings = jsonb_set(settings, '{minimumSamples}', $2::jsonb) where id = $1`, [w.cycle.id, JSON.stringify(before)]);
   }
 });
 
@@ -342,7 +401,21 @@ t.test('the public ranking pages its entries: limit, cursor, category, region, d
   t.ok(inRegion.entries.some((e: RankingEntryDto) => e.unitId === forestry.entries[0].unitId));
   t.ok(inRegion.entries.every((e: RankingEntryDto) => e.regionId === region), 'a leaf region holds only its own units');
   const flagged = (await get('?flag=insufficient_sample')).json();
-  t.same(flagged.entries.map((e: RankingEntryDto) => e.rankInFilter), flagged.entries.map((_: unknown, i: number, all: RankingEntryDto[]) => all.slice(0, i + 1).filter((x) => x.category === all[i].category).length), 'rankInFilter counts within the filter');
+  t.ok(flagged.entries.length > 0);
+  t.ok(
+    flagged.entries.every((e: RankingEntryDto) => e.rank === null && e.rankInFilter === null),
+    'an entry under the minimum sample has no place in any filter',
+  );
+  const county = (await get(`?regionId=${w.regions.countyA.id}`)).json();
+  t.same(
+    county.entries.map((e: RankingEntryDto) => [e.unitId, e.rankInFilter]),
+    [
+      [u.forestStation.id, 1],
+      [u.forestPolice.id, null],
+      [u.taxHallA.id, null],
+    ],
+    'rankInFilter counts the ranked entries within the filter only',
+  );
 
   for (const [q, code] of [['?limit=201', 'validation_failed'], ['?cursor=bm9wZQ', 'invalid_cursor'], ['?cursor=eyJrIjo5OX0', 'invalid_cursor'], ['?regionId=not-a-uuid', 'validation_failed']] as const) {
     const bad = await get(q);

@@ -3549,7 +3549,7 @@ export interface components {
             findings: components["schemas"]["InspectionFeedbackFindingInput"][];
         };
         /**
-         * @description insufficient_sample: ranked, but cannot be named (样本不足)
+         * @description insufficient_sample (样本不足): under the cycle’s minimum sample — not ranked (rank null) and cannot be named
          * @enum {string}
          */
         RankingFlagInput: "insufficient_sample";
@@ -3628,10 +3628,12 @@ export interface components {
             regionName: string;
             category: components["schemas"]["CategoryInput"];
             categoryLabel: components["schemas"]["LabelInput"];
-            /** @description within the category, 1 = best */
-            rank: number;
-            /** @description within the category among the entries matching the filter */
-            rankInFilter: number;
+            /** @description within the category, 1 = best, among units with sufficient samples only; null for an entry flagged insufficient_sample (样本不足: listed after the ranked units, no earned place). Snapshots published before this rule keep the ranks they were published with */
+            rank: number | null;
+            /** @description within the category among the ranked entries matching the filter; null when rank is null */
+            rankInFilter: number | null;
+            /** @description place in the category’s list, 1…n: ranked entries in rank order, then unranked ones by score */
+            position: number;
             /** @description composite score S, rounded to 2 decimals */
             score: number;
             /** @description A 考评 (0–100); null when missing */
@@ -3718,7 +3720,8 @@ export interface components {
             unitId: string;
             unitName: string;
             category: components["schemas"]["CategoryInput"];
-            rank: number;
+            /** @description within the category; null when flagged insufficient_sample (not ranked) */
+            rank: number | null;
             formulaVersion: string;
             formula: string;
             score: number;
@@ -3748,12 +3751,15 @@ export interface components {
         RankingBottomCategoryInput: {
             category: components["schemas"]["CategoryInput"];
             categoryLabel: components["schemas"]["LabelInput"];
+            /** @description units holding an earned rank (the bottom list is drawn from these) */
             rankedUnits: number;
             bottomCount: number;
-            /** @description worst first */
+            /** @description worst first, ranked units only */
             entries: components["schemas"]["RankingEntryInput"][];
+            /** @description units with too few samples (样本不足): marked, not named worst; in list order */
+            insufficientSample: components["schemas"]["RankingEntryInput"][];
         };
-        /** @description 排名靠后: the bottom of each category, for accountability */
+        /** @description 排名靠后: the bottom of each category’s ranked units, for accountability; units under the minimum sample are listed apart */
         RankingBottomListInput: {
             /** Format: uuid */
             rankingId: string;
@@ -3765,13 +3771,13 @@ export interface components {
         /** @description a published ranking with all its entries */
         PublicRankingInput: {
             ranking: components["schemas"]["RankingInput"];
-            /** @description ordered by category and rank */
+            /** @description ordered by category and position (ranked first, then unranked) */
             entries: components["schemas"]["RankingEntryInput"][];
         };
         /** @description a page of a published ranking: its header and entries */
         PublicRankingPageInput: {
             ranking: components["schemas"]["RankingInput"];
-            /** @description this page of the entries matching the filter, ordered by category and rank */
+            /** @description this page of the entries matching the filter, ordered by category and position (ranked first, then unranked) */
             entries: components["schemas"]["RankingEntryInput"][];
             /** @description entries matching the filter, over all pages */
             total: number;
@@ -6126,7 +6132,7 @@ export interface components {
             findings: components["schemas"]["InspectionFeedbackFinding"][];
         };
         /**
-         * @description insufficient_sample: ranked, but cannot be named (样本不足)
+         * @description insufficient_sample (样本不足): under the cycle’s minimum sample — not ranked (rank null) and cannot be named
          * @enum {string}
          */
         RankingFlag: "insufficient_sample";
@@ -6205,10 +6211,12 @@ export interface components {
             regionName: string;
             category: components["schemas"]["Category"];
             categoryLabel: components["schemas"]["Label"];
-            /** @description within the category, 1 = best */
-            rank: number;
-            /** @description within the category among the entries matching the filter */
-            rankInFilter: number;
+            /** @description within the category, 1 = best, among units with sufficient samples only; null for an entry flagged insufficient_sample (样本不足: listed after the ranked units, no earned place). Snapshots published before this rule keep the ranks they were published with */
+            rank: number | null;
+            /** @description within the category among the ranked entries matching the filter; null when rank is null */
+            rankInFilter: number | null;
+            /** @description place in the category’s list, 1…n: ranked entries in rank order, then unranked ones by score */
+            position: number;
             /** @description composite score S, rounded to 2 decimals */
             score: number;
             /** @description A 考评 (0–100); null when missing */
@@ -6295,7 +6303,8 @@ export interface components {
             unitId: string;
             unitName: string;
             category: components["schemas"]["Category"];
-            rank: number;
+            /** @description within the category; null when flagged insufficient_sample (not ranked) */
+            rank: number | null;
             formulaVersion: string;
             formula: string;
             score: number;
@@ -6325,12 +6334,15 @@ export interface components {
         RankingBottomCategory: {
             category: components["schemas"]["Category"];
             categoryLabel: components["schemas"]["Label"];
+            /** @description units holding an earned rank (the bottom list is drawn from these) */
             rankedUnits: number;
             bottomCount: number;
-            /** @description worst first */
+            /** @description worst first, ranked units only */
             entries: components["schemas"]["RankingEntry"][];
+            /** @description units with too few samples (样本不足): marked, not named worst; in list order */
+            insufficientSample: components["schemas"]["RankingEntry"][];
         };
-        /** @description 排名靠后: the bottom of each category, for accountability */
+        /** @description 排名靠后: the bottom of each category’s ranked units, for accountability; units under the minimum sample are listed apart */
         RankingBottomList: {
             /** Format: uuid */
             rankingId: string;
@@ -6342,13 +6354,13 @@ export interface components {
         /** @description a published ranking with all its entries */
         PublicRanking: {
             ranking: components["schemas"]["Ranking"];
-            /** @description ordered by category and rank */
+            /** @description ordered by category and position (ranked first, then unranked) */
             entries: components["schemas"]["RankingEntry"][];
         };
         /** @description a page of a published ranking: its header and entries */
         PublicRankingPage: {
             ranking: components["schemas"]["Ranking"];
-            /** @description this page of the entries matching the filter, ordered by category and rank */
+            /** @description this page of the entries matching the filter, ordered by category and position (ranked first, then unranked) */
             entries: components["schemas"]["RankingEntry"][];
             /** @description entries matching the filter, over all pages */
             total: number;

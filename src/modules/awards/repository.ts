@@ -68,7 +68,7 @@ export const awardsRepository = {
       .select({ unitId: e.unitId, category: e.category, rank: e.rank, score: e.score, ratings: e.ratings, flags: e.flags, enrollmentStatus: s.status })
       .from(e)
       .leftJoin(s, eq(s.unitId, e.unitId))
-      .orderBy(asc(e.category), asc(e.rank));
+      .orderBy(asc(e.category), asc(e.position));
   },
 
   // ---- nominations ----

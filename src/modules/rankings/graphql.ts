@@ -10,7 +10,7 @@ import type { RankingDto, RankingEntryDto } from './schemas.js';
 
 export const rankingTypeDefs = /* GraphQL */ `
   enum RankingStatus { draft published }
-  "insufficient_sample: ranked, but cannot be named (样本不足)"
+  "insufficient_sample (样本不足): under the minimum sample — not ranked (rank null) and cannot be named"
   enum RankingFlag { insufficient_sample }
   enum RankingBottomMode { count percent }
   type RankingLevelPoints { level: Int! points: Float! }
@@ -78,8 +78,12 @@ export const rankingTypeDefs = /* GraphQL */ `
     regionName: String!
     category: Category!
     categoryLabel: Label!
-    rank: Int!
-    rankInFilter: Int!
+    "within the category, 1 = best, among units with sufficient samples; null when flagged insufficient_sample"
+    rank: Int
+    "within the category among the ranked entries matching the filter; null when rank is null"
+    rankInFilter: Int
+    "place in the category's list, 1…n: ranked entries first, then unranked ones"
+    position: Int!
     score: Float!
     assessment: Float
     inspection: Float
@@ -95,8 +99,14 @@ export const rankingTypeDefs = /* GraphQL */ `
     explanation: ScoreExplanation
   }
   type RankingEntryPage { items: [RankingEntry!]! nextCursor: String }
-  type RankingBottomCategory { category: Category! categoryLabel: Label! rankedUnits: Int! bottomCount: Int! entries: [RankingEntry!]! }
-  "排名靠后"
+  type RankingBottomCategory {
+    category: Category! categoryLabel: Label! rankedUnits: Int! bottomCount: Int!
+    "worst first, ranked units only"
+    entries: [RankingEntry!]!
+    "units with too few samples (样本不足): marked, not named worst"
+    insufficientSample: [RankingEntry!]!
+  }
+  "排名靠后: the bottom of each category's ranked units; units under the minimum sample are listed apart"
   type RankingBottomList { rankingId: ID! mode: RankingBottomMode! value: Float! categories: [RankingBottomCategory!]! }
   type PublicRanking { ranking: Ranking! entries: [RankingEntry!]! }
   "A page of a published ranking (公示排名); total counts the entries matching the filter"
@@ -120,7 +130,8 @@ export const rankingTypeDefs = /* GraphQL */ `
     unitId: ID!
     unitName: String!
     category: Category!
-    rank: Int!
+    "null when flagged insufficient_sample (not ranked)"
+    rank: Int
     formulaVersion: String!
     formula: String!
     score: Float!

@@ -14,8 +14,9 @@ export const rankingQueries = {
     return rows.length > 0;
   },
   /**
-   * A ranking's entries as a joinable subquery (unitId, category, rank within the category, raw score, ratings
-   * sample, flags) — what naming reads; the raw score keeps cross-category ordering exact.
+   * A ranking's entries as a joinable subquery (unitId, category, rank within the category — null when not earned —,
+   * position in the category's list, raw score, ratings sample, flags) — what naming reads; the raw score keeps
+   * cross-category ordering exact.
    */
   entriesForNaming(db: Db, rankingId: string, alias = 'naming_entries') {
     return db
@@ -23,6 +24,7 @@ export const rankingQueries = {
         unitId: rankingEntries.unitId,
         category: rankingEntries.category,
         rank: rankingEntries.rank,
+        position: rankingEntries.position,
         score: rankingEntries.score,
         ratings: rankingEntries.ratings,
         flags: rankingEntries.flags,

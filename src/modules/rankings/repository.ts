@@ -5,6 +5,7 @@ import { departmentQueries } from '../departments/queries.js';
 import { enrollmentQueries } from '../enrollments/queries.js';
 import { regionQueries } from '../regions/queries.js';
 import { unitQueries } from '../units/queries.js';
+import { INSUFFICIENT_SAMPLE } from './scoring.js';
 import { rankingEntries, rankings } from './tables.js';
 import type { Category } from '../units/schemas.js';
 
@@ -13,7 +14,7 @@ export type RankingEntryInsert = typeof rankingEntries.$inferInsert;
 
 const INSERT_CHUNK = 500;
 
-/** An entry with its department and region names and its rank among the filtered entries. */
+/** An entry with its department and region names and its rank among the filtered ranked entries. */
 export interface EntryRow {
   rankingId: string;
   unitId: string;
@@ -23,8 +24,10 @@ export interface EntryRow {
   regionId: string;
   regionName: string;
   category: Category;
-  rank: number;
-  rankInFilter: number;
+  /** Null: under the minimum sample, not ranked (see scoring.ts rankWithinCategories). */
+  rank: number | null;
+  rankInFilter: number | null;
+  position: number;
   score: number;
   assessment: number | null;
   inspection: number | null;
@@ -66,6 +69,7 @@ const entryColumns = (departments: ReturnType<typeof departmentQueries.names>, r
   regionName: sql<string>`${regions.nameZh}`.as('region_name'),
   category: rankingEntries.category,
   rank: rankingEntries.rank,
+  position: rankingEntries.position,
   score: rankingEntries.score,
   assessment: rankingEntries.assessment,
   inspection: rankingEntries.inspection,
@@ -84,12 +88,21 @@ function selectEntries(db: Db, where: SQL | undefined) {
   const departments = departmentQueries.names(db);
   const regions = regionQueries.names(db);
   return db
-    .select({ ...entryColumns(departments, regions), rankInFilter: sql<number>`row_number() over (partition by ${rankingEntries.category} order by ${rankingEntries.rank})`.mapWith(Number).as('rank_in_filter') })
+    .select({
+      ...entryColumns(departments, regions),
+      // counted over the ranked entries the filter keeps; an unranked entry has no place among them
+      rankInFilter: sql<number | null>`case when ${rankingEntries.rank} is null then null else row_number() over (partition by ${rankingEntries.category}, ${rankingEntries.rank} is null order by ${rankingEntries.position}) end`
+        .mapWith((v) => (v === null ? null : Number(v)))
+        .as('rank_in_filter'),
+    })
     .from(rankingEntries)
     .innerJoin(departments, eq(departments.id, rankingEntries.departmentId))
     .innerJoin(regions, eq(regions.id, rankingEntries.regionId))
     .where(where);
 }
+
+/** What the 排名靠后 list may name: an earned rank, and no insufficient_sample flag. */
+const bottomEligible = () => sql`(${rankingEntries.rank} is not null and not (${rankingEntries.flags} @> array[${INSUFFICIENT_SAMPLE}]::text[]))`;
 
 export const rankingsRepository = {
   async byId(db: Db, id: string): Promise<RankingRow | undefined> {
@@ -128,7 +141,8 @@ export const rankingsRepository = {
         department_id: r.departmentId,
         region_id: r.regionId,
         category: r.category,
-        rank: r.rank,
+        rank: r.rank ?? null,
+        position: r.position,
         score: r.score,
         assessment: r.assessment ?? null,
         inspection: r.inspection ?? null,
@@ -163,14 +177,14 @@ export const rankingsRepository = {
     return r;
   },
 
-  /** Entries matching the filter, in (category, rank) order, with their rank among the matches. */
-  async entries(db: Db, rankingId: string, f: EntryFilter & { after?: { category: Category; rank: number }; limit?: number }): Promise<EntryRow[]> {
+  /** Entries matching the filter, in (category, position) order, with their rank among the ranked matches. */
+  async entries(db: Db, rankingId: string, f: EntryFilter & { after?: { category: Category; position: number }; limit?: number }): Promise<EntryRow[]> {
     const filtered = selectEntries(db, entryWhere(db, rankingId, f)).as('filtered');
     const q = db
       .select()
       .from(filtered)
-      .where(f.after ? sql`(${filtered.category}, ${filtered.rank}) > (${f.after.category}::unit_category, ${f.after.rank})` : undefined)
-      .orderBy(asc(filtered.category), asc(filtered.rank));
+      .where(f.after ? sql`(${filtered.category}, ${filtered.position}) > (${f.after.category}::unit_category, ${f.after.position})` : undefined)
+      .orderBy(asc(filtered.category), asc(filtered.position));
     return (f.limit ? await q.limit(f.limit) : await q) as EntryRow[];
   },
 
@@ -189,24 +203,48 @@ export const rankingsRepository = {
       .where(and(inArray(rankingEntries.rankingId, [...rankingIds]), inArray(rankingEntries.unitId, [...unitIds])));
   },
 
+  /** The categories that have entries in the ranking. */
+  async presentCategories(db: Db, rankingId: string): Promise<Category[]> {
+    const rows = await db
+      .selectDistinct({ category: rankingEntries.category })
+      .from(rankingEntries)
+      .where(eq(rankingEntries.rankingId, rankingId))
+      .orderBy(asc(rankingEntries.category));
+    return rows.map((r) => r.category);
+  },
+
+  /** Per category, the units the bottom list counts: ranked and not flagged insufficient_sample (older snapshots ranked flagged units too). */
   async categorySizes(db: Db, rankingId: string): Promise<{ category: Category; n: number }[]> {
     return db
       .select({ category: rankingEntries.category, n: count() })
       .from(rankingEntries)
-      .where(eq(rankingEntries.rankingId, rankingId))
+      .where(and(eq(rankingEntries.rankingId, rankingId), bottomEligible()))
       .groupBy(rankingEntries.category)
       .orderBy(asc(rankingEntries.category));
   },
 
-  /** Entries ranked below `threshold` in each category (worst first). */
+  /** Ranked entries ranked below `threshold` in each category (worst first); flagged entries are never among them. */
   async bottom(db: Db, rankingId: string, thresholds: { category: Category; above: number }[]): Promise<EntryRow[]> {
     if (thresholds.length === 0) return [];
     const rows = await selectEntries(
       db,
-      and(eq(rankingEntries.rankingId, rankingId), or(...thresholds.map((t) => and(eq(rankingEntries.category, t.category), gt(rankingEntries.rank, t.above))))),
+      and(
+        eq(rankingEntries.rankingId, rankingId),
+        bottomEligible(),
+        or(...thresholds.map((t) => and(eq(rankingEntries.category, t.category), gt(rankingEntries.rank, t.above)))),
+      ),
     ).orderBy(asc(rankingEntries.category), desc(rankingEntries.rank));
     // The window above ranks among the bottom only; the bottom list shows category ranks, so rankInFilter = rank.
     return rows.map((r) => ({ ...r, rankInFilter: r.rank })) as EntryRow[];
+  },
+
+  /** Entries flagged insufficient_sample (too few samples to be named worst), in (category, position) order. */
+  async insufficientSample(db: Db, rankingId: string, category?: Category): Promise<EntryRow[]> {
+    const rows = await selectEntries(
+      db,
+      and(eq(rankingEntries.rankingId, rankingId), category ? eq(rankingEntries.category, category) : undefined, sql`not (${bottomEligible()})`),
+    ).orderBy(asc(rankingEntries.category), asc(rankingEntries.position));
+    return rows.map((r) => ({ ...r, rankInFilter: null })) as EntryRow[];
   },
 
   // ---- inputs: the units taking part; each channel's aggregate comes from the module that owns it (service.ts) ----

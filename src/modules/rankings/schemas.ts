@@ -12,7 +12,7 @@ export const rankingStatusLabels: Record<RankingStatus, { zhCN: string; en: stri
   draft: { zhCN: '草稿', en: 'Draft' },
   published: { zhCN: '已发布', en: 'Published' },
 };
-export const rankingFlagSchema = z.enum(rankingFlags).meta({ id: 'RankingFlag', description: 'insufficient_sample: ranked, but cannot be named (样本不足)' });
+export const rankingFlagSchema = z.enum(rankingFlags).meta({ id: 'RankingFlag', description: 'insufficient_sample (样本不足): under the cycle’s minimum sample — not ranked (rank null) and cannot be named' });
 
 const weights = z.object({ assessment: z.number(), inspection: z.number(), publicSatisfaction: z.number() });
 const minimumSamples = z.object({ ratings: z.number().int(), scorecards: z.number().int(), inspectionReports: z.number().int() });
@@ -72,8 +72,15 @@ export const rankingEntry = z
     regionName: z.string(),
     category: categorySchema,
     categoryLabel: labelSchema,
-    rank: z.number().int().describe('within the category, 1 = best'),
-    rankInFilter: z.number().int().describe('within the category among the entries matching the filter'),
+    rank: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        'within the category, 1 = best, among units with sufficient samples only; null for an entry flagged insufficient_sample (样本不足: listed after the ranked units, no earned place). Snapshots published before this rule keep the ranks they were published with',
+      ),
+    rankInFilter: z.number().int().nullable().describe('within the category among the ranked entries matching the filter; null when rank is null'),
+    position: z.number().int().describe('place in the category’s list, 1…n: ranked entries in rank order, then unranked ones by score'),
     score: z.number().describe('composite score S, rounded to 2 decimals'),
     assessment: z.number().nullable().describe('A 考评 (0–100); null when missing'),
     inspection: z.number().nullable().describe('M 暗访 (0–100); null when missing'),
@@ -97,7 +104,7 @@ export const scoreExplanation = z
     unitId: z.uuid(),
     unitName: z.string(),
     category: categorySchema,
-    rank: z.number().int(),
+    rank: z.number().int().nullable().describe('within the category; null when flagged insufficient_sample (not ranked)'),
     formulaVersion: z.string(),
     formula: z.string(),
     score: z.number(),
@@ -177,14 +184,17 @@ export const bottomList = z
         .object({
           category: categorySchema,
           categoryLabel: labelSchema,
-          rankedUnits: z.number().int(),
+          rankedUnits: z.number().int().describe('units holding an earned rank (the bottom list is drawn from these)'),
           bottomCount: z.number().int(),
-          entries: z.array(rankingEntry).describe('worst first'),
+          entries: z.array(rankingEntry).describe('worst first, ranked units only'),
+          insufficientSample: z
+            .array(rankingEntry)
+            .describe('units with too few samples (样本不足): marked, not named worst; in list order'),
         })
         .meta({ id: 'RankingBottomCategory' }),
     ),
   })
-  .meta({ id: 'RankingBottomList', description: '排名靠后: the bottom of each category, for accountability' });
+  .meta({ id: 'RankingBottomList', description: '排名靠后: the bottom of each category’s ranked units, for accountability; units under the minimum sample are listed apart' });
 export type BottomListDto = z.infer<typeof bottomList>;
 
 export const cycleParams = z.object({ cycleId: z.uuid() });
@@ -192,14 +202,14 @@ export const entryParams = z.object({ id: z.uuid(), unitId: z.uuid() });
 export const publishBody = z.object({}).describe('no fields; publishing takes the draft as it is');
 
 export const publicRanking = z
-  .object({ ranking, entries: z.array(rankingEntry).describe('ordered by category and rank') })
+  .object({ ranking, entries: z.array(rankingEntry).describe('ordered by category and position (ranked first, then unranked)') })
   .meta({ id: 'PublicRanking', description: 'a published ranking with all its entries' });
 export type PublicRankingDto = z.infer<typeof publicRanking>;
 
 export const publicRankingPage = z
   .object({
     ranking,
-    entries: z.array(rankingEntry).describe('this page of the entries matching the filter, ordered by category and rank'),
+    entries: z.array(rankingEntry).describe('this page of the entries matching the filter, ordered by category and position (ranked first, then unranked)'),
     total: z.number().int().describe('entries matching the filter, over all pages'),
     nextCursor: z.string().nullable(),
   })

@@ -298,7 +298,7 @@ export function scoreUnit(
   if (u.scorecards < ctx.minimumSamples.scorecards) short.push(`scorecards ${u.scorecards} < ${ctx.minimumSamples.scorecards}`);
   if (u.reports < ctx.minimumSamples.inspectionReports) short.push(`inspection reports ${u.reports} < ${ctx.minimumSamples.inspectionReports}`);
   const flags: RankingFlag[] = short.length ? [INSUFFICIENT_SAMPLE] : [];
-  if (short.length) notes.push(`insufficient sample (${short.join('; ')}): ranked, but cannot be named`);
+  if (short.length) notes.push(`insufficient sample (${short.join('; ')}): not ranked and cannot be named; listed after the ranked units of its category`);
 
   const levels = u.ratingLevels.map((count, i) => {
     const pointsEach = lp[String(i + 1) as keyof typeof lp];
@@ -344,7 +344,6 @@ export function scoreUnit(
 
 /**
  * Order within a category: higher score first; ties by more ratings, then by unit id (stable across runs).
- * Ranks are 1..n with no gaps and no shared places.
  */
 export function compareScored(a: Pick<ScoredUnit, 'score' | 'ratings' | 'unitId'>, b: Pick<ScoredUnit, 'score' | 'ratings' | 'unitId'>): number {
   if (a.score !== b.score) return b.score - a.score;
@@ -352,24 +351,40 @@ export function compareScored(a: Pick<ScoredUnit, 'score' | 'ratings' | 'unitId'
   return a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0;
 }
 
-export function rankWithinCategories<T extends Pick<ScoredUnit, 'score' | 'ratings' | 'unitId' | 'category'>>(units: readonly T[]): (T & { rank: number })[] {
+/** A rank is earned only with sufficient samples: a unit flagged insufficient_sample holds no place. */
+export const earnsRank = (u: { flags: readonly string[] }) => !u.flags.includes(INSUFFICIENT_SAMPLE);
+
+/**
+ * The one rule of places (名次) within a category, read by every list, export and naming:
+ * - `rank` 1…k goes to the units with sufficient samples only, by compareScored, with no gaps and no shared places;
+ * - a unit flagged insufficient_sample gets `rank: null` and is listed after the ranked units, by compareScored;
+ * - `position` 1…n is the place in the category's list (ranked first, then unranked), the stable key of pages.
+ * A category where every unit is under the minimum sample has no ranks at all.
+ */
+export function rankWithinCategories<T extends Pick<ScoredUnit, 'score' | 'ratings' | 'unitId' | 'category' | 'flags'>>(
+  units: readonly T[],
+): (T & { rank: number | null; position: number })[] {
   const byCategory = new Map<string, T[]>();
   for (const u of units) {
     const list = byCategory.get(u.category);
     if (list) list.push(u);
     else byCategory.set(u.category, [u]);
   }
-  return [...byCategory.values()].flatMap((list) => [...list].sort(compareScored).map((u, i) => ({ ...u, rank: i + 1 })));
+  return [...byCategory.values()].flatMap((list) => {
+    const ranked = list.filter(earnsRank).sort(compareScored);
+    const unranked = list.filter((u) => !earnsRank(u)).sort(compareScored);
+    return [...ranked.map((u, i) => ({ ...u, rank: i + 1 as number | null })), ...unranked.map((u) => ({ ...u, rank: null }))].map((u, i) => ({ ...u, position: i + 1 }));
+  });
 }
 
-/** Scores and ranks every unit of a cycle. */
+/** Scores and places every unit of a cycle. */
 export function scoreCycle(units: readonly UnitInputs[], ctx: { settings: ScoringSettings; weights: Weights; minimumSamples: MinimumSamples }) {
   const means = categoryMeans(units, ctx.settings.levelPoints);
   const scored = units.map((u) => scoreUnit(u, { ...ctx, categoryMean: means.get(u.category) ?? null }));
   return { categoryMeans: Object.fromEntries(means), entries: rankWithinCategories(scored) };
 }
 
-/** How many units of a category of `size` the 排名靠后 list holds. */
+/** How many of a category's `size` ranked units the 排名靠后 list holds (unranked units are never counted in). */
 export function bottomCount(size: number, bottom: ScoringSettings['bottom']): number {
   const n = bottom.mode === 'count' ? Math.floor(bottom.value) : Math.ceil((size * bottom.value) / 100);
   return Math.max(0, Math.min(size, n));

@@ -75,6 +75,7 @@ function toEntryDto(r: EntryRow): RankingEntryDto {
     categoryLabel: categoryLabels[r.category],
     rank: r.rank,
     rankInFilter: r.rankInFilter,
+    position: r.position,
     score: round2(r.score),
     assessment: round2OrNull(r.assessment),
     inspection: round2OrNull(r.inspection),
@@ -93,7 +94,7 @@ const roundLine = <L extends { points: number; pointsEach: number }>(l: L): L =>
 /** The stored (unrounded) explanation, as presented: scores to 2 decimals, weights to 4. */
 function presentExplanation(
   e: ScoreExplanationBody,
-  where: { ranking: RankingRow; unitId: string; unitName: string; category: Category; rank: number },
+  where: { ranking: RankingRow; unitId: string; unitName: string; category: Category; rank: number | null },
 ): ScoreExplanationDto {
   const ps = e.publicSatisfaction;
   return {
@@ -144,16 +145,16 @@ function presentExplanation(
   };
 }
 
-/** Cursor over (category, rank). */
-const entryKey = (e: { category: Category; rank: number }) => `${e.category}:${e.rank}`;
-function decodeEntryCursor(cursor: string | undefined): { category: Category; rank: number } | undefined {
+/** Cursor over (category, position): the position exists for every entry, ranked or not. */
+const entryKey = (e: { category: Category; position: number }) => `${e.category}:${e.position}`;
+function decodeEntryCursor(cursor: string | undefined): { category: Category; position: number } | undefined {
   const k = decodeCursor(cursor);
   if (k === undefined) return undefined;
-  const [category, rank] = k.split(':');
-  if (!categories.includes(category as Category) || !/^\d+$/.test(rank ?? '')) {
+  const [category, position] = k.split(':');
+  if (!categories.includes(category as Category) || !/^\d+$/.test(position ?? '')) {
     throw badRequest('invalid_cursor', 'query.cursor: not a cursor this API issued');
   }
-  return { category: category as Category, rank: Number(rank) };
+  return { category: category as Category, position: Number(position) };
 }
 
 /** The cycle's scoring parameters: the stored `settings.scoring` group with defaults for anything missing. */
@@ -259,7 +260,8 @@ export function createRankingsService({
   }
 
   /**
-   * The snapshot's entries matching the filter, with rankInFilter counted within each category: computed once per
+   * The snapshot's entries matching the filter, with rankInFilter counted within each category over its ranked
+   * entries (an unranked one keeps rankInFilter null, as in the entries list): computed once per
    * filter and kept, so a page costs a slice. "Within a region" is read from the region tree when the view is made.
    */
   async function viewOf(s: PublicSnapshot, filter: EntriesFilter): Promise<RankingEntryDto[]> {
@@ -274,6 +276,7 @@ export function createRankingsService({
     const view = s.dto.entries
       .filter((e) => (!category || e.category === category) && (!departmentId || e.departmentId === departmentId) && (!flag || e.flags.includes(flag)) && (!inRegion || inRegion.has(e.regionId)))
       .map((e) => {
+        if (e.rank === null) return e;
         const n = (counts.get(e.category) ?? 0) + 1;
         counts.set(e.category, n);
         return n === e.rankInFilter ? e : { ...e, rankInFilter: n };
@@ -335,6 +338,7 @@ export function createRankingsService({
               regionId: u.regionId,
               category: u.category,
               rank: e.rank,
+              position: e.position,
               score: e.score,
               assessment: byKey.assessment,
               inspection: byKey.inspection,
@@ -391,7 +395,10 @@ export function createRankingsService({
       return rows.filter((r) => r.status === 'published' || isStaff(ctx)).map((r) => toRankingDto(r, ctx));
     },
 
-    /** Entries in (category, rank) order; `rankInFilter` is the place among the entries the filter keeps. */
+    /**
+     * Entries in (category, position) order: each category's ranked units, then its units under the minimum sample
+     * (rank null). `rankInFilter` is the place among the ranked entries the filter keeps.
+     */
     async entries(ctx: RequestContext, id: string, filter: EntriesFilter, page: { limit: number; cursor?: string }): Promise<Page<RankingEntryDto>> {
       await visible(ctx, id);
       const p = await paginate(page, async ({ after, limit }) => rankingsRepository.entries(db, id, { ...(await entryFilter(filter)), after, limit }), { key: entryKey, decode: decodeEntryCursor });
@@ -422,17 +429,24 @@ export function createRankingsService({
       });
     },
 
-    /** 排名靠后: per category, the bottom N (or x%) by the ranking's own bottom setting; worst first. */
+    /**
+     * 排名靠后: per category, the bottom N (or x%) of the ranked units by the ranking's own bottom setting, worst
+     * first. Units with too few samples are not named worst: they are listed apart, marked insufficient_sample.
+     */
     async bottom(ctx: RequestContext, id: string, category?: Category): Promise<BottomListDto> {
       const ranking = await visible(ctx, id);
       const setting = (ranking.parameters as unknown as RankingParametersDto).scoring.bottom;
-      const sizes = (await rankingsRepository.categorySizes(db, id)).filter((s) => !category || s.category === category);
-      const bands = sizes.map((s) => ({ ...s, bottomCount: bottomCount(s.n, setting) }));
-      const rows = await rankingsRepository.bottom(
-        db,
-        id,
-        bands.filter((b) => b.bottomCount > 0).map((b) => ({ category: b.category, above: b.n - b.bottomCount })),
-      );
+      const present = await rankingsRepository.presentCategories(db, id);
+      const ranked = new Map((await rankingsRepository.categorySizes(db, id)).map((s) => [s.category, s.n]));
+      const bands = present.filter((c) => !category || c === category).map((c) => ({ category: c, n: ranked.get(c) ?? 0, bottomCount: bottomCount(ranked.get(c) ?? 0, setting) }));
+      const [rows, marked] = await Promise.all([
+        rankingsRepository.bottom(
+          db,
+          id,
+          bands.filter((b) => b.bottomCount > 0).map((b) => ({ category: b.category, above: b.n - b.bottomCount })),
+        ),
+        rankingsRepository.insufficientSample(db, id, category),
+      ]);
       return {
         rankingId: id,
         mode: setting.mode,
@@ -443,11 +457,12 @@ export function createRankingsService({
           rankedUnits: b.n,
           bottomCount: b.bottomCount,
           entries: rows.filter((r) => r.category === b.category).map(toEntryDto),
+          insufficientSample: marked.filter((r) => r.category === b.category).map(toEntryDto),
         })),
       };
     },
 
-    /** The ranking as CSV (UTF-8 with BOM) or XLSX, bilingual header, one row per entry in (category, rank) order. */
+    /** The ranking as CSV (UTF-8 with BOM) or XLSX, bilingual header, one row per entry in (category, position) order; an unranked entry's rank cell is empty. */
     async export(ctx: RequestContext, id: string, format: ExportFormat): Promise<{ ranking: RankingDto; file: ExportFile }> {
       const ranking = await visible(ctx, id);
       const rows = await rankingsRepository.entries(db, id, {});

@@ -64,8 +64,14 @@ export const rankingEntries = pgTable(
       .notNull()
       .references(() => regions.id),
     category: unitCategory('category').notNull(),
-    /** Rank within the category, 1 = best; unique (ties broken by more ratings, then unit id). */
-    rank: integer('rank').notNull(),
+    /**
+     * Rank within the category, 1 = best, among the units with sufficient samples only; unique (ties broken by more
+     * ratings, then unit id). Null for an entry flagged insufficient_sample: it is listed, but holds no earned place.
+     * (Snapshots computed before migration 0010 keep the ranks they were published with, flagged entries included.)
+     */
+    rank: integer('rank'),
+    /** Place in its category's list, 1…n: the ranked entries in rank order, then the unranked ones by score. */
+    position: integer('position').notNull(),
     /** Unrounded composite score S. */
     score: doublePrecision('score').notNull(),
     /** The components of S (0–100 each; null when missing), for lists and exports without reading the explanation. */
@@ -76,7 +82,7 @@ export const rankingEntries = pgTable(
     bonus: doublePrecision('bonus').notNull().default(0),
     /** The full explanation (ScoreExplanation without ids). */
     components: jsonb('components').$type<Record<string, unknown>>().notNull(),
-    /** e.g. insufficient_sample (ranked, but cannot be named). */
+    /** e.g. insufficient_sample (under the cycle's minimum sample: not ranked, cannot be named). */
     flags: text('flags').array().notNull().default([]),
     ratings: integer('ratings').notNull(),
     scorecards: integer('scorecards').notNull(),
@@ -88,6 +94,7 @@ export const rankingEntries = pgTable(
   (t) => [
     primaryKey({ columns: [t.rankingId, t.unitId] }),
     uniqueIndex('ranking_entries_rank_key').on(t.rankingId, t.category, t.rank),
+    uniqueIndex('ranking_entries_position_key').on(t.rankingId, t.category, t.position),
     index('ranking_entries_department_idx').on(t.rankingId, t.departmentId),
     index('ranking_entries_region_idx').on(t.rankingId, t.regionId),
     index('ranking_entries_unit_idx').on(t.unitId),
