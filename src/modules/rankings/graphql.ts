@@ -98,7 +98,12 @@ export const rankingTypeDefs = /* GraphQL */ `
   type RankingBottomCategory { category: Category! categoryLabel: Label! rankedUnits: Int! bottomCount: Int! entries: [RankingEntry!]! }
   "排名靠后"
   type RankingBottomList { rankingId: ID! mode: RankingBottomMode! value: Float! categories: [RankingBottomCategory!]! }
-  type PublicRanking { ranking: Ranking! entries: [RankingEntry!]! }
+  type PublicRanking {
+    ranking: Ranking!
+    entries: [RankingEntry!]!
+    "the audit chain head signed when the ranking was published (it covers the ranking.published entry)"
+    auditCheckpoint: AuditCheckpoint!
+  }
 
   enum ScoreComponentKey { assessment inspection publicSatisfaction }
   type ScoreComponent { key: ScoreComponentKey! label: Label! value: Float present: Boolean! weight: Float! effectiveWeight: Float! contribution: Float! }

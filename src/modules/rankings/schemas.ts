@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate, labelSchema } from '../../lib/http.js';
+import { auditCheckpoint } from '../audit/schemas.js';
 import { categorySchema } from '../units/schemas.js';
 import { componentKeys, rankingFlags, scoringSettings } from './scoring.js';
 
@@ -192,6 +193,10 @@ export const entryParams = z.object({ id: z.uuid(), unitId: z.uuid() });
 export const publishBody = z.object({}).describe('no fields; publishing takes the draft as it is');
 
 export const publicRanking = z
-  .object({ ranking, entries: z.array(rankingEntry).describe('ordered by category and rank') })
+  .object({
+    ranking,
+    entries: z.array(rankingEntry).describe('ordered by category and rank'),
+    auditCheckpoint: auditCheckpoint.describe('the audit chain head signed when the ranking was published: it covers the ranking.published entry'),
+  })
   .meta({ id: 'PublicRanking', description: 'a published ranking with all its entries' });
 export type PublicRankingDto = z.infer<typeof publicRanking>;

@@ -55,6 +55,9 @@ class SnapshotCache<V> {
 
 const isStaff = (ctx: RequestContext) => STAFF.includes(ctx.principal.role);
 
+/** The audit checkpoint signed at a ranking's publication is taken for this subject (one per ranking). */
+const snapshotSubject = (rankingId: string) => `ranking:${rankingId}`;
+
 function toRankingDto(r: RankingRow, ctx: RequestContext | null): RankingDto {
   const staff = ctx !== null && isStaff(ctx);
   return {
@@ -337,7 +340,7 @@ export function createRankingsService({
 
     /** Freezes a draft as the cycle's next published version; announces it (webhook `ranking.published`). */
     async publish(ctx: RequestContext, id: string, { tx }: TxOption = {}): Promise<RankingDto> {
-      return inTransaction(db, tx, async (tx) => {
+      const dto = await inTransaction(db, tx, async (tx) => {
         const current = await rankingsRepository.byId(tx, id);
         if (!current) throw notFound('ranking', id);
         await cycles.requirePhase(current.cycleId, RANKABLE_PHASES, 'cycle_not_rankable', { tx, lock: true });
@@ -349,6 +352,10 @@ export function createRankingsService({
         await webhooks.emit(ctx, 'ranking.published', { rankingId: id, cycleId: row.cycleId, publicationVersion: row.publicationVersion }, { tx });
         return dto;
       });
+      // Once committed, the chain head (now covering the ranking.published entry) is signed for the snapshot. In a
+      // caller's transaction nothing is committed yet: the first read of the snapshot takes it instead.
+      if (!tx) await audit.checkpointFor('ranking_published', snapshotSubject(id));
+      return dto;
     },
 
     /** Drafts and published versions for the office; published versions only for everyone else. */
@@ -443,7 +450,8 @@ export function createRankingsService({
       if (cached) return cached;
       const ranking = await published(id);
       const entries = (await rankingsRepository.entries(db, id, {})).map(toEntryDto);
-      const dto = { ranking: toRankingDto(ranking, null), entries };
+      const auditCheckpoint = await audit.checkpointFor('ranking_published', snapshotSubject(id));
+      const dto = { ranking: toRankingDto(ranking, null), entries, auditCheckpoint };
       snapshots.set(id, dto);
       return dto;
     },
