@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkPrivateKeyPem, SIGNING_ALGS } from './lib/keys.js';
+import { PUBLIC_RATINGS_PER_MINUTE } from './modules/ratings/rules.js';
 
 /** The only reader of process.env: parsed once at boot, typed everywhere else. */
 const bool = z
@@ -35,6 +36,8 @@ export const configSchema = z.object({
   CORS_ORIGINS: csv.default([]),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Anonymous submissions per client IP per minute on POST /api/v1/public/ratings (stricter than the global limit). */
+  RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE: z.coerce.number().int().min(1).default(PUBLIC_RATINGS_PER_MINUTE),
   /**
    * Whole request, headers and body (Fastify `requestTimeout`): one limit for every route, so it is sized for a streamed
    * rating import (the body arrives as fast as the rows are stored; 300,000 rows are well inside 5 minutes).
@@ -143,11 +146,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.RATING_IMPORT_HEARTBEAT_MS * 2 > config.RATING_IMPORT_LEASE_MS) {
     throw new ConfigError('invalid configuration:\n  RATING_IMPORT_HEARTBEAT_MS: must be at most half of RATING_IMPORT_LEASE_MS, or a live import may lose its lease');
   }
-  if (config.NODE_ENV === 'production' && !config.AUDIT_SIGNING_KEY) {
-    throw new ConfigError('invalid configuration:\n  AUDIT_SIGNING_KEY: required in production (the key that signs audit checkpoints)');
-  }
-  if (config.NODE_ENV === 'production' && !config.RESPONDENT_KEY_SECRET) {
-    throw new ConfigError('invalid configuration:\n  RESPONDENT_KEY_SECRET: required in production');
+  if (config.NODE_ENV === 'production') {
+    const missing = [
+      !config.RESPONDENT_KEY_SECRET && '  RESPONDENT_KEY_SECRET: required in production',
+      !config.AUDIT_SIGNING_KEY && '  AUDIT_SIGNING_KEY: required in production (the private key that signs audit checkpoints)',
+    ].filter(Boolean);
+    if (missing.length) throw new ConfigError(`invalid configuration:\n${missing.join('\n')}`);
   }
   return config;
 }

@@ -1,8 +1,11 @@
 import t from 'tap';
-import { compactVerify, createLocalJWKSet } from 'jose';
+import { generateKeyPairSync } from 'node:crypto';
+import { calculateJwkThumbprint, compactVerify, createLocalJWKSet, exportJWK } from 'jose';
+import { loadConfig, testConfig } from '../src/config.js';
 import { drizzleOnClient } from '../src/db/client.js';
 import { systemContext } from '../src/lib/principal.js';
 import { entryDigest, linkHash } from '../src/modules/audit/chain.js';
+import { createAuditService } from '../src/modules/audit/service.js';
 import { cycleInPhase } from './fixtures-cycles.js';
 import { referenceWorld } from './fixtures.js';
 import { gql, onPglite, setup } from './helper.js';
@@ -185,6 +188,25 @@ t.test('a published ranking snapshot embeds a checkpoint whose signature checks 
   const g = await gql(h, 'anonymous', 'query($id: ID!) { publicRanking(id: $id) { auditCheckpoint { jws } } latestAuditCheckpoint { id } }', { id: ranking.id });
   t.same(g.data, { publicRanking: { auditCheckpoint: { jws: checkpoint.jws } }, latestAuditCheckpoint: { id: String(checkpoint.id) } });
   t.match(await verify([checkpoint.jws]), { valid: true, checkpoints: { stored: 1, held: 1 } });
+});
+
+t.test('AUDIT_SIGNING_KEY is required in production, checked at start, and signs the checkpoints', async (t) => {
+  const prod = { NODE_ENV: 'production', JWT_PUBLIC_KEY: 'pem', RESPONDENT_KEY_SECRET: 'a-long-enough-secret' };
+  t.throws(() => loadConfig(prod), /AUDIT_SIGNING_KEY: required in production/);
+  t.throws(() => loadConfig({ AUDIT_SIGNING_KEY: 'not a key' }), /AUDIT_SIGNING_KEY/);
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  // Newlines escaped as \n, as a PEM often arrives in an environment variable.
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().replace(/\n/g, '\\n');
+  const config = loadConfig({ ...prod, AUDIT_SIGNING_KEY: pem });
+  const configured = createAuditService({ db: h.database.db, config: testConfig({ AUDIT_SIGNING_KEY: config.AUDIT_SIGNING_KEY }) });
+  const { keys } = await configured.signingKeys();
+  t.equal(keys[0].kid, await calculateJwkThumbprint(await exportJWK(publicKey)));
+  const checkpoint = await configured.checkpointNow();
+  t.equal(checkpoint.kid, keys[0].kid);
+  await compactVerify(checkpoint.jws, publicKey);
+  t.match(await verify(), { valid: false, firstBroken: { reason: /not genuine/ } }, 'the service with its own key does not take it for one of its checkpoints');
+  await asSuperuser(() => h.sql('delete from audit_checkpoints where id = $1', [checkpoint.id]));
+  t.match(await verify(), { valid: true });
 });
 
 t.test('a stored checkpoint altered in the table is named', async (t) => {

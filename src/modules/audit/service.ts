@@ -11,6 +11,7 @@ import type { KeyPair } from '../../lib/keys.js';
 import { loadSigningKeyPair } from '../../lib/keys.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { GENESIS_HASH, entryDigest, linkHash } from './chain.js';
+import type { PreparedAuditEntry } from './queries.js';
 import { auditRepository } from './repository.js';
 import type { AuditFilter, CheckpointRow, LinkRow, PendingEntry } from './repository.js';
 import type { CheckpointDto } from './schemas.js';
@@ -69,6 +70,26 @@ export interface SealResult {
   sealed: number;
   /** False when another process held the sealer lock (only when not waiting). */
   ran: boolean;
+}
+
+/** The rows `record` inserts: each entry's content as it will be stored, and its digest. */
+function prepare(ctx: RequestContext, entries: AuditEntryInput | AuditEntryInput[]): PreparedAuditEntry[] {
+  const list = Array.isArray(entries) ? entries : [entries];
+  const occurredAt = new Date();
+  return list.map((e) => {
+    const content = {
+      occurredAt,
+      actor: ctx.principal.subject,
+      role: ctx.principal.role,
+      action: e.action,
+      entityType: e.entityType,
+      entityId: e.entityId,
+      before: toJson(e.before),
+      after: toJson(e.after),
+      requestId: ctx.requestId,
+    };
+    return { ...content, digest: entryDigest(content) };
+  });
 }
 
 export function createAuditService({ db, config, keys }: { db: Db; config: Config; keys?: KeyPair }) {
@@ -184,27 +205,12 @@ export function createAuditService({ db, config, keys }: { db: Db; config: Confi
      * all. One INSERT, no lock and no read of another row; the sealer links them once they are committed.
      */
     async record(tx: Db, ctx: RequestContext, entries: AuditEntryInput | AuditEntryInput[]): Promise<void> {
-      const list = Array.isArray(entries) ? entries : [entries];
-      if (list.length === 0) return;
-      const occurredAt = new Date();
-      await auditRepository.insertMany(
-        tx,
-        list.map((e) => {
-          const content = {
-            occurredAt,
-            actor: ctx.principal.subject,
-            role: ctx.principal.role,
-            action: e.action,
-            entityType: e.entityType,
-            entityId: e.entityId,
-            before: toJson(e.before),
-            after: toJson(e.after),
-            requestId: ctx.requestId,
-          };
-          return { ...content, digest: entryDigest(content) };
-        }),
-      );
+      const rows = prepare(ctx, entries);
+      if (rows.length) await auditRepository.insertMany(tx, rows);
     },
+
+    /** Entries with their content and digest, for `auditQueries.insertSql` (one statement with the change they record). */
+    prepare,
 
     /** Entries oldest first, each with its link (position, prevHash, hash, sealedAt), null while pending. */
     list(filter: AuditFilter) {
