@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import type { SQL } from 'drizzle-orm';
+import { is, SQL, sql } from 'drizzle-orm';
 import { auditLog } from './tables.js';
 
 /** An entry ready to insert: content and digest computed (audit.prepare). */
@@ -11,27 +10,27 @@ export interface PreparedAuditEntry {
   entityType: string;
   entityId: string;
   before: unknown;
+  /** A value, or an SQL expression over the caller's CTEs when the statement completes the content (then `digest` is null). */
   after: unknown;
   requestId: string | null;
-  digest: string;
+  /** null: the sealer computes it from the stored content. */
+  digest: string | null;
 }
 
-const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+const json = (v: unknown) => (is(v, SQL) ? v : sql`${v === null || v === undefined ? null : JSON.stringify(v)}::jsonb`);
 
 /**
  * What the audit module lends other modules: its INSERT as a statement fragment, for a hot path that commits a change
  * and its audit entries in ONE statement (a data-modifying CTE is atomic: both or neither) instead of a transaction of
  * several round trips. Everywhere else, `audit.record(tx, …)` in the caller's transaction is the way.
- * `when`: a condition on the caller's CTEs (e.g. `exists (select 1 from inserted)`), so no entry is written for a
- * change that did not happen.
+ * `from`: the caller's CTE each entry is written once per row of (e.g. the inserted row; none when it inserted none).
  */
 export const auditQueries = {
-  insertSql(entries: PreparedAuditEntry[], when: SQL = sql`true`): SQL {
+  insertSql(entries: PreparedAuditEntry[], { from }: { from?: SQL } = {}): SQL {
     const rows = entries.map(
       (e) =>
-        sql`(${e.occurredAt.toISOString()}::timestamptz, ${e.actor}::text, ${e.role}::text, ${e.action}::text, ${e.entityType}::text, ${e.entityId}::text, ${json(e.before)}::jsonb, ${json(e.after)}::jsonb, ${e.requestId}::text, ${e.digest}::text)`,
+        sql`select ${e.occurredAt.toISOString()}::timestamptz, ${e.actor}::text, ${e.role}::text, ${e.action}::text, ${e.entityType}::text, ${e.entityId}::text, ${json(e.before)}, ${json(e.after)}, ${e.requestId}::text, ${e.digest}::text${from ? sql` from ${from}` : sql``}`,
     );
-    return sql`insert into ${auditLog} (occurred_at, actor, role, action, entity_type, entity_id, before, after, request_id, digest)
-      select * from (values ${sql.join(rows, sql`, `)}) v where ${when}`;
+    return sql`insert into ${auditLog} (occurred_at, actor, role, action, entity_type, entity_id, before, after, request_id, digest) ${sql.join(rows, sql` union all `)}`;
   },
 };

@@ -16,7 +16,7 @@ import { followUpsRepository } from './follow-ups.repository.js';
 import type { FollowUpRow } from './follow-ups.repository.js';
 import { toFollowUpDto, toRatingDto } from './mappers.js';
 import { ratingsRepository } from './repository.js';
-import type { RatingFilter, RatingRow } from './repository.js';
+import type { RatingFilter } from './repository.js';
 import { PUBLIC_RATING_LIMIT, isBad, isLimitedChannel, limitDay, needsFollowUp } from './rules.js';
 import type { RespondentHasher } from './rules.js';
 import type { ListRatingsFilter, PublicRatingInput, RatingCountsDto, RatingCountsFilter, RatingDto, RatingReceiptDto, SubmitRatingInput } from './schemas.js';
@@ -52,10 +52,9 @@ export function createRatingsService({
   type StoreInput = SubmitRatingInput & { collectedAt: string };
 
   /**
-   * Two round trips, no transaction: one query reads what the rules need (the unit, the cycle the rating counts toward,
-   * the respondent's ratings of the unit that day), one statement stores the rating, its follow-up and their audit
-   * entries together (atomic). The daily limit stays race-free through its unique index; a concurrent duplicate of
-   * (source, externalId) writes nothing and answers as a duplicate.
+   * One statement, no transaction (ratingsRepository.storeAudited): it reads what the rules need and stores the rating,
+   * its follow-up and their audit entries together, or nothing; what it found says which rule refused. Only an
+   * integration's (source, externalId) and an explicit cycleId cost a query more.
    */
   async function store(ctx: RequestContext, input: StoreInput): Promise<RatingReceiptDto> {
     try {
@@ -63,29 +62,17 @@ export function createRatingsService({
         const existing = await ratingsRepository.bySourceExternalId(db, input.source, input.externalId);
         if (existing) return duplicateReceipt(db, existing.id, existing.cycleId);
       }
+      if (input.cycleId && !(await cycleQueries.exists(db, input.cycleId))) {
+        if (!(await unitQueries.byId(db, input.unitId))) throw invalid('unitId', `unit ${input.unitId} does not exist`);
+        throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
+      }
       const collectedAt = new Date(input.collectedAt);
       const respondentHash = input.respondentKey ? hashRespondent(input.respondentKey) : null;
       const limitedDay = respondentHash && isLimitedChannel(input.channel) ? limitDay(collectedAt) : null;
-      const facts = await ratingsRepository.intakeFacts(db, input.unitId, {
-        // 归属周期: the cycle whose assessment window contains the moment the rating was collected.
-        attributeAt: input.cycleId ? undefined : collectedAt,
-        limit: respondentHash && limitedDay ? { respondentHash, day: limitedDay } : undefined,
-      });
-      if (!facts) throw invalid('unitId', `unit ${input.unitId} does not exist`);
-      if (!facts.active) throw invalid('unitId', `unit ${input.unitId} is deactivated and takes no ratings`);
-      let cycleId = facts.attributedCycleId;
-      if (input.cycleId) {
-        if (!(await cycleQueries.exists(db, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
-        cycleId = input.cycleId;
-      }
-      const limitSlot = limitedDay ? facts.taken : null;
-      if (limitSlot !== null && limitSlot >= perDay) throw dailyLimitReached(perDay);
-
       const receivedAt = new Date();
-      const row: RatingRow = {
+      const row = {
         id: uuidv7(),
-        unitId: facts.unitId,
-        cycleId,
+        unitId: input.unitId,
         channel: input.channel,
         level: input.level,
         comment: input.comment ?? null,
@@ -95,18 +82,19 @@ export function createRatingsService({
         externalId: input.externalId ?? null,
         respondentHash,
         limitedDay,
-        limitSlot,
         importId: null,
         submittedBy: ctx.principal.subject,
       };
-      const entries: AuditEntryInput[] = [{ action: 'rating.submitted', entityType: 'rating', entityId: row.id, after: toRatingDto(row) }];
+      // The entry's cycleId (and the row's) are settled by the statement; the DTO is otherwise complete here.
+      const dto = toRatingDto({ ...row, cycleId: null, limitSlot: null });
+      const entries: AuditEntryInput[] = [{ action: 'rating.submitted', entityType: 'rating', entityId: row.id, after: dto }];
       let followUp: FollowUpRow | null = null;
       if (needsFollowUp(row.level, row.comment)) {
         followUp = {
           id: uuidv7(),
           ratingId: row.id,
           unitId: row.unitId,
-          deadline: addWorkingDays(row.receivedAt, followUpWorkingDays),
+          deadline: addWorkingDays(receivedAt, followUpWorkingDays),
           status: 'open',
           contactNote: null,
           contactedAt: null,
@@ -119,15 +107,26 @@ export function createRatingsService({
           createdAt: receivedAt,
           updatedAt: receivedAt,
         };
-        const { rating: _r, ...after } = toFollowUpDto(followUp, row);
+        const { rating: _r, ...after } = toFollowUpDto(followUp, { ...row, cycleId: null, limitSlot: null });
         entries.push({ action: 'follow_up.opened', entityType: 'rating_follow_up', entityId: followUp.id, after });
       }
-      if (!(await ratingsRepository.insertAudited(db, row, followUp, audit.prepare(ctx, entries)))) {
+      const outcome = await ratingsRepository.storeAudited(db, {
+        row,
+        // 归属周期: unless given, the cycle whose assessment window contains the moment the rating was collected.
+        cycle: input.cycleId ? { id: input.cycleId } : { attributeAt: collectedAt },
+        limit: limitedDay ? { perDay } : null,
+        followUp,
+        entries: audit.prepare(ctx, entries),
+      });
+      if (!outcome.unitFound) throw invalid('unitId', `unit ${input.unitId} does not exist`);
+      if (!outcome.active) throw invalid('unitId', `unit ${input.unitId} is deactivated and takes no ratings`);
+      if (!outcome.stored && limitedDay && outcome.taken >= perDay) throw dailyLimitReached(perDay);
+      if (!outcome.stored) {
         // A concurrent request with the same (source, externalId) committed first.
         const existing = await ratingsRepository.bySourceExternalId(db, input.source, input.externalId!);
         return duplicateReceipt(db, existing!.id, existing!.cycleId);
       }
-      return { id: row.id, duplicate: false, cycleId, followUpId: followUp?.id ?? null };
+      return { id: row.id, duplicate: false, cycleId: outcome.cycleId, followUpId: followUp?.id ?? null };
     } catch (err) {
       if (isDailyLimitViolation(err)) throw dailyLimitReached(perDay);
       throw err;
