@@ -12,6 +12,7 @@ import { gql, onPglite, setup } from './helper.js';
 
 const h = await setup(t);
 const audit = h.app.services.audit;
+const w = await referenceWorld(h);
 const ctx = systemContext('audit-chain-test');
 const api = (path: string) => `/api/v1${path}`;
 
@@ -43,6 +44,16 @@ t.test('audited writes are pending until the sealer links them; the log shows th
   t.match(await audit.seal(), { ran: true });
   const after = (await h.as('admin', { method: 'GET', url: api('/audit-log?action=region.created') })).json().items;
   t.match(after.at(-1), { chainStatus: 'sealed', position: Number, prevHash: /^[0-9a-f]{64}$/, hash: /^[0-9a-f]{64}$/, sealedAt: String });
+});
+
+t.test('an entry whose writer left the digest to the sealer (the public rating intake) is digested when sealed, and verifies', async (t) => {
+  const res = await h.as('anonymous', { method: 'POST', url: api('/public/ratings'), payload: { unitId: w.units.taxHallA.id, channel: 'portal', level: 2, comment: '排队太久', respondentKey: '13900001111' } });
+  t.equal(res.statusCode, 201, res.body);
+  const entries = async () => (await h.as('admin', { method: 'GET', url: api(`/audit-log?entityId=${res.json().id}`) })).json().items;
+  t.match(await entries(), [{ action: 'rating.submitted', chainStatus: 'pending', digest: null, after: { id: res.json().id, cycleId: null } }]);
+  await audit.seal();
+  t.match(await entries(), [{ action: 'rating.submitted', chainStatus: 'sealed', digest: /^[0-9a-f]{64}$/ }]);
+  t.match(await verify(), { valid: true });
 });
 
 t.test('50 concurrent audited writes all end up linked exactly once, in one chain without gaps', async (t) => {
@@ -161,7 +172,6 @@ t.test('a held checkpoint not signed by the service key is refused', async (t) =
 });
 
 t.test('a published ranking snapshot embeds a checkpoint whose signature checks against the published key', async (t) => {
-  const w = await referenceWorld(h);
   const cycle = await cycleInPhase(h, 'ranking', [w.units.forestStation.id, w.units.taxHallA.id], '链周期');
   const ranking = await h.app.services.rankings.compute(ctx, cycle.id);
   const published = await h.as('admin', { method: 'POST', url: api(`/rankings/${ranking.id}/publish`), payload: {} });

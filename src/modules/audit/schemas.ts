@@ -13,7 +13,7 @@ export const auditEntry = z
     before: z.unknown().nullable(),
     after: z.unknown().nullable(),
     requestId: z.string().nullable(),
-    digest: z.string().nullable().describe('SHA-256 of the entry content; null only for a pre-chain entry not yet sealed'),
+    digest: z.string().nullable().describe('SHA-256 of the entry content; null until sealed when the writer left it to the sealer (the public rating intake, entries from before the chain)'),
     chainStatus: z.enum(['sealed', 'pending']).describe('pending: committed, not yet linked by the sealer (AUDIT_SEAL_INTERVAL_MS, about a second)'),
     position: z.number().int().nullable().describe('place in the hash chain (1, 2, 3 … in the order entries were sealed); null while pending'),
     prevHash: z.string().nullable().describe('hash of the link before; null while pending'),
