@@ -72,8 +72,11 @@ export interface SealResult {
   ran: boolean;
 }
 
-/** The rows `record` inserts: each entry's content as it will be stored, and its digest. */
-function prepare(ctx: RequestContext, entries: AuditEntryInput | AuditEntryInput[]): PreparedAuditEntry[] {
+/**
+ * The rows `record` inserts: each entry's content as it will be stored, and its digest — unless `digest: false`, for
+ * entries the caller's statement completes in SQL (the sealer digests them from what was stored).
+ */
+function prepare(ctx: RequestContext, entries: AuditEntryInput | AuditEntryInput[], { digest = true }: { digest?: boolean } = {}): PreparedAuditEntry[] {
   const list = Array.isArray(entries) ? entries : [entries];
   const occurredAt = new Date();
   return list.map((e) => {
@@ -88,7 +91,7 @@ function prepare(ctx: RequestContext, entries: AuditEntryInput | AuditEntryInput
       after: toJson(e.after),
       requestId: ctx.requestId,
     };
-    return { ...content, digest: entryDigest(content) };
+    return { ...content, digest: digest ? entryDigest(content) : null };
   });
 }
 

@@ -78,7 +78,7 @@ export const ratingsRepository = {
       cycle: { id: string } | { attributeAt: Date };
       limit: { perDay: number } | null;
       followUp: FollowUpRow | null;
-      /** The rating's entry first: its `after` gets the attributed cycleId. */
+      /** The rating's entry first, prepared without a digest: its `after` gets the attributed cycleId here. */
       entries: PreparedAuditEntry[];
     },
   ): Promise<IntakeOutcome> {
@@ -94,7 +94,8 @@ export const ratingsRepository = {
           select ${followUp.id}::uuid, i.id, i.unit_id, ${ts(followUp.deadline)}, ${followUp.status}, ${followUp.version}, ${ts(followUp.createdAt)}, ${ts(followUp.updatedAt)} from inserted i)`
       : sql``;
     const [first, ...rest] = p.entries;
-    const entries = [{ ...first, after: sql`jsonb_set(${JSON.stringify(first.after)}::jsonb, '{cycleId}', coalesce(to_jsonb(inserted.cycle_id), 'null'::jsonb))`, digest: null }, ...rest];
+    // Prepared without a digest (audit.prepare({ digest: false })): the sealer digests what this statement stores.
+    const entries = [{ ...first, after: sql`jsonb_set(${JSON.stringify(first.after)}::jsonb, '{cycleId}', coalesce(to_jsonb(inserted.cycle_id), 'null'::jsonb))` }, ...rest];
     const res = await db.execute(sql`
       with facts as (select ${u.id} as id, ${u.active} as active, ${cycle} as cycle_id, ${taken} as taken from ${u} where ${u.id} = ${row.unitId}::uuid),
       inserted as (

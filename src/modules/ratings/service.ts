@@ -87,7 +87,8 @@ export function createRatingsService({
       };
       // The entry's cycleId (and the row's) are settled by the statement; the DTO is otherwise complete here.
       const dto = toRatingDto({ ...row, cycleId: null, limitSlot: null });
-      const entries: AuditEntryInput[] = [{ action: 'rating.submitted', entityType: 'rating', entityId: row.id, after: dto }];
+      const submitted: AuditEntryInput = { action: 'rating.submitted', entityType: 'rating', entityId: row.id, after: dto };
+      const entries: AuditEntryInput[] = [];
       let followUp: FollowUpRow | null = null;
       if (needsFollowUp(row.level, row.comment)) {
         followUp = {
@@ -116,7 +117,7 @@ export function createRatingsService({
         cycle: input.cycleId ? { id: input.cycleId } : { attributeAt: collectedAt },
         limit: limitedDay ? { perDay } : null,
         followUp,
-        entries: audit.prepare(ctx, entries),
+        entries: [...audit.prepare(ctx, submitted, { digest: false }), ...audit.prepare(ctx, entries)],
       });
       if (!outcome.unitFound) throw invalid('unitId', `unit ${input.unitId} does not exist`);
       if (!outcome.active) throw invalid('unitId', `unit ${input.unitId} is deactivated and takes no ratings`);
