@@ -3,7 +3,7 @@
  * per request, every one audited) at concurrency 32, beside `pgbench` inserting the same row shape into a copy of the
  * ratings table at -c 32, for the same time, in one run.
  *
- *   npx tsx bench/audit-writes.ts      (BENCH_SECONDS=20 per side, BENCH_CONCURRENCY=32, BENCH_POOL=16, PG_URL=…)
+ *   npx tsx bench/audit-writes.ts      (BENCH_SECONDS=20 per side, BENCH_CONCURRENCY=32, BENCH_POOL=concurrency, PG_URL=…)
  *
  * It creates a fresh database, migrates it, starts the app on a loopback port with the sealer on and a rate limit no
  * run reaches, drives it from a separate process (wrk with a Lua script when /usr/bin/wrk exists, else a node child
@@ -28,7 +28,8 @@ import { createAuditService } from '../src/modules/audit/service.js';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const POOL = Number(process.env.BENCH_POOL ?? 16);
+// One connection per concurrent request, as pgbench -c 32 has.
+const POOL = Number(process.env.BENCH_POOL ?? CONCURRENCY);
 const UNITS = 200;
 const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PGBENCH = ['/usr/lib/postgresql/15/bin/pgbench', '/usr/bin/pgbench'].find((p) => existsSync(p)) ?? 'pgbench';
