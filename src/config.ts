@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { checkPrivateKeyPem, SIGNING_ALGS } from './lib/keys.js';
+import { PUBLIC_RATINGS_PER_MINUTE } from './modules/ratings/rules.js';
 
 /** The only reader of process.env: parsed once at boot, typed everywhere else. */
 const bool = z
@@ -43,6 +45,8 @@ export const configSchema = z.object({
     .default([]),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Anonymous submissions per client IP per minute on POST /api/v1/public/ratings (stricter than the global limit). */
+  RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE: z.coerce.number().int().min(1).default(PUBLIC_RATINGS_PER_MINUTE),
   /**
    * Whole request, headers and body (Fastify `requestTimeout`): one limit for every route, so it is sized for a streamed
    * rating import (the body arrives as fast as the rows are stored; 300,000 rows are well inside 5 minutes).
@@ -99,6 +103,29 @@ export const configSchema = z.object({
   IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   /** How often this process deletes expired Idempotency-Keys; 0 turns the sweep off here. */
   IDEMPOTENCY_KEY_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
+  /** How often this process links newly committed audit entries into the hash chain (the sealer; one copy at a time seals); 0 turns it off here. */
+  AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  /** How often a signed checkpoint of the audit chain head is taken (also at every ranking publication); 0 turns it off here. */
+  AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
+  /**
+   * The private key (PKCS#8 PEM; `\n` escapes allowed) that signs audit checkpoints (JWS). Required in production; otherwise
+   * the local key pair in DATA_DIR/keys signs. Its public half is published at /api/v1/public/audit-checkpoints/keys.
+   */
+  AUDIT_SIGNING_KEY: z
+    .string()
+    .min(1)
+    .transform((v) => v.replace(/\\n/g, '\n'))
+    .refine((pem) => {
+      try {
+        checkPrivateKeyPem(pem);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'expected a PKCS#8 private key in PEM')
+    .optional(),
+  /** The JWS algorithm of AUDIT_SIGNING_KEY (ES256 for a P-256 key, RS256/PS256 for RSA, EdDSA for Ed25519). */
+  AUDIT_SIGNING_ALG: z.enum(SIGNING_ALGS).default('ES256'),
   /** Working days per complaint stage (投诉 triage, investigation, reply), e.g. "triage=2,investigation=10,reply=5". */
   COMPLAINT_DEADLINE_WORKING_DAYS: z
     .string()
@@ -181,8 +208,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (config.RATING_IMPORT_HEARTBEAT_MS * 2 > config.RATING_IMPORT_LEASE_MS) {
     throw new ConfigError('invalid configuration:\n  RATING_IMPORT_HEARTBEAT_MS: must be at most half of RATING_IMPORT_LEASE_MS, or a live import may lose its lease');
   }
-  if (config.NODE_ENV === 'production' && !config.RESPONDENT_KEY_SECRET) {
-    throw new ConfigError('invalid configuration:\n  RESPONDENT_KEY_SECRET: required in production (or RESPONDENT_KEY_SECRET_FILE)');
+  if (config.NODE_ENV === 'production') {
+    const missing = [
+      !config.RESPONDENT_KEY_SECRET && '  RESPONDENT_KEY_SECRET: required in production (or RESPONDENT_KEY_SECRET_FILE)',
+      !config.AUDIT_SIGNING_KEY && '  AUDIT_SIGNING_KEY: required in production (the private key that signs audit checkpoints)',
+    ].filter(Boolean);
+    if (missing.length) throw new ConfigError(`invalid configuration:\n${missing.join('\n')}`);
   }
   return config;
 }
@@ -207,6 +238,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     LOAD_SHEDDING_MAX_EVENT_LOOP_DELAY_MS: 10_000,
     RATING_IMPORT_LEASE_SWEEP_INTERVAL_MS: 0,
     IDEMPOTENCY_KEY_SWEEP_INTERVAL_MS: 0,
+    // Tests seal explicitly (audit.seal(), or verify, which seals first) and take checkpoints when they ask.
+    AUDIT_SEAL_INTERVAL_MS: 0,
+    AUDIT_CHECKPOINT_INTERVAL_MS: 0,
     ...overrides,
   };
 }

@@ -94,6 +94,8 @@ const restOnly = [
   'Open311ServiceDefinition',
   // GET /: the service's front door, a list of links.
   'ServiceIndex',
+  // The audit checkpoints' signing keys (RFC 7517), for verifiers outside the service.
+  'JsonWebKeySet',
 ];
 
 interface FieldShape {

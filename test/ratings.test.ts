@@ -1,4 +1,5 @@
 import t from 'tap';
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { addWorkingDays } from '../src/lib/working-days.js';
 import { DEVELOPMENT_RESPONDENT_KEY_SECRET, respondentHasher } from '../src/modules/ratings/rules.js';
@@ -408,5 +409,6 @@ t.test('production refuses to start without a respondent key secret', async (t) 
   })();
   t.ok(err instanceof ConfigError);
   t.match((err as Error).message, /RESPONDENT_KEY_SECRET: required in production/);
-  t.equal(loadConfig({ ...env, RESPONDENT_KEY_SECRET: 'a-long-enough-secret' }).RESPONDENT_KEY_SECRET, 'a-long-enough-secret');
+  const AUDIT_SIGNING_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  t.equal(loadConfig({ ...env, AUDIT_SIGNING_KEY, RESPONDENT_KEY_SECRET: 'a-long-enough-secret' }).RESPONDENT_KEY_SECRET, 'a-long-enough-secret');
 });

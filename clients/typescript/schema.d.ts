@@ -76,7 +76,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read the audit log (oldest first) */
+        /** Read the audit log (oldest first); link fields are null and chainStatus pending until the sealer links an entry */
         get: operations["listAuditLog"];
         put?: never;
         post?: never;
@@ -93,8 +93,63 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the hash chain; names the first broken link */
+        /** Seal what is pending, then verify the hash chain against every signed checkpoint; names the first broken position */
         get: operations["verifyAuditLog"];
+        put?: never;
+        /**
+         * Seal what is pending, then verify the hash chain against every signed checkpoint; names the first broken position, including checkpoints you kept
+         * @description A rewrite of history that also rewrote the checkpoints table is still caught by a checkpoint kept outside. A held checkpoint not signed by the service key is refused (422).
+         */
+        post: operations["verifyAuditLogWithCheckpoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/audit-checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Signed checkpoints of the audit chain, newest first */
+        get: operations["listAuditCheckpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/audit-checkpoints/latest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The newest signed checkpoint of the audit chain */
+        get: operations["getLatestAuditCheckpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/audit-checkpoints/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public key set (JWKS) that checks checkpoint signatures */
+        get: operations["getAuditCheckpointKeys"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1461,7 +1516,7 @@ export interface paths {
         put?: never;
         /**
          * Rate a unit (群众评价), anonymously
-         * @description The public rates through portal, sms, mailbox and must send respondentKey (a phone number or ID, kept only as a keyed hash): a set number of ratings per respondent per unit per day on portal, sms, mailbox (PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY, default 1; 409 rating_limit_reached). Anonymous callers are limited to 10 submissions per minute per IP. A bad rating (level ≤ 2) with a comment opens a 回访 due in FOLLOW_UP_WORKING_DAYS working days (default 5).
+         * @description The public rates through portal, sms, mailbox and must send respondentKey (a phone number or ID, kept only as a keyed hash): a set number of ratings per respondent per unit per day on portal, sms, mailbox (PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY, default 1; 409 rating_limit_reached). Anonymous callers are limited to 10 submissions per minute per IP (RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE). A bad rating (level ≤ 2) with a comment opens a 回访 due in FOLLOW_UP_WORKING_DAYS working days (default 5).
          */
         post: operations["submitPublicRating"];
         delete?: never;
@@ -3548,6 +3603,103 @@ export interface components {
             reviewed: boolean;
             findings: components["schemas"]["InspectionFeedbackFindingInput"][];
         };
+        /** @description One entry of the append-only audit log, with its link in the hash chain once sealed */
+        AuditEntryInput: {
+            /** @description order of writing (not of the chain: see position) */
+            seq: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            occurredAt: string;
+            actor: string;
+            role: string;
+            action: string;
+            entityType: string;
+            entityId: string;
+            before: unknown | null;
+            after: unknown | null;
+            requestId: string | null;
+            /** @description SHA-256 of the entry content; null until sealed when the writer left it to the sealer (the public rating intake, entries from before the chain) */
+            digest: string | null;
+            /**
+             * @description pending: committed, not yet linked by the sealer (AUDIT_SEAL_INTERVAL_MS, about a second)
+             * @enum {string}
+             */
+            chainStatus: "sealed" | "pending";
+            /** @description place in the hash chain (1, 2, 3 … in the order entries were sealed); null while pending */
+            position: number | null;
+            /** @description hash of the link before; null while pending */
+            prevHash: string | null;
+            /** @description this link’s hash; null while pending */
+            hash: string | null;
+            sealedAt: string | null;
+        };
+        /** @description The audit chain head, signed with the service key */
+        AuditCheckpointInput: {
+            id: number;
+            /** @description links in the chain when it was signed */
+            position: number;
+            /** @description hash of the link at `position` (64 zeros for an empty chain) */
+            hash: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            signedAt: string;
+            /** @enum {string} */
+            occasion: "interval" | "ranking_published" | "on_demand";
+            /** @description what it was taken for, e.g. ranking:<id> */
+            subject: string | null;
+            /** @description the signing key (see /public/audit-checkpoints/keys) */
+            kid: string;
+            /** @description compact JWS (typ manyi-audit-checkpoint+jws) over {iss, position, hash, signedAt, occasion, subject}: keep it to hold the service to its history */
+            jws: string;
+        };
+        AuditVerificationInput: {
+            valid: boolean;
+            /** @description links verified before the first broken one (or all of them) */
+            checked: number;
+            firstBroken: {
+                seq: number | null;
+                position: number | null;
+                reason: string;
+                /** @description the checkpoint the chain disagrees with, when that is how the break was found */
+                checkpoint: {
+                    /**
+                     * @description held: one of the checkpoints sent with the request
+                     * @enum {string}
+                     */
+                    source: "stored" | "held";
+                    id: number | null;
+                    /** @description its index in the request (held) */
+                    index: number | null;
+                    position: number;
+                    hash: string;
+                    /**
+                     * Format: date-time
+                     * @description ISO 8601 timestamp with zone
+                     */
+                    signedAt: string;
+                } | null;
+            } | null;
+            /** @description the last link verified */
+            head: {
+                position: number;
+                hash: string;
+            };
+            /** @description checkpoints compared with the chain */
+            checkpoints: {
+                stored: number;
+                held: number;
+            };
+        };
+        /** @description public keys (RFC 7517) that check audit checkpoint signatures */
+        JsonWebKeySetInput: {
+            keys: {
+                [key: string]: unknown;
+            }[];
+        };
         /**
          * @description insufficient_sample (样本不足): under the cycle’s minimum sample — not ranked (rank null) and cannot be named
          * @enum {string}
@@ -3773,6 +3925,8 @@ export interface components {
             ranking: components["schemas"]["RankingInput"];
             /** @description ordered by category and position (ranked first, then unranked) */
             entries: components["schemas"]["RankingEntryInput"][];
+            /** @description the audit chain head signed when the ranking was published: it covers the ranking.published entry */
+            auditCheckpoint: components["schemas"]["AuditCheckpointInput"];
         };
         /** @description a page of a published ranking: its header and entries */
         PublicRankingPageInput: {
@@ -3782,6 +3936,8 @@ export interface components {
             /** @description entries matching the filter, over all pages */
             total: number;
             nextCursor: string | null;
+            /** @description the audit chain head signed when the ranking was published */
+            auditCheckpoint: components["schemas"]["AuditCheckpointInput"];
         };
         /**
          * @description top10 十佳 / top100 百佳
@@ -4487,34 +4643,6 @@ export interface components {
             asOf: string;
             figures: components["schemas"]["StatisticsFiguresInput"];
             labels: components["schemas"]["StatisticsLabelsInput"];
-        };
-        /** @description One link of the append-only, hash-chained audit log */
-        AuditEntryInput: {
-            seq: number;
-            /**
-             * Format: date-time
-             * @description ISO 8601 timestamp with zone
-             */
-            occurredAt: string;
-            actor: string;
-            role: string;
-            action: string;
-            entityType: string;
-            entityId: string;
-            before: unknown | null;
-            after: unknown | null;
-            requestId: string | null;
-            prevHash: string;
-            hash: string;
-        };
-        AuditVerificationInput: {
-            valid: boolean;
-            /** @description entries verified before the first broken link (or all of them) */
-            checked: number;
-            firstBroken: {
-                seq: number;
-                reason: string;
-            } | null;
         };
         /** @description 部门/行业: a department or sector taking part in the campaign */
         DepartmentInput: {
@@ -6131,6 +6259,103 @@ export interface components {
             reviewed: boolean;
             findings: components["schemas"]["InspectionFeedbackFinding"][];
         };
+        /** @description One entry of the append-only audit log, with its link in the hash chain once sealed */
+        AuditEntry: {
+            /** @description order of writing (not of the chain: see position) */
+            seq: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            occurredAt: string;
+            actor: string;
+            role: string;
+            action: string;
+            entityType: string;
+            entityId: string;
+            before: unknown | null;
+            after: unknown | null;
+            requestId: string | null;
+            /** @description SHA-256 of the entry content; null until sealed when the writer left it to the sealer (the public rating intake, entries from before the chain) */
+            digest: string | null;
+            /**
+             * @description pending: committed, not yet linked by the sealer (AUDIT_SEAL_INTERVAL_MS, about a second)
+             * @enum {string}
+             */
+            chainStatus: "sealed" | "pending";
+            /** @description place in the hash chain (1, 2, 3 … in the order entries were sealed); null while pending */
+            position: number | null;
+            /** @description hash of the link before; null while pending */
+            prevHash: string | null;
+            /** @description this link’s hash; null while pending */
+            hash: string | null;
+            sealedAt: string | null;
+        };
+        /** @description The audit chain head, signed with the service key */
+        AuditCheckpoint: {
+            id: number;
+            /** @description links in the chain when it was signed */
+            position: number;
+            /** @description hash of the link at `position` (64 zeros for an empty chain) */
+            hash: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            signedAt: string;
+            /** @enum {string} */
+            occasion: "interval" | "ranking_published" | "on_demand";
+            /** @description what it was taken for, e.g. ranking:<id> */
+            subject: string | null;
+            /** @description the signing key (see /public/audit-checkpoints/keys) */
+            kid: string;
+            /** @description compact JWS (typ manyi-audit-checkpoint+jws) over {iss, position, hash, signedAt, occasion, subject}: keep it to hold the service to its history */
+            jws: string;
+        };
+        AuditVerification: {
+            valid: boolean;
+            /** @description links verified before the first broken one (or all of them) */
+            checked: number;
+            firstBroken: {
+                seq: number | null;
+                position: number | null;
+                reason: string;
+                /** @description the checkpoint the chain disagrees with, when that is how the break was found */
+                checkpoint: {
+                    /**
+                     * @description held: one of the checkpoints sent with the request
+                     * @enum {string}
+                     */
+                    source: "stored" | "held";
+                    id: number | null;
+                    /** @description its index in the request (held) */
+                    index: number | null;
+                    position: number;
+                    hash: string;
+                    /**
+                     * Format: date-time
+                     * @description ISO 8601 timestamp with zone
+                     */
+                    signedAt: string;
+                } | null;
+            } | null;
+            /** @description the last link verified */
+            head: {
+                position: number;
+                hash: string;
+            };
+            /** @description checkpoints compared with the chain */
+            checkpoints: {
+                stored: number;
+                held: number;
+            };
+        };
+        /** @description public keys (RFC 7517) that check audit checkpoint signatures */
+        JsonWebKeySet: {
+            keys: {
+                [key: string]: unknown;
+            }[];
+        };
         /**
          * @description insufficient_sample (样本不足): under the cycle’s minimum sample — not ranked (rank null) and cannot be named
          * @enum {string}
@@ -6356,6 +6581,8 @@ export interface components {
             ranking: components["schemas"]["Ranking"];
             /** @description ordered by category and position (ranked first, then unranked) */
             entries: components["schemas"]["RankingEntry"][];
+            /** @description the audit chain head signed when the ranking was published: it covers the ranking.published entry */
+            auditCheckpoint: components["schemas"]["AuditCheckpoint"];
         };
         /** @description a page of a published ranking: its header and entries */
         PublicRankingPage: {
@@ -6365,6 +6592,8 @@ export interface components {
             /** @description entries matching the filter, over all pages */
             total: number;
             nextCursor: string | null;
+            /** @description the audit chain head signed when the ranking was published */
+            auditCheckpoint: components["schemas"]["AuditCheckpoint"];
         };
         /**
          * @description top10 十佳 / top100 百佳
@@ -7071,34 +7300,6 @@ export interface components {
             figures: components["schemas"]["StatisticsFigures"];
             labels: components["schemas"]["StatisticsLabels"];
         };
-        /** @description One link of the append-only, hash-chained audit log */
-        AuditEntry: {
-            seq: number;
-            /**
-             * Format: date-time
-             * @description ISO 8601 timestamp with zone
-             */
-            occurredAt: string;
-            actor: string;
-            role: string;
-            action: string;
-            entityType: string;
-            entityId: string;
-            before: unknown | null;
-            after: unknown | null;
-            requestId: string | null;
-            prevHash: string;
-            hash: string;
-        };
-        AuditVerification: {
-            valid: boolean;
-            /** @description entries verified before the first broken link (or all of them) */
-            checked: number;
-            firstBroken: {
-                seq: number;
-                reason: string;
-            } | null;
-        };
         /** @description 部门/行业: a department or sector taking part in the campaign */
         Department: {
             /** Format: uuid */
@@ -7751,6 +7952,268 @@ export interface operations {
             };
             /** @description Default Response */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    verifyAuditLogWithCheckpoints: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description compact JWS checkpoints you kept (from the public checkpoint list or a ranking snapshot)
+                     * @default []
+                     */
+                    checkpoints?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerification"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listAuditCheckpoints: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditCheckpoint"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getLatestAuditCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditCheckpoint"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getAuditCheckpointKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonWebKeySet"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

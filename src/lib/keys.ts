@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI, SignJWT } from 'jose';
@@ -6,12 +6,17 @@ import type { CryptoKey, JWK } from 'jose';
 import type { Role } from './principal.js';
 
 export const LOCAL_ALG = 'ES256';
+/** The JWS algorithms a configured signing key may use. */
+export const SIGNING_ALGS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'] as const;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
 
 export interface KeyPair {
   privateKey: CryptoKey;
   publicKey: CryptoKey;
   kid: string;
   publicJwk: JWK;
+  /** The JWS algorithm the pair signs with (LOCAL_ALG for the local pair). */
+  alg?: SigningAlg;
 }
 
 export async function generateLocalKeyPair(): Promise<KeyPair> {
@@ -19,10 +24,25 @@ export async function generateLocalKeyPair(): Promise<KeyPair> {
   return describe(privateKey, publicKey);
 }
 
-async function describe(privateKey: CryptoKey, publicKey: CryptoKey): Promise<KeyPair> {
+async function describe(privateKey: CryptoKey, publicKey: CryptoKey, alg: SigningAlg = LOCAL_ALG): Promise<KeyPair> {
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk);
-  return { privateKey, publicKey, kid, publicJwk: { ...publicJwk, kid, alg: LOCAL_ALG, use: 'sig' } };
+  return { privateKey, publicKey, kid, alg, publicJwk: { ...publicJwk, kid, alg, use: 'sig' } };
+}
+
+/** Throws unless `pem` is a PKCS#8 private key in PEM (config validation: the message names what is wrong). */
+export function checkPrivateKeyPem(pem: string): void {
+  const key = createPrivateKey(pem);
+  if (key.type !== 'private') throw new Error('not a private key');
+}
+
+/** A configured signing key (PKCS#8 PEM private key) with its public half, kid and JWK, for `alg`. */
+export async function loadSigningKeyPair(pem: string, alg: SigningAlg): Promise<KeyPair> {
+  const pkcs8 = createPrivateKey(pem).export({ type: 'pkcs8', format: 'pem' }).toString();
+  const spki = createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString();
+  const privateKey = await importPKCS8(pkcs8, alg, { extractable: true });
+  const publicKey = await importSPKI(spki, alg, { extractable: true });
+  return describe(privateKey, publicKey, alg);
 }
 
 /** The local key pair in DATA_DIR/keys, created on first use (development and the embedded default). */

@@ -3,6 +3,8 @@ import type { GraphqlModule } from '../plugins/graphql.js';
 import { assessmentLoaders, assessmentResolvers, assessmentTypeDefs } from './assessments/graphql.js';
 import { assessmentRoutes } from './assessments/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { auditResolvers, auditTypeDefs } from './audit/graphql.js';
+import { auditCheckpoints, auditSealer } from './audit/schedule.js';
 import { criteriaLoaders, criteriaResolvers, criteriaTypeDefs } from './criteria/graphql.js';
 import { criteriaRoutes } from './criteria/routes.js';
 import { cycleResolvers, cycleTypeDefs } from './cycles/graphql.js';
@@ -52,6 +54,7 @@ export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes,
 
 /** Every module's GraphQL part, merged into one schema. */
 export const graphqlModules: GraphqlModule[] = [
+  { typeDefs: auditTypeDefs, resolvers: auditResolvers },
   { typeDefs: webhookTypeDefs, resolvers: webhookResolvers },
   { typeDefs: assessmentTypeDefs, resolvers: assessmentResolvers, loaders: assessmentLoaders },
   { typeDefs: regionTypeDefs, resolvers: regionResolvers, loaders: regionLoaders },
@@ -79,4 +82,4 @@ export const facadeModules: { prefix: string; plugin: FastifyPluginAsyncZod }[] 
 export const graphqlPublications: Publication[] = [...awardPublications];
 
 /** Every module's periodic jobs, each behind its own config switch; the schedules plugin runs them. */
-export const scheduledJobs: ScheduledJob[] = [webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep, idempotencyKeySweep];
+export const scheduledJobs: ScheduledJob[] = [auditSealer, auditCheckpoints, webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep, idempotencyKeySweep];

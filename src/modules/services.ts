@@ -9,7 +9,7 @@ import { complaintQueries } from './complaints/queries.js';
 import { problemQueries } from './problems/queries.js';
 import { supervisionQueries } from './supervision/queries.js';
 import { createAssessmentsService } from './assessments/service.js';
-import { auditService } from './audit/service.js';
+import { createAuditService } from './audit/service.js';
 import { createCriteriaService } from './criteria/service.js';
 import { createCyclesService } from './cycles/service.js';
 import { createDepartmentsService } from './departments/service.js';
@@ -42,7 +42,7 @@ registerSettingsGroup('awards', awardSettings);
 /** Wires every domain service over one database; REST routes and GraphQL resolvers both use these. */
 export function createServices(database: Database, { config, keys }: { config: Config; keys?: KeyPair }) {
   const db = database.db;
-  const audit = auditService;
+  const audit = createAuditService({ db, config, keys });
   const regions = createRegionsService({ db, audit });
   const departments = createDepartmentsService({ db, audit, regions });
   const units = createUnitsService({ db, audit, regions });

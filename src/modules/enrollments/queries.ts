@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { SQL } from 'drizzle-orm';
+import type { AnyColumn, SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { enrollments } from './tables.js';
 import { cycleQueries } from '../cycles/queries.js';
@@ -75,11 +75,14 @@ export function participationWindows(window: CycleWindow): SQL {
   return sql`(select e.unit_id, e.cycle_id, w.starts_at, w.ends_at from ${enrollments} e join ${cycleQueries.windowsSql(window)} w on w.id = e.cycle_id where e.status = ${PARTICIPATING})`;
 }
 
+/** The same rule as a scalar subquery on the caller's unit id (a column or a value), for a caller's own statement. */
+export function cycleForSql(unitId: SQL | AnyColumn, at: Date, window: CycleWindow): SQL {
+  const iso = at.toISOString();
+  return sql`(select pw.cycle_id from ${participationWindows(window)} pw where pw.unit_id = ${unitId} and pw.starts_at <= ${iso}::timestamptz and ${iso}::timestamptz < pw.ends_at order by pw.cycle_id desc limit 1)`;
+}
+
 /** The cycle a record about `unitId` that happened at `at` counts toward, or null. */
 export async function cycleFor(db: Db, unitId: string, at: Date, window: CycleWindow): Promise<string | null> {
-  const iso = at.toISOString();
-  const res = await db.execute(
-    sql`select pw.cycle_id as id from ${participationWindows(window)} pw where pw.unit_id = ${unitId}::uuid and pw.starts_at <= ${iso}::timestamptz and ${iso}::timestamptz < pw.ends_at order by pw.cycle_id desc limit 1`,
-  );
-  return ((res as unknown as { rows: { id: string }[] }).rows[0]?.id as string | undefined) ?? null;
+  const res = await db.execute(sql`select ${cycleForSql(sql`${unitId}::uuid`, at, window)} as id`);
+  return ((res as unknown as { rows: { id: string | null }[] }).rows[0]?.id as string | null | undefined) ?? null;
 }

@@ -108,9 +108,21 @@ export const rankingTypeDefs = /* GraphQL */ `
   }
   "排名靠后: the bottom of each category's ranked units; units under the minimum sample are listed apart"
   type RankingBottomList { rankingId: ID! mode: RankingBottomMode! value: Float! categories: [RankingBottomCategory!]! }
-  type PublicRanking { ranking: Ranking! entries: [RankingEntry!]! }
+  type PublicRanking {
+    ranking: Ranking!
+    entries: [RankingEntry!]!
+    "the audit chain head signed when the ranking was published (it covers the ranking.published entry)"
+    auditCheckpoint: AuditCheckpoint!
+  }
   "A page of a published ranking (公示排名); total counts the entries matching the filter"
-  type PublicRankingPage { ranking: Ranking! entries: [RankingEntry!]! total: Int! nextCursor: String }
+  type PublicRankingPage {
+    ranking: Ranking!
+    entries: [RankingEntry!]!
+    total: Int!
+    nextCursor: String
+    "the audit chain head signed when the ranking was published"
+    auditCheckpoint: AuditCheckpoint!
+  }
 
   enum ScoreComponentKey { assessment inspection publicSatisfaction }
   type ScoreComponent { key: ScoreComponentKey! label: Label! value: Float present: Boolean! weight: Float! effectiveWeight: Float! contribution: Float! }

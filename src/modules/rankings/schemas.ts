@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate, labelSchema } from '../../lib/http.js';
+import { auditCheckpoint } from '../audit/schemas.js';
 import { categorySchema } from '../units/schemas.js';
 import { componentKeys, rankingFlags, scoringSettings } from './scoring.js';
 
@@ -202,7 +203,11 @@ export const entryParams = z.object({ id: z.uuid(), unitId: z.uuid() });
 export const publishBody = z.object({}).describe('no fields; publishing takes the draft as it is');
 
 export const publicRanking = z
-  .object({ ranking, entries: z.array(rankingEntry).describe('ordered by category and position (ranked first, then unranked)') })
+  .object({
+    ranking,
+    entries: z.array(rankingEntry).describe('ordered by category and position (ranked first, then unranked)'),
+    auditCheckpoint: auditCheckpoint.describe('the audit chain head signed when the ranking was published: it covers the ranking.published entry'),
+  })
   .meta({ id: 'PublicRanking', description: 'a published ranking with all its entries' });
 export type PublicRankingDto = z.infer<typeof publicRanking>;
 
@@ -212,6 +217,7 @@ export const publicRankingPage = z
     entries: z.array(rankingEntry).describe('this page of the entries matching the filter, ordered by category and position (ranked first, then unranked)'),
     total: z.number().int().describe('entries matching the filter, over all pages'),
     nextCursor: z.string().nullable(),
+    auditCheckpoint: auditCheckpoint.describe('the audit chain head signed when the ranking was published'),
   })
   .meta({ id: 'PublicRankingPage', description: 'a page of a published ranking: its header and entries' });
 export type PublicRankingPageDto = z.infer<typeof publicRankingPage>;

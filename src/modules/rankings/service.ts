@@ -44,6 +44,9 @@ const VIEWS_PER_SNAPSHOT = 256;
 
 const isStaff = (ctx: RequestContext) => STAFF.includes(ctx.principal.role);
 
+/** The audit checkpoint signed at a ranking's publication is taken for this subject (one per ranking). */
+const snapshotSubject = (rankingId: string) => `ranking:${rankingId}`;
+
 function toRankingDto(r: RankingRow, ctx: RequestContext | null): RankingDto {
   const staff = ctx !== null && isStaff(ctx);
   return {
@@ -254,7 +257,9 @@ export function createRankingsService({
     if (cached) return cached;
     const ranking = await published(id);
     const entries = (await rankingsRepository.entries(db, id, {})).map(toEntryDto);
-    const s = { dto: { ranking: toRankingDto(ranking, null), entries }, views: new LruCache<RankingEntryDto[]>({ entries: VIEWS_PER_SNAPSHOT }) };
+    // Taken at publication; if the publishing process could not, the first read takes it.
+    const auditCheckpoint = await audit.checkpointFor('ranking_published', snapshotSubject(id));
+    const s = { dto: { ranking: toRankingDto(ranking, null), entries, auditCheckpoint }, views: new LruCache<RankingEntryDto[]>({ entries: VIEWS_PER_SNAPSHOT }) };
     snapshots.set(id, s);
     return s;
   }
@@ -365,7 +370,7 @@ export function createRankingsService({
 
     /** Freezes a draft as the cycle's next published version; announces it (webhook `ranking.published`). */
     async publish(ctx: RequestContext, id: string, { tx }: TxOption = {}): Promise<RankingDto> {
-      return inTransaction(db, tx, async (tx) => {
+      const dto = await inTransaction(db, tx, async (tx) => {
         const current = await rankingsRepository.byId(tx, id);
         if (!current) throw notFound('ranking', id);
         await cycles.requirePhase(current.cycleId, RANKABLE_PHASES, 'cycle_not_rankable', { tx, lock: true });
@@ -377,6 +382,10 @@ export function createRankingsService({
         await webhooks.emit(ctx, 'ranking.published', { rankingId: id, cycleId: row.cycleId, publicationVersion: row.publicationVersion }, { tx });
         return dto;
       });
+      // Once committed, the chain head (now covering the ranking.published entry) is signed for the snapshot. In a
+      // caller's transaction nothing is committed yet: the first read of the snapshot takes it instead.
+      if (!tx) await audit.checkpointFor('ranking_published', snapshotSubject(id));
+      return dto;
     },
 
     /** Drafts and published versions for the office; published versions only for everyone else. */
@@ -493,7 +502,7 @@ export function createRankingsService({
       const offset = raw === undefined ? 0 : Number(raw);
       if (!Number.isInteger(offset) || offset < 0 || offset > view.length) throw badRequest('invalid_cursor', 'query.cursor: not a cursor this API issued');
       const end = offset + page.limit;
-      return { ranking: s.dto.ranking, entries: view.slice(offset, end), total: view.length, nextCursor: end < view.length ? encodeCursor(end) : null };
+      return { ranking: s.dto.ranking, entries: view.slice(offset, end), total: view.length, nextCursor: end < view.length ? encodeCursor(end) : null, auditCheckpoint: s.dto.auditCheckpoint };
     },
 
     /** Whether a snapshot is in memory (for tests and metrics). */

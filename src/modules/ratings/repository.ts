@@ -1,12 +1,30 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { ratings } from './tables.js';
+import { ratingFollowUps, ratings } from './tables.js';
 import type { RatingChannel } from './tables.js';
+import { auditQueries } from '../audit/queries.js';
+import type { PreparedAuditEntry } from '../audit/queries.js';
+import { cycleForSql } from '../enrollments/queries.js';
 import { unitQueries } from '../units/queries.js';
 import type { UnitFilter } from '../units/queries.js';
 
 export type RatingRow = typeof ratings.$inferSelect;
+type FollowUpRow = typeof ratingFollowUps.$inferSelect;
+
+/** What the intake's statement found: the unit (absent when it does not exist), the daily count, what it stored. */
+export interface IntakeOutcome {
+  unitFound: boolean;
+  active: boolean;
+  /** Ratings this respondent had already given the unit on the limited day (0 when not limited). */
+  taken: number;
+  stored: boolean;
+  /** The cycle the stored rating counts toward. */
+  cycleId: string | null;
+}
+
+/** A rating as the intake stores it; its cycle and daily slot are settled by the statement. */
+export type IntakeRating = Omit<RatingRow, 'cycleId' | 'limitSlot'>;
 
 export interface RatingFilter {
   unitId?: string;
@@ -46,21 +64,53 @@ export const ratingsRepository = {
       .where(and(eq(ratings.source, source), eq(ratings.externalId, externalId)));
     return rows[0];
   },
-  /** Inserts unless (source, external_id) exists; undefined means a concurrent writer stored it first. */
-  async insert(db: Db, row: typeof ratings.$inferInsert): Promise<RatingRow | undefined> {
-    const [r] = await db
-      .insert(ratings)
-      .values(row)
-      .onConflictDoNothing({ target: [ratings.source, ratings.externalId] })
-      .returning();
-    return r;
-  },
-  async countOnDay(db: Db, respondentHash: string, unitId: string, day: string): Promise<number> {
-    const [r] = await db
-      .select({ n: count() })
-      .from(ratings)
-      .where(and(eq(ratings.respondentHash, respondentHash), eq(ratings.unitId, unitId), eq(ratings.limitedDay, day)));
-    return r.n;
+  /**
+   * The whole intake in ONE statement, atomic without a transaction's extra round trips: reads the unit, attributes the
+   * cycle (归属周期, the enrollments rule) unless one is given, counts the respondent's ratings of the unit that day, and
+   * — when the unit is active, the daily limit not reached and (source, external_id) new — stores the rating, its
+   * follow-up and their audit entries. The rating's entry is completed in SQL (its cycle), so its digest is left to the
+   * sealer. The daily limit stays race-free through its unique index (a concurrent twin fails on it).
+   */
+  async storeAudited(
+    db: Db,
+    p: {
+      row: IntakeRating;
+      cycle: { id: string } | { attributeAt: Date };
+      limit: { perDay: number } | null;
+      followUp: FollowUpRow | null;
+      /** The rating's entry first, prepared without a digest: its `after` gets the attributed cycleId here. */
+      entries: PreparedAuditEntry[];
+    },
+  ): Promise<IntakeOutcome> {
+    const { row, limit, followUp } = p;
+    const u = unitQueries.facts(db, 'intake_unit');
+    const cycle = 'id' in p.cycle ? sql`${p.cycle.id}::uuid` : cycleForSql(u.id, p.cycle.attributeAt, 'assessment');
+    const taken = limit
+      ? sql`(select count(*)::int from ${ratings} r where r.respondent_hash = ${row.respondentHash} and r.unit_id = ${u.id} and r.limited_day = ${row.limitedDay}::date)`
+      : sql`0`;
+    const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+    const opened = followUp
+      ? sql`, opened as (insert into ${ratingFollowUps} (id, rating_id, unit_id, deadline, status, version, created_at, updated_at)
+          select ${followUp.id}::uuid, i.id, i.unit_id, ${ts(followUp.deadline)}, ${followUp.status}, ${followUp.version}, ${ts(followUp.createdAt)}, ${ts(followUp.updatedAt)} from inserted i)`
+      : sql``;
+    const [first, ...rest] = p.entries;
+    // Prepared without a digest (audit.prepare({ digest: false })): the sealer digests what this statement stores.
+    const entries = [{ ...first, after: sql`jsonb_set(${JSON.stringify(first.after)}::jsonb, '{cycleId}', coalesce(to_jsonb(inserted.cycle_id), 'null'::jsonb))` }, ...rest];
+    const res = await db.execute(sql`
+      with facts as (select ${u.id} as id, ${u.active} as active, ${cycle} as cycle_id, ${taken} as taken from ${u} where ${u.id} = ${row.unitId}::uuid),
+      inserted as (
+        insert into ${ratings} (id, unit_id, cycle_id, channel, level, comment, collected_at, received_at, source, external_id, respondent_hash, limited_day, limit_slot, submitted_by)
+        select ${row.id}::uuid, f.id, f.cycle_id, ${row.channel}, ${row.level}, ${row.comment}, ${ts(row.collectedAt)}, ${ts(row.receivedAt)}, ${row.source}, ${row.externalId},
+          ${row.respondentHash}, ${row.limitedDay}::date, ${limit ? sql`f.taken` : sql`null`}, ${row.submittedBy}
+        from facts f where f.active${limit ? sql` and f.taken < ${limit.perDay}` : sql``}
+        on conflict (source, external_id) do nothing
+        returning id, unit_id, cycle_id
+      )${opened},
+      audited as (${auditQueries.insertSql(entries, { from: sql`inserted` })})
+      select f.active, f.taken, i.id is not null as stored, i.cycle_id from facts f left join inserted i on true`);
+    const [r] = (res as unknown as { rows: { active: boolean; taken: number; stored: boolean; cycle_id: string | null }[] }).rows;
+    if (!r) return { unitFound: false, active: false, taken: 0, stored: false, cycleId: null };
+    return { unitFound: true, active: r.active, taken: r.taken, stored: r.stored, cycleId: r.cycle_id };
   },
   list(db: Db, f: RatingFilter & { afterId?: string; limit: number }): Promise<RatingRow[]> {
     return db

@@ -4,7 +4,7 @@ import { expectedVersion, idParams, pageOf, pageQuery, problems, queryOf, sendVe
 import { EVERYONE } from '../../lib/principal.js';
 import { contactFollowUpBody, followUp, listFollowUpsQuery, resolveFollowUpBody } from './follow-ups.schemas.js';
 import { ratingImportRoutes } from './import.routes.js';
-import { PUBLIC_RATING_LIMIT, PUBLIC_RATINGS_PER_MINUTE, isBad, isLimitedChannel } from './rules.js';
+import { PUBLIC_RATING_LIMIT, isBad, isLimitedChannel } from './rules.js';
 import {
   channelInfo,
   channelLabels,
@@ -25,6 +25,7 @@ const limitText = `a set number of ratings per respondent per unit per day on ${
 
 export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ratings, ratingFollowUps } = app.services;
+  const perMinute = app.config.RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE;
 
   app.get('/rating-channels', {
     config: { access: EVERYONE },
@@ -42,13 +43,13 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/public/ratings', {
-    config: { access: ['anonymous', 'integration'], rateLimit: { max: PUBLIC_RATINGS_PER_MINUTE, timeWindow: '1 minute' } },
+    config: { access: ['anonymous', 'integration'], rateLimit: { max: perMinute, timeWindow: '1 minute' } },
     schema: {
       operationId: 'submitPublicRating',
       summary: 'Rate a unit (群众评价), anonymously',
       description:
         `The public rates through ${PUBLIC_RATING_LIMIT.channels.join(', ')} and must send respondentKey (a phone number or ID, kept only as a keyed hash): ${limitText}. ` +
-        `Anonymous callers are limited to ${PUBLIC_RATINGS_PER_MINUTE} submissions per minute per IP. A bad rating (level ≤ 2) with a comment opens a 回访 due in FOLLOW_UP_WORKING_DAYS working days (default 5).`,
+        `Anonymous callers are limited to ${perMinute} submissions per minute per IP (RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE). A bad rating (level ≤ 2) with a comment opens a 回访 due in FOLLOW_UP_WORKING_DAYS working days (default 5).`,
       tags: ['public', ...tags],
       security: [],
       body: publicRatingBody,

@@ -11,7 +11,10 @@ export const PUBLIC_RATING_LIMIT = {
   utcOffsetHours: 8,
 };
 
-/** Anonymous submissions per client IP per minute on the public rating route (stricter than the global limit). */
+/**
+ * Anonymous submissions per client IP per minute on the public rating route (stricter than the global limit): the
+ * default of RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE (src/config.ts).
+ */
 export const PUBLIC_RATINGS_PER_MINUTE = 10;
 
 /** 差评: the bottom two levels (不满意, 非常不满意). */

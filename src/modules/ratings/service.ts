@@ -5,14 +5,15 @@ import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { addWorkingDays } from '../../lib/working-days.js';
+import { uuidv7 } from '../../lib/ids.js';
 import type { AuditEntryInput, AuditService } from '../audit/service.js';
 import type { RegionsService } from '../regions/service.js';
 import { unitQueries } from '../units/queries.js';
 import { cycleQueries } from '../cycles/queries.js';
-import { cycleFor } from '../enrollments/queries.js';
 import { isInFuture } from '../../lib/time.js';
 import { canSeeUnit, unitScope } from '../units/service.js';
 import { followUpsRepository } from './follow-ups.repository.js';
+import type { FollowUpRow } from './follow-ups.repository.js';
 import { toFollowUpDto, toRatingDto } from './mappers.js';
 import { ratingsRepository } from './repository.js';
 import type { RatingFilter } from './repository.js';
@@ -50,68 +51,83 @@ export function createRatingsService({
 }) {
   type StoreInput = SubmitRatingInput & { collectedAt: string };
 
+  /**
+   * One statement, no transaction (ratingsRepository.storeAudited): it reads what the rules need and stores the rating,
+   * its follow-up and their audit entries together, or nothing; what it found says which rule refused. Only an
+   * integration's (source, externalId) and an explicit cycleId cost a query more.
+   */
   async function store(ctx: RequestContext, input: StoreInput): Promise<RatingReceiptDto> {
     try {
-      return await db.transaction(async (tx) => {
-        if (input.externalId) {
-          const existing = await ratingsRepository.bySourceExternalId(tx, input.source, input.externalId);
-          if (existing) return duplicateReceipt(tx, existing.id, existing.cycleId);
-        }
-        const unit = await unitQueries.byId(tx, input.unitId);
-        if (!unit) throw invalid('unitId', `unit ${input.unitId} does not exist`);
-        if (!unit.active) throw invalid('unitId', `unit ${input.unitId} is deactivated and takes no ratings`);
-        const collectedAt = new Date(input.collectedAt);
-        let cycleId: string | null;
-        if (input.cycleId) {
-          if (!(await cycleQueries.exists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
-          cycleId = input.cycleId;
-        } else {
-          // 归属周期: the cycle whose assessment window contains the moment the rating was collected.
-          cycleId = await cycleFor(tx, unit.id, collectedAt, 'assessment');
-        }
-
-        const respondentHash = input.respondentKey ? hashRespondent(input.respondentKey) : null;
-        let limitedDay: string | null = null;
-        let limitSlot: number | null = null;
-        if (respondentHash && isLimitedChannel(input.channel)) {
-          limitedDay = limitDay(collectedAt);
-          limitSlot = await ratingsRepository.countOnDay(tx, respondentHash, unit.id, limitedDay);
-          if (limitSlot >= perDay) throw dailyLimitReached(perDay);
-        }
-
-        const row = await ratingsRepository.insert(tx, {
-          unitId: unit.id,
-          cycleId,
-          channel: input.channel,
-          level: input.level,
-          comment: input.comment ?? null,
-          collectedAt,
-          receivedAt: new Date(),
-          source: input.source,
-          externalId: input.externalId ?? null,
-          respondentHash,
-          limitedDay,
-          limitSlot,
-          submittedBy: ctx.principal.subject,
-        });
-        if (!row) {
-          // A concurrent request with the same (source, externalId) committed first.
-          const existing = await ratingsRepository.bySourceExternalId(tx, input.source, input.externalId!);
-          return duplicateReceipt(tx, existing!.id, existing!.cycleId);
-        }
-
-        const dto = toRatingDto(row);
-        const entries: AuditEntryInput[] = [{ action: 'rating.submitted', entityType: 'rating', entityId: row.id, after: dto }];
-        let followUpId: string | null = null;
-        if (needsFollowUp(row.level, row.comment)) {
-          const f = await followUpsRepository.insert(tx, { ratingId: row.id, unitId: row.unitId, deadline: addWorkingDays(row.receivedAt, followUpWorkingDays) });
-          followUpId = f.id;
-          const { rating: _r, ...after } = toFollowUpDto(f, row);
-          entries.push({ action: 'follow_up.opened', entityType: 'rating_follow_up', entityId: f.id, after });
-        }
-        await audit.record(tx, ctx, entries);
-        return { id: row.id, duplicate: false, cycleId, followUpId };
+      if (input.externalId) {
+        const existing = await ratingsRepository.bySourceExternalId(db, input.source, input.externalId);
+        if (existing) return duplicateReceipt(db, existing.id, existing.cycleId);
+      }
+      if (input.cycleId && !(await cycleQueries.exists(db, input.cycleId))) {
+        if (!(await unitQueries.byId(db, input.unitId))) throw invalid('unitId', `unit ${input.unitId} does not exist`);
+        throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
+      }
+      const collectedAt = new Date(input.collectedAt);
+      const respondentHash = input.respondentKey ? hashRespondent(input.respondentKey) : null;
+      const limitedDay = respondentHash && isLimitedChannel(input.channel) ? limitDay(collectedAt) : null;
+      const receivedAt = new Date();
+      const row = {
+        id: uuidv7(),
+        unitId: input.unitId,
+        channel: input.channel,
+        level: input.level,
+        comment: input.comment ?? null,
+        collectedAt,
+        receivedAt,
+        source: input.source,
+        externalId: input.externalId ?? null,
+        respondentHash,
+        limitedDay,
+        importId: null,
+        submittedBy: ctx.principal.subject,
+      };
+      // The entry's cycleId (and the row's) are settled by the statement; the DTO is otherwise complete here.
+      const dto = toRatingDto({ ...row, cycleId: null, limitSlot: null });
+      const submitted: AuditEntryInput = { action: 'rating.submitted', entityType: 'rating', entityId: row.id, after: dto };
+      const entries: AuditEntryInput[] = [];
+      let followUp: FollowUpRow | null = null;
+      if (needsFollowUp(row.level, row.comment)) {
+        followUp = {
+          id: uuidv7(),
+          ratingId: row.id,
+          unitId: row.unitId,
+          deadline: addWorkingDays(receivedAt, followUpWorkingDays),
+          status: 'open',
+          contactNote: null,
+          contactedAt: null,
+          contactedBy: null,
+          resolution: null,
+          reRatingLevel: null,
+          resolvedAt: null,
+          resolvedBy: null,
+          version: 1,
+          createdAt: receivedAt,
+          updatedAt: receivedAt,
+        };
+        const { rating: _r, ...after } = toFollowUpDto(followUp, { ...row, cycleId: null, limitSlot: null });
+        entries.push({ action: 'follow_up.opened', entityType: 'rating_follow_up', entityId: followUp.id, after });
+      }
+      const outcome = await ratingsRepository.storeAudited(db, {
+        row,
+        // 归属周期: unless given, the cycle whose assessment window contains the moment the rating was collected.
+        cycle: input.cycleId ? { id: input.cycleId } : { attributeAt: collectedAt },
+        limit: limitedDay ? { perDay } : null,
+        followUp,
+        entries: [...audit.prepare(ctx, submitted, { digest: false }), ...audit.prepare(ctx, entries)],
       });
+      if (!outcome.unitFound) throw invalid('unitId', `unit ${input.unitId} does not exist`);
+      if (!outcome.active) throw invalid('unitId', `unit ${input.unitId} is deactivated and takes no ratings`);
+      if (!outcome.stored && limitedDay && outcome.taken >= perDay) throw dailyLimitReached(perDay);
+      if (!outcome.stored) {
+        // A concurrent request with the same (source, externalId) committed first.
+        const existing = await ratingsRepository.bySourceExternalId(db, input.source, input.externalId!);
+        return duplicateReceipt(db, existing!.id, existing!.cycleId);
+      }
+      return { id: row.id, duplicate: false, cycleId: outcome.cycleId, followUpId: followUp?.id ?? null };
     } catch (err) {
       if (isDailyLimitViolation(err)) throw dailyLimitReached(perDay);
       throw err;
