@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDate } from '../../lib/http.js';
 import { complaintCategories } from '../complaints/schemas.js';
 
 /**
@@ -77,7 +78,6 @@ export const open311Request = z
   .meta({ id: 'Open311Request', description: 'A complaint as a GeoReport service request: no personal data' });
 export type Open311RequestDto = z.infer<typeof open311Request>;
 
-const dateParam = z.iso.datetime({ offset: true });
 export const open311ListQuery = z.object({
   service_request_id: z
     .string()
@@ -85,8 +85,8 @@ export const open311ListQuery = z.object({
     .optional()
     .describe('comma-separated tracking codes; when given, the other filters are ignored (as the standard says)'),
   service_code: z.enum(complaintCategories).optional(),
-  start_date: dateParam.optional(),
-  end_date: dateParam.optional(),
+  start_date: isoDate.optional(),
+  end_date: isoDate.optional(),
   status: z
     .string()
     .regex(/^(open|closed)(,(open|closed))?$/, 'open, closed or open,closed')
