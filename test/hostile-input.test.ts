@@ -189,3 +189,35 @@ t.test('a token whose scoping claims do not fit its role is refused with 401, na
     t.equal(res.statusCode, 200, `${claims.role} with its own claim fits`);
   }
 });
+
+// Found by test/fuzz.test.ts: PostgreSQL has no year 0, so `0000-…` passed the ISO pattern and failed in the database.
+t.test('a timestamp PostgreSQL cannot store (year 0000, past 9999) is 400 validation_failed, in a body and in a query', async (t) => {
+  const complaint = { category: 'discipline', subject: '窗口人员上班玩游戏', description: '办税窗口工作人员在玩手机游戏', source: 'hotline' };
+  for (const receivedAt of ['0000-01-04T00:00:00Z', '0001-01-01T00:00:00+01:00', '9999-12-31T23:59:59-05:00']) {
+    const res = await h.as('admin', { method: 'POST', url: '/api/v1/complaints', payload: { ...complaint, receivedAt } });
+    isProblem(t, res, 400, 'validation_failed');
+    t.match(res.json().errors, [{ field: 'body.receivedAt' }], receivedAt);
+  }
+  isProblem(t, await h.as('admin', { method: 'GET', url: '/api/v1/audit-log?from=0000-01-01T00%3A00%3A00Z' }), 400, 'validation_failed');
+  isProblem(t, await h.as('admin', { method: 'GET', url: '/api/v1/complaints?to=0000-01-01T00%3A00%3A00Z' }), 400, 'validation_failed');
+  t.equal((await h.as('admin', { method: 'GET', url: '/api/v1/audit-log?from=0001-01-01T00%3A00%3A00Z' })).statusCode, 200, 'the first instant is fine');
+});
+
+t.test('a calendar day PostgreSQL cannot store (0000-01-01) is 400 validation_failed, not a database error', async (t) => {
+  const supervisor = { name: '监督员', affiliation: '州政协', sector: 'citizen' };
+  const res = await h.as('admin', { method: 'POST', url: '/api/v1/supervisors', payload: { ...supervisor, termStart: '0000-01-01' } });
+  isProblem(t, res, 400, 'validation_failed');
+  t.match(res.json().errors, [{ field: 'body.termStart' }]);
+  t.equal((await h.as('admin', { method: 'POST', url: '/api/v1/supervisors', payload: { ...supervisor, termStart: '0001-01-01' } })).statusCode, 201, 'year 1 is fine');
+  isProblem(t, await h.as('admin', { method: 'GET', url: '/api/v1/deeds?from=0000-01-01' }), 400, 'validation_failed');
+});
+
+t.test('a value out of the range PostgreSQL holds (22008, 22003) is 400 invalid_value, not a 500', async (t) => {
+  for (const statement of [sql`select ${'0000-01-04T00:00:00.000Z'}::timestamptz`, sql`select ${'99999999999'}::int`]) {
+    const err = await h.database.db.execute(statement).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    t.match(toProblem(err, '/x'), { status: 400, code: 'invalid_value' });
+  }
+});

@@ -7864,7 +7864,9 @@ export interface operations {
                 entityId?: string;
                 actor?: string;
                 action?: string;
+                /** @description ISO 8601 timestamp with zone */
                 from?: string;
+                /** @description ISO 8601 timestamp with zone */
                 to?: string;
             };
             header?: never;
@@ -19191,7 +19193,10 @@ export interface operations {
                     title: string;
                     /** @description e.g. 湖北省纠风领导小组 */
                     conferredBy: string;
-                    /** Format: date */
+                    /**
+                     * Format: date
+                     * @description ISO 8601 date (YYYY-MM-DD)
+                     */
                     conferredOn: string;
                     note?: string | null;
                 };

@@ -160,7 +160,22 @@ export function expectedVersion(request: FastifyRequest, bodyVersion?: number): 
 
 /** Bilingual label for user-facing enumerations. */
 export const labelSchema = z.object({ zhCN: z.string(), en: z.string() }).meta({ id: 'Label' });
-export const isoDate = z.iso.datetime({ offset: true }).describe('ISO 8601 timestamp with zone');
+/** The instants a four-digit year can name once its offset is applied; PostgreSQL has no year 0 and refuses 0000-…. */
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00Z');
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+const storableInstant = (v: string) => {
+  const at = Date.parse(v);
+  return at >= FIRST_INSTANT && at <= LAST_INSTANT;
+};
+export const isoDate = z.iso
+  .datetime({ offset: true })
+  .refine(storableInstant, 'must lie between 0001-01-01 and 9999-12-31 (UTC)')
+  .describe('ISO 8601 timestamp with zone');
+/** A calendar day (YYYY-MM-DD) PostgreSQL can store: it has no year 0, and the pattern lets 0000-… through. */
+export const isoDay = z.iso
+  .date()
+  .refine((v) => v >= '0001-01-01', 'must be 0001-01-01 or later')
+  .describe('ISO 8601 date (YYYY-MM-DD)');
 export const toIso = (d: Date) => d.toISOString();
 export const toIsoOrNull = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 

@@ -104,6 +104,11 @@ function pgProblem(err: unknown, instance: string): Problem | null {
   if (src.code === '22P02') {
     return { type: PROBLEM_TYPE_BASE + 'invalid_value', title: 'Bad Request', status: 400, detail: 'a value is not in the expected form (for ids: a UUID)', instance, code: 'invalid_value' };
   }
+  // A value PostgreSQL cannot hold that validation let through: a date out of its range (22008) or form (22007), a
+  // number out of range (22003), a string over a column's length (22001). The schemas bound each; this is the net.
+  if (src.code === '22008' || src.code === '22007' || src.code === '22003' || src.code === '22001') {
+    return { type: PROBLEM_TYPE_BASE + 'invalid_value', title: 'Bad Request', status: 400, detail: 'a value is out of the range or longer than the field can hold', instance, code: 'invalid_value' };
+  }
   // NUL in text (22021) or in a JSON string (22P05): the edge refuses both (plugins/input-guard.ts); this catches a path it missed.
   if (src.code === '22021' || src.code === '22P05') {
     return { type: PROBLEM_TYPE_BASE + 'invalid_characters', title: 'Bad Request', status: 400, detail: 'a text value holds a NUL character or is not valid Unicode', instance, code: 'invalid_characters' };

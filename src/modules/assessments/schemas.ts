@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { evidenceLinks, isoDate, labelSchema } from '../../lib/http.js';
+import { evidenceLinks, isoDate, isoDay, labelSchema } from '../../lib/http.js';
 
 /** 考评打分 scorecard states. */
 export const scorecardStatuses = ['draft', 'submitted', 'confirmed'] as const;
@@ -13,7 +13,7 @@ export const scorecardStatusSchema = z.enum(scorecardStatuses).meta({ id: 'Score
 
 /** Points as the API shows them: at most two decimals. */
 const points = z.number();
-const calendarDate = z.iso.date().describe('calendar date, YYYY-MM-DD');
+const calendarDate = isoDay.describe('calendar date, YYYY-MM-DD');
 const criteriaTitle = z.object({ zhCN: z.string(), en: z.string().nullable() });
 
 export const scorecard = z

@@ -29,8 +29,8 @@ export const auditListQuery = z.object({
   entityId: z.string().max(64).optional(),
   actor: z.string().max(200).optional(),
   action: z.string().max(64).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
 });
 
 export const auditCheckpoint = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { awardStatus, awardTier, commendationLevel, nominationStatus } from './tables.js';
-import { isoDate, labelSchema } from '../../lib/http.js';
+import { isoDate, isoDay, labelSchema } from '../../lib/http.js';
 import { categorySchema } from '../units/schemas.js';
 
 type Label = { zhCN: string; en: string };
@@ -230,7 +230,7 @@ export const createCommendationBody = z.object({
   level: commendationLevelSchema,
   title: z.string().trim().min(1).max(300),
   conferredBy: z.string().trim().min(1).max(300).describe('e.g. 湖北省纠风领导小组'),
-  conferredOn: z.iso.date(),
+  conferredOn: isoDay,
   note: z.string().trim().min(1).max(2000).nullable().optional(),
 });
 export type CreateCommendationInput = z.infer<typeof createCommendationBody>;

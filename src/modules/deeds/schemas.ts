@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { evidenceLinks, isoDate } from '../../lib/http.js';
+import { evidenceLinks, isoDate, isoDay } from '../../lib/http.js';
 import type { Role } from '../../lib/principal.js';
 
 /** A unit or its department records its own deeds; the office records any. */
@@ -7,7 +7,7 @@ export const DEED_RECORDERS: Role[] = ['admin', 'department', 'unit'];
 /** Assessors also read them (群众路线 is a criteria section). */
 export const DEED_READERS: Role[] = ['admin', 'inspector', 'department', 'unit'];
 
-const day = z.iso.date().describe('calendar date, YYYY-MM-DD');
+const day = isoDay.describe('calendar date, YYYY-MM-DD');
 
 export const deed = z
   .object({

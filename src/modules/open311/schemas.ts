@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDate } from '../../lib/http.js';
 import { complaintCategories } from '../complaints/schemas.js';
 
 /**
@@ -129,7 +130,7 @@ export const open311Request = z
   .meta({ id: 'Open311Request', description: 'A complaint as a GeoReport service request: no personal data' });
 export type Open311RequestDto = z.infer<typeof open311Request>;
 
-const dateParam = z.iso.datetime({ offset: true }).describe('W3C datetime with a time zone, e.g. 2010-01-01T00:00:00Z');
+const dateParam = isoDate.describe('W3C datetime with a time zone, e.g. 2010-01-01T00:00:00Z');
 const commaList = (item: RegExp, what: string) =>
   z
     .string()

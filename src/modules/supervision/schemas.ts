@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { evidenceLinks, isoDate, labelSchema } from '../../lib/http.js';
+import { evidenceLinks, isoDate, isoDay, labelSchema } from '../../lib/http.js';
 import { categorySchema } from '../units/schemas.js';
 
 type Labels<K extends string> = Record<K, { zhCN: string; en: string }>;
 
 // ── Supervisors (义务监督员) ──────────────────────────────────────────────
 
-const isoDay = z.iso.date().describe('ISO 8601 date (YYYY-MM-DD)');
 
 export const supervisorContact = z
   .object({ phone: z.string().nullable(), email: z.string().nullable() })
