@@ -154,6 +154,48 @@ async function main() {
       console.log(line);
       report.push(line);
     }
+    // /healthz while the worst anonymous GraphQL requests arrive at the anonymous rate limit (60 per minute).
+    const gql = async (query: string) => {
+      const t1 = performance.now();
+      const res = await fetch(`http://127.0.0.1:${app.info.port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
+      return { ms: performance.now() - t1, refused: body.errors?.[0]?.extensions?.code ?? null };
+    };
+    const aliases = (n: number, field: string) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
+    const rankingField = `publicRanking(id: "${ranking.id}") { ranking { id } entries { unitId unitName departmentName regionName score rank flags } }`;
+    let heaviest = { n: 0, ms: 0 };
+    for (let n = 1; n <= 20; n++) {
+      const r = await gql(aliases(n, rankingField));
+      if (r.refused) break;
+      heaviest = { n, ms: r.ms };
+    }
+    const refusedQuery = aliases(2000, `awardRoll(cycleId: "${cycleId}") { cycleId }`);
+    const refused = await gql(refusedQuery);
+    const worstAccepted = aliases(heaviest.n, rankingField);
+    const health: number[] = [];
+    const gqlTimes: number[] = [];
+    const until = performance.now() + Math.max(10, DURATION * 2) * 1000;
+    const attacker = (async () => {
+      for (let i = 0; performance.now() < until; i++) {
+        const started = performance.now();
+        gqlTimes.push((await gql(i % 2 === 0 ? worstAccepted : refusedQuery)).ms);
+        await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (performance.now() - started))));
+      }
+    })();
+    while (performance.now() < until) {
+      const t1 = performance.now();
+      await (await fetch(`http://127.0.0.1:${app.info.port}/healthz`)).arrayBuffer();
+      health.push(performance.now() - t1);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await attacker;
+    const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+    report.push(
+      `GraphQL, anonymous: heaviest accepted ${heaviest.n} × publicRanking (all entries) ${heaviest.ms.toFixed(0)} ms; 2,000 × awardRoll refused (${refused.refused}) in ${refused.ms.toFixed(0)} ms; ` +
+        `worst request during the attack ${Math.max(...gqlTimes).toFixed(0)} ms`,
+      `/healthz every 20 ms while those arrive at 60/min: p50 ${pct(health, 50).toFixed(1)} ms, p99 ${pct(health, 99).toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms (${health.length} samples)`,
+    );
+
     const rssAfter = rssMb(app.proc.pid!);
     report.push(`manyi RSS (tsx): ${rssIdle} MB idle after start, ${rssAfter} MB after the load`);
 

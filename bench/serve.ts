@@ -10,7 +10,14 @@ import { generateLocalKeyPair, mintToken } from '../src/lib/keys.js';
 
 const url = process.env.BENCH_DATABASE;
 if (!url) throw new Error('BENCH_DATABASE is required');
-const config = { ...testConfig(), NODE_ENV: 'production' as const, GRAPHQL_INTROSPECTION: false, RATE_LIMIT_ANONYMOUS_PER_MINUTE: 1_000_000_000 };
+const config = {
+  ...testConfig(),
+  NODE_ENV: 'production' as const,
+  GRAPHQL_INTROSPECTION: false,
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: 1_000_000_000,
+  RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE: 1_000_000_000,
+  AUDIT_SEAL_INTERVAL_MS: 1000,
+};
 const database = await openDatabase({ url, dataDir: 'unused', poolMax: config.DATABASE_POOL_MAX });
 const keys = await generateLocalKeyPair();
 const app = Fastify(serverOptions(config, false));

@@ -124,6 +124,8 @@ export const configSchema = z.object({
       }
     }, 'expected a PKCS#8 private key in PEM')
     .optional(),
+  /** A file holding AUDIT_SIGNING_KEY (`npm run keys` creates DATA_DIR/keys/audit-signing.pem); setting both is an error. */
+  AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
   /** The JWS algorithm of AUDIT_SIGNING_KEY (ES256 for a P-256 key, RS256/PS256 for RSA, EdDSA for Ed25519). */
   AUDIT_SIGNING_ALG: z.enum(SIGNING_ALGS).default('ES256'),
   /** Working days per complaint stage (投诉 triage, investigation, reply), e.g. "triage=2,investigation=10,reply=5". */
@@ -157,7 +159,7 @@ export const configSchema = z.object({
 });
 
 /** Secrets that may be read from the file named by `<NAME>_FILE`, so they need not sit in the environment. */
-const secretsFromFiles = ['JWT_PUBLIC_KEY', 'RESPONDENT_KEY_SECRET'] as const;
+const secretsFromFiles = ['JWT_PUBLIC_KEY', 'RESPONDENT_KEY_SECRET', 'AUDIT_SIGNING_KEY'] as const;
 
 /** The environment with each `<NAME>_FILE` replaced by the file's content (surrounding whitespace trimmed) as `<NAME>`. */
 function readSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -211,7 +213,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (config.NODE_ENV === 'production') {
     const missing = [
       !config.RESPONDENT_KEY_SECRET && '  RESPONDENT_KEY_SECRET: required in production (or RESPONDENT_KEY_SECRET_FILE)',
-      !config.AUDIT_SIGNING_KEY && '  AUDIT_SIGNING_KEY: required in production (the private key that signs audit checkpoints)',
+      !config.AUDIT_SIGNING_KEY && '  AUDIT_SIGNING_KEY: required in production (or AUDIT_SIGNING_KEY_FILE; the private key that signs audit checkpoints)',
     ].filter(Boolean);
     if (missing.length) throw new ConfigError(`invalid configuration:\n${missing.join('\n')}`);
   }

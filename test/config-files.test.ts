@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { exportSPKI } from 'jose';
 import { loadConfig, loadDataDir } from '../src/config.js';
-import { createRespondentKeySecret, loadOrCreateLocalKeyPair } from '../src/lib/keys.js';
+import { createAuditSigningKey, createRespondentKeySecret, loadOrCreateLocalKeyPair } from '../src/lib/keys.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'manyi-config-files-'));
 const file = (name: string, content: string) => {
@@ -19,7 +19,10 @@ t.test('the production secrets can be read from the files named by *_FILE', asyn
     NODE_ENV: 'production',
     JWT_PUBLIC_KEY_FILE: file('public.pem', `${pem}\n`),
     RESPONDENT_KEY_SECRET_FILE: file('secret', 'a-secret-of-sixteen-or-more\n'),
+    AUDIT_SIGNING_KEY_FILE: createAuditSigningKey(dir),
   });
+  t.match(config.AUDIT_SIGNING_KEY, /^-----BEGIN PRIVATE KEY-----/, 'the audit signing key from its file');
+  t.equal(createAuditSigningKey(dir), join(dir, 'keys', 'audit-signing.pem'), 'created once, then kept');
   t.equal(config.JWT_PUBLIC_KEY, pem.trim(), 'the PEM, trimmed');
   t.equal(config.RESPONDENT_KEY_SECRET, 'a-secret-of-sixteen-or-more', 'the trailing newline of `echo secret > file` is dropped');
 });

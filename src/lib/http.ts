@@ -163,9 +163,10 @@ export const labelSchema = z.object({ zhCN: z.string(), en: z.string() }).meta({
 /** The instants a four-digit year can name once its offset is applied; PostgreSQL has no year 0 and refuses 0000-…. */
 const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00Z');
 const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+// Only a timestamp that parses is bounded: one that does not is the format check's to report (once).
 const storableInstant = (v: string) => {
   const at = Date.parse(v);
-  return at >= FIRST_INSTANT && at <= LAST_INSTANT;
+  return Number.isNaN(at) || (at >= FIRST_INSTANT && at <= LAST_INSTANT);
 };
 export const isoDate = z.iso
   .datetime({ offset: true })

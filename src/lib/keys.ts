@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI, SignJWT } from 'jose';
@@ -72,6 +72,21 @@ export function createRespondentKeySecret(dataDir: string): string {
   if (!existsSync(path)) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  return path;
+}
+
+/**
+ * DATA_DIR/keys/audit-signing.pem, created on first use: a P-256 private key (PKCS#8 PEM) of its own that signs the
+ * audit checkpoints (AUDIT_SIGNING_KEY_FILE, ES256), apart from the key that signs tokens. Returns the file's path.
+ */
+export function createAuditSigningKey(dataDir: string): string {
+  const dir = join(dataDir, 'keys');
+  const path = join(dir, 'audit-signing.pem');
+  if (!existsSync(path)) {
+    mkdirSync(dir, { recursive: true });
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600, flag: 'wx' });
   }
   return path;
 }
