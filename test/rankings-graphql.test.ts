@@ -145,6 +145,22 @@ t.test('nested unit, department and explanation are batched: the statement count
   t.equal(large.queries, small.queries);
 });
 
+t.test('ranking entries → unit → department and region run in depth + 1 statements, staff or not', { skip: onPglite && 'PostgreSQL only' }, async (t) => {
+  const q = `query($id: ID!) { rankingEntries(rankingId: $id, limit: 5) { items { unitId unit { name department { name } region { nameZh } } } } }`;
+  for (const who of ['admin', 'integration'] as const) {
+    const { result, queries } = await h.countQueries(() => gql(h, who, q, { id: rankingId }));
+    t.same(result.errors, undefined);
+    const items = (result.data!.rankingEntries as { items: { unit: { department: { name: string }; region: { nameZh: string } } }[] }).items;
+    t.equal(items.length, 5);
+    t.ok(items.every((i) => i.unit.department.name && i.unit.region.nameZh));
+    t.ok(queries <= 4, `${who}: ${queries} statements at depth 3`);
+  }
+  const d = await gql(h, 'admin', `mutation($c: ID!) { computeRanking(cycleId: $c) { id } }`, { c: w.cycle.id });
+  const draftId = (d.data!.computeRanking as { id: string }).id;
+  const hidden = await gql(h, 'integration', `query($id: ID!) { rankingEntries(rankingId: $id) { items { unitId } } }`, { id: draftId });
+  t.equal(hidden.errors?.[0].extensions?.code, 'not_found', 'a draft stays hidden from those who may not see it');
+});
+
 t.test('nested units outside a department’s scope are null, the entries are still listed', async (t) => {
   const g = await gql(h, { role: 'department', departmentId: w.departments.tax.id }, `query($id: ID!) { rankingEntries(rankingId: $id) { items { unitId unit { id } } } }`, {
     id: rankingId,

@@ -47,6 +47,8 @@ export interface EntryFilter {
   regionPath?: string;
   departmentId?: string;
   flag?: string;
+  /** Only while the ranking is published (the public's view): folds the visibility check into the same statement. */
+  publishedOnly?: boolean;
 }
 
 function entryWhere(db: Db, rankingId: string, f: EntryFilter): SQL | undefined {
@@ -56,6 +58,7 @@ function entryWhere(db: Db, rankingId: string, f: EntryFilter): SQL | undefined 
     f.departmentId ? eq(rankingEntries.departmentId, f.departmentId) : undefined,
     f.flag ? sql`${rankingEntries.flags} @> array[${f.flag}]::text[]` : undefined,
     f.regionPath ? regionQueries.within(db, rankingEntries.regionId, f.regionPath) : undefined,
+    f.publishedOnly ? sql`exists (select 1 from ${rankings} where ${rankings.id} = ${rankingEntries.rankingId} and ${rankings.status} = 'published')` : undefined,
   );
 }
 

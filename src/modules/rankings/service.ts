@@ -409,8 +409,11 @@ export function createRankingsService({
      * (rank null). `rankInFilter` is the place among the ranked entries the filter keeps.
      */
     async entries(ctx: RequestContext, id: string, filter: EntriesFilter, page: { limit: number; cursor?: string }): Promise<Page<RankingEntryDto>> {
-      await visible(ctx, id);
-      const p = await paginate(page, async ({ after, limit }) => rankingsRepository.entries(db, id, { ...(await entryFilter(filter)), after, limit }), { key: entryKey, decode: decodeEntryCursor });
+      // One statement in the usual case: the entries query itself keeps a draft from those who may not see it; only an
+      // empty page asks whether the ranking is there at all (a 404 rather than an empty list).
+      const publishedOnly = !isStaff(ctx);
+      const p = await paginate(page, async ({ after, limit }) => rankingsRepository.entries(db, id, { ...(await entryFilter(filter)), publishedOnly, after, limit }), { key: entryKey, decode: decodeEntryCursor });
+      if (p.items.length === 0) await visible(ctx, id);
       return { items: p.items.map(toEntryDto), nextCursor: p.nextCursor };
     },
 
