@@ -24,6 +24,7 @@ import { migrate } from '../src/db/migrate.js';
 import { generateLocalKeyPair } from '../src/lib/keys.js';
 import { systemContext } from '../src/lib/principal.js';
 import { createAuditService } from '../src/modules/audit/service.js';
+import { admin as adminOn } from './campaign.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
@@ -36,15 +37,7 @@ const PGBENCH = ['/usr/lib/postgresql/15/bin/pgbench', '/usr/bin/pgbench'].find(
 const WRK = existsSync('/usr/bin/wrk') ? '/usr/bin/wrk' : null;
 const dbName = `manyi_bench_audit_${Date.now()}`;
 
-async function admin(sqlText: string) {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try {
-    await c.query(sqlText);
-  } finally {
-    await c.end();
-  }
-}
+const admin = (sqlText: string) => adminOn(PG_URL, sqlText);
 
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -6,13 +6,24 @@
  * ratings and the per-campaign records by k (regions and departments stay).
  */
 import { performance } from 'node:perf_hooks';
-import type pg from 'pg';
+import pg from 'pg';
 import { defaultSettings } from '../src/modules/cycles/schemas.js';
 
 export const UNITS = 2135;
 export const DEPARTMENTS = 69;
 export const COUNTIES = 8;
 export const RATINGS = 300_000;
+
+/** Runs one statement on the server's maintenance database (create or drop a bench database). */
+export async function admin(baseUrl: string, sqlText: string): Promise<void> {
+  const c = new pg.Client({ connectionString: baseUrl });
+  await c.connect();
+  try {
+    await c.query(sqlText);
+  } finally {
+    await c.end();
+  }
+}
 
 export async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
   const t0 = performance.now();

@@ -10,27 +10,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { testConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { systemContext } from '../src/lib/principal.js';
 import { createServices } from '../src/modules/services.js';
-import { generateCampaign, timed } from './campaign.js';
+import { admin as adminOn, generateCampaign, timed } from './campaign.js';
 
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const RUNS = 3;
 
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: BASE_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
+const admin = (sqlText: string) => adminOn(BASE_URL, sqlText);
 
 async function main() {
   const name = `manyi_bench_${process.pid}_${randomBytes(3).toString('hex')}`;

@@ -25,21 +25,14 @@ import { uuidv7 } from '../src/lib/ids.js';
 import { generateLocalKeyPair, mintToken } from '../src/lib/keys.js';
 import { systemContext } from '../src/lib/principal.js';
 import { DEVELOPMENT_RESPONDENT_KEY_SECRET, respondentHasher } from '../src/modules/ratings/rules.js';
+import { admin as adminOn } from './campaign.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 300_000);
 const UNITS = 200;
 const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `manyi_bench_${Date.now()}`;
 
-async function admin(sqlText: string) {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try {
-    await c.query(sqlText);
-  } finally {
-    await c.end();
-  }
-}
+const admin = (sqlText: string) => adminOn(PG_URL, sqlText);
 
 /** Writes lines to a file with backpressure. */
 async function writeLines(path: string, lines: Iterable<string>) {

@@ -18,14 +18,13 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { testConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { generateLocalKeyPair } from '../src/lib/keys.js';
 import { systemContext } from '../src/lib/principal.js';
 import { createServices } from '../src/modules/services.js';
-import { generateCampaign, timed } from './campaign.js';
+import { admin as adminOn, generateCampaign, timed } from './campaign.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,15 +42,7 @@ const CONNECTIONS = Number(args.connections);
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p));
 
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: BASE_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
+const admin = (sqlText: string) => adminOn(BASE_URL, sqlText);
 
 /** Starts a bench child (tsx) and waits for the JSON line it prints when it listens. */
 async function child<T>(script: string, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; info: T }> {

@@ -1,18 +1,11 @@
 import { is, SQL, sql } from 'drizzle-orm';
+import type { EntryContent } from './chain.js';
 import { auditLog } from './tables.js';
 
 /** An entry ready to insert: content and digest computed (audit.prepare). */
-export interface PreparedAuditEntry {
-  occurredAt: Date;
-  actor: string;
-  role: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-  before: unknown;
+export interface PreparedAuditEntry extends EntryContent {
   /** A value, or an SQL expression over the caller's CTEs when the statement completes the content (then `digest` is null). */
   after: unknown;
-  requestId: string | null;
   /** null: the sealer computes it from the stored content. */
   digest: string | null;
 }
