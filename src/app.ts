@@ -27,6 +27,7 @@ import requestIdPlugin from './plugins/request-id.js';
 import schedulesPlugin from './plugins/schedules.js';
 import servicesPlugin from './plugins/services.js';
 import validationPlugin from './plugins/validation.js';
+import calendarPlugin from './modules/calendar/plugin.js';
 import { facadeModules, graphqlModules, graphqlPublications, restModules, scheduledJobs } from './modules/index.js';
 
 export interface AppOptions {
@@ -45,6 +46,8 @@ export const manyi = fp<AppOptions>(
     await app.register(redisPlugin, { config });
     await app.register(databasePlugin, { database });
     await app.register(servicesPlugin, { localKeys });
+    // Deadlines are computed on the holiday calendar from the first request on.
+    await app.register(calendarPlugin);
     await app.register(requestIdPlugin);
 
     await app.register(errorsPlugin);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { checkPrivateKeyPem, SIGNING_ALGS } from './lib/keys.js';
+import { isTimeZone } from './lib/working-days.js';
 import { PUBLIC_RATINGS_PER_MINUTE } from './modules/ratings/rules.js';
 
 /** The only reader of process.env: parsed once at boot, typed everywhere else. */
@@ -128,6 +129,21 @@ export const configSchema = z.object({
   AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
   /** The JWS algorithm of AUDIT_SIGNING_KEY (ES256 for a P-256 key, RS256/PS256 for RSA, EdDSA for Ed25519). */
   AUDIT_SIGNING_ALG: z.enum(SIGNING_ALGS).default('ES256'),
+  /**
+   * IANA time zone whose calendar days are the working days every deadline counts (期限, src/lib/working-days.ts):
+   * N working days from an instant end at 23:59:59.999 local time on the N-th working day after its local day.
+   */
+  TIME_ZONE: z
+    .string()
+    .trim()
+    .min(1)
+    .refine(isTimeZone, 'must be an IANA time zone name such as Asia/Shanghai')
+    .default('Asia/Shanghai'),
+  /**
+   * How often this copy checks whether another copy changed the holiday calendar (节假日安排) and reloads it; a change
+   * is in effect everywhere within this interval (immediately in the copy that made it). 0: only this copy's changes.
+   */
+  CALENDAR_REFRESH_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
   /** Working days per complaint stage (投诉 triage, investigation, reply), e.g. "triage=2,investigation=10,reply=5". */
   COMPLAINT_DEADLINE_WORKING_DAYS: z
     .string()
@@ -240,6 +256,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     LOAD_SHEDDING_MAX_EVENT_LOOP_DELAY_MS: 10_000,
     RATING_IMPORT_LEASE_SWEEP_INTERVAL_MS: 0,
     IDEMPOTENCY_KEY_SWEEP_INTERVAL_MS: 0,
+    // The holiday calendar reloads after this copy's own writes; tests that need another copy's ask for polling.
+    CALENDAR_REFRESH_INTERVAL_MS: 0,
     // Tests seal explicitly (audit.seal(), or verify, which seals first) and take checkpoints when they ask.
     AUDIT_SEAL_INTERVAL_MS: 0,
     AUDIT_CHECKPOINT_INTERVAL_MS: 0,

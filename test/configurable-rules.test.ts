@@ -1,6 +1,5 @@
 import t from 'tap';
 import { loadConfig } from '../src/config.js';
-import { addWorkingDays } from '../src/lib/working-days.js';
 import { referenceWorld } from './fixtures.js';
 import { setup } from './helper.js';
 
@@ -22,7 +21,7 @@ t.test('a complaint is due for triage after the configured number of working day
   const res = await h.as('anonymous', { method: 'POST', url: '/api/v1/public/complaints', payload: { category: 'discipline', subject: '上班玩游戏', description: '窗口人员上班时间玩游戏' } });
   t.equal(res.statusCode, 201, res.body);
   const [c] = (await h.as('admin', { method: 'GET', url: '/api/v1/complaints' })).json().items;
-  t.equal(c.stageDeadline, addWorkingDays(new Date(c.receivedAt), 1).toISOString());
+  t.equal(c.stageDeadline, h.app.services.calendar.addWorkingDays(new Date(c.receivedAt), 1).toISOString());
 });
 
 t.test('a respondent may rate a unit as often per day as configured; a bad rating is followed up in the configured days', async (t) => {
@@ -35,5 +34,5 @@ t.test('a respondent may rate a unit as often per day as configured; a bad ratin
   t.equal(third.json().code, 'rating_limit_reached');
   const [f] = (await h.as('admin', { method: 'GET', url: '/api/v1/follow-ups' })).json().items;
   const [r] = (await h.as('admin', { method: 'GET', url: '/api/v1/ratings?level=2' })).json().items;
-  t.equal(f.deadline, addWorkingDays(new Date(r.receivedAt), 2).toISOString());
+  t.equal(f.deadline, h.app.services.calendar.addWorkingDays(new Date(r.receivedAt), 2).toISOString());
 });

@@ -1,6 +1,5 @@
 import t from 'tap';
 import { systemContext } from '../src/lib/principal.js';
-import { addWorkingDays } from '../src/lib/working-days.js';
 import { referenceWorld } from './fixtures.js';
 import { gql, setup } from './helper.js';
 
@@ -43,7 +42,7 @@ t.test('the office opens a manual problem with a deadline defaulted by severity'
   t.equal(p.responsibilityLetterSigned, false);
   t.equal(p.overdue, false);
   const deadline = new Date(p.deadline).getTime();
-  t.ok(deadline >= addWorkingDays(before, 10).getTime() && deadline <= addWorkingDays(after, 10).getTime(), 'major: 10 working days');
+  t.ok(deadline >= h.app.services.calendar.addWorkingDays(before, 10).getTime() && deadline <= h.app.services.calendar.addWorkingDays(after, 10).getTime(), 'major: 10 working days');
 });
 
 t.test('a rectification goes open → rectifying → submitted → rejected → submitted → verified, with its history', async (t) => {
@@ -263,7 +262,7 @@ t.test('each route refuses the roles that may not use it', async (t) => {
 t.test('the office changes deadline, responsible person and severity with If-Match', async (t) => {
   const p = await openProblem();
   const url = `/api/v1/problems/${p.id}`;
-  const newDeadline = addWorkingDays(new Date(), 30).toISOString();
+  const newDeadline = h.app.services.calendar.addWorkingDays(new Date(), 30).toISOString();
   const r = await h.as('admin', { method: 'PATCH', url, headers: { 'if-match': `"${p.version}"` }, payload: { deadline: newDeadline, responsiblePerson: '李所长', severity: 'serious' } });
   t.equal(r.statusCode, 200, r.body);
   t.equal(r.json().deadline, newDeadline);
@@ -318,7 +317,7 @@ t.test('openFromSource runs in the caller’s transaction, defaults the deadline
     );
     const after = new Date();
     const d = new Date(p.deadline).getTime();
-    t.ok(d >= addWorkingDays(before, days).getTime() && d <= addWorkingDays(after, days).getTime(), `${severity}: ${days} working days`);
+    t.ok(d >= h.app.services.calendar.addWorkingDays(before, days).getTime() && d <= h.app.services.calendar.addWorkingDays(after, days).getTime(), `${severity}: ${days} working days`);
     const again = await h.app.services.db.transaction((tx) =>
       svc.openFromSource(tx, ctx, { unitId: forestPolice.id, sourceType: 'media', sourceId, severity: 'serious', description: 'again' }),
     );

@@ -1,7 +1,6 @@
 import t from 'tap';
 import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { addWorkingDays } from '../src/lib/working-days.js';
 import { DEVELOPMENT_RESPONDENT_KEY_SECRET, respondentHasher } from '../src/modules/ratings/rules.js';
 import { referenceWorld } from './fixtures.js';
 import { gql, setup } from './helper.js';
@@ -146,7 +145,7 @@ t.test('a bad rating with a comment opens a follow-up due 5 working days later',
   t.equal(body.status, 'open');
   t.equal(body.ratingId, id);
   t.equal(body.rating.comment, '工作人员态度差');
-  t.equal(body.deadline, addWorkingDays(new Date(body.rating.receivedAt), 5).toISOString());
+  t.equal(body.deadline, h.app.services.calendar.addWorkingDays(new Date(body.rating.receivedAt), 5).toISOString());
   t.equal(body.overdue, false);
 
   const noComment = await integrationRating({ unitId: forestStation.id, level: 1, externalId: 'call-bad-2' });

@@ -1,16 +1,97 @@
 /**
- * Working-day arithmetic for deadlines (回访 in 5 working days, complaint stages, rectification).
- * Weekends are skipped; public holidays are not modelled yet (a holiday calendar would plug in here).
+ * Working-day arithmetic for deadlines (期限: complaint stages, 回访 follow-ups, problems, rectification).
+ *
+ * The rule, one for every deadline: "N working days from an instant" ends at the END of the N-th working day AFTER
+ * the local day of that instant (次日起算: counting starts the next day; the last day counts in full, to 23:59:59.999
+ * local time). Days are calendar days in the configured time zone (TIME_ZONE, default Asia/Shanghai), never UTC
+ * days: a case received on Saturday 2026-05-16 07:00 in Beijing (Friday 23:00 UTC) was received on a Saturday. A
+ * day is a working day when the holiday calendar says so (法定节假日 off, 调休 make-up days on), otherwise when it is
+ * Monday to Friday. The calendar itself lives in src/modules/calendar; these functions only walk it.
  */
-export function addWorkingDays(from: Date, days: number): Date {
-  const d = new Date(from.getTime());
-  let left = days;
-  while (left > 0) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    const dow = d.getUTCDay();
-    if (dow !== 0 && dow !== 6) left--;
+
+/** Whether a local calendar day (YYYY-MM-DD) is a working day; `regionPath` picks a region's overrides. */
+export interface WorkingDayCalendar {
+  readonly timeZone: string;
+  isWorkingDay(date: string, regionPath?: string | null): boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    formatters.set(timeZone, f);
   }
-  return d;
+  return f;
+}
+
+/** The wall clock in `timeZone` at `instant`, read as if it were UTC (ms). */
+function wallClock(instant: number, timeZone: string): number {
+  const p = Object.fromEntries(formatter(timeZone).formatToParts(new Date(instant)).map((x) => [x.type, x.value]));
+  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+}
+
+/** True for a name Intl knows as a time zone (`Asia/Shanghai`, `UTC`). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The local calendar day (YYYY-MM-DD) of an instant in `timeZone`. */
+export function localDate(instant: Date, timeZone: string): string {
+  return new Date(wallClock(instant.getTime(), timeZone)).toISOString().slice(0, 10);
+}
+
+/** The day after a YYYY-MM-DD day. */
+export function nextDate(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function dayOfWeek(date: string): number {
+  return new Date(`${date}T00:00:00Z`).getUTCDay();
+}
+
+export const isWeekend = (date: string) => {
+  const d = dayOfWeek(date);
+  return d === 0 || d === 6;
+};
+
+/** The first instant of a local day in `timeZone` (two rounds settle the offset, DST included). */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  const midnight = Date.parse(`${date}T00:00:00Z`);
+  let t = midnight - (wallClock(midnight, timeZone) - midnight);
+  t = midnight - (wallClock(t, timeZone) - t);
+  return new Date(t);
+}
+
+/** The last millisecond of a local day in `timeZone`. */
+export function endOfLocalDay(date: string, timeZone: string): Date {
+  return new Date(startOfLocalDay(nextDate(date), timeZone).getTime() - 1);
+}
+
+/** Weekends only, for a calendar with no schedule loaded (tools, and years the calendar has no schedule for). */
+export const weekendsOnly = (timeZone: string): WorkingDayCalendar => ({ timeZone, isWorkingDay: (date) => !isWeekend(date) });
+
+/** A year of holidays cannot hide more than this many working days; a calendar that does is refused, not looped on. */
+const MAX_DAYS_WALKED = 3660;
+
+/** The deadline N working days after `from` under the rule above (`days` 0: the end of `from`'s own local day). */
+export function addWorkingDays(calendar: WorkingDayCalendar, from: Date, days: number, regionPath?: string | null): Date {
+  let date = localDate(from, calendar.timeZone);
+  let left = days;
+  for (let walked = 0; left > 0; walked++) {
+    if (walked > MAX_DAYS_WALKED + days) throw new Error(`no ${days} working days within ten years after ${date}: the calendar marks every day off`);
+    date = nextDate(date);
+    if (calendar.isWorkingDay(date, regionPath)) left--;
+  }
+  return endOfLocalDay(date, calendar.timeZone);
 }
 
 export function isOverdue(deadline: Date | null | undefined, now = new Date()): boolean {

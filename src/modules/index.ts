@@ -40,6 +40,8 @@ import { ratingLoaders, ratingResolvers, ratingTypeDefs } from './ratings/graphq
 import { ratingRoutes } from './ratings/routes.js';
 import { statisticsResolvers, statisticsTypeDefs, statisticsWeights } from './statistics/graphql.js';
 import { statisticsRoutes } from './statistics/routes.js';
+import { calendarResolvers, calendarTypeDefs } from './calendar/graphql.js';
+import { calendarRoutes } from './calendar/routes.js';
 import { awardPublications } from './awards/graphql.js';
 import type { Publication } from '../plugins/pubsub.js';
 import type { ScheduledJob } from '../plugins/schedules.js';
@@ -50,7 +52,7 @@ import { webhookDispatch } from './webhooks/schedule.js';
 import { idempotencyKeySweep } from './idempotency/schedule.js';
 
 /** Every module's REST routes, mounted under /api/v1. */
-export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes];
+export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, calendarRoutes];
 
 /** Every module's GraphQL part, merged into one schema. */
 export const graphqlModules: GraphqlModule[] = [
@@ -73,6 +75,7 @@ export const graphqlModules: GraphqlModule[] = [
   { typeDefs: scoreboardTypeDefs, resolvers: scoreboardResolvers, loaders: scoreboardLoaders },
   { typeDefs: ratingTypeDefs, resolvers: ratingResolvers, loaders: ratingLoaders },
   { typeDefs: statisticsTypeDefs, resolvers: statisticsResolvers, weights: statisticsWeights },
+  { typeDefs: calendarTypeDefs, resolvers: calendarResolvers },
 ];
 
 /** Standard facades mounted outside /api/v1 at their own prefix (Open311 GeoReport v2). */

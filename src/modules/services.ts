@@ -34,6 +34,7 @@ import { respondentHasher, DEVELOPMENT_RESPONDENT_KEY_SECRET } from './ratings/r
 import { createRatingsService } from './ratings/service.js';
 import { createStatisticsService } from './statistics/service.js';
 import { createIdempotencyService } from './idempotency/service.js';
+import { createCalendarService } from './calendar/service.js';
 
 // Modules that keep parameters in a cycle's settings add their group to the document the cycles module owns.
 registerSettingsGroup('scoring', scoringSettings);
@@ -46,10 +47,11 @@ export function createServices(database: Database, { config, keys }: { config: C
   const regions = createRegionsService({ db, audit });
   const departments = createDepartmentsService({ db, audit, regions });
   const units = createUnitsService({ db, audit, regions });
+  const calendar = createCalendarService({ db, audit, regions, timeZone: config.TIME_ZONE });
   const webhooks = createWebhooksService({ db, audit, config, keys });
-  const complaints = createComplaintsService({ db, audit, webhooks, deadlines: config.COMPLAINT_DEADLINE_WORKING_DAYS });
+  const complaints = createComplaintsService({ db, audit, webhooks, deadlines: config.COMPLAINT_DEADLINE_WORKING_DAYS, calendar });
   const open311 = createOpen311Service({ complaints, config });
-  const problems = createProblemsService({ db, audit, webhooks });
+  const problems = createProblemsService({ db, audit, webhooks, calendar });
   const deeds = createDeedsService({ db, audit });
   const accountability = createAccountabilityService({ db, audit });
   const cycles = createCyclesService({ db, audit, webhooks, participation: enrollmentQueries });
@@ -75,6 +77,7 @@ export function createServices(database: Database, { config, keys }: { config: C
     hashRespondent,
     perDay: config.PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY,
     followUpWorkingDays: config.FOLLOW_UP_WORKING_DAYS,
+    calendar,
   });
   const ratingFollowUps = createRatingFollowUpsService({ db, audit });
   const ratingImports = createRatingImportsService({
@@ -83,10 +86,11 @@ export function createServices(database: Database, { config, keys }: { config: C
     hashRespondent,
     followUpWorkingDays: config.FOLLOW_UP_WORKING_DAYS,
     lease: { leaseMs: config.RATING_IMPORT_LEASE_MS, heartbeatMs: config.RATING_IMPORT_HEARTBEAT_MS },
+    calendar,
   });
   const statistics = createStatisticsService({ db, regions });
   const idempotency = createIdempotencyService({ db, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
-  return { idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision };
+  return { calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision };
 }
 
 export type Services = ReturnType<typeof createServices>;

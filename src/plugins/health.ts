@@ -33,6 +33,13 @@ export default fp<{ localKeys?: KeyPair }>(
               .enum(['connected', 'reconnecting'])
               .optional()
               .describe('With REDIS_URL: whether this copy reaches Redis. Not a readiness condition: without it the anonymous rate limit fails open and subscriptions wait for the reconnect, so taking every copy out of rotation would only turn that into an outage'),
+            calendar: z
+              .object({
+                timeZone: z.string().describe('TIME_ZONE: the zone whose calendar days deadlines count'),
+                missingYears: z.array(z.number().int()).describe('the current or next year when it has no national holiday schedule: deadlines then count weekends only'),
+                warning: z.string().optional(),
+              })
+              .describe('The holiday calendar (节假日安排). A missing year is a warning, not a readiness condition: deadlines are still computed, on weekends only'),
           }),
           ...problems(503),
         },
@@ -47,7 +54,13 @@ export default fp<{ localKeys?: KeyPair }>(
         if (m.applied < m.expected) {
           return reply.status(503).type('application/problem+json').send({ type: 'urn:manyi:problem:not_ready', title: 'Service Unavailable', status: 503, detail: `migrations pending: ${m.applied} of ${m.expected} applied`, instance: '/readyz', code: 'migrations_pending' });
         }
-        return { status: 'ready' as const, database: database.kind, migrations: m.applied, ...(app.redis ? { redis: app.redis.state() } : {}) };
+        const missingYears = app.services.calendar.missingYears();
+        const calendar = {
+          timeZone: app.services.calendar.timeZone,
+          missingYears,
+          ...(missingYears.length ? { warning: `no holiday schedule for ${missingYears.join(', ')}: deadlines there count weekends only; load one with PUT /api/v1/calendar/years/{year}` } : {}),
+        };
+        return { status: 'ready' as const, database: database.kind, migrations: m.applied, ...(app.redis ? { redis: app.redis.state() } : {}), calendar };
       },
     });
 
@@ -57,5 +70,5 @@ export default fp<{ localKeys?: KeyPair }>(
       handler: async () => ({ keys: localKeys ? [localKeys.publicJwk] : [] }),
     });
   },
-  { name: 'health', dependencies: ['database', 'auth', 'redis'] },
+  { name: 'health', dependencies: ['database', 'auth', 'redis', 'services'] },
 );

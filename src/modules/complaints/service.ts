@@ -6,7 +6,8 @@ import { conflict, forbidden, invalid, notFound, versionMismatch } from '../../l
 import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
-import { addWorkingDays, isOverdue } from '../../lib/working-days.js';
+import { isOverdue } from '../../lib/working-days.js';
+import type { CalendarService } from '../calendar/service.js';
 import { stateMachine } from '../../lib/state-machine.js';
 import type { AuditService } from '../audit/service.js';
 import { unitQueries } from '../units/queries.js';
@@ -182,11 +183,14 @@ export function createComplaintsService({
   audit,
   webhooks,
   deadlines,
+  calendar,
 }: {
   db: Db;
   audit: AuditService;
   webhooks?: Pick<WebhooksService, 'emit'>;
   deadlines: StageDeadlines;
+  /** Stage deadlines are counted on the national holiday calendar (工作日历). */
+  calendar: Pick<CalendarService, 'addWorkingDays'>;
 }) {
   /** Contacts only ever leave the database for admins. */
   async function contactsFor(tx: Db, ctx: RequestContext, ids: string[]): Promise<Map<string, ComplaintDto['contact']>> {
@@ -237,7 +241,7 @@ export function createComplaintsService({
         description: input.description,
         unitId: input.unitId ?? null,
         status: 'received',
-        stageDeadline: addWorkingDays(receivedAt, deadlines.triage),
+        stageDeadline: calendar.addWorkingDays(receivedAt, deadlines.triage),
         address: input.address ?? null,
         addressId: input.addressId ?? null,
         mediaUrl: input.mediaUrl ?? null,
@@ -283,7 +287,7 @@ export function createComplaintsService({
       const now = new Date();
       const patch = await apply(row, tx, now);
       const clock = clockOf[to];
-      const stageDeadline = !clock ? null : clockOf[row.status] === clock ? row.stageDeadline : addWorkingDays(now, deadlines[clock]);
+      const stageDeadline = !clock ? null : clockOf[row.status] === clock ? row.stageDeadline : calendar.addWorkingDays(now, deadlines[clock]);
       const updated = await repo.update(tx, id, row.version, { ...patch, status: to, stageDeadline });
       if (!updated) throw versionMismatch('complaint', row.version, row.version + 1);
       await repo.insertEvent(tx, {

@@ -109,9 +109,9 @@ export const problemsRepository = {
     return null;
   },
 
-  async unitById(db: Db, id: string): Promise<{ id: string; departmentId: string } | undefined> {
+  async unitById(db: Db, id: string): Promise<{ id: string; departmentId: string; regionId: string } | undefined> {
     const u = await unitQueries.byId(db, id);
-    return u && { id: u.id, departmentId: u.departmentId };
+    return u && { id: u.id, departmentId: u.departmentId, regionId: u.regionId };
   },
 
   /**

@@ -5,8 +5,8 @@ import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { stateMachine } from '../../lib/state-machine.js';
-import { addWorkingDays } from '../../lib/working-days.js';
 import type { AuditService } from '../audit/service.js';
+import type { CalendarService } from '../calendar/service.js';
 import { rowIsOverdue } from './queries.js';
 import { cycleQueries } from '../cycles/queries.js';
 import type { WebhooksService } from '../webhooks/service.js';
@@ -88,7 +88,18 @@ interface Move {
   check?: (p: ScopedProblemRow) => void;
 }
 
-export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: AuditService; webhooks?: Pick<WebhooksService, 'emit' | 'emitMany'> }) {
+export function createProblemsService({
+  db,
+  audit,
+  webhooks,
+  calendar,
+}: {
+  db: Db;
+  audit: AuditService;
+  webhooks?: Pick<WebhooksService, 'emit' | 'emitMany'>;
+  /** Default deadlines are counted on the holiday calendar of the unit's region (工作日历, regional overrides included). */
+  calendar: Pick<CalendarService, 'addWorkingDays' | 'regionPathForDeadline'>;
+}) {
   async function visible(ctx: RequestContext, id: string, tx: Db = db): Promise<ScopedProblemRow> {
     const r = await problemsRepository.byId(tx, id);
     if (!r || !canSeeUnit(ctx, { id: r.unitId, departmentId: r.unitDepartmentId })) throw notFound('problem', id);
@@ -160,7 +171,7 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
       if (source?.unitId && source.unitId !== input.unitId) throw invalid('sourceId', `${input.sourceType} ${sourceId} belongs to another unit`);
       if (source?.ratingLevel !== undefined && source.ratingLevel > 2) throw invalid('sourceId', `rating ${sourceId} is not a bad rating (差评: level 1 or 2)`);
     }
-    const deadline = input.deadline ? futureDeadline(input.deadline, 'deadline') : addWorkingDays(new Date(), deadlineWorkingDays[input.severity]);
+    const deadline = input.deadline ? futureDeadline(input.deadline, 'deadline') : calendar.addWorkingDays(new Date(), deadlineWorkingDays[input.severity], await calendar.regionPathForDeadline(unit.regionId, { tx }));
     const row = await problemsRepository.insertUnlessSourceTaken(tx, {
       unitId: input.unitId,
       cycleId: input.cycleId ?? null,

@@ -7,7 +7,7 @@ import type { Page } from '../../lib/http.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { systemContext } from '../../lib/principal.js';
 import type { RequestContext } from '../../lib/principal.js';
-import { addWorkingDays } from '../../lib/working-days.js';
+import type { CalendarService } from '../calendar/service.js';
 import type { AuditService } from '../audit/service.js';
 import { isInFuture } from '../../lib/time.js';
 import { ImportFileError, rowsOf } from './import-rows.js';
@@ -88,6 +88,7 @@ export function createRatingImportsService({
   hashRespondent,
   followUpWorkingDays,
   lease,
+  calendar,
 }: {
   database: Database;
   audit: AuditService;
@@ -96,6 +97,8 @@ export function createRatingImportsService({
   followUpWorkingDays: number;
   /** RATING_IMPORT_LEASE_MS and RATING_IMPORT_HEARTBEAT_MS */
   lease: { leaseMs: number; heartbeatMs: number };
+  /** One 回访 deadline per import, on the national holiday calendar. */
+  calendar: Pick<CalendarService, 'addWorkingDays'>;
 }) {
   const db = database.db;
 
@@ -116,7 +119,7 @@ export function createRatingImportsService({
       leaseExpiresAt: leaseFromNow(),
     });
     const counters = { rowsRead: 0, accepted: 0, duplicates: 0, rejected: 0, followUpsOpened: 0 };
-    const mergeJob = { importId: job.id, source: opts.source, submittedBy: ctx.principal.subject, followUpDeadline: addWorkingDays(new Date(), followUpWorkingDays) };
+    const mergeJob = { importId: job.id, source: opts.source, submittedBy: ctx.principal.subject, followUpDeadline: calendar.addWorkingDays(new Date(), followUpWorkingDays) };
     const allOrNothing = opts.policy === 'all_or_nothing';
     let pending: Pending[] = [];
     let errors: ImportErrorRow[] = [];

@@ -4,7 +4,7 @@ import { conflict, invalid } from '../../lib/errors.js';
 import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
-import { addWorkingDays } from '../../lib/working-days.js';
+import type { CalendarService } from '../calendar/service.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { AuditEntryInput, AuditService } from '../audit/service.js';
 import type { RegionsService } from '../regions/service.js';
@@ -39,6 +39,7 @@ export function createRatingsService({
   hashRespondent,
   perDay,
   followUpWorkingDays,
+  calendar,
 }: {
   db: Db;
   audit: AuditService;
@@ -48,6 +49,8 @@ export function createRatingsService({
   perDay: number;
   /** FOLLOW_UP_WORKING_DAYS */
   followUpWorkingDays: number;
+  /** 回访 deadlines are counted on the national holiday calendar: the unit is only read inside the one statement. */
+  calendar: Pick<CalendarService, 'addWorkingDays'>;
 }) {
   type StoreInput = SubmitRatingInput & { collectedAt: string };
 
@@ -95,7 +98,7 @@ export function createRatingsService({
           id: uuidv7(),
           ratingId: row.id,
           unitId: row.unitId,
-          deadline: addWorkingDays(receivedAt, followUpWorkingDays),
+          deadline: calendar.addWorkingDays(receivedAt, followUpWorkingDays),
           status: 'open',
           contactNote: null,
           contactedAt: null,
