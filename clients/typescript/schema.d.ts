@@ -2177,6 +2177,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendar/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Years with a holiday schedule (节假日安排), national and regional, newest first */
+        get: operations["listCalendarSchedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/deadline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The deadline N working days after an instant (期限, 次日起算), as every deadline in the service is computed */
+        get: operations["computeCalendarDeadline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/years/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A year's national holiday schedule */
+        get: operations["getCalendarYear"];
+        /** Load a year's national holiday schedule (replaces the whole year) */
+        put: operations["putCalendarYear"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/regions/{regionId}/years/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A region's override of a year's schedule (days that differ from the national one) */
+        get: operations["getCalendarRegionYear"];
+        /** Load a region's override for a year (e.g. 民族自治地方 holidays; applies to the region and below; replaces the whole override) */
+        put: operations["putCalendarRegionYear"];
+        post?: never;
+        /** Drop a region's override for a year (the region follows the national schedule again) */
+        delete: operations["deleteCalendarRegionYear"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/open311/v2/discovery.json": {
         parameters: {
             query?: never;
@@ -4643,6 +4714,77 @@ export interface components {
             asOf: string;
             figures: components["schemas"]["StatisticsFiguresInput"];
             labels: components["schemas"]["StatisticsLabelsInput"];
+        };
+        /** @description A day that breaks the weekend rule: 法定节假日 or 调休上班 */
+        CalendarDayInput: {
+            /**
+             * Format: date
+             * @description ISO 8601 date (YYYY-MM-DD)
+             */
+            date: string;
+            /**
+             * @description holiday: a day off (also when it falls on a weekend); workday: a weekend day worked (调休)
+             * @enum {string}
+             */
+            kind: "holiday" | "workday";
+            kindLabel: components["schemas"]["LabelInput"];
+            /** @description the holiday (春节, 国庆节), or for a make-up day the holiday it makes up for */
+            name: string;
+            nameEn: string | null;
+        };
+        /** @description 节假日安排: one year's holidays and 调休 make-up days, national or for a region */
+        CalendarScheduleInput: {
+            /** Format: uuid */
+            id: string;
+            year: number;
+            /** @description null: the national schedule; else an override for this region and everything below it */
+            regionId: string | null;
+            /** @description who loaded it (a subject; chinese-days@<version> for the shipped official schedule) */
+            loadedBy: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            loadedAt: string;
+            version: number;
+            days: components["schemas"]["CalendarDayInput"][];
+        };
+        /** @description A loaded year (节假日安排), without its days */
+        CalendarScheduleSummaryInput: {
+            /** Format: uuid */
+            id: string;
+            year: number;
+            /** @description null: the national schedule; else an override for this region and everything below it */
+            regionId: string | null;
+            /** @description who loaded it (a subject; chinese-days@<version> for the shipped official schedule) */
+            loadedBy: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            loadedAt: string;
+            version: number;
+            dayCount: number;
+        };
+        /** @description 期限: N working days after the local day of `from` (次日起算), to the end of the last day */
+        CalendarDeadlineInput: {
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            from: string;
+            days: number;
+            /**
+             * Format: date
+             * @description the local day the deadline falls on
+             */
+            localDate: string;
+            /**
+             * Format: date-time
+             * @description the end of that day (23:59:59.999 in TIME_ZONE)
+             */
+            deadline: string;
+            timeZone: string;
         };
         /** @description 部门/行业: a department or sector taking part in the campaign */
         DepartmentInput: {
@@ -7300,6 +7442,77 @@ export interface components {
             figures: components["schemas"]["StatisticsFigures"];
             labels: components["schemas"]["StatisticsLabels"];
         };
+        /** @description A day that breaks the weekend rule: 法定节假日 or 调休上班 */
+        CalendarDay: {
+            /**
+             * Format: date
+             * @description ISO 8601 date (YYYY-MM-DD)
+             */
+            date: string;
+            /**
+             * @description holiday: a day off (also when it falls on a weekend); workday: a weekend day worked (调休)
+             * @enum {string}
+             */
+            kind: "holiday" | "workday";
+            kindLabel: components["schemas"]["Label"];
+            /** @description the holiday (春节, 国庆节), or for a make-up day the holiday it makes up for */
+            name: string;
+            nameEn: string | null;
+        };
+        /** @description 节假日安排: one year's holidays and 调休 make-up days, national or for a region */
+        CalendarSchedule: {
+            /** Format: uuid */
+            id: string;
+            year: number;
+            /** @description null: the national schedule; else an override for this region and everything below it */
+            regionId: string | null;
+            /** @description who loaded it (a subject; chinese-days@<version> for the shipped official schedule) */
+            loadedBy: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            loadedAt: string;
+            version: number;
+            days: components["schemas"]["CalendarDay"][];
+        };
+        /** @description A loaded year (节假日安排), without its days */
+        CalendarScheduleSummary: {
+            /** Format: uuid */
+            id: string;
+            year: number;
+            /** @description null: the national schedule; else an override for this region and everything below it */
+            regionId: string | null;
+            /** @description who loaded it (a subject; chinese-days@<version> for the shipped official schedule) */
+            loadedBy: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            loadedAt: string;
+            version: number;
+            dayCount: number;
+        };
+        /** @description 期限: N working days after the local day of `from` (次日起算), to the end of the last day */
+        CalendarDeadline: {
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            from: string;
+            days: number;
+            /**
+             * Format: date
+             * @description the local day the deadline falls on
+             */
+            localDate: string;
+            /**
+             * Format: date-time
+             * @description the end of that day (23:59:59.999 in TIME_ZONE)
+             */
+            deadline: string;
+            timeZone: string;
+        };
         /** @description 部门/行业: a department or sector taking part in the campaign */
         Department: {
             /** Format: uuid */
@@ -7770,6 +7983,16 @@ export interface operations {
                          * @enum {string}
                          */
                         redis?: "connected" | "reconnecting";
+                        /** @description The holiday calendar (节假日安排). A missing year is a warning, not a readiness condition: deadlines are still computed, on weekends only */
+                        calendar: {
+                            /** @description TIME_ZONE: the zone whose calendar days deadlines count */
+                            timeZone: string;
+                            /** @description false while the calendar could not be read yet (weekends only meanwhile) */
+                            loaded: boolean;
+                            /** @description the current or next year when it has no national holiday schedule: deadlines then count weekends only */
+                            missingYears: number[];
+                            warning?: string;
+                        };
                     };
                 };
             };
@@ -19503,6 +19726,454 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listCalendarSchedules: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description only this region's overrides */
+                regionId?: string;
+                /** @description true: national schedules only; false: regional overrides only */
+                national?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CalendarScheduleSummary"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    computeCalendarDeadline: {
+        parameters: {
+            query: {
+                /** @description the instant the clock starts (receipt, decision) */
+                from: string;
+                /** @description working days */
+                days: number;
+                /** @description apply this region's overrides (the unit's region) */
+                regionId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDeadline"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getCalendarYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarSchedule"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    putCalendarYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description every day of the year that breaks the weekend rule; days not listed follow it (an empty list: weekends only) */
+                    days: {
+                        /**
+                         * Format: date
+                         * @description inside the year of the path
+                         */
+                        date: string;
+                        /** @enum {string} */
+                        kind: "holiday" | "workday";
+                        /** @description e.g. 春节, 国庆节 */
+                        name: string;
+                        nameEn?: string | null;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarSchedule"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getCalendarRegionYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                regionId: string;
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarSchedule"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    putCalendarRegionYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                regionId: string;
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description every day of the year that breaks the weekend rule; days not listed follow it (an empty list: weekends only) */
+                    days: {
+                        /**
+                         * Format: date
+                         * @description inside the year of the path
+                         */
+                        date: string;
+                        /** @enum {string} */
+                        kind: "holiday" | "workday";
+                        /** @description e.g. 春节, 国庆节 */
+                        name: string;
+                        nameEn?: string | null;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarSchedule"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteCalendarRegionYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                regionId: string;
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
         };

@@ -36,6 +36,7 @@ export default fp<{ localKeys?: KeyPair }>(
             calendar: z
               .object({
                 timeZone: z.string().describe('TIME_ZONE: the zone whose calendar days deadlines count'),
+                loaded: z.boolean().describe('false while the calendar could not be read yet (weekends only meanwhile)'),
                 missingYears: z.array(z.number().int()).describe('the current or next year when it has no national holiday schedule: deadlines then count weekends only'),
                 warning: z.string().optional(),
               })
@@ -57,6 +58,7 @@ export default fp<{ localKeys?: KeyPair }>(
         const missingYears = app.services.calendar.missingYears();
         const calendar = {
           timeZone: app.services.calendar.timeZone,
+          loaded: app.services.calendar.loaded,
           missingYears,
           ...(missingYears.length ? { warning: `no holiday schedule for ${missingYears.join(', ')}: deadlines there count weekends only; load one with PUT /api/v1/calendar/years/{year}` } : {}),
         };

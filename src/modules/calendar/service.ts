@@ -98,6 +98,10 @@ export function createCalendarService({ db, audit, regions, timeZone }: { db: Db
       await load();
       return true;
     },
+    /** Whether the calendar was read at least once (until then: weekends only). */
+    get loaded(): boolean {
+      return loadedRevision !== null;
+    },
     /** The calendar as loaded now (synchronous; deadlines are computed on it). */
     get calendar(): HolidayCalendar {
       return calendar;
