@@ -39,6 +39,15 @@ t.test('the official schedules ship with the service: 2026 has 国庆 1–7 Octo
   const national = s.days.filter((d: Day) => d.name === '国庆节');
   t.same(national.filter((d: Day) => d.kind === 'holiday').map((d: Day) => d.date), ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07']);
   t.same(national.filter((d: Day) => d.kind === 'workday').map((d: Day) => d.date), ['2026-09-20', '2026-10-10']);
+  // The whole year as 国务院办公厅 published it (2025-11-04): days off, then 调休 days worked.
+  const range = (from: string, to: string) => {
+    const out = [from];
+    while (out[out.length - 1] !== to) out.push(nextDate(out[out.length - 1]));
+    return out;
+  };
+  const official = [range('2026-01-01', '2026-01-03'), range('2026-02-15', '2026-02-23'), range('2026-04-04', '2026-04-06'), range('2026-05-01', '2026-05-05'), range('2026-06-19', '2026-06-21'), range('2026-09-25', '2026-09-27'), range('2026-10-01', '2026-10-07')].flat();
+  t.same(s.days.filter((d: Day) => d.kind === 'holiday').map((d: Day) => d.date), official);
+  t.same(s.days.filter((d: Day) => d.kind === 'workday').map((d: Day) => d.date), ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10']);
   t.same(s.days.find((d: Day) => d.date === '2026-02-17').kindLabel, { zhCN: '法定节假日（放假）', en: 'Public holiday (day off)' });
   const years = (await h.as('anonymous', { method: 'GET', url: '/api/v1/calendar/schedules?national=true&limit=3' })).json();
   t.same(years.items.map((y: { year: number }) => y.year), [2026, 2025, 2024], 'newest year first');
