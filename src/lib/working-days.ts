@@ -30,7 +30,11 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 /** The wall clock in `timeZone` at `instant`, read as if it were UTC (ms). */
 function wallClock(instant: number, timeZone: string): number {
   const p = Object.fromEntries(formatter(timeZone).formatToParts(new Date(instant)).map((x) => [x.type, x.value]));
-  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  // Not Date.UTC: it reads years 0–99 as 1900–1999.
+  const t = new Date(0);
+  t.setUTCFullYear(Number(p.year), Number(p.month) - 1, Number(p.day));
+  t.setUTCHours(Number(p.hour), Number(p.minute), Number(p.second), 0);
+  return t.getTime();
 }
 
 /** True for a name Intl knows as a time zone (`Asia/Shanghai`, `UTC`). */

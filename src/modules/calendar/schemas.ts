@@ -67,7 +67,12 @@ export const listSchedulesQuery = z.object({
 export type ListSchedulesFilter = z.infer<typeof listSchedulesQuery>;
 
 export const deadlineQuery = z.object({
-  from: isoDate.describe('the instant the clock starts (receipt, decision)'),
+  from: isoDate
+    .refine((v) => {
+      const year = new Date(v).getUTCFullYear();
+      return year >= CALENDAR_MIN_YEAR && year < CALENDAR_MAX_YEAR;
+    }, `must lie between ${CALENDAR_MIN_YEAR} and ${CALENDAR_MAX_YEAR - 1}`)
+    .describe('the instant the clock starts (receipt, decision)'),
   days: z.number().int().min(0).max(365).describe('working days'),
   regionId: z.uuid().optional().describe("apply this region's overrides (the unit's region)"),
 });

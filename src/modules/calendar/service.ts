@@ -1,5 +1,5 @@
 import type { Db, TxOption } from '../../db/client.js';
-import { invalidMany, notFound } from '../../lib/errors.js';
+import { badRequest, invalidMany, notFound } from '../../lib/errors.js';
 import type { FieldError } from '../../lib/errors.js';
 import { decodeCursor, paginate, toIso } from '../../lib/http.js';
 import type { Page, PageRequest } from '../../lib/http.js';
@@ -26,8 +26,9 @@ const listCursor = {
   decode: (cursor: string | undefined) => {
     const key = decodeCursor(cursor);
     if (key === undefined) return undefined;
-    const [year, id] = key.split(':');
-    return { year: Number(year), id };
+    const m = /^(\d{1,4}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(key);
+    if (!m) throw badRequest('invalid_cursor', 'query.cursor: not a cursor this API issued');
+    return { year: Number(m[1]), id: m[2] };
   },
 };
 
@@ -138,12 +139,6 @@ export function createCalendarService({ db, audit, regions, timeZone }: { db: Db
     async get(ctx: RequestContext, year: number, regionId: string | null = null): Promise<CalendarScheduleDto> {
       await existingRegion(ctx, regionId);
       return scheduleOf(year, regionId);
-    },
-
-    /** Batched days of schedules (GraphQL), in one query. */
-    async daysOf(scheduleIds: readonly string[]) {
-      const rows = await repo.daysOf(db, scheduleIds);
-      return scheduleIds.map((id) => rows.filter((d) => d.scheduleId === id).map(toDayDto));
     },
 
     /** Replaces a year's schedule (national, or a region's override) in one transaction; the office's word wins. */
