@@ -34,7 +34,11 @@ const listCursor = {
 
 /**
  * The working-day calendar (工作日历): holiday schedules per year, national and regional, kept by the office, and the
- * in-memory calendar every deadline is computed on (src/lib/working-days.ts has the rule).
+ * in-memory calendar every deadline is computed on. The rule (src/lib/working-days.ts): N working days from an instant
+ * end at 23:59:59.999 in TIME_ZONE on the N-th working day after the instant's local day (次日起算).
+ *
+ * Shipped data: the official national schedules come as migration data from chinese-days (shipped-sql.ts), inserted
+ * only for years the database lacks, so a PUT by the office always wins and nothing overwrites it on restart.
  *
  * Memory and copies: `load()` reads every schedule (the calendar plugin calls it at start); a write reloads this
  * copy after it commits; every write bumps one revision row, which each copy polls every CALENDAR_REFRESH_INTERVAL_MS
