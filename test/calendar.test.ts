@@ -1,4 +1,5 @@
 import t from 'tap';
+import { loadConfig } from '../src/config.js';
 import { localDate, nextDate } from '../src/lib/working-days.js';
 import { referenceWorld } from './fixtures.js';
 import { setup } from './helper.js';
@@ -29,6 +30,12 @@ const deadline = async (from: string, days: number, regionId?: string) => {
 
 const putYear = (who: Parameters<typeof h.as>[0], year: number | string, days: Day[], regionId?: string) =>
   h.as(who, { method: 'PUT', url: regionId ? `/api/v1/calendar/regions/${regionId}/years/${year}` : `/api/v1/calendar/years/${year}`, payload: { days } });
+
+t.test('TIME_ZONE is an IANA zone, Asia/Shanghai unless set; a wrong one stops the start naming it', async (t) => {
+  t.equal(loadConfig({}).TIME_ZONE, 'Asia/Shanghai');
+  t.equal(loadConfig({ TIME_ZONE: 'Asia/Urumqi' }).TIME_ZONE, 'Asia/Urumqi');
+  t.throws(() => loadConfig({ TIME_ZONE: 'Beijing' }), /TIME_ZONE: must be an IANA time zone/);
+});
 
 t.test('the official schedules ship with the service: 2026 has 国庆 1–7 October off and 20 September, 10 October worked', async (t) => {
   const res = await h.as('anonymous', { method: 'GET', url: '/api/v1/calendar/years/2026' });
