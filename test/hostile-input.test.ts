@@ -203,6 +203,15 @@ t.test('a timestamp PostgreSQL cannot store (year 0000, past 9999) is 400 valida
   t.equal((await h.as('admin', { method: 'GET', url: '/api/v1/audit-log?from=0001-01-01T00%3A00%3A00Z' })).statusCode, 200, 'the first instant is fine');
 });
 
+t.test('Open311 default windows stop at the first and last storable instant (found by the fuzz test)', async (t) => {
+  for (const query of ['start_date=9999-12-31T23:59:59.999Z', 'end_date=0001-01-01T00:00:00Z']) {
+    for (const format of ['json', 'xml']) {
+      const res = await h.as('integration', { method: 'GET', url: `/open311/v2/requests.${format}?${query}` });
+      t.equal(res.statusCode, 200, `${format} ${query}`);
+    }
+  }
+});
+
 t.test('a calendar day PostgreSQL cannot store (0000-01-01) is 400 validation_failed, not a database error', async (t) => {
   const supervisor = { name: '监督员', affiliation: '州政协', sector: 'citizen' };
   const res = await h.as('admin', { method: 'POST', url: '/api/v1/supervisors', payload: { ...supervisor, termStart: '0000-01-01' } });

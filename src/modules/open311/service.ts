@@ -11,6 +11,8 @@ import type { Open311ListQuery, Open311ReceiptDto, Open311RequestDto, Open311Req
 /** GeoReport's limits: without dates, the last 90 days; a range of at most 90 days; at most 1000 requests. */
 const DAY_MS = 24 * 3600 * 1000;
 const WINDOW_MS = 90 * DAY_MS;
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');
+const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const MAX_REQUESTS = 1000;
 const MAX_IDS = 100;
 const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
@@ -199,12 +201,13 @@ export function createOpen311Service({ complaints, config }: { complaints: Compl
       let end = q.end_date ? new Date(q.end_date) : undefined;
       if (start && end && start > end) throw badArgument('start_date', 'is after end_date');
       if (start && end && end.getTime() - start.getTime() > WINDOW_MS) throw badArgument('end_date', 'start_date and end_date may not span more than 90 days');
-      if (!start) start = new Date((end ?? now).getTime() - WINDOW_MS);
-      if (!end && q.start_date) end = new Date(start.getTime() + WINDOW_MS);
+      // The default window is cut at the edges of what a timestamp can hold (years 0001–9999), like isoDate's bounds.
+      if (!start) start = new Date(Math.max((end ?? now).getTime() - WINDOW_MS, FIRST_INSTANT));
+      if (!end && q.start_date) end = new Date(Math.min(start.getTime() + WINDOW_MS, LAST_INSTANT));
       const statuses = q.status ? new Set(q.status.split(',').map((s) => s.trim())) : null;
       const closed = statuses && statuses.size === 1 ? statuses.has('closed') : undefined;
       // end_date is inclusive; the complaints filter's `to` is not.
-      const to = end ? new Date(end.getTime() + 1) : undefined;
+      const to = end ? new Date(Math.min(end.getTime() + 1, LAST_INSTANT)) : undefined;
       const rows = await complaints.publicRecords({ categories, from: start, to, closed, limit: MAX_REQUESTS });
       return rows.map((r) => toRequest(r, ctx));
     },
