@@ -7,7 +7,6 @@ import type { Page } from '../../lib/http.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { systemContext } from '../../lib/principal.js';
 import type { RequestContext } from '../../lib/principal.js';
-import { addWorkingDays } from '../../lib/working-days.js';
 import type { AuditService } from '../audit/service.js';
 import { isInFuture } from '../../lib/time.js';
 import { ImportFileError, rowsOf } from './import-rows.js';
@@ -16,7 +15,7 @@ import { importRepository, openStage } from './import.repository.js';
 import type { ImportErrorRow, RatingImportRow, StagedRating, StageSession } from './import.repository.js';
 import { importColumns, importRow } from './import.schemas.js';
 import type { ImportOptions, ImportRow, RatingImportDto } from './import.schemas.js';
-import { needsFollowUp } from './rules.js';
+import { loopDeadlines, needsFollowUp } from './rules.js';
 import type { RespondentHasher } from './rules.js';
 
 /** Rows per batch: one COPY + one merge + one progress update each. */
@@ -87,6 +86,7 @@ export function createRatingImportsService({
   audit,
   hashRespondent,
   followUpWorkingDays,
+  verificationWorkingDays,
   lease,
 }: {
   database: Database;
@@ -94,6 +94,8 @@ export function createRatingImportsService({
   hashRespondent: RespondentHasher;
   /** FOLLOW_UP_WORKING_DAYS */
   followUpWorkingDays: number;
+  /** VERIFICATION_WORKING_DAYS */
+  verificationWorkingDays: number;
   /** RATING_IMPORT_LEASE_MS and RATING_IMPORT_HEARTBEAT_MS */
   lease: { leaseMs: number; heartbeatMs: number };
 }) {
@@ -116,7 +118,9 @@ export function createRatingImportsService({
       leaseExpiresAt: leaseFromNow(),
     });
     const counters = { rowsRead: 0, accepted: 0, duplicates: 0, rejected: 0, followUpsOpened: 0 };
-    const mergeJob = { importId: job.id, source: opts.source, submittedBy: ctx.principal.subject, followUpDeadline: addWorkingDays(new Date(), followUpWorkingDays) };
+    // 差评核实: every imported bad rating opens the loop, set-based in the merge statement, with the same deadlines as one by one.
+    const { verifyBy, deadline: followUpDeadline } = loopDeadlines(new Date(), verificationWorkingDays, followUpWorkingDays);
+    const mergeJob = { importId: job.id, source: opts.source, submittedBy: ctx.principal.subject, verifyBy, followUpDeadline };
     const allOrNothing = opts.policy === 'all_or_nothing';
     let pending: Pending[] = [];
     let errors: ImportErrorRow[] = [];
@@ -151,7 +155,7 @@ export function createRatingImportsService({
         collectedAt: row.collectedAt,
         externalId: row.externalId,
         respondentHash: row.respondentKey ? hashRespondent(row.respondentKey) : null,
-        followUpId: needsFollowUp(row.level, comment) ? uuidv7() : null,
+        followUpId: needsFollowUp(row.level) ? uuidv7() : null,
       };
     };
 
