@@ -118,7 +118,7 @@ export function createRatingFollowUpsService({
         const problem = f.problemId ? await problems.unitAndStatus(f.problemId, { tx }) : undefined;
         if (f.state !== 'rectifying' || !problem || !RECTIFICATION_SUBMITTED.includes(problem.status)) {
           throw conflict('call_back_not_ready', `follow-up ${id} is ${f.state}${problem ? ` and its problem is ${problem.status}` : ''}; the call-back is taken once the rectification is submitted`, {
-            status: f.state,
+            loopStatus: f.state,
             problemStatus: problem?.status ?? null,
           });
         }

@@ -29,10 +29,10 @@ export const ratingQueries = {
       .where(eq(ratings.cycleId, cycleId))
       .groupBy(ratings.unitId, ratings.level);
   },
-  /** Every rating as a joinable subquery (unitId, cycleId, channel, level, collectedAt); 差评 is `isBad(level)` (rules.ts). */
+  /** Every rating as a joinable subquery (unitId, cycleId, channel, level, collectedAt, presenceBound); 差评 is `isBad(level)` (rules.ts). */
   facts(db: Db, alias = 'rating_facts') {
     return db
-      .select({ id: ratings.id, unitId: ratings.unitId, cycleId: ratings.cycleId, channel: ratings.channel, level: ratings.level, collectedAt: ratings.collectedAt })
+      .select({ id: ratings.id, unitId: ratings.unitId, cycleId: ratings.cycleId, channel: ratings.channel, level: ratings.level, collectedAt: ratings.collectedAt, presenceBound: ratings.presenceBound })
       .from(ratings)
       .as(alias);
   },
