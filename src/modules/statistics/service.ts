@@ -151,10 +151,10 @@ export function createStatisticsService({ db, regions }: { db: Db; regions: Regi
         followUps.total += r.n;
         followUps.byStatus[r.status as FollowUpStatus] += r.n;
         followUps.overdue += r.overdue;
-        if (r.verification === null) followUps.awaitingVerification += r.n;
-        else if (r.verification === 'substantiated') followUps.substantiated += r.n;
-        else if (r.verification === 'not_substantiated') followUps.notSubstantiated += r.n;
-        else followUps.malicious += r.n;
+        if (r.status === 'open') followUps.awaitingVerification += r.n;
+        if (r.verification === 'substantiated') followUps.substantiated += r.n;
+        if (r.verification === 'not_substantiated') followUps.notSubstantiated += r.n;
+        if (r.verification === 'malicious') followUps.malicious += r.n;
         if (r.verification === 'substantiated') followUps.rectified += r.rectified;
         followUps.callBackDue += r.callBackDue;
         if (r.callBackChannel && r.verification === 'substantiated') followUps.calledBack += r.n;
