@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { isoDate, labelSchema } from '../../lib/http.js';
-import { problemSeveritySchema } from '../problems/schemas.js';
 import { levelSchema, noNul, rating } from './schemas.js';
 import { badRatingLoopStates, callBackChannels, verificationOutcomes } from './tables.js';
 
@@ -27,6 +26,11 @@ export type CallBackChannel = (typeof callBackChannels)[number];
 export const callBackChannelSchema = z
   .enum(callBackChannels)
   .meta({ id: 'CallBackChannel', description: "rater_link: the rater's own signed link; phone: a phone call recorded by office staff" });
+
+/** The problems module's severities (问题 一般 / 较重 / 严重), for the problem a substantiated bad rating opens. */
+export const problemSeverities = ['minor', 'major', 'serious'] as const;
+export type ProblemSeverity = (typeof problemSeverities)[number];
+const problemSeveritySchema = z.enum(problemSeverities).describe('一般 / 较重 / 严重');
 
 const note = (max: number) => z.string().trim().min(1).max(max).refine(noNul, 'must not contain NUL characters');
 

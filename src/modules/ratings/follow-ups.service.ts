@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.js';
+import type { Db, TxOption } from '../../db/client.js';
 import { DomainError, conflict, forbidden, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
@@ -6,7 +6,6 @@ import type { RequestContext } from '../../lib/principal.js';
 import { stateMachine } from '../../lib/state-machine.js';
 import { addWorkingDays } from '../../lib/working-days.js';
 import type { AuditService } from '../audit/service.js';
-import type { ProblemsService } from '../problems/service.js';
 import { canSeeUnit, unitScope } from '../units/service.js';
 import type { CallBackLinks } from './call-back-links.js';
 import { followUpsRepository } from './follow-ups.repository.js';
@@ -17,6 +16,7 @@ import type {
   FollowUpStatus,
   ListFollowUpsFilter,
   PhoneCallBackInput,
+  ProblemSeverity,
   RectifyFollowUpInput,
   VerifyFollowUpInput,
 } from './follow-ups.schemas.js';
@@ -42,6 +42,20 @@ export const LOOP_STAFF = ['admin', 'department'] as const;
 /** Who records a phone call-back: the campaign office only (政风行风评议办公室), so the rated side never enters a re-rating. */
 export const PHONE_CALL_BACK_STAFF = ['admin'] as const;
 
+/**
+ * What the loop needs of the problems module (its `openFromSource` and `unitAndStatus` contracts), run inside the loop's
+ * transaction. Declared here, not imported: problems reads ratings (a rating as a problem's source), so ratings may not
+ * import problems.
+ */
+export interface ProblemPort {
+  openFromSource(
+    ctx: RequestContext,
+    input: { unitId: string; cycleId: string | null; sourceType: 'rating'; sourceId: string; severity: ProblemSeverity; description: string },
+    opt: TxOption,
+  ): Promise<{ id: string }>;
+  unitAndStatus(id: string, opt: TxOption): Promise<{ unitId: string; status: string; deadline: Date } | undefined>;
+}
+
 /** Problem statuses after the unit has submitted its rectification: the rater may judge the fix from then on. */
 const RECTIFICATION_SUBMITTED = ['submitted', 'verified'];
 
@@ -54,7 +68,7 @@ export function createRatingFollowUpsService({
 }: {
   db: Db;
   audit: AuditService;
-  problems: Pick<ProblemsService, 'openFromSource' | 'unitAndStatus'>;
+  problems: ProblemPort;
   links: CallBackLinks;
   /** FOLLOW_UP_WORKING_DAYS: the call-back is due this many working days after the problem's deadline. */
   followUpWorkingDays: number;
