@@ -79,6 +79,10 @@ t.test('qr_code ratings come only through a code', async (t) => {
   t.equal(direct.json().errors[0].field, 'channel');
   const integration = await h.as({ role: 'integration', subject: 'kiosk' }, { method: 'POST', url: '/api/v1/ratings', payload: { unitId: forestStation.id, channel: 'qr_code', level: 5, source: 'kiosk' } });
   t.equal(integration.statusCode, 422);
+  const csv = `unitId,channel,level,comment,collectedAt,externalId,respondentKey\n${forestStation.id},qr_code,5,,2024-06-01T10:00:00+08:00,file-qr-1,\n`;
+  const file = await h.as('admin', { method: 'POST', url: '/api/v1/rating-imports?format=csv&source=survey-qr', headers: { 'content-type': 'text/csv' }, payload: csv });
+  t.equal(file.statusCode, 201, file.body);
+  t.match(file.json(), { accepted: 0, rejected: 1 }, 'nor in an imported file');
 });
 
 t.test('a forged or altered code is refused with qr_code_invalid', async (t) => {
