@@ -20,7 +20,10 @@ import { manyi, serverOptions } from '../src/app.js';
 import { testConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
-import { ratingChannels } from '../src/db/schema/index.js';
+import { ratingChannels as allChannels } from '../src/db/schema/index.js';
+
+/** Channels a file may carry (qr_code ratings come only through a QR code). */
+const ratingChannels = allChannels.filter((c) => c !== 'qr_code');
 import { uuidv7 } from '../src/lib/ids.js';
 import { generateLocalKeyPair, mintToken } from '../src/lib/keys.js';
 import { systemContext } from '../src/lib/principal.js';

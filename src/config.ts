@@ -152,6 +152,16 @@ export const configSchema = z.object({
     .default({ triage: 2, investigation: 10, reply: 5 }),
   /** Working days to follow up (回访) a bad rating with a comment. */
   FOLLOW_UP_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(5),
+  /** Working days to verify (差评核实) a bad rating: substantiated, not substantiated or malicious. */
+  VERIFICATION_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(3),
+  /** Days the rater's signed call-back link (回访) stays valid after the bad rating. */
+  CALL_BACK_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(60),
+  /** 二维码: seconds between rotations of a unit's on-screen (dynamic) QR code. */
+  QR_ROTATION_SECONDS: z.coerce.number().int().min(60).max(31_536_000).default(86_400),
+  /** 二维码: seconds the previous period's dynamic code is still accepted after it rotated. */
+  QR_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(3_600),
+  /** 二维码: key version of printed (static) codes; raising it revokes every code printed under an older version. */
+  QR_STATIC_KEY_VERSION: z.coerce.number().int().min(1).max(9_999).default(1),
   /** Ratings one respondent may give one unit per day on the public channels. */
   PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY: z.coerce.number().int().min(1).max(50).default(1),
   /**

@@ -12,6 +12,7 @@ import { cyclesErrors } from './modules/cycles/errors.js';
 import { enrollmentsErrors } from './modules/enrollments/errors.js';
 import { idempotencyErrors } from './modules/idempotency/errors.js';
 import { problemsErrors } from './modules/problems/errors.js';
+import { qrCodesErrors } from './modules/qr-codes/errors.js';
 import { rankingsErrors } from './modules/rankings/errors.js';
 import { ratingsErrors } from './modules/ratings/errors.js';
 import { regionsErrors } from './modules/regions/errors.js';
@@ -30,6 +31,7 @@ export const catalogues = {
   enrollments: enrollmentsErrors,
   idempotency: idempotencyErrors,
   problems: problemsErrors,
+  qrCodes: qrCodesErrors,
   rankings: rankingsErrors,
   ratings: ratingsErrors,
   regions: regionsErrors,

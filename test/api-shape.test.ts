@@ -96,6 +96,11 @@ const restOnly = [
   'ServiceIndex',
   // The audit checkpoints' signing keys (RFC 7517), for verifiers outside the service.
   'JsonWebKeySet',
+  // 二维码 (images and their public, rate-limited rating endpoint) and the rater's call-back link are REST only, like the public ratings.
+  'QrCodeKind',
+  'QrCodeLink',
+  'QrCodeTarget',
+  'CallBackReceipt',
 ];
 
 interface FieldShape {

@@ -5,7 +5,7 @@ import { setup } from './helper.js';
 
 // The office sets its own deadlines and limits; the defaults are in src/config.ts.
 const h = await setup(t, {
-  config: { COMPLAINT_DEADLINE_WORKING_DAYS: { triage: 1, investigation: 15, reply: 3 }, FOLLOW_UP_WORKING_DAYS: 2, PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY: 2 },
+  config: { COMPLAINT_DEADLINE_WORKING_DAYS: { triage: 1, investigation: 15, reply: 3 }, FOLLOW_UP_WORKING_DAYS: 2, VERIFICATION_WORKING_DAYS: 1, PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY: 2 },
 });
 const w = await referenceWorld(h);
 
@@ -34,5 +34,7 @@ t.test('a respondent may rate a unit as often per day as configured; a bad ratin
   t.equal(third.json().code, 'rating_limit_reached');
   const [f] = (await h.as('admin', { method: 'GET', url: '/api/v1/follow-ups' })).json().items;
   const [r] = (await h.as('admin', { method: 'GET', url: '/api/v1/ratings?level=2' })).json().items;
-  t.equal(f.deadline, h.app.services.calendar.addWorkingDays(new Date(r.receivedAt), 2).toISOString());
+  // 差评核实: verified within VERIFICATION_WORKING_DAYS, called back FOLLOW_UP_WORKING_DAYS after that (until a problem sets it).
+  t.equal(f.verifyBy, h.app.services.calendar.addWorkingDays(new Date(r.receivedAt), 1).toISOString());
+  t.equal(f.deadline, h.app.services.calendar.addWorkingDays(h.app.services.calendar.addWorkingDays(new Date(r.receivedAt), 1), 2).toISOString());
 });

@@ -85,7 +85,7 @@ const machines: [string, StateMachine<string>, Record<string, readonly string[]>
   ],
   ['inspection round', roundMachine, { draft: ['generated', 'closed'], generated: ['closed'], closed: [] }],
   ['scorecard', scorecardMachine, { draft: ['submitted'], submitted: ['confirmed', 'draft'], confirmed: [] }],
-  ['follow-up', followUpMachine, { open: ['contacted'], contacted: ['resolved'], resolved: [] }],
+  ['follow-up', followUpMachine, { open: ['verified', 'closed'], verified: ['rectifying'], rectifying: ['called_back'], called_back: ['closed'], closed: [] }],
   ['cycle', phaseMachine, { draft: ['enrollment'], enrollment: ['assessment'], assessment: ['ranking'], ranking: ['naming'], naming: ['closed'], closed: [] }],
 ];
 
@@ -124,10 +124,11 @@ t.test('the phase machine agrees with nextPhase', async (t) => {
 });
 
 t.test('a refusal that keeps an older code still carries { from, to, allowed }', async (t) => {
-  t.throws(() => followUpMachine.assert('follow-up', 'f1', 'resolved', 'resolved', { code: 'follow_up_resolved' }), {
+  // The 差评核实 loop replaced 回访's follow_up_* codes; call_back_already_given is a 409 of its own with the same shape.
+  t.throws(() => followUpMachine.assert('follow-up', 'f1', 'closed', 'closed', { code: 'call_back_already_given' }), {
     status: 409,
-    code: 'follow_up_resolved',
-    extra: { from: 'resolved', to: 'resolved', allowed: [] },
+    code: 'call_back_already_given',
+    extra: { from: 'closed', to: 'closed', allowed: [] },
   });
   t.throws(() => problemMachine.assertOpen('problem', 'p1', 'verified'), { code: 'illegal_transition', extra: { from: 'verified', to: 'verified', allowed: [] } });
   t.doesNotThrow(() => problemMachine.assertOpen('problem', 'p1', 'open'));

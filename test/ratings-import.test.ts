@@ -1,7 +1,10 @@
 import { Readable } from 'node:stream';
 import t from 'tap';
 import { parse } from 'csv-parse/sync';
-import { ratingChannels } from '../src/db/schema/index.js';
+import { ratingChannels as allChannels } from '../src/db/schema/index.js';
+
+/** The channels a file may carry: qr_code ratings come only through a QR code (presence-bound). */
+const ratingChannels = allChannels.filter((c) => c !== 'qr_code');
 import { byteLimit } from '../src/modules/ratings/import-rows.js';
 import { referenceWorld } from './fixtures.js';
 import { gql, setup } from './helper.js';
@@ -45,8 +48,8 @@ function toCsv(rows: Record<string, unknown>[], columns: readonly string[] = COL
 }
 const toNdjson = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
-/** Expected follow-ups: bad (level ≤ 2) with a comment. */
-const expectedFollowUps = (rows: GenRow[]) => rows.filter((r) => r.level <= 2 && r.comment).length;
+/** Expected 差评核实 loops: every bad rating (level ≤ 2), with or without a comment (issue 10). */
+const expectedFollowUps = (rows: GenRow[]) => rows.filter((r) => r.level <= 2).length;
 
 function upload(who: Parameters<TestApp['as']>[0], query: string, payload: string | Buffer | Readable, contentType = 'text/csv') {
   return h.as(who, { method: 'POST', url: `/api/v1/rating-imports?${query}`, headers: { 'content-type': contentType }, payload });
@@ -164,7 +167,7 @@ t.test('with all_or_nothing, a clean file commits every row, opening its follow-
   const res = await upload('admin', 'format=csv&source=aon-ok&policy=all_or_nothing', toCsv(rows as unknown as Record<string, unknown>[]));
   t.match(res.json(), { status: 'completed', accepted: 6_000, rejected: 0, followUpsOpened: expectedFollowUps(rows) });
   const [{ n }] = await h.sql<{ n: number }>(
-    `select count(*)::int as n from rating_follow_ups f join ratings r on r.id = f.rating_id where r.source = 'aon-ok' and f.status = 'open'`,
+    `select count(*)::int as n from rating_follow_ups f join ratings r on r.id = f.rating_id where r.source = 'aon-ok' and f.state = 'open' and f.verify_by is not null`,
   );
   t.equal(n, expectedFollowUps(rows));
 });

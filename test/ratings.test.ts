@@ -29,9 +29,9 @@ function integrationRating(payload: Record<string, unknown>, who: Parameters<Tes
 t.test('anyone can read the channels and levels with their labels', async (t) => {
   const res = await h.as('anonymous', { method: 'GET', url: '/api/v1/rating-channels' });
   t.equal(res.statusCode, 200);
-  t.equal(res.json().channels.length, 12);
+  t.equal(res.json().channels.length, 13, 'the source document\'s twelve and 扫码评价 (qr_code)');
   t.same(res.json().channels.find((c: { code: string }) => c.code === 'ten_thousand_review'), { code: 'ten_thousand_review', label: { zhCN: '万人评机关', en: 'Ten-thousand-people review' }, publicLimit: false });
-  t.same(res.json().channels.filter((c: { publicLimit: boolean }) => c.publicLimit).map((c: { code: string }) => c.code), ['sms', 'portal', 'mailbox']);
+  t.same(res.json().channels.filter((c: { publicLimit: boolean }) => c.publicLimit).map((c: { code: string }) => c.code), ['sms', 'portal', 'mailbox', 'qr_code']);
   t.same(res.json().levels.map((l: { level: number; label: { zhCN: string }; bad: boolean }) => [l.level, l.label.zhCN, l.bad]), [
     [5, '非常满意', false],
     [4, '满意', false],
@@ -134,7 +134,8 @@ t.test('the respondent key is stored only as a keyed hash and never returned', a
   t.equal(n, 0, 'the audit log holds no raw key');
 });
 
-t.test('a bad rating with a comment opens a follow-up due 5 working days later', async (t) => {
+// 差评核实 (issue 10): every bad rating opens the loop, with or without a comment; the old unit-entered re-rating is gone.
+t.test('every bad rating opens a 差评核实 loop: verification due in 3 working days, the call-back 5 after', async (t) => {
   const res = await integrationRating({ unitId: forestStation.id, level: 1, comment: '工作人员态度差', externalId: 'call-bad-1' });
   t.equal(res.statusCode, 201, res.body);
   const { id, followUpId } = res.json();
@@ -145,13 +146,15 @@ t.test('a bad rating with a comment opens a follow-up due 5 working days later',
   t.equal(body.status, 'open');
   t.equal(body.ratingId, id);
   t.equal(body.rating.comment, '工作人员态度差');
-  t.equal(body.deadline, h.app.services.calendar.addWorkingDays(new Date(body.rating.receivedAt), 5).toISOString());
+  const verifyBy = h.app.services.calendar.addWorkingDays(new Date(body.rating.receivedAt), 3);
+  t.equal(body.verifyBy, verifyBy.toISOString());
+  t.equal(body.deadline, h.app.services.calendar.addWorkingDays(verifyBy, 5).toISOString());
   t.equal(body.overdue, false);
 
   const noComment = await integrationRating({ unitId: forestStation.id, level: 1, externalId: 'call-bad-2' });
-  t.equal(noComment.json().followUpId, null, 'a bad mark without a comment has nothing to follow up');
+  t.ok(noComment.json().followUpId, 'a bare bad mark is verified too');
   const goodWithComment = await integrationRating({ unitId: forestStation.id, level: 3, comment: '还行', externalId: 'call-ok-1' });
-  t.equal(goodWithComment.json().followUpId, null, 'only bad ratings are followed up');
+  t.equal(goodWithComment.json().followUpId, null, 'only bad ratings open the loop');
 
   const audit = await h.as('admin', { method: 'GET', url: `/api/v1/audit-log?entityType=rating_follow_up&entityId=${followUpId}` });
   t.same(audit.json().items.map((e: { action: string }) => e.action), ['follow_up.opened']);
@@ -161,49 +164,29 @@ async function openFollowUp(unitId: string, externalId: string): Promise<string>
   const res = await integrationRating({ unitId, level: 2, comment: '办事效率低', externalId });
   return res.json().followUpId as string;
 }
+const step = (who: Parameters<TestApp['as']>[0], id: string, action: string, payload: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  h.as(who, { method: 'POST', url: `/api/v1/follow-ups/${id}/${action}`, payload, headers });
 
-t.test('the unit contacts the respondent and resolves the follow-up with a re-rating', async (t) => {
-  const id = await openFollowUp(forestStation.id, 'fu-flow-1');
-  const contact = await h.as(stationStaff, { method: 'POST', url: `/api/v1/follow-ups/${id}/contact`, headers: { 'if-match': '"1"' }, payload: { note: '已电话联系群众，说明情况' } });
-  t.equal(contact.statusCode, 200, contact.body);
-  t.equal(contact.json().status, 'contacted');
-  t.equal(contact.json().contactedBy, 'unit:station');
-  t.equal(contact.headers.etag, '"2"');
-  const resolve = await h.as(stationStaff, { method: 'POST', url: `/api/v1/follow-ups/${id}/resolve`, payload: { version: 2, resolution: '已整改并回复', reRatingLevel: 4 } });
-  t.equal(resolve.statusCode, 200, resolve.body);
-  t.equal(resolve.json().status, 'resolved');
-  t.equal(resolve.json().reRatingLevel, 4);
-  t.equal(resolve.json().rating.level, 2, 'the original rating is kept');
-  const audit = await h.as('admin', { method: 'GET', url: `/api/v1/audit-log?entityType=rating_follow_up&entityId=${id}` });
-  t.same(audit.json().items.map((e: { action: string }) => e.action), ['follow_up.opened', 'follow_up.contacted', 'follow_up.resolved']);
-});
-
-t.test('follow-up moves out of order are refused with a code', async (t) => {
+t.test('loop moves out of order are refused with illegal_transition; versions are checked', async (t) => {
   const id = await openFollowUp(forestStation.id, 'fu-order-1');
-  const early = await h.as('admin', { method: 'POST', url: `/api/v1/follow-ups/${id}/resolve`, payload: { version: 1, resolution: 'x' } });
+  const early = await step('admin', id, 'rectify', { version: 1 });
   t.equal(early.statusCode, 409);
-  t.equal(early.json().code, 'follow_up_not_contacted');
-  t.equal((await h.as('admin', { method: 'POST', url: `/api/v1/follow-ups/${id}/contact`, payload: { version: 1, note: 'called' } })).statusCode, 200);
-  const twice = await h.as('admin', { method: 'POST', url: `/api/v1/follow-ups/${id}/contact`, payload: { version: 2, note: 'again' } });
-  t.equal(twice.statusCode, 409);
-  t.equal(twice.json().code, 'follow_up_not_open');
-  t.equal((await h.as('admin', { method: 'POST', url: `/api/v1/follow-ups/${id}/resolve`, payload: { version: 2, resolution: 'done' } })).statusCode, 200);
-  const after = await h.as('admin', { method: 'POST', url: `/api/v1/follow-ups/${id}/resolve`, payload: { version: 3, resolution: 'again' } });
-  t.equal(after.statusCode, 409);
-  t.equal(after.json().code, 'follow_up_resolved');
-  const stale = await h.as('admin', { method: 'POST', url: `/api/v1/follow-ups/${id}/resolve`, payload: { version: 1, resolution: 'again' } });
-  t.equal(stale.statusCode, 412);
-  const noVersion = await h.as('admin', { method: 'POST', url: `/api/v1/follow-ups/${id}/contact`, payload: { note: 'x' } });
-  t.equal(noVersion.statusCode, 428);
-  const badLevel = await h.as('admin', { method: 'POST', url: `/api/v1/follow-ups/${id}/resolve`, payload: { version: 3, resolution: 'x', reRatingLevel: 9 } });
+  t.match(early.json(), { code: 'illegal_transition', from: 'open', to: 'rectifying', allowed: ['verified', 'closed'] });
+  const verified = await step('admin', id, 'verify', { outcome: 'substantiated', reason: '属实' }, { 'if-match': '"1"' });
+  t.equal(verified.statusCode, 200, verified.body);
+  t.equal(verified.headers.etag, '"2"');
+  t.equal((await step('admin', id, 'close', { version: 2 })).json().code, 'illegal_transition');
+  t.equal((await step('admin', id, 'verify', { version: 1, outcome: 'malicious', reason: 'x' })).statusCode, 412);
+  t.equal((await step('admin', id, 'verify', { outcome: 'malicious', reason: 'x' })).statusCode, 428);
+  const badLevel = await step('admin', id, 'phone-call-back', { version: 2, level: 9 });
   t.equal(badLevel.statusCode, 400);
-  t.equal(badLevel.json().errors[0].field, 'body.reRatingLevel');
+  t.equal(badLevel.json().errors[0].field, 'body.level');
 });
 
 t.test('overdue follow-ups are listed', async (t) => {
   const late = await openFollowUp(forestPolice.id, 'fu-late-1');
   const onTime = await openFollowUp(forestPolice.id, 'fu-ontime-1');
-  await h.sql(`update rating_follow_ups set deadline = now() - interval '1 day' where id = $1`, [late]);
+  await h.sql(`update rating_follow_ups set verify_by = now() - interval '1 day' where id = $1`, [late]);
   const res = await h.as('admin', { method: 'GET', url: '/api/v1/follow-ups?overdue=true' });
   t.equal(res.statusCode, 200, res.body);
   const ids = res.json().items.map((f: { id: string }) => f.id);
@@ -224,9 +207,10 @@ t.test('follow-ups are scoped: a department sees its units, a unit its own', asy
   const policeView = (await h.as(policeStaff, { method: 'GET', url: '/api/v1/follow-ups?limit=200' })).json().items;
   t.ok(policeView.every((f: { unitId: string }) => f.unitId === forestPolice.id));
   t.equal((await h.as(policeStaff, { method: 'GET', url: `/api/v1/follow-ups/${station}` })).statusCode, 404, "another unit's follow-up is not found");
-  t.equal((await h.as(taxManager, { method: 'POST', url: `/api/v1/follow-ups/${station}/contact`, payload: { version: 1, note: 'x' } })).statusCode, 404);
-  const byDept = await h.as(forestryManager, { method: 'POST', url: `/api/v1/follow-ups/${station}/contact`, payload: { version: 1, note: '部门督办' } });
-  t.equal(byDept.statusCode, 200, 'the department may contact for its unit');
+  t.equal((await step(taxManager, station, 'verify', { version: 1, outcome: 'substantiated', reason: 'x' })).statusCode, 404);
+  t.equal((await step(stationStaff, station, 'verify', { version: 1, outcome: 'not_substantiated', reason: '不属实' })).statusCode, 403, 'the rated unit never verifies itself');
+  const byDept = await step(forestryManager, station, 'verify', { version: 1, outcome: 'substantiated', reason: '部门核实属实' });
+  t.equal(byDept.statusCode, 200, 'the department verifies for its unit');
 });
 
 t.test('roles without follow-up duties are refused', async (t) => {
@@ -235,7 +219,7 @@ t.test('roles without follow-up duties are refused', async (t) => {
   }
   t.equal((await h.as('anonymous', { method: 'GET', url: '/api/v1/follow-ups' })).statusCode, 401);
   const id = await openFollowUp(forestStation.id, 'fu-deny-1');
-  t.equal((await h.as('inspector', { method: 'POST', url: `/api/v1/follow-ups/${id}/contact`, payload: { version: 1, note: 'x' } })).statusCode, 403);
+  t.equal((await step('inspector', id, 'verify', { version: 1, outcome: 'substantiated', reason: 'x' })).statusCode, 403);
 });
 
 t.test('ratings are listed with filters; department and unit roles see only their units', async (t) => {
@@ -369,18 +353,20 @@ t.test('GraphQL returns the same ratings, counts and follow-ups as REST', async 
   );
 });
 
-t.test('GraphQL mutations: submit, contact, resolve; the public may not submit over GraphQL', async (t) => {
+t.test('GraphQL mutations: submit, verify, rectify; the public may not submit over GraphQL', async (t) => {
   const submit = await gql(h, hotline, `mutation($i: SubmitRatingInput!) { submitRating(input: $i) { id duplicate followUpId } }`, {
     i: { unitId: forestPolice.id, channel: 'hotline', level: 1, comment: '电话无人接听', source: 'hotline-12345', externalId: 'gql-1' },
   });
   t.same(submit.errors, undefined);
   const { followUpId } = submit.data!.submitRating as { followUpId: string };
-  const contact = await gql(h, policeStaff, `mutation($id: ID!) { contactFollowUp(id: $id, version: 1, note: "已回电") { status version } }`, { id: followUpId });
-  t.same(contact.data!.contactFollowUp, { status: 'contacted', version: 2 });
-  const resolve = await gql(h, policeStaff, `mutation($id: ID!) { resolveFollowUp(id: $id, version: 2, resolution: "已解决", reRatingLevel: 5) { status reRatingLevel } }`, { id: followUpId });
-  t.same(resolve.data!.resolveFollowUp, { status: 'resolved', reRatingLevel: 5 });
-  const illegal = await gql(h, policeStaff, `mutation($id: ID!) { contactFollowUp(id: $id, version: 3, note: "x") { status } }`, { id: followUpId });
-  t.equal(illegal.errors![0].extensions!.code, 'follow_up_not_open');
+  const byUnit = await gql(h, policeStaff, `mutation($id: ID!) { verifyFollowUp(id: $id, version: 1, outcome: not_substantiated, reason: "x") { status } }`, { id: followUpId });
+  t.equal(byUnit.errors![0].extensions!.code, 'forbidden');
+  const verify = await gql(h, forestryManager, `mutation($id: ID!) { verifyFollowUp(id: $id, version: 1, outcome: substantiated, reason: "已核实") { status version verification } }`, { id: followUpId });
+  t.same(verify.data!.verifyFollowUp, { status: 'verified', version: 2, verification: 'substantiated' });
+  const rectify = await gql(h, forestryManager, `mutation($id: ID!) { rectifyFollowUp(id: $id, version: 2, severity: minor) { status problemId } }`, { id: followUpId });
+  t.equal((rectify.data!.rectifyFollowUp as { status: string }).status, 'rectifying');
+  const illegal = await gql(h, forestryManager, `mutation($id: ID!) { closeFollowUp(id: $id, version: 3) { status } }`, { id: followUpId });
+  t.equal(illegal.errors![0].extensions!.code, 'illegal_transition');
   const anon = await gql(h, 'anonymous', `mutation { submitRating(input: { unitId: "${forestPolice.id}", channel: portal, level: 5, source: "x" }) { id } }`);
   t.equal(anon.errors![0].extensions!.code, 'unauthorized');
   const invalidLevel = await gql(h, 'admin', `mutation { submitRating(input: { unitId: "${forestPolice.id}", channel: forum, level: 7, source: "x" }) { id } }`);

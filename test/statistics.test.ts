@@ -83,7 +83,7 @@ const rating = (unitId: string, cycleId: string | null, channel: string, level: 
     collectedAt,
   ]);
 const followUp = (ratingId: string, unitId: string, status: string, deadline: string) =>
-  h.sql(`insert into rating_follow_ups (id, rating_id, unit_id, deadline, status) values (gen_random_uuid(), $1, $2, $3, $4)`, [ratingId, unitId, deadline, status]);
+  h.sql(`insert into rating_follow_ups (id, rating_id, unit_id, verify_by, deadline, state) values (gen_random_uuid(), $1, $2, $3, $3, $4)`, [ratingId, unitId, deadline, status]);
 let complaintNo = 0;
 const complaint = (unitId: string | null, cycleId: string | null, status: string, source: string, deadline: string | null, substantiated: boolean | null, receivedAt = '2024-06-01T00:00:00Z') =>
   h.sql(
@@ -153,8 +153,8 @@ await rating(taxAudit.id, c2024.id, 'hotline', 3);
 const bad3 = await rating(forestPolice.id, null, 'sms', 1, '2024-03-01T00:00:00Z');
 await rating(taxHallB.id, c2023.id, 'portal', 4, '2023-06-01T00:00:00Z');
 await followUp(bad1, forestStation.id, 'open', PAST); // overdue
-await followUp(bad2, taxHallA.id, 'resolved', PAST);
-await followUp(bad3, forestPolice.id, 'contacted', FUTURE);
+await followUp(bad2, taxHallA.id, 'closed', PAST);
+await followUp(bad3, forestPolice.id, 'verified', FUTURE);
 
 await complaint(forestStation.id, c2024.id, 'substantiated', 'hotline', PAST, true); // overdue
 await complaint(taxHallA.id, c2024.id, 'closed', 'portal', null, false);
@@ -233,7 +233,23 @@ t.test('the office sees every figure of a cycle', async (t) => {
     substantiated: 1,
     overdue: 1,
   });
-  t.same(f.followUps, { total: 2, byStatus: { open: 1, contacted: 0, resolved: 1 }, overdue: 1 });
+  // 差评核实 states (the loop replaced 回访's open/contacted/resolved); the rates are null with nothing substantiated.
+  t.same(f.followUps, {
+    total: 2,
+    byStatus: { open: 1, verified: 0, rectifying: 0, called_back: 0, closed: 1 },
+    overdue: 1,
+    awaitingVerification: 1,
+    substantiated: 0,
+    notSubstantiated: 0,
+    malicious: 0,
+    rectified: 0,
+    rectificationRate: null,
+    callBackDue: 0,
+    calledBack: 0,
+    calledBackByRater: 0,
+    calledBackByPhone: 0,
+    callBackRate: null,
+  });
 });
 
 t.test('the figures export as CSV and XLSX, one row per figure with its label', async (t) => {

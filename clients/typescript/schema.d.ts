@@ -1516,7 +1516,7 @@ export interface paths {
         put?: never;
         /**
          * Rate a unit (群众评价), anonymously
-         * @description The public rates through portal, sms, mailbox and must send respondentKey (a phone number or ID, kept only as a keyed hash): a set number of ratings per respondent per unit per day on portal, sms, mailbox (PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY, default 1; 409 rating_limit_reached). Anonymous callers are limited to 10 submissions per minute per IP (RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE). A bad rating (level ≤ 2) with a comment opens a 回访 due in FOLLOW_UP_WORKING_DAYS working days (default 5).
+         * @description The public rates through portal, sms, mailbox, qr_code and must send respondentKey (a phone number or ID, kept only as a keyed hash): a set number of ratings per respondent per unit per day on portal, sms, mailbox, qr_code (PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY, default 1; 409 rating_limit_reached). Anonymous callers are limited to 10 submissions per minute per IP (RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE). A bad rating (level ≤ 2) opens a 差评核实 loop (verification due in VERIFICATION_WORKING_DAYS working days) and the receipt carries the rater's single-use callBackToken for POST /api/v1/public/call-backs/{token}.
          */
         post: operations["submitPublicRating"];
         delete?: never;
@@ -1537,7 +1537,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a rating from an integration or the office (idempotent by source + externalId)
-         * @description First time 201; a repeat of (source, externalId) returns 200 with the stored rating's id and duplicate: true. With a respondentKey, a set number of ratings per respondent per unit per day on portal, sms, mailbox (PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY, default 1; 409 rating_limit_reached).
+         * @description First time 201; a repeat of (source, externalId) returns 200 with the stored rating's id and duplicate: true. With a respondentKey, a set number of ratings per respondent per unit per day on portal, sms, mailbox, qr_code (PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY, default 1; 409 rating_limit_reached).
          */
         post: operations["submitRating"];
         delete?: never;
@@ -1570,7 +1570,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 回访 of bad ratings; department and unit roles see their own units (overdue=true: unresolved past deadline) */
+        /** 差评核实 loops of bad ratings; department and unit roles see their own units (overdue=true: past a deadline) */
         get: operations["listFollowUps"];
         put?: never;
         post?: never;
@@ -1587,7 +1587,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a 回访 */
+        /** Get a 差评核实 loop */
         get: operations["getFollowUp"];
         put?: never;
         post?: never;
@@ -1597,7 +1597,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/follow-ups/{id}/contact": {
+    "/api/v1/follow-ups/{id}/verify": {
         parameters: {
             query?: never;
             header?: never;
@@ -1606,15 +1606,15 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record that the respondent was contacted (open → contacted) */
-        post: operations["contactFollowUp"];
+        /** 差评核实: substantiated (→ verified) or not substantiated / malicious (→ closed); the office or the unit's department, never the unit */
+        post: operations["verifyFollowUp"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/follow-ups/{id}/resolve": {
+    "/api/v1/follow-ups/{id}/rectify": {
         parameters: {
             query?: never;
             header?: never;
@@ -1623,8 +1623,62 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resolve a 回访 (contacted → resolved), with the respondent's optional re-rating */
-        post: operations["resolveFollowUp"];
+        /** 整改: link a problem of the same unit, or open one from the rating (verified → rectifying) */
+        post: operations["rectifyFollowUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/follow-ups/{id}/phone-call-back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 电话回访: office staff record the rater's re-rating given on the phone (channel phone), once the rectification is submitted */
+        post: operations["recordPhoneCallBack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/follow-ups/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 办结: close a called-back loop */
+        post: operations["closeFollowUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/call-backs/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 回访 by the rater: re-rate after the rectification, through the single-use link handed out with the bad rating
+         * @description Accepted once, after the rectification was submitted (409 call_back_not_ready before, 409 call_back_already_given after); a forged link is 404 call_back_link_invalid, an expired one 410 call_back_link_expired (CALL_BACK_LINK_DAYS).
+         */
+        post: operations["callBackByRater"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1680,6 +1734,103 @@ export interface paths {
         get: operations["getRatingImportErrors"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{id}/qr-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's QR code (二维码) as its rating link
+         * @description static (default): printed, valid until QR_STATIC_KEY_VERSION is raised; dynamic: for a screen, rotates every QR_ROTATION_SECONDS, the previous code accepted QR_GRACE_SECONDS longer.
+         */
+        get: operations["getUnitQrCodeLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{id}/qr-code.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's QR code (二维码) as SVG, to print and post at the window
+         * @description static (default): printed, valid until QR_STATIC_KEY_VERSION is raised; dynamic: for a screen, rotates every QR_ROTATION_SECONDS, the previous code accepted QR_GRACE_SECONDS longer.
+         */
+        get: operations["getUnitQrCodeSvg"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{id}/qr-code.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's QR code (二维码) as PNG (512 px)
+         * @description static (default): printed, valid until QR_STATIC_KEY_VERSION is raised; dynamic: for a screen, rotates every QR_ROTATION_SECONDS, the previous code accepted QR_GRACE_SECONDS longer.
+         */
+        get: operations["getUnitQrCodePng"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/qr-codes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a scanned QR code rates: the unit and window (404 qr_code_invalid, 410 qr_code_expired) */
+        get: operations["resolveQrCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/qr-codes/{code}/ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rate the unit of a scanned QR code (扫码评价): channel qr_code, presence-bound
+         * @description One rating per respondent, unit and day (PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY). A bad rating (level 1–2) opens a 差评核实 loop; the receipt then carries the rater's single-use callBackToken.
+         */
+        post: operations["rateThroughQrCode"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2470,7 +2621,7 @@ export interface components {
              * @description stable machine-readable error code (see src/error-catalogue.ts)
              * @enum {string}
              */
-            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "follow_up_not_contacted" | "follow_up_not_open" | "follow_up_resolved" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "internal_error" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
+            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "internal_error" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
             errors?: {
                 field: string;
                 message: string;
@@ -4281,10 +4432,10 @@ export interface components {
             createdAt: string;
         };
         /**
-         * @description 征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访
+         * @description 征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访, 扫码评价
          * @enum {string}
          */
-        RatingChannelInput: "questionnaire" | "household_visit" | "forum" | "phone_inquiry" | "sms" | "hotline" | "portal" | "mailbox" | "tv_inquiry" | "face_to_face_review" | "ten_thousand_review" | "three_party_inquiry";
+        RatingChannelInput: "questionnaire" | "household_visit" | "forum" | "phone_inquiry" | "sms" | "hotline" | "portal" | "mailbox" | "tv_inquiry" | "face_to_face_review" | "ten_thousand_review" | "three_party_inquiry" | "qr_code";
         /** @description 群众评价: one public satisfaction response (the respondent is never identifiable) */
         RatingInput: {
             /** Format: uuid */
@@ -4313,6 +4464,8 @@ export interface components {
             source: string;
             externalId: string | null;
             importId: string | null;
+            /** @description given through the unit's QR code (二维码) at its window */
+            presenceBound: boolean;
         };
         RatingReceiptInput: {
             /** Format: uuid */
@@ -4320,8 +4473,10 @@ export interface components {
             /** @description true when (source, externalId) was already stored: the existing rating */
             duplicate: boolean;
             cycleId: string | null;
-            /** @description the 回访 opened for a bad rating with a comment */
+            /** @description the 差评核实 loop every bad rating (level 1–2) opens */
             followUpId: string | null;
+            /** @description for the rater of a public bad rating: their single-use link to re-rate after rectification, POST /api/v1/public/call-backs/{token}; keep it, it is shown once */
+            callBackToken: string | null;
         };
         RatingCountCellInput: {
             channel: components["schemas"]["RatingChannelInput"];
@@ -4353,11 +4508,21 @@ export interface components {
             bad: boolean;
         };
         /**
-         * @description 待回访 / 已联系 / 已办结
+         * @description 待核实 / 已核实 / 整改中 / 已回访 / 已办结
          * @enum {string}
          */
-        FollowUpStatusInput: "open" | "contacted" | "resolved";
-        /** @description 回访: the follow-up of a bad rating with a comment */
+        FollowUpStatusInput: "open" | "verified" | "rectifying" | "called_back" | "closed";
+        /**
+         * @description 核实结论: 属实 / 不属实 / 恶意差评
+         * @enum {string}
+         */
+        VerificationOutcomeInput: "substantiated" | "not_substantiated" | "malicious";
+        /**
+         * @description rater_link: the rater's own signed link; phone: a phone call recorded by office staff
+         * @enum {string}
+         */
+        CallBackChannelInput: "rater_link" | "phone";
+        /** @description 差评核实 → 整改 → 回访: the loop every bad rating (level 1–2) opens */
         FollowUpInput: {
             /** Format: uuid */
             id: string;
@@ -4367,21 +4532,34 @@ export interface components {
             unitId: string;
             status: components["schemas"]["FollowUpStatusInput"];
             statusLabel: components["schemas"]["LabelInput"];
+            /** @description 差评核实 deadline (VERIFICATION_WORKING_DAYS) */
+            verifyBy: string | null;
             /**
              * Format: date-time
-             * @description ISO 8601 timestamp with zone
+             * @description 回访 deadline (FOLLOW_UP_WORKING_DAYS; from the problem deadline once rectifying)
              */
             deadline: string;
-            /** @description not resolved and past its deadline */
+            /** @description open past verifyBy, or not yet called back past deadline */
             overdue: boolean;
-            contactNote: string | null;
-            contactedAt: string | null;
-            contactedBy: string | null;
-            resolution: string | null;
-            /** @description the respondent's level after the follow-up; the original rating is kept */
+            verification: components["schemas"]["VerificationOutcomeInput"] | null;
+            verificationLabel: components["schemas"]["LabelInput"] | null;
+            verificationReason: string | null;
+            verifiedAt: string | null;
+            verifiedBy: string | null;
+            /** @description the problem (问题整改) the substantiated bad rating is rectified through */
+            problemId: string | null;
+            rectifyingAt: string | null;
+            rectifyingBy: string | null;
+            /** @description the rater's level at the call-back; the original rating is kept */
             reRatingLevel: number | null;
-            resolvedAt: string | null;
-            resolvedBy: string | null;
+            callBackComment: string | null;
+            callBackChannel: components["schemas"]["CallBackChannelInput"] | null;
+            calledBackAt: string | null;
+            /** @description `rater` (their link) or the office staff who recorded the phone call */
+            calledBackBy: string | null;
+            closedAt: string | null;
+            closedBy: string | null;
+            closeNote: string | null;
             version: number;
             /**
              * Format: date-time
@@ -4394,6 +4572,14 @@ export interface components {
              */
             updatedAt: string;
             rating: components["schemas"]["RatingInput"];
+        };
+        /** @description 回访: the rater's re-rating was recorded */
+        CallBackReceiptInput: {
+            /** Format: uuid */
+            followUpId: string;
+            status: components["schemas"]["FollowUpStatusInput"];
+            /** @description 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; 1–2 are bad ratings (差评) */
+            reRatingLevel: number;
         };
         /** @description A bulk rating import and its progress. Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). */
         RatingImportInput: {
@@ -4538,7 +4724,12 @@ export interface components {
                 face_to_face_review: components["schemas"]["StatisticsRatingChannelInput"];
                 ten_thousand_review: components["schemas"]["StatisticsRatingChannelInput"];
                 three_party_inquiry: components["schemas"]["StatisticsRatingChannelInput"];
+                qr_code: components["schemas"]["StatisticsRatingChannelInput"];
             };
+            /** @description given through a unit's QR code at its window (扫码评价, presence-bound) */
+            presenceBound: number;
+            /** @description presenceBound / total */
+            presenceBoundShare: number | null;
         };
         StatisticsComplaintsInput: {
             total: number;
@@ -4564,16 +4755,41 @@ export interface components {
             /** @description not closed and past the deadline of their current stage, as of `asOf` */
             overdue: number;
         };
-        /** @description 回访 of bad ratings */
+        /** @description 差评核实 → 整改 → 回访 of bad ratings */
         StatisticsFollowUpsInput: {
+            /** @description 差评核实 loops opened (every bad rating) */
             total: number;
             byStatus: {
                 open: number;
-                contacted: number;
-                resolved: number;
+                verified: number;
+                rectifying: number;
+                called_back: number;
+                closed: number;
             };
-            /** @description not resolved and past their deadline, as of `asOf` */
+            /** @description past the verification deadline, or not called back past the call-back deadline, as of `asOf` */
             overdue: number;
+            /** @description not verified yet */
+            awaitingVerification: number;
+            /** @description verified 属实 */
+            substantiated: number;
+            /** @description verified 不属实 */
+            notSubstantiated: number;
+            /** @description verified 恶意差评 (recorded here; excluding the rating is the appeals' decision) */
+            malicious: number;
+            /** @description substantiated and rectified: the linked problem is verified (整改销号) */
+            rectified: number;
+            /** @description 整改率: rectified / substantiated */
+            rectificationRate: number | null;
+            /** @description substantiated loops called back already or past their call-back deadline */
+            callBackDue: number;
+            /** @description substantiated loops called back (回访), by the rater's link or by phone */
+            calledBack: number;
+            /** @description called back through the rater's own link */
+            calledBackByRater: number;
+            /** @description called back by a phone call recorded by office staff */
+            calledBackByPhone: number;
+            /** @description 回访率: calledBack / callBackDue */
+            callBackRate: number | null;
         };
         StatisticsFiguresInput: {
             /** @description distinct units taking part (参与创建) in the cycles: enrollment status enrolled; withdrawn (退出) and disqualified (取消评比资格) units do not take part */
@@ -4659,6 +4875,7 @@ export interface components {
                 face_to_face_review: components["schemas"]["LabelInput"];
                 ten_thousand_review: components["schemas"]["LabelInput"];
                 three_party_inquiry: components["schemas"]["LabelInput"];
+                qr_code: components["schemas"]["LabelInput"];
             };
             ratingLevels: {
                 1: components["schemas"]["LabelInput"];
@@ -4686,8 +4903,10 @@ export interface components {
             };
             followUpStatuses: {
                 open: components["schemas"]["LabelInput"];
-                contacted: components["schemas"]["LabelInput"];
-                resolved: components["schemas"]["LabelInput"];
+                verified: components["schemas"]["LabelInput"];
+                rectifying: components["schemas"]["LabelInput"];
+                called_back: components["schemas"]["LabelInput"];
+                closed: components["schemas"]["LabelInput"];
             };
         };
         StatisticsCycleInput: {
@@ -5073,6 +5292,32 @@ export interface components {
             /** @description highest net points first */
             items: components["schemas"]["DepartmentScoreInput"][];
         };
+        /**
+         * @description static: printed and posted, valid until QR_STATIC_KEY_VERSION is raised; dynamic: shown on a screen, rotates every QR_ROTATION_SECONDS
+         * @enum {string}
+         */
+        QrCodeKindInput: "static" | "dynamic";
+        /** @description 二维码: a signed rating link bound to a unit (and window) */
+        QrCodeLinkInput: {
+            /** Format: uuid */
+            unitId: string;
+            window: string | null;
+            kind: components["schemas"]["QrCodeKindInput"];
+            code: string;
+            /** @description the rating link the image encodes: PUBLIC_BASE_URL (or this host) + /rate/{code} */
+            url: string;
+            /** @description dynamic codes: when it stops being accepted (end of its period + grace); static: null */
+            validUntil: string | null;
+        };
+        /** @description what a scanned QR code rates: the unit and window */
+        QrCodeTargetInput: {
+            /** Format: uuid */
+            unitId: string;
+            unitName: string;
+            window: string | null;
+            kind: components["schemas"]["QrCodeKindInput"];
+            validUntil: string | null;
+        };
         /** @description 周期设置: weights, quotas, minimum samples, deadlines */
         CycleSettingsInput: {
             /** @description weight of each evaluation channel in the composite score; they sum to 1 */
@@ -5209,7 +5454,7 @@ export interface components {
              * @description stable machine-readable error code (see src/error-catalogue.ts)
              * @enum {string}
              */
-            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "follow_up_not_contacted" | "follow_up_not_open" | "follow_up_resolved" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "internal_error" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
+            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "internal_error" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
             errors?: {
                 field: string;
                 message: string;
@@ -7008,10 +7253,10 @@ export interface components {
             createdAt: string;
         };
         /**
-         * @description 征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访
+         * @description 征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访, 扫码评价
          * @enum {string}
          */
-        RatingChannel: "questionnaire" | "household_visit" | "forum" | "phone_inquiry" | "sms" | "hotline" | "portal" | "mailbox" | "tv_inquiry" | "face_to_face_review" | "ten_thousand_review" | "three_party_inquiry";
+        RatingChannel: "questionnaire" | "household_visit" | "forum" | "phone_inquiry" | "sms" | "hotline" | "portal" | "mailbox" | "tv_inquiry" | "face_to_face_review" | "ten_thousand_review" | "three_party_inquiry" | "qr_code";
         /** @description 群众评价: one public satisfaction response (the respondent is never identifiable) */
         Rating: {
             /** Format: uuid */
@@ -7040,6 +7285,8 @@ export interface components {
             source: string;
             externalId: string | null;
             importId: string | null;
+            /** @description given through the unit's QR code (二维码) at its window */
+            presenceBound: boolean;
         };
         RatingReceipt: {
             /** Format: uuid */
@@ -7047,8 +7294,10 @@ export interface components {
             /** @description true when (source, externalId) was already stored: the existing rating */
             duplicate: boolean;
             cycleId: string | null;
-            /** @description the 回访 opened for a bad rating with a comment */
+            /** @description the 差评核实 loop every bad rating (level 1–2) opens */
             followUpId: string | null;
+            /** @description for the rater of a public bad rating: their single-use link to re-rate after rectification, POST /api/v1/public/call-backs/{token}; keep it, it is shown once */
+            callBackToken: string | null;
         };
         RatingCountCell: {
             channel: components["schemas"]["RatingChannel"];
@@ -7080,11 +7329,21 @@ export interface components {
             bad: boolean;
         };
         /**
-         * @description 待回访 / 已联系 / 已办结
+         * @description 待核实 / 已核实 / 整改中 / 已回访 / 已办结
          * @enum {string}
          */
-        FollowUpStatus: "open" | "contacted" | "resolved";
-        /** @description 回访: the follow-up of a bad rating with a comment */
+        FollowUpStatus: "open" | "verified" | "rectifying" | "called_back" | "closed";
+        /**
+         * @description 核实结论: 属实 / 不属实 / 恶意差评
+         * @enum {string}
+         */
+        VerificationOutcome: "substantiated" | "not_substantiated" | "malicious";
+        /**
+         * @description rater_link: the rater's own signed link; phone: a phone call recorded by office staff
+         * @enum {string}
+         */
+        CallBackChannel: "rater_link" | "phone";
+        /** @description 差评核实 → 整改 → 回访: the loop every bad rating (level 1–2) opens */
         FollowUp: {
             /** Format: uuid */
             id: string;
@@ -7094,21 +7353,34 @@ export interface components {
             unitId: string;
             status: components["schemas"]["FollowUpStatus"];
             statusLabel: components["schemas"]["Label"];
+            /** @description 差评核实 deadline (VERIFICATION_WORKING_DAYS) */
+            verifyBy: string | null;
             /**
              * Format: date-time
-             * @description ISO 8601 timestamp with zone
+             * @description 回访 deadline (FOLLOW_UP_WORKING_DAYS; from the problem deadline once rectifying)
              */
             deadline: string;
-            /** @description not resolved and past its deadline */
+            /** @description open past verifyBy, or not yet called back past deadline */
             overdue: boolean;
-            contactNote: string | null;
-            contactedAt: string | null;
-            contactedBy: string | null;
-            resolution: string | null;
-            /** @description the respondent's level after the follow-up; the original rating is kept */
+            verification: components["schemas"]["VerificationOutcome"] | null;
+            verificationLabel: components["schemas"]["Label"] | null;
+            verificationReason: string | null;
+            verifiedAt: string | null;
+            verifiedBy: string | null;
+            /** @description the problem (问题整改) the substantiated bad rating is rectified through */
+            problemId: string | null;
+            rectifyingAt: string | null;
+            rectifyingBy: string | null;
+            /** @description the rater's level at the call-back; the original rating is kept */
             reRatingLevel: number | null;
-            resolvedAt: string | null;
-            resolvedBy: string | null;
+            callBackComment: string | null;
+            callBackChannel: components["schemas"]["CallBackChannel"] | null;
+            calledBackAt: string | null;
+            /** @description `rater` (their link) or the office staff who recorded the phone call */
+            calledBackBy: string | null;
+            closedAt: string | null;
+            closedBy: string | null;
+            closeNote: string | null;
             version: number;
             /**
              * Format: date-time
@@ -7121,6 +7393,14 @@ export interface components {
              */
             updatedAt: string;
             rating: components["schemas"]["Rating"];
+        };
+        /** @description 回访: the rater's re-rating was recorded */
+        CallBackReceipt: {
+            /** Format: uuid */
+            followUpId: string;
+            status: components["schemas"]["FollowUpStatus"];
+            /** @description 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; 1–2 are bad ratings (差评) */
+            reRatingLevel: number;
         };
         /** @description A bulk rating import and its progress. Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). */
         RatingImport: {
@@ -7265,7 +7545,12 @@ export interface components {
                 face_to_face_review: components["schemas"]["StatisticsRatingChannel"];
                 ten_thousand_review: components["schemas"]["StatisticsRatingChannel"];
                 three_party_inquiry: components["schemas"]["StatisticsRatingChannel"];
+                qr_code: components["schemas"]["StatisticsRatingChannel"];
             };
+            /** @description given through a unit's QR code at its window (扫码评价, presence-bound) */
+            presenceBound: number;
+            /** @description presenceBound / total */
+            presenceBoundShare: number | null;
         };
         StatisticsComplaints: {
             total: number;
@@ -7291,16 +7576,41 @@ export interface components {
             /** @description not closed and past the deadline of their current stage, as of `asOf` */
             overdue: number;
         };
-        /** @description 回访 of bad ratings */
+        /** @description 差评核实 → 整改 → 回访 of bad ratings */
         StatisticsFollowUps: {
+            /** @description 差评核实 loops opened (every bad rating) */
             total: number;
             byStatus: {
                 open: number;
-                contacted: number;
-                resolved: number;
+                verified: number;
+                rectifying: number;
+                called_back: number;
+                closed: number;
             };
-            /** @description not resolved and past their deadline, as of `asOf` */
+            /** @description past the verification deadline, or not called back past the call-back deadline, as of `asOf` */
             overdue: number;
+            /** @description not verified yet */
+            awaitingVerification: number;
+            /** @description verified 属实 */
+            substantiated: number;
+            /** @description verified 不属实 */
+            notSubstantiated: number;
+            /** @description verified 恶意差评 (recorded here; excluding the rating is the appeals' decision) */
+            malicious: number;
+            /** @description substantiated and rectified: the linked problem is verified (整改销号) */
+            rectified: number;
+            /** @description 整改率: rectified / substantiated */
+            rectificationRate: number | null;
+            /** @description substantiated loops called back already or past their call-back deadline */
+            callBackDue: number;
+            /** @description substantiated loops called back (回访), by the rater's link or by phone */
+            calledBack: number;
+            /** @description called back through the rater's own link */
+            calledBackByRater: number;
+            /** @description called back by a phone call recorded by office staff */
+            calledBackByPhone: number;
+            /** @description 回访率: calledBack / callBackDue */
+            callBackRate: number | null;
         };
         StatisticsFigures: {
             /** @description distinct units taking part (参与创建) in the cycles: enrollment status enrolled; withdrawn (退出) and disqualified (取消评比资格) units do not take part */
@@ -7386,6 +7696,7 @@ export interface components {
                 face_to_face_review: components["schemas"]["Label"];
                 ten_thousand_review: components["schemas"]["Label"];
                 three_party_inquiry: components["schemas"]["Label"];
+                qr_code: components["schemas"]["Label"];
             };
             ratingLevels: {
                 1: components["schemas"]["Label"];
@@ -7413,8 +7724,10 @@ export interface components {
             };
             followUpStatuses: {
                 open: components["schemas"]["Label"];
-                contacted: components["schemas"]["Label"];
-                resolved: components["schemas"]["Label"];
+                verified: components["schemas"]["Label"];
+                rectifying: components["schemas"]["Label"];
+                called_back: components["schemas"]["Label"];
+                closed: components["schemas"]["Label"];
             };
         };
         StatisticsCycle: {
@@ -7799,6 +8112,32 @@ export interface components {
             };
             /** @description highest net points first */
             items: components["schemas"]["DepartmentScore"][];
+        };
+        /**
+         * @description static: printed and posted, valid until QR_STATIC_KEY_VERSION is raised; dynamic: shown on a screen, rotates every QR_ROTATION_SECONDS
+         * @enum {string}
+         */
+        QrCodeKind: "static" | "dynamic";
+        /** @description 二维码: a signed rating link bound to a unit (and window) */
+        QrCodeLink: {
+            /** Format: uuid */
+            unitId: string;
+            window: string | null;
+            kind: components["schemas"]["QrCodeKind"];
+            code: string;
+            /** @description the rating link the image encodes: PUBLIC_BASE_URL (or this host) + /rate/{code} */
+            url: string;
+            /** @description dynamic codes: when it stops being accepted (end of its period + grace); static: null */
+            validUntil: string | null;
+        };
+        /** @description what a scanned QR code rates: the unit and window */
+        QrCodeTarget: {
+            /** Format: uuid */
+            unitId: string;
+            unitName: string;
+            window: string | null;
+            kind: components["schemas"]["QrCodeKind"];
+            validUntil: string | null;
         };
         /** @description 周期设置: weights, quotas, minimum samples, deadlines */
         CycleSettings: {
@@ -16724,7 +17063,7 @@ export interface operations {
                     /** @description 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; 1–2 are bad ratings (差评) */
                     level: number;
                     comment?: string;
-                    /** @description required on portal, sms, mailbox: it counts against the daily limit per respondent and unit */
+                    /** @description required on portal, sms, mailbox, qr_code: it counts against the daily limit per respondent and unit */
                     respondentKey?: string;
                 };
             };
@@ -17047,7 +17386,7 @@ export interface operations {
                 cursor?: string;
                 status?: components["schemas"]["FollowUpStatusInput"];
                 unitId?: string;
-                /** @description true: only unresolved follow-ups past their deadline */
+                /** @description true: only loops past their verification or call-back deadline */
                 overdue?: boolean;
             };
             header?: never;
@@ -17164,7 +17503,7 @@ export interface operations {
             };
         };
     };
-    contactFollowUp: {
+    verifyFollowUp: {
         parameters: {
             query?: never;
             header?: {
@@ -17181,8 +17520,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description how and when the respondent was reached, what was said */
-                    note: string;
+                    outcome: components["schemas"]["VerificationOutcomeInput"];
+                    /** @description what the verification found */
+                    reason: string;
                     /** @description the version you read, if you do not send If-Match */
                     version?: number;
                 };
@@ -17272,7 +17612,7 @@ export interface operations {
             };
         };
     };
-    resolveFollowUp: {
+    rectifyFollowUp: {
         parameters: {
             query?: never;
             header?: {
@@ -17289,9 +17629,19 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    resolution: string;
-                    /** @description 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; 1–2 are bad ratings (差评) */
-                    reRatingLevel?: number;
+                    /**
+                     * Format: uuid
+                     * @description an existing problem of the same unit; without it a problem is opened from the rating
+                     */
+                    problemId?: string;
+                    /**
+                     * @description for the problem opened (default minor)
+                     * @enum {string}
+                     */
+                    severity?: "minor" | "major" | "serious";
+                    /** @description for the problem opened (default: the rating comment or a standard text) */
+                    description?: string;
+                    /** @description the version you read, if you do not send If-Match */
                     version?: number;
                 };
             };
@@ -17371,6 +17721,327 @@ export interface operations {
             };
             /** @description Default Response */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    recordPhoneCallBack: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; 1–2 are bad ratings (差评) */
+                    level: number;
+                    comment?: string;
+                    /** @description the version you read, if you do not send If-Match */
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUp"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    closeFollowUp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                    /** @description the version you read, if you do not send If-Match */
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUp"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    callBackByRater: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; 1–2 are bad ratings (差评) */
+                    level: number;
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallBackReceipt"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17640,6 +18311,393 @@ export interface operations {
                 };
                 content: {
                     "text/csv": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getUnitQrCodeLink: {
+        parameters: {
+            query?: {
+                /** @description the window (窗口) the code is posted at, e.g. 3号窗口 */
+                window?: string;
+                kind?: components["schemas"]["QrCodeKindInput"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QrCodeLink"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getUnitQrCodeSvg: {
+        parameters: {
+            query?: {
+                /** @description the window (窗口) the code is posted at, e.g. 3号窗口 */
+                window?: string;
+                kind?: components["schemas"]["QrCodeKindInput"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SVG image of the rating link */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getUnitQrCodePng: {
+        parameters: {
+            query?: {
+                /** @description the window (窗口) the code is posted at, e.g. 3号窗口 */
+                window?: string;
+                kind?: components["schemas"]["QrCodeKindInput"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PNG image of the rating link */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    resolveQrCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QrCodeTarget"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rateThroughQrCode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; 1–2 are bad ratings (差评) */
+                    level: number;
+                    comment?: string;
+                    /** @description phone number or ID of the respondent: one rating per respondent, unit and day */
+                    respondentKey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingReceipt"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
         };

@@ -38,6 +38,7 @@ import { scoreboardLoaders, scoreboardResolvers, scoreboardTypeDefs } from './sc
 import { scoreboardRoutes } from './scoreboard/routes.js';
 import { ratingLoaders, ratingResolvers, ratingTypeDefs } from './ratings/graphql.js';
 import { ratingRoutes } from './ratings/routes.js';
+import { qrCodeRoutes } from './qr-codes/routes.js';
 import { statisticsResolvers, statisticsTypeDefs, statisticsWeights } from './statistics/graphql.js';
 import { statisticsRoutes } from './statistics/routes.js';
 import { calendarResolvers, calendarTypeDefs } from './calendar/graphql.js';
@@ -52,7 +53,7 @@ import { webhookDispatch } from './webhooks/schedule.js';
 import { idempotencyKeySweep } from './idempotency/schedule.js';
 
 /** Every module's REST routes, mounted under /api/v1. */
-export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, calendarRoutes];
+export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, qrCodeRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, calendarRoutes];
 
 /** Every module's GraphQL part, merged into one schema. */
 export const graphqlModules: GraphqlModule[] = [

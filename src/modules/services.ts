@@ -29,6 +29,8 @@ import { createAwardsService } from './awards/service.js';
 import { awardQueries } from './awards/queries.js';
 import { createScoreboardService } from './scoreboard/service.js';
 import { createRatingFollowUpsService } from './ratings/follow-ups.service.js';
+import { callBackLinks } from './ratings/call-back-links.js';
+import { createQrCodesService } from './qr-codes/service.js';
 import { createRatingImportsService } from './ratings/import-service.js';
 import { respondentHasher, DEVELOPMENT_RESPONDENT_KEY_SECRET } from './ratings/rules.js';
 import { createRatingsService } from './ratings/service.js';
@@ -69,7 +71,9 @@ export function createServices(database: Database, { config, keys }: { config: C
   const criteria = createCriteriaService({ db, audit, cycles });
   const assessments = createAssessmentsService({ db, audit, cycles, criteria });
   const supervision = createSupervisionService({ db, audit, regions, units, problems: () => problems });
-  const hashRespondent = respondentHasher(config.RESPONDENT_KEY_SECRET ?? DEVELOPMENT_RESPONDENT_KEY_SECRET);
+  const linkSecret = config.RESPONDENT_KEY_SECRET ?? DEVELOPMENT_RESPONDENT_KEY_SECRET;
+  const hashRespondent = respondentHasher(linkSecret);
+  const links = callBackLinks(linkSecret, config.CALL_BACK_LINK_DAYS);
   const ratings = createRatingsService({
     db,
     audit,
@@ -78,19 +82,23 @@ export function createServices(database: Database, { config, keys }: { config: C
     perDay: config.PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY,
     followUpWorkingDays: config.FOLLOW_UP_WORKING_DAYS,
     calendar,
+    verificationWorkingDays: config.VERIFICATION_WORKING_DAYS,
+    links,
   });
-  const ratingFollowUps = createRatingFollowUpsService({ db, audit });
+  const ratingFollowUps = createRatingFollowUpsService({ db, audit, problems, links, calendar, followUpWorkingDays: config.FOLLOW_UP_WORKING_DAYS });
+  const qrCodes = createQrCodesService({ ratings, units, secret: linkSecret, config });
   const ratingImports = createRatingImportsService({
     database,
     audit,
     hashRespondent,
     followUpWorkingDays: config.FOLLOW_UP_WORKING_DAYS,
+    verificationWorkingDays: config.VERIFICATION_WORKING_DAYS,
     lease: { leaseMs: config.RATING_IMPORT_LEASE_MS, heartbeatMs: config.RATING_IMPORT_HEARTBEAT_MS },
     calendar,
   });
   const statistics = createStatisticsService({ db, regions });
   const idempotency = createIdempotencyService({ db, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
-  return { calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision };
+  return { calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -354,6 +354,15 @@ export function createProblemsService({
       return out;
     },
 
+    /**
+     * CONTRACT for the ratings loop (差评整改): a problem's unit and status, unscoped (the caller has scoped the loop that
+     * links it), or undefined when it does not exist.
+     */
+    async unitAndStatus(id: string, { tx }: TxOption = {}): Promise<{ unitId: string; status: ProblemStatus; deadline: Date } | undefined> {
+      const r = await problemsRepository.byId(tx ?? db, id);
+      return r ? { unitId: r.unitId, status: r.status, deadline: r.deadline } : undefined;
+    },
+
     /** Whether a problem exists (for accountability causes). */
     async exists(id: string, { tx }: TxOption = {}): Promise<boolean> {
       return !!(await problemsRepository.byId(tx ?? db, id));

@@ -1,10 +1,11 @@
-import { and, asc, eq, gt, gte, lt, ne, or } from 'drizzle-orm';
+import { and, asc, eq, gt, not } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { ratingFollowUps, ratings } from './tables.js';
 import { unitQueries } from '../units/queries.js';
 import type { UnitFilter } from '../units/queries.js';
 import type { FollowUpStatus } from './follow-ups.schemas.js';
+import { loopOverdueSql } from './queries.js';
 
 export type FollowUpRow = typeof ratingFollowUps.$inferSelect;
 export type FollowUpWithRating = { followUp: FollowUpRow; rating: typeof ratings.$inferSelect; departmentId: string };
@@ -13,7 +14,7 @@ export interface FollowUpFilter {
   status?: FollowUpStatus;
   unitId?: string;
   units?: UnitFilter;
-  /** true: unresolved and past the deadline at `now`; false: the others. */
+  /** true: past the verification or call-back deadline at `now` (rules.ts loopIsOverdue); false: the others. */
   overdue?: boolean;
   now?: Date;
 }
@@ -48,11 +49,11 @@ export const followUpsRepository = {
     return withRating(db)
       .where(
         and(
-          f.status ? eq(ratingFollowUps.status, f.status) : undefined,
+          f.status ? eq(ratingFollowUps.state, f.status) : undefined,
           f.unitId ? eq(ratingFollowUps.unitId, f.unitId) : undefined,
           unitQueries.unitIn(db, ratingFollowUps.unitId, f.units),
-          f.overdue === true ? and(ne(ratingFollowUps.status, 'resolved'), lt(ratingFollowUps.deadline, f.now ?? new Date())) : undefined,
-          f.overdue === false ? or(eq(ratingFollowUps.status, 'resolved'), gte(ratingFollowUps.deadline, f.now ?? new Date())) : undefined,
+          f.overdue === true ? loopOverdueSql(f.now ?? new Date()) : undefined,
+          f.overdue === false ? not(loopOverdueSql(f.now ?? new Date())) : undefined,
           f.afterId ? gt(ratingFollowUps.id, f.afterId) : undefined,
         ),
       )

@@ -1,53 +1,145 @@
-import type { Db } from '../../db/client.js';
-import { notFound, versionMismatch } from '../../lib/errors.js';
+import type { Db, TxOption } from '../../db/client.js';
+import { DomainError, conflict, forbidden, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { stateMachine } from '../../lib/state-machine.js';
+import type { CalendarService } from '../calendar/service.js';
 import type { AuditService } from '../audit/service.js';
 import { canSeeUnit, unitScope } from '../units/service.js';
+import type { CallBackLinks } from './call-back-links.js';
 import { followUpsRepository } from './follow-ups.repository.js';
 import type { FollowUpRow, FollowUpWithRating } from './follow-ups.repository.js';
-import type { FollowUpDto, FollowUpStatus, ListFollowUpsFilter, ResolveFollowUpInput } from './follow-ups.schemas.js';
+import type {
+  CallBackInput,
+  FollowUpDto,
+  FollowUpStatus,
+  ListFollowUpsFilter,
+  PhoneCallBackInput,
+  ProblemSeverity,
+  RectifyFollowUpInput,
+  VerifyFollowUpInput,
+} from './follow-ups.schemas.js';
 import { toFollowUpDto } from './mappers.js';
 
 /**
- * 待回访 → 已联系 → 已办结. Its refusals keep the codes clients already know (follow_up_not_open, …), with the
- * same `{ from, to, allowed }` as illegal_transition.
+ * 差评核实 → 整改 → 回访. Not substantiated and malicious bad ratings close at verification (an appeal may later
+ * exclude a malicious one: that is the appeals' rule, not this loop's).
  */
 export const followUpMachine = stateMachine<FollowUpStatus>({
-  open: ['contacted'],
-  contacted: ['resolved'],
-  resolved: [],
+  open: ['verified', 'closed'],
+  verified: ['rectifying'],
+  rectifying: ['called_back'],
+  called_back: ['closed'],
+  closed: [],
 });
 
-/** 回访: the unit (or its department, or the office) contacts the respondent, then resolves. */
-export function createRatingFollowUpsService({ db, audit }: { db: Db; audit: AuditService }) {
+/**
+ * Who verifies, rectifies and closes: the campaign office (admin) or the rated unit's own department — never the rated
+ * unit, which would be judging itself. Routes allow only these roles; the service checks again for other callers.
+ */
+export const LOOP_STAFF = ['admin', 'department'] as const;
+/** Who records a phone call-back: the campaign office only (政风行风评议办公室), so the rated side never enters a re-rating. */
+export const PHONE_CALL_BACK_STAFF = ['admin'] as const;
+
+/**
+ * What the loop needs of the problems module (its `openFromSource` and `unitAndStatus` contracts), run inside the loop's
+ * transaction. Declared here, not imported: problems reads ratings (a rating as a problem's source), so ratings may not
+ * import problems.
+ */
+export interface ProblemPort {
+  openFromSource(
+    ctx: RequestContext,
+    input: { unitId: string; cycleId: string | null; sourceType: 'rating'; sourceId: string; severity: ProblemSeverity; description: string },
+    opt: TxOption,
+  ): Promise<{ id: string }>;
+  unitAndStatus(id: string, opt: TxOption): Promise<{ unitId: string; status: string; deadline: Date } | undefined>;
+}
+
+/** Problem statuses after the unit has submitted its rectification: the rater may judge the fix from then on. */
+const RECTIFICATION_SUBMITTED = ['submitted', 'verified'];
+
+export function createRatingFollowUpsService({
+  db,
+  audit,
+  problems,
+  links,
+  calendar,
+  followUpWorkingDays,
+}: {
+  db: Db;
+  audit: AuditService;
+  problems: ProblemPort;
+  links: CallBackLinks;
+  calendar: Pick<CalendarService, 'addWorkingDays'>;
+  /** FOLLOW_UP_WORKING_DAYS: the call-back is due this many working days after the problem's deadline. */
+  followUpWorkingDays: number;
+}) {
   const visible = (ctx: RequestContext, r: FollowUpWithRating | undefined, id: string): FollowUpWithRating => {
     if (!r || !canSeeUnit(ctx, { id: r.followUp.unitId, departmentId: r.departmentId })) throw notFound('follow-up', id);
     return r;
   };
+  const allow = (ctx: RequestContext, roles: readonly string[]) => {
+    if (!roles.includes(ctx.principal.role)) throw forbidden(`only ${roles.join(' or ')} may do this; the rated unit never judges its own bad rating`);
+  };
 
-  async function transition(
+  /**
+   * One step: scope, version, state machine, the change and its audit entry in one transaction. `expected` undefined
+   * (the rater's link) takes the current version; losing a race to a concurrent step answers `raced`.
+   */
+  async function step(
     ctx: RequestContext,
     id: string,
-    expected: number,
+    expected: number | undefined,
+    to: FollowUpStatus,
     action: string,
-    check: (f: FollowUpRow) => void,
-    patch: Partial<FollowUpRow>,
+    patch: (current: FollowUpWithRating, tx: Db) => Promise<Partial<FollowUpRow>> | Partial<FollowUpRow>,
+    opts: { raced?: () => DomainError; check?: (current: FollowUpWithRating, tx: Db) => Promise<void> } = {},
   ): Promise<FollowUpDto> {
+    const raced = opts.raced ?? (() => versionMismatch('follow-up', expected ?? 0, (expected ?? 0) + 1));
     return db.transaction(async (tx) => {
       const current = visible(ctx, await followUpsRepository.byId(tx, id), id);
-      if (current.followUp.version !== expected) throw versionMismatch('follow-up', expected, current.followUp.version);
-      check(current.followUp);
-      const row = await followUpsRepository.update(tx, id, expected, patch);
-      if (!row) throw versionMismatch('follow-up', expected, expected + 1);
+      const version = expected ?? current.followUp.version;
+      if (current.followUp.version !== version) throw versionMismatch('follow-up', version, current.followUp.version);
+      await opts.check?.(current, tx);
+      followUpMachine.assert('follow-up', id, current.followUp.state, to);
+      const row = await followUpsRepository.update(tx, id, version, { ...(await patch(current, tx)), state: to });
+      if (!row) throw raced();
       const dto = toFollowUpDto(row, current.rating);
       const { rating: _b, ...before } = toFollowUpDto(current.followUp, current.rating);
       const { rating: _a, ...after } = dto;
       await audit.record(tx, ctx, { action, entityType: 'rating_follow_up', entityId: id, before, after });
       return dto;
     });
+  }
+
+  /** The call-back (by the rater's link or by phone) is taken once, and only after the rectification was submitted. */
+  async function callBack(ctx: RequestContext, id: string, expected: number | undefined, input: CallBackInput, channel: 'rater_link' | 'phone') {
+    const given = () => conflict('call_back_already_given', `follow-up ${id} has already been called back`).zh(`差评 ${id} 已完成回访`);
+    return step(
+      ctx,
+      id,
+      expected,
+      'called_back',
+      'follow_up.called_back',
+      () => ({
+        reRatingLevel: input.level,
+        callBackComment: input.comment ?? null,
+        callBackChannel: channel,
+        calledBackAt: new Date(),
+        calledBackBy: ctx.principal.subject,
+      }),
+      { raced: given, check: async ({ followUp: f }, tx) => {
+        if (f.state === 'called_back' || f.state === 'closed') throw given();
+        const problem = f.problemId ? await problems.unitAndStatus(f.problemId, { tx }) : undefined;
+        if (f.state !== 'rectifying' || !problem || !RECTIFICATION_SUBMITTED.includes(problem.status)) {
+          throw conflict('call_back_not_ready', `follow-up ${id} is ${f.state}${problem ? ` and its problem is ${problem.status}` : ''}; the call-back is taken once the rectification is submitted`, {
+            loopStatus: f.state,
+            problemStatus: problem?.status ?? null,
+          });
+        }
+      } },
+    );
   }
 
   return {
@@ -72,41 +164,73 @@ export function createRatingFollowUpsService({ db, audit }: { db: Db; audit: Aud
       return { items: p.items.map((r) => toFollowUpDto(r.followUp, r.rating, now)), nextCursor: p.nextCursor };
     },
 
-    contact(ctx: RequestContext, id: string, expected: number, note: string): Promise<FollowUpDto> {
-      return transition(
-        ctx,
-        id,
-        expected,
-        'follow_up.contacted',
-        (f) => {
-          followUpMachine.assert('follow-up', id, f.status, 'contacted', {
-            code: 'follow_up_not_open',
-            detail: `follow-up ${id} is ${f.status}; only an open follow-up can be contacted`,
-          });
-        },
-        { status: 'contacted', contactNote: note, contactedAt: new Date(), contactedBy: ctx.principal.subject },
-      );
+    /** 差评核实: substantiated → verified (to be rectified); not substantiated or malicious → closed. */
+    verify(ctx: RequestContext, id: string, expected: number, input: VerifyFollowUpInput): Promise<FollowUpDto> {
+      allow(ctx, LOOP_STAFF);
+      const to = input.outcome === 'substantiated' ? 'verified' : 'closed';
+      const now = new Date();
+      return step(ctx, id, expected, to, 'follow_up.verified', () => ({
+        verification: input.outcome,
+        verificationReason: input.reason,
+        verifiedAt: now,
+        verifiedBy: ctx.principal.subject,
+        ...(to === 'closed' ? { closedAt: now, closedBy: ctx.principal.subject, closeNote: input.reason } : {}),
+      }));
     },
 
-    resolve(ctx: RequestContext, id: string, expected: number, input: ResolveFollowUpInput): Promise<FollowUpDto> {
-      return transition(
-        ctx,
-        id,
-        expected,
-        'follow_up.resolved',
-        (f) => {
-          followUpMachine.assert(
-            'follow-up',
-            id,
-            f.status,
-            'resolved',
-            f.status === 'open'
-              ? { code: 'follow_up_not_contacted', detail: `follow-up ${id} must be contacted before it is resolved` }
-              : { code: 'follow_up_resolved', detail: `follow-up ${id} is already resolved` },
+    /**
+     * 整改: links a problem of the same unit, or opens one from the rating through the problems service (idempotent per
+     * rating). The call-back falls due FOLLOW_UP_WORKING_DAYS working days after the problem's deadline.
+     */
+    rectify(ctx: RequestContext, id: string, expected: number, input: RectifyFollowUpInput): Promise<FollowUpDto> {
+      allow(ctx, LOOP_STAFF);
+      return step(ctx, id, expected, 'rectifying', 'follow_up.rectifying', async ({ followUp: f, rating }, tx) => {
+        let problemId: string;
+        if (input.problemId) {
+          const p = await problems.unitAndStatus(input.problemId, { tx });
+          if (!p) throw invalid('problemId', `problem ${input.problemId} does not exist`);
+          if (p.unitId !== f.unitId) throw invalid('problemId', `problem ${input.problemId} belongs to another unit`);
+          problemId = input.problemId;
+        } else {
+          const opened = await problems.openFromSource(
+            ctx,
+            {
+              unitId: f.unitId,
+              cycleId: rating.cycleId,
+              sourceType: 'rating',
+              sourceId: rating.id,
+              severity: input.severity ?? 'minor',
+              description: input.description ?? rating.comment ?? `差评核实属实: ${f.verificationReason ?? ''}`.trim(),
+            },
+            { tx },
           );
-        },
-        { status: 'resolved', resolution: input.resolution, reRatingLevel: input.reRatingLevel ?? null, resolvedAt: new Date(), resolvedBy: ctx.principal.subject },
-      );
+          problemId = opened.id;
+        }
+        const now = new Date();
+        const problemDeadline = (await problems.unitAndStatus(problemId, { tx }))!.deadline;
+        const from = problemDeadline.getTime() > now.getTime() ? problemDeadline : now;
+        return { problemId, rectifyingAt: now, rectifyingBy: ctx.principal.subject, deadline: calendar.addWorkingDays(from, followUpWorkingDays) };
+      });
+    },
+
+    /** 回访 by the rater: the signed link handed out with their bad rating; the rated unit never enters it. */
+    callBackByRater(ctx: RequestContext, token: string, input: CallBackInput): Promise<FollowUpDto> {
+      const checked = links.check(token);
+      if (!checked.ok && checked.reason === 'expired') throw new DomainError(410, 'call_back_link_expired', 'Gone', 'this call-back link has expired').zh('该回访链接已过期');
+      if (!checked.ok) throw new DomainError(404, 'call_back_link_invalid', 'Not Found', 'this call-back link is not valid').zh('该回访链接无效');
+      return callBack({ ...ctx, principal: { role: 'anonymous', subject: 'rater' } }, checked.followUpId, undefined, input, 'rater_link');
+    },
+
+    /** 电话回访: the office staff record the rater's re-rating given on the phone (channel `phone`, their subject kept). */
+    recordPhoneCallBack(ctx: RequestContext, id: string, expected: number, input: PhoneCallBackInput): Promise<FollowUpDto> {
+      allow(ctx, PHONE_CALL_BACK_STAFF);
+      return callBack(ctx, id, expected, input, 'phone');
+    },
+
+    /** 办结: after the call-back, the office or the department closes the loop. */
+    close(ctx: RequestContext, id: string, expected: number, note?: string): Promise<FollowUpDto> {
+      allow(ctx, LOOP_STAFF);
+      return step(ctx, id, expected, 'closed', 'follow_up.closed', () => ({ closedAt: new Date(), closedBy: ctx.principal.subject, closeNote: note ?? null }));
     },
   };
 }

@@ -2,15 +2,16 @@ import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import { guard, loadBy } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { parseArgs } from '../../plugins/graphql.js';
-import { contactFollowUpBody, listFollowUpsQuery, resolveFollowUpBody } from './follow-ups.schemas.js';
+import { closeFollowUpBody, listFollowUpsQuery, phoneCallBackBody, rectifyFollowUpBody, verifyFollowUpBody } from './follow-ups.schemas.js';
+import { LOOP_STAFF, PHONE_CALL_BACK_STAFF } from './follow-ups.service.js';
 import type { FollowUpDto } from './follow-ups.schemas.js';
 import { listRatingsQuery, ratingCountsQuery, submitRatingBody } from './schemas.js';
 import type { RatingCountsDto, RatingDto } from './schemas.js';
 
 export const ratingTypeDefs = /* GraphQL */ `
-  "征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访"
+  "征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访, 扫码评价"
   enum RatingChannel {
-    questionnaire household_visit forum phone_inquiry sms hotline portal mailbox tv_inquiry face_to_face_review ten_thousand_review three_party_inquiry
+    questionnaire household_visit forum phone_inquiry sms hotline portal mailbox tv_inquiry face_to_face_review ten_thousand_review three_party_inquiry qr_code
   }
   "群众评价: one public satisfaction response; level 5 非常满意 … 1 非常不满意"
   type Rating {
@@ -28,31 +29,47 @@ export const ratingTypeDefs = /* GraphQL */ `
     source: String!
     externalId: String
     importId: ID
+    "given through the unit's QR code (二维码) at its window"
+    presenceBound: Boolean!
     unit: Unit
   }
   type RatingPage { items: [Rating!]! nextCursor: String }
-  type RatingReceipt { id: ID! duplicate: Boolean! cycleId: ID followUpId: ID }
+  type RatingReceipt { id: ID! duplicate: Boolean! cycleId: ID followUpId: ID callBackToken: String }
   type RatingCountCell { channel: RatingChannel! level: Int! count: Int! }
   "Ratings of one unit by channel and level"
   type RatingCounts { unitId: ID! cycleId: ID total: Int! bad: Int! cells: [RatingCountCell!]! unit: Unit }
   type RatingCountsPage { items: [RatingCounts!]! nextCursor: String }
-  enum FollowUpStatus { open contacted resolved }
-  "回访: the follow-up of a bad rating with a comment"
+  "待核实 / 已核实 / 整改中 / 已回访 / 已办结"
+  enum FollowUpStatus { open verified rectifying called_back closed }
+  "核实结论: 属实 / 不属实 / 恶意差评"
+  enum VerificationOutcome { substantiated not_substantiated malicious }
+  enum CallBackChannel { rater_link phone }
+  "差评核实 → 整改 → 回访: the loop every bad rating (level 1–2) opens"
   type FollowUp {
     id: ID!
     ratingId: ID!
     unitId: ID!
     status: FollowUpStatus!
     statusLabel: Label!
+    verifyBy: DateTime
     deadline: DateTime!
     overdue: Boolean!
-    contactNote: String
-    contactedAt: DateTime
-    contactedBy: String
-    resolution: String
+    verification: VerificationOutcome
+    verificationLabel: Label
+    verificationReason: String
+    verifiedAt: DateTime
+    verifiedBy: String
+    problemId: ID
+    rectifyingAt: DateTime
+    rectifyingBy: String
     reRatingLevel: Int
-    resolvedAt: DateTime
-    resolvedBy: String
+    callBackComment: String
+    callBackChannel: CallBackChannel
+    calledBackAt: DateTime
+    calledBackBy: String
+    closedAt: DateTime
+    closedBy: String
+    closeNote: String
     version: Int!
     createdAt: DateTime!
     updatedAt: DateTime!
@@ -91,8 +108,13 @@ export const ratingTypeDefs = /* GraphQL */ `
   extend type Mutation {
     "An integration's or the office's rating, idempotent by (source, externalId). The public uses REST POST /api/v1/public/ratings (rate-limited)."
     submitRating(input: SubmitRatingInput!): RatingReceipt!
-    contactFollowUp(id: ID!, version: Int!, note: String!): FollowUp!
-    resolveFollowUp(id: ID!, version: Int!, resolution: String!, reRatingLevel: Int): FollowUp!
+    "差评核实 by the office or the unit's department (never the unit)"
+    verifyFollowUp(id: ID!, version: Int!, outcome: VerificationOutcome!, reason: String!): FollowUp!
+    "整改: link a problem of the same unit, or open one from the rating"
+    rectifyFollowUp(id: ID!, version: Int!, problemId: ID, severity: ProblemSeverity, description: String): FollowUp!
+    "电话回访 recorded by office staff (the rater's own link is REST: POST /api/v1/public/call-backs/{token})"
+    recordPhoneCallBack(id: ID!, version: Int!, level: Int!, comment: String): FollowUp!
+    closeFollowUp(id: ID!, version: Int!, note: String): FollowUp!
   }
 `;
 
@@ -119,11 +141,17 @@ export const ratingResolvers: IResolvers = {
     submitRating: guard(['admin', 'integration'], ({ input }: { input: unknown }, { ctx, services }) =>
       services.ratings.submit(ctx, parseArgs(submitRatingBody, input, 'input')),
     ),
-    contactFollowUp: guard(followUpRoles, ({ id, version, note }: { id: string; version: number; note: string }, { ctx, services }) =>
-      services.ratingFollowUps.contact(ctx, id, version, parseArgs(contactFollowUpBody, { note }).note),
+    verifyFollowUp: guard(LOOP_STAFF, ({ id, version, ...args }: { id: string; version: number }, { ctx, services }) =>
+      services.ratingFollowUps.verify(ctx, id, version, parseArgs(verifyFollowUpBody, args)),
     ),
-    resolveFollowUp: guard(followUpRoles, (args: { id: string; version: number; resolution: string; reRatingLevel?: number }, { ctx, services }) =>
-      services.ratingFollowUps.resolve(ctx, args.id, args.version, parseArgs(resolveFollowUpBody, { resolution: args.resolution, reRatingLevel: args.reRatingLevel })),
+    rectifyFollowUp: guard(LOOP_STAFF, ({ id, version, ...args }: { id: string; version: number }, { ctx, services }) =>
+      services.ratingFollowUps.rectify(ctx, id, version, parseArgs(rectifyFollowUpBody, args)),
+    ),
+    recordPhoneCallBack: guard(PHONE_CALL_BACK_STAFF, ({ id, version, ...args }: { id: string; version: number }, { ctx, services }) =>
+      services.ratingFollowUps.recordPhoneCallBack(ctx, id, version, parseArgs(phoneCallBackBody, args)),
+    ),
+    closeFollowUp: guard(LOOP_STAFF, ({ id, version, note }: { id: string; version: number; note?: string }, { ctx, services }) =>
+      services.ratingFollowUps.close(ctx, id, version, parseArgs(closeFollowUpBody, { note }).note),
     ),
   },
 };

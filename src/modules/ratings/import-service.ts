@@ -16,7 +16,7 @@ import { importRepository, openStage } from './import.repository.js';
 import type { ImportErrorRow, RatingImportRow, StagedRating, StageSession } from './import.repository.js';
 import { importColumns, importRow } from './import.schemas.js';
 import type { ImportOptions, ImportRow, RatingImportDto } from './import.schemas.js';
-import { needsFollowUp } from './rules.js';
+import { loopDeadlines, needsFollowUp } from './rules.js';
 import type { RespondentHasher } from './rules.js';
 
 /** Rows per batch: one COPY + one merge + one progress update each. */
@@ -87,6 +87,7 @@ export function createRatingImportsService({
   audit,
   hashRespondent,
   followUpWorkingDays,
+  verificationWorkingDays,
   lease,
   calendar,
 }: {
@@ -95,6 +96,8 @@ export function createRatingImportsService({
   hashRespondent: RespondentHasher;
   /** FOLLOW_UP_WORKING_DAYS */
   followUpWorkingDays: number;
+  /** VERIFICATION_WORKING_DAYS */
+  verificationWorkingDays: number;
   /** RATING_IMPORT_LEASE_MS and RATING_IMPORT_HEARTBEAT_MS */
   lease: { leaseMs: number; heartbeatMs: number };
   /** One 回访 deadline per import, on the national holiday calendar. */
@@ -119,7 +122,9 @@ export function createRatingImportsService({
       leaseExpiresAt: leaseFromNow(),
     });
     const counters = { rowsRead: 0, accepted: 0, duplicates: 0, rejected: 0, followUpsOpened: 0 };
-    const mergeJob = { importId: job.id, source: opts.source, submittedBy: ctx.principal.subject, followUpDeadline: calendar.addWorkingDays(new Date(), followUpWorkingDays) };
+    // 差评核实: every imported bad rating opens the loop, set-based in the merge statement, with the same deadlines as one by one.
+    const { verifyBy, deadline: followUpDeadline } = loopDeadlines(calendar, new Date(), verificationWorkingDays, followUpWorkingDays);
+    const mergeJob = { importId: job.id, source: opts.source, submittedBy: ctx.principal.subject, verifyBy, followUpDeadline };
     const allOrNothing = opts.policy === 'all_or_nothing';
     let pending: Pending[] = [];
     let errors: ImportErrorRow[] = [];
@@ -154,7 +159,7 @@ export function createRatingImportsService({
         collectedAt: row.collectedAt,
         externalId: row.externalId,
         respondentHash: row.respondentKey ? hashRespondent(row.respondentKey) : null,
-        followUpId: needsFollowUp(row.level, comment) ? uuidv7() : null,
+        followUpId: needsFollowUp(row.level) ? uuidv7() : null,
       };
     };
 

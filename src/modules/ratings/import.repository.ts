@@ -130,7 +130,7 @@ export interface StageSession {
   /** Drizzle over the session's connection: transactions here include the staged rows. */
   db: Db;
   append(db: Db, rows: StagedRating[]): Promise<void>;
-  merge(db: Db, job: { importId: string; source: string; submittedBy: string; followUpDeadline: Date }): Promise<MergeResult>;
+  merge(db: Db, job: { importId: string; source: string; submittedBy: string; verifyBy: Date; followUpDeadline: Date }): Promise<MergeResult>;
   clear(db: Db): Promise<void>;
   release(): Promise<void>;
 }
@@ -181,8 +181,8 @@ export async function openStage(database: Database): Promise<StageSession> {
           on conflict (source, external_id) do nothing
           returning id, unit_id
         ), fu as (
-          insert into rating_follow_ups (id, rating_id, unit_id, deadline)
-          select s.follow_up_id, ins.id, ins.unit_id, ${job.followUpDeadline.toISOString()}::timestamptz
+          insert into rating_follow_ups (id, rating_id, unit_id, verify_by, deadline)
+          select s.follow_up_id, ins.id, ins.unit_id, ${job.verifyBy.toISOString()}::timestamptz, ${job.followUpDeadline.toISOString()}::timestamptz
           from ins join ${sql.raw(table)} s on s.id = ins.id
           where s.follow_up_id is not null
           returning 1

@@ -46,7 +46,8 @@ export const requiredImportColumns = ['unitId', 'channel', 'level', 'collectedAt
 
 export const importRow = z.object({
   unitId: z.uuid(),
-  channel: channelSchema,
+  // 扫码评价 is presence-bound: it arrives only through a unit's QR code, never in a file.
+  channel: channelSchema.refine((c) => c !== 'qr_code', 'qr_code ratings come only through a QR code'),
   // CSV cells are strings; a missing level stays missing ("expected number, received undefined").
   level: z.preprocess((v) => (typeof v === 'string' ? Number(v) : v), z.number().int().min(1).max(5)),
   comment: z.string().trim().max(2000).refine(noNul, 'must not contain NUL characters').optional(),

@@ -1,10 +1,9 @@
 import { toIso, toIsoOrNull } from '../../lib/http.js';
-import { isOverdue } from '../../lib/working-days.js';
 import type { FollowUpRow } from './follow-ups.repository.js';
-import { followUpStatusLabels } from './follow-ups.schemas.js';
+import { followUpStatusLabels, verificationOutcomeLabels } from './follow-ups.schemas.js';
 import type { FollowUpDto } from './follow-ups.schemas.js';
 import type { RatingRow } from './repository.js';
-import { isBad } from './rules.js';
+import { isBad, loopIsOverdue } from './rules.js';
 import { channelLabels, levelLabels } from './schemas.js';
 import type { RatingDto } from './schemas.js';
 
@@ -25,6 +24,7 @@ export function toRatingDto(r: RatingRow): RatingDto {
     source: r.source,
     externalId: r.externalId,
     importId: r.importId,
+    presenceBound: r.presenceBound,
   };
 }
 
@@ -33,17 +33,27 @@ export function toFollowUpDto(f: FollowUpRow, rating: RatingRow, now = new Date(
     id: f.id,
     ratingId: f.ratingId,
     unitId: f.unitId,
-    status: f.status,
-    statusLabel: followUpStatusLabels[f.status],
+    status: f.state,
+    statusLabel: followUpStatusLabels[f.state],
+    verifyBy: toIsoOrNull(f.verifyBy),
     deadline: toIso(f.deadline),
-    overdue: f.status !== 'resolved' && isOverdue(f.deadline, now),
-    contactNote: f.contactNote,
-    contactedAt: toIsoOrNull(f.contactedAt),
-    contactedBy: f.contactedBy,
-    resolution: f.resolution,
+    overdue: loopIsOverdue(f, now),
+    verification: f.verification,
+    verificationLabel: f.verification ? verificationOutcomeLabels[f.verification] : null,
+    verificationReason: f.verificationReason,
+    verifiedAt: toIsoOrNull(f.verifiedAt),
+    verifiedBy: f.verifiedBy,
+    problemId: f.problemId,
+    rectifyingAt: toIsoOrNull(f.rectifyingAt),
+    rectifyingBy: f.rectifyingBy,
     reRatingLevel: f.reRatingLevel,
-    resolvedAt: toIsoOrNull(f.resolvedAt),
-    resolvedBy: f.resolvedBy,
+    callBackComment: f.callBackComment,
+    callBackChannel: f.callBackChannel,
+    calledBackAt: toIsoOrNull(f.calledBackAt),
+    calledBackBy: f.calledBackBy,
+    closedAt: toIsoOrNull(f.closedAt),
+    closedBy: f.closedBy,
+    closeNote: f.closeNote,
     version: f.version,
     createdAt: toIso(f.createdAt),
     updatedAt: toIso(f.updatedAt),

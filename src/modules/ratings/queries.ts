@@ -1,8 +1,16 @@
-import { count, eq, lte, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { BAD_LEVEL_MAX } from './rules.js';
+import { AWAITING_CALL_BACK_STATES, BAD_LEVEL_MAX } from './rules.js';
 import { ratingFollowUps, ratings } from './tables.js';
+
+/** The loop's overdue rule (rules.ts `loopIsOverdue`) as SQL: open past verify_by, or awaiting call-back past deadline. */
+export function loopOverdueSql(at: Date): SQL {
+  return or(
+    and(eq(ratingFollowUps.state, 'open'), lt(ratingFollowUps.verifyBy, at)),
+    and(inArray(ratingFollowUps.state, [...AWAITING_CALL_BACK_STATES]), lt(ratingFollowUps.deadline, at)),
+  )!;
+}
 
 /** What other modules may read of ratings (群众评价). */
 export const ratingQueries = {
@@ -21,23 +29,28 @@ export const ratingQueries = {
       .where(eq(ratings.cycleId, cycleId))
       .groupBy(ratings.unitId, ratings.level);
   },
-  /** Every rating as a joinable subquery (unitId, cycleId, channel, level, collectedAt); 差评 is `isBad(level)` (rules.ts). */
+  /** Every rating as a joinable subquery (unitId, cycleId, channel, level, collectedAt, presenceBound); 差评 is `isBad(level)` (rules.ts). */
   facts(db: Db, alias = 'rating_facts') {
     return db
-      .select({ id: ratings.id, unitId: ratings.unitId, cycleId: ratings.cycleId, channel: ratings.channel, level: ratings.level, collectedAt: ratings.collectedAt })
+      .select({ id: ratings.id, unitId: ratings.unitId, cycleId: ratings.cycleId, channel: ratings.channel, level: ratings.level, collectedAt: ratings.collectedAt, presenceBound: ratings.presenceBound })
       .from(ratings)
       .as(alias);
   },
   /**
-   * Every follow-up (回访) as a joinable subquery, with the cycle and collection time of the rating it answers
-   * and `overdue`: at `at`, a follow-up is overdue when it is not resolved and its deadline has passed.
+   * Every bad-rating loop (差评核实 → 整改 → 回访) as a joinable subquery, with the cycle and collection time of the rating
+   * it answers, its verification outcome, problem, call-back channel and `overdue` at `at` (rules.ts `loopIsOverdue`).
    */
   followUpFacts(db: Db, at: Date, alias = 'follow_up_facts') {
     return db
       .select({
         unitId: ratingFollowUps.unitId,
-        status: ratingFollowUps.status,
-        overdue: sql<boolean>`(${ratingFollowUps.status} <> 'resolved' and ${ratingFollowUps.deadline} < ${at.toISOString()}::timestamptz)`.as('overdue'),
+        status: ratingFollowUps.state,
+        overdue: sql<boolean>`${loopOverdueSql(at)}`.as('overdue'),
+        verification: ratingFollowUps.verification,
+        problemId: ratingFollowUps.problemId,
+        callBackChannel: ratingFollowUps.callBackChannel,
+        /** Call-back due: substantiated, and called back already or past its call-back deadline at `at`. */
+        callBackDue: sql<boolean>`(${ratingFollowUps.verification} = 'substantiated' and (${ratingFollowUps.calledBackAt} is not null or ${ratingFollowUps.deadline} < ${at.toISOString()}::timestamptz))`.as('call_back_due'),
         ratingCycleId: ratings.cycleId,
         ratingCollectedAt: ratings.collectedAt,
       })

@@ -90,8 +90,8 @@ export const ratingsRepository = {
       : sql`0`;
     const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
     const opened = followUp
-      ? sql`, opened as (insert into ${ratingFollowUps} (id, rating_id, unit_id, deadline, status, version, created_at, updated_at)
-          select ${followUp.id}::uuid, i.id, i.unit_id, ${ts(followUp.deadline)}, ${followUp.status}, ${followUp.version}, ${ts(followUp.createdAt)}, ${ts(followUp.updatedAt)} from inserted i)`
+      ? sql`, opened as (insert into ${ratingFollowUps} (id, rating_id, unit_id, verify_by, deadline, state, version, created_at, updated_at)
+          select ${followUp.id}::uuid, i.id, i.unit_id, ${ts(followUp.verifyBy!)}, ${ts(followUp.deadline)}, ${followUp.state}, ${followUp.version}, ${ts(followUp.createdAt)}, ${ts(followUp.updatedAt)} from inserted i)`
       : sql``;
     const [first, ...rest] = p.entries;
     // Prepared without a digest (audit.prepare({ digest: false })): the sealer digests what this statement stores.
@@ -99,9 +99,9 @@ export const ratingsRepository = {
     const res = await db.execute(sql`
       with facts as (select ${u.id} as id, ${u.active} as active, ${cycle} as cycle_id, ${taken} as taken from ${u} where ${u.id} = ${row.unitId}::uuid),
       inserted as (
-        insert into ${ratings} (id, unit_id, cycle_id, channel, level, comment, collected_at, received_at, source, external_id, respondent_hash, limited_day, limit_slot, submitted_by)
+        insert into ${ratings} (id, unit_id, cycle_id, channel, level, comment, collected_at, received_at, source, external_id, respondent_hash, limited_day, limit_slot, submitted_by, presence_bound)
         select ${row.id}::uuid, f.id, f.cycle_id, ${row.channel}, ${row.level}, ${row.comment}, ${ts(row.collectedAt)}, ${ts(row.receivedAt)}, ${row.source}, ${row.externalId},
-          ${row.respondentHash}, ${row.limitedDay}::date, ${limit ? sql`f.taken` : sql`null`}, ${row.submittedBy}
+          ${row.respondentHash}, ${row.limitedDay}::date, ${limit ? sql`f.taken` : sql`null`}, ${row.submittedBy}, ${row.presenceBound}
         from facts f where f.active${limit ? sql` and f.taken < ${limit.perDay}` : sql``}
         on conflict (source, external_id) do nothing
         returning id, unit_id, cycle_id

@@ -2,7 +2,18 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { expectedVersion, idParams, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
 import { EVERYONE } from '../../lib/principal.js';
-import { contactFollowUpBody, followUp, listFollowUpsQuery, resolveFollowUpBody } from './follow-ups.schemas.js';
+import {
+  callBackBody,
+  callBackReceipt,
+  callBackTokenParams,
+  closeFollowUpBody,
+  followUp,
+  listFollowUpsQuery,
+  phoneCallBackBody,
+  rectifyFollowUpBody,
+  verifyFollowUpBody,
+} from './follow-ups.schemas.js';
+import { LOOP_STAFF, PHONE_CALL_BACK_STAFF } from './follow-ups.service.js';
 import { ratingImportRoutes } from './import.routes.js';
 import { PUBLIC_RATING_LIMIT, isBad, isLimitedChannel } from './rules.js';
 import {
@@ -49,7 +60,7 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Rate a unit (群众评价), anonymously',
       description:
         `The public rates through ${PUBLIC_RATING_LIMIT.channels.join(', ')} and must send respondentKey (a phone number or ID, kept only as a keyed hash): ${limitText}. ` +
-        `Anonymous callers are limited to ${perMinute} submissions per minute per IP (RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE). A bad rating (level ≤ 2) with a comment opens a 回访 due in FOLLOW_UP_WORKING_DAYS working days (default 5).`,
+        `Anonymous callers are limited to ${perMinute} submissions per minute per IP (RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE). A bad rating (level ≤ 2) opens a 差评核实 loop (verification due in VERIFICATION_WORKING_DAYS working days) and the receipt carries the rater's single-use callBackToken for POST /api/v1/public/call-backs/{token}.`,
       tags: ['public', ...tags],
       security: [],
       body: publicRatingBody,
@@ -105,12 +116,18 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   const followUpAccess = ['admin', 'department', 'unit'] as const;
+  const followUpStep = (
+    path: string,
+    operationId: string,
+    summary: string,
+    access: readonly ('admin' | 'department')[],
+  ) => ({ path: `/follow-ups/:id/${path}`, config: { access }, schema: { operationId, summary, tags, params: idParams, response: { 200: followUp, ...problems(404, 409, 412, 422, 428) } } });
 
   app.get('/follow-ups', {
     config: { access: followUpAccess },
     schema: {
       operationId: 'listFollowUps',
-      summary: '回访 of bad ratings; department and unit roles see their own units (overdue=true: unresolved past deadline)',
+      summary: '差评核实 loops of bad ratings; department and unit roles see their own units (overdue=true: past a deadline)',
       tags,
       querystring: queryOf(pageQuery.extend(listFollowUpsQuery.shape)),
       response: { 200: pageOf(followUp), ...problems(422) },
@@ -123,35 +140,55 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/follow-ups/:id', {
     config: { access: followUpAccess },
-    schema: { operationId: 'getFollowUp', summary: 'Get a 回访', tags, params: idParams, response: { 200: followUp, ...problems(404) } },
+    schema: { operationId: 'getFollowUp', summary: 'Get a 差评核实 loop', tags, params: idParams, response: { 200: followUp, ...problems(404) } },
     handler: async (req, reply) => sendVersioned(reply, await ratingFollowUps.get(req.ctx, req.params.id)),
   });
 
-  app.post('/follow-ups/:id/contact', {
-    config: { access: followUpAccess },
-    schema: {
-      operationId: 'contactFollowUp',
-      summary: 'Record that the respondent was contacted (open → contacted)',
-      tags,
-      params: idParams,
-      body: contactFollowUpBody,
-      response: { 200: followUp, ...problems(404, 409, 412, 428) },
-    },
-    handler: async (req, reply) =>
-      sendVersioned(reply, await ratingFollowUps.contact(req.ctx, req.params.id, expectedVersion(req, req.body.version), req.body.note)),
+  const verify = followUpStep('verify', 'verifyFollowUp', '差评核实: substantiated (→ verified) or not substantiated / malicious (→ closed); the office or the unit\'s department, never the unit', LOOP_STAFF);
+  app.post(verify.path, {
+    config: verify.config,
+    schema: { ...verify.schema, body: verifyFollowUpBody },
+    handler: async (req, reply) => sendVersioned(reply, await ratingFollowUps.verify(req.ctx, req.params.id, expectedVersion(req, req.body.version), req.body)),
   });
 
-  app.post('/follow-ups/:id/resolve', {
-    config: { access: followUpAccess },
+  const rectify = followUpStep('rectify', 'rectifyFollowUp', '整改: link a problem of the same unit, or open one from the rating (verified → rectifying)', LOOP_STAFF);
+  app.post(rectify.path, {
+    config: rectify.config,
+    schema: { ...rectify.schema, body: rectifyFollowUpBody },
+    handler: async (req, reply) => sendVersioned(reply, await ratingFollowUps.rectify(req.ctx, req.params.id, expectedVersion(req, req.body.version), req.body)),
+  });
+
+  const phone = followUpStep('phone-call-back', 'recordPhoneCallBack', "电话回访: office staff record the rater's re-rating given on the phone (channel phone), once the rectification is submitted", PHONE_CALL_BACK_STAFF);
+  app.post(phone.path, {
+    config: phone.config,
+    schema: { ...phone.schema, body: phoneCallBackBody },
+    handler: async (req, reply) => sendVersioned(reply, await ratingFollowUps.recordPhoneCallBack(req.ctx, req.params.id, expectedVersion(req, req.body.version), req.body)),
+  });
+
+  const close = followUpStep('close', 'closeFollowUp', '办结: close a called-back loop', LOOP_STAFF);
+  app.post(close.path, {
+    config: close.config,
+    schema: { ...close.schema, body: closeFollowUpBody },
+    handler: async (req, reply) => sendVersioned(reply, await ratingFollowUps.close(req.ctx, req.params.id, expectedVersion(req, req.body.version), req.body.note)),
+  });
+
+  app.post('/public/call-backs/:token', {
+    config: { access: ['anonymous'], rateLimit: { max: perMinute, timeWindow: '1 minute' } },
     schema: {
-      operationId: 'resolveFollowUp',
-      summary: "Resolve a 回访 (contacted → resolved), with the respondent's optional re-rating",
-      tags,
-      params: idParams,
-      body: resolveFollowUpBody,
-      response: { 200: followUp, ...problems(404, 409, 412, 428) },
+      operationId: 'callBackByRater',
+      summary: "回访 by the rater: re-rate after the rectification, through the single-use link handed out with the bad rating",
+      description:
+        'Accepted once, after the rectification was submitted (409 call_back_not_ready before, 409 call_back_already_given after); a forged link is 404 call_back_link_invalid, an expired one 410 call_back_link_expired (CALL_BACK_LINK_DAYS).',
+      tags: ['public', ...tags],
+      security: [],
+      params: callBackTokenParams,
+      body: callBackBody,
+      response: { 200: callBackReceipt, ...problems(404, 409, 410, 422, 429) },
     },
-    handler: async (req, reply) => sendVersioned(reply, await ratingFollowUps.resolve(req.ctx, req.params.id, expectedVersion(req, req.body.version), req.body)),
+    handler: async (req) => {
+      const f = await ratingFollowUps.callBackByRater(req.ctx, req.params.token, req.body);
+      return { followUpId: f.id, status: f.status, reRatingLevel: f.reRatingLevel! };
+    },
   });
 
   await app.register(ratingImportRoutes);

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { RatingChannel } from './tables.js';
+import type { CalendarService } from '../calendar/service.js';
 
 /**
  * The public rating limit: on these channels a respondent may rate a unit PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY
@@ -7,7 +8,7 @@ import type { RatingChannel } from './tables.js';
  * (respondent_hash, unit_id, limited_day, limit_slot) keeps it race-free.
  */
 export const PUBLIC_RATING_LIMIT = {
-  channels: ['portal', 'sms', 'mailbox'] as readonly RatingChannel[],
+  channels: ['portal', 'sms', 'mailbox', 'qr_code'] as readonly RatingChannel[],
   utcOffsetHours: 8,
 };
 
@@ -20,8 +21,29 @@ export const PUBLIC_RATINGS_PER_MINUTE = 10;
 /** 差评: the bottom two levels (不满意, 非常不满意). */
 export const BAD_LEVEL_MAX = 2;
 export const isBad = (level: number) => level <= BAD_LEVEL_MAX;
-/** A bad rating with something said about it is followed up; a bare bad mark has nothing to follow up. */
-export const needsFollowUp = (level: number, comment: string | null | undefined) => isBad(level) && !!comment && comment.trim() !== '';
+/** 差评核实: every bad rating opens the loop, with or without a comment (issue 10: a bare bad mark is verified too). */
+export const needsFollowUp = (level: number) => isBad(level);
+
+/** A new loop's deadlines: verification in VERIFICATION_WORKING_DAYS, the call-back provisionally FOLLOW_UP_WORKING_DAYS after. */
+export function loopDeadlines(
+  calendar: Pick<CalendarService, 'addWorkingDays'>,
+  at: Date,
+  verificationWorkingDays: number,
+  followUpWorkingDays: number,
+): { verifyBy: Date; deadline: Date } {
+  const verifyBy = calendar.addWorkingDays(at, verificationWorkingDays);
+  return { verifyBy, deadline: calendar.addWorkingDays(verifyBy, followUpWorkingDays) };
+}
+
+/**
+ * The loop's overdue rule: open past its verification deadline, or substantiated and not yet called back past its
+ * call-back deadline. The SQL twin is `loopOverdueSql` (queries.ts); both read these states.
+ */
+export const AWAITING_CALL_BACK_STATES = ['verified', 'rectifying'] as const;
+export function loopIsOverdue(r: { state: string; verifyBy: Date | null; deadline: Date }, now: Date): boolean {
+  if (r.state === 'open') return !!r.verifyBy && r.verifyBy.getTime() < now.getTime();
+  return (AWAITING_CALL_BACK_STATES as readonly string[]).includes(r.state) && r.deadline.getTime() < now.getTime();
+}
 
 export const isLimitedChannel = (channel: RatingChannel) => PUBLIC_RATING_LIMIT.channels.includes(channel);
 

@@ -20,6 +20,7 @@ export const channelLabels: Record<RatingChannel, Label> = {
   portal: { zhCN: '门户网站', en: 'Portal' },
   mailbox: { zhCN: '信箱', en: 'Mailbox' },
   tv_inquiry: { zhCN: '电视问政', en: 'TV inquiry' },
+  qr_code: { zhCN: '扫码评价', en: 'QR code' },
   face_to_face_review: { zhCN: '面对面评议', en: 'Face-to-face review' },
   ten_thousand_review: { zhCN: '万人评机关', en: 'Ten-thousand-people review' },
   three_party_inquiry: { zhCN: '三方询访', en: 'Three-party inquiry' },
@@ -36,7 +37,7 @@ export const levelLabels: Record<number, Label> = {
 
 export const channelSchema = z.enum(ratingChannels).meta({
   id: 'RatingChannel',
-  description: '征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访',
+  description: '征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访, 扫码评价',
 });
 export const levelSchema = z.number().int().min(1).max(5).describe('5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; 1–2 are bad ratings (差评)');
 /** PostgreSQL text cannot hold NUL; refuse it as a field error instead of failing the statement. */
@@ -69,6 +70,7 @@ export const rating = z
     source: z.string(),
     externalId: z.string().nullable(),
     importId: z.uuid().nullable(),
+    presenceBound: z.boolean().describe("given through the unit's QR code (二维码) at its window"),
   })
   .meta({ id: 'Rating', description: '群众评价: one public satisfaction response (the respondent is never identifiable)' });
 export type RatingDto = z.infer<typeof rating>;
@@ -81,6 +83,14 @@ export const publicRatingBody = z.object({
   respondentKey: respondentKey.optional().describe(`required on ${PUBLIC_RATING_LIMIT.channels.join(', ')}: it counts against the daily limit per respondent and unit`),
 });
 export type PublicRatingInput = z.infer<typeof publicRatingBody>;
+
+/** 扫码评价: the unit and channel come from the QR code; the respondent key counts against the daily limit. */
+export const qrRatingBody = z.object({
+  level: levelSchema,
+  comment: comment.optional(),
+  respondentKey: respondentKey.describe('phone number or ID of the respondent: one rating per respondent, unit and day'),
+});
+export type QrRatingInput = z.infer<typeof qrRatingBody>;
 
 export const submitRatingBody = publicRatingBody.extend({
   channel: channelSchema,
@@ -97,7 +107,11 @@ export const ratingReceipt = z
     id: z.uuid(),
     duplicate: z.boolean().describe('true when (source, externalId) was already stored: the existing rating'),
     cycleId: z.uuid().nullable(),
-    followUpId: z.uuid().nullable().describe('the 回访 opened for a bad rating with a comment'),
+    followUpId: z.uuid().nullable().describe('the 差评核实 loop every bad rating (level 1–2) opens'),
+    callBackToken: z
+      .string()
+      .nullable()
+      .describe("for the rater of a public bad rating: their single-use link to re-rate after rectification, POST /api/v1/public/call-backs/{token}; keep it, it is shown once"),
   })
   .meta({ id: 'RatingReceipt' });
 export type RatingReceiptDto = z.infer<typeof ratingReceipt>;

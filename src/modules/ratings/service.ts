@@ -14,12 +14,13 @@ import { isInFuture } from '../../lib/time.js';
 import { canSeeUnit, unitScope } from '../units/service.js';
 import { followUpsRepository } from './follow-ups.repository.js';
 import type { FollowUpRow } from './follow-ups.repository.js';
+import type { CallBackLinks } from './call-back-links.js';
 import { toFollowUpDto, toRatingDto } from './mappers.js';
 import { ratingsRepository } from './repository.js';
 import type { RatingFilter } from './repository.js';
-import { PUBLIC_RATING_LIMIT, isBad, isLimitedChannel, limitDay, needsFollowUp } from './rules.js';
+import { PUBLIC_RATING_LIMIT, isBad, isLimitedChannel, limitDay, loopDeadlines, needsFollowUp } from './rules.js';
 import type { RespondentHasher } from './rules.js';
-import type { ListRatingsFilter, PublicRatingInput, RatingCountsDto, RatingCountsFilter, RatingDto, RatingReceiptDto, SubmitRatingInput } from './schemas.js';
+import type { ListRatingsFilter, PublicRatingInput, QrRatingInput, RatingCountsDto, RatingCountsFilter, RatingDto, RatingReceiptDto, SubmitRatingInput } from './schemas.js';
 
 const PUBLIC_SOURCE = 'public';
 
@@ -32,6 +33,27 @@ const dailyLimitReached = (perDay: number) =>
     `this respondent has already rated this unit today on a public channel (${perDay} per day on ${PUBLIC_RATING_LIMIT.channels.join(', ')})`,
   );
 
+/** A freshly opened 差评核实 loop: verification due in VERIFICATION_WORKING_DAYS, the call-back provisionally after that. */
+export function openedLoop(
+  calendar: Pick<CalendarService, 'addWorkingDays'>,
+  id: string,
+  ratingId: string,
+  unitId: string,
+  at: Date,
+  verificationWorkingDays: number,
+  followUpWorkingDays: number,
+): FollowUpRow {
+  return {
+    id, ratingId, unitId,
+    ...loopDeadlines(calendar, at, verificationWorkingDays, followUpWorkingDays),
+    state: 'open', verification: null, verificationReason: null, verifiedAt: null, verifiedBy: null,
+    problemId: null, rectifyingAt: null, rectifyingBy: null,
+    reRatingLevel: null, callBackComment: null, callBackChannel: null, calledBackAt: null, calledBackBy: null,
+    closedAt: null, closedBy: null, closeNote: null,
+    version: 1, createdAt: at, updatedAt: at,
+  };
+}
+
 export function createRatingsService({
   db,
   audit,
@@ -40,6 +62,8 @@ export function createRatingsService({
   perDay,
   followUpWorkingDays,
   calendar,
+  verificationWorkingDays,
+  links,
 }: {
   db: Db;
   audit: AuditService;
@@ -51,8 +75,11 @@ export function createRatingsService({
   followUpWorkingDays: number;
   /** 回访 deadlines are counted on the national holiday calendar: the unit is only read inside the one statement. */
   calendar: Pick<CalendarService, 'addWorkingDays'>;
+  /** VERIFICATION_WORKING_DAYS */
+  verificationWorkingDays: number;
+  links: CallBackLinks;
 }) {
-  type StoreInput = SubmitRatingInput & { collectedAt: string };
+  type StoreInput = SubmitRatingInput & { collectedAt: string; presenceBound?: boolean };
 
   /**
    * One statement, no transaction (ratingsRepository.storeAudited): it reads what the rules need and stores the rating,
@@ -87,30 +114,15 @@ export function createRatingsService({
         limitedDay,
         importId: null,
         submittedBy: ctx.principal.subject,
+        presenceBound: input.presenceBound ?? false,
       };
       // The entry's cycleId (and the row's) are settled by the statement; the DTO is otherwise complete here.
       const dto = toRatingDto({ ...row, cycleId: null, limitSlot: null });
       const submitted: AuditEntryInput = { action: 'rating.submitted', entityType: 'rating', entityId: row.id, after: dto };
       const entries: AuditEntryInput[] = [];
       let followUp: FollowUpRow | null = null;
-      if (needsFollowUp(row.level, row.comment)) {
-        followUp = {
-          id: uuidv7(),
-          ratingId: row.id,
-          unitId: row.unitId,
-          deadline: calendar.addWorkingDays(receivedAt, followUpWorkingDays),
-          status: 'open',
-          contactNote: null,
-          contactedAt: null,
-          contactedBy: null,
-          resolution: null,
-          reRatingLevel: null,
-          resolvedAt: null,
-          resolvedBy: null,
-          version: 1,
-          createdAt: receivedAt,
-          updatedAt: receivedAt,
-        };
+      if (needsFollowUp(row.level)) {
+        followUp = openedLoop(calendar, uuidv7(), row.id, row.unitId, receivedAt, verificationWorkingDays, followUpWorkingDays);
         const { rating: _r, ...after } = toFollowUpDto(followUp, { ...row, cycleId: null, limitSlot: null });
         entries.push({ action: 'follow_up.opened', entityType: 'rating_follow_up', entityId: followUp.id, after });
       }
@@ -130,7 +142,9 @@ export function createRatingsService({
         const existing = await ratingsRepository.bySourceExternalId(db, input.source, input.externalId!);
         return duplicateReceipt(db, existing!.id, existing!.cycleId);
       }
-      return { id: row.id, duplicate: false, cycleId: outcome.cycleId, followUpId: followUp?.id ?? null };
+      // Only the rater themself (the public route) is handed the call-back link; integrations' raters are called back by phone.
+      const callBackToken = followUp && input.source === PUBLIC_SOURCE ? links.issue(followUp.id, receivedAt) : null;
+      return { id: row.id, duplicate: false, cycleId: outcome.cycleId, followUpId: followUp?.id ?? null, callBackToken };
     } catch (err) {
       if (isDailyLimitViolation(err)) throw dailyLimitReached(perDay);
       throw err;
@@ -139,7 +153,7 @@ export function createRatingsService({
 
   async function duplicateReceipt(tx: Db, id: string, cycleId: string | null): Promise<RatingReceiptDto> {
     const f = await followUpsRepository.byRatingId(tx, id);
-    return { id, duplicate: true, cycleId, followUpId: f?.id ?? null };
+    return { id, duplicate: true, cycleId, followUpId: f?.id ?? null, callBackToken: null };
   }
 
   /** Scope of a caller as a rating filter; null when the caller asked for something outside it. */
@@ -157,6 +171,7 @@ export function createRatingsService({
      */
     submitPublic(ctx: RequestContext, input: PublicRatingInput): Promise<RatingReceiptDto> {
       const anonymous = ctx.principal.role === 'anonymous';
+      if (input.channel === 'qr_code') throw invalid('channel', 'qr_code ratings are given through a QR code: POST /api/v1/public/qr-codes/{code}/ratings');
       if (anonymous && !isLimitedChannel(input.channel)) {
         throw invalid('channel', `the public may rate through ${PUBLIC_RATING_LIMIT.channels.join(', ')} only`);
       }
@@ -166,9 +181,18 @@ export function createRatingsService({
       return store(ctx, { ...input, source: PUBLIC_SOURCE, collectedAt: new Date().toISOString() });
     },
 
+    /**
+     * 扫码评价: a rating through a unit's QR code (the code was checked by the qr-codes module): channel qr_code,
+     * presence-bound, rate-limited per respondent like the public channels.
+     */
+    submitThroughQrCode(ctx: RequestContext, unitId: string, input: QrRatingInput): Promise<RatingReceiptDto> {
+      return store(ctx, { ...input, unitId, channel: 'qr_code', source: PUBLIC_SOURCE, collectedAt: new Date().toISOString(), presenceBound: true });
+    },
+
     /** A rating from an integration or the office: idempotent by (source, externalId). */
     submit(ctx: RequestContext, input: SubmitRatingInput): Promise<RatingReceiptDto> {
       if (input.source === PUBLIC_SOURCE) throw invalid('source', 'source "public" is reserved for the public rating route');
+      if (input.channel === 'qr_code') throw invalid('channel', 'qr_code ratings are given through a QR code (presence-bound), not submitted');
       const collectedAt = input.collectedAt ?? new Date().toISOString();
       if (isInFuture(new Date(collectedAt))) throw invalid('collectedAt', 'lies in the future');
       return store(ctx, { ...input, collectedAt });

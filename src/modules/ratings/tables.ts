@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, check, date, index, integer, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, date, index, integer, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, timestamps, version } from '../../db/columns.js';
 import { units } from '../units/tables.js';
 import { cycles } from '../cycles/tables.js';
+import { problems } from '../problems/tables.js';
 /** The channels a public rating (群众评价) arrives through; labels live in modules/ratings/channels.ts. */
 export const ratingChannels = [
   'questionnaire',
@@ -17,6 +18,8 @@ export const ratingChannels = [
   'face_to_face_review',
   'ten_thousand_review',
   'three_party_inquiry',
+  /** 二维码: scanned at the unit's window (presence-bound); only through POST /public/qr-codes/{code}/ratings. */
+  'qr_code',
 ] as const;
 export type RatingChannel = (typeof ratingChannels)[number];
 export const ratingChannel = pgEnum('rating_channel', ratingChannels);
@@ -48,6 +51,8 @@ export const ratings = pgTable(
     limitSlot: smallint('limit_slot'),
     importId: uuid('import_id').references(() => ratingImports.id),
     submittedBy: text('submitted_by').notNull(),
+    /** Given through a unit's QR code (二维码) at its window: the rater was there. */
+    presenceBound: boolean('presence_bound').notNull().default(false),
   },
   (t) => [
     uniqueIndex('ratings_source_external_id_key').on(t.source, t.externalId),
@@ -60,33 +65,57 @@ export const ratings = pgTable(
   ],
 );
 
-/** 回访 status: open → contacted → resolved. */
-export const followUpStatus = pgEnum('follow_up_status', ['open', 'contacted', 'resolved']);
+/** 差评核实 → 整改 → 回访: open → verified → rectifying → called_back → closed (not substantiated / malicious close at verification). */
+export const badRatingLoopStates = ['open', 'verified', 'rectifying', 'called_back', 'closed'] as const;
+export const badRatingLoopState = pgEnum('bad_rating_loop_state', badRatingLoopStates);
+/** 核实结论: 属实 / 不属实 / 恶意差评. */
+export const verificationOutcomes = ['substantiated', 'not_substantiated', 'malicious'] as const;
+export const verificationOutcome = pgEnum('bad_rating_verification_outcome', verificationOutcomes);
+/** How the call-back re-rating arrived: the rater's own signed link, or a phone call recorded by office staff. */
+export const callBackChannels = ['rater_link', 'phone'] as const;
+export const callBackChannel = pgEnum('bad_rating_call_back_channel', callBackChannels);
 
-/** 回访: a bad rating with a comment is followed up by its unit within a deadline. */
+/**
+ * 差评核实 loop (API: follow-ups): every bad rating (level 1–2) is verified by office staff or the unit's department,
+ * rectified through a problem (问题整改) when substantiated, and called back (回访): the rater re-rates.
+ */
 export const ratingFollowUps = pgTable(
   'rating_follow_ups',
   {
     id: id(),
     ratingId: uuid('rating_id').notNull().references(() => ratings.id),
     unitId: uuid('unit_id').notNull().references(() => units.id),
+    /** The call-back (回访) deadline: FOLLOW_UP_WORKING_DAYS working days after the rating was received. */
     deadline: timestamp('deadline', { withTimezone: true, mode: 'date' }).notNull(),
-    status: followUpStatus('status').notNull().default('open'),
-    contactNote: text('contact_note'),
-    contactedAt: timestamp('contacted_at', { withTimezone: true, mode: 'date' }),
-    contactedBy: text('contacted_by'),
-    resolution: text('resolution'),
-    /** The respondent's new level after the follow-up, if given; the original rating is never changed. */
+    state: badRatingLoopState('state').notNull().default('open'),
+    /** The verification deadline: VERIFICATION_WORKING_DAYS working days after the rating was received. */
+    verifyBy: timestamp('verify_by', { withTimezone: true, mode: 'date' }),
+    verification: verificationOutcome('verification'),
+    verificationReason: text('verification_reason'),
+    verifiedAt: timestamp('verified_at', { withTimezone: true, mode: 'date' }),
+    verifiedBy: text('verified_by'),
+    /** The problem (问题整改) a substantiated bad rating is rectified through. */
+    problemId: uuid('problem_id').references(() => problems.id),
+    rectifyingAt: timestamp('rectifying_at', { withTimezone: true, mode: 'date' }),
+    rectifyingBy: text('rectifying_by'),
+    /** The rater's level at the call-back; the original rating is never changed. */
     reRatingLevel: smallint('re_rating_level'),
-    resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
-    resolvedBy: text('resolved_by'),
+    callBackComment: text('call_back_comment'),
+    callBackChannel: callBackChannel('call_back_channel'),
+    calledBackAt: timestamp('called_back_at', { withTimezone: true, mode: 'date' }),
+    /** `rater` for the rater's link; the office staff's subject for a phone call-back. */
+    calledBackBy: text('called_back_by'),
+    closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
+    closedBy: text('closed_by'),
+    closeNote: text('close_note'),
     version: version(),
     ...timestamps(),
   },
   (t) => [
     uniqueIndex('rating_follow_ups_rating_key').on(t.ratingId),
     index('rating_follow_ups_unit_idx').on(t.unitId, t.id),
-    index('rating_follow_ups_status_deadline_idx').on(t.status, t.deadline),
+    index('rating_follow_ups_state_deadline_idx').on(t.state, t.deadline),
+    index('rating_follow_ups_problem_idx').on(t.problemId),
     check('rating_follow_ups_re_rating_check', sql`re_rating_level is null or re_rating_level between 1 and 5`),
   ],
 );

@@ -19,9 +19,19 @@ export const statisticsTypeDefs = /* GraphQL */ `
   type StatisticsInspectionTasks { dispatched: Int! reported: Int! reviewed: Int! }
   type StatisticsFindings { total: Int! bySeverity: [StatisticsCount!]! byStatus: [StatisticsCount!]! accepted: Int! }
   type StatisticsRatingChannel { channel: RatingChannel! label: Label! total: Int! byLevel: [StatisticsLevelCount!]! }
-  type StatisticsRatings { total: Int! bad: Int! byLevel: [StatisticsLevelCount!]! byChannel: [StatisticsRatingChannel!]! }
+  type StatisticsRatings {
+    total: Int! bad: Int! byLevel: [StatisticsLevelCount!]! byChannel: [StatisticsRatingChannel!]!
+    "扫码评价 (presence-bound) and their share of the total (null when there are no ratings)"
+    presenceBound: Int! presenceBoundShare: Float
+  }
   type StatisticsComplaints { total: Int! byStatus: [StatisticsCount!]! bySource: [StatisticsCount!]! substantiated: Int! overdue: Int! }
-  type StatisticsFollowUps { total: Int! byStatus: [StatisticsCount!]! overdue: Int! }
+  "差评核实 → 整改 → 回访; rectificationRate = rectified / substantiated, callBackRate = calledBack / callBackDue (null when 0)"
+  type StatisticsFollowUps {
+    total: Int! byStatus: [StatisticsCount!]! overdue: Int!
+    awaitingVerification: Int! substantiated: Int! notSubstantiated: Int! malicious: Int!
+    rectified: Int! rectificationRate: Float
+    callBackDue: Int! calledBack: Int! calledBackByRater: Int! calledBackByPhone: Int! callBackRate: Float
+  }
   type StatisticsFigures {
     unitsTakingPart: Int!
     departmentsCovered: Int!
@@ -77,6 +87,8 @@ export function toGraphqlStatistics(s: StatisticsDto) {
       ratings: {
         total: f.ratings.total,
         bad: f.ratings.bad,
+        presenceBound: f.ratings.presenceBound,
+        presenceBoundShare: f.ratings.presenceBoundShare,
         byLevel: levels(f.ratings.byLevel, l.ratingLevels),
         byChannel: Object.entries(f.ratings.byChannel).map(([channel, c]) => ({
           channel,

@@ -216,7 +216,7 @@ export function statisticsQueries(db: Db, s: StatisticsScope) {
       const r = ratingQueries.facts(db);
       return db
         .with(scoped)
-        .select({ channel: r.channel, level: r.level, n: count() })
+        .select({ channel: r.channel, level: r.level, n: count(), presenceBound: countIf(sql`${r.presenceBound}`) })
         .from(r)
         .where(and(attributedTo(r.cycleId, s), unitIn(r.unitId)))
         .groupBy(r.channel, r.level);
@@ -239,15 +239,30 @@ export function statisticsQueries(db: Db, s: StatisticsScope) {
         .groupBy(c.status, c.source);
     },
 
-    /** 回访 follow the cycle of the rating they answer; overdue by the ratings module's rule. */
+    /**
+     * 差评核实 loops follow the cycle of the rating they answer; overdue and call-back due by the ratings module's rules;
+     * rectified: the linked problem is verified (整改销号), by the problems module's status.
+     */
     followUps() {
       const f = ratingQueries.followUpFacts(db, s.now);
+      // Only the problem's status: its own `overdue` would collide with the loop's in the outer query.
+      const pf = problemQueries.facts(db, s.now, 'loop_problem_facts');
+      const p = db.select({ id: pf.id, problemStatus: pf.status }).from(pf).as('loop_problems');
       return db
         .with(scoped)
-        .select({ status: f.status, n: count(), overdue: countIf(sql`${f.overdue}`) })
+        .select({
+          status: f.status,
+          verification: f.verification,
+          callBackChannel: f.callBackChannel,
+          n: count(),
+          overdue: countIf(sql`${f.overdue}`),
+          callBackDue: countIf(sql`${f.callBackDue}`),
+          rectified: countIf(eq(p.problemStatus, 'verified')),
+        })
         .from(f)
+        .leftJoin(p, eq(p.id, f.problemId))
         .where(and(attributedTo(f.ratingCycleId, s), unitIn(f.unitId)))
-        .groupBy(f.status);
+        .groupBy(f.status, f.verification, f.callBackChannel);
     },
   };
 }

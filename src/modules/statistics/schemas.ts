@@ -60,6 +60,8 @@ export const statisticsArgs = z.object({
 export type StatisticsInput = z.infer<typeof statisticsArgs>;
 
 const n = z.number().int().min(0);
+/** A share in [0, 1] (4 places); null when its denominator is 0. */
+const rate = z.number().min(0).max(1).nullable();
 const countsOf = <K extends string | number>(keys: readonly K[], description?: string) => {
   const o = z.object(Object.fromEntries(keys.map((k) => [String(k), n])) as Record<`${K}`, typeof n>);
   return description ? o.describe(description) : o;
@@ -118,6 +120,8 @@ export const statisticsFigures = z
         bad: n.describe(`差评: levels 1 to ${BAD_LEVEL_MAX}`),
         byLevel: countsOf(ratingLevels),
         byChannel: z.object(Object.fromEntries(ratingChannels.map((c) => [c, ratingChannelFigures])) as Record<(typeof ratingChannels)[number], typeof ratingChannelFigures>),
+        presenceBound: n.describe('given through a unit\'s QR code at its window (扫码评价, presence-bound)'),
+        presenceBoundShare: rate.describe('presenceBound / total'),
       })
       .meta({ id: 'StatisticsRatings' }),
     complaints: z
@@ -130,8 +134,23 @@ export const statisticsFigures = z
       })
       .meta({ id: 'StatisticsComplaints' }),
     followUps: z
-      .object({ total: n, byStatus: countsOf(followUpStatuses), overdue: n.describe('not resolved and past their deadline, as of `asOf`') })
-      .describe('回访 of bad ratings')
+      .object({
+        total: n.describe('差评核实 loops opened (every bad rating)'),
+        byStatus: countsOf(followUpStatuses),
+        overdue: n.describe('past the verification deadline, or not called back past the call-back deadline, as of `asOf`'),
+        awaitingVerification: n.describe('not verified yet'),
+        substantiated: n.describe('verified 属实'),
+        notSubstantiated: n.describe('verified 不属实'),
+        malicious: n.describe('verified 恶意差评 (recorded here; excluding the rating is the appeals\' decision)'),
+        rectified: n.describe('substantiated and rectified: the linked problem is verified (整改销号)'),
+        rectificationRate: rate.describe('整改率: rectified / substantiated'),
+        callBackDue: n.describe('substantiated loops called back already or past their call-back deadline'),
+        calledBack: n.describe('substantiated loops called back (回访), by the rater\'s link or by phone'),
+        calledBackByRater: n.describe("called back through the rater's own link"),
+        calledBackByPhone: n.describe('called back by a phone call recorded by office staff'),
+        callBackRate: rate.describe('回访率: calledBack / callBackDue'),
+      })
+      .describe('差评核实 → 整改 → 回访 of bad ratings')
       .meta({ id: 'StatisticsFollowUps' }),
   })
   .meta({ id: 'StatisticsFigures' });

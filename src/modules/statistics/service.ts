@@ -8,6 +8,7 @@ import { ratingChannels } from '../ratings/schemas.js';
 import { forbidden, invalid } from '../../lib/errors.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { followUpStatuses } from '../ratings/follow-ups.schemas.js';
+import type { FollowUpStatus } from '../ratings/follow-ups.schemas.js';
 import type { RegionsService } from '../regions/service.js';
 import { findingStatuses, roundKinds, severities } from '../supervision/schemas.js';
 import { statisticsQueries, statisticsRepository } from './repository.js';
@@ -37,6 +38,9 @@ async function resolveCycles(db: Db, input: StatisticsInput) {
   const years = Array.from({ length: to - from + 1 }, (_, i) => from + i);
   return { cycles: await statisticsRepository.cyclesInYears(db, from, to), years };
 }
+
+/** A rate in [0, 1], rounded to 4 places; null when there is nothing to divide by. */
+const share = (part: number, whole: number) => (whole ? Math.round((part / whole) * 10_000) / 10_000 : null);
 
 export function createStatisticsService({ db, regions }: { db: Db; regions: RegionsService }) {
   return {
@@ -105,15 +109,18 @@ export function createStatisticsService({ db, regions }: { db: Db; regions: Regi
       for (const r of acc) accountabilityActions[r.type] += r.n;
 
       const byChannel = Object.fromEntries(ratingChannels.map((c) => [c, { total: 0, byLevel: zeros(ratingLevels) }])) as StatisticsFiguresDto['ratings']['byChannel'];
-      const ratings = { total: 0, bad: 0, byLevel: zeros(ratingLevels), byChannel };
+      const ratings = { total: 0, bad: 0, byLevel: zeros(ratingLevels), byChannel, presenceBound: 0, presenceBoundShare: null as number | null };
       for (const r of rat) {
         const level = String(r.level) as `${(typeof ratingLevels)[number]}`;
         ratings.total += r.n;
+        ratings.presenceBound += r.presenceBound;
         ratings.byLevel[level] += r.n;
         if (isBad(r.level)) ratings.bad += r.n;
         byChannel[r.channel].total += r.n;
         byChannel[r.channel].byLevel[level] += r.n;
       }
+
+      ratings.presenceBoundShare = share(ratings.presenceBound, ratings.total);
 
       const complaints = { total: 0, byStatus: zeros(complaintStatuses), bySource: zeros(complaintSources), substantiated: 0, overdue: 0 };
       for (const r of comp) {
@@ -124,12 +131,38 @@ export function createStatisticsService({ db, regions }: { db: Db; regions: Regi
         complaints.overdue += r.overdue;
       }
 
-      const followUps = { total: 0, byStatus: zeros(followUpStatuses), overdue: 0 };
+      const followUps = {
+        total: 0,
+        byStatus: zeros(followUpStatuses),
+        overdue: 0,
+        awaitingVerification: 0,
+        substantiated: 0,
+        notSubstantiated: 0,
+        malicious: 0,
+        rectified: 0,
+        rectificationRate: null as number | null,
+        callBackDue: 0,
+        calledBack: 0,
+        calledBackByRater: 0,
+        calledBackByPhone: 0,
+        callBackRate: null as number | null,
+      };
       for (const r of fu) {
         followUps.total += r.n;
-        followUps.byStatus[r.status] += r.n;
+        followUps.byStatus[r.status as FollowUpStatus] += r.n;
         followUps.overdue += r.overdue;
+        if (r.status === 'open') followUps.awaitingVerification += r.n;
+        if (r.verification === 'substantiated') followUps.substantiated += r.n;
+        if (r.verification === 'not_substantiated') followUps.notSubstantiated += r.n;
+        if (r.verification === 'malicious') followUps.malicious += r.n;
+        if (r.verification === 'substantiated') followUps.rectified += r.rectified;
+        followUps.callBackDue += r.callBackDue;
+        if (r.callBackChannel && r.verification === 'substantiated') followUps.calledBack += r.n;
+        if (r.callBackChannel === 'rater_link') followUps.calledBackByRater += r.n;
+        if (r.callBackChannel === 'phone') followUps.calledBackByPhone += r.n;
       }
+      followUps.rectificationRate = share(followUps.rectified, followUps.substantiated);
+      followUps.callBackRate = share(followUps.calledBack, followUps.callBackDue);
 
       const inspectionRounds = zeros(roundKinds);
       inspectionRounds.sweep = insp.sweeps;
