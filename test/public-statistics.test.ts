@@ -40,6 +40,11 @@ await h.sql(
 );
 
 const url = `/api/v1/public/statistics?cycleId=${cycle.id}`;
+const publicFigures = async (app: typeof h, u: string) => {
+  const r = await app.as('anonymous', { method: 'GET', url: u });
+  if (r.statusCode !== 200) throw new Error(`${u}: ${r.statusCode} ${r.body}`);
+  return r.json();
+};
 
 t.test('anyone may read the public figures; counts from ratings below the minimum cell are null and marked', async (t) => {
   const r = await h.as('anonymous', { method: 'GET', url });
@@ -71,18 +76,19 @@ t.test('a lone small cell in a group takes the next smallest with it, so it cann
 });
 
 t.test('a filter that narrows to one unit suppresses its small counts', async (t) => {
-  const f = (await h.as('anonymous', { method: 'GET', url: `${url}&departmentId=${w.departments.forestry.id}` })).json().figures;
+  const f = (await publicFigures(h, `${url}&departmentId=${w.departments.forestry.id}`)).figures;
   t.same(f.ratings.total, { count: null, suppressed: true });
   t.ok(Object.values(f.ratings.byLevel as Record<string, Cell>).every((c) => c.count === 0 || c.suppressed));
 });
 
 t.test('the minimum cell is configurable (PUBLIC_STATS_MIN_CELL)', async (t) => {
   const lax = await h.copy({ PUBLIC_STATS_MIN_CELL: 2 });
-  const f = (await lax.as('anonymous', { method: 'GET', url: `${url}&departmentId=${w.departments.forestry.id}` })).json();
+  const f = await publicFigures(lax, `${url}&departmentId=${w.departments.forestry.id}`);
   t.equal(f.minCell, 2);
   t.same(f.figures.ratings.total, { count: 3, suppressed: false });
-  t.same(f.figures.ratings.byLevel['5'], { count: 2, suppressed: false });
   t.same(f.figures.ratings.byLevel['1'], { count: null, suppressed: true });
+  t.same(f.figures.ratings.byLevel['5'], { count: null, suppressed: true }, 'two 5s would give the lone 1 away (3 − 2)');
+  t.same(f.figures.ratings.byChannel.portal.total, { count: 3, suppressed: false });
 });
 
 t.test('no person is ever named, and internal figures stay internal', async (t) => {

@@ -1,19 +1,9 @@
 import { z } from 'zod';
-import { and, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
-import type { AnyColumn, SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { departmentQueries } from '../departments/queries.js';
-import { investmentQueries } from '../investments/queries.js';
 import { fundSourceLabels, fundSources } from '../investments/schemas.js';
-import { mediaQueries } from '../media/queries.js';
 import { mediaKindLabels, mediaKinds } from '../media/schemas.js';
-import { outreachQueries } from '../outreach/queries.js';
 import { outreachKindLabels, outreachKinds, suggestionStatusLabels, suggestionStatuses } from '../outreach/schemas.js';
-import { powerListQueries } from '../power-list/queries.js';
 import { powerItemKindLabels, powerItemKinds, powerLevelLabels, powerLevels } from '../power-list/schemas.js';
-import { regionQueries } from '../regions/queries.js';
-import { num, ofCycles, unitFiltered } from './repository.js';
-import type { StatisticsScope } from './repository.js';
+import type { activityFigureQueries } from './activity.repository.js';
 
 /**
  * 群众评价机制 outreach, 意见建议, 媒体参与, 行政权力清理 and 硬件建设投入: the figures of issue 11 that come from
@@ -99,86 +89,6 @@ export const activityLabelValues = {
   fundSources: fundSourceLabels,
 };
 export const activityLabelKeys = { outreachKinds, suggestionStatuses, mediaKinds, powerLevels, powerItemKinds, fundSources };
-
-const month = (col: AnyColumn) => sql<string>`to_char(${col}, 'YYYY-MM')`;
-const monthCst = (col: AnyColumn) => sql<string>`to_char(${col} at time zone 'Asia/Shanghai', 'YYYY-MM')`;
-const sum = (col: AnyColumn | SQL) => num(sql`coalesce(sum(${col}), 0)`);
-
-interface Helpers {
-  withScoped: () => ReturnType<Db['with']>;
-  unitIn: (col: AnyColumn) => SQL | undefined;
-}
-
-export async function activityFigureQueries(db: Db, s: StatisticsScope, { withScoped, unitIn }: Helpers) {
-  const filtered = unitFiltered(s);
-  /** A department column matching the department and region filters (never a category filter). */
-  const deptIn = (col: AnyColumn) =>
-    s.category ? sql`false` : and(isNotNull(col), s.departmentId ? eq(col, s.departmentId) : undefined, s.regionPath ? inArray(col, departmentQueries.idsWithin(db, s.regionPath)) : undefined)!;
-  const regionIn = (col: AnyColumn) => (s.category || s.departmentId || !s.regionPath ? sql`false` : and(isNotNull(col), regionQueries.within(db, col, s.regionPath))!);
-  const subjectIn = (c: { unitId: AnyColumn; departmentId: AnyColumn; regionId?: AnyColumn }) =>
-    filtered ? or(unitIn(c.unitId), deptIn(c.departmentId), c.regionId ? regionIn(c.regionId) : undefined) : undefined;
-
-  const o = outreachQueries.activityFacts(db);
-  const g = outreachQueries.suggestionFacts(db);
-  const m = mediaQueries.itemFacts(db);
-  const p = powerListQueries.cleanupFacts(db);
-  const i = investmentQueries.facts(db);
-  const md = mediaQueries.departmentCoverage(db);
-  const mu = mediaQueries.unitCoverage(db);
-  const ma = mediaQueries.appearanceFacts(db);
-
-  // Under a filter, a media item counts when it covered a matching department or unit.
-  const mediaInScope = filtered
-    ? or(
-        inArray(m.id, db.select({ id: md.mediaItemId }).from(md).where(deptIn(md.departmentId))),
-        inArray(m.id, db.select({ id: mu.mediaItemId }).from(mu).where(unitIn(mu.unitId))),
-      )
-    : undefined;
-  const mediaIds = db.select({ id: m.id }).from(m).where(and(ofCycles(m.cycleId, m.publishedOn, s, 'date'), mediaInScope));
-
-  const [outreach, suggestions, media, appearances, departmentsCovered, unitsCovered, power, invest] = await Promise.all([
-    withScoped()
-      .select({ kind: o.kind, month: month(o.heldOn), n: num(sql`count(*)`), quantity: sum(o.quantity), secondary: sum(o.secondary) })
-      .from(o)
-      .where(and(ofCycles(o.cycleId, o.heldOn, s, 'date'), subjectIn(o)))
-      .groupBy(o.kind, month(o.heldOn)),
-    withScoped()
-      .select({ status: g.status, month: month(g.receivedOn), n: num(sql`count(*)`) })
-      .from(g)
-      .where(and(ofCycles(g.cycleId, g.receivedOn, s, 'date'), subjectIn(g)))
-      .groupBy(g.status, month(g.receivedOn)),
-    withScoped()
-      .select({ kind: m.kind, month: month(m.publishedOn), quantity: sum(m.quantity), words: sum(m.wordCount), episodes: sum(m.episodes), messages: sum(m.messages) })
-      .from(m)
-      .where(inArray(m.id, mediaIds))
-      .groupBy(m.kind, month(m.publishedOn)),
-    withScoped()
-      .select({ month: month(m.publishedOn), n: num(sql`count(*)`) })
-      .from(ma)
-      .innerJoin(m, eq(m.id, ma.mediaItemId))
-      .where(inArray(m.id, mediaIds))
-      .groupBy(month(m.publishedOn)),
-    db
-      .select({ n: num(sql`count(distinct ${md.departmentId})`) })
-      .from(md)
-      .where(and(inArray(md.mediaItemId, mediaIds), filtered ? deptIn(md.departmentId) : undefined)),
-    withScoped()
-      .select({ n: num(sql`count(distinct ${mu.unitId})`) })
-      .from(mu)
-      .where(and(inArray(mu.mediaItemId, mediaIds), unitIn(mu.unitId))),
-    db
-      .select({ level: p.level, itemKind: p.itemKind, month: monthCst(p.createdAt), registered: sum(p.registered), kept: sum(p.kept), merged: sum(p.merged), abolished: sum(p.abolished) })
-      .from(p)
-      .where(and(ofCycles(p.cycleId, p.createdAt, s), filtered ? deptIn(p.departmentId) : undefined))
-      .groupBy(p.level, p.itemKind, monthCst(p.createdAt)),
-    withScoped()
-      .select({ source: i.fundSource, month: month(i.investedOn), n: num(sql`count(*)`), fen: sum(i.amountFen), built: sum(i.builtQuantity) })
-      .from(i)
-      .where(and(ofCycles(i.cycleId, i.investedOn, s, 'date'), subjectIn(i)))
-      .groupBy(i.fundSource, month(i.investedOn)),
-  ]);
-  return { outreach, suggestions, media, appearances, covered: { departments: departmentsCovered[0].n, units: unitsCovered[0].n }, power, invest };
-}
 
 const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 const emptyMonth = (): Month => ({

@@ -13,7 +13,7 @@ import { ratingQueries } from '../ratings/queries.js';
 import { supervisionQueries } from '../supervision/queries.js';
 import { unitQueries } from '../units/queries.js';
 import type { Category } from '../units/schemas.js';
-import { activityFigureQueries } from './activity-figures.js';
+import { activityFigureQueries } from './activity.repository.js';
 
 /**
  * What the figures cover. A record belongs to the cycles when it carries one of `cycleIds`; a record that
