@@ -4599,36 +4599,6 @@ export interface components {
          * @enum {string}
          */
         FundSourceInput: "fiscal" | "self_raised" | "enterprise" | "mixed";
-        CreateInvestmentInput: {
-            /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
-            unitId?: string | null;
-            /** @description the department (部门) this is about */
-            departmentId?: string | null;
-            /** @description the region (行政区) this is about, for county- or prefecture-wide work */
-            regionId?: string | null;
-            /** @description e.g. 新住院大楼 */
-            projectName?: string | null;
-            cycleId?: string | null;
-            /**
-             * Format: date
-             * @description when spent (for an aggregate: the last day it covers)
-             */
-            investedOn: string;
-            /** @description amount in fen (分): 1,200万元 is 1200000000; integers only, never floats */
-            amountFen: number;
-            /**
-             * @default CNY
-             * @constant
-             */
-            currency: "CNY";
-            fundSource: components["schemas"]["FundSourceInput"];
-            /** @description what the money was for */
-            purpose: string;
-            /** @description how many of what was built, e.g. 230 (windows) */
-            builtQuantity?: number | null;
-            /** @description what was built, e.g. 供电服务窗口 */
-            builtWhat?: string | null;
-        };
         /** @description 硬件建设投入: money spent on facilities and what it built */
         InvestmentInput: {
             /** Format: uuid */
@@ -4671,54 +4641,6 @@ export interface components {
          * @enum {string}
          */
         MediaKindInput: "newspaper_column" | "news_item" | "tv_special" | "tv_inquiry" | "sms_publicity";
-        CreateMediaItemInput: {
-            kind: components["schemas"]["MediaKindInput"];
-            /** @description e.g. 州日报, 州电视台 */
-            outlet: string;
-            title: string;
-            /**
-             * Format: date
-             * @description published or aired on (for an aggregate: the last day it covers)
-             */
-            publishedOn: string;
-            cycleId?: string | null;
-            /**
-             * @description how many alike items this record stands for (e.g. 178 专版 entered as one)
-             * @default 1
-             */
-            quantity: number;
-            /** @description news items: words (字) */
-            wordCount?: number | null;
-            /** @description TV specials: episodes (期) */
-            episodes?: number | null;
-            /** @description publicity texts: messages (条) */
-            messages?: number | null;
-            /**
-             * @description departments covered (涉及部门)
-             * @default []
-             */
-            departmentIds: string[];
-            /**
-             * @description units covered (涉及基层站所、窗口)
-             * @default []
-             */
-            unitIds: string[];
-            /**
-             * @description 电视问政 only: the heads who appeared and their 测评 result
-             * @default []
-             */
-            appearances: {
-                /** @description the head who faced the public (personal data: never public) */
-                personName: string;
-                /** @description e.g. 局长 */
-                personTitle?: string | null;
-                /** Format: uuid */
-                departmentId: string;
-                /** @description 测评: a satisfaction percentage or a score */
-                resultKind?: ("satisfaction_percent" | "score") | null;
-                result?: number | null;
-            }[];
-        };
         /** @description 电视问政: a head who faced the public, and the 测评 result */
         InquiryAppearanceInput: {
             /** @description null unless the caller is the office or an assessor */
@@ -4773,120 +4695,6 @@ export interface components {
          * @enum {string}
          */
         SuggestionStatusInput: "received" | "answered" | "adopted";
-        CreateOutreachActivityInput: {
-            /** @constant */
-            kind: "opinion_forms";
-            /** @description 征求意见表 distributed (份) */
-            distributed: number;
-            /** @description returned (份) */
-            returned?: number | null;
-            /**
-             * Format: date
-             * @description when it was held (for an aggregate: the last day it covers)
-             */
-            heldOn: string;
-            cycleId?: string | null;
-            /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
-            unitId?: string | null;
-            /** @description the department (部门) this is about */
-            departmentId?: string | null;
-            /** @description the region (行政区) this is about, for county- or prefecture-wide work */
-            regionId?: string | null;
-            notes?: string | null;
-        } | {
-            /** @constant */
-            kind: "household_visits";
-            /** @description households visited (户) */
-            households: number;
-            /**
-             * Format: date
-             * @description when it was held (for an aggregate: the last day it covers)
-             */
-            heldOn: string;
-            cycleId?: string | null;
-            /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
-            unitId?: string | null;
-            /** @description the department (部门) this is about */
-            departmentId?: string | null;
-            /** @description the region (行政区) this is about, for county- or prefecture-wide work */
-            regionId?: string | null;
-            notes?: string | null;
-        } | {
-            /** @constant */
-            kind: "forums";
-            /** @description 座谈会 sessions (场次) */
-            sessions: number;
-            /** @description people taking part (人次) */
-            participants?: number | null;
-            /**
-             * Format: date
-             * @description when it was held (for an aggregate: the last day it covers)
-             */
-            heldOn: string;
-            cycleId?: string | null;
-            /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
-            unitId?: string | null;
-            /** @description the department (部门) this is about */
-            departmentId?: string | null;
-            /** @description the region (行政区) this is about, for county- or prefecture-wide work */
-            regionId?: string | null;
-            notes?: string | null;
-        } | {
-            /** @constant */
-            kind: "questionnaires";
-            /** @description 问卷测评表 distributed (份) */
-            distributed: number;
-            returned?: number | null;
-            /**
-             * Format: date
-             * @description when it was held (for an aggregate: the last day it covers)
-             */
-            heldOn: string;
-            cycleId?: string | null;
-            /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
-            unitId?: string | null;
-            /** @description the department (部门) this is about */
-            departmentId?: string | null;
-            /** @description the region (行政区) this is about, for county- or prefecture-wide work */
-            regionId?: string | null;
-            notes?: string | null;
-        } | {
-            /** @constant */
-            kind: "phone_inquiries";
-            /** @description households asked by phone (户) */
-            households: number;
-            /**
-             * Format: date
-             * @description when it was held (for an aggregate: the last day it covers)
-             */
-            heldOn: string;
-            cycleId?: string | null;
-            /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
-            unitId?: string | null;
-            /** @description the department (部门) this is about */
-            departmentId?: string | null;
-            /** @description the region (行政区) this is about, for county- or prefecture-wide work */
-            regionId?: string | null;
-            notes?: string | null;
-        } | {
-            /** @constant */
-            kind: "sms";
-            /** @description text messages sent (条) */
-            messages: number;
-            /**
-             * Format: date
-             * @description when it was held (for an aggregate: the last day it covers)
-             */
-            heldOn: string;
-            cycleId?: string | null;
-            /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
-            unitId?: string | null;
-            /** @description the department (部门) this is about */
-            departmentId?: string | null;
-            /** @description the region (行政区) this is about, for county- or prefecture-wide work */
-            regionId?: string | null;
-            notes?: string | null;
-        };
         /** @description 群众评价机制: an outreach activity (or an aggregate of many) with its counts */
         OutreachActivityInput: {
             /** Format: uuid */
@@ -4961,32 +4769,6 @@ export interface components {
          * @enum {string}
          */
         PowerItemKindInput: "administrative_power" | "service_item";
-        CreatePowerListCleanupInput: {
-            /** Format: uuid */
-            departmentId: string;
-            cycleId?: string | null;
-            itemKind: components["schemas"]["PowerItemKindInput"];
-            /** @description items registered for cleanup (清理事项) */
-            registered: number;
-            /** @description 保留 */
-            kept: number;
-            /** @description 合并 */
-            merged: number;
-            /** @description 取消 */
-            abolished: number;
-            notes?: string | null;
-            /**
-             * @description optionally, the items one by one
-             * @default []
-             */
-            items: {
-                name: string;
-                /** @enum {string} */
-                outcome: "kept" | "merged" | "abolished";
-                /** @description kept items: the code in the service-item catalogue (政务服务事项目录), when it exists */
-                serviceItemCode?: string | null;
-            }[];
-        };
         PowerListItemInput: {
             /** Format: uuid */
             id: string;
@@ -5030,16 +4812,6 @@ export interface components {
              * @description ISO 8601 timestamp with zone
              */
             updatedAt: string;
-        };
-        StatisticsPowerCountsInput: {
-            /** @description 清理行政权力及政务服务事项 (项) */
-            registered: number;
-            /** @description 保留 */
-            kept: number;
-            /** @description 合并 */
-            merged: number;
-            /** @description 取消 */
-            abolished: number;
         };
         /** @description 群众评价机制 volumes */
         StatisticsOutreachInput: {
@@ -5123,9 +4895,36 @@ export interface components {
             abolished: number;
             /** @description 县市 county / 州直 prefecture */
             byLevel: {
-                prefecture: components["schemas"]["StatisticsPowerCountsInput"];
-                county: components["schemas"]["StatisticsPowerCountsInput"];
-                township: components["schemas"]["StatisticsPowerCountsInput"];
+                prefecture: {
+                    /** @description 清理行政权力及政务服务事项 (项) */
+                    registered: number;
+                    /** @description 保留 */
+                    kept: number;
+                    /** @description 合并 */
+                    merged: number;
+                    /** @description 取消 */
+                    abolished: number;
+                };
+                county: {
+                    /** @description 清理行政权力及政务服务事项 (项) */
+                    registered: number;
+                    /** @description 保留 */
+                    kept: number;
+                    /** @description 合并 */
+                    merged: number;
+                    /** @description 取消 */
+                    abolished: number;
+                };
+                township: {
+                    /** @description 清理行政权力及政务服务事项 (项) */
+                    registered: number;
+                    /** @description 保留 */
+                    kept: number;
+                    /** @description 合并 */
+                    merged: number;
+                    /** @description 取消 */
+                    abolished: number;
+                };
             };
             /** @description registered, by kind */
             byItemKind: {
@@ -7998,36 +7797,6 @@ export interface components {
          * @enum {string}
          */
         FundSource: "fiscal" | "self_raised" | "enterprise" | "mixed";
-        CreateInvestment: {
-            /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
-            unitId?: string | null;
-            /** @description the department (部门) this is about */
-            departmentId?: string | null;
-            /** @description the region (行政区) this is about, for county- or prefecture-wide work */
-            regionId?: string | null;
-            /** @description e.g. 新住院大楼 */
-            projectName?: string | null;
-            cycleId?: string | null;
-            /**
-             * Format: date
-             * @description when spent (for an aggregate: the last day it covers)
-             */
-            investedOn: string;
-            /** @description amount in fen (分): 1,200万元 is 1200000000; integers only, never floats */
-            amountFen: number;
-            /**
-             * @default CNY
-             * @constant
-             */
-            currency: "CNY";
-            fundSource: components["schemas"]["FundSource"];
-            /** @description what the money was for */
-            purpose: string;
-            /** @description how many of what was built, e.g. 230 (windows) */
-            builtQuantity?: number | null;
-            /** @description what was built, e.g. 供电服务窗口 */
-            builtWhat?: string | null;
-        };
         /** @description 硬件建设投入: money spent on facilities and what it built */
         Investment: {
             /** Format: uuid */
@@ -8070,54 +7839,6 @@ export interface components {
          * @enum {string}
          */
         MediaKind: "newspaper_column" | "news_item" | "tv_special" | "tv_inquiry" | "sms_publicity";
-        CreateMediaItem: {
-            kind: components["schemas"]["MediaKind"];
-            /** @description e.g. 州日报, 州电视台 */
-            outlet: string;
-            title: string;
-            /**
-             * Format: date
-             * @description published or aired on (for an aggregate: the last day it covers)
-             */
-            publishedOn: string;
-            cycleId?: string | null;
-            /**
-             * @description how many alike items this record stands for (e.g. 178 专版 entered as one)
-             * @default 1
-             */
-            quantity: number;
-            /** @description news items: words (字) */
-            wordCount?: number | null;
-            /** @description TV specials: episodes (期) */
-            episodes?: number | null;
-            /** @description publicity texts: messages (条) */
-            messages?: number | null;
-            /**
-             * @description departments covered (涉及部门)
-             * @default []
-             */
-            departmentIds: string[];
-            /**
-             * @description units covered (涉及基层站所、窗口)
-             * @default []
-             */
-            unitIds: string[];
-            /**
-             * @description 电视问政 only: the heads who appeared and their 测评 result
-             * @default []
-             */
-            appearances: {
-                /** @description the head who faced the public (personal data: never public) */
-                personName: string;
-                /** @description e.g. 局长 */
-                personTitle?: string | null;
-                /** Format: uuid */
-                departmentId: string;
-                /** @description 测评: a satisfaction percentage or a score */
-                resultKind?: ("satisfaction_percent" | "score") | null;
-                result?: number | null;
-            }[];
-        };
         /** @description 电视问政: a head who faced the public, and the 测评 result */
         InquiryAppearance: {
             /** @description null unless the caller is the office or an assessor */
@@ -8172,120 +7893,6 @@ export interface components {
          * @enum {string}
          */
         SuggestionStatus: "received" | "answered" | "adopted";
-        CreateOutreachActivity: {
-            /** @constant */
-            kind: "opinion_forms";
-            /** @description 征求意见表 distributed (份) */
-            distributed: number;
-            /** @description returned (份) */
-            returned?: number | null;
-            /**
-             * Format: date
-             * @description when it was held (for an aggregate: the last day it covers)
-             */
-            heldOn: string;
-            cycleId?: string | null;
-            /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
-            unitId?: string | null;
-            /** @description the department (部门) this is about */
-            departmentId?: string | null;
-            /** @description the region (行政区) this is about, for county- or prefecture-wide work */
-            regionId?: string | null;
-            notes?: string | null;
-        } | {
-            /** @constant */
-            kind: "household_visits";
-            /** @description households visited (户) */
-            households: number;
-            /**
-             * Format: date
-             * @description when it was held (for an aggregate: the last day it covers)
-             */
-            heldOn: string;
-            cycleId?: string | null;
-            /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
-            unitId?: string | null;
-            /** @description the department (部门) this is about */
-            departmentId?: string | null;
-            /** @description the region (行政区) this is about, for county- or prefecture-wide work */
-            regionId?: string | null;
-            notes?: string | null;
-        } | {
-            /** @constant */
-            kind: "forums";
-            /** @description 座谈会 sessions (场次) */
-            sessions: number;
-            /** @description people taking part (人次) */
-            participants?: number | null;
-            /**
-             * Format: date
-             * @description when it was held (for an aggregate: the last day it covers)
-             */
-            heldOn: string;
-            cycleId?: string | null;
-            /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
-            unitId?: string | null;
-            /** @description the department (部门) this is about */
-            departmentId?: string | null;
-            /** @description the region (行政区) this is about, for county- or prefecture-wide work */
-            regionId?: string | null;
-            notes?: string | null;
-        } | {
-            /** @constant */
-            kind: "questionnaires";
-            /** @description 问卷测评表 distributed (份) */
-            distributed: number;
-            returned?: number | null;
-            /**
-             * Format: date
-             * @description when it was held (for an aggregate: the last day it covers)
-             */
-            heldOn: string;
-            cycleId?: string | null;
-            /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
-            unitId?: string | null;
-            /** @description the department (部门) this is about */
-            departmentId?: string | null;
-            /** @description the region (行政区) this is about, for county- or prefecture-wide work */
-            regionId?: string | null;
-            notes?: string | null;
-        } | {
-            /** @constant */
-            kind: "phone_inquiries";
-            /** @description households asked by phone (户) */
-            households: number;
-            /**
-             * Format: date
-             * @description when it was held (for an aggregate: the last day it covers)
-             */
-            heldOn: string;
-            cycleId?: string | null;
-            /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
-            unitId?: string | null;
-            /** @description the department (部门) this is about */
-            departmentId?: string | null;
-            /** @description the region (行政区) this is about, for county- or prefecture-wide work */
-            regionId?: string | null;
-            notes?: string | null;
-        } | {
-            /** @constant */
-            kind: "sms";
-            /** @description text messages sent (条) */
-            messages: number;
-            /**
-             * Format: date
-             * @description when it was held (for an aggregate: the last day it covers)
-             */
-            heldOn: string;
-            cycleId?: string | null;
-            /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
-            unitId?: string | null;
-            /** @description the department (部门) this is about */
-            departmentId?: string | null;
-            /** @description the region (行政区) this is about, for county- or prefecture-wide work */
-            regionId?: string | null;
-            notes?: string | null;
-        };
         /** @description 群众评价机制: an outreach activity (or an aggregate of many) with its counts */
         OutreachActivity: {
             /** Format: uuid */
@@ -8360,32 +7967,6 @@ export interface components {
          * @enum {string}
          */
         PowerItemKind: "administrative_power" | "service_item";
-        CreatePowerListCleanup: {
-            /** Format: uuid */
-            departmentId: string;
-            cycleId?: string | null;
-            itemKind: components["schemas"]["PowerItemKind"];
-            /** @description items registered for cleanup (清理事项) */
-            registered: number;
-            /** @description 保留 */
-            kept: number;
-            /** @description 合并 */
-            merged: number;
-            /** @description 取消 */
-            abolished: number;
-            notes?: string | null;
-            /**
-             * @description optionally, the items one by one
-             * @default []
-             */
-            items: {
-                name: string;
-                /** @enum {string} */
-                outcome: "kept" | "merged" | "abolished";
-                /** @description kept items: the code in the service-item catalogue (政务服务事项目录), when it exists */
-                serviceItemCode?: string | null;
-            }[];
-        };
         PowerListItem: {
             /** Format: uuid */
             id: string;
@@ -8429,16 +8010,6 @@ export interface components {
              * @description ISO 8601 timestamp with zone
              */
             updatedAt: string;
-        };
-        StatisticsPowerCounts: {
-            /** @description 清理行政权力及政务服务事项 (项) */
-            registered: number;
-            /** @description 保留 */
-            kept: number;
-            /** @description 合并 */
-            merged: number;
-            /** @description 取消 */
-            abolished: number;
         };
         /** @description 群众评价机制 volumes */
         StatisticsOutreach: {
@@ -8522,9 +8093,36 @@ export interface components {
             abolished: number;
             /** @description 县市 county / 州直 prefecture */
             byLevel: {
-                prefecture: components["schemas"]["StatisticsPowerCounts"];
-                county: components["schemas"]["StatisticsPowerCounts"];
-                township: components["schemas"]["StatisticsPowerCounts"];
+                prefecture: {
+                    /** @description 清理行政权力及政务服务事项 (项) */
+                    registered: number;
+                    /** @description 保留 */
+                    kept: number;
+                    /** @description 合并 */
+                    merged: number;
+                    /** @description 取消 */
+                    abolished: number;
+                };
+                county: {
+                    /** @description 清理行政权力及政务服务事项 (项) */
+                    registered: number;
+                    /** @description 保留 */
+                    kept: number;
+                    /** @description 合并 */
+                    merged: number;
+                    /** @description 取消 */
+                    abolished: number;
+                };
+                township: {
+                    /** @description 清理行政权力及政务服务事项 (项) */
+                    registered: number;
+                    /** @description 保留 */
+                    kept: number;
+                    /** @description 合并 */
+                    merged: number;
+                    /** @description 取消 */
+                    abolished: number;
+                };
             };
             /** @description registered, by kind */
             byItemKind: {
@@ -21406,7 +21004,120 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateOutreachActivityInput"];
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "opinion_forms";
+                    /** @description 征求意见表 distributed (份) */
+                    distributed: number;
+                    /** @description returned (份) */
+                    returned?: number | null;
+                    /**
+                     * Format: date
+                     * @description when it was held (for an aggregate: the last day it covers)
+                     */
+                    heldOn: string;
+                    cycleId?: string | null;
+                    /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
+                    unitId?: string | null;
+                    /** @description the department (部门) this is about */
+                    departmentId?: string | null;
+                    /** @description the region (行政区) this is about, for county- or prefecture-wide work */
+                    regionId?: string | null;
+                    notes?: string | null;
+                } | {
+                    /** @enum {string} */
+                    kind: "household_visits";
+                    /** @description households visited (户) */
+                    households: number;
+                    /**
+                     * Format: date
+                     * @description when it was held (for an aggregate: the last day it covers)
+                     */
+                    heldOn: string;
+                    cycleId?: string | null;
+                    /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
+                    unitId?: string | null;
+                    /** @description the department (部门) this is about */
+                    departmentId?: string | null;
+                    /** @description the region (行政区) this is about, for county- or prefecture-wide work */
+                    regionId?: string | null;
+                    notes?: string | null;
+                } | {
+                    /** @enum {string} */
+                    kind: "forums";
+                    /** @description 座谈会 sessions (场次) */
+                    sessions: number;
+                    /** @description people taking part (人次) */
+                    participants?: number | null;
+                    /**
+                     * Format: date
+                     * @description when it was held (for an aggregate: the last day it covers)
+                     */
+                    heldOn: string;
+                    cycleId?: string | null;
+                    /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
+                    unitId?: string | null;
+                    /** @description the department (部门) this is about */
+                    departmentId?: string | null;
+                    /** @description the region (行政区) this is about, for county- or prefecture-wide work */
+                    regionId?: string | null;
+                    notes?: string | null;
+                } | {
+                    /** @enum {string} */
+                    kind: "questionnaires";
+                    /** @description 问卷测评表 distributed (份) */
+                    distributed: number;
+                    returned?: number | null;
+                    /**
+                     * Format: date
+                     * @description when it was held (for an aggregate: the last day it covers)
+                     */
+                    heldOn: string;
+                    cycleId?: string | null;
+                    /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
+                    unitId?: string | null;
+                    /** @description the department (部门) this is about */
+                    departmentId?: string | null;
+                    /** @description the region (行政区) this is about, for county- or prefecture-wide work */
+                    regionId?: string | null;
+                    notes?: string | null;
+                } | {
+                    /** @enum {string} */
+                    kind: "phone_inquiries";
+                    /** @description households asked by phone (户) */
+                    households: number;
+                    /**
+                     * Format: date
+                     * @description when it was held (for an aggregate: the last day it covers)
+                     */
+                    heldOn: string;
+                    cycleId?: string | null;
+                    /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
+                    unitId?: string | null;
+                    /** @description the department (部门) this is about */
+                    departmentId?: string | null;
+                    /** @description the region (行政区) this is about, for county- or prefecture-wide work */
+                    regionId?: string | null;
+                    notes?: string | null;
+                } | {
+                    /** @enum {string} */
+                    kind: "sms";
+                    /** @description text messages sent (条) */
+                    messages: number;
+                    /**
+                     * Format: date
+                     * @description when it was held (for an aggregate: the last day it covers)
+                     */
+                    heldOn: string;
+                    cycleId?: string | null;
+                    /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
+                    unitId?: string | null;
+                    /** @description the department (部门) this is about */
+                    departmentId?: string | null;
+                    /** @description the region (行政区) this is about, for county- or prefecture-wide work */
+                    regionId?: string | null;
+                    notes?: string | null;
+                };
             };
         };
         responses: {
@@ -22021,7 +21732,54 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateMediaItemInput"];
+                "application/json": {
+                    kind: components["schemas"]["MediaKindInput"];
+                    /** @description e.g. 州日报, 州电视台 */
+                    outlet: string;
+                    title: string;
+                    /**
+                     * Format: date
+                     * @description published or aired on (for an aggregate: the last day it covers)
+                     */
+                    publishedOn: string;
+                    cycleId?: string | null;
+                    /**
+                     * @description how many alike items this record stands for (e.g. 178 专版 entered as one)
+                     * @default 1
+                     */
+                    quantity?: number;
+                    /** @description news items: words (字) */
+                    wordCount?: number | null;
+                    /** @description TV specials: episodes (期) */
+                    episodes?: number | null;
+                    /** @description publicity texts: messages (条) */
+                    messages?: number | null;
+                    /**
+                     * @description departments covered (涉及部门)
+                     * @default []
+                     */
+                    departmentIds?: string[];
+                    /**
+                     * @description units covered (涉及基层站所、窗口)
+                     * @default []
+                     */
+                    unitIds?: string[];
+                    /**
+                     * @description 电视问政 only: the heads who appeared and their 测评 result
+                     * @default []
+                     */
+                    appearances?: {
+                        /** @description the head who faced the public (personal data: never public) */
+                        personName: string;
+                        /** @description e.g. 局长 */
+                        personTitle?: string | null;
+                        /** Format: uuid */
+                        departmentId: string;
+                        /** @description 测评: a satisfaction percentage or a score */
+                        resultKind?: ("satisfaction_percent" | "score") | null;
+                        result?: number | null;
+                    }[];
+                };
             };
         };
         responses: {
@@ -22218,7 +21976,32 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreatePowerListCleanupInput"];
+                "application/json": {
+                    /** Format: uuid */
+                    departmentId: string;
+                    cycleId?: string | null;
+                    itemKind: components["schemas"]["PowerItemKindInput"];
+                    /** @description items registered for cleanup (清理事项) */
+                    registered: number;
+                    /** @description 保留 */
+                    kept: number;
+                    /** @description 合并 */
+                    merged: number;
+                    /** @description 取消 */
+                    abolished: number;
+                    notes?: string | null;
+                    /**
+                     * @description optionally, the items one by one
+                     * @default []
+                     */
+                    items?: {
+                        name: string;
+                        /** @enum {string} */
+                        outcome: "kept" | "merged" | "abolished";
+                        /** @description kept items: the code in the service-item catalogue (政务服务事项目录), when it exists */
+                        serviceItemCode?: string | null;
+                    }[];
+                };
             };
         };
         responses: {
@@ -22422,7 +22205,36 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateInvestmentInput"];
+                "application/json": {
+                    /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
+                    unitId?: string | null;
+                    /** @description the department (部门) this is about */
+                    departmentId?: string | null;
+                    /** @description the region (行政区) this is about, for county- or prefecture-wide work */
+                    regionId?: string | null;
+                    /** @description e.g. 新住院大楼 */
+                    projectName?: string | null;
+                    cycleId?: string | null;
+                    /**
+                     * Format: date
+                     * @description when spent (for an aggregate: the last day it covers)
+                     */
+                    investedOn: string;
+                    /** @description amount in fen (分): 1,200万元 is 1200000000; integers only, never floats */
+                    amountFen: number;
+                    /**
+                     * @default CNY
+                     * @enum {string}
+                     */
+                    currency?: "CNY";
+                    fundSource: components["schemas"]["FundSourceInput"];
+                    /** @description what the money was for */
+                    purpose: string;
+                    /** @description how many of what was built, e.g. 230 (windows) */
+                    builtQuantity?: number | null;
+                    /** @description what was built, e.g. 供电服务窗口 */
+                    builtWhat?: string | null;
+                };
             };
         };
         responses: {

@@ -36,8 +36,7 @@ export const createInvestmentBody = z
   })
   .superRefine((b, ctx) => {
     if ((b.builtQuantity ?? null) !== null && !b.builtWhat) ctx.addIssue({ code: 'custom', path: ['builtWhat'], message: 'say what was built' });
-  })
-  .meta({ id: 'CreateInvestment' });
+  });
 export type CreateInvestmentInput = z.infer<typeof createInvestmentBody>;
 
 export const investment = z

@@ -65,8 +65,7 @@ export const createMediaItemBody = z
       if ((a.result ?? null) !== null && !a.resultKind) ctx.addIssue({ code: 'custom', path: ['appearances', i, 'resultKind'], message: 'say what the result is' });
       if (a.resultKind === 'satisfaction_percent' && (a.result ?? 0) > 100) ctx.addIssue({ code: 'custom', path: ['appearances', i, 'result'], message: 'a percentage is at most 100' });
     });
-  })
-  .meta({ id: 'CreateMediaItem' });
+  });
 export type CreateMediaItemInput = z.infer<typeof createMediaItemBody>;
 
 export const inquiryAppearance = z

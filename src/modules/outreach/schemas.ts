@@ -48,7 +48,7 @@ export const createOutreachBody = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('questionnaires'), distributed: count.describe('问卷测评表 distributed (份)'), returned: count.nullable().optional(), ...common }),
   z.strictObject({ kind: z.literal('phone_inquiries'), households: count.describe('households asked by phone (户)'), ...common }),
   z.strictObject({ kind: z.literal('sms'), messages: count.describe('text messages sent (条)'), ...common }),
-]).meta({ id: 'CreateOutreachActivity' });
+]);
 export type CreateOutreachInput = z.infer<typeof createOutreachBody>;
 
 const nCount = z.number().int().nullable();

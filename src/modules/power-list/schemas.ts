@@ -60,8 +60,7 @@ export const createCleanupBody = z
     b.items.forEach((i, k) => {
       if (i.serviceItemCode && i.outcome !== 'kept') ctx.addIssue({ code: 'custom', path: ['items', k, 'serviceItemCode'], message: 'only a kept item has a service-item code' });
     });
-  })
-  .meta({ id: 'CreatePowerListCleanup' });
+  });
 export type CreateCleanupInput = z.infer<typeof createCleanupBody>;
 
 export const powerListItem = z

@@ -42,7 +42,7 @@ const mediaShape = {
 };
 const powerShape = { registered: n.describe('清理行政权力及政务服务事项 (项)'), kept: n.describe('保留'), merged: n.describe('合并'), abolished: n.describe('取消') };
 
-const powerCounts = z.object(powerShape).meta({ id: 'StatisticsPowerCounts' });
+const powerCounts = z.object(powerShape);
 export const activityFiguresShape = {
   outreach: z
     .object({ ...outreachShape, activitiesByKind: countsOf(outreachKinds, 'outreach records by kind') })
@@ -144,12 +144,9 @@ export function assembleActivityFigures(r: Awaited<ReturnType<typeof activityFig
         t.tvSpecialEpisodes += x.episodes;
       }
       if (x.kind === 'tv_inquiry') t.tvInquirySessions += x.quantity;
+      t.tvInquiryAppearances += x.appearances;
       if (x.kind === 'sms_publicity') t.smsPublicityMessages += x.messages;
     }
-  }
-  for (const x of r.appearances) {
-    media.tvInquiryAppearances += x.n;
-    at(x.month).tvInquiryAppearances += x.n;
   }
 
   const counts = () => ({ registered: 0, kept: 0, merged: 0, abolished: 0 });

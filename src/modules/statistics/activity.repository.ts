@@ -50,7 +50,7 @@ export async function activityFigureQueries(db: Db, s: StatisticsScope, { withSc
     : undefined;
   const mediaIds = db.select({ id: m.id }).from(m).where(and(ofCycles(m.cycleId, m.publishedOn, s, 'date'), mediaInScope));
 
-  const [outreach, suggestions, media, appearances, departmentsCovered, unitsCovered, power, invest] = await Promise.all([
+  const [outreach, suggestions, media, power, invest] = await Promise.all([
     withScoped()
       .select({ kind: o.kind, month: month(o.heldOn), n: num(sql`count(*)`), quantity: sum(o.quantity), secondary: sum(o.secondary) })
       .from(o)
@@ -61,25 +61,23 @@ export async function activityFigureQueries(db: Db, s: StatisticsScope, { withSc
       .from(g)
       .where(and(ofCycles(g.cycleId, g.receivedOn, s, 'date'), subjectIn(g)))
       .groupBy(g.status, month(g.receivedOn)),
+    // One statement for the media: the sums by kind and month, the heads who appeared (a correlated count) and the
+    // distinct departments and units covered (scalar subqueries, the same on every row).
     withScoped()
-      .select({ kind: m.kind, month: month(m.publishedOn), quantity: sum(m.quantity), words: sum(m.wordCount), episodes: sum(m.episodes), messages: sum(m.messages) })
+      .select({
+        kind: m.kind,
+        month: month(m.publishedOn),
+        quantity: sum(m.quantity),
+        words: sum(m.wordCount),
+        episodes: sum(m.episodes),
+        messages: sum(m.messages),
+        appearances: sum(sql`(${db.select({ n: sql`count(*)` }).from(ma).where(eq(ma.mediaItemId, m.id))})`),
+        departmentsCovered: num(sql`(${db.select({ n: sql`count(distinct ${md.departmentId})` }).from(md).where(and(inArray(md.mediaItemId, mediaIds), filtered ? deptIn(md.departmentId) : undefined))})`),
+        unitsCovered: num(sql`(${db.select({ n: sql`count(distinct ${mu.unitId})` }).from(mu).where(and(inArray(mu.mediaItemId, mediaIds), unitIn(mu.unitId)))})`),
+      })
       .from(m)
       .where(inArray(m.id, mediaIds))
       .groupBy(m.kind, month(m.publishedOn)),
-    withScoped()
-      .select({ month: month(m.publishedOn), n: num(sql`count(*)`) })
-      .from(ma)
-      .innerJoin(m, eq(m.id, ma.mediaItemId))
-      .where(inArray(m.id, mediaIds))
-      .groupBy(month(m.publishedOn)),
-    withScoped()
-      .select({ n: num(sql`count(distinct ${md.departmentId})`) })
-      .from(md)
-      .where(and(inArray(md.mediaItemId, mediaIds), filtered ? deptIn(md.departmentId) : undefined)),
-    withScoped()
-      .select({ n: num(sql`count(distinct ${mu.unitId})`) })
-      .from(mu)
-      .where(and(inArray(mu.mediaItemId, mediaIds), unitIn(mu.unitId))),
     db
       .select({ level: p.level, itemKind: p.itemKind, month: monthCst(p.createdAt), registered: sum(p.registered), kept: sum(p.kept), merged: sum(p.merged), abolished: sum(p.abolished) })
       .from(p)
@@ -91,6 +89,6 @@ export async function activityFigureQueries(db: Db, s: StatisticsScope, { withSc
       .where(and(ofCycles(i.cycleId, i.investedOn, s, 'date'), subjectIn(i)))
       .groupBy(i.fundSource, month(i.investedOn)),
   ]);
-  return { outreach, suggestions, media, appearances, covered: { departments: departmentsCovered[0].n, units: unitsCovered[0].n }, power, invest };
+  return { outreach, suggestions, media, covered: { departments: media[0]?.departmentsCovered ?? 0, units: media[0]?.unitsCovered ?? 0 }, power, invest };
 }
 
