@@ -66,6 +66,8 @@ t.test('the list filters by kind, outlet and what was covered; pages', async (t)
   t.equal((await ids(`unitId=${forestStation.id}`)).length, 1);
   t.ok((await ids(`departmentId=${tax.id}`)).length >= 1);
   t.equal((await ids('outlet=恩施电视台')).length, 2);
+  const all = await h.countQueries(() => h.as('admin', { method: 'GET', url: '/api/v1/media-items?limit=200' }));
+  if (all.queries >= 0) t.ok(all.queries <= 5, `the page with its coverage and heads in ${all.queries} statements`);
   const first = (await h.as('admin', { method: 'GET', url: '/api/v1/media-items?limit=1' })).json();
   t.equal(first.items.length, 1);
   const second = (await h.as('admin', { method: 'GET', url: `/api/v1/media-items?limit=1&cursor=${first.nextCursor}` })).json();

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { setup } from './helper.js';
+import { gql, setup } from './helper.js';
 
 /**
  * Issue 11 ("every figure of the source document"), the outreach, media, power-list and investment part: a campaign
@@ -151,6 +151,16 @@ t.test('the same figures in the CSV export and in the public statistics', async 
   t.equal(pub.outreach.smsMessages, 200_000);
   t.equal(pub.media.newsWords, 680_000);
   t.notMatch(JSON.stringify(pub), /负责人甲|负责人乙/);
+  const g = await gql(
+    h,
+    'admin',
+    '{ statistics(fromYear: 2012, toYear: 2014) { figures { outreach { opinionFormsDistributed } suggestions { total } media { newsWords unitsCovered } powerList { byLevel { code label { zhCN } registered } } investments { totalFen } monthly { month newspaperColumns } } } }',
+  );
+  t.same(g.errors, undefined);
+  const gf = (g.data!.statistics as { figures: Record<string, Record<string, unknown>> }).figures;
+  t.same([gf.outreach.opinionFormsDistributed, gf.suggestions.total, gf.media.newsWords, gf.media.unitsCovered, gf.investments.totalFen], [65_000, 8_000, 680_000, 363, 9_900_000_000]);
+  t.same((gf.powerList.byLevel as unknown as { code: string; registered: number }[]).find((l) => l.code === 'county')?.registered, 26_864);
+  t.ok((gf.monthly as unknown as { month: string; newspaperColumns: number }[]).some((m) => m.month === '2014-12' && m.newspaperColumns === 178));
 });
 
 async function figures(filter = '') {
