@@ -55,6 +55,21 @@ t.test('a unit and a department record and see their own only', async (t) => {
   t.equal((await h.as({ role: 'supervisor', supervisorId: '0190a000-0000-7000-8000-0000000005e1' }, { method: 'GET', url: '/api/v1/investments' })).statusCode, 403);
 });
 
+t.test('an investment is corrected with the version read, by whoever may record about its subject', async (t) => {
+  const r = (await record(stationStaff, { amountFen: 100_000 })).json() as { id: string };
+  const patch = (who: Who, body: Record<string, unknown>) => h.as(who, { method: 'PATCH', url: `/api/v1/investments/${r.id}`, payload: body });
+  t.equal((await patch(stationStaff, { amountFen: 200_000 })).statusCode, 428);
+  t.equal((await patch(stationStaff, { amountFen: 1.5, version: 1 })).json().errors[0].field, 'body.amountFen');
+  t.equal((await patch(stationStaff, { builtWhat: null, version: 1 })).json().errors[0].field, 'builtWhat');
+  t.equal((await patch({ role: 'unit', unitId: taxHallA.id }, { amountFen: 1, version: 1 })).statusCode, 404);
+  const fixed = await patch(forestryDept, { amountFen: 250_050, fundSource: 'fiscal', version: 1 });
+  t.match(fixed.json(), { amountFen: 250_050, amountYuan: '2500.50', fundSource: 'fiscal', version: 2 });
+  t.equal((await patch(stationStaff, { amountFen: 1, version: 1 })).statusCode, 412);
+  const log = (await h.as('admin', { method: 'GET', url: `/api/v1/audit-log?entityType=investment&entityId=${r.id}` })).json().items;
+  t.same(log.map((e: { action: string }) => e.action), ['investment.recorded', 'investment.corrected']);
+  t.equal(log[1].before.amountFen, 100_000);
+});
+
 t.test('the record is audited and GraphQL reads the same amount', async (t) => {
   const r = (await record('admin', { amountFen: 5_000_000_000, unitId: taxHallA.id, purpose: '新住院大楼', builtQuantity: 1, builtWhat: '住院大楼' })).json();
   const log = await h.as('admin', { method: 'GET', url: `/api/v1/audit-log?entityType=investment&entityId=${r.id}` });

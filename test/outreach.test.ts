@@ -75,6 +75,23 @@ t.test('lists filter by kind, subject and dates, scoped to the caller', async (t
   t.equal((await h.as(forestryDept, { method: 'GET', url: `/api/v1/outreach-activities/${regionRow.id}` })).statusCode, 404);
 });
 
+t.test('a recorded activity is corrected with the version read: its own counts only, audited before and after', async (t) => {
+  const a = (await activity(stationStaff, { kind: 'opinion_forms', unitId: forestStation.id, distributed: 100, returned: 80 })).json() as Row;
+  const patch = (who: Who, body: Record<string, unknown>, headers: Record<string, string> = {}) => h.as(who, { method: 'PATCH', url: `/api/v1/outreach-activities/${a.id}`, headers, payload: body });
+  t.equal((await patch(stationStaff, { distributed: 120 })).statusCode, 428);
+  t.equal((await patch(stationStaff, { distributed: 120 }, { 'if-match': '"9"' })).statusCode, 412);
+  t.equal((await patch(stationStaff, { households: 3, version: 1 })).json().errors[0].field, 'households');
+  t.equal((await patch(stationStaff, { returned: 200, version: 1 })).json().errors[0].field, 'returned');
+  t.equal((await patch(forestryDept, { distributed: 120, version: 1 })).statusCode, 200);
+  t.equal((await patch({ role: 'unit', unitId: forestPolice.id }, { distributed: 1, version: 2 })).statusCode, 404);
+  const fixed = await patch(stationStaff, { distributed: 130 }, { 'if-match': '"2"' });
+  t.match(fixed.json(), { distributed: 130, returned: 80, version: 3 });
+  const log = (await h.as('admin', { method: 'GET', url: `/api/v1/audit-log?entityType=outreach_activity&entityId=${a.id}` })).json().items;
+  t.same(log.map((e: { action: string }) => e.action), ['outreach_activity.recorded', 'outreach_activity.corrected', 'outreach_activity.corrected']);
+  t.equal(log[2].before.distributed, 120);
+  t.equal(log[2].after.distributed, 130);
+});
+
 t.test('a suggestion is received, then answered or adopted with a reply; both are final', async (t) => {
   const s = await suggestion('admin');
   t.equal(s.statusCode, 201, s.body);

@@ -56,6 +56,21 @@ t.test('a department sees and records its own only; lists filter by level and ki
   t.equal((await h.as('anonymous', { method: 'GET', url: '/api/v1/power-list-cleanups' })).statusCode, 401);
 });
 
+t.test('counts are corrected with the version read, and must still add up', async (t) => {
+  const c = (await record('admin', { departmentId: tax.id, cycleId: null, itemKind: 'service_item', items: [{ name: '发票领购', outcome: 'kept' }] })).json() as { id: string };
+  const patch = (who: Who, body: Record<string, unknown>) => h.as(who, { method: 'PATCH', url: `/api/v1/power-list-cleanups/${c.id}`, payload: body });
+  t.equal((await patch('admin', { abolished: 20 })).statusCode, 428);
+  t.equal((await patch('admin', { abolished: 30, version: 1 })).json().errors[0].field, 'registered');
+  t.equal((await patch('admin', { kept: 0, version: 1 })).json().errors[0].field, 'kept');
+  t.equal((await patch(forestryDept, { abolished: 20, version: 1 })).statusCode, 404);
+  const fixed = await patch('admin', { registered: 130, abolished: 25, version: 1 });
+  t.match(fixed.json(), { registered: 130, abolished: 25, pending: 0, version: 2, items: [{ name: '发票领购' }] });
+  const log = (await h.as('admin', { method: 'GET', url: `/api/v1/audit-log?entityType=power_list_cleanup&entityId=${c.id}` })).json().items;
+  t.same(log.map((e: { action: string }) => e.action), ['power_list_cleanup.recorded', 'power_list_cleanup.corrected']);
+  const g = await gql(h, 'admin', `mutation { correctPowerListCleanup(id: "${c.id}", input: { registered: 131, version: 2 }) { registered pending version } }`);
+  t.same(g.data!.correctPowerListCleanup, { registered: 131, pending: 1, version: 3 });
+});
+
 t.test('the record is audited and GraphQL reads the same', async (t) => {
   const r = (await record('admin', { departmentId: tax.id })).json() as { id: string };
   const log = await h.as('admin', { method: 'GET', url: `/api/v1/audit-log?entityType=power_list_cleanup&entityId=${r.id}` });

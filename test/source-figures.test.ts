@@ -10,7 +10,7 @@ import { gql, setup } from './helper.js';
  */
 const h = await setup(t);
 type Json = Record<string, unknown> & { id: string };
-const post = async (url: string, payload: unknown): Promise<Json> => {
+const post = async (url: string, payload: Record<string, unknown>): Promise<Json> => {
   const r = await h.as('admin', { method: 'POST', url: `/api/v1${url}`, payload });
   if (r.statusCode !== 201) throw new Error(`${url}: ${r.statusCode} ${r.body.slice(0, 300)}`);
   return r.json() as Json;

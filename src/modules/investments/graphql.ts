@@ -2,7 +2,8 @@ import type { IResolvers } from 'mercurius';
 import { guard } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { parseArgs } from '../../plugins/graphql.js';
-import { INVESTMENT_READERS, INVESTMENT_WRITERS, createInvestmentBody, listInvestmentsQuery } from './schemas.js';
+import { INVESTMENT_READERS, INVESTMENT_WRITERS, correctInvestmentBody, createInvestmentBody, listInvestmentsQuery } from './schemas.js';
+import { versionRequired } from '../../lib/errors.js';
 
 export const investmentTypeDefs = /* GraphQL */ `
   "财政 / 自筹 / 企业 / 多方筹资"
@@ -36,12 +37,19 @@ export const investmentTypeDefs = /* GraphQL */ `
     amountFen: Float!, fundSource: FundSource!, purpose: String!, builtQuantity: Int, builtWhat: String
   }
 
+  input CorrectInvestmentInput {
+    projectName: String, investedOn: String,
+    "分, a whole number"
+    amountFen: Float, fundSource: FundSource, purpose: String, builtQuantity: Int, builtWhat: String, version: Int!
+  }
+
   extend type Query {
     investments(fundSource: FundSource, cycleId: ID, unitId: ID, departmentId: ID, regionId: ID, from: String, to: String, limit: Int, cursor: String): InvestmentPage!
     investment(id: ID!): Investment
   }
   extend type Mutation {
     recordInvestment(input: RecordInvestmentInput!): Investment!
+    correctInvestment(id: ID!, input: CorrectInvestmentInput!): Investment!
   }
 `;
 
@@ -57,5 +65,10 @@ export const investmentResolvers: IResolvers = {
     recordInvestment: guard(INVESTMENT_WRITERS, ({ input }: { input: unknown }, { ctx, services }) =>
       services.investments.create(ctx, parseArgs(createInvestmentBody, input, 'input')),
     ),
+    correctInvestment: guard(INVESTMENT_WRITERS, ({ id, input }: { id: string; input: unknown }, { ctx, services }) => {
+      const body = parseArgs(correctInvestmentBody, input, 'input');
+      if (body.version === undefined) throw versionRequired();
+      return services.investments.correct(ctx, id, body.version, body);
+    }),
   },
 };

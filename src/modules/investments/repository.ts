@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, lte, or } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { prefetchSubjects } from '../../lib/subject.js';
 import type { SubjectLookup } from '../../lib/subject.js';
@@ -31,10 +31,19 @@ export const investmentsRepository = {
     const [r] = await db.insert(investments).values(row).returning();
     return r;
   },
-  async byId(db: Db, id: string) {
+  async byId(db: Db, id: string, lock = false) {
     const u = unitQueries.facts(db, 'investment_units');
-    const [r] = await db.select({ row: investments, unitDepartmentId: u.departmentId }).from(investments).leftJoin(u, eq(u.id, investments.unitId)).where(eq(investments.id, id));
+    const q = db.select({ row: investments, unitDepartmentId: u.departmentId }).from(investments).leftJoin(u, eq(u.id, investments.unitId)).where(eq(investments.id, id));
+    const [r] = lock ? await q.for('update', { of: investments }) : await q;
     return r && { ...r.row, unitDepartmentId: r.unitDepartmentId };
+  },
+  async update(db: Db, id: string, set: Partial<typeof investments.$inferInsert>): Promise<InvestmentRow> {
+    const [r] = await db
+      .update(investments)
+      .set({ ...set, version: sql`${investments.version} + 1`, updatedAt: sql`now()` })
+      .where(eq(investments.id, id))
+      .returning();
+    return r;
   },
   list(db: Db, f: InvestmentFilter & { afterId?: string; limit: number }): Promise<InvestmentRow[]> {
     const i = investments;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
-import { INVESTMENT_READERS, INVESTMENT_WRITERS, createInvestmentBody, investment, listInvestmentsQuery } from './schemas.js';
+import { expectedVersion, idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
+import { INVESTMENT_READERS, INVESTMENT_WRITERS, correctInvestmentBody, createInvestmentBody, investment, listInvestmentsQuery } from './schemas.js';
 
 const tags = ['investments'];
 
@@ -39,5 +39,18 @@ export const investmentRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: INVESTMENT_READERS },
     schema: { operationId: 'getInvestment', summary: 'Get an investment', tags, params: idParams, response: { 200: investment, ...problems(404) } },
     handler: async (req) => svc.get(req.ctx, req.params.id),
+  });
+
+  app.patch('/investments/:id', {
+    config: { access: INVESTMENT_WRITERS },
+    schema: {
+      operationId: 'correctInvestment',
+      summary: 'Correct a recorded investment (If-Match or `version` required)',
+      tags,
+      params: idParams,
+      body: correctInvestmentBody,
+      response: { 200: investment, ...problems(404, 412, 422, 428) },
+    },
+    handler: async (req) => svc.correct(req.ctx, req.params.id, expectedVersion(req, req.body.version), req.body),
   });
 };

@@ -39,6 +39,20 @@ export const createInvestmentBody = z
   });
 export type CreateInvestmentInput = z.infer<typeof createInvestmentBody>;
 
+/** A correction (amount, source, purpose, what was built, date): the version read is required (If-Match or `version`). */
+export const correctInvestmentBody = z
+  .strictObject({
+    projectName: createInvestmentBody.shape.projectName,
+    investedOn: day.optional(),
+    amountFen: z.number().int().min(1).max(MAX_AMOUNT_FEN).optional(),
+    fundSource: fundSourceSchema.optional(),
+    purpose: z.string().trim().min(1).max(2000).optional(),
+    builtQuantity: z.number().int().min(0).max(1_000_000).nullable().optional(),
+    builtWhat: z.string().trim().min(1).max(200).nullable().optional(),
+    version: z.number().int().optional().describe('the version read, if you do not send If-Match'),
+  });
+export type CorrectInvestmentInput = z.infer<typeof correctInvestmentBody>;
+
 export const investment = z
   .object({
     id: z.uuid(),

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import { invalid, notFound } from '../../lib/errors.js';
+import { invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate, toIso } from '../../lib/http.js';
 import type { Page, PageRequest } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
@@ -8,7 +8,7 @@ import type { AuditService } from '../audit/service.js';
 import { investmentsRepository } from './repository.js';
 import type { InvestmentRow } from './repository.js';
 import { fenToYuan, fundSourceLabels } from './schemas.js';
-import type { CreateInvestmentInput, InvestmentDto, ListInvestmentsFilter } from './schemas.js';
+import type { CorrectInvestmentInput, CreateInvestmentInput, InvestmentDto, ListInvestmentsFilter } from './schemas.js';
 
 export function toInvestmentDto(r: InvestmentRow): InvestmentDto {
   return {
@@ -59,6 +59,24 @@ export function createInvestmentsService({ db, audit }: { db: Db; audit: AuditSe
         });
         const dto = toInvestmentDto(row);
         await audit.record(tx, ctx, { action: 'investment.recorded', entityType: 'investment', entityId: row.id, after: dto });
+        return dto;
+      });
+    },
+
+    /** Corrects a recorded investment; whoever may record about its subject may correct it, with the version read. */
+    correct(ctx: RequestContext, id: string, expected: number, input: CorrectInvestmentInput): Promise<InvestmentDto> {
+      return db.transaction(async (tx) => {
+        const before = await investmentsRepository.byId(tx, id, true);
+        if (!before || !canSeeSubject(ctx, before)) throw notFound('investment', id);
+        if (expected !== before.version) throw versionMismatch('investment', expected, before.version);
+        const { version: _v, ...set } = input;
+        if (set.investedOn && set.investedOn > todayInChina()) throw invalid('investedOn', 'must not be in the future');
+        const builtQuantity = set.builtQuantity === undefined ? before.builtQuantity : set.builtQuantity;
+        const builtWhat = set.builtWhat === undefined ? before.builtWhat : set.builtWhat;
+        if (builtQuantity !== null && !builtWhat) throw invalid('builtWhat', 'say what was built');
+        const after = await investmentsRepository.update(tx, id, set);
+        const dto = toInvestmentDto(after);
+        await audit.record(tx, ctx, { action: 'investment.corrected', entityType: 'investment', entityId: id, before: toInvestmentDto(before), after: dto });
         return dto;
       });
     },

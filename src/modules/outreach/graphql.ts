@@ -2,7 +2,8 @@ import type { IResolvers } from 'mercurius';
 import { guard } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { parseArgs } from '../../plugins/graphql.js';
-import { OUTREACH_READERS, OUTREACH_WRITERS, bulkSuggestionsBody, createOutreachBody, listOutreachQuery, listSuggestionsQuery, replySuggestionBody, suggestionInput } from './schemas.js';
+import { versionRequired } from '../../lib/errors.js';
+import { OUTREACH_READERS, OUTREACH_WRITERS, bulkSuggestionsBody, correctOutreachBody, createOutreachBody, listOutreachQuery, listSuggestionsQuery, replySuggestionBody, suggestionInput } from './schemas.js';
 
 export const outreachTypeDefs = /* GraphQL */ `
   "征求意见表 / 走访 / 座谈会 / 问卷测评表 / 电话询访 / 短信"
@@ -38,6 +39,8 @@ export const outreachTypeDefs = /* GraphQL */ `
     distributed: Int, returned: Int, households: Int, sessions: Int, participants: Int, messages: Int, notes: String
   }
 
+  input CorrectOutreachActivityInput { heldOn: String, notes: String, distributed: Int, returned: Int, households: Int, sessions: Int, participants: Int, messages: Int, version: Int! }
+
   "意见建议: a suggestion from the public and the reply to it"
   type Suggestion {
     id: ID!
@@ -68,6 +71,7 @@ export const outreachTypeDefs = /* GraphQL */ `
   }
   extend type Mutation {
     recordOutreachActivity(input: RecordOutreachActivityInput!): OutreachActivity!
+    correctOutreachActivity(id: ID!, input: CorrectOutreachActivityInput!): OutreachActivity!
     recordSuggestion(input: RecordSuggestionInput!): Suggestion!
     "up to 1000 in one transaction: all or none; errors name items.<index>.<field>"
     recordSuggestions(items: [RecordSuggestionInput!]!): [Suggestion!]!
@@ -95,6 +99,11 @@ export const outreachResolvers: IResolvers = {
     recordOutreachActivity: guard(OUTREACH_WRITERS, ({ input }: { input: unknown }, { ctx, services }) =>
       services.outreach.createActivity(ctx, parseArgs(createOutreachBody, input, 'input')),
     ),
+    correctOutreachActivity: guard(OUTREACH_WRITERS, ({ id, input }: { id: string; input: unknown }, { ctx, services }) => {
+      const body = parseArgs(correctOutreachBody, input, 'input');
+      if (body.version === undefined) throw versionRequired();
+      return services.outreach.correctActivity(ctx, id, body.version, body);
+    }),
     recordSuggestion: guard(OUTREACH_WRITERS, ({ input }: { input: unknown }, { ctx, services }) =>
       services.outreach.createSuggestion(ctx, parseArgs(suggestionInput, input, 'input')),
     ),

@@ -58,14 +58,23 @@ export const outreachRepository = {
     return r;
   },
   /** The activity with the department of its unit (for the caller's scope). */
-  async activityById(db: Db, id: string) {
+  async activityById(db: Db, id: string, lock = false) {
     const u = unitQueries.facts(db, 'activity_units');
-    const [r] = await db
+    const q = db
       .select({ row: outreachActivities, unitDepartmentId: u.departmentId })
       .from(outreachActivities)
       .leftJoin(u, eq(u.id, outreachActivities.unitId))
       .where(eq(outreachActivities.id, id));
+    const [r] = lock ? await q.for('update', { of: outreachActivities }) : await q;
     return r && { ...r.row, unitDepartmentId: r.unitDepartmentId };
+  },
+  async updateActivity(db: Db, id: string, set: Partial<Pick<OutreachActivityRow, 'heldOn' | 'notes' | 'quantity' | 'secondary'>>): Promise<OutreachActivityRow> {
+    const [r] = await db
+      .update(outreachActivities)
+      .set({ ...set, version: sql`${outreachActivities.version} + 1`, updatedAt: sql`now()` })
+      .where(eq(outreachActivities.id, id))
+      .returning();
+    return r;
   },
   listActivities(db: Db, f: OutreachFilter & { afterId?: string; limit: number }): Promise<OutreachActivityRow[]> {
     const a = outreachActivities;

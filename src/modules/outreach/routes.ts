@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { idParams, optionalVersion, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
+import { expectedVersion, idParams, optionalVersion, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
 import {
   OUTREACH_READERS,
   OUTREACH_WRITERS,
   bulkSuggestionsBody,
+  correctOutreachBody,
   createOutreachBody,
   listOutreachQuery,
   listSuggestionsQuery,
@@ -51,6 +52,19 @@ export const outreachRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: OUTREACH_READERS },
     schema: { operationId: 'getOutreachActivity', summary: 'Get an outreach activity', tags, params: idParams, response: { 200: outreachActivity, ...problems(404) } },
     handler: async (req) => svc.getActivity(req.ctx, req.params.id),
+  });
+
+  app.patch('/outreach-activities/:id', {
+    config: { access: OUTREACH_WRITERS },
+    schema: {
+      operationId: 'correctOutreachActivity',
+      summary: "Correct a recorded activity's counts, date or notes (If-Match or `version` required)",
+      tags,
+      params: idParams,
+      body: correctOutreachBody,
+      response: { 200: outreachActivity, ...problems(404, 412, 422, 428) },
+    },
+    handler: async (req) => svc.correctActivity(req.ctx, req.params.id, expectedVersion(req, req.body.version), req.body),
   });
 
   app.post('/suggestions', {

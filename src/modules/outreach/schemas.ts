@@ -51,6 +51,20 @@ export const createOutreachBody = z.discriminatedUnion('kind', [
 ]);
 export type CreateOutreachInput = z.infer<typeof createOutreachBody>;
 
+/** A correction of a recorded activity: its own kind's counts, the date or the notes; the version read is required. */
+export const correctOutreachBody = z.strictObject({
+  heldOn: day.optional(),
+  notes: z.string().trim().max(2000).nullable().optional(),
+  distributed: count.optional(),
+  returned: count.nullable().optional(),
+  households: count.optional(),
+  sessions: count.optional(),
+  participants: count.nullable().optional(),
+  messages: count.optional(),
+  version: z.number().int().optional().describe('the version read, if you do not send If-Match'),
+});
+export type CorrectOutreachInput = z.infer<typeof correctOutreachBody>;
+
 const nCount = z.number().int().nullable();
 export const outreachActivity = z
   .object({

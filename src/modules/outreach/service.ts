@@ -11,6 +11,7 @@ import { outreachRepository } from './repository.js';
 import type { NewSuggestionRow, OutreachActivityRow, SuggestionRow } from './repository.js';
 import { outreachKindLabels, suggestionStatusLabels } from './schemas.js';
 import type {
+  CorrectOutreachInput,
   CreateOutreachInput,
   ListOutreachFilter,
   ListSuggestionsFilter,
@@ -180,6 +181,28 @@ export function createOutreachService({ db, audit }: { db: Db; audit: AuditServi
         });
         const dto = toActivityDto(row);
         await audit.record(tx, ctx, { action: 'outreach_activity.recorded', entityType: 'outreach_activity', entityId: row.id, after: dto });
+        return dto;
+      });
+    },
+
+    /** Corrects a recorded activity: only its own kind's counts, with the version read; audited before and after. */
+    correctActivity(ctx: RequestContext, id: string, expected: number, input: CorrectOutreachInput): Promise<OutreachActivityDto> {
+      return db.transaction(async (tx) => {
+        const before = await outreachRepository.activityById(tx, id, true);
+        if (!before || !canSeeSubject(ctx, before)) throw notFound('outreach activity', id);
+        if (expected !== before.version) throw versionMismatch('outreach activity', expected, before.version);
+        const [main, second] = countFields[before.kind];
+        const { version: _v, heldOn, notes, ...counts } = input;
+        const foreign = Object.keys(counts).find((k) => k !== main && k !== second);
+        if (foreign) throw invalid(foreign, `not a count of ${before.kind}`);
+        if (heldOn && heldOn > todayInChina()) throw invalid('heldOn', 'an activity is recorded once held, not in advance');
+        const c = counts as Record<string, number | null | undefined>;
+        const quantity = c[main] ?? before.quantity;
+        const secondary = second && c[second] !== undefined ? c[second]! : before.secondary;
+        if (second === 'returned' && secondary !== null && secondary > quantity) throw invalid('returned', `cannot exceed distributed (${quantity})`);
+        const after = await outreachRepository.updateActivity(tx, id, { heldOn, notes, quantity, secondary });
+        const dto = toActivityDto(after);
+        await audit.record(tx, ctx, { action: 'outreach_activity.corrected', entityType: 'outreach_activity', entityId: id, before: toActivityDto(before), after: dto });
         return dto;
       });
     },

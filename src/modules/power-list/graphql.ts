@@ -2,7 +2,8 @@ import type { IResolvers } from 'mercurius';
 import { guard } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { parseArgs } from '../../plugins/graphql.js';
-import { POWER_LIST_READERS, POWER_LIST_WRITERS, createCleanupBody, listCleanupsQuery } from './schemas.js';
+import { POWER_LIST_READERS, POWER_LIST_WRITERS, correctCleanupBody, createCleanupBody, listCleanupsQuery } from './schemas.js';
+import { versionRequired } from '../../lib/errors.js';
 
 export const powerListTypeDefs = /* GraphQL */ `
   "行政权力 / 政务服务事项"
@@ -38,12 +39,15 @@ export const powerListTypeDefs = /* GraphQL */ `
     departmentId: ID!, cycleId: ID, itemKind: PowerItemKind!, registered: Int!, kept: Int!, merged: Int!, abolished: Int!, notes: String, items: [PowerListItemInput!]
   }
 
+  input CorrectPowerListCleanupInput { registered: Int, kept: Int, merged: Int, abolished: Int, notes: String, version: Int! }
+
   extend type Query {
     powerListCleanups(departmentId: ID, cycleId: ID, itemKind: PowerItemKind, level: PowerLevel, limit: Int, cursor: String): PowerListCleanupPage!
     powerListCleanup(id: ID!): PowerListCleanup
   }
   extend type Mutation {
     recordPowerListCleanup(input: RecordPowerListCleanupInput!): PowerListCleanup!
+    correctPowerListCleanup(id: ID!, input: CorrectPowerListCleanupInput!): PowerListCleanup!
   }
 `;
 
@@ -59,5 +63,10 @@ export const powerListResolvers: IResolvers = {
     recordPowerListCleanup: guard(POWER_LIST_WRITERS, ({ input }: { input: unknown }, { ctx, services }) =>
       services.powerList.create(ctx, parseArgs(createCleanupBody, input, 'input')),
     ),
+    correctPowerListCleanup: guard(POWER_LIST_WRITERS, ({ id, input }: { id: string; input: unknown }, { ctx, services }) => {
+      const body = parseArgs(correctCleanupBody, input, 'input');
+      if (body.version === undefined) throw versionRequired();
+      return services.powerList.correct(ctx, id, body.version, body);
+    }),
   },
 };

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { cycleQueries } from '../cycles/queries.js';
 import { departmentQueries } from '../departments/queries.js';
@@ -35,8 +35,17 @@ export const powerListRepository = {
     const saved = items.length ? await db.insert(powerListItems).values(items.map((i) => ({ ...i, cleanupId: r.id }))).returning() : [];
     return { ...r, items: saved };
   },
-  async byId(db: Db, id: string): Promise<CleanupRow | undefined> {
-    return (await db.select().from(powerListCleanups).where(eq(powerListCleanups.id, id)))[0];
+  async byId(db: Db, id: string, lock = false): Promise<CleanupRow | undefined> {
+    const q = db.select().from(powerListCleanups).where(eq(powerListCleanups.id, id));
+    return (lock ? await q.for('update') : await q)[0];
+  },
+  async update(db: Db, id: string, set: Partial<Pick<CleanupRow, 'registered' | 'kept' | 'merged' | 'abolished' | 'notes'>>): Promise<CleanupRow> {
+    const [r] = await db
+      .update(powerListCleanups)
+      .set({ ...set, version: sql`${powerListCleanups.version} + 1`, updatedAt: sql`now()` })
+      .where(eq(powerListCleanups.id, id))
+      .returning();
+    return r;
   },
   /** The listed items of some cleanups, in one statement. */
   async withItems(db: Db, rows: CleanupRow[]): Promise<CleanupWithItems[]> {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
-import { POWER_LIST_READERS, POWER_LIST_WRITERS, createCleanupBody, listCleanupsQuery, powerListCleanup } from './schemas.js';
+import { expectedVersion, idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
+import { POWER_LIST_READERS, POWER_LIST_WRITERS, correctCleanupBody, createCleanupBody, listCleanupsQuery, powerListCleanup } from './schemas.js';
 
 const tags = ['power-list'];
 
@@ -39,5 +39,18 @@ export const powerListRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: POWER_LIST_READERS },
     schema: { operationId: 'getPowerListCleanup', summary: 'Get a power-list cleanup with its listed items', tags, params: idParams, response: { 200: powerListCleanup, ...problems(404) } },
     handler: async (req) => svc.get(req.ctx, req.params.id),
+  });
+
+  app.patch('/power-list-cleanups/:id', {
+    config: { access: POWER_LIST_WRITERS },
+    schema: {
+      operationId: 'correctPowerListCleanup',
+      summary: 'Correct the counts of a recorded cleanup (If-Match or `version` required)',
+      tags,
+      params: idParams,
+      body: correctCleanupBody,
+      response: { 200: powerListCleanup, ...problems(404, 412, 422, 428) },
+    },
+    handler: async (req) => svc.correct(req.ctx, req.params.id, expectedVersion(req, req.body.version), req.body),
   });
 };

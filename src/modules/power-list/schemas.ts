@@ -63,6 +63,17 @@ export const createCleanupBody = z
   });
 export type CreateCleanupInput = z.infer<typeof createCleanupBody>;
 
+/** A correction of the counts (or notes): the version read is required (If-Match or `version`). */
+export const correctCleanupBody = z.strictObject({
+  registered: n.optional(),
+  kept: n.optional(),
+  merged: n.optional(),
+  abolished: n.optional(),
+  notes: z.string().trim().max(2000).nullable().optional(),
+  version: z.number().int().optional().describe('the version read, if you do not send If-Match'),
+});
+export type CorrectCleanupInput = z.infer<typeof correctCleanupBody>;
+
 export const powerListItem = z
   .object({ id: z.uuid(), name: z.string(), outcome: z.enum(cleanupOutcomes), outcomeLabel: labelSchema, serviceItemCode: z.string().nullable() })
   .meta({ id: 'PowerListItem' });

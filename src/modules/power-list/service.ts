@@ -1,13 +1,13 @@
 import type { Db } from '../../db/client.js';
-import { conflict, invalid, notFound } from '../../lib/errors.js';
+import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate, toIso } from '../../lib/http.js';
 import type { Page, PageRequest } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
 import { powerListRepository } from './repository.js';
 import type { CleanupWithItems } from './repository.js';
-import { cleanupOutcomeLabels, powerItemKindLabels, powerLevelLabels } from './schemas.js';
-import type { CreateCleanupInput, ListCleanupsFilter, PowerListCleanupDto } from './schemas.js';
+import { cleanupOutcomeLabels, cleanupOutcomes, powerItemKindLabels, powerLevelLabels } from './schemas.js';
+import type { CorrectCleanupInput, CreateCleanupInput, ListCleanupsFilter, PowerListCleanupDto } from './schemas.js';
 
 export function toCleanupDto(r: CleanupWithItems): PowerListCleanupDto {
   return {
@@ -52,6 +52,27 @@ export function createPowerListService({ db, audit }: { db: Db; audit: AuditServ
         );
         const dto = toCleanupDto(row);
         await audit.record(tx, ctx, { action: 'power_list_cleanup.recorded', entityType: 'power_list_cleanup', entityId: row.id, after: dto });
+        return dto;
+      });
+    },
+
+    /** Corrects the counts of a recorded cleanup (the version read is required); the totals must still add up. */
+    correct(ctx: RequestContext, id: string, expected: number, input: CorrectCleanupInput): Promise<PowerListCleanupDto> {
+      return db.transaction(async (tx) => {
+        const own = ownDepartment(ctx);
+        const before = await powerListRepository.byId(tx, id, true);
+        if (!before || (own && own !== before.departmentId)) throw notFound('power-list cleanup', id);
+        if (expected !== before.version) throw versionMismatch('power-list cleanup', expected, before.version);
+        const { version: _v, ...set } = input;
+        const next = { ...before, ...set };
+        if (next.kept + next.merged + next.abolished > next.registered) throw invalid('registered', 'kept + merged + abolished cannot exceed registered');
+        const [old] = await powerListRepository.withItems(tx, [before]);
+        for (const o of cleanupOutcomes) {
+          if (old.items.filter((i) => i.outcome === o).length > next[o]) throw invalid(o, `fewer than the items listed as ${o}`);
+        }
+        const after = { ...(await powerListRepository.update(tx, id, set)), items: old.items };
+        const dto = toCleanupDto(after);
+        await audit.record(tx, ctx, { action: 'power_list_cleanup.corrected', entityType: 'power_list_cleanup', entityId: id, before: toCleanupDto(old), after: dto });
         return dto;
       });
     },
