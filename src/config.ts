@@ -46,6 +46,11 @@ export const configSchema = z.object({
     .default([]),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /**
+   * Small-cell suppression on GET /api/v1/public/statistics: a figure counted from ratings or complaints below this
+   * is published as null (suppressed), so no rater or complainant can be singled out.
+   */
+  PUBLIC_STATS_MIN_CELL: z.coerce.number().int().min(1).max(1000).default(5),
   /** Anonymous submissions per client IP per minute on POST /api/v1/public/ratings (stricter than the global limit). */
   RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE: z.coerce.number().int().min(1).default(PUBLIC_RATINGS_PER_MINUTE),
   /**

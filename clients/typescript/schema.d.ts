@@ -2088,6 +2088,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaign figures for the press (公开统计): aggregates only, small cells of ratings and complaints suppressed
+         * @description The same scope and filters as GET /statistics. No person is ever named. Every count from ratings, complaints and their follow-ups below PUBLIC_STATS_MIN_CELL (default 5) is null with `suppressed: true` (zero stays zero; a lone suppressed cell in a group takes the next smallest with it). Cacheable: strong ETag over the figures, If-None-Match answers 304; rate-limited like every public route.
+         */
+        get: operations["getPublicStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cycles/{cycleId}/nominations": {
         parameters: {
             query?: never;
@@ -2397,6 +2417,230 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach-activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List outreach activities; a department sees its own and its units', a unit its own */
+        get: operations["listOutreachActivities"];
+        put?: never;
+        /**
+         * Record an outreach activity (群众评价机制: 征求意见表, 走访, 座谈会, 问卷测评表, 电话询访, 短信) with its counts
+         * @description About exactly one of a unit, a department or a region (region-wide: the office only). A department records for itself and its units, a unit for itself.
+         */
+        post: operations["recordOutreachActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach-activities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an outreach activity */
+        get: operations["getOutreachActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct a recorded activity's counts, date or notes (If-Match or `version` required) */
+        patch: operations["correctOutreachActivity"];
+        trace?: never;
+    };
+    "/api/v1/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List suggestions (意见建议) by status, activity, cycle, unit or department */
+        get: operations["listSuggestions"];
+        put?: never;
+        /** Record a suggestion from the public (意见建议) about a unit or a department */
+        post: operations["recordSuggestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suggestions/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record up to 1000 suggestions in one transaction: all or none
+         * @description Every error names its item: `items.<index>.<field>` (400 for the form of an item, 422 for its references and rules, all items reported at once).
+         */
+        post: operations["recordSuggestions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suggestions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a suggestion */
+        get: operations["getSuggestion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suggestions/{id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer (答复) or adopt (采纳) a received suggestion, with the reply */
+        post: operations["replySuggestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List media items; heads' names (电视问政) only for the office and assessors */
+        get: operations["listMediaItems"];
+        put?: never;
+        /** Record media participation (媒体参与): 专版, 消息, 专题, 电视问政 session or 编发短信, with the departments and units covered */
+        post: operations["recordMediaItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media-items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a media item */
+        get: operations["getMediaItem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/power-list-cleanups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List power-list cleanups by department, cycle, kind and level; a department sees its own */
+        get: operations["listPowerListCleanups"];
+        put?: never;
+        /**
+         * Record a department's administrative-power or service-item cleanup (行政权力清理): registered, kept, merged, abolished
+         * @description One per department, cycle and kind of item (409 duplicate otherwise). The level (county / prefecture) is the department's. A department records its own.
+         */
+        post: operations["recordPowerListCleanup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/power-list-cleanups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a power-list cleanup with its listed items */
+        get: operations["getPowerListCleanup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct the counts of a recorded cleanup (If-Match or `version` required) */
+        patch: operations["correctPowerListCleanup"];
+        trace?: never;
+    };
+    "/api/v1/investments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List investments; a department sees its own and its units', a unit its own */
+        get: operations["listInvestments"];
+        put?: never;
+        /**
+         * Record a facilities investment (硬件建设投入): amount in fen, source of funds, what it built
+         * @description About exactly one of a unit, a department or a region (region-wide: the office only).
+         */
+        post: operations["recordInvestment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/investments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an investment */
+        get: operations["getInvestment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct a recorded investment (If-Match or `version` required) */
+        patch: operations["correctInvestment"];
         trace?: never;
     };
     "/open311/v2/discovery.json": {
@@ -4610,6 +4854,397 @@ export interface components {
             finishedAt: string | null;
             createdBy: string;
         };
+        /**
+         * @description 财政 / 自筹 / 企业 / 多方筹资
+         * @enum {string}
+         */
+        FundSourceInput: "fiscal" | "self_raised" | "enterprise" | "mixed";
+        /** @description 硬件建设投入: money spent on facilities and what it built */
+        InvestmentInput: {
+            /** Format: uuid */
+            id: string;
+            unitId: string | null;
+            departmentId: string | null;
+            regionId: string | null;
+            projectName: string | null;
+            cycleId: string | null;
+            /**
+             * Format: date
+             * @description calendar date, YYYY-MM-DD
+             */
+            investedOn: string;
+            /** @description 分 */
+            amountFen: number;
+            /** @description the same in yuan with two decimals, e.g. "12000000.00" */
+            amountYuan: string;
+            /** @constant */
+            currency: "CNY";
+            fundSource: components["schemas"]["FundSourceInput"];
+            fundSourceLabel: components["schemas"]["LabelInput"];
+            purpose: string;
+            builtQuantity: number | null;
+            builtWhat: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        /**
+         * @description 专版 / 消息 / 专题 / 电视问政 / 编发短信
+         * @enum {string}
+         */
+        MediaKindInput: "newspaper_column" | "news_item" | "tv_special" | "tv_inquiry" | "sms_publicity";
+        /** @description 电视问政: a head who faced the public, and the 测评 result */
+        InquiryAppearanceInput: {
+            /** @description null unless the caller is the office or an assessor */
+            personName: string | null;
+            personTitle: string | null;
+            /** Format: uuid */
+            departmentId: string;
+            resultKind: ("satisfaction_percent" | "score") | null;
+            resultLabel: components["schemas"]["LabelInput"] | null;
+            result: number | null;
+        };
+        /** @description 媒体参与: a newspaper column, news item, TV special, TV inquiry session or publicity texts */
+        MediaItemInput: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["MediaKindInput"];
+            kindLabel: components["schemas"]["LabelInput"];
+            outlet: string;
+            title: string;
+            /**
+             * Format: date
+             * @description calendar date, YYYY-MM-DD
+             */
+            publishedOn: string;
+            cycleId: string | null;
+            quantity: number;
+            wordCount: number | null;
+            episodes: number | null;
+            messages: number | null;
+            departmentIds: string[];
+            unitIds: string[];
+            appearances: components["schemas"]["InquiryAppearanceInput"][];
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        /**
+         * @description 征求意见表 / 走访 / 座谈会 / 问卷测评表 / 电话询访 / 短信
+         * @enum {string}
+         */
+        OutreachKindInput: "opinion_forms" | "household_visits" | "forums" | "questionnaires" | "phone_inquiries" | "sms";
+        /**
+         * @description 已收集 → 已答复 / 已采纳
+         * @enum {string}
+         */
+        SuggestionStatusInput: "received" | "answered" | "adopted";
+        /** @description 群众评价机制: an outreach activity (or an aggregate of many) with its counts */
+        OutreachActivityInput: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["OutreachKindInput"];
+            kindLabel: components["schemas"]["LabelInput"];
+            /**
+             * Format: date
+             * @description calendar date, YYYY-MM-DD
+             */
+            heldOn: string;
+            cycleId: string | null;
+            unitId: string | null;
+            departmentId: string | null;
+            regionId: string | null;
+            /** @description opinion forms and questionnaires */
+            distributed: number | null;
+            returned: number | null;
+            /** @description household visits and phone inquiries */
+            households: number | null;
+            /** @description forums */
+            sessions: number | null;
+            participants: number | null;
+            /** @description sms */
+            messages: number | null;
+            notes: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        /** @description 意见建议: a suggestion from the public and the reply to it */
+        SuggestionInput: {
+            /** Format: uuid */
+            id: string;
+            text: string;
+            activityId: string | null;
+            cycleId: string | null;
+            unitId: string | null;
+            departmentId: string | null;
+            /**
+             * Format: date
+             * @description calendar date, YYYY-MM-DD
+             */
+            receivedOn: string;
+            status: components["schemas"]["SuggestionStatusInput"];
+            statusLabel: components["schemas"]["LabelInput"];
+            reply: string | null;
+            repliedBy: string | null;
+            repliedAt: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        /**
+         * @description 行政权力 / 政务服务事项
+         * @enum {string}
+         */
+        PowerItemKindInput: "administrative_power" | "service_item";
+        PowerListItemInput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            outcome: "kept" | "merged" | "abolished";
+            outcomeLabel: components["schemas"]["LabelInput"];
+            serviceItemCode: string | null;
+        };
+        /** @description 行政权力清理: a department's registered powers or service items and the cleanup outcome */
+        PowerListCleanupInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            departmentId: string;
+            cycleId: string | null;
+            itemKind: components["schemas"]["PowerItemKindInput"];
+            itemKindLabel: components["schemas"]["LabelInput"];
+            /**
+             * @description the department's level when recorded
+             * @enum {string}
+             */
+            level: "prefecture" | "county" | "township";
+            levelLabel: components["schemas"]["LabelInput"];
+            registered: number;
+            kept: number;
+            merged: number;
+            abolished: number;
+            /** @description registered but not yet decided */
+            pending: number;
+            notes: string | null;
+            items: components["schemas"]["PowerListItemInput"][];
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        /** @description 群众评价机制 volumes */
+        StatisticsOutreachInput: {
+            /** @description 发放征求意见表 (份) */
+            opinionFormsDistributed: number;
+            /** @description 征求意见表 returned (份) */
+            opinionFormsReturned: number;
+            /** @description 走访服务对象 (户) */
+            householdsVisited: number;
+            /** @description 召开座谈会 (场次) */
+            forumSessions: number;
+            /** @description people taking part in forums (人次) */
+            forumParticipants: number;
+            /** @description 发放问卷测评表 (份) */
+            questionnairesDistributed: number;
+            /** @description 问卷测评表 returned (份) */
+            questionnairesReturned: number;
+            /** @description 电话询访 (户) */
+            phoneInquiryHouseholds: number;
+            /** @description 编发短信 (条), outreach */
+            smsMessages: number;
+            /** @description outreach records by kind */
+            activitiesByKind: {
+                opinion_forms: number;
+                household_visits: number;
+                forums: number;
+                questionnaires: number;
+                phone_inquiries: number;
+                sms: number;
+            };
+        };
+        StatisticsSuggestionsInput: {
+            /** @description 收集意见建议 (条) */
+            total: number;
+            byStatus: {
+                received: number;
+                answered: number;
+                adopted: number;
+            };
+        };
+        /** @description 媒体参与. Under a unit, department or region filter: the items covering a matching unit or department */
+        StatisticsMediaInput: {
+            /** @description 刊发专版 (个) */
+            newspaperColumns: number;
+            /** @description 消息 (条) */
+            newsItems: number;
+            /** @description 篇幅 (字) of the news items */
+            newsWords: number;
+            /** @description 电视专题 series or programmes recorded */
+            tvSpecials: number;
+            /** @description 专题 episodes (期) */
+            tvSpecialEpisodes: number;
+            /** @description 电视问政 sessions */
+            tvInquirySessions: number;
+            /** @description department heads who faced the public in them (人次; never named here) */
+            tvInquiryAppearances: number;
+            /** @description publicity texts sent (编发短信, 条) */
+            smsPublicityMessages: number;
+            /** @description media items (quantity) by kind */
+            itemsByKind: {
+                newspaper_column: number;
+                news_item: number;
+                tv_special: number;
+                tv_inquiry: number;
+                sms_publicity: number;
+            };
+            /** @description distinct departments the media items covered (涉及部门) */
+            departmentsCovered: number;
+            /** @description distinct units the media items covered (涉及基层站所、窗口) */
+            unitsCovered: number;
+        };
+        /** @description 行政权力清理 (records without a cycle count by the day recorded) */
+        StatisticsPowerListInput: {
+            /** @description 清理行政权力及政务服务事项 (项) */
+            registered: number;
+            /** @description 保留 */
+            kept: number;
+            /** @description 合并 */
+            merged: number;
+            /** @description 取消 */
+            abolished: number;
+            /** @description 县市 county / 州直 prefecture */
+            byLevel: {
+                prefecture: {
+                    /** @description 清理行政权力及政务服务事项 (项) */
+                    registered: number;
+                    /** @description 保留 */
+                    kept: number;
+                    /** @description 合并 */
+                    merged: number;
+                    /** @description 取消 */
+                    abolished: number;
+                };
+                county: {
+                    /** @description 清理行政权力及政务服务事项 (项) */
+                    registered: number;
+                    /** @description 保留 */
+                    kept: number;
+                    /** @description 合并 */
+                    merged: number;
+                    /** @description 取消 */
+                    abolished: number;
+                };
+                township: {
+                    /** @description 清理行政权力及政务服务事项 (项) */
+                    registered: number;
+                    /** @description 保留 */
+                    kept: number;
+                    /** @description 合并 */
+                    merged: number;
+                    /** @description 取消 */
+                    abolished: number;
+                };
+            };
+            /** @description registered, by kind */
+            byItemKind: {
+                administrative_power: number;
+                service_item: number;
+            };
+        };
+        StatisticsInvestmentsInput: {
+            /** @description 硬件建设投入 in fen (分) */
+            totalFen: number;
+            records: number;
+            /** @description things built, summed over the records that count them (e.g. windows) */
+            builtQuantity: number;
+            /** @description fen by source of funds */
+            byFundSourceFen: {
+                fiscal: number;
+                self_raised: number;
+                enterprise: number;
+                mixed: number;
+            };
+        };
+        StatisticsMonthInput: {
+            /** @description 发放征求意见表 (份) */
+            opinionFormsDistributed: number;
+            /** @description 征求意见表 returned (份) */
+            opinionFormsReturned: number;
+            /** @description 走访服务对象 (户) */
+            householdsVisited: number;
+            /** @description 召开座谈会 (场次) */
+            forumSessions: number;
+            /** @description people taking part in forums (人次) */
+            forumParticipants: number;
+            /** @description 发放问卷测评表 (份) */
+            questionnairesDistributed: number;
+            /** @description 问卷测评表 returned (份) */
+            questionnairesReturned: number;
+            /** @description 电话询访 (户) */
+            phoneInquiryHouseholds: number;
+            /** @description 编发短信 (条), outreach */
+            smsMessages: number;
+            suggestions: number;
+            /** @description 刊发专版 (个) */
+            newspaperColumns: number;
+            /** @description 消息 (条) */
+            newsItems: number;
+            /** @description 篇幅 (字) of the news items */
+            newsWords: number;
+            /** @description 电视专题 series or programmes recorded */
+            tvSpecials: number;
+            /** @description 专题 episodes (期) */
+            tvSpecialEpisodes: number;
+            /** @description 电视问政 sessions */
+            tvInquirySessions: number;
+            /** @description department heads who faced the public in them (人次; never named here) */
+            tvInquiryAppearances: number;
+            /** @description publicity texts sent (编发短信, 条) */
+            smsPublicityMessages: number;
+            powerListRegistered: number;
+            investmentsFen: number;
+        };
         StatisticsRatingChannelInput: {
             total: number;
             /** @description 5 非常满意 … 1 非常不满意 */
@@ -4813,6 +5448,15 @@ export interface components {
             ratings: components["schemas"]["StatisticsRatingsInput"];
             complaints: components["schemas"]["StatisticsComplaintsInput"];
             followUps: components["schemas"]["StatisticsFollowUpsInput"];
+            outreach: components["schemas"]["StatisticsOutreachInput"];
+            suggestions: components["schemas"]["StatisticsSuggestionsInput"];
+            media: components["schemas"]["StatisticsMediaInput"];
+            powerList: components["schemas"]["StatisticsPowerListInput"];
+            investments: components["schemas"]["StatisticsInvestmentsInput"];
+            /** @description the additive figures above by month (YYYY-MM, UTC+8), months with any record only */
+            monthly: {
+                [key: string]: components["schemas"]["StatisticsMonthInput"];
+            };
         };
         /** @description bilingual labels of every code used as a key in `figures` */
         StatisticsLabelsInput: {
@@ -4908,6 +5552,41 @@ export interface components {
                 called_back: components["schemas"]["LabelInput"];
                 closed: components["schemas"]["LabelInput"];
             };
+            outreachKinds: {
+                opinion_forms: components["schemas"]["LabelInput"];
+                household_visits: components["schemas"]["LabelInput"];
+                forums: components["schemas"]["LabelInput"];
+                questionnaires: components["schemas"]["LabelInput"];
+                phone_inquiries: components["schemas"]["LabelInput"];
+                sms: components["schemas"]["LabelInput"];
+            };
+            suggestionStatuses: {
+                received: components["schemas"]["LabelInput"];
+                answered: components["schemas"]["LabelInput"];
+                adopted: components["schemas"]["LabelInput"];
+            };
+            mediaKinds: {
+                newspaper_column: components["schemas"]["LabelInput"];
+                news_item: components["schemas"]["LabelInput"];
+                tv_special: components["schemas"]["LabelInput"];
+                tv_inquiry: components["schemas"]["LabelInput"];
+                sms_publicity: components["schemas"]["LabelInput"];
+            };
+            powerLevels: {
+                prefecture: components["schemas"]["LabelInput"];
+                county: components["schemas"]["LabelInput"];
+                township: components["schemas"]["LabelInput"];
+            };
+            powerItemKinds: {
+                administrative_power: components["schemas"]["LabelInput"];
+                service_item: components["schemas"]["LabelInput"];
+            };
+            fundSources: {
+                fiscal: components["schemas"]["LabelInput"];
+                self_raised: components["schemas"]["LabelInput"];
+                enterprise: components["schemas"]["LabelInput"];
+                mixed: components["schemas"]["LabelInput"];
+            };
         };
         StatisticsCycleInput: {
             /** Format: uuid */
@@ -4932,6 +5611,116 @@ export interface components {
              */
             asOf: string;
             figures: components["schemas"]["StatisticsFiguresInput"];
+            labels: components["schemas"]["StatisticsLabelsInput"];
+        };
+        /** @description a published count; null with suppressed: true when below PUBLIC_STATS_MIN_CELL */
+        SuppressibleCountInput: {
+            count: number | null;
+            suppressed: boolean;
+        };
+        PublicRatingChannelInput: {
+            total: components["schemas"]["SuppressibleCountInput"];
+            byLevel: {
+                1: components["schemas"]["SuppressibleCountInput"];
+                2: components["schemas"]["SuppressibleCountInput"];
+                3: components["schemas"]["SuppressibleCountInput"];
+                4: components["schemas"]["SuppressibleCountInput"];
+                5: components["schemas"]["SuppressibleCountInput"];
+            };
+        };
+        PublicRatingsInput: {
+            total: components["schemas"]["SuppressibleCountInput"];
+            bad: components["schemas"]["SuppressibleCountInput"];
+            byLevel: {
+                1: components["schemas"]["SuppressibleCountInput"];
+                2: components["schemas"]["SuppressibleCountInput"];
+                3: components["schemas"]["SuppressibleCountInput"];
+                4: components["schemas"]["SuppressibleCountInput"];
+                5: components["schemas"]["SuppressibleCountInput"];
+            };
+            byChannel: {
+                questionnaire: components["schemas"]["PublicRatingChannelInput"];
+                household_visit: components["schemas"]["PublicRatingChannelInput"];
+                forum: components["schemas"]["PublicRatingChannelInput"];
+                phone_inquiry: components["schemas"]["PublicRatingChannelInput"];
+                sms: components["schemas"]["PublicRatingChannelInput"];
+                hotline: components["schemas"]["PublicRatingChannelInput"];
+                portal: components["schemas"]["PublicRatingChannelInput"];
+                mailbox: components["schemas"]["PublicRatingChannelInput"];
+                tv_inquiry: components["schemas"]["PublicRatingChannelInput"];
+                face_to_face_review: components["schemas"]["PublicRatingChannelInput"];
+                ten_thousand_review: components["schemas"]["PublicRatingChannelInput"];
+                three_party_inquiry: components["schemas"]["PublicRatingChannelInput"];
+                qr_code: components["schemas"]["PublicRatingChannelInput"];
+            };
+        };
+        PublicComplaintsInput: {
+            total: components["schemas"]["SuppressibleCountInput"];
+            byStatus: {
+                received: components["schemas"]["SuppressibleCountInput"];
+                triaged: components["schemas"]["SuppressibleCountInput"];
+                investigating: components["schemas"]["SuppressibleCountInput"];
+                substantiated: components["schemas"]["SuppressibleCountInput"];
+                unsubstantiated: components["schemas"]["SuppressibleCountInput"];
+                closed: components["schemas"]["SuppressibleCountInput"];
+            };
+            bySource: {
+                portal: components["schemas"]["SuppressibleCountInput"];
+                hotline: components["schemas"]["SuppressibleCountInput"];
+                mailbox: components["schemas"]["SuppressibleCountInput"];
+                sms: components["schemas"]["SuppressibleCountInput"];
+                media: components["schemas"]["SuppressibleCountInput"];
+                integration: components["schemas"]["SuppressibleCountInput"];
+                walk_in: components["schemas"]["SuppressibleCountInput"];
+            };
+            substantiated: components["schemas"]["SuppressibleCountInput"];
+            overdue: components["schemas"]["SuppressibleCountInput"];
+        };
+        PublicFollowUpsInput: {
+            total: components["schemas"]["SuppressibleCountInput"];
+            byStatus: {
+                open: components["schemas"]["SuppressibleCountInput"];
+                verified: components["schemas"]["SuppressibleCountInput"];
+                rectifying: components["schemas"]["SuppressibleCountInput"];
+                called_back: components["schemas"]["SuppressibleCountInput"];
+                closed: components["schemas"]["SuppressibleCountInput"];
+            };
+            overdue: components["schemas"]["SuppressibleCountInput"];
+        };
+        PublicStatisticsFiguresInput: {
+            /** @description distinct units taking part (参与创建) in the cycles: enrollment status enrolled; withdrawn (退出) and disqualified (取消评比资格) units do not take part */
+            unitsTakingPart: number;
+            /** @description distinct departments of the units taking part (覆盖部门和行业) */
+            departmentsCovered: number;
+            awards: components["schemas"]["StatisticsAwardsInput"];
+            commendations: components["schemas"]["StatisticsCommendationsInput"];
+            problems: components["schemas"]["StatisticsProblemsInput"];
+            /** @description deeds done for the public (为群众办实事, 件次) */
+            deeds: number;
+            outreach: components["schemas"]["StatisticsOutreachInput"];
+            suggestions: components["schemas"]["StatisticsSuggestionsInput"];
+            media: components["schemas"]["StatisticsMediaInput"];
+            powerList: components["schemas"]["StatisticsPowerListInput"];
+            investments: components["schemas"]["StatisticsInvestmentsInput"];
+            /** @description the additive figures above by month (YYYY-MM, UTC+8), months with any record only */
+            monthly: {
+                [key: string]: components["schemas"]["StatisticsMonthInput"];
+            };
+            ratings: components["schemas"]["PublicRatingsInput"];
+            complaints: components["schemas"]["PublicComplaintsInput"];
+            followUps: components["schemas"]["PublicFollowUpsInput"];
+        };
+        /** @description 公开统计: the campaign figures for the press, with small-cell suppression */
+        PublicStatisticsInput: {
+            scope: components["schemas"]["StatisticsScopeInput"];
+            /**
+             * Format: date-time
+             * @description the instant "overdue" is judged at
+             */
+            asOf: string;
+            /** @description PUBLIC_STATS_MIN_CELL: counts from ratings and complaints below it are suppressed */
+            minCell: number;
+            figures: components["schemas"]["PublicStatisticsFiguresInput"];
             labels: components["schemas"]["StatisticsLabelsInput"];
         };
         /** @description A day that breaks the weekend rule: 法定节假日 or 调休上班 */
@@ -7431,6 +8220,397 @@ export interface components {
             finishedAt: string | null;
             createdBy: string;
         };
+        /**
+         * @description 财政 / 自筹 / 企业 / 多方筹资
+         * @enum {string}
+         */
+        FundSource: "fiscal" | "self_raised" | "enterprise" | "mixed";
+        /** @description 硬件建设投入: money spent on facilities and what it built */
+        Investment: {
+            /** Format: uuid */
+            id: string;
+            unitId: string | null;
+            departmentId: string | null;
+            regionId: string | null;
+            projectName: string | null;
+            cycleId: string | null;
+            /**
+             * Format: date
+             * @description calendar date, YYYY-MM-DD
+             */
+            investedOn: string;
+            /** @description 分 */
+            amountFen: number;
+            /** @description the same in yuan with two decimals, e.g. "12000000.00" */
+            amountYuan: string;
+            /** @constant */
+            currency: "CNY";
+            fundSource: components["schemas"]["FundSource"];
+            fundSourceLabel: components["schemas"]["Label"];
+            purpose: string;
+            builtQuantity: number | null;
+            builtWhat: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        /**
+         * @description 专版 / 消息 / 专题 / 电视问政 / 编发短信
+         * @enum {string}
+         */
+        MediaKind: "newspaper_column" | "news_item" | "tv_special" | "tv_inquiry" | "sms_publicity";
+        /** @description 电视问政: a head who faced the public, and the 测评 result */
+        InquiryAppearance: {
+            /** @description null unless the caller is the office or an assessor */
+            personName: string | null;
+            personTitle: string | null;
+            /** Format: uuid */
+            departmentId: string;
+            resultKind: ("satisfaction_percent" | "score") | null;
+            resultLabel: components["schemas"]["Label"] | null;
+            result: number | null;
+        };
+        /** @description 媒体参与: a newspaper column, news item, TV special, TV inquiry session or publicity texts */
+        MediaItem: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["MediaKind"];
+            kindLabel: components["schemas"]["Label"];
+            outlet: string;
+            title: string;
+            /**
+             * Format: date
+             * @description calendar date, YYYY-MM-DD
+             */
+            publishedOn: string;
+            cycleId: string | null;
+            quantity: number;
+            wordCount: number | null;
+            episodes: number | null;
+            messages: number | null;
+            departmentIds: string[];
+            unitIds: string[];
+            appearances: components["schemas"]["InquiryAppearance"][];
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        /**
+         * @description 征求意见表 / 走访 / 座谈会 / 问卷测评表 / 电话询访 / 短信
+         * @enum {string}
+         */
+        OutreachKind: "opinion_forms" | "household_visits" | "forums" | "questionnaires" | "phone_inquiries" | "sms";
+        /**
+         * @description 已收集 → 已答复 / 已采纳
+         * @enum {string}
+         */
+        SuggestionStatus: "received" | "answered" | "adopted";
+        /** @description 群众评价机制: an outreach activity (or an aggregate of many) with its counts */
+        OutreachActivity: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["OutreachKind"];
+            kindLabel: components["schemas"]["Label"];
+            /**
+             * Format: date
+             * @description calendar date, YYYY-MM-DD
+             */
+            heldOn: string;
+            cycleId: string | null;
+            unitId: string | null;
+            departmentId: string | null;
+            regionId: string | null;
+            /** @description opinion forms and questionnaires */
+            distributed: number | null;
+            returned: number | null;
+            /** @description household visits and phone inquiries */
+            households: number | null;
+            /** @description forums */
+            sessions: number | null;
+            participants: number | null;
+            /** @description sms */
+            messages: number | null;
+            notes: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        /** @description 意见建议: a suggestion from the public and the reply to it */
+        Suggestion: {
+            /** Format: uuid */
+            id: string;
+            text: string;
+            activityId: string | null;
+            cycleId: string | null;
+            unitId: string | null;
+            departmentId: string | null;
+            /**
+             * Format: date
+             * @description calendar date, YYYY-MM-DD
+             */
+            receivedOn: string;
+            status: components["schemas"]["SuggestionStatus"];
+            statusLabel: components["schemas"]["Label"];
+            reply: string | null;
+            repliedBy: string | null;
+            repliedAt: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        /**
+         * @description 行政权力 / 政务服务事项
+         * @enum {string}
+         */
+        PowerItemKind: "administrative_power" | "service_item";
+        PowerListItem: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            outcome: "kept" | "merged" | "abolished";
+            outcomeLabel: components["schemas"]["Label"];
+            serviceItemCode: string | null;
+        };
+        /** @description 行政权力清理: a department's registered powers or service items and the cleanup outcome */
+        PowerListCleanup: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            departmentId: string;
+            cycleId: string | null;
+            itemKind: components["schemas"]["PowerItemKind"];
+            itemKindLabel: components["schemas"]["Label"];
+            /**
+             * @description the department's level when recorded
+             * @enum {string}
+             */
+            level: "prefecture" | "county" | "township";
+            levelLabel: components["schemas"]["Label"];
+            registered: number;
+            kept: number;
+            merged: number;
+            abolished: number;
+            /** @description registered but not yet decided */
+            pending: number;
+            notes: string | null;
+            items: components["schemas"]["PowerListItem"][];
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        /** @description 群众评价机制 volumes */
+        StatisticsOutreach: {
+            /** @description 发放征求意见表 (份) */
+            opinionFormsDistributed: number;
+            /** @description 征求意见表 returned (份) */
+            opinionFormsReturned: number;
+            /** @description 走访服务对象 (户) */
+            householdsVisited: number;
+            /** @description 召开座谈会 (场次) */
+            forumSessions: number;
+            /** @description people taking part in forums (人次) */
+            forumParticipants: number;
+            /** @description 发放问卷测评表 (份) */
+            questionnairesDistributed: number;
+            /** @description 问卷测评表 returned (份) */
+            questionnairesReturned: number;
+            /** @description 电话询访 (户) */
+            phoneInquiryHouseholds: number;
+            /** @description 编发短信 (条), outreach */
+            smsMessages: number;
+            /** @description outreach records by kind */
+            activitiesByKind: {
+                opinion_forms: number;
+                household_visits: number;
+                forums: number;
+                questionnaires: number;
+                phone_inquiries: number;
+                sms: number;
+            };
+        };
+        StatisticsSuggestions: {
+            /** @description 收集意见建议 (条) */
+            total: number;
+            byStatus: {
+                received: number;
+                answered: number;
+                adopted: number;
+            };
+        };
+        /** @description 媒体参与. Under a unit, department or region filter: the items covering a matching unit or department */
+        StatisticsMedia: {
+            /** @description 刊发专版 (个) */
+            newspaperColumns: number;
+            /** @description 消息 (条) */
+            newsItems: number;
+            /** @description 篇幅 (字) of the news items */
+            newsWords: number;
+            /** @description 电视专题 series or programmes recorded */
+            tvSpecials: number;
+            /** @description 专题 episodes (期) */
+            tvSpecialEpisodes: number;
+            /** @description 电视问政 sessions */
+            tvInquirySessions: number;
+            /** @description department heads who faced the public in them (人次; never named here) */
+            tvInquiryAppearances: number;
+            /** @description publicity texts sent (编发短信, 条) */
+            smsPublicityMessages: number;
+            /** @description media items (quantity) by kind */
+            itemsByKind: {
+                newspaper_column: number;
+                news_item: number;
+                tv_special: number;
+                tv_inquiry: number;
+                sms_publicity: number;
+            };
+            /** @description distinct departments the media items covered (涉及部门) */
+            departmentsCovered: number;
+            /** @description distinct units the media items covered (涉及基层站所、窗口) */
+            unitsCovered: number;
+        };
+        /** @description 行政权力清理 (records without a cycle count by the day recorded) */
+        StatisticsPowerList: {
+            /** @description 清理行政权力及政务服务事项 (项) */
+            registered: number;
+            /** @description 保留 */
+            kept: number;
+            /** @description 合并 */
+            merged: number;
+            /** @description 取消 */
+            abolished: number;
+            /** @description 县市 county / 州直 prefecture */
+            byLevel: {
+                prefecture: {
+                    /** @description 清理行政权力及政务服务事项 (项) */
+                    registered: number;
+                    /** @description 保留 */
+                    kept: number;
+                    /** @description 合并 */
+                    merged: number;
+                    /** @description 取消 */
+                    abolished: number;
+                };
+                county: {
+                    /** @description 清理行政权力及政务服务事项 (项) */
+                    registered: number;
+                    /** @description 保留 */
+                    kept: number;
+                    /** @description 合并 */
+                    merged: number;
+                    /** @description 取消 */
+                    abolished: number;
+                };
+                township: {
+                    /** @description 清理行政权力及政务服务事项 (项) */
+                    registered: number;
+                    /** @description 保留 */
+                    kept: number;
+                    /** @description 合并 */
+                    merged: number;
+                    /** @description 取消 */
+                    abolished: number;
+                };
+            };
+            /** @description registered, by kind */
+            byItemKind: {
+                administrative_power: number;
+                service_item: number;
+            };
+        };
+        StatisticsInvestments: {
+            /** @description 硬件建设投入 in fen (分) */
+            totalFen: number;
+            records: number;
+            /** @description things built, summed over the records that count them (e.g. windows) */
+            builtQuantity: number;
+            /** @description fen by source of funds */
+            byFundSourceFen: {
+                fiscal: number;
+                self_raised: number;
+                enterprise: number;
+                mixed: number;
+            };
+        };
+        StatisticsMonth: {
+            /** @description 发放征求意见表 (份) */
+            opinionFormsDistributed: number;
+            /** @description 征求意见表 returned (份) */
+            opinionFormsReturned: number;
+            /** @description 走访服务对象 (户) */
+            householdsVisited: number;
+            /** @description 召开座谈会 (场次) */
+            forumSessions: number;
+            /** @description people taking part in forums (人次) */
+            forumParticipants: number;
+            /** @description 发放问卷测评表 (份) */
+            questionnairesDistributed: number;
+            /** @description 问卷测评表 returned (份) */
+            questionnairesReturned: number;
+            /** @description 电话询访 (户) */
+            phoneInquiryHouseholds: number;
+            /** @description 编发短信 (条), outreach */
+            smsMessages: number;
+            suggestions: number;
+            /** @description 刊发专版 (个) */
+            newspaperColumns: number;
+            /** @description 消息 (条) */
+            newsItems: number;
+            /** @description 篇幅 (字) of the news items */
+            newsWords: number;
+            /** @description 电视专题 series or programmes recorded */
+            tvSpecials: number;
+            /** @description 专题 episodes (期) */
+            tvSpecialEpisodes: number;
+            /** @description 电视问政 sessions */
+            tvInquirySessions: number;
+            /** @description department heads who faced the public in them (人次; never named here) */
+            tvInquiryAppearances: number;
+            /** @description publicity texts sent (编发短信, 条) */
+            smsPublicityMessages: number;
+            powerListRegistered: number;
+            investmentsFen: number;
+        };
         StatisticsRatingChannel: {
             total: number;
             /** @description 5 非常满意 … 1 非常不满意 */
@@ -7634,6 +8814,15 @@ export interface components {
             ratings: components["schemas"]["StatisticsRatings"];
             complaints: components["schemas"]["StatisticsComplaints"];
             followUps: components["schemas"]["StatisticsFollowUps"];
+            outreach: components["schemas"]["StatisticsOutreach"];
+            suggestions: components["schemas"]["StatisticsSuggestions"];
+            media: components["schemas"]["StatisticsMedia"];
+            powerList: components["schemas"]["StatisticsPowerList"];
+            investments: components["schemas"]["StatisticsInvestments"];
+            /** @description the additive figures above by month (YYYY-MM, UTC+8), months with any record only */
+            monthly: {
+                [key: string]: components["schemas"]["StatisticsMonth"];
+            };
         };
         /** @description bilingual labels of every code used as a key in `figures` */
         StatisticsLabels: {
@@ -7729,6 +8918,41 @@ export interface components {
                 called_back: components["schemas"]["Label"];
                 closed: components["schemas"]["Label"];
             };
+            outreachKinds: {
+                opinion_forms: components["schemas"]["Label"];
+                household_visits: components["schemas"]["Label"];
+                forums: components["schemas"]["Label"];
+                questionnaires: components["schemas"]["Label"];
+                phone_inquiries: components["schemas"]["Label"];
+                sms: components["schemas"]["Label"];
+            };
+            suggestionStatuses: {
+                received: components["schemas"]["Label"];
+                answered: components["schemas"]["Label"];
+                adopted: components["schemas"]["Label"];
+            };
+            mediaKinds: {
+                newspaper_column: components["schemas"]["Label"];
+                news_item: components["schemas"]["Label"];
+                tv_special: components["schemas"]["Label"];
+                tv_inquiry: components["schemas"]["Label"];
+                sms_publicity: components["schemas"]["Label"];
+            };
+            powerLevels: {
+                prefecture: components["schemas"]["Label"];
+                county: components["schemas"]["Label"];
+                township: components["schemas"]["Label"];
+            };
+            powerItemKinds: {
+                administrative_power: components["schemas"]["Label"];
+                service_item: components["schemas"]["Label"];
+            };
+            fundSources: {
+                fiscal: components["schemas"]["Label"];
+                self_raised: components["schemas"]["Label"];
+                enterprise: components["schemas"]["Label"];
+                mixed: components["schemas"]["Label"];
+            };
         };
         StatisticsCycle: {
             /** Format: uuid */
@@ -7753,6 +8977,116 @@ export interface components {
              */
             asOf: string;
             figures: components["schemas"]["StatisticsFigures"];
+            labels: components["schemas"]["StatisticsLabels"];
+        };
+        /** @description a published count; null with suppressed: true when below PUBLIC_STATS_MIN_CELL */
+        SuppressibleCount: {
+            count: number | null;
+            suppressed: boolean;
+        };
+        PublicRatingChannel: {
+            total: components["schemas"]["SuppressibleCount"];
+            byLevel: {
+                1: components["schemas"]["SuppressibleCount"];
+                2: components["schemas"]["SuppressibleCount"];
+                3: components["schemas"]["SuppressibleCount"];
+                4: components["schemas"]["SuppressibleCount"];
+                5: components["schemas"]["SuppressibleCount"];
+            };
+        };
+        PublicRatings: {
+            total: components["schemas"]["SuppressibleCount"];
+            bad: components["schemas"]["SuppressibleCount"];
+            byLevel: {
+                1: components["schemas"]["SuppressibleCount"];
+                2: components["schemas"]["SuppressibleCount"];
+                3: components["schemas"]["SuppressibleCount"];
+                4: components["schemas"]["SuppressibleCount"];
+                5: components["schemas"]["SuppressibleCount"];
+            };
+            byChannel: {
+                questionnaire: components["schemas"]["PublicRatingChannel"];
+                household_visit: components["schemas"]["PublicRatingChannel"];
+                forum: components["schemas"]["PublicRatingChannel"];
+                phone_inquiry: components["schemas"]["PublicRatingChannel"];
+                sms: components["schemas"]["PublicRatingChannel"];
+                hotline: components["schemas"]["PublicRatingChannel"];
+                portal: components["schemas"]["PublicRatingChannel"];
+                mailbox: components["schemas"]["PublicRatingChannel"];
+                tv_inquiry: components["schemas"]["PublicRatingChannel"];
+                face_to_face_review: components["schemas"]["PublicRatingChannel"];
+                ten_thousand_review: components["schemas"]["PublicRatingChannel"];
+                three_party_inquiry: components["schemas"]["PublicRatingChannel"];
+                qr_code: components["schemas"]["PublicRatingChannel"];
+            };
+        };
+        PublicComplaints: {
+            total: components["schemas"]["SuppressibleCount"];
+            byStatus: {
+                received: components["schemas"]["SuppressibleCount"];
+                triaged: components["schemas"]["SuppressibleCount"];
+                investigating: components["schemas"]["SuppressibleCount"];
+                substantiated: components["schemas"]["SuppressibleCount"];
+                unsubstantiated: components["schemas"]["SuppressibleCount"];
+                closed: components["schemas"]["SuppressibleCount"];
+            };
+            bySource: {
+                portal: components["schemas"]["SuppressibleCount"];
+                hotline: components["schemas"]["SuppressibleCount"];
+                mailbox: components["schemas"]["SuppressibleCount"];
+                sms: components["schemas"]["SuppressibleCount"];
+                media: components["schemas"]["SuppressibleCount"];
+                integration: components["schemas"]["SuppressibleCount"];
+                walk_in: components["schemas"]["SuppressibleCount"];
+            };
+            substantiated: components["schemas"]["SuppressibleCount"];
+            overdue: components["schemas"]["SuppressibleCount"];
+        };
+        PublicFollowUps: {
+            total: components["schemas"]["SuppressibleCount"];
+            byStatus: {
+                open: components["schemas"]["SuppressibleCount"];
+                verified: components["schemas"]["SuppressibleCount"];
+                rectifying: components["schemas"]["SuppressibleCount"];
+                called_back: components["schemas"]["SuppressibleCount"];
+                closed: components["schemas"]["SuppressibleCount"];
+            };
+            overdue: components["schemas"]["SuppressibleCount"];
+        };
+        PublicStatisticsFigures: {
+            /** @description distinct units taking part (参与创建) in the cycles: enrollment status enrolled; withdrawn (退出) and disqualified (取消评比资格) units do not take part */
+            unitsTakingPart: number;
+            /** @description distinct departments of the units taking part (覆盖部门和行业) */
+            departmentsCovered: number;
+            awards: components["schemas"]["StatisticsAwards"];
+            commendations: components["schemas"]["StatisticsCommendations"];
+            problems: components["schemas"]["StatisticsProblems"];
+            /** @description deeds done for the public (为群众办实事, 件次) */
+            deeds: number;
+            outreach: components["schemas"]["StatisticsOutreach"];
+            suggestions: components["schemas"]["StatisticsSuggestions"];
+            media: components["schemas"]["StatisticsMedia"];
+            powerList: components["schemas"]["StatisticsPowerList"];
+            investments: components["schemas"]["StatisticsInvestments"];
+            /** @description the additive figures above by month (YYYY-MM, UTC+8), months with any record only */
+            monthly: {
+                [key: string]: components["schemas"]["StatisticsMonth"];
+            };
+            ratings: components["schemas"]["PublicRatings"];
+            complaints: components["schemas"]["PublicComplaints"];
+            followUps: components["schemas"]["PublicFollowUps"];
+        };
+        /** @description 公开统计: the campaign figures for the press, with small-cell suppression */
+        PublicStatistics: {
+            scope: components["schemas"]["StatisticsScope"];
+            /**
+             * Format: date-time
+             * @description the instant "overdue" is judged at
+             */
+            asOf: string;
+            /** @description PUBLIC_STATS_MIN_CELL: counts from ratings and complaints below it are suppressed */
+            minCell: number;
+            figures: components["schemas"]["PublicStatisticsFigures"];
             labels: components["schemas"]["StatisticsLabels"];
         };
         /** @description A day that breaks the weekend rule: 法定节假日 or 调休上班 */
@@ -19760,6 +21094,92 @@ export interface operations {
             };
         };
     };
+    getPublicStatistics: {
+        parameters: {
+            query?: {
+                /** @description one cycle (创建周期) */
+                cycleId?: string;
+                /** @description several cycles, comma-separated (at most 50) */
+                cycleIds?: string;
+                /** @description first year of a range of cycles (cycles.year); with toYear, or alone for one year */
+                fromYear?: number;
+                /** @description last year of a range of cycles (inclusive); alone means that one year */
+                toYear?: number;
+                /** @description units in this region and every region below it (行政区) */
+                regionId?: string;
+                /** @description units of this department (部门/行业); forced to their own for the department role */
+                departmentId?: string;
+                category?: components["schemas"]["CategoryInput"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicStatistics"];
+                };
+            };
+            /** @description not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     proposeNomination: {
         parameters: {
             query?: never;
@@ -21227,6 +22647,1754 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listOutreachActivities: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                kind?: components["schemas"]["OutreachKindInput"];
+                cycleId?: string;
+                unitId?: string;
+                /** @description records about this department or any of its units */
+                departmentId?: string;
+                /** @description records about this region itself */
+                regionId?: string;
+                /** @description held on or after */
+                from?: string;
+                /** @description held on or before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["OutreachActivity"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    recordOutreachActivity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "opinion_forms";
+                    /** @description 征求意见表 distributed (份) */
+                    distributed: number;
+                    /** @description returned (份) */
+                    returned?: number | null;
+                    /**
+                     * Format: date
+                     * @description when it was held (for an aggregate: the last day it covers)
+                     */
+                    heldOn: string;
+                    cycleId?: string | null;
+                    /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
+                    unitId?: string | null;
+                    /** @description the department (部门) this is about */
+                    departmentId?: string | null;
+                    /** @description the region (行政区) this is about, for county- or prefecture-wide work */
+                    regionId?: string | null;
+                    notes?: string | null;
+                } | {
+                    /** @enum {string} */
+                    kind: "household_visits";
+                    /** @description households visited (户) */
+                    households: number;
+                    /**
+                     * Format: date
+                     * @description when it was held (for an aggregate: the last day it covers)
+                     */
+                    heldOn: string;
+                    cycleId?: string | null;
+                    /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
+                    unitId?: string | null;
+                    /** @description the department (部门) this is about */
+                    departmentId?: string | null;
+                    /** @description the region (行政区) this is about, for county- or prefecture-wide work */
+                    regionId?: string | null;
+                    notes?: string | null;
+                } | {
+                    /** @enum {string} */
+                    kind: "forums";
+                    /** @description 座谈会 sessions (场次) */
+                    sessions: number;
+                    /** @description people taking part (人次) */
+                    participants?: number | null;
+                    /**
+                     * Format: date
+                     * @description when it was held (for an aggregate: the last day it covers)
+                     */
+                    heldOn: string;
+                    cycleId?: string | null;
+                    /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
+                    unitId?: string | null;
+                    /** @description the department (部门) this is about */
+                    departmentId?: string | null;
+                    /** @description the region (行政区) this is about, for county- or prefecture-wide work */
+                    regionId?: string | null;
+                    notes?: string | null;
+                } | {
+                    /** @enum {string} */
+                    kind: "questionnaires";
+                    /** @description 问卷测评表 distributed (份) */
+                    distributed: number;
+                    returned?: number | null;
+                    /**
+                     * Format: date
+                     * @description when it was held (for an aggregate: the last day it covers)
+                     */
+                    heldOn: string;
+                    cycleId?: string | null;
+                    /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
+                    unitId?: string | null;
+                    /** @description the department (部门) this is about */
+                    departmentId?: string | null;
+                    /** @description the region (行政区) this is about, for county- or prefecture-wide work */
+                    regionId?: string | null;
+                    notes?: string | null;
+                } | {
+                    /** @enum {string} */
+                    kind: "phone_inquiries";
+                    /** @description households asked by phone (户) */
+                    households: number;
+                    /**
+                     * Format: date
+                     * @description when it was held (for an aggregate: the last day it covers)
+                     */
+                    heldOn: string;
+                    cycleId?: string | null;
+                    /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
+                    unitId?: string | null;
+                    /** @description the department (部门) this is about */
+                    departmentId?: string | null;
+                    /** @description the region (行政区) this is about, for county- or prefecture-wide work */
+                    regionId?: string | null;
+                    notes?: string | null;
+                } | {
+                    /** @enum {string} */
+                    kind: "sms";
+                    /** @description text messages sent (条) */
+                    messages: number;
+                    /**
+                     * Format: date
+                     * @description when it was held (for an aggregate: the last day it covers)
+                     */
+                    heldOn: string;
+                    cycleId?: string | null;
+                    /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
+                    unitId?: string | null;
+                    /** @description the department (部门) this is about */
+                    departmentId?: string | null;
+                    /** @description the region (行政区) this is about, for county- or prefecture-wide work */
+                    regionId?: string | null;
+                    notes?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutreachActivity"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getOutreachActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutreachActivity"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    correctOutreachActivity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description calendar date, YYYY-MM-DD
+                     */
+                    heldOn?: string;
+                    notes?: string | null;
+                    distributed?: number;
+                    returned?: number | null;
+                    households?: number;
+                    sessions?: number;
+                    participants?: number | null;
+                    messages?: number;
+                    /** @description the version read, if you do not send If-Match */
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutreachActivity"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listSuggestions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                status?: components["schemas"]["SuggestionStatusInput"];
+                activityId?: string;
+                cycleId?: string;
+                unitId?: string;
+                /** @description suggestions about this department or any of its units */
+                departmentId?: string;
+                /** @description calendar date, YYYY-MM-DD */
+                from?: string;
+                /** @description calendar date, YYYY-MM-DD */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Suggestion"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    recordSuggestion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                    /** @description the outreach activity it was collected at */
+                    activityId?: string | null;
+                    cycleId?: string | null;
+                    /** @description the unit it is about; exactly one of unitId, departmentId */
+                    unitId?: string | null;
+                    /** @description the department (部门) this is about */
+                    departmentId?: string | null;
+                    /**
+                     * Format: date
+                     * @description calendar date, YYYY-MM-DD
+                     */
+                    receivedOn: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suggestion"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    recordSuggestions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    items: {
+                        text: string;
+                        /** @description the outreach activity it was collected at */
+                        activityId?: string | null;
+                        cycleId?: string | null;
+                        /** @description the unit it is about; exactly one of unitId, departmentId */
+                        unitId?: string | null;
+                        /** @description the department (部门) this is about */
+                        departmentId?: string | null;
+                        /**
+                         * Format: date
+                         * @description calendar date, YYYY-MM-DD
+                         */
+                        receivedOn: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Suggestion"][];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getSuggestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suggestion"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    replySuggestion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 答复 or 采纳
+                     * @enum {string}
+                     */
+                    status: "answered" | "adopted";
+                    /** @description the reply to the public (required) */
+                    reply: string;
+                    /** @description the version read (or If-Match) */
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suggestion"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listMediaItems: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                kind?: components["schemas"]["MediaKindInput"];
+                outlet?: string;
+                cycleId?: string;
+                /** @description items covering this department */
+                departmentId?: string;
+                /** @description items covering this unit */
+                unitId?: string;
+                /** @description calendar date, YYYY-MM-DD */
+                from?: string;
+                /** @description calendar date, YYYY-MM-DD */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MediaItem"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    recordMediaItem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    kind: components["schemas"]["MediaKindInput"];
+                    /** @description e.g. 州日报, 州电视台 */
+                    outlet: string;
+                    title: string;
+                    /**
+                     * Format: date
+                     * @description published or aired on (for an aggregate: the last day it covers)
+                     */
+                    publishedOn: string;
+                    cycleId?: string | null;
+                    /**
+                     * @description how many alike items this record stands for (e.g. 178 专版 entered as one)
+                     * @default 1
+                     */
+                    quantity?: number;
+                    /** @description news items: words (字) */
+                    wordCount?: number | null;
+                    /** @description TV specials: episodes (期) */
+                    episodes?: number | null;
+                    /** @description publicity texts: messages (条) */
+                    messages?: number | null;
+                    /**
+                     * @description departments covered (涉及部门)
+                     * @default []
+                     */
+                    departmentIds?: string[];
+                    /**
+                     * @description units covered (涉及基层站所、窗口)
+                     * @default []
+                     */
+                    unitIds?: string[];
+                    /**
+                     * @description 电视问政 only: the heads who appeared and their 测评 result
+                     * @default []
+                     */
+                    appearances?: {
+                        /** @description the head who faced the public (personal data: never public) */
+                        personName: string;
+                        /** @description e.g. 局长 */
+                        personTitle?: string | null;
+                        /** Format: uuid */
+                        departmentId: string;
+                        /** @description 测评: a satisfaction percentage or a score */
+                        resultKind?: ("satisfaction_percent" | "score") | null;
+                        result?: number | null;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaItem"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getMediaItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaItem"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listPowerListCleanups: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                departmentId?: string;
+                cycleId?: string;
+                itemKind?: components["schemas"]["PowerItemKindInput"];
+                level?: "prefecture" | "county" | "township";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PowerListCleanup"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    recordPowerListCleanup: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    departmentId: string;
+                    cycleId?: string | null;
+                    itemKind: components["schemas"]["PowerItemKindInput"];
+                    /** @description items registered for cleanup (清理事项) */
+                    registered: number;
+                    /** @description 保留 */
+                    kept: number;
+                    /** @description 合并 */
+                    merged: number;
+                    /** @description 取消 */
+                    abolished: number;
+                    notes?: string | null;
+                    /**
+                     * @description optionally, the items one by one
+                     * @default []
+                     */
+                    items?: {
+                        name: string;
+                        /** @enum {string} */
+                        outcome: "kept" | "merged" | "abolished";
+                        /** @description kept items: the code in the service-item catalogue (政务服务事项目录), when it exists */
+                        serviceItemCode?: string | null;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PowerListCleanup"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getPowerListCleanup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PowerListCleanup"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    correctPowerListCleanup: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    registered?: number;
+                    kept?: number;
+                    merged?: number;
+                    abolished?: number;
+                    notes?: string | null;
+                    /** @description the version read, if you do not send If-Match */
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PowerListCleanup"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listInvestments: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                fundSource?: components["schemas"]["FundSourceInput"];
+                cycleId?: string;
+                unitId?: string;
+                /** @description records about this department or any of its units */
+                departmentId?: string;
+                /** @description records about this region itself */
+                regionId?: string;
+                /** @description calendar date, YYYY-MM-DD */
+                from?: string;
+                /** @description calendar date, YYYY-MM-DD */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Investment"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    recordInvestment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the unit (基层站所/窗口) this is about; exactly one of unitId, departmentId, regionId */
+                    unitId?: string | null;
+                    /** @description the department (部门) this is about */
+                    departmentId?: string | null;
+                    /** @description the region (行政区) this is about, for county- or prefecture-wide work */
+                    regionId?: string | null;
+                    /** @description e.g. 新住院大楼 */
+                    projectName?: string | null;
+                    cycleId?: string | null;
+                    /**
+                     * Format: date
+                     * @description when spent (for an aggregate: the last day it covers)
+                     */
+                    investedOn: string;
+                    /** @description amount in fen (分): 1,200万元 is 1200000000; integers only, never floats */
+                    amountFen: number;
+                    /**
+                     * @default CNY
+                     * @enum {string}
+                     */
+                    currency?: "CNY";
+                    fundSource: components["schemas"]["FundSourceInput"];
+                    /** @description what the money was for */
+                    purpose: string;
+                    /** @description how many of what was built, e.g. 230 (windows) */
+                    builtQuantity?: number | null;
+                    /** @description what was built, e.g. 供电服务窗口 */
+                    builtWhat?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Investment"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getInvestment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Investment"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    correctInvestment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description e.g. 新住院大楼 */
+                    projectName?: string | null;
+                    /**
+                     * Format: date
+                     * @description calendar date, YYYY-MM-DD
+                     */
+                    investedOn?: string;
+                    amountFen?: number;
+                    fundSource?: components["schemas"]["FundSourceInput"];
+                    purpose?: string;
+                    builtQuantity?: number | null;
+                    builtWhat?: string | null;
+                    /** @description the version read, if you do not send If-Match */
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Investment"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

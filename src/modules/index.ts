@@ -44,6 +44,14 @@ import { statisticsRoutes } from './statistics/routes.js';
 import { calendarResolvers, calendarTypeDefs } from './calendar/graphql.js';
 import { calendarRoutes } from './calendar/routes.js';
 import { awardPublications } from './awards/graphql.js';
+import { outreachResolvers, outreachTypeDefs } from './outreach/graphql.js';
+import { outreachRoutes } from './outreach/routes.js';
+import { mediaResolvers, mediaTypeDefs } from './media/graphql.js';
+import { mediaRoutes } from './media/routes.js';
+import { powerListResolvers, powerListTypeDefs } from './power-list/graphql.js';
+import { powerListRoutes } from './power-list/routes.js';
+import { investmentResolvers, investmentTypeDefs } from './investments/graphql.js';
+import { investmentRoutes } from './investments/routes.js';
 import type { Publication } from '../plugins/pubsub.js';
 import type { ScheduledJob } from '../plugins/schedules.js';
 import { awardEscalation } from './awards/schedule.js';
@@ -53,7 +61,7 @@ import { webhookDispatch } from './webhooks/schedule.js';
 import { idempotencyKeySweep } from './idempotency/schedule.js';
 
 /** Every module's REST routes, mounted under /api/v1. */
-export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, qrCodeRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, calendarRoutes];
+export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, qrCodeRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, calendarRoutes, outreachRoutes, mediaRoutes, powerListRoutes, investmentRoutes];
 
 /** Every module's GraphQL part, merged into one schema. */
 export const graphqlModules: GraphqlModule[] = [
@@ -77,6 +85,10 @@ export const graphqlModules: GraphqlModule[] = [
   { typeDefs: ratingTypeDefs, resolvers: ratingResolvers, loaders: ratingLoaders },
   { typeDefs: statisticsTypeDefs, resolvers: statisticsResolvers, weights: statisticsWeights },
   { typeDefs: calendarTypeDefs, resolvers: calendarResolvers },
+  { typeDefs: outreachTypeDefs, resolvers: outreachResolvers },
+  { typeDefs: mediaTypeDefs, resolvers: mediaResolvers },
+  { typeDefs: powerListTypeDefs, resolvers: powerListResolvers },
+  { typeDefs: investmentTypeDefs, resolvers: investmentResolvers },
 ];
 
 /** Standard facades mounted outside /api/v1 at their own prefix (Open311 GeoReport v2). */

@@ -37,6 +37,10 @@ import { createRatingsService } from './ratings/service.js';
 import { createStatisticsService } from './statistics/service.js';
 import { createIdempotencyService } from './idempotency/service.js';
 import { createCalendarService } from './calendar/service.js';
+import { createOutreachService } from './outreach/service.js';
+import { createMediaService } from './media/service.js';
+import { createPowerListService } from './power-list/service.js';
+import { createInvestmentsService } from './investments/service.js';
 
 // Modules that keep parameters in a cycle's settings add their group to the document the cycles module owns.
 registerSettingsGroup('scoring', scoringSettings);
@@ -96,9 +100,13 @@ export function createServices(database: Database, { config, keys }: { config: C
     lease: { leaseMs: config.RATING_IMPORT_LEASE_MS, heartbeatMs: config.RATING_IMPORT_HEARTBEAT_MS },
     calendar,
   });
-  const statistics = createStatisticsService({ db, regions });
+  const statistics = createStatisticsService({ db, regions, publicMinCell: config.PUBLIC_STATS_MIN_CELL });
+  const outreach = createOutreachService({ db, audit });
+  const media = createMediaService({ db, audit });
+  const powerList = createPowerListService({ db, audit });
+  const investments = createInvestmentsService({ db, audit });
   const idempotency = createIdempotencyService({ db, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
-  return { calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision };
+  return { calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision, outreach, media, powerList, investments };
 }
 
 export type Services = ReturnType<typeof createServices>;

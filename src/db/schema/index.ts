@@ -19,3 +19,7 @@ export * from '../../modules/rankings/tables.js';
 export * from '../../modules/awards/tables.js';
 export * from '../../modules/idempotency/tables.js';
 export * from '../../modules/calendar/tables.js';
+export * from '../../modules/outreach/tables.js';
+export * from '../../modules/media/tables.js';
+export * from '../../modules/power-list/tables.js';
+export * from '../../modules/investments/tables.js';

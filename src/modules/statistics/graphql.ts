@@ -4,6 +4,7 @@ import { guard } from '../../lib/graphql.js';
 import { parseArgs } from '../../plugins/graphql.js';
 import { statisticsArgs, STATISTICS_READERS } from './schemas.js';
 import type { StatisticsDto } from './schemas.js';
+import { activityFigureFields, activityFigureTypeDefs, toGraphqlActivities } from './activity-graphql.js';
 
 export const statisticsTypeDefs = /* GraphQL */ `
   type StatisticsCycle { id: ID! name: String! year: Int! }
@@ -50,7 +51,9 @@ export const statisticsTypeDefs = /* GraphQL */ `
     ratings: StatisticsRatings!
     complaints: StatisticsComplaints!
     followUps: StatisticsFollowUps!
+    ${activityFigureFields}
   }
+  ${activityFigureTypeDefs}
   "工作统计: the campaign figures for a cycle or a range of cycles"
   type Statistics { scope: StatisticsScope! asOf: DateTime! figures: StatisticsFigures! }
 
@@ -99,6 +102,7 @@ export function toGraphqlStatistics(s: StatisticsDto) {
       },
       complaints: { ...f.complaints, byStatus: list(f.complaints.byStatus, l.complaintStatuses), bySource: list(f.complaints.bySource, l.complaintSources) },
       followUps: { ...f.followUps, byStatus: list(f.followUps.byStatus, l.followUpStatuses) },
+      ...toGraphqlActivities(f, l),
     },
   };
 }

@@ -13,6 +13,7 @@ import { ratingQueries } from '../ratings/queries.js';
 import { supervisionQueries } from '../supervision/queries.js';
 import { unitQueries } from '../units/queries.js';
 import type { Category } from '../units/schemas.js';
+import { activityFigureQueries } from './activity.repository.js';
 
 /**
  * What the figures cover. A record belongs to the cycles when it carries one of `cycleIds`; a record that
@@ -56,7 +57,7 @@ function inYearsDate(col: AnyColumn, years: number[]): SQL {
 }
 
 /** "Belongs to the cycles": its cycle is one of them, or it has none and its date is in their years. */
-function ofCycles(cycleCol: AnyColumn, dateCol: AnyColumn, s: StatisticsScope, dateKind: 'timestamp' | 'date' = 'timestamp'): SQL {
+export function ofCycles(cycleCol: AnyColumn, dateCol: AnyColumn, s: StatisticsScope, dateKind: 'timestamp' | 'date' = 'timestamp'): SQL {
   const byDate = and(isNull(cycleCol), dateKind === 'date' ? inYearsDate(dateCol, s.years) : inYearsTimestamp(dateCol, s.years))!;
   return s.cycleIds.length ? or(inArray(cycleCol, s.cycleIds), byDate)! : byDate;
 }
@@ -70,8 +71,8 @@ function attributedTo(cycleCol: AnyColumn, s: StatisticsScope): SQL {
   return s.cycleIds.length ? inArray(cycleCol, s.cycleIds) : sql`false`;
 }
 
-const unitFiltered = (s: StatisticsScope) => !!(s.regionPath || s.departmentId || s.category);
-const num = (e: SQL) => sql<number>`${e}`.mapWith(Number);
+export const unitFiltered = (s: StatisticsScope) => !!(s.regionPath || s.departmentId || s.category);
+export const num = (e: SQL) => sql<number>`${e}`.mapWith(Number);
 const countIf = (cond: SQL | undefined) => num(sql`count(*) filter (where ${cond})`);
 
 /**
@@ -86,6 +87,9 @@ export function statisticsQueries(db: Db, s: StatisticsScope) {
   const unitIn = (col: AnyColumn) => (unitFiltered(s) ? inArray(col, db.select({ id: scoped.id }).from(scoped)) : undefined);
 
   return {
+    /** Outreach, media, power-list and investment figures, with their monthly series (activity-figures.ts). */
+    activities: () => activityFigureQueries(db, s, { withScoped: () => db.with(scoped), unitIn }),
+
     /** Units taking part: enrollment status `enrolled` (enrollments' PARTICIPATING); disqualifications on their own. */
     async enrollments() {
       const e = enrollmentQueries.facts(db);

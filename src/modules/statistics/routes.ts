@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { exportFormats, exportMedia } from '../../lib/table-export.js';
 import { statisticsExport } from './export.js';
-import { problems, queryOf } from '../../lib/http.js';
+import { notModified, problems, queryOf } from '../../lib/http.js';
+import { EVERYONE } from '../../lib/principal.js';
+import { publicStatistics } from './public.js';
 import { statistics, statisticsQuery, STATISTICS_READERS } from './schemas.js';
 
 const tags = ['statistics'];
@@ -46,4 +48,26 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     });
   }
+
+  app.get('/public/statistics', {
+    config: { access: EVERYONE },
+    schema: {
+      operationId: 'getPublicStatistics',
+      summary: 'Campaign figures for the press (公开统计): aggregates only, small cells of ratings and complaints suppressed',
+      description: [
+        'The same scope and filters as GET /statistics. No person is ever named. Every count from ratings, complaints and their follow-ups',
+        'below PUBLIC_STATS_MIN_CELL (default 5) is null with `suppressed: true` (zero stays zero; a lone suppressed cell in a group takes the',
+        'next smallest with it). Cacheable: strong ETag over the figures, If-None-Match answers 304; rate-limited like every public route.',
+      ].join(' '),
+      tags: ['public', 'statistics'],
+      security: [],
+      querystring: queryOf(statisticsQuery),
+      response: { 200: publicStatistics, 304: z.null().describe('not modified'), ...problems(422, 429) },
+    },
+    handler: async (req, reply) => {
+      const { body, etag } = await svc.publicFigures(req.ctx, req.query);
+      if (notModified(req, reply, etag, 'public, max-age=300')) return reply.status(304).send(null);
+      return body;
+    },
+  });
 };

@@ -12,6 +12,7 @@ import { BAD_LEVEL_MAX } from '../ratings/rules.js';
 import { channelLabels, levelLabels } from '../ratings/schemas.js';
 import { findingStatuses, findingStatusLabels, roundKindLabels, roundKinds, severities, severityLabels } from '../supervision/schemas.js';
 import { categories, categoryLabels, categorySchema } from '../units/schemas.js';
+import { activityFiguresShape, activityLabelKeys, activityLabelValues } from './activity-figures.js';
 
 /** The figures the office publishes (工作统计): the office, assessors and portal integrations; a department its own. */
 export const STATISTICS_READERS: Role[] = ['admin', 'inspector', 'integration', 'department'];
@@ -152,6 +153,7 @@ export const statisticsFigures = z
       })
       .describe('差评核实 → 整改 → 回访 of bad ratings')
       .meta({ id: 'StatisticsFollowUps' }),
+    ...activityFiguresShape,
   })
   .meta({ id: 'StatisticsFigures' });
 export type StatisticsFiguresDto = z.infer<typeof statisticsFigures>;
@@ -174,6 +176,7 @@ export const statisticsLabelValues = {
   complaintStatuses: complaintStatusLabels,
   complaintSources: complaintSourceLabels,
   followUpStatuses: followUpStatusLabels,
+  ...activityLabelValues,
 };
 
 export const statisticsLabels = z
@@ -192,6 +195,12 @@ export const statisticsLabels = z
     complaintStatuses: labelMap(complaintStatuses),
     complaintSources: labelMap(complaintSources),
     followUpStatuses: labelMap(followUpStatuses),
+    outreachKinds: labelMap(activityLabelKeys.outreachKinds),
+    suggestionStatuses: labelMap(activityLabelKeys.suggestionStatuses),
+    mediaKinds: labelMap(activityLabelKeys.mediaKinds),
+    powerLevels: labelMap(activityLabelKeys.powerLevels),
+    powerItemKinds: labelMap(activityLabelKeys.powerItemKinds),
+    fundSources: labelMap(activityLabelKeys.fundSources),
   })
   .meta({ id: 'StatisticsLabels', description: 'bilingual labels of every code used as a key in `figures`' });
 

@@ -11,6 +11,9 @@ import { followUpStatuses } from '../ratings/follow-ups.schemas.js';
 import type { FollowUpStatus } from '../ratings/follow-ups.schemas.js';
 import type { RegionsService } from '../regions/service.js';
 import { findingStatuses, roundKinds, severities } from '../supervision/schemas.js';
+import { assembleActivityFigures } from './activity-figures.js';
+import { publicStatisticsTag, toPublicStatistics } from './public.js';
+import type { PublicStatisticsDto } from './public.js';
 import { statisticsQueries, statisticsRepository } from './repository.js';
 import type { StatisticsScope } from './repository.js';
 import { MAX_CYCLES, MAX_YEAR_SPAN, ratingLevels, statisticsLabelValues } from './schemas.js';
@@ -42,8 +45,8 @@ async function resolveCycles(db: Db, input: StatisticsInput) {
 /** A rate in [0, 1], rounded to 4 places; null when there is nothing to divide by. */
 const share = (part: number, whole: number) => (whole ? Math.round((part / whole) * 10_000) / 10_000 : null);
 
-export function createStatisticsService({ db, regions }: { db: Db; regions: RegionsService }) {
-  return {
+export function createStatisticsService({ db, regions, publicMinCell = 5 }: { db: Db; regions: RegionsService; publicMinCell?: number }) {
+  const service = {
     /**
      * 工作统计. A department manager sees its own department's figures only (the filter is forced); asking for
      * another department is refused. Supervisors are counted campaign-wide (not unit-scoped).
@@ -65,7 +68,7 @@ export function createStatisticsService({ db, regions }: { db: Db; regions: Regi
       ]);
       const scope: StatisticsScope = { cycleIds: cycles.map((c) => c.id), years, regionPath, departmentId, category: input.category, now };
       const q = statisticsQueries(db, scope);
-      const [enr, aw, com, prob, deeds, sup, insp, find, acc, rat, comp, fu] = await Promise.all([
+      const [enr, aw, com, prob, deeds, sup, insp, find, acc, rat, comp, fu, activities] = await Promise.all([
         q.enrollments(),
         q.awards(),
         q.commendations(),
@@ -78,6 +81,7 @@ export function createStatisticsService({ db, regions }: { db: Db; regions: Regi
         q.ratings(),
         q.complaints(),
         q.followUps(),
+        q.activities(),
       ]);
 
       const awards = { byTier: zeros(tiers), byStatus: zeros(awardStatuses) };
@@ -188,11 +192,19 @@ export function createStatisticsService({ db, regions }: { db: Db; regions: Regi
           ratings,
           complaints,
           followUps,
+          ...assembleActivityFigures(activities),
         },
         labels: statisticsLabelValues as StatisticsDto['labels'],
       };
     },
+
+    /** 公开统计: the same figures for the public, with small-cell suppression (public.ts) and its ETag. */
+    async publicFigures(ctx: RequestContext, input: StatisticsInput): Promise<{ body: PublicStatisticsDto; etag: string }> {
+      const body = toPublicStatistics(await service.figures(ctx, input), publicMinCell);
+      return { body, etag: publicStatisticsTag(body) };
+    },
   };
+  return service;
 }
 
 export type StatisticsService = ReturnType<typeof createStatisticsService>;
