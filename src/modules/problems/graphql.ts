@@ -68,7 +68,7 @@ export const problemTypeDefs = /* GraphQL */ `
   input UpdateProblemInput { deadline: String, responsiblePerson: String, severity: ProblemSeverity }
   input MeasureInput { text: String!, responsibleParty: String, dueOn: String, status: MeasureStatus, evidence: [String!] }
   enum MeasureStatus { planned in_progress done }
-  enum ProblemBulkAction { start verify reject }
+  enum ProblemBulkAction { start submit verify reject }
   input SubmitProblemInput { measures: String, measureItems: [MeasureInput!], evidence: [String!]! }
 
   extend type Query {
@@ -87,7 +87,7 @@ export const problemTypeDefs = /* GraphQL */ `
     verifyProblem(id: ID!, version: Int, note: String): Problem!
     rejectProblem(id: ID!, version: Int, reason: String!): Problem!
     "one decision for many problems, all or nothing"
-    transitionProblems(ids: [ID!]!, action: ProblemBulkAction!, note: String): [Problem!]!
+    transitionProblems(ids: [ID!]!, action: ProblemBulkAction!, note: String, evidence: [String!]): [Problem!]!
   }
 `;
 

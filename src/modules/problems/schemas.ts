@@ -227,9 +227,11 @@ export const MAX_BULK_PROBLEMS = 1000;
 export const bulkTransitionBody = z
   .object({
     ids: z.array(z.uuid()).min(1).max(MAX_BULK_PROBLEMS),
-    action: z.enum(['start', 'verify', 'reject']).describe('one decision for every problem'),
-    note: text(2000).optional().describe('the comment, recorded on every problem (the reason, to reject)'),
+    action: z.enum(['start', 'submit', 'verify', 'reject']).describe("one decision for every problem; submit: the office's rectification on the departments' behalf (recorded)"),
+    note: text(2000).optional().describe('the comment, recorded on every problem (the reason, to reject; the measures text, to submit)'),
+    evidence: evidenceLinks.describe('to submit: the evidence of every rectification'),
   })
-  .refine((b) => b.action !== 'reject' || !!b.note, { message: 'a rejection needs a reason', path: ['note'] });
+  .refine((b) => b.action !== 'reject' || !!b.note, { message: 'a rejection needs a reason', path: ['note'] })
+  .refine((b) => b.action !== 'submit' || (!!b.note && b.evidence.length > 0), { message: 'a submission needs the measures (note) and evidence', path: ['evidence'] });
 export type BulkTransitionInput = z.infer<typeof bulkTransitionBody>;
 export const bulkCreateProblemsBody = z.object({ problems: z.array(createProblemBody).min(1).max(MAX_BULK_PROBLEMS) });

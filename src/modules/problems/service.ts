@@ -107,8 +107,21 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
     start: (note?: string): Move => ({ action: 'started', verb: 'started', from: 'open', to: 'rectifying', note }),
     verify: (note?: string): Move => ({ action: 'verified', verb: 'verified', to: 'verified', patch: { verifiedAt: new Date() }, note }),
     reject: (reason: string): Move => ({ action: 'rejected', verb: 'rejected', from: 'submitted', to: 'rectifying', patch: { rejectionReason: reason }, note: reason }),
+    /** The office's rectification on a department's behalf (代为提交). */
+    submitOnBehalf: (ctx: RequestContext, measures: string | null, evidence: string[], with_?: Move['with']): Move => ({
+      action: 'submitted',
+      verb: 'submitted',
+      to: 'submitted',
+      patch: { measures, evidence, submittedAt: new Date(), submittedOnBehalfBy: ctx.principal.role === 'admin' ? ctx.principal.subject : null },
+      note: ctx.principal.role === 'admin' ? `submitted on the department's behalf by ${ctx.principal.subject}` : undefined,
+      with: with_,
+    }),
   };
-  const bulkMove = (input: BulkTransitionInput): Move => (input.action === 'reject' ? moves.reject(input.note!) : moves[input.action](input.note));
+  const bulkMove = (ctx: RequestContext, input: BulkTransitionInput): Move => {
+    if (input.action === 'reject') return moves.reject(input.note!);
+    if (input.action === 'submit') return moves.submitOnBehalf(ctx, input.note!, input.evidence);
+    return moves[input.action](input.note);
+  };
 
   async function recordEvent(tx: Db, ctx: RequestContext, problemId: string, action: ProblemEventAction, from: ProblemStatus | null, to: ProblemStatus, note?: string | null) {
     await problemsRepository.insertEvent(tx, {
@@ -301,17 +314,14 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
      */
     submit(ctx: RequestContext, id: string, expected: number | undefined, input: Omit<SubmitProblemInput, 'measureItems'> & { measureItems?: SubmitProblemInput['measureItems'] }): Promise<ProblemDto> {
       if (input.evidence.length === 0) throw invalid('evidence', 'a rectification needs at least one evidence link');
-      const onBehalf = ctx.principal.role === 'admin' ? ctx.principal.subject : null;
-      return move(ctx, id, expected, {
-        action: 'submitted',
-        verb: 'submitted',
-        to: 'submitted',
-        patch: { measures: input.measures ?? null, evidence: input.evidence, submittedAt: new Date(), submittedOnBehalfBy: onBehalf },
-        note: onBehalf ? `submitted on the department's behalf by ${onBehalf}` : undefined,
-        with: async (tx, p) => {
+      return move(
+        ctx,
+        id,
+        expected,
+        moves.submitOnBehalf(ctx, input.measures ?? null, input.evidence, async (tx, p) => {
           await measures.addToProblem(tx, ctx, p, input.measureItems ?? []);
-        },
-      });
+        }),
+      );
     },
 
     /**
@@ -331,7 +341,7 @@ export function createProblemsService({ db, audit, webhooks }: { db: Db; audit: 
           seen.add(id);
           if (errors.length) continue;
           try {
-            out.push(await move(ctx, id, undefined, bulkMove(input), { tx }));
+            out.push(await move(ctx, id, undefined, bulkMove(ctx, input), { tx }));
           } catch (e) {
             if (!(e instanceof DomainError) || e.status >= 500) throw e;
             errors.push({ field: `ids.${i}`, message: e.message, error: e });

@@ -9,7 +9,6 @@ const columns: [string, (row: DepartmentScoreDto) => CsvValue][] = [
   ['参评单位 Enrolled units', (d) => d.enrolledUnits],
   ['十佳 Top 10', (d) => d.top10.count],
   ['百佳 Top 100', (d) => d.top100.count],
-  ['上级表彰 Commendations', (d) => d.commendations.count],
   ['加分 Bonus points', (d) => d.bonusPoints],
   ['黄牌警告 Yellow cards', (d) => d.penalties.yellowCards],
   ['撤销荣誉 Revoked', (d) => d.penalties.revoked],

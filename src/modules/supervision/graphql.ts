@@ -108,7 +108,6 @@ export const supervisionTypeDefs = /* GraphQL */ `
     reviewedAt: DateTime
   }
   type InspectionFindingPage { items: [InspectionFinding!]! nextCursor: String }
-  "暗访反馈: the supervisor's report"
   "暗访反馈: the supervisor report, of a task or a walk-in"
   type InspectionReport {
     id: ID!
