@@ -64,7 +64,7 @@ t.test('a measure moves planned → in_progress → done, by its owner; not back
   const back = await api(station, `/measures/${m.id}/status`, { status: 'planned' });
   t.equal(back.statusCode, 409);
   t.equal(back.json().code, 'illegal_transition');
-  const audit = await h.sql<{ action: string }>(`select action from audit_log where entity_id = $1 order by id`, [m.id]);
+  const audit = await h.sql<{ action: string }>(`select action from audit_log where entity_id = $1 order by seq`, [m.id]);
   t.same(audit.map((a) => a.action), ['measure.recorded', 'measure.in_progress', 'measure.done']);
 });
 

@@ -61,7 +61,7 @@ t.test('the office submits a rectification on the department’s behalf, and tha
   await api('admin', `/problems/${id}/start`);
   const res = await api('admin', `/problems/${id}/submit`, { measures: '代为提交: 调整窗口设置', evidence: EVIDENCE });
   t.equal(res.statusCode, 200, res.body);
-  t.equal(res.json().submittedOnBehalfBy, 'admin');
+  t.equal(res.json().submittedOnBehalfBy, 'admin:local');
   t.equal(res.json().measures, '代为提交: 调整窗口设置', 'the free-text field is still accepted');
   const history = (await h.as('admin', { method: 'GET', url: `/api/v1/problems/${id}` })).json().events;
   t.match(history.at(-1).note, /on the department's behalf/);

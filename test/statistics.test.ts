@@ -57,7 +57,7 @@ const report = (taskId: string, unitId: string) =>
   one(
     h,
     `insert into inspection_reports (id, task_id, supervisor_id, round_id, unit_id, visited_at, attitude, efficiency, quality, environment, discipline)
-     select gen_random_uuid(), t.id, t.supervisor_id, t.round_id, $2, now(), 4, 4, 4, 4, 4 from inspection_tasks t where t.id = $1 returning id`,
+     select gen_random_uuid(), t.id, t.supervisor_id, t.round_id, $2, now(), 4, 4, 4, 4, 4 from inspection_tasks t where t.id = $1`,
     [taskId, unitId],
   );
 const finding = (taskId: string, reportId: string, unitId: string, position: number, severity: string, status: string) =>
