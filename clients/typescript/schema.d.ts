@@ -14121,12 +14121,17 @@ export interface operations {
                 "application/json": {
                     ids: string[];
                     /**
-                     * @description one decision for every problem
+                     * @description one decision for every problem; submit: the office's rectification on the departments' behalf (recorded)
                      * @enum {string}
                      */
-                    action: "start" | "verify" | "reject";
-                    /** @description the comment, recorded on every problem (the reason, to reject) */
+                    action: "start" | "submit" | "verify" | "reject";
+                    /** @description the comment, recorded on every problem (the reason, to reject; the measures text, to submit) */
                     note?: string;
+                    /**
+                     * @description to submit: the evidence of every rectification
+                     * @default []
+                     */
+                    evidence?: string[];
                 };
             };
         };
