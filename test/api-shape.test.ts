@@ -50,7 +50,10 @@ const deliberate: Record<string, { graphqlOnly?: string[]; restOnly?: string[]; 
   Statistics: { restOnly: ['labels'] },
   StatisticsAwards: { reshaped: ['byTier', 'byStatus'] },
   StatisticsComplaints: { reshaped: ['byStatus', 'bySource'] },
-  StatisticsFigures: { reshaped: ['commendations', 'inspectionRounds', 'accountabilityActions'] },
+  StatisticsFigures: { reshaped: ['commendations', 'inspectionRounds', 'inspectionReportsByOrigin', 'accountabilityActions'] },
+  StatisticsDeeds: { reshaped: ['byStatus'] },
+  StatisticsMeasures: { reshaped: ['byStatus'] },
+  StatisticsInspectionTasks: { reshaped: ['byRoundKind'] },
   StatisticsFindings: { reshaped: ['bySeverity', 'byStatus'] },
   StatisticsFollowUps: { reshaped: ['byStatus'] },
   StatisticsProblems: { reshaped: ['byStatus'] },
@@ -81,6 +84,11 @@ const restOnly = [
   'RatingLevelInfo',
   'StatisticsCommendations',
   'StatisticsInspectionRounds',
+  'StatisticsInspectionReports',
+  // Bulk results, where GraphQL returns the list itself ([Deed!]!):
+  'DeedBulkResult',
+  // 整改措施 records are REST-only for now (problems/:id/measures, improvement-measures, measures):
+  'Measure',
   'StatisticsAccountability',
   'StatisticsLabels',
   // REST-only endpoints: the audit log and the Open311 GeoReport v2 adapter.
