@@ -34,6 +34,11 @@ async function api<T = Record<string, unknown>>(who: Parameters<typeof h.as>[0],
   return res.json() as T;
 }
 
+/** Runs fn over items, a few requests at a time (each its own transaction; the database does the waiting). */
+async function inBatches<T>(items: readonly T[], fn: (item: T, index: number) => Promise<unknown>, width = 8): Promise<void> {
+  for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map((x, k) => fn(x, i + k)));
+}
+
 // ── 32 volunteer supervisors (聘请了 32 名义务监督员) ──
 const supervisorIds: string[] = [];
 for (let i = 0; i < 32; i++) {
@@ -63,12 +68,12 @@ for (let cursor: string | null | undefined; cursor !== null; ) {
   tasks.push(...page.items);
   cursor = page.nextCursor;
 }
-for (const [i, task] of tasks.entries()) {
+await inBatches(tasks, (task, i) => {
   const findings = i < 384 ? [{ category: 'attitude', description: '服务态度需改进', severity: 'minor' }] : [];
-  await api(asSupervisor(task.supervisorId), 'POST', `/inspection-tasks/${task.id}/report`, { visitedAt: minutesAgo(30), ratings: goodRatings, findings }, 200);
-}
-for (let i = 0; i < 16; i++) {
-  await api(asSupervisor(supervisorIds[i]), 'POST', '/inspection-reports', {
+  return api(asSupervisor(task.supervisorId), 'POST', `/inspection-tasks/${task.id}/report`, { visitedAt: minutesAgo(30), ratings: goodRatings, findings }, 200);
+});
+await inBatches(supervisorIds.slice(0, 16), (supervisorId, i) =>
+  api(asSupervisor(supervisorId), 'POST', '/inspection-reports', {
     unitId: units[i % units.length].id,
     visitedAt: minutesAgo(20),
     ratings: goodRatings,
@@ -76,8 +81,8 @@ for (let i = 0; i < 16; i++) {
       { category: 'discipline', description: '上班时间玩游戏', severity: 'major' },
       { category: 'environment', description: '着装不整' },
     ],
-  });
-}
+  }),
+);
 
 // ── 913 hot problems solved: opened, started, rectified (10 by their department with 8 measures each, the rest by the office on their behalf), verified ──
 const opened = await api<{ items: { id: string; unitId: string }[] }>('admin', 'POST', '/problems/bulk', {
@@ -85,18 +90,15 @@ const opened = await api<{ items: { id: string; unitId: string }[] }>('admin', '
 });
 const problemIds = opened.items.map((p) => p.id);
 await api('admin', 'POST', '/problems/bulk-transition', { ids: problemIds, action: 'start', note: '限期整改' }, 200);
-for (const p of opened.items.slice(0, 10)) {
-  const department = units.find((u) => u.id === p.unitId)!.departmentId;
-  await api({ role: 'department', departmentId: department }, 'POST', `/problems/${p.id}/submit`, {
+await inBatches(opened.items.slice(0, 10), (p) =>
+  api({ role: 'department', departmentId: units.find((u) => u.id === p.unitId)!.departmentId }, 'POST', `/problems/${p.id}/submit`, {
     measureItems: Array.from({ length: 8 }, (_, k) => ({ text: `整改措施 ${k + 1}`, responsibleParty: '站长', status: 'done' })),
     evidence: EVIDENCE,
-  }, 200);
-}
+  }, 200),
+);
 await api('admin', 'POST', '/problems/bulk-transition', { ids: problemIds.slice(10), action: 'submit', note: '已整改', evidence: EVIDENCE }, 200);
 await api('admin', 'POST', '/problems/bulk-transition', { ids: problemIds, action: 'verify', note: '核查销号' }, 200);
-for (let i = 0; i < 30; i++) {
-  await api('admin', 'POST', '/improvement-measures', { unitId: units[i % units.length].id, cycleId: cycle.id, text: `完善制度 ${i}` });
-}
+await inBatches(Array.from({ length: 30 }, (_, i) => i), (i) => api('admin', 'POST', '/improvement-measures', { unitId: units[i % units.length].id, cycleId: cycle.id, text: `完善制度 ${i}` }));
 
 // ── 4,556 deeds, recorded in bulk and verified by the office ──
 const deedIds: string[] = [];
@@ -112,8 +114,8 @@ for (let from = 0; from < deedIds.length; from += 1000) {
 // ── 4 + 18 higher-level commendations ──
 const commend = (unitId: string, level: string) =>
   api('admin', 'POST', '/commendations', { unitId, cycleId: cycle.id, level, title: '群众满意基层站所', conferredBy: level === 'provincial_leading_group' ? '湖北省纠风领导小组' : '省主管部门', conferredOn: `${year}-01-02` });
-for (let i = 0; i < 4; i++) await commend(units[i % units.length].id, 'provincial_leading_group');
-for (let i = 0; i < 18; i++) await commend(units[i % units.length].id, 'provincial_department');
+const levels = [...Array<string>(4).fill('provincial_leading_group'), ...Array<string>(18).fill('provincial_department')];
+await inBatches(levels, (level, i) => commend(units[i % units.length].id, level));
 
 t.test('GET /statistics reproduces every supervision, measure, hot-problem, deed and commendation figure of the document', async (t) => {
   const { figures: f } = await api<StatisticsDto>('inspector', 'GET', `/statistics?cycleId=${cycle.id}`);
