@@ -52,6 +52,7 @@ t.test('improvement-plan measures of a unit or a department, with no problem', a
   t.equal((await api(forestryDept, '/improvement-measures', { departmentId: w.departments.tax.id, text: 'x' })).json().errors[0].field, 'departmentId');
   t.equal((await api(station, '/improvement-measures', { unitId: taxHallA.id, text: 'x' })).json().errors[0].field, 'unitId');
   t.equal((await api(station, '/improvement-measures', { text: 'x' })).statusCode, 400, 'a plan names its unit or department');
+  t.equal((await api('admin', '/improvement-measures', { departmentId: '0190a000-0000-7000-8000-000000000000', text: 'x' })).json().errors[0].field, 'departmentId');
   t.match(await figures(), { total: 4, improvementPlans: 2 });
 });
 

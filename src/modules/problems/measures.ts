@@ -6,6 +6,7 @@ import type { RequestContext } from '../../lib/principal.js';
 import { stateMachine } from '../../lib/state-machine.js';
 import type { AuditService } from '../audit/service.js';
 import { cycleQueries } from '../cycles/queries.js';
+import { departmentQueries } from '../departments/queries.js';
 import { canSeeUnit } from '../units/service.js';
 import { measuresRepository } from './measures.repository.js';
 import type { MeasureRow } from './measures.repository.js';
@@ -85,6 +86,7 @@ export function createMeasuresService({ db, audit, visibleProblem }: { db: Db; a
         } else {
           if (ctx.principal.role === 'unit') throw forbidden('a unit plans its own measures (unitId), not its department\'s');
           if (ctx.principal.role === 'department' && ctx.principal.departmentId !== input.departmentId) throw invalid('departmentId', 'not your department');
+          if (!(await departmentQueries.exists(tx, input.departmentId!))) throw invalid('departmentId', `department ${input.departmentId} does not exist`);
         }
         if (input.cycleId && !(await cycleQueries.exists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
         const rows = await measuresRepository.insertMany(tx, [
