@@ -50,7 +50,7 @@ const deliberate: Record<string, { graphqlOnly?: string[]; restOnly?: string[]; 
   Statistics: { restOnly: ['labels'] },
   StatisticsAwards: { reshaped: ['byTier', 'byStatus'] },
   StatisticsComplaints: { reshaped: ['byStatus', 'bySource'] },
-  StatisticsFigures: { reshaped: ['commendations', 'inspectionRounds', 'accountabilityActions', 'monthly'] },
+  StatisticsFigures: { reshaped: ['commendations', 'inspectionRounds', 'inspectionReportsByOrigin', 'accountabilityActions', 'monthly'] },
   StatisticsOutreach: { reshaped: ['activitiesByKind'] },
   StatisticsSuggestions: { reshaped: ['byStatus'] },
   StatisticsMedia: { reshaped: ['itemsByKind'] },
@@ -59,6 +59,9 @@ const deliberate: Record<string, { graphqlOnly?: string[]; restOnly?: string[]; 
   StatisticsInvestments: { reshaped: ['totalFen', 'byFundSourceFen'] },
   StatisticsMonth: { graphqlOnly: ['month'], reshaped: ['investmentsFen'] },
   Investment: { reshaped: ['amountFen', 'currency'] },
+  StatisticsDeeds: { reshaped: ['byStatus'] },
+  StatisticsMeasures: { reshaped: ['byStatus'] },
+  StatisticsInspectionTasks: { reshaped: ['byRoundKind'] },
   StatisticsFindings: { reshaped: ['bySeverity', 'byStatus'] },
   StatisticsFollowUps: { reshaped: ['byStatus'] },
   StatisticsProblems: { reshaped: ['byStatus'] },
@@ -89,6 +92,11 @@ const restOnly = [
   'RatingLevelInfo',
   'StatisticsCommendations',
   'StatisticsInspectionRounds',
+  'StatisticsInspectionReports',
+  // Bulk results, where GraphQL returns the list itself ([Deed!]!):
+  'DeedBulkResult',
+  // 整改措施 records are REST-only for now (problems/:id/measures, improvement-measures, measures):
+  'Measure',
   'StatisticsAccountability',
   'StatisticsLabels',
   // GET /public/statistics (公开统计): a REST-only public view with suppressed cells.

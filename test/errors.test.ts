@@ -81,7 +81,7 @@ const machines: [string, StateMachine<string>, Record<string, readonly string[]>
   [
     'inspection task',
     taskMachine,
-    { assigned: ['accepted', 'reported', 'expired', 'cancelled'], accepted: ['reported', 'expired', 'cancelled'], reported: ['reviewed', 'cancelled'], reviewed: [], expired: [], cancelled: [] },
+    { assigned: ['accepted', 'reported', 'expired', 'cancelled'], accepted: ['reported', 'expired', 'cancelled'], reported: ['reviewed'], reviewed: [], expired: [], cancelled: [] },
   ],
   ['inspection round', roundMachine, { draft: ['generated', 'closed'], generated: ['closed'], closed: [] }],
   ['scorecard', scorecardMachine, { draft: ['submitted'], submitted: ['confirmed', 'draft'], confirmed: [] }],

@@ -94,12 +94,14 @@ export function scoreRows(h: TestApp, cycleId: string) {
       );
     },
 
+    /** Self-reported deeds, then verified by the office (核实): only verified deeds earn bonus points. */
     async deeds(unitId: string, count: number) {
-      await h.sql(
+      const rows = await h.sql<{ id: string }>(
         `insert into deeds (id, unit_id, cycle_id, title, description, done_on, recorded_by, recorded_by_role)
-         select gen_random_uuid(), $1, $2, '办实事', '为群众办实事', '2024-04-01', 'fixtures', 'admin' from generate_series(1, $3)`,
+         select gen_random_uuid(), $1, $2, '办实事', '为群众办实事', '2024-04-01', 'fixtures', 'admin' from generate_series(1, $3) returning id`,
         [unitId, cycleId, count],
       );
+      await h.app.services.deeds.decide(systemContext('fixtures'), { ids: rows.map((r) => r.id), decision: 'verify' });
     },
   };
 }

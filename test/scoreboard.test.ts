@@ -111,7 +111,9 @@ t.test('a department manager sees its own row only; units, supervisors and the p
 
 t.test('GraphQL returns the same scoreboard as REST', async (t) => {
   const q = `query($c: ID!) { departmentScoreboard(cycleId: $c) { cycleId departmentBonus { top10 top100 } departmentPenalty { yellowCard revoked }
+    commendationBonus { provincial_leading_group provincial_department other }
     items { departmentId departmentName enrolledUnits
+      commendations { count byLevel { provincial_leading_group provincial_department other } points }
       top10 { count units { unitId unitName certificateNo status statusLabel { zhCN en } } }
       top100 { count units { unitId unitName certificateNo status statusLabel { zhCN en } } }
       bonusPoints penalties { yellowCards revoked points } netPoints problems { open overdue rectified } complaints { received substantiated }

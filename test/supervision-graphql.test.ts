@@ -84,7 +84,7 @@ t.test('the supervisor flow through GraphQL: accept, report, and the admin revie
   t.ok(f.problemId);
 
   const unit = { role: 'unit' as const, unitId: task.unitId };
-  const fbG = await gql(h, unit, `{ inspectionFeedback(unitId: "${task.unitId}") { items { id unitId cycleId visitedAt summary reviewed ratings { attitude efficiency quality environment discipline } findings { id description severity status problemId evidenceLinks severityLabel { zhCN en } statusLabel { zhCN en } } } nextCursor } }`);
+  const fbG = await gql(h, unit, `{ inspectionFeedback(unitId: "${task.unitId}") { items { id unitId cycleId visitedAt summary reviewed ratings { attitude efficiency quality environment discipline } findings { id category categoryLabel { zhCN en } description severity status problemId evidenceLinks severityLabel { zhCN en } statusLabel { zhCN en } } } nextCursor } }`);
   const fbR = (await h.as(unit, { method: 'GET', url: `/api/v1/units/${task.unitId}/inspection-feedback` })).json();
   t.same(fbG.data!.inspectionFeedback, fbR, 'the unit’s feedback is the same through both APIs');
 });

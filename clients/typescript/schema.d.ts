@@ -906,7 +906,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Submit the rectification: measures (整改措施) and evidence (rectifying → submitted) */
+        /** Submit the rectification: measures (整改措施, as items) and evidence (rectifying → submitted); the office may submit on the department's behalf (recorded) */
         post: operations["submitProblemRectification"];
         delete?: never;
         options?: never;
@@ -948,6 +948,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/problems/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open many problems at once (up to 1,000), all or nothing; errors name the item (problems.<i>.<field>) */
+        post: operations["createProblems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/problems/bulk-transition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One decision for many problems (start, verify or reject, with one comment), all or nothing; errors name the index (ids.<i>) */
+        post: operations["transitionProblems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/problems/{id}/measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The measures (整改措施) of a problem */
+        get: operations["listProblemMeasures"];
+        put?: never;
+        /** Add a measure (整改措施) to a problem */
+        post: operations["addProblemMeasure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/improvement-measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A measure of a unit's or department's own improvement plan (整改措施 with no problem) */
+        post: operations["createImprovementMeasure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every measure (整改措施), of problems and improvement plans */
+        get: operations["listMeasures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/measures/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a measure: planned → in_progress → done (evidence optional) */
+        post: operations["setMeasureStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deeds": {
         parameters: {
             query?: never;
@@ -960,6 +1063,74 @@ export interface paths {
         put?: never;
         /** Record a practical thing done for the public (为群众办实事); units and departments for their own units */
         post: operations["recordDeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deeds/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record many deeds at once (up to 1,000), all or nothing; errors name the item (deeds.<i>.<field>) */
+        post: operations["recordDeeds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deeds/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify (核实) or reject reported deeds, one decision for many, all or nothing; only verified deeds earn bonus points */
+        post: operations["decideDeeds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deeds/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify a reported deed (核实): it now earns bonus points */
+        post: operations["verifyDeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deeds/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a reported deed, with a reason */
+        post: operations["rejectDeed"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1448,6 +1619,58 @@ export interface paths {
         put?: never;
         /** Cancel a task that is not yet reviewed */
         post: operations["cancelInspectionTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List reports of tasks and walk-ins (by origin); a supervisor sees only its own */
+        get: operations["listInspectionReports"];
+        put?: never;
+        /** File a walk-in visit (随机暗访) on your own initiative: no task; any active unit outside your own department */
+        post: operations["fileWalkInReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a report with its feedback items */
+        get: operations["getInspectionReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-reports/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Review a walk-in report: accept or dismiss each feedback item; accepted ones open problems (问题) */
+        post: operations["reviewWalkInReport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2865,7 +3088,7 @@ export interface components {
              * @description stable machine-readable error code (see src/error-catalogue.ts)
              * @enum {string}
              */
-            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "internal_error" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
+            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "internal_error" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
             errors?: {
                 field: string;
                 message: string;
@@ -3639,6 +3862,11 @@ export interface components {
             keywords: string[];
         };
         /**
+         * @description 计划 / 实施中 / 已完成
+         * @enum {string}
+         */
+        MeasureStatusInput: "planned" | "in_progress" | "done";
+        /**
          * @description 考评扣分 / 暗访发现 / 投诉举报 / 群众差评 / 媒体曝光 / 其他
          * @enum {string}
          */
@@ -3681,8 +3909,12 @@ export interface components {
             signedAt: string | null;
             status: components["schemas"]["ProblemStatusInput"];
             statusLabel: components["schemas"]["LabelInput"];
-            /** @description 整改措施 */
+            /** @description 整改措施 as free text (rows before measures became records; see /problems/{id}/measures) */
             measures: string | null;
+            /** @description 热点难点问题: a hot or difficult issue; solved = verified */
+            isHot: boolean;
+            /** @description the office user who submitted the rectification on the department's behalf (代为提交) */
+            submittedOnBehalfBy: string | null;
             evidence: string[];
             /** @description why the last submitted rectification was sent back */
             rejectionReason: string | null;
@@ -3745,8 +3977,12 @@ export interface components {
             signedAt: string | null;
             status: components["schemas"]["ProblemStatusInput"];
             statusLabel: components["schemas"]["LabelInput"];
-            /** @description 整改措施 */
+            /** @description 整改措施 as free text (rows before measures became records; see /problems/{id}/measures) */
             measures: string | null;
+            /** @description 热点难点问题: a hot or difficult issue; solved = verified */
+            isHot: boolean;
+            /** @description the office user who submitted the rectification on the department's behalf (代为提交) */
+            submittedOnBehalfBy: string | null;
             evidence: string[];
             /** @description why the last submitted rectification was sent back */
             rejectionReason: string | null;
@@ -3764,6 +4000,78 @@ export interface components {
              */
             updatedAt: string;
             events: components["schemas"]["ProblemEventInput"][];
+        };
+        /** @description 整改措施: a rectification measure of a problem or of an improvement plan */
+        MeasureInput: {
+            /** Format: uuid */
+            id: string;
+            /** @description null for a measure of an improvement plan */
+            problemId: string | null;
+            unitId: string | null;
+            departmentId: string | null;
+            cycleId: string | null;
+            text: string;
+            responsibleParty: string | null;
+            dueOn: string | null;
+            status: components["schemas"]["MeasureStatusInput"];
+            statusLabel: components["schemas"]["LabelInput"];
+            evidence: string[];
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        /**
+         * @description 已上报 / 已核实 / 未通过核实
+         * @enum {string}
+         */
+        DeedStatusInput: "reported" | "verified" | "rejected";
+        /** @description 为群众办实事: a practical thing a unit did for the public */
+        DeedInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            unitId: string;
+            cycleId: string | null;
+            title: string;
+            description: string;
+            /**
+             * Format: date
+             * @description calendar date, YYYY-MM-DD
+             */
+            doneOn: string;
+            /** @description people who benefited, if counted */
+            beneficiaries: number | null;
+            evidence: string[];
+            recordedByRole: string;
+            /** @description solves a hot or difficult issue (热点难点) */
+            isHot: boolean;
+            status: components["schemas"]["DeedStatusInput"];
+            statusLabel: components["schemas"]["LabelInput"];
+            /** @description when the office verified or rejected it */
+            decidedAt: string | null;
+            rejectionReason: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        DeedBulkResultInput: {
+            items: components["schemas"]["DeedInput"][];
         };
         /**
          * @description 约谈 / 通报批评 / 党纪政纪处分 / 降职
@@ -3937,14 +4245,19 @@ export interface components {
             /** @description 工作纪律 */
             discipline: number;
         };
-        /** @description 暗访发现的问题 */
+        /** @description 反馈暗访信息 (one 条次): a problem or observation of a report */
         InspectionFindingInput: {
             /** Format: uuid */
             id: string;
+            /** @description null on a walk-in report */
+            taskId: string | null;
             /** Format: uuid */
-            taskId: string;
+            reportId: string;
             /** Format: uuid */
             unitId: string;
+            /** @enum {string} */
+            category: "attitude" | "efficiency" | "quality" | "environment" | "discipline" | "other";
+            categoryLabel: components["schemas"]["LabelInput"];
             description: string;
             /** @enum {string} */
             severity: "minor" | "major" | "serious";
@@ -3960,12 +4273,17 @@ export interface components {
             enrollmentId: string | null;
             reviewedAt: string | null;
         };
-        /** @description 暗访反馈: the supervisor report */
+        /** @description 暗访反馈: the supervisor report, of a task or a walk-in */
         InspectionReportInput: {
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
-            taskId: string;
+            /** @enum {string} */
+            origin: "task" | "walk_in";
+            originLabel: components["schemas"]["LabelInput"];
+            /** @description null on a walk-in (随机暗访) */
+            taskId: string | null;
+            roundId: string | null;
+            supervisorId: string | null;
             /** Format: uuid */
             unitId: string;
             /**
@@ -3975,7 +4293,9 @@ export interface components {
             visitedAt: string;
             ratings: components["schemas"]["InspectionRatingsInput"];
             summary: string | null;
+            /** @description the feedback items (反馈暗访信息, 条次) */
             findings: components["schemas"]["InspectionFindingInput"][];
+            reviewedAt: string | null;
             /**
              * Format: date-time
              * @description ISO 8601 timestamp with zone
@@ -4039,6 +4359,9 @@ export interface components {
         InspectionFeedbackFindingInput: {
             /** Format: uuid */
             id: string;
+            /** @enum {string} */
+            category: "attitude" | "efficiency" | "quality" | "environment" | "discipline" | "other";
+            categoryLabel: components["schemas"]["LabelInput"];
             description: string;
             /** @enum {string} */
             severity: "minor" | "major" | "serious";
@@ -5286,11 +5609,43 @@ export interface components {
             open: number;
             /** @description past their deadline without being verified by it, as of `asOf` (逾期整改: a problem verified late stays overdue) */
             overdue: number;
+            /** @description flagged hot or difficult (热点难点问题) */
+            hot: number;
+            /** @description hot or difficult problems solved (解决热点难点问题): verified */
+            hotSolved: number;
             byStatus: {
                 open: number;
                 rectifying: number;
                 submitted: number;
                 verified: number;
+            };
+        };
+        StatisticsDeedsInput: {
+            /** @description verified by the office (核实): the ones that earn bonus points */
+            verified: number;
+            /** @description 已上报 / 已核实 / 未通过 */
+            byStatus: {
+                reported: number;
+                verified: number;
+                rejected: number;
+            };
+            /** @description deeds on a hot or difficult issue (热点难点) */
+            hot: number;
+            /** @description of those, verified */
+            hotVerified: number;
+        };
+        StatisticsMeasuresInput: {
+            /** @description 整改措施 recorded */
+            total: number;
+            /** @description measures of a problem */
+            ofProblems: number;
+            /** @description measures of a unit's or department's own improvement plan (no problem) */
+            improvementPlans: number;
+            /** @description 计划 / 实施中 / 已完成 */
+            byStatus: {
+                planned: number;
+                in_progress: number;
+                done: number;
             };
         };
         /** @description 义务监督员. NOT unit-scoped: region, department and category filters do not apply */
@@ -5300,7 +5655,7 @@ export interface components {
             /** @description all supervisors whose term overlaps those years */
             total: number;
         };
-        /** @description rounds with at least one task in scope: 拉网式 sweep / targeted */
+        /** @description rounds with at least one task in scope: 拉网式 sweep / 点对点 targeted */
         StatisticsInspectionRoundsInput: {
             sweep: number;
             targeted: number;
@@ -5312,6 +5667,16 @@ export interface components {
             reported: number;
             /** @description tasks whose report was reviewed */
             reviewed: number;
+            /** @description dispatched tasks by the kind of their round: 拉网式 sweep / 点对点 targeted (部署任务 人次) */
+            byRoundKind: {
+                sweep: number;
+                targeted: number;
+            };
+        };
+        /** @description task / walk_in (随机暗访) */
+        StatisticsInspectionReportsInput: {
+            task: number;
+            walk_in: number;
         };
         StatisticsFindingsInput: {
             total: number;
@@ -5436,13 +5801,18 @@ export interface components {
             awards: components["schemas"]["StatisticsAwardsInput"];
             commendations: components["schemas"]["StatisticsCommendationsInput"];
             problems: components["schemas"]["StatisticsProblemsInput"];
-            /** @description deeds done for the public (为群众办实事, 件次) */
+            /** @description deeds done for the public (为群众办实事, 件次), every status */
             deeds: number;
+            deedFigures: components["schemas"]["StatisticsDeedsInput"];
+            measures: components["schemas"]["StatisticsMeasuresInput"];
             supervisors: components["schemas"]["StatisticsSupervisorsInput"];
             inspectionRounds: components["schemas"]["StatisticsInspectionRoundsInput"];
             inspectionTasks: components["schemas"]["StatisticsInspectionTasksInput"];
-            /** @description inspection reports received (反馈暗访信息, 条次) */
+            /** @description inspection reports received: of tasks (a reported task cannot be cancelled, so these agree with `inspectionTasks.reported`) and walk-ins (随机暗访) */
             inspectionReports: number;
+            inspectionReportsByOrigin: components["schemas"]["StatisticsInspectionReportsInput"];
+            /** @description feedback items of the reports (反馈暗访信息, 条次); the same as findings.total */
+            feedbackItems: number;
             findings: components["schemas"]["StatisticsFindingsInput"];
             accountabilityActions: components["schemas"]["StatisticsAccountabilityInput"];
             ratings: components["schemas"]["StatisticsRatingsInput"];
@@ -5489,6 +5859,20 @@ export interface components {
             inspectionRoundKinds: {
                 sweep: components["schemas"]["LabelInput"];
                 targeted: components["schemas"]["LabelInput"];
+            };
+            inspectionReportOrigins: {
+                task: components["schemas"]["LabelInput"];
+                walk_in: components["schemas"]["LabelInput"];
+            };
+            deedStatuses: {
+                reported: components["schemas"]["LabelInput"];
+                verified: components["schemas"]["LabelInput"];
+                rejected: components["schemas"]["LabelInput"];
+            };
+            measureStatuses: {
+                planned: components["schemas"]["LabelInput"];
+                in_progress: components["schemas"]["LabelInput"];
+                done: components["schemas"]["LabelInput"];
             };
             findingSeverities: {
                 minor: components["schemas"]["LabelInput"];
@@ -5695,7 +6079,7 @@ export interface components {
             awards: components["schemas"]["StatisticsAwardsInput"];
             commendations: components["schemas"]["StatisticsCommendationsInput"];
             problems: components["schemas"]["StatisticsProblemsInput"];
-            /** @description deeds done for the public (为群众办实事, 件次) */
+            /** @description deeds done for the public (为群众办实事, 件次), every status */
             deeds: number;
             outreach: components["schemas"]["StatisticsOutreachInput"];
             suggestions: components["schemas"]["StatisticsSuggestionsInput"];
@@ -5989,36 +6373,6 @@ export interface components {
             /** @description integrations only */
             media_url: string | null;
         };
-        /** @description 为群众办实事: a practical thing a unit did for the public */
-        DeedInput: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            unitId: string;
-            cycleId: string | null;
-            title: string;
-            description: string;
-            /**
-             * Format: date
-             * @description calendar date, YYYY-MM-DD
-             */
-            doneOn: string;
-            /** @description people who benefited, if counted */
-            beneficiaries: number | null;
-            evidence: string[];
-            recordedByRole: string;
-            version: number;
-            /**
-             * Format: date-time
-             * @description ISO 8601 timestamp with zone
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 timestamp with zone
-             */
-            updatedAt: string;
-        };
         ScoreboardNamedUnitInput: {
             /** Format: uuid */
             unitId: string;
@@ -6026,6 +6380,17 @@ export interface components {
             certificateNo: string;
             status: components["schemas"]["AwardStatusInput"];
             statusLabel: components["schemas"]["LabelInput"];
+        };
+        /** @description higher-level commendations (上级表彰) of the department's units in the cycle: 省纠风领导小组命名表彰, 省主管部门表彰 */
+        ScoreboardCommendationsInput: {
+            count: number;
+            byLevel: {
+                provincial_leading_group: number;
+                provincial_department: number;
+                other: number;
+            };
+            /** @description Σ count × commendationBonus[level] */
+            points: number;
         };
         /** @description 部门行风考核挂钩: what the department gains and loses from its units' honours */
         DepartmentScoreInput: {
@@ -6044,7 +6409,8 @@ export interface components {
                 count: number;
                 units: components["schemas"]["ScoreboardNamedUnitInput"][];
             };
-            /** @description top10 × departmentBonus.top10 + top100 × departmentBonus.top100 */
+            commendations: components["schemas"]["ScoreboardCommendationsInput"];
+            /** @description top10 × departmentBonus.top10 + top100 × departmentBonus.top100 + commendations.points */
             bonusPoints: number;
             penalties: {
                 /** @description awards now yellow-carded (黄牌警告) */
@@ -6077,6 +6443,11 @@ export interface components {
             departmentPenalty: {
                 yellowCard: number;
                 revoked: number;
+            };
+            commendationBonus: {
+                provincial_leading_group: number;
+                provincial_department: number;
+                other: number;
             };
             /** @description highest net points first */
             items: components["schemas"]["DepartmentScoreInput"][];
@@ -6203,6 +6574,22 @@ export interface components {
                     /** @default 2 */
                     revoked: number;
                 };
+                /**
+                 * @description points a department gains per higher-level commendation of one of its units in the cycle (被各级命名表彰的，对其主管部门行风建设考核予以加分)
+                 * @default {
+                 *       "provincial_leading_group": 2,
+                 *       "provincial_department": 1,
+                 *       "other": 0
+                 *     }
+                 */
+                commendationBonus: {
+                    /** @default 2 */
+                    provincial_leading_group: number;
+                    /** @default 1 */
+                    provincial_department: number;
+                    /** @default 0 */
+                    other: number;
+                };
             };
         };
         /** @description 创建周期: one round of the campaign, usually a year */
@@ -6243,7 +6630,7 @@ export interface components {
              * @description stable machine-readable error code (see src/error-catalogue.ts)
              * @enum {string}
              */
-            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "internal_error" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
+            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "internal_error" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
             errors?: {
                 field: string;
                 message: string;
@@ -7005,6 +7392,11 @@ export interface components {
             keywords: string[];
         };
         /**
+         * @description 计划 / 实施中 / 已完成
+         * @enum {string}
+         */
+        MeasureStatus: "planned" | "in_progress" | "done";
+        /**
          * @description 考评扣分 / 暗访发现 / 投诉举报 / 群众差评 / 媒体曝光 / 其他
          * @enum {string}
          */
@@ -7047,8 +7439,12 @@ export interface components {
             signedAt: string | null;
             status: components["schemas"]["ProblemStatus"];
             statusLabel: components["schemas"]["Label"];
-            /** @description 整改措施 */
+            /** @description 整改措施 as free text (rows before measures became records; see /problems/{id}/measures) */
             measures: string | null;
+            /** @description 热点难点问题: a hot or difficult issue; solved = verified */
+            isHot: boolean;
+            /** @description the office user who submitted the rectification on the department's behalf (代为提交) */
+            submittedOnBehalfBy: string | null;
             evidence: string[];
             /** @description why the last submitted rectification was sent back */
             rejectionReason: string | null;
@@ -7111,8 +7507,12 @@ export interface components {
             signedAt: string | null;
             status: components["schemas"]["ProblemStatus"];
             statusLabel: components["schemas"]["Label"];
-            /** @description 整改措施 */
+            /** @description 整改措施 as free text (rows before measures became records; see /problems/{id}/measures) */
             measures: string | null;
+            /** @description 热点难点问题: a hot or difficult issue; solved = verified */
+            isHot: boolean;
+            /** @description the office user who submitted the rectification on the department's behalf (代为提交) */
+            submittedOnBehalfBy: string | null;
             evidence: string[];
             /** @description why the last submitted rectification was sent back */
             rejectionReason: string | null;
@@ -7130,6 +7530,78 @@ export interface components {
              */
             updatedAt: string;
             events: components["schemas"]["ProblemEvent"][];
+        };
+        /** @description 整改措施: a rectification measure of a problem or of an improvement plan */
+        Measure: {
+            /** Format: uuid */
+            id: string;
+            /** @description null for a measure of an improvement plan */
+            problemId: string | null;
+            unitId: string | null;
+            departmentId: string | null;
+            cycleId: string | null;
+            text: string;
+            responsibleParty: string | null;
+            dueOn: string | null;
+            status: components["schemas"]["MeasureStatus"];
+            statusLabel: components["schemas"]["Label"];
+            evidence: string[];
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        /**
+         * @description 已上报 / 已核实 / 未通过核实
+         * @enum {string}
+         */
+        DeedStatus: "reported" | "verified" | "rejected";
+        /** @description 为群众办实事: a practical thing a unit did for the public */
+        Deed: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            unitId: string;
+            cycleId: string | null;
+            title: string;
+            description: string;
+            /**
+             * Format: date
+             * @description calendar date, YYYY-MM-DD
+             */
+            doneOn: string;
+            /** @description people who benefited, if counted */
+            beneficiaries: number | null;
+            evidence: string[];
+            recordedByRole: string;
+            /** @description solves a hot or difficult issue (热点难点) */
+            isHot: boolean;
+            status: components["schemas"]["DeedStatus"];
+            statusLabel: components["schemas"]["Label"];
+            /** @description when the office verified or rejected it */
+            decidedAt: string | null;
+            rejectionReason: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        DeedBulkResult: {
+            items: components["schemas"]["Deed"][];
         };
         /**
          * @description 约谈 / 通报批评 / 党纪政纪处分 / 降职
@@ -7303,14 +7775,19 @@ export interface components {
             /** @description 工作纪律 */
             discipline: number;
         };
-        /** @description 暗访发现的问题 */
+        /** @description 反馈暗访信息 (one 条次): a problem or observation of a report */
         InspectionFinding: {
             /** Format: uuid */
             id: string;
+            /** @description null on a walk-in report */
+            taskId: string | null;
             /** Format: uuid */
-            taskId: string;
+            reportId: string;
             /** Format: uuid */
             unitId: string;
+            /** @enum {string} */
+            category: "attitude" | "efficiency" | "quality" | "environment" | "discipline" | "other";
+            categoryLabel: components["schemas"]["Label"];
             description: string;
             /** @enum {string} */
             severity: "minor" | "major" | "serious";
@@ -7326,12 +7803,17 @@ export interface components {
             enrollmentId: string | null;
             reviewedAt: string | null;
         };
-        /** @description 暗访反馈: the supervisor report */
+        /** @description 暗访反馈: the supervisor report, of a task or a walk-in */
         InspectionReport: {
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
-            taskId: string;
+            /** @enum {string} */
+            origin: "task" | "walk_in";
+            originLabel: components["schemas"]["Label"];
+            /** @description null on a walk-in (随机暗访) */
+            taskId: string | null;
+            roundId: string | null;
+            supervisorId: string | null;
             /** Format: uuid */
             unitId: string;
             /**
@@ -7341,7 +7823,9 @@ export interface components {
             visitedAt: string;
             ratings: components["schemas"]["InspectionRatings"];
             summary: string | null;
+            /** @description the feedback items (反馈暗访信息, 条次) */
             findings: components["schemas"]["InspectionFinding"][];
+            reviewedAt: string | null;
             /**
              * Format: date-time
              * @description ISO 8601 timestamp with zone
@@ -7405,6 +7889,9 @@ export interface components {
         InspectionFeedbackFinding: {
             /** Format: uuid */
             id: string;
+            /** @enum {string} */
+            category: "attitude" | "efficiency" | "quality" | "environment" | "discipline" | "other";
+            categoryLabel: components["schemas"]["Label"];
             description: string;
             /** @enum {string} */
             severity: "minor" | "major" | "serious";
@@ -8652,11 +9139,43 @@ export interface components {
             open: number;
             /** @description past their deadline without being verified by it, as of `asOf` (逾期整改: a problem verified late stays overdue) */
             overdue: number;
+            /** @description flagged hot or difficult (热点难点问题) */
+            hot: number;
+            /** @description hot or difficult problems solved (解决热点难点问题): verified */
+            hotSolved: number;
             byStatus: {
                 open: number;
                 rectifying: number;
                 submitted: number;
                 verified: number;
+            };
+        };
+        StatisticsDeeds: {
+            /** @description verified by the office (核实): the ones that earn bonus points */
+            verified: number;
+            /** @description 已上报 / 已核实 / 未通过 */
+            byStatus: {
+                reported: number;
+                verified: number;
+                rejected: number;
+            };
+            /** @description deeds on a hot or difficult issue (热点难点) */
+            hot: number;
+            /** @description of those, verified */
+            hotVerified: number;
+        };
+        StatisticsMeasures: {
+            /** @description 整改措施 recorded */
+            total: number;
+            /** @description measures of a problem */
+            ofProblems: number;
+            /** @description measures of a unit's or department's own improvement plan (no problem) */
+            improvementPlans: number;
+            /** @description 计划 / 实施中 / 已完成 */
+            byStatus: {
+                planned: number;
+                in_progress: number;
+                done: number;
             };
         };
         /** @description 义务监督员. NOT unit-scoped: region, department and category filters do not apply */
@@ -8666,7 +9185,7 @@ export interface components {
             /** @description all supervisors whose term overlaps those years */
             total: number;
         };
-        /** @description rounds with at least one task in scope: 拉网式 sweep / targeted */
+        /** @description rounds with at least one task in scope: 拉网式 sweep / 点对点 targeted */
         StatisticsInspectionRounds: {
             sweep: number;
             targeted: number;
@@ -8678,6 +9197,16 @@ export interface components {
             reported: number;
             /** @description tasks whose report was reviewed */
             reviewed: number;
+            /** @description dispatched tasks by the kind of their round: 拉网式 sweep / 点对点 targeted (部署任务 人次) */
+            byRoundKind: {
+                sweep: number;
+                targeted: number;
+            };
+        };
+        /** @description task / walk_in (随机暗访) */
+        StatisticsInspectionReports: {
+            task: number;
+            walk_in: number;
         };
         StatisticsFindings: {
             total: number;
@@ -8802,13 +9331,18 @@ export interface components {
             awards: components["schemas"]["StatisticsAwards"];
             commendations: components["schemas"]["StatisticsCommendations"];
             problems: components["schemas"]["StatisticsProblems"];
-            /** @description deeds done for the public (为群众办实事, 件次) */
+            /** @description deeds done for the public (为群众办实事, 件次), every status */
             deeds: number;
+            deedFigures: components["schemas"]["StatisticsDeeds"];
+            measures: components["schemas"]["StatisticsMeasures"];
             supervisors: components["schemas"]["StatisticsSupervisors"];
             inspectionRounds: components["schemas"]["StatisticsInspectionRounds"];
             inspectionTasks: components["schemas"]["StatisticsInspectionTasks"];
-            /** @description inspection reports received (反馈暗访信息, 条次) */
+            /** @description inspection reports received: of tasks (a reported task cannot be cancelled, so these agree with `inspectionTasks.reported`) and walk-ins (随机暗访) */
             inspectionReports: number;
+            inspectionReportsByOrigin: components["schemas"]["StatisticsInspectionReports"];
+            /** @description feedback items of the reports (反馈暗访信息, 条次); the same as findings.total */
+            feedbackItems: number;
             findings: components["schemas"]["StatisticsFindings"];
             accountabilityActions: components["schemas"]["StatisticsAccountability"];
             ratings: components["schemas"]["StatisticsRatings"];
@@ -8855,6 +9389,20 @@ export interface components {
             inspectionRoundKinds: {
                 sweep: components["schemas"]["Label"];
                 targeted: components["schemas"]["Label"];
+            };
+            inspectionReportOrigins: {
+                task: components["schemas"]["Label"];
+                walk_in: components["schemas"]["Label"];
+            };
+            deedStatuses: {
+                reported: components["schemas"]["Label"];
+                verified: components["schemas"]["Label"];
+                rejected: components["schemas"]["Label"];
+            };
+            measureStatuses: {
+                planned: components["schemas"]["Label"];
+                in_progress: components["schemas"]["Label"];
+                done: components["schemas"]["Label"];
             };
             findingSeverities: {
                 minor: components["schemas"]["Label"];
@@ -9061,7 +9609,7 @@ export interface components {
             awards: components["schemas"]["StatisticsAwards"];
             commendations: components["schemas"]["StatisticsCommendations"];
             problems: components["schemas"]["StatisticsProblems"];
-            /** @description deeds done for the public (为群众办实事, 件次) */
+            /** @description deeds done for the public (为群众办实事, 件次), every status */
             deeds: number;
             outreach: components["schemas"]["StatisticsOutreach"];
             suggestions: components["schemas"]["StatisticsSuggestions"];
@@ -9355,36 +9903,6 @@ export interface components {
             /** @description integrations only */
             media_url: string | null;
         };
-        /** @description 为群众办实事: a practical thing a unit did for the public */
-        Deed: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            unitId: string;
-            cycleId: string | null;
-            title: string;
-            description: string;
-            /**
-             * Format: date
-             * @description calendar date, YYYY-MM-DD
-             */
-            doneOn: string;
-            /** @description people who benefited, if counted */
-            beneficiaries: number | null;
-            evidence: string[];
-            recordedByRole: string;
-            version: number;
-            /**
-             * Format: date-time
-             * @description ISO 8601 timestamp with zone
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 timestamp with zone
-             */
-            updatedAt: string;
-        };
         ScoreboardNamedUnit: {
             /** Format: uuid */
             unitId: string;
@@ -9392,6 +9910,17 @@ export interface components {
             certificateNo: string;
             status: components["schemas"]["AwardStatus"];
             statusLabel: components["schemas"]["Label"];
+        };
+        /** @description higher-level commendations (上级表彰) of the department's units in the cycle: 省纠风领导小组命名表彰, 省主管部门表彰 */
+        ScoreboardCommendations: {
+            count: number;
+            byLevel: {
+                provincial_leading_group: number;
+                provincial_department: number;
+                other: number;
+            };
+            /** @description Σ count × commendationBonus[level] */
+            points: number;
         };
         /** @description 部门行风考核挂钩: what the department gains and loses from its units' honours */
         DepartmentScore: {
@@ -9410,7 +9939,8 @@ export interface components {
                 count: number;
                 units: components["schemas"]["ScoreboardNamedUnit"][];
             };
-            /** @description top10 × departmentBonus.top10 + top100 × departmentBonus.top100 */
+            commendations: components["schemas"]["ScoreboardCommendations"];
+            /** @description top10 × departmentBonus.top10 + top100 × departmentBonus.top100 + commendations.points */
             bonusPoints: number;
             penalties: {
                 /** @description awards now yellow-carded (黄牌警告) */
@@ -9443,6 +9973,11 @@ export interface components {
             departmentPenalty: {
                 yellowCard: number;
                 revoked: number;
+            };
+            commendationBonus: {
+                provincial_leading_group: number;
+                provincial_department: number;
+                other: number;
             };
             /** @description highest net points first */
             items: components["schemas"]["DepartmentScore"][];
@@ -9568,6 +10103,22 @@ export interface components {
                     yellowCard: number;
                     /** @default 2 */
                     revoked: number;
+                };
+                /**
+                 * @description points a department gains per higher-level commendation of one of its units in the cycle (被各级命名表彰的，对其主管部门行风建设考核予以加分)
+                 * @default {
+                 *       "provincial_leading_group": 2,
+                 *       "provincial_department": 1,
+                 *       "other": 0
+                 *     }
+                 */
+                commendationBonus: {
+                    /** @default 2 */
+                    provincial_leading_group: number;
+                    /** @default 1 */
+                    provincial_department: number;
+                    /** @default 0 */
+                    other: number;
                 };
             };
         };
@@ -12900,6 +13451,22 @@ export interface operations {
                                 /** @default 2 */
                                 revoked?: number;
                             };
+                            /**
+                             * @description points a department gains per higher-level commendation of one of its units in the cycle (被各级命名表彰的，对其主管部门行风建设考核予以加分)
+                             * @default {
+                             *       "provincial_leading_group": 2,
+                             *       "provincial_department": 1,
+                             *       "other": 0
+                             *     }
+                             */
+                            commendationBonus?: {
+                                /** @default 2 */
+                                provincial_leading_group?: number;
+                                /** @default 1 */
+                                provincial_department?: number;
+                                /** @default 0 */
+                                other?: number;
+                            };
                         };
                     };
                 };
@@ -13132,6 +13699,22 @@ export interface operations {
                                 yellowCard?: number;
                                 /** @default 2 */
                                 revoked?: number;
+                            };
+                            /**
+                             * @description points a department gains per higher-level commendation of one of its units in the cycle (被各级命名表彰的，对其主管部门行风建设考核予以加分)
+                             * @default {
+                             *       "provincial_leading_group": 2,
+                             *       "provincial_department": 1,
+                             *       "other": 0
+                             *     }
+                             */
+                            commendationBonus?: {
+                                /** @default 2 */
+                                provincial_leading_group?: number;
+                                /** @default 1 */
+                                provincial_department?: number;
+                                /** @default 0 */
+                                other?: number;
                             };
                         };
                     };
@@ -14493,6 +15076,8 @@ export interface operations {
                 severity?: components["schemas"]["ProblemSeverityInput"];
                 sourceType?: components["schemas"]["ProblemSourceTypeInput"];
                 overdue?: boolean;
+                /** @description 热点难点问题 only (true) or the others */
+                isHot?: boolean;
             };
             header?: never;
             path?: never;
@@ -14574,6 +15159,8 @@ export interface operations {
                     /** @description defaults by severity: minor 20, major 10, serious 5 working days */
                     deadline?: string | null;
                     responsiblePerson?: string | null;
+                    /** @description 热点难点问题 */
+                    isHot?: boolean;
                 };
             };
         };
@@ -15025,8 +15612,25 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description 整改措施 */
-                    measures: string;
+                    /** @description 整改措施 as free text (kept for older clients) */
+                    measures?: string;
+                    /**
+                     * @description 整改措施 as records, each counted
+                     * @default []
+                     */
+                    measureItems?: {
+                        text: string;
+                        /** @description 责任人/责任部门 */
+                        responsibleParty?: string | null;
+                        /** @description YYYY-MM-DD */
+                        dueOn?: string | null;
+                        status?: components["schemas"]["MeasureStatusInput"];
+                        /**
+                         * @description links to evidence files
+                         * @default []
+                         */
+                        evidence?: string[];
+                    }[];
                     /**
                      * @description links to evidence files
                      * @default []
@@ -15308,6 +15912,620 @@ export interface operations {
             };
         };
     };
+    createProblems: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    problems: {
+                        /** Format: uuid */
+                        unitId: string;
+                        cycleId?: string | null;
+                        sourceType: components["schemas"]["ProblemSourceTypeInput"];
+                        /** @description required for assessment_deduction, inspection_finding, complaint and rating; absent for manual */
+                        sourceId?: string | null;
+                        severity: components["schemas"]["ProblemSeverityInput"];
+                        description: string;
+                        /** @description defaults by severity: minor 20, major 10, serious 5 working days */
+                        deadline?: string | null;
+                        responsiblePerson?: string | null;
+                        /** @description 热点难点问题 */
+                        isHot?: boolean;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Problem"][];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    transitionProblems: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids: string[];
+                    /**
+                     * @description one decision for every problem; submit: the office's rectification on the departments' behalf (recorded)
+                     * @enum {string}
+                     */
+                    action: "start" | "submit" | "verify" | "reject";
+                    /** @description the comment, recorded on every problem (the reason, to reject; the measures text, to submit) */
+                    note?: string;
+                    /**
+                     * @description to submit: the evidence of every rectification
+                     * @default []
+                     */
+                    evidence?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Problem"][];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listProblemMeasures: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Measure"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    addProblemMeasure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                    /** @description 责任人/责任部门 */
+                    responsibleParty?: string | null;
+                    /** @description YYYY-MM-DD */
+                    dueOn?: string | null;
+                    status?: components["schemas"]["MeasureStatusInput"];
+                    /**
+                     * @description links to evidence files
+                     * @default []
+                     */
+                    evidence?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Measure"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createImprovementMeasure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                    /** @description 责任人/责任部门 */
+                    responsibleParty?: string | null;
+                    /** @description YYYY-MM-DD */
+                    dueOn?: string | null;
+                    status?: components["schemas"]["MeasureStatusInput"];
+                    /**
+                     * @description links to evidence files
+                     * @default []
+                     */
+                    evidence?: string[];
+                    /** Format: uuid */
+                    unitId?: string;
+                    /** Format: uuid */
+                    departmentId?: string;
+                    cycleId?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Measure"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listMeasures: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                problemId?: string;
+                unitId?: string;
+                departmentId?: string;
+                status?: components["schemas"]["MeasureStatusInput"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Measure"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    setMeasureStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    status: components["schemas"]["MeasureStatusInput"];
+                    /**
+                     * @description links to evidence files
+                     * @default []
+                     */
+                    evidence?: string[];
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Measure"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listDeeds: {
         parameters: {
             query?: {
@@ -15321,6 +16539,9 @@ export interface operations {
                 from?: string;
                 /** @description done on or before */
                 to?: string;
+                status?: components["schemas"]["DeedStatusInput"];
+                /** @description 热点难点 only (true) or the others (false) */
+                isHot?: boolean;
             };
             header?: never;
             path?: never;
@@ -15407,12 +16628,338 @@ export interface operations {
                      * @default []
                      */
                     evidence?: string[];
+                    /**
+                     * @description 热点难点
+                     * @default false
+                     */
+                    isHot?: boolean;
                 };
             };
         };
         responses: {
             /** @description Default Response */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deed"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    recordDeeds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    deeds: {
+                        /** Format: uuid */
+                        unitId: string;
+                        cycleId?: string | null;
+                        title: string;
+                        description: string;
+                        /**
+                         * Format: date
+                         * @description calendar date, YYYY-MM-DD
+                         */
+                        doneOn: string;
+                        beneficiaries?: number | null;
+                        /**
+                         * @description links to evidence files
+                         * @default []
+                         */
+                        evidence?: string[];
+                        /**
+                         * @description 热点难点
+                         * @default false
+                         */
+                        isHot?: boolean;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeedBulkResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    decideDeeds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description deeds to decide, all reported; all or nothing */
+                    ids: string[];
+                    /** @enum {string} */
+                    decision: "verify" | "reject";
+                    /** @description required to reject */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeedBulkResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    verifyDeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deed"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rejectDeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17891,11 +19438,23 @@ export interface operations {
                     visitedAt: string;
                     ratings: components["schemas"]["InspectionRatingsInput"];
                     summary?: string | null;
-                    /** @default [] */
+                    /**
+                     * @description the feedback items (反馈暗访信息): each one 条次
+                     * @default []
+                     */
                     findings?: {
+                        /**
+                         * @default other
+                         * @enum {string}
+                         */
+                        category?: "attitude" | "efficiency" | "quality" | "environment" | "discipline" | "other";
                         description: string;
-                        /** @enum {string} */
-                        severity: "minor" | "major" | "serious";
+                        /**
+                         * @description default minor (一般)
+                         * @default minor
+                         * @enum {string}
+                         */
+                        severity?: "minor" | "major" | "serious";
                         /**
                          * @description links to evidence files
                          * @default []
@@ -18174,6 +19733,323 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InspectionTask"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listInspectionReports: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                origin?: "task" | "walk_in";
+                supervisorId?: string;
+                roundId?: string;
+                unitId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InspectionReport"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    fileWalkInReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description when the visit took place: not in the future; within the round window when a round is named
+                     */
+                    visitedAt: string;
+                    ratings: components["schemas"]["InspectionRatingsInput"];
+                    summary?: string | null;
+                    /**
+                     * @description the feedback items (反馈暗访信息): each one 条次
+                     * @default []
+                     */
+                    findings?: {
+                        /**
+                         * @default other
+                         * @enum {string}
+                         */
+                        category?: "attitude" | "efficiency" | "quality" | "environment" | "discipline" | "other";
+                        description: string;
+                        /**
+                         * @description default minor (一般)
+                         * @default minor
+                         * @enum {string}
+                         */
+                        severity?: "minor" | "major" | "serious";
+                        /**
+                         * @description links to evidence files
+                         * @default []
+                         */
+                        evidenceLinks?: string[];
+                    }[];
+                    /**
+                     * Format: uuid
+                     * @description the unit visited
+                     */
+                    unitId: string;
+                    /** @description the round the visit belongs to, if any: it must have generated its tasks and not be closed */
+                    roundId?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionReport"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getInspectionReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionReport"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    reviewWalkInReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description one decision per finding of the report */
+                    decisions: {
+                        /** Format: uuid */
+                        findingId: string;
+                        accepted: boolean;
+                        note?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionReport"];
                 };
             };
             /** @description Default Response */

@@ -106,14 +106,17 @@ export const awardTypeDefs = /* GraphQL */ `
 
   type CycleDepartmentBonus { top10: Float! top100: Float! }
   type CycleDepartmentPenalty { yellowCard: Float! revoked: Float! }
-  type CycleAwardSettings { autoEscalateOverdue: Boolean! departmentBonus: CycleDepartmentBonus! departmentPenalty: CycleDepartmentPenalty! }
+  "points per higher-level commendation of a unit, by level (上级表彰 加分)"
+  type CycleCommendationBonus { provincial_leading_group: Float! provincial_department: Float! other: Float! }
+  type CycleAwardSettings { autoEscalateOverdue: Boolean! departmentBonus: CycleDepartmentBonus! departmentPenalty: CycleDepartmentPenalty! commendationBonus: CycleCommendationBonus! }
   extend type CycleSettings {
     "命名表彰 settings; null when left out (the defaults apply)"
     awards: CycleAwardSettings
   }
   input CycleDepartmentBonusInput { top10: Float, top100: Float }
   input CycleDepartmentPenaltyInput { yellowCard: Float, revoked: Float }
-  input CycleAwardSettingsInput { autoEscalateOverdue: Boolean, departmentBonus: CycleDepartmentBonusInput, departmentPenalty: CycleDepartmentPenaltyInput }
+  input CycleCommendationBonusInput { provincial_leading_group: Float, provincial_department: Float, other: Float }
+  input CycleAwardSettingsInput { autoEscalateOverdue: Boolean, departmentBonus: CycleDepartmentBonusInput, departmentPenalty: CycleDepartmentPenaltyInput, commendationBonus: CycleCommendationBonusInput }
   extend input CycleSettingsInput { awards: CycleAwardSettingsInput }
 
   input TransitionAwardInput { to: AwardStatus!, reason: String!, evidence: [AwardEvidenceInput!], deadline: String, seriousViolation: Boolean, version: Int }

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
-import { DEED_READERS, DEED_RECORDERS, createDeedBody, deed, listDeedsQuery } from './schemas.js';
+import { DEED_READERS, DEED_RECORDERS, DEED_VERIFIERS, bulkDeedsBody, bulkDeedsResult, createDeedBody, deed, deedDecisionBody, listDeedsQuery } from './schemas.js';
+
+const rejectBody = z.object({ reason: z.string().trim().min(1).max(2000) });
 
 const tags = ['deeds'];
 
@@ -17,6 +20,42 @@ export const deedRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 201: deed, ...problems(422) },
     },
     handler: async (req, reply) => reply.status(201).send(await svc.create(req.ctx, req.body)),
+  });
+
+  app.post('/deeds/bulk', {
+    config: { access: DEED_RECORDERS },
+    schema: {
+      operationId: 'recordDeeds',
+      summary: 'Record many deeds at once (up to 1,000), all or nothing; errors name the item (deeds.<i>.<field>)',
+      tags,
+      body: bulkDeedsBody,
+      response: { 201: bulkDeedsResult, ...problems(422) },
+    },
+    handler: async (req, reply) => reply.status(201).send({ items: await svc.createMany(req.ctx, req.body.deeds) }),
+  });
+
+  app.post('/deeds/decide', {
+    config: { access: DEED_VERIFIERS },
+    schema: {
+      operationId: 'decideDeeds',
+      summary: 'Verify (核实) or reject reported deeds, one decision for many, all or nothing; only verified deeds earn bonus points',
+      tags,
+      body: deedDecisionBody,
+      response: { 200: bulkDeedsResult, ...problems(409, 422) },
+    },
+    handler: async (req) => ({ items: await svc.decide(req.ctx, req.body) }),
+  });
+
+  app.post('/deeds/:id/verify', {
+    config: { access: DEED_VERIFIERS },
+    schema: { operationId: 'verifyDeed', summary: 'Verify a reported deed (核实): it now earns bonus points', tags, params: idParams, response: { 200: deed, ...problems(409, 422) } },
+    handler: async (req) => (await svc.decide(req.ctx, { ids: [req.params.id], decision: 'verify' }))[0],
+  });
+
+  app.post('/deeds/:id/reject', {
+    config: { access: DEED_VERIFIERS },
+    schema: { operationId: 'rejectDeed', summary: 'Reject a reported deed, with a reason', tags, params: idParams, body: rejectBody, response: { 200: deed, ...problems(409, 422) } },
+    handler: async (req) => (await svc.decide(req.ctx, { ids: [req.params.id], decision: 'reject', reason: req.body.reason }))[0],
   });
 
   app.get('/deeds', {

@@ -2,7 +2,7 @@ import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import { guard, loadBy } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { parseArgs } from '../../plugins/graphql.js';
-import { PROBLEM_READERS, RECTIFIERS, createProblemBody, listProblemsQuery, noteBody, rejectProblemBody, submitProblemBody, updateProblemBody } from './schemas.js';
+import { PROBLEM_READERS, RECTIFIERS, bulkTransitionBody, createProblemBody, listProblemsQuery, noteBody, rejectProblemBody, submitProblemBody, updateProblemBody } from './schemas.js';
 import type { ProblemDto } from './schemas.js';
 
 export const problemTypeDefs = /* GraphQL */ `
@@ -44,8 +44,12 @@ export const problemTypeDefs = /* GraphQL */ `
     signedAt: DateTime
     status: ProblemStatus!
     statusLabel: Label!
-    "整改措施"
+    "整改措施 as free text (older rows); the records are at GET /problems/{id}/measures"
     measures: String
+    "热点难点问题"
+    isHot: Boolean!
+    "the office user who submitted on the department's behalf (代为提交)"
+    submittedOnBehalfBy: String
     evidence: [String!]!
     rejectionReason: String
     submittedAt: DateTime
@@ -59,15 +63,18 @@ export const problemTypeDefs = /* GraphQL */ `
   type ProblemPage { items: [Problem!]! nextCursor: String }
   input CreateProblemInput {
     unitId: ID!, cycleId: ID, sourceType: ProblemSourceType!, sourceId: ID, severity: ProblemSeverity!, description: String!,
-    deadline: String, responsiblePerson: String
+    deadline: String, responsiblePerson: String, isHot: Boolean
   }
   input UpdateProblemInput { deadline: String, responsiblePerson: String, severity: ProblemSeverity }
-  input SubmitProblemInput { measures: String!, evidence: [String!]! }
+  input MeasureInput { text: String!, responsibleParty: String, dueOn: String, status: MeasureStatus, evidence: [String!] }
+  enum MeasureStatus { planned in_progress done }
+  enum ProblemBulkAction { start submit verify reject }
+  input SubmitProblemInput { measures: String, measureItems: [MeasureInput!], evidence: [String!]! }
 
   extend type Query {
     problems(
       status: ProblemStatus, unitId: ID, departmentId: ID, cycleId: ID, severity: ProblemSeverity, sourceType: ProblemSourceType,
-      overdue: Boolean, limit: Int, cursor: String
+      overdue: Boolean, isHot: Boolean, limit: Int, cursor: String
     ): ProblemPage!
     problem(id: ID!): Problem
   }
@@ -79,6 +86,8 @@ export const problemTypeDefs = /* GraphQL */ `
     submitProblemRectification(id: ID!, version: Int, input: SubmitProblemInput!): Problem!
     verifyProblem(id: ID!, version: Int, note: String): Problem!
     rejectProblem(id: ID!, version: Int, reason: String!): Problem!
+    "one decision for many problems, all or nothing"
+    transitionProblems(ids: [ID!]!, action: ProblemBulkAction!, note: String, evidence: [String!]): [Problem!]!
   }
 `;
 
@@ -106,7 +115,8 @@ export const problemResolvers: IResolvers = {
     startProblemRectification: guard(RECTIFIERS, ({ id, version, note }: Transition, { ctx, services }) =>
       services.problems.start(ctx, id, version ?? undefined, parseArgs(noteBody, { note }).note),
     ),
-    submitProblemRectification: guard(['department', 'unit'], ({ id, version, input }: Transition & { input: unknown }, { ctx, services }) =>
+    transitionProblems: guard(['admin'], (args: Record<string, unknown>, { ctx, services }) => services.problems.bulkTransition(ctx, parseArgs(bulkTransitionBody, args))),
+    submitProblemRectification: guard(['admin', 'department', 'unit'], ({ id, version, input }: Transition & { input: unknown }, { ctx, services }) =>
       services.problems.submit(ctx, id, version ?? undefined, parseArgs(submitProblemBody, input, 'input')),
     ),
     verifyProblem: guard(['admin'], ({ id, version, note }: Transition, { ctx, services }) =>

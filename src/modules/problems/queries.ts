@@ -1,7 +1,7 @@
 import { and, count, eq, inArray, lt, not, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { problems } from './tables.js';
+import { problemMeasures, problems } from './tables.js';
 
 /**
  * 逾期 — the one rule of an overdue problem: at time `at`, a problem is overdue when its rectification
@@ -43,13 +43,31 @@ export const problemQueries = {
     return new Set(rows.map((r) => r.id));
   },
   /**
-   * Every problem as a joinable subquery (id, unitId, cycleId, status, createdAt), with `overdue`: overdue at
+   * Every problem as a joinable subquery (id, unitId, cycleId, status, isHot 热点难点, createdAt), with `overdue`: overdue at
    * `at` under the one rule (`isOverdue`: deadline passed and not verified by it; verified late stays overdue).
    */
   facts(db: Db, at: Date, alias = 'problem_facts') {
     return db
-      .select({ id: problems.id, unitId: problems.unitId, cycleId: problems.cycleId, status: problems.status, createdAt: problems.createdAt, overdue: sql<boolean>`${isOverdue(at)}`.as('overdue') })
+      .select({ id: problems.id, unitId: problems.unitId, cycleId: problems.cycleId, status: problems.status, isHot: problems.isHot, createdAt: problems.createdAt, overdue: sql<boolean>`${isOverdue(at)}`.as('overdue') })
       .from(problems)
+      .as(alias);
+  },
+  /**
+   * Every 整改措施 as a joinable subquery: a problem's measure takes the problem's unit and cycle (and the problem's
+   * date when it has no cycle); an improvement-plan measure its own unit or department, cycle and date.
+   */
+  measureFacts(db: Db, alias = 'measure_facts') {
+    return db
+      .select({
+        status: problemMeasures.status,
+        ofProblem: sql<boolean>`${problemMeasures.problemId} is not null`.as('of_problem'),
+        unitId: sql<string | null>`coalesce(${problems.unitId}, ${problemMeasures.unitId})`.as('unit_id'),
+        departmentId: problemMeasures.departmentId,
+        cycleId: sql<string | null>`coalesce(${problems.cycleId}, ${problemMeasures.cycleId})`.as('cycle_id'),
+        createdAt: sql<Date>`coalesce(${problems.createdAt}, ${problemMeasures.createdAt})`.as('created_at'),
+      })
+      .from(problemMeasures)
+      .leftJoin(problems, eq(problems.id, problemMeasures.problemId))
       .as(alias);
   },
 };

@@ -25,6 +25,7 @@ export interface ProblemFilter {
   unitIds?: string[];
   departmentIds?: string[];
   overdue?: boolean;
+  isHot?: boolean;
   now: Date;
 }
 
@@ -34,6 +35,7 @@ function problemWhere(db: Db, f: ProblemFilter): SQL | undefined {
   if (f.severity) where.push(eq(problems.severity, f.severity));
   if (f.sourceType) where.push(eq(problems.sourceType, f.sourceType));
   if (f.cycleId) where.push(eq(problems.cycleId, f.cycleId));
+  if (f.isHot !== undefined) where.push(eq(problems.isHot, f.isHot));
   for (const u of f.unitIds ?? []) where.push(eq(problems.unitId, u));
   for (const d of f.departmentIds ?? []) {
     where.push(unitQueries.ofDepartment(db, problems.unitId, d));

@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { expectedVersion, idParams, optionalVersion, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
-import { PROBLEM_READERS, RECTIFIERS, createProblemBody, listProblemsQuery, noteBody, problem, problemWithEvents, rejectProblemBody, submitProblemBody, updateProblemBody } from './schemas.js';
+import { PROBLEM_READERS, RECTIFIERS, bulkCreateProblemsBody, bulkTransitionBody, createProblemBody, improvementMeasureBody, listMeasuresQuery, measure, measureInput, measureStatusBody, listProblemsQuery, noteBody, problem, problemWithEvents, rejectProblemBody, submitProblemBody, updateProblemBody } from './schemas.js';
 
 const tags = ['problems'];
 
@@ -74,10 +75,10 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/problems/:id/submit', {
-    config: { access: ['department', 'unit'] },
+    config: { access: ['admin', 'department', 'unit'] },
     schema: {
       operationId: 'submitProblemRectification',
-      summary: 'Submit the rectification: measures (整改措施) and evidence (rectifying → submitted)',
+      summary: 'Submit the rectification: measures (整改措施, as items) and evidence (rectifying → submitted); the office may submit on the department\'s behalf (recorded)',
       tags,
       body: submitProblemBody,
       ...transition,
@@ -95,5 +96,71 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: ['admin'] },
     schema: { operationId: 'rejectProblem', summary: 'Send the rectification back with a reason (submitted → rectifying)', tags, body: rejectProblemBody, ...transition },
     handler: async (req, reply) => sendVersioned(reply, await svc.reject(req.ctx, req.params.id, optionalVersion(req, req.body.version), req.body.reason)),
+  });
+
+  app.post('/problems/bulk', {
+    config: { access: ['admin'] },
+    schema: {
+      operationId: 'createProblems',
+      summary: 'Open many problems at once (up to 1,000), all or nothing; errors name the item (problems.<i>.<field>)',
+      tags,
+      body: bulkCreateProblemsBody,
+      response: { 201: z.object({ items: z.array(problem) }), ...problems(422) },
+    },
+    handler: async (req, reply) => {
+      const items = await svc.createMany(req.ctx, req.body.problems.map(({ deadline, ...rest }) => ({ ...rest, deadline: deadline ? new Date(deadline) : null })));
+      return reply.status(201).send({ items });
+    },
+  });
+
+  app.post('/problems/bulk-transition', {
+    config: { access: ['admin'] },
+    schema: {
+      operationId: 'transitionProblems',
+      summary: 'One decision for many problems (start, verify or reject, with one comment), all or nothing; errors name the index (ids.<i>)',
+      tags,
+      body: bulkTransitionBody,
+      response: { 200: z.object({ items: z.array(problem) }), ...problems(404, 409, 412, 422) },
+    },
+    handler: async (req) => ({ items: await svc.bulkTransition(req.ctx, req.body) }),
+  });
+
+  app.get('/problems/:id/measures', {
+    config: { access: PROBLEM_READERS },
+    schema: { operationId: 'listProblemMeasures', summary: 'The measures (整改措施) of a problem', tags, params: idParams, querystring: queryOf(pageQuery), response: { 200: pageOf(measure), ...problems(404) } },
+    handler: async (req) => svc.measures.forProblem(req.ctx, req.params.id, req.query),
+  });
+
+  app.post('/problems/:id/measures', {
+    config: { access: RECTIFIERS },
+    schema: { operationId: 'addProblemMeasure', summary: 'Add a measure (整改措施) to a problem', tags, params: idParams, body: measureInput, response: { 201: measure, ...problems(404, 422) } },
+    handler: async (req, reply) => reply.status(201).send(await svc.measures.addTo(req.ctx, req.params.id, req.body)),
+  });
+
+  app.post('/improvement-measures', {
+    config: { access: RECTIFIERS },
+    schema: {
+      operationId: 'createImprovementMeasure',
+      summary: "A measure of a unit's or department's own improvement plan (整改措施 with no problem)",
+      tags,
+      body: improvementMeasureBody,
+      response: { 201: measure, ...problems(403, 422) },
+    },
+    handler: async (req, reply) => reply.status(201).send(await svc.measures.createPlanMeasure(req.ctx, req.body)),
+  });
+
+  app.get('/measures', {
+    config: { access: ['admin', 'inspector'] },
+    schema: { operationId: 'listMeasures', summary: 'Every measure (整改措施), of problems and improvement plans', tags, querystring: queryOf(pageQuery.extend(listMeasuresQuery.shape)), response: { 200: pageOf(measure), ...problems(422) } },
+    handler: async (req) => {
+      const { limit, cursor, ...filter } = req.query;
+      return svc.measures.list(req.ctx, filter, { limit, cursor });
+    },
+  });
+
+  app.post('/measures/:id/status', {
+    config: { access: RECTIFIERS },
+    schema: { operationId: 'setMeasureStatus', summary: 'Move a measure: planned → in_progress → done (evidence optional)', tags, params: idParams, body: measureStatusBody, response: { 200: measure, ...problems(404, 409, 412, 422) } },
+    handler: async (req) => svc.measures.setStatus(req.ctx, req.params.id, req.body),
   });
 };

@@ -1,6 +1,7 @@
 import { inTransaction } from '../../db/client.js';
 import type { Db, TxOption } from '../../db/client.js';
-import { conflict, illegalTransition, invalid, notFound, versionMismatch } from '../../lib/errors.js';
+import { DomainError, conflict, illegalTransition, invalid, notFound, versionMismatch } from '../../lib/errors.js';
+import { createMeasuresService } from './measures.js';
 import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
@@ -15,6 +16,7 @@ import { problemsRepository } from './repository.js';
 import type { ProblemEventRow, ProblemRow, ScopedProblemRow } from './repository.js';
 import { deadlineWorkingDays, linkedSourceTypes, problemSeverityLabels, problemSourceTypeLabels, problemStatusLabels } from './schemas.js';
 import type {
+  BulkTransitionInput,
   ListProblemsFilter,
   OpenProblemInput,
   ProblemDto,
@@ -45,6 +47,8 @@ export function toProblemDto(r: ProblemRow, now = new Date()): ProblemDto {
     status: r.status,
     statusLabel: problemStatusLabels[r.status],
     measures: r.measures,
+    isHot: r.isHot,
+    submittedOnBehalfBy: r.submittedOnBehalfBy,
     evidence: r.evidence,
     rejectionReason: r.rejectionReason,
     submittedAt: toIsoOrNull(r.submittedAt),
@@ -86,6 +90,8 @@ interface Move {
   patch?: Partial<ProblemRow>;
   note?: string | null;
   check?: (p: ScopedProblemRow) => void;
+  /** Writes that go with the move, in its transaction (a submission's measures). */
+  with?: (tx: Db, p: ScopedProblemRow) => Promise<void>;
 }
 
 export function createProblemsService({
@@ -105,6 +111,28 @@ export function createProblemsService({
     if (!r || !canSeeUnit(ctx, { id: r.unitId, departmentId: r.unitDepartmentId })) throw notFound('problem', id);
     return r;
   }
+  const measures = createMeasuresService({ db, audit, visibleProblem: visible });
+
+  /** The moves a single call and a bulk decision share. */
+  const moves = {
+    start: (note?: string): Move => ({ action: 'started', verb: 'started', from: 'open', to: 'rectifying', note }),
+    verify: (note?: string): Move => ({ action: 'verified', verb: 'verified', to: 'verified', patch: { verifiedAt: new Date() }, note }),
+    reject: (reason: string): Move => ({ action: 'rejected', verb: 'rejected', from: 'submitted', to: 'rectifying', patch: { rejectionReason: reason }, note: reason }),
+    /** The office's rectification on a department's behalf (代为提交). */
+    submitOnBehalf: (ctx: RequestContext, measures: string | null, evidence: string[], with_?: Move['with']): Move => ({
+      action: 'submitted',
+      verb: 'submitted',
+      to: 'submitted',
+      patch: { measures, evidence, submittedAt: new Date(), submittedOnBehalfBy: ctx.principal.role === 'admin' ? ctx.principal.subject : null },
+      note: ctx.principal.role === 'admin' ? `submitted on the department's behalf by ${ctx.principal.subject}` : undefined,
+      with: with_,
+    }),
+  };
+  const bulkMove = (ctx: RequestContext, input: BulkTransitionInput): Move => {
+    if (input.action === 'reject') return moves.reject(input.note!);
+    if (input.action === 'submit') return moves.submitOnBehalf(ctx, input.note!, input.evidence);
+    return moves[input.action](input.note);
+  };
 
   async function recordEvent(tx: Db, ctx: RequestContext, problemId: string, action: ProblemEventAction, from: ProblemStatus | null, to: ProblemStatus, note?: string | null) {
     await problemsRepository.insertEvent(tx, {
@@ -119,8 +147,8 @@ export function createProblemsService({
   }
 
   /** One step of the state machine: scope, status and version checks, the change, its history entry and its audit entry. */
-  function move(ctx: RequestContext, id: string, expected: number | undefined, m: Move): Promise<ProblemDto> {
-    return db.transaction(async (tx) => {
+  function move(ctx: RequestContext, id: string, expected: number | undefined, m: Move, opt: TxOption = {}): Promise<ProblemDto> {
+    return inTransaction(db, opt.tx, async (tx) => {
       const current = await visible(ctx, id, tx);
       if (expected !== undefined && current.version !== expected) throw versionMismatch('problem', expected, current.version);
       if (m.to) {
@@ -133,6 +161,7 @@ export function createProblemsService({
       const row = await problemsRepository.update(tx, id, current.version, { ...m.patch, status: to });
       if (!row) throw versionMismatch('problem', current.version, current.version + 1);
       await recordEvent(tx, ctx, id, m.action, current.status, to, m.note);
+      await m.with?.(tx, current);
       const dto = toProblemDto(row);
       await audit.record(tx, ctx, { action: `problem.${m.action}`, entityType: 'problem', entityId: id, before: toProblemDto(current), after: dto });
       if (to !== current.status) {
@@ -181,6 +210,7 @@ export function createProblemsService({
       description,
       deadline,
       responsiblePerson: input.responsiblePerson?.trim() || null,
+      isHot: input.isHot ?? false,
     });
     if (!row) {
       // Another transaction opened it for the same source between our look-up and insert.
@@ -243,6 +273,7 @@ export function createProblemsService({
         sourceType: filter.sourceType,
         cycleId: filter.cycleId,
         overdue: filter.overdue,
+        isHot: filter.isHot,
         unitIds: [filter.unitId, scope.unitId].filter((x): x is string => !!x),
         departmentIds: [filter.departmentId, scope.departmentId].filter((x): x is string => !!x),
         now,
@@ -285,26 +316,82 @@ export function createProblemsService({
     },
 
     start(ctx: RequestContext, id: string, expected?: number, note?: string): Promise<ProblemDto> {
-      return move(ctx, id, expected, { action: 'started', verb: 'started', from: 'open', to: 'rectifying', note });
+      return move(ctx, id, expected, moves.start(note));
     },
 
-    submit(ctx: RequestContext, id: string, expected: number | undefined, input: SubmitProblemInput): Promise<ProblemDto> {
+    /**
+     * The unit's or department's rectification: measures (整改措施) as records, and/or the old free text. The
+     * office may submit on the department's behalf (代为提交); who did is recorded.
+     */
+    submit(ctx: RequestContext, id: string, expected: number | undefined, input: Omit<SubmitProblemInput, 'measureItems'> & { measureItems?: SubmitProblemInput['measureItems'] }): Promise<ProblemDto> {
       if (input.evidence.length === 0) throw invalid('evidence', 'a rectification needs at least one evidence link');
-      return move(ctx, id, expected, {
-        action: 'submitted',
-        verb: 'submitted',
-        to: 'submitted',
-        patch: { measures: input.measures, evidence: input.evidence, submittedAt: new Date() },
+      return move(
+        ctx,
+        id,
+        expected,
+        moves.submitOnBehalf(ctx, input.measures ?? null, input.evidence, async (tx, p) => {
+          await measures.addToProblem(tx, ctx, p, input.measureItems ?? []);
+        }),
+      );
+    },
+
+    /**
+     * One decision for many problems (e.g. verify a batch with one comment), all or nothing in one transaction,
+     * each audited and in its history as if moved alone. Errors name the index (`ids.<i>`); nothing is written then.
+     */
+    bulkTransition(ctx: RequestContext, input: BulkTransitionInput): Promise<ProblemDto[]> {
+      return db.transaction(async (tx) => {
+        const out: ProblemDto[] = [];
+        const errors: { field: string; message: string; error: DomainError }[] = [];
+        const seen = new Set<string>();
+        for (const [i, id] of input.ids.entries()) {
+          if (seen.has(id)) {
+            errors.push({ field: `ids.${i}`, message: `problem ${id} is listed twice`, error: invalid(`ids.${i}`, 'listed twice') });
+            continue;
+          }
+          seen.add(id);
+          if (errors.length) continue;
+          try {
+            out.push(await move(ctx, id, undefined, bulkMove(ctx, input), { tx }));
+          } catch (e) {
+            if (!(e instanceof DomainError) || e.status >= 500) throw e;
+            errors.push({ field: `ids.${i}`, message: e.message, error: e });
+          }
+        }
+        if (errors.length) {
+          const first = errors[0].error;
+          throw new DomainError(first.status, first.code, first.title, errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors: errors.map(({ field, message }) => ({ field, message })) });
+        }
+        return out;
       });
     },
 
+    /** Many problems opened at once (a return of findings), all or nothing; errors name the item (`problems.<i>`). */
+    createMany(ctx: RequestContext, inputs: OpenProblemInput[]): Promise<ProblemDto[]> {
+      return db.transaction(async (tx) => {
+        const out: ProblemDto[] = [];
+        for (const [i, input] of inputs.entries()) {
+          try {
+            out.push((await open(tx, ctx, input)).problem);
+          } catch (e) {
+            if (!(e instanceof DomainError) || e.status >= 500) throw e;
+            const errors = (e.extra.errors ?? [{ field: '', message: e.message }]).map((f) => ({ field: `problems.${i}${f.field ? `.${f.field}` : ''}`, message: f.message }));
+            throw new DomainError(e.status, e.code, e.title, errors.map((f) => `${f.field}: ${f.message}`).join('; '), { ...e.extra, errors });
+          }
+        }
+        return out;
+      });
+    },
+
+    measures,
+
     verify(ctx: RequestContext, id: string, expected?: number, note?: string): Promise<ProblemDto> {
-      return move(ctx, id, expected, { action: 'verified', verb: 'verified', to: 'verified', patch: { verifiedAt: new Date() }, note });
+      return move(ctx, id, expected, moves.verify(note));
     },
 
     /** Sends a submitted rectification back; the unit rectifies again. */
     reject(ctx: RequestContext, id: string, expected: number | undefined, reason: string): Promise<ProblemDto> {
-      return move(ctx, id, expected, { action: 'rejected', verb: 'rejected', from: 'submitted', to: 'rectifying', patch: { rejectionReason: reason }, note: reason });
+      return move(ctx, id, expected, moves.reject(reason));
     },
 
     /**

@@ -9,6 +9,9 @@ export const scoreboardTypeDefs = /* GraphQL */ `
   type ScoreboardPenalties { yellowCards: Int! revoked: Int! points: Float! }
   type ScoreboardProblems { open: Int! overdue: Int! rectified: Int! }
   type ScoreboardComplaints { received: Int! substantiated: Int! }
+  type ScoreboardCommendationLevels { provincial_leading_group: Int! provincial_department: Int! other: Int! }
+  "上级表彰 of the department's units in the cycle, and the points they add"
+  type ScoreboardCommendations { count: Int! byLevel: ScoreboardCommendationLevels! points: Float! }
   "部门行风考核挂钩: what a department gains and loses from its units' honours"
   type DepartmentScore {
     departmentId: ID!
@@ -16,6 +19,7 @@ export const scoreboardTypeDefs = /* GraphQL */ `
     enrolledUnits: Int!
     top10: ScoreboardTier!
     top100: ScoreboardTier!
+    commendations: ScoreboardCommendations!
     bonusPoints: Float!
     penalties: ScoreboardPenalties!
     netPoints: Float!
@@ -23,7 +27,7 @@ export const scoreboardTypeDefs = /* GraphQL */ `
     complaints: ScoreboardComplaints!
     department: Department
   }
-  type DepartmentScoreboard { cycleId: ID! departmentBonus: CycleDepartmentBonus! departmentPenalty: CycleDepartmentPenalty! items: [DepartmentScore!]! }
+  type DepartmentScoreboard { cycleId: ID! departmentBonus: CycleDepartmentBonus! departmentPenalty: CycleDepartmentPenalty! commendationBonus: CycleCommendationBonus! items: [DepartmentScore!]! }
 
   extend type Query {
     departmentScoreboard(cycleId: ID!): DepartmentScoreboard!

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { awardQueries } from '../awards/queries.js';
 import { complaintQueries } from '../complaints/queries.js';
@@ -23,6 +23,18 @@ export const scoreboardRepository = {
   async departmentNames(db: Db, ids: readonly string[]): Promise<{ id: string; name: string }[]> {
     if (ids.length === 0) return [];
     return (await departmentQueries.byIds(db, ids)).map((d) => ({ id: d.id, name: d.name }));
+  },
+
+  /** Higher-level commendations (上级表彰) of the cycle, per department of the unit and level: one GROUP BY. */
+  commendationCounts(db: Db, cycleId: string, departmentId?: string) {
+    const c = awardQueries.commendationFacts(db);
+    const u = unitQueries.facts(db, 'commended_units');
+    return db
+      .select({ departmentId: u.departmentId, level: c.level, n: count() })
+      .from(c)
+      .innerJoin(u, eq(u.id, c.unitId))
+      .where(and(eq(c.cycleId, cycleId), departmentId ? eq(u.departmentId, departmentId) : undefined))
+      .groupBy(u.departmentId, c.level);
   },
 
   /** Complaints of the cycle per department of the unit: one GROUP BY. */

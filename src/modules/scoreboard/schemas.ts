@@ -12,7 +12,15 @@ export const departmentScore = z
     enrolledUnits: z.number().int().describe('units of the department taking part in the cycle (enrollment status enrolled: withdrawn and disqualified units do not take part)'),
     top10: tierCount.describe('十佳 named in the cycle (whatever their status now)'),
     top100: tierCount.describe('百佳 named in the cycle, not counting the 十佳'),
-    bonusPoints: z.number().describe('top10 × departmentBonus.top10 + top100 × departmentBonus.top100'),
+    commendations: z
+      .object({
+        count: z.number().int(),
+        byLevel: z.object({ provincial_leading_group: z.number().int(), provincial_department: z.number().int(), other: z.number().int() }),
+        points: z.number().describe('Σ count × commendationBonus[level]'),
+      })
+      .describe('higher-level commendations (上级表彰) of the department\'s units in the cycle: 省纠风领导小组命名表彰, 省主管部门表彰')
+      .meta({ id: 'ScoreboardCommendations' }),
+    bonusPoints: z.number().describe('top10 × departmentBonus.top10 + top100 × departmentBonus.top100 + commendations.points'),
     penalties: z.object({
       yellowCards: z.number().int().describe('awards now yellow-carded (黄牌警告)'),
       revoked: z.number().int().describe('awards revoked (撤销荣誉)'),
@@ -30,6 +38,7 @@ export const departmentScoreboard = z
     cycleId: z.uuid(),
     departmentBonus: z.object({ top10: z.number(), top100: z.number() }),
     departmentPenalty: z.object({ yellowCard: z.number(), revoked: z.number() }),
+    commendationBonus: z.object({ provincial_leading_group: z.number(), provincial_department: z.number(), other: z.number() }),
     items: z.array(departmentScore).describe('highest net points first'),
   })
   .meta({ id: 'DepartmentScoreboard' });

@@ -10,20 +10,26 @@ import { scoreboardRepository as repo } from './repository.js';
 import type { DepartmentScoreboardDto, DepartmentScoreDto } from './schemas.js';
 
 /**
- * 部门行风考核挂钩: per department, the units named in a cycle add bonus points by tier; awards now yellow-carded or
+ * 部门行风考核挂钩: per department, the units named in a cycle add bonus points by tier, and so does every
+ * higher-level commendation of its units (基层站所被各级命名表彰的，对其主管部门行风建设考核予以加分); awards now yellow-carded or
  * revoked take points away (a revoked award keeps its naming bonus and carries the revocation penalty). Problems and
  * complaints of the department's participating units are shown beside them.
  */
 export function createScoreboardService({ db, cycles, problems }: { db: Db; cycles: CyclesService; problems: ProblemsService }) {
   async function scoreboard(ctx: RequestContext, cycleId: string): Promise<DepartmentScoreboardDto> {
     const cycle = await cycles.getCycle(cycleId);
-    const { departmentBonus, departmentPenalty } = awardSettingsOf(cycle.settings);
+    const { departmentBonus, departmentPenalty, commendationBonus } = awardSettingsOf(cycle.settings);
     // A department manager sees its own row only.
     const only = ctx.principal.role === 'department' ? ctx.principal.departmentId : undefined;
 
-    const [enrolled, named, complaintRows] = await Promise.all([repo.enrolledUnits(db, cycleId, only), repo.awards(db, cycleId, only), repo.complaintCounts(db, cycleId, only)]);
+    const [enrolled, named, complaintRows, commendationRows] = await Promise.all([
+      repo.enrolledUnits(db, cycleId, only),
+      repo.awards(db, cycleId, only),
+      repo.complaintCounts(db, cycleId, only),
+      repo.commendationCounts(db, cycleId, only),
+    ]);
     const problemCounts = await problems.countsForUnits(cycleId, enrolled.map((e) => e.unitId));
-    const departmentIds = [...new Set([...enrolled.map((e) => e.departmentId), ...named.map((a) => a.departmentId)])];
+    const departmentIds = [...new Set([...enrolled.map((e) => e.departmentId), ...named.map((a) => a.departmentId), ...commendationRows.map((c) => c.departmentId)])];
     const names = new Map((await repo.departmentNames(db, departmentIds)).map((d) => [d.id, d.name]));
     const complaintsBy = new Map(complaintRows.map((c) => [c.departmentId, c]));
 
@@ -38,7 +44,13 @@ export function createScoreboardService({ db, cycles, problems }: { db: Db; cycl
       const top100 = list('top100');
       const yellowCards = mine.filter((a) => a.status === 'yellow_card').length;
       const revoked = mine.filter((a) => a.status === 'revoked').length;
-      const bonusPoints = top10.count * departmentBonus.top10 + top100.count * departmentBonus.top100;
+      const commendations = { count: 0, byLevel: { provincial_leading_group: 0, provincial_department: 0, other: 0 }, points: 0 };
+      for (const c of commendationRows.filter((r) => r.departmentId === departmentId)) {
+        commendations.count += c.n;
+        commendations.byLevel[c.level] += c.n;
+        commendations.points += c.n * commendationBonus[c.level];
+      }
+      const bonusPoints = top10.count * departmentBonus.top10 + top100.count * departmentBonus.top100 + commendations.points;
       const penaltyPoints = yellowCards * departmentPenalty.yellowCard + revoked * departmentPenalty.revoked;
       const p = { open: 0, overdue: 0, rectified: 0 };
       for (const u of units) {
@@ -56,6 +68,7 @@ export function createScoreboardService({ db, cycles, problems }: { db: Db; cycl
         enrolledUnits: units.length,
         top10,
         top100,
+        commendations,
         bonusPoints,
         penalties: { yellowCards, revoked, points: penaltyPoints },
         netPoints: bonusPoints - penaltyPoints,
@@ -64,7 +77,7 @@ export function createScoreboardService({ db, cycles, problems }: { db: Db; cycl
       };
     });
     items.sort((a, b) => b.netPoints - a.netPoints || a.departmentName.localeCompare(b.departmentName, 'zh') || (a.departmentId < b.departmentId ? -1 : 1));
-    return { cycleId, departmentBonus, departmentPenalty, items };
+    return { cycleId, departmentBonus, departmentPenalty, commendationBonus, items };
   }
 
   return {

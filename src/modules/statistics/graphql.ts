@@ -14,10 +14,14 @@ export const statisticsTypeDefs = /* GraphQL */ `
   type StatisticsLevelCount { level: Int! label: Label! count: Int! }
   "命名表彰 of the cycles: 十佳/百佳 by tier, and by their status now"
   type StatisticsAwards { byTier: [StatisticsCount!]! byStatus: [StatisticsCount!]! }
-  type StatisticsProblems { found: Int! rectified: Int! open: Int! overdue: Int! byStatus: [StatisticsCount!]! }
+  type StatisticsProblems { found: Int! rectified: Int! open: Int! overdue: Int! "热点难点问题" hot: Int! "hot problems solved (verified)" hotSolved: Int! byStatus: [StatisticsCount!]! }
+  "为群众办实事 by verification status; only verified ones earn bonus points"
+  type StatisticsDeeds { verified: Int! byStatus: [StatisticsCount!]! hot: Int! hotVerified: Int! }
+  "整改措施 of problems and of improvement plans"
+  type StatisticsMeasures { total: Int! ofProblems: Int! improvementPlans: Int! byStatus: [StatisticsCount!]! }
   "义务监督员; NOT unit-scoped: counted campaign-wide, term overlapping the covered years"
   type StatisticsSupervisors { active: Int! total: Int! }
-  type StatisticsInspectionTasks { dispatched: Int! reported: Int! reviewed: Int! }
+  type StatisticsInspectionTasks { dispatched: Int! reported: Int! reviewed: Int! "dispatched tasks by the kind of their round" byRoundKind: [StatisticsCount!]! }
   type StatisticsFindings { total: Int! bySeverity: [StatisticsCount!]! byStatus: [StatisticsCount!]! accepted: Int! }
   type StatisticsRatingChannel { channel: RatingChannel! label: Label! total: Int! byLevel: [StatisticsLevelCount!]! }
   type StatisticsRatings {
@@ -42,10 +46,16 @@ export const statisticsTypeDefs = /* GraphQL */ `
     commendations: [StatisticsCount!]!
     problems: StatisticsProblems!
     deeds: Int!
+    deedFigures: StatisticsDeeds!
+    measures: StatisticsMeasures!
     supervisors: StatisticsSupervisors!
     inspectionRounds: [StatisticsCount!]!
     inspectionTasks: StatisticsInspectionTasks!
     inspectionReports: Int!
+    "reports by origin: task / walk_in (随机暗访)"
+    inspectionReportsByOrigin: [StatisticsCount!]!
+    "反馈暗访信息 条次"
+    feedbackItems: Int!
     findings: StatisticsFindings!
     accountabilityActions: [StatisticsCount!]!
     ratings: StatisticsRatings!
@@ -85,6 +95,10 @@ export function toGraphqlStatistics(s: StatisticsDto) {
       commendations: list(f.commendations, l.commendationLevels),
       problems: { ...f.problems, byStatus: list(f.problems.byStatus, l.problemStatuses) },
       inspectionRounds: list(f.inspectionRounds, l.inspectionRoundKinds),
+      inspectionTasks: { ...f.inspectionTasks, byRoundKind: list(f.inspectionTasks.byRoundKind, l.inspectionRoundKinds) },
+      inspectionReportsByOrigin: list(f.inspectionReportsByOrigin, l.inspectionReportOrigins),
+      deedFigures: { ...f.deedFigures, byStatus: list(f.deedFigures.byStatus, l.deedStatuses) },
+      measures: { ...f.measures, byStatus: list(f.measures.byStatus, l.measureStatuses) },
       findings: { ...f.findings, bySeverity: list(f.findings.bySeverity, l.findingSeverities), byStatus: list(f.findings.byStatus, l.findingStatuses) },
       accountabilityActions: list(f.accountabilityActions, l.accountabilityTypes),
       ratings: {

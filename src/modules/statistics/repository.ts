@@ -46,7 +46,7 @@ function yearRuns(years: number[]): [number, number][] {
 
 const yearStart = (y: number) => new Date(Date.UTC(y, 0, 1) - CST_OFFSET_MS).toISOString();
 
-function inYearsTimestamp(col: AnyColumn, years: number[]): SQL {
+function inYearsTimestamp(col: AnyColumn | SQL.Aliased, years: number[]): SQL {
   const runs = yearRuns(years).map(([a, b]) => sql`(${col} >= ${yearStart(a)}::timestamptz and ${col} < ${yearStart(b + 1)}::timestamptz)`);
   return runs.length ? sql`(${sql.join(runs, sql` or `)})` : sql`false`;
 }
@@ -57,9 +57,9 @@ function inYearsDate(col: AnyColumn, years: number[]): SQL {
 }
 
 /** "Belongs to the cycles": its cycle is one of them, or it has none and its date is in their years. */
-export function ofCycles(cycleCol: AnyColumn, dateCol: AnyColumn, s: StatisticsScope, dateKind: 'timestamp' | 'date' = 'timestamp'): SQL {
-  const byDate = and(isNull(cycleCol), dateKind === 'date' ? inYearsDate(dateCol, s.years) : inYearsTimestamp(dateCol, s.years))!;
-  return s.cycleIds.length ? or(inArray(cycleCol, s.cycleIds), byDate)! : byDate;
+export function ofCycles(cycleCol: AnyColumn | SQL.Aliased, dateCol: AnyColumn | SQL.Aliased, s: StatisticsScope, dateKind: 'timestamp' | 'date' = 'timestamp'): SQL {
+  const byDate = and(isNull(cycleCol), dateKind === 'date' ? inYearsDate(dateCol as AnyColumn, s.years) : inYearsTimestamp(dateCol, s.years))!;
+  return s.cycleIds.length ? or(inArray(cycleCol as AnyColumn, s.cycleIds), byDate)! : byDate;
 }
 
 /**
@@ -84,7 +84,7 @@ export function statisticsQueries(db: Db, s: StatisticsScope) {
   const unitFacts = unitQueries.facts(db);
   const scoped = db.$with('scoped_units').as(db.select({ id: unitFacts.id, departmentId: unitFacts.departmentId }).from(unitFacts).where(unitQueries.unitIn(db, unitFacts.id, filter)));
   /** The unit filter on a unit column; nothing when no filter is given (every unit, and records with none). */
-  const unitIn = (col: AnyColumn) => (unitFiltered(s) ? inArray(col, db.select({ id: scoped.id }).from(scoped)) : undefined);
+  const unitIn = (col: AnyColumn | SQL.Aliased) => (unitFiltered(s) ? inArray(col as AnyColumn, db.select({ id: scoped.id }).from(scoped)) : undefined);
 
   return {
     /** Outreach, media, power-list and investment figures, with their monthly series (activity-figures.ts). */
@@ -133,20 +133,43 @@ export function statisticsQueries(db: Db, s: StatisticsScope) {
       const p = problemQueries.facts(db, s.now);
       return db
         .with(scoped)
-        .select({ status: p.status, n: count(), overdue: countIf(sql`${p.overdue}`) })
+        .select({ status: p.status, n: count(), overdue: countIf(sql`${p.overdue}`), hot: countIf(eq(p.isHot, true)) })
         .from(p)
         .where(and(ofCycles(p.cycleId, p.createdAt, s), unitIn(p.unitId)))
         .groupBy(p.status);
     },
 
-    async deeds() {
+    /** 为群众办实事 by verification status, and the hot (热点难点) ones among them. */
+    deeds() {
       const d = deedQueries.facts(db);
-      const [r] = await db
+      return db
         .with(scoped)
-        .select({ n: count() })
+        .select({ status: d.status, n: count(), hot: countIf(eq(d.isHot, true)) })
         .from(d)
-        .where(and(ofCycles(d.cycleId, d.doneOn, s, 'date'), unitIn(d.unitId)));
-      return r.n;
+        .where(and(ofCycles(d.cycleId, d.doneOn, s, 'date'), unitIn(d.unitId)))
+        .groupBy(d.status);
+    },
+
+    /** 整改措施 by status: of problems (the problem's cycle, or its date) and of improvement plans (their own cycle or date). */
+    measures() {
+      const m = problemQueries.measureFacts(db);
+      return db
+        .with(scoped)
+        .select({ status: m.status, ofProblem: m.ofProblem, n: count() })
+        .from(m)
+        .where(and(ofCycles(m.cycleId, m.createdAt, s), unitFiltered(s) ? or(unitIn(m.unitId), and(isNull(m.unitId), s.departmentId ? eq(m.departmentId, s.departmentId) : sql`false`)) : undefined))
+        .groupBy(m.status, m.ofProblem);
+    },
+
+    /** Reports of tasks and walk-ins (随机暗访), by origin. */
+    reports() {
+      const r = supervisionQueries.reportFacts(db);
+      return db
+        .with(scoped)
+        .select({ origin: r.origin, n: count() })
+        .from(r)
+        .where(and(ofCycles(r.roundCycleId, r.at, s), unitIn(r.unitId)))
+        .groupBy(r.origin);
     },
 
     /** Not unit-scoped: supervisors serve the whole campaign. Term overlapping the covered years. */
@@ -161,7 +184,7 @@ export function statisticsQueries(db: Db, s: StatisticsScope) {
       return r;
     },
 
-    /** Tasks with their reports (at most one per task) and their rounds, in one statement. */
+    /** Tasks with their rounds, in one statement (reports, with walk-ins, are counted by `reports`). */
     async inspections() {
       const k = supervisionQueries.taskFacts(db);
       const [r] = await db
@@ -170,7 +193,8 @@ export function statisticsQueries(db: Db, s: StatisticsScope) {
           dispatched: countIf(sql`${k.status} <> 'cancelled'`),
           reported: countIf(inArray(k.status, ['reported', 'reviewed'])),
           reviewed: countIf(eq(k.status, 'reviewed')),
-          reports: num(sql`count(${k.reportId})`),
+          sweepTasks: countIf(sql`${k.roundKind} = 'sweep' and ${k.status} <> 'cancelled'`),
+          targetedTasks: countIf(sql`${k.roundKind} = 'targeted' and ${k.status} <> 'cancelled'`),
           sweeps: num(sql`count(distinct ${k.roundId}) filter (where ${k.roundKind} = 'sweep' and ${k.status} <> 'cancelled')`),
           targeted: num(sql`count(distinct ${k.roundId}) filter (where ${k.roundKind} = 'targeted' and ${k.status} <> 'cancelled')`),
         })
@@ -185,7 +209,7 @@ export function statisticsQueries(db: Db, s: StatisticsScope) {
         .with(scoped)
         .select({ severity: f.severity, status: f.status, n: count() })
         .from(f)
-        .where(and(ofCycles(f.roundCycleId, f.roundStartsAt, s), unitIn(f.unitId)))
+        .where(and(ofCycles(f.roundCycleId, f.at, s), unitIn(f.unitId)))
         .groupBy(f.severity, f.status);
     },
 

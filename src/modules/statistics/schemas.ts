@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { accountabilityTypeLabels, accountabilityTypes } from '../accountability/schemas.js';
 import { awardStatuses, awardStatusLabels, commendationLevelLabels, commendationLevels, tierLabels, tiers } from '../awards/schemas.js';
 import { complaintSourceLabels, complaintSources, complaintStatuses, complaintStatusLabels } from '../complaints/schemas.js';
-import { problemStatuses } from '../problems/schemas.js';
+import { measureStatuses, measureStatusLabels, problemStatuses } from '../problems/schemas.js';
+import { deedStatuses, deedStatusLabels } from '../deeds/schemas.js';
 import { ratingChannels } from '../ratings/schemas.js';
 import { isoDate, labelSchema } from '../../lib/http.js';
 import type { Role } from '../../lib/principal.js';
@@ -10,7 +11,7 @@ import { problemStatusLabels } from '../problems/schemas.js';
 import { followUpStatuses, followUpStatusLabels } from '../ratings/follow-ups.schemas.js';
 import { BAD_LEVEL_MAX } from '../ratings/rules.js';
 import { channelLabels, levelLabels } from '../ratings/schemas.js';
-import { findingStatuses, findingStatusLabels, roundKindLabels, roundKinds, severities, severityLabels } from '../supervision/schemas.js';
+import { findingStatuses, findingStatusLabels, reportOriginLabels, reportOrigins, roundKindLabels, roundKinds, severities, severityLabels } from '../supervision/schemas.js';
 import { categories, categoryLabels, categorySchema } from '../units/schemas.js';
 import { activityFiguresShape, activityLabelKeys, activityLabelValues } from './activity-figures.js';
 
@@ -91,10 +92,28 @@ export const statisticsFigures = z
         rectified: n.describe('verified as rectified (整改销号)'),
         open: n.describe('not yet verified (open, rectifying or submitted)'),
         overdue: n.describe('past their deadline without being verified by it, as of `asOf` (逾期整改: a problem verified late stays overdue)'),
+        hot: n.describe('flagged hot or difficult (热点难点问题)'),
+        hotSolved: n.describe('hot or difficult problems solved (解决热点难点问题): verified'),
         byStatus: countsOf(problemStatuses),
       })
       .meta({ id: 'StatisticsProblems' }),
-    deeds: n.describe('deeds done for the public (为群众办实事, 件次)'),
+    deeds: n.describe('deeds done for the public (为群众办实事, 件次), every status'),
+    deedFigures: z
+      .object({
+        verified: n.describe('verified by the office (核实): the ones that earn bonus points'),
+        byStatus: countsOf(deedStatuses, '已上报 / 已核实 / 未通过'),
+        hot: n.describe('deeds on a hot or difficult issue (热点难点)'),
+        hotVerified: n.describe('of those, verified'),
+      })
+      .meta({ id: 'StatisticsDeeds' }),
+    measures: z
+      .object({
+        total: n.describe('整改措施 recorded'),
+        ofProblems: n.describe('measures of a problem'),
+        improvementPlans: n.describe("measures of a unit's or department's own improvement plan (no problem)"),
+        byStatus: countsOf(measureStatuses, '计划 / 实施中 / 已完成'),
+      })
+      .meta({ id: 'StatisticsMeasures' }),
     supervisors: z
       .object({
         active: n.describe('active supervisors whose term overlaps the years of the cycles'),
@@ -102,15 +121,18 @@ export const statisticsFigures = z
       })
       .describe('义务监督员. NOT unit-scoped: region, department and category filters do not apply')
       .meta({ id: 'StatisticsSupervisors' }),
-    inspectionRounds: countsOf(roundKinds, 'rounds with at least one task in scope: 拉网式 sweep / targeted').meta({ id: 'StatisticsInspectionRounds' }),
+    inspectionRounds: countsOf(roundKinds, 'rounds with at least one task in scope: 拉网式 sweep / 点对点 targeted').meta({ id: 'StatisticsInspectionRounds' }),
     inspectionTasks: z
       .object({
         dispatched: n.describe('tasks dispatched (点对点部署任务, person-times), cancelled ones excluded'),
         reported: n.describe('tasks reported on (reported or reviewed)'),
         reviewed: n.describe('tasks whose report was reviewed'),
+        byRoundKind: countsOf(roundKinds, 'dispatched tasks by the kind of their round: 拉网式 sweep / 点对点 targeted (部署任务 人次)'),
       })
       .meta({ id: 'StatisticsInspectionTasks' }),
-    inspectionReports: n.describe('inspection reports received (反馈暗访信息, 条次)'),
+    inspectionReports: n.describe('inspection reports received: of tasks (a reported task cannot be cancelled, so these agree with `inspectionTasks.reported`) and walk-ins (随机暗访)'),
+    inspectionReportsByOrigin: countsOf(reportOrigins, 'task / walk_in (随机暗访)').meta({ id: 'StatisticsInspectionReports' }),
+    feedbackItems: n.describe('feedback items of the reports (反馈暗访信息, 条次); the same as findings.total'),
     findings: z
       .object({ total: n, bySeverity: countsOf(severities), byStatus: countsOf(findingStatuses), accepted: n.describe('accepted on review (opened a problem)') })
       .meta({ id: 'StatisticsFindings' }),
@@ -168,6 +190,9 @@ export const statisticsLabelValues = {
   commendationLevels: commendationLevelLabels,
   problemStatuses: problemStatusLabels,
   inspectionRoundKinds: roundKindLabels,
+  inspectionReportOrigins: reportOriginLabels,
+  deedStatuses: deedStatusLabels,
+  measureStatuses: measureStatusLabels,
   findingSeverities: severityLabels,
   findingStatuses: findingStatusLabels,
   accountabilityTypes: accountabilityTypeLabels,
@@ -187,6 +212,9 @@ export const statisticsLabels = z
     commendationLevels: labelMap(commendationLevels),
     problemStatuses: labelMap(problemStatuses),
     inspectionRoundKinds: labelMap(roundKinds),
+    inspectionReportOrigins: labelMap(reportOrigins),
+    deedStatuses: labelMap(deedStatuses),
+    measureStatuses: labelMap(measureStatuses),
     findingSeverities: labelMap(severities),
     findingStatuses: labelMap(findingStatuses),
     accountabilityTypes: labelMap(accountabilityTypes),

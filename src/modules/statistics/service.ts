@@ -3,14 +3,15 @@ import { accountabilityTypes } from '../accountability/schemas.js';
 import { awardStatuses, commendationLevels, tiers } from '../awards/schemas.js';
 import { complaintSources, complaintStatuses } from '../complaints/schemas.js';
 import { isBad } from '../ratings/rules.js';
-import { problemStatuses } from '../problems/schemas.js';
+import { measureStatuses, problemStatuses } from '../problems/schemas.js';
+import { deedStatuses } from '../deeds/schemas.js';
 import { ratingChannels } from '../ratings/schemas.js';
 import { forbidden, invalid } from '../../lib/errors.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { followUpStatuses } from '../ratings/follow-ups.schemas.js';
 import type { FollowUpStatus } from '../ratings/follow-ups.schemas.js';
 import type { RegionsService } from '../regions/service.js';
-import { findingStatuses, roundKinds, severities } from '../supervision/schemas.js';
+import { findingStatuses, reportOrigins, roundKinds, severities } from '../supervision/schemas.js';
 import { assembleActivityFigures } from './activity-figures.js';
 import { publicStatisticsTag, toPublicStatistics } from './public.js';
 import type { PublicStatisticsDto } from './public.js';
@@ -68,7 +69,7 @@ export function createStatisticsService({ db, regions, publicMinCell = 5 }: { db
       ]);
       const scope: StatisticsScope = { cycleIds: cycles.map((c) => c.id), years, regionPath, departmentId, category: input.category, now };
       const q = statisticsQueries(db, scope);
-      const [enr, aw, com, prob, deeds, sup, insp, find, acc, rat, comp, fu, activities] = await Promise.all([
+      const [enr, aw, com, prob, deedRows, sup, insp, find, acc, rat, comp, fu, meas, reps, activities] = await Promise.all([
         q.enrollments(),
         q.awards(),
         q.commendations(),
@@ -81,6 +82,8 @@ export function createStatisticsService({ db, regions, publicMinCell = 5 }: { db
         q.ratings(),
         q.complaints(),
         q.followUps(),
+        q.measures(),
+        q.reports(),
         q.activities(),
       ]);
 
@@ -92,9 +95,11 @@ export function createStatisticsService({ db, regions, publicMinCell = 5 }: { db
       const commendations = zeros(commendationLevels);
       for (const r of com) commendations[r.level] += r.n;
 
-      const problems = { found: 0, rectified: 0, open: 0, overdue: 0, byStatus: zeros(problemStatuses) };
+      const problems = { found: 0, rectified: 0, open: 0, overdue: 0, hot: 0, hotSolved: 0, byStatus: zeros(problemStatuses) };
       for (const r of prob) {
         problems.found += r.n;
+        problems.hot += r.hot;
+        if (r.status === 'verified') problems.hotSolved += r.hot;
         problems.byStatus[r.status] += r.n;
         problems.overdue += r.overdue;
         if (r.status === 'verified') problems.rectified += r.n;
@@ -108,6 +113,26 @@ export function createStatisticsService({ db, regions, publicMinCell = 5 }: { db
         findings.byStatus[r.status] += r.n;
       }
       findings.accepted = findings.byStatus.accepted;
+
+      const deeds = { byStatus: zeros(deedStatuses), hot: 0, hotVerified: 0 };
+      let deedCount = 0;
+      for (const r of deedRows) {
+        deedCount += r.n;
+        deeds.byStatus[r.status] += r.n;
+        deeds.hot += r.hot;
+        if (r.status === 'verified') deeds.hotVerified += r.hot;
+      }
+
+      const measures = { total: 0, ofProblems: 0, improvementPlans: 0, byStatus: zeros(measureStatuses) };
+      for (const r of meas) {
+        measures.total += r.n;
+        measures.byStatus[r.status] += r.n;
+        if (r.ofProblem) measures.ofProblems += r.n;
+        else measures.improvementPlans += r.n;
+      }
+
+      const reportsByOrigin = zeros(reportOrigins);
+      for (const r of reps) reportsByOrigin[r.origin] += r.n;
 
       const accountabilityActions = zeros(accountabilityTypes);
       for (const r of acc) accountabilityActions[r.type] += r.n;
@@ -182,11 +207,15 @@ export function createStatisticsService({ db, regions, publicMinCell = 5 }: { db
           awards,
           commendations,
           problems,
-          deeds,
+          deeds: deedCount,
+          deedFigures: { verified: deeds.byStatus.verified, byStatus: deeds.byStatus, hot: deeds.hot, hotVerified: deeds.hotVerified },
+          measures,
           supervisors: { active: sup.active, total: sup.total },
           inspectionRounds,
-          inspectionTasks: { dispatched: insp.dispatched, reported: insp.reported, reviewed: insp.reviewed },
-          inspectionReports: insp.reports,
+          inspectionTasks: { dispatched: insp.dispatched, reported: insp.reported, reviewed: insp.reviewed, byRoundKind: { sweep: insp.sweepTasks, targeted: insp.targetedTasks } },
+          inspectionReports: reportsByOrigin.task + reportsByOrigin.walk_in,
+          inspectionReportsByOrigin: reportsByOrigin,
+          feedbackItems: findings.total,
           findings,
           accountabilityActions,
           ratings,

@@ -30,7 +30,7 @@ export function createFeedbackService({ db, units }: { db: Db; units: UnitsServi
           toFeedbackDto(
             r.report,
             r.cycleId,
-            r.taskStatus === 'reviewed',
+            r.report.reviewedAt !== null,
             findings.filter((f) => f.reportId === r.report.id),
           ),
         ),

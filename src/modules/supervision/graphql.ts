@@ -7,6 +7,7 @@ import {
   createRoundBody,
   createSupervisorBody,
   listFindingsQuery,
+  listReportsQuery,
   listRoundsQuery,
   listSupervisorsQuery,
   listTasksQuery,
@@ -15,6 +16,7 @@ import {
   reviewBody,
   updateRoundBody,
   updateSupervisorBody,
+  walkInBody,
 } from './schemas.js';
 import type { SupervisorDto, TaskDto } from './schemas.js';
 
@@ -28,6 +30,10 @@ export const supervisionTypeDefs = /* GraphQL */ `
   enum InspectionTaskStatus { assigned accepted reported reviewed expired cancelled }
   enum InspectionFindingSeverity { minor major serious }
   enum InspectionFindingStatus { pending accepted dismissed }
+  "what a feedback item (反馈暗访信息) is about"
+  enum InspectionFindingCategory { attitude efficiency quality environment discipline other }
+  "task: of a dispatched task; walk_in: 随机暗访, on the supervisor's own initiative"
+  enum InspectionReportOrigin { task walk_in }
 
   type SupervisorContact { phone: String email: String }
   "义务监督员: a volunteer supervisor"
@@ -80,10 +86,15 @@ export const supervisionTypeDefs = /* GraphQL */ `
   type InspectionTaskExpiry { expired: [ID!]! }
 
   type InspectionRatings { attitude: Int! efficiency: Int! quality: Int! environment: Int! discipline: Int! }
+  "反馈暗访信息 (one 条次): a problem or observation of a report"
   type InspectionFinding {
     id: ID!
-    taskId: ID!
+    "null on a walk-in report"
+    taskId: ID
+    reportId: ID!
     unitId: ID!
+    category: InspectionFindingCategory!
+    categoryLabel: Label!
     description: String!
     severity: InspectionFindingSeverity!
     severityLabel: Label!
@@ -97,17 +108,23 @@ export const supervisionTypeDefs = /* GraphQL */ `
     reviewedAt: DateTime
   }
   type InspectionFindingPage { items: [InspectionFinding!]! nextCursor: String }
-  "暗访反馈: the supervisor's report"
+  "暗访反馈: the supervisor report, of a task or a walk-in"
   type InspectionReport {
     id: ID!
-    taskId: ID!
+    origin: InspectionReportOrigin!
+    originLabel: Label!
+    taskId: ID
+    roundId: ID
+    supervisorId: ID
     unitId: ID!
     visitedAt: DateTime!
     ratings: InspectionRatings!
     summary: String
     findings: [InspectionFinding!]!
+    reviewedAt: DateTime
     createdAt: DateTime!
   }
+  type InspectionReportPage { items: [InspectionReport!]! nextCursor: String }
   "点对点 task: one supervisor, one unit, a time window"
   type InspectionTask {
     id: ID!
@@ -137,6 +154,8 @@ export const supervisionTypeDefs = /* GraphQL */ `
 
   type InspectionFeedbackFinding {
     id: ID!
+    category: InspectionFindingCategory!
+    categoryLabel: Label!
     description: String!
     severity: InspectionFindingSeverity!
     severityLabel: Label!
@@ -178,8 +197,9 @@ export const supervisionTypeDefs = /* GraphQL */ `
     focus: String, instructions: String, seed: Int, tasksPerUnit: Int
   }
   input InspectionRatingsInput { attitude: Int!, efficiency: Int!, quality: Int!, environment: Int!, discipline: Int! }
-  input InspectionFindingInput { description: String!, severity: InspectionFindingSeverity!, evidenceLinks: [String!] }
+  input InspectionFindingInput { category: InspectionFindingCategory, description: String!, severity: InspectionFindingSeverity, evidenceLinks: [String!] }
   input InspectionReportInput { visitedAt: String!, ratings: InspectionRatingsInput!, summary: String, findings: [InspectionFindingInput!] }
+  input WalkInReportInput { unitId: ID!, roundId: ID, visitedAt: String!, ratings: InspectionRatingsInput!, summary: String, findings: [InspectionFindingInput!] }
   input InspectionFindingDecisionInput { findingId: ID!, accepted: Boolean!, note: String }
 
   extend type Query {
@@ -192,6 +212,9 @@ export const supervisionTypeDefs = /* GraphQL */ `
     inspectionTask(id: ID!): InspectionTask
     inspectionFindings(roundId: ID, unitId: ID, status: InspectionFindingStatus, severity: InspectionFindingSeverity, limit: Int, cursor: String): InspectionFindingPage!
     inspectionFeedback(unitId: ID!, limit: Int, cursor: String): InspectionFeedbackPage!
+    "reports of tasks and walk-ins; a supervisor sees only its own"
+    inspectionReports(origin: InspectionReportOrigin, supervisorId: ID, roundId: ID, unitId: ID, limit: Int, cursor: String): InspectionReportPage!
+    inspectionReport(id: ID!): InspectionReport
   }
   extend type Mutation {
     createSupervisor(input: CreateSupervisorInput!): Supervisor!
@@ -206,6 +229,9 @@ export const supervisionTypeDefs = /* GraphQL */ `
     reviewInspectionTask(id: ID!, decisions: [InspectionFindingDecisionInput!]!): InspectionTask!
     expireInspectionTask(id: ID!, reason: String): InspectionTask!
     cancelInspectionTask(id: ID!, reason: String): InspectionTask!
+    "随机暗访: a walk-in visit on the supervisor's own initiative"
+    fileWalkInReport(input: WalkInReportInput!): InspectionReport!
+    reviewWalkInReport(id: ID!, decisions: [InspectionFindingDecisionInput!]!): InspectionReport!
   }
 `;
 
@@ -230,6 +256,10 @@ export const supervisionResolvers: IResolvers = {
     inspectionFindings: guard(['admin'], (args: Args, { ctx, services }) =>
       services.supervision.tasks.listFindings(ctx, parseArgs(listFindingsQuery, { ...args, limit: undefined, cursor: undefined }), page(args)),
     ),
+    inspectionReports: guard(['admin', 'supervisor'], (args: Args, { ctx, services }) =>
+      services.supervision.reports.list(ctx, parseArgs(listReportsQuery, { ...args, limit: undefined, cursor: undefined }), page(args)),
+    ),
+    inspectionReport: guard(['admin', 'supervisor'], ({ id }: { id: string }, { ctx, services }) => services.supervision.reports.get(ctx, id)),
     inspectionFeedback: guard(FEEDBACK_READERS, (args: Args & { unitId: string }, { ctx, services }) => services.supervision.feedback.forUnit(ctx, args.unitId, page(args))),
   },
   Mutation: {
@@ -259,6 +289,12 @@ export const supervisionResolvers: IResolvers = {
     ),
     expireInspectionTask: guard(['admin'], ({ id, reason }: { id: string; reason?: string }, { ctx, services }) =>
       services.supervision.tasks.expire(ctx, id, parseArgs(reasonBody, { reason }).reason),
+    ),
+    fileWalkInReport: guard(['supervisor'], ({ input }: { input: unknown }, { ctx, services }) =>
+      services.supervision.reports.file(ctx, parseArgs(walkInBody, input, 'input')),
+    ),
+    reviewWalkInReport: guard(['admin'], ({ id, decisions }: { id: string; decisions: unknown }, { ctx, services }) =>
+      services.supervision.reports.review(ctx, id, parseArgs(reviewBody, { decisions })),
     ),
     cancelInspectionTask: guard(['admin'], ({ id, reason }: { id: string; reason?: string }, { ctx, services }) =>
       services.supervision.tasks.cancel(ctx, id, parseArgs(reasonBody, { reason }).reason),

@@ -1,6 +1,6 @@
 import { toIso, toIsoOrNull } from '../../lib/http.js';
 import type { FindingRow, ReportRow, RoundRow, SupervisorRow, TaskRow } from './repository.js';
-import { findingStatusLabels, roundKindLabels, roundStatusLabels, severityLabels, taskStatusLabels } from './schemas.js';
+import { findingCategoryLabels, findingStatusLabels, reportOriginLabels, roundKindLabels, roundStatusLabels, severityLabels, taskStatusLabels } from './schemas.js';
 import type { FeedbackDto, FindingDto, ReportDto, RoundDto, SupervisorDto, TaskDto } from './schemas.js';
 
 export function toSupervisorDto(r: SupervisorRow, withContact: boolean): SupervisorDto {
@@ -48,7 +48,10 @@ export function toFindingDto(f: FindingRow): FindingDto {
   return {
     id: f.id,
     taskId: f.taskId,
+    reportId: f.reportId,
     unitId: f.unitId,
+    category: f.category,
+    categoryLabel: findingCategoryLabels[f.category],
     description: f.description,
     severity: f.severity,
     severityLabel: severityLabels[f.severity],
@@ -73,12 +76,17 @@ const ratingsOf = (r: ReportRow) => ({
 export function toReportDto(r: ReportRow, findings: FindingRow[]): ReportDto {
   return {
     id: r.id,
+    origin: r.origin,
+    originLabel: reportOriginLabels[r.origin],
     taskId: r.taskId,
+    roundId: r.roundId,
+    supervisorId: r.supervisorId,
     unitId: r.unitId,
     visitedAt: toIso(r.visitedAt),
     ratings: ratingsOf(r),
     summary: r.summary,
     findings: findings.map(toFindingDto),
+    reviewedAt: toIsoOrNull(r.reviewedAt),
     createdAt: toIso(r.createdAt),
   };
 }
@@ -121,6 +129,8 @@ export function toFeedbackDto(r: ReportRow, cycleId: string | null, reviewed: bo
     reviewed,
     findings: findings.map((f) => ({
       id: f.id,
+      category: f.category,
+      categoryLabel: findingCategoryLabels[f.category],
       description: f.description,
       severity: f.severity,
       severityLabel: severityLabels[f.severity],

@@ -61,19 +61,37 @@ export const supervisionQueries = {
       .leftJoin(inspectionReports, eq(inspectionReports.taskId, inspectionTasks.id))
       .as(alias);
   },
-  /** Every finding with its round's cycle and start, as a joinable subquery. */
+  /**
+   * Every feedback item (反馈暗访信息) with its report's origin and its round's cycle, as a joinable subquery;
+   * `at` is the round's start, or the visit for a walk-in outside any round.
+   */
   findingFacts(db: Db, alias = 'finding_facts') {
     return db
       .select({
         unitId: inspectionFindings.unitId,
         severity: inspectionFindings.severity,
         status: inspectionFindings.status,
+        origin: inspectionReports.origin,
         roundCycleId: inspectionRounds.cycleId,
-        roundStartsAt: inspectionRounds.startsAt,
+        at: sql<Date>`coalesce(${inspectionRounds.startsAt}, ${inspectionReports.visitedAt})`.as('at'),
       })
       .from(inspectionFindings)
-      .innerJoin(inspectionTasks, eq(inspectionTasks.id, inspectionFindings.taskId))
-      .innerJoin(inspectionRounds, eq(inspectionRounds.id, inspectionTasks.roundId))
+      .innerJoin(inspectionReports, eq(inspectionReports.id, inspectionFindings.reportId))
+      .leftJoin(inspectionRounds, eq(inspectionRounds.id, inspectionReports.roundId))
+      .as(alias);
+  },
+  /** Every report (of a task or a walk-in) with its origin and round's cycle, as a joinable subquery; `at` as for findings. */
+  reportFacts(db: Db, alias = 'report_facts') {
+    return db
+      .select({
+        reportId: sql<string>`${inspectionReports.id}`.as('report_id'),
+        unitId: inspectionReports.unitId,
+        origin: inspectionReports.origin,
+        roundCycleId: inspectionRounds.cycleId,
+        at: sql<Date>`coalesce(${inspectionRounds.startsAt}, ${inspectionReports.visitedAt})`.as('at'),
+      })
+      .from(inspectionReports)
+      .leftJoin(inspectionRounds, eq(inspectionRounds.id, inspectionReports.roundId))
       .as(alias);
   },
   /** Which of these finding ids exist (evidence checks). */

@@ -8,7 +8,7 @@ import { enrollmentQueries } from '../enrollments/queries.js';
 import { inspectionFindings, inspectionReports, inspectionRounds, inspectionTasks, supervisors } from './tables.js';
 import { unitQueries } from '../units/queries.js';
 import type { UnitFilter } from '../units/queries.js';
-import type { ListFindingsFilter, ListRoundsFilter, ListSupervisorsFilter, ListTasksFilter, TaskStatus } from './schemas.js';
+import type { ListFindingsFilter, ListReportsFilter, ListRoundsFilter, ListSupervisorsFilter, ListTasksFilter, TaskStatus } from './schemas.js';
 
 export type SupervisorRow = typeof supervisors.$inferSelect;
 export type RoundRow = typeof inspectionRounds.$inferSelect;
@@ -27,8 +27,8 @@ function findingsQuery(db: Db, where: SQL | undefined) {
   return db
     .select({ finding: inspectionFindings, enrollmentId: enrollments.id })
     .from(inspectionFindings)
-    .innerJoin(inspectionTasks, eq(inspectionTasks.id, inspectionFindings.taskId))
-    .innerJoin(inspectionRounds, eq(inspectionRounds.id, inspectionTasks.roundId))
+    .innerJoin(inspectionReports, eq(inspectionReports.id, inspectionFindings.reportId))
+    .leftJoin(inspectionRounds, eq(inspectionRounds.id, inspectionReports.roundId))
     .leftJoin(enrollments, and(eq(enrollments.cycleId, inspectionRounds.cycleId), eq(enrollments.unitId, inspectionFindings.unitId)))
     .where(where);
 }
@@ -203,7 +203,7 @@ export const reportsRepository = {
     const rows = await findingsQuery(
       db,
       and(
-        f.roundId ? eq(inspectionTasks.roundId, f.roundId) : undefined,
+        f.roundId ? eq(inspectionReports.roundId, f.roundId) : undefined,
         f.unitId ? eq(inspectionFindings.unitId, f.unitId) : undefined,
         f.status ? eq(inspectionFindings.status, f.status) : undefined,
         f.severity ? eq(inspectionFindings.severity, f.severity) : undefined,
@@ -221,16 +221,43 @@ export const reportsRepository = {
     await db.update(inspectionFindings).set({ problemId }).where(eq(inspectionFindings.id, id));
   },
 
-  /** Reports a unit may see: of reported or reviewed tasks only, with the round's cycle. Never the task's supervisor. */
+  /**
+   * Reports a unit may see: of reported or reviewed tasks (a task's report exists only once it is reported), and
+   * walk-ins, with the round's cycle. Never the supervisor.
+   */
   feedbackForUnit(db: Db, unitId: string, p: Paged) {
     return db
-      .select({ report: inspectionReports, cycleId: inspectionRounds.cycleId, taskStatus: inspectionTasks.status })
+      .select({ report: inspectionReports, cycleId: inspectionRounds.cycleId })
       .from(inspectionReports)
-      .innerJoin(inspectionTasks, eq(inspectionTasks.id, inspectionReports.taskId))
-      .innerJoin(inspectionRounds, eq(inspectionRounds.id, inspectionTasks.roundId))
-      .where(and(eq(inspectionReports.unitId, unitId), inArray(inspectionTasks.status, ['reported', 'reviewed']), p.afterId ? gt(inspectionReports.id, p.afterId) : undefined))
+      .leftJoin(inspectionRounds, eq(inspectionRounds.id, inspectionReports.roundId))
+      .where(and(eq(inspectionReports.unitId, unitId), p.afterId ? gt(inspectionReports.id, p.afterId) : undefined))
       .orderBy(asc(inspectionReports.id))
       .limit(p.limit);
+  },
+
+  async byId(db: Db, id: string): Promise<ReportRow | undefined> {
+    return (await db.select().from(inspectionReports).where(eq(inspectionReports.id, id)))[0];
+  },
+
+  list(db: Db, f: ListReportsFilter & Paged): Promise<ReportRow[]> {
+    return db
+      .select()
+      .from(inspectionReports)
+      .where(
+        and(
+          f.origin ? eq(inspectionReports.origin, f.origin) : undefined,
+          f.supervisorId ? eq(inspectionReports.supervisorId, f.supervisorId) : undefined,
+          f.roundId ? eq(inspectionReports.roundId, f.roundId) : undefined,
+          f.unitId ? eq(inspectionReports.unitId, f.unitId) : undefined,
+          after(inspectionReports.id, f.afterId),
+        ),
+      )
+      .orderBy(asc(inspectionReports.id))
+      .limit(f.limit);
+  },
+
+  async markReviewed(db: Db, id: string, at: Date): Promise<ReportRow | undefined> {
+    return (await db.update(inspectionReports).set({ reviewedAt: at }).where(and(eq(inspectionReports.id, id), isNull(inspectionReports.reviewedAt))).returning())[0];
   },
 
 };

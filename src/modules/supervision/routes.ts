@@ -11,10 +11,12 @@ import {
   finding,
   generation,
   listFindingsQuery,
+  listReportsQuery,
   listRoundsQuery,
   listSupervisorsQuery,
   listTasksQuery,
   reasonBody,
+  report,
   reportBody,
   reviewBody,
   round,
@@ -23,6 +25,7 @@ import {
   task,
   updateRoundBody,
   updateSupervisorBody,
+  walkInBody,
 } from './schemas.js';
 
 const tags = ['supervision'];
@@ -32,7 +35,7 @@ const tags = ['supervision'];
  * departments read the redacted feedback (no supervisor identity) once a visit is reported.
  */
 export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { supervisors, rounds, tasks, feedback: feedbackSvc } = app.services.supervision;
+  const { supervisors, rounds, tasks, reports, feedback: feedbackSvc } = app.services.supervision;
 
   // ── supervisors ──
   app.get('/supervisors', {
@@ -219,6 +222,52 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: ['admin'] },
     schema: { operationId: 'cancelInspectionTask', summary: 'Cancel a task that is not yet reviewed', tags, params: idParams, body: reasonBody.nullish(), response: { 200: task, ...problems(404, 409) } },
     handler: async (req) => tasks.cancel(req.ctx, req.params.id, req.body?.reason),
+  });
+
+  app.post('/inspection-reports', {
+    config: { access: ['supervisor'] },
+    schema: {
+      operationId: 'fileWalkInReport',
+      summary: 'File a walk-in visit (随机暗访) on your own initiative: no task; any active unit outside your own department',
+      tags,
+      body: walkInBody,
+      response: { 201: report, ...problems(403, 422) },
+    },
+    handler: async (req, reply) => reply.status(201).send(await reports.file(req.ctx, req.body)),
+  });
+
+  app.get('/inspection-reports', {
+    config: { access: ['admin', 'supervisor'] },
+    schema: {
+      operationId: 'listInspectionReports',
+      summary: 'List reports of tasks and walk-ins (by origin); a supervisor sees only its own',
+      tags,
+      querystring: queryOf(pageQuery.extend(listReportsQuery.shape)),
+      response: { 200: pageOf(report), ...problems() },
+    },
+    handler: async (req) => {
+      const { limit, cursor, ...filter } = req.query;
+      return reports.list(req.ctx, filter, { limit, cursor });
+    },
+  });
+
+  app.get('/inspection-reports/:id', {
+    config: { access: ['admin', 'supervisor'] },
+    schema: { operationId: 'getInspectionReport', summary: 'Get a report with its feedback items', tags, params: idParams, response: { 200: report, ...problems(404) } },
+    handler: async (req) => reports.get(req.ctx, req.params.id),
+  });
+
+  app.post('/inspection-reports/:id/review', {
+    config: { access: ['admin'] },
+    schema: {
+      operationId: 'reviewWalkInReport',
+      summary: 'Review a walk-in report: accept or dismiss each feedback item; accepted ones open problems (问题)',
+      tags,
+      params: idParams,
+      body: reviewBody,
+      response: { 200: report, ...problems(404, 409, 422) },
+    },
+    handler: async (req) => reports.review(req.ctx, req.params.id, req.body),
   });
 
   app.get('/inspection-findings', {

@@ -71,7 +71,7 @@ export type ListSupervisorsFilter = z.infer<typeof listSupervisorsQuery>;
 export const roundKinds = ['sweep', 'targeted'] as const;
 export const roundKindLabels: Labels<(typeof roundKinds)[number]> = {
   sweep: { zhCN: '拉网式暗访', en: 'Sweep' },
-  targeted: { zhCN: '定向暗访', en: 'Targeted' },
+  targeted: { zhCN: '点对点暗访', en: 'Point-to-point' },
 };
 export const roundStatuses = ['draft', 'generated', 'closed'] as const;
 export const roundStatusLabels: Labels<(typeof roundStatuses)[number]> = {
@@ -184,6 +184,26 @@ export const findingStatusLabels: Labels<(typeof findingStatuses)[number]> = {
   dismissed: { zhCN: '未采纳', en: 'Dismissed' },
 };
 
+/** What a feedback item (反馈暗访信息) is about. */
+export const findingCategories = ['attitude', 'efficiency', 'quality', 'environment', 'discipline', 'other'] as const;
+export type FindingCategory = (typeof findingCategories)[number];
+export const findingCategoryLabels: Labels<FindingCategory> = {
+  attitude: { zhCN: '服务态度', en: 'Attitude' },
+  efficiency: { zhCN: '办事效率', en: 'Efficiency' },
+  quality: { zhCN: '服务质量', en: 'Quality' },
+  environment: { zhCN: '办事环境', en: 'Environment' },
+  discipline: { zhCN: '工作纪律', en: 'Discipline' },
+  other: { zhCN: '其他', en: 'Other' },
+};
+
+/** Where a report comes from: a dispatched task, or the supervisor's own walk-in visit (随机暗访). */
+export const reportOrigins = ['task', 'walk_in'] as const;
+export type ReportOrigin = (typeof reportOrigins)[number];
+export const reportOriginLabels: Labels<ReportOrigin> = {
+  task: { zhCN: '任务暗访', en: 'Dispatched task' },
+  walk_in: { zhCN: '随机暗访', en: 'Walk-in visit' },
+};
+
 export const ratingKeys = ['attitude', 'efficiency', 'quality', 'environment', 'discipline'] as const;
 const rating = z.number().int().min(1).max(5);
 export const ratings = z
@@ -200,8 +220,11 @@ export type Ratings = z.infer<typeof ratings>;
 export const finding = z
   .object({
     id: z.uuid(),
-    taskId: z.uuid(),
+    taskId: z.uuid().nullable().describe('null on a walk-in report'),
+    reportId: z.uuid(),
     unitId: z.uuid(),
+    category: z.enum(findingCategories),
+    categoryLabel: labelSchema,
     description: z.string(),
     severity: z.enum(severities),
     severityLabel: labelSchema,
@@ -213,21 +236,26 @@ export const finding = z
     enrollmentId: z.uuid().nullable().describe("the unit's enrollment in the round's cycle (to disqualify it for a serious finding)"),
     reviewedAt: isoDate.nullable(),
   })
-  .meta({ id: 'InspectionFinding', description: '暗访发现的问题' });
+  .meta({ id: 'InspectionFinding', description: '反馈暗访信息 (one 条次): a problem or observation of a report' });
 export type FindingDto = z.infer<typeof finding>;
 
 export const report = z
   .object({
     id: z.uuid(),
-    taskId: z.uuid(),
+    origin: z.enum(reportOrigins),
+    originLabel: labelSchema,
+    taskId: z.uuid().nullable().describe('null on a walk-in (随机暗访)'),
+    roundId: z.uuid().nullable(),
+    supervisorId: z.uuid().nullable(),
     unitId: z.uuid(),
     visitedAt: isoDate,
     ratings,
     summary: z.string().nullable(),
-    findings: z.array(finding),
+    findings: z.array(finding).describe('the feedback items (反馈暗访信息, 条次)'),
+    reviewedAt: isoDate.nullable(),
     createdAt: isoDate,
   })
-  .meta({ id: 'InspectionReport', description: '暗访反馈: the supervisor report' });
+  .meta({ id: 'InspectionReport', description: '暗访反馈: the supervisor report, of a task or a walk-in' });
 export type ReportDto = z.infer<typeof report>;
 
 export const task = z
@@ -285,15 +313,32 @@ export const reportBody = z.object({
   findings: z
     .array(
       z.object({
+        category: z.enum(findingCategories).default('other'),
         description: z.string().trim().min(1).max(5000),
-        severity: z.enum(severities),
+        severity: z.enum(severities).default('minor').describe('default minor (一般)'),
         evidenceLinks,
       }),
     )
     .max(50)
-    .default([]),
+    .default([])
+    .describe('the feedback items (反馈暗访信息): each one 条次'),
 });
 export type ReportInput = z.infer<typeof reportBody>;
+
+export const walkInBody = reportBody.extend({
+  unitId: z.uuid().describe('the unit visited'),
+  roundId: z.uuid().nullable().optional().describe('the round the visit belongs to, if any: it must have generated its tasks and not be closed'),
+  visitedAt: isoDate.describe('when the visit took place: not in the future; within the round window when a round is named'),
+});
+export type WalkInInput = z.infer<typeof walkInBody>;
+
+export const listReportsQuery = z.object({
+  origin: z.enum(reportOrigins).optional(),
+  supervisorId: z.uuid().optional(),
+  roundId: z.uuid().optional(),
+  unitId: z.uuid().optional(),
+});
+export type ListReportsFilter = z.infer<typeof listReportsQuery>;
 
 export const reviewBody = z.object({
   decisions: z
@@ -316,6 +361,8 @@ export type ListFindingsFilter = z.infer<typeof listFindingsQuery>;
 export const feedbackFinding = z
   .object({
     id: z.uuid(),
+    category: z.enum(findingCategories),
+    categoryLabel: labelSchema,
     description: z.string(),
     severity: z.enum(severities),
     severityLabel: labelSchema,

@@ -6,6 +6,7 @@ import { createFeedbackService } from './feedback.js';
 import { createRoundsService } from './rounds.js';
 import { createSupervisorsService } from './supervisors.js';
 import { createTasksService } from './tasks.js';
+import { createWalkInsService } from './walk-ins.js';
 import type { ProblemOpener } from './tasks.js';
 
 export type { ProblemOpener } from './tasks.js';
@@ -21,6 +22,8 @@ export function createSupervisionService(deps: { db: Db; audit: AuditService; re
     rounds: createRoundsService(deps),
     tasks: createTasksService(deps),
     feedback,
+    /** 随机暗访 and every report (of tasks and walk-ins). */
+    reports: createWalkInsService(deps),
     /** For the rankings: per unit, reviewed reports of the cycle (rating means, accepted findings by severity). */
   };
 }

@@ -1,4 +1,5 @@
-import { boolean, date, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, check, date, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, timestamps, version } from '../../db/columns.js';
 import { departments } from '../departments/tables.js';
 import { units } from '../units/tables.js';
@@ -96,14 +97,21 @@ export const inspectionTasks = pgTable(
   ],
 );
 
-/** 暗访反馈: what the supervisor saw; one per task. */
+/** Where a report comes from: a dispatched task (点对点/拉网式), or a supervisor's own walk-in visit (随机暗访). */
+export const inspectionReportOrigin = pgEnum('inspection_report_origin', ['task', 'walk_in']);
+
+/**
+ * 暗访反馈: what the supervisor saw on one visit; at most one per task, and walk-ins (随机暗访) with no task.
+ * `supervisorId` and `roundId` are kept on the report itself so a walk-in needs no task (backfilled for old rows).
+ */
 export const inspectionReports = pgTable(
   'inspection_reports',
   {
     id: id(),
-    taskId: uuid('task_id')
-      .notNull()
-      .references(() => inspectionTasks.id),
+    origin: inspectionReportOrigin('origin').notNull().default('task'),
+    taskId: uuid('task_id').references(() => inspectionTasks.id),
+    supervisorId: uuid('supervisor_id').references(() => supervisors.id),
+    roundId: uuid('round_id').references(() => inspectionRounds.id),
     unitId: uuid('unit_id')
       .notNull()
       .references(() => units.id),
@@ -115,22 +123,34 @@ export const inspectionReports = pgTable(
     environment: smallint('environment').notNull(),
     discipline: smallint('discipline').notNull(),
     summary: text('summary'),
+    /** Walk-ins are reviewed on their own (a task report is reviewed with its task). */
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true, mode: 'date' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('inspection_reports_task_key').on(t.taskId), index('inspection_reports_unit_idx').on(t.unitId, t.id)],
+  (t) => [
+    uniqueIndex('inspection_reports_task_key').on(t.taskId),
+    index('inspection_reports_unit_idx').on(t.unitId, t.id),
+    index('inspection_reports_origin_idx').on(t.origin, t.id),
+    index('inspection_reports_supervisor_idx').on(t.supervisorId, t.id),
+    index('inspection_reports_round_idx').on(t.roundId, t.id),
+    check('inspection_reports_origin_task_check', sql`(${t.origin} = 'task') = (${t.taskId} is not null)`),
+  ],
 );
 
 export const findingSeverity = pgEnum('finding_severity', ['minor', 'major', 'serious']);
 export const findingStatus = pgEnum('finding_status', ['pending', 'accepted', 'dismissed']);
+/** What a feedback item (反馈暗访信息) is about: the five rated aspects, or something else. */
+export const findingCategory = pgEnum('finding_category', ['attitude', 'efficiency', 'quality', 'environment', 'discipline', 'other']);
 
-/** A problem the supervisor found; accepted on review, it opens a 问题 (problemId). */
+/**
+ * 反馈暗访信息 (one 条次): one item of feedback of a report, a problem the supervisor found or an observation;
+ * accepted on review, it opens a 问题 (problemId). `taskId` is null on a walk-in's items.
+ */
 export const inspectionFindings = pgTable(
   'inspection_findings',
   {
     id: id(),
-    taskId: uuid('task_id')
-      .notNull()
-      .references(() => inspectionTasks.id),
+    taskId: uuid('task_id').references(() => inspectionTasks.id),
     reportId: uuid('report_id')
       .notNull()
       .references(() => inspectionReports.id),
@@ -138,6 +158,7 @@ export const inspectionFindings = pgTable(
       .notNull()
       .references(() => units.id),
     position: integer('position').notNull(),
+    category: findingCategory('category').notNull().default('other'),
     description: text('description').notNull(),
     severity: findingSeverity('severity').notNull(),
     evidence: jsonb('evidence').$type<string[]>().notNull().default([]),

@@ -1,6 +1,5 @@
 import type { Db, TxOption } from '../../db/client.js';
-import { conflict, illegalTransition, invalid, invalidMany, notFound } from '../../lib/errors.js';
-import type { FieldError } from '../../lib/errors.js';
+import { conflict, illegalTransition, invalid, notFound } from '../../lib/errors.js';
 import { paginate } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
@@ -8,6 +7,7 @@ import { stateMachine } from '../../lib/state-machine.js';
 import type { AuditService } from '../audit/service.js';
 import { isInFuture } from '../../lib/time.js';
 import { toFindingDto, toReportDto, toTaskDto } from './mappers.js';
+import { decideFindings, insertReport } from './review.js';
 import { reportsRepository, roundsRepository, tasksRepository } from './repository.js';
 import type { TaskRow } from './repository.js';
 import type { FindingDto, ListFindingsFilter, ListTasksFilter, ReportDto, ReportInput, ReviewInput, Severity, TaskDto, TaskStatus } from './schemas.js';
@@ -30,11 +30,12 @@ function canSeeTask(ctx: RequestContext, t: Pick<TaskRow, 'supervisorId'>): bool
   return p.role === 'admin' || (p.role === 'supervisor' && !!p.supervisorId && p.supervisorId === t.supervisorId);
 }
 
-/** 已派发 → 已接受 → 已反馈 → 已审核; open tasks can also expire or be cancelled, a reported one cancelled. */
+/** 已派发 → 已接受 → 已反馈 → 已审核; open tasks can also expire or be cancelled. */
 export const taskMachine = stateMachine<TaskStatus>({
   assigned: ['accepted', 'reported', 'expired', 'cancelled'],
   accepted: ['reported', 'expired', 'cancelled'],
-  reported: ['reviewed', 'cancelled'],
+  // A reported task cannot be cancelled: its report counts, and the task with it (dispatched = reported + open + expired).
+  reported: ['reviewed'],
   reviewed: [],
   expired: [],
   cancelled: [],
@@ -51,7 +52,7 @@ export function createTasksService({ db, audit, problems }: { db: Db; audit: Aud
       tx,
       reports.map((r) => r.id),
     );
-    return new Map(reports.map((r) => [r.taskId, toReportDto(r, findings.filter((f) => f.reportId === r.id))]));
+    return new Map(reports.map((r) => [r.taskId!, toReportDto(r, findings.filter((f) => f.reportId === r.id))]));
   }
 
   async function withReports(tx: Db, rows: TaskRow[]): Promise<TaskDto[]> {
@@ -147,19 +148,7 @@ export function createTasksService({ db, audit, problems }: { db: Db; audit: Aud
         }
         const row = await tasksRepository.move(tx, id, taskMachine.sources('reported'), { status: 'reported', reportedAt: now });
         if (!row) throw conflict('already_reported', `inspection task ${id} was reported meanwhile`);
-        const report = await reportsRepository.insert(tx, { taskId: id, unitId: current.unitId, visitedAt, ...input.ratings, summary: input.summary ?? null });
-        await reportsRepository.insertFindings(
-          tx,
-          input.findings.map((f, i) => ({
-            taskId: id,
-            reportId: report.id,
-            unitId: current.unitId,
-            position: i,
-            description: f.description,
-            severity: f.severity,
-            evidence: f.evidenceLinks,
-          })),
-        );
+        await insertReport(tx, { origin: 'task', taskId: id, supervisorId: current.supervisorId, roundId: current.roundId, unitId: current.unitId, visitedAt }, input);
         const [before, after] = await withReports(tx, [current, row]);
         await audit.record(tx, ctx, { action: 'inspection_task.reported', entityType: 'inspection_task', entityId: id, before, after });
         return after;
@@ -176,37 +165,9 @@ export function createTasksService({ db, audit, problems }: { db: Db; audit: Aud
         assertMove(current, 'reviewed', 'reviewed');
         const report = (await reportsFor(tx, [id])).get(id);
         if (!report) throw illegalTransition('inspection task', id, current.status, 'reviewed', [], `inspection task ${id} has no report`);
-        const byId = new Map(report.findings.map((f) => [f.id, f]));
-        const errors: FieldError[] = [];
-        const seen = new Set<string>();
-        input.decisions.forEach((d, i) => {
-          if (!byId.has(d.findingId)) errors.push({ field: `decisions.${i}.findingId`, message: `finding ${d.findingId} is not part of this report` });
-          else if (seen.has(d.findingId)) errors.push({ field: `decisions.${i}.findingId`, message: `finding ${d.findingId} is decided twice` });
-          seen.add(d.findingId);
-        });
-        const missing = report.findings.filter((f) => !seen.has(f.id)).map((f) => f.id);
-        if (missing.length) errors.push({ field: 'decisions', message: `a decision is required for every finding; missing: ${missing.join(', ')}` });
-        if (errors.length) throw invalidMany(errors);
-
-        const accepted = input.decisions.filter((d) => d.accepted);
-        const opener = problems();
-        if (accepted.length && !opener) throw conflict('problems_unavailable', 'the problems module is not available to open problems from findings');
         const round = await roundsRepository.byId(tx, current.roundId);
         const now = new Date();
-        for (const d of input.decisions) {
-          await reportsRepository.reviewFinding(tx, d.findingId, { status: d.accepted ? 'accepted' : 'dismissed', reviewNote: d.note ?? null, reviewedAt: now });
-          if (!d.accepted) continue;
-          const f = byId.get(d.findingId)!;
-          const problem = await opener!.openFromSource(ctx, {
-            unitId: current.unitId,
-            cycleId: round?.cycleId ?? null,
-            sourceType: 'inspection_finding',
-            sourceId: f.id,
-            severity: f.severity,
-            description: f.description,
-          }, { tx });
-          await reportsRepository.setProblem(tx, f.id, problem.id);
-        }
+        await decideFindings(tx, ctx, { report, unitId: current.unitId, cycleId: round?.cycleId ?? null, decisions: input.decisions, now, problems });
         const row = await tasksRepository.move(tx, id, taskMachine.sources('reviewed'), { status: 'reviewed', reviewedAt: now });
         if (!row) throw conflict('concurrent_update', 'the task changed meanwhile; reload and retry');
         const after = (await withReports(tx, [row]))[0];
