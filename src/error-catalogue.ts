@@ -11,6 +11,7 @@ import { criteriaErrors } from './modules/criteria/errors.js';
 import { cyclesErrors } from './modules/cycles/errors.js';
 import { enrollmentsErrors } from './modules/enrollments/errors.js';
 import { idempotencyErrors } from './modules/idempotency/errors.js';
+import { integrationClientsErrors } from './modules/integration-clients/errors.js';
 import { problemsErrors } from './modules/problems/errors.js';
 import { rankingsErrors } from './modules/rankings/errors.js';
 import { ratingsErrors } from './modules/ratings/errors.js';
@@ -29,6 +30,7 @@ export const catalogues = {
   cycles: cyclesErrors,
   enrollments: enrollmentsErrors,
   idempotency: idempotencyErrors,
+  integrationClients: integrationClientsErrors,
   problems: problemsErrors,
   rankings: rankingsErrors,
   ratings: ratingsErrors,

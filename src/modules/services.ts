@@ -34,6 +34,7 @@ import { respondentHasher, DEVELOPMENT_RESPONDENT_KEY_SECRET } from './ratings/r
 import { createRatingsService } from './ratings/service.js';
 import { createStatisticsService } from './statistics/service.js';
 import { createIdempotencyService } from './idempotency/service.js';
+import { createIntegrationClientsService } from './integration-clients/service.js';
 
 // Modules that keep parameters in a cycle's settings add their group to the document the cycles module owns.
 registerSettingsGroup('scoring', scoringSettings);
@@ -85,8 +86,9 @@ export function createServices(database: Database, { config, keys }: { config: C
     lease: { leaseMs: config.RATING_IMPORT_LEASE_MS, heartbeatMs: config.RATING_IMPORT_HEARTBEAT_MS },
   });
   const statistics = createStatisticsService({ db, regions });
+  const integrationClients = createIntegrationClientsService({ db, audit, config });
   const idempotency = createIdempotencyService({ db, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
-  return { idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision };
+  return { integrationClients, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision };
 }
 
 export type Services = ReturnType<typeof createServices>;
