@@ -61,6 +61,9 @@ const deliberate: Record<string, { graphqlOnly?: string[]; restOnly?: string[]; 
   RatingImport: { reshaped: ['status', 'format', 'policy'] },
   UnassignedUnit: { reshaped: ['reason'] },
   WebhookDelivery: { reshaped: ['status'] },
+  // Secrets are shown once: REST answers with IntegrationClientWithSecret / IntegrationApiKeyWithKey, GraphQL with a nullable field.
+  IntegrationClient: { graphqlOnly: ['clientSecret'], reshaped: ['status', 'scopes'] },
+  IntegrationApiKey: { graphqlOnly: ['apiKey'], reshaped: ['status'] },
 };
 
 /** REST components with no GraphQL type of that name, and why; a REST schema named unlike its GraphQL twin fails. */
@@ -96,6 +99,11 @@ const restOnly = [
   'ServiceIndex',
   // The audit checkpoints' signing keys (RFC 7517), for verifiers outside the service.
   'JsonWebKeySet',
+  // Shown-once secrets (IntegrationClient { clientSecret }, IntegrationApiKey { apiKey }) and the OAuth token endpoint (RFC 6749).
+  'IntegrationClientWithSecret',
+  'IntegrationApiKeyWithKey',
+  'OAuthTokenResponse',
+  'OAuthError',
 ];
 
 interface FieldShape {
