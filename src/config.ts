@@ -170,7 +170,7 @@ export const configSchema = z.object({
   OPEN311_JURISDICTION_ID: z.string().trim().min(1).max(200).optional(),
   /** Open311 discovery `contact`: who runs the endpoint (name, address, phone or email). */
   OPEN311_CONTACT: z.string().trim().min(1).max(500).default('政风行风评议办公室 (campaign office)'),
-  /** Open311 discovery `key_service`: where developers ask for an api_key (keys are not checked yet). */
+  /** Open311 discovery `key_service`: where developers ask for an api_key (issued per integration client, checked on submission). */
   OPEN311_KEY_SERVICE: z.string().trim().min(1).max(500).default('ask the campaign office for an integration client and its api_key (POST /api/v1/integration-clients/{id}/api-keys)'),
   /** Server secret for the respondent key HMAC (群众评价: phone numbers/IDs are never stored). Required in production. */
   RESPONDENT_KEY_SECRET: z.string().min(16).optional(),
