@@ -51,7 +51,7 @@ export default fp(
           const op = transformed.schema as Record<string, unknown>;
           op['x-manyi-access'] = extension;
           op.description = [op.description, sentence].filter(Boolean).join(' ');
-          if (scopes.length && !op.security) op.security = [{ bearer: [] }, { oauth2: [...scopes] }];
+          if (scopes.length && !op.security) op.security = [...(access.includes('anonymous') ? [{}] : []), { bearer: [] }, { oauth2: [...scopes] }];
         }
         return transformed;
       },
