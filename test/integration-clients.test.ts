@@ -3,6 +3,8 @@ import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import type { InjectOptions } from 'fastify';
 import { referenceWorld } from './fixtures.js';
 import { gql, setup } from './helper.js';
+import { guard, guardScopeProblem } from '../src/lib/graphql.js';
+import { scopeDeclarationProblem } from '../src/lib/scopes.js';
 
 const h = await setup(t);
 const w = await referenceWorld(h);
@@ -280,4 +282,15 @@ t.test('failed client authentications are limited per address', async (t) => {
   t.ok(Number(limited.headers['retry-after']) > 0);
   t.equal(limited.json().error, 'invalid_client');
   t.equal((await h.app.inject(form({ grant_type: 'client_credentials' }, basic(c.id, c.clientSecret)))).statusCode, 200, 'another address is not limited');
+});
+
+t.test('an operation that admits integration without declaring its scopes stops the start', async (t) => {
+  t.match(scopeDeclarationProblem(['admin', 'integration'], undefined, '/api/v1/x'), /declares no scopes/);
+  t.equal(scopeDeclarationProblem(['admin', 'integration'], ['ratings:write'], '/api/v1/x'), null);
+  t.equal(scopeDeclarationProblem(['anonymous', 'integration'], undefined, '/api/v1/public/x'), null, 'public data: public:read');
+  t.match(scopeDeclarationProblem(['integration'], ['root:write' as never], '/api/v1/x'), /unknown scopes root:write/);
+  t.match(guardScopeProblem(guard(['integration'], () => null)), /declares no scopes/);
+  t.equal(guardScopeProblem(guard({ roles: ['integration'], scopes: ['cases:write'] }, () => null)), null);
+  const routes = h.app.routeAccess.filter((r) => r.access.includes('integration'));
+  t.ok(routes.every((r) => r.scopes.length || !/^\/(api|open311)\//.test(r.url)), 'every data route that admits integration names its scopes');
 });
