@@ -454,3 +454,9 @@ t.test('anonymous Open311 callers are rate limited like the public intake; a key
   t.equal((await limited.app.inject(form({ service_code: 'other', ...PLACE }, key))).statusCode, 201);
   t.equal((await limited.app.inject(form({ service_code: 'other', ...PLACE }, key))).statusCode, 201);
 });
+
+t.test('a start_date at the end of time is answered, not a 500', async (t) => {
+  const res = await h.as('integration', { method: 'GET', url: '/open311/v2/requests.json?start_date=9999-12-31T23%3A59%3A59.999Z' });
+  t.equal(res.statusCode, 200, res.body);
+  t.same(res.json(), []);
+});

@@ -11,6 +11,7 @@ import type { Open311ListQuery, Open311ReceiptDto, Open311RequestDto, Open311Req
 /** GeoReport's limits: without dates, the last 90 days; a range of at most 90 days; at most 1000 requests. */
 const DAY_MS = 24 * 3600 * 1000;
 const WINDOW_MS = 90 * DAY_MS;
+const LAST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const MAX_REQUESTS = 1000;
 const MAX_IDS = 100;
 const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
@@ -203,7 +204,8 @@ export function createOpen311Service({ complaints, config }: { complaints: Compl
       if (start && end && start > end) throw badArgument('start_date', 'is after end_date');
       if (start && end && end.getTime() - start.getTime() > WINDOW_MS) throw badArgument('end_date', 'start_date and end_date may not span more than 90 days');
       if (!start) start = new Date((end ?? now).getTime() - WINDOW_MS);
-      if (!end && q.start_date) end = new Date(start.getTime() + WINDOW_MS);
+      // Capped at the last instant PostgreSQL's timestamptz takes (a start in year 9999 would overflow it).
+      if (!end && q.start_date) end = new Date(Math.min(start.getTime() + WINDOW_MS, LAST_INSTANT_MS));
       const statuses = q.status ? new Set(q.status.split(',').map((s) => s.trim())) : null;
       const closed = statuses && statuses.size === 1 ? statuses.has('closed') : undefined;
       // end_date is inclusive; the complaints filter's `to` is not.
