@@ -204,12 +204,12 @@ export function createOpen311Service({ complaints, config }: { complaints: Compl
       if (start && end && start > end) throw badArgument('start_date', 'is after end_date');
       if (start && end && end.getTime() - start.getTime() > WINDOW_MS) throw badArgument('end_date', 'start_date and end_date may not span more than 90 days');
       if (!start) start = new Date((end ?? now).getTime() - WINDOW_MS);
-      // Capped at the last instant PostgreSQL's timestamptz takes (a start in year 9999 would overflow it).
-      if (!end && q.start_date) end = new Date(Math.min(start.getTime() + WINDOW_MS, LAST_INSTANT_MS));
+      if (!end && q.start_date) end = new Date(start.getTime() + WINDOW_MS);
       const statuses = q.status ? new Set(q.status.split(',').map((s) => s.trim())) : null;
       const closed = statuses && statuses.size === 1 ? statuses.has('closed') : undefined;
       // end_date is inclusive; the complaints filter's `to` is not.
-      const to = end ? new Date(end.getTime() + 1) : undefined;
+      // Capped in year 9999: a later Date's ISO form (+010000-…) is not one PostgreSQL reads.
+      const to = end ? new Date(Math.min(end.getTime() + 1, LAST_INSTANT_MS)) : undefined;
       const rows = await complaints.publicRecords({ categories, from: start, to, closed, limit: MAX_REQUESTS });
       return rows.map((r) => toRequest(r, ctx));
     },
