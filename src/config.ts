@@ -13,6 +13,20 @@ const csv = z
   .string()
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
+/** A PKCS#8 private key in PEM (`\n` escapes allowed). */
+const privateKeyPem = z
+  .string()
+  .min(1)
+  .transform((v) => v.replace(/\\n/g, '\n'))
+  .refine((pem) => {
+    try {
+      checkPrivateKeyPem(pem);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'expected a PKCS#8 private key in PEM');
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -117,19 +131,7 @@ export const configSchema = z.object({
    * The private key (PKCS#8 PEM; `\n` escapes allowed) that signs audit checkpoints (JWS). Required in production; otherwise
    * the local key pair in DATA_DIR/keys signs. Its public half is published at /api/v1/public/audit-checkpoints/keys.
    */
-  AUDIT_SIGNING_KEY: z
-    .string()
-    .min(1)
-    .transform((v) => v.replace(/\\n/g, '\n'))
-    .refine((pem) => {
-      try {
-        checkPrivateKeyPem(pem);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'expected a PKCS#8 private key in PEM')
-    .optional(),
+  AUDIT_SIGNING_KEY: privateKeyPem.optional(),
   /** A file holding AUDIT_SIGNING_KEY (`npm run keys` creates DATA_DIR/keys/audit-signing.pem); setting both is an error. */
   AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
   /** The JWS algorithm of AUDIT_SIGNING_KEY (ES256 for a P-256 key, RS256/PS256 for RSA, EdDSA for Ed25519). */
@@ -149,6 +151,24 @@ export const configSchema = z.object({
    * is in effect everywhere within this interval (immediately in the copy that made it). 0: only this copy's changes.
    */
   CALENDAR_REFRESH_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+  /**
+   * The private key (PKCS#8 PEM) that signs the access tokens POST /oauth/token issues to integration clients. Required in
+   * production (every copy must sign with the same key); otherwise a key is generated in memory at start (tokens then
+   * die with the process). Its public half is published at /.well-known/jwks.json.
+   */
+  TOKEN_SIGNING_KEY: privateKeyPem.optional(),
+  /** A file holding TOKEN_SIGNING_KEY (`npm run keys` creates DATA_DIR/keys/token-signing.pem); setting both is an error. */
+  TOKEN_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** The JWS algorithm of TOKEN_SIGNING_KEY (ES256 for a P-256 key, EdDSA for Ed25519, RS256/PS256 for RSA). */
+  TOKEN_SIGNING_ALG: z.enum(SIGNING_ALGS).default('ES256'),
+  /** `iss` of the tokens this service issues (audience: JWT_AUDIENCE); must differ from JWT_ISSUER, the identity provider's. */
+  TOKEN_ISSUER: z.string().min(1).default('manyi:oauth'),
+  /** Lifetime of an integration client's access token (client-credentials grant). */
+  TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(600),
+  /** Failed client authentications at POST /oauth/token per client address per minute; past it the endpoint answers 429 (per copy). */
+  RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** How long a rotated client secret keeps working beside the new one (0: not at all), so a client can be redeployed. */
+  CLIENT_SECRET_GRACE_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
   /** Working days per complaint stage (投诉 triage, investigation, reply), e.g. "triage=2,investigation=10,reply=5". */
   COMPLAINT_DEADLINE_WORKING_DAYS: z
     .string()
@@ -181,8 +201,8 @@ export const configSchema = z.object({
   OPEN311_JURISDICTION_ID: z.string().trim().min(1).max(200).optional(),
   /** Open311 discovery `contact`: who runs the endpoint (name, address, phone or email). */
   OPEN311_CONTACT: z.string().trim().min(1).max(500).default('政风行风评议办公室 (campaign office)'),
-  /** Open311 discovery `key_service`: where developers ask for an api_key (keys are not checked yet). */
-  OPEN311_KEY_SERVICE: z.string().trim().min(1).max(500).default('api_key is accepted and not checked yet: integration clients and their keys are to come'),
+  /** Open311 discovery `key_service`: where developers ask for an api_key (issued per integration client, checked on submission). */
+  OPEN311_KEY_SERVICE: z.string().trim().min(1).max(500).default('ask the campaign office for an integration client and its api_key (POST /api/v1/integration-clients/{id}/api-keys)'),
   /** Server secret for the respondent key HMAC (群众评价: phone numbers/IDs are never stored). Required in production. */
   RESPONDENT_KEY_SECRET: z.string().min(16).optional(),
   /** A file holding RESPONDENT_KEY_SECRET (a Docker/Kubernetes secret); setting both is an error. */
@@ -190,7 +210,7 @@ export const configSchema = z.object({
 });
 
 /** Secrets that may be read from the file named by `<NAME>_FILE`, so they need not sit in the environment. */
-const secretsFromFiles = ['JWT_PUBLIC_KEY', 'RESPONDENT_KEY_SECRET', 'AUDIT_SIGNING_KEY'] as const;
+const secretsFromFiles = ['JWT_PUBLIC_KEY', 'RESPONDENT_KEY_SECRET', 'AUDIT_SIGNING_KEY', 'TOKEN_SIGNING_KEY'] as const;
 
 /** The environment with each `<NAME>_FILE` replaced by the file's content (surrounding whitespace trimmed) as `<NAME>`. */
 function readSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -234,6 +254,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (config.NODE_ENV === 'production' && !config.JWT_JWKS_URL && !config.JWT_PUBLIC_KEY) {
     throw new ConfigError('invalid configuration:\n  JWT_PUBLIC_KEY: required in production (or JWT_PUBLIC_KEY_FILE, or JWT_JWKS_URL)');
   }
+  if (config.TOKEN_ISSUER === config.JWT_ISSUER) {
+    throw new ConfigError('invalid configuration:\n  TOKEN_ISSUER: must differ from JWT_ISSUER (the verifier tells the service\'s own tokens by their issuer)');
+  }
   // Node refuses a server whose headers may take longer than the whole request.
   if (config.HEADERS_TIMEOUT_MS > config.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('invalid configuration:\n  HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS');
@@ -245,6 +268,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     const missing = [
       !config.RESPONDENT_KEY_SECRET && '  RESPONDENT_KEY_SECRET: required in production (or RESPONDENT_KEY_SECRET_FILE)',
       !config.AUDIT_SIGNING_KEY && '  AUDIT_SIGNING_KEY: required in production (or AUDIT_SIGNING_KEY_FILE; the private key that signs audit checkpoints)',
+      !config.TOKEN_SIGNING_KEY && '  TOKEN_SIGNING_KEY: required in production (or TOKEN_SIGNING_KEY_FILE; the private key that signs integration clients\' access tokens)',
     ].filter(Boolean);
     if (missing.length) throw new ConfigError(`invalid configuration:\n${missing.join('\n')}`);
   }

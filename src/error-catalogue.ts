@@ -11,6 +11,7 @@ import { criteriaErrors } from './modules/criteria/errors.js';
 import { cyclesErrors } from './modules/cycles/errors.js';
 import { enrollmentsErrors } from './modules/enrollments/errors.js';
 import { idempotencyErrors } from './modules/idempotency/errors.js';
+import { integrationClientsErrors } from './modules/integration-clients/errors.js';
 import { problemsErrors } from './modules/problems/errors.js';
 import { qrCodesErrors } from './modules/qr-codes/errors.js';
 import { rankingsErrors } from './modules/rankings/errors.js';
@@ -30,6 +31,7 @@ export const catalogues = {
   cycles: cyclesErrors,
   enrollments: enrollmentsErrors,
   idempotency: idempotencyErrors,
+  integrationClients: integrationClientsErrors,
   problems: problemsErrors,
   qrCodes: qrCodesErrors,
   rankings: rankingsErrors,

@@ -72,6 +72,9 @@ const deliberate: Record<string, { graphqlOnly?: string[]; restOnly?: string[]; 
   RatingImport: { reshaped: ['status', 'format', 'policy'] },
   UnassignedUnit: { reshaped: ['reason'] },
   WebhookDelivery: { reshaped: ['status'] },
+  // Secrets are shown once: REST answers with IntegrationClientWithSecret / IntegrationApiKeyWithKey, GraphQL with a nullable field.
+  IntegrationClient: { graphqlOnly: ['clientSecret'], reshaped: ['status', 'scopes'] },
+  IntegrationApiKey: { graphqlOnly: ['apiKey'], reshaped: ['status'] },
 };
 
 /** REST components with no GraphQL type of that name, and why; a REST schema named unlike its GraphQL twin fails. */
@@ -125,6 +128,11 @@ const restOnly = [
   'QrCodeLink',
   'QrCodeTarget',
   'CallBackReceipt',
+  // Shown-once secrets (IntegrationClient { clientSecret }, IntegrationApiKey { apiKey }) and the OAuth token endpoint (RFC 6749).
+  'IntegrationClientWithSecret',
+  'IntegrationApiKeyWithKey',
+  'OAuthTokenResponse',
+  'OAuthError',
 ];
 
 interface FieldShape {

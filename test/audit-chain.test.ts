@@ -207,7 +207,7 @@ t.test('AUDIT_SIGNING_KEY is required in production, checked at start, and signs
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   // Newlines escaped as \n, as a PEM often arrives in an environment variable.
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().replace(/\n/g, '\\n');
-  const config = loadConfig({ ...prod, AUDIT_SIGNING_KEY: pem });
+  const config = loadConfig({ ...prod, AUDIT_SIGNING_KEY: pem, TOKEN_SIGNING_KEY: pem });
   const configured = createAuditService({ db: h.database.db, config: testConfig({ AUDIT_SIGNING_KEY: config.AUDIT_SIGNING_KEY }) });
   const { keys } = await configured.signingKeys();
   t.equal(keys[0].kid, await calculateJwkThumbprint(await exportJWK(publicKey)));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { exportSPKI } from 'jose';
 import { loadConfig, loadDataDir } from '../src/config.js';
-import { createAuditSigningKey, createRespondentKeySecret, loadOrCreateLocalKeyPair } from '../src/lib/keys.js';
+import { createAuditSigningKey, createRespondentKeySecret, createTokenSigningKey, loadOrCreateLocalKeyPair } from '../src/lib/keys.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'manyi-config-files-'));
 const file = (name: string, content: string) => {
@@ -20,7 +20,9 @@ t.test('the production secrets can be read from the files named by *_FILE', asyn
     JWT_PUBLIC_KEY_FILE: file('public.pem', `${pem}\n`),
     RESPONDENT_KEY_SECRET_FILE: file('secret', 'a-secret-of-sixteen-or-more\n'),
     AUDIT_SIGNING_KEY_FILE: createAuditSigningKey(dir),
+    TOKEN_SIGNING_KEY_FILE: createTokenSigningKey(dir),
   });
+  t.match(config.TOKEN_SIGNING_KEY, /^-----BEGIN PRIVATE KEY-----/, 'the token signing key from its file');
   t.match(config.AUDIT_SIGNING_KEY, /^-----BEGIN PRIVATE KEY-----/, 'the audit signing key from its file');
   t.equal(createAuditSigningKey(dir), join(dir, 'keys', 'audit-signing.pem'), 'created once, then kept');
   t.equal(config.JWT_PUBLIC_KEY, pem.trim(), 'the PEM, trimmed');

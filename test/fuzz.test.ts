@@ -175,6 +175,12 @@ function judge(r: FuzzRequest, res: LightMyRequestResponse): { why: string[]; co
     } else if (r.url.startsWith('/open311/') && (Array.isArray(body) || (r.method === 'HEAD' && ct.startsWith('application/json')))) {
       // The Open311 facade answers in the GeoReport v2 error format, as its spec requires (HEAD: its content type).
       if (Array.isArray(body) && !body.every((e) => typeof (e as { code?: unknown }).code === 'number' && typeof (e as { description?: unknown }).description === 'string')) why.push('Open311 error not in the GeoReport format');
+    } else if (r.url.startsWith('/oauth/') && obj && !('type' in obj)) {
+      // The token endpoint answers RFC 6749 §5.2 documents, as OAuth clients expect, not problem+json (the router's own
+      // refusals before it, such as 405, stay problem documents).
+      const oauthErrors = ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'server_error'];
+      if (r.method !== 'HEAD' && (!obj || !oauthErrors.includes(String(obj.error)) || typeof obj.error_description !== 'string')) why.push('OAuth error not in the RFC 6749 format');
+      code = typeof obj?.error === 'string' ? obj.error : code;
     } else {
       if (!ct.startsWith('application/problem+json')) why.push(`content-type ${ct || 'none'}`);
       if (r.method !== 'HEAD') {

@@ -403,7 +403,8 @@ t.test('the OpenAPI document declares the header, the 409 and the 422 on every P
   const doc = (await h.as('anonymous', { method: 'GET', url: '/openapi.json' })).json();
   type Op = { operationId: string; parameters?: { in: string; name: string }[]; responses: Record<string, unknown> };
   const ops = Object.entries(doc.paths as Record<string, Record<string, Op>>).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
-  const posts = ops.filter((o) => o.method === 'post');
+  // The OAuth token endpoint (RFC 6749) is outside the API and not replayed: a kept answer would be an access token at rest.
+  const posts = ops.filter((o) => o.method === 'post' && o.path !== '/oauth/token');
   t.ok(posts.length >= 55);
   for (const { path, op } of posts) {
     const header = op.parameters?.find((p) => p.in === 'header' && p.name === 'Idempotency-Key');

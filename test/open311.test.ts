@@ -1,5 +1,7 @@
 import t from 'tap';
 import { gql, setup } from './helper.js';
+import type { TestApp } from './helper.js';
+import { systemContext } from '../src/lib/principal.js';
 import { referenceWorld } from './fixtures.js';
 import { toXml } from '../src/modules/open311/xml.js';
 import {
@@ -20,12 +22,20 @@ const h = await setup(t);
 const w = await referenceWorld(h);
 const { taxHallA } = w.units;
 
+/** GeoReport clients submit with an api_key: one the office issued to a portal client (complaints:write). */
+async function issueApiKey(app: TestApp, scopes: ('complaints:write' | 'public:read')[] = ['complaints:write', 'public:read']): Promise<string> {
+  const ctx = systemContext('open311-test');
+  const client = await app.app.services.integrationClients.create(ctx, { name: 'portal', scopes });
+  return (await app.app.services.integrationClients.issueApiKey(ctx, client.id)).apiKey;
+}
+const API_KEY = await issueApiKey(h);
+
 type Req = Record<string, unknown> & { service_request_id: string };
-const form = (fields: Record<string, string>) => ({
+const form = (fields: Record<string, string>, apiKey = API_KEY) => ({
   method: 'POST' as const,
   url: '/open311/v2/requests.json',
   headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  payload: new URLSearchParams(fields).toString(),
+  payload: new URLSearchParams({ api_key: apiKey, ...fields }).toString(),
 });
 /** GeoReport asks for a location; these tests mostly give an address. */
 const PLACE = { address_string: '利川市政务服务中心' };
@@ -107,12 +117,19 @@ t.test('a post without a service code is 400, an unknown one 404, in the GeoRepo
   t.match(bad.json(), [{ code: 404, description: /parking/ }]);
 });
 
-t.test('the public and integrations post requests, other roles may not; refusals use the GeoReport error format', async (t) => {
-  const anon = await h.as('anonymous', form({ service_code: 'other', description: 'x', api_key: 'any-key', ...PLACE }));
-  t.equal(anon.statusCode, 201, 'a standard client without a token files its request (api_key is not checked yet)');
-  const code = (anon.json() as Req[])[0].service_request_id;
-  const admin = (await h.as('admin', { method: 'GET', url: '/api/v1/complaints?source=portal&limit=200' })).json().items as { trackingCode: string }[];
-  t.ok(admin.some((c) => c.trackingCode === code), 'an anonymous request is a public (portal) complaint');
+t.test('clients with an api_key and integrations post requests, other roles may not; refusals use the GeoReport error format', async (t) => {
+  const keyed = await h.as('anonymous', form({ service_code: 'other', description: 'x', ...PLACE }));
+  t.equal(keyed.statusCode, 201, 'a standard client without a token files its request with its api_key');
+  const code = (keyed.json() as Req[])[0].service_request_id;
+  const admin = (await h.as('admin', { method: 'GET', url: '/api/v1/complaints?source=integration&limit=200' })).json().items as { trackingCode: string }[];
+  t.ok(admin.some((c) => c.trackingCode === code), 'a keyed request is filed by the key\'s integration client');
+  const { payload: _, ...bare } = form({});
+  const keyless = await h.app.inject({ ...bare, payload: new URLSearchParams({ service_code: 'other', ...PLACE }).toString() });
+  t.equal(keyless.statusCode, 400, 'api_key is required to submit (GeoReport v2)');
+  t.match(keyless.json(), [{ code: 400, description: /api_key/ }]);
+  const wrongKey = await h.as('anonymous', form({ service_code: 'other', ...PLACE }, 'not-a-key'));
+  t.equal(wrongKey.statusCode, 403, 'an unknown key');
+  t.match(wrongKey.json(), [{ code: 403, description: /api_key/ }]);
   const badToken = await h.app.inject({ ...form({ service_code: 'other', ...PLACE }), headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Bearer not-a-token' } });
   t.equal(badToken.statusCode, 401, 'a token that is sent must be valid');
   t.match(badToken.json(), [{ code: 401 }]);
@@ -419,16 +436,27 @@ t.test('a configured jurisdiction_id is accepted on every method and any other o
   }
   t.equal((await at('services.json?jurisdiction_id=lichuan.gov.cn')).statusCode, 200);
   t.equal((await at('services.json')).statusCode, 200, 'optional: one jurisdiction per deployment');
-  const post = (jid: string) => j.app.inject({ ...form({ service_code: 'other', jurisdiction_id: jid, ...PLACE }) });
+  const jKey = await issueApiKey(j);
+  const post = (jid: string) => j.app.inject({ ...form({ service_code: 'other', jurisdiction_id: jid, ...PLACE }, jKey) });
   t.equal((await post('elsewhere.gov.cn')).statusCode, 404);
   t.equal((await post('lichuan.gov.cn')).statusCode, 201);
   t.equal((await get('services.json?jurisdiction_id=anything')).statusCode, 200, 'without a configured jurisdiction any value is taken');
 });
 
-t.test('anonymous Open311 posts are rate limited like the public intake', async (t) => {
+t.test('anonymous Open311 callers are rate limited like the public intake; a keyed client is accountable, as a token is', async (t) => {
   const limited = await setup(t, { config: { RATE_LIMIT_ANONYMOUS_PER_MINUTE: 1 } });
-  t.equal((await limited.app.inject(form({ service_code: 'other', ...PLACE }))).statusCode, 201);
-  const second = await limited.app.inject(form({ service_code: 'other', ...PLACE }));
+  const read = { method: 'GET' as const, url: '/open311/v2/requests.json?service_request_id=TS-2222222222' };
+  t.equal((await limited.app.inject(read)).statusCode, 200);
+  const second = await limited.app.inject(read);
   t.equal(second.statusCode, 429);
   t.match(second.json(), [{ code: 429 }]);
+  const key = await issueApiKey(limited);
+  t.equal((await limited.app.inject(form({ service_code: 'other', ...PLACE }, key))).statusCode, 201);
+  t.equal((await limited.app.inject(form({ service_code: 'other', ...PLACE }, key))).statusCode, 201);
+});
+
+t.test('a start_date at the end of time is answered, not a 500', async (t) => {
+  const res = await h.as('integration', { method: 'GET', url: '/open311/v2/requests.json?start_date=9999-12-31T23%3A59%3A59.999Z' });
+  t.equal(res.statusCode, 200, res.body);
+  t.same(res.json(), []);
 });

@@ -167,7 +167,7 @@ t.test('npm run start:prod (compiled JavaScript, production settings, secrets fr
   // What docker-compose.yml does: the image's keys tool writes the secrets once, the service reads them from files.
   const keys = await run('node', ['dist/cli/keys.js'], { cwd: root, env: serviceEnv(dataDir) });
   const files = Object.fromEntries(keys.stdout.trim().split('\n').map((line) => line.split('=')));
-  t.same(Object.keys(files).sort(), ['AUDIT_SIGNING_KEY_FILE', 'JWT_PUBLIC_KEY_FILE', 'RESPONDENT_KEY_SECRET_FILE']);
+  t.same(Object.keys(files).sort(), ['AUDIT_SIGNING_KEY_FILE', 'JWT_PUBLIC_KEY_FILE', 'RESPONDENT_KEY_SECRET_FILE', 'TOKEN_SIGNING_KEY_FILE']);
   const env = serviceEnv(dataDir, files);
 
   t.test('answers with a token minted by the compiled token tool, then stops on SIGTERM', async (t) => {

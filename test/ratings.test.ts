@@ -395,5 +395,5 @@ t.test('production refuses to start without a respondent key secret', async (t) 
   t.ok(err instanceof ConfigError);
   t.match((err as Error).message, /RESPONDENT_KEY_SECRET: required in production/);
   const AUDIT_SIGNING_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  t.equal(loadConfig({ ...env, AUDIT_SIGNING_KEY, RESPONDENT_KEY_SECRET: 'a-long-enough-secret' }).RESPONDENT_KEY_SECRET, 'a-long-enough-secret');
+  t.equal(loadConfig({ ...env, AUDIT_SIGNING_KEY, TOKEN_SIGNING_KEY: AUDIT_SIGNING_KEY, RESPONDENT_KEY_SECRET: 'a-long-enough-secret' }).RESPONDENT_KEY_SECRET, 'a-long-enough-secret');
 });

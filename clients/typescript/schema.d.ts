@@ -8,7 +8,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Process is up */
+        /**
+         * Process is up
+         * @description Access: anyone, with or without a token.
+         */
         get: operations["healthz"];
         put?: never;
         post?: never;
@@ -25,7 +28,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Database reachable and migrations current (and whether Redis is, when configured) */
+        /**
+         * Database reachable and migrations current (and whether Redis is, when configured)
+         * @description Access: anyone, with or without a token.
+         */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -42,7 +48,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Public keys that sign webhook payloads (JWS) */
+        /**
+         * Public keys that sign webhook payloads (JWS) and integration clients' access tokens (POST /oauth/token)
+         * @description Access: anyone, with or without a token.
+         */
         get: operations["jwks"];
         put?: never;
         post?: never;
@@ -59,7 +68,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Where to start: documentation, GraphQL, health and the public entry points (no token needed) */
+        /**
+         * Where to start: documentation, GraphQL, health and the public entry points (no token needed)
+         * @description Access: anyone, with or without a token.
+         */
         get: operations["getIndex"];
         put?: never;
         post?: never;
@@ -76,7 +88,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read the audit log (oldest first); link fields are null and chainStatus pending until the sealer links an entry */
+        /**
+         * Read the audit log (oldest first); link fields are null and chainStatus pending until the sealer links an entry
+         * @description Access: roles admin.
+         */
         get: operations["listAuditLog"];
         put?: never;
         post?: never;
@@ -93,12 +108,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Seal what is pending, then verify the hash chain against every signed checkpoint; names the first broken position */
+        /**
+         * Seal what is pending, then verify the hash chain against every signed checkpoint; names the first broken position
+         * @description Access: roles admin.
+         */
         get: operations["verifyAuditLog"];
         put?: never;
         /**
          * Seal what is pending, then verify the hash chain against every signed checkpoint; names the first broken position, including checkpoints you kept
-         * @description A rewrite of history that also rewrote the checkpoints table is still caught by a checkpoint kept outside. A held checkpoint not signed by the service key is refused (422).
+         * @description A rewrite of history that also rewrote the checkpoints table is still caught by a checkpoint kept outside. A held checkpoint not signed by the service key is refused (422). Access: roles admin.
          */
         post: operations["verifyAuditLogWithCheckpoints"];
         delete?: never;
@@ -114,7 +132,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Signed checkpoints of the audit chain, newest first */
+        /**
+         * Signed checkpoints of the audit chain, newest first
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["listAuditCheckpoints"];
         put?: never;
         post?: never;
@@ -131,7 +152,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The newest signed checkpoint of the audit chain */
+        /**
+         * The newest signed checkpoint of the audit chain
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["getLatestAuditCheckpoint"];
         put?: never;
         post?: never;
@@ -148,7 +172,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The public key set (JWKS) that checks checkpoint signatures */
+        /**
+         * The public key set (JWKS) that checks checkpoint signatures
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["getAuditCheckpointKeys"];
         put?: never;
         post?: never;
@@ -165,7 +192,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Event types a subscription can name */
+        /**
+         * Event types a subscription can name
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["listWebhookEventTypes"];
         put?: never;
         post?: never;
@@ -182,12 +212,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhook subscriptions */
+        /**
+         * List webhook subscriptions
+         * @description Access: roles admin.
+         */
         get: operations["listWebhookSubscriptions"];
         put?: never;
         /**
          * Subscribe a URL to events
-         * @description Deliveries are POSTs of `{ id, type, occurredAt, data }` with headers `manyi-event-id` (de-duplicate on it: delivery is at least once), `manyi-event-type`, `manyi-delivery-attempt` and `manyi-signature`: `t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the secret returned here once, or `jws=<detached JWS>` verifiable with /.well-known/jwks.json. Non-2xx answers are retried with exponential backoff (10 s doubling, at most 1 h apart, 8 attempts). Outside development the URL must be https and must not resolve to loopback or private addresses.
+         * @description Deliveries are POSTs of `{ id, type, occurredAt, data }` with headers `manyi-event-id` (de-duplicate on it: delivery is at least once), `manyi-event-type`, `manyi-delivery-attempt` and `manyi-signature`: `t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the secret returned here once, or `jws=<detached JWS>` verifiable with /.well-known/jwks.json. Non-2xx answers are retried with exponential backoff (10 s doubling, at most 1 h apart, 8 attempts). Outside development the URL must be https and must not resolve to loopback or private addresses. Access: roles admin.
          */
         post: operations["createWebhookSubscription"];
         delete?: never;
@@ -203,14 +236,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a webhook subscription */
+        /**
+         * Get a webhook subscription
+         * @description Access: roles admin.
+         */
         get: operations["getWebhookSubscription"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change or pause a subscription (If-Match required) */
+        /**
+         * Change or pause a subscription (If-Match required)
+         * @description Access: roles admin.
+         */
         patch: operations["updateWebhookSubscription"];
         trace?: never;
     };
@@ -221,7 +260,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Delivery log of a subscription */
+        /**
+         * Delivery log of a subscription
+         * @description Access: roles admin.
+         */
         get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
@@ -240,7 +282,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Queue a failed delivery again */
+        /**
+         * Queue a failed delivery again
+         * @description Access: roles admin.
+         */
         post: operations["retryWebhookDelivery"];
         delete?: never;
         options?: never;
@@ -255,10 +300,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List scorecards (inspectors and the office see all; units and departments read the feedback) */
+        /**
+         * List scorecards (inspectors and the office see all; units and departments read the feedback)
+         * @description Access: roles admin, inspector.
+         */
         get: operations["listScorecards"];
         put?: never;
-        /** Open a scorecard (考评打分) for an enrolled unit; the cycle must be in assessment */
+        /**
+         * Open a scorecard (考评打分) for an enrolled unit; the cycle must be in assessment
+         * @description Access: roles admin, inspector.
+         */
         post: operations["openScorecard"];
         delete?: never;
         options?: never;
@@ -273,14 +324,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A scorecard with its computed item-by-item breakdown */
+        /**
+         * A scorecard with its computed item-by-item breakdown
+         * @description Access: roles admin, inspector.
+         */
         get: operations["getScorecard"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a draft's assessment date or summary (its inspector or the office; If-Match required) */
+        /**
+         * Change a draft's assessment date or summary (its inspector or the office; If-Match required)
+         * @description Access: roles admin, inspector.
+         */
         patch: operations["updateScorecard"];
         trace?: never;
     };
@@ -292,7 +349,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace the deductions (扣分) of a draft; the server computes every score (If-Match required) */
+        /**
+         * Replace the deductions (扣分) of a draft; the server computes every score (If-Match required)
+         * @description Access: roles admin, inspector.
+         */
         put: operations["setScorecardDeductions"];
         post?: never;
         delete?: never;
@@ -309,7 +369,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace the bonus items (加分) of a draft (If-Match required) */
+        /**
+         * Replace the bonus items (加分) of a draft (If-Match required)
+         * @description Access: roles admin, inspector.
+         */
         put: operations["setScorecardBonuses"];
         post?: never;
         delete?: never;
@@ -327,7 +390,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Submit a draft for confirmation (the inspector who opened it) */
+        /**
+         * Submit a draft for confirmation (the inspector who opened it)
+         * @description Access: roles admin, inspector.
+         */
         post: operations["submitScorecard"];
         delete?: never;
         options?: never;
@@ -344,7 +410,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm a submitted scorecard; only confirmed scorecards count, and they never change */
+        /**
+         * Confirm a submitted scorecard; only confirmed scorecards count, and they never change
+         * @description Access: roles admin.
+         */
         post: operations["confirmScorecard"];
         delete?: never;
         options?: never;
@@ -361,7 +430,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Return a submitted scorecard to its inspector (退回), with a reason; it becomes a draft again */
+        /**
+         * Return a submitted scorecard to its inspector (退回), with a reason; it becomes a draft again
+         * @description Access: roles admin.
+         */
         post: operations["returnScorecard"];
         delete?: never;
         options?: never;
@@ -378,7 +450,7 @@ export interface paths {
         };
         /**
          * A unit's assessment feedback: its score and every deduction (既反馈分值，也反馈扣分情况)
-         * @description Units and departments get AssessmentFeedback, which never names the inspector; the office and inspectors get AssessmentFeedbackForStaff.
+         * @description Units and departments get AssessmentFeedback, which never names the inspector; the office and inspectors get AssessmentFeedbackForStaff. Access: roles admin, inspector, department, unit.
          */
         get: operations["getAssessmentFeedback"];
         put?: never;
@@ -396,10 +468,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List regions (行政区) */
+        /**
+         * List regions (行政区)
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope reference:read.
+         */
         get: operations["listRegions"];
         put?: never;
-        /** Create a region */
+        /**
+         * Create a region
+         * @description Access: roles admin.
+         */
         post: operations["createRegion"];
         delete?: never;
         options?: never;
@@ -414,14 +492,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a region */
+        /**
+         * Get a region
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope reference:read.
+         */
         get: operations["getRegion"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Update a region (If-Match required) */
+        /**
+         * Update a region (If-Match required)
+         * @description Access: roles admin.
+         */
         patch: operations["updateRegion"];
         trace?: never;
     };
@@ -432,10 +516,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List departments (部门/行业); a department manager sees its own */
+        /**
+         * List departments (部门/行业); a department manager sees its own
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope reference:read.
+         */
         get: operations["listDepartments"];
         put?: never;
-        /** Create a department */
+        /**
+         * Create a department
+         * @description Access: roles admin.
+         */
         post: operations["createDepartment"];
         delete?: never;
         options?: never;
@@ -450,14 +540,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a department */
+        /**
+         * Get a department
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope reference:read.
+         */
         get: operations["getDepartment"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Update or deactivate a department (If-Match required) */
+        /**
+         * Update or deactivate a department (If-Match required)
+         * @description Access: roles admin.
+         */
         patch: operations["updateDepartment"];
         trace?: never;
     };
@@ -468,7 +564,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The three unit categories with their labels */
+        /**
+         * The three unit categories with their labels
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["listCategories"];
         put?: never;
         post?: never;
@@ -485,10 +584,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List units (基层站所/窗口); department and unit roles see their own */
+        /**
+         * List units (基层站所/窗口); department and unit roles see their own
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope reference:read.
+         */
         get: operations["listUnits"];
         put?: never;
-        /** Create a unit */
+        /**
+         * Create a unit
+         * @description Access: roles admin.
+         */
         post: operations["createUnit"];
         delete?: never;
         options?: never;
@@ -503,14 +608,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a unit */
+        /**
+         * Get a unit
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope reference:read.
+         */
         get: operations["getUnit"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Update a unit (If-Match required) */
+        /**
+         * Update a unit (If-Match required)
+         * @description Access: roles admin.
+         */
         patch: operations["updateUnit"];
         trace?: never;
     };
@@ -521,7 +632,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A unit's public profile: commitments and service items (公开服务承诺) */
+        /**
+         * A unit's public profile: commitments and service items (公开服务承诺)
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["getPublicUnit"];
         put?: never;
         post?: never;
@@ -540,7 +654,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deactivate a unit (units with history are never deleted) */
+        /**
+         * Deactivate a unit (units with history are never deleted)
+         * @description Access: roles admin.
+         */
         post: operations["deactivateUnit"];
         delete?: never;
         options?: never;
@@ -557,7 +674,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reactivate a deactivated unit */
+        /**
+         * Reactivate a deactivated unit
+         * @description Access: roles admin.
+         */
         post: operations["reactivateUnit"];
         delete?: never;
         options?: never;
@@ -572,10 +692,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List cycles (创建周期), oldest first */
+        /**
+         * List cycles (创建周期), oldest first
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope reference:read.
+         */
         get: operations["listCycles"];
         put?: never;
-        /** Create a cycle in draft; settings left out take their defaults */
+        /**
+         * Create a cycle in draft; settings left out take their defaults
+         * @description Access: roles admin.
+         */
         post: operations["createCycle"];
         delete?: never;
         options?: never;
@@ -590,14 +716,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a cycle with its settings */
+        /**
+         * Get a cycle with its settings
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope reference:read.
+         */
         get: operations["getCycle"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename a cycle or change its settings (settings only in draft and enrollment; If-Match required) */
+        /**
+         * Rename a cycle or change its settings (settings only in draft and enrollment; If-Match required)
+         * @description Access: roles admin.
+         */
         patch: operations["updateCycle"];
         trace?: never;
     };
@@ -610,7 +742,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move a cycle to its next phase; 409 lists every precondition that fails */
+        /**
+         * Move a cycle to its next phase; 409 lists every precondition that fails
+         * @description Access: roles admin.
+         */
         post: operations["moveCyclePhase"];
         delete?: never;
         options?: never;
@@ -625,10 +760,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List a cycle's enrollments (参评单位); department and unit roles see their own */
+        /**
+         * List a cycle's enrollments (参评单位); department and unit roles see their own
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope reference:read.
+         */
         get: operations["listEnrollments"];
         put?: never;
-        /** Enroll one active unit (draft and enrollment phases); a withdrawn unit is enrolled again */
+        /**
+         * Enroll one active unit (draft and enrollment phases); a withdrawn unit is enrolled again
+         * @description Access: roles admin.
+         */
         post: operations["enrollUnit"];
         delete?: never;
         options?: never;
@@ -645,7 +786,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Enroll every active unit matching a filter, in one transaction */
+        /**
+         * Enroll every active unit matching a filter, in one transaction
+         * @description Access: roles admin.
+         */
         post: operations["enrollUnits"];
         delete?: never;
         options?: never;
@@ -660,7 +804,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an enrollment */
+        /**
+         * Get an enrollment
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope reference:read.
+         */
         get: operations["getEnrollment"];
         put?: never;
         post?: never;
@@ -679,7 +826,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Withdraw a unit from a cycle (draft and enrollment phases) */
+        /**
+         * Withdraw a unit from a cycle (draft and enrollment phases)
+         * @description Access: roles admin.
+         */
         post: operations["withdrawEnrollment"];
         delete?: never;
         options?: never;
@@ -696,7 +846,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 取消评比资格: disqualify a unit with a reason and evidence (enrollment to naming phases) */
+        /**
+         * 取消评比资格: disqualify a unit with a reason and evidence (enrollment to naming phases)
+         * @description Access: roles admin.
+         */
         post: operations["disqualifyEnrollment"];
         delete?: never;
         options?: never;
@@ -711,7 +864,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How criteria items are checked (看现场 / 查资料 / 问卷测评), with labels */
+        /**
+         * How criteria items are checked (看现场 / 查资料 / 问卷测评), with labels
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["listCriteriaCheckMethods"];
         put?: never;
         post?: never;
@@ -728,7 +884,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The current criteria set (创建标准) of each category in a cycle; public */
+        /**
+         * The current criteria set (创建标准) of each category in a cycle; public
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["listCriteriaSets"];
         put?: never;
         post?: never;
@@ -745,11 +904,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A category's current criteria set in a cycle (ETag: its revision); public */
+        /**
+         * A category's current criteria set in a cycle (ETag: its revision); public
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["getCriteriaSet"];
         /**
          * Save a new revision of a category's criteria set (If-Match: the current revision, unless this is the first)
-         * @description Regular items must add up to exactly 100 points (422 `criteria_total_invalid`). Refused with 409 `criteria_frozen` once the cycle has left enrollment.
+         * @description Regular items must add up to exactly 100 points (422 `criteria_total_invalid`). Refused with 409 `criteria_frozen` once the cycle has left enrollment. Access: roles admin.
          */
         put: operations["saveCriteriaSet"];
         post?: never;
@@ -768,7 +930,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Copy a category's current criteria set from an earlier cycle as a new revision here */
+        /**
+         * Copy a category's current criteria set from an earlier cycle as a new revision here
+         * @description Access: roles admin.
+         */
         post: operations["copyCriteriaSet"];
         delete?: never;
         options?: never;
@@ -783,7 +948,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every revision of a category's criteria set in a cycle, newest first; public */
+        /**
+         * Every revision of a category's criteria set in a cycle, newest first; public
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["listCriteriaSetRevisions"];
         put?: never;
         post?: never;
@@ -800,7 +968,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One revision of a criteria set; public */
+        /**
+         * One revision of a criteria set; public
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["getCriteriaSetRevision"];
         put?: never;
         post?: never;
@@ -817,7 +988,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One criteria set revision by id (scorecards name the revision they were scored against); public */
+        /**
+         * One criteria set revision by id (scorecards name the revision they were scored against); public
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["getCriteriaSetById"];
         put?: never;
         post?: never;
@@ -834,10 +1008,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List problems; a department sees its units, a unit its own */
+        /**
+         * List problems; a department sees its units, a unit its own
+         * @description Access: roles admin, inspector, department, unit.
+         */
         get: operations["listProblems"];
         put?: never;
-        /** Open a problem (问题) for a unit; idempotent per source record (200 with the existing one) */
+        /**
+         * Open a problem (问题) for a unit; idempotent per source record (200 with the existing one)
+         * @description Access: roles admin.
+         */
         post: operations["createProblem"];
         delete?: never;
         options?: never;
@@ -852,14 +1032,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a problem with its history */
+        /**
+         * Get a problem with its history
+         * @description Access: roles admin, inspector, department, unit.
+         */
         get: operations["getProblem"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the deadline, responsible person or severity (If-Match required) */
+        /**
+         * Change the deadline, responsible person or severity (If-Match required)
+         * @description Access: roles admin.
+         */
         patch: operations["updateProblem"];
         trace?: never;
     };
@@ -872,7 +1058,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record the signed rectification responsibility letter (整改责任书) */
+        /**
+         * Record the signed rectification responsibility letter (整改责任书)
+         * @description Access: roles admin, department, unit.
+         */
         post: operations["signProblemLetter"];
         delete?: never;
         options?: never;
@@ -889,7 +1078,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start rectifying (open → rectifying) */
+        /**
+         * Start rectifying (open → rectifying)
+         * @description Access: roles admin, department, unit.
+         */
         post: operations["startProblemRectification"];
         delete?: never;
         options?: never;
@@ -906,7 +1098,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Submit the rectification: measures (整改措施, as items) and evidence (rectifying → submitted); the office may submit on the department's behalf (recorded) */
+        /**
+         * Submit the rectification: measures (整改措施, as items) and evidence (rectifying → submitted); the office may submit on the department's behalf (recorded)
+         * @description Access: roles admin, department, unit.
+         */
         post: operations["submitProblemRectification"];
         delete?: never;
         options?: never;
@@ -923,7 +1118,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Verify the rectification and close the problem (submitted → verified) */
+        /**
+         * Verify the rectification and close the problem (submitted → verified)
+         * @description Access: roles admin.
+         */
         post: operations["verifyProblem"];
         delete?: never;
         options?: never;
@@ -940,7 +1138,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send the rectification back with a reason (submitted → rectifying) */
+        /**
+         * Send the rectification back with a reason (submitted → rectifying)
+         * @description Access: roles admin.
+         */
         post: operations["rejectProblem"];
         delete?: never;
         options?: never;
@@ -957,7 +1158,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Open many problems at once (up to 1,000), all or nothing; errors name the item (problems.<i>.<field>) */
+        /**
+         * Open many problems at once (up to 1,000), all or nothing; errors name the item (problems.<i>.<field>)
+         * @description Access: roles admin.
+         */
         post: operations["createProblems"];
         delete?: never;
         options?: never;
@@ -974,7 +1178,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** One decision for many problems (start, verify or reject, with one comment), all or nothing; errors name the index (ids.<i>) */
+        /**
+         * One decision for many problems (start, verify or reject, with one comment), all or nothing; errors name the index (ids.<i>)
+         * @description Access: roles admin.
+         */
         post: operations["transitionProblems"];
         delete?: never;
         options?: never;
@@ -989,10 +1196,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The measures (整改措施) of a problem */
+        /**
+         * The measures (整改措施) of a problem
+         * @description Access: roles admin, inspector, department, unit.
+         */
         get: operations["listProblemMeasures"];
         put?: never;
-        /** Add a measure (整改措施) to a problem */
+        /**
+         * Add a measure (整改措施) to a problem
+         * @description Access: roles admin, department, unit.
+         */
         post: operations["addProblemMeasure"];
         delete?: never;
         options?: never;
@@ -1009,7 +1222,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A measure of a unit's or department's own improvement plan (整改措施 with no problem) */
+        /**
+         * A measure of a unit's or department's own improvement plan (整改措施 with no problem)
+         * @description Access: roles admin, department, unit.
+         */
         post: operations["createImprovementMeasure"];
         delete?: never;
         options?: never;
@@ -1024,7 +1240,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every measure (整改措施), of problems and improvement plans */
+        /**
+         * Every measure (整改措施), of problems and improvement plans
+         * @description Access: roles admin, inspector.
+         */
         get: operations["listMeasures"];
         put?: never;
         post?: never;
@@ -1043,7 +1262,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move a measure: planned → in_progress → done (evidence optional) */
+        /**
+         * Move a measure: planned → in_progress → done (evidence optional)
+         * @description Access: roles admin, department, unit.
+         */
         post: operations["setMeasureStatus"];
         delete?: never;
         options?: never;
@@ -1058,10 +1280,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List deeds (为群众办实事); a department sees its units, a unit its own */
+        /**
+         * List deeds (为群众办实事); a department sees its units, a unit its own
+         * @description Access: roles admin, inspector, department, unit.
+         */
         get: operations["listDeeds"];
         put?: never;
-        /** Record a practical thing done for the public (为群众办实事); units and departments for their own units */
+        /**
+         * Record a practical thing done for the public (为群众办实事); units and departments for their own units
+         * @description Access: roles admin, department, unit.
+         */
         post: operations["recordDeed"];
         delete?: never;
         options?: never;
@@ -1078,7 +1306,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record many deeds at once (up to 1,000), all or nothing; errors name the item (deeds.<i>.<field>) */
+        /**
+         * Record many deeds at once (up to 1,000), all or nothing; errors name the item (deeds.<i>.<field>)
+         * @description Access: roles admin, department, unit.
+         */
         post: operations["recordDeeds"];
         delete?: never;
         options?: never;
@@ -1095,7 +1326,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Verify (核实) or reject reported deeds, one decision for many, all or nothing; only verified deeds earn bonus points */
+        /**
+         * Verify (核实) or reject reported deeds, one decision for many, all or nothing; only verified deeds earn bonus points
+         * @description Access: roles admin, inspector.
+         */
         post: operations["decideDeeds"];
         delete?: never;
         options?: never;
@@ -1112,7 +1346,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Verify a reported deed (核实): it now earns bonus points */
+        /**
+         * Verify a reported deed (核实): it now earns bonus points
+         * @description Access: roles admin, inspector.
+         */
         post: operations["verifyDeed"];
         delete?: never;
         options?: never;
@@ -1129,7 +1366,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject a reported deed, with a reason */
+        /**
+         * Reject a reported deed, with a reason
+         * @description Access: roles admin, inspector.
+         */
         post: operations["rejectDeed"];
         delete?: never;
         options?: never;
@@ -1144,7 +1384,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a deed */
+        /**
+         * Get a deed
+         * @description Access: roles admin, inspector, department, unit.
+         */
         get: operations["getDeed"];
         put?: never;
         post?: never;
@@ -1161,10 +1404,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List accountability actions; a department sees those against itself or its units, a unit those against itself */
+        /**
+         * List accountability actions; a department sees those against itself or its units, a unit those against itself
+         * @description Access: roles admin, department, unit.
+         */
         get: operations["listAccountabilityActions"];
         put?: never;
-        /** Record an accountability action (问责: 约谈 / 通报批评 / 党纪政纪处分 / 降职) with its cause */
+        /**
+         * Record an accountability action (问责: 约谈 / 通报批评 / 党纪政纪处分 / 降职) with its cause
+         * @description Access: roles admin.
+         */
         post: operations["createAccountabilityAction"];
         delete?: never;
         options?: never;
@@ -1179,7 +1428,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an accountability action */
+        /**
+         * Get an accountability action
+         * @description Access: roles admin, department, unit.
+         */
         get: operations["getAccountabilityAction"];
         put?: never;
         post?: never;
@@ -1196,7 +1448,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Complaint categories (投诉类别) with their labels; also the Open311 service codes */
+        /**
+         * Complaint categories (投诉类别) with their labels; also the Open311 service codes
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["listComplaintCategories"];
         put?: never;
         post?: never;
@@ -1217,7 +1472,7 @@ export interface paths {
         put?: never;
         /**
          * File a complaint (投诉举报) as a member of the public; answers with the tracking code (Location: where to track it)
-         * @description Rate limited per client for anonymous callers. The contact, if given, is seen by the campaign office only.
+         * @description Rate limited per client for anonymous callers. The contact, if given, is seen by the campaign office only. Access: anyone, with or without a token; an integration token needs the scope complaints:write.
          */
         post: operations["submitPublicComplaint"];
         delete?: never;
@@ -1233,7 +1488,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Track a complaint by its code: stage, stage dates, and the reply once closed (no personal data) */
+        /**
+         * Track a complaint by its code: stage, stage dates, and the reply once closed (no personal data)
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["trackComplaint"];
         put?: never;
         post?: never;
@@ -1250,12 +1508,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List complaints; departments see their units' and units their own (once triaged), without the contact */
+        /**
+         * List complaints; departments see their units' and units their own (once triaged), without the contact
+         * @description Access: roles admin, department, unit.
+         */
         get: operations["listComplaints"];
         put?: never;
         /**
          * Record a complaint from a channel (hotline, mailbox, portal integration...)
-         * @description Idempotent per (source, externalId): repeating it answers 200 with the complaint already recorded (for integrations as the public sees it: internal findings and severity withheld).
+         * @description Idempotent per (source, externalId): repeating it answers 200 with the complaint already recorded (for integrations as the public sees it: internal findings and severity withheld). Access: roles admin, integration; an integration token needs the scope complaints:write.
          */
         post: operations["createComplaint"];
         delete?: never;
@@ -1271,7 +1532,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A complaint with its history */
+        /**
+         * A complaint with its history
+         * @description Access: roles admin, department, unit.
+         */
         get: operations["getComplaint"];
         put?: never;
         post?: never;
@@ -1290,7 +1554,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Triage (分办): assign the unit; starts the investigation clock */
+        /**
+         * Triage (分办): assign the unit; starts the investigation clock
+         * @description Access: roles admin.
+         */
         post: operations["triageComplaint"];
         delete?: never;
         options?: never;
@@ -1307,7 +1574,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start the investigation (调查核实) */
+        /**
+         * Start the investigation (调查核实)
+         * @description Access: roles admin.
+         */
         post: operations["startComplaintInvestigation"];
         delete?: never;
         options?: never;
@@ -1324,7 +1594,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Decide: substantiated (属实, with severity) or not (不属实), with findings; starts the reply clock */
+        /**
+         * Decide: substantiated (属实, with severity) or not (不属实), with findings; starts the reply clock
+         * @description Access: roles admin.
+         */
         post: operations["decideComplaint"];
         delete?: never;
         options?: never;
@@ -1341,7 +1614,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Close with the reply to the complainant (答复办结) */
+        /**
+         * Close with the reply to the complainant (答复办结)
+         * @description Access: roles admin.
+         */
         post: operations["closeComplaint"];
         delete?: never;
         options?: never;
@@ -1358,7 +1634,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A department's explanation (情况说明) on its unit's complaint while investigating; never public */
+        /**
+         * A department's explanation (情况说明) on its unit's complaint while investigating; never public
+         * @description Access: roles department.
+         */
         post: operations["addComplaintResponse"];
         delete?: never;
         options?: never;
@@ -1373,10 +1652,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List volunteer supervisors (义务监督员) */
+        /**
+         * List volunteer supervisors (义务监督员)
+         * @description Access: roles admin.
+         */
         get: operations["listSupervisors"];
         put?: never;
-        /** Register a supervisor */
+        /**
+         * Register a supervisor
+         * @description Access: roles admin.
+         */
         post: operations["createSupervisor"];
         delete?: never;
         options?: never;
@@ -1391,7 +1676,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The calling supervisor's own profile */
+        /**
+         * The calling supervisor's own profile
+         * @description Access: roles supervisor.
+         */
         get: operations["getMySupervisorProfile"];
         put?: never;
         post?: never;
@@ -1408,14 +1696,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a supervisor */
+        /**
+         * Get a supervisor
+         * @description Access: roles admin.
+         */
         get: operations["getSupervisor"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Update a supervisor (If-Match required); `active: false` retires one */
+        /**
+         * Update a supervisor (If-Match required); `active: false` retires one
+         * @description Access: roles admin.
+         */
         patch: operations["updateSupervisor"];
         trace?: never;
     };
@@ -1426,10 +1720,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List inspection rounds (暗访轮次) */
+        /**
+         * List inspection rounds (暗访轮次)
+         * @description Access: roles admin.
+         */
         get: operations["listInspectionRounds"];
         put?: never;
-        /** Create a sweep (拉网式) or targeted round, as a draft */
+        /**
+         * Create a sweep (拉网式) or targeted round, as a draft
+         * @description Access: roles admin.
+         */
         post: operations["createInspectionRound"];
         delete?: never;
         options?: never;
@@ -1444,14 +1744,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an inspection round */
+        /**
+         * Get an inspection round
+         * @description Access: roles admin.
+         */
         get: operations["getInspectionRound"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Edit a draft round (If-Match required) */
+        /**
+         * Edit a draft round (If-Match required)
+         * @description Access: roles admin.
+         */
         patch: operations["updateInspectionRound"];
         trace?: never;
     };
@@ -1464,7 +1770,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Assign supervisors point-to-point (点对点): never to their own department, load spread evenly, reproducible from the seed */
+        /**
+         * Assign supervisors point-to-point (点对点): never to their own department, load spread evenly, reproducible from the seed
+         * @description Access: roles admin.
+         */
         post: operations["generateInspectionTasks"];
         delete?: never;
         options?: never;
@@ -1481,7 +1790,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Expire the round's assigned or accepted tasks whose window has ended */
+        /**
+         * Expire the round's assigned or accepted tasks whose window has ended
+         * @description Access: roles admin.
+         */
         post: operations["expireOverdueInspectionTasks"];
         delete?: never;
         options?: never;
@@ -1498,7 +1810,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Close a round whose tasks are all settled */
+        /**
+         * Close a round whose tasks are all settled
+         * @description Access: roles admin.
+         */
         post: operations["closeInspectionRound"];
         delete?: never;
         options?: never;
@@ -1513,7 +1828,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List inspection tasks (点对点); a supervisor sees only its own */
+        /**
+         * List inspection tasks (点对点); a supervisor sees only its own
+         * @description Access: roles admin, supervisor.
+         */
         get: operations["listInspectionTasks"];
         put?: never;
         post?: never;
@@ -1530,7 +1848,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an inspection task with its report */
+        /**
+         * Get an inspection task with its report
+         * @description Access: roles admin, supervisor.
+         */
         get: operations["getInspectionTask"];
         put?: never;
         post?: never;
@@ -1549,7 +1870,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The assigned supervisor accepts the task */
+        /**
+         * The assigned supervisor accepts the task
+         * @description Access: roles supervisor.
+         */
         post: operations["acceptInspectionTask"];
         delete?: never;
         options?: never;
@@ -1566,7 +1890,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** File the mystery-shopper report (暗访反馈): ratings 1–5 and findings; once per task */
+        /**
+         * File the mystery-shopper report (暗访反馈): ratings 1–5 and findings; once per task
+         * @description Access: roles supervisor.
+         */
         post: operations["reportInspectionTask"];
         delete?: never;
         options?: never;
@@ -1583,7 +1910,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Review a report: accept or dismiss each finding; accepted findings open problems (问题) */
+        /**
+         * Review a report: accept or dismiss each finding; accepted findings open problems (问题)
+         * @description Access: roles admin.
+         */
         post: operations["reviewInspectionTask"];
         delete?: never;
         options?: never;
@@ -1600,7 +1930,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Expire an assigned or accepted task */
+        /**
+         * Expire an assigned or accepted task
+         * @description Access: roles admin.
+         */
         post: operations["expireInspectionTask"];
         delete?: never;
         options?: never;
@@ -1617,7 +1950,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a task that is not yet reviewed */
+        /**
+         * Cancel a task that is not yet reviewed
+         * @description Access: roles admin.
+         */
         post: operations["cancelInspectionTask"];
         delete?: never;
         options?: never;
@@ -1632,10 +1968,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List reports of tasks and walk-ins (by origin); a supervisor sees only its own */
+        /**
+         * List reports of tasks and walk-ins (by origin); a supervisor sees only its own
+         * @description Access: roles admin, supervisor.
+         */
         get: operations["listInspectionReports"];
         put?: never;
-        /** File a walk-in visit (随机暗访) on your own initiative: no task; any active unit outside your own department */
+        /**
+         * File a walk-in visit (随机暗访) on your own initiative: no task; any active unit outside your own department
+         * @description Access: roles supervisor.
+         */
         post: operations["fileWalkInReport"];
         delete?: never;
         options?: never;
@@ -1650,7 +1992,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a report with its feedback items */
+        /**
+         * Get a report with its feedback items
+         * @description Access: roles admin, supervisor.
+         */
         get: operations["getInspectionReport"];
         put?: never;
         post?: never;
@@ -1669,7 +2014,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Review a walk-in report: accept or dismiss each feedback item; accepted ones open problems (问题) */
+        /**
+         * Review a walk-in report: accept or dismiss each feedback item; accepted ones open problems (问题)
+         * @description Access: roles admin.
+         */
         post: operations["reviewWalkInReport"];
         delete?: never;
         options?: never;
@@ -1684,7 +2032,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List findings across reports, with the unit's enrollment in the round's cycle */
+        /**
+         * List findings across reports, with the unit's enrollment in the round's cycle
+         * @description Access: roles admin.
+         */
         get: operations["listInspectionFindings"];
         put?: never;
         post?: never;
@@ -1701,7 +2052,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A unit's reported mystery-shopper visits (暗访反馈), without who made them */
+        /**
+         * A unit's reported mystery-shopper visits (暗访反馈), without who made them
+         * @description Access: roles admin, inspector, department, unit.
+         */
         get: operations["listUnitInspectionFeedback"];
         put?: never;
         post?: never;
@@ -1718,7 +2072,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Rating channels and levels with their labels (群众评价渠道, 满意度等级) */
+        /**
+         * Rating channels and levels with their labels (群众评价渠道, 满意度等级)
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["listRatingChannels"];
         put?: never;
         post?: never;
@@ -1739,7 +2096,7 @@ export interface paths {
         put?: never;
         /**
          * Rate a unit (群众评价), anonymously
-         * @description The public rates through portal, sms, mailbox, qr_code and must send respondentKey (a phone number or ID, kept only as a keyed hash): a set number of ratings per respondent per unit per day on portal, sms, mailbox, qr_code (PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY, default 1; 409 rating_limit_reached). Anonymous callers are limited to 10 submissions per minute per IP (RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE). A bad rating (level ≤ 2) opens a 差评核实 loop (verification due in VERIFICATION_WORKING_DAYS working days) and the receipt carries the rater's single-use callBackToken for POST /api/v1/public/call-backs/{token}.
+         * @description The public rates through portal, sms, mailbox, qr_code and must send respondentKey (a phone number or ID, kept only as a keyed hash): a set number of ratings per respondent per unit per day on portal, sms, mailbox, qr_code (PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY, default 1; 409 rating_limit_reached). Anonymous callers are limited to 10 submissions per minute per IP (RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE). A bad rating (level ≤ 2) opens a 差评核实 loop (verification due in VERIFICATION_WORKING_DAYS working days) and the receipt carries the rater's single-use callBackToken for POST /api/v1/public/call-backs/{token}. Access: anyone, with or without a token; an integration token needs the scope ratings:write.
          */
         post: operations["submitPublicRating"];
         delete?: never;
@@ -1755,12 +2112,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List ratings; department and unit roles see their own units */
+        /**
+         * List ratings; department and unit roles see their own units
+         * @description Access: roles admin, inspector, department, unit.
+         */
         get: operations["listRatings"];
         put?: never;
         /**
          * Submit a rating from an integration or the office (idempotent by source + externalId)
-         * @description First time 201; a repeat of (source, externalId) returns 200 with the stored rating's id and duplicate: true. With a respondentKey, a set number of ratings per respondent per unit per day on portal, sms, mailbox, qr_code (PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY, default 1; 409 rating_limit_reached).
+         * @description First time 201; a repeat of (source, externalId) returns 200 with the stored rating's id and duplicate: true. With a respondentKey, a set number of ratings per respondent per unit per day on portal, sms, mailbox, qr_code (PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY, default 1; 409 rating_limit_reached). Access: roles admin, integration; an integration token needs the scope ratings:write.
          */
         post: operations["submitRating"];
         delete?: never;
@@ -1776,7 +2136,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Rating counts by channel × level per unit (a page of units; cursor = last unit) */
+        /**
+         * Rating counts by channel × level per unit (a page of units; cursor = last unit)
+         * @description Access: roles admin, inspector, department, unit, integration; an integration token needs the scope ratings:read.
+         */
         get: operations["countRatings"];
         put?: never;
         post?: never;
@@ -1793,7 +2156,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 差评核实 loops of bad ratings; department and unit roles see their own units (overdue=true: past a deadline) */
+        /**
+         * 差评核实 loops of bad ratings; department and unit roles see their own units (overdue=true: past a deadline)
+         * @description Access: roles admin, department, unit.
+         */
         get: operations["listFollowUps"];
         put?: never;
         post?: never;
@@ -1810,7 +2176,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a 差评核实 loop */
+        /**
+         * Get a 差评核实 loop
+         * @description Access: roles admin, department, unit.
+         */
         get: operations["getFollowUp"];
         put?: never;
         post?: never;
@@ -1829,7 +2198,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 差评核实: substantiated (→ verified) or not substantiated / malicious (→ closed); the office or the unit's department, never the unit */
+        /**
+         * 差评核实: substantiated (→ verified) or not substantiated / malicious (→ closed); the office or the unit's department, never the unit
+         * @description Access: roles admin, department.
+         */
         post: operations["verifyFollowUp"];
         delete?: never;
         options?: never;
@@ -1846,7 +2218,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 整改: link a problem of the same unit, or open one from the rating (verified → rectifying) */
+        /**
+         * 整改: link a problem of the same unit, or open one from the rating (verified → rectifying)
+         * @description Access: roles admin, department.
+         */
         post: operations["rectifyFollowUp"];
         delete?: never;
         options?: never;
@@ -1863,7 +2238,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 电话回访: office staff record the rater's re-rating given on the phone (channel phone), once the rectification is submitted */
+        /**
+         * 电话回访: office staff record the rater's re-rating given on the phone (channel phone), once the rectification is submitted
+         * @description Access: roles admin.
+         */
         post: operations["recordPhoneCallBack"];
         delete?: never;
         options?: never;
@@ -1880,7 +2258,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 办结: close a called-back loop */
+        /**
+         * 办结: close a called-back loop
+         * @description Access: roles admin, department.
+         */
         post: operations["closeFollowUp"];
         delete?: never;
         options?: never;
@@ -1899,7 +2280,7 @@ export interface paths {
         put?: never;
         /**
          * 回访 by the rater: re-rate after the rectification, through the single-use link handed out with the bad rating
-         * @description Accepted once, after the rectification was submitted (409 call_back_not_ready before, 409 call_back_already_given after); a forged link is 404 call_back_link_invalid, an expired one 410 call_back_link_expired (CALL_BACK_LINK_DAYS).
+         * @description Accepted once, after the rectification was submitted (409 call_back_not_ready before, 409 call_back_already_given after); a forged link is 404 call_back_link_invalid, an expired one 410 call_back_link_expired (CALL_BACK_LINK_DAYS). Access: anyone, with or without a token.
          */
         post: operations["callBackByRater"];
         delete?: never;
@@ -1915,12 +2296,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Rating imports (an integration sees its own) */
+        /**
+         * Rating imports (an integration sees its own)
+         * @description Access: roles admin, integration; an integration token needs the scope ratings:write.
+         */
         get: operations["listRatingImports"];
         put?: never;
         /**
          * Import a file of ratings (survey campaigns): CSV or NDJSON, streamed
-         * @description Send the file itself as the request body (Content-Type text/csv or application/x-ndjson, UTF-8, at most 512 MiB). Columns (CSV header) / keys (NDJSON): unitId, channel, level, comment, collectedAt, externalId, respondentKey, cycleId; required: unitId, channel, level, collectedAt, externalId. level is 1–5, collectedAt ISO 8601 with zone. Rows are idempotent by (source, externalId): a re-import counts them as duplicates. Unknown or deactivated units are row errors. respondentKey is stored only as a keyed hash; the public daily limit does not apply to imports. Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). Progress (rowsRead, accepted, duplicates, rejected) is visible at GET /rating-imports/{id} while the upload runs; the response is the finished job (201). Per-row errors: GET /rating-imports/{id}/errors (CSV; rowNumber is the line of the file, the CSV header being line 1).
+         * @description Send the file itself as the request body (Content-Type text/csv or application/x-ndjson, UTF-8, at most 512 MiB). Columns (CSV header) / keys (NDJSON): unitId, channel, level, comment, collectedAt, externalId, respondentKey, cycleId; required: unitId, channel, level, collectedAt, externalId. level is 1–5, collectedAt ISO 8601 with zone. Rows are idempotent by (source, externalId): a re-import counts them as duplicates. Unknown or deactivated units are row errors. respondentKey is stored only as a keyed hash; the public daily limit does not apply to imports. Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). Progress (rowsRead, accepted, duplicates, rejected) is visible at GET /rating-imports/{id} while the upload runs; the response is the finished job (201). Per-row errors: GET /rating-imports/{id}/errors (CSV; rowNumber is the line of the file, the CSV header being line 1). Access: roles admin, integration; an integration token needs the scope ratings:write.
          */
         post: operations["importRatings"];
         delete?: never;
@@ -1936,7 +2320,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A rating import and its progress */
+        /**
+         * A rating import and its progress
+         * @description Access: roles admin, integration; an integration token needs the scope ratings:write.
+         */
         get: operations["getRatingImport"];
         put?: never;
         post?: never;
@@ -1953,7 +2340,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Per-row errors of an import, as CSV (rowNumber, field, message, raw without the respondent key) */
+        /**
+         * Per-row errors of an import, as CSV (rowNumber, field, message, raw without the respondent key)
+         * @description Access: roles admin, integration; an integration token needs the scope ratings:write.
+         */
         get: operations["getRatingImportErrors"];
         put?: never;
         post?: never;
@@ -1972,7 +2362,7 @@ export interface paths {
         };
         /**
          * A unit's QR code (二维码) as its rating link
-         * @description static (default): printed, valid until QR_STATIC_KEY_VERSION is raised; dynamic: for a screen, rotates every QR_ROTATION_SECONDS, the previous code accepted QR_GRACE_SECONDS longer.
+         * @description static (default): printed, valid until QR_STATIC_KEY_VERSION is raised; dynamic: for a screen, rotates every QR_ROTATION_SECONDS, the previous code accepted QR_GRACE_SECONDS longer. Access: roles admin, department, unit.
          */
         get: operations["getUnitQrCodeLink"];
         put?: never;
@@ -1992,7 +2382,7 @@ export interface paths {
         };
         /**
          * A unit's QR code (二维码) as SVG, to print and post at the window
-         * @description static (default): printed, valid until QR_STATIC_KEY_VERSION is raised; dynamic: for a screen, rotates every QR_ROTATION_SECONDS, the previous code accepted QR_GRACE_SECONDS longer.
+         * @description static (default): printed, valid until QR_STATIC_KEY_VERSION is raised; dynamic: for a screen, rotates every QR_ROTATION_SECONDS, the previous code accepted QR_GRACE_SECONDS longer. Access: roles admin, department, unit.
          */
         get: operations["getUnitQrCodeSvg"];
         put?: never;
@@ -2012,7 +2402,7 @@ export interface paths {
         };
         /**
          * A unit's QR code (二维码) as PNG (512 px)
-         * @description static (default): printed, valid until QR_STATIC_KEY_VERSION is raised; dynamic: for a screen, rotates every QR_ROTATION_SECONDS, the previous code accepted QR_GRACE_SECONDS longer.
+         * @description static (default): printed, valid until QR_STATIC_KEY_VERSION is raised; dynamic: for a screen, rotates every QR_ROTATION_SECONDS, the previous code accepted QR_GRACE_SECONDS longer. Access: roles admin, department, unit.
          */
         get: operations["getUnitQrCodePng"];
         put?: never;
@@ -2030,7 +2420,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What a scanned QR code rates: the unit and window (404 qr_code_invalid, 410 qr_code_expired) */
+        /**
+         * What a scanned QR code rates: the unit and window (404 qr_code_invalid, 410 qr_code_expired)
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["resolveQrCode"];
         put?: never;
         post?: never;
@@ -2051,7 +2444,7 @@ export interface paths {
         put?: never;
         /**
          * Rate the unit of a scanned QR code (扫码评价): channel qr_code, presence-bound
-         * @description One rating per respondent, unit and day (PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY). A bad rating (level 1–2) opens a 差评核实 loop; the receipt then carries the rater's single-use callBackToken.
+         * @description One rating per respondent, unit and day (PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY). A bad rating (level 1–2) opens a 差评核实 loop; the receipt then carries the rater's single-use callBackToken. Access: anyone, with or without a token; an integration token needs the scope ratings:write.
          */
         post: operations["rateThroughQrCode"];
         delete?: never;
@@ -2067,12 +2460,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A cycle's rankings: drafts and published versions for admin and inspector, published versions for everyone else */
+        /**
+         * A cycle's rankings: drafts and published versions for admin and inspector, published versions for everyone else
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope rankings:read.
+         */
         get: operations["listRankings"];
         put?: never;
         /**
          * Compute a draft ranking (排名) of the cycle from all evaluation channels
-         * @description The cycle must be in assessment, ranking or naming. Every enrolled (not withdrawn or disqualified) unit is scored and ranked within its category.
+         * @description The cycle must be in assessment, ranking or naming. Every enrolled (not withdrawn or disqualified) unit is scored and ranked within its category. Access: roles admin.
          */
         post: operations["computeRanking"];
         delete?: never;
@@ -2088,7 +2484,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a ranking (drafts: admin and inspector only) */
+        /**
+         * Get a ranking (drafts: admin and inspector only)
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope rankings:read.
+         */
         get: operations["getRanking"];
         put?: never;
         post?: never;
@@ -2105,7 +2504,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Entries in category and rank order; filters by region (with descendants), department and flag, with the rank within the filter */
+        /**
+         * Entries in category and rank order; filters by region (with descendants), department and flag, with the rank within the filter
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope rankings:read.
+         */
         get: operations["listRankingEntries"];
         put?: never;
         post?: never;
@@ -2124,7 +2526,7 @@ export interface paths {
         };
         /**
          * A unit's score explanation (得分说明): components, weights, contributions, inputs, formula version
-         * @description Anyone may read explanations of a published ranking; drafts only admin and inspector.
+         * @description Anyone may read explanations of a published ranking; drafts only admin and inspector. Access: anyone, with or without a token; an integration token needs the scope public:read.
          */
         get: operations["getScoreExplanation"];
         put?: never;
@@ -2142,7 +2544,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 排名靠后: the bottom N or bottom x% of each category, worst first, for accountability */
+        /**
+         * 排名靠后: the bottom N or bottom x% of each category, worst first, for accountability
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope rankings:read.
+         */
         get: operations["getRankingBottom"];
         put?: never;
         post?: never;
@@ -2161,7 +2566,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publish a draft as the next version of the cycle (immutable; emits ranking.published) */
+        /**
+         * Publish a draft as the next version of the cycle (immutable; emits ranking.published)
+         * @description Access: roles admin.
+         */
         post: operations["publishRanking"];
         delete?: never;
         options?: never;
@@ -2176,7 +2584,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The ranking as CSV (header in Chinese and English), one row per entry */
+        /**
+         * The ranking as CSV (header in Chinese and English), one row per entry
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope rankings:read.
+         */
         get: operations["exportRankingCsv"];
         put?: never;
         post?: never;
@@ -2193,7 +2604,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The ranking as XLSX (header in Chinese and English), one row per entry */
+        /**
+         * The ranking as XLSX (header in Chinese and English), one row per entry
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope rankings:read.
+         */
         get: operations["exportRankingXlsx"];
         put?: never;
         post?: never;
@@ -2210,7 +2624,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A cycle's published ranking versions */
+        /**
+         * A cycle's published ranking versions
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["listPublicRankings"];
         put?: never;
         post?: never;
@@ -2229,7 +2646,7 @@ export interface paths {
         };
         /**
          * A page of a published ranking (公示排名): filters by category, region (with descendants), department and flag
-         * @description Cacheable and immutable: strong ETag per page and encoding, 304 on If-None-Match, gzip or brotli when the client asks (Vary: Accept-Encoding). The cursor is a position in the filtered entries (stable: the snapshot never changes). The whole snapshot is at `/public/rankings/{id}/snapshot.json`.
+         * @description Cacheable and immutable: strong ETag per page and encoding, 304 on If-None-Match, gzip or brotli when the client asks (Vary: Accept-Encoding). The cursor is a position in the filtered entries (stable: the snapshot never changes). The whole snapshot is at `/public/rankings/{id}/snapshot.json`. Access: anyone, with or without a token; an integration token needs the scope public:read.
          */
         get: operations["getPublicRanking"];
         put?: never;
@@ -2247,7 +2664,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The whole published snapshot with every entry, for download (compressed when the client asks; cacheable and immutable) */
+        /**
+         * The whole published snapshot with every entry, for download (compressed when the client asks; cacheable and immutable)
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["downloadPublicRanking"];
         put?: never;
         post?: never;
@@ -2266,7 +2686,7 @@ export interface paths {
         };
         /**
          * Campaign figures (工作统计) for a cycle or a range of cycles
-         * @description Give `cycleId`, `cycleIds` (comma list) or `fromYear`/`toYear`; filter by `regionId` (and below), `departmentId`, `category`. Unit-scoped figures apply the filters to the unit of each record. Supervisors are NOT unit-scoped: they are counted campaign-wide (term overlapping the covered years). Records without a cycle count by their own date in the covered years (UTC+8); accountability actions always count by the year decided. A department role sees its own department only. Every code used as a key is labelled in `labels`.
+         * @description Give `cycleId`, `cycleIds` (comma list) or `fromYear`/`toYear`; filter by `regionId` (and below), `departmentId`, `category`. Unit-scoped figures apply the filters to the unit of each record. Supervisors are NOT unit-scoped: they are counted campaign-wide (term overlapping the covered years). Records without a cycle count by their own date in the covered years (UTC+8); accountability actions always count by the year decided. A department role sees its own department only. Every code used as a key is labelled in `labels`. Access: roles admin, inspector, integration, department; an integration token needs the scope statistics:read.
          */
         get: operations["getStatistics"];
         put?: never;
@@ -2284,7 +2704,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The same figures as CSV: one row per figure (path, Chinese label, value), with the scope */
+        /**
+         * The same figures as CSV: one row per figure (path, Chinese label, value), with the scope
+         * @description Access: roles admin, inspector, integration, department; an integration token needs the scope statistics:read.
+         */
         get: operations["exportStatisticsCsv"];
         put?: never;
         post?: never;
@@ -2301,7 +2724,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The same figures as XLSX: one row per figure (path, Chinese label, value), with the scope */
+        /**
+         * The same figures as XLSX: one row per figure (path, Chinese label, value), with the scope
+         * @description Access: roles admin, inspector, integration, department; an integration token needs the scope statistics:read.
+         */
         get: operations["exportStatisticsXlsx"];
         put?: never;
         post?: never;
@@ -2320,7 +2746,7 @@ export interface paths {
         };
         /**
          * Campaign figures for the press (公开统计): aggregates only, small cells of ratings and complaints suppressed
-         * @description The same scope and filters as GET /statistics. No person is ever named. Every count from ratings, complaints and their follow-ups below PUBLIC_STATS_MIN_CELL (default 5) is null with `suppressed: true` (zero stays zero; a lone suppressed cell in a group takes the next smallest with it). Cacheable: strong ETag over the figures, If-None-Match answers 304; rate-limited like every public route.
+         * @description The same scope and filters as GET /statistics. No person is ever named. Every count from ratings, complaints and their follow-ups below PUBLIC_STATS_MIN_CELL (default 5) is null with `suppressed: true` (zero stays zero; a lone suppressed cell in a group takes the next smallest with it). Cacheable: strong ETag over the figures, If-None-Match answers 304; rate-limited like every public route. Access: anyone, with or without a token; an integration token needs the scope public:read.
          */
         get: operations["getPublicStatistics"];
         put?: never;
@@ -2342,7 +2768,7 @@ export interface paths {
         put?: never;
         /**
          * Propose 十佳/百佳 from a published ranking (supersedes an open proposal)
-         * @description A unit gets ONE award per cycle. With the cycle's quotas overall, all ranked units form one list ordered by composite score (ties: more ratings, then unit id — the ranking's own tie rule); with quotas.perCategory, each category is its own list in rank order. In each list the best `top10` eligible units are proposed 十佳 (top10) and the next `top100 − top10` 百佳 (top100), so the 百佳 list of `top100` includes the 十佳. Passed over (with reasons in passedOver): disqualified or withdrawn units, units flagged insufficient_sample, and units with an open serious problem or a substantiated serious complaint in the cycle. Only while the cycle is in naming (409 cycle_not_in_naming).
+         * @description A unit gets ONE award per cycle. With the cycle's quotas overall, all ranked units form one list ordered by composite score (ties: more ratings, then unit id — the ranking's own tie rule); with quotas.perCategory, each category is its own list in rank order. In each list the best `top10` eligible units are proposed 十佳 (top10) and the next `top100 − top10` 百佳 (top100), so the 百佳 list of `top100` includes the 十佳. Passed over (with reasons in passedOver): disqualified or withdrawn units, units flagged insufficient_sample, and units with an open serious problem or a substantiated serious complaint in the cycle. Only while the cycle is in naming (409 cycle_not_in_naming). Access: roles admin.
          */
         post: operations["proposeNomination"];
         delete?: never;
@@ -2358,7 +2784,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The cycle's open or confirmed naming proposal */
+        /**
+         * The cycle's open or confirmed naming proposal
+         * @description Access: roles admin, inspector.
+         */
         get: operations["getCurrentNomination"];
         put?: never;
         post?: never;
@@ -2379,7 +2808,7 @@ export interface paths {
         put?: never;
         /**
          * Strike a candidate with a reason; the next eligible unit moves up (If-Match optional)
-         * @description Striking a 十佳 candidate pulls the best 百佳 candidate of its list up and the next eligible unit into 百佳.
+         * @description Striking a 十佳 candidate pulls the best 百佳 candidate of its list up and the next eligible unit into 百佳. Access: roles admin.
          */
         post: operations["strikeNominationCandidate"];
         delete?: never;
@@ -2397,7 +2826,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm the proposal: every candidate becomes an award with a certificate number (MY<year>-T10-0001 …) */
+        /**
+         * Confirm the proposal: every candidate becomes an award with a certificate number (MY<year>-T10-0001 …)
+         * @description Access: roles admin.
+         */
         post: operations["confirmNomination"];
         delete?: never;
         options?: never;
@@ -2414,7 +2846,7 @@ export interface paths {
         };
         /**
          * A cycle's awards; dueForYellowCard=true lists rectifications past their deadline
-         * @description The office sees all; a department its units' awards; a unit its own.
+         * @description The office sees all; a department its units' awards; a unit its own. Access: roles admin, inspector, department, unit.
          */
         get: operations["listAwards"];
         put?: never;
@@ -2432,7 +2864,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An award with its transitions */
+        /**
+         * An award with its transitions
+         * @description Access: roles admin, inspector, department, unit.
+         */
         get: operations["getAward"];
         put?: never;
         post?: never;
@@ -2453,7 +2888,7 @@ export interface paths {
         put?: never;
         /**
          * Move an award: order rectification, verify, yellow-card, revoke (If-Match optional)
-         * @description active → rectification_ordered (deadline required, in the future) → active | yellow_card | revoked; yellow_card → active | revoked; active → revoked only with seriousViolation: true. Evidence ids must exist (422 names evidence.N.id). An illegal move is 409 illegal_transition with from/to; a stale If-Match or version is 412. Allowed while the cycle is in naming or closed.
+         * @description active → rectification_ordered (deadline required, in the future) → active | yellow_card | revoked; yellow_card → active | revoked; active → revoked only with seriousViolation: true. Evidence ids must exist (422 names evidence.N.id). An illegal move is 409 illegal_transition with from/to; a stale If-Match or version is 412. Allowed while the cycle is in naming or closed. Access: roles admin.
          */
         post: operations["transitionAward"];
         delete?: never;
@@ -2471,7 +2906,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Yellow-card every award whose rectification deadline has passed (each an audited transition) */
+        /**
+         * Yellow-card every award whose rectification deadline has passed (each an audited transition)
+         * @description Access: roles admin.
+         */
         post: operations["escalateOverdueAwards"];
         delete?: never;
         options?: never;
@@ -2486,10 +2924,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Commendations from higher levels */
+        /**
+         * Commendations from higher levels
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope reference:read.
+         */
         get: operations["listCommendations"];
         put?: never;
-        /** Record a commendation from a higher level (省纠风领导小组命名表彰, 省主管部门表彰) */
+        /**
+         * Record a commendation from a higher level (省纠风领导小组命名表彰, 省主管部门表彰)
+         * @description Access: roles admin.
+         */
         post: operations["recordCommendation"];
         delete?: never;
         options?: never;
@@ -2506,7 +2950,7 @@ export interface paths {
         };
         /**
          * A cycle's award roll: holders with their status (在牌/限期整改/黄牌警告) and the revoked (摘牌) list
-         * @description Cacheable: the ETag changes with every naming and every status change; If-None-Match answers 304.
+         * @description Cacheable: the ETag changes with every naming and every status change; If-None-Match answers 304. Access: anyone, with or without a token; an integration token needs the scope public:read.
          */
         get: operations["getAwardRoll"];
         put?: never;
@@ -2526,7 +2970,7 @@ export interface paths {
         };
         /**
          * 部门行风考核挂钩: per department, named units by tier, bonus and penalty points, problems and complaints
-         * @description Bonus: each unit named in the cycle adds settings.awards.departmentBonus of its tier (十佳 and 百佳 counted apart). Penalty: each award now yellow-carded or revoked takes settings.awards.departmentPenalty away. A department manager sees its own row only.
+         * @description Bonus: each unit named in the cycle adds settings.awards.departmentBonus of its tier (十佳 and 百佳 counted apart). Penalty: each award now yellow-carded or revoked takes settings.awards.departmentPenalty away. A department manager sees its own row only. Access: roles admin, inspector, integration, department; an integration token needs the scope statistics:read.
          */
         get: operations["getDepartmentScoreboard"];
         put?: never;
@@ -2544,7 +2988,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The department scoreboard as CSV (header in Chinese and English) */
+        /**
+         * The department scoreboard as CSV (header in Chinese and English)
+         * @description Access: roles admin, inspector, integration, department; an integration token needs the scope statistics:read.
+         */
         get: operations["exportDepartmentScoreboardCsv"];
         put?: never;
         post?: never;
@@ -2561,7 +3008,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The department scoreboard as XLSX (header in Chinese and English) */
+        /**
+         * The department scoreboard as XLSX (header in Chinese and English)
+         * @description Access: roles admin, inspector, integration, department; an integration token needs the scope statistics:read.
+         */
         get: operations["exportDepartmentScoreboardXlsx"];
         put?: never;
         post?: never;
@@ -2578,7 +3028,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Years with a holiday schedule (节假日安排), national and regional, newest first */
+        /**
+         * Years with a holiday schedule (节假日安排), national and regional, newest first
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["listCalendarSchedules"];
         put?: never;
         post?: never;
@@ -2595,7 +3048,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The deadline N working days after an instant (期限, 次日起算), as every deadline in the service is computed */
+        /**
+         * The deadline N working days after an instant (期限, 次日起算), as every deadline in the service is computed
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["computeCalendarDeadline"];
         put?: never;
         post?: never;
@@ -2612,9 +3068,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A year's national holiday schedule */
+        /**
+         * A year's national holiday schedule
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["getCalendarYear"];
-        /** Load a year's national holiday schedule (replaces the whole year) */
+        /**
+         * Load a year's national holiday schedule (replaces the whole year)
+         * @description Access: roles admin.
+         */
         put: operations["putCalendarYear"];
         post?: never;
         delete?: never;
@@ -2630,12 +3092,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A region's override of a year's schedule (days that differ from the national one) */
+        /**
+         * A region's override of a year's schedule (days that differ from the national one)
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
         get: operations["getCalendarRegionYear"];
-        /** Load a region's override for a year (e.g. 民族自治地方 holidays; applies to the region and below; replaces the whole override) */
+        /**
+         * Load a region's override for a year (e.g. 民族自治地方 holidays; applies to the region and below; replaces the whole override)
+         * @description Access: roles admin.
+         */
         put: operations["putCalendarRegionYear"];
         post?: never;
-        /** Drop a region's override for a year (the region follows the national schedule again) */
+        /**
+         * Drop a region's override for a year (the region follows the national schedule again)
+         * @description Access: roles admin.
+         */
         delete: operations["deleteCalendarRegionYear"];
         options?: never;
         head?: never;
@@ -2649,12 +3120,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List outreach activities; a department sees its own and its units', a unit its own */
+        /**
+         * List outreach activities; a department sees its own and its units', a unit its own
+         * @description Access: roles admin, inspector, department, unit.
+         */
         get: operations["listOutreachActivities"];
         put?: never;
         /**
          * Record an outreach activity (群众评价机制: 征求意见表, 走访, 座谈会, 问卷测评表, 电话询访, 短信) with its counts
-         * @description About exactly one of a unit, a department or a region (region-wide: the office only). A department records for itself and its units, a unit for itself.
+         * @description About exactly one of a unit, a department or a region (region-wide: the office only). A department records for itself and its units, a unit for itself. Access: roles admin, inspector, department, unit.
          */
         post: operations["recordOutreachActivity"];
         delete?: never;
@@ -2670,14 +3144,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an outreach activity */
+        /**
+         * Get an outreach activity
+         * @description Access: roles admin, inspector, department, unit.
+         */
         get: operations["getOutreachActivity"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Correct a recorded activity's counts, date or notes (If-Match or `version` required) */
+        /**
+         * Correct a recorded activity's counts, date or notes (If-Match or `version` required)
+         * @description Access: roles admin, inspector, department, unit.
+         */
         patch: operations["correctOutreachActivity"];
         trace?: never;
     };
@@ -2688,10 +3168,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List suggestions (意见建议) by status, activity, cycle, unit or department */
+        /**
+         * List suggestions (意见建议) by status, activity, cycle, unit or department
+         * @description Access: roles admin, inspector, department, unit.
+         */
         get: operations["listSuggestions"];
         put?: never;
-        /** Record a suggestion from the public (意见建议) about a unit or a department */
+        /**
+         * Record a suggestion from the public (意见建议) about a unit or a department
+         * @description Access: roles admin, inspector, department, unit.
+         */
         post: operations["recordSuggestion"];
         delete?: never;
         options?: never;
@@ -2710,7 +3196,7 @@ export interface paths {
         put?: never;
         /**
          * Record up to 1000 suggestions in one transaction: all or none
-         * @description Every error names its item: `items.<index>.<field>` (400 for the form of an item, 422 for its references and rules, all items reported at once).
+         * @description Every error names its item: `items.<index>.<field>` (400 for the form of an item, 422 for its references and rules, all items reported at once). Access: roles admin, inspector, department, unit.
          */
         post: operations["recordSuggestions"];
         delete?: never;
@@ -2726,7 +3212,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a suggestion */
+        /**
+         * Get a suggestion
+         * @description Access: roles admin, inspector, department, unit.
+         */
         get: operations["getSuggestion"];
         put?: never;
         post?: never;
@@ -2745,7 +3234,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Answer (答复) or adopt (采纳) a received suggestion, with the reply */
+        /**
+         * Answer (答复) or adopt (采纳) a received suggestion, with the reply
+         * @description Access: roles admin, inspector, department, unit.
+         */
         post: operations["replySuggestion"];
         delete?: never;
         options?: never;
@@ -2760,10 +3252,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List media items; heads' names (电视问政) only for the office and assessors */
+        /**
+         * List media items; heads' names (电视问政) only for the office and assessors
+         * @description Access: roles admin, inspector, department, integration; an integration token needs the scope statistics:read.
+         */
         get: operations["listMediaItems"];
         put?: never;
-        /** Record media participation (媒体参与): 专版, 消息, 专题, 电视问政 session or 编发短信, with the departments and units covered */
+        /**
+         * Record media participation (媒体参与): 专版, 消息, 专题, 电视问政 session or 编发短信, with the departments and units covered
+         * @description Access: roles admin, inspector.
+         */
         post: operations["recordMediaItem"];
         delete?: never;
         options?: never;
@@ -2778,7 +3276,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a media item */
+        /**
+         * Get a media item
+         * @description Access: roles admin, inspector, department, integration; an integration token needs the scope statistics:read.
+         */
         get: operations["getMediaItem"];
         put?: never;
         post?: never;
@@ -2795,12 +3296,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List power-list cleanups by department, cycle, kind and level; a department sees its own */
+        /**
+         * List power-list cleanups by department, cycle, kind and level; a department sees its own
+         * @description Access: roles admin, inspector, department, integration; an integration token needs the scope statistics:read.
+         */
         get: operations["listPowerListCleanups"];
         put?: never;
         /**
          * Record a department's administrative-power or service-item cleanup (行政权力清理): registered, kept, merged, abolished
-         * @description One per department, cycle and kind of item (409 duplicate otherwise). The level (county / prefecture) is the department's. A department records its own.
+         * @description One per department, cycle and kind of item (409 duplicate otherwise). The level (county / prefecture) is the department's. A department records its own. Access: roles admin, inspector, department.
          */
         post: operations["recordPowerListCleanup"];
         delete?: never;
@@ -2816,14 +3320,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a power-list cleanup with its listed items */
+        /**
+         * Get a power-list cleanup with its listed items
+         * @description Access: roles admin, inspector, department, integration; an integration token needs the scope statistics:read.
+         */
         get: operations["getPowerListCleanup"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Correct the counts of a recorded cleanup (If-Match or `version` required) */
+        /**
+         * Correct the counts of a recorded cleanup (If-Match or `version` required)
+         * @description Access: roles admin, inspector, department.
+         */
         patch: operations["correctPowerListCleanup"];
         trace?: never;
     };
@@ -2834,12 +3344,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List investments; a department sees its own and its units', a unit its own */
+        /**
+         * List investments; a department sees its own and its units', a unit its own
+         * @description Access: roles admin, inspector, department, unit.
+         */
         get: operations["listInvestments"];
         put?: never;
         /**
          * Record a facilities investment (硬件建设投入): amount in fen, source of funds, what it built
-         * @description About exactly one of a unit, a department or a region (region-wide: the office only).
+         * @description About exactly one of a unit, a department or a region (region-wide: the office only). Access: roles admin, inspector, department, unit.
          */
         post: operations["recordInvestment"];
         delete?: never;
@@ -2855,15 +3368,153 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an investment */
+        /**
+         * Get an investment
+         * @description Access: roles admin, inspector, department, unit.
+         */
         get: operations["getInvestment"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Correct a recorded investment (If-Match or `version` required) */
+        /**
+         * Correct a recorded investment (If-Match or `version` required)
+         * @description Access: roles admin, inspector, department, unit.
+         */
         patch: operations["correctInvestment"];
+        trace?: never;
+    };
+    "/api/v1/integration-clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List integration clients
+         * @description Access: roles admin.
+         */
+        get: operations["listIntegrationClients"];
+        put?: never;
+        /**
+         * Register an integration client; its client_secret is in this answer only
+         * @description The client obtains tokens at POST /oauth/token (client-credentials grant) with its id as client_id and this secret. Only a SHA-256 digest of the secret is kept. Access: roles admin.
+         */
+        post: operations["createIntegrationClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integration-clients/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an integration client
+         * @description Access: roles admin.
+         */
+        get: operations["getIntegrationClient"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename an integration client or change its scopes (If-Match required)
+         * @description Access: roles admin.
+         */
+        patch: operations["updateIntegrationClient"];
+        trace?: never;
+    };
+    "/api/v1/integration-clients/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a new client_secret (in this answer only); the replaced one works on for the grace period
+         * @description Access: roles admin.
+         */
+        post: operations["rotateIntegrationClientSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integration-clients/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke an integration client: its secrets, tokens and api_keys stop working (final)
+         * @description Its tokens are refused at once by this copy of the service and within 30 s by the others. Access: roles admin.
+         */
+        post: operations["revokeIntegrationClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integration-clients/{id}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a client's api_keys (without the keys)
+         * @description Access: roles admin.
+         */
+        get: operations["listIntegrationApiKeys"];
+        put?: never;
+        /**
+         * Issue an Open311 api_key to a client; the key is in this answer only
+         * @description Access: roles admin.
+         */
+        post: operations["issueIntegrationApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integration-clients/{id}/api-keys/{keyId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke an api_key (final)
+         * @description Access: roles admin.
+         */
+        post: operations["revokeIntegrationApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/open311/v2/discovery.json": {
@@ -2875,7 +3526,7 @@ export interface paths {
         };
         /**
          * Open311: service discovery (JSON): the endpoint, its formats and contact
-         * @description url is PUBLIC_BASE_URL + /open311/v2 (the request's own host when unset); type is production with NODE_ENV=production, else test. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         * @description url is PUBLIC_BASE_URL + /open311/v2 (the request's own host when unset); type is production with NODE_ENV=production, else test. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them. Access: anyone, with or without a token; an integration token needs the scope public:read.
          */
         get: operations["open311Discovery"];
         put?: never;
@@ -2895,7 +3546,7 @@ export interface paths {
         };
         /**
          * Open311: service list (JSON): the complaint categories
-         * @description XML: <services><service>…</service></services>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         * @description XML: <services><service>…</service></services>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them. Access: anyone, with or without a token; an integration token needs the scope public:read.
          */
         get: operations["open311ListServices"];
         put?: never;
@@ -2915,7 +3566,7 @@ export interface paths {
         };
         /**
          * Open311: a service definition (JSON): the attributes a request of this service takes
-         * @description XML: <service_definition><service_code/><attributes><attribute>…<values><value><key/><name/></value></values></attribute></attributes></service_definition>. An unknown service_code is 404. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         * @description XML: <service_definition><service_code/><attributes><attribute>…<values><value><key/><name/></value></values></attribute></attributes></service_definition>. An unknown service_code is 404. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them. Access: anyone, with or without a token; an integration token needs the scope public:read.
          */
         get: operations["open311GetServiceDefinition"];
         put?: never;
@@ -2935,13 +3586,13 @@ export interface paths {
         };
         /**
          * Open311: service requests (JSON; complaints, newest first; at most 1000)
-         * @description Without dates, the last 90 days; start_date and end_date (W3C datetimes, end inclusive) may not span more than 90 days (400). service_code and status take comma lists. No personal data. The public may only look up the codes it holds (service_request_id); browsing needs an integration token (403). XML: <service_requests><request>…</request></service_requests>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         * @description Without dates, the last 90 days; start_date and end_date (W3C datetimes, end inclusive) may not span more than 90 days (400). service_code and status take comma lists. No personal data. The public may only look up the codes it holds (service_request_id); browsing needs an integration token (403). XML: <service_requests><request>…</request></service_requests>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them. Access: anyone, with or without a token; an integration token needs the scope public:read.
          */
         get: operations["open311ListRequests"];
         put?: never;
         /**
          * Open311: file a service request (a complaint), answering in JSON; form-urlencoded or JSON
-         * @description Anonymous (rate limited like the public complaint intake; source portal) or with an integration bearer token (source integration). api_key is accepted and not checked yet: keys will be checked once integration clients exist. A location is required: lat and long, address_string or address_id. An unknown service_code is 404. Names, email, phone, device_id and account_id are kept with the complaint's protected contact (admins only). service_request_id is the complaint tracking code. XML: <service_requests><request><service_request_id/><service_notice/><account_id/></request></service_requests>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         * @description With an api_key or an integration bearer token (source integration). api_key is required without a bearer token: one the campaign office issued to an integration client holding complaints:write (unknown, revoked or lacking the scope: 403). A location is required: lat and long, address_string or address_id. An unknown service_code is 404. Names, email, phone, device_id and account_id are kept with the complaint's protected contact (admins only). service_request_id is the complaint tracking code. XML: <service_requests><request><service_request_id/><service_notice/><account_id/></request></service_requests>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them. Access: anyone, with or without a token; an integration token needs the scope complaints:write.
          */
         post: operations["open311CreateRequest"];
         delete?: never;
@@ -2959,7 +3610,7 @@ export interface paths {
         };
         /**
          * Open311: one service request by its id, the tracking code (JSON); no personal data
-         * @description A list of one, as GeoReport has it. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         * @description A list of one, as GeoReport has it. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them. Access: anyone, with or without a token; an integration token needs the scope public:read.
          */
         get: operations["open311GetRequest"];
         put?: never;
@@ -2979,7 +3630,7 @@ export interface paths {
         };
         /**
          * Open311: service discovery (XML): the endpoint, its formats and contact
-         * @description url is PUBLIC_BASE_URL + /open311/v2 (the request's own host when unset); type is production with NODE_ENV=production, else test. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         * @description url is PUBLIC_BASE_URL + /open311/v2 (the request's own host when unset); type is production with NODE_ENV=production, else test. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them. Access: anyone, with or without a token; an integration token needs the scope public:read.
          */
         get: operations["open311DiscoveryXml"];
         put?: never;
@@ -2999,7 +3650,7 @@ export interface paths {
         };
         /**
          * Open311: service list (XML): the complaint categories
-         * @description XML: <services><service>…</service></services>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         * @description XML: <services><service>…</service></services>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them. Access: anyone, with or without a token; an integration token needs the scope public:read.
          */
         get: operations["open311ListServicesXml"];
         put?: never;
@@ -3019,7 +3670,7 @@ export interface paths {
         };
         /**
          * Open311: a service definition (XML): the attributes a request of this service takes
-         * @description XML: <service_definition><service_code/><attributes><attribute>…<values><value><key/><name/></value></values></attribute></attributes></service_definition>. An unknown service_code is 404. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         * @description XML: <service_definition><service_code/><attributes><attribute>…<values><value><key/><name/></value></values></attribute></attributes></service_definition>. An unknown service_code is 404. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them. Access: anyone, with or without a token; an integration token needs the scope public:read.
          */
         get: operations["open311GetServiceDefinitionXml"];
         put?: never;
@@ -3039,13 +3690,13 @@ export interface paths {
         };
         /**
          * Open311: service requests (XML; complaints, newest first; at most 1000)
-         * @description Without dates, the last 90 days; start_date and end_date (W3C datetimes, end inclusive) may not span more than 90 days (400). service_code and status take comma lists. No personal data. The public may only look up the codes it holds (service_request_id); browsing needs an integration token (403). XML: <service_requests><request>…</request></service_requests>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         * @description Without dates, the last 90 days; start_date and end_date (W3C datetimes, end inclusive) may not span more than 90 days (400). service_code and status take comma lists. No personal data. The public may only look up the codes it holds (service_request_id); browsing needs an integration token (403). XML: <service_requests><request>…</request></service_requests>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them. Access: anyone, with or without a token; an integration token needs the scope public:read.
          */
         get: operations["open311ListRequestsXml"];
         put?: never;
         /**
          * Open311: file a service request (a complaint), answering in XML; form-urlencoded or JSON
-         * @description Anonymous (rate limited like the public complaint intake; source portal) or with an integration bearer token (source integration). api_key is accepted and not checked yet: keys will be checked once integration clients exist. A location is required: lat and long, address_string or address_id. An unknown service_code is 404. Names, email, phone, device_id and account_id are kept with the complaint's protected contact (admins only). service_request_id is the complaint tracking code. XML: <service_requests><request><service_request_id/><service_notice/><account_id/></request></service_requests>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         * @description With an api_key or an integration bearer token (source integration). api_key is required without a bearer token: one the campaign office issued to an integration client holding complaints:write (unknown, revoked or lacking the scope: 403). A location is required: lat and long, address_string or address_id. An unknown service_code is 404. Names, email, phone, device_id and account_id are kept with the complaint's protected contact (admins only). service_request_id is the complaint tracking code. XML: <service_requests><request><service_request_id/><service_notice/><account_id/></request></service_requests>. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them. Access: anyone, with or without a token; an integration token needs the scope complaints:write.
          */
         post: operations["open311CreateRequestXml"];
         delete?: never;
@@ -3063,11 +3714,31 @@ export interface paths {
         };
         /**
          * Open311: one service request by its id, the tracking code (XML); no personal data
-         * @description A list of one, as GeoReport has it. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them.
+         * @description A list of one, as GeoReport has it. Errors are GeoReport v2 error lists (`[{code, description}]`, XML `<errors><error>`; code = HTTP status), not problem+json. Validation errors are 400, as GeoReport names them. Access: anyone, with or without a token; an integration token needs the scope public:read.
          */
         get: operations["open311GetRequestXml"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * OAuth 2.0 token endpoint: the client-credentials grant (RFC 6749 §4.4) for integration clients
+         * @description Form-urlencoded (or JSON) `grant_type=client_credentials` and an optional `scope` (space-separated, a subset of the client's scopes; default all). The client authenticates with HTTP Basic (client_secret_basic) or `client_id` and `client_secret` in the body (client_secret_post). The answer is RFC 6749 §5.1 `{access_token, token_type, expires_in, scope}` with Cache-Control: no-store: a JWT (role integration, sub and client_id the client) verifiable with /.well-known/jwks.json. Refusals are RFC 6749 §5.2 `{error, error_description}`, not problem+json: invalid_request, invalid_client (401, WWW-Authenticate; 429 with Retry-After after repeated failures from one address), unsupported_grant_type, invalid_scope. Access: anyone, with or without a token.
+         */
+        post: operations["oauthToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3088,7 +3759,7 @@ export interface components {
              * @description stable machine-readable error code (see src/error-catalogue.ts)
              * @enum {string}
              */
-            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "internal_error" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
+            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "insufficient_scope" | "internal_error" | "invalid_api_key" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
             errors?: {
                 field: string;
                 message: string;
@@ -6373,6 +7044,130 @@ export interface components {
             /** @description integrations only */
             media_url: string | null;
         };
+        /** @description 集成客户端: a registered integration that obtains tokens with the client-credentials grant */
+        IntegrationClientInput: {
+            /**
+             * Format: uuid
+             * @description the client_id of the client-credentials grant
+             */
+            id: string;
+            name: string;
+            description: string | null;
+            scopes: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:write" | "webhooks:manage")[];
+            /**
+             * @description active: may obtain tokens; revoked: its secret, tokens and api_keys stop working (final)
+             * @enum {string}
+             */
+            status: "active" | "revoked";
+            createdBy: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            rotatedAt: string | null;
+            rotatedBy: string | null;
+            /** @description until when the secret replaced at the last rotation still works */
+            previousSecretExpiresAt: string | null;
+            revokedAt: string | null;
+            revokedBy: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        IntegrationClientWithSecretInput: {
+            /**
+             * Format: uuid
+             * @description the client_id of the client-credentials grant
+             */
+            id: string;
+            name: string;
+            description: string | null;
+            scopes: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:write" | "webhooks:manage")[];
+            /**
+             * @description active: may obtain tokens; revoked: its secret, tokens and api_keys stop working (final)
+             * @enum {string}
+             */
+            status: "active" | "revoked";
+            createdBy: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            rotatedAt: string | null;
+            rotatedBy: string | null;
+            /** @description until when the secret replaced at the last rotation still works */
+            previousSecretExpiresAt: string | null;
+            revokedAt: string | null;
+            revokedBy: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+            /** @description shown once: only its SHA-256 digest is kept. Send it to POST /oauth/token */
+            clientSecret: string;
+        };
+        /** @description an Open311 api_key of an integration client (GeoReport v2) */
+        IntegrationApiKeyInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            clientId: string;
+            /** @description the first characters of the key, to tell keys apart */
+            prefix: string;
+            label: string | null;
+            /** @enum {string} */
+            status: "active" | "revoked";
+            createdBy: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            revokedAt: string | null;
+            revokedBy: string | null;
+        };
+        IntegrationApiKeyWithKeyInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            clientId: string;
+            /** @description the first characters of the key, to tell keys apart */
+            prefix: string;
+            label: string | null;
+            /** @enum {string} */
+            status: "active" | "revoked";
+            createdBy: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            revokedAt: string | null;
+            revokedBy: string | null;
+            /** @description shown once: only its SHA-256 digest is kept. Open311 clients send it as api_key */
+            apiKey: string;
+        };
+        OAuthTokenResponseInput: {
+            access_token: string;
+            /** @constant */
+            token_type: "Bearer";
+            expires_in: number;
+            /** @description the granted scopes, space-separated */
+            scope: string;
+        };
+        /** @description RFC 6749 §5.2 error (not problem+json: OAuth clients expect this shape) */
+        OAuthErrorInput: {
+            /** @enum {string} */
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "server_error";
+            error_description: string;
+        };
         ScoreboardNamedUnitInput: {
             /** Format: uuid */
             unitId: string;
@@ -6630,7 +7425,7 @@ export interface components {
              * @description stable machine-readable error code (see src/error-catalogue.ts)
              * @enum {string}
              */
-            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "internal_error" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
+            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "insufficient_scope" | "internal_error" | "invalid_api_key" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
             errors?: {
                 field: string;
                 message: string;
@@ -9902,6 +10697,130 @@ export interface components {
             long: number | null;
             /** @description integrations only */
             media_url: string | null;
+        };
+        /** @description 集成客户端: a registered integration that obtains tokens with the client-credentials grant */
+        IntegrationClient: {
+            /**
+             * Format: uuid
+             * @description the client_id of the client-credentials grant
+             */
+            id: string;
+            name: string;
+            description: string | null;
+            scopes: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:write" | "webhooks:manage")[];
+            /**
+             * @description active: may obtain tokens; revoked: its secret, tokens and api_keys stop working (final)
+             * @enum {string}
+             */
+            status: "active" | "revoked";
+            createdBy: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            rotatedAt: string | null;
+            rotatedBy: string | null;
+            /** @description until when the secret replaced at the last rotation still works */
+            previousSecretExpiresAt: string | null;
+            revokedAt: string | null;
+            revokedBy: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        IntegrationClientWithSecret: {
+            /**
+             * Format: uuid
+             * @description the client_id of the client-credentials grant
+             */
+            id: string;
+            name: string;
+            description: string | null;
+            scopes: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:write" | "webhooks:manage")[];
+            /**
+             * @description active: may obtain tokens; revoked: its secret, tokens and api_keys stop working (final)
+             * @enum {string}
+             */
+            status: "active" | "revoked";
+            createdBy: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            rotatedAt: string | null;
+            rotatedBy: string | null;
+            /** @description until when the secret replaced at the last rotation still works */
+            previousSecretExpiresAt: string | null;
+            revokedAt: string | null;
+            revokedBy: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+            /** @description shown once: only its SHA-256 digest is kept. Send it to POST /oauth/token */
+            clientSecret: string;
+        };
+        /** @description an Open311 api_key of an integration client (GeoReport v2) */
+        IntegrationApiKey: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            clientId: string;
+            /** @description the first characters of the key, to tell keys apart */
+            prefix: string;
+            label: string | null;
+            /** @enum {string} */
+            status: "active" | "revoked";
+            createdBy: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            revokedAt: string | null;
+            revokedBy: string | null;
+        };
+        IntegrationApiKeyWithKey: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            clientId: string;
+            /** @description the first characters of the key, to tell keys apart */
+            prefix: string;
+            label: string | null;
+            /** @enum {string} */
+            status: "active" | "revoked";
+            createdBy: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            revokedAt: string | null;
+            revokedBy: string | null;
+            /** @description shown once: only its SHA-256 digest is kept. Open311 clients send it as api_key */
+            apiKey: string;
+        };
+        OAuthTokenResponse: {
+            access_token: string;
+            /** @constant */
+            token_type: "Bearer";
+            expires_in: number;
+            /** @description the granted scopes, space-separated */
+            scope: string;
+        };
+        /** @description RFC 6749 §5.2 error (not problem+json: OAuth clients expect this shape) */
+        OAuthError: {
+            /** @enum {string} */
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "server_error";
+            error_description: string;
         };
         ScoreboardNamedUnit: {
             /** Format: uuid */
@@ -26280,6 +27199,697 @@ export interface operations {
             };
         };
     };
+    listIntegrationClients: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                status?: "active" | "revoked";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["IntegrationClient"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createIntegrationClient: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    description?: string | null;
+                    scopes: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:write" | "webhooks:manage")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationClientWithSecret"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getIntegrationClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationClient"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateIntegrationClient: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    description?: string | null;
+                    /** @description tokens issued before keep their scopes until they expire (TOKEN_TTL_SECONDS) */
+                    scopes?: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:write" | "webhooks:manage")[];
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationClient"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rotateIntegrationClientSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description how long the replaced secret keeps working; default CLIENT_SECRET_GRACE_SECONDS; 0 stops it at once */
+                    graceSeconds?: number;
+                } | null;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationClientWithSecret"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    revokeIntegrationClient: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationClient"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listIntegrationApiKeys: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["IntegrationApiKey"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    issueIntegrationApiKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    label?: string | null;
+                } | null;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationApiKeyWithKey"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    revokeIntegrationApiKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationApiKey"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     open311Discovery: {
         parameters: {
             query?: never;
@@ -26350,6 +27960,8 @@ export interface operations {
             query?: {
                 /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
                 jurisdiction_id?: string;
+                /** @description an api_key the campaign office issued: required to submit (POST) without a bearer token, optional for reads; an unknown or revoked key is 403 */
+                api_key?: string;
             };
             header?: never;
             path?: never;
@@ -26418,6 +28030,8 @@ export interface operations {
             query?: {
                 /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
                 jurisdiction_id?: string;
+                /** @description an api_key the campaign office issued: required to submit (POST) without a bearer token, optional for reads; an unknown or revoked key is 403 */
+                api_key?: string;
             };
             header?: never;
             path: {
@@ -26488,6 +28102,8 @@ export interface operations {
             query?: {
                 /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
                 jurisdiction_id?: string;
+                /** @description an api_key the campaign office issued: required to submit (POST) without a bearer token, optional for reads; an unknown or revoked key is 403 */
+                api_key?: string;
                 /** @description comma-separated tracking codes; when given, the other filters are ignored (as the standard says) */
                 service_request_id?: string;
                 /** @description comma-separated service codes; an unknown one is 404 */
@@ -26573,7 +28189,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/x-www-form-urlencoded": {
-                    /** @description accepted and not checked yet: keys are checked once integration clients exist */
+                    /** @description an api_key the campaign office issued: required to submit (POST) without a bearer token, optional for reads; an unknown or revoked key is 403 */
                     api_key?: string;
                     /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
                     jurisdiction_id?: string;
@@ -26602,7 +28218,7 @@ export interface operations {
                     };
                 };
                 "application/json": {
-                    /** @description accepted and not checked yet: keys are checked once integration clients exist */
+                    /** @description an api_key the campaign office issued: required to submit (POST) without a bearer token, optional for reads; an unknown or revoked key is 403 */
                     api_key?: string;
                     /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
                     jurisdiction_id?: string;
@@ -26721,6 +28337,8 @@ export interface operations {
             query?: {
                 /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
                 jurisdiction_id?: string;
+                /** @description an api_key the campaign office issued: required to submit (POST) without a bearer token, optional for reads; an unknown or revoked key is 403 */
+                api_key?: string;
             };
             header?: never;
             path: {
@@ -26856,6 +28474,8 @@ export interface operations {
             query?: {
                 /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
                 jurisdiction_id?: string;
+                /** @description an api_key the campaign office issued: required to submit (POST) without a bearer token, optional for reads; an unknown or revoked key is 403 */
+                api_key?: string;
             };
             header?: never;
             path?: never;
@@ -26924,6 +28544,8 @@ export interface operations {
             query?: {
                 /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
                 jurisdiction_id?: string;
+                /** @description an api_key the campaign office issued: required to submit (POST) without a bearer token, optional for reads; an unknown or revoked key is 403 */
+                api_key?: string;
             };
             header?: never;
             path: {
@@ -26994,6 +28616,8 @@ export interface operations {
             query?: {
                 /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
                 jurisdiction_id?: string;
+                /** @description an api_key the campaign office issued: required to submit (POST) without a bearer token, optional for reads; an unknown or revoked key is 403 */
+                api_key?: string;
                 /** @description comma-separated tracking codes; when given, the other filters are ignored (as the standard says) */
                 service_request_id?: string;
                 /** @description comma-separated service codes; an unknown one is 404 */
@@ -27079,7 +28703,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/x-www-form-urlencoded": {
-                    /** @description accepted and not checked yet: keys are checked once integration clients exist */
+                    /** @description an api_key the campaign office issued: required to submit (POST) without a bearer token, optional for reads; an unknown or revoked key is 403 */
                     api_key?: string;
                     /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
                     jurisdiction_id?: string;
@@ -27108,7 +28732,7 @@ export interface operations {
                     };
                 };
                 "application/json": {
-                    /** @description accepted and not checked yet: keys are checked once integration clients exist */
+                    /** @description an api_key the campaign office issued: required to submit (POST) without a bearer token, optional for reads; an unknown or revoked key is 403 */
                     api_key?: string;
                     /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
                     jurisdiction_id?: string;
@@ -27227,6 +28851,8 @@ export interface operations {
             query?: {
                 /** @description optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404 */
                 jurisdiction_id?: string;
+                /** @description an api_key the campaign office issued: required to submit (POST) without a bearer token, optional for reads; an unknown or revoked key is 403 */
+                api_key?: string;
             };
             header?: never;
             path: {
@@ -27288,6 +28914,79 @@ export interface operations {
                 };
                 content: {
                     "text/xml": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    oauthToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description application/x-www-form-urlencoded (RFC 6749) or JSON */
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description client_credentials */
+                    grant_type?: unknown;
+                    /** @description space-separated subset of the client's scopes; default: all of them */
+                    scope?: unknown;
+                    /** @description client_secret_post (or HTTP Basic: client_secret_basic) */
+                    client_id?: unknown;
+                    client_secret?: unknown;
+                } & {
+                    [key: string]: unknown;
+                };
+                "application/json": {
+                    /** @description client_credentials */
+                    grant_type?: unknown;
+                    /** @description space-separated subset of the client's scopes; default: all of them */
+                    scope?: unknown;
+                    /** @description client_secret_post (or HTTP Basic: client_secret_basic) */
+                    client_id?: unknown;
+                    client_secret?: unknown;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthTokenResponse"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
                 };
             };
         };

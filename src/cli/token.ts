@@ -4,8 +4,10 @@ import { loadConfig } from '../config.js';
 import { loadOrCreateLocalKeyPair, mintToken, parseTtl } from '../lib/keys.js';
 import { roleScope, roles } from '../lib/principal.js';
 import type { ScopeClaim } from '../lib/principal.js';
+import { isScope, parseScopeList, scopes } from '../lib/scopes.js';
 
 // npm run token -- --role admin [--department ID] [--unit ID] [--supervisor ID] [--ttl 8h] [--subject NAME]
+// [--scope "ratings:write public:read"] (integration only; without it an integration token holds every scope)
 const { values } = parseArgs({
   options: {
     role: { type: 'string' },
@@ -14,6 +16,7 @@ const { values } = parseArgs({
     supervisor: { type: 'string' },
     subject: { type: 'string' },
     ttl: { type: 'string', default: '8h' },
+    scope: { type: 'string' },
   },
 });
 const args = z
@@ -24,6 +27,10 @@ const args = z
     supervisor: z.uuid().optional(),
     subject: z.string().min(1).optional(),
     ttl: z.string(),
+    scope: z
+      .string()
+      .refine((v) => parseScopeList(v).every(isScope), `space-separated scopes of: ${scopes.join(', ')}`)
+      .optional(),
   })
   .safeParse(values);
 if (!args.success) {
@@ -41,6 +48,7 @@ const misfits = flags.flatMap(([claim, flag, value]) => {
   if (roleScope[a.role] === claim) return value ? [] : [`${flag}: required for role ${a.role}`];
   return value ? [`${flag}: not allowed for role ${a.role}`] : [];
 });
+if (a.scope !== undefined && a.role !== 'integration') misfits.push('--scope: only for role integration (other roles are not scoped)');
 if (misfits.length) {
   console.error(misfits.join('\n'));
   process.exit(2);
@@ -49,7 +57,7 @@ const config = loadConfig();
 const keys = await loadOrCreateLocalKeyPair(config.DATA_DIR);
 const token = await mintToken(
   keys,
-  { role: a.role, subject: a.subject, departmentId: a.department, unitId: a.unit, supervisorId: a.supervisor },
+  { role: a.role, subject: a.subject, departmentId: a.department, unitId: a.unit, supervisorId: a.supervisor, scope: a.scope },
   { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: parseTtl(a.ttl) },
 );
 process.stdout.write(`${token}\n`);

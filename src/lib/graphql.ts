@@ -1,6 +1,8 @@
 import type { MercuriusContext } from 'mercurius';
 import { forbidden, unauthorized } from './errors.js';
 import type { RequestContext, Role } from './principal.js';
+import { insufficientScope, missingScopes, requiredScopes, scopeDeclarationProblem } from './scopes.js';
+import type { Scope } from './scopes.js';
 
 // The resolvers' context is completed where it is built (src/plugins/graphql.ts adds the services).
 declare module 'mercurius' {
@@ -13,19 +15,33 @@ const GUARDED = Symbol('guarded');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Resolver = (parent: any, args: any, context: MercuriusContext, info: any) => unknown;
 
+/** Who may resolve a field: roles, and the scopes an integration token needs (fields open to the public: public:read). */
+export type FieldAccess = readonly Role[] | { roles: readonly Role[]; scopes: readonly Scope[] };
+
 /** Declares who may resolve a root field; the GraphQL plugin refuses to start if a root field has none. */
-export function guard<A>(access: readonly Role[], fn: (args: A, context: MercuriusContext, parent: unknown) => unknown): Resolver {
-  const wrapped = ((parent: unknown, args: A, context: MercuriusContext) => {
+export function guard<A>(declared: FieldAccess, fn: (args: A, context: MercuriusContext, parent: unknown) => unknown): Resolver {
+  const access = 'roles' in declared ? declared.roles : (declared as readonly Role[]);
+  const scopes = 'roles' in declared ? declared.scopes : undefined;
+  const needs = requiredScopes(access, scopes);
+  const wrapped = ((parent: unknown, args: A, context: MercuriusContext, info: { fieldName?: string }) => {
     const role = context.ctx.principal.role;
     if (!access.includes(role)) throw role === 'anonymous' ? unauthorized() : forbidden(`role ${role} may not query this field`);
+    const missing = missingScopes(context.ctx.principal, needs);
+    if (missing.length) throw insufficientScope(missing, `the field ${info?.fieldName ?? ''}`.trim());
     return fn(args, context, parent);
-  }) as Resolver & { [GUARDED]?: readonly Role[] };
-  wrapped[GUARDED] = access;
+  }) as Resolver & { [GUARDED]?: { access: readonly Role[]; scopes?: readonly Scope[] } };
+  wrapped[GUARDED] = { access, scopes };
   return wrapped;
 }
 
 export function isGuarded(fn: unknown): boolean {
   return typeof fn === 'function' && GUARDED in fn;
+}
+
+/** What is wrong with a guarded field's scope declaration (null: nothing); the GraphQL plugin refuses to start on it. */
+export function guardScopeProblem(fn: unknown): string | null {
+  const declared = (fn as { [GUARDED]?: { access: readonly Role[]; scopes?: readonly Scope[] } })[GUARDED];
+  return declared ? scopeDeclarationProblem(declared.access, declared.scopes) : null;
 }
 
 /**

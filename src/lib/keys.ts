@@ -76,13 +76,10 @@ export function createRespondentKeySecret(dataDir: string): string {
   return path;
 }
 
-/**
- * DATA_DIR/keys/audit-signing.pem, created on first use: a P-256 private key (PKCS#8 PEM) of its own that signs the
- * audit checkpoints (AUDIT_SIGNING_KEY_FILE, ES256), apart from the key that signs tokens. Returns the file's path.
- */
-export function createAuditSigningKey(dataDir: string): string {
+/** DATA_DIR/keys/<name>, created on first use: a P-256 private key (PKCS#8 PEM) of its own. Returns the file's path. */
+function createPrivateKeyFile(dataDir: string, name: string): string {
   const dir = join(dataDir, 'keys');
-  const path = join(dir, 'audit-signing.pem');
+  const path = join(dir, name);
   if (!existsSync(path)) {
     mkdirSync(dir, { recursive: true });
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -91,12 +88,20 @@ export function createAuditSigningKey(dataDir: string): string {
   return path;
 }
 
+/** DATA_DIR/keys/audit-signing.pem: the key that signs the audit checkpoints (AUDIT_SIGNING_KEY_FILE, ES256), apart from the key that signs tokens. */
+export const createAuditSigningKey = (dataDir: string): string => createPrivateKeyFile(dataDir, 'audit-signing.pem');
+
+/** DATA_DIR/keys/token-signing.pem: the key that signs integration clients' access tokens (TOKEN_SIGNING_KEY_FILE, ES256). */
+export const createTokenSigningKey = (dataDir: string): string => createPrivateKeyFile(dataDir, 'token-signing.pem');
+
 export interface TokenClaims {
   role: Exclude<Role, 'anonymous'>;
   subject?: string;
   departmentId?: string;
   unitId?: string;
   supervisorId?: string;
+  /** OAuth scopes, space-separated (integration tokens; without it an integration token holds every scope). */
+  scope?: string;
 }
 
 export function parseTtl(ttl: string): number {
@@ -115,6 +120,7 @@ export async function mintToken(
   if (claims.departmentId) body.department_id = claims.departmentId;
   if (claims.unitId) body.unit_id = claims.unitId;
   if (claims.supervisorId) body.supervisor_id = claims.supervisorId;
+  if (claims.scope !== undefined) body.scope = claims.scope;
   return new SignJWT(body)
     .setProtectedHeader({ alg: LOCAL_ALG, kid: keys.kid, typ: 'JWT' })
     .setIssuer(opts.issuer)

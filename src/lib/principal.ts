@@ -1,3 +1,5 @@
+import type { Scope } from './scopes.js';
+
 /** The roles of docs/product.md. `anonymous` is the public, without a token. */
 export const roles = ['admin', 'inspector', 'supervisor', 'department', 'unit', 'integration', 'anonymous'] as const;
 export type Role = (typeof roles)[number];
@@ -38,6 +40,13 @@ export interface Principal {
   departmentId?: string;
   unitId?: string;
   supervisorId?: string;
+  /**
+   * An integration token's OAuth scopes (src/lib/scopes.ts). Undefined for every other role, and for an integration
+   * token without a `scope` claim (minted by `npm run token` or an IdP): such a token holds every scope, as before scopes.
+   */
+  scopes?: readonly Scope[];
+  /** The registered integration client a token was issued to by POST /oauth/token; its status is checked per request. */
+  clientId?: string;
 }
 
 /** What every service call carries: who acts, and the request it came in on (for the audit log). */

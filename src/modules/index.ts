@@ -22,6 +22,9 @@ import { webhookRoutes } from './webhooks/routes.js';
 import { complaintLoaders, complaintResolvers, complaintTypeDefs } from './complaints/graphql.js';
 import { complaintRoutes } from './complaints/routes.js';
 import { open311Routes } from './open311/routes.js';
+import { integrationClientResolvers, integrationClientTypeDefs } from './integration-clients/graphql.js';
+import { oauthRoutes } from './integration-clients/oauth.routes.js';
+import { integrationClientRoutes } from './integration-clients/routes.js';
 import { problemLoaders, problemResolvers, problemTypeDefs } from './problems/graphql.js';
 import { problemRoutes } from './problems/routes.js';
 import { deedLoaders, deedResolvers, deedTypeDefs } from './deeds/graphql.js';
@@ -61,7 +64,7 @@ import { webhookDispatch } from './webhooks/schedule.js';
 import { idempotencyKeySweep } from './idempotency/schedule.js';
 
 /** Every module's REST routes, mounted under /api/v1. */
-export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, qrCodeRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, calendarRoutes, outreachRoutes, mediaRoutes, powerListRoutes, investmentRoutes];
+export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, qrCodeRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, calendarRoutes, outreachRoutes, mediaRoutes, powerListRoutes, investmentRoutes, integrationClientRoutes];
 
 /** Every module's GraphQL part, merged into one schema. */
 export const graphqlModules: GraphqlModule[] = [
@@ -89,10 +92,14 @@ export const graphqlModules: GraphqlModule[] = [
   { typeDefs: mediaTypeDefs, resolvers: mediaResolvers },
   { typeDefs: powerListTypeDefs, resolvers: powerListResolvers },
   { typeDefs: investmentTypeDefs, resolvers: investmentResolvers },
+  { typeDefs: integrationClientTypeDefs, resolvers: integrationClientResolvers },
 ];
 
-/** Standard facades mounted outside /api/v1 at their own prefix (Open311 GeoReport v2). */
-export const facadeModules: { prefix: string; plugin: FastifyPluginAsyncZod }[] = [{ prefix: '/open311/v2', plugin: open311Routes }];
+/** Standard facades mounted outside /api/v1 at their own prefix (Open311 GeoReport v2, the OAuth 2.0 token endpoint). */
+export const facadeModules: { prefix: string; plugin: FastifyPluginAsyncZod }[] = [
+  { prefix: '/open311/v2', plugin: open311Routes },
+  { prefix: '/oauth', plugin: oauthRoutes },
+];
 
 /** What modules publish to GraphQL subscribers, wired by the pubsub plugin. */
 export const graphqlPublications: Publication[] = [...awardPublications];

@@ -41,6 +41,7 @@ import { createOutreachService } from './outreach/service.js';
 import { createMediaService } from './media/service.js';
 import { createPowerListService } from './power-list/service.js';
 import { createInvestmentsService } from './investments/service.js';
+import { createIntegrationClientsService } from './integration-clients/service.js';
 
 // Modules that keep parameters in a cycle's settings add their group to the document the cycles module owns.
 registerSettingsGroup('scoring', scoringSettings);
@@ -105,8 +106,9 @@ export function createServices(database: Database, { config, keys }: { config: C
   const media = createMediaService({ db, audit });
   const powerList = createPowerListService({ db, audit });
   const investments = createInvestmentsService({ db, audit });
+  const integrationClients = createIntegrationClientsService({ db, audit, config });
   const idempotency = createIdempotencyService({ db, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
-  return { calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision, outreach, media, powerList, investments };
+  return { integrationClients, calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision, outreach, media, powerList, investments };
 }
 
 export type Services = ReturnType<typeof createServices>;

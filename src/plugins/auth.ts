@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { createLocalJWKSet, createRemoteJWKSet, importSPKI, jwtVerify } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, importSPKI, jwtVerify } from 'jose';
 import type { CryptoKey, JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { Config } from '../config.js';
@@ -8,11 +8,20 @@ import type { KeyPair } from '../lib/keys.js';
 import { anonymous, roles, scopeMisfits } from '../lib/principal.js';
 import type { Principal, RequestContext, Role } from '../lib/principal.js';
 import { LruCache } from '../lib/lru.js';
+import { insufficientScope, isScope, missingScopes, parseScopeList, requiredScopes, scopeDeclarationProblem } from '../lib/scopes.js';
+import type { Scope } from '../lib/scopes.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call this route. Every route declares it; the app refuses to start otherwise. */
     access?: readonly Role[];
+    /**
+     * The OAuth scopes an integration token needs here (src/lib/scopes.ts). Required on every route that admits role
+     * integration, except data routes open to the public (they need public:read); the app refuses to start otherwise.
+     */
+    scopes?: readonly Scope[];
+    /** The route reads Authorization itself (the token endpoint's HTTP Basic client authentication): the caller is anonymous here. */
+    ownAuthorization?: boolean;
   }
   interface FastifyRequest {
     ctx: RequestContext;
@@ -25,8 +34,16 @@ declare module 'fastify' {
      */
     authenticate(authorization: string | undefined): Promise<Principal>;
     /** Every route with the roles it declared: the access table tests sweep for denials. */
-    routeAccess: { method: string; url: string; access: readonly Role[] }[];
+    routeAccess: RouteAccess[];
   }
+}
+
+/** Who may call a route, and the scopes an integration token needs there (none when it does not admit integration). */
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: readonly Role[];
+  scopes: readonly Scope[];
 }
 
 const claimsSchema = z
@@ -36,6 +53,9 @@ const claimsSchema = z
     department_id: z.uuid().optional(),
     unit_id: z.uuid().optional(),
     supervisor_id: z.uuid().optional(),
+    /** OAuth scopes, space-separated (RFC 8693 §4.2); read for role integration only. Absent: every scope (tokens from before scopes). */
+    scope: z.string().max(2000).optional(),
+    client_id: z.string().min(1).max(200).optional(),
   })
   .superRefine((c, ctx) => {
     for (const message of scopeMisfits(c.role, c)) ctx.addIssue({ code: 'custom', path: [], message });
@@ -60,10 +80,21 @@ export default fp<AuthOptions>(
     else if (localKeys) key = createLocalJWKSet({ keys: [localKeys.publicJwk] });
     else throw new Error('no JWT verification key: set JWT_JWKS_URL or JWT_PUBLIC_KEY');
 
+    // The service's own tokens (POST /oauth/token) are told apart by their issuer and checked with its own key.
+    const clients = app.services.integrationClients;
+    const own = await clients.signingKeys();
+
     // Verified tokens, kept until they expire: a signature check costs ~0.1 ms, a lookup nothing. A token is as good as
     // its own exp says either way; a key removed from the JWKS stops new tokens, not the ones verified before.
     const verified = new LruCache<{ principal: Principal; exp: number; nbf: number }>({ entries: VERIFIED_TOKENS_KEPT });
+    // A client's token lives until its exp, but not past its client: the status is looked at on every request, from a
+    // small cache that this process refreshes when it changes a client and that is at most CLIENT_STATUS_STALE_MS old.
     const verifyToken = async (token: string): Promise<Principal> => {
+      const principal = await verifiedPrincipal(token);
+      if (principal.clientId && !(await clients.isActive(principal.clientId))) throw unauthorized('the integration client this token was issued to is revoked');
+      return principal;
+    };
+    const verifiedPrincipal = async (token: string): Promise<Principal> => {
       const kept = verified.get(token);
       if (kept) {
         const now = Date.now() / 1000;
@@ -75,14 +106,17 @@ export default fp<AuthOptions>(
     };
     const verifySignature = async (token: string): Promise<Principal> => {
       let payload: unknown;
+      let ownToken = false;
       try {
-        const verified = await jwtVerify(token, key as JWTVerifyGetKey, {
-          algorithms: config.JWT_ALGORITHMS,
-          issuer: config.JWT_ISSUER,
-          audience: config.JWT_AUDIENCE,
-          clockTolerance: config.JWT_CLOCK_TOLERANCE_SECONDS,
-          requiredClaims: ['exp', 'sub'],
-        });
+        ownToken = decodeJwt(token).iss === config.TOKEN_ISSUER;
+      } catch {
+        // not a JWT: jwtVerify below says so
+      }
+      try {
+        const common = { audience: config.JWT_AUDIENCE, clockTolerance: config.JWT_CLOCK_TOLERANCE_SECONDS, requiredClaims: ['exp', 'sub'] };
+        const verified = ownToken
+          ? await jwtVerify(token, own.publicKey, { ...common, algorithms: [own.alg ?? 'ES256'], issuer: config.TOKEN_ISSUER, typ: 'at+jwt' })
+          : await jwtVerify(token, key as JWTVerifyGetKey, { ...common, algorithms: config.JWT_ALGORITHMS, issuer: config.JWT_ISSUER });
         payload = verified.payload;
       } catch (err) {
         throw unauthorized(`invalid token: ${(err as { code?: string }).code ?? 'verification failed'}`);
@@ -92,7 +126,18 @@ export default fp<AuthOptions>(
         throw unauthorized(`invalid token claims: ${claims.error.issues.map((i) => [i.path.join('.'), i.message].filter(Boolean).join(' ')).join('; ')}`);
       }
       const c = claims.data;
-      const principal: Principal = Object.freeze({ role: c.role, subject: c.sub, departmentId: c.department_id, unitId: c.unit_id, supervisorId: c.supervisor_id });
+      if (ownToken && (c.role !== 'integration' || !c.client_id || c.scope === undefined)) throw unauthorized('invalid token claims: a client token carries role integration, client_id and scope');
+      // Scope values the catalogue does not know (an IdP's `openid profile`) grant nothing here.
+      const scopes = c.role === 'integration' && c.scope !== undefined ? Object.freeze(parseScopeList(c.scope).filter(isScope)) : undefined;
+      const principal: Principal = Object.freeze({
+        role: c.role,
+        subject: c.sub,
+        departmentId: c.department_id,
+        unitId: c.unit_id,
+        supervisorId: c.supervisor_id,
+        ...(scopes ? { scopes } : {}),
+        ...(ownToken ? { clientId: c.client_id } : {}),
+      });
       const { exp, nbf } = payload as { exp: number; nbf?: number };
       verified.set(token, { principal, exp, nbf: nbf ?? 0 });
       return principal;
@@ -107,11 +152,15 @@ export default fp<AuthOptions>(
     app.decorate('authenticate', authenticate);
     app.decorateRequest('ctx', null as unknown as RequestContext);
 
-    const routeAccess: { method: string; url: string; access: readonly Role[] }[] = [];
+    const routeAccess: RouteAccess[] = [];
     app.decorate('routeAccess', routeAccess);
     app.addHook('onRoute', (route) => {
       if (route.config?.access) {
-        for (const method of [route.method].flat()) if (method !== 'HEAD') routeAccess.push({ method, url: route.url, access: route.config.access });
+        const { access, scopes: declared } = route.config;
+        const problem = scopeDeclarationProblem(access, declared, route.url);
+        if (problem) throw new Error(`route ${String(route.method)} ${route.url} ${problem}`);
+        const scopes = requiredScopes(access, declared, route.url) ?? [];
+        for (const method of [route.method].flat()) if (method !== 'HEAD') routeAccess.push({ method, url: route.url, access, scopes });
         return;
       }
       if (UNDECLARED_OK.some((re) => re.test(route.url))) return;
@@ -120,11 +169,17 @@ export default fp<AuthOptions>(
 
     app.addHook('onRequest', async (request, reply) => {
       request.ctx = { principal: anonymous, requestId: request.id };
+      const routeConfig = request.routeOptions.config;
+      if (routeConfig?.ownAuthorization) return;
       request.ctx.principal = await authenticate(request.headers.authorization);
-      const access = request.routeOptions.config?.access;
+      const access = routeConfig?.access;
       if (!access) return;
       const role = request.ctx.principal.role;
-      if (access.includes(role)) return;
+      if (access.includes(role)) {
+        const missing = missingScopes(request.ctx.principal, requiredScopes(access, routeConfig.scopes, request.routeOptions.url));
+        if (missing.length) throw insufficientScope(missing, `${request.method} ${request.routeOptions.url}`);
+        return;
+      }
       if (role === 'anonymous') {
         reply.header('www-authenticate', 'Bearer');
         throw unauthorized();

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { EVERYONE } from '../lib/principal.js';
+import { describeAccess, oauth2SecurityScheme, requiredScopes } from '../lib/scopes.js';
 import { honoursIdempotencyKey, idempotencyKeyHeader } from './idempotency.js';
 
 const ifMatchHeader = {
@@ -25,7 +26,7 @@ export default fp(
           description:
             'System of record for public-service evaluation campaigns (百佳基层站所(窗口) 创建). Errors are RFC 9457 problem+json with a stable `code`. Lists are cursor-paginated. Updates need If-Match.',
         },
-        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, oauth2: oauth2SecurityScheme } },
         security: [{ bearer: [] }],
       },
       // GraphQL routes carry mercurius' own JSON schemas: they are documented by the SDL, not here.
@@ -41,6 +42,16 @@ export default fp(
         const schema = transformed.schema as { body?: { properties?: Record<string, unknown> }; headers?: { type: string; properties?: Record<string, unknown> } };
         if (schema.body?.properties && 'version' in schema.body.properties) {
           schema.headers = { type: 'object', ...schema.headers, properties: { ...schema.headers?.properties, 'If-Match': ifMatchHeader } };
+        }
+        // Who may call (config.access) and what an integration token needs (config.scopes), on every operation.
+        const access = route.route?.config?.access;
+        if (access) {
+          const scopes = requiredScopes(access, route.route?.config?.scopes, route.url) ?? [];
+          const { extension, sentence } = describeAccess(access, scopes);
+          const op = transformed.schema as Record<string, unknown>;
+          op['x-manyi-access'] = extension;
+          op.description = [op.description, sentence].filter(Boolean).join(' ');
+          if (scopes.length && !op.security) op.security = [...(access.includes('anonymous') ? [{}] : []), { bearer: [] }, { oauth2: [...scopes] }];
         }
         return transformed;
       },

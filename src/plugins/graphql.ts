@@ -6,7 +6,7 @@ import type { ValidationRule, ValueNode } from 'graphql';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
 import { DomainError, invalidMany } from '../lib/errors.js';
-import { isGuarded } from '../lib/graphql.js';
+import { guardScopeProblem, isGuarded } from '../lib/graphql.js';
 import type { FieldWeights } from '../lib/graphql-limits.js';
 import type { Services } from '../modules/services.js';
 import { isoDate } from '../lib/http.js';
@@ -94,6 +94,8 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
         if (name.startsWith('_')) continue;
         const resolve = typeof fn === 'object' && fn !== null && 'subscribe' in fn ? (fn as { subscribe: unknown }).subscribe : fn;
         if (!isGuarded(resolve)) throw new Error(`GraphQL ${root}.${name} does not declare its roles`);
+        const scopeProblem = guardScopeProblem(resolve);
+        if (scopeProblem) throw new Error(`GraphQL ${root}.${name} ${scopeProblem}`);
       }
     }
 

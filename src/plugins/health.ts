@@ -68,8 +68,8 @@ export default fp<{ localKeys?: KeyPair }>(
 
     typed.get('/.well-known/jwks.json', {
       config: { access: EVERYONE, rateLimit: false },
-      schema: { operationId: 'jwks', summary: 'Public keys that sign webhook payloads (JWS)', tags: ['webhooks'], security: [], response: { 200: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) } },
-      handler: async () => ({ keys: localKeys ? [localKeys.publicJwk] : [] }),
+      schema: { operationId: 'jwks', summary: 'Public keys that sign webhook payloads (JWS) and integration clients\' access tokens (POST /oauth/token)', tags: ['webhooks'], security: [], response: { 200: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) } },
+      handler: async () => ({ keys: [...(localKeys ? [localKeys.publicJwk] : []), (await app.services.integrationClients.signingKeys()).publicJwk] }),
     });
   },
   { name: 'health', dependencies: ['database', 'auth', 'redis', 'services'] },

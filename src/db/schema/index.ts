@@ -23,3 +23,4 @@ export * from '../../modules/outreach/tables.js';
 export * from '../../modules/media/tables.js';
 export * from '../../modules/power-list/tables.js';
 export * from '../../modules/investments/tables.js';
+export * from '../../modules/integration-clients/tables.js';

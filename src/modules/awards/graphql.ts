@@ -164,7 +164,7 @@ export const awardResolvers: IResolvers = {
     }),
     award: guard(AWARD_READERS, ({ id }: { id: string }, { ctx, services }) => services.awards.get(ctx, id)),
     currentNomination: guard(STAFF, ({ cycleId }: { cycleId: string }, { ctx, services }) => services.awards.currentNomination(ctx, cycleId)),
-    commendations: guard(ALL_AUTHENTICATED, (args: Record<string, unknown>, { ctx, services }) => {
+    commendations: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'] }, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.awards.listCommendations(ctx, parseArgs(listCommendationsQuery, args), { limit, cursor });
     }),

@@ -161,7 +161,7 @@ export const awardRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/commendations', {
-    config: { access: ALL_AUTHENTICATED },
+    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'] },
     schema: {
       operationId: 'listCommendations',
       summary: 'Commendations from higher levels',

@@ -129,7 +129,7 @@ export const complaintResolvers: IResolvers = {
     complaintByTrackingCode: guard(EVERYONE, ({ trackingCode }: { trackingCode: string }, { services }) => services.complaints.publicByTrackingCode(trackingCode)),
   },
   Mutation: {
-    submitComplaint: guard(EVERYONE, async ({ input }: { input: Record<string, unknown> }, { ctx, services }) => {
+    submitComplaint: guard({ roles: EVERYONE, scopes: ['complaints:write'] }, async ({ input }: { input: Record<string, unknown> }, { ctx, services }) => {
       if (INTAKE_ROLES.includes(ctx.principal.role)) {
         const { complaint, created: _ } = await services.complaints.intake(ctx, parseArgs(createComplaintBody, input, 'input'));
         return { trackingCode: complaint.trackingCode, status: complaint.status, complaint };

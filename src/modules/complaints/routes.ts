@@ -42,7 +42,7 @@ export const complaintRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/public/complaints', {
-    config: { access: EVERYONE },
+    config: { access: EVERYONE, scopes: ['complaints:write'] },
     schema: {
       operationId: 'submitPublicComplaint',
       summary: 'File a complaint (投诉举报) as a member of the public; answers with the tracking code (Location: where to track it)',
@@ -72,7 +72,7 @@ export const complaintRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/complaints', {
-    config: { access: ['admin', 'integration'] },
+    config: { access: ['admin', 'integration'], scopes: ['complaints:write'] },
     schema: {
       operationId: 'createComplaint',
       summary: 'Record a complaint from a channel (hotline, mailbox, portal integration...)',

@@ -79,11 +79,11 @@ export const cycleResolvers: IResolvers = {
     perCategory: (q: CycleSettingsDto['quotas']) => (q.perCategory ? Object.entries(q.perCategory).map(([category, v]) => ({ category, ...v })) : null),
   },
   Query: {
-    cycles: guard(ALL_AUTHENTICATED, (args: Record<string, unknown>, { ctx, services }) => {
+    cycles: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'] }, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.cycles.list(ctx, parseArgs(listCyclesQuery, { year: args.year, phase: args.phase }), { limit, cursor });
     }),
-    cycle: guard(ALL_AUTHENTICATED, ({ id }: { id: string }, { ctx, services }) => services.cycles.get(ctx, id)),
+    cycle: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'] }, ({ id }: { id: string }, { ctx, services }) => services.cycles.get(ctx, id)),
   },
   Mutation: {
     createCycle: guard(['admin'], ({ input }: { input: { settings?: GqlSettings } }, { ctx, services }) =>

@@ -48,12 +48,12 @@ export const enrollmentTypeDefs = /* GraphQL */ `
 
 export const enrollmentResolvers: IResolvers = {
   Query: {
-    enrollments: guard(ALL_AUTHENTICATED, (args: Record<string, unknown> & { cycleId: string }, { ctx, services }) => {
+    enrollments: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'] }, (args: Record<string, unknown> & { cycleId: string }, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
       const { cycleId, limit: _l, cursor: _c, ...filter } = args;
       return services.enrollments.list(ctx, cycleId, parseArgs(listEnrollmentsQuery, filter), { limit, cursor });
     }),
-    enrollment: guard(ALL_AUTHENTICATED, ({ id }: { id: string }, { ctx, services }) => services.enrollments.get(ctx, id)),
+    enrollment: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'] }, ({ id }: { id: string }, { ctx, services }) => services.enrollments.get(ctx, id)),
   },
   Mutation: {
     enrollUnit: guard(['admin'], ({ cycleId, unitId }: { cycleId: string; unitId: string }, { ctx, services }) =>

@@ -9,7 +9,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
   const svc = app.services.enrollments;
 
   app.get('/cycles/:id/enrollments', {
-    config: { access: ALL_AUTHENTICATED },
+    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'] },
     schema: {
       operationId: 'listEnrollments',
       summary: "List a cycle's enrollments (参评单位); department and unit roles see their own",
@@ -51,7 +51,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/enrollments/:id', {
-    config: { access: ALL_AUTHENTICATED },
+    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'] },
     schema: { operationId: 'getEnrollment', summary: 'Get an enrollment', tags, params: idParams, response: { 200: enrollment, ...problems(404) } },
     handler: async (req, reply) => sendVersioned(reply, await svc.get(req.ctx, req.params.id)),
   });

@@ -51,11 +51,11 @@ const withoutNulls = (o: unknown) => (o && typeof o === 'object' ? Object.fromEn
 
 export const mediaResolvers: IResolvers = {
   Query: {
-    mediaItems: guard(MEDIA_READERS, (args: Record<string, unknown>, { ctx, services }) => {
+    mediaItems: guard({ roles: MEDIA_READERS, scopes: ['statistics:read'] }, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.media.list(ctx, parseArgs(listMediaQuery, args), { limit, cursor });
     }),
-    mediaItem: guard(MEDIA_READERS, ({ id }: { id: string }, { ctx, services }) => services.media.get(ctx, id)),
+    mediaItem: guard({ roles: MEDIA_READERS, scopes: ['statistics:read'] }, ({ id }: { id: string }, { ctx, services }) => services.media.get(ctx, id)),
   },
   Mutation: {
     recordMediaItem: guard(MEDIA_WRITERS, ({ input }: { input: Record<string, unknown> }, { ctx, services }) => {

@@ -20,7 +20,7 @@ export const mediaRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/media-items', {
-    config: { access: MEDIA_READERS },
+    config: { access: MEDIA_READERS, scopes: ['statistics:read'] },
     schema: {
       operationId: 'listMediaItems',
       summary: 'List media items; heads\' names (电视问政) only for the office and assessors',
@@ -35,7 +35,7 @@ export const mediaRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/media-items/:id', {
-    config: { access: MEDIA_READERS },
+    config: { access: MEDIA_READERS, scopes: ['statistics:read'] },
     schema: { operationId: 'getMediaItem', summary: 'Get a media item', tags, params: idParams, response: { 200: mediaItem, ...problems(404) } },
     handler: async (req) => svc.get(req.ctx, req.params.id),
   });

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { queryOf } from '../../lib/http.js';
 import { EVERYONE } from '../../lib/principal.js';
+import { requiredScopes } from '../../lib/scopes.js';
 import { toProblem } from '../../plugins/errors.js';
 import {
   open311Discovery,
@@ -119,6 +120,20 @@ export const open311Routes: FastifyPluginAsyncZod = async (app) => {
     svc.checkJurisdiction(fromQuery ?? fromBody);
   });
 
+  // api_key (GeoReport v2) is checked against the integration client registry: required to submit without a bearer
+  // token, optional for reads. A valid key speaks for its client (role integration, the client's scopes); a bearer
+  // token speaks for itself and the key is then not looked at.
+  app.addHook('preHandler', async (req) => {
+    if (req.ctx.principal.role !== 'anonymous') return;
+    const key = (req.body as { api_key?: string } | undefined)?.api_key ?? (req.query as { api_key?: string } | undefined)?.api_key;
+    if (!key) {
+      if (req.method === 'POST') throw svc.apiKeyRequired();
+      return;
+    }
+    const { access = [], scopes } = req.routeOptions.config;
+    req.ctx.principal = await app.services.integrationClients.apiKeyPrincipal(key, requiredScopes(access, scopes, req.routeOptions.url) ?? []);
+  });
+
   for (const format of open311Formats) {
     app.get(`/discovery.${format}`, {
       config: { access: EVERYONE, rateLimit: limitAnonymous },
@@ -166,13 +181,13 @@ export const open311Routes: FastifyPluginAsyncZod = async (app) => {
     });
 
     app.post(`/requests.${format}`, {
-      config: { access: ['anonymous', 'integration'], rateLimit: limitAnonymous },
+      config: { access: ['anonymous', 'integration'], scopes: ['complaints:write'], rateLimit: limitAnonymous },
       schema: {
         operationId: `open311CreateRequest${suffix(format)}`,
         summary: `Open311: file a service request (a complaint), answering in ${format.toUpperCase()}; form-urlencoded or JSON`,
         description:
-          'Anonymous (rate limited like the public complaint intake; source portal) or with an integration bearer token (source integration). ' +
-          'api_key is accepted and not checked yet: keys will be checked once integration clients exist. A location is required: lat and long, ' +
+          'With an api_key or an integration bearer token (source integration). ' +
+          'api_key is required without a bearer token: one the campaign office issued to an integration client holding complaints:write (unknown, revoked or lacking the scope: 403). A location is required: lat and long, ' +
           'address_string or address_id. An unknown service_code is 404. Names, email, phone, device_id and account_id are kept with the ' +
           'complaint\'s protected contact (admins only). service_request_id is the complaint tracking code. ' +
           `XML: <service_requests><request><service_request_id/><service_notice/><account_id/></request></service_requests>. ${ERRORS_NOTE}`,

@@ -24,7 +24,10 @@ const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const optionalText = (max: number) => z.preprocess(blankToUndefined, z.string().trim().min(1).max(max).optional());
 const jurisdictionId = optionalText(200).describe('optional; when this deployment has one (OPEN311_JURISDICTION_ID), any other value is 404');
 
-export const open311JurisdictionQuery = z.object({ jurisdiction_id: jurisdictionId });
+/** GeoReport's api_key: issued per integration client (POST /api/v1/integration-clients/{id}/api-keys), hashed at rest. */
+const apiKeyParam = optionalText(500).describe('an api_key the campaign office issued: required to submit (POST) without a bearer token, optional for reads; an unknown or revoked key is 403');
+
+export const open311JurisdictionQuery = z.object({ jurisdiction_id: jurisdictionId, api_key: apiKeyParam });
 
 export const open311Discovery = z
   .object({
@@ -80,7 +83,7 @@ export const open311ServiceCodeParams = z.object({ service_code: z.string().trim
 const coordinate = (min: number, max: number) => z.preprocess(blankToUndefined, z.coerce.number().min(min).max(max).optional());
 
 export const open311RequestBody = z.object({
-  api_key: optionalText(500).describe('accepted and not checked yet: keys are checked once integration clients exist'),
+  api_key: apiKeyParam,
   jurisdiction_id: jurisdictionId,
   service_code: z.string().trim().min(1).max(100).describe('a complaint category (GET services); unknown: 404'),
   lat: coordinate(-90, 90).describe('WGS84 latitude; with long, or give address_string or address_id'),
@@ -139,6 +142,7 @@ const commaList = (item: RegExp, what: string) =>
 
 export const open311ListQuery = z.object({
   jurisdiction_id: jurisdictionId,
+  api_key: apiKeyParam,
   service_request_id: commaList(/[^,]+/, 'comma-separated ids')
     .optional()
     .describe('comma-separated tracking codes; when given, the other filters are ignored (as the standard says)'),

@@ -158,13 +158,16 @@ export function createOpen311Service({ complaints, config }: { complaints: Compl
       });
     },
 
+    /** GeoReport v2: submitting takes an api_key (a bearer token stands in for it). */
+    apiKeyRequired: () => badArgument('api_key', `required to submit a request: ${config.OPEN311_KEY_SERVICE}`),
+
     definition(code: string): Open311ServiceDefinitionDto {
       return { service_code: serviceCode(code), attributes: ATTRIBUTES.map((a) => a.definition) };
     },
 
     /**
      * The public files anonymously (source portal, rate limited like the public intake); integrations with their
-     * token (source integration). api_key is not checked yet. Contact and app ids go where complaints keep contacts.
+     * token (source integration); the api_key is checked by the routes (integration client registry). Contact and app ids go where complaints keep contacts.
      */
     async submit(ctx: RequestContext, input: Open311RequestInput): Promise<Open311ReceiptDto> {
       const category = serviceCode(input.service_code);

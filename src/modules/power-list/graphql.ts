@@ -53,11 +53,11 @@ export const powerListTypeDefs = /* GraphQL */ `
 
 export const powerListResolvers: IResolvers = {
   Query: {
-    powerListCleanups: guard(POWER_LIST_READERS, (args: Record<string, unknown>, { ctx, services }) => {
+    powerListCleanups: guard({ roles: POWER_LIST_READERS, scopes: ['statistics:read'] }, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.powerList.list(ctx, parseArgs(listCleanupsQuery, args), { limit, cursor });
     }),
-    powerListCleanup: guard(POWER_LIST_READERS, ({ id }: { id: string }, { ctx, services }) => services.powerList.get(ctx, id)),
+    powerListCleanup: guard({ roles: POWER_LIST_READERS, scopes: ['statistics:read'] }, ({ id }: { id: string }, { ctx, services }) => services.powerList.get(ctx, id)),
   },
   Mutation: {
     recordPowerListCleanup: guard(POWER_LIST_WRITERS, ({ input }: { input: unknown }, { ctx, services }) =>

@@ -21,7 +21,7 @@ export const powerListRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/power-list-cleanups', {
-    config: { access: POWER_LIST_READERS },
+    config: { access: POWER_LIST_READERS, scopes: ['statistics:read'] },
     schema: {
       operationId: 'listPowerListCleanups',
       summary: 'List power-list cleanups by department, cycle, kind and level; a department sees its own',
@@ -36,7 +36,7 @@ export const powerListRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/power-list-cleanups/:id', {
-    config: { access: POWER_LIST_READERS },
+    config: { access: POWER_LIST_READERS, scopes: ['statistics:read'] },
     schema: { operationId: 'getPowerListCleanup', summary: 'Get a power-list cleanup with its listed items', tags, params: idParams, response: { 200: powerListCleanup, ...problems(404) } },
     handler: async (req) => svc.get(req.ctx, req.params.id),
   });

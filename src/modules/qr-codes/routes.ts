@@ -73,7 +73,7 @@ export const qrCodeRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/public/qr-codes/:code/ratings', {
-    config: { access: ['anonymous', 'integration'], rateLimit: { max: perMinute, timeWindow: '1 minute' } },
+    config: { access: ['anonymous', 'integration'], scopes: ['ratings:write'], rateLimit: { max: perMinute, timeWindow: '1 minute' } },
     schema: {
       operationId: 'rateThroughQrCode',
       summary: 'Rate the unit of a scanned QR code (扫码评价): channel qr_code, presence-bound',

@@ -190,12 +190,12 @@ const uuid = z.object({ id: z.uuid() });
 
 export const rankingResolvers: IResolvers = {
   Query: {
-    rankings: guard(ALL_AUTHENTICATED, (args: Record<string, unknown>, { ctx, services }) => {
+    rankings: guard({ roles: ALL_AUTHENTICATED, scopes: ['rankings:read'] }, (args: Record<string, unknown>, { ctx, services }) => {
       const { cycleId } = parseArgs(z.object({ cycleId: z.uuid() }), args);
       return services.rankings.list(ctx, cycleId, parseArgs(pageQuery, args));
     }),
-    ranking: guard(ALL_AUTHENTICATED, (args: { id: string }, { ctx, services }) => services.rankings.get(ctx, parseArgs(uuid, args).id)),
-    rankingEntries: guard(ALL_AUTHENTICATED, (args: Record<string, unknown>, { ctx, services }) => {
+    ranking: guard({ roles: ALL_AUTHENTICATED, scopes: ['rankings:read'] }, (args: { id: string }, { ctx, services }) => services.rankings.get(ctx, parseArgs(uuid, args).id)),
+    rankingEntries: guard({ roles: ALL_AUTHENTICATED, scopes: ['rankings:read'] }, (args: Record<string, unknown>, { ctx, services }) => {
       const { rankingId } = parseArgs(z.object({ rankingId: z.uuid() }), { rankingId: args.rankingId });
       const { limit, cursor } = parseArgs(pageQuery, { limit: args.limit, cursor: args.cursor });
       return services.rankings.entries(ctx, rankingId, parseArgs(entriesQuery, { category: args.category, regionId: args.regionId, departmentId: args.departmentId, flag: args.flag }), {
@@ -207,7 +207,7 @@ export const rankingResolvers: IResolvers = {
       const a = parseArgs(z.object({ rankingId: z.uuid(), unitId: z.uuid() }), args);
       return services.rankings.explanation(ctx, a.rankingId, a.unitId);
     }),
-    rankingBottom: guard(ALL_AUTHENTICATED, (args: { rankingId: string; category?: string }, { ctx, services }) => {
+    rankingBottom: guard({ roles: ALL_AUTHENTICATED, scopes: ['rankings:read'] }, (args: { rankingId: string; category?: string }, { ctx, services }) => {
       const { rankingId } = parseArgs(z.object({ rankingId: z.uuid() }), { rankingId: args.rankingId });
       return services.rankings.bottom(ctx, rankingId, parseArgs(bottomQuery, { category: args.category }).category);
     }),

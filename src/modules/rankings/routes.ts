@@ -31,7 +31,7 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/cycles/:cycleId/rankings', {
-    config: { access: ALL_AUTHENTICATED },
+    config: { access: ALL_AUTHENTICATED, scopes: ['rankings:read'] },
     schema: {
       operationId: 'listRankings',
       summary: "A cycle's rankings: drafts and published versions for admin and inspector, published versions for everyone else",
@@ -44,13 +44,13 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/rankings/:id', {
-    config: { access: ALL_AUTHENTICATED },
+    config: { access: ALL_AUTHENTICATED, scopes: ['rankings:read'] },
     schema: { operationId: 'getRanking', summary: 'Get a ranking (drafts: admin and inspector only)', tags, params: idParams, response: { 200: ranking, ...problems(404) } },
     handler: async (req) => svc.get(req.ctx, req.params.id),
   });
 
   app.get('/rankings/:id/entries', {
-    config: { access: ALL_AUTHENTICATED },
+    config: { access: ALL_AUTHENTICATED, scopes: ['rankings:read'] },
     schema: {
       operationId: 'listRankingEntries',
       summary: 'Entries in category and rank order; filters by region (with descendants), department and flag, with the rank within the filter',
@@ -79,7 +79,7 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/rankings/:id/bottom', {
-    config: { access: ALL_AUTHENTICATED },
+    config: { access: ALL_AUTHENTICATED, scopes: ['rankings:read'] },
     schema: {
       operationId: 'getRankingBottom',
       summary: '排名靠后: the bottom N or bottom x% of each category, worst first, for accountability',
@@ -107,7 +107,7 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
   for (const format of exportFormats) {
     const media = exportMedia(format);
     app.get(`/rankings/:id/export.${format}`, {
-      config: { access: ALL_AUTHENTICATED },
+      config: { access: ALL_AUTHENTICATED, scopes: ['rankings:read'] },
       schema: {
         operationId: format === 'csv' ? 'exportRankingCsv' : 'exportRankingXlsx',
         summary: `The ranking as ${format.toUpperCase()} (header in Chinese and English), one row per entry`,

@@ -126,7 +126,7 @@ export const ratingResolvers: IResolvers = {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.ratings.list(ctx, parseArgs(listRatingsQuery, { ...args, limit: undefined, cursor: undefined }), { limit, cursor });
     }),
-    ratingCounts: guard(['admin', 'inspector', 'department', 'unit', 'integration'], (args: Record<string, unknown>, { ctx, services }) => {
+    ratingCounts: guard({ roles: ['admin', 'inspector', 'department', 'unit', 'integration'], scopes: ['ratings:read'] }, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.ratings.counts(ctx, parseArgs(ratingCountsQuery, { ...args, limit: undefined, cursor: undefined }), { limit, cursor });
     }),
@@ -134,11 +134,11 @@ export const ratingResolvers: IResolvers = {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.ratingFollowUps.list(ctx, parseArgs(listFollowUpsQuery, args), { limit, cursor });
     }),
-    ratingImport: guard(['admin', 'integration'], ({ id }: { id: string }, { ctx, services }) => services.ratingImports.get(ctx, id)),
+    ratingImport: guard({ roles: ['admin', 'integration'], scopes: ['ratings:write'] }, ({ id }: { id: string }, { ctx, services }) => services.ratingImports.get(ctx, id)),
   },
   Mutation: {
     // Anonymous GraphQL is not rate-limited like the public REST route, so the public rates over REST only.
-    submitRating: guard(['admin', 'integration'], ({ input }: { input: unknown }, { ctx, services }) =>
+    submitRating: guard({ roles: ['admin', 'integration'], scopes: ['ratings:write'] }, ({ input }: { input: unknown }, { ctx, services }) =>
       services.ratings.submit(ctx, parseArgs(submitRatingBody, input, 'input')),
     ),
     verifyFollowUp: guard(LOOP_STAFF, ({ id, version, ...args }: { id: string; version: number }, { ctx, services }) =>

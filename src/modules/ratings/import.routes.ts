@@ -22,7 +22,7 @@ export const ratingImportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addContentTypeParser(FILE_TYPES, { bodyLimit: MAX_IMPORT_BYTES }, (_req, payload, done) => done(null, payload));
 
   app.post('/rating-imports', {
-    config: { access: ['admin', 'integration'] },
+    config: { access: ['admin', 'integration'], scopes: ['ratings:write'] },
     bodyLimit: MAX_IMPORT_BYTES,
     schema: {
       operationId: 'importRatings',
@@ -50,7 +50,7 @@ export const ratingImportRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/rating-imports', {
-    config: { access: ['admin', 'integration'] },
+    config: { access: ['admin', 'integration'], scopes: ['ratings:write'] },
     schema: {
       operationId: 'listRatingImports',
       summary: 'Rating imports (an integration sees its own)',
@@ -65,7 +65,7 @@ export const ratingImportRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/rating-imports/:id', {
-    config: { access: ['admin', 'integration'] },
+    config: { access: ['admin', 'integration'], scopes: ['ratings:write'] },
     schema: {
       operationId: 'getRatingImport',
       summary: 'A rating import and its progress',
@@ -77,7 +77,7 @@ export const ratingImportRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/rating-imports/:id/errors', {
-    config: { access: ['admin', 'integration'] },
+    config: { access: ['admin', 'integration'], scopes: ['ratings:write'] },
     schema: {
       operationId: 'getRatingImportErrors',
       summary: 'Per-row errors of an import, as CSV (rowNumber, field, message, raw without the respondent key)',

@@ -54,7 +54,7 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/public/ratings', {
-    config: { access: ['anonymous', 'integration'], rateLimit: { max: perMinute, timeWindow: '1 minute' } },
+    config: { access: ['anonymous', 'integration'], scopes: ['ratings:write'], rateLimit: { max: perMinute, timeWindow: '1 minute' } },
     schema: {
       operationId: 'submitPublicRating',
       summary: 'Rate a unit (群众评价), anonymously',
@@ -70,7 +70,7 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/ratings', {
-    config: { access: ['admin', 'integration'] },
+    config: { access: ['admin', 'integration'], scopes: ['ratings:write'] },
     schema: {
       operationId: 'submitRating',
       summary: 'Submit a rating from an integration or the office (idempotent by source + externalId)',
@@ -101,7 +101,7 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/ratings/counts', {
-    config: { access: ['admin', 'inspector', 'department', 'unit', 'integration'] },
+    config: { access: ['admin', 'inspector', 'department', 'unit', 'integration'], scopes: ['ratings:read'] },
     schema: {
       operationId: 'countRatings',
       summary: 'Rating counts by channel × level per unit (a page of units; cursor = last unit)',

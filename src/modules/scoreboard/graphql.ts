@@ -36,7 +36,7 @@ export const scoreboardTypeDefs = /* GraphQL */ `
 
 export const scoreboardResolvers: IResolvers = {
   Query: {
-    departmentScoreboard: guard(SCOREBOARD_READERS, ({ cycleId }: { cycleId: string }, { ctx, services }) => services.scoreboard.departmentScoreboard(ctx, cycleId)),
+    departmentScoreboard: guard({ roles: SCOREBOARD_READERS, scopes: ['statistics:read'] }, ({ cycleId }: { cycleId: string }, { ctx, services }) => services.scoreboard.departmentScoreboard(ctx, cycleId)),
   },
 };
 

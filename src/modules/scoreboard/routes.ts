@@ -13,7 +13,7 @@ export const scoreboardRoutes: FastifyPluginAsyncZod = async (app) => {
   const svc = app.services.scoreboard;
 
   app.get('/cycles/:cycleId/department-scoreboard', {
-    config: { access: SCOREBOARD_READERS },
+    config: { access: SCOREBOARD_READERS, scopes: ['statistics:read'] },
     schema: {
       operationId: 'getDepartmentScoreboard',
       summary: '部门行风考核挂钩: per department, named units by tier, bonus and penalty points, problems and complaints',
@@ -30,7 +30,7 @@ export const scoreboardRoutes: FastifyPluginAsyncZod = async (app) => {
   for (const format of exportFormats) {
     const media = exportMedia(format);
     app.get(`/cycles/:cycleId/department-scoreboard.${format}`, {
-      config: { access: SCOREBOARD_READERS },
+      config: { access: SCOREBOARD_READERS, scopes: ['statistics:read'] },
       schema: {
         operationId: format === 'csv' ? 'exportDepartmentScoreboardCsv' : 'exportDepartmentScoreboardXlsx',
         summary: `The department scoreboard as ${format.toUpperCase()} (header in Chinese and English)`,

@@ -13,7 +13,7 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
   const svc = app.services.statistics;
 
   app.get('/statistics', {
-    config: { access: STATISTICS_READERS },
+    config: { access: STATISTICS_READERS, scopes: ['statistics:read'] },
     schema: {
       operationId: 'getStatistics',
       summary: 'Campaign figures (工作统计) for a cycle or a range of cycles',
@@ -33,7 +33,7 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
   for (const format of exportFormats) {
     const media = exportMedia(format);
     app.get(`/statistics/export.${format}`, {
-      config: { access: STATISTICS_READERS },
+      config: { access: STATISTICS_READERS, scopes: ['statistics:read'] },
       schema: {
         operationId: format === 'csv' ? 'exportStatisticsCsv' : 'exportStatisticsXlsx',
         summary: `The same figures as ${format.toUpperCase()}: one row per figure (path, Chinese label, value), with the scope`,

@@ -64,11 +64,11 @@ export const unitTypeDefs = /* GraphQL */ `
 export const unitResolvers: IResolvers = {
   Query: {
     categories: guard(EVERYONE, () => categories.map((code) => ({ code, label: categoryLabels[code] }))),
-    units: guard(ALL_AUTHENTICATED, (args: Record<string, unknown>, { ctx, services }) => {
+    units: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'] }, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.units.list(ctx, parseArgs(listUnitsQuery, args), { limit, cursor });
     }),
-    unit: guard(ALL_AUTHENTICATED, ({ id }: { id: string }, { ctx, services }) => services.units.get(ctx, id)),
+    unit: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'] }, ({ id }: { id: string }, { ctx, services }) => services.units.get(ctx, id)),
   },
   Mutation: {
     createUnit: guard(['admin'], ({ input }: { input: unknown }, { ctx, services }) => services.units.create(ctx, parseArgs(createUnitBody, input, 'input'))),

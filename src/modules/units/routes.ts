@@ -33,7 +33,7 @@ export const unitRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/units', {
-    config: { access: ALL_AUTHENTICATED },
+    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'] },
     schema: {
       operationId: 'listUnits',
       summary: 'List units (基层站所/窗口); department and unit roles see their own',
@@ -48,7 +48,7 @@ export const unitRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/units/:id', {
-    config: { access: ALL_AUTHENTICATED },
+    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'] },
     schema: { operationId: 'getUnit', summary: 'Get a unit', tags, params: idParams, response: { 200: unit, ...problems(404) } },
     handler: async (req, reply) => sendVersioned(reply, await svc.get(req.ctx, req.params.id)),
   });
