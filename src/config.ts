@@ -136,6 +136,11 @@ export const configSchema = z.object({
     .default({ triage: 2, investigation: 10, reply: 5 }),
   /** Working days to follow up (回访) a bad rating with a comment. */
   FOLLOW_UP_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(5),
+  /** 申诉复核期限: working days from filing to the decision of an appeal. */
+  APPEAL_DECISION_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(10),
+  /** Rating integrity: more ratings than this from one respondent key or one client IP within the window are held. */
+  RATING_BURST_MAX: z.coerce.number().int().min(2).max(100000).default(20),
+  RATING_BURST_WINDOW_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
   /** Ratings one respondent may give one unit per day on the public channels. */
   PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY: z.coerce.number().int().min(1).max(50).default(1),
   /**

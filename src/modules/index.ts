@@ -41,6 +41,9 @@ import { ratingRoutes } from './ratings/routes.js';
 import { statisticsResolvers, statisticsTypeDefs, statisticsWeights } from './statistics/graphql.js';
 import { statisticsRoutes } from './statistics/routes.js';
 import { awardPublications } from './awards/graphql.js';
+import { appealLoaders, appealResolvers, appealTypeDefs } from './appeals/graphql.js';
+import { appealRoutes } from './appeals/routes.js';
+import { ratingIntegrityResolvers, ratingIntegrityTypeDefs } from './ratings/integrity.graphql.js';
 import type { Publication } from '../plugins/pubsub.js';
 import type { ScheduledJob } from '../plugins/schedules.js';
 import { awardEscalation } from './awards/schedule.js';
@@ -50,7 +53,7 @@ import { webhookDispatch } from './webhooks/schedule.js';
 import { idempotencyKeySweep } from './idempotency/schedule.js';
 
 /** Every module's REST routes, mounted under /api/v1. */
-export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes];
+export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, appealRoutes];
 
 /** Every module's GraphQL part, merged into one schema. */
 export const graphqlModules: GraphqlModule[] = [
@@ -73,6 +76,8 @@ export const graphqlModules: GraphqlModule[] = [
   { typeDefs: scoreboardTypeDefs, resolvers: scoreboardResolvers, loaders: scoreboardLoaders },
   { typeDefs: ratingTypeDefs, resolvers: ratingResolvers, loaders: ratingLoaders },
   { typeDefs: statisticsTypeDefs, resolvers: statisticsResolvers, weights: statisticsWeights },
+  { typeDefs: appealTypeDefs, resolvers: appealResolvers, loaders: appealLoaders },
+  { typeDefs: ratingIntegrityTypeDefs, resolvers: ratingIntegrityResolvers },
 ];
 
 /** Standard facades mounted outside /api/v1 at their own prefix (Open311 GeoReport v2). */

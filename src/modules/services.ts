@@ -33,6 +33,8 @@ import { createRatingImportsService } from './ratings/import-service.js';
 import { respondentHasher, DEVELOPMENT_RESPONDENT_KEY_SECRET } from './ratings/rules.js';
 import { createRatingsService } from './ratings/service.js';
 import { createStatisticsService } from './statistics/service.js';
+import { createAppealsService } from './appeals/service.js';
+import { createRatingIntegrityService, integrityDefaults } from './ratings/integrity.js';
 import { createIdempotencyService } from './idempotency/service.js';
 
 // Modules that keep parameters in a cycle's settings add their group to the document the cycles module owns.
@@ -53,7 +55,6 @@ export function createServices(database: Database, { config, keys }: { config: C
   const deeds = createDeedsService({ db, audit });
   const accountability = createAccountabilityService({ db, audit });
   const cycles = createCyclesService({ db, audit, webhooks, participation: enrollmentQueries });
-  const rankings = createRankingsService({ db, audit, cycles, regions, webhooks, commendationCounts: awardQueries.commendationCountsByUnit });
   // The records a decision may cite, each checked by the module that owns it.
   const checkEvidence = evidenceChecker({
     complaint: complaintQueries.existingIds,
@@ -61,9 +62,25 @@ export function createServices(database: Database, { config, keys }: { config: C
     inspection_finding: supervisionQueries.existingFindingIds,
     problem: problemQueries.existingIds,
   });
+  const enrollments = createEnrollmentsService({ db, audit, cycles, regions, checkEvidence });
+  const appeals = createAppealsService({ db, audit, enrollments, checkEvidence, decisionWorkingDays: config.APPEAL_DECISION_WORKING_DAYS });
+  const ratingIntegrity = createRatingIntegrityService({
+    db,
+    audit,
+    thresholds: { ...integrityDefaults, burstMax: config.RATING_BURST_MAX, burstWindowMinutes: config.RATING_BURST_WINDOW_MINUTES },
+  });
+  const rankings = createRankingsService({
+    db,
+    audit,
+    cycles,
+    regions,
+    webhooks,
+    commendationCounts: awardQueries.commendationCountsByUnit,
+    appealExclusions: appeals.exclusionsForCycle,
+    ratingIntegrity,
+  });
   const awards = createAwardsService({ db, audit, cycles, problems, complaints, webhooks, checkEvidence });
   const scoreboard = createScoreboardService({ db, cycles, problems });
-  const enrollments = createEnrollmentsService({ db, audit, cycles, regions, checkEvidence });
   const criteria = createCriteriaService({ db, audit, cycles });
   const assessments = createAssessmentsService({ db, audit, cycles, criteria });
   const supervision = createSupervisionService({ db, audit, regions, units, problems: () => problems });
@@ -86,7 +103,7 @@ export function createServices(database: Database, { config, keys }: { config: C
   });
   const statistics = createStatisticsService({ db, regions });
   const idempotency = createIdempotencyService({ db, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
-  return { idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision };
+  return { appeals, ratingIntegrity, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -18,3 +18,4 @@ export * from '../../modules/webhooks/tables.js';
 export * from '../../modules/rankings/tables.js';
 export * from '../../modules/awards/tables.js';
 export * from '../../modules/idempotency/tables.js';
+export * from '../../modules/appeals/tables.js';

@@ -4,6 +4,7 @@ import { expectedVersion, idParams, pageOf, pageQuery, problems, queryOf, sendVe
 import { EVERYONE } from '../../lib/principal.js';
 import { contactFollowUpBody, followUp, listFollowUpsQuery, resolveFollowUpBody } from './follow-ups.schemas.js';
 import { ratingImportRoutes } from './import.routes.js';
+import { ratingIntegrityRoutes } from './integrity.routes.js';
 import { PUBLIC_RATING_LIMIT, isBad, isLimitedChannel } from './rules.js';
 import {
   channelInfo,
@@ -55,7 +56,7 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
       body: publicRatingBody,
       response: { 201: ratingReceipt, ...problems(409, 422, 429) },
     },
-    handler: async (req, reply) => reply.status(201).send(await ratings.submitPublic(req.ctx, req.body)),
+    handler: async (req, reply) => reply.status(201).send(await ratings.submitPublic(req.ctx, req.body, { sourceIp: req.ip })),
   });
 
   app.post('/ratings', {
@@ -155,4 +156,5 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   await app.register(ratingImportRoutes);
+  await app.register(ratingIntegrityRoutes);
 };

@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { inspectionFindings, inspectionReports, inspectionRounds, inspectionTasks, supervisors } from './tables.js';
 
@@ -7,6 +7,17 @@ import { inspectionFindings, inspectionReports, inspectionRounds, inspectionTask
  * office has reviewed the task; only accepted findings count.
  */
 export const supervisionQueries = {
+  /** What an appeal (申诉) needs of a finding: its unit, its round's cycle, its task (whose reporter and reviewer may not decide). */
+  async findingSubject(db: Db, findingId: string): Promise<{ unitId: string; cycleId: string | null; taskId: string; status: string } | undefined> {
+    return (
+      await db
+        .select({ unitId: inspectionFindings.unitId, cycleId: inspectionRounds.cycleId, taskId: inspectionFindings.taskId, status: inspectionFindings.status })
+        .from(inspectionFindings)
+        .innerJoin(inspectionTasks, eq(inspectionTasks.id, inspectionFindings.taskId))
+        .innerJoin(inspectionRounds, eq(inspectionRounds.id, inspectionTasks.roundId))
+        .where(eq(inspectionFindings.id, findingId))
+    )[0];
+  },
   async findingUnit(db: Db, findingId: string): Promise<{ unitId: string } | undefined> {
     return (await db.select({ unitId: inspectionFindings.unitId }).from(inspectionFindings).where(eq(inspectionFindings.id, findingId)))[0];
   },
@@ -25,14 +36,14 @@ export const supervisionQueries = {
       .where(and(eq(inspectionRounds.cycleId, cycleId), eq(inspectionTasks.status, 'reviewed')))
       .groupBy(r.unitId);
   },
-  /** Accepted findings of reviewed tasks of the cycle, per unit and severity. */
-  acceptedFindingCountsByUnit(db: Db, cycleId: string) {
+  /** Accepted findings of reviewed tasks of the cycle, per unit and severity; `excludedIds`: findings an upheld appeal took out. */
+  acceptedFindingCountsByUnit(db: Db, cycleId: string, excludedIds: readonly string[] = []) {
     return db
       .select({ unitId: inspectionFindings.unitId, severity: inspectionFindings.severity, n: count() })
       .from(inspectionFindings)
       .innerJoin(inspectionTasks, eq(inspectionTasks.id, inspectionFindings.taskId))
       .innerJoin(inspectionRounds, eq(inspectionRounds.id, inspectionTasks.roundId))
-      .where(and(eq(inspectionRounds.cycleId, cycleId), eq(inspectionTasks.status, 'reviewed'), eq(inspectionFindings.status, 'accepted')))
+      .where(and(eq(inspectionRounds.cycleId, cycleId), eq(inspectionTasks.status, 'reviewed'), eq(inspectionFindings.status, 'accepted'), excludedIds.length ? notInArray(inspectionFindings.id, [...excludedIds]) : undefined))
       .groupBy(inspectionFindings.unitId, inspectionFindings.severity);
   },
   /** Every supervisor (义务监督员) as a joinable subquery: whether active, and the term (dates, end open when null). */
