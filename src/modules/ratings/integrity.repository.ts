@@ -53,44 +53,45 @@ export const integrityRepository = {
   /**
    * Evaluates every signal over the ratings in scope (a cycle, or those received since `since`) in ONE statement, set-based
    * (window functions and grouped subqueries, no row at a time), and holds the suspects never reviewed before (hold_status
-   * none): a cleared rating is not held again. Returns what it held, with the signals.
+   * none): a cleared rating is not held again. Returns what it held, with the signals. Every step is MATERIALIZED: each
+   * signal is computed once, whatever join order the planner picks (fresh rows have no statistics yet).
    */
   async holdSuspects(db: Db, scope: { cycleId: string } | { since: Date }, t: IntegrityThresholds, now: Date): Promise<HeldRow[]> {
     const inScope = 'cycleId' in scope ? sql`r.cycle_id = ${scope.cycleId}::uuid` : sql`r.received_at >= ${scope.since.toISOString()}::timestamptz`;
     const w = sql`make_interval(mins => ${t.burstWindowMinutes}::int)`;
     const recentFrom = sql`(${now.toISOString()}::timestamptz - make_interval(hours => ${t.shiftWindowHours}::int))`;
     const res = await db.execute(sql`
-      with scoped as (
+      with scoped as materialized (
         select r.id, r.unit_id, r.respondent_hash, r.source_ip_hash, r.received_at, r.collected_at, r.level, r.source, r.hold_status
         from ${ratings} r where ${inScope}
       ),
-      respondent_burst as (
+      respondent_burst as materialized (
         select id, 'respondent_burst' as signal from (
           select id, count(*) over (partition by respondent_hash order by received_at range between ${w} preceding and ${w} following) as n
           from scoped where respondent_hash is not null
         ) x where n > ${t.burstMax}
       ),
-      ip_burst as (
+      ip_burst as materialized (
         select id, 'ip_burst' as signal from (
           select id, count(*) over (partition by source_ip_hash order by received_at range between ${w} preceding and ${w} following) as n
           from scoped where source_ip_hash is not null
         ) x where n > ${t.burstMax}
       ),
-      spread as (
+      spread as materialized (
         select s.id, 'respondent_spread' as signal from scoped s
         join (
           select respondent_hash, date_trunc('day', received_at) as d from scoped where respondent_hash is not null
           group by 1, 2 having count(distinct unit_id) > ${t.spreadMaxUnits}
         ) g on g.respondent_hash = s.respondent_hash and g.d = date_trunc('day', s.received_at)
       ),
-      same_second as (
+      same_second as materialized (
         select s.id, 'same_second' as signal from scoped s
         join (
           select unit_id, date_trunc('second', collected_at) as sec from scoped where source = 'public'
           group by 1, 2 having count(*) > ${t.sameSecondMax}
         ) g on g.unit_id = s.unit_id and g.sec = date_trunc('second', s.collected_at) and s.source = 'public'
       ),
-      shifted as (
+      shifted as materialized (
         select unit_id from ${ratings} r
         where r.unit_id in (select unit_id from scoped) and r.hold_status in ('none', 'cleared')
         group by unit_id
@@ -99,15 +100,14 @@ export const integrityRepository = {
           and avg((r.level <= ${BAD_LEVEL_MAX})::int) filter (where r.received_at >= ${recentFrom})
             - avg((r.level <= ${BAD_LEVEL_MAX})::int) filter (where r.received_at < ${recentFrom}) > ${t.shiftMaxIncrease}
       ),
-      level_shift as (
+      level_shift as materialized (
         select s.id, 'level_shift' as signal from scoped s join shifted u on u.unit_id = s.unit_id
         where s.received_at >= ${recentFrom} and s.level <= ${BAD_LEVEL_MAX}
       ),
-      flagged as (
+      flagged as materialized (
         select f.id, array_agg(distinct f.signal order by f.signal) as signals
         from (select * from respondent_burst union all select * from ip_burst union all select * from spread
               union all select * from same_second union all select * from level_shift) f
-        join scoped s on s.id = f.id where s.hold_status = 'none'
         group by f.id
       )
       update ${ratings} r set hold_status = 'held', hold_signals = f.signals, held_at = ${now.toISOString()}::timestamptz
