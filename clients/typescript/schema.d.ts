@@ -5067,9 +5067,11 @@ export interface components {
         };
         RatingHoldScanInput: {
             held: number;
+            /** @description a rating held on several signals counts under each */
             bySignal: {
-                [key: string]: number;
-            };
+                signal: components["schemas"]["IntegritySignalInput"];
+                held: number;
+            }[];
         };
         /** @description 评价防刷统计: ratings held, cleared, rejected */
         RatingHoldStatisticsInput: {
@@ -7926,9 +7928,11 @@ export interface components {
         };
         RatingHoldScan: {
             held: number;
+            /** @description a rating held on several signals counts under each */
             bySignal: {
-                [key: string]: number;
-            };
+                signal: components["schemas"]["IntegritySignal"];
+                held: number;
+            }[];
         };
         /** @description 评价防刷统计: ratings held, cleared, rejected */
         RatingHoldStatistics: {

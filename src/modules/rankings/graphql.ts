@@ -172,14 +172,18 @@ export const rankingTypeDefs = /* GraphQL */ `
     exclusions: [ScoreExclusion!]!
     heldRatings: ScoreHeldRatings!
   }
+  "a rating out of P, a deduction given back in A, a finding out of M, a complaint out of D"
+  enum ScoreExclusionKind { rating scorecard_deduction inspection_finding complaint }
   "an input an upheld appeal (申诉成立) left out of the computation"
-  type ScoreExclusion { appealId: ID! kind: String! subjectId: ID! }
+  type ScoreExclusion { appealId: ID! kind: ScoreExclusionKind! subjectId: ID! }
+  enum RankingDiffChange { rank score eligibility presence }
+  enum RankingDiffReason { appeal recomputed }
   type ScoreHeldRatings { held: Int! rejected: Int! }
   type RankingDiffSide { rank: Int position: Int! score: Float! eligible: Boolean! }
   type RankingDiffEntry {
-    unitId: ID! unitName: String! category: Category! before: RankingDiffSide after: RankingDiffSide changed: [String!]!
-    "appeal or recomputed"
-    why: String!
+    unitId: ID! unitName: String! category: Category! before: RankingDiffSide after: RankingDiffSide changed: [RankingDiffChange!]!
+    "appeal: upheld appeals newly excluded inputs of this unit; recomputed: moved by others or by new data"
+    why: RankingDiffReason!
     appeals: [ScoreExclusion!]!
   }
   "更正对比: entries whose rank, score or eligibility changed from the previous published ranking, and why"

@@ -3,7 +3,7 @@ import { guard } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { STAFF } from '../../lib/principal.js';
 import { parseArgs } from '../../plugins/graphql.js';
-import { listHoldsQuery, reviewHoldsBody } from './integrity.js';
+import { listHoldsQuery, reviewHoldsBody, scanHoldsBody } from './integrity.js';
 
 export const ratingIntegrityTypeDefs = /* GraphQL */ `
   "同一评价人集中评价 / 同一来源地址集中评价 / 评价过多单位 / 同一秒大量评价 / 等级分布突变"
@@ -17,6 +17,8 @@ export const ratingIntegrityTypeDefs = /* GraphQL */ `
     holdStatus: RatingHoldStatus! signals: [IntegritySignal!]! heldAt: DateTime reviewedAt: DateTime
   }
   type RatingHoldPage { items: [RatingHold!]! nextCursor: String }
+  type RatingHoldSignalCount { signal: IntegritySignal! held: Int! }
+  type RatingHoldScan { held: Int! bySignal: [RatingHoldSignalCount!]! }
   type RatingHoldReview { decision: RatingHoldDecision! reviewed: Int! ratingIds: [ID!]! }
   "评价防刷统计"
   type RatingHoldStatistics { cycleId: ID held: Int! cleared: Int! rejected: Int! }
@@ -25,6 +27,8 @@ export const ratingIntegrityTypeDefs = /* GraphQL */ `
     ratingHoldStatistics(cycleId: ID): RatingHoldStatistics!
   }
   extend type Mutation {
+    "evaluate the integrity signals now (a cycle, or the last 7 days) and hold the suspects"
+    scanRatingIntegrity(cycleId: ID): RatingHoldScan!
     "clear (back into P) or reject held ratings in bulk: by ids, or by signal and unit"
     reviewRatingHolds(decision: RatingHoldDecision!, ratingIds: [ID!], signal: IntegritySignal, unitId: ID, note: String): RatingHoldReview!
   }
@@ -41,6 +45,9 @@ export const ratingIntegrityResolvers: IResolvers = {
     ratingHoldStatistics: guard(STAFF, (args: { cycleId?: string | null }, { services }) => services.ratingIntegrity.statistics(args.cycleId ?? undefined)),
   },
   Mutation: {
+    scanRatingIntegrity: guard(['admin'], (args: { cycleId?: string | null }, { ctx, services }) =>
+      services.ratingIntegrity.scan(ctx, { cycleId: parseArgs(scanHoldsBody, defined(args)).cycleId }),
+    ),
     reviewRatingHolds: guard(['admin'], (args: Record<string, unknown>, { ctx, services }) => services.ratingIntegrity.review(ctx, parseArgs(reviewHoldsBody, defined(args)))),
   },
 };

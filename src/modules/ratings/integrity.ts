@@ -89,7 +89,9 @@ export type ReviewHoldsInput = z.infer<typeof reviewHoldsBody>;
 export const reviewHoldsResult = z.object({ decision: z.enum(['clear', 'reject']), reviewed: z.number().int(), ratingIds: z.array(z.uuid()) }).meta({ id: 'RatingHoldReview' });
 
 export const scanHoldsBody = z.object({ cycleId: z.uuid().optional().describe('scan the whole cycle; otherwise the last 7 days') }).default({});
-export const scanHoldsResult = z.object({ held: z.number().int(), bySignal: z.record(z.string(), z.number().int()) }).meta({ id: 'RatingHoldScan' });
+export const scanHoldsResult = z
+  .object({ held: z.number().int(), bySignal: z.array(z.object({ signal: integritySignalSchema, held: z.number().int() })).describe('a rating held on several signals counts under each') })
+  .meta({ id: 'RatingHoldScan' });
 export type ScanHoldsResult = z.infer<typeof scanHoldsResult>;
 
 export const holdStatistics = z
@@ -114,9 +116,9 @@ function toHoldDto(r: Awaited<ReturnType<typeof integrityRepository.list>>[numbe
 }
 
 const summary = (rows: HeldRow[]): ScanHoldsResult => {
-  const bySignal: Record<string, number> = {};
-  for (const r of rows) for (const s of r.holdSignals) bySignal[s] = (bySignal[s] ?? 0) + 1;
-  return { held: rows.length, bySignal };
+  const bySignal = new Map<IntegritySignal, number>();
+  for (const r of rows) for (const s of r.holdSignals as IntegritySignal[]) bySignal.set(s, (bySignal.get(s) ?? 0) + 1);
+  return { held: rows.length, bySignal: integritySignals.filter((s) => bySignal.has(s)).map((signal) => ({ signal, held: bySignal.get(signal)! })) };
 };
 
 export function createRatingIntegrityService({ db, audit, thresholds }: { db: Db; audit: AuditService; thresholds: IntegrityThresholds }) {
