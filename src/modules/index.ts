@@ -48,7 +48,7 @@ import type { Publication } from '../plugins/pubsub.js';
 import type { ScheduledJob } from '../plugins/schedules.js';
 import { awardEscalation } from './awards/schedule.js';
 import { problemOverdueNotices } from './problems/schedule.js';
-import { ratingImportLeaseSweep } from './ratings/schedule.js';
+import { ratingImportLeaseSweep, ratingIntegrityScan } from './ratings/schedule.js';
 import { webhookDispatch } from './webhooks/schedule.js';
 import { idempotencyKeySweep } from './idempotency/schedule.js';
 
@@ -87,4 +87,4 @@ export const facadeModules: { prefix: string; plugin: FastifyPluginAsyncZod }[] 
 export const graphqlPublications: Publication[] = [...awardPublications];
 
 /** Every module's periodic jobs, each behind its own config switch; the schedules plugin runs them. */
-export const scheduledJobs: ScheduledJob[] = [auditSealer, auditCheckpoints, webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep, idempotencyKeySweep];
+export const scheduledJobs: ScheduledJob[] = [auditSealer, auditCheckpoints, webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep, ratingIntegrityScan, idempotencyKeySweep];
