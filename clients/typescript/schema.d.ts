@@ -5000,7 +5000,7 @@ export interface components {
             reviewStartedAt: string | null;
             decidedAt: string | null;
             deciderRole: string | null;
-            /** @description 复核意见 */
+            /** @description 复核意见 (for a withdrawal: the appellant's note) */
             decisionReason: string | null;
             /** @description what an upheld decision did beyond excluding the input from the next ranking */
             remedy: string | null;
@@ -7861,7 +7861,7 @@ export interface components {
             reviewStartedAt: string | null;
             decidedAt: string | null;
             deciderRole: string | null;
-            /** @description 复核意见 */
+            /** @description 复核意见 (for a withdrawal: the appellant's note) */
             decisionReason: string | null;
             /** @description what an upheld decision did beyond excluding the input from the next ranking */
             remedy: string | null;

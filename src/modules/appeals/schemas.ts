@@ -63,7 +63,7 @@ export const appeal = z
     reviewStartedAt: isoDate.nullable(),
     decidedAt: isoDate.nullable(),
     deciderRole: z.string().nullable(),
-    decisionReason: z.string().nullable().describe('复核意见'),
+    decisionReason: z.string().nullable().describe("复核意见 (for a withdrawal: the appellant's note)"),
     remedy: z.string().nullable().describe('what an upheld decision did beyond excluding the input from the next ranking'),
     version: z.number().int(),
   })
