@@ -113,6 +113,10 @@ t.test('a burst from one client address through the public route is held (the ad
   t.notMatch(r.h, /127\.0\.0\.1/);
   const again = await h.as('admin', { method: 'POST', url: '/api/v1/rating-holds/scan', payload: {} });
   t.equal(again.json().held, 0, 'a rating is held once');
+  const relayed = await h.as('integration', { method: 'POST', url: '/api/v1/public/ratings', payload: { unitId: C.id, channel: 'portal', level: 5, respondentKey: '13700000000' } });
+  t.equal(relayed.statusCode, 201, relayed.body);
+  const [k] = await h.sql<{ h: string | null }>(`select source_ip_hash as h from ratings where id = $1`, [relayed.json().id]);
+  t.equal(k.h, null, "a front end's integration relays everyone from one address: its address is not kept");
 });
 
 t.test("a sudden shift in a unit's level mix holds the new bad ratings", async (t) => {

@@ -164,7 +164,8 @@ export function createRatingsService({
       if (isLimitedChannel(input.channel) && !input.respondentKey) {
         throw invalid('respondentKey', `required on ${PUBLIC_RATING_LIMIT.channels.join(', ')} (the daily limit counts per respondent and unit)`);
       }
-      return store(ctx, { ...input, source: PUBLIC_SOURCE, collectedAt: new Date().toISOString(), sourceIp });
+      // Only an anonymous caller's address says who rated: a front end's integration relays everyone from one address.
+      return store(ctx, { ...input, source: PUBLIC_SOURCE, collectedAt: new Date().toISOString(), sourceIp: anonymous ? sourceIp : undefined });
     },
 
     /** A rating from an integration or the office: idempotent by (source, externalId). */
