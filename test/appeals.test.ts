@@ -277,7 +277,7 @@ t.test('an upheld complaint appeal moves the unit up in a corrected published ve
   t.equal(firstDiff.json().code, 'ranking_not_a_correction');
 });
 
-t.test('an upheld disqualification appeal reinstates the unit; an award transition appeal records its outcome', async (t) => {
+t.test('an upheld disqualification appeal reinstates the unit; an upheld award transition appeal moves the award back', async (t) => {
   const res = await post(zhao, filed.get('disqualification')!.id, 'decide', { outcome: 'upheld', reason: '取消资格证据不足' });
   t.equal(res.statusCode, 200, res.body);
   t.match(res.json().remedy, /reinstated/);
@@ -285,10 +285,13 @@ t.test('an upheld disqualification appeal reinstates the unit; an award transiti
   t.equal(e.status, 'enrolled');
   const [entry] = await h.sql(`select actor from audit_log where action = 'enrollment.reinstated' and entity_id = $1`, [dEnrollment]);
   t.equal(entry?.actor, 'admin:zhao');
-  const rejected = await post(zhao, filed.get('award_transition')!.id, 'decide', { outcome: 'rejected', reason: '黄牌依据充分' });
-  t.equal(rejected.statusCode, 200, rejected.body);
-  t.equal(rejected.json().status, 'rejected');
-  t.equal(rejected.json().remedy, null);
+  const lifted = await post(zhao, filed.get('award_transition')!.id, 'decide', { outcome: 'upheld', reason: '黄牌依据不足' });
+  t.equal(lifted.statusCode, 200, lifted.body);
+  t.match(lifted.json().remedy, /moved back to active/);
+  const [aw] = await h.sql<{ status: string }>(`select status from awards where id = $1`, [award]);
+  t.equal(aw.status, 'active', 'the yellow card is lifted');
+  const moves = await h.sql<{ from_status: string; to_status: string; actor: string }>(`select from_status, to_status, actor from award_transitions where award_id = $1 order by at`, [award]);
+  t.same(moves.at(-1), { from_status: 'yellow_card', to_status: 'active', actor: 'admin:zhao' }, 'as a transition of its own');
   const again = await post(zhao, filed.get('award_transition')!.id, 'decide', { outcome: 'upheld', reason: '改判' });
   t.equal(again.statusCode, 409, 'a decided appeal is final');
   t.equal(again.json().code, 'illegal_transition');
@@ -335,6 +338,7 @@ t.test('statistics: appeals by kind and outcome, open, overdue and the median ti
   const byKind = Object.fromEntries(s.byKind.map((k: { kind: string }) => [k.kind, k]));
   t.same([byKind.rating.filed, byKind.rating.upheld, byKind.rating.withdrawn, byKind.rating.open], [3, 1, 1, 1]);
   t.same([byKind.complaint.upheld, byKind.disqualification.upheld], [1, 1]);
+  t.notOk(byKind.award_transition, 'the award is of another cycle');
   t.equal(s.overdue, 1);
   t.ok(s.medianHoursToDecision !== null && s.medianHoursToDecision >= 0);
   t.equal((await h.as(unitOf(A), { method: 'GET', url: '/api/v1/appeals/statistics' })).statusCode, 403);

@@ -63,7 +63,7 @@ export function createServices(database: Database, { config, keys }: { config: C
     problem: problemQueries.existingIds,
   });
   const enrollments = createEnrollmentsService({ db, audit, cycles, regions, checkEvidence });
-  const appeals = createAppealsService({ db, audit, enrollments, checkEvidence, decisionWorkingDays: config.APPEAL_DECISION_WORKING_DAYS });
+  const appeals = createAppealsService({ db, audit, enrollments, awards: () => awards, checkEvidence, decisionWorkingDays: config.APPEAL_DECISION_WORKING_DAYS });
   const ratingIntegrity = createRatingIntegrityService({
     db,
     audit,

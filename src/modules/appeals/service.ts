@@ -7,6 +7,7 @@ import type { RequestContext } from '../../lib/principal.js';
 import { stateMachine } from '../../lib/state-machine.js';
 import { addWorkingDays } from '../../lib/working-days.js';
 import type { AuditService } from '../audit/service.js';
+import type { AwardsService } from '../awards/service.js';
 import type { EnrollmentsService } from '../enrollments/service.js';
 import { canSeeUnit, unitScope } from '../units/service.js';
 import { unitQueries } from '../units/queries.js';
@@ -63,12 +64,15 @@ export function createAppealsService({
   db,
   audit,
   enrollments,
+  awards,
   checkEvidence,
   decisionWorkingDays,
 }: {
   db: Db;
   audit: AuditService;
   enrollments: Pick<EnrollmentsService, 'reinstateAfterAppeal'>;
+  /** Lazy: the awards service is wired after rankings, which reads appeals' exclusions. */
+  awards: () => Pick<AwardsService, 'reverseTransitionAfterAppeal'>;
   checkEvidence: EvidenceCheck;
   /** APPEAL_DECISION_WORKING_DAYS */
   decisionWorkingDays: number;
@@ -191,7 +195,7 @@ export function createAppealsService({
     /**
      * 复核决定: upheld or rejected, with the reason. Upheld: a rating, deduction, finding or complaint is excluded from the
      * cycle's next ranking computation (see `exclusionsForCycle`); a disqualification is reversed (the unit is
-     * reinstated); an award transition is recorded as upheld, its reversal left to the office (awards API).
+     * reinstated); an award transition is reversed when the award still stands where it left it and the move back is legal.
      */
     decide(ctx: RequestContext, id: string, expected: number | undefined, input: DecideAppealInput): Promise<AppealDto> {
       return move(ctx, id, expected, input.outcome, input.outcome, async (tx, a) => {
@@ -202,7 +206,12 @@ export function createAppealsService({
           else if (a.kind === 'disqualification') {
             await enrollments.reinstateAfterAppeal(ctx, a.subjectId, a.id, { tx });
             remedy = 'the unit is reinstated in the cycle (取消评比资格已撤销)';
-          } else remedy = 'upheld; the award transition is to be reversed by the office through the awards API';
+          } else {
+            const reversed = await awards().reverseTransitionAfterAppeal(ctx, a.subjectId, a.id, { tx });
+            remedy = reversed
+              ? `the award is moved back to ${reversed.status} (命名状态已恢复)`
+              : 'upheld; the award has moved on since (or was revoked, which is final): nothing was reversed';
+          }
         }
         return { decidedAt: new Date(), decidedBy: ctx.principal.subject, deciderRole: ctx.principal.role, decisionReason: input.reason, remedy };
       });
