@@ -187,6 +187,13 @@ export const configSchema = z.object({
   QR_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(3_600),
   /** 二维码: key version of printed (static) codes; raising it revokes every code printed under an older version. */
   QR_STATIC_KEY_VERSION: z.coerce.number().int().min(1).max(9_999).default(1),
+  /** 申诉复核期限: working days from filing to the decision of an appeal. */
+  APPEAL_DECISION_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(10),
+  /** Rating integrity: more ratings than this from one respondent key or one client IP within the window are held. */
+  RATING_BURST_MAX: z.coerce.number().int().min(2).max(100000).default(20),
+  RATING_BURST_WINDOW_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
+  /** How often the integrity signals run over the last 7 days of ratings (0: never; computing a ranking always scans its cycle). */
+  RATING_INTEGRITY_SCAN_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
   /** Ratings one respondent may give one unit per day on the public channels. */
   PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY: z.coerce.number().int().min(1).max(50).default(1),
   /**
@@ -294,6 +301,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     // Shedding stays wired in tests, with a threshold no test reaches (an embedded database can block the loop for a while).
     LOAD_SHEDDING_MAX_EVENT_LOOP_DELAY_MS: 10_000,
     RATING_IMPORT_LEASE_SWEEP_INTERVAL_MS: 0,
+    RATING_INTEGRITY_SCAN_INTERVAL_MS: 0,
     IDEMPOTENCY_KEY_SWEEP_INTERVAL_MS: 0,
     // The holiday calendar reloads after this copy's own writes; tests that need another copy's ask for polling.
     CALENDAR_REFRESH_INTERVAL_MS: 0,

@@ -4,6 +4,7 @@
  */
 import { sharedErrors } from './lib/errors.js';
 import type { ErrorSpec } from './lib/errors.js';
+import { appealsErrors } from './modules/appeals/errors.js';
 import { assessmentsErrors } from './modules/assessments/errors.js';
 import { awardsErrors } from './modules/awards/errors.js';
 import { complaintsErrors } from './modules/complaints/errors.js';
@@ -24,6 +25,7 @@ import { webhooksErrors } from './modules/webhooks/errors.js';
 /** Each catalogue under its owner, so a test can see a code declared twice. */
 export const catalogues = {
   shared: sharedErrors,
+  appeals: appealsErrors,
   assessments: assessmentsErrors,
   awards: awardsErrors,
   complaints: complaintsErrors,

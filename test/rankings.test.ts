@@ -33,7 +33,7 @@ t.test('computing makes a draft with the formula version and the input counts of
   t.equal(draft.status, 'draft');
   t.equal(draft.publicationVersion, null);
   t.equal(draft.formulaVersion, 'S1');
-  t.same(draft.inputCounts, { units: 5, ratings: 220, scorecards: 6, reports: 4, findings: 1, complaints: 1, problems: 2, deeds: 33, commendations: 0 });
+  t.same(draft.inputCounts, { units: 5, ratings: 220, scorecards: 6, reports: 4, findings: 1, complaints: 1, problems: 2, deeds: 33, commendations: 0, excluded: 0, heldRatings: 0 });
   t.same(draft.parameters.weights, { assessment: 0.4, inspection: 0.3, publicSatisfaction: 0.3 });
   t.equal(draft.parameters.scoring.priorWeight, 50);
   t.ok(close(draft.parameters.categoryMeans.law_enforcement, 82.142857));
@@ -309,11 +309,13 @@ t.test('a published ranking cannot be published again', async (t) => {
   t.equal(res.json().code, 'ranking_already_published');
 });
 
-t.test('computing and publishing again makes version 2; version 1 stays readable and unchanged', async (t) => {
+t.test('computing and publishing again makes version 2, a correction of version 1 with its reason; version 1 stays readable and unchanged', async (t) => {
   await w.rows.ratings(u.forestPolice.id, 5, 500);
   const d2 = await compute();
-  const v2 = (await h.as('admin', { method: 'POST', url: api(`/rankings/${d2.id}/publish`) })).json();
+  const v2 = (await h.as('admin', { method: 'POST', url: api(`/rankings/${d2.id}/publish`), payload: { reason: '补录评价后重新计算' } })).json();
   t.equal(v2.publicationVersion, 2);
+  t.equal(v2.supersedes, v1.id);
+  t.equal(v2.correctionReason, '补录评价后重新计算');
   const again = (await h.as('admin', { method: 'GET', url: api(`/rankings/${v1.id}`) })).json();
   t.equal(again.publicationVersion, 1);
   t.same(again.inputCounts, v1.inputCounts);

@@ -2353,6 +2353,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rating-holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ratings held by the integrity signals (default status held), filtered by unit, cycle and signal
+         * @description Access: roles admin, inspector.
+         */
+        get: operations["listRatingHolds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rating-holds/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Clear (back into P) or reject held ratings in bulk: by ids, or by signal and unit; one transaction, audited
+         * @description Access: roles admin.
+         */
+        post: operations["reviewRatingHolds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rating-holds/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Evaluate the integrity signals now (a cycle, or the last 7 days) and hold the suspects
+         * @description Computing a ranking runs the same scan over its cycle first. Access: roles admin.
+         */
+        post: operations["scanRatingIntegrity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rating-holds/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ratings held, cleared and rejected (optionally of one cycle)
+         * @description Access: roles admin, inspector.
+         */
+        get: operations["getRatingHoldStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/units/{id}/qr-code": {
         parameters: {
             query?: never;
@@ -2568,9 +2648,29 @@ export interface paths {
         put?: never;
         /**
          * Publish a draft as the next version of the cycle (immutable; emits ranking.published)
-         * @description Access: roles admin.
+         * @description When the cycle already has a published ranking, the new one is a correction (更正版): it records `supersedes` and needs a `reason`; the superseded one stays readable. Access: roles admin.
          */
         post: operations["publishRanking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rankings/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 更正对比: entries whose rank, score or eligibility changed from the ranking this one supersedes (a draft: from the current published one), and why
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope rankings:read.
+         */
+        get: operations["getRankingDiff"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2629,6 +2729,46 @@ export interface paths {
          * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
          */
         get: operations["listPublicRankings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/cycles/{cycleId}/rankings/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cycle's current published ranking: the highest version (a correction replaces the one it supersedes, which stays readable)
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
+        get: operations["getCurrentPublicRanking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/rankings/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a published correction changed from the ranking it supersedes, entry by entry, and why
+         * @description Access: anyone, with or without a token; an integration token needs the scope public:read.
+         */
+        get: operations["getPublicRankingDiff"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3517,6 +3657,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List appeals; filters by status, kind, unit, department, cycle, subject and overdue (deadline passed, undecided)
+         * @description Access: roles admin, inspector, department, unit.
+         */
+        get: operations["listAppeals"];
+        put?: never;
+        /**
+         * File an appeal (申诉) against a bad rating, deduction, finding, disqualification, award transition or substantiated complaint
+         * @description A unit appeals for itself, a department for its units. One open appeal per subject (409 appeal_already_open). Access: roles department, unit.
+         */
+        post: operations["fileAppeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appeals/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 申诉统计: appeals by kind and outcome, open, overdue, median time to decision
+         * @description Access: roles admin, inspector.
+         */
+        get: operations["getAppealStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appeals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an appeal
+         * @description Access: roles admin, inspector, department, unit.
+         */
+        get: operations["getAppeal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appeals/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take up the review (filed → under_review); not by whoever recorded the subject
+         * @description Access: roles admin, inspector.
+         */
+        post: operations["startAppealReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appeals/{id}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide (under_review → upheld | rejected) with a reason; not by whoever recorded the subject (403 appeal_decider_is_original_actor)
+         * @description Access: roles admin, inspector.
+         */
+        post: operations["decideAppeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appeals/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw an undecided appeal (by its appellant)
+         * @description Access: roles department, unit.
+         */
+        post: operations["withdrawAppeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/open311/v2/discovery.json": {
         parameters: {
             query?: never;
@@ -3759,7 +4023,7 @@ export interface components {
              * @description stable machine-readable error code (see src/error-catalogue.ts)
              * @enum {string}
              */
-            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "insufficient_scope" | "internal_error" | "invalid_api_key" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
+            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "appeal_already_open" | "appeal_decider_is_original_actor" | "appeal_not_appellant" | "appeal_subject_out_of_scope" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "insufficient_scope" | "internal_error" | "invalid_api_key" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "ranking_not_a_correction" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
             errors?: {
                 field: string;
                 message: string;
@@ -5178,6 +5442,16 @@ export interface components {
             deeds: number;
             /** @default 0 */
             commendations: number;
+            /**
+             * @description inputs left out by upheld appeals (申诉成立)
+             * @default 0
+             */
+            excluded: number;
+            /**
+             * @description ratings held or rejected by the integrity review (评价防刷), out of P
+             * @default 0
+             */
+            heldRatings: number;
         };
         RankingParametersInput: {
             scoring: components["schemas"]["ScoringSettingsInput"];
@@ -5220,6 +5494,10 @@ export interface components {
             publishedAt: string | null;
             /** @description shown to the campaign office only */
             publishedBy: string | null;
+            /** @description 更正版: the published ranking of the cycle this correction replaced */
+            supersedes: string | null;
+            /** @description why the correction was published */
+            correctionReason: string | null;
         };
         ScoreIntervalInput: {
             low: number;
@@ -5266,6 +5544,18 @@ export interface components {
             };
             /** @description 95% interval of the raw satisfaction mean; null under 2 ratings */
             publicSatisfactionInterval: components["schemas"]["ScoreIntervalInput"] | null;
+        };
+        /** @description an input an upheld appeal (申诉成立) left out of the computation */
+        ScoreExclusionInput: {
+            /** Format: uuid */
+            appealId: string;
+            /**
+             * @description a rating out of P, a deduction given back in A, a finding out of M, a complaint out of D
+             * @enum {string}
+             */
+            kind: "rating" | "scorecard_deduction" | "inspection_finding" | "complaint";
+            /** Format: uuid */
+            subjectId: string;
         };
         ScoreCountLineInput: {
             key: string;
@@ -5321,6 +5611,12 @@ export interface components {
             /** @description false while the system records no higher-level commendations */
             commendationsCounted: boolean;
         };
+        ScoreHeldRatingsInput: {
+            /** @description held for review (待核), out of P until cleared */
+            held: number;
+            /** @description rejected by the review, out of P */
+            rejected: number;
+        };
         /** @description 得分说明: every component, weight, contribution and input of one unit’s score */
         ScoreExplanationInput: {
             /** Format: uuid */
@@ -5359,6 +5655,9 @@ export interface components {
             };
             flags: components["schemas"]["RankingFlagInput"][];
             notes: string[];
+            /** @description inputs of this unit left out by upheld appeals, each with its appeal */
+            exclusions: components["schemas"]["ScoreExclusionInput"][];
+            heldRatings: components["schemas"]["ScoreHeldRatingsInput"];
         };
         RankingBottomCategoryInput: {
             category: components["schemas"]["CategoryInput"];
@@ -5379,6 +5678,43 @@ export interface components {
             mode: "count" | "percent";
             value: number;
             categories: components["schemas"]["RankingBottomCategoryInput"][];
+        };
+        RankingDiffSideInput: {
+            rank: number | null;
+            position: number;
+            score: number;
+            /** @description holds an earned rank (may be named) */
+            eligible: boolean;
+        };
+        RankingDiffEntryInput: {
+            /** Format: uuid */
+            unitId: string;
+            unitName: string;
+            category: components["schemas"]["CategoryInput"];
+            /** @description null: not in the previous ranking */
+            before: components["schemas"]["RankingDiffSideInput"] | null;
+            /** @description null: not in this ranking */
+            after: components["schemas"]["RankingDiffSideInput"] | null;
+            changed: ("rank" | "score" | "eligibility" | "presence")[];
+            /**
+             * @description appeal: upheld appeals newly excluded inputs of this unit; recomputed: moved by others or by new data
+             * @enum {string}
+             */
+            why: "appeal" | "recomputed";
+            /** @description the upheld appeals whose exclusions touched this unit since the previous ranking */
+            appeals: components["schemas"]["ScoreExclusionInput"][];
+        };
+        /** @description 更正对比: the entries whose rank, score or eligibility changed from the previous published ranking, and why */
+        RankingDiffInput: {
+            /** Format: uuid */
+            rankingId: string;
+            /**
+             * Format: uuid
+             * @description the ranking compared against: the one this correction supersedes (for a draft: the current published one)
+             */
+            previousId: string;
+            correctionReason: string | null;
+            entries: components["schemas"]["RankingDiffEntryInput"][];
         };
         /** @description a published ranking with all its entries */
         PublicRankingInput: {
@@ -6778,6 +7114,139 @@ export interface components {
             figures: components["schemas"]["PublicStatisticsFiguresInput"];
             labels: components["schemas"]["StatisticsLabelsInput"];
         };
+        /**
+         * @description 群众差评 / 考评扣分 / 暗访发现问题 / 取消评比资格 / 命名状态变更 / 投诉属实认定
+         * @enum {string}
+         */
+        AppealKindInput: "rating" | "scorecard_deduction" | "inspection_finding" | "disqualification" | "award_transition" | "complaint";
+        /**
+         * @description 已提交 / 复核中 / 申诉成立 / 申诉不成立 / 已撤回
+         * @enum {string}
+         */
+        AppealStatusInput: "filed" | "under_review" | "upheld" | "rejected" | "withdrawn";
+        /** @description 申诉复核: an appeal against one recorded input and its decision */
+        AppealInput: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["AppealKindInput"];
+            kindLabel: components["schemas"]["LabelInput"];
+            /**
+             * Format: uuid
+             * @description the contested record: rating, scorecard deduction, inspection finding, enrollment (disqualification), award transition or complaint
+             */
+            subjectId: string;
+            /** Format: uuid */
+            unitId: string;
+            cycleId: string | null;
+            appellantRole: string;
+            /** @description 申诉理由 */
+            grounds: string;
+            /** @description records cited, each checked to exist */
+            evidence: {
+                /** @enum {string} */
+                type: "complaint" | "inspection_report" | "inspection_finding" | "problem" | "other";
+                /** Format: uuid */
+                id: string;
+            }[];
+            /** @description links to evidence files */
+            links: string[];
+            status: components["schemas"]["AppealStatusInput"];
+            statusLabel: components["schemas"]["LabelInput"];
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            filedAt: string;
+            /**
+             * Format: date-time
+             * @description 复核期限 (working days from filing, APPEAL_DECISION_WORKING_DAYS)
+             */
+            deadline: string;
+            /** @description 逾期: the deadline has passed and the appeal is still undecided */
+            overdue: boolean;
+            reviewStartedAt: string | null;
+            decidedAt: string | null;
+            deciderRole: string | null;
+            /** @description 复核意见 (for a withdrawal: the appellant's note) */
+            decisionReason: string | null;
+            /** @description what an upheld decision did beyond excluding the input from the next ranking */
+            remedy: string | null;
+            version: number;
+        };
+        /** @description 申诉统计: appeals by kind and outcome, time to decision */
+        AppealStatisticsInput: {
+            cycleId: string | null;
+            total: number;
+            open: number;
+            overdue: number;
+            byKind: {
+                kind: components["schemas"]["AppealKindInput"];
+                kindLabel: components["schemas"]["LabelInput"];
+                filed: number;
+                upheld: number;
+                rejected: number;
+                withdrawn: number;
+                open: number;
+            }[];
+            /** @description median time from filing to decision, in hours, over decided appeals */
+            medianHoursToDecision: number | null;
+        };
+        /**
+         * @description 同一评价人集中评价 / 同一来源地址集中评价 / 评价过多单位 / 同一秒大量评价 / 等级分布突变
+         * @enum {string}
+         */
+        IntegritySignalInput: "respondent_burst" | "ip_burst" | "respondent_spread" | "same_second" | "level_shift";
+        /**
+         * @description 待核 / 已放行 / 已剔除
+         * @enum {string}
+         */
+        RatingHoldStatusInput: "held" | "cleared" | "rejected";
+        /** @description 待核评价: a rating held by the integrity signals, and its review */
+        RatingHoldInput: {
+            /** Format: uuid */
+            ratingId: string;
+            /** Format: uuid */
+            unitId: string;
+            cycleId: string | null;
+            level: number;
+            channel: string;
+            source: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            collectedAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            receivedAt: string;
+            holdStatus: components["schemas"]["RatingHoldStatusInput"];
+            signals: components["schemas"]["IntegritySignalInput"][];
+            heldAt: string | null;
+            reviewedAt: string | null;
+        };
+        RatingHoldReviewInput: {
+            /** @enum {string} */
+            decision: "clear" | "reject";
+            reviewed: number;
+            ratingIds: string[];
+        };
+        RatingHoldScanInput: {
+            held: number;
+            /** @description a rating held on several signals counts under each */
+            bySignal: {
+                signal: components["schemas"]["IntegritySignalInput"];
+                held: number;
+            }[];
+        };
+        /** @description 评价防刷统计: ratings held, cleared, rejected */
+        RatingHoldStatisticsInput: {
+            cycleId: string | null;
+            held: number;
+            cleared: number;
+            rejected: number;
+        };
         /** @description A day that breaks the weekend rule: 法定节假日 or 调休上班 */
         CalendarDayInput: {
             /**
@@ -7425,7 +7894,7 @@ export interface components {
              * @description stable machine-readable error code (see src/error-catalogue.ts)
              * @enum {string}
              */
-            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "insufficient_scope" | "internal_error" | "invalid_api_key" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
+            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "appeal_already_open" | "appeal_decider_is_original_actor" | "appeal_not_appellant" | "appeal_subject_out_of_scope" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "insufficient_scope" | "internal_error" | "invalid_api_key" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "ranking_not_a_correction" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
             errors?: {
                 field: string;
                 message: string;
@@ -8832,6 +9301,16 @@ export interface components {
             deeds: number;
             /** @default 0 */
             commendations: number;
+            /**
+             * @description inputs left out by upheld appeals (申诉成立)
+             * @default 0
+             */
+            excluded: number;
+            /**
+             * @description ratings held or rejected by the integrity review (评价防刷), out of P
+             * @default 0
+             */
+            heldRatings: number;
         };
         RankingParameters: {
             scoring: components["schemas"]["ScoringSettings"];
@@ -8874,6 +9353,10 @@ export interface components {
             publishedAt: string | null;
             /** @description shown to the campaign office only */
             publishedBy: string | null;
+            /** @description 更正版: the published ranking of the cycle this correction replaced */
+            supersedes: string | null;
+            /** @description why the correction was published */
+            correctionReason: string | null;
         };
         ScoreInterval: {
             low: number;
@@ -8920,6 +9403,18 @@ export interface components {
             };
             /** @description 95% interval of the raw satisfaction mean; null under 2 ratings */
             publicSatisfactionInterval: components["schemas"]["ScoreInterval"] | null;
+        };
+        /** @description an input an upheld appeal (申诉成立) left out of the computation */
+        ScoreExclusion: {
+            /** Format: uuid */
+            appealId: string;
+            /**
+             * @description a rating out of P, a deduction given back in A, a finding out of M, a complaint out of D
+             * @enum {string}
+             */
+            kind: "rating" | "scorecard_deduction" | "inspection_finding" | "complaint";
+            /** Format: uuid */
+            subjectId: string;
         };
         ScoreCountLine: {
             key: string;
@@ -8975,6 +9470,12 @@ export interface components {
             /** @description false while the system records no higher-level commendations */
             commendationsCounted: boolean;
         };
+        ScoreHeldRatings: {
+            /** @description held for review (待核), out of P until cleared */
+            held: number;
+            /** @description rejected by the review, out of P */
+            rejected: number;
+        };
         /** @description 得分说明: every component, weight, contribution and input of one unit’s score */
         ScoreExplanation: {
             /** Format: uuid */
@@ -9013,6 +9514,9 @@ export interface components {
             };
             flags: components["schemas"]["RankingFlag"][];
             notes: string[];
+            /** @description inputs of this unit left out by upheld appeals, each with its appeal */
+            exclusions: components["schemas"]["ScoreExclusion"][];
+            heldRatings: components["schemas"]["ScoreHeldRatings"];
         };
         RankingBottomCategory: {
             category: components["schemas"]["Category"];
@@ -9033,6 +9537,43 @@ export interface components {
             mode: "count" | "percent";
             value: number;
             categories: components["schemas"]["RankingBottomCategory"][];
+        };
+        RankingDiffSide: {
+            rank: number | null;
+            position: number;
+            score: number;
+            /** @description holds an earned rank (may be named) */
+            eligible: boolean;
+        };
+        RankingDiffEntry: {
+            /** Format: uuid */
+            unitId: string;
+            unitName: string;
+            category: components["schemas"]["Category"];
+            /** @description null: not in the previous ranking */
+            before: components["schemas"]["RankingDiffSide"] | null;
+            /** @description null: not in this ranking */
+            after: components["schemas"]["RankingDiffSide"] | null;
+            changed: ("rank" | "score" | "eligibility" | "presence")[];
+            /**
+             * @description appeal: upheld appeals newly excluded inputs of this unit; recomputed: moved by others or by new data
+             * @enum {string}
+             */
+            why: "appeal" | "recomputed";
+            /** @description the upheld appeals whose exclusions touched this unit since the previous ranking */
+            appeals: components["schemas"]["ScoreExclusion"][];
+        };
+        /** @description 更正对比: the entries whose rank, score or eligibility changed from the previous published ranking, and why */
+        RankingDiff: {
+            /** Format: uuid */
+            rankingId: string;
+            /**
+             * Format: uuid
+             * @description the ranking compared against: the one this correction supersedes (for a draft: the current published one)
+             */
+            previousId: string;
+            correctionReason: string | null;
+            entries: components["schemas"]["RankingDiffEntry"][];
         };
         /** @description a published ranking with all its entries */
         PublicRanking: {
@@ -10431,6 +10972,139 @@ export interface components {
             minCell: number;
             figures: components["schemas"]["PublicStatisticsFigures"];
             labels: components["schemas"]["StatisticsLabels"];
+        };
+        /**
+         * @description 群众差评 / 考评扣分 / 暗访发现问题 / 取消评比资格 / 命名状态变更 / 投诉属实认定
+         * @enum {string}
+         */
+        AppealKind: "rating" | "scorecard_deduction" | "inspection_finding" | "disqualification" | "award_transition" | "complaint";
+        /**
+         * @description 已提交 / 复核中 / 申诉成立 / 申诉不成立 / 已撤回
+         * @enum {string}
+         */
+        AppealStatus: "filed" | "under_review" | "upheld" | "rejected" | "withdrawn";
+        /** @description 申诉复核: an appeal against one recorded input and its decision */
+        Appeal: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["AppealKind"];
+            kindLabel: components["schemas"]["Label"];
+            /**
+             * Format: uuid
+             * @description the contested record: rating, scorecard deduction, inspection finding, enrollment (disqualification), award transition or complaint
+             */
+            subjectId: string;
+            /** Format: uuid */
+            unitId: string;
+            cycleId: string | null;
+            appellantRole: string;
+            /** @description 申诉理由 */
+            grounds: string;
+            /** @description records cited, each checked to exist */
+            evidence: {
+                /** @enum {string} */
+                type: "complaint" | "inspection_report" | "inspection_finding" | "problem" | "other";
+                /** Format: uuid */
+                id: string;
+            }[];
+            /** @description links to evidence files */
+            links: string[];
+            status: components["schemas"]["AppealStatus"];
+            statusLabel: components["schemas"]["Label"];
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            filedAt: string;
+            /**
+             * Format: date-time
+             * @description 复核期限 (working days from filing, APPEAL_DECISION_WORKING_DAYS)
+             */
+            deadline: string;
+            /** @description 逾期: the deadline has passed and the appeal is still undecided */
+            overdue: boolean;
+            reviewStartedAt: string | null;
+            decidedAt: string | null;
+            deciderRole: string | null;
+            /** @description 复核意见 (for a withdrawal: the appellant's note) */
+            decisionReason: string | null;
+            /** @description what an upheld decision did beyond excluding the input from the next ranking */
+            remedy: string | null;
+            version: number;
+        };
+        /** @description 申诉统计: appeals by kind and outcome, time to decision */
+        AppealStatistics: {
+            cycleId: string | null;
+            total: number;
+            open: number;
+            overdue: number;
+            byKind: {
+                kind: components["schemas"]["AppealKind"];
+                kindLabel: components["schemas"]["Label"];
+                filed: number;
+                upheld: number;
+                rejected: number;
+                withdrawn: number;
+                open: number;
+            }[];
+            /** @description median time from filing to decision, in hours, over decided appeals */
+            medianHoursToDecision: number | null;
+        };
+        /**
+         * @description 同一评价人集中评价 / 同一来源地址集中评价 / 评价过多单位 / 同一秒大量评价 / 等级分布突变
+         * @enum {string}
+         */
+        IntegritySignal: "respondent_burst" | "ip_burst" | "respondent_spread" | "same_second" | "level_shift";
+        /**
+         * @description 待核 / 已放行 / 已剔除
+         * @enum {string}
+         */
+        RatingHoldStatus: "held" | "cleared" | "rejected";
+        /** @description 待核评价: a rating held by the integrity signals, and its review */
+        RatingHold: {
+            /** Format: uuid */
+            ratingId: string;
+            /** Format: uuid */
+            unitId: string;
+            cycleId: string | null;
+            level: number;
+            channel: string;
+            source: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            collectedAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            receivedAt: string;
+            holdStatus: components["schemas"]["RatingHoldStatus"];
+            signals: components["schemas"]["IntegritySignal"][];
+            heldAt: string | null;
+            reviewedAt: string | null;
+        };
+        RatingHoldReview: {
+            /** @enum {string} */
+            decision: "clear" | "reject";
+            reviewed: number;
+            ratingIds: string[];
+        };
+        RatingHoldScan: {
+            held: number;
+            /** @description a rating held on several signals counts under each */
+            bySignal: {
+                signal: components["schemas"]["IntegritySignal"];
+                held: number;
+            }[];
+        };
+        /** @description 评价防刷统计: ratings held, cleared, rejected */
+        RatingHoldStatistics: {
+            cycleId: string | null;
+            held: number;
+            cleared: number;
+            rejected: number;
         };
         /** @description A day that breaks the weekend rule: 法定节假日 or 调休上班 */
         CalendarDay: {
@@ -22444,6 +23118,293 @@ export interface operations {
             };
         };
     };
+    listRatingHolds: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                status?: components["schemas"]["RatingHoldStatusInput"];
+                unitId?: string;
+                cycleId?: string;
+                signal?: components["schemas"]["IntegritySignalInput"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["RatingHold"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    reviewRatingHolds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description either ratingIds, or signal and unitId */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description clear: back into P; reject: out for good
+                     * @enum {string}
+                     */
+                    decision: "clear" | "reject";
+                    ratingIds?: string[];
+                    signal?: components["schemas"]["IntegritySignalInput"];
+                    /** Format: uuid */
+                    unitId?: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingHoldReview"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    scanRatingIntegrity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description scan the whole cycle; otherwise the last 7 days
+                     */
+                    cycleId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingHoldScan"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getRatingHoldStatistics: {
+        parameters: {
+            query?: {
+                cycleId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingHoldStatistics"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     getUnitQrCodeLink: {
         parameters: {
             query?: {
@@ -23254,7 +24215,10 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never> | null;
+                "application/json": {
+                    /** @description 更正原因: required when the cycle already has a published ranking (the new one is a correction) */
+                    reason?: string;
+                } | null;
             };
         };
         responses: {
@@ -23314,6 +24278,73 @@ export interface operations {
             };
             /** @description Default Response */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getRankingDiff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RankingDiff"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23495,6 +24526,149 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getCurrentPublicRanking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cycleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ranking"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getPublicRankingDiff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RankingDiff"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27872,6 +29046,578 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listAppeals: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                status?: components["schemas"]["AppealStatusInput"];
+                kind?: components["schemas"]["AppealKindInput"];
+                unitId?: string;
+                departmentId?: string;
+                cycleId?: string;
+                subjectId?: string;
+                /** @description true: deadline passed and undecided */
+                overdue?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Appeal"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    fileAppeal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    kind: components["schemas"]["AppealKindInput"];
+                    /** Format: uuid */
+                    subjectId: string;
+                    grounds: string;
+                    /** @default [] */
+                    evidence?: {
+                        /** @enum {string} */
+                        type: "complaint" | "inspection_report" | "inspection_finding" | "problem" | "other";
+                        /** Format: uuid */
+                        id: string;
+                    }[];
+                    /**
+                     * @description links to evidence files
+                     * @default []
+                     */
+                    links?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appeal"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getAppealStatistics: {
+        parameters: {
+            query?: {
+                cycleId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealStatistics"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getAppeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appeal"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    startAppealReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description checked when given (or If-Match) */
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appeal"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    decideAppeal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    outcome: "upheld" | "rejected";
+                    /** @description 复核意见 (required) */
+                    reason: string;
+                    /** @description checked when given (or If-Match) */
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appeal"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    withdrawAppeal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                    /** @description checked when given (or If-Match) */
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appeal"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

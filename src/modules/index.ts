@@ -55,16 +55,19 @@ import { powerListResolvers, powerListTypeDefs } from './power-list/graphql.js';
 import { powerListRoutes } from './power-list/routes.js';
 import { investmentResolvers, investmentTypeDefs } from './investments/graphql.js';
 import { investmentRoutes } from './investments/routes.js';
+import { appealLoaders, appealResolvers, appealTypeDefs } from './appeals/graphql.js';
+import { appealRoutes } from './appeals/routes.js';
+import { ratingIntegrityResolvers, ratingIntegrityTypeDefs } from './ratings/integrity.graphql.js';
 import type { Publication } from '../plugins/pubsub.js';
 import type { ScheduledJob } from '../plugins/schedules.js';
 import { awardEscalation } from './awards/schedule.js';
 import { problemOverdueNotices } from './problems/schedule.js';
-import { ratingImportLeaseSweep } from './ratings/schedule.js';
+import { ratingImportLeaseSweep, ratingIntegrityScan } from './ratings/schedule.js';
 import { webhookDispatch } from './webhooks/schedule.js';
 import { idempotencyKeySweep } from './idempotency/schedule.js';
 
 /** Every module's REST routes, mounted under /api/v1. */
-export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, qrCodeRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, calendarRoutes, outreachRoutes, mediaRoutes, powerListRoutes, investmentRoutes, integrationClientRoutes];
+export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, qrCodeRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, calendarRoutes, outreachRoutes, mediaRoutes, powerListRoutes, investmentRoutes, integrationClientRoutes, appealRoutes];
 
 /** Every module's GraphQL part, merged into one schema. */
 export const graphqlModules: GraphqlModule[] = [
@@ -93,6 +96,8 @@ export const graphqlModules: GraphqlModule[] = [
   { typeDefs: powerListTypeDefs, resolvers: powerListResolvers },
   { typeDefs: investmentTypeDefs, resolvers: investmentResolvers },
   { typeDefs: integrationClientTypeDefs, resolvers: integrationClientResolvers },
+  { typeDefs: appealTypeDefs, resolvers: appealResolvers, loaders: appealLoaders },
+  { typeDefs: ratingIntegrityTypeDefs, resolvers: ratingIntegrityResolvers },
 ];
 
 /** Standard facades mounted outside /api/v1 at their own prefix (Open311 GeoReport v2, the OAuth 2.0 token endpoint). */
@@ -105,4 +110,4 @@ export const facadeModules: { prefix: string; plugin: FastifyPluginAsyncZod }[] 
 export const graphqlPublications: Publication[] = [...awardPublications];
 
 /** Every module's periodic jobs, each behind its own config switch; the schedules plugin runs them. */
-export const scheduledJobs: ScheduledJob[] = [auditSealer, auditCheckpoints, webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep, idempotencyKeySweep];
+export const scheduledJobs: ScheduledJob[] = [auditSealer, auditCheckpoints, webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep, ratingIntegrityScan, idempotencyKeySweep];

@@ -35,6 +35,8 @@ import { createRatingImportsService } from './ratings/import-service.js';
 import { respondentHasher, DEVELOPMENT_RESPONDENT_KEY_SECRET } from './ratings/rules.js';
 import { createRatingsService } from './ratings/service.js';
 import { createStatisticsService } from './statistics/service.js';
+import { createAppealsService } from './appeals/service.js';
+import { createRatingIntegrityService, integrityDefaults } from './ratings/integrity.js';
 import { createIdempotencyService } from './idempotency/service.js';
 import { createCalendarService } from './calendar/service.js';
 import { createOutreachService } from './outreach/service.js';
@@ -62,7 +64,6 @@ export function createServices(database: Database, { config, keys }: { config: C
   const deeds = createDeedsService({ db, audit });
   const accountability = createAccountabilityService({ db, audit });
   const cycles = createCyclesService({ db, audit, webhooks, participation: enrollmentQueries });
-  const rankings = createRankingsService({ db, audit, cycles, regions, webhooks, commendationCounts: awardQueries.commendationCountsByUnit });
   // The records a decision may cite, each checked by the module that owns it.
   const checkEvidence = evidenceChecker({
     complaint: complaintQueries.existingIds,
@@ -70,9 +71,25 @@ export function createServices(database: Database, { config, keys }: { config: C
     inspection_finding: supervisionQueries.existingFindingIds,
     problem: problemQueries.existingIds,
   });
+  const enrollments = createEnrollmentsService({ db, audit, cycles, regions, checkEvidence });
+  const appeals = createAppealsService({ db, audit, enrollments, awards: () => awards, checkEvidence, calendar, decisionWorkingDays: config.APPEAL_DECISION_WORKING_DAYS });
+  const ratingIntegrity = createRatingIntegrityService({
+    db,
+    audit,
+    thresholds: { ...integrityDefaults, burstMax: config.RATING_BURST_MAX, burstWindowMinutes: config.RATING_BURST_WINDOW_MINUTES },
+  });
+  const rankings = createRankingsService({
+    db,
+    audit,
+    cycles,
+    regions,
+    webhooks,
+    commendationCounts: awardQueries.commendationCountsByUnit,
+    appealExclusions: appeals.exclusionsForCycle,
+    ratingIntegrity,
+  });
   const awards = createAwardsService({ db, audit, cycles, problems, complaints, webhooks, checkEvidence });
   const scoreboard = createScoreboardService({ db, cycles, problems });
-  const enrollments = createEnrollmentsService({ db, audit, cycles, regions, checkEvidence });
   const criteria = createCriteriaService({ db, audit, cycles });
   const assessments = createAssessmentsService({ db, audit, cycles, criteria });
   const supervision = createSupervisionService({ db, audit, regions, units, problems: () => problems });
@@ -108,7 +125,7 @@ export function createServices(database: Database, { config, keys }: { config: C
   const investments = createInvestmentsService({ db, audit });
   const integrationClients = createIntegrationClientsService({ db, audit, config });
   const idempotency = createIdempotencyService({ db, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
-  return { integrationClients, calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision, outreach, media, powerList, investments };
+  return { integrationClients, calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision, outreach, media, powerList, investments, appeals, ratingIntegrity };
 }
 
 export type Services = ReturnType<typeof createServices>;

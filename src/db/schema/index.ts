@@ -24,3 +24,4 @@ export * from '../../modules/media/tables.js';
 export * from '../../modules/power-list/tables.js';
 export * from '../../modules/investments/tables.js';
 export * from '../../modules/integration-clients/tables.js';
+export * from '../../modules/appeals/tables.js';

@@ -1,7 +1,7 @@
 import { and, asc, count, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { unitQueries } from '../units/queries.js';
-import { awards, commendations } from './tables.js';
+import { awardTransitions, awards, commendations } from './tables.js';
 
 /**
  * What other modules may read of awards (命名表彰 十佳/百佳) and higher-level commendations. An award counts
@@ -9,6 +9,15 @@ import { awards, commendations } from './tables.js';
  * naming); a commendation without a cycle counts by the day it was conferred.
  */
 export const awardQueries = {
+  /** What an appeal (申诉) needs of an award transition: the award's unit and cycle, the move, and who made it. */
+  async transitionSubject(db: Db, transitionId: string) {
+    const [r] = await db
+      .select({ unitId: awards.unitId, cycleId: awards.cycleId, awardId: awards.id, fromStatus: awardTransitions.fromStatus, toStatus: awardTransitions.toStatus, actor: awardTransitions.actor })
+      .from(awardTransitions)
+      .innerJoin(awards, eq(awards.id, awardTransitions.awardId))
+      .where(eq(awardTransitions.id, transitionId));
+    return r && { ...r, actors: [r.actor] };
+  },
   /** Every award as a joinable subquery (cycleId, unitId, tier, status now). */
   facts(db: Db, alias = 'award_facts') {
     return db.select({ id: awards.id, cycleId: awards.cycleId, unitId: awards.unitId, tier: awards.tier, status: awards.status }).from(awards).as(alias);

@@ -1,3 +1,5 @@
+import { inTransaction } from '../../db/client.js';
+import type { TxOption } from '../../db/client.js';
 import type { EvidenceCheck } from '../../lib/evidence.js';
 import { DomainError, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate } from '../../lib/http.js';
@@ -23,7 +25,8 @@ import type {
   ListAwardsFilter,
   TransitionInput,
 } from './schemas.js';
-import { checkMove, checkRequest } from './transitions.js';
+import { awardMachine, checkMove, checkRequest } from './transitions.js';
+import { awardQueries } from './queries.js';
 
 /** An honour stays under management after the cycle closes. */
 const MANAGEABLE = ['naming', 'closed'] as const;
@@ -192,6 +195,34 @@ export function createAwardsService(deps: NominationDeps & { webhooks: WebhooksS
     escalateOverdue,
 
     /** The periodic run: escalates in every cycle whose settings say `awards.autoEscalateOverdue`, as the system. */
+    /**
+     * CONTRACT for appeals (申诉复核): an upheld appeal against an award transition moves the award back where that
+     * transition took it from — when the award still stands where the transition left it and the move back is legal
+     * (a rectification order or a yellow card is lifted; a revocation is final). In the caller's transaction, with its
+     * transition row, audit entry and outbox event; in-process listeners are not told (the outbox event is). Null when
+     * there is nothing to reverse.
+     */
+    async reverseTransitionAfterAppeal(ctx: RequestContext, transitionId: string, appealId: string, { tx }: TxOption = {}): Promise<AwardDto | null> {
+      return inTransaction(db, tx, async (tx) => {
+        const t = await awardQueries.transitionSubject(tx, transitionId);
+        if (!t) return null;
+        const current = await repo.awardById(tx, t.awardId, true);
+        if (!current || current.award.status !== t.toStatus || !awardMachine.can(t.toStatus, t.fromStatus)) return null;
+        const a = current.award;
+        const now = new Date();
+        const reason = `appeal ${appealId} upheld (申诉成立): transition ${transitionId} reversed`;
+        const row = await repo.updateAward(tx, a.id, a.version, { status: t.fromStatus, rectificationDeadline: null });
+        if (!row) throw versionMismatch('award', a.version, a.version + 1);
+        const moved = toTransitionDto(
+          await repo.insertTransition(tx, { awardId: a.id, fromStatus: a.status, toStatus: t.fromStatus, reason, evidence: [], deadline: null, actor: ctx.principal.subject, role: ctx.principal.role, at: now }),
+        );
+        const after = toAwardDto({ ...current, award: row }, now);
+        await audit.record(tx, ctx, { action: 'award.status_changed', entityType: 'award', entityId: a.id, before: toAwardDto(current, now), after: { ...after, transition: moved, appealId } });
+        await webhooks.emit(ctx, 'award.status_changed', { awardId: a.id, cycleId: a.cycleId, unitId: a.unitId, tier: a.tier, from: a.status, to: t.fromStatus, reason, evidence: [], at: moved.at }, { tx });
+        return after;
+      });
+    },
+
     async escalateAutomatically(): Promise<number> {
       let n = 0;
       for (const cycleId of await repo.cyclesToEscalate(db, new Date())) {

@@ -1,19 +1,26 @@
-import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { unitQueries } from '../units/queries.js';
-import { complaints } from './tables.js';
+import { complaintEvents, complaints } from './tables.js';
 
 /** What other modules may read of complaints (投诉). Only substantiated ones (投诉属实) weigh on a unit. */
 export const complaintQueries = {
+  /** What an appeal (申诉) needs of a complaint: unit, cycle, whether substantiated, and who moved it through its stages. */
+  async appealSubject(db: Db, complaintId: string): Promise<{ unitId: string | null; cycleId: string | null; substantiated: boolean | null; actors: string[] } | undefined> {
+    const [c] = await db.select({ unitId: complaints.unitId, cycleId: complaints.cycleId, substantiated: complaints.substantiated }).from(complaints).where(eq(complaints.id, complaintId));
+    if (!c) return undefined;
+    const actors = await db.selectDistinct({ actor: complaintEvents.actor }).from(complaintEvents).where(and(eq(complaintEvents.complaintId, complaintId), eq(complaintEvents.kind, 'status_changed')));
+    return { ...c, actors: actors.map((a) => a.actor) };
+  },
   async complaintUnit(db: Db, complaintId: string): Promise<{ unitId: string | null } | undefined> {
     return (await db.select({ unitId: complaints.unitId }).from(complaints).where(eq(complaints.id, complaintId)))[0];
   },
-  /** Substantiated complaints of the cycle per unit and severity (null: not recorded). */
-  substantiatedCountsByUnit(db: Db, cycleId: string) {
+  /** Substantiated complaints of the cycle per unit and severity (null: not recorded); `excludedIds`: complaints an upheld appeal took out. */
+  substantiatedCountsByUnit(db: Db, cycleId: string, excludedIds: readonly string[] = []) {
     return db
       .select({ unitId: complaints.unitId, severity: complaints.severity, n: count() })
       .from(complaints)
-      .where(and(eq(complaints.cycleId, cycleId), eq(complaints.substantiated, true)))
+      .where(and(eq(complaints.cycleId, cycleId), eq(complaints.substantiated, true), excludedIds.length ? notInArray(complaints.id, [...excludedIds]) : undefined))
       .groupBy(complaints.unitId, complaints.severity);
   },
   /**

@@ -15,6 +15,10 @@ import type { Category } from '../units/schemas.js';
 export const PARTICIPATING = 'enrolled' as const;
 
 export const enrollmentQueries = {
+  /** What an appeal (申诉) against a disqualification needs: the enrollment's unit, cycle and status. */
+  async appealSubject(db: Db, enrollmentId: string): Promise<{ unitId: string; cycleId: string; status: string } | undefined> {
+    return (await db.select({ unitId: enrollments.unitId, cycleId: enrollments.cycleId, status: enrollments.status }).from(enrollments).where(eq(enrollments.id, enrollmentId)))[0];
+  },
   /** The units taking part in a cycle, as a subquery of unit ids. */
   participantIds(db: Db, cycleId: string) {
     return db

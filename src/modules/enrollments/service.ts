@@ -1,7 +1,7 @@
 import type { EvidenceCheck } from '../../lib/evidence.js';
 import { inTransaction } from '../../db/client.js';
 import type { Db, TxOption } from '../../db/client.js';
-import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
+import { conflict, illegalTransition, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import type { CodeWithStatus } from '../../lib/errors.js';
 import { paginate, toIso } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
@@ -182,6 +182,25 @@ export function createEnrollmentsService({
         },
         { status: 'withdrawn', reason: reason ?? null },
       );
+    },
+
+    /**
+     * CONTRACT for appeals (申诉复核): an upheld appeal against a disqualification reinstates the unit (disqualified →
+     * enrolled), audited in the caller's transaction with the appeal as the reason. No phase check: the appeal was
+     * filed while disqualification was possible, and its decision is what the office owes the unit.
+     */
+    async reinstateAfterAppeal(ctx: RequestContext, id: string, appealId: string, { tx }: TxOption = {}): Promise<EnrollmentDto> {
+      return inTransaction(db, tx, async (tx) => {
+        const found = await enrollmentsRepository.byId(tx, id, true);
+        if (!found) throw notFound('enrollment', id);
+        const current = found.enrollment;
+        if (current.status !== 'disqualified') throw illegalTransition('enrollment', id, current.status, 'enrolled', [], `enrollment ${id} is ${current.status}; only a disqualified unit is reinstated`);
+        const row = await enrollmentsRepository.update(tx, id, current.version, { status: 'enrolled', reason: `reinstated by appeal ${appealId} (申诉成立)`, statusChangedAt: new Date() });
+        if (!row) throw versionMismatch('enrollment', current.version, current.version + 1);
+        const dto = toEnrollmentDto(row);
+        await audit.record(tx, ctx, { action: 'enrollment.reinstated', entityType: 'enrollment', entityId: id, before: toEnrollmentDto(current), after: { ...dto, appealId } });
+        return dto;
+      });
     },
 
     /** 取消评比资格: the row stays, with the reason and what it rests on. */

@@ -5,7 +5,7 @@ import { guard, loadBy } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { ALL_AUTHENTICATED, EVERYONE } from '../../lib/principal.js';
 import { parseArgs } from '../../plugins/graphql.js';
-import { bottomQuery, entriesQuery } from './schemas.js';
+import { bottomQuery, entriesQuery, publishBody } from './schemas.js';
 import type { RankingDto, RankingEntryDto } from './schemas.js';
 
 export const rankingTypeDefs = /* GraphQL */ `
@@ -47,7 +47,13 @@ export const rankingTypeDefs = /* GraphQL */ `
     scoring: ScoringSettings
   }
   type RankingParameters { scoring: ScoringSettings! weights: CycleWeights! minimumSamples: CycleMinimumSamples! categoryMeans: [RankingCategoryMean!]! }
-  type RankingInputCounts { units: Int! ratings: Int! scorecards: Int! reports: Int! findings: Int! complaints: Int! problems: Int! deeds: Int! commendations: Int! }
+  type RankingInputCounts {
+    units: Int! ratings: Int! scorecards: Int! reports: Int! findings: Int! complaints: Int! problems: Int! deeds: Int! commendations: Int!
+    "inputs left out by upheld appeals (申诉成立)"
+    excluded: Int!
+    "ratings held or rejected by the integrity review (评价防刷)"
+    heldRatings: Int!
+  }
 
   "排名: a composite-score computation of a cycle; published ones are immutable snapshots"
   type Ranking {
@@ -63,6 +69,9 @@ export const rankingTypeDefs = /* GraphQL */ `
     computedBy: String
     publishedAt: DateTime
     publishedBy: String
+    "更正版: the published ranking of the cycle this correction replaced"
+    supersedes: ID
+    correctionReason: String
   }
   type RankingPage { items: [Ranking!]! nextCursor: String }
 
@@ -159,7 +168,26 @@ export const rankingTypeDefs = /* GraphQL */ `
     minimumSamples: RankingSamples!
     flags: [RankingFlag!]!
     notes: [String!]!
+    "inputs of this unit left out by upheld appeals"
+    exclusions: [ScoreExclusion!]!
+    heldRatings: ScoreHeldRatings!
   }
+  "a rating out of P, a deduction given back in A, a finding out of M, a complaint out of D"
+  enum ScoreExclusionKind { rating scorecard_deduction inspection_finding complaint }
+  "an input an upheld appeal (申诉成立) left out of the computation"
+  type ScoreExclusion { appealId: ID! kind: ScoreExclusionKind! subjectId: ID! }
+  enum RankingDiffChange { rank score eligibility presence }
+  enum RankingDiffReason { appeal recomputed }
+  type ScoreHeldRatings { held: Int! rejected: Int! }
+  type RankingDiffSide { rank: Int position: Int! score: Float! eligible: Boolean! }
+  type RankingDiffEntry {
+    unitId: ID! unitName: String! category: Category! before: RankingDiffSide after: RankingDiffSide changed: [RankingDiffChange!]!
+    "appeal: upheld appeals newly excluded inputs of this unit; recomputed: moved by others or by new data"
+    why: RankingDiffReason!
+    appeals: [ScoreExclusion!]!
+  }
+  "更正对比: entries whose rank, score or eligibility changed from the previous published ranking, and why"
+  type RankingDiff { rankingId: ID! previousId: ID! correctionReason: String entries: [RankingDiffEntry!]! }
 
   extend type Query {
     rankings(cycleId: ID!, limit: Int, cursor: String): RankingPage!
@@ -168,11 +196,14 @@ export const rankingTypeDefs = /* GraphQL */ `
     rankingExplanation(rankingId: ID!, unitId: ID!): ScoreExplanation
     rankingBottom(rankingId: ID!, category: Category): RankingBottomList!
     publicRanking(id: ID!): PublicRanking
+    "更正对比 (drafts: the office; published: everyone)"
+    rankingDiff(id: ID!): RankingDiff
     publicRankingPage(id: ID!, category: Category, regionId: ID, departmentId: ID, flag: RankingFlag, limit: Int, cursor: String): PublicRankingPage
   }
   extend type Mutation {
     computeRanking(cycleId: ID!): Ranking!
-    publishRanking(id: ID!): Ranking!
+    "a correction (the cycle already has a published ranking) needs its reason"
+    publishRanking(id: ID!, reason: String): Ranking!
   }
 `;
 
@@ -183,6 +214,7 @@ export const rankingWeights: FieldWeights = {
   'Query.publicRankingPage': 5,
   'Query.rankingExplanation': 50,
   'Query.rankingBottom': 100,
+  'Query.rankingDiff': 200,
   'RankingEntry.explanation': 5,
 };
 
@@ -211,6 +243,7 @@ export const rankingResolvers: IResolvers = {
       const { rankingId } = parseArgs(z.object({ rankingId: z.uuid() }), { rankingId: args.rankingId });
       return services.rankings.bottom(ctx, rankingId, parseArgs(bottomQuery, { category: args.category }).category);
     }),
+    rankingDiff: guard(EVERYONE, (args: { id: string }, { ctx, services }) => services.rankings.diff(ctx, parseArgs(uuid, args).id)),
     publicRanking: guard(EVERYONE, (args: { id: string }, { services }) => services.rankings.publicSnapshot(parseArgs(uuid, args).id)),
     publicRankingPage: guard(EVERYONE, (args: Record<string, unknown>, { services }) => {
       const { id } = parseArgs(uuid, { id: args.id });
@@ -222,7 +255,10 @@ export const rankingResolvers: IResolvers = {
     computeRanking: guard(['admin'], (args: { cycleId: string }, { ctx, services }) =>
       services.rankings.compute(ctx, parseArgs(z.object({ cycleId: z.uuid() }), args).cycleId),
     ),
-    publishRanking: guard(['admin'], (args: { id: string }, { ctx, services }) => services.rankings.publish(ctx, parseArgs(uuid, args).id)),
+    publishRanking: guard(['admin'], (args: { id: string; reason?: string | null }, { ctx, services }) => {
+      const { id } = parseArgs(uuid, { id: args.id });
+      return services.rankings.publish(ctx, id, { reason: parseArgs(publishBody, { reason: args.reason ?? undefined }).reason });
+    }),
   },
   RankingParameters: {
     categoryMeans: (p: RankingDto['parameters']) => Object.entries(p.categoryMeans).map(([category, mean]) => ({ category, mean })),

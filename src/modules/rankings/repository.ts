@@ -171,13 +171,48 @@ export const rankingsRepository = {
     return r?.v ?? 0;
   },
 
-  async publish(db: Db, id: string, version: number, by: string, at: Date): Promise<RankingRow | undefined> {
+  async publish(db: Db, id: string, version: number, by: string, at: Date, correction: { supersedes: string | null; correctionReason: string | null }): Promise<RankingRow | undefined> {
     const [r] = await db
       .update(rankings)
-      .set({ status: 'published', publicationVersion: version, publishedAt: at, publishedBy: by })
+      .set({ status: 'published', publicationVersion: version, publishedAt: at, publishedBy: by, ...correction })
       .where(and(eq(rankings.id, id), eq(rankings.status, 'draft')))
       .returning();
     return r;
+  },
+
+  /** The cycle's published ranking of that version (rankings_cycle_publication_key). */
+  async publishedVersion(db: Db, cycleId: string, version: number): Promise<RankingRow | undefined> {
+    const rows = await db.select().from(rankings).where(and(eq(rankings.cycleId, cycleId), eq(rankings.publicationVersion, version)));
+    return rows[0];
+  },
+
+  /** The cycle's current published ranking: the highest publication version. */
+  async latestPublished(db: Db, cycleId: string): Promise<RankingRow | undefined> {
+    const rows = await db
+      .select()
+      .from(rankings)
+      .where(and(eq(rankings.cycleId, cycleId), eq(rankings.status, 'published')))
+      .orderBy(desc(rankings.publicationVersion))
+      .limit(1);
+    return rows[0];
+  },
+
+  /** What a diff reads of each entry: place, score, flags and the exclusions its explanation lists (not the whole explanation). */
+  async diffRows(db: Db, rankingId: string) {
+    const rows = await db
+      .select({
+        unitId: rankingEntries.unitId,
+        unitName: rankingEntries.unitName,
+        category: rankingEntries.category,
+        rank: rankingEntries.rank,
+        position: rankingEntries.position,
+        score: rankingEntries.score,
+        flags: rankingEntries.flags,
+        exclusions: sql<unknown>`coalesce(${rankingEntries.components} -> 'exclusions', '[]'::jsonb)`,
+      })
+      .from(rankingEntries)
+      .where(eq(rankingEntries.rankingId, rankingId));
+    return rows;
   },
 
   /** Entries matching the filter, in (category, position) order, with their rank among the ranked matches. */

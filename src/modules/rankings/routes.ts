@@ -6,7 +6,7 @@ import { EncodedBody } from '../../lib/encoded-body.js';
 import { LruCache } from '../../lib/lru.js';
 import { exportFormats, exportMedia } from '../../lib/table-export.js';
 import { ALL_AUTHENTICATED, EVERYONE } from '../../lib/principal.js';
-import { bottomList, bottomQuery, cycleParams, entriesQuery, entryParams, publicRanking, publicRankingPage, publishBody, ranking, rankingEntry, scoreExplanation } from './schemas.js';
+import { bottomList, bottomQuery, cycleParams, entriesQuery, entryParams, publicRanking, publicRankingPage, publishBody, ranking, rankingDiff, rankingEntry, scoreExplanation } from './schemas.js';
 
 const tags = ['rankings'];
 /** Published snapshots never change: caches may keep them; the ETag names the snapshot. */
@@ -96,12 +96,25 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       operationId: 'publishRanking',
       summary: 'Publish a draft as the next version of the cycle (immutable; emits ranking.published)',
+      description: 'When the cycle already has a published ranking, the new one is a correction (更正版): it records `supersedes` and needs a `reason`; the superseded one stays readable.',
       tags,
       params: idParams,
       body: publishBody.nullish(),
-      response: { 200: ranking, ...problems(404, 409) },
+      response: { 200: ranking, ...problems(404, 409, 422) },
     },
-    handler: async (req) => svc.publish(req.ctx, req.params.id),
+    handler: async (req) => svc.publish(req.ctx, req.params.id, { reason: req.body?.reason }),
+  });
+
+  app.get('/rankings/:id/diff', {
+    config: { access: ALL_AUTHENTICATED, scopes: ['rankings:read'] },
+    schema: {
+      operationId: 'getRankingDiff',
+      summary: '更正对比: entries whose rank, score or eligibility changed from the ranking this one supersedes (a draft: from the current published one), and why',
+      tags,
+      params: idParams,
+      response: { 200: rankingDiff, ...problems(404, 409) },
+    },
+    handler: async (req) => svc.diff(req.ctx, req.params.id),
   });
 
   for (const format of exportFormats) {
@@ -138,6 +151,38 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
     handler: async (req, reply) => {
       void reply.header('cache-control', 'public, max-age=60');
       return svc.publicList(req.params.cycleId, req.query);
+    },
+  });
+
+  app.get('/public/cycles/:cycleId/rankings/current', {
+    config: { access: EVERYONE },
+    schema: {
+      operationId: 'getCurrentPublicRanking',
+      summary: "The cycle's current published ranking: the highest version (a correction replaces the one it supersedes, which stays readable)",
+      tags: ['public'],
+      security: [],
+      params: cycleParams,
+      response: { 200: ranking, ...problems(404, 429) },
+    },
+    handler: async (req, reply) => {
+      void reply.header('cache-control', 'public, max-age=60');
+      return svc.currentPublished(req.params.cycleId);
+    },
+  });
+
+  app.get('/public/rankings/:id/diff', {
+    config: { access: EVERYONE },
+    schema: {
+      operationId: 'getPublicRankingDiff',
+      summary: 'What a published correction changed from the ranking it supersedes, entry by entry, and why',
+      tags: ['public'],
+      security: [],
+      params: idParams,
+      response: { 200: rankingDiff, ...problems(404, 409, 429) },
+    },
+    handler: async (req, reply) => {
+      void reply.header('cache-control', SNAPSHOT_CACHE_CONTROL);
+      return svc.diff(null, req.params.id);
     },
   });
 

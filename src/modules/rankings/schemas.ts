@@ -29,6 +29,8 @@ export const rankingInputCounts = z
     problems: z.number().int().describe('overdue problems'),
     deeds: z.number().int(),
     commendations: z.number().int().default(0),
+    excluded: z.number().int().default(0).describe('inputs left out by upheld appeals (申诉成立)'),
+    heldRatings: z.number().int().default(0).describe('ratings held or rejected by the integrity review (评价防刷), out of P'),
   })
   .meta({ id: 'RankingInputCounts', description: 'what a computation counted (enrolled units only)' });
 
@@ -56,6 +58,8 @@ export const ranking = z
     computedBy: z.string().nullable().describe('shown to the campaign office only'),
     publishedAt: isoDate.nullable(),
     publishedBy: z.string().nullable().describe('shown to the campaign office only'),
+    supersedes: z.uuid().nullable().describe('更正版: the published ranking of the cycle this correction replaced'),
+    correctionReason: z.string().nullable().describe('why the correction was published'),
   })
   .meta({ id: 'Ranking', description: '排名: a composite-score computation of a cycle; published ones are immutable snapshots' });
 export type RankingDto = z.infer<typeof ranking>;
@@ -94,6 +98,15 @@ export const rankingEntry = z
   })
   .meta({ id: 'RankingEntry' });
 export type RankingEntryDto = z.infer<typeof rankingEntry>;
+
+export const inputExclusion = z
+  .object({
+    appealId: z.uuid(),
+    kind: z.enum(['rating', 'scorecard_deduction', 'inspection_finding', 'complaint']).describe('a rating out of P, a deduction given back in A, a finding out of M, a complaint out of D'),
+    subjectId: z.uuid(),
+  })
+  .meta({ id: 'ScoreExclusion', description: 'an input an upheld appeal (申诉成立) left out of the computation' });
+export type InputExclusionDto = z.infer<typeof inputExclusion>;
 
 const countLine = z.object({ key: z.string(), count: z.number().int(), pointsEach: z.number(), points: z.number() }).meta({ id: 'ScoreCountLine' });
 
@@ -161,6 +174,10 @@ export const scoreExplanation = z
     minimumSamples,
     flags: z.array(rankingFlagSchema),
     notes: z.array(z.string()),
+    exclusions: z.array(inputExclusion).describe('inputs of this unit left out by upheld appeals, each with its appeal'),
+    heldRatings: z
+      .object({ held: z.number().int().describe('held for review (待核), out of P until cleared'), rejected: z.number().int().describe('rejected by the review, out of P') })
+      .meta({ id: 'ScoreHeldRatings' }),
   })
   .meta({ id: 'ScoreExplanation', description: '得分说明: every component, weight, contribution and input of one unit’s score' });
 export type ScoreExplanationDto = z.infer<typeof scoreExplanation>;
@@ -200,7 +217,35 @@ export type BottomListDto = z.infer<typeof bottomList>;
 
 export const cycleParams = z.object({ cycleId: z.uuid() });
 export const entryParams = z.object({ id: z.uuid(), unitId: z.uuid() });
-export const publishBody = z.object({}).describe('no fields; publishing takes the draft as it is');
+export const publishBody = z
+  .object({ reason: z.string().trim().min(1).max(2000).optional().describe('更正原因: required when the cycle already has a published ranking (the new one is a correction)') })
+  .describe('publishing takes the draft as it is');
+
+const diffSide = z
+  .object({ rank: z.number().int().nullable(), position: z.number().int(), score: z.number(), eligible: z.boolean().describe('holds an earned rank (may be named)') })
+  .meta({ id: 'RankingDiffSide' });
+export const rankingDiff = z
+  .object({
+    rankingId: z.uuid(),
+    previousId: z.uuid().describe('the ranking compared against: the one this correction supersedes (for a draft: the current published one)'),
+    correctionReason: z.string().nullable(),
+    entries: z.array(
+      z
+        .object({
+          unitId: z.uuid(),
+          unitName: z.string(),
+          category: categorySchema,
+          before: diffSide.nullable().describe('null: not in the previous ranking'),
+          after: diffSide.nullable().describe('null: not in this ranking'),
+          changed: z.array(z.enum(['rank', 'score', 'eligibility', 'presence'])),
+          why: z.enum(['appeal', 'recomputed']).describe('appeal: upheld appeals newly excluded inputs of this unit; recomputed: moved by others or by new data'),
+          appeals: z.array(inputExclusion).describe('the upheld appeals whose exclusions touched this unit since the previous ranking'),
+        })
+        .meta({ id: 'RankingDiffEntry' }),
+    ),
+  })
+  .meta({ id: 'RankingDiff', description: '更正对比: the entries whose rank, score or eligibility changed from the previous published ranking, and why' });
+export type RankingDiffDto = z.infer<typeof rankingDiff>;
 
 export const publicRanking = z
   .object({

@@ -1,6 +1,6 @@
 import { inTransaction } from '../../db/client.js';
 import type { Db, TxOption } from '../../db/client.js';
-import { badRequest, conflict, notFound } from '../../lib/errors.js';
+import { badRequest, conflict, invalid, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import { LruCache } from '../../lib/lru.js';
 import type { Page } from '../../lib/http.js';
@@ -23,9 +23,13 @@ import type { Category } from '../units/schemas.js';
 import type { WebhooksService } from '../webhooks/service.js';
 import type { ExportFile, ExportFormat } from '../../lib/table-export.js';
 import { rankingsExport } from './csv.js';
+import { diffEntries } from './diff.js';
+import type { DiffEntry } from './diff.js';
+import type { RatingIntegrityService } from '../ratings/integrity.js';
 import { rankingsRepository } from './repository.js';
 import type { EntryRow, RankingEntryInsert, RankingRow } from './repository.js';
 import { rankingStatusLabels } from './schemas.js';
+import type { InputExclusionDto, RankingDiffDto } from './schemas.js';
 import type { BottomListDto, EntriesFilter, PublicRankingDto, PublicRankingPageDto, RankingDto, RankingEntryDto, RankingParametersDto, ScoreExplanationDto } from './schemas.js';
 import { bottomCount, emptyInputs, round2, round2OrNull, scoreCycle, scoringSettings } from './scoring.js';
 import type { ScoreExplanationBody, Severity, UnitInputs } from './scoring.js';
@@ -44,6 +48,9 @@ const VIEWS_PER_SNAPSHOT = 256;
 
 const isStaff = (ctx: RequestContext) => STAFF.includes(ctx.principal.role);
 
+const EXCLUDABLE_KINDS: readonly string[] = ['rating', 'scorecard_deduction', 'inspection_finding', 'complaint'];
+const isInputExclusion = (x: { kind: string }): x is InputExclusion => EXCLUDABLE_KINDS.includes(x.kind);
+
 /** The audit checkpoint signed at a ranking's publication is taken for this subject (one per ranking). */
 const snapshotSubject = (rankingId: string) => `ranking:${rankingId}`;
 
@@ -57,13 +64,18 @@ function toRankingDto(r: RankingRow, ctx: RequestContext | null): RankingDto {
     publicationVersion: r.publicationVersion,
     formulaVersion: r.formulaVersion,
     parameters: r.parameters as unknown as RankingParametersDto,
-    inputCounts: { ...r.inputCounts, commendations: r.inputCounts.commendations ?? 0 },
+    inputCounts: { ...r.inputCounts, commendations: r.inputCounts.commendations ?? 0, excluded: r.inputCounts.excluded ?? 0, heldRatings: r.inputCounts.heldRatings ?? 0 },
     computedAt: toIso(r.computedAt),
     computedBy: staff ? r.computedBy : null,
     publishedAt: toIsoOrNull(r.publishedAt),
     publishedBy: staff ? r.publishedBy : null,
+    supersedes: r.supersedes,
+    correctionReason: r.correctionReason,
   };
 }
+
+/** What a computation adds to the scoring explanation: the inputs appeals excluded and the ratings the integrity review holds. */
+type StoredExplanation = ScoreExplanationBody & { exclusions?: InputExclusionDto[]; heldRatings?: { held: number; rejected: number } };
 
 function toEntryDto(r: EntryRow): RankingEntryDto {
   return {
@@ -96,7 +108,7 @@ const roundLine = <L extends { points: number; pointsEach: number }>(l: L): L =>
 
 /** The stored (unrounded) explanation, as presented: scores to 2 decimals, weights to 4. */
 function presentExplanation(
-  e: ScoreExplanationBody,
+  e: StoredExplanation,
   where: { ranking: RankingRow; unitId: string; unitName: string; category: Category; rank: number | null },
 ): ScoreExplanationDto {
   const ps = e.publicSatisfaction;
@@ -145,6 +157,8 @@ function presentExplanation(
     minimumSamples: e.minimumSamples,
     flags: e.flags,
     notes: e.notes,
+    exclusions: e.exclusions ?? [],
+    heldRatings: e.heldRatings ?? { held: 0, rejected: 0 },
   };
 }
 
@@ -174,10 +188,17 @@ function cycleParameters(settings: unknown): Omit<RankingParametersDto, 'categor
 /** Commendations per unit of a cycle; recorded by the awards module, which depends on rankings, so it is passed in. */
 export type CommendationCounts = (db: Db, cycleId: string) => Promise<{ unitId: string; n: number }[]>;
 
-async function gatherInputs(tx: Db, cycleId: string, now: Date, commendationCounts: CommendationCounts) {
+/** An input an upheld appeal (申诉成立) takes out of the computation; the appeals module says which (wired in services.ts). */
+export interface InputExclusion extends InputExclusionDto {
+  unitId: string;
+}
+export type AppealExclusions = (cycleId: string, opt: TxOption) => Promise<{ appealId: string; kind: string; subjectId: string; unitId: string }[]>;
+
+async function gatherInputs(tx: Db, cycleId: string, now: Date, commendationCounts: CommendationCounts, exclusions: readonly InputExclusion[]) {
   const enrolled = await rankingsRepository.enrolledUnits(tx, cycleId);
   const byUnit = new Map<string, UnitInputs>(enrolled.map((e) => [e.unitId, emptyInputs(e.unitId, e.category)]));
-  const counts = { units: enrolled.length, ratings: 0, scorecards: 0, reports: 0, findings: 0, complaints: 0, problems: 0, deeds: 0, commendations: 0 };
+  const counts = { units: enrolled.length, ratings: 0, scorecards: 0, reports: 0, findings: 0, complaints: 0, problems: 0, deeds: 0, commendations: 0, excluded: 0, heldRatings: 0 };
+  const excluded = (kind: InputExclusion['kind']) => exclusions.filter((x) => x.kind === kind).map((x) => x.subjectId);
 
   for (const r of await assessmentQueries.confirmedStatsByUnit(tx, cycleId)) {
     const u = byUnit.get(r.unitId);
@@ -186,6 +207,12 @@ async function gatherInputs(tx: Db, cycleId: string, now: Date, commendationCoun
     u.meanScorecardTotal = r.mean;
     counts.scorecards += r.n;
   }
+  // An upheld deduction appeal gives the deduction's points back to its confirmed scorecard: the unit's mean rises by points / n.
+  for (const d of await assessmentQueries.deductionPoints(tx, excluded('scorecard_deduction'))) {
+    const u = byUnit.get(d.unitId);
+    if (!u || u.meanScorecardTotal === null || u.scorecards === 0) continue;
+    u.meanScorecardTotal += d.points / u.scorecards;
+  }
   for (const r of await supervisionQueries.reviewedReportStatsByUnit(tx, cycleId)) {
     const u = byUnit.get(r.unitId);
     if (!u) continue;
@@ -193,19 +220,19 @@ async function gatherInputs(tx: Db, cycleId: string, now: Date, commendationCoun
     u.meanReportRating = r.meanRating;
     counts.reports += r.n;
   }
-  for (const r of await supervisionQueries.acceptedFindingCountsByUnit(tx, cycleId)) {
+  for (const r of await supervisionQueries.acceptedFindingCountsByUnit(tx, cycleId, excluded('inspection_finding'))) {
     const u = byUnit.get(r.unitId);
     if (!u) continue;
     u.findings[r.severity] += r.n;
     counts.findings += r.n;
   }
-  for (const r of await ratingQueries.levelCountsByUnit(tx, cycleId)) {
+  for (const r of await ratingQueries.levelCountsByUnit(tx, cycleId, excluded('rating'))) {
     const u = byUnit.get(r.unitId);
     if (!u || r.level < 1 || r.level > 5) continue;
     u.ratingLevels[r.level - 1] += r.n;
     counts.ratings += r.n;
   }
-  for (const r of await complaintQueries.substantiatedCountsByUnit(tx, cycleId)) {
+  for (const r of await complaintQueries.substantiatedCountsByUnit(tx, cycleId, excluded('complaint'))) {
     const u = r.unitId ? byUnit.get(r.unitId) : undefined;
     if (!u) continue;
     u.complaints[(r.severity as Severity | null) ?? 'unknown'] += r.n;
@@ -231,7 +258,14 @@ async function gatherInputs(tx: Db, cycleId: string, now: Date, commendationCoun
     u.commendations = r.n;
     counts.commendations += r.n;
   }
-  return { enrolled, inputs: [...byUnit.values()], counts };
+  const held = new Map<string, { held: number; rejected: number }>();
+  for (const r of await ratingQueries.holdCountsByUnit(tx, cycleId)) {
+    if (!byUnit.has(r.unitId)) continue;
+    held.set(r.unitId, { held: r.held, rejected: r.rejected });
+    counts.heldRatings += r.held + r.rejected;
+  }
+  counts.excluded = exclusions.filter((x) => byUnit.has(x.unitId)).length;
+  return { enrolled, inputs: [...byUnit.values()], counts, held };
 }
 
 export function createRankingsService({
@@ -241,6 +275,8 @@ export function createRankingsService({
   regions,
   webhooks,
   commendationCounts,
+  appealExclusions,
+  ratingIntegrity,
 }: {
   db: Db;
   audit: AuditService;
@@ -248,6 +284,10 @@ export function createRankingsService({
   regions: RegionsService;
   webhooks: WebhooksService;
   commendationCounts: CommendationCounts;
+  /** The inputs upheld appeals exclude (appeals module: exclusionsForCycle). */
+  appealExclusions?: AppealExclusions;
+  /** Holds suspect ratings of the cycle before the inputs are read (ratings module: integrity scan). */
+  ratingIntegrity?: Pick<RatingIntegrityService, 'scan'>;
 }) {
   // Published snapshots never change, so once read they are served from memory (least recently used out first).
   const snapshots = new LruCache<PublicSnapshot>({ entries: PUBLIC_CACHE_SIZE });
@@ -302,6 +342,11 @@ export function createRankingsService({
     return { category: filter.category, departmentId: filter.departmentId, flag: filter.flag, regionPath };
   }
 
+  async function diffRows(rankingId: string): Promise<DiffEntry[]> {
+    const rows = await rankingsRepository.diffRows(db, rankingId);
+    return rows.map((r) => ({ ...r, exclusions: r.exclusions as InputExclusionDto[] }));
+  }
+
   async function published(id: string): Promise<RankingRow> {
     const r = await rankingsRepository.byId(db, id);
     if (!r || r.status !== 'published') throw notFound('ranking', id);
@@ -321,7 +366,10 @@ export function createRankingsService({
         async (tx) => {
           const cycle = await cycles.requirePhase(cycleId, RANKABLE_PHASES, 'cycle_not_rankable', { tx, lock: true });
           const params = cycleParameters(cycle.settings);
-          const { enrolled, inputs, counts } = await gatherInputs(tx, cycleId, now, commendationCounts);
+          // A burst must never slip into P: the integrity signals run over the cycle first, in this transaction.
+          await ratingIntegrity?.scan(ctx, { cycleId, now, tx });
+          const exclusions = ((await appealExclusions?.(cycleId, { tx })) ?? []).filter(isInputExclusion);
+          const { enrolled, inputs, counts, held } = await gatherInputs(tx, cycleId, now, commendationCounts, exclusions);
           const { categoryMeans, entries } = scoreCycle(inputs, { settings: params.scoring, weights: params.weights, minimumSamples: params.minimumSamples });
           const row = await rankingsRepository.insert(tx, {
             cycleId,
@@ -350,7 +398,11 @@ export function createRankingsService({
               publicSatisfaction: byKey.publicSatisfaction,
               deductions: e.explanation.deductions.total,
               bonus: e.explanation.bonus.total,
-              components: e.explanation as unknown as Record<string, unknown>,
+              components: {
+                ...e.explanation,
+                exclusions: exclusions.filter((x) => x.unitId === e.unitId).map(({ appealId, kind, subjectId }) => ({ appealId, kind, subjectId })),
+                heldRatings: held.get(e.unitId) ?? { held: 0, rejected: 0 },
+              } satisfies StoredExplanation as unknown as Record<string, unknown>,
               flags: e.flags,
               ratings: e.ratings,
               scorecards: e.scorecards,
@@ -369,13 +421,17 @@ export function createRankingsService({
     },
 
     /** Freezes a draft as the cycle's next published version; announces it (webhook `ranking.published`). */
-    async publish(ctx: RequestContext, id: string, { tx }: TxOption = {}): Promise<RankingDto> {
+    async publish(ctx: RequestContext, id: string, { tx, reason }: TxOption & { reason?: string } = {}): Promise<RankingDto> {
       const dto = await inTransaction(db, tx, async (tx) => {
         const current = await rankingsRepository.byId(tx, id);
         if (!current) throw notFound('ranking', id);
         await cycles.requirePhase(current.cycleId, RANKABLE_PHASES, 'cycle_not_rankable', { tx, lock: true });
         const highest = await rankingsRepository.lockCycleVersions(tx, current.cycleId);
-        const row = await rankingsRepository.publish(tx, id, highest + 1, ctx.principal.subject, new Date());
+        // 更正版: publishing again for a cycle corrects the current published ranking, which stays readable as it was.
+        const previous = highest > 0 && current.status === 'draft' ? await rankingsRepository.publishedVersion(tx, current.cycleId, highest) : undefined;
+        if (previous && !reason) throw invalid('reason', `cycle ${current.cycleId} already has a published ranking (version ${highest}): a correction needs its reason`);
+        const correction = previous ? { supersedes: previous.id, correctionReason: reason! } : { supersedes: null, correctionReason: reason ?? null };
+        const row = await rankingsRepository.publish(tx, id, highest + 1, ctx.principal.subject, new Date(), correction);
         if (!row) throw conflict('ranking_already_published', `ranking ${id} is already published (version ${current.publicationVersion}); compute a new draft to publish again`);
         const dto = toRankingDto(row, ctx);
         await audit.record(tx, ctx, { action: 'ranking.published', entityType: 'ranking', entityId: id, before: toRankingDto(current, ctx), after: dto });
@@ -510,6 +566,26 @@ export function createRankingsService({
 
     /** Whether a snapshot is in memory (for tests and metrics). */
     isCached: (id: string) => snapshots.has(id),
+
+    /**
+     * 更正对比: what changed from the ranking this one supersedes (a draft: from the cycle's current published ranking),
+     * entry by entry, and why. Published rankings: anyone; drafts: the office.
+     */
+    async diff(ctx: RequestContext | null, id: string): Promise<RankingDiffDto> {
+      const ranking = ctx ? await visible(ctx, id) : await published(id);
+      const previousId = ranking.supersedes ?? (ranking.status === 'draft' ? (await rankingsRepository.latestPublished(db, ranking.cycleId))?.id : undefined);
+      if (!previousId) throw conflict('ranking_not_a_correction', `ranking ${id} supersedes no published ranking: there is nothing to compare it with`);
+      const [before, after] = await Promise.all([diffRows(previousId), diffRows(id)]);
+      return { rankingId: id, previousId, correctionReason: ranking.correctionReason, entries: diffEntries(before, after) };
+    },
+
+    /** 现行版本: the cycle's current published ranking (the highest version: a correction replaces what it supersedes). */
+    async currentPublished(cycleId: string): Promise<RankingDto> {
+      await cycles.getCycle(cycleId);
+      const r = await rankingsRepository.latestPublished(db, cycleId);
+      if (!r) throw notFound('published ranking of cycle', cycleId);
+      return toRankingDto(r, null);
+    },
 
   };
 }

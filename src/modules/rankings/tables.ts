@@ -19,6 +19,10 @@ export interface RankingInputCounts {
   problems: number;
   deeds: number;
   commendations?: number;
+  /** Inputs left out by upheld appeals (申诉成立). */
+  excluded?: number;
+  /** Ratings held by the integrity review (or rejected by it), out of P. */
+  heldRatings?: number;
 }
 
 /** A composite-score computation of one cycle (排名). Publishing freezes it and gives it a version number. */
@@ -38,6 +42,9 @@ export const rankings = pgTable(
     computedBy: text('computed_by').notNull(),
     publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
     publishedBy: text('published_by'),
+    /** A correction (更正版): the published ranking of the cycle this one replaced, and why. */
+    supersedes: uuid('supersedes'),
+    correctionReason: text('correction_reason'),
   },
   (t) => [
     index('rankings_cycle_idx').on(t.cycleId, t.id),

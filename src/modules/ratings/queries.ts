@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { AWAITING_CALL_BACK_STATES, BAD_LEVEL_MAX } from './rules.js';
@@ -18,16 +18,39 @@ export const ratingQueries = {
   isBad(): SQL {
     return lte(ratings.level, BAD_LEVEL_MAX);
   },
+  /** What an appeal (申诉) needs of a rating: its unit and cycle, and who recorded or cleared it (they may not decide). */
+  async appealSubject(db: Db, ratingId: string): Promise<{ unitId: string; cycleId: string | null; level: number; actors: string[] } | undefined> {
+    const [r] = await db
+      .select({ unitId: ratings.unitId, cycleId: ratings.cycleId, level: ratings.level, submittedBy: ratings.submittedBy, reviewedBy: ratings.holdReviewedBy })
+      .from(ratings)
+      .where(eq(ratings.id, ratingId));
+    return r && { unitId: r.unitId, cycleId: r.cycleId, level: r.level, actors: [r.submittedBy, r.reviewedBy].filter((a): a is string => !!a) };
+  },
   async ratingUnit(db: Db, ratingId: string): Promise<{ unitId: string; level: number } | undefined> {
     return (await db.select({ unitId: ratings.unitId, level: ratings.level }).from(ratings).where(eq(ratings.id, ratingId)))[0];
   },
-  /** 群众评价: ratings of the cycle per unit and level. */
-  levelCountsByUnit(db: Db, cycleId: string) {
+  /**
+   * 群众评价: ratings of the cycle per unit and level that count toward P — not held or rejected by the integrity review
+   * (integrity.ts), and not among `excludedIds` (ratings an upheld appeal took out).
+   */
+  levelCountsByUnit(db: Db, cycleId: string, excludedIds: readonly string[] = []) {
     return db
       .select({ unitId: ratings.unitId, level: ratings.level, n: count() })
       .from(ratings)
-      .where(eq(ratings.cycleId, cycleId))
+      .where(and(eq(ratings.cycleId, cycleId), inArray(ratings.holdStatus, ['none', 'cleared']), excludedIds.length ? notInArray(ratings.id, [...excludedIds]) : undefined))
       .groupBy(ratings.unitId, ratings.level);
+  },
+  /** Ratings of the cycle held for review and rejected by it, per unit (only units that have any). */
+  holdCountsByUnit(db: Db, cycleId: string) {
+    return db
+      .select({
+        unitId: ratings.unitId,
+        held: sql<number>`count(*) filter (where ${ratings.holdStatus} = 'held')`.mapWith(Number),
+        rejected: sql<number>`count(*) filter (where ${ratings.holdStatus} = 'rejected')`.mapWith(Number),
+      })
+      .from(ratings)
+      .where(and(eq(ratings.cycleId, cycleId), inArray(ratings.holdStatus, ['held', 'rejected'])))
+      .groupBy(ratings.unitId);
   },
   /** Every rating as a joinable subquery (unitId, cycleId, channel, level, collectedAt, presenceBound); 差评 is `isBad(level)` (rules.ts). */
   facts(db: Db, alias = 'rating_facts') {

@@ -24,7 +24,7 @@ export interface IntakeOutcome {
 }
 
 /** A rating as the intake stores it; its cycle and daily slot are settled by the statement. */
-export type IntakeRating = Omit<RatingRow, 'cycleId' | 'limitSlot'>;
+export type IntakeRating = Omit<RatingRow, 'cycleId' | 'limitSlot' | 'holdStatus' | 'holdSignals' | 'heldAt' | 'holdReviewedAt' | 'holdReviewedBy'>;
 
 export interface RatingFilter {
   unitId?: string;
@@ -99,9 +99,9 @@ export const ratingsRepository = {
     const res = await db.execute(sql`
       with facts as (select ${u.id} as id, ${u.active} as active, ${cycle} as cycle_id, ${taken} as taken from ${u} where ${u.id} = ${row.unitId}::uuid),
       inserted as (
-        insert into ${ratings} (id, unit_id, cycle_id, channel, level, comment, collected_at, received_at, source, external_id, respondent_hash, limited_day, limit_slot, submitted_by, presence_bound)
+        insert into ${ratings} (id, unit_id, cycle_id, channel, level, comment, collected_at, received_at, source, external_id, respondent_hash, limited_day, limit_slot, submitted_by, presence_bound, source_ip_hash)
         select ${row.id}::uuid, f.id, f.cycle_id, ${row.channel}, ${row.level}, ${row.comment}, ${ts(row.collectedAt)}, ${ts(row.receivedAt)}, ${row.source}, ${row.externalId},
-          ${row.respondentHash}, ${row.limitedDay}::date, ${limit ? sql`f.taken` : sql`null`}, ${row.submittedBy}, ${row.presenceBound}
+          ${row.respondentHash}, ${row.limitedDay}::date, ${limit ? sql`f.taken` : sql`null`}, ${row.submittedBy}, ${row.presenceBound}, ${row.sourceIpHash}
         from facts f where f.active${limit ? sql` and f.taken < ${limit.perDay}` : sql``}
         on conflict (source, external_id) do nothing
         returning id, unit_id, cycle_id

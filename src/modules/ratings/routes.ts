@@ -15,6 +15,7 @@ import {
 } from './follow-ups.schemas.js';
 import { LOOP_STAFF, PHONE_CALL_BACK_STAFF } from './follow-ups.service.js';
 import { ratingImportRoutes } from './import.routes.js';
+import { ratingIntegrityRoutes } from './integrity.routes.js';
 import { PUBLIC_RATING_LIMIT, isBad, isLimitedChannel } from './rules.js';
 import {
   channelInfo,
@@ -66,7 +67,7 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
       body: publicRatingBody,
       response: { 201: ratingReceipt, ...problems(409, 422, 429) },
     },
-    handler: async (req, reply) => reply.status(201).send(await ratings.submitPublic(req.ctx, req.body)),
+    handler: async (req, reply) => reply.status(201).send(await ratings.submitPublic(req.ctx, req.body, { sourceIp: req.ip })),
   });
 
   app.post('/ratings', {
@@ -192,4 +193,5 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   await app.register(ratingImportRoutes);
+  await app.register(ratingIntegrityRoutes);
 };

@@ -1,3 +1,4 @@
+import { systemContext } from '../../lib/principal.js';
 import type { ScheduledJob } from '../../plugins/schedules.js';
 
 /**
@@ -9,4 +10,14 @@ export const ratingImportLeaseSweep: ScheduledJob = {
   intervalMs: (config) => config.RATING_IMPORT_LEASE_SWEEP_INTERVAL_MS,
   atReady: true,
   run: (services) => services.ratingImports.failOrphaned(),
+};
+
+/**
+ * 评价防刷: evaluates the integrity signals over the ratings of the last 7 days and holds the suspects (computing a
+ * ranking also scans its cycle first). Concurrent copies cannot hold a rating twice: the update re-checks its status.
+ */
+export const ratingIntegrityScan: ScheduledJob = {
+  name: 'rating-integrity-scan',
+  intervalMs: (config) => config.RATING_INTEGRITY_SCAN_INTERVAL_MS,
+  run: (services) => services.ratingIntegrity.scan(systemContext('rating-integrity')),
 };

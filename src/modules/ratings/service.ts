@@ -23,6 +23,8 @@ import type { RespondentHasher } from './rules.js';
 import type { ListRatingsFilter, PublicRatingInput, QrRatingInput, RatingCountsDto, RatingCountsFilter, RatingDto, RatingReceiptDto, SubmitRatingInput } from './schemas.js';
 
 const PUBLIC_SOURCE = 'public';
+/** A new rating has not been looked at by the integrity review (modules/ratings/integrity.ts). */
+const UNREVIEWED = { holdStatus: 'none' as const, holdSignals: [] as string[], heldAt: null, holdReviewedAt: null, holdReviewedBy: null };
 
 /** The respondent-per-day unique index: a concurrent second rating loses the race here. */
 const isDailyLimitViolation = (err: unknown) => isUniqueViolation(err, 'ratings_respondent_day_key');
@@ -79,7 +81,7 @@ export function createRatingsService({
   verificationWorkingDays: number;
   links: CallBackLinks;
 }) {
-  type StoreInput = SubmitRatingInput & { collectedAt: string; presenceBound?: boolean };
+  type StoreInput = SubmitRatingInput & { collectedAt: string; presenceBound?: boolean; sourceIp?: string };
 
   /**
    * One statement, no transaction (ratingsRepository.storeAudited): it reads what the rules need and stores the rating,
@@ -115,15 +117,17 @@ export function createRatingsService({
         importId: null,
         submittedBy: ctx.principal.subject,
         presenceBound: input.presenceBound ?? false,
+        // Kept only as a keyed hash, like the respondent: bursts from one address are recognisable, the address is not.
+        sourceIpHash: input.sourceIp ? hashRespondent(`ip:${input.sourceIp}`) : null,
       };
       // The entry's cycleId (and the row's) are settled by the statement; the DTO is otherwise complete here.
-      const dto = toRatingDto({ ...row, cycleId: null, limitSlot: null });
+      const dto = toRatingDto({ ...row, ...UNREVIEWED, cycleId: null, limitSlot: null });
       const submitted: AuditEntryInput = { action: 'rating.submitted', entityType: 'rating', entityId: row.id, after: dto };
       const entries: AuditEntryInput[] = [];
       let followUp: FollowUpRow | null = null;
       if (needsFollowUp(row.level)) {
         followUp = openedLoop(calendar, uuidv7(), row.id, row.unitId, receivedAt, verificationWorkingDays, followUpWorkingDays);
-        const { rating: _r, ...after } = toFollowUpDto(followUp, { ...row, cycleId: null, limitSlot: null });
+        const { rating: _r, ...after } = toFollowUpDto(followUp, { ...row, ...UNREVIEWED, cycleId: null, limitSlot: null });
         entries.push({ action: 'follow_up.opened', entityType: 'rating_follow_up', entityId: followUp.id, after });
       }
       const outcome = await ratingsRepository.storeAudited(db, {
@@ -169,7 +173,7 @@ export function createRatingsService({
      * 群众评价 from the public (or a front end's integration): always now, source `public`. The public may use
      * only the rate-limited public channels and must identify the respondent (kept only as a keyed hash).
      */
-    submitPublic(ctx: RequestContext, input: PublicRatingInput): Promise<RatingReceiptDto> {
+    submitPublic(ctx: RequestContext, input: PublicRatingInput, { sourceIp }: { sourceIp?: string } = {}): Promise<RatingReceiptDto> {
       const anonymous = ctx.principal.role === 'anonymous';
       if (input.channel === 'qr_code') throw invalid('channel', 'qr_code ratings are given through a QR code: POST /api/v1/public/qr-codes/{code}/ratings');
       if (anonymous && !isLimitedChannel(input.channel)) {
@@ -178,7 +182,8 @@ export function createRatingsService({
       if (isLimitedChannel(input.channel) && !input.respondentKey) {
         throw invalid('respondentKey', `required on ${PUBLIC_RATING_LIMIT.channels.join(', ')} (the daily limit counts per respondent and unit)`);
       }
-      return store(ctx, { ...input, source: PUBLIC_SOURCE, collectedAt: new Date().toISOString() });
+      // Only an anonymous caller's address says who rated: a front end's integration relays everyone from one address.
+      return store(ctx, { ...input, source: PUBLIC_SOURCE, collectedAt: new Date().toISOString(), sourceIp: anonymous ? sourceIp : undefined });
     },
 
     /**

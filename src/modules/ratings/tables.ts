@@ -24,6 +24,9 @@ export const ratingChannels = [
 export type RatingChannel = (typeof ratingChannels)[number];
 export const ratingChannel = pgEnum('rating_channel', ratingChannels);
 
+/** Rating integrity (评价防刷): none (never suspected), held for review (out of P), cleared (back in P), rejected (out for good). */
+export const ratingHoldStatus = pgEnum('rating_hold_status', ['none', 'held', 'cleared', 'rejected']);
+
 /**
  * 群众评价: one satisfaction response, level 5 (非常满意) … 1 (非常不满意).
  * The respondent is kept only as a keyed hash (HMAC), never as a phone number or ID.
@@ -53,6 +56,15 @@ export const ratings = pgTable(
     submittedBy: text('submitted_by').notNull(),
     /** Given through a unit's QR code (二维码) at its window: the rater was there. */
     presenceBound: boolean('presence_bound').notNull().default(false),
+    /** HMAC of the client IP of a public submission (never the IP itself); null for integrations and imports. */
+    sourceIpHash: text('source_ip_hash'),
+    /** Integrity review (modules/ratings/integrity.ts): a held rating counts nowhere until cleared. */
+    holdStatus: ratingHoldStatus('hold_status').notNull().default('none'),
+    /** The signals that held it (respondent_burst, ip_burst, respondent_spread, level_shift, same_second, off_hours). */
+    holdSignals: text('hold_signals').array().notNull().default([]),
+    heldAt: timestamp('held_at', { withTimezone: true, mode: 'date' }),
+    holdReviewedAt: timestamp('hold_reviewed_at', { withTimezone: true, mode: 'date' }),
+    holdReviewedBy: text('hold_reviewed_by'),
   },
   (t) => [
     uniqueIndex('ratings_source_external_id_key').on(t.source, t.externalId),
@@ -61,6 +73,10 @@ export const ratings = pgTable(
     index('ratings_cycle_idx').on(t.cycleId, t.id),
     index('ratings_collected_idx').on(t.collectedAt),
     index('ratings_import_idx').on(t.importId),
+    index('ratings_hold_idx').on(t.holdStatus, t.unitId, t.id).where(sql`hold_status <> 'none'`),
+    index('ratings_respondent_received_idx').on(t.respondentHash, t.receivedAt).where(sql`respondent_hash is not null`),
+    index('ratings_ip_received_idx').on(t.sourceIpHash, t.receivedAt).where(sql`source_ip_hash is not null`),
+    index('ratings_unit_received_idx').on(t.unitId, t.receivedAt),
     check('ratings_level_check', sql`level between 1 and 5`),
   ],
 );

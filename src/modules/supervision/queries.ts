@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { inspectionFindings, inspectionReports, inspectionRounds, inspectionTasks, supervisors } from './tables.js';
 
@@ -7,6 +7,25 @@ import { inspectionFindings, inspectionReports, inspectionRounds, inspectionTask
  * office has reviewed the task; only accepted findings count.
  */
 export const supervisionQueries = {
+  /**
+   * What an appeal (申诉) needs of a finding: its unit, its round's cycle, and the entity whose audit trail names who
+   * reported and reviewed it (they may not decide): its task, or for a walk-in's item (随机暗访) its report.
+   */
+  async findingSubject(
+    db: Db,
+    findingId: string,
+  ): Promise<{ unitId: string; cycleId: string | null; trail: { entityType: 'inspection_task' | 'inspection_report'; entityId: string }; status: string } | undefined> {
+    const [r] = await db
+      .select({ unitId: inspectionFindings.unitId, cycleId: inspectionRounds.cycleId, taskId: inspectionFindings.taskId, reportId: inspectionFindings.reportId, status: inspectionFindings.status })
+      .from(inspectionFindings)
+      .innerJoin(inspectionReports, eq(inspectionReports.id, inspectionFindings.reportId))
+      .leftJoin(inspectionTasks, eq(inspectionTasks.id, inspectionFindings.taskId))
+      .leftJoin(inspectionRounds, eq(inspectionRounds.id, sql`coalesce(${inspectionTasks.roundId}, ${inspectionReports.roundId})`))
+      .where(eq(inspectionFindings.id, findingId));
+    if (!r) return undefined;
+    const trail = r.taskId ? { entityType: 'inspection_task' as const, entityId: r.taskId } : { entityType: 'inspection_report' as const, entityId: r.reportId };
+    return { unitId: r.unitId, cycleId: r.cycleId, trail, status: r.status };
+  },
   async findingUnit(db: Db, findingId: string): Promise<{ unitId: string } | undefined> {
     return (await db.select({ unitId: inspectionFindings.unitId }).from(inspectionFindings).where(eq(inspectionFindings.id, findingId)))[0];
   },
@@ -25,14 +44,14 @@ export const supervisionQueries = {
       .where(and(eq(inspectionRounds.cycleId, cycleId), eq(inspectionTasks.status, 'reviewed')))
       .groupBy(r.unitId);
   },
-  /** Accepted findings of reviewed tasks of the cycle, per unit and severity. */
-  acceptedFindingCountsByUnit(db: Db, cycleId: string) {
+  /** Accepted findings of reviewed tasks of the cycle, per unit and severity; `excludedIds`: findings an upheld appeal took out. */
+  acceptedFindingCountsByUnit(db: Db, cycleId: string, excludedIds: readonly string[] = []) {
     return db
       .select({ unitId: inspectionFindings.unitId, severity: inspectionFindings.severity, n: count() })
       .from(inspectionFindings)
       .innerJoin(inspectionTasks, eq(inspectionTasks.id, inspectionFindings.taskId))
       .innerJoin(inspectionRounds, eq(inspectionRounds.id, inspectionTasks.roundId))
-      .where(and(eq(inspectionRounds.cycleId, cycleId), eq(inspectionTasks.status, 'reviewed'), eq(inspectionFindings.status, 'accepted')))
+      .where(and(eq(inspectionRounds.cycleId, cycleId), eq(inspectionTasks.status, 'reviewed'), eq(inspectionFindings.status, 'accepted'), excludedIds.length ? notInArray(inspectionFindings.id, [...excludedIds]) : undefined))
       .groupBy(inspectionFindings.unitId, inspectionFindings.severity);
   },
   /** Every supervisor (义务监督员) as a joinable subquery: whether active, and the term (dates, end open when null). */
@@ -77,7 +96,8 @@ export const supervisionQueries = {
       })
       .from(inspectionFindings)
       .innerJoin(inspectionReports, eq(inspectionReports.id, inspectionFindings.reportId))
-      .leftJoin(inspectionRounds, eq(inspectionRounds.id, inspectionReports.roundId))
+      .leftJoin(inspectionTasks, eq(inspectionTasks.id, inspectionFindings.taskId))
+      .leftJoin(inspectionRounds, eq(inspectionRounds.id, sql`coalesce(${inspectionTasks.roundId}, ${inspectionReports.roundId})`))
       .as(alias);
   },
   /** Every report (of a task or a walk-in) with its origin and round's cycle, as a joinable subquery; `at` as for findings. */

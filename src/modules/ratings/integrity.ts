@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import { inTransaction } from '../../db/client.js';
+import type { Db, TxOption } from '../../db/client.js';
+import { invalid } from '../../lib/errors.js';
+import { isoDate, paginate, toIso, toIsoOrNull } from '../../lib/http.js';
+import type { Page } from '../../lib/http.js';
+import type { RequestContext } from '../../lib/principal.js';
+import type { AuditService } from '../audit/service.js';
+import { integrityRepository, integritySignals } from './integrity.repository.js';
+import type { HeldRow, HoldStatus, IntegritySignal, IntegrityThresholds } from './integrity.repository.js';
+
+/**
+ * 评价防刷 (rating integrity). Signals, each evaluated set-based over a window of ratings:
+ * - respondent_burst / ip_burst: more than `burstMax` ratings from one respondent key (HMAC) or one client IP (HMAC,
+ *   public route only) within ± `burstWindowMinutes`;
+ * - respondent_spread: one respondent key across more than `spreadMaxUnits` units in a day;
+ * - same_second: more than `sameSecondMax` public ratings of one unit collected in the same second (improbable timing;
+ *   integrations and imports deliver batches, so only the public route counts);
+ * - level_shift: a unit's bad share in the last `shiftWindowHours` above its earlier share by more than `shiftMaxIncrease`
+ *   (with enough ratings on both sides).
+ * Suspects are HELD (never dropped): out of P until the office clears them, listed with their signals, counted per unit in
+ * the ranking explanation. A cleared rating is not held again; a rejected one stays out.
+ */
+export const integrityDefaults: IntegrityThresholds = {
+  burstMax: 20,
+  burstWindowMinutes: 60,
+  spreadMaxUnits: 10,
+  sameSecondMax: 10,
+  shiftMaxIncrease: 0.5,
+  shiftMinRecent: 20,
+  shiftMinBaseline: 30,
+  shiftWindowHours: 24,
+};
+
+/** How far back the scheduled scan looks when not scanning one cycle. */
+const SCAN_LOOKBACK_MS = 7 * 24 * 3_600_000;
+/** At most this many ids in one bulk review by ids. */
+export const MAX_REVIEW_IDS = 1000;
+
+type Label = { zhCN: string; en: string };
+export const signalLabels: Record<IntegritySignal, Label> = {
+  respondent_burst: { zhCN: '同一评价人短时集中评价', en: 'Burst from one respondent' },
+  ip_burst: { zhCN: '同一来源地址短时集中评价', en: 'Burst from one source address' },
+  respondent_spread: { zhCN: '同一评价人评价过多单位', en: 'One respondent across many units' },
+  same_second: { zhCN: '同一秒内大量评价', en: 'Many ratings in the same second' },
+  level_shift: { zhCN: '评价等级分布突变', en: 'Sudden shift in level mix' },
+};
+
+export const holdStatuses = ['held', 'cleared', 'rejected'] as const;
+export const integritySignalSchema = z.enum(integritySignals).meta({ id: 'IntegritySignal', description: '同一评价人集中评价 / 同一来源地址集中评价 / 评价过多单位 / 同一秒大量评价 / 等级分布突变' });
+export const holdStatusSchema = z.enum(holdStatuses).meta({ id: 'RatingHoldStatus', description: '待核 / 已放行 / 已剔除' });
+
+export const ratingHold = z
+  .object({
+    ratingId: z.uuid(),
+    unitId: z.uuid(),
+    cycleId: z.uuid().nullable(),
+    level: z.number().int(),
+    channel: z.string(),
+    source: z.string(),
+    collectedAt: isoDate,
+    receivedAt: isoDate,
+    holdStatus: holdStatusSchema,
+    signals: z.array(integritySignalSchema),
+    heldAt: isoDate.nullable(),
+    reviewedAt: isoDate.nullable(),
+  })
+  .meta({ id: 'RatingHold', description: '待核评价: a rating held by the integrity signals, and its review' });
+export type RatingHoldDto = z.infer<typeof ratingHold>;
+
+export const listHoldsQuery = z.object({
+  status: holdStatusSchema.default('held'),
+  unitId: z.uuid().optional(),
+  cycleId: z.uuid().optional(),
+  signal: integritySignalSchema.optional(),
+});
+export type ListHoldsFilter = z.infer<typeof listHoldsQuery>;
+
+export const reviewHoldsBody = z
+  .object({
+    decision: z.enum(['clear', 'reject']).describe('clear: back into P; reject: out for good'),
+    ratingIds: z.array(z.uuid()).min(1).max(MAX_REVIEW_IDS).optional(),
+    signal: integritySignalSchema.optional(),
+    unitId: z.uuid().optional(),
+    note: z.string().trim().min(1).max(2000).optional(),
+  })
+  .describe('either ratingIds, or signal and unitId');
+export type ReviewHoldsInput = z.infer<typeof reviewHoldsBody>;
+export const reviewHoldsResult = z.object({ decision: z.enum(['clear', 'reject']), reviewed: z.number().int(), ratingIds: z.array(z.uuid()) }).meta({ id: 'RatingHoldReview' });
+
+export const scanHoldsBody = z.object({ cycleId: z.uuid().optional().describe('scan the whole cycle; otherwise the last 7 days') }).default({});
+export const scanHoldsResult = z
+  .object({ held: z.number().int(), bySignal: z.array(z.object({ signal: integritySignalSchema, held: z.number().int() })).describe('a rating held on several signals counts under each') })
+  .meta({ id: 'RatingHoldScan' });
+export type ScanHoldsResult = z.infer<typeof scanHoldsResult>;
+
+export const holdStatistics = z
+  .object({ cycleId: z.uuid().nullable(), held: z.number().int(), cleared: z.number().int(), rejected: z.number().int() })
+  .meta({ id: 'RatingHoldStatistics', description: '评价防刷统计: ratings held, cleared, rejected' });
+
+function toHoldDto(r: Awaited<ReturnType<typeof integrityRepository.list>>[number]): RatingHoldDto {
+  return {
+    ratingId: r.id,
+    unitId: r.unitId,
+    cycleId: r.cycleId,
+    level: r.level,
+    channel: r.channel,
+    source: r.source,
+    collectedAt: toIso(r.collectedAt),
+    receivedAt: toIso(r.receivedAt),
+    holdStatus: r.holdStatus as HoldStatus,
+    signals: r.holdSignals as IntegritySignal[],
+    heldAt: toIsoOrNull(r.heldAt),
+    reviewedAt: toIsoOrNull(r.holdReviewedAt),
+  };
+}
+
+const summary = (rows: HeldRow[]): ScanHoldsResult => {
+  const bySignal = new Map<IntegritySignal, number>();
+  for (const r of rows) for (const s of r.holdSignals as IntegritySignal[]) bySignal.set(s, (bySignal.get(s) ?? 0) + 1);
+  return { held: rows.length, bySignal: integritySignals.filter((s) => bySignal.has(s)).map((signal) => ({ signal, held: bySignal.get(signal)! })) };
+};
+
+export function createRatingIntegrityService({ db, audit, thresholds }: { db: Db; audit: AuditService; thresholds: IntegrityThresholds }) {
+  return {
+    /**
+     * Evaluates the signals and holds the suspects, each with an audit entry, in one transaction (the caller's: rankings
+     * scans a cycle inside its computation, so a burst never slips into P). Without a cycle: ratings of the last 7 days.
+     */
+    async scan(ctx: RequestContext, { cycleId, now = new Date(), tx }: TxOption & { cycleId?: string; now?: Date } = {}): Promise<ScanHoldsResult> {
+      return inTransaction(db, tx, async (tx) => {
+        const rows = await integrityRepository.holdSuspects(tx, cycleId ? { cycleId } : { since: new Date(now.getTime() - SCAN_LOOKBACK_MS) }, thresholds, now);
+        await audit.record(
+          tx,
+          ctx,
+          rows.map((r) => ({ action: 'rating.held', entityType: 'rating', entityId: r.id, before: { holdStatus: 'none' }, after: { holdStatus: 'held', signals: r.holdSignals, unitId: r.unitId } })),
+        );
+        return summary(rows);
+      });
+    },
+
+    async list(filter: ListHoldsFilter, page: { limit: number; cursor?: string }): Promise<Page<RatingHoldDto>> {
+      const p = await paginate(page, ({ after, limit }) => integrityRepository.list(db, { ...filter, afterId: after, limit }));
+      return { items: p.items.map(toHoldDto), nextCursor: p.nextCursor };
+    },
+
+    /** 批量放行/剔除: by ids or by signal + unit, in one transaction with an audit entry per rating. */
+    async review(ctx: RequestContext, input: ReviewHoldsInput, now = new Date()) {
+      const byIds = input.ratingIds !== undefined;
+      if (byIds && (input.signal || input.unitId)) throw invalid('ratingIds', 'give either ratingIds, or signal and unitId');
+      if (!byIds && !(input.signal && input.unitId)) throw invalid(input.signal ? 'unitId' : 'signal', 'required with the other when ratingIds is not given');
+      const to = input.decision === 'clear' ? 'cleared' : 'rejected';
+      return db.transaction(async (tx) => {
+        const rows = await integrityRepository.review(tx, byIds ? { ids: [...new Set(input.ratingIds)] } : { signal: input.signal!, unitId: input.unitId! }, to, ctx.principal.subject, now);
+        await audit.record(
+          tx,
+          ctx,
+          rows.map((r) => ({ action: `rating.hold_${to}`, entityType: 'rating', entityId: r.id, before: { holdStatus: 'held', signals: r.holdSignals }, after: { holdStatus: to, note: input.note ?? null } })),
+        );
+        return { decision: input.decision, reviewed: rows.length, ratingIds: rows.map((r) => r.id) };
+      });
+    },
+
+    async statistics(cycleId?: string) {
+      const counts = new Map((await integrityRepository.statusCounts(db, cycleId)).map((c) => [c.status, c.n]));
+      return { cycleId: cycleId ?? null, held: counts.get('held') ?? 0, cleared: counts.get('cleared') ?? 0, rejected: counts.get('rejected') ?? 0 };
+    },
+  };
+}
+
+export type RatingIntegrityService = ReturnType<typeof createRatingIntegrityService>;
