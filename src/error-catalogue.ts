@@ -6,6 +6,7 @@ import { sharedErrors } from './lib/errors.js';
 import type { ErrorSpec } from './lib/errors.js';
 import { assessmentsErrors } from './modules/assessments/errors.js';
 import { awardsErrors } from './modules/awards/errors.js';
+import { casesErrors } from './modules/cases/errors.js';
 import { complaintsErrors } from './modules/complaints/errors.js';
 import { criteriaErrors } from './modules/criteria/errors.js';
 import { cyclesErrors } from './modules/cycles/errors.js';
@@ -14,6 +15,7 @@ import { idempotencyErrors } from './modules/idempotency/errors.js';
 import { problemsErrors } from './modules/problems/errors.js';
 import { rankingsErrors } from './modules/rankings/errors.js';
 import { ratingsErrors } from './modules/ratings/errors.js';
+import { serviceItemsErrors } from './modules/service-items/errors.js';
 import { regionsErrors } from './modules/regions/errors.js';
 import { supervisionErrors } from './modules/supervision/errors.js';
 import { unitsErrors } from './modules/units/errors.js';
@@ -24,6 +26,7 @@ export const catalogues = {
   shared: sharedErrors,
   assessments: assessmentsErrors,
   awards: awardsErrors,
+  cases: casesErrors,
   complaints: complaintsErrors,
   criteria: criteriaErrors,
   cycles: cyclesErrors,
@@ -32,6 +35,7 @@ export const catalogues = {
   problems: problemsErrors,
   rankings: rankingsErrors,
   ratings: ratingsErrors,
+  serviceItems: serviceItemsErrors,
   regions: regionsErrors,
   supervision: supervisionErrors,
   units: unitsErrors,

@@ -48,9 +48,13 @@ import { problemOverdueNotices } from './problems/schedule.js';
 import { ratingImportLeaseSweep } from './ratings/schedule.js';
 import { webhookDispatch } from './webhooks/schedule.js';
 import { idempotencyKeySweep } from './idempotency/schedule.js';
+import { serviceItemLoaders, serviceItemResolvers, serviceItemTypeDefs } from './service-items/graphql.js';
+import { serviceItemRoutes } from './service-items/routes.js';
+import { caseLoaders, caseResolvers, caseTypeDefs } from './cases/graphql.js';
+import { caseRoutes } from './cases/routes.js';
 
 /** Every module's REST routes, mounted under /api/v1. */
-export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes];
+export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, serviceItemRoutes, caseRoutes];
 
 /** Every module's GraphQL part, merged into one schema. */
 export const graphqlModules: GraphqlModule[] = [
@@ -73,6 +77,8 @@ export const graphqlModules: GraphqlModule[] = [
   { typeDefs: scoreboardTypeDefs, resolvers: scoreboardResolvers, loaders: scoreboardLoaders },
   { typeDefs: ratingTypeDefs, resolvers: ratingResolvers, loaders: ratingLoaders },
   { typeDefs: statisticsTypeDefs, resolvers: statisticsResolvers, weights: statisticsWeights },
+  { typeDefs: serviceItemTypeDefs, resolvers: serviceItemResolvers, loaders: serviceItemLoaders },
+  { typeDefs: caseTypeDefs, resolvers: caseResolvers, loaders: caseLoaders },
 ];
 
 /** Standard facades mounted outside /api/v1 at their own prefix (Open311 GeoReport v2). */

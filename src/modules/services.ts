@@ -34,6 +34,8 @@ import { respondentHasher, DEVELOPMENT_RESPONDENT_KEY_SECRET } from './ratings/r
 import { createRatingsService } from './ratings/service.js';
 import { createStatisticsService } from './statistics/service.js';
 import { createIdempotencyService } from './idempotency/service.js';
+import { createServiceItemsService } from './service-items/service.js';
+import { createCasesService } from './cases/service.js';
 
 // Modules that keep parameters in a cycle's settings add their group to the document the cycles module owns.
 registerSettingsGroup('scoring', scoringSettings);
@@ -85,8 +87,11 @@ export function createServices(database: Database, { config, keys }: { config: C
     lease: { leaseMs: config.RATING_IMPORT_LEASE_MS, heartbeatMs: config.RATING_IMPORT_HEARTBEAT_MS },
   });
   const statistics = createStatisticsService({ db, regions });
+  const serviceItems = createServiceItemsService({ db, audit });
+  // 首问负责人 references: the same secret as respondent keys, domain-separated.
+  const cases = createCasesService({ db, audit, hashStaff: (code) => hashRespondent(`staff:${code}`) });
   const idempotency = createIdempotencyService({ db, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
-  return { idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision };
+  return { serviceItems, cases, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,81 @@
+import type { IResolvers, MercuriusLoaders } from 'mercurius';
+import { guard, loadBy } from '../../lib/graphql.js';
+import { pageQuery } from '../../lib/http.js';
+import { parseArgs } from '../../plugins/graphql.js';
+import { CASE_READERS, CASE_WRITERS, caseCloseBody, caseMoveBody, createCaseBody, listCasesQuery } from './schemas.js';
+import type { CaseDto } from './schemas.js';
+import type { CaseMove } from './service.js';
+
+export const caseTypeDefs = /* GraphQL */ `
+  enum CaseState { received accepted completed returned refused }
+  "办件: one application handled under a service item at a unit"
+  type Case {
+    id: ID!
+    source: String!
+    "办件编号"
+    caseNumber: String!
+    itemId: ID!
+    unitId: ID!
+    state: CaseState!
+    stateLabel: Label!
+    receivedAt: DateTime!
+    acceptedAt: DateTime
+    closedAt: DateTime
+    reason: String
+    promisedDays: Int!
+    deadline: DateTime!
+    onTime: Boolean
+    oneWeek: Boolean
+    "首问负责人, pseudonymous"
+    firstResponderRef: String
+    importId: ID
+    version: Int!
+    createdAt: DateTime!
+    updatedAt: DateTime!
+    unit: Unit
+    item: CatalogueServiceItem!
+  }
+  type CasePage { items: [Case!]! nextCursor: String }
+  input CreateCaseInput { source: String!, caseNumber: String!, itemId: ID!, unitId: ID!, receivedAt: DateTime!, firstResponder: String }
+
+  extend type Query {
+    cases(unitId: ID, departmentId: ID, itemId: ID, state: CaseState, source: String, caseNumber: String, onTime: Boolean, from: DateTime, to: DateTime, limit: Int, cursor: String): CasePage!
+    case(id: ID!): Case
+  }
+  extend type Mutation {
+    createCase(input: CreateCaseInput!): Case!
+    acceptCase(id: ID!, at: DateTime, version: Int): Case!
+    completeCase(id: ID!, at: DateTime, version: Int): Case!
+    returnCase(id: ID!, reason: String!, at: DateTime, version: Int): Case!
+    refuseCase(id: ID!, reason: String!, at: DateTime, version: Int): Case!
+  }
+`;
+
+const mover = (to: CaseMove, needsReason: boolean) =>
+  guard(CASE_WRITERS, ({ id, ...args }: { id: string } & Record<string, unknown>, { ctx, services }) =>
+    services.cases.move(ctx, id, to, parseArgs(needsReason ? caseCloseBody : caseMoveBody, args)),
+  );
+
+export const caseResolvers: IResolvers = {
+  Query: {
+    cases: guard(CASE_READERS, (args: Record<string, unknown>, { ctx, services }) => {
+      const { limit, cursor } = parseArgs(pageQuery, args);
+      return services.cases.list(ctx, parseArgs(listCasesQuery, args), { limit, cursor });
+    }),
+    case: guard(CASE_READERS, ({ id }: { id: string }, { ctx, services }) => services.cases.get(ctx, id)),
+  },
+  Mutation: {
+    createCase: guard(CASE_WRITERS, ({ input }: { input: unknown }, { ctx, services }) => services.cases.create(ctx, parseArgs(createCaseBody, input, 'input'))),
+    acceptCase: mover('accepted', false),
+    completeCase: mover('completed', false),
+    returnCase: mover('returned', true),
+    refuseCase: mover('refused', true),
+  },
+};
+
+export const caseLoaders: MercuriusLoaders = {
+  Case: {
+    unit: (queries: { obj: CaseDto }[], { ctx, services }) => loadBy(queries, (c) => c.unitId, (ids) => services.units.byIds(ctx, ids)),
+    item: (queries: { obj: CaseDto }[], { services }) => loadBy(queries, (c) => c.itemId, services.serviceItems.byIds),
+  },
+};
