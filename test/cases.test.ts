@@ -158,3 +158,69 @@ t.test('GraphQL files and moves cases like REST, loading units and items in one 
   t.ok(items.length > 3 && items.every((i) => i.unit.name && i.item.code));
   if (g.queries >= 0) t.ok(g.queries <= 4, `${g.queries} queries`);
 });
+
+const upload = (who: Parameters<typeof h.as>[0], query: string, body: string, type = 'text/csv') =>
+  h.as(who, { method: 'POST', url: `/api/v1/case-imports?${query}`, headers: { 'content-type': type }, payload: body });
+const csv = (rows: string[]) => ['caseNumber,itemId,unitId,state,receivedAt,acceptedAt,closedAt,reason,firstResponder', ...rows].join('\n');
+
+t.test('a bulk case import commits the valid rows, derives deadlines and on time, and reports each bad row', async (t) => {
+  const file = csv([
+    `IMP-1,${permit.id},${forestStation.id},completed,2026-11-02T01:00:00Z,2026-11-02T02:00:00Z,2026-11-04T02:00:00Z,,LY-0007`,
+    `IMP-2,${permit.id},${forestStation.id},received,2026-11-02T01:00:00Z,,,,`,
+    `IMP-3,${permit.id},${taxHallA.id},received,2026-11-02T01:00:00Z,,,,`,
+    `IMP-4,${permit.id},${forestStation.id},refused,2026-11-02T01:00:00Z,,2026-11-03T01:00:00Z,,SECRET-STAFF`,
+    `IMP-5,${permit.id},${forestStation.id},completed,2026-11-02T01:00:00Z,,2026-11-03T01:00:00Z,,`,
+    `IMP-6,not-a-uuid,${forestStation.id},received,2026-11-02T01:00:00Z,,,,`,
+    `IMP-7,${permit.id},${forestPolice.id},returned,2026-11-02T01:00:00Z,,2026-11-03T01:00:00Z,材料不全,`,
+  ]);
+  const r = await upload('integration', 'format=csv&source=zwfw_bulk', file);
+  t.equal(r.statusCode, 201, r.body);
+  t.match(r.json(), { status: 'completed', rowsRead: 7, accepted: 3, rejected: 4, duplicates: 0 });
+  const listed = (await h.as('admin', { method: 'GET', url: '/api/v1/cases?source=zwfw_bulk&limit=200' })).json().items as Case[];
+  const byNumber = new Map(listed.map((c) => [c.caseNumber, c]));
+  t.same([...byNumber.keys()].sort(), ['IMP-1', 'IMP-2', 'IMP-7']);
+  t.match(byNumber.get('IMP-1'), { state: 'completed', onTime: true, oneWeek: true, importId: r.json().id });
+  t.equal(byNumber.get('IMP-1')!.deadline, addWorkingDays(new Date('2026-11-02T02:00:00Z'), 5).toISOString());
+  t.match(byNumber.get('IMP-7'), { state: 'returned', reason: '材料不全' });
+  const errors = await h.as('integration', { method: 'GET', url: `/api/v1/case-imports/${r.json().id}/errors` });
+  t.equal(errors.statusCode, 200);
+  const lines = errors.body.replace(/^\uFEFF/, '').trim().split('\n');
+  t.same(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(',')).sort(), ['4,itemId', '5,reason', '6,state', '7,itemId']);
+  t.notOk(errors.body.includes('SECRET-STAFF'), 'the staff code never reaches the error report');
+
+  const again = await upload('integration', 'format=csv&source=zwfw_bulk', file);
+  t.match(again.json(), { accepted: 0, duplicates: 3, rejected: 4 }, 'a re-import is recognised by (source, caseNumber)');
+});
+
+t.test('all_or_nothing commits nothing when a row is rejected; NDJSON works the same', async (t) => {
+  const good = JSON.stringify({ caseNumber: 'AON-1', itemId: permit.id, unitId: forestStation.id, receivedAt: '2026-11-02T01:00:00Z' });
+  const bad = JSON.stringify({ caseNumber: 'AON-2', itemId: permit.id, unitId: forestStation.id, receivedAt: '2999-11-02T01:00:00Z' });
+  const failed = await upload('integration', 'format=ndjson&source=zwfw_aon&policy=all_or_nothing', `${good}\n${bad}\n`, 'application/x-ndjson');
+  t.match(failed.json(), { status: 'failed', accepted: 0, rejected: 1 });
+  t.same((await h.as('admin', { method: 'GET', url: '/api/v1/cases?source=zwfw_aon' })).json().items, []);
+  const ok = await upload('integration', 'format=ndjson&source=zwfw_aon&policy=all_or_nothing', `${good}\n`, 'application/x-ndjson');
+  t.match(ok.json(), { status: 'completed', accepted: 1 });
+  const log = await h.as('admin', { method: 'GET', url: `/api/v1/audit-log?entityType=case_import&entityId=${ok.json().id}` });
+  t.same(log.json().items.map((e: { action: string }) => e.action), ['case_import.completed']);
+});
+
+t.test('a case import needs its header, a file and a writer’s role', async (t) => {
+  const noHeader = await upload('integration', 'format=csv&source=zwfw_h', 'caseNumber,unitId\nX,Y\n');
+  t.match(noHeader.json(), { status: 'failed', failureReason: /missing column\(s\) itemId, receivedAt/ });
+  t.equal((await h.as('integration', { method: 'POST', url: '/api/v1/case-imports?format=csv&source=x', payload: { a: 1 } })).statusCode, 415);
+  t.equal((await upload(stationStaff, 'format=csv&source=x', csv([]))).statusCode, 403);
+  t.equal((await upload('inspector', 'format=csv&source=x', csv([]))).statusCode, 403);
+  t.equal((await upload('anonymous', 'format=csv&source=x', csv([]))).statusCode, 401);
+  const mine = (await h.as('integration', { method: 'GET', url: '/api/v1/case-imports' })).json().items;
+  t.ok(mine.length >= 1);
+  t.equal((await h.as('admin', { method: 'GET', url: `/api/v1/case-imports/${mine[0].id}` })).statusCode, 200);
+});
+
+t.test('the lease sweep fails a case import whose process stopped', async (t) => {
+  const [job] = await h.sql<{ id: string }>(
+    `insert into case_imports (id, format, source, policy, created_by, lease_expires_at) values (gen_random_uuid(), 'csv', 'zwfw_dead', 'partial', 'x', now() - interval '1 hour') returning id`,
+  );
+  t.equal(await h.app.services.caseImports.failOrphaned(), 1);
+  const got = await h.as('admin', { method: 'GET', url: `/api/v1/case-imports/${job.id}` });
+  t.match(got.json(), { status: 'failed', failureReason: /stopped/ });
+});

@@ -36,6 +36,7 @@ import { createStatisticsService } from './statistics/service.js';
 import { createIdempotencyService } from './idempotency/service.js';
 import { createServiceItemsService } from './service-items/service.js';
 import { createCasesService } from './cases/service.js';
+import { createCaseImportsService } from './cases/import-service.js';
 
 // Modules that keep parameters in a cycle's settings add their group to the document the cycles module owns.
 registerSettingsGroup('scoring', scoringSettings);
@@ -89,9 +90,16 @@ export function createServices(database: Database, { config, keys }: { config: C
   const statistics = createStatisticsService({ db, regions });
   const serviceItems = createServiceItemsService({ db, audit });
   // 首问负责人 references: the same secret as respondent keys, domain-separated.
-  const cases = createCasesService({ db, audit, hashStaff: (code) => hashRespondent(`staff:${code}`) });
+  const hashStaff = (code: string) => hashRespondent(`staff:${code}`);
+  const cases = createCasesService({ db, audit, hashStaff });
+  const caseImports = createCaseImportsService({
+    database,
+    audit,
+    hashStaff,
+    lease: { leaseMs: config.RATING_IMPORT_LEASE_MS, heartbeatMs: config.RATING_IMPORT_HEARTBEAT_MS },
+  });
   const idempotency = createIdempotencyService({ db, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
-  return { serviceItems, cases, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision };
+  return { serviceItems, cases, caseImports, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision };
 }
 
 export type Services = ReturnType<typeof createServices>;

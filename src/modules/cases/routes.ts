@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParams, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
+import { caseImportRoutes } from './import.routes.js';
 import { CASE_READERS, CASE_WRITERS, caseCloseBody, caseDto, caseMoveBody, createCaseBody, listCasesQuery } from './schemas.js';
 
 const tags = ['cases'];
@@ -55,4 +56,6 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
       handler: async (req, reply) => sendVersioned(reply, await svc.move(req.ctx, req.params.id, m.to, req.body)),
     });
   }
+
+  await app.register(caseImportRoutes);
 };

@@ -30,3 +30,23 @@ const WEEK_MS = 7 * 24 * 3600_000;
 export function completionFacts(c: { receivedAt: Date; deadline: Date }, completedAt: Date): { onTime: boolean; oneWeek: boolean } {
   return { onTime: completedAt.getTime() <= c.deadline.getTime(), oneWeek: completedAt.getTime() - c.receivedAt.getTime() <= WEEK_MS };
 }
+
+/**
+ * Whether a case's reported history is one the state machine allows: accepted only if it was accepted, closed (with a
+ * time, and a reason when returned or refused) only if it is in a final state, and the times in order. Null when fine.
+ */
+export function historyProblem(c: { state: CaseState; receivedAt: Date; acceptedAt?: Date; closedAt?: Date; reason?: string }): { field: string; message: string } | null {
+  const path: CaseState[] = c.acceptedAt ? ['received', 'accepted'] : ['received'];
+  if (c.state !== path[path.length - 1]) path.push(c.state);
+  for (let i = 1; i < path.length; i++) {
+    if (!caseMachine.can(path[i - 1], path[i])) return { field: c.acceptedAt ? 'acceptedAt' : 'state', message: `a case cannot go ${path.join(' → ')}` };
+  }
+  if (c.state === 'accepted' || c.state === 'completed') {
+    if (!c.acceptedAt) return { field: 'acceptedAt', message: `a ${c.state} case has an acceptedAt` };
+  }
+  if (caseMachine.isFinal(c.state) !== !!c.closedAt) return { field: 'closedAt', message: caseMachine.isFinal(c.state) ? `a ${c.state} case has a closedAt` : `a ${c.state} case is not closed` };
+  if (REASON_REQUIRED.includes(c.state) !== !!c.reason) return { field: 'reason', message: REASON_REQUIRED.includes(c.state) ? `a ${c.state} case has a reason` : `only a returned or refused case has a reason` };
+  if (c.acceptedAt && c.acceptedAt < c.receivedAt) return { field: 'acceptedAt', message: 'is before receivedAt' };
+  if (c.closedAt && c.closedAt < (c.acceptedAt ?? c.receivedAt)) return { field: 'closedAt', message: 'is before the step before it' };
+  return null;
+}

@@ -44,12 +44,12 @@ export const caseDto = z
   .meta({ id: 'Case', description: '办件: one application handled under a service item at a unit' });
 export type CaseDto = z.infer<typeof caseDto>;
 
-const source = z
+export const source = z
   .string()
   .trim()
   .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'lower-case letters, digits, dot, dash or underscore (e.g. zwfw_yunnan)');
-const caseNumber = z.string().trim().min(1).max(64);
-const staffCode = z.string().trim().min(1).max(64).describe('the staff code of the 首问负责人; stored only as an HMAC');
+export const caseNumber = z.string().trim().min(1).max(64);
+export const staffCode = z.string().trim().min(1).max(64).describe('the staff code of the 首问负责人; stored only as an HMAC');
 
 export const createCaseBody = z.object({
   source,

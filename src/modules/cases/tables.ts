@@ -1,7 +1,10 @@
-import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, timestamps, version } from '../../db/columns.js';
 import { serviceItems } from '../service-items/tables.js';
 import { units } from '../units/tables.js';
+import { ratingImportFormat, ratingImportPolicy, ratingImportStatus } from '../ratings/tables.js';
 
 /** received (已收件) → accepted (已受理) → completed (已办结) | returned (退回补正) | refused (不予受理/不予许可). */
 export const caseState = pgEnum('case_state', ['received', 'accepted', 'completed', 'returned', 'refused']);
@@ -42,7 +45,7 @@ export const cases = pgTable(
     /** 首问负责人 as HMAC of the staff code (never the code, never shown to the public). */
     firstResponderHash: text('first_responder_hash'),
     /** The bulk import that brought it, if any. */
-    importId: uuid('import_id'),
+    importId: uuid('import_id').references((): AnyPgColumn => caseImports.id),
     createdBy: text('created_by').notNull(),
     version: version(),
     ...timestamps(),
@@ -57,4 +60,50 @@ export const cases = pgTable(
     index('cases_on_time_idx').on(t.onTime, t.id),
     index('cases_unit_closed_idx').on(t.unitId, t.closedAt),
   ],
+);
+
+/**
+ * A bulk import of cases (CSV/NDJSON from a 政务服务 platform), with its progress and lease: the same job shape,
+ * runner (lib/bulk-import.ts) and status/format/policy types as rating imports.
+ */
+export const caseImports = pgTable(
+  'case_imports',
+  {
+    id: id(),
+    status: ratingImportStatus('status').notNull().default('processing'),
+    format: ratingImportFormat('format').notNull(),
+    source: text('source').notNull(),
+    policy: ratingImportPolicy('policy').notNull(),
+    rowsRead: integer('rows_read').notNull().default(0),
+    accepted: integer('accepted').notNull().default(0),
+    duplicates: integer('duplicates').notNull().default(0),
+    rejected: integer('rejected').notNull().default(0),
+    failureReason: text('failure_reason'),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+    createdBy: text('created_by').notNull(),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true, mode: 'date' }),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('case_imports_created_by_idx').on(t.createdBy, t.id),
+    index('case_imports_status_idx').on(t.status, t.id),
+    index('case_imports_processing_lease_idx').on(t.leaseExpiresAt).where(sql`status = 'processing'`),
+  ],
+);
+
+/** Per-row errors of a case import; the raw row is kept without the first responder's staff code. */
+export const caseImportErrors = pgTable(
+  'case_import_errors',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => caseImports.id),
+    rowNumber: integer('row_number').notNull(),
+    field: text('field').notNull(),
+    message: text('message').notNull(),
+    raw: text('raw'),
+  },
+  (t) => [index('case_import_errors_import_idx').on(t.importId, t.id)],
 );
