@@ -224,3 +224,21 @@ t.test('the lease sweep fails a case import whose process stopped', async (t) =>
   const got = await h.as('admin', { method: 'GET', url: `/api/v1/case-imports/${job.id}` });
   t.match(got.json(), { status: 'failed', failureReason: /stopped/ });
 });
+
+t.test('case statistics count states and give the on-time and one-week rates, scoped to the caller', async (t) => {
+  const q = 'from=2026-11-01T00:00:00Z&to=2026-11-03T00:00:00Z';
+  const all = await h.as('admin', { method: 'GET', url: `/api/v1/case-statistics?groupBy=unit&${q}` });
+  t.equal(all.statusCode, 200, all.body);
+  const station = all.json().rows.find((r: { key: string }) => r.key === forestStation.id);
+  t.ok(station.total >= station.byState.completed && station.byState.completed >= 3);
+  t.equal(station.onTimeRate, Math.round((station.onTime / station.byState.completed) * 10000) / 100);
+  const dept = await h.as(forestryDept, { method: 'GET', url: `/api/v1/case-statistics?groupBy=department&${q}` });
+  t.same(dept.json().rows.map((r: { key: string }) => r.key), [w.departments.forestry.id], 'a department sees its own figures only');
+  const unit = await h.as(stationStaff, { method: 'GET', url: `/api/v1/case-statistics?groupBy=unit&${q}` });
+  t.same(unit.json().rows.map((r: { key: string }) => r.key), [forestStation.id]);
+  t.equal((await h.as('integration', { method: 'GET', url: '/api/v1/case-statistics' })).statusCode, 403);
+  t.equal((await h.as('admin', { method: 'GET', url: '/api/v1/case-statistics?groupBy=planet' })).statusCode, 400);
+  const g = await gql(h, 'inspector', `{ caseStatistics(groupBy: region) { groupBy rows { key total byState { completed } onTimeRate oneWeekRate } } }`);
+  t.same(g.errors, undefined);
+  t.ok((g.data!.caseStatistics as { rows: unknown[] }).rows.length >= 1);
+});

@@ -2249,6 +2249,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/case-statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 办件 statistics: cases by state, 限时办结率 and 一周办结率 per unit, department or region; a department its units, a unit its own */
+        get: operations["getCaseStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}": {
         parameters: {
             query?: never;
@@ -2794,6 +2811,22 @@ export interface components {
              * @default 5
              */
             bonusCap: number;
+            /**
+             * @description T 限时办结率: on-time rate of completed cases (办件), with the 一周办结 rate shown
+             * @default {}
+             */
+            timeliness: {
+                /**
+                 * @description wT, on top of the cycle weights (all renormalized); 0 = not scored
+                 * @default 0
+                 */
+                weight: number;
+                /**
+                 * @description below this many completed cases T is missing for the unit
+                 * @default 10
+                 */
+                minimumCompletedCases: number;
+            };
             /**
              * @description 排名靠后: the bottom N units, or bottom x percent, of each category
              * @default {}
@@ -4031,7 +4064,7 @@ export interface components {
         };
         ScoreComponentInput: {
             /** @enum {string} */
-            key: "assessment" | "inspection" | "publicSatisfaction";
+            key: "assessment" | "inspection" | "publicSatisfaction" | "timeliness";
             label: components["schemas"]["LabelInput"];
             value: number | null;
             present: boolean;
@@ -4077,6 +4110,24 @@ export interface components {
             /** @description false while the system records no higher-level commendations */
             commendationsCounted: boolean;
         };
+        /** @description T 限时办结; null for rankings computed before cases were counted */
+        ScoreTimelinessInputsInput: {
+            /** @description 办件 completed in the cycle */
+            completed: number;
+            /** @description 按时办结 */
+            onTime: number;
+            /** @description 一周办结 */
+            oneWeek: number;
+            /** @description 限时办结率, % */
+            onTimeRate: number | null;
+            /** @description 一周办结率, % (shown, not scored) */
+            oneWeekRate: number | null;
+            minimumCompletedCases: number;
+            /** @description T as scored; null under the minimum sample */
+            value: number | null;
+            /** @description wT; 0 = not scored */
+            weight: number;
+        } | null;
         /** @description 得分说明: every component, weight, contribution and input of one unit’s score */
         ScoreExplanationInput: {
             /** Format: uuid */
@@ -4113,6 +4164,7 @@ export interface components {
                 scorecards: number;
                 inspectionReports: number;
             };
+            timeliness: components["schemas"]["ScoreTimelinessInputsInput"];
             flags: components["schemas"]["RankingFlagInput"][];
             notes: string[];
         };
@@ -4954,6 +5006,36 @@ export interface components {
              */
             updatedAt: string;
         };
+        CaseStateCountsInput: {
+            received: number;
+            accepted: number;
+            completed: number;
+            returned: number;
+            refused: number;
+        };
+        CaseStatisticsRowInput: {
+            /**
+             * Format: uuid
+             * @description the unit, department or region id
+             */
+            key: string;
+            total: number;
+            byState: components["schemas"]["CaseStateCountsInput"];
+            /** @description completed by the deadline (按时办结) */
+            onTime: number;
+            /** @description completed within 7 calendar days of receipt (一周办结) */
+            oneWeek: number;
+            /** @description 限时办结率: onTime / completed, %; null without completed cases */
+            onTimeRate: number | null;
+            /** @description 一周办结率: oneWeek / completed, % */
+            oneWeekRate: number | null;
+        };
+        /** @description 办件 statistics: cases by state, on-time and one-week rates */
+        CaseStatisticsInput: {
+            /** @enum {string} */
+            groupBy: "unit" | "department" | "region";
+            rows: components["schemas"]["CaseStatisticsRowInput"][];
+        };
         /** @description A bulk case import and its progress. Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). */
         CaseImportInput: {
             /** Format: uuid */
@@ -5580,6 +5662,19 @@ export interface components {
              * @default 5
              */
             bonusCap: number;
+            /** @description T 限时办结率: on-time rate of completed cases (办件), with the 一周办结 rate shown */
+            timeliness: {
+                /**
+                 * @description wT, on top of the cycle weights (all renormalized); 0 = not scored
+                 * @default 0
+                 */
+                weight: number;
+                /**
+                 * @description below this many completed cases T is missing for the unit
+                 * @default 10
+                 */
+                minimumCompletedCases: number;
+            };
             /** @description 排名靠后: the bottom N units, or bottom x percent, of each category */
             bottom: {
                 /**
@@ -6814,7 +6909,7 @@ export interface components {
         };
         ScoreComponent: {
             /** @enum {string} */
-            key: "assessment" | "inspection" | "publicSatisfaction";
+            key: "assessment" | "inspection" | "publicSatisfaction" | "timeliness";
             label: components["schemas"]["Label"];
             value: number | null;
             present: boolean;
@@ -6860,6 +6955,24 @@ export interface components {
             /** @description false while the system records no higher-level commendations */
             commendationsCounted: boolean;
         };
+        /** @description T 限时办结; null for rankings computed before cases were counted */
+        ScoreTimelinessInputs: {
+            /** @description 办件 completed in the cycle */
+            completed: number;
+            /** @description 按时办结 */
+            onTime: number;
+            /** @description 一周办结 */
+            oneWeek: number;
+            /** @description 限时办结率, % */
+            onTimeRate: number | null;
+            /** @description 一周办结率, % (shown, not scored) */
+            oneWeekRate: number | null;
+            minimumCompletedCases: number;
+            /** @description T as scored; null under the minimum sample */
+            value: number | null;
+            /** @description wT; 0 = not scored */
+            weight: number;
+        } | null;
         /** @description 得分说明: every component, weight, contribution and input of one unit’s score */
         ScoreExplanation: {
             /** Format: uuid */
@@ -6896,6 +7009,7 @@ export interface components {
                 scorecards: number;
                 inspectionReports: number;
             };
+            timeliness: components["schemas"]["ScoreTimelinessInputs"];
             flags: components["schemas"]["RankingFlag"][];
             notes: string[];
         };
@@ -7736,6 +7850,36 @@ export interface components {
              * @description ISO 8601 timestamp with zone
              */
             updatedAt: string;
+        };
+        CaseStateCounts: {
+            received: number;
+            accepted: number;
+            completed: number;
+            returned: number;
+            refused: number;
+        };
+        CaseStatisticsRow: {
+            /**
+             * Format: uuid
+             * @description the unit, department or region id
+             */
+            key: string;
+            total: number;
+            byState: components["schemas"]["CaseStateCounts"];
+            /** @description completed by the deadline (按时办结) */
+            onTime: number;
+            /** @description completed within 7 calendar days of receipt (一周办结) */
+            oneWeek: number;
+            /** @description 限时办结率: onTime / completed, %; null without completed cases */
+            onTimeRate: number | null;
+            /** @description 一周办结率: oneWeek / completed, % */
+            oneWeekRate: number | null;
+        };
+        /** @description 办件 statistics: cases by state, on-time and one-week rates */
+        CaseStatistics: {
+            /** @enum {string} */
+            groupBy: "unit" | "department" | "region";
+            rows: components["schemas"]["CaseStatisticsRow"][];
         };
         /** @description A bulk case import and its progress. Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). */
         CaseImport: {
@@ -20570,6 +20714,69 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getCaseStatistics: {
+        parameters: {
+            query?: {
+                /** @description per unit, per department, or per unit's region */
+                groupBy?: "unit" | "department" | "region";
+                /** @description cases received at or after */
+                from?: string;
+                /** @description cases received before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseStatistics"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

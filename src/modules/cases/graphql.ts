@@ -2,7 +2,7 @@ import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import { guard, loadBy } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { parseArgs } from '../../plugins/graphql.js';
-import { CASE_READERS, CASE_WRITERS, caseCloseBody, caseMoveBody, createCaseBody, listCasesQuery } from './schemas.js';
+import { CASE_READERS, CASE_STATISTICS_READERS, CASE_WRITERS, caseCloseBody, caseMoveBody, caseStatisticsQuery, createCaseBody, listCasesQuery } from './schemas.js';
 import type { CaseDto } from './schemas.js';
 import type { CaseMove } from './service.js';
 
@@ -36,11 +36,17 @@ export const caseTypeDefs = /* GraphQL */ `
     item: CatalogueServiceItem!
   }
   type CasePage { items: [Case!]! nextCursor: String }
+  enum CaseStatisticsGroupBy { unit department region }
+  type CaseStateCounts { received: Int! accepted: Int! completed: Int! returned: Int! refused: Int! }
+  type CaseStatisticsRow { key: ID! total: Int! byState: CaseStateCounts! onTime: Int! oneWeek: Int! onTimeRate: Float oneWeekRate: Float }
+  "办件 statistics: cases by state, on-time and one-week rates"
+  type CaseStatistics { groupBy: CaseStatisticsGroupBy! rows: [CaseStatisticsRow!]! }
   input CreateCaseInput { source: String!, caseNumber: String!, itemId: ID!, unitId: ID!, receivedAt: DateTime!, firstResponder: String }
 
   extend type Query {
     cases(unitId: ID, departmentId: ID, itemId: ID, state: CaseState, source: String, caseNumber: String, onTime: Boolean, from: DateTime, to: DateTime, limit: Int, cursor: String): CasePage!
     case(id: ID!): Case
+    caseStatistics(groupBy: CaseStatisticsGroupBy, from: DateTime, to: DateTime): CaseStatistics!
   }
   extend type Mutation {
     createCase(input: CreateCaseInput!): Case!
@@ -62,6 +68,7 @@ export const caseResolvers: IResolvers = {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.cases.list(ctx, parseArgs(listCasesQuery, args), { limit, cursor });
     }),
+    caseStatistics: guard(CASE_STATISTICS_READERS, (args: Record<string, unknown>, { ctx, services }) => services.cases.statistics(ctx, parseArgs(caseStatisticsQuery, args))),
     case: guard(CASE_READERS, ({ id }: { id: string }, { ctx, services }) => services.cases.get(ctx, id)),
   },
   Mutation: {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, lt, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
@@ -66,3 +66,50 @@ export const casesRepository = {
       .limit(f.limit);
   },
 };
+
+export interface CaseStatsRow {
+  key: string;
+  total: number;
+  received: number;
+  accepted: number;
+  completed: number;
+  returned: number;
+  refused: number;
+  onTime: number;
+  oneWeek: number;
+}
+
+/** Cases received in [from, to), counted by state and completion facts, per unit, department or region. */
+export async function caseStatistics(
+  db: Db,
+  f: { groupBy: 'unit' | 'department' | 'region'; from?: Date; to?: Date; unitId?: string; departmentId?: string },
+): Promise<CaseStatsRow[]> {
+  const u = unitQueries.facts(db, 'case_stat_units');
+  const key = f.groupBy === 'unit' ? u.id : f.groupBy === 'department' ? u.departmentId : u.regionId;
+  const n = (cond: SQL) => sql<number>`(count(*) filter (where ${cond}))::int`;
+  const rows = await db
+    .select({
+      key: sql<string>`${key}`,
+      total: sql<number>`count(*)::int`,
+      received: n(eq(cases.state, 'received')),
+      accepted: n(eq(cases.state, 'accepted')),
+      completed: n(eq(cases.state, 'completed')),
+      returned: n(eq(cases.state, 'returned')),
+      refused: n(eq(cases.state, 'refused')),
+      onTime: n(eq(cases.onTime, true)),
+      oneWeek: n(eq(cases.oneWeek, true)),
+    })
+    .from(cases)
+    .innerJoin(u, eq(u.id, cases.unitId))
+    .where(
+      and(
+        f.from ? gte(cases.receivedAt, f.from) : undefined,
+        f.to ? lt(cases.receivedAt, f.to) : undefined,
+        f.unitId ? eq(cases.unitId, f.unitId) : undefined,
+        f.departmentId ? eq(u.departmentId, f.departmentId) : undefined,
+      ),
+    )
+    .groupBy(key)
+    .orderBy(key);
+  return rows.map((r) => ({ ...r, total: Number(r.total) }));
+}

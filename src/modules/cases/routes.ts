@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParams, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
 import { caseImportRoutes } from './import.routes.js';
-import { CASE_READERS, CASE_WRITERS, caseCloseBody, caseDto, caseMoveBody, createCaseBody, listCasesQuery } from './schemas.js';
+import { CASE_READERS, CASE_STATISTICS_READERS, CASE_WRITERS, caseCloseBody, caseDto, caseMoveBody, caseStatistics, caseStatisticsQuery, createCaseBody, listCasesQuery } from './schemas.js';
 
 const tags = ['cases'];
 
@@ -41,6 +41,18 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
       const { limit, cursor, ...filter } = req.query;
       return svc.list(req.ctx, filter, { limit, cursor });
     },
+  });
+
+  app.get('/case-statistics', {
+    config: { access: CASE_STATISTICS_READERS },
+    schema: {
+      operationId: 'getCaseStatistics',
+      summary: '办件 statistics: cases by state, 限时办结率 and 一周办结率 per unit, department or region; a department its units, a unit its own',
+      tags,
+      querystring: queryOf(caseStatisticsQuery),
+      response: { 200: caseStatistics, ...problems(422) },
+    },
+    handler: async (req) => svc.statistics(req.ctx, req.query),
   });
 
   app.get('/cases/:id', {

@@ -4,6 +4,8 @@ import type { Role } from '../../lib/principal.js';
 
 /** Integrations (政务服务 platforms) file and move cases; the office may too. */
 export const CASE_WRITERS: Role[] = ['admin', 'integration'];
+/** Figures, not cases: integrations file cases but do not read the campaign's statistics. */
+export const CASE_STATISTICS_READERS: Role[] = ['admin', 'inspector', 'department', 'unit'];
 /** A department reads its units' cases, a unit its own; the office and inspectors all. */
 export const CASE_READERS: Role[] = ['admin', 'inspector', 'department', 'unit', 'integration'];
 
@@ -67,6 +69,31 @@ export const caseMoveBody = z.object({
 });
 export const caseCloseBody = caseMoveBody.extend({ reason: z.string().trim().min(1).max(2000).describe('required: why') });
 export type CaseMoveInput = z.infer<typeof caseCloseBody>;
+
+export const caseStatisticsQuery = z.object({
+  groupBy: z.enum(['unit', 'department', 'region']).default('unit').describe("per unit, per department, or per unit's region"),
+  from: isoDate.optional().describe('cases received at or after'),
+  to: isoDate.optional().describe('cases received before'),
+});
+export type CaseStatisticsFilter = z.infer<typeof caseStatisticsQuery>;
+
+const count = z.number().int();
+export const caseStatisticsRow = z
+  .object({
+    key: z.uuid().describe('the unit, department or region id'),
+    total: count,
+    byState: z.object({ received: count, accepted: count, completed: count, returned: count, refused: count }).meta({ id: 'CaseStateCounts' }),
+    onTime: count.describe('completed by the deadline (按时办结)'),
+    oneWeek: count.describe('completed within 7 calendar days of receipt (一周办结)'),
+    onTimeRate: z.number().nullable().describe('限时办结率: onTime / completed, %; null without completed cases'),
+    oneWeekRate: z.number().nullable().describe('一周办结率: oneWeek / completed, %'),
+  })
+  .meta({ id: 'CaseStatisticsRow' });
+export type CaseStatisticsRowDto = z.infer<typeof caseStatisticsRow>;
+export const caseStatistics = z
+  .object({ groupBy: z.enum(['unit', 'department', 'region']), rows: z.array(caseStatisticsRow) })
+  .meta({ id: 'CaseStatistics', description: '办件 statistics: cases by state, on-time and one-week rates' });
+export type CaseStatisticsDto = z.infer<typeof caseStatistics>;
 
 export const listCasesQuery = z.object({
   unitId: z.uuid().optional(),
