@@ -242,3 +242,25 @@ t.test('case statistics count states and give the on-time and one-week rates, sc
   t.same(g.errors, undefined);
   t.ok((g.data!.caseStatistics as { rows: unknown[] }).rows.length >= 1);
 });
+
+t.test('one case, one rating: a rating names a case of the rated unit, and a second rating of it is refused', async (t) => {
+  const c = (await file('integration')).json() as Case;
+  const rate = (body: Record<string, unknown>) =>
+    h.as('integration', { method: 'POST', url: '/api/v1/ratings', payload: { unitId: forestStation.id, channel: 'window_device', level: 5, source: 'window_device_1', caseId: c.id, staffCode: 'LY-0231', ...body } });
+  const wrongUnit = await rate({ unitId: forestPolice.id });
+  t.equal(wrongUnit.statusCode, 422);
+  t.equal(wrongUnit.json().errors[0].field, 'caseId');
+  t.equal((await rate({ caseId: '0190a000-0000-7000-8000-000000000000' })).json().errors[0].field, 'caseId');
+  const first = await rate({});
+  t.equal(first.statusCode, 201, first.body);
+  const second = await rate({ channel: 'qr_code', level: 1 });
+  t.equal(second.statusCode, 409);
+  t.equal(second.json().code, 'case_already_rated');
+  const listed = (await h.as('admin', { method: 'GET', url: `/api/v1/ratings?unitId=${forestStation.id}&limit=200` })).json().items as { id: string; caseId: string | null; channelLabel: unknown }[];
+  const mine = listed.find((r) => r.id === first.json().id)!;
+  t.equal(mine.caseId, c.id);
+  t.same(mine.channelLabel, { zhCN: '窗口评价器', en: 'Rating device at the window' });
+  t.notOk(JSON.stringify(listed).includes('LY-0231'), 'the staff code is never shown');
+  const [stored] = await h.sql<{ staff_hash: string }>('select staff_hash from ratings where id = $1', [first.json().id]);
+  t.equal(stored.staff_hash, c.firstResponderRef, 'the staff who served is the same pseudonym as the first responder of the case');
+});

@@ -2628,7 +2628,7 @@ export interface components {
              * @description stable machine-readable error code (see src/error-catalogue.ts)
              * @enum {string}
              */
-            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_case" | "duplicate_code" | "duplicate_item_code" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "follow_up_not_contacted" | "follow_up_not_open" | "follow_up_resolved" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "internal_error" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
+            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "case_already_rated" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_case" | "duplicate_code" | "duplicate_item_code" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "follow_up_not_contacted" | "follow_up_not_open" | "follow_up_resolved" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "internal_error" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
             errors?: {
                 field: string;
                 message: string;
@@ -4481,7 +4481,7 @@ export interface components {
          * @description 征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访
          * @enum {string}
          */
-        RatingChannelInput: "questionnaire" | "household_visit" | "forum" | "phone_inquiry" | "sms" | "hotline" | "portal" | "mailbox" | "tv_inquiry" | "face_to_face_review" | "ten_thousand_review" | "three_party_inquiry";
+        RatingChannelInput: "questionnaire" | "household_visit" | "forum" | "phone_inquiry" | "sms" | "hotline" | "portal" | "mailbox" | "tv_inquiry" | "face_to_face_review" | "ten_thousand_review" | "three_party_inquiry" | "window_device" | "qr_code" | "kiosk" | "app";
         /** @description 群众评价: one public satisfaction response (the respondent is never identifiable) */
         RatingInput: {
             /** Format: uuid */
@@ -4510,6 +4510,8 @@ export interface components {
             source: string;
             externalId: string | null;
             importId: string | null;
+            /** @description 一事一评: the case (办件) rated */
+            caseId: string | null;
         };
         RatingReceiptInput: {
             /** Format: uuid */
@@ -4735,6 +4737,10 @@ export interface components {
                 face_to_face_review: components["schemas"]["StatisticsRatingChannelInput"];
                 ten_thousand_review: components["schemas"]["StatisticsRatingChannelInput"];
                 three_party_inquiry: components["schemas"]["StatisticsRatingChannelInput"];
+                window_device: components["schemas"]["StatisticsRatingChannelInput"];
+                qr_code: components["schemas"]["StatisticsRatingChannelInput"];
+                kiosk: components["schemas"]["StatisticsRatingChannelInput"];
+                app: components["schemas"]["StatisticsRatingChannelInput"];
             };
         };
         StatisticsComplaintsInput: {
@@ -4856,6 +4862,10 @@ export interface components {
                 face_to_face_review: components["schemas"]["LabelInput"];
                 ten_thousand_review: components["schemas"]["LabelInput"];
                 three_party_inquiry: components["schemas"]["LabelInput"];
+                window_device: components["schemas"]["LabelInput"];
+                qr_code: components["schemas"]["LabelInput"];
+                kiosk: components["schemas"]["LabelInput"];
+                app: components["schemas"]["LabelInput"];
             };
             ratingLevels: {
                 1: components["schemas"]["LabelInput"];
@@ -5488,7 +5498,7 @@ export interface components {
              * @description stable machine-readable error code (see src/error-catalogue.ts)
              * @enum {string}
              */
-            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_case" | "duplicate_code" | "duplicate_item_code" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "follow_up_not_contacted" | "follow_up_not_open" | "follow_up_resolved" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "internal_error" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
+            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_withdrawn" | "awards_not_manageable" | "bad_request" | "case_already_rated" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_case" | "duplicate_code" | "duplicate_item_code" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "follow_up_not_contacted" | "follow_up_not_open" | "follow_up_resolved" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "internal_error" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "ranking_already_published" | "rate_limited" | "rating_limit_reached" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
             errors?: {
                 field: string;
                 message: string;
@@ -7326,7 +7336,7 @@ export interface components {
          * @description 征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访
          * @enum {string}
          */
-        RatingChannel: "questionnaire" | "household_visit" | "forum" | "phone_inquiry" | "sms" | "hotline" | "portal" | "mailbox" | "tv_inquiry" | "face_to_face_review" | "ten_thousand_review" | "three_party_inquiry";
+        RatingChannel: "questionnaire" | "household_visit" | "forum" | "phone_inquiry" | "sms" | "hotline" | "portal" | "mailbox" | "tv_inquiry" | "face_to_face_review" | "ten_thousand_review" | "three_party_inquiry" | "window_device" | "qr_code" | "kiosk" | "app";
         /** @description 群众评价: one public satisfaction response (the respondent is never identifiable) */
         Rating: {
             /** Format: uuid */
@@ -7355,6 +7365,8 @@ export interface components {
             source: string;
             externalId: string | null;
             importId: string | null;
+            /** @description 一事一评: the case (办件) rated */
+            caseId: string | null;
         };
         RatingReceipt: {
             /** Format: uuid */
@@ -7580,6 +7592,10 @@ export interface components {
                 face_to_face_review: components["schemas"]["StatisticsRatingChannel"];
                 ten_thousand_review: components["schemas"]["StatisticsRatingChannel"];
                 three_party_inquiry: components["schemas"]["StatisticsRatingChannel"];
+                window_device: components["schemas"]["StatisticsRatingChannel"];
+                qr_code: components["schemas"]["StatisticsRatingChannel"];
+                kiosk: components["schemas"]["StatisticsRatingChannel"];
+                app: components["schemas"]["StatisticsRatingChannel"];
             };
         };
         StatisticsComplaints: {
@@ -7701,6 +7717,10 @@ export interface components {
                 face_to_face_review: components["schemas"]["Label"];
                 ten_thousand_review: components["schemas"]["Label"];
                 three_party_inquiry: components["schemas"]["Label"];
+                window_device: components["schemas"]["Label"];
+                qr_code: components["schemas"]["Label"];
+                kiosk: components["schemas"]["Label"];
+                app: components["schemas"]["Label"];
             };
             ratingLevels: {
                 1: components["schemas"]["Label"];
@@ -17300,6 +17320,13 @@ export interface operations {
                      * @description default (归属周期): the newest cycle the unit takes part in whose assessment window contains collectedAt
                      */
                     cycleId?: string;
+                    /**
+                     * Format: uuid
+                     * @description 一事一评: the case (办件) rated, of the same unit; a case takes one rating
+                     */
+                    caseId?: string;
+                    /** @description the staff member who served; stored only as a keyed hash, never shown */
+                    staffCode?: string;
                 };
             };
         };

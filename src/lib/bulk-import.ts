@@ -16,8 +16,17 @@ import { ImportFileError, rowsOf } from './import-rows.js';
 import type { ImportFormat, ImportHeader } from './import-rows.js';
 import type { RequestContext } from './principal.js';
 
-export type ImportPolicy = 'partial' | 'all_or_nothing';
-export type ImportStatus = 'processing' | 'completed' | 'failed';
+export const importFormats = ['csv', 'ndjson'] as const;
+export const importPolicies = ['partial', 'all_or_nothing'] as const;
+export const importStatuses = ['processing', 'completed', 'failed'] as const;
+export type ImportPolicy = (typeof importPolicies)[number];
+export type ImportStatus = (typeof importStatuses)[number];
+
+/** The commit policy, as the API documents it (every kind of import). */
+export const POLICY_DESCRIPTION =
+  '`partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; ' +
+  'the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` ' +
+  '(all rows are still checked, so the error report is complete).';
 
 /** Counters every job keeps; a kind may keep more (ratings count the follow-ups opened). */
 export interface ImportCounters {

@@ -37,6 +37,7 @@ import { createIdempotencyService } from './idempotency/service.js';
 import { createServiceItemsService } from './service-items/service.js';
 import { createCasesService } from './cases/service.js';
 import { createCaseImportsService } from './cases/import-service.js';
+import { staffHasher } from './cases/rules.js';
 
 // Modules that keep parameters in a cycle's settings add their group to the document the cycles module owns.
 registerSettingsGroup('scoring', scoringSettings);
@@ -71,11 +72,14 @@ export function createServices(database: Database, { config, keys }: { config: C
   const assessments = createAssessmentsService({ db, audit, cycles, criteria });
   const supervision = createSupervisionService({ db, audit, regions, units, problems: () => problems });
   const hashRespondent = respondentHasher(config.RESPONDENT_KEY_SECRET ?? DEVELOPMENT_RESPONDENT_KEY_SECRET);
+  // 首问负责人 and the staff who served a rating: the same secret as respondent keys, domain-separated.
+  const hashStaff = staffHasher(hashRespondent);
   const ratings = createRatingsService({
     db,
     audit,
     regions,
     hashRespondent,
+    hashStaff,
     perDay: config.PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY,
     followUpWorkingDays: config.FOLLOW_UP_WORKING_DAYS,
   });
@@ -90,7 +94,6 @@ export function createServices(database: Database, { config, keys }: { config: C
   const statistics = createStatisticsService({ db, regions });
   const serviceItems = createServiceItemsService({ db, audit });
   // 首问负责人 references: the same secret as respondent keys, domain-separated.
-  const hashStaff = (code: string) => hashRespondent(`staff:${code}`);
   const cases = createCasesService({ db, audit, hashStaff });
   const caseImports = createCaseImportsService({
     database,

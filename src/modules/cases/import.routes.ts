@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
 import { IMPORT_FILE_TYPES, MAX_IMPORT_BYTES, importUpload } from '../../lib/import-rows.js';
-import { POLICY_DESCRIPTION } from '../ratings/import.schemas.js';
+import { POLICY_DESCRIPTION } from '../../lib/bulk-import.js';
 import { caseImport, caseImportColumns, caseImportQuery, requiredCaseImportColumns } from './import.schemas.js';
 import { CASE_WRITERS } from './schemas.js';
 

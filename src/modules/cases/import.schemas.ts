@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from '../../lib/http.js';
-import { POLICY_DESCRIPTION, importFormats, importPolicies } from '../ratings/import.schemas.js';
+import { POLICY_DESCRIPTION, importFormats, importPolicies } from '../../lib/bulk-import.js';
 import { caseNumber, caseStateSchema, source, staffCode } from './schemas.js';
 
 export const caseImportQuery = z.object({

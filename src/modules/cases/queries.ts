@@ -1,10 +1,14 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { participationWindows } from '../enrollments/queries.js';
 import { cases } from './tables.js';
 
 /** What other modules may read of cases (办件). */
 export const caseQueries = {
+  /** The unit and state of a case (一事一评 checks), or undefined. */
+  async unitOf(db: Db, caseId: string): Promise<{ unitId: string; state: string } | undefined> {
+    return (await db.select({ unitId: cases.unitId, state: cases.state }).from(cases).where(eq(cases.id, caseId)))[0];
+  },
   /**
    * 限时办结 per unit for a cycle: the unit's cases completed within its participation window of the cycle
    * (the assessment window, as ratings), with how many were on time and within a week.

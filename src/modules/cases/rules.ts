@@ -2,6 +2,13 @@ import { stateMachine } from '../../lib/state-machine.js';
 import { addWorkingDays } from '../../lib/working-days.js';
 import type { CaseState } from './schemas.js';
 
+/** A staff code (首问负责人, the staff who served a rating) is kept as HMAC only, domain-separated from respondent keys. */
+export type StaffHasher = (staffCode: string) => string;
+export const staffHasher =
+  (hmac: (key: string) => string): StaffHasher =>
+  (code) =>
+    hmac(`staff:${code}`);
+
 /**
  * 办件 states: a received case is accepted, returned for correction or refused; an accepted one is completed or
  * refused (不予许可). Completed, returned and refused are final (a corrected application is a new case).

@@ -39,8 +39,8 @@ export function toCaseDto(r: CaseRow): CaseDto {
   };
 }
 
-/** A staff code is kept as HMAC only, domain-separated from respondent keys under the same secret. */
-export type StaffHasher = (staffCode: string) => string;
+import type { StaffHasher } from './rules.js';
+export type { StaffHasher };
 
 export type CaseMove = Exclude<CaseState, 'received'>;
 

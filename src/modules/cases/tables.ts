@@ -4,7 +4,7 @@ import { bigserial, boolean, index, integer, pgEnum, pgTable, text, timestamp, u
 import { id, timestamps, version } from '../../db/columns.js';
 import { serviceItems } from '../service-items/tables.js';
 import { units } from '../units/tables.js';
-import { ratingImportFormat, ratingImportPolicy, ratingImportStatus } from '../ratings/tables.js';
+import { importFormats, importPolicies, importStatuses } from '../../lib/bulk-import.js';
 
 /** received (已收件) → accepted (已受理) → completed (已办结) | returned (退回补正) | refused (不予受理/不予许可). */
 export const caseState = pgEnum('case_state', ['received', 'accepted', 'completed', 'returned', 'refused']);
@@ -62,18 +62,22 @@ export const cases = pgTable(
   ],
 );
 
+export const caseImportStatus = pgEnum('case_import_status', importStatuses);
+export const caseImportFormat = pgEnum('case_import_format', importFormats);
+export const caseImportPolicy = pgEnum('case_import_policy', importPolicies);
+
 /**
  * A bulk import of cases (CSV/NDJSON from a 政务服务 platform), with its progress and lease: the same job shape,
- * runner (lib/bulk-import.ts) and status/format/policy types as rating imports.
+ * runner (lib/bulk-import.ts) and statuses, formats and policies as rating imports.
  */
 export const caseImports = pgTable(
   'case_imports',
   {
     id: id(),
-    status: ratingImportStatus('status').notNull().default('processing'),
-    format: ratingImportFormat('format').notNull(),
+    status: caseImportStatus('status').notNull().default('processing'),
+    format: caseImportFormat('format').notNull(),
     source: text('source').notNull(),
-    policy: ratingImportPolicy('policy').notNull(),
+    policy: caseImportPolicy('policy').notNull(),
     rowsRead: integer('rows_read').notNull().default(0),
     accepted: integer('accepted').notNull().default(0),
     duplicates: integer('duplicates').notNull().default(0),

@@ -25,6 +25,7 @@ export function toRatingDto(r: RatingRow): RatingDto {
     source: r.source,
     externalId: r.externalId,
     importId: r.importId,
+    caseId: r.caseId,
   };
 }
 

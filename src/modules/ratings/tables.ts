@@ -3,6 +3,7 @@ import { bigserial, check, date, index, integer, pgEnum, pgTable, smallint, text
 import { id, timestamps, version } from '../../db/columns.js';
 import { units } from '../units/tables.js';
 import { cycles } from '../cycles/tables.js';
+import { cases } from '../cases/tables.js';
 /** The channels a public rating (群众评价) arrives through; labels live in modules/ratings/channels.ts. */
 export const ratingChannels = [
   'questionnaire',
@@ -17,6 +18,11 @@ export const ratingChannels = [
   'face_to_face_review',
   'ten_thousand_review',
   'three_party_inquiry',
+  // 好差评 channels of 国办发〔2019〕51号: at the window, by QR code, at a self-service terminal, in the app / mini-program.
+  'window_device',
+  'qr_code',
+  'kiosk',
+  'app',
 ] as const;
 export type RatingChannel = (typeof ratingChannels)[number];
 export const ratingChannel = pgEnum('rating_channel', ratingChannels);
@@ -48,6 +54,10 @@ export const ratings = pgTable(
     limitSlot: smallint('limit_slot'),
     importId: uuid('import_id').references(() => ratingImports.id),
     submittedBy: text('submitted_by').notNull(),
+    /** 一事一评: the case (办件) this rating is about; at most one rating per case. */
+    caseId: uuid('case_id').references(() => cases.id),
+    /** The staff member who served, as HMAC of the staff code (cases' hasher); never shown. */
+    staffHash: text('staff_hash'),
   },
   (t) => [
     uniqueIndex('ratings_source_external_id_key').on(t.source, t.externalId),
@@ -56,6 +66,7 @@ export const ratings = pgTable(
     index('ratings_cycle_idx').on(t.cycleId, t.id),
     index('ratings_collected_idx').on(t.collectedAt),
     index('ratings_import_idx').on(t.importId),
+    uniqueIndex('ratings_case_key').on(t.caseId).where(sql`case_id is not null`),
     check('ratings_level_check', sql`level between 1 and 5`),
   ],
 );
