@@ -4110,7 +4110,6 @@ export interface components {
             /** @description false while the system records no higher-level commendations */
             commendationsCounted: boolean;
         };
-        /** @description T 限时办结; null for rankings computed before cases were counted */
         ScoreTimelinessInputsInput: {
             /** @description 办件 completed in the cycle */
             completed: number;
@@ -4127,7 +4126,7 @@ export interface components {
             value: number | null;
             /** @description wT; 0 = not scored */
             weight: number;
-        } | null;
+        };
         /** @description 得分说明: every component, weight, contribution and input of one unit’s score */
         ScoreExplanationInput: {
             /** Format: uuid */
@@ -4164,7 +4163,8 @@ export interface components {
                 scorecards: number;
                 inspectionReports: number;
             };
-            timeliness: components["schemas"]["ScoreTimelinessInputsInput"];
+            /** @description T 限时办结; null for rankings computed before cases were counted */
+            timeliness: components["schemas"]["ScoreTimelinessInputsInput"] | null;
             flags: components["schemas"]["RankingFlagInput"][];
             notes: string[];
         };
@@ -6965,7 +6965,6 @@ export interface components {
             /** @description false while the system records no higher-level commendations */
             commendationsCounted: boolean;
         };
-        /** @description T 限时办结; null for rankings computed before cases were counted */
         ScoreTimelinessInputs: {
             /** @description 办件 completed in the cycle */
             completed: number;
@@ -6982,7 +6981,7 @@ export interface components {
             value: number | null;
             /** @description wT; 0 = not scored */
             weight: number;
-        } | null;
+        };
         /** @description 得分说明: every component, weight, contribution and input of one unit’s score */
         ScoreExplanation: {
             /** Format: uuid */
@@ -7019,7 +7018,8 @@ export interface components {
                 scorecards: number;
                 inspectionReports: number;
             };
-            timeliness: components["schemas"]["ScoreTimelinessInputs"];
+            /** @description T 限时办结; null for rankings computed before cases were counted */
+            timeliness: components["schemas"]["ScoreTimelinessInputs"] | null;
             flags: components["schemas"]["RankingFlag"][];
             notes: string[];
         };

@@ -170,9 +170,9 @@ export const scoreExplanation = z
         value: z.number().nullable().describe('T as scored; null under the minimum sample'),
         weight: z.number().describe('wT; 0 = not scored'),
       })
+      .meta({ id: 'ScoreTimelinessInputs' })
       .nullable()
-      .describe('T 限时办结; null for rankings computed before cases were counted')
-      .meta({ id: 'ScoreTimelinessInputs' }),
+      .describe('T 限时办结; null for rankings computed before cases were counted'),
     flags: z.array(rankingFlagSchema),
     notes: z.array(z.string()),
   })
