@@ -22,9 +22,8 @@ import { testConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { generateLocalKeyPair } from '../src/lib/keys.js';
-import { systemContext } from '../src/lib/principal.js';
 import { createAuditService } from '../src/modules/audit/service.js';
-import { admin as adminOn } from './campaign.js';
+import { admin as adminOn, benchUnits } from './campaign.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
@@ -132,14 +131,7 @@ async function main() {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as { port: number };
 
-    const s = app.services;
-    const ctx = systemContext('bench');
-    const region = await s.regions.create(ctx, { parentId: null, level: 'prefecture', code: 'B1', nameZh: '基准州' });
-    const dept = await s.departments.create(ctx, { name: '基准局', sector: 'bench', level: 'prefecture', regionId: region.id });
-    const unitIds: string[] = [];
-    for (let i = 0; i < UNITS; i++) {
-      unitIds.push((await s.units.create(ctx, { name: `基准站所 ${i}`, departmentId: dept.id, regionId: region.id, category: 'public_service' })).id);
-    }
+    const { unitIds } = await benchUnits(app.services, UNITS);
 
     if (WARMUP_SECONDS > 0) await drive(port, WARMUP_SECONDS, unitIds, 'warmup', dir);
     const api = await drive(port, SECONDS, unitIds, 'measured', dir);

@@ -5,9 +5,13 @@
  * inspection report per unit with findings, 1,500 complaints, 2,500 problems and 4,000 deeds. Scale k multiplies units,
  * ratings and the per-campaign records by k (regions and departments stay).
  */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { defaultSettings } from '../src/modules/cycles/schemas.js';
+import { systemContext } from '../src/lib/principal.js';
+import type { Services } from '../src/modules/services.js';
 
 export const UNITS = 2135;
 export const DEPARTMENTS = 69;
@@ -135,4 +139,31 @@ export async function generateCampaign(pool: pg.Pool, scale = 1): Promise<string
   });
   await timed('analyze', () => q('analyze'));
   return cycleId;
+}
+
+/** Writes lines to a file with backpressure. */
+export async function writeLines(path: string, lines: Iterable<string>) {
+  const out = createWriteStream(path);
+  let buf = '';
+  for (const line of lines) {
+    buf += line;
+    if (buf.length > 1 << 16) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await once(out, 'finish');
+}
+
+/** Reference data through the services: one prefecture, one department and `count` public-service units. */
+export async function benchUnits(s: Services, count: number): Promise<{ departmentId: string; unitIds: string[] }> {
+  const ctx = systemContext('bench');
+  const region = await s.regions.create(ctx, { parentId: null, level: 'prefecture', code: 'B1', nameZh: '基准州' });
+  const dept = await s.departments.create(ctx, { name: '基准局', sector: 'bench', level: 'prefecture', regionId: region.id });
+  const unitIds: string[] = [];
+  for (let i = 0; i < count; i++) {
+    unitIds.push((await s.units.create(ctx, { name: `基准站所 ${i}`, departmentId: dept.id, regionId: region.id, category: 'public_service' })).id);
+  }
+  return { departmentId: dept.id, unitIds };
 }

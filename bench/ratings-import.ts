@@ -8,8 +8,7 @@
  * body, then truncates `ratings` and loads the same rows (ids and respondent hashes precomputed) with psql.
  */
 import { execFileSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -26,9 +25,8 @@ import { ratingChannels as allChannels } from '../src/db/schema/index.js';
 const ratingChannels = allChannels.filter((c) => c !== 'qr_code');
 import { uuidv7 } from '../src/lib/ids.js';
 import { generateLocalKeyPair, mintToken } from '../src/lib/keys.js';
-import { systemContext } from '../src/lib/principal.js';
 import { DEVELOPMENT_RESPONDENT_KEY_SECRET, respondentHasher } from '../src/modules/ratings/rules.js';
-import { admin as adminOn } from './campaign.js';
+import { admin as adminOn, writeLines, benchUnits } from './campaign.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 300_000);
 const UNITS = 200;
@@ -36,21 +34,6 @@ const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgre
 const dbName = `manyi_bench_${Date.now()}`;
 
 const admin = (sqlText: string) => adminOn(PG_URL, sqlText);
-
-/** Writes lines to a file with backpressure. */
-async function writeLines(path: string, lines: Iterable<string>) {
-  const out = createWriteStream(path);
-  let buf = '';
-  for (const line of lines) {
-    buf += line;
-    if (buf.length > 1 << 16) {
-      if (!out.write(buf)) await once(out, 'drain');
-      buf = '';
-    }
-  }
-  out.end(buf);
-  await once(out, 'finish');
-}
 
 const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
@@ -70,14 +53,7 @@ async function main() {
     const address = app.server.address() as { port: number };
 
     // Reference data: one prefecture, one department, 200 units.
-    const s = app.services;
-    const ctx = systemContext('bench');
-    const region = await s.regions.create(ctx, { parentId: null, level: 'prefecture', code: 'B1', nameZh: '基准州' });
-    const dept = await s.departments.create(ctx, { name: '基准局', sector: 'bench', level: 'prefecture', regionId: region.id });
-    const unitIds: string[] = [];
-    for (let i = 0; i < UNITS; i++) {
-      unitIds.push((await s.units.create(ctx, { name: `基准站所 ${i}`, departmentId: dept.id, regionId: region.id, category: 'public_service' })).id);
-    }
+    const { unitIds } = await benchUnits(app.services, UNITS);
 
     // The survey file: every channel and level, a comment on every 7th row, a phone number on every 3rd.
     const rows = (function* () {

@@ -7,6 +7,7 @@ import type { ErrorSpec } from './lib/errors.js';
 import { appealsErrors } from './modules/appeals/errors.js';
 import { assessmentsErrors } from './modules/assessments/errors.js';
 import { awardsErrors } from './modules/awards/errors.js';
+import { casesErrors } from './modules/cases/errors.js';
 import { complaintsErrors } from './modules/complaints/errors.js';
 import { criteriaErrors } from './modules/criteria/errors.js';
 import { cyclesErrors } from './modules/cycles/errors.js';
@@ -17,6 +18,7 @@ import { problemsErrors } from './modules/problems/errors.js';
 import { qrCodesErrors } from './modules/qr-codes/errors.js';
 import { rankingsErrors } from './modules/rankings/errors.js';
 import { ratingsErrors } from './modules/ratings/errors.js';
+import { serviceItemsErrors } from './modules/service-items/errors.js';
 import { regionsErrors } from './modules/regions/errors.js';
 import { supervisionErrors } from './modules/supervision/errors.js';
 import { unitsErrors } from './modules/units/errors.js';
@@ -28,6 +30,7 @@ export const catalogues = {
   appeals: appealsErrors,
   assessments: assessmentsErrors,
   awards: awardsErrors,
+  cases: casesErrors,
   complaints: complaintsErrors,
   criteria: criteriaErrors,
   cycles: cyclesErrors,
@@ -38,6 +41,7 @@ export const catalogues = {
   qrCodes: qrCodesErrors,
   rankings: rankingsErrors,
   ratings: ratingsErrors,
+  serviceItems: serviceItemsErrors,
   regions: regionsErrors,
   supervision: supervisionErrors,
   units: unitsErrors,

@@ -38,6 +38,8 @@ const deliberate: Record<string, { graphqlOnly?: string[]; restOnly?: string[]; 
   Region: { graphqlOnly: ['parent'] },
   Supervisor: { graphqlOnly: ['department'] },
   Unit: { graphqlOnly: ['department', 'region'] },
+  CatalogueServiceItem: { graphqlOnly: ['department'] },
+  Case: { graphqlOnly: ['unit', 'item'] },
   // GraphQL's Scorecard is REST's ScorecardDetail: the sections and bonuses are fields a client asks for.
   Scorecard: { graphqlOnly: ['unit', 'sections', 'bonuses', 'bonusCap'] },
   // The label of the item's check method, which REST spells out in the criteria document's checkMethods.
@@ -111,7 +113,8 @@ const restOnly = [
   'PublicComplaints',
   'PublicFollowUps',
   'SuppressibleCount',
-  // REST-only endpoints: the audit log and the Open311 GeoReport v2 adapter.
+  // REST-only endpoints: the audit log, bulk file imports and the Open311 GeoReport v2 adapter.
+  'CaseImport',
   'AuditEntry',
   'AuditVerification',
   'Open311Errors',

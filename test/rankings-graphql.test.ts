@@ -99,7 +99,8 @@ t.test('the explanation through GraphQL equals the REST explanation', async (t) 
       publicSatisfaction { ratings levels { key count pointsEach points } rawMean standardDeviation categoryMean priorWeight value interval { low high } }
       deductions { total complaints { key count pointsEach points } overdueProblems { key count pointsEach points } }
       bonus { total uncapped cap deeds { key count pointsEach points } commendations { key count pointsEach points } commendationsCounted }
-      samples { ratings scorecards inspectionReports } minimumSamples { ratings scorecards inspectionReports } flags notes
+      samples { ratings scorecards inspectionReports } minimumSamples { ratings scorecards inspectionReports }
+      timeliness { completed onTime oneWeek onTimeRate oneWeekRate minimumCompletedCases value weight } flags notes
       exclusions { appealId kind subjectId } heldRatings { held rejected } } }`,
     { id: rankingId, u: u.forestStation.id },
   );

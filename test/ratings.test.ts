@@ -29,7 +29,7 @@ function integrationRating(payload: Record<string, unknown>, who: Parameters<Tes
 t.test('anyone can read the channels and levels with their labels', async (t) => {
   const res = await h.as('anonymous', { method: 'GET', url: '/api/v1/rating-channels' });
   t.equal(res.statusCode, 200);
-  t.equal(res.json().channels.length, 13, 'the source document\'s twelve and 扫码评价 (qr_code)');
+  t.equal(res.json().channels.length, 16, "the source document's twelve and the 好差评 scheme's 评价器, 扫码评价 (qr_code), 自助终端 and app");
   t.same(res.json().channels.find((c: { code: string }) => c.code === 'ten_thousand_review'), { code: 'ten_thousand_review', label: { zhCN: '万人评机关', en: 'Ten-thousand-people review' }, publicLimit: false });
   t.same(res.json().channels.filter((c: { publicLimit: boolean }) => c.publicLimit).map((c: { code: string }) => c.code), ['sms', 'portal', 'mailbox', 'qr_code']);
   t.same(res.json().levels.map((l: { level: number; label: { zhCN: string }; bad: boolean }) => [l.level, l.label.zhCN, l.bad]), [

@@ -3781,6 +3781,286 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/service-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the service catalogue, by department, offering unit, status, mode, code or name
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope reference:read.
+         */
+        get: operations["listServiceItems"];
+        put?: never;
+        /**
+         * Add an item to a department’s service catalogue (政务服务事项); a department to its own
+         * @description Access: roles admin, department.
+         */
+        post: operations["createServiceItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a service item
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope reference:read.
+         */
+        get: operations["getServiceItem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update or retire a service item (If-Match required)
+         * @description Access: roles admin, department.
+         */
+        patch: operations["updateServiceItem"];
+        trace?: never;
+    };
+    "/api/v1/service-items/{id}/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The units that offer a service item
+         * @description Access: roles admin, inspector, supervisor, department, unit, integration; an integration token needs the scope reference:read.
+         */
+        get: operations["getServiceItemUnits"];
+        /**
+         * Set the units (of the item’s department) that offer a service item
+         * @description Access: roles admin, department.
+         */
+        put: operations["setServiceItemUnits"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List cases (办件); a department sees its units’, a unit its own
+         * @description Access: roles admin, inspector, department, unit, integration; an integration token needs the scope cases:read.
+         */
+        get: operations["listCases"];
+        put?: never;
+        /**
+         * File a received case (办件) from an integration; the unit must offer the item
+         * @description Access: roles admin, integration; an integration token needs the scope cases:write.
+         */
+        post: operations["createCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 办件 statistics: cases by state, 限时办结率 and 一周办结率 per unit, department or region; a department its units, a unit its own
+         * @description Access: roles admin, inspector, department, unit.
+         */
+        get: operations["getCaseStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a case
+         * @description Access: roles admin, inspector, department, unit, integration; an integration token needs the scope cases:read.
+         */
+        get: operations["getCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a received case (受理): the deadline now runs from acceptance
+         * @description Access: roles admin, integration; an integration token needs the scope cases:write.
+         */
+        post: operations["acceptCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete an accepted case (办结): on time and 一周办结 are derived
+         * @description Access: roles admin, integration; an integration token needs the scope cases:write.
+         */
+        post: operations["completeCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return a received case for correction (退回补正), with the reason
+         * @description Access: roles admin, integration; an integration token needs the scope cases:write.
+         */
+        post: operations["returnCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refuse a case (不予受理/不予许可), with the reason
+         * @description Access: roles admin, integration; an integration token needs the scope cases:write.
+         */
+        post: operations["refuseCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Case imports (an integration sees its own)
+         * @description Access: roles admin, integration; an integration token needs the scope cases:write.
+         */
+        get: operations["listCaseImports"];
+        put?: never;
+        /**
+         * Import a file of cases (办件) from a 政务服务 platform: CSV or NDJSON, streamed
+         * @description Send the file itself as the request body (Content-Type text/csv or application/x-ndjson, UTF-8, at most 512 MiB). Columns (CSV header) / keys (NDJSON): caseNumber, itemId, unitId, state, receivedAt, acceptedAt, closedAt, reason, firstResponder; required: caseNumber, itemId, unitId, receivedAt. state is where the case stands (default received); an accepted or completed case has acceptedAt, a completed, returned or refused one closedAt, a returned or refused one a reason; times are ISO 8601 with zone and in order. The unit must offer the item. Deadlines, on time and 一周办结 are derived. firstResponder (staff code) is stored only as a keyed hash. Rows are idempotent by (source, caseNumber). Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). Progress is visible at GET /case-imports/{id} while the upload runs; the response is the finished job (201). Per-row errors: GET /case-imports/{id}/errors (CSV; rowNumber is the line of the file, the CSV header being line 1). Access: roles admin, integration; an integration token needs the scope cases:write.
+         */
+        post: operations["importCases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A case import and its progress
+         * @description Access: roles admin, integration; an integration token needs the scope cases:write.
+         */
+        get: operations["getCaseImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-imports/{id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per-row errors of a case import, as CSV (rowNumber, field, message, raw without the staff code)
+         * @description Access: roles admin, integration; an integration token needs the scope cases:write.
+         */
+        get: operations["getCaseImportErrors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/open311/v2/discovery.json": {
         parameters: {
             query?: never;
@@ -4023,7 +4303,7 @@ export interface components {
              * @description stable machine-readable error code (see src/error-catalogue.ts)
              * @enum {string}
              */
-            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "appeal_already_open" | "appeal_decider_is_original_actor" | "appeal_not_appellant" | "appeal_subject_out_of_scope" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "insufficient_scope" | "internal_error" | "invalid_api_key" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "ranking_not_a_correction" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
+            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "appeal_already_open" | "appeal_decider_is_original_actor" | "appeal_not_appellant" | "appeal_subject_out_of_scope" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_case" | "duplicate_code" | "duplicate_item_code" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "insufficient_scope" | "internal_error" | "invalid_api_key" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "ranking_not_a_correction" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
             errors?: {
                 field: string;
                 message: string;
@@ -4079,6 +4359,8 @@ export interface components {
             category: components["schemas"]["CategoryInput"];
             name: string;
             nameEn: string | null;
+            /** @description 统一社会信用代码 or 组织机构代码 */
+            orgCode: string | null;
             /** @description 负责人 */
             headName: string | null;
             headTitle: string | null;
@@ -4204,6 +4486,22 @@ export interface components {
              * @default 5
              */
             bonusCap: number;
+            /**
+             * @description T 限时办结率: on-time rate of completed cases (办件), with the 一周办结 rate shown
+             * @default {}
+             */
+            timeliness: {
+                /**
+                 * @description wT, on top of the cycle weights (all renormalized); 0 = not scored
+                 * @default 0
+                 */
+                weight: number;
+                /**
+                 * @description below this many completed cases T is missing for the unit
+                 * @default 10
+                 */
+                minimumCompletedCases: number;
+            };
             /**
              * @description 排名靠后: the bottom N units, or bottom x percent, of each category
              * @default {}
@@ -4589,6 +4887,8 @@ export interface components {
             level: "prefecture" | "county" | "township";
             levelLabel: components["schemas"]["LabelInput"];
             code: string;
+            /** @description 行政区划代码 (GB/T 2260, 6 digits) */
+            divisionCode: string | null;
             nameZh: string;
             nameEn: string | null;
             version: number;
@@ -5565,7 +5865,7 @@ export interface components {
         };
         ScoreComponentInput: {
             /** @enum {string} */
-            key: "assessment" | "inspection" | "publicSatisfaction";
+            key: "assessment" | "inspection" | "publicSatisfaction" | "timeliness";
             label: components["schemas"]["LabelInput"];
             value: number | null;
             present: boolean;
@@ -5611,6 +5911,23 @@ export interface components {
             /** @description false while the system records no higher-level commendations */
             commendationsCounted: boolean;
         };
+        ScoreTimelinessInputsInput: {
+            /** @description 办件 completed in the cycle */
+            completed: number;
+            /** @description 按时办结 */
+            onTime: number;
+            /** @description 一周办结 */
+            oneWeek: number;
+            /** @description 限时办结率, % */
+            onTimeRate: number | null;
+            /** @description 一周办结率, % (shown, not scored) */
+            oneWeekRate: number | null;
+            minimumCompletedCases: number;
+            /** @description T as scored; null under the minimum sample */
+            value: number | null;
+            /** @description wT; 0 = not scored */
+            weight: number;
+        };
         ScoreHeldRatingsInput: {
             /** @description held for review (待核), out of P until cleared */
             held: number;
@@ -5653,6 +5970,8 @@ export interface components {
                 scorecards: number;
                 inspectionReports: number;
             };
+            /** @description T 限时办结; null for rankings computed before cases were counted */
+            timeliness: components["schemas"]["ScoreTimelinessInputsInput"] | null;
             flags: components["schemas"]["RankingFlagInput"][];
             notes: string[];
             /** @description inputs of this unit left out by upheld appeals, each with its appeal */
@@ -6009,7 +6328,7 @@ export interface components {
          * @description 征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访, 扫码评价
          * @enum {string}
          */
-        RatingChannelInput: "questionnaire" | "household_visit" | "forum" | "phone_inquiry" | "sms" | "hotline" | "portal" | "mailbox" | "tv_inquiry" | "face_to_face_review" | "ten_thousand_review" | "three_party_inquiry" | "qr_code";
+        RatingChannelInput: "questionnaire" | "household_visit" | "forum" | "phone_inquiry" | "sms" | "hotline" | "portal" | "mailbox" | "tv_inquiry" | "face_to_face_review" | "ten_thousand_review" | "three_party_inquiry" | "qr_code" | "window_device" | "kiosk" | "app";
         /** @description 群众评价: one public satisfaction response (the respondent is never identifiable) */
         RatingInput: {
             /** Format: uuid */
@@ -6040,6 +6359,8 @@ export interface components {
             importId: string | null;
             /** @description given through the unit's QR code (二维码) at its window */
             presenceBound: boolean;
+            /** @description 一事一评: the case (办件) rated */
+            caseId: string | null;
         };
         RatingReceiptInput: {
             /** Format: uuid */
@@ -6732,6 +7053,9 @@ export interface components {
                 ten_thousand_review: components["schemas"]["StatisticsRatingChannelInput"];
                 three_party_inquiry: components["schemas"]["StatisticsRatingChannelInput"];
                 qr_code: components["schemas"]["StatisticsRatingChannelInput"];
+                window_device: components["schemas"]["StatisticsRatingChannelInput"];
+                kiosk: components["schemas"]["StatisticsRatingChannelInput"];
+                app: components["schemas"]["StatisticsRatingChannelInput"];
             };
             /** @description given through a unit's QR code at its window (扫码评价, presence-bound) */
             presenceBound: number;
@@ -6911,6 +7235,9 @@ export interface components {
                 ten_thousand_review: components["schemas"]["LabelInput"];
                 three_party_inquiry: components["schemas"]["LabelInput"];
                 qr_code: components["schemas"]["LabelInput"];
+                window_device: components["schemas"]["LabelInput"];
+                kiosk: components["schemas"]["LabelInput"];
+                app: components["schemas"]["LabelInput"];
             };
             ratingLevels: {
                 1: components["schemas"]["LabelInput"];
@@ -7043,6 +7370,9 @@ export interface components {
                 ten_thousand_review: components["schemas"]["PublicRatingChannelInput"];
                 three_party_inquiry: components["schemas"]["PublicRatingChannelInput"];
                 qr_code: components["schemas"]["PublicRatingChannelInput"];
+                window_device: components["schemas"]["PublicRatingChannelInput"];
+                kiosk: components["schemas"]["PublicRatingChannelInput"];
+                app: components["schemas"]["PublicRatingChannelInput"];
             };
         };
         PublicComplaintsInput: {
@@ -7318,6 +7648,157 @@ export interface components {
             deadline: string;
             timeZone: string;
         };
+        /**
+         * @description 全程服务 / 首问负责 / 承诺服务 / 限时服务 / 预约服务
+         * @enum {string}
+         */
+        ServiceModeInput: "full_process" | "first_contact_responsibility" | "committed" | "time_limited" | "by_appointment";
+        /** @description 政务服务事项: an item of a department’s service catalogue */
+        CatalogueServiceItemInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            departmentId: string;
+            /** @description 事项编码 */
+            code: string;
+            name: string;
+            nameEn: string | null;
+            /** @description 承诺时限 in working days; 0 = 即办 */
+            promisedDays: number;
+            modes: components["schemas"]["ServiceModeInput"][];
+            modeLabels: components["schemas"]["LabelInput"][];
+            /** @enum {string} */
+            status: "active" | "retired";
+            statusLabel: components["schemas"]["LabelInput"];
+            retiredAt: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        ServiceItemUnitsInput: {
+            /** Format: uuid */
+            itemId: string;
+            unitIds: string[];
+        };
+        /**
+         * @description 已收件 / 已受理 / 已办结 / 退回补正 / 不予受理
+         * @enum {string}
+         */
+        CaseStateInput: "received" | "accepted" | "completed" | "returned" | "refused";
+        /** @description 办件: one application handled under a service item at a unit */
+        CaseInput: {
+            /** Format: uuid */
+            id: string;
+            source: string;
+            /** @description 办件编号 */
+            caseNumber: string;
+            /** Format: uuid */
+            itemId: string;
+            /** Format: uuid */
+            unitId: string;
+            state: components["schemas"]["CaseStateInput"];
+            stateLabel: components["schemas"]["LabelInput"];
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            receivedAt: string;
+            acceptedAt: string | null;
+            /** @description completed, returned or refused at */
+            closedAt: string | null;
+            /** @description why it was returned or refused */
+            reason: string | null;
+            /** @description 承诺时限 (working days) when the case arrived */
+            promisedDays: number;
+            /**
+             * Format: date-time
+             * @description promised deadline: the working days after acceptance (or receipt, before it)
+             */
+            deadline: string;
+            /** @description 按时办结; null until completed */
+            onTime: boolean | null;
+            /** @description 一周办结: completed within 7 calendar days of receipt; null until completed */
+            oneWeek: boolean | null;
+            /** @description 首问负责人, pseudonymous (HMAC of the staff code) */
+            firstResponderRef: string | null;
+            importId: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        CaseStateCountsInput: {
+            received: number;
+            accepted: number;
+            completed: number;
+            returned: number;
+            refused: number;
+        };
+        CaseStatisticsRowInput: {
+            /**
+             * Format: uuid
+             * @description the unit, department or region id
+             */
+            key: string;
+            total: number;
+            byState: components["schemas"]["CaseStateCountsInput"];
+            /** @description completed by the deadline (按时办结) */
+            onTime: number;
+            /** @description completed within 7 calendar days of receipt (一周办结) */
+            oneWeek: number;
+            /** @description 限时办结率: onTime / completed, %; null without completed cases */
+            onTimeRate: number | null;
+            /** @description 一周办结率: oneWeek / completed, % */
+            oneWeekRate: number | null;
+        };
+        /** @description 办件 statistics: cases by state, on-time and one-week rates */
+        CaseStatisticsInput: {
+            /** @enum {string} */
+            groupBy: "unit" | "department" | "region";
+            rows: components["schemas"]["CaseStatisticsRowInput"][];
+        };
+        /** @description A bulk case import and its progress. Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). */
+        CaseImportInput: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "processing" | "completed" | "failed";
+            /** @enum {string} */
+            format: "csv" | "ndjson";
+            source: string;
+            /** @enum {string} */
+            policy: "partial" | "all_or_nothing";
+            rowsRead: number;
+            /** @description rows committed as new cases */
+            accepted: number;
+            /** @description valid rows whose (source, caseNumber) was already stored: skipped */
+            duplicates: number;
+            /** @description rows with errors (see /errors) */
+            rejected: number;
+            failureReason: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            startedAt: string;
+            finishedAt: string | null;
+            createdBy: string;
+        };
         /** @description 部门/行业: a department or sector taking part in the campaign */
         DepartmentInput: {
             /** Format: uuid */
@@ -7330,6 +7811,8 @@ export interface components {
             level: "prefecture" | "county" | "township";
             /** Format: uuid */
             regionId: string;
+            /** @description 统一社会信用代码 or 组织机构代码 */
+            orgCode: string | null;
             active: boolean;
             version: number;
             /**
@@ -7522,7 +8005,7 @@ export interface components {
             id: string;
             name: string;
             description: string | null;
-            scopes: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:write" | "webhooks:manage")[];
+            scopes: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:read" | "cases:write" | "webhooks:manage")[];
             /**
              * @description active: may obtain tokens; revoked: its secret, tokens and api_keys stop working (final)
              * @enum {string}
@@ -7555,7 +8038,7 @@ export interface components {
             id: string;
             name: string;
             description: string | null;
-            scopes: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:write" | "webhooks:manage")[];
+            scopes: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:read" | "cases:write" | "webhooks:manage")[];
             /**
              * @description active: may obtain tokens; revoked: its secret, tokens and api_keys stop working (final)
              * @enum {string}
@@ -7894,7 +8377,7 @@ export interface components {
              * @description stable machine-readable error code (see src/error-catalogue.ts)
              * @enum {string}
              */
-            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "appeal_already_open" | "appeal_decider_is_original_actor" | "appeal_not_appellant" | "appeal_subject_out_of_scope" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "insufficient_scope" | "internal_error" | "invalid_api_key" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "ranking_not_a_correction" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
+            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "appeal_already_open" | "appeal_decider_is_original_actor" | "appeal_not_appellant" | "appeal_subject_out_of_scope" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_case" | "duplicate_code" | "duplicate_item_code" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "insufficient_scope" | "internal_error" | "invalid_api_key" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "ranking_not_a_correction" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
             errors?: {
                 field: string;
                 message: string;
@@ -7950,6 +8433,8 @@ export interface components {
             category: components["schemas"]["Category"];
             name: string;
             nameEn: string | null;
+            /** @description 统一社会信用代码 or 组织机构代码 */
+            orgCode: string | null;
             /** @description 负责人 */
             headName: string | null;
             headTitle: string | null;
@@ -8066,6 +8551,19 @@ export interface components {
              * @default 5
              */
             bonusCap: number;
+            /** @description T 限时办结率: on-time rate of completed cases (办件), with the 一周办结 rate shown */
+            timeliness: {
+                /**
+                 * @description wT, on top of the cycle weights (all renormalized); 0 = not scored
+                 * @default 0
+                 */
+                weight: number;
+                /**
+                 * @description below this many completed cases T is missing for the unit
+                 * @default 10
+                 */
+                minimumCompletedCases: number;
+            };
             /** @description 排名靠后: the bottom N units, or bottom x percent, of each category */
             bottom: {
                 /**
@@ -8448,6 +8946,8 @@ export interface components {
             level: "prefecture" | "county" | "township";
             levelLabel: components["schemas"]["Label"];
             code: string;
+            /** @description 行政区划代码 (GB/T 2260, 6 digits) */
+            divisionCode: string | null;
             nameZh: string;
             nameEn: string | null;
             version: number;
@@ -9424,7 +9924,7 @@ export interface components {
         };
         ScoreComponent: {
             /** @enum {string} */
-            key: "assessment" | "inspection" | "publicSatisfaction";
+            key: "assessment" | "inspection" | "publicSatisfaction" | "timeliness";
             label: components["schemas"]["Label"];
             value: number | null;
             present: boolean;
@@ -9470,6 +9970,23 @@ export interface components {
             /** @description false while the system records no higher-level commendations */
             commendationsCounted: boolean;
         };
+        ScoreTimelinessInputs: {
+            /** @description 办件 completed in the cycle */
+            completed: number;
+            /** @description 按时办结 */
+            onTime: number;
+            /** @description 一周办结 */
+            oneWeek: number;
+            /** @description 限时办结率, % */
+            onTimeRate: number | null;
+            /** @description 一周办结率, % (shown, not scored) */
+            oneWeekRate: number | null;
+            minimumCompletedCases: number;
+            /** @description T as scored; null under the minimum sample */
+            value: number | null;
+            /** @description wT; 0 = not scored */
+            weight: number;
+        };
         ScoreHeldRatings: {
             /** @description held for review (待核), out of P until cleared */
             held: number;
@@ -9512,6 +10029,8 @@ export interface components {
                 scorecards: number;
                 inspectionReports: number;
             };
+            /** @description T 限时办结; null for rankings computed before cases were counted */
+            timeliness: components["schemas"]["ScoreTimelinessInputs"] | null;
             flags: components["schemas"]["RankingFlag"][];
             notes: string[];
             /** @description inputs of this unit left out by upheld appeals, each with its appeal */
@@ -9868,7 +10387,7 @@ export interface components {
          * @description 征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访, 扫码评价
          * @enum {string}
          */
-        RatingChannel: "questionnaire" | "household_visit" | "forum" | "phone_inquiry" | "sms" | "hotline" | "portal" | "mailbox" | "tv_inquiry" | "face_to_face_review" | "ten_thousand_review" | "three_party_inquiry" | "qr_code";
+        RatingChannel: "questionnaire" | "household_visit" | "forum" | "phone_inquiry" | "sms" | "hotline" | "portal" | "mailbox" | "tv_inquiry" | "face_to_face_review" | "ten_thousand_review" | "three_party_inquiry" | "qr_code" | "window_device" | "kiosk" | "app";
         /** @description 群众评价: one public satisfaction response (the respondent is never identifiable) */
         Rating: {
             /** Format: uuid */
@@ -9899,6 +10418,8 @@ export interface components {
             importId: string | null;
             /** @description given through the unit's QR code (二维码) at its window */
             presenceBound: boolean;
+            /** @description 一事一评: the case (办件) rated */
+            caseId: string | null;
         };
         RatingReceipt: {
             /** Format: uuid */
@@ -10591,6 +11112,9 @@ export interface components {
                 ten_thousand_review: components["schemas"]["StatisticsRatingChannel"];
                 three_party_inquiry: components["schemas"]["StatisticsRatingChannel"];
                 qr_code: components["schemas"]["StatisticsRatingChannel"];
+                window_device: components["schemas"]["StatisticsRatingChannel"];
+                kiosk: components["schemas"]["StatisticsRatingChannel"];
+                app: components["schemas"]["StatisticsRatingChannel"];
             };
             /** @description given through a unit's QR code at its window (扫码评价, presence-bound) */
             presenceBound: number;
@@ -10770,6 +11294,9 @@ export interface components {
                 ten_thousand_review: components["schemas"]["Label"];
                 three_party_inquiry: components["schemas"]["Label"];
                 qr_code: components["schemas"]["Label"];
+                window_device: components["schemas"]["Label"];
+                kiosk: components["schemas"]["Label"];
+                app: components["schemas"]["Label"];
             };
             ratingLevels: {
                 1: components["schemas"]["Label"];
@@ -10902,6 +11429,9 @@ export interface components {
                 ten_thousand_review: components["schemas"]["PublicRatingChannel"];
                 three_party_inquiry: components["schemas"]["PublicRatingChannel"];
                 qr_code: components["schemas"]["PublicRatingChannel"];
+                window_device: components["schemas"]["PublicRatingChannel"];
+                kiosk: components["schemas"]["PublicRatingChannel"];
+                app: components["schemas"]["PublicRatingChannel"];
             };
         };
         PublicComplaints: {
@@ -11177,6 +11707,157 @@ export interface components {
             deadline: string;
             timeZone: string;
         };
+        /**
+         * @description 全程服务 / 首问负责 / 承诺服务 / 限时服务 / 预约服务
+         * @enum {string}
+         */
+        ServiceMode: "full_process" | "first_contact_responsibility" | "committed" | "time_limited" | "by_appointment";
+        /** @description 政务服务事项: an item of a department’s service catalogue */
+        CatalogueServiceItem: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            departmentId: string;
+            /** @description 事项编码 */
+            code: string;
+            name: string;
+            nameEn: string | null;
+            /** @description 承诺时限 in working days; 0 = 即办 */
+            promisedDays: number;
+            modes: components["schemas"]["ServiceMode"][];
+            modeLabels: components["schemas"]["Label"][];
+            /** @enum {string} */
+            status: "active" | "retired";
+            statusLabel: components["schemas"]["Label"];
+            retiredAt: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        ServiceItemUnits: {
+            /** Format: uuid */
+            itemId: string;
+            unitIds: string[];
+        };
+        /**
+         * @description 已收件 / 已受理 / 已办结 / 退回补正 / 不予受理
+         * @enum {string}
+         */
+        CaseState: "received" | "accepted" | "completed" | "returned" | "refused";
+        /** @description 办件: one application handled under a service item at a unit */
+        Case: {
+            /** Format: uuid */
+            id: string;
+            source: string;
+            /** @description 办件编号 */
+            caseNumber: string;
+            /** Format: uuid */
+            itemId: string;
+            /** Format: uuid */
+            unitId: string;
+            state: components["schemas"]["CaseState"];
+            stateLabel: components["schemas"]["Label"];
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            receivedAt: string;
+            acceptedAt: string | null;
+            /** @description completed, returned or refused at */
+            closedAt: string | null;
+            /** @description why it was returned or refused */
+            reason: string | null;
+            /** @description 承诺时限 (working days) when the case arrived */
+            promisedDays: number;
+            /**
+             * Format: date-time
+             * @description promised deadline: the working days after acceptance (or receipt, before it)
+             */
+            deadline: string;
+            /** @description 按时办结; null until completed */
+            onTime: boolean | null;
+            /** @description 一周办结: completed within 7 calendar days of receipt; null until completed */
+            oneWeek: boolean | null;
+            /** @description 首问负责人, pseudonymous (HMAC of the staff code) */
+            firstResponderRef: string | null;
+            importId: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        CaseStateCounts: {
+            received: number;
+            accepted: number;
+            completed: number;
+            returned: number;
+            refused: number;
+        };
+        CaseStatisticsRow: {
+            /**
+             * Format: uuid
+             * @description the unit, department or region id
+             */
+            key: string;
+            total: number;
+            byState: components["schemas"]["CaseStateCounts"];
+            /** @description completed by the deadline (按时办结) */
+            onTime: number;
+            /** @description completed within 7 calendar days of receipt (一周办结) */
+            oneWeek: number;
+            /** @description 限时办结率: onTime / completed, %; null without completed cases */
+            onTimeRate: number | null;
+            /** @description 一周办结率: oneWeek / completed, % */
+            oneWeekRate: number | null;
+        };
+        /** @description 办件 statistics: cases by state, on-time and one-week rates */
+        CaseStatistics: {
+            /** @enum {string} */
+            groupBy: "unit" | "department" | "region";
+            rows: components["schemas"]["CaseStatisticsRow"][];
+        };
+        /** @description A bulk case import and its progress. Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). */
+        CaseImport: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "processing" | "completed" | "failed";
+            /** @enum {string} */
+            format: "csv" | "ndjson";
+            source: string;
+            /** @enum {string} */
+            policy: "partial" | "all_or_nothing";
+            rowsRead: number;
+            /** @description rows committed as new cases */
+            accepted: number;
+            /** @description valid rows whose (source, caseNumber) was already stored: skipped */
+            duplicates: number;
+            /** @description rows with errors (see /errors) */
+            rejected: number;
+            failureReason: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            startedAt: string;
+            finishedAt: string | null;
+            createdBy: string;
+        };
         /** @description 部门/行业: a department or sector taking part in the campaign */
         Department: {
             /** Format: uuid */
@@ -11189,6 +11870,8 @@ export interface components {
             level: "prefecture" | "county" | "township";
             /** Format: uuid */
             regionId: string;
+            /** @description 统一社会信用代码 or 组织机构代码 */
+            orgCode: string | null;
             active: boolean;
             version: number;
             /**
@@ -11381,7 +12064,7 @@ export interface components {
             id: string;
             name: string;
             description: string | null;
-            scopes: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:write" | "webhooks:manage")[];
+            scopes: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:read" | "cases:write" | "webhooks:manage")[];
             /**
              * @description active: may obtain tokens; revoked: its secret, tokens and api_keys stop working (final)
              * @enum {string}
@@ -11414,7 +12097,7 @@ export interface components {
             id: string;
             name: string;
             description: string | null;
-            scopes: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:write" | "webhooks:manage")[];
+            scopes: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:read" | "cases:write" | "webhooks:manage")[];
             /**
              * @description active: may obtain tokens; revoked: its secret, tokens and api_keys stop working (final)
              * @enum {string}
@@ -13644,6 +14327,8 @@ export interface operations {
                 within?: string;
                 /** @description name contains */
                 q?: string;
+                /** @description 行政区划代码 (GB/T 2260): 6 digits, unique */
+                divisionCode?: string;
             };
             header?: never;
             path?: never;
@@ -13714,6 +14399,7 @@ export interface operations {
                     level: "prefecture" | "county" | "township";
                     /** @description administrative division code, unique */
                     code: string;
+                    divisionCode?: string | null;
                     nameZh: string;
                     nameEn?: string | null;
                 };
@@ -13850,6 +14536,7 @@ export interface operations {
             content: {
                 "application/json": {
                     code?: string;
+                    divisionCode?: string | null;
                     nameZh?: string;
                     nameEn?: string | null;
                     /** @description the version you read, if you do not send If-Match */
@@ -13953,6 +14640,8 @@ export interface operations {
                 active?: boolean;
                 /** @description name contains */
                 q?: string;
+                /** @description 统一社会信用代码 (18 characters, GB 32100-2015) or 组织机构代码 (9 characters, GB 11714), check character verified; unique */
+                orgCode?: string;
             };
             header?: never;
             path?: never;
@@ -14030,6 +14719,7 @@ export interface operations {
                     level: "prefecture" | "county" | "township";
                     /** Format: uuid */
                     regionId: string;
+                    orgCode?: string | null;
                 };
             };
         };
@@ -14166,6 +14856,7 @@ export interface operations {
                     name?: string;
                     nameEn?: string | null;
                     sector?: string;
+                    orgCode?: string | null;
                     active?: boolean;
                     /** @description the version you read, if you do not send If-Match */
                     version?: number;
@@ -14291,6 +14982,8 @@ export interface operations {
                 /** @description name contains */
                 q?: string;
                 active?: boolean;
+                /** @description 统一社会信用代码 (18 characters, GB 32100-2015) or 组织机构代码 (9 characters, GB 11714), check character verified; unique */
+                orgCode?: string;
             };
             header?: never;
             path?: never;
@@ -14368,6 +15061,7 @@ export interface operations {
                     category: components["schemas"]["CategoryInput"];
                     name: string;
                     nameEn?: string | null;
+                    orgCode?: string | null;
                     headName?: string | null;
                     headTitle?: string | null;
                     address?: string | null;
@@ -14514,6 +15208,7 @@ export interface operations {
                     category?: components["schemas"]["CategoryInput"];
                     name?: string;
                     nameEn?: string | null;
+                    orgCode?: string | null;
                     headName?: string | null;
                     headTitle?: string | null;
                     address?: string | null;
@@ -22043,6 +22738,13 @@ export interface operations {
                      * @description default (归属周期): the newest cycle the unit takes part in whose assessment window contains collectedAt
                      */
                     cycleId?: string;
+                    /**
+                     * Format: uuid
+                     * @description 一事一评: the case (办件) rated, of the same unit; a case takes one rating
+                     */
+                    caseId?: string;
+                    /** @description the staff member who served; stored only as a keyed hash, never shown */
+                    staffCode?: string;
                 };
             };
         };
@@ -28443,7 +29145,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     description?: string | null;
-                    scopes: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:write" | "webhooks:manage")[];
+                    scopes: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:read" | "cases:write" | "webhooks:manage")[];
                 };
             };
         };
@@ -28580,7 +29282,7 @@ export interface operations {
                     name?: string;
                     description?: string | null;
                     /** @description tokens issued before keep their scopes until they expire (TOKEN_TTL_SECONDS) */
-                    scopes?: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:write" | "webhooks:manage")[];
+                    scopes?: ("public:read" | "reference:read" | "rankings:read" | "statistics:read" | "ratings:read" | "ratings:write" | "complaints:write" | "cases:read" | "cases:write" | "webhooks:manage")[];
                     version?: number;
                 };
             };
@@ -29632,6 +30334,1366 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listServiceItems: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                departmentId?: string;
+                /** @description items this unit offers */
+                unitId?: string;
+                status?: "active" | "retired";
+                mode?: components["schemas"]["ServiceModeInput"];
+                code?: string;
+                /** @description name contains */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CatalogueServiceItem"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createServiceItem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    departmentId: string;
+                    code: string;
+                    name: string;
+                    nameEn?: string | null;
+                    promisedDays: number;
+                    /** @default [] */
+                    modes?: components["schemas"]["ServiceModeInput"][];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueServiceItem"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getServiceItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueServiceItem"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateServiceItem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    nameEn?: string | null;
+                    /** @description applies to cases received from now on */
+                    promisedDays?: number;
+                    modes?: components["schemas"]["ServiceModeInput"][];
+                    /** @enum {string} */
+                    status?: "active" | "retired";
+                    /** @description the version you read, if you do not send If-Match */
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueServiceItem"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getServiceItemUnits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceItemUnits"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    setServiceItemUnits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the units that offer the item, replacing the previous set */
+                    unitIds: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceItemUnits"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listCases: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                unitId?: string;
+                departmentId?: string;
+                itemId?: string;
+                state?: components["schemas"]["CaseStateInput"];
+                source?: string;
+                caseNumber?: string;
+                onTime?: boolean;
+                /** @description received at or after */
+                from?: string;
+                /** @description received before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Case"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    source: string;
+                    caseNumber: string;
+                    /** Format: uuid */
+                    itemId: string;
+                    /** Format: uuid */
+                    unitId: string;
+                    /**
+                     * Format: date-time
+                     * @description ISO 8601 timestamp with zone
+                     */
+                    receivedAt: string;
+                    firstResponder?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getCaseStatistics: {
+        parameters: {
+            query?: {
+                /** @description per unit, per department, or per unit's region */
+                groupBy?: "unit" | "department" | "region";
+                /** @description cases received at or after */
+                from?: string;
+                /** @description cases received before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseStatistics"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    acceptCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description when it happened in the source system; now if not given
+                     */
+                    at?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    completeCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description when it happened in the source system; now if not given
+                     */
+                    at?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    returnCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description when it happened in the source system; now if not given
+                     */
+                    at?: string;
+                    version?: number;
+                    /** @description required: why */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    refuseCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description when it happened in the source system; now if not given
+                     */
+                    at?: string;
+                    version?: number;
+                    /** @description required: why */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listCaseImports: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                status?: "processing" | "completed" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CaseImport"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    importCases: {
+        parameters: {
+            query: {
+                /** @description csv (header row, UTF-8) or ndjson (one JSON object per line) */
+                format: "csv" | "ndjson";
+                /** @description the platform the cases come from; caseNumber is unique per source (re-imports are recognised) */
+                source: string;
+                /** @description `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). */
+                policy?: "partial" | "all_or_nothing";
+            };
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseImport"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getCaseImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseImport"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getCaseImportErrors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv; charset=utf-8, with BOM */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ProblemDetails"];
                 };
             };
         };

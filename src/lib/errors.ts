@@ -29,6 +29,12 @@ export function defineErrors<const C extends Record<string, ErrorSpec>>(catalogu
 
 /** Codes that plugins (errors, auth, rate limit, GraphQL) and the shared helpers emit. */
 export const sharedErrors = defineErrors({
+  duplicate_org_code: {
+    status: 409,
+    title: 'Duplicate Organisation Code',
+    description: 'another department (or unit) already carries this 统一社会信用代码 / 组织机构代码',
+    zh: { title: '机构代码重复', description: '已有其他部门（或单位）使用该统一社会信用代码/组织机构代码' },
+  },
   bad_request: { status: 400, title: 'Bad Request', description: 'the HTTP layer refused the request (malformed body, URL or header)', zh: { title: '请求有误', description: 'HTTP 层拒绝了该请求（请求体、URL 或请求头格式不正确）' } },
   validation_failed: {
     status: [400, 422],

@@ -14,7 +14,8 @@ export const scopeCatalogue = {
   'ratings:read': { zhCN: '读取评价统计', en: 'read rating counts' },
   'ratings:write': { zhCN: '提交群众评价', en: 'submit ratings and run rating imports' },
   'complaints:write': { zhCN: '受理投诉', en: 'file complaints (REST, GraphQL and Open311)' },
-  'cases:write': { zhCN: '办理案件', en: 'reserved for the cases API (no operation needs it yet)' },
+  'cases:read': { zhCN: '读取办件', en: 'read service cases (办件) and case imports' },
+  'cases:write': { zhCN: '报送办件', en: 'create and move service cases (办件), run case imports' },
   'webhooks:manage': { zhCN: '管理 Webhook 订阅', en: 'reserved: webhook subscriptions are managed by the office today' },
 } as const;
 

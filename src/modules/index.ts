@@ -65,9 +65,14 @@ import { problemOverdueNotices } from './problems/schedule.js';
 import { ratingImportLeaseSweep, ratingIntegrityScan } from './ratings/schedule.js';
 import { webhookDispatch } from './webhooks/schedule.js';
 import { idempotencyKeySweep } from './idempotency/schedule.js';
+import { serviceItemLoaders, serviceItemResolvers, serviceItemTypeDefs } from './service-items/graphql.js';
+import { serviceItemRoutes } from './service-items/routes.js';
+import { caseLoaders, caseResolvers, caseTypeDefs } from './cases/graphql.js';
+import { caseRoutes } from './cases/routes.js';
+import { caseImportLeaseSweep } from './cases/schedule.js';
 
 /** Every module's REST routes, mounted under /api/v1. */
-export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, qrCodeRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, calendarRoutes, outreachRoutes, mediaRoutes, powerListRoutes, investmentRoutes, integrationClientRoutes, appealRoutes];
+export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, qrCodeRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, calendarRoutes, outreachRoutes, mediaRoutes, powerListRoutes, investmentRoutes, integrationClientRoutes, appealRoutes, serviceItemRoutes, caseRoutes];
 
 /** Every module's GraphQL part, merged into one schema. */
 export const graphqlModules: GraphqlModule[] = [
@@ -98,6 +103,8 @@ export const graphqlModules: GraphqlModule[] = [
   { typeDefs: integrationClientTypeDefs, resolvers: integrationClientResolvers },
   { typeDefs: appealTypeDefs, resolvers: appealResolvers, loaders: appealLoaders },
   { typeDefs: ratingIntegrityTypeDefs, resolvers: ratingIntegrityResolvers },
+  { typeDefs: serviceItemTypeDefs, resolvers: serviceItemResolvers, loaders: serviceItemLoaders },
+  { typeDefs: caseTypeDefs, resolvers: caseResolvers, loaders: caseLoaders },
 ];
 
 /** Standard facades mounted outside /api/v1 at their own prefix (Open311 GeoReport v2, the OAuth 2.0 token endpoint). */
@@ -110,4 +117,4 @@ export const facadeModules: { prefix: string; plugin: FastifyPluginAsyncZod }[] 
 export const graphqlPublications: Publication[] = [...awardPublications];
 
 /** Every module's periodic jobs, each behind its own config switch; the schedules plugin runs them. */
-export const scheduledJobs: ScheduledJob[] = [auditSealer, auditCheckpoints, webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep, ratingIntegrityScan, idempotencyKeySweep];
+export const scheduledJobs: ScheduledJob[] = [auditSealer, auditCheckpoints, webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep, ratingIntegrityScan, idempotencyKeySweep, caseImportLeaseSweep];

@@ -44,6 +44,10 @@ import { createMediaService } from './media/service.js';
 import { createPowerListService } from './power-list/service.js';
 import { createInvestmentsService } from './investments/service.js';
 import { createIntegrationClientsService } from './integration-clients/service.js';
+import { createServiceItemsService } from './service-items/service.js';
+import { createCasesService } from './cases/service.js';
+import { createCaseImportsService } from './cases/import-service.js';
+import { staffHasher } from './cases/rules.js';
 
 // Modules that keep parameters in a cycle's settings add their group to the document the cycles module owns.
 registerSettingsGroup('scoring', scoringSettings);
@@ -96,11 +100,14 @@ export function createServices(database: Database, { config, keys }: { config: C
   const linkSecret = config.RESPONDENT_KEY_SECRET ?? DEVELOPMENT_RESPONDENT_KEY_SECRET;
   const hashRespondent = respondentHasher(linkSecret);
   const links = callBackLinks(linkSecret, config.CALL_BACK_LINK_DAYS);
+  // 首问负责人 and the staff who served a rating: the same secret as respondent keys, domain-separated.
+  const hashStaff = staffHasher(hashRespondent);
   const ratings = createRatingsService({
     db,
     audit,
     regions,
     hashRespondent,
+    hashStaff,
     perDay: config.PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY,
     followUpWorkingDays: config.FOLLOW_UP_WORKING_DAYS,
     calendar,
@@ -124,8 +131,18 @@ export function createServices(database: Database, { config, keys }: { config: C
   const powerList = createPowerListService({ db, audit });
   const investments = createInvestmentsService({ db, audit });
   const integrationClients = createIntegrationClientsService({ db, audit, config });
+  const serviceItems = createServiceItemsService({ db, audit });
+  // 首问负责人 references: the same secret as respondent keys, domain-separated.
+  const cases = createCasesService({ db, audit, hashStaff, calendar });
+  const caseImports = createCaseImportsService({
+    database,
+    audit,
+    hashStaff,
+    lease: { leaseMs: config.RATING_IMPORT_LEASE_MS, heartbeatMs: config.RATING_IMPORT_HEARTBEAT_MS },
+    calendar,
+  });
   const idempotency = createIdempotencyService({ db, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
-  return { integrationClients, calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision, outreach, media, powerList, investments, appeals, ratingIntegrity };
+  return { serviceItems, cases, caseImports, integrationClients, calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision, outreach, media, powerList, investments, appeals, ratingIntegrity };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -15,6 +15,8 @@ export const departmentTypeDefs = /* GraphQL */ `
     sector: String!
     level: RegionLevel!
     regionId: ID!
+    "统一社会信用代码 or 组织机构代码"
+    orgCode: String
     active: Boolean!
     version: Int!
     createdAt: DateTime!
@@ -22,11 +24,11 @@ export const departmentTypeDefs = /* GraphQL */ `
     region: Region!
   }
   type DepartmentPage { items: [Department!]! nextCursor: String }
-  input CreateDepartmentInput { name: String!, nameEn: String, sector: String!, level: RegionLevel!, regionId: ID! }
-  input UpdateDepartmentInput { name: String, nameEn: String, sector: String, active: Boolean }
+  input CreateDepartmentInput { name: String!, nameEn: String, sector: String!, level: RegionLevel!, regionId: ID!, orgCode: String }
+  input UpdateDepartmentInput { name: String, nameEn: String, sector: String, orgCode: String, active: Boolean }
 
   extend type Query {
-    departments(sector: String, regionId: ID, active: Boolean, q: String, limit: Int, cursor: String): DepartmentPage!
+    departments(sector: String, regionId: ID, active: Boolean, q: String, orgCode: String, limit: Int, cursor: String): DepartmentPage!
     department(id: ID!): Department
   }
   extend type Mutation {

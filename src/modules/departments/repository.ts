@@ -17,6 +17,10 @@ export const departmentsRepository = {
   byIds(db: Db, ids: readonly string[]): Promise<DepartmentRow[]> {
     return db.select().from(departments).where(inArray(departments.id, [...ids]));
   },
+  async byOrgCode(db: Db, orgCode: string): Promise<DepartmentRow | undefined> {
+    const rows = await db.select().from(departments).where(eq(departments.orgCode, orgCode));
+    return rows[0];
+  },
   async insert(db: Db, row: typeof departments.$inferInsert): Promise<DepartmentRow> {
     const [r] = await db.insert(departments).values(row).returning();
     return r;
@@ -27,6 +31,7 @@ export const departmentsRepository = {
   list(db: Db, f: Omit<ListDepartmentsFilter, 'regionId'> & { regionPath?: string; onlyId?: string; afterId?: string; limit: number }): Promise<DepartmentRow[]> {
     const where: (SQL | undefined)[] = [];
     if (f.sector) where.push(eq(departments.sector, f.sector));
+    if (f.orgCode) where.push(eq(departments.orgCode, f.orgCode));
     if (f.active !== undefined) where.push(eq(departments.active, f.active));
     if (f.q) where.push(ilike(departments.name, containsPattern(f.q)));
     if (f.onlyId) where.push(eq(departments.id, f.onlyId));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from '../../lib/http.js';
+import { orgCodeSchema } from '../../lib/official-codes.js';
 import { regionLevels } from '../regions/schemas.js';
 
 export const department = z
@@ -10,6 +11,7 @@ export const department = z
     sector: z.string().describe('sector code, e.g. power_supply, state_tax, health, forestry'),
     level: z.enum(regionLevels),
     regionId: z.uuid(),
+    orgCode: z.string().nullable().describe('统一社会信用代码 or 组织机构代码'),
     active: z.boolean(),
     version: z.number().int(),
     createdAt: isoDate,
@@ -26,6 +28,7 @@ export const createDepartmentBody = z.object({
   sector,
   level: z.enum(regionLevels),
   regionId: z.uuid(),
+  orgCode: orgCodeSchema.nullable().optional(),
 });
 export type CreateDepartmentInput = z.infer<typeof createDepartmentBody>;
 
@@ -33,6 +36,7 @@ export const updateDepartmentBody = z.object({
   name: z.string().trim().min(1).max(200).optional(),
   nameEn: z.string().trim().min(1).max(200).nullable().optional(),
   sector: sector.optional(),
+  orgCode: orgCodeSchema.nullable().optional(),
   active: z.boolean().optional(),
   version: z.number().int().optional().describe('the version you read, if you do not send If-Match'),
 });
@@ -43,5 +47,6 @@ export const listDepartmentsQuery = z.object({
   regionId: z.uuid().optional().describe('this region and its descendants'),
   active: z.boolean().optional(),
   q: z.string().trim().min(1).max(100).optional().describe('name contains'),
+  orgCode: orgCodeSchema.optional(),
 });
 export type ListDepartmentsFilter = z.infer<typeof listDepartmentsQuery>;

@@ -1,6 +1,6 @@
 import { inTransaction } from '../../db/client.js';
 import type { Db, TxOption } from '../../db/client.js';
-import { invalid, notFound, versionMismatch } from '../../lib/errors.js';
+import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate, toIso } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
@@ -19,11 +19,17 @@ export function toDepartmentDto(r: DepartmentRow): DepartmentDto {
     sector: r.sector,
     level: r.level,
     regionId: r.regionId,
+    orgCode: r.orgCode,
     active: r.active,
     version: r.version,
     createdAt: toIso(r.createdAt),
     updatedAt: toIso(r.updatedAt),
   };
+}
+
+/** An organisation code names one department. */
+async function orgCodeFree(tx: Db, code: string | null | undefined) {
+  if (code && (await departmentsRepository.byOrgCode(tx, code))) throw conflict('duplicate_org_code', `a department with org code ${code} already exists`);
 }
 
 export function createDepartmentsService({ db, audit, regions }: { db: Db; audit: AuditService; regions: RegionsService }) {
@@ -52,7 +58,8 @@ export function createDepartmentsService({ db, audit, regions }: { db: Db; audit
         if (!region) throw invalid('regionId', `region ${input.regionId} does not exist`);
         // A county bureau sits in a county: the department's level is its region's.
         if (region.level !== input.level) throw invalid('level', `a ${input.level}-level department cannot sit in a ${region.level}`);
-        const row = await departmentsRepository.insert(tx, { ...input, nameEn: input.nameEn ?? null });
+        await orgCodeFree(tx, input.orgCode);
+        const row = await departmentsRepository.insert(tx, { ...input, nameEn: input.nameEn ?? null, orgCode: input.orgCode ?? null });
         const dto = toDepartmentDto(row);
         await audit.record(tx, ctx, { action: 'department.created', entityType: 'department', entityId: row.id, after: dto });
         return dto;
@@ -64,6 +71,7 @@ export function createDepartmentsService({ db, audit, regions }: { db: Db; audit
         const current = await departmentsRepository.byId(tx, id);
         if (!current) throw notFound('department', id);
         if (current.version !== expected) throw versionMismatch('department', expected, current.version);
+        if (input.orgCode !== current.orgCode) await orgCodeFree(tx, input.orgCode);
         const { version: _v, ...patch } = input;
         const row = await departmentsRepository.update(tx, id, expected, patch);
         if (!row) throw versionMismatch('department', expected, expected + 1);

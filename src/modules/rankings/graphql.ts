@@ -29,7 +29,11 @@ export const rankingTypeDefs = /* GraphQL */ `
     commendationPoints: Float!
     bonusCap: Float!
     bottom: RankingBottomSetting!
+    timeliness: RankingTimelinessSetting!
   }
+  "T 限时办结: weight (0 = not scored) and minimum sample of completed cases"
+  type RankingTimelinessSetting { weight: Float! minimumCompletedCases: Int! }
+  input RankingTimelinessSettingInput { weight: Float, minimumCompletedCases: Int }
   type RankingCategoryMean { category: Category! mean: Float }
   input RankingLevelPointsInput { level: Int!, points: Float! }
   input RankingSeverityPointsInput { minor: Float, major: Float, serious: Float }
@@ -39,7 +43,7 @@ export const rankingTypeDefs = /* GraphQL */ `
   input RankingScoringSettingsInput {
     formulaVersion: String, priorWeight: Float, levelPoints: [RankingLevelPointsInput!], findingPenalty: RankingSeverityPointsInput,
     complaintPenalty: RankingComplaintPointsInput, overdueProblemPenalty: Float, deedPoints: Float, commendationPoints: Float, bonusCap: Float,
-    bottom: RankingBottomSettingInput
+    bottom: RankingBottomSettingInput, timeliness: RankingTimelinessSettingInput
   }
   extend input CycleSettingsInput { scoring: RankingScoringSettingsInput }
   extend type CycleSettings {
@@ -133,7 +137,7 @@ export const rankingTypeDefs = /* GraphQL */ `
     auditCheckpoint: AuditCheckpoint!
   }
 
-  enum ScoreComponentKey { assessment inspection publicSatisfaction }
+  enum ScoreComponentKey { assessment inspection publicSatisfaction timeliness }
   type ScoreComponent { key: ScoreComponentKey! label: Label! value: Float present: Boolean! weight: Float! effectiveWeight: Float! contribution: Float! }
   type ScoreCountLine { key: String! count: Int! pointsEach: Float! points: Float! }
   type ScoreAssessmentInputs { scorecards: Int! meanTotal: Float }
@@ -142,6 +146,9 @@ export const rankingTypeDefs = /* GraphQL */ `
     ratings: Int! levels: [ScoreCountLine!]! rawMean: Float standardDeviation: Float categoryMean: Float priorWeight: Float! value: Float interval: ScoreInterval
   }
   type ScoreDeductions { total: Float! complaints: [ScoreCountLine!]! overdueProblems: ScoreCountLine! }
+  type ScoreTimelinessInputs {
+    completed: Int! onTime: Int! oneWeek: Int! onTimeRate: Float oneWeekRate: Float minimumCompletedCases: Int! value: Float weight: Float!
+  }
   type ScoreBonus { total: Float! uncapped: Float! cap: Float! deeds: ScoreCountLine! commendations: ScoreCountLine! commendationsCounted: Boolean! }
   "得分说明"
   type ScoreExplanation {
@@ -166,6 +173,8 @@ export const rankingTypeDefs = /* GraphQL */ `
     bonus: ScoreBonus!
     samples: RankingSamples!
     minimumSamples: RankingSamples!
+    "T 限时办结; null for rankings computed before cases were counted"
+    timeliness: ScoreTimelinessInputs
     flags: [RankingFlag!]!
     notes: [String!]!
     "inputs of this unit left out by upheld appeals"

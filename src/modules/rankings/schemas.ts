@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isoDate, labelSchema } from '../../lib/http.js';
 import { auditCheckpoint } from '../audit/schemas.js';
 import { categorySchema } from '../units/schemas.js';
-import { componentKeys, rankingFlags, scoringSettings } from './scoring.js';
+import { allComponentKeys, rankingFlags, scoringSettings } from './scoring.js';
 
 export { scoringSettings };
 
@@ -127,7 +127,7 @@ export const scoreExplanation = z
     components: z.array(
       z
         .object({
-          key: z.enum(componentKeys),
+          key: z.enum(allComponentKeys),
           label: labelSchema,
           value: z.number().nullable(),
           present: z.boolean(),
@@ -172,6 +172,20 @@ export const scoreExplanation = z
       .meta({ id: 'ScoreBonus' }),
     samples: minimumSamples,
     minimumSamples,
+    timeliness: z
+      .object({
+        completed: z.number().int().describe('办件 completed in the cycle'),
+        onTime: z.number().int().describe('按时办结'),
+        oneWeek: z.number().int().describe('一周办结'),
+        onTimeRate: z.number().nullable().describe('限时办结率, %'),
+        oneWeekRate: z.number().nullable().describe('一周办结率, % (shown, not scored)'),
+        minimumCompletedCases: z.number().int(),
+        value: z.number().nullable().describe('T as scored; null under the minimum sample'),
+        weight: z.number().describe('wT; 0 = not scored'),
+      })
+      .meta({ id: 'ScoreTimelinessInputs' })
+      .nullable()
+      .describe('T 限时办结; null for rankings computed before cases were counted'),
     flags: z.array(rankingFlagSchema),
     notes: z.array(z.string()),
     exclusions: z.array(inputExclusion).describe('inputs of this unit left out by upheld appeals, each with its appeal'),

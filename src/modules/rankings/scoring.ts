@@ -8,18 +8,25 @@
  * points, shrunk toward the category mean (Bayesian average with prior weight m). D: substantiated complaints and
  * overdue problems. B: deeds (and higher-level commendations), capped. A missing component drops out and the
  * remaining weights are renormalized to sum to 1. Everything is computed in doubles; rounding is for presentation.
+ *
+ * T 限时办结 (optional, `scoring.timeliness`): the on-time rate of the unit's completed cases (办件) × 100, weighed
+ * with wT on top of wA, wM, wP (the weights are renormalized over what is present). Its weight defaults to 0, so a
+ * cycle that does not set it ranks exactly as before; under its minimum sample of completed cases T is missing.
  */
 import { z } from 'zod';
 
 export const FORMULA = 'S = wA·A + wM·M + wP·P − D + B';
 export const severities = ['minor', 'major', 'serious'] as const;
 export type Severity = (typeof severities)[number];
+/** The three channels every cycle weighs; `timeliness` joins them when the cycle gives it a weight. */
 export const componentKeys = ['assessment', 'inspection', 'publicSatisfaction'] as const;
-export type ComponentKey = (typeof componentKeys)[number];
+export const allComponentKeys = [...componentKeys, 'timeliness'] as const;
+export type ComponentKey = (typeof allComponentKeys)[number];
 export const componentLabels: Record<ComponentKey, { zhCN: string; en: string }> = {
   assessment: { zhCN: '考评打分', en: 'Assessment' },
   inspection: { zhCN: '暗访', en: 'Inspection' },
   publicSatisfaction: { zhCN: '群众满意度', en: 'Public satisfaction' },
+  timeliness: { zhCN: '限时办结率', en: 'On-time completion rate' },
 };
 export const INSUFFICIENT_SAMPLE = 'insufficient_sample';
 export const rankingFlags = [INSUFFICIENT_SAMPLE] as const;
@@ -52,6 +59,13 @@ export const scoringSettings = z
     deedPoints: pts.default(0.2).describe('bonus per deed (为群众办实事) in the cycle'),
     commendationPoints: pts.default(2).describe('bonus per higher-level commendation'),
     bonusCap: pts.default(5).describe('bonus B never exceeds this'),
+    timeliness: z
+      .object({
+        weight: z.number().min(0).max(1).default(0).describe('wT, on top of the cycle weights (all renormalized); 0 = not scored'),
+        minimumCompletedCases: z.number().int().min(0).max(1_000_000).default(10).describe('below this many completed cases T is missing for the unit'),
+      })
+      .prefault({})
+      .describe('T 限时办结率: on-time rate of completed cases (办件), with the 一周办结 rate shown'),
     bottom: z
       .object({ mode: z.enum(['count', 'percent']).default('count'), value: z.number().min(0).max(10_000).default(5) })
       .prefault({})
@@ -65,6 +79,8 @@ export interface Weights {
   assessment: number;
   inspection: number;
   publicSatisfaction: number;
+  /** From `scoring.timeliness.weight`; absent = 0. */
+  timeliness?: number;
 }
 export interface MinimumSamples {
   ratings: number;
@@ -91,6 +107,14 @@ export interface UnitInputs {
   deeds: number;
   /** Higher-level commendations; null while no such record exists in the system. */
   commendations: number | null;
+  /** 办件 completed in the cycle: how many, on time (按时办结), within a week (一周办结); absent = none. */
+  cases?: CaseCounts;
+}
+
+export interface CaseCounts {
+  completed: number;
+  onTime: number;
+  oneWeek: number;
 }
 
 export const emptyInputs = (unitId: string, category: string): UnitInputs => ({
@@ -158,8 +182,30 @@ export interface ScoreExplanationBody {
   bonus: { total: number; uncapped: number; cap: number; deeds: CountLine; commendations: CountLine; commendationsCounted: boolean };
   samples: { ratings: number; scorecards: number; inspectionReports: number };
   minimumSamples: MinimumSamples;
+  /** Absent from explanations computed before the component existed. */
+  timeliness?: TimelinessExplanation;
   flags: RankingFlag[];
   notes: string[];
+}
+
+export interface TimelinessExplanation extends CaseCounts {
+  /** onTime / completed × 100; null without completed cases. */
+  onTimeRate: number | null;
+  /** oneWeek / completed × 100; shown, not scored. */
+  oneWeekRate: number | null;
+  minimumCompletedCases: number;
+  /** T as scored: the on-time rate, or null under the minimum sample. */
+  value: number | null;
+  weight: number;
+}
+
+/** T and what it shows; pure. */
+export function timeliness(cases: CaseCounts | undefined, s: ScoringSettings): TimelinessExplanation {
+  const c = cases ?? { completed: 0, onTime: 0, oneWeek: 0 };
+  const rate = (n: number) => (c.completed === 0 ? null : (n / c.completed) * 100);
+  const onTimeRate = rate(c.onTime);
+  const value = c.completed >= Math.max(1, s.timeliness.minimumCompletedCases) ? onTimeRate : null;
+  return { ...c, onTimeRate, oneWeekRate: rate(c.oneWeek), minimumCompletedCases: s.timeliness.minimumCompletedCases, value, weight: s.timeliness.weight };
 }
 
 export interface ScoredUnit {
@@ -243,13 +289,19 @@ export function bonus(deeds: number, commendations: number | null, s: ScoringSet
 }
 
 /** Weighted sum over the present components, weights renormalized to sum to 1 over them. */
-export function combine(values: Record<ComponentKey, number | null>, weights: Weights): { base: number; renormalized: boolean; lines: ComponentLine[] } {
-  const presentWeight = componentKeys.reduce((t, k) => t + (values[k] === null ? 0 : weights[k]), 0);
-  const totalWeight = componentKeys.reduce((t, k) => t + weights[k], 0);
-  const lines = componentKeys.map((key) => {
-    const value = values[key];
-    const effectiveWeight = value === null || presentWeight === 0 ? 0 : weights[key] / presentWeight;
-    return { key, label: componentLabels[key], value, present: value !== null, weight: weights[key], effectiveWeight, contribution: value === null ? 0 : effectiveWeight * value };
+export function combine(
+  values: Partial<Record<ComponentKey, number | null>>,
+  weights: Weights,
+  keys: readonly ComponentKey[] = componentKeys,
+): { base: number; renormalized: boolean; lines: ComponentLine[] } {
+  const w = (k: ComponentKey) => weights[k] ?? 0;
+  const v = (k: ComponentKey) => values[k] ?? null;
+  const presentWeight = keys.reduce((t, k) => t + (v(k) === null ? 0 : w(k)), 0);
+  const totalWeight = keys.reduce((t, k) => t + w(k), 0);
+  const lines = keys.map((key) => {
+    const value = v(key);
+    const effectiveWeight = value === null || presentWeight === 0 ? 0 : w(key) / presentWeight;
+    return { key, label: componentLabels[key], value, present: value !== null, weight: w(key), effectiveWeight, contribution: value === null ? 0 : effectiveWeight * value };
   });
   const renormalized = Math.abs(presentWeight - totalWeight) > 1e-12;
   return { base: lines.reduce((t, l) => t + l.contribution, 0), renormalized, lines };
@@ -269,7 +321,10 @@ export function scoreUnit(
   const interval = satisfactionInterval(stats.n, stats.mean, stats.sd);
   const m = inspectionScore(u.reports, u.meanReportRating, u.findings, s.findingPenalty);
   const a = u.scorecards > 0 ? u.meanScorecardTotal : null;
-  const combined = combine({ assessment: a, inspection: m.value, publicSatisfaction: p }, ctx.weights);
+  const t = timeliness(u.cases, s);
+  // T is weighed only when the cycle gives it a weight: otherwise the score and its explanation are as before.
+  const keys: readonly ComponentKey[] = t.weight > 0 ? allComponentKeys : componentKeys;
+  const combined = combine({ assessment: a, inspection: m.value, publicSatisfaction: p, timeliness: t.value }, { ...ctx.weights, timeliness: t.weight }, keys);
   const d = deductions(u.complaints, u.overdueProblems, s);
   const b = bonus(u.deeds, u.commendations, s);
   const score = combined.base - d.total + b.total;
@@ -283,7 +338,14 @@ export function scoreUnit(
   }
   notes.push('inspection ratings map (r−1)×25; a report scores the mean of its five ratings; M = max(0, mean report score − finding points)');
   const missing = combined.lines.filter((l) => !l.present);
-  if (missing.length === componentKeys.length) notes.push('no component has data: the weighted part of the score is 0');
+  if (t.weight > 0) {
+    notes.push(
+      `T is the on-time rate (限时办结率) of ${t.completed} completed case(s): ${t.onTime} on time` +
+        (t.value === null ? `; under the minimum of ${t.minimumCompletedCases} completed cases, T is missing` : '') +
+        `; 一周办结 ${t.oneWeek} (shown, not scored)`,
+    );
+  }
+  if (missing.length === keys.length) notes.push('no component has data: the weighted part of the score is 0');
   else if (combined.renormalized) {
     const present = combined.lines.filter((l) => l.present);
     notes.push(
@@ -336,6 +398,7 @@ export function scoreUnit(
       bonus: b,
       samples: { ratings: stats.n, scorecards: u.scorecards, inspectionReports: u.reports },
       minimumSamples: ctx.minimumSamples,
+      timeliness: t,
       flags,
       notes,
     },

@@ -10,6 +10,7 @@ import type { AuditService } from '../audit/service.js';
 import { assessmentQueries } from '../assessments/queries.js';
 import { complaintQueries } from '../complaints/queries.js';
 import { deedQueries } from '../deeds/queries.js';
+import { caseQueries } from '../cases/queries.js';
 import { problemQueries } from '../problems/queries.js';
 import { ratingQueries } from '../ratings/queries.js';
 import { supervisionQueries } from '../supervision/queries.js';
@@ -155,6 +156,9 @@ function presentExplanation(
     },
     samples: e.samples,
     minimumSamples: e.minimumSamples,
+    timeliness: e.timeliness
+      ? { ...e.timeliness, onTimeRate: round2OrNull(e.timeliness.onTimeRate), oneWeekRate: round2OrNull(e.timeliness.oneWeekRate), value: round2OrNull(e.timeliness.value) }
+      : null,
     flags: e.flags,
     notes: e.notes,
     exclusions: e.exclusions ?? [],
@@ -249,6 +253,10 @@ async function gatherInputs(tx: Db, cycleId: string, now: Date, commendationCoun
     if (!u) continue;
     u.deeds = r.n;
     counts.deeds += r.n;
+  }
+  for (const r of await caseQueries.completionCountsByUnit(tx, cycleId)) {
+    const u = byUnit.get(r.unitId);
+    if (u) u.cases = { completed: r.completed, onTime: r.onTime, oneWeek: r.oneWeek };
   }
   // Commendations are recorded by the awards module: every unit starts at 0, not "not recorded".
   for (const u of byUnit.values()) u.commendations = 0;

@@ -11,7 +11,7 @@ import type { RatingCountsDto, RatingDto } from './schemas.js';
 export const ratingTypeDefs = /* GraphQL */ `
   "征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访, 扫码评价"
   enum RatingChannel {
-    questionnaire household_visit forum phone_inquiry sms hotline portal mailbox tv_inquiry face_to_face_review ten_thousand_review three_party_inquiry qr_code
+    questionnaire household_visit forum phone_inquiry sms hotline portal mailbox tv_inquiry face_to_face_review ten_thousand_review three_party_inquiry qr_code window_device kiosk app
   }
   "群众评价: one public satisfaction response; level 5 非常满意 … 1 非常不满意"
   type Rating {
@@ -31,6 +31,8 @@ export const ratingTypeDefs = /* GraphQL */ `
     importId: ID
     "given through the unit's QR code (二维码) at its window"
     presenceBound: Boolean!
+    "一事一评: the case (办件) rated"
+    caseId: ID
     unit: Unit
   }
   type RatingPage { items: [Rating!]! nextCursor: String }
@@ -96,7 +98,7 @@ export const ratingTypeDefs = /* GraphQL */ `
   }
   input SubmitRatingInput {
     unitId: ID!, channel: RatingChannel!, level: Int!, comment: String, respondentKey: String,
-    source: String!, externalId: String, collectedAt: String, cycleId: ID
+    source: String!, externalId: String, collectedAt: String, cycleId: ID, caseId: ID, staffCode: String
   }
 
   extend type Query {

@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import { from as copyFrom } from 'pg-copy-streams';
-import { drizzleOnClient } from '../../db/client.js';
+import { copyEscape, copyText, openCopyStage } from '../../db/copy-stage.js';
+import type { StageLayout } from '../../db/copy-stage.js';
 import type { Database, Db } from '../../db/client.js';
 import { cycleQueries } from '../cycles/queries.js';
 import { participationWindows } from '../enrollments/queries.js';
@@ -135,45 +132,30 @@ export interface StageSession {
   release(): Promise<void>;
 }
 
+const STAGE_LAYOUT: StageLayout<StagedRating> = {
+  prefix: 'rating_import_stage',
+  columns: STAGE_COLUMNS,
+  ddl: STAGE_DDL,
+  copyLine: (r) =>
+    `${r.id}\t${r.unitId}\t${r.cycleId ?? '\\N'}\t${r.channel}\t${r.level}\t${copyText(r.comment)}\t${r.collectedAt}\t${copyEscape(r.externalId)}\t${r.respondentHash ?? '\\N'}\t${r.followUpId ?? '\\N'}\n`,
+  values: (r) =>
+    sql`(${r.id}, ${r.unitId}, ${r.cycleId}, ${r.channel}, ${r.level}, ${r.comment}, ${r.collectedAt}, ${r.externalId}, ${r.respondentHash}, ${r.followUpId})`,
+};
+
 export async function openStage(database: Database): Promise<StageSession> {
-  const table = `rating_import_stage_${randomBytes(6).toString('hex')}`;
-  const client = database.pool ? await database.pool.connect() : undefined;
-  const db = client ? drizzleOnClient(client) : database.db;
-  try {
-    await db.execute(sql.raw(`create temp table ${table} ${STAGE_DDL}`));
-  } catch (err) {
-    client?.release();
-    throw err;
-  }
+  const stage = await openCopyStage(database, STAGE_LAYOUT);
   return {
-    db,
-    async append(tx, rows) {
-      if (!rows.length) return;
-      if (client) {
-        // COPY runs on the session's connection, inside whatever transaction `tx` has open there.
-        await pipeline(Readable.from(copyLines(rows)), client.query(copyFrom(`copy ${table} (${STAGE_COLUMNS}) from stdin`)));
-        return;
-      }
-      for (let i = 0; i < rows.length; i += 1000) {
-        const chunk = rows.slice(i, i + 1000);
-        await tx.execute(
-          sql`insert into ${sql.raw(table)} (${sql.raw(STAGE_COLUMNS)}) values ${sql.join(
-            chunk.map(
-              (r) =>
-                sql`(${r.id}, ${r.unitId}, ${r.cycleId}, ${r.channel}, ${r.level}, ${r.comment}, ${r.collectedAt}, ${r.externalId}, ${r.respondentHash}, ${r.followUpId})`,
-            ),
-            sql`, `,
-          )}`,
-        );
-      }
-    },
+    db: stage.db,
+    append: stage.append,
+    clear: stage.clear,
+    release: stage.release,
     async merge(tx, job) {
       const res = await tx.execute(sql`
         with windows as materialized ${participationWindows('assessment')}, ins as (
           insert into ratings (id, unit_id, cycle_id, channel, level, comment, collected_at, received_at, source, external_id, respondent_hash, import_id, submitted_by)
           select s.id, s.unit_id, coalesce(s.cycle_id, a.cycle_id), s.channel::rating_channel, s.level, s.comment, s.collected_at, now(),
                  ${job.source}, s.external_id, s.respondent_hash, ${job.importId}, ${job.submittedBy}
-          from ${sql.raw(table)} s
+          from ${stage.table} s
           left join lateral (
             select w.cycle_id from windows w where w.unit_id = s.unit_id and w.starts_at <= s.collected_at and s.collected_at < w.ends_at
             order by w.cycle_id desc limit 1
@@ -183,7 +165,7 @@ export async function openStage(database: Database): Promise<StageSession> {
         ), fu as (
           insert into rating_follow_ups (id, rating_id, unit_id, verify_by, deadline)
           select s.follow_up_id, ins.id, ins.unit_id, ${job.verifyBy.toISOString()}::timestamptz, ${job.followUpDeadline.toISOString()}::timestamptz
-          from ins join ${sql.raw(table)} s on s.id = ins.id
+          from ins join ${stage.table} s on s.id = ins.id
           where s.follow_up_id is not null
           returning 1
         )
@@ -191,32 +173,5 @@ export async function openStage(database: Database): Promise<StageSession> {
       const row = (res as unknown as { rows: { inserted: number; follow_ups: number }[] }).rows[0];
       return { inserted: Number(row.inserted), followUps: Number(row.follow_ups) };
     },
-    async clear(tx) {
-      await tx.execute(sql.raw(`truncate ${table}`));
-    },
-    async release() {
-      try {
-        await db.execute(sql.raw(`drop table if exists ${table}`));
-      } finally {
-        client?.release();
-      }
-    },
   };
 }
-
-/** COPY text format: tab-separated, \N for null, backslash escapes. */
-function* copyLines(rows: StagedRating[]): Generator<string> {
-  let buf = '';
-  for (const r of rows) {
-    buf += `${r.id}\t${r.unitId}\t${r.cycleId ?? '\\N'}\t${r.channel}\t${r.level}\t${r.comment === null ? '\\N' : copyEscape(r.comment)}\t${r.collectedAt}\t${copyEscape(r.externalId)}\t${r.respondentHash ?? '\\N'}\t${r.followUpId ?? '\\N'}\n`;
-    if (buf.length > 65536) {
-      yield buf;
-      buf = '';
-    }
-  }
-  if (buf) yield buf;
-}
-
-const COPY_SPECIAL = /[\\\t\n\r]/g;
-const HAS_COPY_SPECIAL = /[\\\t\n\r]/;
-const copyEscape = (s: string) => (HAS_COPY_SPECIAL.test(s) ? s.replace(COPY_SPECIAL, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : s);

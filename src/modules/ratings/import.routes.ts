@@ -1,15 +1,10 @@
-import { pipeline } from 'node:stream';
-import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { unsupportedMediaType } from '../../lib/errors.js';
 import { idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
-import { byteLimit } from './import-rows.js';
+import { IMPORT_FILE_TYPES as FILE_TYPES, MAX_IMPORT_BYTES, importUpload } from '../../lib/import-rows.js';
 import { POLICY_DESCRIPTION, importColumns, importQuery, ratingImport, requiredImportColumns } from './import.schemas.js';
 
-/** Largest accepted import file (streamed; the limit is counted as the bytes go by). */
-export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
-const FILE_TYPES = ['text/csv', 'application/x-ndjson'];
+export { MAX_IMPORT_BYTES };
 const tags = ['ratings'];
 
 /**
@@ -38,13 +33,7 @@ export const ratingImportRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 201: ratingImport, ...problems(413, 415, 422) },
     },
     handler: async (req, reply) => {
-      const body = req.body as Readable | undefined;
-      if (!body || typeof (body as Readable).pipe !== 'function') {
-        throw unsupportedMediaType(`send the file as ${FILE_TYPES.join(' or ')}`);
-      }
-      const limited = byteLimit(MAX_IMPORT_BYTES);
-      pipeline(body, limited, () => undefined);
-      const job = await svc.run(req.ctx, req.query, limited);
+      const job = await svc.run(req.ctx, req.query, importUpload(req.body));
       return reply.status(201).header('location', `/api/v1/rating-imports/${job.id}`).send(job);
     },
   });

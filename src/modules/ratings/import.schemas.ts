@@ -2,16 +2,12 @@ import { z } from 'zod';
 import { isoDate } from '../../lib/http.js';
 import { channelSchema, noNul, sourceSchema } from './schemas.js';
 
-export const importFormats = ['csv', 'ndjson'] as const;
-export const importPolicies = ['partial', 'all_or_nothing'] as const;
-export type ImportFormat = (typeof importFormats)[number];
-export type ImportPolicy = (typeof importPolicies)[number];
+import { POLICY_DESCRIPTION, importFormats, importPolicies } from '../../lib/bulk-import.js';
+import type { ImportPolicy } from '../../lib/bulk-import.js';
 
-/** The commit policy, as the API documents it. */
-export const POLICY_DESCRIPTION =
-  '`partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; ' +
-  'the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` ' +
-  '(all rows are still checked, so the error report is complete).';
+export { POLICY_DESCRIPTION, importFormats, importPolicies };
+export type { ImportPolicy };
+export type ImportFormat = (typeof importFormats)[number];
 
 export const importQuery = z.object({
   format: z.enum(importFormats).describe('csv (header row, UTF-8) or ndjson (one JSON object per line)'),

@@ -25,6 +25,7 @@ export function toRatingDto(r: RatingRow): RatingDto {
     externalId: r.externalId,
     importId: r.importId,
     presenceBound: r.presenceBound,
+    caseId: r.caseId,
   };
 }
 

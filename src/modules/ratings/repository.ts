@@ -57,6 +57,9 @@ export const ratingsRepository = {
   byIds(db: Db, ids: readonly string[]): Promise<RatingRow[]> {
     return db.select().from(ratings).where(inArray(ratings.id, [...ids]));
   },
+  async byCaseId(db: Db, caseId: string): Promise<RatingRow | undefined> {
+    return (await db.select().from(ratings).where(eq(ratings.caseId, caseId)))[0];
+  },
   async bySourceExternalId(db: Db, source: string, externalId: string): Promise<RatingRow | undefined> {
     const rows = await db
       .select()
@@ -99,9 +102,9 @@ export const ratingsRepository = {
     const res = await db.execute(sql`
       with facts as (select ${u.id} as id, ${u.active} as active, ${cycle} as cycle_id, ${taken} as taken from ${u} where ${u.id} = ${row.unitId}::uuid),
       inserted as (
-        insert into ${ratings} (id, unit_id, cycle_id, channel, level, comment, collected_at, received_at, source, external_id, respondent_hash, limited_day, limit_slot, submitted_by, presence_bound, source_ip_hash)
+        insert into ${ratings} (id, unit_id, cycle_id, channel, level, comment, collected_at, received_at, source, external_id, respondent_hash, limited_day, limit_slot, submitted_by, presence_bound, source_ip_hash, case_id, staff_hash)
         select ${row.id}::uuid, f.id, f.cycle_id, ${row.channel}, ${row.level}, ${row.comment}, ${ts(row.collectedAt)}, ${ts(row.receivedAt)}, ${row.source}, ${row.externalId},
-          ${row.respondentHash}, ${row.limitedDay}::date, ${limit ? sql`f.taken` : sql`null`}, ${row.submittedBy}, ${row.presenceBound}, ${row.sourceIpHash}
+          ${row.respondentHash}, ${row.limitedDay}::date, ${limit ? sql`f.taken` : sql`null`}, ${row.submittedBy}, ${row.presenceBound}, ${row.sourceIpHash}, ${row.caseId}::uuid, ${row.staffHash}
         from facts f where f.active${limit ? sql` and f.taken < ${limit.perDay}` : sql``}
         on conflict (source, external_id) do nothing
         returning id, unit_id, cycle_id

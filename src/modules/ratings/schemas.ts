@@ -24,6 +24,9 @@ export const channelLabels: Record<RatingChannel, Label> = {
   face_to_face_review: { zhCN: '面对面评议', en: 'Face-to-face review' },
   ten_thousand_review: { zhCN: '万人评机关', en: 'Ten-thousand-people review' },
   three_party_inquiry: { zhCN: '三方询访', en: 'Three-party inquiry' },
+  window_device: { zhCN: '窗口评价器', en: 'Rating device at the window' },
+  kiosk: { zhCN: '自助终端', en: 'Self-service terminal' },
+  app: { zhCN: '移动端/小程序', en: 'App or mini-program' },
 };
 
 /** The national 好差评 five levels; 1 and 2 are bad ratings (差评). */
@@ -71,6 +74,7 @@ export const rating = z
     externalId: z.string().nullable(),
     importId: z.uuid().nullable(),
     presenceBound: z.boolean().describe("given through the unit's QR code (二维码) at its window"),
+    caseId: z.uuid().nullable().describe('一事一评: the case (办件) rated'),
   })
   .meta({ id: 'Rating', description: '群众评价: one public satisfaction response (the respondent is never identifiable)' });
 export type RatingDto = z.infer<typeof rating>;
@@ -99,6 +103,8 @@ export const submitRatingBody = publicRatingBody.extend({
   collectedAt: isoDate.optional().describe('when the response was given; default now'),
   cycleId: z.uuid().optional().describe('default (归属周期): the newest cycle the unit takes part in whose assessment window contains collectedAt'),
   respondentKey: respondentKey.optional(),
+  caseId: z.uuid().optional().describe('一事一评: the case (办件) rated, of the same unit; a case takes one rating'),
+  staffCode: z.string().trim().min(1).max(64).optional().describe('the staff member who served; stored only as a keyed hash, never shown'),
 });
 export type SubmitRatingInput = z.infer<typeof submitRatingBody>;
 

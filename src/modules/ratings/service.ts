@@ -20,6 +20,7 @@ import { ratingsRepository } from './repository.js';
 import type { RatingFilter } from './repository.js';
 import { PUBLIC_RATING_LIMIT, isBad, isLimitedChannel, limitDay, loopDeadlines, needsFollowUp } from './rules.js';
 import type { RespondentHasher } from './rules.js';
+import { caseQueries } from '../cases/queries.js';
 import type { ListRatingsFilter, PublicRatingInput, QrRatingInput, RatingCountsDto, RatingCountsFilter, RatingDto, RatingReceiptDto, SubmitRatingInput } from './schemas.js';
 
 const PUBLIC_SOURCE = 'public';
@@ -28,6 +29,7 @@ const UNREVIEWED = { holdStatus: 'none' as const, holdSignals: [] as string[], h
 
 /** The respondent-per-day unique index: a concurrent second rating loses the race here. */
 const isDailyLimitViolation = (err: unknown) => isUniqueViolation(err, 'ratings_respondent_day_key');
+const caseAlreadyRated = (caseId: string) => conflict('case_already_rated', `case ${caseId} already has its rating (一事一评)`);
 
 const dailyLimitReached = (perDay: number) =>
   conflict(
@@ -61,6 +63,7 @@ export function createRatingsService({
   audit,
   regions,
   hashRespondent,
+  hashStaff,
   perDay,
   followUpWorkingDays,
   calendar,
@@ -71,6 +74,8 @@ export function createRatingsService({
   audit: AuditService;
   regions: RegionsService;
   hashRespondent: RespondentHasher;
+  /** The staff who served (一事一评), hashed as cases hash their first responders. */
+  hashStaff: (staffCode: string) => string;
   /** PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY */
   perDay: number;
   /** FOLLOW_UP_WORKING_DAYS */
@@ -98,6 +103,7 @@ export function createRatingsService({
         if (!(await unitQueries.byId(db, input.unitId))) throw invalid('unitId', `unit ${input.unitId} does not exist`);
         throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
       }
+      if (input.caseId) await checkCase(input.caseId, input.unitId);
       const collectedAt = new Date(input.collectedAt);
       const respondentHash = input.respondentKey ? hashRespondent(input.respondentKey) : null;
       const limitedDay = respondentHash && isLimitedChannel(input.channel) ? limitDay(collectedAt) : null;
@@ -119,6 +125,8 @@ export function createRatingsService({
         presenceBound: input.presenceBound ?? false,
         // Kept only as a keyed hash, like the respondent: bursts from one address are recognisable, the address is not.
         sourceIpHash: input.sourceIp ? hashRespondent(`ip:${input.sourceIp}`) : null,
+        caseId: input.caseId ?? null,
+        staffHash: input.staffCode ? hashStaff(input.staffCode) : null,
       };
       // The entry's cycleId (and the row's) are settled by the statement; the DTO is otherwise complete here.
       const dto = toRatingDto({ ...row, ...UNREVIEWED, cycleId: null, limitSlot: null });
@@ -151,8 +159,17 @@ export function createRatingsService({
       return { id: row.id, duplicate: false, cycleId: outcome.cycleId, followUpId: followUp?.id ?? null, callBackToken };
     } catch (err) {
       if (isDailyLimitViolation(err)) throw dailyLimitReached(perDay);
+      if (input.caseId && isUniqueViolation(err, 'ratings_case_key')) throw caseAlreadyRated(input.caseId);
       throw err;
     }
+  }
+
+  /** 一事一评: the case exists, is the rated unit's, and has no rating yet (the unique index settles a race). */
+  async function checkCase(caseId: string, unitId: string) {
+    const c = await caseQueries.unitOf(db, caseId);
+    if (!c) throw invalid('caseId', `case ${caseId} does not exist`);
+    if (c.unitId !== unitId) throw invalid('caseId', `case ${caseId} belongs to another unit than the one rated`);
+    if (await ratingsRepository.byCaseId(db, caseId)) throw caseAlreadyRated(caseId);
   }
 
   async function duplicateReceipt(tx: Db, id: string, cycleId: string | null): Promise<RatingReceiptDto> {

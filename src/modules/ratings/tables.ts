@@ -4,6 +4,7 @@ import { id, timestamps, version } from '../../db/columns.js';
 import { units } from '../units/tables.js';
 import { cycles } from '../cycles/tables.js';
 import { problems } from '../problems/tables.js';
+import { cases } from '../cases/tables.js';
 /** The channels a public rating (群众评价) arrives through; labels live in modules/ratings/channels.ts. */
 export const ratingChannels = [
   'questionnaire',
@@ -20,6 +21,10 @@ export const ratingChannels = [
   'three_party_inquiry',
   /** 二维码: scanned at the unit's window (presence-bound); only through POST /public/qr-codes/{code}/ratings. */
   'qr_code',
+  // 好差评 channels of 国办发〔2019〕51号: the rating device at the window, a self-service terminal, the app / mini-program.
+  'window_device',
+  'kiosk',
+  'app',
 ] as const;
 export type RatingChannel = (typeof ratingChannels)[number];
 export const ratingChannel = pgEnum('rating_channel', ratingChannels);
@@ -65,6 +70,10 @@ export const ratings = pgTable(
     heldAt: timestamp('held_at', { withTimezone: true, mode: 'date' }),
     holdReviewedAt: timestamp('hold_reviewed_at', { withTimezone: true, mode: 'date' }),
     holdReviewedBy: text('hold_reviewed_by'),
+    /** 一事一评: the case (办件) this rating is about; at most one rating per case. */
+    caseId: uuid('case_id').references(() => cases.id),
+    /** The staff member who served, as HMAC of the staff code (cases' hasher); never shown. */
+    staffHash: text('staff_hash'),
   },
   (t) => [
     uniqueIndex('ratings_source_external_id_key').on(t.source, t.externalId),
@@ -77,6 +86,7 @@ export const ratings = pgTable(
     index('ratings_respondent_received_idx').on(t.respondentHash, t.receivedAt).where(sql`respondent_hash is not null`),
     index('ratings_ip_received_idx').on(t.sourceIpHash, t.receivedAt).where(sql`source_ip_hash is not null`),
     index('ratings_unit_received_idx').on(t.unitId, t.receivedAt),
+    uniqueIndex('ratings_case_key').on(t.caseId).where(sql`case_id is not null`),
     check('ratings_level_check', sql`level between 1 and 5`),
   ],
 );

@@ -14,6 +14,8 @@ export const regionTypeDefs = /* GraphQL */ `
     level: RegionLevel!
     levelLabel: Label!
     code: String!
+    "行政区划代码 (GB/T 2260, 6 digits)"
+    divisionCode: String
     nameZh: String!
     nameEn: String
     version: Int!
@@ -23,11 +25,11 @@ export const regionTypeDefs = /* GraphQL */ `
   }
   enum RegionLevel { prefecture county township }
   type RegionPage { items: [Region!]! nextCursor: String }
-  input CreateRegionInput { parentId: ID, level: RegionLevel!, code: String!, nameZh: String!, nameEn: String }
-  input UpdateRegionInput { code: String, nameZh: String, nameEn: String }
+  input CreateRegionInput { parentId: ID, level: RegionLevel!, code: String!, divisionCode: String, nameZh: String!, nameEn: String }
+  input UpdateRegionInput { code: String, divisionCode: String, nameZh: String, nameEn: String }
 
   extend type Query {
-    regions(parentId: ID, level: RegionLevel, within: ID, q: String, limit: Int, cursor: String): RegionPage!
+    regions(parentId: ID, level: RegionLevel, within: ID, q: String, divisionCode: String, limit: Int, cursor: String): RegionPage!
     region(id: ID!): Region
   }
   extend type Mutation {

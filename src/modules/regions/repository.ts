@@ -20,6 +20,10 @@ export const regionsRepository = {
     const rows = await db.select().from(regions).where(eq(regions.code, code));
     return rows[0];
   },
+  async byDivisionCode(db: Db, code: string): Promise<RegionRow | undefined> {
+    const rows = await db.select().from(regions).where(eq(regions.divisionCode, code));
+    return rows[0];
+  },
   async insert(db: Db, row: typeof regions.$inferInsert): Promise<RegionRow> {
     const [r] = await db.insert(regions).values(row).returning();
     return r;
@@ -32,6 +36,7 @@ export const regionsRepository = {
     const where: (SQL | undefined)[] = [];
     if (f.parentId) where.push(eq(regions.parentId, f.parentId));
     if (f.level) where.push(eq(regions.level, f.level));
+    if (f.divisionCode) where.push(eq(regions.divisionCode, f.divisionCode));
     if (f.withinPath) where.push(like(regions.path, prefixPattern(f.withinPath)));
     if (f.q) where.push(or(ilike(regions.nameZh, containsPattern(f.q)), ilike(regions.nameEn, containsPattern(f.q))));
     if (f.afterId) where.push(gt(regions.id, f.afterId));

@@ -20,12 +20,18 @@ export function toRegionDto(r: RegionRow): RegionDto {
     level: r.level,
     levelLabel: regionLevelLabels[r.level],
     code: r.code,
+    divisionCode: r.divisionCode,
     nameZh: r.nameZh,
     nameEn: r.nameEn,
     version: r.version,
     createdAt: toIso(r.createdAt),
     updatedAt: toIso(r.updatedAt),
   };
+}
+
+/** 行政区划代码 names one region. */
+async function divisionCodeFree(tx: Db, code: string | null | undefined) {
+  if (code && (await regionsRepository.byDivisionCode(tx, code))) throw conflict('duplicate_code', `a region with division code ${code} already exists`);
 }
 
 export function createRegionsService({ db, audit }: { db: Db; audit: AuditService }) {
@@ -71,12 +77,14 @@ export function createRegionsService({ db, audit }: { db: Db; audit: AuditServic
           parentPath = parent.path;
         }
         if (await regionsRepository.byCode(tx, input.code)) throw conflict('duplicate_code', `a region with code ${input.code} already exists`);
+        await divisionCodeFree(tx, input.divisionCode);
         const id = uuidv7();
         const row = await regionsRepository.insert(tx, {
           id,
           parentId: input.parentId,
           level: input.level,
           code: input.code,
+          divisionCode: input.divisionCode ?? null,
           nameZh: input.nameZh,
           nameEn: input.nameEn ?? null,
           path: `${parentPath}${id}/`,
@@ -95,6 +103,7 @@ export function createRegionsService({ db, audit }: { db: Db; audit: AuditServic
         if (input.code && input.code !== current.code && (await regionsRepository.byCode(tx, input.code))) {
           throw conflict('duplicate_code', `a region with code ${input.code} already exists`);
         }
+        if (input.divisionCode !== current.divisionCode) await divisionCodeFree(tx, input.divisionCode);
         const { version: _v, ...patch } = input;
         const row = await regionsRepository.update(tx, id, expected, patch);
         if (!row) throw versionMismatch('region', expected, expected + 1);

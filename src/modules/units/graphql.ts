@@ -23,6 +23,8 @@ export const unitTypeDefs = /* GraphQL */ `
     category: Category!
     name: String!
     nameEn: String
+    "统一社会信用代码 or 组织机构代码"
+    orgCode: String
     headName: String
     headTitle: String
     address: String
@@ -40,17 +42,17 @@ export const unitTypeDefs = /* GraphQL */ `
   }
   type UnitPage { items: [Unit!]! nextCursor: String }
   input CreateUnitInput {
-    departmentId: ID!, regionId: ID!, category: Category!, name: String!, nameEn: String, headName: String, headTitle: String,
+    departmentId: ID!, regionId: ID!, category: Category!, name: String!, nameEn: String, orgCode: String, headName: String, headTitle: String,
     address: String, phone: String, commitments: [String!], serviceItems: [ServiceItemInput!]
   }
   input UpdateUnitInput {
-    departmentId: ID, regionId: ID, category: Category, name: String, nameEn: String, headName: String, headTitle: String,
+    departmentId: ID, regionId: ID, category: Category, name: String, nameEn: String, orgCode: String, headName: String, headTitle: String,
     address: String, phone: String, commitments: [String!], serviceItems: [ServiceItemInput!]
   }
 
   extend type Query {
     categories: [CategoryInfo!]!
-    units(category: Category, regionId: ID, departmentId: ID, q: String, active: Boolean, limit: Int, cursor: String): UnitPage!
+    units(category: Category, regionId: ID, departmentId: ID, q: String, active: Boolean, orgCode: String, limit: Int, cursor: String): UnitPage!
     unit(id: ID!): Unit
   }
   extend type Mutation {

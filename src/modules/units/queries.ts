@@ -14,6 +14,7 @@ export interface UnitFilter {
   unitIds?: string[];
   q?: string;
   active?: boolean;
+  orgCode?: string;
 }
 
 /** The WHERE of a unit filter over the units table (this module's lists and the fragments below). */
@@ -22,6 +23,7 @@ export function unitWhere(db: Db, f: UnitFilter): SQL | undefined {
   if (f.category) where.push(eq(units.category, f.category));
   if (f.departmentId) where.push(eq(units.departmentId, f.departmentId));
   if (f.unitId) where.push(eq(units.id, f.unitId));
+  if (f.orgCode) where.push(eq(units.orgCode, f.orgCode));
   if (f.unitIds) where.push(inArray(units.id, f.unitIds));
   if (f.active !== undefined) where.push(eq(units.active, f.active));
   if (f.q) where.push(ilike(units.name, containsPattern(f.q)));

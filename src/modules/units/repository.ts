@@ -19,6 +19,10 @@ export const unitsRepository = {
   byIds(db: Db, ids: readonly string[]): Promise<UnitRow[]> {
     return db.select().from(units).where(inArray(units.id, [...ids]));
   },
+  async byOrgCode(db: Db, orgCode: string): Promise<UnitRow | undefined> {
+    const rows = await db.select().from(units).where(eq(units.orgCode, orgCode));
+    return rows[0];
+  },
   async insert(db: Db, row: typeof units.$inferInsert): Promise<UnitRow> {
     const [r] = await db.insert(units).values(row).returning();
     return r;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate, labelSchema } from '../../lib/http.js';
+import { orgCodeSchema } from '../../lib/official-codes.js';
 
 /** The three fixed categories; each has its own standard and its own ranking. */
 export const categories = ['law_enforcement', 'public_service', 'economic_social_management'] as const;
@@ -38,6 +39,7 @@ export const unit = z
     category: categorySchema,
     name: z.string(),
     nameEn: z.string().nullable(),
+    orgCode: z.string().nullable().describe('统一社会信用代码 or 组织机构代码'),
     headName: z.string().nullable().describe('负责人'),
     headTitle: z.string().nullable(),
     address: z.string().nullable(),
@@ -57,6 +59,7 @@ export type UnitDto = z.infer<typeof unit>;
 const unitFields = {
   name: z.string().trim().min(1).max(200),
   nameEn: z.string().trim().min(1).max(200).nullable().optional(),
+  orgCode: orgCodeSchema.nullable().optional(),
   headName: z.string().trim().min(1).max(100).nullable().optional(),
   headTitle: z.string().trim().min(1).max(100).nullable().optional(),
   address: z.string().trim().min(1).max(500).nullable().optional(),
@@ -90,6 +93,7 @@ export const listUnitsQuery = z.object({
   departmentId: z.uuid().optional(),
   q: z.string().trim().min(1).max(100).optional().describe('name contains'),
   active: z.boolean().optional(),
+  orgCode: orgCodeSchema.optional(),
 });
 export type ListUnitsFilter = z.infer<typeof listUnitsQuery>;
 

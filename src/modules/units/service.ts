@@ -21,6 +21,7 @@ export function toUnitDto(r: UnitRow): UnitDto {
     category: r.category,
     name: r.name,
     nameEn: r.nameEn,
+    orgCode: r.orgCode,
     headName: r.headName,
     headTitle: r.headTitle,
     address: r.address,
@@ -59,7 +60,9 @@ export function createUnitsService({ db, audit, regions }: { db: Db; audit: Audi
     return r;
   }
 
-  async function checkRefs(tx: Db, input: { departmentId?: string; regionId?: string }) {
+  async function checkRefs(tx: Db, input: { departmentId?: string; regionId?: string; orgCode?: string | null }, exceptId?: string) {
+    const holder = input.orgCode ? await unitsRepository.byOrgCode(tx, input.orgCode) : undefined;
+    if (holder && holder.id !== exceptId) throw conflict('duplicate_org_code', `a unit with org code ${input.orgCode} already exists`);
     if (input.departmentId && !(await departmentQueries.byId(tx, input.departmentId))) {
       throw invalid('departmentId', `department ${input.departmentId} does not exist`);
     }
@@ -72,7 +75,7 @@ export function createUnitsService({ db, audit, regions }: { db: Db; audit: Audi
       if (!current) throw notFound('unit', id);
       if (current.version !== expected) throw versionMismatch('unit', expected, current.version);
       precondition?.(current);
-      await checkRefs(tx, refs);
+      await checkRefs(tx, refs, id);
       const row = await unitsRepository.update(tx, id, expected, patch);
       if (!row) throw versionMismatch('unit', expected, expected + 1);
       const dto = toUnitDto(row);
@@ -127,6 +130,7 @@ export function createUnitsService({ db, audit, regions }: { db: Db; audit: Audi
         const row = await unitsRepository.insert(tx, {
           ...input,
           nameEn: input.nameEn ?? null,
+          orgCode: input.orgCode ?? null,
           headName: input.headName ?? null,
           headTitle: input.headTitle ?? null,
           address: input.address ?? null,
@@ -142,7 +146,7 @@ export function createUnitsService({ db, audit, regions }: { db: Db; audit: Audi
 
     update(ctx: RequestContext, id: string, expected: number, input: UpdateUnitInput): Promise<UnitDto> {
       const { version: _v, ...patch } = input;
-      return change(ctx, id, expected, 'unit.updated', patch as Partial<UnitRow>, { departmentId: input.departmentId, regionId: input.regionId });
+      return change(ctx, id, expected, 'unit.updated', patch as Partial<UnitRow>, { departmentId: input.departmentId, regionId: input.regionId, orgCode: input.orgCode });
     },
 
     /** A unit with history is never deleted: it is deactivated, with the reason kept. */

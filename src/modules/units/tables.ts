@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, timestamps, version } from '../../db/columns.js';
 import { regions } from '../regions/tables.js';
 import { departments } from '../departments/tables.js';
@@ -20,6 +20,8 @@ export const units = pgTable(
     category: unitCategory('category').notNull(),
     name: text('name').notNull(),
     nameEn: text('name_en'),
+    /** 统一社会信用代码 (18) or 组织机构代码 (9), check character verified; unique when present. */
+    orgCode: text('org_code'),
     /** 负责人 */
     headName: text('head_name'),
     headTitle: text('head_title'),
@@ -42,6 +44,7 @@ export const units = pgTable(
     index('units_department_idx').on(t.departmentId, t.id),
     index('units_region_idx').on(t.regionId, t.id),
     index('units_category_idx').on(t.category, t.id),
+    uniqueIndex('units_org_code_key').on(t.orgCode).where(sql`${t.orgCode} is not null`),
     index('units_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
   ],
 );

@@ -1,0 +1,335 @@
+/**
+ * The bulk import runner every kind of import shares (ratings, cases): the file is streamed, rows are parsed and
+ * validated one by one and go to the database in batches through a COPY stage, so memory stays flat for files of
+ * any size. Progress is committed per batch; per-row errors are kept; the commit policy is `partial` (each batch
+ * commits) or `all_or_nothing` (one merge at the end, only when no row was rejected). A lease, renewed by every
+ * batch and by a heartbeat, lets a sweep fail the jobs of a stopped process.
+ *
+ * The kind supplies its job store (its job and error tables), its row schema and its stage and merge.
+ */
+import { Readable } from 'node:stream';
+import { BOM, csvLine } from './csv.js';
+import type { z } from 'zod';
+import type { Database, Db } from '../db/client.js';
+import { DomainError } from './errors.js';
+import { ImportFileError, rowsOf } from './import-rows.js';
+import type { ImportFormat, ImportHeader } from './import-rows.js';
+import type { RequestContext } from './principal.js';
+
+export const importFormats = ['csv', 'ndjson'] as const;
+export const importPolicies = ['partial', 'all_or_nothing'] as const;
+export const importStatuses = ['processing', 'completed', 'failed'] as const;
+export type ImportPolicy = (typeof importPolicies)[number];
+export type ImportStatus = (typeof importStatuses)[number];
+
+/** The commit policy, as the API documents it (every kind of import). */
+export const POLICY_DESCRIPTION =
+  '`partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; ' +
+  'the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` ' +
+  '(all rows are still checked, so the error report is complete).';
+
+/** Counters every job keeps; a kind may keep more (ratings count the follow-ups opened). */
+export interface ImportCounters {
+  rowsRead: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+}
+
+export interface ImportErrorEntry {
+  importId: string;
+  rowNumber: number;
+  field: string;
+  message: string;
+  raw: string | null;
+}
+
+export interface ImportJob {
+  id: string;
+  policy: ImportPolicy;
+  accepted: number;
+  rowsRead: number;
+  duplicates: number;
+  rejected: number;
+  startedAt: Date;
+  heartbeatAt: Date | null;
+}
+
+/** The kind's job table and error table. */
+export interface ImportJobStore<J extends ImportJob, C extends ImportCounters> {
+  create(db: Db, row: { format: ImportFormat; source: string; policy: ImportPolicy; createdBy: string; heartbeatAt: Date; leaseExpiresAt: Date }): Promise<J>;
+  byId(db: Db, id: string): Promise<J | undefined>;
+  /** Renews the lease (with progress); undefined when the job is no longer `processing`. */
+  renewLease(db: Db, id: string, leaseExpiresAt: Date, progress?: Partial<C>): Promise<J | undefined>;
+  /** Ends a `processing` job; undefined when it had already ended. */
+  settle(db: Db, id: string, patch: Partial<C> & { status: ImportStatus; failureReason: string | null; finishedAt: Date }): Promise<J | undefined>;
+  insertErrors(db: Db, rows: ImportErrorEntry[]): Promise<void>;
+  /** Locks `processing` jobs whose lease expired (SKIP LOCKED). */
+  claimOrphaned(db: Db, now: Date, leaseMs: number, limit: number): Promise<J[]>;
+}
+
+/** One validated row and where it was in the file. */
+export interface PendingRow<R> {
+  rowNumber: number;
+  row: R;
+  values: Record<string, unknown>;
+}
+
+/** A staging session: rows are appended (COPY), merged into the kind's table, and cleared per batch. */
+export interface ImportStage<S, C extends ImportCounters> {
+  db: Db;
+  append(db: Db, rows: S[]): Promise<void>;
+  /** Moves the staged rows into the kind's table; `inserted` new rows, and any extra counters to add. */
+  merge(db: Db, importId: string): Promise<{ inserted: number; extra?: Partial<Omit<C, keyof ImportCounters>> }>;
+  clear(db: Db): Promise<void>;
+  release(): Promise<void>;
+}
+
+export type Reject = (rowNumber: number, issues: { field: string; message: string }[], values?: Record<string, unknown>) => void;
+
+/** What a kind of import is: its file header, row schema and checks, and how a batch is staged and merged. */
+export interface ImportKind<R, S, C extends ImportCounters> {
+  /** For messages and audit actions: `rating_import` → rating_import.completed. */
+  entity: string;
+  header: ImportHeader;
+  /** The columns kept (the rest of a row is ignored) and shown in the error report, minus `secret`. */
+  columns: readonly string[];
+  /** Columns never copied into the error report (a respondent key). */
+  secret: readonly string[];
+  rowSchema: z.ZodType<R>;
+  /** A check of one valid row on its own (a time in the future). */
+  checkRow?(row: R): { field: string; message: string } | null;
+  openStage(database: Database): Promise<ImportStage<S, C>>;
+  /** Checks a batch's references (one query each) and stages what passes; rejects the rest. */
+  prepareBatch(db: Db, batch: PendingRow<R>[], reject: (p: PendingRow<R>, field: string, message: string) => void): Promise<S[]>;
+  /** Counters a job starts with beyond the shared ones (e.g. followUpsOpened: 0). */
+  extraCounters: Omit<C, keyof ImportCounters>;
+}
+
+/** What the runner records: audit entries in the caller's transaction. */
+export interface ImportAudit {
+  record(tx: Db, ctx: RequestContext, entry: { action: string; entityType: string; entityId: string; before?: unknown; after?: unknown }): Promise<unknown>;
+}
+
+/** Rows per batch: one COPY + one merge + one progress update each. */
+export const IMPORT_BATCH_ROWS = 5000;
+const RAW_MAX_CHARS = 500;
+/** Orphaned jobs failed per transaction by one recovery pass. */
+const RECOVERY_BATCH = 100;
+
+/** What a job that stopped mid-way leaves behind, for its failureReason. */
+export function committedSoFar(r: { policy: ImportPolicy; accepted: number }): string {
+  // all_or_nothing merges only in the transaction that completes the job: a job that stopped committed nothing.
+  return r.policy === 'all_or_nothing' ? 'nothing committed' : `${r.accepted} row(s) committed before it stopped`;
+}
+
+export function createImportRunner<J extends ImportJob, C extends ImportCounters, D>({
+  database,
+  audit,
+  jobs,
+  toDto,
+  lease,
+}: {
+  database: Database;
+  audit: ImportAudit;
+  jobs: ImportJobStore<J, C>;
+  toDto: (job: J) => D;
+  lease: { leaseMs: number; heartbeatMs: number };
+}) {
+  const db = database.db;
+  const leaseFromNow = () => new Date(Date.now() + lease.leaseMs);
+
+  async function run<R, S>(
+    ctx: RequestContext,
+    kind: ImportKind<R, S, C>,
+    opts: { format: ImportFormat; source: string; policy: ImportPolicy },
+    input: Readable,
+  ): Promise<D> {
+    const job = await jobs.create(db, { format: opts.format, source: opts.source, policy: opts.policy, createdBy: ctx.principal.subject, heartbeatAt: new Date(), leaseExpiresAt: leaseFromNow() });
+    const counters = { rowsRead: 0, accepted: 0, duplicates: 0, rejected: 0, ...kind.extraCounters } as C;
+    const extra = counters as unknown as Record<string, number>;
+    const allOrNothing = opts.policy === 'all_or_nothing';
+    let pending: PendingRow<R>[] = [];
+    let errors: ImportErrorEntry[] = [];
+    const shown = kind.columns.filter((c) => !kind.secret.includes(c));
+
+    /** The row as read, for the error report: only the columns the import knows, never a secret one. */
+    const redactedRaw = (values: Record<string, unknown> | undefined): string | null => {
+      if (!values) return null;
+      const text = JSON.stringify(Object.fromEntries(shown.filter((c) => c in values).map((c) => [c, values[c]])));
+      return text.length > RAW_MAX_CHARS ? `${text.slice(0, RAW_MAX_CHARS - 1)}…` : text;
+    };
+    /** CSV cells are strings and NDJSON may carry nulls: both mean "not given". Unknown columns are ignored. */
+    const normalize = (values: Record<string, unknown>): Record<string, unknown> => {
+      const out: Record<string, unknown> = {};
+      for (const c of kind.columns) {
+        const v = values[c];
+        if (v !== '' && v !== null && v !== undefined) out[c] = v;
+      }
+      return out;
+    };
+
+    const reject = (rowNumber: number, issues: { field: string; message: string }[], values?: Record<string, unknown>, into = errors) => {
+      counters.rejected++;
+      const raw = redactedRaw(values);
+      for (const i of issues) into.push({ importId: job.id, rowNumber, field: i.field, message: i.message, raw });
+    };
+
+    const accept = (rowNumber: number, values: Record<string, unknown>) => {
+      const v = kind.rowSchema.safeParse(normalize(values));
+      if (!v.success) return reject(rowNumber, v.error.issues.map((i) => ({ field: i.path.map(String).join('.') || 'row', message: i.message })), values);
+      const problem = kind.checkRow?.(v.data);
+      if (problem) return reject(rowNumber, [problem], values);
+      pending.push({ rowNumber, row: v.data, values });
+    };
+
+    const leaseLost = () => new Error(`${kind.entity} ${job.id} was failed by the lease sweep while this process was still running it`);
+
+    const addExtra = (from: object | undefined, replace = false) => {
+      for (const [k, v] of Object.entries(from ?? {}) as [string, number | undefined][]) extra[k] = (replace ? 0 : extra[k]) + (v ?? 0);
+    };
+
+    /** Checks references for the batch (one query each), then stages / merges it and commits progress. */
+    const flush = async (stage: ImportStage<S, C>, batch: PendingRow<R>[], batchErrors: ImportErrorEntry[]) => {
+      const staged = await kind.prepareBatch(stage.db, batch, (p, field, message) => reject(p.rowNumber, [{ field, message }], p.values, batchErrors));
+      if (!allOrNothing) {
+        await stage.db.transaction(async (tx) => {
+          await stage.append(tx, staged);
+          const r = await stage.merge(tx, job.id);
+          await stage.clear(tx);
+          counters.accepted += r.inserted;
+          counters.duplicates += staged.length - r.inserted;
+          addExtra(r.extra);
+          await jobs.insertErrors(tx, batchErrors);
+          // Rolls the batch back when the sweep has already failed the job: its failureReason stays true.
+          if (!(await jobs.renewLease(tx, job.id, leaseFromNow(), counters))) throw leaseLost();
+          // The rows this batch commits are accounted for in the same transaction (one entry per batch, not per row).
+          if (staged.length + batchErrors.length === 0) return;
+          await audit.record(tx, ctx, {
+            action: `${kind.entity}.batch_committed`,
+            entityType: kind.entity,
+            entityId: job.id,
+            after: { accepted: r.inserted, duplicates: staged.length - r.inserted, rejected: batchErrors.length, ...r.extra, totals: { ...counters } },
+          });
+        });
+        return;
+      }
+      // all_or_nothing: stage everything; after the first rejected row nothing more is staged (it will not commit).
+      if (counters.rejected === 0) await stage.append(stage.db, staged);
+      await jobs.insertErrors(stage.db, batchErrors);
+      if (!(await jobs.renewLease(stage.db, job.id, leaseFromNow(), counters))) throw leaseLost();
+    };
+
+    const finish = async (tx: Db, status: 'completed' | 'failed', failureReason: string | null): Promise<D> => {
+      const row = await jobs.settle(tx, job.id, { ...counters, status, failureReason, finishedAt: new Date() });
+      // Already ended by the lease sweep (and audited there): report it as it stands.
+      if (!row) return toDto((await jobs.byId(tx, job.id))!);
+      const dto = toDto(row);
+      // One audit entry per import job, not per row.
+      await audit.record(tx, ctx, { action: `${kind.entity}.${status}`, entityType: kind.entity, entityId: job.id, after: dto });
+      return dto;
+    };
+
+    let stage: ImportStage<S, C> | undefined;
+    // One batch is written while the next is parsed: the database and the parser work at the same time.
+    let inFlight: Promise<void> = Promise.resolve();
+    const schedule = async (s: ImportStage<S, C>) => {
+      await inFlight;
+      const batch = pending;
+      const batchErrors = errors;
+      pending = [];
+      errors = [];
+      inFlight = flush(s, batch, batchErrors);
+      inFlight.catch(() => undefined); // awaited below; this only keeps it from being reported as unhandled meanwhile
+    };
+    // Between batches (a slow upload, a long merge) the timer keeps the lease: only a stopped process loses it.
+    let beat: Promise<unknown> = Promise.resolve();
+    const heartbeat = setInterval(() => {
+      beat = beat.then(() => jobs.renewLease(db, job.id, leaseFromNow())).catch(() => undefined);
+    }, lease.heartbeatMs);
+    heartbeat.unref();
+    try {
+      stage = await kind.openStage(database);
+      for await (const parsed of rowsOf(opts.format, input, kind.header)) {
+        counters.rowsRead++;
+        if (parsed.error) reject(parsed.rowNumber, [parsed.error]);
+        else accept(parsed.rowNumber, parsed.values!);
+        if (pending.length + errors.length >= IMPORT_BATCH_ROWS) await schedule(stage);
+      }
+      await schedule(stage);
+      await inFlight;
+      if (!allOrNothing) return await finish(db, 'completed', null);
+      if (counters.rejected > 0) {
+        return await finish(db, 'failed', `${counters.rejected} row(s) rejected: nothing committed (policy all_or_nothing)`);
+      }
+      const s = stage;
+      return await s.db.transaction(async (tx) => {
+        const r = await s.merge(tx, job.id);
+        counters.accepted = r.inserted;
+        counters.duplicates = counters.rowsRead - r.inserted;
+        addExtra(r.extra, true);
+        return finish(tx, 'completed', null);
+      });
+    } catch (err) {
+      // Never touch the job or release the connection while a batch is still being written.
+      await inFlight.catch(() => undefined);
+      if (err instanceof ImportFileError) {
+        await jobs.insertErrors(db, [{ importId: job.id, rowNumber: 1, field: err.field, message: err.message, raw: null }]);
+        return finish(db, 'failed', err.message);
+      }
+      const committed = committedSoFar({ policy: opts.policy, accepted: counters.accepted });
+      const known = err instanceof DomainError;
+      const aborted = (err as { code?: string }).code === 'ECONNRESET' || /aborted/i.test((err as Error).message ?? '');
+      const reason = known ? (err as DomainError).message : aborted ? 'the upload was interrupted' : 'an unexpected error occurred';
+      await finish(db, 'failed', `${reason}; ${committed}`).catch(() => undefined);
+      if (known) throw new DomainError(err.status, err.code, err.title, `${err.message}; import ${job.id} failed, ${committed}`, { importId: job.id });
+      throw err;
+    } finally {
+      clearInterval(heartbeat);
+      await beat;
+      await stage?.release().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Fails the jobs whose process stopped (crash, SIGKILL, lost host): their lease expired without renewal. What they
+   * had committed stays (partial imports commit per batch) and is named in the reason. Each job is failed and audited
+   * in one transaction under its row lock, so several copies sweeping at once never fail one twice. Returns how many.
+   */
+  async function failOrphaned(ctx: RequestContext, entity: string, now = new Date()): Promise<number> {
+    let failed = 0;
+    for (;;) {
+      const n = await db.transaction(async (tx) => {
+        const orphans = await jobs.claimOrphaned(tx, now, lease.leaseMs, RECOVERY_BATCH);
+        for (const o of orphans) {
+          const lastSign = o.heartbeatAt ?? o.startedAt;
+          const failureReason =
+            `the process running the import stopped (no sign of life since ${lastSign.toISOString()}); ${committedSoFar(o)}` +
+            ` (${o.rowsRead} row(s) read, ${o.accepted} accepted, ${o.duplicates} duplicate(s), ${o.rejected} rejected)`;
+          const row = (await jobs.settle(tx, o.id, { status: 'failed', failureReason, finishedAt: now } as Partial<C> & { status: ImportStatus; failureReason: string; finishedAt: Date }))!;
+          await audit.record(tx, ctx, { action: `${entity}.failed`, entityType: entity, entityId: o.id, before: toDto(o), after: toDto(row) });
+        }
+        return orphans.length;
+      });
+      failed += n;
+      if (n < RECOVERY_BATCH) return failed;
+    }
+  }
+
+  return { run, failOrphaned };
+}
+
+/** A job's per-row errors as CSV (UTF-8 with BOM, for spreadsheets), streamed a page at a time by error id. */
+export function importErrorsCsv(page: (afterId: number) => Promise<{ id: number; rowNumber: number; field: string; message: string; raw: string | null }[]>): Readable {
+  async function* lines() {
+    yield BOM + csvLine(['rowNumber', 'field', 'message', 'raw']);
+    let after = 0;
+    for (;;) {
+      const rows = await page(after);
+      if (!rows.length) return;
+      yield rows.map((e) => csvLine([e.rowNumber, e.field, e.message, e.raw])).join('');
+      after = rows[rows.length - 1].id;
+    }
+  }
+  return Readable.from(lines());
+}

@@ -1,0 +1,30 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { participationWindows } from '../enrollments/queries.js';
+import { cases } from './tables.js';
+
+/** What other modules may read of cases (办件). */
+export const caseQueries = {
+  /** The unit and state of a case (一事一评 checks), or undefined. */
+  async unitOf(db: Db, caseId: string): Promise<{ unitId: string; state: string } | undefined> {
+    return (await db.select({ unitId: cases.unitId, state: cases.state }).from(cases).where(eq(cases.id, caseId)))[0];
+  },
+  /**
+   * 限时办结 per unit for a cycle: the unit's cases completed within its participation window of the cycle
+   * (the assessment window, as ratings), with how many were on time and within a week.
+   */
+  async completionCountsByUnit(db: Db, cycleId: string): Promise<{ unitId: string; completed: number; onTime: number; oneWeek: number }[]> {
+    const res = await db.execute(sql`
+      select c.unit_id, count(*)::int as completed, (count(*) filter (where c.on_time))::int as on_time, (count(*) filter (where c.one_week))::int as one_week
+      from ${cases} c
+      join ${participationWindows('assessment')} pw on pw.unit_id = c.unit_id and pw.cycle_id = ${cycleId}
+      where c.state = 'completed' and c.closed_at >= pw.starts_at and c.closed_at < pw.ends_at
+      group by c.unit_id`);
+    return (res as unknown as { rows: { unit_id: string; completed: number; on_time: number; one_week: number }[] }).rows.map((r) => ({
+      unitId: r.unit_id,
+      completed: Number(r.completed),
+      onTime: Number(r.on_time),
+      oneWeek: Number(r.one_week),
+    }));
+  },
+};
