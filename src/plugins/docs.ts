@@ -3,7 +3,10 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { maxHeaderSize } from 'node:http';
 import { EVERYONE } from '../lib/principal.js';
+import type { Role } from '../lib/principal.js';
+import { ACCESS, RATE_LIMITED, accessNote, polishDocument } from './docs-document.js';
 import { honoursIdempotencyKey, idempotencyKeyHeader } from './idempotency.js';
 
 const ifMatchHeader = {
@@ -25,7 +28,16 @@ export default fp(
           description:
             'System of record for public-service evaluation campaigns (百佳基层站所(窗口) 创建). Errors are RFC 9457 problem+json with a stable `code`. Lists are cursor-paginated. Updates need If-Match.',
         },
-        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+        components: {
+          securitySchemes: {
+            bearer: {
+              type: 'http',
+              scheme: 'bearer',
+              bearerFormat: 'JWT',
+              description: 'A signed JWT (JWS) with `role` and, for scoped roles, `department_id`, `unit_id` or `supervisor_id`; verified as RFC8725 advises: allowed algorithms only (never `none`), issuer, audience and `exp` checked.',
+            },
+          },
+        },
         security: [{ bearer: [] }],
       },
       // GraphQL routes carry mercurius' own JSON schemas: they are documented by the SDL, not here.
@@ -42,9 +54,26 @@ export default fp(
         if (schema.body?.properties && 'version' in schema.body.properties) {
           schema.headers = { type: 'object', ...schema.headers, properties: { ...schema.headers?.properties, 'If-Match': ifMatchHeader } };
         }
+        // Who may call it (config.access, plugins/auth.ts): in the description and as x-manyi-access.
+        const config = route.route?.config as { access?: readonly Role[]; rateLimit?: unknown } | undefined;
+        const op = transformed.schema as Record<string, unknown> & { summary?: string; description?: string };
+        if (config?.access) {
+          op[ACCESS] = { ...(op[ACCESS] as object), roles: [...config.access] };
+          op.description = [op.description ?? op.summary, accessNote(config.access)].filter(Boolean).join('\n\n');
+          // Anonymous callers are counted by @fastify/rate-limit (app.ts): on /api and /graphql, or where a route sets its own limit.
+          const limited = config.rateLimit !== false && (typeof config.rateLimit === 'object' || /^\/(api|graphql)(\/|$)/.test(route.url));
+          const max = (config.rateLimit as { max?: unknown } | undefined)?.max;
+          if (config.access.includes('anonymous') && limited) op[RATE_LIMITED] = { callers: 'anonymous', perMinute: typeof max === 'number' ? max : app.config.RATE_LIMIT_ANONYMOUS_PER_MINUTE };
+        }
         return transformed;
       },
-      transformObject: jsonSchemaTransformObject,
+      transformObject: (documentObject) =>
+        polishDocument(jsonSchemaTransformObject(documentObject) as Record<string, unknown>, {
+          bodyLimit: app.initialConfig.bodyLimit ?? app.config.BODY_LIMIT_BYTES,
+          maxParamLength: app.initialConfig.maxParamLength ?? 100,
+          maxHeaderSize: (app.server as { maxHeaderSize?: number }).maxHeaderSize ?? maxHeaderSize,
+          publicBaseUrl: app.config.PUBLIC_BASE_URL,
+        }) as ReturnType<typeof jsonSchemaTransformObject>,
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
 

@@ -1,0 +1,245 @@
+import { STATUS_CODES } from 'node:http';
+import { catalogues } from '../error-catalogue.js';
+import type { ErrorSpec } from '../lib/errors.js';
+import type { Role } from '../lib/principal.js';
+import { requestExample } from './docs-examples.js';
+
+/**
+ * The finishing pass over the generated OpenAPI document (plugins/docs.ts): what @fastify/swagger cannot derive
+ * from one route's zod schemas — tags in domain order, servers, contact, error bodies as problem+json with their
+ * codes, the rate-limit headers, integer formats and the bounds the server holds on every string and array.
+ * Generic over every route, so a new route is documented the same way without touching this file.
+ */
+
+type Json = Record<string, unknown>;
+type Schema = Json & { type?: string | string[]; properties?: Record<string, Schema>; items?: Schema };
+
+/** Tags in the order a reader meets the campaign: its structure, the year's work, the outcome, then the platform. */
+const TAGS: [name: string, zhCN: string, en: string][] = [
+  ['regions', '区域（县、乡镇、街道）', 'Regions: county, townships and streets, as a tree'],
+  ['departments', '主管部门（县直部门、垂管单位）', 'Departments: the county bodies and vertically managed offices units belong to'],
+  ['units', '基层站所（窗口）：负责人、公开服务承诺、服务事项', 'Units (service windows): head, public service commitments, service items'],
+  ['cycles', '创建周期：阶段、权重、名额、最低样本量', 'Cycles: phases, scoring weights, award quotas, minimum sample sizes'],
+  ['criteria', '创建标准与考核实施办法（按类别、按周期、带版本）', 'Criteria sets per category and cycle, versioned and frozen once used'],
+  ['enrollments', '参评报名与取消评比资格', 'Enrollments: a unit takes part in a cycle, or is disqualified'],
+  ['assessments', '考评打分：扣分、加分与反馈', 'Assessments: scorecards with deductions, bonuses and feedback'],
+  ['supervision', '义务监督员、拉网式/点对点暗访与暗访反馈', 'Supervision: volunteer supervisors, inspection rounds, tasks and reports'],
+  ['ratings', '群众评价（好差评）：逐条提交与批量导入', 'Ratings: public satisfaction responses, one by one or imported in bulk'],
+  ['complaints', '投诉举报：分办、调查、答复', 'Complaints: triage, investigation and reply'],
+  ['problems', '问题整改：责任书、整改措施、核查', 'Problems: rectification with responsibility letter, measures and verification'],
+  ['deeds', '为群众办实事', 'Deeds: practical things done for the public'],
+  ['accountability', '问责：约谈、通报批评、处分', 'Accountability actions: interviews, notices of criticism, discipline'],
+  ['rankings', '综合得分与排名公示（不可变快照）', 'Scores and rankings: immutable published snapshots'],
+  ['awards', '命名表彰：十佳、百佳、黄牌警告、摘牌', 'Awards: top 10 and top 100, yellow cards and revocation'],
+  ['scoreboard', '部门行风考核挂钩', 'Department scoreboard: what named units add to their departments'],
+  ['statistics', '统计：参评单位、问题、评价、投诉', 'Statistics: the figures the campaign reports'],
+  ['public', '公开查询：无需令牌', 'Public: what anyone may read or submit without a token'],
+  ['open311', 'Open311 GeoReport v2 适配接口', 'Open311 GeoReport v2 adapter for complaint intake and tracking'],
+  ['webhooks', '事件推送（签名、至少一次）', 'Webhooks: signed events, delivered at least once'],
+  ['audit', '审计日志（只追加、防篡改）', 'Audit log: append-only and tamper-evident'],
+  ['health', '存活与就绪检查', 'Health: liveness and readiness'],
+  ['index', '入口：文档、GraphQL 与公开入口的链接', 'Index: links to the documentation, GraphQL and the public entry points'],
+  ['docs', '接口文档', 'Documentation: this document and its pages'],
+];
+
+export interface DocumentLimits {
+  /** BODY_LIMIT_BYTES: no string or array in a request body can be longer. */
+  bodyLimit: number;
+  /** The router's maxParamLength: a longer path segment is 414. */
+  maxParamLength: number;
+  /** Node's maxHeaderSize: the request line (with its query string) and headers together. */
+  maxHeaderSize: number;
+  /** PUBLIC_BASE_URL, when this deployment knows where it is published. */
+  publicBaseUrl?: string;
+}
+
+/** What the route transform records on an operation for this pass. */
+export const ACCESS = 'x-manyi-access';
+/** Set where @fastify/rate-limit counts anonymous callers: the headers and 429 it answers with are declared. */
+export const RATE_LIMITED = 'x-manyi-rate-limit';
+
+export function accessNote(roles: readonly Role[]): string {
+  const named = roles.filter((r) => r !== 'anonymous');
+  const who = named.length ? `roles ${named.map((r) => `\`${r}\``).join(', ')}` : 'no role';
+  return roles.includes('anonymous') ? `Who may call: anyone without a token, and ${who}.` : `Who may call: ${who} (bearer token).`;
+}
+
+const headerSchema = (description: string, schema: Json) => ({ description, schema });
+const INT = { type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647 };
+function rateLimitHeaders(perMinute: number): Json {
+  const when = 'Sent to anonymous callers, whose requests are limited';
+  return {
+    'X-RateLimit-Limit': headerSchema(`${when}: requests allowed per minute (${perMinute} as configured here)`, INT),
+    'X-RateLimit-Remaining': headerSchema(`${when}: requests left in this window`, INT),
+    'X-RateLimit-Reset': headerSchema(`${when}: seconds until the window resets`, INT),
+  };
+}
+const corsHeader = {
+  'Access-Control-Allow-Origin': headerSchema('Sent when the request has an Origin listed in CORS_ORIGINS (none by default)', { type: 'string', format: 'uri', maxLength: 2000 }),
+};
+
+/** The codes an answer of this status may carry: the shared ones (GraphQL's aside) and those of the operation's module. */
+function codesFor(status: number, tag: string | undefined): string[] {
+  const has = (spec: ErrorSpec) => [spec.status].flat().includes(status);
+  const pick = (catalogue: Record<string, ErrorSpec>) => Object.entries(catalogue).filter(([code, spec]) => has(spec) && !code.startsWith('graphql_')).map(([code]) => code);
+  const own = tag && tag in catalogues && tag !== 'shared' ? pick(catalogues[tag as keyof typeof catalogues]) : [];
+  return [...new Set([...pick(catalogues.shared), ...own])].sort();
+}
+
+const PROBLEM_REF = '#/components/schemas/ProblemDetails';
+function problemResponse(status: number, tag: string | undefined, headers?: Json): Json {
+  const codes = codesFor(status, tag);
+  const schema = codes.length
+    ? { allOf: [{ $ref: PROBLEM_REF }, { type: 'object', properties: { code: { type: 'string', enum: codes } } }] }
+    : { $ref: PROBLEM_REF };
+  return {
+    description: `${STATUS_CODES[status] ?? 'Error'}: a problem document (RFC 9457)${codes.length ? `; code is one of ${codes.map((c) => `\`${c}\``).join(', ')}` : ''}`,
+    ...(headers ? { headers } : {}),
+    content: { 'application/problem+json': { schema } },
+  };
+}
+
+const isProblemContent = (content: unknown) => JSON.stringify(content ?? {}).includes(PROBLEM_REF);
+
+interface Operation {
+  operationId?: string;
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  security?: Json[];
+  requestBody?: { content: Record<string, { schema?: Schema; example?: unknown }> };
+  parameters?: { in: string; schema?: Schema }[];
+  responses?: Record<string, Json & { description?: string; content?: Json; headers?: Json }>;
+  [ACCESS]?: { roles: Role[] };
+  [RATE_LIMITED]?: { callers: 'anonymous'; perMinute: number };
+}
+
+type Resolve = (ref: string) => Schema | undefined;
+
+function polishOperation(op: Operation, path: string, limits: DocumentLimits, globalSecurity: Json[], resolve: Resolve): void {
+  const roles = op[ACCESS]?.roles ?? [];
+  const tag = op.tags?.[0];
+  // A token is optional where anonymous callers are let in: either no scheme, or any of the document's.
+  if (roles.includes('anonymous') && (!op.security || op.security.length === 0)) op.security = [{}, ...globalSecurity];
+  // GeoReport answers errors in its own format (Open311Errors, JSON or XML); everything else speaks problem+json.
+  const ownErrors = path.startsWith('/open311/');
+  const responses = (op.responses ??= {});
+  const limit = op[RATE_LIMITED];
+  const limited = limit !== undefined;
+  const limitHeaders = limit ? rateLimitHeaders(limit.perMinute) : {};
+
+  if (!ownErrors) {
+    // Any request can be refused by the HTTP layer (400), carry a token that does not verify (401), or fail (500).
+    for (const status of [400, 401, 500]) responses[status] ??= problemResponse(status, tag);
+    if (limited) responses[429] ??= problemResponse(429, tag);
+  } else {
+    // The same statuses, in GeoReport's error list (the route's own 400 shows its shape).
+    const own = (status: number) => ({ description: `${STATUS_CODES[status]}: a GeoReport error list`, content: structuredClone(responses['400']?.content ?? {}) });
+    responses[500] ??= own(500);
+    if (limited) responses[429] ??= own(429);
+  }
+  for (const [key, response] of Object.entries(responses)) {
+    const status = Number(key);
+    if (!ownErrors && status >= 400 && (isProblemContent(response.content) || !response.content)) {
+      responses[key] = { ...problemResponse(status, tag), ...(response.headers ? { headers: response.headers } : {}) };
+    } else if (!response.description || response.description === 'Default Response') {
+      response.description = status < 300 ? `${STATUS_CODES[status] ?? 'Success'}: ${op.summary ?? op.operationId ?? ''}`.trim() : (STATUS_CODES[status] ?? 'Error');
+    }
+    const r = responses[key];
+    if (status === 429) r.headers = { ...(r.headers as Json), 'Retry-After': headerSchema('seconds to wait before trying again', INT) };
+    if (limited && /^[24]/.test(key)) r.headers = { ...(r.headers as Json), ...limitHeaders };
+    if (r.headers) r.headers = { ...(r.headers as Json), ...corsHeader };
+  }
+
+  const body = op.requestBody?.content['application/json'];
+  if (body?.schema && body.example === undefined && op.operationId) body.example = requestExample(op.operationId, body.schema, resolve);
+}
+
+/** int32 when the bounds fit in 32 bits, else int64 (JavaScript's safe integers). */
+function integerFormat(schema: Schema): string {
+  const min = typeof schema.minimum === 'number' ? schema.minimum : -Infinity;
+  const max = typeof schema.maximum === 'number' ? schema.maximum : Infinity;
+  return min >= -2147483648 && max <= 2147483647 ? 'int32' : 'int64';
+}
+
+const hasType = (schema: Schema, type: string) => schema.type === type || (Array.isArray(schema.type) && schema.type.includes(type));
+
+/**
+ * Walks every schema. `cap` is the longest string or array the server can take or give in this place: a path
+ * segment is at most maxParamLength, a query or header value at most maxHeaderSize, anything in a body at most the
+ * body limit. Answers hold only what the service generated (ids, times, labels) or stored from a request body, so
+ * the body limit bounds them too. A schema's own tighter bound always wins.
+ */
+function bound(node: unknown, cap: number): void {
+  if (Array.isArray(node)) {
+    for (const item of node) bound(item, cap);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const schema = node as Schema;
+  if (hasType(schema, 'integer') && schema.format === undefined) schema.format = integerFormat(schema);
+  if (hasType(schema, 'string') && schema.maxLength === undefined && schema.enum === undefined && schema.const === undefined) {
+    schema.maxLength = schema.format === 'uuid' ? 36 : cap;
+  }
+  if (hasType(schema, 'array') && schema.maxItems === undefined) schema.maxItems = cap;
+  // `anyOf: [{}, …]` admits anything: say so plainly rather than with a composition that constrains nothing.
+  if (Array.isArray(schema.anyOf) && schema.anyOf.some((s) => s && typeof s === 'object' && Object.keys(s).length === 0)) delete schema.anyOf;
+  // A map with required keys (a record over an enum): name the keys as properties.
+  if (Array.isArray(schema.required) && schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+    const properties = (schema.properties ??= {});
+    for (const key of schema.required as string[]) properties[key] ??= structuredClone(schema.additionalProperties) as Schema;
+  }
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'example' || key === 'examples' || key === 'enum' || key === 'const' || key === 'default') continue;
+    bound(value, cap);
+  }
+}
+
+/** Components no operation reaches (the input twins of answer-only schemas) only clutter the document. */
+function dropUnreferenced(doc: Json): void {
+  const schemas = ((doc.components as Json).schemas ?? {}) as Record<string, unknown>;
+  const reached = new Set<string>();
+  const visit = (node: unknown) => {
+    const text = JSON.stringify(node);
+    for (const m of text.matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+      if (!reached.has(m[1])) {
+        reached.add(m[1]);
+        visit(schemas[m[1]]);
+      }
+    }
+  };
+  visit(doc.paths);
+  for (const name of Object.keys(schemas)) if (!reached.has(name)) delete schemas[name];
+}
+
+export function polishDocument(doc: Json, limits: DocumentLimits): Json {
+  const info = doc.info as Json;
+  info.contact = { name: 'manyi maintainers, for the campaign office (纠风办)' };
+  info.license = { name: 'Proprietary', identifier: 'LicenseRef-manyi-proprietary' };
+  doc.servers = [
+    {
+      url: limits.publicBaseUrl ?? '/',
+      description: limits.publicBaseUrl ? 'this deployment (production, PUBLIC_BASE_URL)' : 'the host serving this document (local, test or production alike)',
+      'x-internal': false,
+    },
+  ];
+  const globalSecurity = (doc.security ?? []) as Json[];
+  const paths = doc.paths as Record<string, Record<string, Operation>>;
+  const schemas = ((doc.components as Json).schemas ?? {}) as Record<string, Schema>;
+  const resolve: Resolve = (ref) => schemas[ref.replace('#/components/schemas/', '')];
+  for (const [path, item] of Object.entries(paths)) {
+    for (const op of Object.values(item)) {
+      polishOperation(op, path, limits, globalSecurity, resolve);
+      for (const p of op.parameters ?? []) bound(p.schema, p.in === 'path' ? limits.maxParamLength : limits.maxHeaderSize);
+      if (op.requestBody) bound(op.requestBody, limits.bodyLimit);
+      if (op.responses) bound(op.responses, limits.bodyLimit);
+    }
+  }
+  dropUnreferenced(doc);
+  bound((doc.components as Json).schemas, limits.bodyLimit);
+  const used = new Set(Object.values(paths).flatMap((item) => Object.values(item).flatMap((op) => op.tags ?? [])));
+  doc.tags = TAGS.filter(([name]) => used.has(name)).map(([name, zhCN, en]) => ({ name, description: `${zhCN}\n\n${en}`, 'x-displayName': `${zhCN.split(/[：（]/)[0]} ${name}` }));
+  const unknown = [...used].filter((t) => !TAGS.some(([name]) => name === t));
+  if (unknown.length) throw new Error(`OpenAPI tags without a description in plugins/docs-document.ts: ${unknown.join(', ')}`);
+  return doc;
+}
