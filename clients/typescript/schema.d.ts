@@ -8508,8 +8508,8 @@ export interface operations {
                  * @example {
                  *       "deductions": [
                  *         {
-                 *           "itemKey": "城关镇便民服务中心 (Chengguan Town Citizen Service Centre)",
-                 *           "ruleKey": "城关镇便民服务中心 (Chengguan Town Citizen Service Centre)",
+                 *           "itemKey": "signage",
+                 *           "ruleKey": "missing-notice",
                  *           "occurrences": 1,
                  *           "note": "已电话回访，群众表示满意 (called back; the resident is satisfied)",
                  *           "evidence": [
@@ -8680,7 +8680,7 @@ export interface operations {
                  * @example {
                  *       "bonuses": [
                  *         {
-                 *           "bonusKey": "城关镇便民服务中心 (Chengguan Town Citizen Service Centre)",
+                 *           "bonusKey": "provincial-commendation",
                  *           "points": 1,
                  *           "note": "已电话回访，群众表示满意 (called back; the resident is satisfied)"
                  *         }
@@ -9454,10 +9454,10 @@ export interface operations {
                 /**
                  * @example {
                  *       "parentId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a04",
-                 *       "level": "prefecture",
-                 *       "code": "城关镇便民服务中心 (Chengguan Town Citize",
-                 *       "nameZh": "城关镇便民服务中心",
-                 *       "nameEn": "Chengguan Town Citizen Service Centre"
+                 *       "level": "township",
+                 *       "code": "422802100",
+                 *       "nameZh": "城关镇",
+                 *       "nameEn": "Chengguan Town"
                  *     }
                  */
                 "application/json": {
@@ -9657,8 +9657,9 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "nameZh": "城关镇便民服务中心",
-                 *       "nameEn": "Chengguan Town Citizen Service Centre",
+                 *       "code": "422802100",
+                 *       "nameZh": "城关镇",
+                 *       "nameEn": "Chengguan Town",
                  *       "version": 1
                  *     }
                  */
@@ -9904,7 +9905,7 @@ export interface operations {
                  *       "name": "县市场监督管理局",
                  *       "nameEn": "County Market Regulation Administration",
                  *       "sector": "market_regulation",
-                 *       "level": "prefecture",
+                 *       "level": "county",
                  *       "regionId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a03"
                  *     }
                  */
@@ -10101,8 +10102,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "城关镇便民服务中心",
-                 *       "nameEn": "Chengguan Town Citizen Service Centre",
+                 *       "name": "县市场监督管理局",
+                 *       "nameEn": "County Market Regulation Administration",
                  *       "sector": "market_regulation",
                  *       "version": 1
                  *     }
@@ -11340,7 +11341,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "城关镇便民服务中心",
+                 *       "name": "2026 年度百佳基层站所（窗口）创建 (2026 campaign)",
                  *       "year": 2026
                  *     }
                  */
@@ -11688,7 +11689,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "城关镇便民服务中心",
+                 *       "name": "2026 年度百佳基层站所（窗口）创建 (2026 campaign)",
                  *       "year": 2026,
                  *       "version": 1
                  *     }
@@ -11999,7 +12000,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "to": "draft",
+                 *       "to": "enrollment",
                  *       "version": 1
                  *     }
                  */
@@ -13311,26 +13312,26 @@ export interface operations {
                  * @example {
                  *       "sections": [
                  *         {
-                 *           "key": "service-attitude",
+                 *           "key": "hardware",
                  *           "title": {
-                 *             "zhCN": "城关镇便民服务中心",
-                 *             "en": "Chengguan Town Citizen Service Centre"
+                 *             "zhCN": "硬件标准化",
+                 *             "en": "Hardware standardization"
                  *           },
                  *           "items": [
                  *             {
-                 *               "key": "service-attitude",
+                 *               "key": "signage",
                  *               "title": {
-                 *                 "zhCN": "城关镇便民服务中心",
-                 *                 "en": "Chengguan Town Citizen Service Centre"
+                 *                 "zhCN": "标识标牌统一规范",
+                 *                 "en": "Uniform signage"
                  *               },
                  *               "maxPoints": 10,
                  *               "checkMethod": "on_site",
                  *               "deductionRules": [
                  *                 {
-                 *                   "key": "service-attitude",
-                 *                   "description": "群众反映窗口工作人员推诿，要求说明办理时限。The public reported staff passing the buck and asked for the time limit.",
+                 *                   "key": "missing-sign",
+                 *                   "description": "每发现一处缺失扣 1 分 (1 point per missing sign)",
                  *                   "pointsPerOccurrence": 1,
-                 *                   "cap": 1
+                 *                   "cap": 5
                  *                 }
                  *               ]
                  *             }
@@ -14171,6 +14172,7 @@ export interface operations {
                  *       "sourceId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a0a",
                  *       "severity": "minor",
                  *       "description": "群众反映窗口工作人员推诿，要求说明办理时限。The public reported staff passing the buck and asked for the time limit.",
+                 *       "deadline": "2026-04-15T17:30:00+08:00",
                  *       "responsiblePerson": "李明 (Li Ming)"
                  *     }
                  */
@@ -14380,6 +14382,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
+                 *       "deadline": "2026-04-15T17:30:00+08:00",
                  *       "responsiblePerson": "李明 (Li Ming)",
                  *       "version": 1
                  *     }
@@ -16966,7 +16969,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "substantiated": false,
-                 *       "findings": "城关镇便民服务中心 (Chengguan Town Citizen Service Centre)",
+                 *       "findings": "经核实，窗口确有推诿。Substantiated: the window passed the applicant around.",
                  *       "version": 1
                  *     }
                  */
@@ -17246,7 +17249,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "text": "城关镇便民服务中心 (Chengguan Town Citizen Service Centre)"
+                 *       "text": "您好，我们已收到您的投诉，将在 5 个工作日内答复。We have your complaint and will reply within 5 working days."
                  *     }
                  */
                 "application/json": {
@@ -17444,7 +17447,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "城关镇便民服务中心",
+                 *       "name": "陈芳 (Chen Fang)",
                  *       "affiliation": "县人大代表 (county people's congress deputy)",
                  *       "sector": "market_regulation",
                  *       "departmentId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a02",
@@ -17732,7 +17735,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "城关镇便民服务中心",
+                 *       "name": "陈芳 (Chen Fang)",
                  *       "affiliation": "县人大代表 (county people's congress deputy)",
                  *       "sector": "market_regulation",
                  *       "departmentId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a02",
@@ -17964,11 +17967,11 @@ export interface operations {
                 /**
                  * @example {
                  *       "kind": "sweep",
-                 *       "name": "城关镇便民服务中心",
+                 *       "name": "2026 年第一季度拉网式暗访 (Q1 2026 sweep)",
                  *       "cycleId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a05",
                  *       "window": {
-                 *         "startsAt": "2026-03-02T09:30:00+08:00",
-                 *         "endsAt": "2026-03-02T09:30:00+08:00"
+                 *         "startsAt": "2026-03-02T08:30:00+08:00",
+                 *         "endsAt": "2026-03-31T17:30:00+08:00"
                  *       },
                  *       "focus": "服务态度与限时办结 (attitude and time limits)",
                  *       "instructions": "工作日上午以办事群众身份暗访 (visit as a member of the public on a weekday morning)"
@@ -18193,7 +18196,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "城关镇便民服务中心",
+                 *       "name": "2026 年第一季度拉网式暗访 (Q1 2026 sweep)",
                  *       "cycleId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a05",
                  *       "focus": "服务态度与限时办结 (attitude and time limits)",
                  *       "instructions": "工作日上午以办事群众身份暗访 (visit as a member of the public on a weekday morning)",
@@ -18995,13 +18998,22 @@ export interface operations {
                  * @example {
                  *       "visitedAt": "2026-03-02T09:30:00+08:00",
                  *       "ratings": {
-                 *         "attitude": 1,
-                 *         "efficiency": 1,
-                 *         "quality": 1,
-                 *         "environment": 1,
-                 *         "discipline": 1
+                 *         "attitude": 4,
+                 *         "efficiency": 4,
+                 *         "quality": 3,
+                 *         "environment": 5,
+                 *         "discipline": 4
                  *       },
-                 *       "summary": "窗口服务总体规范 (the window serves by the rules)"
+                 *       "summary": "窗口服务总体规范 (the window serves by the rules)",
+                 *       "findings": [
+                 *         {
+                 *           "description": "群众反映窗口工作人员推诿，要求说明办理时限。The public reported staff passing the buck and asked for the time limit.",
+                 *           "severity": "minor",
+                 *           "evidenceLinks": [
+                 *             "https://files.example.gov.cn/evidence/2026/0302-01.jpg"
+                 *           ]
+                 *         }
+                 *       ]
                  *     }
                  */
                 "application/json": {
@@ -23476,7 +23488,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "to": "active",
+                 *       "to": "rectification_ordered",
                  *       "reason": "整改期限内未完成整改 (not rectified by the deadline)",
                  *       "evidence": [
                  *         {
@@ -23484,6 +23496,7 @@ export interface operations {
                  *           "id": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7aff"
                  *         }
                  *       ],
+                 *       "deadline": "2026-04-15T17:30:00+08:00",
                  *       "version": 1
                  *     }
                  */
@@ -24846,7 +24859,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "service_code": "城关镇便民服务中心 (Chengguan Town Citizen Service Centre)",
+                 *       "service_code": "service_attitude",
                  *       "lat": 30.291,
                  *       "long": 108.936,
                  *       "email": "jiufengban@example.gov.cn",
@@ -24885,7 +24898,7 @@ export interface operations {
                 };
                 /**
                  * @example {
-                 *       "service_code": "城关镇便民服务中心 (Chengguan Town Citizen Service Centre)",
+                 *       "service_code": "service_attitude",
                  *       "lat": 30.291,
                  *       "long": 108.936,
                  *       "email": "jiufengban@example.gov.cn",
@@ -25750,7 +25763,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "service_code": "城关镇便民服务中心 (Chengguan Town Citizen Service Centre)",
+                 *       "service_code": "service_attitude",
                  *       "lat": 30.291,
                  *       "long": 108.936,
                  *       "email": "jiufengban@example.gov.cn",
@@ -25789,7 +25802,7 @@ export interface operations {
                 };
                 /**
                  * @example {
-                 *       "service_code": "城关镇便民服务中心 (Chengguan Town Citizen Service Centre)",
+                 *       "service_code": "service_attitude",
                  *       "lat": 30.291,
                  *       "long": 108.936,
                  *       "email": "jiufengban@example.gov.cn",

@@ -28,9 +28,23 @@ const anyId = '0192f7a0-5c3e-7a10-8b21-3c4d5e6f7aff';
 const vocabulary: Record<string, unknown[]> = {
   name: ['城关镇便民服务中心', '城关镇', '县市场监督管理局'],
   nameEn: ['Chengguan Town Citizen Service Centre'],
-  nameZh: ['城关镇便民服务中心'],
-  zhCN: ['城关镇便民服务中心'],
-  en: ['Chengguan Town Citizen Service Centre'],
+  nameZh: ['城关镇'],
+  // Bilingual titles in request bodies are the criteria document's sections and items.
+  zhCN: ['硬件标准化：标识标牌'],
+  en: ['Hardware standardization: signage'],
+  itemKey: ['signage'],
+  ruleKey: ['missing-notice'],
+  bonusKey: ['provincial-commendation'],
+  code: ['422802100', 'chengguan'],
+  service_code: ['service_attitude'],
+  to: ['enrollment', 'rectification_ordered'],
+  findings: ['经核实，窗口确有推诿。Substantiated: the window passed the applicant around.'],
+  text: ['您好，我们已收到您的投诉，将在 5 个工作日内答复。We have your complaint and will reply within 5 working days.'],
+  attitude: [4],
+  efficiency: [4],
+  quality: [3],
+  environment: [5],
+  discipline: [4],
   headName: ['张丽'],
   headTitle: ['主任 (director)'],
   address: ['利川市都亭街道解放路 88 号'],
@@ -68,8 +82,11 @@ const vocabulary: Record<string, unknown[]> = {
   sector: ['market_regulation'],
   key: ['service-attitude'],
   source: ['provincial-hcp'],
+  startsAt: ['2026-03-02T08:30:00+08:00'],
+  endsAt: ['2026-03-31T17:30:00+08:00'],
+  deadline: ['2026-04-15T17:30:00+08:00'],
   year: [2026],
-  level: [4],
+  level: [4, 'township', 'county'],
   version: [1],
   weight: [0.4],
   points: [1],
@@ -176,9 +193,39 @@ function synth(s: Schema | undefined, name: string, resolve: Resolve, depth: num
 }
 
 /** Per operation: fields whose generic value would not be what a real caller sends. */
+const region = { nameZh: '城关镇', nameEn: 'Chengguan Town' };
+const department = { name: '县市场监督管理局', nameEn: 'County Market Regulation Administration', level: 'county' };
+const cycle = { name: '2026 年度百佳基层站所（窗口）创建 (2026 campaign)' };
+const round = { name: '2026 年第一季度拉网式暗访 (Q1 2026 sweep)' };
+const supervisor = { name: '陈芳 (Chen Fang)' };
 const byOperation: Record<string, Record<string, unknown>> = {
-  createRegion: { name: '城关镇' },
-  createDepartment: { name: '县市场监督管理局', nameEn: 'County Market Regulation Administration' },
+  createRegion: region,
+  updateRegion: region,
+  createDepartment: department,
+  updateDepartment: department,
+  createCycle: cycle,
+  updateCycle: cycle,
+  createInspectionRound: round,
+  updateInspectionRound: round,
+  saveCriteriaSet: {
+    sections: [
+      {
+        key: 'hardware',
+        title: { zhCN: '硬件标准化', en: 'Hardware standardization' },
+        items: [
+          {
+            key: 'signage',
+            title: { zhCN: '标识标牌统一规范', en: 'Uniform signage' },
+            maxPoints: 10,
+            checkMethod: 'on_site',
+            deductionRules: [{ key: 'missing-sign', description: '每发现一处缺失扣 1 分 (1 point per missing sign)', pointsPerOccurrence: 1, cap: 5 }],
+          },
+        ],
+      },
+    ],
+  },
+  createSupervisor: supervisor,
+  updateSupervisor: supervisor,
 };
 
 export function requestExample(operationId: string, schema: Schema, resolve: Resolve): unknown {
