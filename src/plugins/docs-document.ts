@@ -167,8 +167,9 @@ const hasType = (schema: Schema, type: string) => schema.type === type || (Array
 /**
  * Walks every schema. `cap` is the longest string or array the server can take or give in this place: a path
  * segment is at most maxParamLength, a query or header value at most maxHeaderSize, anything in a body at most the
- * body limit. Answers hold only what the service generated (ids, times, labels) or stored from a request body, so
- * the body limit bounds them too. A schema's own tighter bound always wins.
+ * body limit. Answers hold only what the service generated (ids, times, labels) or stored after validating it
+ * against bounded input, so the body limit bounds their strings too; for arrays in answers it is only a ceiling
+ * (info.description says so). A schema's own tighter bound always wins.
  */
 function bound(node: unknown, cap: number): void {
   if (Array.isArray(node)) {
@@ -214,6 +215,7 @@ function dropUnreferenced(doc: Json): void {
 
 export function polishDocument(doc: Json, limits: DocumentLimits): Json {
   const info = doc.info as Json;
+  info.description = `${String(info.description ?? '')} Bounds: every string and array says how long it can be. Where a field has no tighter bound of its own, that is what the server holds everywhere: a path segment is at most ${limits.maxParamLength} characters (longer is 414), a query string or header at most ${limits.maxHeaderSize} bytes with the request line (longer is 431), a request body at most ${limits.bodyLimit} bytes (BODY_LIMIT_BYTES; longer is 413); a string in an answer is one the service generated or stored after checking it against such bounded input (rating import rows included), so the same bound holds for it. A list answers a page of at most 200 items; any other array in an answer without a bound of its own (a record's evidence or history, the entries of one ranking) carries the body limit as its ceiling, which the service does not otherwise enforce.`.trim();
   info.contact = { name: 'manyi maintainers, for the campaign office (纠风办)' };
   info.license = { name: 'Proprietary', identifier: 'LicenseRef-manyi-proprietary' };
   doc.servers = [

@@ -45,9 +45,10 @@ export default fp(
         if (/^\/graph(ql|iql)/.test(route.url)) return { schema: { hide: true }, url: route.url };
         const transformed = jsonSchemaTransform(route);
         // The optional Idempotency-Key header of every POST (plugins/idempotency.ts); the plugin declares its 409 and 422.
+        // Its pattern allows 255 characters, quoted: 257.
         if (route.route && honoursIdempotencyKey(route.route.method, route.url, route.route.config)) {
           const schema = transformed.schema as { headers?: { type: string; properties?: Record<string, unknown> } };
-          schema.headers = { type: 'object', ...schema.headers, properties: { ...schema.headers?.properties, 'Idempotency-Key': idempotencyKeyHeader } };
+          schema.headers = { type: 'object', ...schema.headers, properties: { ...schema.headers?.properties, 'Idempotency-Key': { ...idempotencyKeyHeader, maxLength: 257 } } };
         }
         // Optimistic concurrency (lib/http.ts expectedVersion): every operation whose body takes `version` takes If-Match instead.
         const schema = transformed.schema as { body?: { properties?: Record<string, unknown> }; headers?: { type: string; properties?: Record<string, unknown> } };
