@@ -116,11 +116,8 @@ interface Operation {
 
 type Resolve = (ref: string) => Schema | undefined;
 
-function polishOperation(op: Operation, path: string, limits: DocumentLimits, globalSecurity: Json[], resolve: Resolve): void {
-  const roles = op[ACCESS]?.roles ?? [];
+function polishOperation(op: Operation, path: string, limits: DocumentLimits, resolve: Resolve): void {
   const tag = op.tags?.[0];
-  // A token is optional where anonymous callers are let in: either no scheme, or any of the document's.
-  if (roles.includes('anonymous') && (!op.security || op.security.length === 0)) op.security = [{}, ...globalSecurity];
   // GeoReport answers errors in its own format (Open311Errors, JSON or XML); everything else speaks problem+json.
   const ownErrors = path.startsWith('/open311/');
   const responses = (op.responses ??= {});
@@ -225,13 +222,12 @@ export function polishDocument(doc: Json, limits: DocumentLimits): Json {
       'x-internal': false,
     },
   ];
-  const globalSecurity = (doc.security ?? []) as Json[];
   const paths = doc.paths as Record<string, Record<string, Operation>>;
   const schemas = ((doc.components as Json).schemas ?? {}) as Record<string, Schema>;
   const resolve: Resolve = (ref) => schemas[ref.replace('#/components/schemas/', '')];
   for (const [path, item] of Object.entries(paths)) {
     for (const op of Object.values(item)) {
-      polishOperation(op, path, limits, globalSecurity, resolve);
+      polishOperation(op, path, limits, resolve);
       for (const p of op.parameters ?? []) bound(p.schema, p.in === 'path' ? limits.maxParamLength : limits.maxHeaderSize);
       if (op.requestBody) bound(op.requestBody, limits.bodyLimit);
       if (op.responses) bound(op.responses, limits.bodyLimit);
