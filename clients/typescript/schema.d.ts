@@ -6878,7 +6878,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditVerification"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6886,7 +6886,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -6914,7 +6914,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6922,11 +6922,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6934,7 +6934,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -7572,7 +7572,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWebhookSubscription"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7580,7 +7580,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -7608,7 +7608,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `delivery_not_failed`, `duplicate`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `delivery_not_failed`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7616,11 +7616,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "delivery_not_failed" | "duplicate" | "illegal_transition";
+                        code?: "concurrent_update" | "delivery_not_failed" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed`, `webhook_target_refused` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed`, `webhook_target_refused` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7628,7 +7628,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed" | "webhook_target_refused";
+                        code?: "idempotency_key_reused" | "validation_failed" | "webhook_target_refused";
                     };
                 };
             };
@@ -7982,7 +7982,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7990,7 +7990,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -8030,7 +8030,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `delivery_not_failed`, `duplicate`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `delivery_not_failed`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8038,11 +8038,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "delivery_not_failed" | "duplicate" | "illegal_transition";
+                        code?: "concurrent_update" | "delivery_not_failed" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed`, `webhook_target_refused` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed`, `webhook_target_refused` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8050,7 +8050,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed" | "webhook_target_refused";
+                        code?: "idempotency_key_reused" | "validation_failed" | "webhook_target_refused";
                     };
                 };
             };
@@ -8191,7 +8191,7 @@ export interface operations {
                     "application/json": components["schemas"]["ScorecardDetail"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8199,7 +8199,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -8227,7 +8227,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `illegal_transition`, `scorecard_not_editable` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `scorecard_not_editable` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8235,11 +8235,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "illegal_transition" | "scorecard_not_editable";
+                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "scorecard_not_editable";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `unknown_criteria_key`, `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `unknown_criteria_key`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8247,7 +8247,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "unknown_criteria_key" | "validation_failed";
+                        code?: "idempotency_key_reused" | "unknown_criteria_key" | "validation_failed";
                     };
                 };
             };
@@ -8863,7 +8863,7 @@ export interface operations {
                     "application/json": components["schemas"]["ScorecardDetail"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8871,7 +8871,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -8911,7 +8911,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `illegal_transition`, `scorecard_not_editable` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `scorecard_not_editable` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8919,7 +8919,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "illegal_transition" | "scorecard_not_editable";
+                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "scorecard_not_editable";
                     };
                 };
             };
@@ -8935,7 +8935,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `unknown_criteria_key`, `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `unknown_criteria_key`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8943,7 +8943,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "unknown_criteria_key" | "validation_failed";
+                        code?: "idempotency_key_reused" | "unknown_criteria_key" | "validation_failed";
                     };
                 };
             };
@@ -9013,7 +9013,7 @@ export interface operations {
                     "application/json": components["schemas"]["ScorecardDetail"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9021,7 +9021,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -9061,7 +9061,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `illegal_transition`, `scorecard_not_editable` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `scorecard_not_editable` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9069,7 +9069,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "illegal_transition" | "scorecard_not_editable";
+                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "scorecard_not_editable";
                     };
                 };
             };
@@ -9085,7 +9085,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `unknown_criteria_key`, `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `unknown_criteria_key`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9093,7 +9093,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "unknown_criteria_key" | "validation_failed";
+                        code?: "idempotency_key_reused" | "unknown_criteria_key" | "validation_failed";
                     };
                 };
             };
@@ -9165,7 +9165,7 @@ export interface operations {
                     "application/json": components["schemas"]["ScorecardDetail"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9173,7 +9173,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -9213,7 +9213,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `illegal_transition`, `scorecard_not_editable` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `scorecard_not_editable` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9221,7 +9221,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "illegal_transition" | "scorecard_not_editable";
+                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "scorecard_not_editable";
                     };
                 };
             };
@@ -9237,7 +9237,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `unknown_criteria_key`, `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `unknown_criteria_key`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9245,7 +9245,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "unknown_criteria_key" | "validation_failed";
+                        code?: "idempotency_key_reused" | "unknown_criteria_key" | "validation_failed";
                     };
                 };
             };
@@ -9485,7 +9485,7 @@ export interface operations {
                     "application/json": components["schemas"]["Region"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9493,7 +9493,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -9521,7 +9521,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_code`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_code`, `idempotency_key_in_flight`, `illegal_transition` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9529,11 +9529,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_code" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_code" | "idempotency_key_in_flight" | "illegal_transition";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9541,7 +9541,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -9930,7 +9930,7 @@ export interface operations {
                     "application/json": components["schemas"]["Department"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9938,7 +9938,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -9966,7 +9966,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9974,11 +9974,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9986,7 +9986,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -10494,7 +10494,7 @@ export interface operations {
                     "application/json": components["schemas"]["Unit"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10502,7 +10502,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -10530,7 +10530,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition`, `unit_active`, `unit_inactive` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `unit_active`, `unit_inactive` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10538,11 +10538,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition" | "unit_active" | "unit_inactive";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "unit_active" | "unit_inactive";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10550,7 +10550,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -10993,7 +10993,7 @@ export interface operations {
                     "application/json": components["schemas"]["Unit"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11001,7 +11001,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -11041,7 +11041,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition`, `unit_active`, `unit_inactive` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `unit_active`, `unit_inactive` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11049,7 +11049,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition" | "unit_active" | "unit_inactive";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "unit_active" | "unit_inactive";
                     };
                 };
             };
@@ -11065,7 +11065,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11073,7 +11073,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -11140,7 +11140,7 @@ export interface operations {
                     "application/json": components["schemas"]["Unit"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11148,7 +11148,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -11188,7 +11188,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition`, `unit_active`, `unit_inactive` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `unit_active`, `unit_inactive` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11196,7 +11196,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition" | "unit_active" | "unit_inactive";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "unit_active" | "unit_inactive";
                     };
                 };
             };
@@ -11212,7 +11212,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11220,7 +11220,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -11517,7 +11517,7 @@ export interface operations {
                     "application/json": components["schemas"]["Cycle"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11525,7 +11525,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -11553,7 +11553,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_settings_frozen`, `duplicate`, `illegal_transition`, `preconditions_failed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_settings_frozen`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `preconditions_failed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11561,11 +11561,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "cycle_settings_frozen" | "duplicate" | "illegal_transition" | "preconditions_failed";
+                        code?: "concurrent_update" | "cycle_settings_frozen" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "preconditions_failed";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11573,7 +11573,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -12021,7 +12021,7 @@ export interface operations {
                     "application/json": components["schemas"]["Cycle"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12029,7 +12029,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -12069,7 +12069,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_settings_frozen`, `duplicate`, `illegal_transition`, `preconditions_failed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_settings_frozen`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `preconditions_failed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12077,7 +12077,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "cycle_settings_frozen" | "duplicate" | "illegal_transition" | "preconditions_failed";
+                        code?: "concurrent_update" | "cycle_settings_frozen" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "preconditions_failed";
                     };
                 };
             };
@@ -12093,7 +12093,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12101,7 +12101,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -12276,7 +12276,7 @@ export interface operations {
                     "application/json": components["schemas"]["Enrollment"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12284,7 +12284,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -12324,7 +12324,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_disqualified`, `already_enrolled`, `already_withdrawn`, `concurrent_update`, `disqualification_closed`, `duplicate`, `enrollment_closed`, `enrollment_disqualified`, `enrollment_withdrawn`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_disqualified`, `already_enrolled`, `already_withdrawn`, `concurrent_update`, `disqualification_closed`, `duplicate`, `enrollment_closed`, `enrollment_disqualified`, `enrollment_withdrawn`, `idempotency_key_in_flight`, `illegal_transition` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12332,11 +12332,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_disqualified" | "already_enrolled" | "already_withdrawn" | "concurrent_update" | "disqualification_closed" | "duplicate" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "illegal_transition";
+                        code?: "already_disqualified" | "already_enrolled" | "already_withdrawn" | "concurrent_update" | "disqualification_closed" | "duplicate" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "idempotency_key_in_flight" | "illegal_transition";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12344,7 +12344,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -12406,7 +12406,7 @@ export interface operations {
                     "application/json": components["schemas"]["BulkEnrollResult"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12414,7 +12414,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -12454,7 +12454,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_disqualified`, `already_enrolled`, `already_withdrawn`, `concurrent_update`, `disqualification_closed`, `duplicate`, `enrollment_closed`, `enrollment_disqualified`, `enrollment_withdrawn`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_disqualified`, `already_enrolled`, `already_withdrawn`, `concurrent_update`, `disqualification_closed`, `duplicate`, `enrollment_closed`, `enrollment_disqualified`, `enrollment_withdrawn`, `idempotency_key_in_flight`, `illegal_transition` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12462,11 +12462,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_disqualified" | "already_enrolled" | "already_withdrawn" | "concurrent_update" | "disqualification_closed" | "duplicate" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "illegal_transition";
+                        code?: "already_disqualified" | "already_enrolled" | "already_withdrawn" | "concurrent_update" | "disqualification_closed" | "duplicate" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "idempotency_key_in_flight" | "illegal_transition";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12474,7 +12474,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -12613,7 +12613,7 @@ export interface operations {
                     "application/json": components["schemas"]["Enrollment"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12621,7 +12621,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -12661,7 +12661,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_disqualified`, `already_enrolled`, `already_withdrawn`, `concurrent_update`, `disqualification_closed`, `duplicate`, `enrollment_closed`, `enrollment_disqualified`, `enrollment_withdrawn`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_disqualified`, `already_enrolled`, `already_withdrawn`, `concurrent_update`, `disqualification_closed`, `duplicate`, `enrollment_closed`, `enrollment_disqualified`, `enrollment_withdrawn`, `idempotency_key_in_flight`, `illegal_transition` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12669,7 +12669,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_disqualified" | "already_enrolled" | "already_withdrawn" | "concurrent_update" | "disqualification_closed" | "duplicate" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "illegal_transition";
+                        code?: "already_disqualified" | "already_enrolled" | "already_withdrawn" | "concurrent_update" | "disqualification_closed" | "duplicate" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "idempotency_key_in_flight" | "illegal_transition";
                     };
                 };
             };
@@ -12685,7 +12685,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12693,7 +12693,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -12771,7 +12771,7 @@ export interface operations {
                     "application/json": components["schemas"]["Enrollment"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12779,7 +12779,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -12819,7 +12819,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_disqualified`, `already_enrolled`, `already_withdrawn`, `concurrent_update`, `disqualification_closed`, `duplicate`, `enrollment_closed`, `enrollment_disqualified`, `enrollment_withdrawn`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_disqualified`, `already_enrolled`, `already_withdrawn`, `concurrent_update`, `disqualification_closed`, `duplicate`, `enrollment_closed`, `enrollment_disqualified`, `enrollment_withdrawn`, `idempotency_key_in_flight`, `illegal_transition` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12827,7 +12827,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_disqualified" | "already_enrolled" | "already_withdrawn" | "concurrent_update" | "disqualification_closed" | "duplicate" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "illegal_transition";
+                        code?: "already_disqualified" | "already_enrolled" | "already_withdrawn" | "concurrent_update" | "disqualification_closed" | "duplicate" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "idempotency_key_in_flight" | "illegal_transition";
                     };
                 };
             };
@@ -12843,7 +12843,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12851,7 +12851,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -13518,7 +13518,7 @@ export interface operations {
                     "application/json": components["schemas"]["CriteriaSet"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13526,7 +13526,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -13566,7 +13566,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_frozen`, `duplicate`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_frozen`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13574,7 +13574,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "criteria_frozen" | "duplicate" | "illegal_transition";
+                        code?: "concurrent_update" | "criteria_frozen" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition";
                     };
                 };
             };
@@ -13590,7 +13590,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `criteria_source_missing`, `criteria_total_invalid`, `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `criteria_source_missing`, `criteria_total_invalid`, `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13598,7 +13598,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "criteria_source_missing" | "criteria_total_invalid" | "validation_failed";
+                        code?: "criteria_source_missing" | "criteria_total_invalid" | "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -14210,7 +14210,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14218,7 +14218,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -14246,7 +14246,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14254,11 +14254,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14266,7 +14266,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -14565,7 +14565,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14573,7 +14573,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -14613,7 +14613,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14621,7 +14621,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
@@ -14637,7 +14637,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14645,7 +14645,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -14705,7 +14705,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14713,7 +14713,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -14753,7 +14753,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14761,7 +14761,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
@@ -14777,7 +14777,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14785,7 +14785,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -14854,7 +14854,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14862,7 +14862,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -14902,7 +14902,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14910,7 +14910,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
@@ -14926,7 +14926,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14934,7 +14934,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -14994,7 +14994,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15002,7 +15002,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -15042,7 +15042,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15050,7 +15050,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
@@ -15066,7 +15066,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15074,7 +15074,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -15134,7 +15134,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15142,7 +15142,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -15182,7 +15182,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15190,7 +15190,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
@@ -15206,7 +15206,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15214,7 +15214,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -15380,7 +15380,7 @@ export interface operations {
                     "application/json": components["schemas"]["Deed"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15388,7 +15388,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -15416,7 +15416,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15424,11 +15424,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15436,7 +15436,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -15708,7 +15708,7 @@ export interface operations {
                     "application/json": components["schemas"]["AccountabilityAction"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15716,7 +15716,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -15744,7 +15744,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15752,11 +15752,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15764,7 +15764,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -16053,7 +16053,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComplaintReceipt"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     /** @description Sent to anonymous callers, whose requests are limited: requests allowed per minute (60 as configured here) */
@@ -16069,7 +16069,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -16113,7 +16113,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition` */
             409: {
                 headers: {
                     /** @description Sent to anonymous callers, whose requests are limited: requests allowed per minute (60 as configured here) */
@@ -16129,11 +16129,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     /** @description Sent to anonymous callers, whose requests are limited: requests allowed per minute (60 as configured here) */
@@ -16149,7 +16149,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -16508,7 +16508,7 @@ export interface operations {
                     "application/json": components["schemas"]["Complaint"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16516,7 +16516,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -16544,7 +16544,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition`, `not_investigating` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `not_investigating` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16552,11 +16552,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition" | "not_investigating";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "not_investigating";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16564,7 +16564,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -16712,7 +16712,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComplaintDetail"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16720,7 +16720,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -16760,7 +16760,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition`, `not_investigating` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `not_investigating` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16768,7 +16768,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition" | "not_investigating";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "not_investigating";
                     };
                 };
             };
@@ -16784,7 +16784,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16792,7 +16792,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -16852,7 +16852,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComplaintDetail"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16860,7 +16860,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -16900,7 +16900,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition`, `not_investigating` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `not_investigating` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16908,7 +16908,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition" | "not_investigating";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "not_investigating";
                     };
                 };
             };
@@ -16924,7 +16924,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16932,7 +16932,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -16995,7 +16995,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComplaintDetail"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17003,7 +17003,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -17043,7 +17043,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition`, `not_investigating` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `not_investigating` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17051,7 +17051,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition" | "not_investigating";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "not_investigating";
                     };
                 };
             };
@@ -17067,7 +17067,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17075,7 +17075,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -17135,7 +17135,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComplaintDetail"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17143,7 +17143,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -17183,7 +17183,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition`, `not_investigating` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `not_investigating` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17191,7 +17191,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition" | "not_investigating";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "not_investigating";
                     };
                 };
             };
@@ -17207,7 +17207,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17215,7 +17215,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -17267,7 +17267,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComplaintEvent"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17275,7 +17275,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -17315,7 +17315,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition`, `not_investigating` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `not_investigating` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17323,11 +17323,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition" | "not_investigating";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "not_investigating";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17335,7 +17335,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -17483,7 +17483,7 @@ export interface operations {
                     "application/json": components["schemas"]["Supervisor"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17491,7 +17491,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -17519,7 +17519,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17527,11 +17527,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "concurrent_update" | "duplicate" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17539,7 +17539,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -18024,7 +18024,7 @@ export interface operations {
                     "application/json": components["schemas"]["InspectionRound"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18032,7 +18032,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -18060,7 +18060,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18068,11 +18068,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "concurrent_update" | "duplicate" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18080,7 +18080,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -18372,7 +18372,7 @@ export interface operations {
                     "application/json": components["schemas"]["InspectionTaskGeneration"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18380,7 +18380,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -18420,7 +18420,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18428,11 +18428,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "concurrent_update" | "duplicate" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18440,7 +18440,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -18486,7 +18486,7 @@ export interface operations {
                     "application/json": components["schemas"]["InspectionTaskExpiry"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18494,7 +18494,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -18534,7 +18534,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18542,11 +18542,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "concurrent_update" | "duplicate" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18554,7 +18554,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -18607,7 +18607,7 @@ export interface operations {
                     "application/json": components["schemas"]["InspectionRound"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18615,7 +18615,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -18655,7 +18655,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18663,7 +18663,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "concurrent_update" | "duplicate" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
@@ -18679,7 +18679,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18687,7 +18687,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -18894,7 +18894,7 @@ export interface operations {
                     "application/json": components["schemas"]["InspectionTask"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18902,7 +18902,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -18942,7 +18942,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18950,11 +18950,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "concurrent_update" | "duplicate" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18962,7 +18962,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -19048,7 +19048,7 @@ export interface operations {
                     "application/json": components["schemas"]["InspectionTask"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19056,7 +19056,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -19096,7 +19096,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19104,11 +19104,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "concurrent_update" | "duplicate" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -19116,7 +19116,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -19180,7 +19180,7 @@ export interface operations {
                     "application/json": components["schemas"]["InspectionTask"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19188,7 +19188,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -19228,7 +19228,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19236,11 +19236,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "concurrent_update" | "duplicate" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -19248,7 +19248,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -19300,7 +19300,7 @@ export interface operations {
                     "application/json": components["schemas"]["InspectionTask"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19308,7 +19308,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -19348,7 +19348,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19356,11 +19356,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "concurrent_update" | "duplicate" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -19368,7 +19368,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -19420,7 +19420,7 @@ export interface operations {
                     "application/json": components["schemas"]["InspectionTask"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19428,7 +19428,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -19468,7 +19468,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19476,11 +19476,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "concurrent_update" | "duplicate" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -19488,7 +19488,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -19833,7 +19833,7 @@ export interface operations {
                     "application/json": components["schemas"]["RatingReceipt"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     /** @description Sent to anonymous callers, whose requests are limited: requests allowed per minute (10 as configured here) */
@@ -19849,7 +19849,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -19893,7 +19893,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition` */
             409: {
                 headers: {
                     /** @description Sent to anonymous callers, whose requests are limited: requests allowed per minute (10 as configured here) */
@@ -19909,11 +19909,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     /** @description Sent to anonymous callers, whose requests are limited: requests allowed per minute (10 as configured here) */
@@ -19929,7 +19929,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -20136,7 +20136,7 @@ export interface operations {
                     "application/json": components["schemas"]["RatingReceipt"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20144,7 +20144,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -20172,7 +20172,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `follow_up_not_contacted`, `follow_up_not_open`, `follow_up_resolved`, `illegal_transition`, `rating_limit_reached` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `follow_up_not_contacted`, `follow_up_not_open`, `follow_up_resolved`, `idempotency_key_in_flight`, `illegal_transition`, `rating_limit_reached` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20180,11 +20180,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "follow_up_not_contacted" | "follow_up_not_open" | "follow_up_resolved" | "illegal_transition" | "rating_limit_reached";
+                        code?: "concurrent_update" | "duplicate" | "follow_up_not_contacted" | "follow_up_not_open" | "follow_up_resolved" | "idempotency_key_in_flight" | "illegal_transition" | "rating_limit_reached";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -20192,7 +20192,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -20519,7 +20519,7 @@ export interface operations {
                     "application/json": components["schemas"]["FollowUp"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20527,7 +20527,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -20567,7 +20567,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `follow_up_not_contacted`, `follow_up_not_open`, `follow_up_resolved`, `illegal_transition`, `rating_limit_reached` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `follow_up_not_contacted`, `follow_up_not_open`, `follow_up_resolved`, `idempotency_key_in_flight`, `illegal_transition`, `rating_limit_reached` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20575,7 +20575,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "follow_up_not_contacted" | "follow_up_not_open" | "follow_up_resolved" | "illegal_transition" | "rating_limit_reached";
+                        code?: "concurrent_update" | "duplicate" | "follow_up_not_contacted" | "follow_up_not_open" | "follow_up_resolved" | "idempotency_key_in_flight" | "illegal_transition" | "rating_limit_reached";
                     };
                 };
             };
@@ -20591,7 +20591,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -20599,7 +20599,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -20673,7 +20673,7 @@ export interface operations {
                     "application/json": components["schemas"]["FollowUp"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20681,7 +20681,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -20721,7 +20721,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `follow_up_not_contacted`, `follow_up_not_open`, `follow_up_resolved`, `illegal_transition`, `rating_limit_reached` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `follow_up_not_contacted`, `follow_up_not_open`, `follow_up_resolved`, `idempotency_key_in_flight`, `illegal_transition`, `rating_limit_reached` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20729,7 +20729,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "follow_up_not_contacted" | "follow_up_not_open" | "follow_up_resolved" | "illegal_transition" | "rating_limit_reached";
+                        code?: "concurrent_update" | "duplicate" | "follow_up_not_contacted" | "follow_up_not_open" | "follow_up_resolved" | "idempotency_key_in_flight" | "illegal_transition" | "rating_limit_reached";
                     };
                 };
             };
@@ -20745,7 +20745,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -20753,7 +20753,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -20887,7 +20887,7 @@ export interface operations {
                     "application/json": components["schemas"]["RatingImport"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20895,7 +20895,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -20923,7 +20923,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `follow_up_not_contacted`, `follow_up_not_open`, `follow_up_resolved`, `illegal_transition`, `rating_limit_reached` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `follow_up_not_contacted`, `follow_up_not_open`, `follow_up_resolved`, `idempotency_key_in_flight`, `illegal_transition`, `rating_limit_reached` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20931,7 +20931,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "follow_up_not_contacted" | "follow_up_not_open" | "follow_up_resolved" | "illegal_transition" | "rating_limit_reached";
+                        code?: "concurrent_update" | "duplicate" | "follow_up_not_contacted" | "follow_up_not_open" | "follow_up_resolved" | "idempotency_key_in_flight" | "illegal_transition" | "rating_limit_reached";
                     };
                 };
             };
@@ -20959,7 +20959,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -20967,7 +20967,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -21261,7 +21261,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ranking"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21269,7 +21269,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -21309,7 +21309,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_not_rankable`, `duplicate`, `illegal_transition`, `ranking_already_published`, `scoring_settings_invalid` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_not_rankable`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `ranking_already_published`, `scoring_settings_invalid` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21317,11 +21317,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "cycle_not_rankable" | "duplicate" | "illegal_transition" | "ranking_already_published" | "scoring_settings_invalid";
+                        code?: "concurrent_update" | "cycle_not_rankable" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "ranking_already_published" | "scoring_settings_invalid";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -21329,7 +21329,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -21792,7 +21792,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ranking"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21800,7 +21800,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -21840,7 +21840,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_not_rankable`, `duplicate`, `illegal_transition`, `ranking_already_published`, `scoring_settings_invalid` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_not_rankable`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `ranking_already_published`, `scoring_settings_invalid` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21848,11 +21848,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "cycle_not_rankable" | "duplicate" | "illegal_transition" | "ranking_already_published" | "scoring_settings_invalid";
+                        code?: "concurrent_update" | "cycle_not_rankable" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "ranking_already_published" | "scoring_settings_invalid";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -21860,7 +21860,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -22844,7 +22844,7 @@ export interface operations {
                     "application/json": components["schemas"]["Nomination"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22852,7 +22852,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -22892,7 +22892,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22900,11 +22900,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
+                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -22912,7 +22912,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -23057,7 +23057,7 @@ export interface operations {
                     "application/json": components["schemas"]["Nomination"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23065,7 +23065,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -23105,7 +23105,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23113,7 +23113,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
+                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
                     };
                 };
             };
@@ -23129,7 +23129,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -23137,7 +23137,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -23195,7 +23195,7 @@ export interface operations {
                     "application/json": components["schemas"]["NominationConfirmed"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23203,7 +23203,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -23243,7 +23243,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23251,7 +23251,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
+                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
                     };
                 };
             };
@@ -23267,7 +23267,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -23275,7 +23275,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -23530,7 +23530,7 @@ export interface operations {
                     "application/json": components["schemas"]["AwardWithTransitions"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23538,7 +23538,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -23578,7 +23578,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23586,7 +23586,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
+                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
                     };
                 };
             };
@@ -23602,7 +23602,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -23610,7 +23610,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -23656,7 +23656,7 @@ export interface operations {
                     "application/json": components["schemas"]["AwardEscalation"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23664,7 +23664,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -23704,7 +23704,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23712,11 +23712,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
+                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -23724,7 +23724,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };
@@ -23858,7 +23858,7 @@ export interface operations {
                     "application/json": components["schemas"]["Commendation"];
                 };
             };
-            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23866,7 +23866,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
                     };
                 };
             };
@@ -23894,7 +23894,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `idempotency_key_in_flight`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23902,11 +23902,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
+                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "idempotency_key_in_flight" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
                     };
                 };
             };
-            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -23914,7 +23914,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "validation_failed";
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };

@@ -78,17 +78,21 @@ const corsHeader = {
   'Access-Control-Allow-Origin': headerSchema('Sent when the request has an Origin listed in CORS_ORIGINS (none by default)', { type: 'string', format: 'uri', maxLength: 2000 }),
 };
 
-/** The codes an answer of this status may carry: the shared ones (GraphQL's aside) and those of the operation's module. */
-function codesFor(status: number, tag: string | undefined): string[] {
+type Catalogue = keyof typeof catalogues;
+
+/**
+ * The codes an answer of this status may carry: the shared ones (GraphQL's aside), those of the operation's module
+ * (its first tag) and of the plugins it passes through (Idempotency-Key).
+ */
+function codesFor(status: number, owners: Catalogue[]): string[] {
   const has = (spec: ErrorSpec) => [spec.status].flat().includes(status);
   const pick = (catalogue: Record<string, ErrorSpec>) => Object.entries(catalogue).filter(([code, spec]) => has(spec) && !code.startsWith('graphql_')).map(([code]) => code);
-  const own = tag && tag in catalogues && tag !== 'shared' ? pick(catalogues[tag as keyof typeof catalogues]) : [];
-  return [...new Set([...pick(catalogues.shared), ...own])].sort();
+  return [...new Set(['shared' as const, ...owners].flatMap((owner) => pick(catalogues[owner])))].sort();
 }
 
 const PROBLEM_REF = '#/components/schemas/ProblemDetails';
-function problemResponse(status: number, tag: string | undefined, headers?: Json): Json {
-  const codes = codesFor(status, tag);
+function problemResponse(status: number, owners: Catalogue[], headers?: Json): Json {
+  const codes = codesFor(status, owners);
   const schema = codes.length
     ? { allOf: [{ $ref: PROBLEM_REF }, { type: 'object', properties: { code: { type: 'string', enum: codes } } }] }
     : { $ref: PROBLEM_REF };
@@ -108,7 +112,7 @@ interface Operation {
   tags?: string[];
   security?: Json[];
   requestBody?: { content: Record<string, { schema?: Schema; example?: unknown }> };
-  parameters?: { in: string; schema?: Schema }[];
+  parameters?: { in: string; name: string; schema?: Schema }[];
   responses?: Record<string, Json & { description?: string; content?: Json; headers?: Json }>;
   [ACCESS]?: { roles: Role[] };
   [RATE_LIMITED]?: { callers: 'anonymous'; perMinute: number };
@@ -117,7 +121,9 @@ interface Operation {
 type Resolve = (ref: string) => Schema | undefined;
 
 function polishOperation(op: Operation, path: string, limits: DocumentLimits, resolve: Resolve): void {
-  const tag = op.tags?.[0];
+  const owners = [op.tags?.[0], op.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key') ? 'idempotency' : undefined].filter(
+    (owner): owner is Catalogue => owner !== undefined && owner in catalogues,
+  );
   // GeoReport answers errors in its own format (Open311Errors, JSON or XML); everything else speaks problem+json.
   const ownErrors = path.startsWith('/open311/');
   const responses = (op.responses ??= {});
@@ -127,8 +133,8 @@ function polishOperation(op: Operation, path: string, limits: DocumentLimits, re
 
   if (!ownErrors) {
     // Any request can be refused by the HTTP layer (400), carry a token that does not verify (401), or fail (500).
-    for (const status of [400, 401, 500]) responses[status] ??= problemResponse(status, tag);
-    if (limited) responses[429] ??= problemResponse(429, tag);
+    for (const status of [400, 401, 500]) responses[status] ??= problemResponse(status, owners);
+    if (limited) responses[429] ??= problemResponse(429, owners);
   } else {
     // The same statuses, in GeoReport's error list (the route's own 400 shows its shape).
     const own = (status: number) => ({ description: `${STATUS_CODES[status]}: a GeoReport error list`, content: structuredClone(responses['400']?.content ?? {}) });
@@ -138,7 +144,7 @@ function polishOperation(op: Operation, path: string, limits: DocumentLimits, re
   for (const [key, response] of Object.entries(responses)) {
     const status = Number(key);
     if (!ownErrors && status >= 400 && (isProblemContent(response.content) || !response.content)) {
-      responses[key] = { ...problemResponse(status, tag), ...(response.headers ? { headers: response.headers } : {}) };
+      responses[key] = { ...problemResponse(status, owners), ...(response.headers ? { headers: response.headers } : {}) };
     } else if (!response.description || response.description === 'Default Response') {
       response.description = status < 300 ? `${STATUS_CODES[status] ?? 'Success'}: ${op.summary ?? op.operationId ?? ''}`.trim() : (STATUS_CODES[status] ?? 'Error');
     }
