@@ -28,10 +28,13 @@ export const idParams = z.object({ id: z.uuid() });
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
 
+/** A cursor is a base64url key this API wrote (an id, a sequence, or a rank and an id); far longer is not one. */
+export const MAX_CURSOR_LENGTH = 512;
+
 /** Cursor pagination: `limit` ≤ 200, `cursor` is the last id seen (ids are UUIDv7, i.e. creation order). */
 export const pageQuery = z.object({
   limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  cursor: z.string().optional().describe('opaque cursor from the previous page\'s nextCursor'),
+  cursor: z.string().max(MAX_CURSOR_LENGTH).optional().describe('opaque cursor from the previous page\'s nextCursor'),
 });
 
 type Coerce = (raw: string) => unknown;
@@ -133,7 +136,7 @@ export function decodeNumericCursor(cursor: string | undefined): number | undefi
   return k === undefined ? undefined : Number(k);
 }
 
-export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item).max(MAX_PAGE_SIZE), nextCursor: z.string().max(MAX_CURSOR_LENGTH).nullable() });
 
 /** ETag for a versioned resource. */
 export const etag = (version: number) => `"${version}"`;
@@ -168,13 +171,16 @@ const storableInstant = (v: string) => {
   const at = Date.parse(v);
   return Number.isNaN(at) || (at >= FIRST_INSTANT && at <= LAST_INSTANT);
 };
+// 64: a timestamp with nanoseconds and an offset is 35 characters; longer is not one.
 export const isoDate = z.iso
   .datetime({ offset: true })
+  .max(64)
   .refine(storableInstant, 'must lie between 0001-01-01 and 9999-12-31 (UTC)')
   .describe('ISO 8601 timestamp with zone');
 /** A calendar day (YYYY-MM-DD) PostgreSQL can store: it has no year 0, and the pattern lets 0000-… through. */
 export const isoDay = z.iso
   .date()
+  .max(10)
   .refine((v) => v >= '0001-01-01', 'must be 0001-01-01 or later')
   .describe('ISO 8601 date (YYYY-MM-DD)');
 export const toIso = (d: Date) => d.toISOString();

@@ -70,7 +70,8 @@ export const parseScopeList = (scope: string): string[] => [...new Set(scope.spl
 /** The OpenAPI security scheme of the client-credentials flow, with the catalogue as its scopes. */
 export const oauth2SecurityScheme = {
   type: 'oauth2',
-  description: 'Integration clients (集成客户端) registered by the office obtain a JWT with the client-credentials grant; send it as a bearer token.',
+  description:
+    'Integration clients (集成客户端) registered by the office obtain a short-lived JWT (TOKEN_TTL_SECONDS, 600 s by default) with the client-credentials grant; send it as a bearer token. Tokens are issued and verified as RFC8725 advises: one allowed algorithm, issuer, audience, `exp` and `typ` at+jwt checked.',
   flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: Object.fromEntries(scopes.map((s) => [s, `${scopeCatalogue[s].zhCN}: ${scopeCatalogue[s].en}`])) } },
 } as const;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate } from '../../lib/http.js';
+import { MAX_CURSOR_LENGTH, isoDate } from '../../lib/http.js';
 
 export const auditEntry = z
   .object({
@@ -24,7 +24,7 @@ export const auditEntry = z
 
 export const auditListQuery = z.object({
   limit: z.number().int().min(1).max(200).default(50),
-  cursor: z.string().optional(),
+  cursor: z.string().max(MAX_CURSOR_LENGTH).optional(),
   entityType: z.string().max(64).optional(),
   entityId: z.string().max(64).optional(),
   actor: z.string().max(200).optional(),

@@ -8,7 +8,7 @@ export const department = z
     id: z.uuid(),
     name: z.string(),
     nameEn: z.string().nullable(),
-    sector: z.string().describe('sector code, e.g. power_supply, state_tax, health, forestry'),
+    sector: z.string().max(64).describe('sector code, e.g. power_supply, state_tax, health, forestry'),
     level: z.enum(regionLevels),
     regionId: z.uuid(),
     orgCode: z.string().nullable().describe('统一社会信用代码 or 组织机构代码'),
@@ -20,7 +20,7 @@ export const department = z
   .meta({ id: 'Department', description: '部门/行业: a department or sector taking part in the campaign' });
 export type DepartmentDto = z.infer<typeof department>;
 
-const sector = z.string().trim().regex(/^[a-z][a-z0-9_]{1,63}$/, 'lower_snake_case code, e.g. power_supply');
+const sector = z.string().trim().max(64).regex(/^[a-z][a-z0-9_]{1,63}$/, 'lower_snake_case code, e.g. power_supply');
 
 export const createDepartmentBody = z.object({
   name: z.string().trim().min(1).max(200),

@@ -54,6 +54,7 @@ const respondentKey = z
   .describe('phone number, ID number or account of the respondent; stored only as a keyed hash, never returned');
 export const sourceSchema = z
   .string()
+  .max(64)
   .regex(/^[a-z0-9][a-z0-9_.:-]{0,63}$/, 'lower-case letters, digits and _ . : - (at most 64)')
   .describe('the sending system, e.g. hotline-12345; `public` is reserved for the public route');
 

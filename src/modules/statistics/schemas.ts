@@ -38,6 +38,8 @@ export const statisticsQuery = z.object({
   cycleId: z.uuid().optional().describe('one cycle (创建周期)'),
   cycleIds: z
     .string()
+    // A UUID is 36 characters; with its comma and a little space, 40 each.
+    .max(MAX_CYCLES * 40)
     .optional()
     .transform((s, ctx) => {
       if (s === undefined) return undefined;
