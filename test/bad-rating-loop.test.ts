@@ -213,3 +213,51 @@ t.test('statistics: verification outcomes, rectification rate, call-back rate, Q
   const g = await gql(h, 'admin', `query($c: ID!) { statistics(cycleId: $c) { figures { followUps { rectificationRate callBackRate malicious } ratings { presenceBound presenceBoundShare } } } }`, { c: cycle.id });
   t.same(g.data, { statistics: { figures: { followUps: { rectificationRate: 0.5, callBackRate: 1, malicious: 1 }, ratings: { presenceBound: 1, presenceBoundShare: 0.25 } } } });
 });
+
+t.test('一事一评 end to end: a case rated by its QR code, bad-rated, verified, rectified through a problem and re-rated by the rater', async (t) => {
+  const s = h.app.services;
+  const ctx = { principal: office, requestId: 'test' };
+  const item = await s.serviceItems.create(ctx, { departmentId: w.departments.forestry.id, code: 'LY-QR-CASE', name: '林木采伐许可证核发', promisedDays: 5, modes: ['time_limited'] });
+  await s.serviceItems.setUnits(ctx, item.id, [forestStation.id]);
+  const filed = await h.as('integration', {
+    method: 'POST',
+    url: '/api/v1/cases',
+    payload: { source: 'zwfw_test', caseNumber: 'QR-CASE-1', itemId: item.id, unitId: forestStation.id, receivedAt: new Date(Date.now() - 3_600_000).toISOString(), firstResponder: 'LY-0231' },
+  });
+  t.equal(filed.statusCode, 201, filed.body);
+  const c = filed.json();
+  const accepted = await h.as('integration', { method: 'POST', url: `/api/v1/cases/${c.id}/accept`, payload: { version: c.version } });
+  t.equal(accepted.statusCode, 200, accepted.body);
+  const completed = await h.as('integration', { method: 'POST', url: `/api/v1/cases/${c.id}/complete`, payload: { version: accepted.json().version } });
+  t.equal(completed.statusCode, 200, completed.body);
+
+  // The code handed over with the case names the case, not a window; it is refused for a case of another unit.
+  const wrongUnit = await h.as('admin', { method: 'GET', url: `/api/v1/units/${forestPolice.id}/qr-code?kind=case&caseId=${c.id}` });
+  t.equal(wrongUnit.statusCode, 422, wrongUnit.body);
+  t.equal((await h.as(stationStaff, { method: 'GET', url: `/api/v1/units/${forestStation.id}/qr-code?caseId=${c.id}` })).statusCode, 400, 'a caseId needs kind=case');
+  const code = await h.as(stationStaff, { method: 'GET', url: `/api/v1/units/${forestStation.id}/qr-code?kind=case&caseId=${c.id}` });
+  t.equal(code.statusCode, 200, code.body);
+  t.match(code.json(), { kind: 'case', caseId: c.id, window: null, validUntil: null });
+  const target = await h.as('anonymous', { method: 'GET', url: `/api/v1/public/qr-codes/${code.json().code}` });
+  t.match(target.json(), { unitId: forestStation.id, kind: 'case', caseId: c.id });
+
+  // From its own address: the file's other raters have used up the anonymous per-minute allowance of the default one.
+  const rater = { remoteAddress: '203.0.113.45' };
+  const rated = await h.as('anonymous', { method: 'POST', url: `/api/v1/public/qr-codes/${code.json().code}/ratings`, payload: { level: 1, comment: '办件拖延', respondentKey: newPhone() }, ...rater });
+  t.equal(rated.statusCode, 201, rated.body);
+  const [row] = await h.sql<{ case_id: string; channel: string; presence_bound: boolean }>('select case_id, channel, presence_bound from ratings where id = $1', [rated.json().id]);
+  t.same(row, { case_id: c.id, channel: 'qr_code', presence_bound: true });
+  const twice = await h.as('anonymous', { method: 'POST', url: `/api/v1/public/qr-codes/${code.json().code}/ratings`, payload: { level: 5, respondentKey: newPhone() }, ...rater });
+  t.equal(twice.statusCode, 409);
+  t.equal(twice.json().code, 'case_already_rated', 'one case, one rating');
+  t.equal((await h.as(stationStaff, { method: 'GET', url: `/api/v1/units/${forestStation.id}/qr-code?kind=case&caseId=${c.id}` })).json().code, 'case_already_rated', 'no code for a rated case');
+
+  const loopId: string = rated.json().followUpId;
+  t.equal((await step(forestryManager, loopId, 'verify', { version: 1, outcome: 'substantiated', reason: '办件超期属实' })).statusCode, 200);
+  const rectified = await step(forestryManager, loopId, 'rectify', { version: 2, severity: 'minor', description: '限时办结整改' });
+  t.equal(rectified.statusCode, 200, rectified.body);
+  await unitSubmits(rectified.json().problemId);
+  const re = await h.as('anonymous', { method: 'POST', url: `/api/v1/public/call-backs/${rated.json().callBackToken}`, payload: { level: 5, comment: '已按时办结' }, ...rater });
+  t.equal(re.statusCode, 200, re.body);
+  t.match(await loop(loopId), { status: 'called_back', reRatingLevel: 5, callBackChannel: 'rater_link', rating: { level: 1 } });
+});

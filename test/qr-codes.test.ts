@@ -30,7 +30,7 @@ t.test('a unit gets its printed code as a signed rating link bound to it and its
   t.equal(link.url, `https://manyi.example.gov.cn/rate/${link.code}`);
   const target = await resolve(link.code);
   t.equal(target.statusCode, 200, target.body);
-  t.same(target.json(), { unitId: forestStation.id, unitName: forestStation.name, window, kind: 'static', validUntil: null });
+  t.same(target.json(), { unitId: forestStation.id, unitName: forestStation.name, window, kind: 'static', caseId: null, validUntil: null });
 });
 
 t.test('the SVG is an SVG image and the PNG a PNG image of exactly that link', async (t) => {

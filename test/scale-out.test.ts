@@ -357,7 +357,7 @@ t.test("without REDIS_URL each copy keeps today's single-process behaviour", asy
   const lone = await a.copy({ REDIS_URL: undefined, RATE_LIMIT_ANONYMOUS_PER_MINUTE: 2 });
   t.equal(lone.app.redis, null);
   const ready = (await lone.app.inject({ method: 'GET', url: '/readyz' })).json();
-  t.same(Object.keys(ready).sort(), ['database', 'migrations', 'status'], 'no Redis in readiness');
+  t.same(Object.keys(ready).sort(), ['calendar', 'database', 'migrations', 'status'], 'no Redis in readiness');
 
   const statuses = [];
   for (let i = 0; i < 3; i++) statuses.push((await lone.as('anonymous', { method: 'GET', url: '/api/v1/categories' })).statusCode);

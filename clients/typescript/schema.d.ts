@@ -5203,10 +5203,10 @@ export interface components {
          */
         CaseStateInput: "received" | "accepted" | "completed" | "returned" | "refused";
         /**
-         * @description static: printed and posted, valid until QR_STATIC_KEY_VERSION is raised; dynamic: shown on a screen, rotates every QR_ROTATION_SECONDS
+         * @description static: printed and posted, valid until QR_STATIC_KEY_VERSION is raised; dynamic: shown on a screen, rotates every QR_ROTATION_SECONDS; case: bound to one case (一事一评), rated once
          * @enum {string}
          */
-        QrCodeKindInput: "static" | "dynamic";
+        QrCodeKindInput: "static" | "dynamic" | "case";
         ProblemDetails: {
             type: string;
             title: string;
@@ -9754,29 +9754,33 @@ export interface components {
             items: components["schemas"]["DepartmentScore"][];
         };
         /**
-         * @description static: printed and posted, valid until QR_STATIC_KEY_VERSION is raised; dynamic: shown on a screen, rotates every QR_ROTATION_SECONDS
+         * @description static: printed and posted, valid until QR_STATIC_KEY_VERSION is raised; dynamic: shown on a screen, rotates every QR_ROTATION_SECONDS; case: bound to one case (一事一评), rated once
          * @enum {string}
          */
-        QrCodeKind: "static" | "dynamic";
+        QrCodeKind: "static" | "dynamic" | "case";
         /** @description 二维码: a signed rating link bound to a unit (and window) */
         QrCodeLink: {
             /** Format: uuid */
             unitId: string;
             window: string | null;
             kind: components["schemas"]["QrCodeKind"];
+            /** @description the case a `case` code rates */
+            caseId: string | null;
             code: string;
             /** @description the rating link the image encodes: PUBLIC_BASE_URL (or this host) + /rate/{code} */
             url: string;
             /** @description dynamic codes: when it stops being accepted (end of its period + grace); static: null */
             validUntil: string | null;
         };
-        /** @description what a scanned QR code rates: the unit and window */
+        /** @description what a scanned QR code rates: the unit and window, or the case */
         QrCodeTarget: {
             /** Format: uuid */
             unitId: string;
             unitName: string;
             window: string | null;
             kind: components["schemas"]["QrCodeKind"];
+            /** @description the case (办件) rated, for a `case` code */
+            caseId: string | null;
             validUntil: string | null;
         };
         /** @description 周期设置: weights, quotas, minimum samples, deadlines */
@@ -27539,6 +27543,8 @@ export interface operations {
                 /** @description the window (窗口) the code is posted at, e.g. 3号窗口 */
                 window?: string;
                 kind?: components["schemas"]["QrCodeKindInput"];
+                /** @description 一事一评: the case (办件) of this unit the code rates; with kind=case (and only then) */
+                caseId?: string;
             };
             header?: never;
             path: {
@@ -27637,6 +27643,8 @@ export interface operations {
                 /** @description the window (窗口) the code is posted at, e.g. 3号窗口 */
                 window?: string;
                 kind?: components["schemas"]["QrCodeKindInput"];
+                /** @description 一事一评: the case (办件) of this unit the code rates; with kind=case (and only then) */
+                caseId?: string;
             };
             header?: never;
             path: {
@@ -27735,6 +27743,8 @@ export interface operations {
                 /** @description the window (窗口) the code is posted at, e.g. 3号窗口 */
                 window?: string;
                 kind?: components["schemas"]["QrCodeKindInput"];
+                /** @description 一事一评: the case (办件) of this unit the code rates; with kind=case (and only then) */
+                caseId?: string;
             };
             header?: never;
             path: {

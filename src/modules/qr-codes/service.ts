@@ -30,8 +30,9 @@ export function createQrCodesService({ ratings, units, secret, config }: { ratin
   async function link(ctx: RequestContext, unitId: string, q: QrCodeQuery, origin: string): Promise<QrCodeLinkDto> {
     const unit = await units.get(ctx, unitId); // scoped: 404 for a unit the caller may not see
     if (!unit.active) throw invalid('id', `unit ${unitId} is deactivated and takes no ratings`);
-    const issued = signer.issue(unitId, q.window ?? null, q.kind);
-    return { unitId, window: issued.window, kind: issued.kind, code: issued.code, url: `${config.PUBLIC_BASE_URL ?? origin}/rate/${issued.code}`, validUntil: toIsoOrNull(issued.validUntil) };
+    if (q.caseId) await ratings.checkRateableCase(q.caseId, unitId);
+    const issued = signer.issue(unitId, q.window ?? null, q.kind, new Date(), q.caseId ?? null);
+    return { unitId, window: issued.window, kind: issued.kind, caseId: issued.caseId, code: issued.code, url: `${config.PUBLIC_BASE_URL ?? origin}/rate/${issued.code}`, validUntil: toIsoOrNull(issued.validUntil) };
   }
 
   return {
@@ -46,11 +47,12 @@ export function createQrCodesService({ ratings, units, secret, config }: { ratin
     async resolve(code: string): Promise<QrCodeTargetDto> {
       const c = checked(code);
       const unit = await units.get(systemContext(), c.unitId);
-      return { unitId: c.unitId, unitName: unit.name, window: c.window, kind: c.kind, validUntil: toIsoOrNull(c.validUntil) };
+      return { unitId: c.unitId, unitName: unit.name, window: c.window, kind: c.kind, caseId: c.caseId, validUntil: toIsoOrNull(c.validUntil) };
     },
-    /** 扫码评价: the rating is bound to the code's unit and marked presence-bound. */
+    /** 扫码评价: the rating is bound to the code's unit (and case) and marked presence-bound. */
     rate(ctx: RequestContext, code: string, input: QrRatingInput): Promise<RatingReceiptDto> {
-      return ratings.submitThroughQrCode(ctx, checked(code).unitId, input);
+      const c = checked(code);
+      return ratings.submitThroughQrCode(ctx, c.unitId, input, c.caseId);
     },
   };
 }

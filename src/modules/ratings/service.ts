@@ -207,9 +207,12 @@ export function createRatingsService({
      * 扫码评价: a rating through a unit's QR code (the code was checked by the qr-codes module): channel qr_code,
      * presence-bound, rate-limited per respondent like the public channels.
      */
-    submitThroughQrCode(ctx: RequestContext, unitId: string, input: QrRatingInput): Promise<RatingReceiptDto> {
-      return store(ctx, { ...input, unitId, channel: 'qr_code', source: PUBLIC_SOURCE, collectedAt: new Date().toISOString(), presenceBound: true });
+    submitThroughQrCode(ctx: RequestContext, unitId: string, input: QrRatingInput, caseId: string | null = null): Promise<RatingReceiptDto> {
+      return store(ctx, { ...input, unitId, ...(caseId ? { caseId } : {}), channel: 'qr_code', source: PUBLIC_SOURCE, collectedAt: new Date().toISOString(), presenceBound: true });
     },
+
+    /** 一事一评: refuses a case that does not exist, belongs to another unit, or has its rating already (before a QR code is issued for it). */
+    checkRateableCase: (caseId: string, unitId: string): Promise<void> => checkCase(caseId, unitId),
 
     /** A rating from an integration or the office: idempotent by (source, externalId). */
     submit(ctx: RequestContext, input: SubmitRatingInput): Promise<RatingReceiptDto> {
