@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { PgDatabase, PgQueryResultHKT, PgTransactionConfig } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { NodePgSession, drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import * as schema from './schema/index.js';
@@ -52,8 +52,34 @@ export interface DatabaseOptions {
   onConnectionError?: (err: Error) => void;
 }
 
+/**
+ * drizzle-orm (0.45) checks a pooled client out for a transaction and sends BEGIN before its try/finally that releases
+ * it: when BEGIN fails (the connection died between checkout and use, as in a database restart) the client is never
+ * released, and the pool, one connection short for good, never ends (shutdown waits on it). Here the pool connection
+ * is checked out and released around drizzle's own transaction, run over that one client: every checkout is released,
+ * BEGIN failing or not. A dead client released this way is dropped by pg-pool (it is no longer queryable).
+ */
+function releaseEveryTransactionClient(): void {
+  type Internals = { client: pg.Pool | pg.PoolClient; dialect: unknown; schema: unknown; options: unknown };
+  const proto = NodePgSession.prototype as unknown as { transaction: (this: Internals, fn: unknown, config?: unknown) => Promise<unknown>; releasesEveryClient?: true };
+  if (proto.releasesEveryClient) return;
+  const transaction = proto.transaction;
+  const Session = NodePgSession as unknown as new (client: pg.PoolClient, dialect: unknown, schema: unknown, options: unknown) => Internals;
+  proto.transaction = async function (this: Internals, fn: unknown, config?: unknown) {
+    if (!(this.client instanceof pg.Pool)) return transaction.call(this, fn, config);
+    const client = await this.client.connect();
+    try {
+      return await transaction.call(new Session(client, this.dialect, this.schema, this.options), fn, config);
+    } finally {
+      client.release();
+    }
+  };
+  proto.releasesEveryClient = true;
+}
+
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
+    releaseEveryTransactionClient();
     const pool = new pg.Pool({
       connectionString: opts.url,
       max: opts.poolMax ?? 10,
