@@ -75,9 +75,7 @@ export const oauth2SecurityScheme = {
   flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: Object.fromEntries(scopes.map((s) => [s, `${scopeCatalogue[s].zhCN}: ${scopeCatalogue[s].en}`])) } },
 } as const;
 
-/** One operation's access as the OpenAPI document states it: the `x-manyi-access` extension and a sentence for its description. */
-export function describeAccess(access: readonly Role[], scopes: readonly Scope[]): { extension: { roles: readonly Role[]; scopes: readonly Scope[] }; sentence: string } {
-  const who = access.includes('anonymous') ? 'anyone, with or without a token' : `roles ${access.join(', ')}`;
-  const scoped = scopes.length ? `; an integration token needs the scope ${scopes.join(' ')}` : '';
-  return { extension: { roles: access, scopes }, sentence: `Access: ${who}${scoped}.` };
+/** One operation's access as the OpenAPI document states it: the `x-manyi-access` extension. */
+export function describeAccess(access: readonly Role[], scopes: readonly Scope[]): { roles: Role[]; scopes: Scope[] } {
+  return { roles: [...access], scopes: [...scopes] };
 }

@@ -132,7 +132,6 @@ export function createServices(database: Database, { config, keys }: { config: C
   const investments = createInvestmentsService({ db, audit });
   const integrationClients = createIntegrationClientsService({ db, audit, config });
   const serviceItems = createServiceItemsService({ db, audit });
-  // 首问负责人 references: the same secret as respondent keys, domain-separated.
   const cases = createCasesService({ db, audit, hashStaff, calendar });
   const caseImports = createCaseImportsService({
     database,

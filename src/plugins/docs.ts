@@ -63,9 +63,9 @@ export default fp(
         const op = transformed.schema as Record<string, unknown> & { summary?: string; description?: string };
         if (config?.access) {
           const scopes = requiredScopes(config.access, config.scopes, route.url) ?? [];
-          const { extension } = describeAccess(config.access, scopes);
+          const extension = describeAccess(config.access, scopes);
           const scopeNote = scopes.length ? `An integration token needs the scope ${scopes.map((x) => `\`${x}\``).join(', ')}.` : '';
-          op[ACCESS] = { ...(op[ACCESS] as object), ...extension, roles: [...extension.roles], scopes: [...extension.scopes] };
+          op[ACCESS] = { ...(op[ACCESS] as object), ...extension };
           op.description = [op.description ?? op.summary, [accessNote(config.access), scopeNote].filter(Boolean).join(' ')].filter(Boolean).join('\n\n');
           if (scopes.length && !op.security) op.security = [...(config.access.includes('anonymous') ? [{}] : []), { bearer: [] }, { oauth2: [...scopes] }];
           // Anonymous callers are counted by @fastify/rate-limit (app.ts): on /api and /graphql, or where a route sets its own limit.
