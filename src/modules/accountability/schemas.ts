@@ -98,7 +98,7 @@ export const createAccountabilityBody = z.object({
   decidedAt: isoDate,
   cause: accountabilityCause,
   relatedCauses: z.array(accountabilityCause).max(24).optional().describe('further causes, each validated like the cause'),
-  scope: criticismScopeSchema.optional().describe('required for notice_of_criticism (通报批评), refused for the other types'),
+  scope: criticismScopeSchema.optional().describe('notice_of_criticism (通报批评) only: how far it goes (left out: not recorded); refused for the other types'),
 });
 export type CreateAccountabilityInput = z.infer<typeof createAccountabilityBody>;
 

@@ -112,7 +112,6 @@ export function createAccountabilityService({ db, audit, cycles }: { db: Db; aud
       return db.transaction(async (tx) => {
         const decidedAt = new Date(input.decidedAt);
         if (decidedAt.getTime() > Date.now()) throw invalid('decidedAt', 'record an action once it is decided, not in advance');
-        if (input.type === 'notice_of_criticism' && !input.scope) throw invalid('scope', 'a notice of criticism (通报批评) says how far it goes: department, township, county or prefecture');
         if (input.type !== 'notice_of_criticism' && input.scope) throw invalid('scope', 'only a notice of criticism (通报批评) has a scope');
         const columns = await target(tx, input.target);
         await checkCause(tx, input.cause, 'cause', columns);
