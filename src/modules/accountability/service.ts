@@ -50,8 +50,8 @@ export function createAccountabilityService({ db, audit, cycles }: { db: Db; aud
   async function target(tx: Db, t: CreateAccountabilityInput['target']): Promise<TargetColumns> {
     const person = t.kind === 'person' && t.personId ? await accountabilityRepository.personById(tx, t.personId) : undefined;
     if (t.kind === 'person' && t.personId && !person) throw invalid('target.personId', `person ${t.personId} does not exist`);
-    const unitId = 'unitId' in t ? (t.unitId ?? person?.unitId ?? null) : null;
-    const departmentId = 'departmentId' in t ? (t.departmentId ?? person?.departmentId ?? null) : (person?.departmentId ?? null);
+    const unitId = t.kind === 'department' ? null : (t.unitId ?? person?.unitId ?? null);
+    const departmentId = t.kind === 'unit' ? null : (t.departmentId ?? person?.departmentId ?? null);
     if (unitId) {
       const unit = await accountabilityRepository.unitById(tx, unitId);
       if (!unit) throw invalid('target.unitId', `unit ${unitId} does not exist`);
