@@ -115,7 +115,7 @@ t.test('walk-in visits (随机暗访) count in the mystery-shopper input once re
 });
 
 t.test('the period must fit the cycle’s setting and have begun; only the office computes', async (t) => {
-  const field = async (payload: unknown, status = 422) => {
+  const field = async (payload: Record<string, unknown>, status = 422) => {
     const r = await h.as('admin', { method: 'POST', url: api(`/cycles/${cycle.id}/period-rankings`), payload });
     t.equal(r.statusCode, status, r.body);
     return r.json().errors?.[0]?.field;
