@@ -6534,7 +6534,7 @@ export interface components {
             unitName: string;
             /** Format: uuid */
             departmentId: string;
-            category: string;
+            category: components["schemas"]["Category"];
             actionType: components["schemas"]["AccountabilityType"];
             /** @description the K consecutive period rankings, oldest first */
             rankings: components["schemas"]["AccountabilityDueRanking"][];
@@ -10265,11 +10265,10 @@ export interface components {
             };
             scoring?: components["schemas"]["ScoringSettings"];
             /**
-             * @description 分期排名: rank the cycle also by month (monthly) or quarter (quarterly) — none: the whole cycle only
-             * @default none
+             * @description 分期排名: rank the cycle also by month (monthly) or quarter (quarterly) — none, or left out: the whole cycle only
              * @enum {string}
              */
-            periods: "none" | "monthly" | "quarterly";
+            periods?: "none" | "monthly" | "quarterly";
             /** @description 问责 rules of the cycle */
             accountability?: {
                 /**
@@ -15430,8 +15429,7 @@ export interface operations {
                         };
                         scoring?: components["schemas"]["ScoringSettingsInput"];
                         /**
-                         * @description 分期排名: rank the cycle also by month (monthly) or quarter (quarterly) — none: the whole cycle only
-                         * @default none
+                         * @description 分期排名: rank the cycle also by month (monthly) or quarter (quarterly) — none, or left out: the whole cycle only
                          * @enum {string}
                          */
                         periods?: "none" | "monthly" | "quarterly";
@@ -15810,8 +15808,7 @@ export interface operations {
                         };
                         scoring?: components["schemas"]["ScoringSettingsInput"];
                         /**
-                         * @description 分期排名: rank the cycle also by month (monthly) or quarter (quarterly) — none: the whole cycle only
-                         * @default none
+                         * @description 分期排名: rank the cycle also by month (monthly) or quarter (quarterly) — none, or left out: the whole cycle only
                          * @enum {string}
                          */
                         periods?: "none" | "monthly" | "quarterly";

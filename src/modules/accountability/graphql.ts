@@ -47,6 +47,15 @@ export const accountabilityTypeDefs = /* GraphQL */ `
   }
   "连续排名靠后 → 问责: bottom N of K consecutive period rankings"
   type AccountabilityDueRule { bottomN: Int! consecutivePeriods: Int! actionType: AccountabilityType! }
+  input AccountabilityDueRuleInput { bottomN: Int!, consecutivePeriods: Int!, actionType: AccountabilityType! }
+  "问责 rules of the cycle"
+  type CycleAccountabilitySettings { dueRule: AccountabilityDueRule }
+  input CycleAccountabilitySettingsInput { dueRule: AccountabilityDueRuleInput }
+  extend input CycleSettingsInput { accountability: CycleAccountabilitySettingsInput }
+  extend type CycleSettings {
+    "问责 rules; null when left out (no rule)"
+    accountability: CycleAccountabilitySettings
+  }
   type AccountabilityDueRanking { rankingId: ID! period: String! publicationVersion: Int rank: Int! rankedUnits: Int! score: Float! }
   type AccountabilityDueTarget { kind: AccountabilityTargetKind! unitId: ID! }
   "the body to pass to createAccountabilityAction with a reason and decidedAt"

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isoDate, labelSchema } from '../../lib/http.js';
 import type { Role } from '../../lib/principal.js';
+import { categorySchema } from '../units/schemas.js';
 
 /** Only the office decides accountability; a department reads actions against itself or its units, a unit its own. */
 export const ACCOUNTABILITY_READERS: Role[] = ['admin', 'department', 'unit'];
@@ -148,7 +149,7 @@ export const dueList = z
           unitId: z.uuid(),
           unitName: z.string(),
           departmentId: z.uuid(),
-          category: z.string(),
+          category: categorySchema,
           actionType: accountabilityTypeSchema,
           rankings: z.array(dueRanking).describe('the K consecutive period rankings, oldest first'),
           action: z

@@ -45,10 +45,14 @@ export const rankingTypeDefs = /* GraphQL */ `
     complaintPenalty: RankingComplaintPointsInput, overdueProblemPenalty: Float, deedPoints: Float, commendationPoints: Float, bonusCap: Float,
     bottom: RankingBottomSettingInput, timeliness: RankingTimelinessSettingInput
   }
-  extend input CycleSettingsInput { scoring: RankingScoringSettingsInput }
+  extend input CycleSettingsInput { scoring: RankingScoringSettingsInput, periods: CyclePeriodSetting }
+  "分期排名: also rank by month or quarter (none: the whole cycle only)"
+  enum CyclePeriodSetting { none monthly quarterly }
   extend type CycleSettings {
     "综合得分参数 as stored on the cycle; null when left out (the defaults apply)"
     scoring: ScoringSettings
+    "分期排名; null when left out (none)"
+    periods: CyclePeriodSetting
   }
   type RankingParameters { scoring: ScoringSettings! weights: CycleWeights! minimumSamples: CycleMinimumSamples! categoryMeans: [RankingCategoryMean!]! }
   type RankingInputCounts {

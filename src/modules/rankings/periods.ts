@@ -13,8 +13,7 @@ export const periodSettingKinds = ['none', 'monthly', 'quarterly'] as const;
 export type PeriodSetting = (typeof periodSettingKinds)[number];
 export const periodSettings = z
   .enum(periodSettingKinds)
-  .default('none')
-  .describe('分期排名: rank the cycle also by month (monthly) or quarter (quarterly) — none: the whole cycle only');
+  .describe('分期排名: rank the cycle also by month (monthly) or quarter (quarterly) — none, or left out: the whole cycle only');
 
 export type PeriodKind = 'month' | 'quarter';
 export const periodKindOf: Record<Exclude<PeriodSetting, 'none'>, PeriodKind> = { monthly: 'month', quarterly: 'quarter' };
