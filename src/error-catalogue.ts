@@ -14,6 +14,7 @@ import { cyclesErrors } from './modules/cycles/errors.js';
 import { enrollmentsErrors } from './modules/enrollments/errors.js';
 import { idempotencyErrors } from './modules/idempotency/errors.js';
 import { integrationClientsErrors } from './modules/integration-clients/errors.js';
+import { personsErrors } from './modules/persons/errors.js';
 import { problemsErrors } from './modules/problems/errors.js';
 import { qrCodesErrors } from './modules/qr-codes/errors.js';
 import { rankingsErrors } from './modules/rankings/errors.js';
@@ -37,6 +38,7 @@ export const catalogues = {
   enrollments: enrollmentsErrors,
   idempotency: idempotencyErrors,
   integrationClients: integrationClientsErrors,
+  persons: personsErrors,
   problems: problemsErrors,
   qrCodes: qrCodesErrors,
   rankings: rankingsErrors,

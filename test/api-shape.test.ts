@@ -17,6 +17,7 @@ const components = openapi.components.schemas;
 const deliberate: Record<string, { graphqlOnly?: string[]; restOnly?: string[]; reshaped?: string[] }> = {
   // Relations: GraphQL resolves the related record through a batched loader; REST carries only its id.
   AccountabilityAction: { graphqlOnly: ['unit', 'department'] },
+  Person: { graphqlOnly: ['unit', 'department'] },
   Appeal: { graphqlOnly: ['unit'] },
   AssessmentFeedback: { graphqlOnly: ['unit'] },
   Award: { graphqlOnly: ['unit', 'department', 'transitions'] }, // REST: AwardWithTransitions on GET /awards/:id

@@ -1595,6 +1595,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accountability/due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 应问责: units in the bottom N of K consecutive published period rankings (the cycle’s settings.accountability.dueRule), with the rankings cited
+         * @description Each item carries the action body (cause: the last ranking entry; relatedCauses: the earlier ones) to POST to /accountability-actions with a reason and decidedAt. Once an action cites a streak’s last entry, the streak is no longer listed.
+         *
+         *     Who may call: roles `admin` (bearer token).
+         */
+        get: operations["listAccountabilityDue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accountability-actions/{id}": {
         parameters: {
             query?: never;
@@ -1609,6 +1631,112 @@ export interface paths {
          *     Who may call: roles `admin`, `department`, `unit` (bearer token).
          */
         get: operations["getAccountabilityAction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/persons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List persons by role, unit, department, region or name
+         * @description List persons by role, unit, department, region or name
+         *
+         *     Who may call: roles `admin` (bearer token).
+         */
+        get: operations["listPersons"];
+        put?: never;
+        /**
+         * Register a person (unit head, staff member, department or township leader)
+         * @description Register a person (unit head, staff member, department or township leader)
+         *
+         *     Who may call: roles `admin` (bearer token).
+         */
+        post: operations["createPerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/persons/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a person
+         * @description Get a person
+         *
+         *     Who may call: roles `admin` (bearer token).
+         */
+        get: operations["getPerson"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a person registered by mistake (only with nothing on record)
+         * @description Delete a person registered by mistake (only with nothing on record)
+         *
+         *     Who may call: roles `admin` (bearer token).
+         */
+        delete: operations["deletePerson"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a person: name, role, post, where they serve (If-Match required)
+         * @description Update a person: name, role, post, where they serve (If-Match required)
+         *
+         *     Who may call: roles `admin` (bearer token).
+         */
+        patch: operations["updatePerson"];
+        trace?: never;
+    };
+    "/api/v1/persons/{id}/record-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a sanction (处分, 降职, …) or an honour (表彰, 命名表彰 citing the award) of a person
+         * @description Record a sanction (处分, 降职, …) or an honour (表彰, 命名表彰 citing the award) of a person
+         *
+         *     Who may call: roles `admin` (bearer token).
+         */
+        post: operations["addPersonRecordItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/persons/{id}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's record (个人档案): sanctions, honours and accountability actions against them — the basis for 晋职晋级
+         * @description A person's record (个人档案): sanctions, honours and accountability actions against them — the basis for 晋职晋级
+         *
+         *     Who may call: roles `admin` (bearer token).
+         */
+        get: operations["getPersonRecord"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2853,6 +2981,28 @@ export interface paths {
          *     Who may call: roles `admin` (bearer token).
          */
         post: operations["computeRanking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycleId}/period-rankings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Compute a draft period ranking (分期排名) of one month or quarter of the cycle
+         * @description The cycle must be ranked by period (settings.periods monthly or quarterly) and in assessment, ranking or naming; the period must have begun. Ratings collected, mystery-shopper visits made and complaints received in the period are counted; overdue problems as of its end; the assessment, deeds, commendations and timeliness are the cycle’s. Published like any ranking (POST /rankings/{id}/publish), with versions of its own per period; naming reads only whole-cycle rankings.
+         *
+         *     Who may call: roles `admin` (bearer token).
+         */
+        post: operations["computePeriodRanking"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5048,13 +5198,48 @@ export interface components {
          * @enum {string}
          */
         AccountabilityTypeInput: "interview" | "notice_of_criticism" | "disciplinary_action" | "demotion";
-        /** @description the inspection finding, complaint or problem behind the action */
+        /**
+         * @description 通报批评 范围: department 本系统内, township 全乡(镇)范围, county 全县(市)范围, prefecture 全州范围
+         * @enum {string}
+         */
+        CriticismScopeInput: "department" | "township" | "county" | "prefecture";
+        /** @description the inspection finding, complaint, problem or published ranking entry (排名靠后) behind the action */
         AccountabilityCauseInput: {
             /** @enum {string} */
-            type: "inspection_finding" | "complaint" | "problem";
-            /** Format: uuid */
+            type: "inspection_finding" | "complaint" | "problem" | "ranking_entry";
+            /**
+             * Format: uuid
+             * @description the finding, complaint or problem; for ranking_entry the published ranking
+             */
             id: string;
+            /**
+             * Format: uuid
+             * @description ranking_entry: the unit whose entry (排名靠后) is cited; only with ranking_entry
+             */
+            unitId?: string;
         };
+        AccountabilityDueRuleInput: {
+            /**
+             * Format: int32
+             * @description N: the bottom N ranked units of each category
+             */
+            bottomN: number;
+            /**
+             * Format: int32
+             * @description K: in K consecutive period rankings
+             */
+            consecutivePeriods: number;
+            /**
+             * @description what is due, e.g. interview (约谈)
+             * @default interview
+             */
+            actionType: components["schemas"]["AccountabilityTypeInput"];
+        };
+        /**
+         * @description 站所负责人 / 工作人员 / 部门领导 / 乡镇领导
+         * @enum {string}
+         */
+        PersonRoleInput: "unit_head" | "unit_staff" | "department_leader" | "township_leader";
         InspectionRoundFilterInput: {
             category?: components["schemas"]["CategoryInput"];
             /**
@@ -5218,7 +5403,7 @@ export interface components {
              * @description stable machine-readable error code (see src/error-catalogue.ts)
              * @enum {string}
              */
-            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "appeal_already_open" | "appeal_decider_is_original_actor" | "appeal_not_appellant" | "appeal_subject_out_of_scope" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_case" | "duplicate_code" | "duplicate_item_code" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "insufficient_scope" | "internal_error" | "invalid_api_key" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "ranking_not_a_correction" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
+            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "appeal_already_open" | "appeal_decider_is_original_actor" | "appeal_not_appellant" | "appeal_subject_out_of_scope" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_case" | "duplicate_code" | "duplicate_item_code" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "insufficient_scope" | "internal_error" | "invalid_api_key" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "person_has_record" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "ranking_not_a_correction" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
             errors?: {
                 field: string;
                 message: string;
@@ -6253,6 +6438,11 @@ export interface components {
          * @enum {string}
          */
         AccountabilityType: "interview" | "notice_of_criticism" | "disciplinary_action" | "demotion";
+        /**
+         * @description 通报批评 范围: department 本系统内, township 全乡(镇)范围, county 全县(市)范围, prefecture 全州范围
+         * @enum {string}
+         */
+        CriticismScope: "department" | "township" | "county" | "prefecture";
         AccountabilityTarget: {
             /** @enum {string} */
             kind: "person" | "unit" | "department";
@@ -6260,13 +6450,23 @@ export interface components {
             departmentId: string | null;
             personName: string | null;
             personRole: string | null;
+            /** @description the person’s record, when the person is registered (admin only: GET /persons/{id}/record) */
+            personId?: string | null;
         };
-        /** @description the inspection finding, complaint or problem behind the action */
+        /** @description the inspection finding, complaint, problem or published ranking entry (排名靠后) behind the action */
         AccountabilityCause: {
             /** @enum {string} */
-            type: "inspection_finding" | "complaint" | "problem";
-            /** Format: uuid */
+            type: "inspection_finding" | "complaint" | "problem" | "ranking_entry";
+            /**
+             * Format: uuid
+             * @description the finding, complaint or problem; for ranking_entry the published ranking
+             */
             id: string;
+            /**
+             * Format: uuid
+             * @description ranking_entry: the unit whose entry (排名靠后) is cited; only with ranking_entry
+             */
+            unitId?: string;
         };
         /** @description 问责: an accountability action and what caused it */
         AccountabilityAction: {
@@ -6282,6 +6482,11 @@ export interface components {
              */
             decidedAt: string;
             cause: components["schemas"]["AccountabilityCause"];
+            /** @description further causes cited, e.g. the earlier rankings of a 连续排名靠后 streak */
+            relatedCauses: components["schemas"]["AccountabilityCause"][];
+            /** @description 通报批评 only: how far the notice goes */
+            scope: components["schemas"]["CriticismScope"] | null;
+            scopeLabel: components["schemas"]["Label"] | null;
             /** Format: int64 */
             version: number;
             /**
@@ -6294,6 +6499,141 @@ export interface components {
              * @description ISO 8601 timestamp with zone
              */
             updatedAt: string;
+        };
+        AccountabilityDueRule: {
+            /**
+             * Format: int32
+             * @description N: the bottom N ranked units of each category
+             */
+            bottomN: number;
+            /**
+             * Format: int32
+             * @description K: in K consecutive period rankings
+             */
+            consecutivePeriods: number;
+            /**
+             * @description what is due, e.g. interview (约谈)
+             * @default interview
+             */
+            actionType: components["schemas"]["AccountabilityType"];
+        };
+        AccountabilityDueRanking: {
+            /** Format: uuid */
+            rankingId: string;
+            period: string;
+            publicationVersion: number | null;
+            /** Format: int64 */
+            rank: number;
+            /** Format: int64 */
+            rankedUnits: number;
+            score: number;
+        };
+        AccountabilityDueItem: {
+            /** Format: uuid */
+            unitId: string;
+            unitName: string;
+            /** Format: uuid */
+            departmentId: string;
+            category: components["schemas"]["Category"];
+            actionType: components["schemas"]["AccountabilityType"];
+            /** @description the K consecutive period rankings, oldest first */
+            rankings: components["schemas"]["AccountabilityDueRanking"][];
+            /** @description the body to POST to /accountability-actions, with your reason and decidedAt (and scope for a notice of criticism) */
+            action: {
+                type: components["schemas"]["AccountabilityType"];
+                target: {
+                    /** @constant */
+                    kind: "unit";
+                    /** Format: uuid */
+                    unitId: string;
+                };
+                cause: components["schemas"]["AccountabilityCause"];
+                relatedCauses: components["schemas"]["AccountabilityCause"][];
+            };
+        };
+        /** @description 应问责: units in the bottom N of K consecutive published period rankings, not yet acted on (no action cites the streak’s last entry). A streak counts once: after K periods it starts again. A period with no published ranking breaks it */
+        AccountabilityDueList: {
+            /** Format: uuid */
+            cycleId: string;
+            rule: components["schemas"]["AccountabilityDueRule"] | null;
+            /**
+             * Format: int64
+             * @description current published period rankings of the cycle considered
+             */
+            periodRankings: number;
+            items: components["schemas"]["AccountabilityDueItem"][];
+        };
+        /**
+         * @description 站所负责人 / 工作人员 / 部门领导 / 乡镇领导
+         * @enum {string}
+         */
+        PersonRole: "unit_head" | "unit_staff" | "department_leader" | "township_leader";
+        /** @description 人员: a unit head, staff member or leader, with the unit, department or region they serve (admin only) */
+        Person: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            role: components["schemas"]["PersonRole"];
+            roleLabel: components["schemas"]["Label"];
+            /** @description 职务, e.g. 站长 */
+            post: string | null;
+            unitId: string | null;
+            departmentId: string | null;
+            regionId: string | null;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        PersonRecordEntry: {
+            /**
+             * Format: uuid
+             * @description the record item, or the accountability action
+             */
+            id: string;
+            /**
+             * @description recorded on the person, or an accountability action (问责) against them
+             * @enum {string}
+             */
+            source: "record_item" | "accountability_action";
+            /**
+             * @description accountability: an action (约谈, 通报批评, …) that is not itself a sanction
+             * @enum {string}
+             */
+            kind: "sanction" | "honour" | "accountability";
+            /** @description a sanction or honour type, or the accountability action type */
+            type: string;
+            typeLabel: components["schemas"]["Label"];
+            description: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            decidedAt: string;
+            decidedBy: string | null;
+            awardId: string | null;
+            accountabilityActionId: string | null;
+        };
+        /** @description 个人档案: sanctions, honours and accountability actions — the basis for 晋职晋级 (admin only, never public) */
+        PersonRecord: {
+            person: components["schemas"]["Person"];
+            /**
+             * Format: int64
+             * @description sanctions: recorded ones and disciplinary actions or demotions (党纪政纪处分, 降职) against the person
+             */
+            sanctions: number;
+            /** Format: int64 */
+            honours: number;
+            /** @description newest first */
+            entries: components["schemas"]["PersonRecordEntry"][];
         };
         /** @description private: only the campaign office and the supervisor see it */
         SupervisorContact: {
@@ -6757,6 +7097,24 @@ export interface components {
                 [key: string]: number | null;
             };
         };
+        /** @description 分期排名: the period a ranking covers. Ratings collected, mystery-shopper visits made (tasks and reviewed walk-ins) and complaints received in the window are counted; overdue problems as of its end; the assessment (考评), deeds, commendations and case timeliness are the cycle’s */
+        RankingPeriod: {
+            /** @enum {string} */
+            kind: "month" | "quarter";
+            /** @description 2016-03 (a month) or 2016-Q2 (a quarter) */
+            key: string;
+            label: components["schemas"]["Label"];
+            /**
+             * Format: date-time
+             * @description the first instant of the period in TIME_ZONE
+             */
+            startsAt: string;
+            /**
+             * Format: date-time
+             * @description the first instant after it (the window is [startsAt, endsAt))
+             */
+            endsAt: string;
+        };
         /** @description 排名: a composite-score computation of a cycle; published ones are immutable snapshots */
         Ranking: {
             /** Format: uuid */
@@ -6785,6 +7143,8 @@ export interface components {
             supersedes: string | null;
             /** @description why the correction was published */
             correctionReason: string | null;
+            /** @description 分期排名: the month or quarter ranked; null for a whole-cycle ranking */
+            period: components["schemas"]["RankingPeriod"] | null;
         };
         ScoreInterval: {
             low: number;
@@ -9904,6 +10264,19 @@ export interface components {
                 namingAt: string | null;
             };
             scoring?: components["schemas"]["ScoringSettings"];
+            /**
+             * @description 分期排名: rank the cycle also by month (monthly) or quarter (quarterly) — none, or left out: the whole cycle only
+             * @enum {string}
+             */
+            periods?: "none" | "monthly" | "quarterly";
+            /** @description 问责 rules of the cycle */
+            accountability?: {
+                /**
+                 * @description null: no rule, nothing is listed as due
+                 * @default null
+                 */
+                dueRule: components["schemas"]["AccountabilityDueRule"] | null;
+            };
             /** @description awards (命名表彰) and the department scoreboard; optional: left out, the defaults apply */
             awards?: {
                 /**
@@ -15055,6 +15428,19 @@ export interface operations {
                             namingAt?: string | null;
                         };
                         scoring?: components["schemas"]["ScoringSettingsInput"];
+                        /**
+                         * @description 分期排名: rank the cycle also by month (monthly) or quarter (quarterly) — none, or left out: the whole cycle only
+                         * @enum {string}
+                         */
+                        periods?: "none" | "monthly" | "quarterly";
+                        /** @description 问责 rules of the cycle */
+                        accountability?: {
+                            /**
+                             * @description null: no rule, nothing is listed as due
+                             * @default null
+                             */
+                            dueRule?: components["schemas"]["AccountabilityDueRuleInput"] | null;
+                        };
                         /** @description awards (命名表彰) and the department scoreboard; optional: left out, the defaults apply */
                         awards?: {
                             /**
@@ -15421,6 +15807,19 @@ export interface operations {
                             namingAt?: string | null;
                         };
                         scoring?: components["schemas"]["ScoringSettingsInput"];
+                        /**
+                         * @description 分期排名: rank the cycle also by month (monthly) or quarter (quarterly) — none, or left out: the whole cycle only
+                         * @enum {string}
+                         */
+                        periods?: "none" | "monthly" | "quarterly";
+                        /** @description 问责 rules of the cycle */
+                        accountability?: {
+                            /**
+                             * @description null: no rule, nothing is listed as due
+                             * @default null
+                             */
+                            dueRule?: components["schemas"]["AccountabilityDueRuleInput"] | null;
+                        };
                         /** @description awards (命名表彰) and the department scoreboard; optional: left out, the defaults apply */
                         awards?: {
                             /**
@@ -20522,8 +20921,10 @@ export interface operations {
                 unitId?: string;
                 /** @description actions against this department, its units or people in them */
                 departmentId?: string;
-                causeType?: "inspection_finding" | "complaint" | "problem";
+                causeType?: "inspection_finding" | "complaint" | "problem" | "ranking_entry";
                 causeId?: string;
+                /** @description actions against this registered person */
+                personId?: string;
                 /** @description decided at or after */
                 from?: string;
                 /** @description decided before */
@@ -20634,8 +21035,9 @@ export interface operations {
                  *       "reason": "整改期限内未完成整改 (not rectified by the deadline)",
                  *       "decidedAt": "2026-03-02T09:30:00+08:00",
                  *       "cause": {
-                 *         "type": "inspection_finding",
-                 *         "id": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7aff"
+                 *         "type": "ranking_entry",
+                 *         "id": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a0d",
+                 *         "unitId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a01"
                  *       }
                  *     }
                  */
@@ -20644,7 +21046,13 @@ export interface operations {
                     target: {
                         /** @enum {string} */
                         kind: "person";
-                        personName: string;
+                        /**
+                         * Format: uuid
+                         * @description the person’s record (persons): name, post, unit and department default from it
+                         */
+                        personId?: string;
+                        /** @description required without personId */
+                        personName?: string;
                         /** @description the post held, e.g. 站长 */
                         personRole?: string;
                         /** Format: uuid */
@@ -20669,6 +21077,9 @@ export interface operations {
                      */
                     decidedAt: string;
                     cause: components["schemas"]["AccountabilityCauseInput"];
+                    /** @description further causes, each validated like the cause */
+                    relatedCauses?: components["schemas"]["AccountabilityCauseInput"][];
+                    scope?: components["schemas"]["CriticismScopeInput"];
                 };
             };
         };
@@ -20756,6 +21167,100 @@ export interface operations {
             };
         };
     };
+    listAccountabilityDue: {
+        parameters: {
+            query: {
+                cycleId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: 应问责: units in the bottom N of K consecutive published period rankings (the cycle’s settings.accountability.dueRule), with the rankings cited */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountabilityDueList"];
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not Found: a problem document (RFC 9457); code is one of `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "not_found" | "route_not_found";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "validation_failed";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
     getAccountabilityAction: {
         parameters: {
             query?: never;
@@ -20774,6 +21279,791 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccountabilityAction"];
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not Found: a problem document (RFC 9457); code is one of `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "not_found" | "route_not_found";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    listPersons: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                role?: components["schemas"]["PersonRoleInput"];
+                unitId?: string;
+                departmentId?: string;
+                regionId?: string;
+                /** @description part of the name */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: List persons by role, unit, department, region or name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Person"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "validation_failed";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    createPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "王建国 (Wang Jianguo)",
+                 *       "role": "unit_head",
+                 *       "unitId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a01"
+                 *     }
+                 */
+                "application/json": {
+                    name: string;
+                    role: components["schemas"]["PersonRoleInput"];
+                    /** @description 职务, e.g. 站长, 分管副局长 */
+                    post?: string | null;
+                    /** @description required for unit_head and unit_staff */
+                    unitId?: string | null;
+                    /** @description required for department_leader; must be the unit’s department when both are given */
+                    departmentId?: string | null;
+                    /** @description required for township_leader */
+                    regionId?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: Register a person (unit head, staff member, department or township leader) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `person_has_record` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "person_has_record";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "idempotency_key_reused" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    getPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: Get a person */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not Found: a problem document (RFC 9457); code is one of `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "not_found" | "route_not_found";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    deletePerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content: Delete a person registered by mistake (only with nothing on record) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not Found: a problem document (RFC 9457); code is one of `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "not_found" | "route_not_found";
+                    };
+                };
+            };
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `person_has_record` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "person_has_record";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    updatePerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read (e.g. "3"): a stale one is 412 version_mismatch; without it (and without `version` in the body) the update is 428 version_required */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "城关镇便民服务中心",
+                 *       "unitId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a01",
+                 *       "departmentId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a02",
+                 *       "regionId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a03",
+                 *       "version": 1
+                 *     }
+                 */
+                "application/json": {
+                    name?: string;
+                    role?: components["schemas"]["PersonRoleInput"];
+                    /** @description 职务, e.g. 站长, 分管副局长 */
+                    post?: string | null;
+                    /** @description required for unit_head and unit_staff */
+                    unitId?: string | null;
+                    /** @description required for department_leader; must be the unit’s department when both are given */
+                    departmentId?: string | null;
+                    /** @description required for township_leader */
+                    regionId?: string | null;
+                    /**
+                     * Format: int64
+                     * @description the version you read, if you do not send If-Match
+                     */
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: Update a person: name, role, post, where they serve (If-Match required) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not Found: a problem document (RFC 9457); code is one of `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "not_found" | "route_not_found";
+                    };
+                };
+            };
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `person_has_record` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "person_has_record";
+                    };
+                };
+            };
+            /** @description Precondition Failed: a problem document (RFC 9457); code is one of `version_mismatch` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "version_mismatch";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "validation_failed";
+                    };
+                };
+            };
+            /** @description Precondition Required: a problem document (RFC 9457); code is one of `version_required` */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "version_required";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    addPersonRecordItem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "sanction",
+                 *       "type": "warning",
+                 *       "description": "群众反映窗口工作人员推诿，要求说明办理时限。The public reported staff passing the buck and asked for the time limit.",
+                 *       "decidedAt": "2026-03-02T09:30:00+08:00"
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "sanction";
+                    /**
+                     * @description 处分: 警告 记过 记大过 降级 撤职 开除; 降职; 党内警告 党内严重警告
+                     * @enum {string}
+                     */
+                    type: "warning" | "demerit" | "major_demerit" | "downgrade" | "demotion" | "dismissal" | "expulsion" | "party_warning" | "party_serious_warning";
+                    description: string;
+                    /**
+                     * Format: date-time
+                     * @description ISO 8601 timestamp with zone
+                     */
+                    decidedAt: string;
+                    /** @description who decided it, e.g. 县纪委, when not the office */
+                    decidedBy?: string;
+                } | {
+                    /** @enum {string} */
+                    kind: "honour";
+                    /**
+                     * @description 表彰 / 记功 / 荣誉称号 / 命名表彰 (award: cite it)
+                     * @enum {string}
+                     */
+                    type: "commendation" | "merit" | "honorary_title" | "award";
+                    description: string;
+                    /**
+                     * Format: date-time
+                     * @description ISO 8601 timestamp with zone
+                     */
+                    decidedAt: string;
+                    decidedBy?: string;
+                    /**
+                     * Format: uuid
+                     * @description 命名表彰: the award (十佳/百佳) of the person’s unit this honour came with; required for type award
+                     */
+                    awardId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: Record a sanction (处分, 降职, …) or an honour (表彰, 命名表彰 citing the award) of a person */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonRecordEntry"];
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not Found: a problem document (RFC 9457); code is one of `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "not_found" | "route_not_found";
+                    };
+                };
+            };
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `person_has_record` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "person_has_record";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "idempotency_key_reused" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    getPersonRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: A person's record (个人档案): sanctions, honours and accountability actions against them — the basis for 晋职晋级 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonRecord"];
                 };
             };
             /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
@@ -28228,6 +29518,10 @@ export interface operations {
                 limit?: number;
                 /** @description opaque cursor from the previous page's nextCursor */
                 cursor?: string;
+                /** @description only the rankings of this period */
+                period?: string;
+                /** @description all: every ranking of the cycle; cycle: whole-cycle rankings only; periods: period rankings only */
+                scope?: "all" | "cycle" | "periods";
             };
             header?: never;
             path: {
@@ -28326,6 +29620,127 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Created: Compute a draft ranking (排名) of the cycle from all evaluation channels */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ranking"];
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not Found: a problem document (RFC 9457); code is one of `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "not_found" | "route_not_found";
+                    };
+                };
+            };
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_not_rankable`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `ranking_already_published`, `ranking_not_a_correction`, `scoring_settings_invalid` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "concurrent_update" | "cycle_not_rankable" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "ranking_already_published" | "ranking_not_a_correction" | "scoring_settings_invalid";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "idempotency_key_reused" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    computePeriodRanking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                cycleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "period": "2016-03"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description the period: a month (2016-03) or a quarter (2016-Q2), by the cycle’s `periods` setting */
+                    period: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: Compute a draft period ranking (分期排名) of one month or quarter of the cycle */
             201: {
                 headers: {
                     [name: string]: unknown;

@@ -31,6 +31,8 @@ import { deedLoaders, deedResolvers, deedTypeDefs } from './deeds/graphql.js';
 import { deedRoutes } from './deeds/routes.js';
 import { accountabilityLoaders, accountabilityResolvers, accountabilityTypeDefs } from './accountability/graphql.js';
 import { accountabilityRoutes } from './accountability/routes.js';
+import { personLoaders, personResolvers, personTypeDefs } from './persons/graphql.js';
+import { personRoutes } from './persons/routes.js';
 import { supervisionLoaders, supervisionResolvers, supervisionTypeDefs } from './supervision/graphql.js';
 import { supervisionRoutes } from './supervision/routes.js';
 import { rankingLoaders, rankingResolvers, rankingTypeDefs, rankingWeights } from './rankings/graphql.js';
@@ -72,7 +74,7 @@ import { caseRoutes } from './cases/routes.js';
 import { caseImportLeaseSweep } from './cases/schedule.js';
 
 /** Every module's REST routes, mounted under /api/v1. */
-export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, qrCodeRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, calendarRoutes, outreachRoutes, mediaRoutes, powerListRoutes, investmentRoutes, integrationClientRoutes, appealRoutes, serviceItemRoutes, caseRoutes];
+export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, personRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, qrCodeRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, calendarRoutes, outreachRoutes, mediaRoutes, powerListRoutes, investmentRoutes, integrationClientRoutes, appealRoutes, serviceItemRoutes, caseRoutes];
 
 /** Every module's GraphQL part, merged into one schema. */
 export const graphqlModules: GraphqlModule[] = [
@@ -86,6 +88,7 @@ export const graphqlModules: GraphqlModule[] = [
   { typeDefs: problemTypeDefs, resolvers: problemResolvers, loaders: problemLoaders },
   { typeDefs: deedTypeDefs, resolvers: deedResolvers, loaders: deedLoaders },
   { typeDefs: accountabilityTypeDefs, resolvers: accountabilityResolvers, loaders: accountabilityLoaders },
+  { typeDefs: personTypeDefs, resolvers: personResolvers, loaders: personLoaders },
   { typeDefs: cycleTypeDefs, resolvers: cycleResolvers },
   { typeDefs: enrollmentTypeDefs, resolvers: enrollmentResolvers, loaders: enrollmentLoaders },
   { typeDefs: criteriaTypeDefs, resolvers: criteriaResolvers, loaders: criteriaLoaders },

@@ -4,6 +4,7 @@ import type { KeyPair } from '../lib/keys.js';
 import { evidenceChecker } from '../lib/evidence.js';
 import { registerSettingsGroup } from './cycles/schemas.js';
 import { scoringSettings } from './rankings/scoring.js';
+import { periodSettings } from './rankings/periods.js';
 import { awardSettings } from './awards/settings.js';
 import { complaintQueries } from './complaints/queries.js';
 import { problemQueries } from './problems/queries.js';
@@ -23,6 +24,8 @@ import { createOpen311Service } from './open311/service.js';
 import { createProblemsService } from './problems/service.js';
 import { createDeedsService } from './deeds/service.js';
 import { createAccountabilityService } from './accountability/service.js';
+import { accountabilitySettings } from './accountability/schemas.js';
+import { createPersonsService } from './persons/service.js';
 import { createSupervisionService } from './supervision/service.js';
 import { createRankingsService } from './rankings/service.js';
 import { createAwardsService } from './awards/service.js';
@@ -51,6 +54,8 @@ import { staffHasher } from './cases/rules.js';
 
 // Modules that keep parameters in a cycle's settings add their group to the document the cycles module owns.
 registerSettingsGroup('scoring', scoringSettings);
+registerSettingsGroup('periods', periodSettings);
+registerSettingsGroup('accountability', accountabilitySettings);
 registerSettingsGroup('awards', awardSettings);
 
 /** Wires every domain service over one database; REST routes and GraphQL resolvers both use these. */
@@ -66,8 +71,10 @@ export function createServices(database: Database, { config, keys }: { config: C
   const open311 = createOpen311Service({ complaints, config });
   const problems = createProblemsService({ db, audit, webhooks, calendar });
   const deeds = createDeedsService({ db, audit });
-  const accountability = createAccountabilityService({ db, audit });
   const cycles = createCyclesService({ db, audit, webhooks, participation: enrollmentQueries });
+  const accountability = createAccountabilityService({ db, audit, cycles });
+  // A person's record joins the accountability actions against them (accountability depends on persons, not back).
+  const persons = createPersonsService({ db, audit, actionsAgainst: (id, opt) => accountability.againstPerson(id, opt) });
   // The records a decision may cite, each checked by the module that owns it.
   const checkEvidence = evidenceChecker({
     complaint: complaintQueries.existingIds,
@@ -91,6 +98,7 @@ export function createServices(database: Database, { config, keys }: { config: C
     commendationCounts: awardQueries.commendationCountsByUnit,
     appealExclusions: appeals.exclusionsForCycle,
     ratingIntegrity,
+    timeZone: config.TIME_ZONE,
   });
   const awards = createAwardsService({ db, audit, cycles, problems, complaints, webhooks, checkEvidence });
   const scoreboard = createScoreboardService({ db, cycles, problems });
@@ -141,7 +149,7 @@ export function createServices(database: Database, { config, keys }: { config: C
     calendar,
   });
   const idempotency = createIdempotencyService({ db, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
-  return { serviceItems, cases, caseImports, integrationClients, calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, complaints, open311, supervision, outreach, media, powerList, investments, appeals, ratingIntegrity };
+  return { serviceItems, cases, caseImports, integrationClients, calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, persons, complaints, open311, supervision, outreach, media, powerList, investments, appeals, ratingIntegrity };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -33,6 +33,7 @@ const TAGS: [name: string, zhCN: string, en: string][] = [
   ['deeds', '为群众办实事', 'Deeds: practical things done for the public'],
   ['appeals', '申诉复核：对差评、扣分、暗访问题、取消资格、命名变更与投诉的申诉', 'Appeals against a bad rating, a deduction, a finding, a disqualification, an award transition or a complaint'],
   ['accountability', '问责：约谈、通报批评、处分', 'Accountability actions: interviews, notices of criticism, discipline'],
+  ['persons', '人员及其档案：处分、表彰（仅限纠风办）', 'Persons and their record: sanctions and honours (campaign office only)'],
   ['rankings', '综合得分与排名公示（不可变快照）', 'Scores and rankings: immutable published snapshots'],
   ['awards', '命名表彰：十佳、百佳、黄牌警告、摘牌', 'Awards: top 10 and top 100, yellow cards and revocation'],
   ['scoreboard', '部门行风考核挂钩', 'Department scoreboard: what named units add to their departments'],

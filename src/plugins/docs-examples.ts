@@ -230,6 +230,11 @@ const byOperation: Record<string, Record<string, unknown>> = {
   createImprovementMeasure: { departmentId: undefined },
   rectifyFollowUp: { severity: undefined, description: undefined },
   // 行政权力清理: the seed's prefecture-level total, cleaned into kept, merged and abolished.
+  // 分期排名: a month of the cycle.
+  computePeriodRanking: { period: '2016-03' },
+  createPerson: { name: '王建国 (Wang Jianguo)', role: 'unit_head', post: '站长 (head of station)', departmentId: undefined, regionId: undefined },
+  // 排名靠后: the unit's entry in a published ranking, the cause `unitId` names (only a ranking entry does).
+  createAccountabilityAction: { cause: { type: 'ranking_entry', id: '0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a0d', unitId: ids.unitId } },
   recordPowerListCleanup: { registered: 4473, kept: 3120, merged: 846, abolished: 507 },
   correctPowerListCleanup: { registered: 4473, kept: 3120, merged: 846, abolished: 507 },
 };

@@ -15,6 +15,7 @@ export * from '../../modules/supervision/tables.js';
 export * from '../../modules/problems/tables.js';
 export * from '../../modules/deeds/tables.js';
 export * from '../../modules/accountability/tables.js';
+export * from '../../modules/persons/tables.js';
 export * from '../../modules/ratings/tables.js';
 export * from '../../modules/webhooks/tables.js';
 export * from '../../modules/rankings/tables.js';

@@ -2,18 +2,20 @@ import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import { guard, loadBy } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { parseArgs } from '../../plugins/graphql.js';
-import { ACCOUNTABILITY_READERS, createAccountabilityBody, listAccountabilityQuery } from './schemas.js';
+import { ACCOUNTABILITY_READERS, createAccountabilityBody, dueQuery, listAccountabilityQuery } from './schemas.js';
 import type { AccountabilityActionDto } from './schemas.js';
 
 export const accountabilityTypeDefs = /* GraphQL */ `
   "约谈 / 通报批评 / 党纪政纪处分 / 降职"
   enum AccountabilityType { interview notice_of_criticism disciplinary_action demotion }
   enum AccountabilityTargetKind { person unit department }
-  enum AccountabilityCauseType { inspection_finding complaint problem }
+  enum AccountabilityCauseType { inspection_finding complaint problem ranking_entry }
+  "通报批评 范围: 本系统内 / 全乡(镇) / 全县(市) / 全州"
+  enum CriticismScope { department township county prefecture }
 
-  type AccountabilityTarget { kind: AccountabilityTargetKind! unitId: ID departmentId: ID personName: String personRole: String }
-  "the inspection finding, complaint or problem behind the action"
-  type AccountabilityCause { type: AccountabilityCauseType! id: ID! }
+  type AccountabilityTarget { kind: AccountabilityTargetKind! unitId: ID departmentId: ID personName: String personRole: String personId: ID }
+  "the inspection finding, complaint, problem or published ranking entry (排名靠后; id: the ranking, unitId: the unit) behind the action"
+  type AccountabilityCause { type: AccountabilityCauseType! id: ID! unitId: ID }
 
   "问责: an accountability action and what caused it"
   type AccountabilityAction {
@@ -24,6 +26,10 @@ export const accountabilityTypeDefs = /* GraphQL */ `
     reason: String!
     decidedAt: DateTime!
     cause: AccountabilityCause!
+    relatedCauses: [AccountabilityCause!]!
+    "通报批评 only"
+    scope: CriticismScope
+    scopeLabel: Label
     version: Int!
     createdAt: DateTime!
     updatedAt: DateTime!
@@ -33,18 +39,42 @@ export const accountabilityTypeDefs = /* GraphQL */ `
     department: Department
   }
   type AccountabilityActionPage { items: [AccountabilityAction!]! nextCursor: String }
-  input AccountabilityTargetInput { kind: AccountabilityTargetKind!, unitId: ID, departmentId: ID, personName: String, personRole: String }
-  input AccountabilityCauseInput { type: AccountabilityCauseType!, id: ID! }
+  input AccountabilityTargetInput { kind: AccountabilityTargetKind!, unitId: ID, departmentId: ID, personId: ID, personName: String, personRole: String }
+  input AccountabilityCauseInput { type: AccountabilityCauseType!, id: ID!, unitId: ID }
   input CreateAccountabilityActionInput {
     type: AccountabilityType!, target: AccountabilityTargetInput!, reason: String!, decidedAt: String!, cause: AccountabilityCauseInput!
+    relatedCauses: [AccountabilityCauseInput!], scope: CriticismScope
   }
+  "连续排名靠后 → 问责: bottom N of K consecutive period rankings"
+  type AccountabilityDueRule { bottomN: Int! consecutivePeriods: Int! actionType: AccountabilityType! }
+  input AccountabilityDueRuleInput { bottomN: Int!, consecutivePeriods: Int!, actionType: AccountabilityType! }
+  "问责 rules of the cycle"
+  type CycleAccountabilitySettings { dueRule: AccountabilityDueRule }
+  input CycleAccountabilitySettingsInput { dueRule: AccountabilityDueRuleInput }
+  extend input CycleSettingsInput { accountability: CycleAccountabilitySettingsInput }
+  extend type CycleSettings {
+    "问责 rules; null when left out (no rule)"
+    accountability: CycleAccountabilitySettings
+  }
+  type AccountabilityDueRanking { rankingId: ID! period: String! publicationVersion: Int rank: Int! rankedUnits: Int! score: Float! }
+  type AccountabilityDueTarget { kind: AccountabilityTargetKind! unitId: ID! }
+  "the body to pass to createAccountabilityAction with a reason and decidedAt"
+  type AccountabilityDueAction { type: AccountabilityType! target: AccountabilityDueTarget! cause: AccountabilityCause! relatedCauses: [AccountabilityCause!]! }
+  type AccountabilityDueItem {
+    unitId: ID! unitName: String! departmentId: ID! category: Category! actionType: AccountabilityType!
+    rankings: [AccountabilityDueRanking!]! action: AccountabilityDueAction!
+  }
+  "应问责: units due an action by the cycle's rule, not yet acted on"
+  type AccountabilityDueList { cycleId: ID! rule: AccountabilityDueRule periodRankings: Int! items: [AccountabilityDueItem!]! }
 
   extend type Query {
     accountabilityActions(
-      type: AccountabilityType, targetKind: AccountabilityTargetKind, unitId: ID, departmentId: ID, causeType: AccountabilityCauseType, causeId: ID,
+      type: AccountabilityType, targetKind: AccountabilityTargetKind, unitId: ID, departmentId: ID, causeType: AccountabilityCauseType, causeId: ID, personId: ID,
       from: String, to: String, limit: Int, cursor: String
     ): AccountabilityActionPage!
     accountabilityAction(id: ID!): AccountabilityAction
+    "应问责 (the office)"
+    accountabilityDue(cycleId: ID!): AccountabilityDueList!
   }
   extend type Mutation {
     createAccountabilityAction(input: CreateAccountabilityActionInput!): AccountabilityAction!
@@ -62,10 +92,18 @@ export const accountabilityResolvers: IResolvers = {
       return services.accountability.list(ctx, parseArgs(listAccountabilityQuery, args), { limit, cursor });
     }),
     accountabilityAction: guard(ACCOUNTABILITY_READERS, ({ id }: { id: string }, { ctx, services }) => services.accountability.get(ctx, id)),
+    accountabilityDue: guard(['admin'], (args: { cycleId: string }, { ctx, services }) => services.accountability.due(ctx, parseArgs(dueQuery, args).cycleId)),
   },
   Mutation: {
-    createAccountabilityAction: guard(['admin'], ({ input }: { input: { target?: unknown } }, { ctx, services }) =>
-      services.accountability.create(ctx, parseArgs(createAccountabilityBody, { ...input, target: withoutNulls(input.target) }, 'input')),
+    createAccountabilityAction: guard(['admin'], ({ input }: { input: { target?: unknown; cause?: unknown; relatedCauses?: unknown[] | null; scope?: unknown } }, { ctx, services }) =>
+      services.accountability.create(
+        ctx,
+        parseArgs(
+          createAccountabilityBody,
+          withoutNulls({ ...input, target: withoutNulls(input.target), cause: withoutNulls(input.cause), relatedCauses: input.relatedCauses?.map(withoutNulls) }),
+          'input',
+        ),
+      ),
     ),
   },
 };

@@ -1,10 +1,12 @@
-import { and, asc, eq, gt, gte, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, or } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { accountabilityActions } from './tables.js';
 import { complaintQueries } from '../complaints/queries.js';
 import { departmentQueries } from '../departments/queries.js';
+import { personQueries } from '../persons/queries.js';
 import { problemQueries } from '../problems/queries.js';
+import { rankingQueries } from '../rankings/queries.js';
 import { supervisionQueries } from '../supervision/queries.js';
 import { unitQueries } from '../units/queries.js';
 import type { AccountabilityCauseType, AccountabilityType } from './schemas.js';
@@ -16,6 +18,7 @@ export interface AccountabilityFilter {
   targetKind?: AccountabilityRow['targetKind'];
   causeType?: AccountabilityCauseType;
   causeId?: string;
+  personId?: string;
   from?: Date;
   to?: Date;
   /** Each given id narrows further (a caller's scope and its own filter combine). */
@@ -36,6 +39,7 @@ function accountabilityWhere(db: Db, f: AccountabilityFilter): SQL | undefined {
   if (f.targetKind) where.push(eq(a.targetKind, f.targetKind));
   if (f.causeType) where.push(eq(a.causeType, f.causeType));
   if (f.causeId) where.push(eq(a.causeId, f.causeId));
+  if (f.personId) where.push(eq(a.personId, f.personId));
   if (f.from) where.push(gte(a.decidedAt, f.from));
   if (f.to) where.push(lt(a.decidedAt, f.to));
   for (const u of f.unitIds ?? []) where.push(eq(a.unitId, u));
@@ -68,8 +72,28 @@ export const accountabilityRepository = {
   },
   departmentExists: departmentQueries.exists,
   /** The cause (a problem, an inspection finding or a complaint) exists, asked of the module that owns it. */
-  async causeExists(db: Db, type: AccountabilityCauseType, id: string): Promise<boolean> {
+  async causeExists(db: Db, type: Exclude<AccountabilityCauseType, 'ranking_entry'>, id: string): Promise<boolean> {
     const existing = { problem: problemQueries.existingIds, inspection_finding: supervisionQueries.existingFindingIds, complaint: complaintQueries.existingIds }[type];
     return (await existing(db, [id])).has(id);
   },
+  /** A ranking entry cause (排名靠后) must be an entry of a published ranking, asked of the rankings module. */
+  async publishedEntry(db: Db, rankingId: string, unitId: string) {
+    return (await rankingQueries.publishedEntries(db, [{ rankingId, unitId }]))[0];
+  },
+  personById: personQueries.byId,
+  /** Actions against a registered person, newest first (their record). */
+  againstPerson(db: Db, personId: string): Promise<AccountabilityRow[]> {
+    return db.select().from(a).where(eq(a.personId, personId)).orderBy(desc(a.decidedAt), desc(a.id));
+  },
+  /** Which (ranking, unit) entries an action already cites as its cause: `rankingId/unitId`. */
+  async citedEntries(db: Db, rankingIds: readonly string[]): Promise<Set<string>> {
+    if (!rankingIds.length) return new Set();
+    const rows = await db
+      .select({ rankingId: a.causeId, unitId: a.causeUnitId })
+      .from(a)
+      .where(and(eq(a.causeType, 'ranking_entry'), inArray(a.causeId, [...rankingIds])));
+    return new Set(rows.map((r) => `${r.rankingId}/${r.unitId}`));
+  },
+  currentPeriodRankings: rankingQueries.currentPeriodRankings,
+  bottomEntries: rankingQueries.bottomEntries,
 };

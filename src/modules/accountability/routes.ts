@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
-import { ACCOUNTABILITY_READERS, accountabilityAction, createAccountabilityBody, listAccountabilityQuery } from './schemas.js';
+import { ACCOUNTABILITY_READERS, accountabilityAction, createAccountabilityBody, dueList, dueQuery, listAccountabilityQuery } from './schemas.js';
 
 const tags = ['accountability'];
 
@@ -32,6 +32,20 @@ export const accountabilityRoutes: FastifyPluginAsyncZod = async (app) => {
       const { limit, cursor, ...filter } = req.query;
       return svc.list(req.ctx, filter, { limit, cursor });
     },
+  });
+
+  app.get('/accountability/due', {
+    config: { access: ['admin'] },
+    schema: {
+      operationId: 'listAccountabilityDue',
+      summary: '应问责: units in the bottom N of K consecutive published period rankings (the cycle’s settings.accountability.dueRule), with the rankings cited',
+      description:
+        'Each item carries the action body (cause: the last ranking entry; relatedCauses: the earlier ones) to POST to /accountability-actions with a reason and decidedAt. Once an action cites a streak’s last entry, the streak is no longer listed.',
+      tags,
+      querystring: queryOf(dueQuery),
+      response: { 200: dueList, ...problems(404, 422) },
+    },
+    handler: async (req) => svc.due(req.ctx, req.query.cycleId),
   });
 
   app.get('/accountability-actions/:id', {

@@ -89,6 +89,7 @@ export function createNominationsService({ db, audit, cycles, problems, complain
         if (!ranking || ranking.cycleId !== cycleId || ranking.status !== 'published') {
           throw invalid('rankingId', `ranking ${rankingId} is not a published ranking of cycle ${cycleId}`);
         }
+        if (ranking.period !== null) throw invalid('rankingId', `ranking ${rankingId} ranks the period ${ranking.period}: naming is made from the whole-cycle ranking`);
         await repo.lock(tx, `nomination:${cycleId}`);
         const current = await repo.currentNomination(tx, cycleId, true);
         if (current?.status === 'confirmed') {

@@ -9,6 +9,10 @@ import { awardTransitions, awards, commendations } from './tables.js';
  * naming); a commendation without a cycle counts by the day it was conferred.
  */
 export const awardQueries = {
+  /** An award's unit (what an honour in a person's record checks), or undefined. */
+  async unitOfAward(db: Db, id: string): Promise<{ unitId: string } | undefined> {
+    return (await db.select({ unitId: awards.unitId }).from(awards).where(eq(awards.id, id)))[0];
+  },
   /** What an appeal (申诉) needs of an award transition: the award's unit and cycle, the move, and who made it. */
   async transitionSubject(db: Db, transitionId: string) {
     const [r] = await db

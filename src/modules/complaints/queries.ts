@@ -1,5 +1,6 @@
-import { and, count, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, lt, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import type { PeriodWindow } from '../../lib/period-window.js';
 import { unitQueries } from '../units/queries.js';
 import { complaintEvents, complaints } from './tables.js';
 
@@ -16,11 +17,19 @@ export const complaintQueries = {
     return (await db.select({ unitId: complaints.unitId }).from(complaints).where(eq(complaints.id, complaintId)))[0];
   },
   /** Substantiated complaints of the cycle per unit and severity (null: not recorded); `excludedIds`: complaints an upheld appeal took out. */
-  substantiatedCountsByUnit(db: Db, cycleId: string, excludedIds: readonly string[] = []) {
+  substantiatedCountsByUnit(db: Db, cycleId: string, excludedIds: readonly string[] = [], window?: PeriodWindow) {
     return db
       .select({ unitId: complaints.unitId, severity: complaints.severity, n: count() })
       .from(complaints)
-      .where(and(eq(complaints.cycleId, cycleId), eq(complaints.substantiated, true), excludedIds.length ? notInArray(complaints.id, [...excludedIds]) : undefined))
+      .where(
+        and(
+          eq(complaints.cycleId, cycleId),
+          eq(complaints.substantiated, true),
+          excludedIds.length ? notInArray(complaints.id, [...excludedIds]) : undefined,
+          // a period ranking counts the complaints received in its window
+          window ? and(gte(complaints.receivedAt, window.start), lt(complaints.receivedAt, window.end)) : undefined,
+        ),
+      )
       .groupBy(complaints.unitId, complaints.severity);
   },
   /**

@@ -5,7 +5,7 @@ import { guard, loadBy } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { ALL_AUTHENTICATED, EVERYONE } from '../../lib/principal.js';
 import { parseArgs } from '../../plugins/graphql.js';
-import { bottomQuery, entriesQuery, publishBody } from './schemas.js';
+import { bottomQuery, computePeriodBody, entriesQuery, listRankingsQuery, publishBody } from './schemas.js';
 import type { RankingDto, RankingEntryDto } from './schemas.js';
 
 export const rankingTypeDefs = /* GraphQL */ `
@@ -45,10 +45,14 @@ export const rankingTypeDefs = /* GraphQL */ `
     complaintPenalty: RankingComplaintPointsInput, overdueProblemPenalty: Float, deedPoints: Float, commendationPoints: Float, bonusCap: Float,
     bottom: RankingBottomSettingInput, timeliness: RankingTimelinessSettingInput
   }
-  extend input CycleSettingsInput { scoring: RankingScoringSettingsInput }
+  extend input CycleSettingsInput { scoring: RankingScoringSettingsInput, periods: CyclePeriodSetting }
+  "分期排名: also rank by month or quarter (none: the whole cycle only)"
+  enum CyclePeriodSetting { none monthly quarterly }
   extend type CycleSettings {
     "综合得分参数 as stored on the cycle; null when left out (the defaults apply)"
     scoring: ScoringSettings
+    "分期排名; null when left out (none)"
+    periods: CyclePeriodSetting
   }
   type RankingParameters { scoring: ScoringSettings! weights: CycleWeights! minimumSamples: CycleMinimumSamples! categoryMeans: [RankingCategoryMean!]! }
   type RankingInputCounts {
@@ -76,7 +80,13 @@ export const rankingTypeDefs = /* GraphQL */ `
     "更正版: the published ranking of the cycle this correction replaced"
     supersedes: ID
     correctionReason: String
+    "分期排名: the month or quarter ranked; null for a whole-cycle ranking"
+    period: RankingPeriod
   }
+  enum RankingPeriodKind { month quarter }
+  "分期排名: ratings, visits and complaints of the window [startsAt, endsAt) are counted"
+  type RankingPeriod { kind: RankingPeriodKind! key: String! label: Label! startsAt: DateTime! endsAt: DateTime! }
+  enum RankingListScope { all cycle periods }
   type RankingPage { items: [Ranking!]! nextCursor: String }
 
   type ScoreInterval { low: Float! high: Float! }
@@ -199,7 +209,8 @@ export const rankingTypeDefs = /* GraphQL */ `
   type RankingDiff { rankingId: ID! previousId: ID! correctionReason: String entries: [RankingDiffEntry!]! }
 
   extend type Query {
-    rankings(cycleId: ID!, limit: Int, cursor: String): RankingPage!
+    "period: one period's rankings; scope: all, whole-cycle (cycle) or period rankings (periods)"
+    rankings(cycleId: ID!, period: String, scope: RankingListScope, limit: Int, cursor: String): RankingPage!
     ranking(id: ID!): Ranking
     rankingEntries(rankingId: ID!, category: Category, regionId: ID, departmentId: ID, flag: RankingFlag, limit: Int, cursor: String): RankingEntryPage!
     rankingExplanation(rankingId: ID!, unitId: ID!): ScoreExplanation
@@ -211,6 +222,8 @@ export const rankingTypeDefs = /* GraphQL */ `
   }
   extend type Mutation {
     computeRanking(cycleId: ID!): Ranking!
+    "分期排名: a draft ranking of one month (2016-03) or quarter (2016-Q2) of the cycle, by its settings.periods"
+    computePeriodRanking(cycleId: ID!, period: String!): Ranking!
     "a correction (the cycle already has a published ranking) needs its reason"
     publishRanking(id: ID!, reason: String): Ranking!
   }
@@ -233,7 +246,7 @@ export const rankingResolvers: IResolvers = {
   Query: {
     rankings: guard({ roles: ALL_AUTHENTICATED, scopes: ['rankings:read'] }, (args: Record<string, unknown>, { ctx, services }) => {
       const { cycleId } = parseArgs(z.object({ cycleId: z.uuid() }), args);
-      return services.rankings.list(ctx, cycleId, parseArgs(pageQuery, args));
+      return services.rankings.list(ctx, cycleId, parseArgs(pageQuery, args), parseArgs(listRankingsQuery, { period: args.period ?? undefined, scope: args.scope ?? undefined }));
     }),
     ranking: guard({ roles: ALL_AUTHENTICATED, scopes: ['rankings:read'] }, (args: { id: string }, { ctx, services }) => services.rankings.get(ctx, parseArgs(uuid, args).id)),
     rankingEntries: guard({ roles: ALL_AUTHENTICATED, scopes: ['rankings:read'] }, (args: Record<string, unknown>, { ctx, services }) => {
@@ -264,6 +277,10 @@ export const rankingResolvers: IResolvers = {
     computeRanking: guard(['admin'], (args: { cycleId: string }, { ctx, services }) =>
       services.rankings.compute(ctx, parseArgs(z.object({ cycleId: z.uuid() }), args).cycleId),
     ),
+    computePeriodRanking: guard(['admin'], (args: { cycleId: string; period: string }, { ctx, services }) => {
+      const { cycleId } = parseArgs(z.object({ cycleId: z.uuid() }), { cycleId: args.cycleId });
+      return services.rankings.compute(ctx, cycleId, new Date(), { period: parseArgs(computePeriodBody, { period: args.period }).period });
+    }),
     publishRanking: guard(['admin'], (args: { id: string; reason?: string | null }, { ctx, services }) => {
       const { id } = parseArgs(uuid, { id: args.id });
       return services.rankings.publish(ctx, id, { reason: parseArgs(publishBody, { reason: args.reason ?? undefined }).reason });

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, max, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, max, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { departmentQueries } from '../departments/queries.js';
@@ -104,6 +104,9 @@ function selectEntries(db: Db, where: SQL | undefined) {
     .where(where);
 }
 
+/** The whole-cycle rankings (period null) or one period's. */
+const samePeriod = (period: string | null) => (period === null ? isNull(rankings.period) : eq(rankings.period, period));
+
 /** What the 排名靠后 list may name: an earned rank, and no insufficient_sample flag. */
 const bottomEligible = () => sql`(${rankingEntries.rank} is not null and not (${rankingEntries.flags} @> array[${INSUFFICIENT_SAMPLE}]::text[]))`;
 
@@ -117,11 +120,20 @@ export const rankingsRepository = {
     return db.select().from(rankings).where(inArray(rankings.id, [...ids]));
   },
 
-  listByCycle(db: Db, f: { cycleId: string; publishedOnly: boolean; afterId?: string; limit: number }): Promise<RankingRow[]> {
+  /** `period`: undefined lists every ranking of the cycle, null the whole-cycle ones, a key that period's; `periodsOnly`: every period ranking. */
+  listByCycle(db: Db, f: { cycleId: string; publishedOnly: boolean; period?: string | null; periodsOnly?: boolean; afterId?: string; limit: number }): Promise<RankingRow[]> {
     return db
       .select()
       .from(rankings)
-      .where(and(eq(rankings.cycleId, f.cycleId), f.publishedOnly ? eq(rankings.status, 'published') : undefined, f.afterId ? gt(rankings.id, f.afterId) : undefined))
+      .where(
+        and(
+          eq(rankings.cycleId, f.cycleId),
+          f.publishedOnly ? eq(rankings.status, 'published') : undefined,
+          f.period === undefined ? undefined : samePeriod(f.period),
+          f.periodsOnly ? isNotNull(rankings.period) : undefined,
+          f.afterId ? gt(rankings.id, f.afterId) : undefined,
+        ),
+      )
       .orderBy(asc(rankings.id))
       .limit(f.limit);
   },
@@ -165,9 +177,9 @@ export const rankingsRepository = {
   },
 
   /** Serializes publications of one cycle: locks its rankings and returns the highest publication version. */
-  async lockCycleVersions(db: Db, cycleId: string): Promise<number> {
+  async lockCycleVersions(db: Db, cycleId: string, period: string | null = null): Promise<number> {
     await db.select({ id: rankings.id }).from(rankings).where(eq(rankings.cycleId, cycleId)).for('update');
-    const [r] = await db.select({ v: max(rankings.publicationVersion) }).from(rankings).where(eq(rankings.cycleId, cycleId));
+    const [r] = await db.select({ v: max(rankings.publicationVersion) }).from(rankings).where(and(eq(rankings.cycleId, cycleId), samePeriod(period)));
     return r?.v ?? 0;
   },
 
@@ -181,17 +193,17 @@ export const rankingsRepository = {
   },
 
   /** The cycle's published ranking of that version (rankings_cycle_publication_key). */
-  async publishedVersion(db: Db, cycleId: string, version: number): Promise<RankingRow | undefined> {
-    const rows = await db.select().from(rankings).where(and(eq(rankings.cycleId, cycleId), eq(rankings.publicationVersion, version)));
+  async publishedVersion(db: Db, cycleId: string, version: number, period: string | null = null): Promise<RankingRow | undefined> {
+    const rows = await db.select().from(rankings).where(and(eq(rankings.cycleId, cycleId), eq(rankings.publicationVersion, version), samePeriod(period)));
     return rows[0];
   },
 
-  /** The cycle's current published ranking: the highest publication version. */
-  async latestPublished(db: Db, cycleId: string): Promise<RankingRow | undefined> {
+  /** The cycle's current published ranking: the highest publication version (of the whole cycle, or of one period). */
+  async latestPublished(db: Db, cycleId: string, period: string | null = null): Promise<RankingRow | undefined> {
     const rows = await db
       .select()
       .from(rankings)
-      .where(and(eq(rankings.cycleId, cycleId), eq(rankings.status, 'published')))
+      .where(and(eq(rankings.cycleId, cycleId), eq(rankings.status, 'published'), samePeriod(period)))
       .orderBy(desc(rankings.publicationVersion))
       .limit(1);
     return rows[0];

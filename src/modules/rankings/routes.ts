@@ -6,7 +6,7 @@ import { EncodedBody } from '../../lib/encoded-body.js';
 import { LruCache } from '../../lib/lru.js';
 import { exportFormats, exportMedia } from '../../lib/table-export.js';
 import { ALL_AUTHENTICATED, EVERYONE } from '../../lib/principal.js';
-import { bottomList, bottomQuery, cycleParams, entriesQuery, entryParams, publicRanking, publicRankingPage, publishBody, ranking, rankingDiff, rankingEntry, scoreExplanation } from './schemas.js';
+import { bottomList, bottomQuery, computePeriodBody, cycleParams, listRankingsQuery, entriesQuery, entryParams, publicRanking, publicRankingPage, publishBody, ranking, rankingDiff, rankingEntry, scoreExplanation } from './schemas.js';
 
 const tags = ['rankings'];
 /** Published snapshots never change: caches may keep them; the ETag names the snapshot. */
@@ -30,6 +30,21 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
     handler: async (req, reply) => reply.status(201).send(await svc.compute(req.ctx, req.params.cycleId)),
   });
 
+  app.post('/cycles/:cycleId/period-rankings', {
+    config: { access: ['admin'] },
+    schema: {
+      operationId: 'computePeriodRanking',
+      summary: 'Compute a draft period ranking (分期排名) of one month or quarter of the cycle',
+      description:
+        'The cycle must be ranked by period (settings.periods monthly or quarterly) and in assessment, ranking or naming; the period must have begun. Ratings collected, mystery-shopper visits made and complaints received in the period are counted; overdue problems as of its end; the assessment, deeds, commendations and timeliness are the cycle’s. Published like any ranking (POST /rankings/{id}/publish), with versions of its own per period; naming reads only whole-cycle rankings.',
+      tags,
+      params: cycleParams,
+      body: computePeriodBody,
+      response: { 201: ranking, ...problems(404, 409, 422) },
+    },
+    handler: async (req, reply) => reply.status(201).send(await svc.compute(req.ctx, req.params.cycleId, new Date(), { period: req.body.period })),
+  });
+
   app.get('/cycles/:cycleId/rankings', {
     config: { access: ALL_AUTHENTICATED, scopes: ['rankings:read'] },
     schema: {
@@ -37,10 +52,13 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: "A cycle's rankings: drafts and published versions for admin and inspector, published versions for everyone else",
       tags,
       params: cycleParams,
-      querystring: queryOf(pageQuery),
+      querystring: queryOf(pageQuery.extend(listRankingsQuery.shape)),
       response: { 200: pageOf(ranking), ...problems(404) },
     },
-    handler: async (req) => svc.list(req.ctx, req.params.cycleId, req.query),
+    handler: async (req) => {
+      const { limit, cursor, ...filter } = req.query;
+      return svc.list(req.ctx, req.params.cycleId, { limit, cursor }, filter);
+    },
   });
 
   app.get('/rankings/:id', {

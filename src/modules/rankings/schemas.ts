@@ -3,6 +3,7 @@ import { isoDate, labelSchema } from '../../lib/http.js';
 import { auditCheckpoint } from '../audit/schemas.js';
 import { categorySchema } from '../units/schemas.js';
 import { allComponentKeys, rankingFlags, scoringSettings } from './scoring.js';
+import { periodKeySchema } from './periods.js';
 
 export { scoringSettings };
 
@@ -44,6 +45,28 @@ export const rankingParameters = z
   .meta({ id: 'RankingParameters' });
 export type RankingParametersDto = z.infer<typeof rankingParameters>;
 
+export const rankingPeriod = z
+  .object({
+    kind: z.enum(['month', 'quarter']),
+    key: z.string().describe('2016-03 (a month) or 2016-Q2 (a quarter)'),
+    label: labelSchema,
+    startsAt: isoDate.describe('the first instant of the period in TIME_ZONE'),
+    endsAt: isoDate.describe('the first instant after it (the window is [startsAt, endsAt))'),
+  })
+  .meta({
+    id: 'RankingPeriod',
+    description:
+      '分期排名: the period a ranking covers. Ratings collected, mystery-shopper visits made (tasks and reviewed walk-ins) and complaints received in the window are counted; overdue problems as of its end; the assessment (考评), deeds, commendations and case timeliness are the cycle’s',
+  });
+export type RankingPeriodDto = z.infer<typeof rankingPeriod>;
+
+export const computePeriodBody = z.object({ period: periodKeySchema });
+export const listRankingsQuery = z.object({
+  period: periodKeySchema.optional().describe('only the rankings of this period'),
+  scope: z.enum(['all', 'cycle', 'periods']).default('all').describe('all: every ranking of the cycle; cycle: whole-cycle rankings only; periods: period rankings only'),
+});
+export type ListRankingsFilter = z.infer<typeof listRankingsQuery>;
+
 export const ranking = z
   .object({
     id: z.uuid(),
@@ -60,6 +83,7 @@ export const ranking = z
     publishedBy: z.string().nullable().describe('shown to the campaign office only'),
     supersedes: z.uuid().nullable().describe('更正版: the published ranking of the cycle this correction replaced'),
     correctionReason: z.string().nullable().describe('why the correction was published'),
+    period: rankingPeriod.nullable().describe('分期排名: the month or quarter ranked; null for a whole-cycle ranking'),
   })
   .meta({ id: 'Ranking', description: '排名: a composite-score computation of a cycle; published ones are immutable snapshots' });
 export type RankingDto = z.infer<typeof ranking>;

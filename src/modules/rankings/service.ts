@@ -30,7 +30,10 @@ import type { RatingIntegrityService } from '../ratings/integrity.js';
 import { rankingsRepository } from './repository.js';
 import type { EntryRow, RankingEntryInsert, RankingRow } from './repository.js';
 import { rankingStatusLabels } from './schemas.js';
-import type { InputExclusionDto, RankingDiffDto } from './schemas.js';
+import type { InputExclusionDto, ListRankingsFilter, RankingDiffDto } from './schemas.js';
+import { parsePeriod, periodLabel, periodSettings } from './periods.js';
+import type { PeriodSetting } from './periods.js';
+import type { PeriodWindow } from '../../lib/period-window.js';
 import type { BottomListDto, EntriesFilter, PublicRankingDto, PublicRankingPageDto, RankingDto, RankingEntryDto, RankingParametersDto, ScoreExplanationDto } from './schemas.js';
 import { bottomCount, emptyInputs, round2, round2OrNull, scoreCycle, scoringSettings } from './scoring.js';
 import type { ScoreExplanationBody, Severity, UnitInputs } from './scoring.js';
@@ -72,6 +75,10 @@ function toRankingDto(r: RankingRow, ctx: RequestContext | null): RankingDto {
     publishedBy: staff ? r.publishedBy : null,
     supersedes: r.supersedes,
     correctionReason: r.correctionReason,
+    period:
+      r.period && r.periodKind && r.periodStart && r.periodEnd
+        ? { kind: r.periodKind, key: r.period, label: periodLabel(r.periodKind, r.period), startsAt: toIso(r.periodStart), endsAt: toIso(r.periodEnd) }
+        : null,
   };
 }
 
@@ -188,6 +195,12 @@ function cycleParameters(settings: unknown): Omit<RankingParametersDto, 'categor
   return { scoring: parsed.data, weights: s.weights ?? defaultSettings.weights, minimumSamples: s.minimumSamples ?? defaultSettings.minimumSamples };
 }
 
+/** The cycle's `periods` setting (分期排名), `none` when absent. */
+function periodSettingOf(settings: unknown): PeriodSetting {
+  const parsed = periodSettings.safeParse((settings as { periods?: unknown } | null)?.periods);
+  return parsed.success ? parsed.data : 'none';
+}
+
 /** Reads every channel of the cycle with one aggregate query each, and folds them into per-unit inputs. */
 /** Commendations per unit of a cycle; recorded by the awards module, which depends on rankings, so it is passed in. */
 export type CommendationCounts = (db: Db, cycleId: string) => Promise<{ unitId: string; n: number }[]>;
@@ -198,7 +211,8 @@ export interface InputExclusion extends InputExclusionDto {
 }
 export type AppealExclusions = (cycleId: string, opt: TxOption) => Promise<{ appealId: string; kind: string; subjectId: string; unitId: string }[]>;
 
-async function gatherInputs(tx: Db, cycleId: string, now: Date, commendationCounts: CommendationCounts, exclusions: readonly InputExclusion[]) {
+/** `window`: a period ranking's — the channels that happen in time (ratings, visits, complaints) are read within it. */
+async function gatherInputs(tx: Db, cycleId: string, now: Date, commendationCounts: CommendationCounts, exclusions: readonly InputExclusion[], window?: PeriodWindow) {
   const enrolled = await rankingsRepository.enrolledUnits(tx, cycleId);
   const byUnit = new Map<string, UnitInputs>(enrolled.map((e) => [e.unitId, emptyInputs(e.unitId, e.category)]));
   const counts = { units: enrolled.length, ratings: 0, scorecards: 0, reports: 0, findings: 0, complaints: 0, problems: 0, deeds: 0, commendations: 0, excluded: 0, heldRatings: 0 };
@@ -217,26 +231,26 @@ async function gatherInputs(tx: Db, cycleId: string, now: Date, commendationCoun
     if (!u || u.meanScorecardTotal === null || u.scorecards === 0) continue;
     u.meanScorecardTotal += d.points / u.scorecards;
   }
-  for (const r of await supervisionQueries.reviewedReportStatsByUnit(tx, cycleId)) {
+  for (const r of await supervisionQueries.reviewedReportStatsByUnit(tx, cycleId, window)) {
     const u = byUnit.get(r.unitId);
     if (!u) continue;
     u.reports = r.n;
     u.meanReportRating = r.meanRating;
     counts.reports += r.n;
   }
-  for (const r of await supervisionQueries.acceptedFindingCountsByUnit(tx, cycleId, excluded('inspection_finding'))) {
+  for (const r of await supervisionQueries.acceptedFindingCountsByUnit(tx, cycleId, excluded('inspection_finding'), window)) {
     const u = byUnit.get(r.unitId);
     if (!u) continue;
     u.findings[r.severity] += r.n;
     counts.findings += r.n;
   }
-  for (const r of await ratingQueries.levelCountsByUnit(tx, cycleId, excluded('rating'))) {
+  for (const r of await ratingQueries.levelCountsByUnit(tx, cycleId, excluded('rating'), window)) {
     const u = byUnit.get(r.unitId);
     if (!u || r.level < 1 || r.level > 5) continue;
     u.ratingLevels[r.level - 1] += r.n;
     counts.ratings += r.n;
   }
-  for (const r of await complaintQueries.substantiatedCountsByUnit(tx, cycleId, excluded('complaint'))) {
+  for (const r of await complaintQueries.substantiatedCountsByUnit(tx, cycleId, excluded('complaint'), window)) {
     const u = r.unitId ? byUnit.get(r.unitId) : undefined;
     if (!u) continue;
     u.complaints[(r.severity as Severity | null) ?? 'unknown'] += r.n;
@@ -267,7 +281,7 @@ async function gatherInputs(tx: Db, cycleId: string, now: Date, commendationCoun
     counts.commendations += r.n;
   }
   const held = new Map<string, { held: number; rejected: number }>();
-  for (const r of await ratingQueries.holdCountsByUnit(tx, cycleId)) {
+  for (const r of await ratingQueries.holdCountsByUnit(tx, cycleId, window)) {
     if (!byUnit.has(r.unitId)) continue;
     held.set(r.unitId, { held: r.held, rejected: r.rejected });
     counts.heldRatings += r.held + r.rejected;
@@ -285,6 +299,7 @@ export function createRankingsService({
   commendationCounts,
   appealExclusions,
   ratingIntegrity,
+  timeZone = 'Asia/Shanghai',
 }: {
   db: Db;
   audit: AuditService;
@@ -296,6 +311,8 @@ export function createRankingsService({
   appealExclusions?: AppealExclusions;
   /** Holds suspect ratings of the cycle before the inputs are read (ratings module: integrity scan). */
   ratingIntegrity?: Pick<RatingIntegrityService, 'scan'>;
+  /** TIME_ZONE: the zone whose calendar months and quarters period rankings cover. */
+  timeZone?: string;
 }) {
   // Published snapshots never change, so once read they are served from memory (least recently used out first).
   const snapshots = new LruCache<PublicSnapshot>({ entries: PUBLIC_CACHE_SIZE });
@@ -367,17 +384,20 @@ export function createRankingsService({
      * so every channel is read at the same instant (in a caller's `tx`, at the caller's isolation level). `now` decides
      * which problems are overdue.
      */
-    async compute(ctx: RequestContext, cycleId: string, now = new Date(), { tx }: TxOption = {}): Promise<RankingDto> {
+    async compute(ctx: RequestContext, cycleId: string, now = new Date(), { tx, period: periodKey }: TxOption & { period?: string } = {}): Promise<RankingDto> {
       return inTransaction(
         db,
         tx,
         async (tx) => {
           const cycle = await cycles.requirePhase(cycleId, RANKABLE_PHASES, 'cycle_not_rankable', { tx, lock: true });
           const params = cycleParameters(cycle.settings);
+          // 分期排名: the window of the period asked for; it must have begun (a period under way ranks what it has so far).
+          const period = periodKey === undefined ? undefined : parsePeriod(periodKey, periodSettingOf(cycle.settings), timeZone);
+          if (period && period.start > now) throw invalid('period', `the period ${period.key} has not begun`);
           // A burst must never slip into P: the integrity signals run over the cycle first, in this transaction.
           await ratingIntegrity?.scan(ctx, { cycleId, now, tx });
           const exclusions = ((await appealExclusions?.(cycleId, { tx })) ?? []).filter(isInputExclusion);
-          const { enrolled, inputs, counts, held } = await gatherInputs(tx, cycleId, now, commendationCounts, exclusions);
+          const { enrolled, inputs, counts, held } = await gatherInputs(tx, cycleId, period && period.end < now ? period.end : now, commendationCounts, exclusions, period);
           const { categoryMeans, entries } = scoreCycle(inputs, { settings: params.scoring, weights: params.weights, minimumSamples: params.minimumSamples });
           const row = await rankingsRepository.insert(tx, {
             cycleId,
@@ -386,6 +406,7 @@ export function createRankingsService({
             inputCounts: counts,
             computedAt: now,
             computedBy: ctx.principal.subject,
+            ...(period ? { periodKind: period.kind, period: period.key, periodStart: period.start, periodEnd: period.end } : {}),
           });
           const unit = new Map(enrolled.map((e) => [e.unitId, e]));
           const rows: RankingEntryInsert[] = entries.map((e) => {
@@ -434,16 +455,17 @@ export function createRankingsService({
         const current = await rankingsRepository.byId(tx, id);
         if (!current) throw notFound('ranking', id);
         await cycles.requirePhase(current.cycleId, RANKABLE_PHASES, 'cycle_not_rankable', { tx, lock: true });
-        const highest = await rankingsRepository.lockCycleVersions(tx, current.cycleId);
+        // Versions count per cycle, and per period for a period ranking (分期排名).
+        const highest = await rankingsRepository.lockCycleVersions(tx, current.cycleId, current.period);
         // 更正版: publishing again for a cycle corrects the current published ranking, which stays readable as it was.
-        const previous = highest > 0 && current.status === 'draft' ? await rankingsRepository.publishedVersion(tx, current.cycleId, highest) : undefined;
+        const previous = highest > 0 && current.status === 'draft' ? await rankingsRepository.publishedVersion(tx, current.cycleId, highest, current.period) : undefined;
         if (previous && !reason) throw invalid('reason', `cycle ${current.cycleId} already has a published ranking (version ${highest}): a correction needs its reason`);
         const correction = previous ? { supersedes: previous.id, correctionReason: reason! } : { supersedes: null, correctionReason: reason ?? null };
         const row = await rankingsRepository.publish(tx, id, highest + 1, ctx.principal.subject, new Date(), correction);
         if (!row) throw conflict('ranking_already_published', `ranking ${id} is already published (version ${current.publicationVersion}); compute a new draft to publish again`);
         const dto = toRankingDto(row, ctx);
         await audit.record(tx, ctx, { action: 'ranking.published', entityType: 'ranking', entityId: id, before: toRankingDto(current, ctx), after: dto });
-        await webhooks.emit(ctx, 'ranking.published', { rankingId: id, cycleId: row.cycleId, publicationVersion: row.publicationVersion }, { tx });
+        await webhooks.emit(ctx, 'ranking.published', { rankingId: id, cycleId: row.cycleId, publicationVersion: row.publicationVersion, ...(row.period ? { period: row.period } : {}) }, { tx });
         return dto;
       });
       // Once committed, the chain head (now covering the ranking.published entry) is signed for the snapshot. In a
@@ -453,9 +475,10 @@ export function createRankingsService({
     },
 
     /** Drafts and published versions for the office; published versions only for everyone else. */
-    async list(ctx: RequestContext, cycleId: string, page: { limit: number; cursor?: string }): Promise<Page<RankingDto>> {
+    async list(ctx: RequestContext, cycleId: string, page: { limit: number; cursor?: string }, filter: Partial<ListRankingsFilter> = {}): Promise<Page<RankingDto>> {
       await cycles.getCycle(cycleId);
-      const p = await paginate(page, ({ after, limit }) => rankingsRepository.listByCycle(db, { cycleId, publishedOnly: !isStaff(ctx), afterId: after, limit }));
+      const which = { period: filter.period ?? (filter.scope === 'cycle' ? null : undefined), periodsOnly: filter.scope === 'periods' };
+      const p = await paginate(page, ({ after, limit }) => rankingsRepository.listByCycle(db, { cycleId, publishedOnly: !isStaff(ctx), ...which, afterId: after, limit }));
       return { items: p.items.map((r) => toRankingDto(r, ctx)), nextCursor: p.nextCursor };
     },
 
@@ -581,7 +604,7 @@ export function createRankingsService({
      */
     async diff(ctx: RequestContext | null, id: string): Promise<RankingDiffDto> {
       const ranking = ctx ? await visible(ctx, id) : await published(id);
-      const previousId = ranking.supersedes ?? (ranking.status === 'draft' ? (await rankingsRepository.latestPublished(db, ranking.cycleId))?.id : undefined);
+      const previousId = ranking.supersedes ?? (ranking.status === 'draft' ? (await rankingsRepository.latestPublished(db, ranking.cycleId, ranking.period))?.id : undefined);
       if (!previousId) throw conflict('ranking_not_a_correction', `ranking ${id} supersedes no published ranking: there is nothing to compare it with`);
       const [before, after] = await Promise.all([diffRows(previousId), diffRows(id)]);
       return { rankingId: id, previousId, correctionReason: ranking.correctionReason, entries: diffEntries(before, after) };

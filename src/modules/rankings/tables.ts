@@ -7,6 +7,8 @@ import { units, unitCategory } from '../units/tables.js';
 import { cycles } from '../cycles/tables.js';
 /** 排名 status: a computed draft, or a published snapshot (immutable: the database refuses any change). */
 export const rankingStatus = pgEnum('ranking_status', ['draft', 'published']);
+/** A period ranking's kind (分期排名): a month or a quarter within the cycle (cycle setting `periods`). */
+export const rankingPeriodKind = pgEnum('ranking_period_kind', ['month', 'quarter']);
 
 /** What went into a computation, kept with the snapshot. */
 export interface RankingInputCounts {
@@ -45,10 +47,20 @@ export const rankings = pgTable(
     /** A correction (更正版): the published ranking of the cycle this one replaced, and why. */
     supersedes: uuid('supersedes'),
     correctionReason: text('correction_reason'),
+    /**
+     * A period ranking (分期排名): the month (2016-03) or quarter (2016-Q2) it ranks, and its window [start, end) in
+     * TIME_ZONE; the ratings, mystery-shopper reports and complaints inside it are counted. Null: the whole cycle.
+     * Each period has its own publication versions; naming reads the whole-cycle ranking only.
+     */
+    periodKind: rankingPeriodKind('period_kind'),
+    period: text('period'),
+    periodStart: timestamp('period_start', { withTimezone: true, mode: 'date' }),
+    periodEnd: timestamp('period_end', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
     index('rankings_cycle_idx').on(t.cycleId, t.id),
-    uniqueIndex('rankings_cycle_publication_key').on(t.cycleId, t.publicationVersion).where(sql`${t.publicationVersion} is not null`),
+    uniqueIndex('rankings_cycle_publication_key').on(t.cycleId, t.publicationVersion).where(sql`${t.publicationVersion} is not null and ${t.period} is null`),
+    uniqueIndex('rankings_period_publication_key').on(t.cycleId, t.period, t.publicationVersion).where(sql`${t.publicationVersion} is not null and ${t.period} is not null`),
   ],
 );
 

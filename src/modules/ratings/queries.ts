@@ -1,6 +1,7 @@
-import { and, count, eq, inArray, lt, lte, notInArray, or, sql } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import type { PeriodWindow } from '../../lib/period-window.js';
 import { AWAITING_CALL_BACK_STATES, BAD_LEVEL_MAX } from './rules.js';
 import { ratingFollowUps, ratings } from './tables.js';
 
@@ -13,6 +14,9 @@ export function loopOverdueSql(at: Date): SQL {
 }
 
 /** What other modules may read of ratings (群众评价). */
+/** A period ranking counts the ratings collected (collectedAt) in its window; no window: the whole cycle. */
+const collectedWithin = (w?: PeriodWindow) => (w ? and(gte(ratings.collectedAt, w.start), lt(ratings.collectedAt, w.end)) : undefined);
+
 export const ratingQueries = {
   /** 差评: the one rule of a bad rating (rules.ts `isBad`), as SQL on the ratings table. */
   isBad(): SQL {
@@ -33,15 +37,15 @@ export const ratingQueries = {
    * 群众评价: ratings of the cycle per unit and level that count toward P — not held or rejected by the integrity review
    * (integrity.ts), and not among `excludedIds` (ratings an upheld appeal took out).
    */
-  levelCountsByUnit(db: Db, cycleId: string, excludedIds: readonly string[] = []) {
+  levelCountsByUnit(db: Db, cycleId: string, excludedIds: readonly string[] = [], window?: PeriodWindow) {
     return db
       .select({ unitId: ratings.unitId, level: ratings.level, n: count() })
       .from(ratings)
-      .where(and(eq(ratings.cycleId, cycleId), inArray(ratings.holdStatus, ['none', 'cleared']), excludedIds.length ? notInArray(ratings.id, [...excludedIds]) : undefined))
+      .where(and(eq(ratings.cycleId, cycleId), inArray(ratings.holdStatus, ['none', 'cleared']), excludedIds.length ? notInArray(ratings.id, [...excludedIds]) : undefined, collectedWithin(window)))
       .groupBy(ratings.unitId, ratings.level);
   },
   /** Ratings of the cycle held for review and rejected by it, per unit (only units that have any). */
-  holdCountsByUnit(db: Db, cycleId: string) {
+  holdCountsByUnit(db: Db, cycleId: string, window?: PeriodWindow) {
     return db
       .select({
         unitId: ratings.unitId,
@@ -49,7 +53,7 @@ export const ratingQueries = {
         rejected: sql<number>`count(*) filter (where ${ratings.holdStatus} = 'rejected')`.mapWith(Number),
       })
       .from(ratings)
-      .where(and(eq(ratings.cycleId, cycleId), inArray(ratings.holdStatus, ['held', 'rejected'])))
+      .where(and(eq(ratings.cycleId, cycleId), inArray(ratings.holdStatus, ['held', 'rejected']), collectedWithin(window)))
       .groupBy(ratings.unitId);
   },
   /** Every rating as a joinable subquery (unitId, cycleId, channel, level, collectedAt, presenceBound); 差评 is `isBad(level)` (rules.ts). */

@@ -1,10 +1,30 @@
-import { and, count, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, isNotNull, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import type { PeriodWindow } from '../../lib/period-window.js';
+import { cycleQueries } from '../cycles/queries.js';
 import { inspectionFindings, inspectionReports, inspectionRounds, inspectionTasks, supervisors } from './tables.js';
 
 /**
- * What other modules may read of supervision (明察暗访). A visit counts toward its round's cycle once the
- * office has reviewed the task; only accepted findings count.
+ * Which reports count toward a cycle's mystery-shopper component (M), over reports joined to their task (if any) and
+ * round (the task's, or the walk-in's own): reviewed, and of the cycle (see reviewedReportStatsByUnit).
+ */
+function countedVisit(cycleId: string, window?: PeriodWindow): SQL | undefined {
+  const r = inspectionReports;
+  const windows = cycleQueries.windowsSql('assessment');
+  return and(
+    or(and(eq(r.origin, 'task'), eq(inspectionTasks.status, 'reviewed')), and(eq(r.origin, 'walk_in'), isNotNull(r.reviewedAt))),
+    or(
+      eq(inspectionRounds.cycleId, cycleId),
+      and(isNull(inspectionRounds.id), eq(r.origin, 'walk_in'), sql`exists (select 1 from ${windows} w where w.id = ${cycleId} and ${r.visitedAt} >= w.starts_at and ${r.visitedAt} < w.ends_at)`),
+    ),
+    window ? and(gte(r.visitedAt, window.start), lt(r.visitedAt, window.end)) : undefined,
+  );
+}
+
+/**
+ * What other modules may read of supervision (明察暗访). A visit — a task's or a walk-in's — counts toward its
+ * cycle once the office has reviewed it; only accepted findings count.
  */
 export const supervisionQueries = {
   /**
@@ -29,8 +49,13 @@ export const supervisionQueries = {
   async findingUnit(db: Db, findingId: string): Promise<{ unitId: string } | undefined> {
     return (await db.select({ unitId: inspectionFindings.unitId }).from(inspectionFindings).where(eq(inspectionFindings.id, findingId)))[0];
   },
-  /** 暗访: reports of reviewed tasks of the cycle's rounds per unit, with the mean of each report's mean rating. */
-  reviewedReportStatsByUnit(db: Db, cycleId: string) {
+  /**
+   * 暗访 (M): reviewed reports of the cycle per unit, with the mean of each report's mean rating. A task's report counts
+   * once its task is reviewed; a walk-in (随机暗访) once the office has reviewed it, toward its round's cycle — or, outside
+   * any round, toward the cycle whose assessment window (考评期, the window ratings count in) holds the visit. `window`:
+   * a period ranking counts the visits made in it.
+   */
+  reviewedReportStatsByUnit(db: Db, cycleId: string, window?: PeriodWindow) {
     const r = inspectionReports;
     return db
       .select({
@@ -39,19 +64,20 @@ export const supervisionQueries = {
         meanRating: sql<number>`avg((${r.attitude} + ${r.efficiency} + ${r.quality} + ${r.environment} + ${r.discipline})::float8 / 5)`.mapWith(Number),
       })
       .from(r)
-      .innerJoin(inspectionTasks, eq(inspectionTasks.id, r.taskId))
-      .innerJoin(inspectionRounds, eq(inspectionRounds.id, inspectionTasks.roundId))
-      .where(and(eq(inspectionRounds.cycleId, cycleId), eq(inspectionTasks.status, 'reviewed')))
+      .leftJoin(inspectionTasks, eq(inspectionTasks.id, r.taskId))
+      .leftJoin(inspectionRounds, eq(inspectionRounds.id, sql`coalesce(${inspectionTasks.roundId}, ${r.roundId})`))
+      .where(countedVisit(cycleId, window))
       .groupBy(r.unitId);
   },
-  /** Accepted findings of reviewed tasks of the cycle, per unit and severity; `excludedIds`: findings an upheld appeal took out. */
-  acceptedFindingCountsByUnit(db: Db, cycleId: string, excludedIds: readonly string[] = []) {
+  /** Accepted findings of the reports M counts (reviewedReportStatsByUnit), per unit and severity; `excludedIds`: findings an upheld appeal took out. */
+  acceptedFindingCountsByUnit(db: Db, cycleId: string, excludedIds: readonly string[] = [], window?: PeriodWindow) {
     return db
       .select({ unitId: inspectionFindings.unitId, severity: inspectionFindings.severity, n: count() })
       .from(inspectionFindings)
-      .innerJoin(inspectionTasks, eq(inspectionTasks.id, inspectionFindings.taskId))
-      .innerJoin(inspectionRounds, eq(inspectionRounds.id, inspectionTasks.roundId))
-      .where(and(eq(inspectionRounds.cycleId, cycleId), eq(inspectionTasks.status, 'reviewed'), eq(inspectionFindings.status, 'accepted'), excludedIds.length ? notInArray(inspectionFindings.id, [...excludedIds]) : undefined))
+      .innerJoin(inspectionReports, eq(inspectionReports.id, inspectionFindings.reportId))
+      .leftJoin(inspectionTasks, eq(inspectionTasks.id, inspectionReports.taskId))
+      .leftJoin(inspectionRounds, eq(inspectionRounds.id, sql`coalesce(${inspectionTasks.roundId}, ${inspectionReports.roundId})`))
+      .where(and(countedVisit(cycleId, window), eq(inspectionFindings.status, 'accepted'), excludedIds.length ? notInArray(inspectionFindings.id, [...excludedIds]) : undefined))
       .groupBy(inspectionFindings.unitId, inspectionFindings.severity);
   },
   /** Every supervisor (义务监督员) as a joinable subquery: whether active, and the term (dates, end open when null). */
