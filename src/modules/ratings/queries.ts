@@ -12,6 +12,14 @@ export function loopOverdueSql(at: Date): SQL {
   )!;
 }
 
+/**
+ * A rating of a unit (subject_kind 'unit'): the only ones that have a unit_id (ratings_subject_check), so every per-unit
+ * reading below filters on it — department and leadership ratings (万人评机关, 领导班子) never reach a unit's figures or P.
+ */
+export const isUnitRating = (): SQL => eq(ratings.subjectKind, 'unit');
+/** unit_id of a unit rating: never null under isUnitRating(). */
+const ratedUnitId = sql<string>`${ratings.unitId}`;
+
 /** What other modules may read of ratings (群众评价). */
 export const ratingQueries = {
   /** 差评: the one rule of a bad rating (rules.ts `isBad`), as SQL on the ratings table. */
@@ -21,13 +29,13 @@ export const ratingQueries = {
   /** What an appeal (申诉) needs of a rating: its unit and cycle, and who recorded or cleared it (they may not decide). */
   async appealSubject(db: Db, ratingId: string): Promise<{ unitId: string; cycleId: string | null; level: number; actors: string[] } | undefined> {
     const [r] = await db
-      .select({ unitId: ratings.unitId, cycleId: ratings.cycleId, level: ratings.level, submittedBy: ratings.submittedBy, reviewedBy: ratings.holdReviewedBy })
+      .select({ unitId: ratedUnitId, cycleId: ratings.cycleId, level: ratings.level, submittedBy: ratings.submittedBy, reviewedBy: ratings.holdReviewedBy })
       .from(ratings)
-      .where(eq(ratings.id, ratingId));
+      .where(and(eq(ratings.id, ratingId), isUnitRating()));
     return r && { unitId: r.unitId, cycleId: r.cycleId, level: r.level, actors: [r.submittedBy, r.reviewedBy].filter((a): a is string => !!a) };
   },
   async ratingUnit(db: Db, ratingId: string): Promise<{ unitId: string; level: number } | undefined> {
-    return (await db.select({ unitId: ratings.unitId, level: ratings.level }).from(ratings).where(eq(ratings.id, ratingId)))[0];
+    return (await db.select({ unitId: ratedUnitId, level: ratings.level }).from(ratings).where(and(eq(ratings.id, ratingId), isUnitRating())))[0];
   },
   /**
    * 群众评价: ratings of the cycle per unit and level that count toward P — not held or rejected by the integrity review
@@ -35,27 +43,51 @@ export const ratingQueries = {
    */
   levelCountsByUnit(db: Db, cycleId: string, excludedIds: readonly string[] = []) {
     return db
-      .select({ unitId: ratings.unitId, level: ratings.level, n: count() })
+      .select({ unitId: ratedUnitId, level: ratings.level, n: count() })
       .from(ratings)
-      .where(and(eq(ratings.cycleId, cycleId), inArray(ratings.holdStatus, ['none', 'cleared']), excludedIds.length ? notInArray(ratings.id, [...excludedIds]) : undefined))
+      .where(and(eq(ratings.cycleId, cycleId), isUnitRating(), inArray(ratings.holdStatus, ['none', 'cleared']), excludedIds.length ? notInArray(ratings.id, [...excludedIds]) : undefined))
       .groupBy(ratings.unitId, ratings.level);
   },
   /** Ratings of the cycle held for review and rejected by it, per unit (only units that have any). */
   holdCountsByUnit(db: Db, cycleId: string) {
     return db
       .select({
-        unitId: ratings.unitId,
+        unitId: ratedUnitId,
         held: sql<number>`count(*) filter (where ${ratings.holdStatus} = 'held')`.mapWith(Number),
         rejected: sql<number>`count(*) filter (where ${ratings.holdStatus} = 'rejected')`.mapWith(Number),
       })
       .from(ratings)
-      .where(and(eq(ratings.cycleId, cycleId), inArray(ratings.holdStatus, ['held', 'rejected'])))
+      .where(and(eq(ratings.cycleId, cycleId), isUnitRating(), inArray(ratings.holdStatus, ['held', 'rejected'])))
       .groupBy(ratings.unitId);
   },
-  /** Every rating as a joinable subquery (unitId, cycleId, channel, level, collectedAt, presenceBound); 差评 is `isBad(level)` (rules.ts). */
+  /**
+   * Every rating of a unit as a joinable subquery (unitId, cycleId, channel, level, collectedAt, presenceBound); 差评 is
+   * `isBad(level)` (rules.ts). Department and leadership ratings are read through `subjectFacts`.
+   */
   facts(db: Db, alias = 'rating_facts') {
     return db
-      .select({ id: ratings.id, unitId: ratings.unitId, cycleId: ratings.cycleId, channel: ratings.channel, level: ratings.level, collectedAt: ratings.collectedAt, presenceBound: ratings.presenceBound })
+      .select({ id: ratings.id, unitId: ratedUnitId.as('unit_id'), cycleId: ratings.cycleId, channel: ratings.channel, level: ratings.level, collectedAt: ratings.collectedAt, presenceBound: ratings.presenceBound })
+      .from(ratings)
+      .where(isUnitRating())
+      .as(alias);
+  },
+  /**
+   * Every rating with its subject as a joinable subquery: the kind (unit, department, leadership), the unit (unit ratings)
+   * or the department (the other two), cycle, channel, level, collectedAt and whether it counts (not held or rejected).
+   */
+  subjectFacts(db: Db, alias = 'rating_subject_facts') {
+    return db
+      .select({
+        id: ratings.id,
+        subjectKind: ratings.subjectKind,
+        unitId: ratings.unitId,
+        departmentId: ratings.departmentId,
+        cycleId: ratings.cycleId,
+        channel: ratings.channel,
+        level: ratings.level,
+        collectedAt: ratings.collectedAt,
+        counts: sql<boolean>`${ratings.holdStatus} in ('none', 'cleared')`.as('counts'),
+      })
       .from(ratings)
       .as(alias);
   },
