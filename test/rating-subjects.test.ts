@@ -11,7 +11,7 @@ const { forestry, tax } = w.departments;
 const { forestStation, forestPolice } = w.units;
 const cycle = await cycleInPhase(h, 'assessment', [forestStation.id, forestPolice.id], '评价对象周期');
 const api = (p: string) => `/api/v1${p}`;
-const hotline = { role: 'integration' as const, subject: 'hotline-12345', scopes: ['ratings:write', 'ratings:read', 'statistics:read'] };
+const hotline = { role: 'integration' as const, subject: 'hotline-12345', scope: 'ratings:write ratings:read statistics:read' };
 const forestryManager = { role: 'department' as const, departmentId: forestry.id, subject: 'dept:forestry' };
 const taxManager = { role: 'department' as const, departmentId: tax.id, subject: 'dept:tax' };
 const stationStaff = { role: 'unit' as const, unitId: forestStation.id, subject: 'unit:station' };

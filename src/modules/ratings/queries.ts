@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, lt, lte, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { AWAITING_CALL_BACK_STATES, BAD_LEVEL_MAX } from './rules.js';
@@ -90,6 +90,34 @@ export const ratingQueries = {
       })
       .from(ratings)
       .as(alias);
+  },
+  /**
+   * A page of ratings in id order with the state of their 差评核实 loop (null without one), for the provincial exchange:
+   * collected in [from, to); `subjects` selects unit ratings of those units and department ratings of those departments.
+   */
+  exchangePage(db: Db, f: { from?: Date; to?: Date; subjects?: { unitIds: SQL; departmentIds: SQL }; afterId?: string; limit: number }) {
+    return db
+      .select({ rating: ratings, loopState: ratingFollowUps.state })
+      .from(ratings)
+      .leftJoin(ratingFollowUps, eq(ratingFollowUps.ratingId, ratings.id))
+      .where(
+        and(
+          f.from ? gte(ratings.collectedAt, f.from) : undefined,
+          f.to ? lt(ratings.collectedAt, f.to) : undefined,
+          f.subjects ? or(inArray(ratings.unitId, f.subjects.unitIds), inArray(ratings.departmentId, f.subjects.departmentIds)) : undefined,
+          f.afterId ? gt(ratings.id, f.afterId) : undefined,
+        ),
+      )
+      .orderBy(asc(ratings.id))
+      .limit(f.limit);
+  },
+  /** The rating of some cases (一事一评) with its level and loop state (provincial exchange of cases). */
+  ofCases(db: Db, caseIds: readonly string[]) {
+    return db
+      .select({ caseId: ratings.caseId, level: ratings.level, loopState: ratingFollowUps.state })
+      .from(ratings)
+      .leftJoin(ratingFollowUps, eq(ratingFollowUps.ratingId, ratings.id))
+      .where(inArray(ratings.caseId, [...caseIds]));
   },
   /**
    * Every bad-rating loop (差评核实 → 整改 → 回访) as a joinable subquery, with the cycle and collection time of the rating
