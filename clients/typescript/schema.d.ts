@@ -3317,6 +3317,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/statistics/rating-subjects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 群众评价 per subject: units, departments (万人评机关) and leadership teams (领导班子): counts, 差评, mean, satisfied share, channels
+         * @description The same cycle scope and filters as GET /statistics (category applies to unit ratings only). A department role sees its own department only.
+         *
+         *     Who may call: roles `admin`, `inspector`, `integration`, `department` (bearer token). An integration token needs the scope `statistics:read`.
+         */
+        get: operations["getRatingSubjectStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/statistics/export.csv": {
         parameters: {
             query?: never;
@@ -4697,6 +4719,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exchange/provincial/ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export 评价 ratings in the provincial 好差评 platform's field layout (CSV or NDJSON, streamed)
+         * @description Columns: 评价编号, 办件编号, 事项编码, 评价对象类型, 部门编码, 实施机构编码, 行政区划代码, 评价渠道, 评价等级, 评价等级名称, 评价时间, 评价人标识, 评价内容, 差评整改状态. Field-by-field mapping: docs/provincial-exchange.md. Times are local wall-clock times in TIME_ZONE (YYYY-MM-DD HH:mm:ss).
+         *
+         *     Who may call: roles `admin`, `integration` (bearer token). An integration token needs the scope `ratings:read`.
+         */
+        get: operations["exportProvincialRatings"];
+        put?: never;
+        /**
+         * Import a provincial 好差评 ratings file (CSV in the provincial layout) through the rating import
+         * @description Required columns: 评价编号, 实施机构编码, 评价渠道, 评价等级, 评价时间; optional: the rest of 评价编号, 办件编号, 事项编码, 评价对象类型, 部门编码, 实施机构编码, 行政区划代码, 评价渠道, 评价等级, 评价等级名称, 评价时间, 评价人标识, 评价内容, 差评整改状态. Each row becomes a row of POST /rating-imports (same per-row errors, commit policy and idempotency by (source, 评价编号)); 实施机构编码 names the unit. Department and leadership rows are refused per row: submit them through POST /ratings with subject. Field-by-field mapping: docs/provincial-exchange.md. Times are local wall-clock times in TIME_ZONE (YYYY-MM-DD HH:mm:ss). Per-row errors: GET /rating-imports/{id}/errors.
+         *
+         *     Who may call: roles `admin`, `integration` (bearer token). An integration token needs the scope `ratings:write`.
+         */
+        post: operations["importProvincialRatings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/provincial/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export 办件 cases in the provincial 好差评 platform's field layout (CSV or NDJSON, streamed)
+         * @description Columns: 办件编号, 事项编码, 部门编码, 实施机构编码, 行政区划代码, 办件状态, 收件时间, 受理时间, 办结时间, 承诺时限, 是否按时办结, 退回或不予受理原因, 首问负责人标识, 评价等级, 差评整改状态. Field-by-field mapping: docs/provincial-exchange.md. Times are local wall-clock times in TIME_ZONE (YYYY-MM-DD HH:mm:ss).
+         *
+         *     Who may call: roles `admin`, `integration` (bearer token). An integration token needs the scope `cases:read`.
+         */
+        get: operations["exportProvincialCases"];
+        put?: never;
+        /**
+         * Import a provincial 办件 file (CSV in the provincial layout) through the case import
+         * @description Required columns: 办件编号, 事项编码, 实施机构编码, 收件时间; optional: the rest of 办件编号, 事项编码, 部门编码, 实施机构编码, 行政区划代码, 办件状态, 收件时间, 受理时间, 办结时间, 承诺时限, 是否按时办结, 退回或不予受理原因, 首问负责人标识, 评价等级, 差评整改状态. Each row becomes a row of POST /case-imports (same per-row errors, commit policy and idempotency by (source, 办件编号)); 实施机构编码 names the unit, 事项编码 the service item. Field-by-field mapping: docs/provincial-exchange.md. Times are local wall-clock times in TIME_ZONE (YYYY-MM-DD HH:mm:ss).
+         *
+         *     Who may call: roles `admin`, `integration` (bearer token). An integration token needs the scope `cases:write`.
+         */
+        post: operations["importProvincialCases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/open311/v2/discovery.json": {
         parameters: {
             query?: never;
@@ -5318,6 +5396,20 @@ export interface components {
             id: string;
         };
         /**
+         * @description unit 基层站所/窗口 (default); department 部门/机关 (万人评机关); leadership 部门领导班子 (领导班子面对面评议, 电视问政测评)
+         * @enum {string}
+         */
+        RatingSubjectKindInput: "unit" | "department" | "leadership";
+        /** @description 评价对象: absent or kind unit rates the unit in unitId; department / leadership rate the department in departmentId (then no unitId) */
+        RatingSubjectInputInput: {
+            kind: components["schemas"]["RatingSubjectKindInput"];
+            /**
+             * Format: uuid
+             * @description the rated department (kind department or leadership); absent for kind unit
+             */
+            departmentId?: string;
+        };
+        /**
          * @description 征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访, 扫码评价
          * @enum {string}
          */
@@ -5358,6 +5450,11 @@ export interface components {
          */
         PowerItemKindInput: "administrative_power" | "service_item";
         /**
+         * @description 已收件 / 已受理 / 已办结 / 退回补正 / 不予受理
+         * @enum {string}
+         */
+        CaseStateInput: "received" | "accepted" | "completed" | "returned" | "refused";
+        /**
          * @description 群众差评 / 考评扣分 / 暗访发现问题 / 取消评比资格 / 命名状态变更 / 投诉属实认定
          * @enum {string}
          */
@@ -5382,11 +5479,6 @@ export interface components {
          * @enum {string}
          */
         ServiceModeInput: "full_process" | "first_contact_responsibility" | "committed" | "time_limited" | "by_appointment";
-        /**
-         * @description 已收件 / 已受理 / 已办结 / 退回补正 / 不予受理
-         * @enum {string}
-         */
-        CaseStateInput: "received" | "accepted" | "completed" | "returned" | "refused";
         /**
          * @description static: printed and posted, valid until QR_STATIC_KEY_VERSION is raised; dynamic: shown on a screen, rotates every QR_ROTATION_SECONDS; case: bound to one case (一事一评), rated once
          * @enum {string}
@@ -7724,6 +7816,27 @@ export interface components {
              */
             createdAt: string;
         };
+        /** @description 满意度: how many ratings, how many 差评, the mean and the satisfied share */
+        SatisfactionSummary: {
+            /** Format: int64 */
+            count: number;
+            /**
+             * Format: int64
+             * @description 差评 (level ≤ 2)
+             */
+            bad: number;
+            /** @description mean level 1–5, 2 decimals; null without ratings */
+            meanLevel: number | null;
+            /** @description mean of (level − 1) × 25 (0–100, the scale of P), 2 decimals; null without ratings */
+            meanPoints: number | null;
+            /** @description share of levels 3–5 (满意率: 非常满意, 满意, 基本满意), 4 decimals; null without ratings */
+            satisfiedShare: number | null;
+        };
+        /**
+         * @description unit 基层站所/窗口 (default); department 部门/机关 (万人评机关); leadership 部门领导班子 (领导班子面对面评议, 电视问政测评)
+         * @enum {string}
+         */
+        RatingSubjectKind: "unit" | "department" | "leadership";
         /**
          * @description 征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访, 扫码评价
          * @enum {string}
@@ -7733,8 +7846,12 @@ export interface components {
         Rating: {
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
-            unitId: string;
+            /** @description the rated unit; null when the subject is a department or its leadership team */
+            unitId: string | null;
+            subjectKind: components["schemas"]["RatingSubjectKind"];
+            subjectKindLabel: components["schemas"]["Label"];
+            /** @description the rated department (subjectKind department or leadership); null for a unit rating */
+            departmentId: string | null;
             cycleId: string | null;
             channel: components["schemas"]["RatingChannel"];
             channelLabel: components["schemas"]["Label"];
@@ -8532,6 +8649,25 @@ export interface components {
             /** Format: int64 */
             investmentsFen: number;
         };
+        RatingSubjectFigures: {
+            subjectKind: components["schemas"]["RatingSubjectKind"];
+            label: components["schemas"]["Label"];
+            satisfaction: components["schemas"]["SatisfactionSummary"];
+            /** @description channels that have ratings of this kind, most first */
+            byChannel: {
+                channel: string;
+                label: components["schemas"]["Label"];
+                /** Format: int64 */
+                count: number;
+            }[];
+        };
+        /** @description 群众评价 per subject: units (基层站所/窗口), departments (万人评机关) and leadership teams (领导班子). departmentId filters unit ratings to its units and the others to that department; regionId to units / departments in the region and below; category applies to units only (department and leadership ratings then count 0). Held or rejected ratings (评价防刷) are not counted. */
+        RatingSubjectStatistics: {
+            /** @description the cycles covered (ratings count toward the cycle they are attributed to, 归属周期) */
+            cycleIds: string[];
+            /** @description one item per subject kind: unit, department, leadership (always all three) */
+            items: components["schemas"]["RatingSubjectFigures"][];
+        };
         StatisticsRatingChannel: {
             /** Format: int64 */
             total: number;
@@ -9278,6 +9414,143 @@ export interface components {
             labels: components["schemas"]["StatisticsLabels"];
         };
         /**
+         * @description 已收件 / 已受理 / 已办结 / 退回补正 / 不予受理
+         * @enum {string}
+         */
+        CaseState: "received" | "accepted" | "completed" | "returned" | "refused";
+        /** @description 办件: one application handled under a service item at a unit */
+        Case: {
+            /** Format: uuid */
+            id: string;
+            source: string;
+            /** @description 办件编号 */
+            caseNumber: string;
+            /** Format: uuid */
+            itemId: string;
+            /** Format: uuid */
+            unitId: string;
+            state: components["schemas"]["CaseState"];
+            stateLabel: components["schemas"]["Label"];
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            receivedAt: string;
+            acceptedAt: string | null;
+            /** @description completed, returned or refused at */
+            closedAt: string | null;
+            /** @description why it was returned or refused */
+            reason: string | null;
+            /**
+             * Format: int64
+             * @description 承诺时限 (working days) when the case arrived
+             */
+            promisedDays: number;
+            /**
+             * Format: date-time
+             * @description promised deadline: the working days after acceptance (or receipt, before it)
+             */
+            deadline: string;
+            /** @description 按时办结; null until completed */
+            onTime: boolean | null;
+            /** @description 一周办结: completed within 7 calendar days of receipt; null until completed */
+            oneWeek: boolean | null;
+            /** @description 首问负责人, pseudonymous (HMAC of the staff code) */
+            firstResponderRef: string | null;
+            importId: string | null;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        CaseStateCounts: {
+            /** Format: int64 */
+            received: number;
+            /** Format: int64 */
+            accepted: number;
+            /** Format: int64 */
+            completed: number;
+            /** Format: int64 */
+            returned: number;
+            /** Format: int64 */
+            refused: number;
+        };
+        CaseStatisticsRow: {
+            /**
+             * Format: uuid
+             * @description the unit, department or region id
+             */
+            key: string;
+            /** Format: int64 */
+            total: number;
+            byState: components["schemas"]["CaseStateCounts"];
+            /**
+             * Format: int64
+             * @description completed by the deadline (按时办结)
+             */
+            onTime: number;
+            /**
+             * Format: int64
+             * @description completed within 7 calendar days of receipt (一周办结)
+             */
+            oneWeek: number;
+            /** @description 限时办结率: onTime / completed, %; null without completed cases */
+            onTimeRate: number | null;
+            /** @description 一周办结率: oneWeek / completed, % */
+            oneWeekRate: number | null;
+        };
+        /** @description 办件 statistics: cases by state, on-time and one-week rates */
+        CaseStatistics: {
+            /** @enum {string} */
+            groupBy: "unit" | "department" | "region";
+            rows: components["schemas"]["CaseStatisticsRow"][];
+        };
+        /** @description A bulk case import and its progress. Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). */
+        CaseImport: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "processing" | "completed" | "failed";
+            /** @enum {string} */
+            format: "csv" | "ndjson";
+            source: string;
+            /** @enum {string} */
+            policy: "partial" | "all_or_nothing";
+            /** Format: int64 */
+            rowsRead: number;
+            /**
+             * Format: int64
+             * @description rows committed as new cases
+             */
+            accepted: number;
+            /**
+             * Format: int64
+             * @description valid rows whose (source, caseNumber) was already stored: skipped
+             */
+            duplicates: number;
+            /**
+             * Format: int64
+             * @description rows with errors (see /errors)
+             */
+            rejected: number;
+            failureReason: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            startedAt: string;
+            finishedAt: string | null;
+            createdBy: string;
+        };
+        /**
          * @description 群众差评 / 考评扣分 / 暗访发现问题 / 取消评比资格 / 命名状态变更 / 投诉属实认定
          * @enum {string}
          */
@@ -9546,143 +9819,6 @@ export interface components {
             /** Format: uuid */
             itemId: string;
             unitIds: string[];
-        };
-        /**
-         * @description 已收件 / 已受理 / 已办结 / 退回补正 / 不予受理
-         * @enum {string}
-         */
-        CaseState: "received" | "accepted" | "completed" | "returned" | "refused";
-        /** @description 办件: one application handled under a service item at a unit */
-        Case: {
-            /** Format: uuid */
-            id: string;
-            source: string;
-            /** @description 办件编号 */
-            caseNumber: string;
-            /** Format: uuid */
-            itemId: string;
-            /** Format: uuid */
-            unitId: string;
-            state: components["schemas"]["CaseState"];
-            stateLabel: components["schemas"]["Label"];
-            /**
-             * Format: date-time
-             * @description ISO 8601 timestamp with zone
-             */
-            receivedAt: string;
-            acceptedAt: string | null;
-            /** @description completed, returned or refused at */
-            closedAt: string | null;
-            /** @description why it was returned or refused */
-            reason: string | null;
-            /**
-             * Format: int64
-             * @description 承诺时限 (working days) when the case arrived
-             */
-            promisedDays: number;
-            /**
-             * Format: date-time
-             * @description promised deadline: the working days after acceptance (or receipt, before it)
-             */
-            deadline: string;
-            /** @description 按时办结; null until completed */
-            onTime: boolean | null;
-            /** @description 一周办结: completed within 7 calendar days of receipt; null until completed */
-            oneWeek: boolean | null;
-            /** @description 首问负责人, pseudonymous (HMAC of the staff code) */
-            firstResponderRef: string | null;
-            importId: string | null;
-            /** Format: int64 */
-            version: number;
-            /**
-             * Format: date-time
-             * @description ISO 8601 timestamp with zone
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 timestamp with zone
-             */
-            updatedAt: string;
-        };
-        CaseStateCounts: {
-            /** Format: int64 */
-            received: number;
-            /** Format: int64 */
-            accepted: number;
-            /** Format: int64 */
-            completed: number;
-            /** Format: int64 */
-            returned: number;
-            /** Format: int64 */
-            refused: number;
-        };
-        CaseStatisticsRow: {
-            /**
-             * Format: uuid
-             * @description the unit, department or region id
-             */
-            key: string;
-            /** Format: int64 */
-            total: number;
-            byState: components["schemas"]["CaseStateCounts"];
-            /**
-             * Format: int64
-             * @description completed by the deadline (按时办结)
-             */
-            onTime: number;
-            /**
-             * Format: int64
-             * @description completed within 7 calendar days of receipt (一周办结)
-             */
-            oneWeek: number;
-            /** @description 限时办结率: onTime / completed, %; null without completed cases */
-            onTimeRate: number | null;
-            /** @description 一周办结率: oneWeek / completed, % */
-            oneWeekRate: number | null;
-        };
-        /** @description 办件 statistics: cases by state, on-time and one-week rates */
-        CaseStatistics: {
-            /** @enum {string} */
-            groupBy: "unit" | "department" | "region";
-            rows: components["schemas"]["CaseStatisticsRow"][];
-        };
-        /** @description A bulk case import and its progress. Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). */
-        CaseImport: {
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            status: "processing" | "completed" | "failed";
-            /** @enum {string} */
-            format: "csv" | "ndjson";
-            source: string;
-            /** @enum {string} */
-            policy: "partial" | "all_or_nothing";
-            /** Format: int64 */
-            rowsRead: number;
-            /**
-             * Format: int64
-             * @description rows committed as new cases
-             */
-            accepted: number;
-            /**
-             * Format: int64
-             * @description valid rows whose (source, caseNumber) was already stored: skipped
-             */
-            duplicates: number;
-            /**
-             * Format: int64
-             * @description rows with errors (see /errors)
-             */
-            rejected: number;
-            failureReason: string | null;
-            /**
-             * Format: date-time
-             * @description ISO 8601 timestamp with zone
-             */
-            startedAt: string;
-            finishedAt: string | null;
-            createdBy: string;
         };
         /** @description 部门/行业: a department or sector taking part in the campaign */
         Department: {
@@ -10037,6 +10173,15 @@ export interface components {
             /** @description Σ count × commendationBonus[level] */
             points: number;
         };
+        /** @description the department's own satisfaction (its department and leadership ratings attributed to the cycle), a separate line: it does not change bonusPoints, penalties or netPoints, which stay the units' honours (部门行风考核挂钩); 万人评机关 rates the 机关 itself and is weighed by the office's own assessment of departments */
+        ScoreboardOwnSatisfaction: {
+            /** @description 万人评机关: ratings of the department itself (subject kind department) */
+            department: components["schemas"]["SatisfactionSummary"];
+            /** @description 领导班子: ratings of its leadership team (领导班子面对面评议, 电视问政测评) */
+            leadership: components["schemas"]["SatisfactionSummary"];
+            /** @description both together */
+            all: components["schemas"]["SatisfactionSummary"];
+        };
         /** @description 部门行风考核挂钩: what the department gains and loses from its units' honours */
         DepartmentScore: {
             /** Format: uuid */
@@ -10093,6 +10238,7 @@ export interface components {
                 /** Format: int64 */
                 substantiated: number;
             };
+            ownSatisfaction: components["schemas"]["ScoreboardOwnSatisfaction"];
         };
         DepartmentScoreboard: {
             /** Format: uuid */
@@ -26522,6 +26668,10 @@ export interface operations {
                 /**
                  * @example {
                  *       "unitId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a01",
+                 *       "subject": {
+                 *         "kind": "unit",
+                 *         "departmentId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a02"
+                 *       },
                  *       "channel": "questionnaire",
                  *       "level": 4,
                  *       "comment": "办事很快，工作人员热情。Quick, and the staff were friendly.",
@@ -26529,8 +26679,12 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** Format: uuid */
-                    unitId: string;
+                    /**
+                     * Format: uuid
+                     * @description the rated unit: required unless subject names a department or its leadership team
+                     */
+                    unitId?: string;
+                    subject?: components["schemas"]["RatingSubjectInputInput"];
                     channel: components["schemas"]["RatingChannelInput"];
                     /**
                      * Format: int32
@@ -26704,6 +26858,9 @@ export interface operations {
                 /** @description opaque cursor from the previous page's nextCursor */
                 cursor?: string;
                 unitId?: string;
+                subjectKind?: components["schemas"]["RatingSubjectKindInput"];
+                /** @description the rated department's own ratings (subjectKind department / leadership) and its units' ratings */
+                departmentId?: string;
                 cycleId?: string;
                 channel?: components["schemas"]["RatingChannelInput"];
                 level?: number;
@@ -26807,6 +26964,10 @@ export interface operations {
                 /**
                  * @example {
                  *       "unitId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a01",
+                 *       "subject": {
+                 *         "kind": "unit",
+                 *         "departmentId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a02"
+                 *       },
                  *       "channel": "questionnaire",
                  *       "level": 4,
                  *       "comment": "办事很快，工作人员热情。Quick, and the staff were friendly.",
@@ -26817,8 +26978,12 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** Format: uuid */
-                    unitId: string;
+                    /**
+                     * Format: uuid
+                     * @description the rated unit: required unless subject names a department or its leadership team
+                     */
+                    unitId?: string;
+                    subject?: components["schemas"]["RatingSubjectInputInput"];
                     channel: components["schemas"]["RatingChannelInput"];
                     /**
                      * Format: int32
@@ -31451,6 +31616,100 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Statistics"];
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "validation_failed";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    getRatingSubjectStatistics: {
+        parameters: {
+            query?: {
+                /** @description one cycle (创建周期) */
+                cycleId?: string;
+                /** @description several cycles, comma-separated (at most 50) */
+                cycleIds?: string;
+                /** @description first year of a range of cycles (cycles.year); with toYear, or alone for one year */
+                fromYear?: number;
+                /** @description last year of a range of cycles (inclusive); alone means that one year */
+                toYear?: number;
+                /** @description units in this region and every region below it (行政区) */
+                regionId?: string;
+                /** @description units of this department (部门/行业); forced to their own for the department role */
+                departmentId?: string;
+                category?: components["schemas"]["CategoryInput"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: 群众评价 per subject: units, departments (万人评机关) and leadership teams (领导班子): counts, 差评, mean, satisfied share, channels */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingSubjectStatistics"];
                 };
             };
             /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
@@ -40353,6 +40612,438 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "not_found" | "route_not_found";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    exportProvincialRatings: {
+        parameters: {
+            query?: {
+                /** @description csv (UTF-8 with BOM, header of the Chinese field names) or ndjson (one object per line keyed by them) */
+                format?: "csv" | "ndjson";
+                /** @description ratings collected (cases received) at or after */
+                from?: string;
+                /** @description … before */
+                to?: string;
+                /** @description the department's units (and, for ratings, the department's own and its leadership's ratings) */
+                departmentId?: string;
+                /** @description units (and departments) in this region and every region below it */
+                regionId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv; charset=utf-8 with BOM, or application/x-ndjson */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "validation_failed";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    importProvincialRatings: {
+        parameters: {
+            query: {
+                /** @description the provincial platform as a source name, e.g. province-hcp: 评价编号 / 办件编号 are unique per source (re-imports are recognised) */
+                source: string;
+                /** @description `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). */
+                policy?: "partial" | "all_or_nothing";
+            };
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created: Import a provincial 好差评 ratings file (CSV in the provincial layout) through the rating import */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingImport"];
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                    };
+                };
+            };
+            /** @description Payload Too Large: a problem document (RFC 9457); code is one of `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: a problem document (RFC 9457); code is one of `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "idempotency_key_reused" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    exportProvincialCases: {
+        parameters: {
+            query?: {
+                /** @description csv (UTF-8 with BOM, header of the Chinese field names) or ndjson (one object per line keyed by them) */
+                format?: "csv" | "ndjson";
+                /** @description ratings collected (cases received) at or after */
+                from?: string;
+                /** @description … before */
+                to?: string;
+                /** @description the department's units (and, for ratings, the department's own and its leadership's ratings) */
+                departmentId?: string;
+                /** @description units (and departments) in this region and every region below it */
+                regionId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv; charset=utf-8 with BOM, or application/x-ndjson */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "validation_failed";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    importProvincialCases: {
+        parameters: {
+            query: {
+                /** @description the provincial platform as a source name, e.g. province-hcp: 评价编号 / 办件编号 are unique per source (re-imports are recognised) */
+                source: string;
+                /** @description `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). */
+                policy?: "partial" | "all_or_nothing";
+            };
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created: Import a provincial 办件 file (CSV in the provincial layout) through the case import */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseImport"];
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                    };
+                };
+            };
+            /** @description Payload Too Large: a problem document (RFC 9457); code is one of `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: a problem document (RFC 9457); code is one of `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };

@@ -71,10 +71,11 @@ import { serviceItemLoaders, serviceItemResolvers, serviceItemTypeDefs } from '.
 import { serviceItemRoutes } from './service-items/routes.js';
 import { caseLoaders, caseResolvers, caseTypeDefs } from './cases/graphql.js';
 import { caseRoutes } from './cases/routes.js';
+import { exchangeRoutes } from './exchange/routes.js';
 import { caseImportLeaseSweep } from './cases/schedule.js';
 
 /** Every module's REST routes, mounted under /api/v1. */
-export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, personRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, qrCodeRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, calendarRoutes, outreachRoutes, mediaRoutes, powerListRoutes, investmentRoutes, integrationClientRoutes, appealRoutes, serviceItemRoutes, caseRoutes];
+export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, personRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, qrCodeRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, calendarRoutes, outreachRoutes, mediaRoutes, powerListRoutes, investmentRoutes, integrationClientRoutes, appealRoutes, serviceItemRoutes, caseRoutes, exchangeRoutes];
 
 /** Every module's GraphQL part, merged into one schema. */
 export const graphqlModules: GraphqlModule[] = [

@@ -38,6 +38,7 @@ import { createRatingImportsService } from './ratings/import-service.js';
 import { respondentHasher, DEVELOPMENT_RESPONDENT_KEY_SECRET } from './ratings/rules.js';
 import { createRatingsService } from './ratings/service.js';
 import { createStatisticsService } from './statistics/service.js';
+import { createExchangeService } from './exchange/service.js';
 import { createAppealsService } from './appeals/service.js';
 import { createRatingIntegrityService, integrityDefaults } from './ratings/integrity.js';
 import { createIdempotencyService } from './idempotency/service.js';
@@ -149,7 +150,9 @@ export function createServices(database: Database, { config, keys }: { config: C
     calendar,
   });
   const idempotency = createIdempotencyService({ db, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
-  return { serviceItems, cases, caseImports, integrationClients, calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, persons, complaints, open311, supervision, outreach, media, powerList, investments, appeals, ratingIntegrity };
+  // 省级好差评平台对接: maps the provincial layout onto the rating and case imports.
+  const exchange = createExchangeService({ db, regions, ratingImports, caseImports, timeZone: config.TIME_ZONE });
+  return { exchange, serviceItems, cases, caseImports, integrationClients, calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, persons, complaints, open311, supervision, outreach, media, powerList, investments, appeals, ratingIntegrity };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -37,6 +37,7 @@ const TAGS: [name: string, zhCN: string, en: string][] = [
   ['rankings', '综合得分与排名公示（不可变快照）', 'Scores and rankings: immutable published snapshots'],
   ['awards', '命名表彰：十佳、百佳、黄牌警告、摘牌', 'Awards: top 10 and top 100, yellow cards and revocation'],
   ['scoreboard', '部门行风考核挂钩', 'Department scoreboard: what named units add to their departments'],
+  ['exchange', '省级好差评平台对接：按省平台字段导入导出评价与办件', 'Provincial exchange: ratings and cases in the provincial 好差评 platform\'s field layout, both ways'],
   ['statistics', '统计：参评单位、问题、评价、投诉', 'Statistics: the figures the campaign reports'],
   ['outreach', '群众评价机制：征求意见、走访、座谈、问卷、电话询访、短信与意见建议', 'Outreach: opinion forms, household visits, forums, questionnaires, phone inquiries, messages and suggestions'],
   ['media', '媒体参与：专版、消息、专题、电视问政、编发短信', 'Media: newspaper columns, news items, TV specials, TV inquiries and publicity messages'],

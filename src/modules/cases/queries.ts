@@ -1,4 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { participationWindows } from '../enrollments/queries.js';
 import { cases } from './tables.js';
@@ -8,6 +9,19 @@ export const caseQueries = {
   /** The unit and state of a case (一事一评 checks), or undefined. */
   async unitOf(db: Db, caseId: string): Promise<{ unitId: string; state: string } | undefined> {
     return (await db.select({ unitId: cases.unitId, state: cases.state }).from(cases).where(eq(cases.id, caseId)))[0];
+  },
+  /** 办件编号 and item of some cases (provincial exchange of ratings). */
+  numbers(db: Db, ids: readonly string[]) {
+    return db.select({ id: cases.id, caseNumber: cases.caseNumber, itemId: cases.itemId }).from(cases).where(inArray(cases.id, [...ids]));
+  },
+  /** A page of cases in id order, received in [from, to) and of the given units (provincial exchange export). */
+  page(db: Db, f: { from?: Date; to?: Date; unitIds?: SQL; afterId?: string; limit: number }) {
+    return db
+      .select()
+      .from(cases)
+      .where(and(f.from ? gte(cases.receivedAt, f.from) : undefined, f.to ? lt(cases.receivedAt, f.to) : undefined, f.unitIds ? inArray(cases.unitId, f.unitIds) : undefined, f.afterId ? gt(cases.id, f.afterId) : undefined))
+      .orderBy(asc(cases.id))
+      .limit(f.limit);
   },
   /**
    * 限时办结 per unit for a cycle: the unit's cases completed within its participation window of the cycle

@@ -17,6 +17,11 @@ export const departmentQueries = {
   byIds(db: Db, ids: readonly string[]) {
     return db.select({ id: departments.id, name: departments.name, regionId: departments.regionId, active: departments.active }).from(departments).where(inArray(departments.id, [...ids]));
   },
+  /** Official codes (部门编码) with region, by ids or by codes (provincial exchange). */
+  codes(db: Db, by: { ids: readonly string[] } | { orgCodes: readonly string[] }) {
+    const where = 'ids' in by ? inArray(departments.id, [...by.ids]) : inArray(departments.orgCode, [...by.orgCodes]);
+    return db.select({ id: departments.id, orgCode: departments.orgCode, regionId: departments.regionId }).from(departments).where(where);
+  },
   /** Ids of the departments within a region (the region and its descendants, by path), as a subquery. */
   idsWithin(db: Db, regionPath: string) {
     return db.select({ id: departments.id }).from(departments).where(regionQueries.within(db, departments.regionId, regionPath));

@@ -13,10 +13,18 @@ export const ratingTypeDefs = /* GraphQL */ `
   enum RatingChannel {
     questionnaire household_visit forum phone_inquiry sms hotline portal mailbox tv_inquiry face_to_face_review ten_thousand_review three_party_inquiry qr_code window_device kiosk app
   }
+  "评价对象: unit 基层站所/窗口, department 部门/机关 (万人评机关), leadership 部门领导班子 (领导班子面对面评议, 电视问政测评)"
+  enum RatingSubjectKind { unit department leadership }
+  input RatingSubjectInput { kind: RatingSubjectKind!, departmentId: ID }
   "群众评价: one public satisfaction response; level 5 非常满意 … 1 非常不满意"
   type Rating {
     id: ID!
-    unitId: ID!
+    "the rated unit; null when the subject is a department or its leadership team"
+    unitId: ID
+    subjectKind: RatingSubjectKind!
+    subjectKindLabel: Label!
+    "the rated department (subjectKind department or leadership)"
+    departmentId: ID
     cycleId: ID
     channel: RatingChannel!
     channelLabel: Label!
@@ -34,6 +42,7 @@ export const ratingTypeDefs = /* GraphQL */ `
     "一事一评: the case (办件) rated"
     caseId: ID
     unit: Unit
+    department: Department
   }
   type RatingPage { items: [Rating!]! nextCursor: String }
   type RatingReceipt { id: ID! duplicate: Boolean! cycleId: ID followUpId: ID callBackToken: String }
@@ -97,12 +106,13 @@ export const ratingTypeDefs = /* GraphQL */ `
     createdBy: String!
   }
   input SubmitRatingInput {
-    unitId: ID!, channel: RatingChannel!, level: Int!, comment: String, respondentKey: String,
+    "required unless subject names a department or its leadership team"
+    unitId: ID, subject: RatingSubjectInput, channel: RatingChannel!, level: Int!, comment: String, respondentKey: String,
     source: String!, externalId: String, collectedAt: String, cycleId: ID, caseId: ID, staffCode: String
   }
 
   extend type Query {
-    ratings(unitId: ID, cycleId: ID, channel: RatingChannel, level: Int, from: String, to: String, limit: Int, cursor: String): RatingPage!
+    ratings(unitId: ID, subjectKind: RatingSubjectKind, departmentId: ID, cycleId: ID, channel: RatingChannel, level: Int, from: String, to: String, limit: Int, cursor: String): RatingPage!
     ratingCounts(cycleId: ID, unitId: ID, departmentId: ID, regionId: ID, limit: Int, cursor: String): RatingCountsPage!
     followUps(status: FollowUpStatus, unitId: ID, overdue: Boolean, limit: Int, cursor: String): FollowUpPage!
     ratingImport(id: ID!): RatingImport
@@ -161,6 +171,7 @@ export const ratingResolvers: IResolvers = {
 export const ratingLoaders: MercuriusLoaders = {
   Rating: {
     unit: (queries: { obj: RatingDto }[], { ctx, services }) => loadBy(queries, (r) => r.unitId, (ids) => services.units.byIds(ctx, ids)),
+    department: (queries: { obj: RatingDto }[], { services }) => loadBy(queries, (r) => r.departmentId, services.departments.byIds),
   },
   RatingCounts: {
     unit: (queries: { obj: RatingCountsDto }[], { ctx, services }) => loadBy(queries, (r) => r.unitId, (ids) => services.units.byIds(ctx, ids)),

@@ -63,7 +63,7 @@ export const integrityRepository = {
     const res = await db.execute(sql`
       with scoped as materialized (
         select r.id, r.unit_id, r.respondent_hash, r.source_ip_hash, r.received_at, r.collected_at, r.level, r.source, r.hold_status
-        from ${ratings} r where ${inScope}
+        from ${ratings} r where ${inScope} and r.subject_kind = 'unit'
       ),
       respondent_burst as materialized (
         select id, 'respondent_burst' as signal from (

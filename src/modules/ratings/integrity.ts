@@ -101,7 +101,8 @@ export const holdStatistics = z
 function toHoldDto(r: Awaited<ReturnType<typeof integrityRepository.list>>[number]): RatingHoldDto {
   return {
     ratingId: r.id,
-    unitId: r.unitId,
+    // Only unit ratings are reviewed (integrity.repository scopes the scan to them): a held rating has its unit.
+    unitId: r.unitId!,
     cycleId: r.cycleId,
     level: r.level,
     channel: r.channel,

@@ -4,7 +4,7 @@ import { followUpStatusLabels, verificationOutcomeLabels } from './follow-ups.sc
 import type { FollowUpDto } from './follow-ups.schemas.js';
 import type { RatingRow } from './repository.js';
 import { isBad, loopIsOverdue } from './rules.js';
-import { channelLabels, levelLabels } from './schemas.js';
+import { channelLabels, levelLabels, subjectKindLabels } from './schemas.js';
 import type { RatingDto } from './schemas.js';
 
 /** The respondent hash and the limit bookkeeping never leave the service. */
@@ -12,6 +12,9 @@ export function toRatingDto(r: RatingRow): RatingDto {
   return {
     id: r.id,
     unitId: r.unitId,
+    subjectKind: r.subjectKind,
+    subjectKindLabel: subjectKindLabels[r.subjectKind],
+    departmentId: r.departmentId,
     cycleId: r.cycleId,
     channel: r.channel,
     channelLabel: channelLabels[r.channel],

@@ -1,4 +1,4 @@
-import { and, count, eq, gte, inArray, lt, lte, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { PeriodWindow } from '../../lib/period-window.js';
@@ -13,6 +13,14 @@ export function loopOverdueSql(at: Date): SQL {
   )!;
 }
 
+/**
+ * A rating of a unit (subject_kind 'unit'): the only ones that have a unit_id (ratings_subject_check), so every per-unit
+ * reading below filters on it — department and leadership ratings (万人评机关, 领导班子) never reach a unit's figures or P.
+ */
+export const isUnitRating = (): SQL => eq(ratings.subjectKind, 'unit');
+/** unit_id of a unit rating: never null under isUnitRating(). */
+const ratedUnitId = sql<string>`${ratings.unitId}`;
+
 /** What other modules may read of ratings (群众评价). */
 /** A period ranking counts the ratings collected (collectedAt) in its window; no window: the whole cycle. */
 const collectedWithin = (w?: PeriodWindow) => (w ? and(gte(ratings.collectedAt, w.start), lt(ratings.collectedAt, w.end)) : undefined);
@@ -25,13 +33,13 @@ export const ratingQueries = {
   /** What an appeal (申诉) needs of a rating: its unit and cycle, and who recorded or cleared it (they may not decide). */
   async appealSubject(db: Db, ratingId: string): Promise<{ unitId: string; cycleId: string | null; level: number; actors: string[] } | undefined> {
     const [r] = await db
-      .select({ unitId: ratings.unitId, cycleId: ratings.cycleId, level: ratings.level, submittedBy: ratings.submittedBy, reviewedBy: ratings.holdReviewedBy })
+      .select({ unitId: ratedUnitId, cycleId: ratings.cycleId, level: ratings.level, submittedBy: ratings.submittedBy, reviewedBy: ratings.holdReviewedBy })
       .from(ratings)
-      .where(eq(ratings.id, ratingId));
+      .where(and(eq(ratings.id, ratingId), isUnitRating()));
     return r && { unitId: r.unitId, cycleId: r.cycleId, level: r.level, actors: [r.submittedBy, r.reviewedBy].filter((a): a is string => !!a) };
   },
   async ratingUnit(db: Db, ratingId: string): Promise<{ unitId: string; level: number } | undefined> {
-    return (await db.select({ unitId: ratings.unitId, level: ratings.level }).from(ratings).where(eq(ratings.id, ratingId)))[0];
+    return (await db.select({ unitId: ratedUnitId, level: ratings.level }).from(ratings).where(and(eq(ratings.id, ratingId), isUnitRating())))[0];
   },
   /**
    * 群众评价: ratings of the cycle per unit and level that count toward P — not held or rejected by the integrity review
@@ -39,29 +47,81 @@ export const ratingQueries = {
    */
   levelCountsByUnit(db: Db, cycleId: string, excludedIds: readonly string[] = [], window?: PeriodWindow) {
     return db
-      .select({ unitId: ratings.unitId, level: ratings.level, n: count() })
+      .select({ unitId: ratedUnitId, level: ratings.level, n: count() })
       .from(ratings)
-      .where(and(eq(ratings.cycleId, cycleId), inArray(ratings.holdStatus, ['none', 'cleared']), excludedIds.length ? notInArray(ratings.id, [...excludedIds]) : undefined, collectedWithin(window)))
+      .where(and(eq(ratings.cycleId, cycleId), isUnitRating(), inArray(ratings.holdStatus, ['none', 'cleared']), excludedIds.length ? notInArray(ratings.id, [...excludedIds]) : undefined, collectedWithin(window)))
       .groupBy(ratings.unitId, ratings.level);
   },
   /** Ratings of the cycle held for review and rejected by it, per unit (only units that have any). */
   holdCountsByUnit(db: Db, cycleId: string, window?: PeriodWindow) {
     return db
       .select({
-        unitId: ratings.unitId,
+        unitId: ratedUnitId,
         held: sql<number>`count(*) filter (where ${ratings.holdStatus} = 'held')`.mapWith(Number),
         rejected: sql<number>`count(*) filter (where ${ratings.holdStatus} = 'rejected')`.mapWith(Number),
       })
       .from(ratings)
-      .where(and(eq(ratings.cycleId, cycleId), inArray(ratings.holdStatus, ['held', 'rejected']), collectedWithin(window)))
+      .where(and(eq(ratings.cycleId, cycleId), isUnitRating(), inArray(ratings.holdStatus, ['held', 'rejected']), collectedWithin(window)))
       .groupBy(ratings.unitId);
   },
-  /** Every rating as a joinable subquery (unitId, cycleId, channel, level, collectedAt, presenceBound); 差评 is `isBad(level)` (rules.ts). */
+  /**
+   * Every rating of a unit as a joinable subquery (unitId, cycleId, channel, level, collectedAt, presenceBound); 差评 is
+   * `isBad(level)` (rules.ts). Department and leadership ratings are read through `subjectFacts`.
+   */
   facts(db: Db, alias = 'rating_facts') {
     return db
-      .select({ id: ratings.id, unitId: ratings.unitId, cycleId: ratings.cycleId, channel: ratings.channel, level: ratings.level, collectedAt: ratings.collectedAt, presenceBound: ratings.presenceBound })
+      .select({ id: ratings.id, unitId: ratedUnitId.as('unit_id'), cycleId: ratings.cycleId, channel: ratings.channel, level: ratings.level, collectedAt: ratings.collectedAt, presenceBound: ratings.presenceBound })
+      .from(ratings)
+      .where(isUnitRating())
+      .as(alias);
+  },
+  /**
+   * Every rating with its subject as a joinable subquery: the kind (unit, department, leadership), the unit (unit ratings)
+   * or the department (the other two), cycle, channel, level, collectedAt and whether it counts (not held or rejected).
+   */
+  subjectFacts(db: Db, alias = 'rating_subject_facts') {
+    return db
+      .select({
+        id: ratings.id,
+        subjectKind: ratings.subjectKind,
+        unitId: ratings.unitId,
+        departmentId: ratings.departmentId,
+        cycleId: ratings.cycleId,
+        channel: ratings.channel,
+        level: ratings.level,
+        collectedAt: ratings.collectedAt,
+        counts: sql<boolean>`${ratings.holdStatus} in ('none', 'cleared')`.as('counts'),
+      })
       .from(ratings)
       .as(alias);
+  },
+  /**
+   * A page of ratings in id order with the state of their 差评核实 loop (null without one), for the provincial exchange:
+   * collected in [from, to); `subjects` selects unit ratings of those units and department ratings of those departments.
+   */
+  exchangePage(db: Db, f: { from?: Date; to?: Date; subjects?: { unitIds: SQL; departmentIds: SQL }; afterId?: string; limit: number }) {
+    return db
+      .select({ rating: ratings, loopState: ratingFollowUps.state })
+      .from(ratings)
+      .leftJoin(ratingFollowUps, eq(ratingFollowUps.ratingId, ratings.id))
+      .where(
+        and(
+          f.from ? gte(ratings.collectedAt, f.from) : undefined,
+          f.to ? lt(ratings.collectedAt, f.to) : undefined,
+          f.subjects ? or(inArray(ratings.unitId, f.subjects.unitIds), inArray(ratings.departmentId, f.subjects.departmentIds)) : undefined,
+          f.afterId ? gt(ratings.id, f.afterId) : undefined,
+        ),
+      )
+      .orderBy(asc(ratings.id))
+      .limit(f.limit);
+  },
+  /** The rating of some cases (一事一评) with its level and loop state (provincial exchange of cases). */
+  ofCases(db: Db, caseIds: readonly string[]) {
+    return db
+      .select({ caseId: ratings.caseId, level: ratings.level, loopState: ratingFollowUps.state })
+      .from(ratings)
+      .leftJoin(ratingFollowUps, eq(ratingFollowUps.ratingId, ratings.id))
+      .where(inArray(ratings.caseId, [...caseIds]));
   },
   /**
    * Every bad-rating loop (差评核实 → 整改 → 回访) as a joinable subquery, with the cycle and collection time of the rating

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { ratingFollowUps, ratings } from './tables.js';
@@ -6,6 +6,8 @@ import type { RatingChannel } from './tables.js';
 import { auditQueries } from '../audit/queries.js';
 import type { PreparedAuditEntry } from '../audit/queries.js';
 import { cycleForSql } from '../enrollments/queries.js';
+import { cycleQueries } from '../cycles/queries.js';
+import { isUnitRating } from './queries.js';
 import { unitQueries } from '../units/queries.js';
 import type { UnitFilter } from '../units/queries.js';
 
@@ -28,6 +30,9 @@ export type IntakeRating = Omit<RatingRow, 'cycleId' | 'limitSlot' | 'holdStatus
 
 export interface RatingFilter {
   unitId?: string;
+  subjectKind?: RatingRow['subjectKind'];
+  /** The department's own ratings (department and leadership) and the ratings of its units. */
+  department?: string;
   /** Scope and filters on the rated unit (department, region, …). */
   units?: UnitFilter;
   cycleId?: string;
@@ -41,6 +46,8 @@ function ratingWhere(db: Db, f: RatingFilter): SQL | undefined {
   return and(
     f.unitId ? eq(ratings.unitId, f.unitId) : undefined,
     unitQueries.unitIn(db, ratings.unitId, f.units),
+    f.subjectKind ? eq(ratings.subjectKind, f.subjectKind) : undefined,
+    f.department ? or(eq(ratings.departmentId, f.department), unitQueries.unitIn(db, ratings.unitId, { departmentId: f.department })) : undefined,
     f.cycleId ? eq(ratings.cycleId, f.cycleId) : undefined,
     f.channel ? eq(ratings.channel, f.channel) : undefined,
     f.level ? eq(ratings.level, f.level) : undefined,
@@ -115,6 +122,43 @@ export const ratingsRepository = {
     if (!r) return { unitFound: false, active: false, taken: 0, stored: false, cycleId: null };
     return { unitFound: true, active: r.active, taken: r.taken, stored: r.stored, cycleId: r.cycle_id };
   },
+  /**
+   * A department or leadership rating (万人评机关, 领导班子) in one statement: attributes the cycle unless one is given
+   * (归属周期: the newest cycle whose assessment window contains collectedAt — departments do not enrol), takes the
+   * respondent's daily slot when limited (ratings_subject_respondent_day_key keeps it race-free) and stores the row
+   * unless (source, external_id) is known or the limit is reached. The caller records the audit entry in the same
+   * transaction. Returns the stored row's cycle, or what refused it.
+   */
+  async insertSubjectRating(
+    db: Db,
+    row: IntakeRating,
+    p: { cycle: { id: string } | { attributeAt: Date }; limit: { perDay: number } | null },
+  ): Promise<{ stored: true; cycleId: string | null } | { stored: false; taken: number }> {
+    const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+    const cycle =
+      'id' in p.cycle
+        ? sql`${p.cycle.id}::uuid`
+        : sql`(select w.id from ${cycleQueries.windowsSql('assessment')} w where w.starts_at <= ${ts(p.cycle.attributeAt)} and ${ts(p.cycle.attributeAt)} < w.ends_at order by w.id desc limit 1)`;
+    const taken = p.limit
+      ? sql`(select count(*)::int from ${ratings} r where r.respondent_hash = ${row.respondentHash} and r.department_id = ${row.departmentId}::uuid
+          and r.subject_kind = ${row.subjectKind} and r.limited_day = ${row.limitedDay}::date)`
+      : sql`0`;
+    const res = await db.execute(sql`
+      with facts as (select ${cycle} as cycle_id, ${taken} as taken),
+      inserted as (
+        insert into ${ratings} (id, unit_id, subject_kind, department_id, cycle_id, channel, level, comment, collected_at, received_at, source, external_id,
+          respondent_hash, limited_day, limit_slot, submitted_by, presence_bound, source_ip_hash)
+        select ${row.id}::uuid, null, ${row.subjectKind}, ${row.departmentId}::uuid, f.cycle_id, ${row.channel}, ${row.level}, ${row.comment}, ${ts(row.collectedAt)},
+          ${ts(row.receivedAt)}, ${row.source}, ${row.externalId}, ${row.respondentHash}, ${row.limitedDay}::date, ${p.limit ? sql`f.taken` : sql`null`},
+          ${row.submittedBy}, false, ${row.sourceIpHash}
+        from facts f${p.limit ? sql` where f.taken < ${p.limit.perDay}` : sql``}
+        on conflict (source, external_id) do nothing
+        returning cycle_id
+      )
+      select f.taken, i.cycle_id, i.cycle_id is not null or exists (select 1 from inserted) as stored from facts f left join inserted i on true`);
+    const [r] = (res as unknown as { rows: { taken: number; cycle_id: string | null; stored: boolean }[] }).rows;
+    return r.stored ? { stored: true, cycleId: r.cycle_id } : { stored: false, taken: r.taken };
+  },
   list(db: Db, f: RatingFilter & { afterId?: string; limit: number }): Promise<RatingRow[]> {
     return db
       .select()
@@ -128,17 +172,17 @@ export const ratingsRepository = {
     const rows = await db
       .selectDistinct({ unitId: ratings.unitId })
       .from(ratings)
-      .where(and(ratingWhere(db, f), f.afterUnitId ? gt(ratings.unitId, f.afterUnitId) : undefined))
+      .where(and(ratingWhere(db, f), isUnitRating(), f.afterUnitId ? gt(ratings.unitId, f.afterUnitId) : undefined))
       .orderBy(asc(ratings.unitId))
       .limit(f.limit);
-    return rows.map((r) => r.unitId);
+    return rows.map((r) => r.unitId!);
   },
   /** Counts by unit × channel × level, for the given units (one grouped query; uses ratings_counts_idx). */
   counts(db: Db, f: RatingFilter, unitIds: string[]) {
     return db
-      .select({ unitId: ratings.unitId, channel: ratings.channel, level: ratings.level, count: sql<number>`count(*)::int` })
+      .select({ unitId: sql<string>`${ratings.unitId}`, channel: ratings.channel, level: ratings.level, count: sql<number>`count(*)::int` })
       .from(ratings)
-      .where(and(ratingWhere(db, f), inArray(ratings.unitId, unitIds)))
+      .where(and(ratingWhere(db, f), isUnitRating(), inArray(ratings.unitId, unitIds)))
       .groupBy(ratings.unitId, ratings.channel, ratings.level)
       .orderBy(asc(ratings.unitId), asc(ratings.channel), desc(ratings.level));
   },

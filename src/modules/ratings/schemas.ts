@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { ratingChannels } from './tables.js';
-import type { RatingChannel } from './tables.js';
+import { ratingChannels, ratingSubjectKinds } from './tables.js';
+import type { RatingChannel, RatingSubjectKind } from './tables.js';
 import { isoDate, labelSchema } from '../../lib/http.js';
 import { PUBLIC_RATING_LIMIT } from './rules.js';
 
-export { ratingChannels };
-export type { RatingChannel };
+export { ratingChannels, ratingSubjectKinds };
+export type { RatingChannel, RatingSubjectKind };
 
 type Label = { zhCN: string; en: string };
 
@@ -38,6 +38,25 @@ export const levelLabels: Record<number, Label> = {
   1: { zhCN: '非常不满意', en: 'Very dissatisfied' },
 };
 
+/** What a rating rates (评价对象). */
+export const subjectKindLabels: Record<RatingSubjectKind, Label> = {
+  unit: { zhCN: '基层站所(窗口)', en: 'Unit' },
+  department: { zhCN: '部门(机关)', en: 'Department' },
+  leadership: { zhCN: '部门领导班子', en: "Department's leadership team" },
+};
+export const subjectKindSchema = z.enum(ratingSubjectKinds).meta({
+  id: 'RatingSubjectKind',
+  description: 'unit 基层站所/窗口 (default); department 部门/机关 (万人评机关); leadership 部门领导班子 (领导班子面对面评议, 电视问政测评)',
+});
+/** The subject of a rating other than a unit: a department, or its leadership team. Absent: the unit in `unitId`. */
+export const ratingSubjectInput = z
+  .object({
+    kind: subjectKindSchema,
+    departmentId: z.uuid().optional().describe('the rated department (kind department or leadership); absent for kind unit'),
+  })
+  .meta({ id: 'RatingSubjectInput', description: '评价对象: absent or kind unit rates the unit in unitId; department / leadership rate the department in departmentId (then no unitId)' });
+export type RatingSubjectInput = z.infer<typeof ratingSubjectInput>;
+
 export const channelSchema = z.enum(ratingChannels).meta({
   id: 'RatingChannel',
   description: '征求意见表/问卷, 走访, 座谈会, 电话询访, 短信, 政风行风热线, 门户网站, 信箱, 电视问政, 面对面评议, 万人评机关, 三方询访, 扫码评价',
@@ -61,7 +80,10 @@ export const sourceSchema = z
 export const rating = z
   .object({
     id: z.uuid(),
-    unitId: z.uuid(),
+    unitId: z.uuid().nullable().describe('the rated unit; null when the subject is a department or its leadership team'),
+    subjectKind: subjectKindSchema,
+    subjectKindLabel: labelSchema,
+    departmentId: z.uuid().nullable().describe('the rated department (subjectKind department or leadership); null for a unit rating'),
     cycleId: z.uuid().nullable(),
     channel: channelSchema,
     channelLabel: labelSchema,
@@ -81,7 +103,8 @@ export const rating = z
 export type RatingDto = z.infer<typeof rating>;
 
 export const publicRatingBody = z.object({
-  unitId: z.uuid(),
+  unitId: z.uuid().optional().describe('the rated unit: required unless subject names a department or its leadership team'),
+  subject: ratingSubjectInput.optional(),
   channel: channelSchema.describe(`the public may use ${PUBLIC_RATING_LIMIT.channels.join(', ')}`),
   level: levelSchema,
   comment: comment.optional(),
@@ -125,6 +148,8 @@ export type RatingReceiptDto = z.infer<typeof ratingReceipt>;
 
 export const listRatingsQuery = z.object({
   unitId: z.uuid().optional(),
+  subjectKind: subjectKindSchema.optional(),
+  departmentId: z.uuid().optional().describe("the rated department's own ratings (subjectKind department / leadership) and its units' ratings"),
   cycleId: z.uuid().optional(),
   channel: channelSchema.optional(),
   level: z.number().int().min(1).max(5).optional(),

@@ -21,6 +21,10 @@ import type { RatingFilter } from './repository.js';
 import { PUBLIC_RATING_LIMIT, isBad, isLimitedChannel, limitDay, loopDeadlines, needsFollowUp } from './rules.js';
 import type { RespondentHasher } from './rules.js';
 import { caseQueries } from '../cases/queries.js';
+import { departmentQueries } from '../departments/queries.js';
+import { inTransaction } from '../../db/client.js';
+import { resolveSubject } from './subjects.js';
+import type { ResolvedSubject } from './subjects.js';
 import type { ListRatingsFilter, PublicRatingInput, QrRatingInput, RatingCountsDto, RatingCountsFilter, RatingDto, RatingReceiptDto, SubmitRatingInput } from './schemas.js';
 
 const PUBLIC_SOURCE = 'public';
@@ -86,7 +90,7 @@ export function createRatingsService({
   verificationWorkingDays: number;
   links: CallBackLinks;
 }) {
-  type StoreInput = SubmitRatingInput & { collectedAt: string; presenceBound?: boolean; sourceIp?: string };
+  type StoreInput = Omit<SubmitRatingInput, 'unitId' | 'subject'> & { unitId: string; collectedAt: string; presenceBound?: boolean; sourceIp?: string };
 
   /**
    * One statement, no transaction (ratingsRepository.storeAudited): it reads what the rules need and stores the rating,
@@ -111,6 +115,8 @@ export function createRatingsService({
       const row = {
         id: uuidv7(),
         unitId: input.unitId,
+        subjectKind: 'unit' as const,
+        departmentId: null,
         channel: input.channel,
         level: input.level,
         comment: input.comment ?? null,
@@ -164,6 +170,68 @@ export function createRatingsService({
     }
   }
 
+  type SubjectInput = Omit<StoreInput, 'unitId' | 'caseId' | 'staffCode' | 'presenceBound'> & { subject: Exclude<ResolvedSubject, { kind: 'unit' }> };
+
+  /**
+   * A department or leadership rating (万人评机关, 领导班子面对面评议, 电视问政测评): the department exists and is active; the same
+   * idempotency by (source, externalId) and public daily limit (per respondent, department and subject kind) as unit
+   * ratings; audited in the same transaction. No 差评核实 loop: the loop is a unit's (its rectification is a unit's problem).
+   */
+  async function storeSubject(ctx: RequestContext, input: SubjectInput): Promise<RatingReceiptDto> {
+    const { departmentId, kind } = input.subject;
+    try {
+      return await inTransaction(db, undefined, async (tx) => {
+        if (input.externalId) {
+          const existing = await ratingsRepository.bySourceExternalId(tx, input.source, input.externalId);
+          if (existing) return { id: existing.id, duplicate: true, cycleId: existing.cycleId, followUpId: null, callBackToken: null };
+        }
+        const [department] = await departmentQueries.byIds(tx, [departmentId]);
+        if (!department) throw invalid('subject.departmentId', `department ${departmentId} does not exist`);
+        if (!department.active) throw invalid('subject.departmentId', `department ${departmentId} is deactivated and takes no ratings`);
+        if (input.cycleId && !(await cycleQueries.exists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
+        const collectedAt = new Date(input.collectedAt);
+        const respondentHash = input.respondentKey ? hashRespondent(input.respondentKey) : null;
+        const limitedDay = respondentHash && isLimitedChannel(input.channel) ? limitDay(collectedAt) : null;
+        const row = {
+          id: uuidv7(),
+          unitId: null,
+          subjectKind: kind,
+          departmentId,
+          channel: input.channel,
+          level: input.level,
+          comment: input.comment ?? null,
+          collectedAt,
+          receivedAt: new Date(),
+          source: input.source,
+          externalId: input.externalId ?? null,
+          respondentHash,
+          limitedDay,
+          importId: null,
+          submittedBy: ctx.principal.subject,
+          presenceBound: false,
+          sourceIpHash: input.sourceIp ? hashRespondent(`ip:${input.sourceIp}`) : null,
+          caseId: null,
+          staffHash: null,
+        };
+        const outcome = await ratingsRepository.insertSubjectRating(tx, row, {
+          cycle: input.cycleId ? { id: input.cycleId } : { attributeAt: collectedAt },
+          limit: limitedDay ? { perDay } : null,
+        });
+        if (!outcome.stored) {
+          if (limitedDay && outcome.taken >= perDay) throw dailyLimitReached(perDay);
+          const existing = await ratingsRepository.bySourceExternalId(tx, input.source, input.externalId!);
+          return { id: existing!.id, duplicate: true, cycleId: existing!.cycleId, followUpId: null, callBackToken: null };
+        }
+        const dto = toRatingDto({ ...row, ...UNREVIEWED, cycleId: outcome.cycleId, limitSlot: null });
+        await audit.record(tx, ctx, { action: 'rating.submitted', entityType: 'rating', entityId: row.id, after: dto });
+        return { id: row.id, duplicate: false, cycleId: outcome.cycleId, followUpId: null, callBackToken: null };
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'ratings_subject_respondent_day_key')) throw dailyLimitReached(perDay);
+      throw err;
+    }
+  }
+
   /** 一事一评: the case exists, is the rated unit's, and has no rating yet (the unique index settles a race). */
   async function checkCase(caseId: string, unitId: string) {
     const c = await caseQueries.unitOf(db, caseId);
@@ -185,6 +253,12 @@ export function createRatingsService({
     return { unitId: f.unitId ?? scope.unitId, units: { departmentId: scope.departmentId ?? f.departmentId } };
   }
 
+  /** A department's own ratings are the office's and that department's: never a unit's. */
+  function canSeeDepartmentRating(ctx: RequestContext, departmentId: string): boolean {
+    const scope = unitScope(ctx);
+    return !scope.unitId && (!scope.departmentId || scope.departmentId === departmentId);
+  }
+
   return {
     /**
      * 群众评价 from the public (or a front end's integration): always now, source `public`. The public may use
@@ -200,7 +274,10 @@ export function createRatingsService({
         throw invalid('respondentKey', `required on ${PUBLIC_RATING_LIMIT.channels.join(', ')} (the daily limit counts per respondent and unit)`);
       }
       // Only an anonymous caller's address says who rated: a front end's integration relays everyone from one address.
-      return store(ctx, { ...input, source: PUBLIC_SOURCE, collectedAt: new Date().toISOString(), sourceIp: anonymous ? sourceIp : undefined });
+      const { subject: _s, unitId: _u, ...rest } = input;
+      const common = { ...rest, source: PUBLIC_SOURCE, collectedAt: new Date().toISOString(), sourceIp: anonymous ? sourceIp : undefined };
+      const subject = resolveSubject(input);
+      return subject.kind === 'unit' ? store(ctx, { ...common, unitId: subject.unitId }) : storeSubject(ctx, { ...common, subject });
     },
 
     /**
@@ -220,15 +297,20 @@ export function createRatingsService({
       if (input.channel === 'qr_code') throw invalid('channel', 'qr_code ratings are given through a QR code (presence-bound), not submitted');
       const collectedAt = input.collectedAt ?? new Date().toISOString();
       if (isInFuture(new Date(collectedAt))) throw invalid('collectedAt', 'lies in the future');
-      return store(ctx, { ...input, collectedAt });
+      const subject = resolveSubject(input);
+      const { subject: _s, unitId: _u, ...rest } = input;
+      return subject.kind === 'unit' ? store(ctx, { ...rest, unitId: subject.unitId, collectedAt }) : storeSubject(ctx, { ...rest, collectedAt, subject });
     },
 
     async list(ctx: RequestContext, filter: ListRatingsFilter, page: { limit: number; cursor?: string }): Promise<Page<RatingDto>> {
       const scope = scoped(ctx, filter);
       if (!scope) return { items: [], nextCursor: null };
+      // A department (its scope or the filter) selects its units' ratings and its own (department and leadership) ones.
+      const { units, ...unitScoped } = scope;
       const p = await paginate(page, ({ after, limit }) => ratingsRepository.list(db, {
         ...filter,
-        ...scope,
+        ...unitScoped,
+        department: units?.departmentId,
         from: filter.from ? new Date(filter.from) : undefined,
         to: filter.to ? new Date(filter.to) : undefined,
         afterId: after,
@@ -240,8 +322,9 @@ export function createRatingsService({
     /** Batched read for loaders, scoped like every other read (a rating is visible with its unit). */
     async byIds(ctx: RequestContext, ids: readonly string[]): Promise<RatingDto[]> {
       const rows = await ratingsRepository.byIds(db, ids);
-      const unitsById = new Map((await unitQueries.byIds(db, [...new Set(rows.map((r) => r.unitId))])).map((u) => [u.id, u]));
-      return rows.filter((r) => canSeeUnit(ctx, unitsById.get(r.unitId)!)).map(toRatingDto);
+      const unitIds = [...new Set(rows.flatMap((r) => (r.unitId ? [r.unitId] : [])))];
+      const unitsById = new Map((unitIds.length ? await unitQueries.byIds(db, unitIds) : []).map((u) => [u.id, u]));
+      return rows.filter((r) => (r.unitId ? canSeeUnit(ctx, unitsById.get(r.unitId)!) : canSeeDepartmentRating(ctx, r.departmentId!))).map(toRatingDto);
     },
 
     /** Counts by channel × level per unit, a page of units at a time (cursor = last unit id). */

@@ -5,6 +5,7 @@ import { units } from '../units/tables.js';
 import { cycles } from '../cycles/tables.js';
 import { problems } from '../problems/tables.js';
 import { cases } from '../cases/tables.js';
+import { departments } from '../departments/tables.js';
 /** The channels a public rating (群众评价) arrives through; labels live in modules/ratings/channels.ts. */
 export const ratingChannels = [
   'questionnaire',
@@ -29,6 +30,14 @@ export const ratingChannels = [
 export type RatingChannel = (typeof ratingChannels)[number];
 export const ratingChannel = pgEnum('rating_channel', ratingChannels);
 
+/**
+ * What a rating rates: a unit (基层站所/窗口, the default), a department itself (万人评机关), or a department's leadership team
+ * (领导班子: 领导班子面对面评议, 电视问政测评). Only unit ratings feed the unit ranking's P; the other two show on the department scoreboard.
+ */
+export const ratingSubjectKinds = ['unit', 'department', 'leadership'] as const;
+export type RatingSubjectKind = (typeof ratingSubjectKinds)[number];
+export const ratingSubjectKind = pgEnum('rating_subject_kind', ratingSubjectKinds);
+
 /** Rating integrity (评价防刷): none (never suspected), held for review (out of P), cleared (back in P), rejected (out for good). */
 export const ratingHoldStatus = pgEnum('rating_hold_status', ['none', 'held', 'cleared', 'rejected']);
 
@@ -40,7 +49,11 @@ export const ratings = pgTable(
   'ratings',
   {
     id: id(),
-    unitId: uuid('unit_id').notNull().references(() => units.id),
+    /** The rated unit; null exactly when the subject is a department or its leadership team (ratings_subject_check). */
+    unitId: uuid('unit_id').references(() => units.id),
+    subjectKind: ratingSubjectKind('subject_kind').notNull().default('unit'),
+    /** The rated department (万人评机关) or whose leadership team (领导班子) was rated; null for unit ratings. */
+    departmentId: uuid('department_id').references(() => departments.id),
     cycleId: uuid('cycle_id').references(() => cycles.id),
     channel: ratingChannel('channel').notNull(),
     level: smallint('level').notNull(),
@@ -88,6 +101,15 @@ export const ratings = pgTable(
     index('ratings_unit_received_idx').on(t.unitId, t.receivedAt),
     uniqueIndex('ratings_case_key').on(t.caseId).where(sql`case_id is not null`),
     check('ratings_level_check', sql`level between 1 and 5`),
+    // The public daily limit for department and leadership ratings: N per respondent, department, subject kind and day.
+    uniqueIndex('ratings_subject_respondent_day_key')
+      .on(t.respondentHash, t.departmentId, t.subjectKind, t.limitedDay, t.limitSlot)
+      .where(sql`limited_day is not null and department_id is not null`),
+    index('ratings_department_subject_idx').on(t.departmentId, t.cycleId, t.subjectKind).where(sql`department_id is not null`),
+    check(
+      'ratings_subject_check',
+      sql`(subject_kind = 'unit' and unit_id is not null and department_id is null) or (subject_kind <> 'unit' and unit_id is null and department_id is not null)`,
+    ),
   ],
 );
 

@@ -16,6 +16,10 @@ export const regionQueries = {
     return inArray(col, db.select({ id: regions.id }).from(regions).where(like(regions.path, prefixPattern(path))));
   },
   /** Region names for joins (id, nameZh), as a subquery the caller joins on `id`. */
+  /** 行政区划代码 (GB/T 2260) of some regions (provincial exchange). */
+  divisionCodes(db: Db, ids: readonly string[]) {
+    return db.select({ id: regions.id, divisionCode: regions.divisionCode }).from(regions).where(inArray(regions.id, [...ids]));
+  },
   names(db: Db) {
     return db.select({ id: regions.id, nameZh: regions.nameZh }).from(regions).as('region_names');
   },

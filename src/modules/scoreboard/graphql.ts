@@ -12,6 +12,10 @@ export const scoreboardTypeDefs = /* GraphQL */ `
   type ScoreboardCommendationLevels { provincial_leading_group: Int! provincial_department: Int! other: Int! }
   "上级表彰 of the department's units in the cycle, and the points they add"
   type ScoreboardCommendations { count: Int! byLevel: ScoreboardCommendationLevels! points: Float! }
+  "满意度: how many ratings, how many 差评, the mean level, the mean as points (0–100) and the satisfied share (levels 3–5)"
+  type SatisfactionSummary { count: Int! bad: Int! meanLevel: Float meanPoints: Float satisfiedShare: Float }
+  "the department's own satisfaction: 万人评机关 (department), 领导班子 (leadership), both (all); it does not change the points"
+  type ScoreboardOwnSatisfaction { department: SatisfactionSummary! leadership: SatisfactionSummary! all: SatisfactionSummary! }
   "部门行风考核挂钩: what a department gains and loses from its units' honours"
   type DepartmentScore {
     departmentId: ID!
@@ -25,6 +29,7 @@ export const scoreboardTypeDefs = /* GraphQL */ `
     netPoints: Float!
     problems: ScoreboardProblems!
     complaints: ScoreboardComplaints!
+    ownSatisfaction: ScoreboardOwnSatisfaction!
     department: Department
   }
   type DepartmentScoreboard { cycleId: ID! departmentBonus: CycleDepartmentBonus! departmentPenalty: CycleDepartmentPenalty! commendationBonus: CycleCommendationBonus! items: [DepartmentScore!]! }

@@ -1,9 +1,10 @@
-import { and, count, eq, inArray } from 'drizzle-orm';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { awardQueries } from '../awards/queries.js';
 import { complaintQueries } from '../complaints/queries.js';
 import { departmentQueries } from '../departments/queries.js';
 import { enrollmentQueries } from '../enrollments/queries.js';
+import { ratingQueries } from '../ratings/queries.js';
 import { unitQueries } from '../units/queries.js';
 
 /** The scoreboard reads other modules only through their queries. */
@@ -35,6 +36,19 @@ export const scoreboardRepository = {
       .innerJoin(u, eq(u.id, c.unitId))
       .where(and(eq(c.cycleId, cycleId), departmentId ? eq(u.departmentId, departmentId) : undefined))
       .groupBy(u.departmentId, c.level);
+  },
+
+  /**
+   * The departments' own ratings of the cycle (万人评机关 and 领导班子 ratings), per department, subject kind and level: one
+   * GROUP BY; only ratings that count (not held or rejected).
+   */
+  ownRatingCounts(db: Db, cycleId: string, departmentId?: string) {
+    const r = ratingQueries.subjectFacts(db, 'department_own_ratings');
+    return db
+      .select({ departmentId: r.departmentId, subjectKind: r.subjectKind, level: r.level, n: count() })
+      .from(r)
+      .where(and(eq(r.cycleId, cycleId), sql`${r.counts}`, sql`${r.subjectKind} <> 'unit'`, departmentId ? eq(r.departmentId, departmentId) : undefined))
+      .groupBy(r.departmentId, r.subjectKind, r.level);
   },
 
   /** Complaints of the cycle per department of the unit: one GROUP BY. */

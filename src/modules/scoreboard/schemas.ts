@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { labelSchema } from '../../lib/http.js';
 import { awardStatusSchema } from '../awards/schemas.js';
+import { satisfactionSummary } from '../ratings/satisfaction.js';
 
 const namedUnit = z.object({ unitId: z.uuid(), unitName: z.string(), certificateNo: z.string(), status: awardStatusSchema, statusLabel: labelSchema }).meta({ id: 'ScoreboardNamedUnit' });
 const tierCount = z.object({ count: z.number().int(), units: z.array(namedUnit) });
@@ -29,6 +30,17 @@ export const departmentScore = z
     netPoints: z.number().describe('bonus minus penalties'),
     problems: z.object({ open: z.number().int(), overdue: z.number().int(), rectified: z.number().int() }).describe('问题 of the cycle over the participating units; overdue: deadline passed and not verified by it (verified late stays overdue)'),
     complaints: z.object({ received: z.number().int(), substantiated: z.number().int() }).describe('投诉 of the cycle against the units'),
+    ownSatisfaction: z
+      .object({
+        department: satisfactionSummary.describe('万人评机关: ratings of the department itself (subject kind department)'),
+        leadership: satisfactionSummary.describe('领导班子: ratings of its leadership team (领导班子面对面评议, 电视问政测评)'),
+        all: satisfactionSummary.describe('both together'),
+      })
+      .describe(
+        "the department's own satisfaction (its department and leadership ratings attributed to the cycle), a separate line: it does not change bonusPoints, " +
+          "penalties or netPoints, which stay the units' honours (部门行风考核挂钩); 万人评机关 rates the 机关 itself and is weighed by the office's own assessment of departments",
+      )
+      .meta({ id: 'ScoreboardOwnSatisfaction' }),
   })
   .meta({ id: 'DepartmentScore', description: '部门行风考核挂钩: what the department gains and loses from its units\' honours' });
 export type DepartmentScoreDto = z.infer<typeof departmentScore>;

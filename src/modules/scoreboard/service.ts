@@ -8,6 +8,7 @@ import type { ExportFile, ExportFormat } from '../../lib/table-export.js';
 import { scoreboardExport } from './csv.js';
 import { scoreboardRepository as repo } from './repository.js';
 import type { DepartmentScoreboardDto, DepartmentScoreDto } from './schemas.js';
+import { summarizeLevels } from '../ratings/satisfaction.js';
 
 /**
  * 部门行风考核挂钩: per department, the units named in a cycle add bonus points by tier, and so does every
@@ -22,14 +23,15 @@ export function createScoreboardService({ db, cycles, problems }: { db: Db; cycl
     // A department manager sees its own row only.
     const only = ctx.principal.role === 'department' ? ctx.principal.departmentId : undefined;
 
-    const [enrolled, named, complaintRows, commendationRows] = await Promise.all([
+    const [enrolled, named, complaintRows, commendationRows, ownRows] = await Promise.all([
       repo.enrolledUnits(db, cycleId, only),
       repo.awards(db, cycleId, only),
       repo.complaintCounts(db, cycleId, only),
       repo.commendationCounts(db, cycleId, only),
+      repo.ownRatingCounts(db, cycleId, only),
     ]);
     const problemCounts = await problems.countsForUnits(cycleId, enrolled.map((e) => e.unitId));
-    const departmentIds = [...new Set([...enrolled.map((e) => e.departmentId), ...named.map((a) => a.departmentId), ...commendationRows.map((c) => c.departmentId)])];
+    const departmentIds = [...new Set([...enrolled.map((e) => e.departmentId), ...named.map((a) => a.departmentId), ...commendationRows.map((c) => c.departmentId), ...ownRows.map((r) => r.departmentId!)])];
     const names = new Map((await repo.departmentNames(db, departmentIds)).map((d) => [d.id, d.name]));
     const complaintsBy = new Map(complaintRows.map((c) => [c.departmentId, c]));
 
@@ -62,6 +64,7 @@ export function createScoreboardService({ db, cycles, problems }: { db: Db; cycl
         }
       }
       const c = complaintsBy.get(departmentId);
+      const own = ownRows.filter((r) => r.departmentId === departmentId);
       return {
         departmentId,
         departmentName: names.get(departmentId) ?? '',
@@ -74,6 +77,12 @@ export function createScoreboardService({ db, cycles, problems }: { db: Db; cycl
         netPoints: bonusPoints - penaltyPoints,
         problems: p,
         complaints: { received: c?.received ?? 0, substantiated: c?.substantiated ?? 0 },
+        // A separate line: the department's own ratings do not move its points (see the schema's description).
+        ownSatisfaction: {
+          department: summarizeLevels(own.filter((r) => r.subjectKind === 'department')),
+          leadership: summarizeLevels(own.filter((r) => r.subjectKind === 'leadership')),
+          all: summarizeLevels(own),
+        },
       };
     });
     items.sort((a, b) => b.netPoints - a.netPoints || a.departmentName.localeCompare(b.departmentName, 'zh') || (a.departmentId < b.departmentId ? -1 : 1));

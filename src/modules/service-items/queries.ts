@@ -18,6 +18,11 @@ export const serviceItemQueries = {
       .from(serviceItems)
       .where(inArray(serviceItems.id, [...ids]));
   },
+  /** 事项编码 of items, by ids or by codes (provincial exchange). */
+  codes(db: Db, by: { ids: readonly string[] } | { codes: readonly string[] }) {
+    const where = 'ids' in by ? inArray(serviceItems.id, [...by.ids]) : inArray(serviceItems.code, [...by.codes]);
+    return db.select({ id: serviceItems.id, code: serviceItems.code }).from(serviceItems).where(where);
+  },
   async offers(db: Db, unitId: string, itemId: string): Promise<boolean> {
     const rows = await db.select({ unitId: unitServiceItems.unitId }).from(unitServiceItems).where(and(eq(unitServiceItems.unitId, unitId), eq(unitServiceItems.itemId, itemId)));
     return rows.length > 0;

@@ -7,6 +7,10 @@ import type { StatisticsDto } from './schemas.js';
 import { activityFigureFields, activityFigureTypeDefs, toGraphqlActivities } from './activity-graphql.js';
 
 export const statisticsTypeDefs = /* GraphQL */ `
+  type RatingSubjectChannelCount { channel: RatingChannel! label: Label! count: Int! }
+  "群众评价 of one subject kind (unit, department 万人评机关, leadership 领导班子)"
+  type RatingSubjectFigures { subjectKind: RatingSubjectKind! label: Label! satisfaction: SatisfactionSummary! byChannel: [RatingSubjectChannelCount!]! }
+  type RatingSubjectStatistics { cycleIds: [ID!]! items: [RatingSubjectFigures!]! }
   type StatisticsCycle { id: ID! name: String! year: Int! }
   type StatisticsScope { cycles: [StatisticsCycle!]! years: [Int!]! regionId: ID departmentId: ID category: Category }
   "A count under a code, with the code's bilingual label"
@@ -70,11 +74,13 @@ export const statisticsTypeDefs = /* GraphQL */ `
   extend type Query {
     "Give cycleId, cycleIds or fromYear/toYear; a department role sees its own department only"
     statistics(cycleId: ID, cycleIds: [ID!], fromYear: Int, toYear: Int, regionId: ID, departmentId: ID, category: Category): Statistics!
+    "群众评价 per subject kind: units, departments (万人评机关), leadership teams (领导班子)"
+    ratingSubjectStatistics(cycleId: ID, cycleIds: [ID!], fromYear: Int, toYear: Int, regionId: ID, departmentId: ID, category: Category): RatingSubjectStatistics!
   }
 `;
 
 /** Cost weights (see lib/graphql-limits.ts): one statistics document runs some thirty aggregate queries. */
-export const statisticsWeights: FieldWeights = { 'Query.statistics': 1000 };
+export const statisticsWeights: FieldWeights = { 'Query.statistics': 1000, 'Query.ratingSubjectStatistics': 100 };
 
 type LabelMap = Record<string, { zhCN: string; en: string }>;
 
@@ -125,6 +131,9 @@ export const statisticsResolvers: IResolvers = {
   Query: {
     statistics: guard({ roles: STATISTICS_READERS, scopes: ['statistics:read'] }, async (args: Record<string, unknown>, { ctx, services }) =>
       toGraphqlStatistics(await services.statistics.figures(ctx, parseArgs(statisticsArgs, args))),
+    ),
+    ratingSubjectStatistics: guard({ roles: STATISTICS_READERS, scopes: ['statistics:read'] }, (args: Record<string, unknown>, { ctx, services }) =>
+      services.statistics.ratingSubjects(ctx, parseArgs(statisticsArgs, args)),
     ),
   },
 };

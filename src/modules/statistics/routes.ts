@@ -6,6 +6,7 @@ import { notModified, problems, queryOf } from '../../lib/http.js';
 import { EVERYONE } from '../../lib/principal.js';
 import { publicStatistics } from './public.js';
 import { statistics, statisticsQuery, STATISTICS_READERS } from './schemas.js';
+import { ratingSubjectStatistics } from './rating-subjects.js';
 
 const tags = ['statistics'];
 
@@ -28,6 +29,19 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: statistics, ...problems(422) },
     },
     handler: async (req) => svc.figures(req.ctx, req.query),
+  });
+
+  app.get('/statistics/rating-subjects', {
+    config: { access: STATISTICS_READERS, scopes: ['statistics:read'] },
+    schema: {
+      operationId: 'getRatingSubjectStatistics',
+      summary: '群众评价 per subject: units, departments (万人评机关) and leadership teams (领导班子): counts, 差评, mean, satisfied share, channels',
+      description: 'The same cycle scope and filters as GET /statistics (category applies to unit ratings only). A department role sees its own department only.',
+      tags,
+      querystring: queryOf(statisticsQuery),
+      response: { 200: ratingSubjectStatistics, ...problems(403, 422) },
+    },
+    handler: async (req) => svc.ratingSubjects(req.ctx, req.query),
   });
 
   for (const format of exportFormats) {

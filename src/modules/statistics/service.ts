@@ -13,6 +13,7 @@ import type { FollowUpStatus } from '../ratings/follow-ups.schemas.js';
 import type { RegionsService } from '../regions/service.js';
 import { findingStatuses, reportOrigins, roundKinds, severities } from '../supervision/schemas.js';
 import { assembleActivityFigures } from './activity-figures.js';
+import { ratingSubjectFiguresOf } from './rating-subjects.js';
 import { publicStatisticsTag, toPublicStatistics } from './public.js';
 import type { PublicStatisticsDto } from './public.js';
 import { statisticsQueries, statisticsRepository } from './repository.js';
@@ -23,7 +24,7 @@ import type { StatisticsDto, StatisticsFiguresDto, StatisticsInput } from './sch
 const zeros = <K extends string | number>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [String(k), 0])) as Record<`${K}`, number>;
 
 /** Which cycles and years a request covers; every 4xx names the argument at fault. */
-async function resolveCycles(db: Db, input: StatisticsInput) {
+export async function resolveCycles(db: Db, input: StatisticsInput) {
   const ids = [...new Set([...(input.cycleId ? [input.cycleId] : []), ...(input.cycleIds ?? [])])];
   const byYear = input.fromYear !== undefined || input.toYear !== undefined;
   if (ids.length && byYear) throw invalid(input.fromYear !== undefined ? 'fromYear' : 'toYear', 'give cycles (cycleId, cycleIds) or a year range (fromYear, toYear), not both');
@@ -48,6 +49,9 @@ const share = (part: number, whole: number) => (whole ? Math.round((part / whole
 
 export function createStatisticsService({ db, regions, publicMinCell = 5 }: { db: Db; regions: RegionsService; publicMinCell?: number }) {
   const service = {
+    /** 群众评价 per subject kind (unit, department, leadership): rating-subjects.ts. */
+    ratingSubjects: (ctx: RequestContext, input: StatisticsInput) => ratingSubjectFiguresOf(db, regions, ctx, input),
+
     /**
      * 工作统计. A department manager sees its own department's figures only (the filter is forced); asking for
      * another department is refused. Supervisors are counted campaign-wide (not unit-scoped).

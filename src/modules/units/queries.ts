@@ -60,6 +60,11 @@ export const unitQueries = {
       .from(units)
       .where(inArray(units.id, [...ids]));
   },
+  /** Official codes (组织机构代码/统一社会信用代码) with department and region, by ids or by codes (provincial exchange). */
+  codes(db: Db, by: { ids: readonly string[] } | { orgCodes: readonly string[] }) {
+    const where = 'ids' in by ? inArray(units.id, [...by.ids]) : inArray(units.orgCode, [...by.orgCodes]);
+    return db.select({ id: units.id, orgCode: units.orgCode, departmentId: units.departmentId, regionId: units.regionId }).from(units).where(where);
+  },
   async byId(db: Db, id: string) {
     return (await unitQueries.byIds(db, [id]))[0];
   },
