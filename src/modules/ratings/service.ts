@@ -182,7 +182,7 @@ export function createRatingsService({
     const scope = unitScope(ctx);
     if (scope.unitId && f.unitId && f.unitId !== scope.unitId) return null;
     if (scope.departmentId && f.departmentId && f.departmentId !== scope.departmentId) return null;
-    return { unitId: f.unitId ?? scope.unitId, units: { departmentId: scope.departmentId ?? f.departmentId } };
+    return { unitId: f.unitId ?? scope.unitId, units: { departmentId: scope.departmentId ?? f.departmentId, regionIds: scope.regionIds } };
   }
 
   return {
