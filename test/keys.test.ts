@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -47,4 +47,38 @@ t.test('tokens are verified against a configured JWKS URL', async (t) => {
   t.equal(ok.statusCode, 200);
   const foreign = await h.as('inspector', { method: 'GET', url: '/api/v1/regions' });
   t.equal(foreign.statusCode, 401, 'the test key pair is not in that key set');
+});
+
+t.test('npm run token --file mints many scoped tokens in one call, or none when a row is wrong', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'manyi-keys-'));
+  const env = { env: { ...process.env, DATA_DIR: dataDir } };
+  const regionId = '01900000-0000-7000-8000-00000000000a';
+  const unitId = '01900000-0000-7000-8000-00000000000b';
+  const csv = join(dataDir, 'subjects.csv');
+  writeFileSync(csv, `subject,role,unit_id,region\nlichuan-office,admin,,${regionId}\nhall-a,unit,${unitId},\n`);
+  const { stdout } = await run('npx', ['tsx', 'src/cli/token.ts', '--file', csv, '--ttl', '1h'], env);
+  const rows = stdout.trim().split('\n').map((l) => JSON.parse(l) as { line: number; subject: string; role: string; token: string });
+  t.same(rows.map((r) => [r.line, r.subject, r.role]), [[2, 'lichuan-office', 'admin'], [3, 'hall-a', 'unit']]);
+  const keys = await loadOrCreateLocalKeyPair(dataDir);
+  const first = await jwtVerify(rows[0].token, keys.publicKey, { issuer: 'manyi', audience: 'manyi-api' });
+  t.match(first.payload, { sub: 'lichuan-office', role: 'admin', region_id: regionId });
+  t.equal((first.payload.exp ?? 0) - (first.payload.iat ?? 0), 3600, '--ttl is the default of every row');
+  t.match((await jwtVerify(rows[1].token, keys.publicKey)).payload, { sub: 'hall-a', role: 'unit', unit_id: unitId });
+
+  const ndjson = join(dataDir, 'subjects.ndjson');
+  writeFileSync(ndjson, `${JSON.stringify({ subject: 'i1', role: 'inspector', ttl: '2h' })}\n`);
+  const asCsv = await run('npx', ['tsx', 'src/cli/token.ts', '--file', ndjson, '--output', 'csv'], env);
+  t.match(asCsv.stdout, /line,subject,role,expiresAt,token\r\n1,i1,inspector,/);
+
+  const bad = join(dataDir, 'bad.ndjson');
+  writeFileSync(bad, [JSON.stringify({ subject: 'ok', role: 'admin' }), JSON.stringify({ subject: 'd', role: 'department', region: regionId }), 'not json'].join('\n'));
+  const err = await run('npx', ['tsx', 'src/cli/token.ts', '--file', bad], env).then(
+    () => null,
+    (e: { stdout: string; stderr: string; code: number }) => e,
+  );
+  t.equal(err?.code, 2);
+  t.match(err?.stderr, /line 2: --department: required for role department/);
+  t.match(err?.stderr, /line 2: --region: only for roles admin, inspector/);
+  t.match(err?.stderr, /line 3: not valid JSON/);
+  t.equal(err?.stdout, '', 'no token was minted');
 });

@@ -3304,7 +3304,7 @@ export interface paths {
         };
         /**
          * Campaign figures (工作统计) for a cycle or a range of cycles
-         * @description Give `cycleId`, `cycleIds` (comma list) or `fromYear`/`toYear`; filter by `regionId` (and below), `departmentId`, `category`. Unit-scoped figures apply the filters to the unit of each record. Supervisors are NOT unit-scoped: they are counted campaign-wide (term overlapping the covered years). Records without a cycle count by their own date in the covered years (UTC+8); accountability actions always count by the year decided. A department role sees its own department only. Every code used as a key is labelled in `labels`.
+         * @description Give `cycleId`, `cycleIds` (comma list) or `fromYear`/`toYear`; filter by `regionId` (and below), `departmentId`, `category`. Unit-scoped figures apply the filters to the unit of each record. Supervisors are NOT unit-scoped: they are counted campaign-wide (term overlapping the covered years). Records without a cycle count by their own date in the covered years (UTC+8); accountability actions always count by the year decided. A department role sees its own department only; a county office (token with region_id) its own region only. Every code used as a key is labelled in `labels`.
          *
          *     Who may call: roles `admin`, `inspector`, `integration`, `department` (bearer token). An integration token needs the scope `statistics:read`.
          */

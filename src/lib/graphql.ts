@@ -1,5 +1,6 @@
 import type { MercuriusContext } from 'mercurius';
 import { forbidden, unauthorized } from './errors.js';
+import { prefectureOnly } from './principal.js';
 import type { RequestContext, Role } from './principal.js';
 import { insufficientScope, missingScopes, requiredScopes, scopeDeclarationProblem } from './scopes.js';
 import type { Scope } from './scopes.js';
@@ -16,16 +17,19 @@ const GUARDED = Symbol('guarded');
 type Resolver = (parent: any, args: any, context: MercuriusContext, info: any) => unknown;
 
 /** Who may resolve a field: roles, and the scopes an integration token needs (fields open to the public: public:read). */
-export type FieldAccess = readonly Role[] | { roles: readonly Role[]; scopes: readonly Scope[] };
+export type FieldAccess = readonly Role[] | { roles: readonly Role[]; scopes?: readonly Scope[]; regionScoped?: boolean };
 
 /** Declares who may resolve a root field; the GraphQL plugin refuses to start if a root field has none. */
 export function guard<A>(declared: FieldAccess, fn: (args: A, context: MercuriusContext, parent: unknown) => unknown): Resolver {
   const access = 'roles' in declared ? declared.roles : (declared as readonly Role[]);
   const scopes = 'roles' in declared ? declared.scopes : undefined;
+  // A county office token (region_id) resolves only fields whose service scopes to its region, and public ones.
+  const regionScoped = ('roles' in declared && declared.regionScoped === true) || access.includes('anonymous');
   const needs = requiredScopes(access, scopes);
   const wrapped = ((parent: unknown, args: A, context: MercuriusContext, info: { fieldName?: string }) => {
     const role = context.ctx.principal.role;
     if (!access.includes(role)) throw role === 'anonymous' ? unauthorized() : forbidden(`role ${role} may not query this field`);
+    if (context.ctx.principal.regionId && !regionScoped) throw forbidden(prefectureOnly(`the field ${info?.fieldName ?? ''}`.trim()));
     const missing = missingScopes(context.ctx.principal, needs);
     if (missing.length) throw insufficientScope(missing, `the field ${info?.fieldName ?? ''}`.trim());
     return fn(args, context, parent);

@@ -100,6 +100,8 @@ export interface TokenClaims {
   departmentId?: string;
   unitId?: string;
   supervisorId?: string;
+  /** 县级 office: the region an admin or inspector acts for (`region_id`). */
+  regionId?: string;
   /** OAuth scopes, space-separated (integration tokens; without it an integration token holds every scope). */
   scope?: string;
 }
@@ -120,6 +122,7 @@ export async function mintToken(
   if (claims.departmentId) body.department_id = claims.departmentId;
   if (claims.unitId) body.unit_id = claims.unitId;
   if (claims.supervisorId) body.supervisor_id = claims.supervisorId;
+  if (claims.regionId) body.region_id = claims.regionId;
   if (claims.scope !== undefined) body.scope = claims.scope;
   return new SignJWT(body)
     .setProtectedHeader({ alg: LOCAL_ALG, kid: keys.kid, typ: 'JWT' })

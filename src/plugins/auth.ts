@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import { forbidden, unauthorized } from '../lib/errors.js';
 import type { KeyPair } from '../lib/keys.js';
-import { anonymous, roles, scopeMisfits } from '../lib/principal.js';
+import { anonymous, prefectureOnly, roles, scopeMisfits } from '../lib/principal.js';
 import type { Principal, RequestContext, Role } from '../lib/principal.js';
 import { LruCache } from '../lib/lru.js';
 import { insufficientScope, isScope, missingScopes, parseScopeList, requiredScopes, scopeDeclarationProblem } from '../lib/scopes.js';
@@ -20,6 +20,11 @@ declare module 'fastify' {
      * integration, except data routes open to the public (they need public:read); the app refuses to start otherwise.
      */
     scopes?: readonly Scope[];
+    /**
+     * The route serves a county office token (`region_id`, src/modules/regions/scope.ts): its service scopes what it reads
+     * and writes to the token's region. Routes without it refuse such a token (403) unless they are open to the public.
+     */
+    regionScoped?: boolean;
     /** The route reads Authorization itself (the token endpoint's HTTP Basic client authentication): the caller is anonymous here. */
     ownAuthorization?: boolean;
   }
@@ -44,6 +49,8 @@ export interface RouteAccess {
   url: string;
   access: readonly Role[];
   scopes: readonly Scope[];
+  /** Serves a county office token (config.regionScoped). */
+  regionScoped: boolean;
 }
 
 const claimsSchema = z
@@ -53,6 +60,8 @@ const claimsSchema = z
     department_id: z.uuid().optional(),
     unit_id: z.uuid().optional(),
     supervisor_id: z.uuid().optional(),
+    /** 县级 office: admin and inspector only (src/lib/principal.ts). */
+    region_id: z.uuid().optional(),
     /** OAuth scopes, space-separated (RFC 8693 §4.2); read for role integration only. Absent: every scope (tokens from before scopes). */
     scope: z.string().max(2000).optional(),
     client_id: z.string().min(1).max(200).optional(),
@@ -135,6 +144,7 @@ export default fp<AuthOptions>(
         departmentId: c.department_id,
         unitId: c.unit_id,
         supervisorId: c.supervisor_id,
+        ...(c.region_id ? { regionId: c.region_id } : {}),
         ...(scopes ? { scopes } : {}),
         ...(ownToken ? { clientId: c.client_id } : {}),
       });
@@ -146,7 +156,14 @@ export default fp<AuthOptions>(
       if (!authorization) return anonymous;
       const m = /^Bearer\s+(\S+)$/i.exec(authorization);
       if (!m) throw unauthorized('Authorization must be "Bearer <token>"');
-      return verifyToken(m[1]);
+      return withRegionSubtree(await verifyToken(m[1]));
+    };
+    // A county office's subtree is read on every request (one indexed prefix scan), so regions added later are covered.
+    const withRegionSubtree = async (principal: Principal): Promise<Principal> => {
+      if (!principal.regionId) return principal;
+      const ids = await app.services.regions.subtreeIds(principal.regionId);
+      if (!ids) throw unauthorized(`invalid token claims: region_id ${principal.regionId} does not exist`);
+      return Object.freeze({ ...principal, regionSubtree: new Set(ids) });
     };
     app.decorate('verifyToken', verifyToken);
     app.decorate('authenticate', authenticate);
@@ -160,7 +177,8 @@ export default fp<AuthOptions>(
         const problem = scopeDeclarationProblem(access, declared, route.url);
         if (problem) throw new Error(`route ${String(route.method)} ${route.url} ${problem}`);
         const scopes = requiredScopes(access, declared, route.url) ?? [];
-        for (const method of [route.method].flat()) if (method !== 'HEAD') routeAccess.push({ method, url: route.url, access, scopes });
+        const regionScoped = route.config.regionScoped === true;
+        for (const method of [route.method].flat()) if (method !== 'HEAD') routeAccess.push({ method, url: route.url, access, scopes, regionScoped });
         return;
       }
       if (UNDECLARED_OK.some((re) => re.test(route.url))) return;
@@ -176,6 +194,9 @@ export default fp<AuthOptions>(
       if (!access) return;
       const role = request.ctx.principal.role;
       if (access.includes(role)) {
+        if (request.ctx.principal.regionId && !routeConfig.regionScoped && !access.includes('anonymous')) {
+          throw forbidden(prefectureOnly(`${request.method} ${request.routeOptions.url}`));
+        }
         const missing = missingScopes(request.ctx.principal, requiredScopes(access, routeConfig.scopes, request.routeOptions.url));
         if (missing.length) throw insufficientScope(missing, `${request.method} ${request.routeOptions.url}`);
         return;

@@ -35,7 +35,7 @@ export default fp(
               type: 'http',
               scheme: 'bearer',
               bearerFormat: 'JWT',
-              description: 'A signed JWT (JWS) with `role` and, for scoped roles, `department_id`, `unit_id` or `supervisor_id`; verified as RFC8725 advises: allowed algorithms only (never `none`), issuer, audience and `exp` checked.',
+              description: 'A signed JWT (JWS) with `role` and, for scoped roles, `department_id`, `unit_id` or `supervisor_id`; an admin or inspector token may carry `region_id` (a county office 县级: only its region subtree, and only operations marked `x-manyi-access.regionScoped`); verified as RFC8725 advises: allowed algorithms only (never `none`), issuer, audience and `exp` checked.',
             },
             oauth2: oauth2SecurityScheme,
           },
@@ -59,13 +59,13 @@ export default fp(
         }
         // Who may call it (config.access, plugins/auth.ts) and what an integration token needs (config.scopes, lib/scopes.ts):
         // in the description and as x-manyi-access.
-        const config = route.route?.config as { access?: readonly Role[]; scopes?: Parameters<typeof requiredScopes>[1]; rateLimit?: unknown } | undefined;
+        const config = route.route?.config as { access?: readonly Role[]; scopes?: Parameters<typeof requiredScopes>[1]; rateLimit?: unknown; regionScoped?: boolean } | undefined;
         const op = transformed.schema as Record<string, unknown> & { summary?: string; description?: string };
         if (config?.access) {
           const scopes = requiredScopes(config.access, config.scopes, route.url) ?? [];
           const extension = describeAccess(config.access, scopes);
           const scopeNote = scopes.length ? `An integration token needs the scope ${scopes.map((x) => `\`${x}\``).join(', ')}.` : '';
-          op[ACCESS] = { ...(op[ACCESS] as object), ...extension };
+          op[ACCESS] = { ...(op[ACCESS] as object), ...extension, ...(config.regionScoped ? { regionScoped: true } : {}) };
           op.description = [op.description ?? op.summary, [accessNote(config.access), scopeNote].filter(Boolean).join(' ')].filter(Boolean).join('\n\n');
           if (scopes.length && !op.security) op.security = [...(config.access.includes('anonymous') ? [{}] : []), { bearer: [] }, { oauth2: [...scopes] }];
           // Anonymous callers are counted by @fastify/rate-limit (app.ts): on /api and /graphql, or where a route sets its own limit.

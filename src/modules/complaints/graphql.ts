@@ -121,11 +121,11 @@ const INTAKE_ROLES: Role[] = ['admin', 'integration'];
 export const complaintResolvers: IResolvers = {
   Query: {
     complaintCategories: guard(EVERYONE, () => complaintCategoryList()),
-    complaints: guard(READERS, (args: Record<string, unknown>, { ctx, services }) => {
+    complaints: guard({ roles: READERS, regionScoped: true }, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.complaints.list(ctx, parseArgs(listComplaintsQuery, args), { limit, cursor });
     }),
-    complaint: guard(READERS, ({ id }: { id: string }, { ctx, services }) => services.complaints.get(ctx, id)),
+    complaint: guard({ roles: READERS, regionScoped: true }, ({ id }: { id: string }, { ctx, services }) => services.complaints.get(ctx, id)),
     complaintByTrackingCode: guard(EVERYONE, ({ trackingCode }: { trackingCode: string }, { services }) => services.complaints.publicByTrackingCode(trackingCode)),
   },
   Mutation: {

@@ -14,6 +14,8 @@ export type ComplaintContactRow = typeof complaintContacts.$inferSelect;
 export interface ComplaintView {
   c: ComplaintRow;
   departmentId: string | null;
+  /** The region of the unit it is against (county-office scope). */
+  unitRegionId: string | null;
   departmentName: string | null;
 }
 
@@ -24,6 +26,8 @@ export interface ComplaintFilter {
   closed?: boolean;
   unitId?: string;
   departmentId?: string;
+  /** Complaints against units in these regions (a county office's subtree); complaints with no unit yet are outside. */
+  regionIds?: readonly string[];
   cycleId?: string;
   category?: ComplaintCategory;
   /** Any of these categories (Open311 comma lists). */
@@ -45,6 +49,7 @@ function where(db: Db, f: ComplaintFilter): SQL | undefined {
   if (f.closed === false) w.push(ne(complaints.status, 'closed'));
   if (f.unitId) w.push(eq(complaints.unitId, f.unitId));
   if (f.departmentId) w.push(unitQueries.ofDepartment(db, complaints.unitId, f.departmentId));
+  if (f.regionIds) w.push(unitQueries.unitIn(db, complaints.unitId, { regionIds: f.regionIds }));
   if (f.cycleId) w.push(eq(complaints.cycleId, f.cycleId));
   if (f.category) w.push(eq(complaints.category, f.category));
   if (f.categories) w.push(inArray(complaints.category, [...f.categories]));
@@ -61,7 +66,7 @@ const view = (db: Db) => {
   const units = unitQueries.facts(db);
   const departments = departmentQueries.names(db);
   return db
-    .select({ c: complaints, departmentId: units.departmentId, departmentName: departments.name })
+    .select({ c: complaints, departmentId: units.departmentId, unitRegionId: units.regionId, departmentName: departments.name })
     .from(complaints)
     .leftJoin(units, eq(units.id, complaints.unitId))
     .leftJoin(departments, eq(departments.id, units.departmentId));

@@ -88,7 +88,7 @@ export const complaintRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/complaints', {
-    config: { access: READERS },
+    config: { access: READERS, regionScoped: true },
     schema: {
       operationId: 'listComplaints',
       summary: 'List complaints; departments see their units\' and units their own (once triaged), without the contact',
@@ -103,7 +103,7 @@ export const complaintRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/complaints/:id', {
-    config: { access: READERS },
+    config: { access: READERS, regionScoped: true },
     schema: { operationId: 'getComplaint', summary: 'A complaint with its history', tags, params: idParams, response: { 200: complaintDetail, ...problems(404) } },
     handler: async (req, reply) => sendVersioned(reply, await svc.get(req.ctx, req.params.id)),
   });

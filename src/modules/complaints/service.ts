@@ -5,6 +5,7 @@ import type { Db, TxOption } from '../../db/client.js';
 import { conflict, forbidden, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
+import { coversRegion, regionSubtree } from '../regions/scope.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { isOverdue } from '../../lib/working-days.js';
 import type { CalendarService } from '../calendar/service.js';
@@ -152,9 +153,10 @@ const forAudit = (v: ComplaintView) => toComplaintDto(v, null);
  * Who sees which complaints: admins all; a department its units' and a unit its own, once triaged (before
  * triage the unit named by the complainant is only a suggestion). Other roles none. Null = no access.
  */
-function complaintScope(ctx: RequestContext): Pick<ComplaintFilter, 'departmentId' | 'unitId' | 'notStatus'> | null {
+function complaintScope(ctx: RequestContext): Pick<ComplaintFilter, 'departmentId' | 'unitId' | 'notStatus' | 'regionIds'> | null {
   const p = ctx.principal;
-  if (p.role === 'admin') return {};
+  const subtree = regionSubtree(p);
+  if (p.role === 'admin') return subtree ? { regionIds: [...subtree] } : {};
   if (p.role === 'department') return { departmentId: p.departmentId, notStatus: 'received' };
   if (p.role === 'unit') return { unitId: p.unitId, notStatus: 'received' };
   return null;
@@ -164,7 +166,7 @@ function canSee(ctx: RequestContext, v: ComplaintView): boolean {
   const s = complaintScope(ctx);
   if (!s) return false;
   if (s.notStatus && v.c.status === s.notStatus) return false;
-  return (!s.departmentId || s.departmentId === v.departmentId) && (!s.unitId || s.unitId === v.c.unitId);
+  return (!s.departmentId || s.departmentId === v.departmentId) && (!s.unitId || s.unitId === v.c.unitId) && coversRegion(ctx.principal, v.unitRegionId);
 }
 
 const isAdmin = (ctx: RequestContext) => ctx.principal.role === 'admin';

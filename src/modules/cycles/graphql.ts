@@ -79,11 +79,11 @@ export const cycleResolvers: IResolvers = {
     perCategory: (q: CycleSettingsDto['quotas']) => (q.perCategory ? Object.entries(q.perCategory).map(([category, v]) => ({ category, ...v })) : null),
   },
   Query: {
-    cycles: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'] }, (args: Record<string, unknown>, { ctx, services }) => {
+    cycles: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true }, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.cycles.list(ctx, parseArgs(listCyclesQuery, { year: args.year, phase: args.phase }), { limit, cursor });
     }),
-    cycle: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'] }, ({ id }: { id: string }, { ctx, services }) => services.cycles.get(ctx, id)),
+    cycle: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true }, ({ id }: { id: string }, { ctx, services }) => services.cycles.get(ctx, id)),
   },
   Mutation: {
     createCycle: guard(['admin'], ({ input }: { input: { settings?: GqlSettings } }, { ctx, services }) =>

@@ -11,7 +11,7 @@ export const cycleRoutes: FastifyPluginAsyncZod = async (app) => {
   const { createCycleBody, cycle, updateCycleBody } = cycleSchemas();
 
   app.get('/cycles', {
-    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'] },
+    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true },
     schema: {
       operationId: 'listCycles',
       summary: 'List cycles (创建周期), oldest first',
@@ -26,7 +26,7 @@ export const cycleRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/cycles/:id', {
-    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'] },
+    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true },
     schema: { operationId: 'getCycle', summary: 'Get a cycle with its settings', tags, params: idParams, response: { 200: cycle, ...problems(404) } },
     handler: async (req, reply) => sendVersioned(reply, await svc.get(req.ctx, req.params.id)),
   });

@@ -39,11 +39,11 @@ export const departmentTypeDefs = /* GraphQL */ `
 
 export const departmentResolvers: IResolvers = {
   Query: {
-    departments: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'] }, (args: Record<string, unknown>, { ctx, services }) => {
+    departments: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true }, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.departments.list(ctx, parseArgs(listDepartmentsQuery, args), { limit, cursor });
     }),
-    department: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'] }, ({ id }: { id: string }, { ctx, services }) => services.departments.get(ctx, id)),
+    department: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true }, ({ id }: { id: string }, { ctx, services }) => services.departments.get(ctx, id)),
   },
   Mutation: {
     createDepartment: guard(['admin'], ({ input }: { input: unknown }, { ctx, services }) =>

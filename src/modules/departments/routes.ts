@@ -9,7 +9,7 @@ export const departmentRoutes: FastifyPluginAsyncZod = async (app) => {
   const svc = app.services.departments;
 
   app.get('/departments', {
-    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'] },
+    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true },
     schema: {
       operationId: 'listDepartments',
       summary: 'List departments (部门/行业); a department manager sees its own',
@@ -24,7 +24,7 @@ export const departmentRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/departments/:id', {
-    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'] },
+    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true },
     schema: { operationId: 'getDepartment', summary: 'Get a department', tags, params: idParams, response: { 200: department, ...problems(404) } },
     handler: async (req, reply) => sendVersioned(reply, await svc.get(req.ctx, req.params.id)),
   });

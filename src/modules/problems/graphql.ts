@@ -95,11 +95,11 @@ type Transition = { id: string; version?: number | null; note?: string | null };
 
 export const problemResolvers: IResolvers = {
   Query: {
-    problems: guard(PROBLEM_READERS, (args: Record<string, unknown>, { ctx, services }) => {
+    problems: guard({ roles: PROBLEM_READERS, regionScoped: true }, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.problems.list(ctx, parseArgs(listProblemsQuery, args), { limit, cursor });
     }),
-    problem: guard(PROBLEM_READERS, ({ id }: { id: string }, { ctx, services }) => services.problems.get(ctx, id)),
+    problem: guard({ roles: PROBLEM_READERS, regionScoped: true }, ({ id }: { id: string }, { ctx, services }) => services.problems.get(ctx, id)),
   },
   Mutation: {
     createProblem: guard(['admin'], async ({ input }: { input: unknown }, { ctx, services }) => {
@@ -115,7 +115,7 @@ export const problemResolvers: IResolvers = {
     startProblemRectification: guard(RECTIFIERS, ({ id, version, note }: Transition, { ctx, services }) =>
       services.problems.start(ctx, id, version ?? undefined, parseArgs(noteBody, { note }).note),
     ),
-    transitionProblems: guard(['admin'], (args: Record<string, unknown>, { ctx, services }) => services.problems.bulkTransition(ctx, parseArgs(bulkTransitionBody, args))),
+    transitionProblems: guard({ roles: ['admin'], regionScoped: true }, (args: Record<string, unknown>, { ctx, services }) => services.problems.bulkTransition(ctx, parseArgs(bulkTransitionBody, args))),
     submitProblemRectification: guard(['admin', 'department', 'unit'], ({ id, version, input }: Transition & { input: unknown }, { ctx, services }) =>
       services.problems.submit(ctx, id, version ?? undefined, parseArgs(submitProblemBody, input, 'input')),
     ),

@@ -14,7 +14,7 @@ import type { ProblemSeverity, ProblemSourceType, ProblemStatus } from './schema
 export type ProblemRow = typeof problems.$inferSelect;
 export type ProblemEventRow = typeof problemEvents.$inferSelect;
 /** A problem with its unit's department, which decides who may see it. */
-export type ScopedProblemRow = ProblemRow & { unitDepartmentId: string };
+export type ScopedProblemRow = ProblemRow & { unitDepartmentId: string; unitRegionId: string };
 
 export interface ProblemFilter {
   status?: ProblemStatus;
@@ -24,6 +24,8 @@ export interface ProblemFilter {
   /** Each given unit id / department id narrows further (a caller's scope and its own filter combine). */
   unitIds?: string[];
   departmentIds?: string[];
+  /** Problems of units in these regions (a county office's subtree). */
+  regionIds?: readonly string[];
   overdue?: boolean;
   isHot?: boolean;
   now: Date;
@@ -40,6 +42,7 @@ function problemWhere(db: Db, f: ProblemFilter): SQL | undefined {
   for (const d of f.departmentIds ?? []) {
     where.push(unitQueries.ofDepartment(db, problems.unitId, d));
   }
+  if (f.regionIds) where.push(unitQueries.unitIn(db, problems.unitId, { regionIds: f.regionIds }));
   if (f.overdue === true) where.push(isOverdue(f.now));
   if (f.overdue === false) where.push(notOverdue(f.now));
   return and(...where);
@@ -48,8 +51,8 @@ function problemWhere(db: Db, f: ProblemFilter): SQL | undefined {
 export const problemsRepository = {
   async byId(db: Db, id: string): Promise<ScopedProblemRow | undefined> {
     const units = unitQueries.facts(db);
-    const rows = await db.select({ problem: problems, unitDepartmentId: units.departmentId }).from(problems).innerJoin(units, eq(units.id, problems.unitId)).where(eq(problems.id, id));
-    return rows[0] && { ...rows[0].problem, unitDepartmentId: rows[0].unitDepartmentId };
+    const rows = await db.select({ problem: problems, unitDepartmentId: units.departmentId, unitRegionId: units.regionId }).from(problems).innerJoin(units, eq(units.id, problems.unitId)).where(eq(problems.id, id));
+    return rows[0] && { ...rows[0].problem, unitDepartmentId: rows[0].unitDepartmentId, unitRegionId: rows[0].unitRegionId };
   },
 
   async bySource(db: Db, sourceType: ProblemSourceType, sourceId: string): Promise<ProblemRow | undefined> {

@@ -12,7 +12,7 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
   const svc = app.services.problems;
 
   app.post('/problems', {
-    config: { access: ['admin'] },
+    config: { access: ['admin'], regionScoped: true },
     schema: {
       operationId: 'createProblem',
       summary: 'Open a problem (问题) for a unit; idempotent per source record (200 with the existing one)',
@@ -28,7 +28,7 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/problems', {
-    config: { access: PROBLEM_READERS },
+    config: { access: PROBLEM_READERS, regionScoped: true },
     schema: {
       operationId: 'listProblems',
       summary: 'List problems; a department sees its units, a unit its own',
@@ -43,13 +43,13 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/problems/:id', {
-    config: { access: PROBLEM_READERS },
+    config: { access: PROBLEM_READERS, regionScoped: true },
     schema: { operationId: 'getProblem', summary: 'Get a problem with its history', tags, params: idParams, response: { 200: problemWithEvents, ...problems(404) } },
     handler: async (req, reply) => sendVersioned(reply, await svc.getWithEvents(req.ctx, req.params.id)),
   });
 
   app.patch('/problems/:id', {
-    config: { access: ['admin'] },
+    config: { access: ['admin'], regionScoped: true },
     schema: {
       operationId: 'updateProblem',
       summary: 'Change the deadline, responsible person or severity (If-Match required)',
@@ -62,20 +62,20 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/problems/:id/sign-letter', {
-    config: { access: RECTIFIERS },
+    config: { access: RECTIFIERS, regionScoped: true },
     schema: { operationId: 'signProblemLetter', summary: 'Record the signed rectification responsibility letter (整改责任书)', tags, body: noteBody, ...transition },
     handler: async (req, reply) =>
       sendVersioned(reply, await svc.signLetter(req.ctx, req.params.id, optionalVersion(req, req.body.version), req.body.note)),
   });
 
   app.post('/problems/:id/start', {
-    config: { access: RECTIFIERS },
+    config: { access: RECTIFIERS, regionScoped: true },
     schema: { operationId: 'startProblemRectification', summary: 'Start rectifying (open → rectifying)', tags, body: noteBody, ...transition },
     handler: async (req, reply) => sendVersioned(reply, await svc.start(req.ctx, req.params.id, optionalVersion(req, req.body.version), req.body.note)),
   });
 
   app.post('/problems/:id/submit', {
-    config: { access: ['admin', 'department', 'unit'] },
+    config: { access: ['admin', 'department', 'unit'], regionScoped: true },
     schema: {
       operationId: 'submitProblemRectification',
       summary: 'Submit the rectification: measures (整改措施, as items) and evidence (rectifying → submitted); the office may submit on the department\'s behalf (recorded)',
@@ -87,19 +87,19 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/problems/:id/verify', {
-    config: { access: ['admin'] },
+    config: { access: ['admin'], regionScoped: true },
     schema: { operationId: 'verifyProblem', summary: 'Verify the rectification and close the problem (submitted → verified)', tags, body: noteBody, ...transition },
     handler: async (req, reply) => sendVersioned(reply, await svc.verify(req.ctx, req.params.id, optionalVersion(req, req.body.version), req.body.note)),
   });
 
   app.post('/problems/:id/reject', {
-    config: { access: ['admin'] },
+    config: { access: ['admin'], regionScoped: true },
     schema: { operationId: 'rejectProblem', summary: 'Send the rectification back with a reason (submitted → rectifying)', tags, body: rejectProblemBody, ...transition },
     handler: async (req, reply) => sendVersioned(reply, await svc.reject(req.ctx, req.params.id, optionalVersion(req, req.body.version), req.body.reason)),
   });
 
   app.post('/problems/bulk', {
-    config: { access: ['admin'] },
+    config: { access: ['admin'], regionScoped: true },
     schema: {
       operationId: 'createProblems',
       summary: 'Open many problems at once (up to 1,000), all or nothing; errors name the item (problems.<i>.<field>)',
@@ -114,7 +114,7 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/problems/bulk-transition', {
-    config: { access: ['admin'] },
+    config: { access: ['admin'], regionScoped: true },
     schema: {
       operationId: 'transitionProblems',
       summary: 'One decision for many problems (start, verify or reject, with one comment), all or nothing; errors name the index (ids.<i>)',
@@ -126,13 +126,13 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/problems/:id/measures', {
-    config: { access: PROBLEM_READERS },
+    config: { access: PROBLEM_READERS, regionScoped: true },
     schema: { operationId: 'listProblemMeasures', summary: 'The measures (整改措施) of a problem', tags, params: idParams, querystring: queryOf(pageQuery), response: { 200: pageOf(measure), ...problems(404) } },
     handler: async (req) => svc.measures.forProblem(req.ctx, req.params.id, req.query),
   });
 
   app.post('/problems/:id/measures', {
-    config: { access: RECTIFIERS },
+    config: { access: RECTIFIERS, regionScoped: true },
     schema: { operationId: 'addProblemMeasure', summary: 'Add a measure (整改措施) to a problem', tags, params: idParams, body: measureInput, response: { 201: measure, ...problems(404, 422) } },
     handler: async (req, reply) => reply.status(201).send(await svc.measures.addTo(req.ctx, req.params.id, req.body)),
   });

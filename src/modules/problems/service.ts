@@ -11,6 +11,7 @@ import type { CalendarService } from '../calendar/service.js';
 import { rowIsOverdue } from './queries.js';
 import { cycleQueries } from '../cycles/queries.js';
 import type { WebhooksService } from '../webhooks/service.js';
+import { coversRegion } from '../regions/scope.js';
 import { canSeeUnit, unitScope } from '../units/service.js';
 import { problemsRepository } from './repository.js';
 import type { ProblemEventRow, ProblemRow, ScopedProblemRow } from './repository.js';
@@ -108,7 +109,7 @@ export function createProblemsService({
 }) {
   async function visible(ctx: RequestContext, id: string, tx: Db = db): Promise<ScopedProblemRow> {
     const r = await problemsRepository.byId(tx, id);
-    if (!r || !canSeeUnit(ctx, { id: r.unitId, departmentId: r.unitDepartmentId })) throw notFound('problem', id);
+    if (!r || !canSeeUnit(ctx, { id: r.unitId, departmentId: r.unitDepartmentId, regionId: r.unitRegionId })) throw notFound('problem', id);
     return r;
   }
   const measures = createMeasuresService({ db, audit, visibleProblem: visible });
@@ -190,7 +191,7 @@ export function createProblemsService({
     const description = input.description.trim();
     if (!description) throw invalid('description', 'must not be empty');
     const unit = await problemsRepository.unitById(tx, input.unitId);
-    if (!unit) throw invalid('unitId', `unit ${input.unitId} does not exist`);
+    if (!unit || !coversRegion(ctx.principal, unit.regionId)) throw invalid('unitId', `unit ${input.unitId} does not exist${ctx.principal.regionId ? ' or is outside your region' : ''}`);
     if (input.cycleId && !(await cycleQueries.exists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
     if (linkedSourceTypes.includes(input.sourceType) && !sourceId) throw invalid('sourceId', `a problem from ${input.sourceType} must name its source record`);
     if (input.sourceType === 'manual' && sourceId) throw invalid('sourceId', 'a manually entered problem has no source record');
@@ -276,6 +277,7 @@ export function createProblemsService({
         isHot: filter.isHot,
         unitIds: [filter.unitId, scope.unitId].filter((x): x is string => !!x),
         departmentIds: [filter.departmentId, scope.departmentId].filter((x): x is string => !!x),
+        regionIds: scope.regionIds,
         now,
         afterId: after,
         limit,

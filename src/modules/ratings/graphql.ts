@@ -134,7 +134,7 @@ const followUpRoles = ['admin', 'department', 'unit'] as const;
 
 export const ratingResolvers: IResolvers = {
   Query: {
-    ratings: guard(['admin', 'inspector', 'department', 'unit'], (args: Record<string, unknown>, { ctx, services }) => {
+    ratings: guard({ roles: ['admin', 'inspector', 'department', 'unit'], regionScoped: true }, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.ratings.list(ctx, parseArgs(listRatingsQuery, { ...args, limit: undefined, cursor: undefined }), { limit, cursor });
     }),

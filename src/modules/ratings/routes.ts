@@ -87,7 +87,7 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/ratings', {
-    config: { access: ['admin', 'inspector', 'department', 'unit'] },
+    config: { access: ['admin', 'inspector', 'department', 'unit'], regionScoped: true },
     schema: {
       operationId: 'listRatings',
       summary: 'List ratings; department and unit roles see their own units',
@@ -102,7 +102,7 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/ratings/counts', {
-    config: { access: ['admin', 'inspector', 'department', 'unit', 'integration'], scopes: ['ratings:read'] },
+    config: { access: ['admin', 'inspector', 'department', 'unit', 'integration'], scopes: ['ratings:read'], regionScoped: true },
     schema: {
       operationId: 'countRatings',
       summary: 'Rating counts by channel × level per unit (a page of units; cursor = last unit)',

@@ -250,7 +250,7 @@ export function createRatingsService({
     const scope = unitScope(ctx);
     if (scope.unitId && f.unitId && f.unitId !== scope.unitId) return null;
     if (scope.departmentId && f.departmentId && f.departmentId !== scope.departmentId) return null;
-    return { unitId: f.unitId ?? scope.unitId, units: { departmentId: scope.departmentId ?? f.departmentId } };
+    return { unitId: f.unitId ?? scope.unitId, units: { departmentId: scope.departmentId ?? f.departmentId, regionIds: scope.regionIds } };
   }
 
   /** A department's own ratings are the office's and that department's: never a unit's. */

@@ -40,11 +40,11 @@ export const regionTypeDefs = /* GraphQL */ `
 
 export const regionResolvers: IResolvers = {
   Query: {
-    regions: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'] }, (args: Record<string, unknown>, { ctx, services }) => {
+    regions: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true }, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.regions.list(ctx, parseArgs(listRegionsQuery, args), { limit, cursor });
     }),
-    region: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'] }, ({ id }: { id: string }, { ctx, services }) => services.regions.get(ctx, id)),
+    region: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true }, ({ id }: { id: string }, { ctx, services }) => services.regions.get(ctx, id)),
   },
   Mutation: {
     createRegion: guard(['admin'], ({ input }: { input: unknown }, { ctx, services }) =>

@@ -9,7 +9,7 @@ export const regionRoutes: FastifyPluginAsyncZod = async (app) => {
   const svc = app.services.regions;
 
   app.get('/regions', {
-    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'] },
+    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true },
     schema: {
       operationId: 'listRegions',
       summary: 'List regions (行政区)',
@@ -24,7 +24,7 @@ export const regionRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/regions/:id', {
-    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'] },
+    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true },
     schema: { operationId: 'getRegion', summary: 'Get a region', tags, params: idParams, response: { 200: region, ...problems(404) } },
     handler: async (req, reply) => sendVersioned(reply, await svc.get(req.ctx, req.params.id)),
   });

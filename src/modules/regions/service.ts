@@ -6,6 +6,7 @@ import type { Page } from '../../lib/http.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
+import { regionQueries } from './queries.js';
 import { regionsRepository } from './repository.js';
 import type { RegionRow } from './repository.js';
 import { regionLevelLabels } from './schemas.js';
@@ -55,6 +56,12 @@ export function createRegionsService({ db, audit }: { db: Db; audit: AuditServic
       const r = await regionsRepository.byId(tx ?? db, id);
       if (!r) throw invalid(field, `region ${id} does not exist`);
       return r.path;
+    },
+
+    /** A region and every region below it (one prefix scan); undefined when the region does not exist. */
+    async subtreeIds(id: string): Promise<string[] | undefined> {
+      const r = await regionsRepository.byId(db, id);
+      return r ? regionQueries.idsWithin(db, r.path) : undefined;
     },
 
     async list(_ctx: RequestContext, filter: ListRegionsFilter, page: { limit: number; cursor?: string }): Promise<Page<RegionDto>> {

@@ -129,7 +129,7 @@ export function toGraphqlStatistics(s: StatisticsDto) {
 
 export const statisticsResolvers: IResolvers = {
   Query: {
-    statistics: guard({ roles: STATISTICS_READERS, scopes: ['statistics:read'] }, async (args: Record<string, unknown>, { ctx, services }) =>
+    statistics: guard({ roles: STATISTICS_READERS, scopes: ['statistics:read'], regionScoped: true }, async (args: Record<string, unknown>, { ctx, services }) =>
       toGraphqlStatistics(await services.statistics.figures(ctx, parseArgs(statisticsArgs, args))),
     ),
     ratingSubjectStatistics: guard({ roles: STATISTICS_READERS, scopes: ['statistics:read'] }, (args: Record<string, unknown>, { ctx, services }) =>

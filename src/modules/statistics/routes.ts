@@ -14,7 +14,7 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
   const svc = app.services.statistics;
 
   app.get('/statistics', {
-    config: { access: STATISTICS_READERS, scopes: ['statistics:read'] },
+    config: { access: STATISTICS_READERS, scopes: ['statistics:read'], regionScoped: true },
     schema: {
       operationId: 'getStatistics',
       summary: 'Campaign figures (工作统计) for a cycle or a range of cycles',
@@ -22,7 +22,7 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
         'Give `cycleId`, `cycleIds` (comma list) or `fromYear`/`toYear`; filter by `regionId` (and below), `departmentId`, `category`.',
         'Unit-scoped figures apply the filters to the unit of each record. Supervisors are NOT unit-scoped: they are counted campaign-wide',
         '(term overlapping the covered years). Records without a cycle count by their own date in the covered years (UTC+8); accountability',
-        'actions always count by the year decided. A department role sees its own department only. Every code used as a key is labelled in `labels`.',
+        'actions always count by the year decided. A department role sees its own department only; a county office (token with region_id) its own region only. Every code used as a key is labelled in `labels`.',
       ].join(' '),
       tags,
       querystring: queryOf(statisticsQuery),
@@ -47,7 +47,7 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
   for (const format of exportFormats) {
     const media = exportMedia(format);
     app.get(`/statistics/export.${format}`, {
-      config: { access: STATISTICS_READERS, scopes: ['statistics:read'] },
+      config: { access: STATISTICS_READERS, scopes: ['statistics:read'], regionScoped: true },
       schema: {
         operationId: format === 'csv' ? 'exportStatisticsCsv' : 'exportStatisticsXlsx',
         summary: `The same figures as ${format.toUpperCase()}: one row per figure (path, Chinese label, value), with the scope`,

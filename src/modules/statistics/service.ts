@@ -10,6 +10,7 @@ import { forbidden, invalid } from '../../lib/errors.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { followUpStatuses } from '../ratings/follow-ups.schemas.js';
 import type { FollowUpStatus } from '../ratings/follow-ups.schemas.js';
+import { assertCoversRegion } from '../regions/scope.js';
 import type { RegionsService } from '../regions/service.js';
 import { findingStatuses, reportOrigins, roundKinds, severities } from '../supervision/schemas.js';
 import { assembleActivityFigures } from './activity-figures.js';
@@ -67,9 +68,12 @@ export function createStatisticsService({ db, regions, publicMinCell = 5 }: { db
         }
         departmentId = own;
       }
+      // A county office's figures are its region's: a region outside it is refused, no region means its own.
+      if (input.regionId) assertCoversRegion(ctx, input.regionId);
+      const regionId = input.regionId ?? ctx.principal.regionId;
       const [{ cycles, years }, regionPath] = await Promise.all([
         resolveCycles(db, input),
-        input.regionId ? regions.pathOf(input.regionId, 'regionId') : Promise.resolve(undefined),
+        regionId ? regions.pathOf(regionId, 'regionId') : Promise.resolve(undefined),
       ]);
       const scope: StatisticsScope = { cycleIds: cycles.map((c) => c.id), years, regionPath, departmentId, category: input.category, now };
       const q = statisticsQueries(db, scope);

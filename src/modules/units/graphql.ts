@@ -66,21 +66,21 @@ export const unitTypeDefs = /* GraphQL */ `
 export const unitResolvers: IResolvers = {
   Query: {
     categories: guard(EVERYONE, () => categories.map((code) => ({ code, label: categoryLabels[code] }))),
-    units: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'] }, (args: Record<string, unknown>, { ctx, services }) => {
+    units: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true }, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.units.list(ctx, parseArgs(listUnitsQuery, args), { limit, cursor });
     }),
-    unit: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'] }, ({ id }: { id: string }, { ctx, services }) => services.units.get(ctx, id)),
+    unit: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true }, ({ id }: { id: string }, { ctx, services }) => services.units.get(ctx, id)),
   },
   Mutation: {
-    createUnit: guard(['admin'], ({ input }: { input: unknown }, { ctx, services }) => services.units.create(ctx, parseArgs(createUnitBody, input, 'input'))),
-    updateUnit: guard(['admin'], ({ id, version, input }: { id: string; version: number; input: unknown }, { ctx, services }) =>
+    createUnit: guard({ roles: ['admin'], regionScoped: true }, ({ input }: { input: unknown }, { ctx, services }) => services.units.create(ctx, parseArgs(createUnitBody, input, 'input'))),
+    updateUnit: guard({ roles: ['admin'], regionScoped: true }, ({ id, version, input }: { id: string; version: number; input: unknown }, { ctx, services }) =>
       services.units.update(ctx, id, version, parseArgs(updateUnitBody, input, 'input')),
     ),
-    deactivateUnit: guard(['admin'], ({ id, version, reason }: { id: string; version: number; reason: string }, { ctx, services }) =>
+    deactivateUnit: guard({ roles: ['admin'], regionScoped: true }, ({ id, version, reason }: { id: string; version: number; reason: string }, { ctx, services }) =>
       services.units.deactivate(ctx, id, version, parseArgs(deactivateUnitBody, { reason }).reason),
     ),
-    reactivateUnit: guard(['admin'], ({ id, version }: { id: string; version: number }, { ctx, services }) => services.units.reactivate(ctx, id, version)),
+    reactivateUnit: guard({ roles: ['admin'], regionScoped: true }, ({ id, version }: { id: string; version: number }, { ctx, services }) => services.units.reactivate(ctx, id, version)),
   },
 };
 

@@ -1,4 +1,4 @@
-import { and, eq, ilike, inArray } from 'drizzle-orm';
+import { and, eq, ilike, inArray, sql } from 'drizzle-orm';
 import type { AnyColumn, SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { containsPattern } from '../../db/like.js';
@@ -12,6 +12,8 @@ export interface UnitFilter {
   departmentId?: string;
   unitId?: string;
   unitIds?: string[];
+  /** Units whose region is one of these (a county office's subtree, regions/scope.ts). */
+  regionIds?: readonly string[];
   q?: string;
   active?: boolean;
   orgCode?: string;
@@ -25,6 +27,7 @@ export function unitWhere(db: Db, f: UnitFilter): SQL | undefined {
   if (f.unitId) where.push(eq(units.id, f.unitId));
   if (f.orgCode) where.push(eq(units.orgCode, f.orgCode));
   if (f.unitIds) where.push(inArray(units.id, f.unitIds));
+  if (f.regionIds) where.push(f.regionIds.length ? inArray(units.regionId, [...f.regionIds]) : sql`false`);
   if (f.active !== undefined) where.push(eq(units.active, f.active));
   if (f.q) where.push(ilike(units.name, containsPattern(f.q)));
   if (f.regionPath) where.push(regionQueries.within(db, units.regionId, f.regionPath));

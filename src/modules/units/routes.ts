@@ -33,7 +33,7 @@ export const unitRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/units', {
-    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'] },
+    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true },
     schema: {
       operationId: 'listUnits',
       summary: 'List units (基层站所/窗口); department and unit roles see their own',
@@ -48,7 +48,7 @@ export const unitRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/units/:id', {
-    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'] },
+    config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true },
     schema: { operationId: 'getUnit', summary: 'Get a unit', tags, params: idParams, response: { 200: unit, ...problems(404) } },
     handler: async (req, reply) => sendVersioned(reply, await svc.get(req.ctx, req.params.id)),
   });
@@ -67,13 +67,13 @@ export const unitRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/units', {
-    config: { access: ['admin'] },
+    config: { access: ['admin'], regionScoped: true },
     schema: { operationId: 'createUnit', summary: 'Create a unit', tags, body: createUnitBody, response: { 201: unit, ...problems(422) } },
     handler: async (req, reply) => sendVersioned(reply.status(201), await svc.create(req.ctx, req.body)),
   });
 
   app.patch('/units/:id', {
-    config: { access: ['admin'] },
+    config: { access: ['admin'], regionScoped: true },
     schema: {
       operationId: 'updateUnit',
       summary: 'Update a unit (If-Match required)',
@@ -86,7 +86,7 @@ export const unitRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/units/:id/deactivate', {
-    config: { access: ['admin'] },
+    config: { access: ['admin'], regionScoped: true },
     schema: {
       operationId: 'deactivateUnit',
       summary: 'Deactivate a unit (units with history are never deleted)',
@@ -100,7 +100,7 @@ export const unitRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/units/:id/reactivate', {
-    config: { access: ['admin'] },
+    config: { access: ['admin'], regionScoped: true },
     schema: {
       operationId: 'reactivateUnit',
       summary: 'Reactivate a deactivated unit',

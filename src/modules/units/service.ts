@@ -7,6 +7,7 @@ import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
 import { departmentQueries } from '../departments/queries.js';
 import { regionQueries } from '../regions/queries.js';
+import { assertCoversRegion, coversRegion, regionSubtree } from '../regions/scope.js';
 import type { RegionsService } from '../regions/service.js';
 import { unitsRepository } from './repository.js';
 import type { UnitFilter, UnitRow } from './repository.js';
@@ -38,19 +39,26 @@ export function toUnitDto(r: UnitRow): UnitDto {
 }
 
 /**
- * Who sees which units: a department manager its department's, a unit's staff its own; other roles all.
+ * Who sees which units: a department manager its department's, a unit's staff its own, a county office (admin or
+ * inspector with `region_id`) the units in its region's subtree (regions/scope.ts); the prefecture office all.
  * Returned as filter conditions so every read path (list, get, loaders) applies the same rule.
  */
-export function unitScope(ctx: RequestContext): Pick<UnitFilter, 'departmentId' | 'unitId'> {
+export function unitScope(ctx: RequestContext): Pick<UnitFilter, 'departmentId' | 'unitId' | 'regionIds'> {
   const p = ctx.principal;
   if (p.role === 'department') return { departmentId: p.departmentId };
   if (p.role === 'unit') return { unitId: p.unitId };
+  const subtree = regionSubtree(p);
+  if (subtree) return { regionIds: [...subtree] };
   return {};
 }
 
-export function canSeeUnit(ctx: RequestContext, u: { id: string; departmentId: string }): boolean {
+/**
+ * The same rule on one unit. A county office needs the unit's `regionId`: a caller that does not pass it gets false for
+ * a county principal (fail closed; such callers serve only routes that refuse county tokens anyway).
+ */
+export function canSeeUnit(ctx: RequestContext, u: { id: string; departmentId: string; regionId?: string | null }): boolean {
   const s = unitScope(ctx);
-  return (!s.departmentId || s.departmentId === u.departmentId) && (!s.unitId || s.unitId === u.id);
+  return (!s.departmentId || s.departmentId === u.departmentId) && (!s.unitId || s.unitId === u.id) && coversRegion(ctx.principal, u.regionId);
 }
 
 export function createUnitsService({ db, audit, regions }: { db: Db; audit: AuditService; regions: RegionsService }) {
@@ -69,10 +77,11 @@ export function createUnitsService({ db, audit, regions }: { db: Db; audit: Audi
     if (input.regionId && !(await regionQueries.byId(tx, input.regionId))) throw invalid('regionId', `region ${input.regionId} does not exist`);
   }
 
-  async function change(ctx: RequestContext, id: string, expected: number, action: string, patch: Partial<UnitRow>, refs = {}, precondition?: (u: UnitRow) => void) {
+  async function change(ctx: RequestContext, id: string, expected: number, action: string, patch: Partial<UnitRow>, refs: { departmentId?: string; regionId?: string; orgCode?: string | null } = {}, precondition?: (u: UnitRow) => void) {
     return db.transaction(async (tx) => {
       const current = await unitsRepository.byId(tx, id);
-      if (!current) throw notFound('unit', id);
+      if (!current || !canSeeUnit(ctx, current)) throw notFound('unit', id);
+      if (refs.regionId) assertCoversRegion(ctx, refs.regionId);
       if (current.version !== expected) throw versionMismatch('unit', expected, current.version);
       precondition?.(current);
       await checkRefs(tx, refs, id);
@@ -125,6 +134,7 @@ export function createUnitsService({ db, audit, regions }: { db: Db; audit: Audi
     },
 
     async create(ctx: RequestContext, input: CreateUnitInput, { tx }: TxOption = {}): Promise<UnitDto> {
+      assertCoversRegion(ctx, input.regionId);
       return inTransaction(db, tx, async (tx) => {
         await checkRefs(tx, input);
         const row = await unitsRepository.insert(tx, {
