@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { participationWindows } from '../enrollments/queries.js';
 import { cases } from './tables.js';
@@ -8,6 +8,24 @@ export const caseQueries = {
   /** The unit and state of a case (一事一评 checks), or undefined. */
   async unitOf(db: Db, caseId: string): Promise<{ unitId: string; state: string } | undefined> {
     return (await db.select({ unitId: cases.unitId, state: cases.state }).from(cases).where(eq(cases.id, caseId)))[0];
+  },
+  /** Completed cases (办结) closed before `before`, as a joinable subquery (id, unitId, closedAt): those a default rating may be due for. */
+  completedBefore(db: Db, before: Date, alias = 'completed_cases') {
+    return db
+      .select({ id: cases.id, unitId: cases.unitId, closedAt: cases.closedAt })
+      .from(cases)
+      .where(and(eq(cases.state, 'completed'), lt(cases.closedAt, before)))
+      .as(alias);
+  },
+  /**
+   * Every case as a joinable subquery for statistics: unit, state, when closed, and the completion facts
+   * (按时办结, 一周办结; null until completed).
+   */
+  facts(db: Db, alias = 'case_facts') {
+    return db
+      .select({ id: cases.id, unitId: cases.unitId, state: cases.state, closedAt: cases.closedAt, onTime: cases.onTime, oneWeek: cases.oneWeek })
+      .from(cases)
+      .as(alias);
   },
   /**
    * 限时办结 per unit for a cycle: the unit's cases completed within its participation window of the cycle

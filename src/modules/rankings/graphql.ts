@@ -144,7 +144,10 @@ export const rankingTypeDefs = /* GraphQL */ `
   type ScoreInspectionInputs { reports: Int! meanRating: Float meanReportScore: Float findings: [ScoreCountLine!]! findingPoints: Float! }
   type ScoreSatisfactionInputs {
     ratings: Int! levels: [ScoreCountLine!]! rawMean: Float standardDeviation: Float categoryMean: Float priorWeight: Float! value: Float interval: ScoreInterval
+    "默认评价 and whether the cycle counts them toward P"
+    defaultRatings: ScoreDefaultRatings!
   }
+  type ScoreDefaultRatings { counted: Boolean! included: Int! excluded: Int! }
   type ScoreDeductions { total: Float! complaints: [ScoreCountLine!]! overdueProblems: ScoreCountLine! }
   type ScoreTimelinessInputs {
     completed: Int! onTime: Int! oneWeek: Int! onTimeRate: Float oneWeekRate: Float minimumCompletedCases: Int! value: Float weight: Float!

@@ -35,10 +35,11 @@ export const ratingQueries = {
    */
   levelCountsByUnit(db: Db, cycleId: string, excludedIds: readonly string[] = []) {
     return db
-      .select({ unitId: ratings.unitId, level: ratings.level, n: count() })
+      // isDefault: 默认评价 are counted apart, so the cycle's `defaultsCountTowardP` decides whether they join P.
+      .select({ unitId: ratings.unitId, level: ratings.level, isDefault: ratings.isDefault, n: count() })
       .from(ratings)
       .where(and(eq(ratings.cycleId, cycleId), inArray(ratings.holdStatus, ['none', 'cleared']), excludedIds.length ? notInArray(ratings.id, [...excludedIds]) : undefined))
-      .groupBy(ratings.unitId, ratings.level);
+      .groupBy(ratings.unitId, ratings.level, ratings.isDefault);
   },
   /** Ratings of the cycle held for review and rejected by it, per unit (only units that have any). */
   holdCountsByUnit(db: Db, cycleId: string) {
