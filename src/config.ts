@@ -316,6 +316,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     RATING_IMPORT_LEASE_SWEEP_INTERVAL_MS: 0,
     RATING_INTEGRITY_SCAN_INTERVAL_MS: 0,
     IDEMPOTENCY_KEY_SWEEP_INTERVAL_MS: 0,
+    // Tests run the default-rating job when they mean to (services.defaultRatings.run).
+    DEFAULT_RATING_INTERVAL_MS: 0,
     // The holiday calendar reloads after this copy's own writes; tests that need another copy's ask for polling.
     CALENDAR_REFRESH_INTERVAL_MS: 0,
     // Tests seal explicitly (audit.seal(), or verify, which seals first) and take checkpoints when they ask.
