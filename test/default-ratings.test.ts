@@ -21,9 +21,9 @@ const cycle = await s.cycles.create(ctx, {
   settings: { minimumSamples: { ratings: 0, scorecards: 0, inspectionReports: 0 }, scoring: { priorWeight: 0 } } as never,
 });
 for (const u of [forestStation, forestPolice]) await s.enrollments.enroll(ctx, cycle.id, u.id);
-let c = await s.cycles.transition(ctx, cycle.id, cycle.version, 'enrollment');
+const c = await s.cycles.transition(ctx, cycle.id, cycle.version, 'enrollment');
 await insertCriteriaSet(h, cycle.id, 'law_enforcement');
-c = await s.cycles.transition(ctx, cycle.id, c.version, 'assessment');
+await s.cycles.transition(ctx, cycle.id, c.version, 'assessment');
 await h.sql(`update cycles set phase_entered_at = jsonb_set(phase_entered_at, '{assessment}', to_jsonb($2::text)) where id = $1`, [cycle.id, daysAgo(60).toISOString()]);
 
 const item = await s.serviceItems.create(ctx, { departmentId: w.departments.forestry.id, code: 'LY-DR', name: '林木采伐许可证核发', promisedDays: 5, modes: ['time_limited'] });
