@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, lt, lte, notInArray, or, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, isNotNull, lt, lte, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { AWAITING_CALL_BACK_STATES, BAD_LEVEL_MAX } from './rules.js';
@@ -80,6 +80,22 @@ export const ratingQueries = {
       })
       .from(ratingFollowUps)
       .innerJoin(ratings, eq(ratings.id, ratingFollowUps.ratingId))
+      .as(alias);
+  },
+  /** 一事一评 ratings with whether each is a default (默认评价); ratings rejected by the integrity review count nowhere. */
+  caseRatingFacts(db: Db, alias = 'case_rating_facts') {
+    return db
+      .select({ caseId: ratings.caseId, isDefault: ratings.isDefault })
+      .from(ratings)
+      .where(and(isNotNull(ratings.caseId), ne(ratings.holdStatus, 'rejected')))
+      .as(alias);
+  },
+  /** Ratings the integrity review (评价防刷) has held, with unit, cycle, status now (held, cleared, rejected) and collection time. */
+  holdFacts(db: Db, alias = 'rating_hold_facts') {
+    return db
+      .select({ unitId: ratings.unitId, cycleId: ratings.cycleId, holdStatus: ratings.holdStatus, collectedAt: ratings.collectedAt })
+      .from(ratings)
+      .where(ne(ratings.holdStatus, 'none'))
       .as(alias);
   },
 };
