@@ -30,6 +30,8 @@ export const rankingTypeDefs = /* GraphQL */ `
     bonusCap: Float!
     bottom: RankingBottomSetting!
     timeliness: RankingTimelinessSetting!
+    "默认评价: whether default ratings count toward P"
+    defaultsCountTowardP: Boolean!
   }
   "T 限时办结: weight (0 = not scored) and minimum sample of completed cases"
   type RankingTimelinessSetting { weight: Float! minimumCompletedCases: Int! }
@@ -43,7 +45,7 @@ export const rankingTypeDefs = /* GraphQL */ `
   input RankingScoringSettingsInput {
     formulaVersion: String, priorWeight: Float, levelPoints: [RankingLevelPointsInput!], findingPenalty: RankingSeverityPointsInput,
     complaintPenalty: RankingComplaintPointsInput, overdueProblemPenalty: Float, deedPoints: Float, commendationPoints: Float, bonusCap: Float,
-    bottom: RankingBottomSettingInput, timeliness: RankingTimelinessSettingInput
+    bottom: RankingBottomSettingInput, timeliness: RankingTimelinessSettingInput, defaultsCountTowardP: Boolean
   }
   extend input CycleSettingsInput { scoring: RankingScoringSettingsInput }
   extend type CycleSettings {
