@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { checkPrivateKeyPem, SIGNING_ALGS } from './lib/keys.js';
 import { isTimeZone } from './lib/working-days.js';
 import { PUBLIC_RATINGS_PER_MINUTE } from './modules/ratings/rules.js';
+import { ratingChannels } from './modules/ratings/tables.js';
+import type { RatingChannel } from './modules/ratings/tables.js';
 
 /** The only reader of process.env: parsed once at boot, typed everywhere else. */
 const bool = z
@@ -194,6 +196,17 @@ export const configSchema = z.object({
   RATING_BURST_WINDOW_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
   /** How often the integrity signals run over the last 7 days of ratings (0: never; computing a ranking always scans its cycle). */
   RATING_INTEGRITY_SCAN_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
+  /**
+   * 默认评价 (好差评): calendar days after its completion a case may still be rated; past them an unrated case gets the
+   * default rating. Calendar days, the rater's clock (as 一周办结), not the office's working days.
+   */
+  DEFAULT_RATING_DAYS: z.coerce.number().int().min(1).max(365).default(15),
+  /** The level a default rating carries: 4 满意 by default; at least 3, so a default is never a bad rating (差评). */
+  DEFAULT_RATING_LEVEL: z.coerce.number().int().min(3).max(5).default(4),
+  /** The channel a default rating is recorded under (cases record none): the window's rating device by default. */
+  DEFAULT_RATING_CHANNEL: z.enum(ratingChannels.filter((c) => c !== 'qr_code') as [RatingChannel, ...RatingChannel[]]).default('window_device'),
+  /** How often the default-rating job runs (0: never in this process; POST /api/v1/cases/default-ratings:run still does). */
+  DEFAULT_RATING_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
   /** Ratings one respondent may give one unit per day on the public channels. */
   PUBLIC_RATINGS_PER_RESPONDENT_PER_DAY: z.coerce.number().int().min(1).max(50).default(1),
   /**
@@ -303,6 +316,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     RATING_IMPORT_LEASE_SWEEP_INTERVAL_MS: 0,
     RATING_INTEGRITY_SCAN_INTERVAL_MS: 0,
     IDEMPOTENCY_KEY_SWEEP_INTERVAL_MS: 0,
+    // Tests run the default-rating job when they mean to (services.defaultRatings.run).
+    DEFAULT_RATING_INTERVAL_MS: 0,
     // The holiday calendar reloads after this copy's own writes; tests that need another copy's ask for polling.
     CALENDAR_REFRESH_INTERVAL_MS: 0,
     // Tests seal explicitly (audit.seal(), or verify, which seals first) and take checkpoints when they ask.

@@ -62,6 +62,10 @@ const deliberate: Record<string, { graphqlOnly?: string[]; restOnly?: string[]; 
   // Amounts in fen exceed GraphQL's 32-bit Int: a Float there, an integer in REST.
   StatisticsInvestments: { reshaped: ['totalFen', 'byFundSourceFen'] },
   StatisticsMonth: { graphqlOnly: ['month'], reshaped: ['investmentsFen'] },
+  // 好差评: appeals by kind carry their statuses and decision time in one GraphQL list (REST: two maps beside byKind).
+  StatisticsAppeals: { reshaped: ['byKind', 'byStatus'], restOnly: ['byKindAndStatus', 'decisionTimeByKind'] },
+  StatisticsHaocha: { reshaped: ['monthly'] },
+  StatisticsHaochaMonth: { graphqlOnly: ['month'] },
   Investment: { reshaped: ['amountFen', 'currency'] },
   StatisticsDeeds: { reshaped: ['byStatus'] },
   StatisticsMeasures: { reshaped: ['byStatus'] },
@@ -113,6 +117,10 @@ const restOnly = [
   'PublicRatingChannel',
   'PublicComplaints',
   'PublicFollowUps',
+  'PublicHaocha',
+  'PublicHaochaMonth',
+  'PublicCaseRatings',
+  'PublicRatingHolds',
   'SuppressibleCount',
   // REST-only endpoints: the audit log, bulk file imports and the Open311 GeoReport v2 adapter.
   'CaseImport',

@@ -4719,6 +4719,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/default-ratings/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give the default rating (默认评价) now to completed cases left unrated past DEFAULT_RATING_DAYS
+         * @description The same run the scheduled job makes: every completed case of an active unit, closed more than DEFAULT_RATING_DAYS calendar days ago and without a rating, gets one rating at DEFAULT_RATING_LEVEL on DEFAULT_RATING_CHANNEL, flagged `default`, audited as the system actor; idempotent (a case never gets two ratings). A real rating of the case given later replaces its default.
+         *
+         *     Who may call: roles `admin` (bearer token).
+         */
+        post: operations["runDefaultRatings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exchange/provincial/ratings": {
         parameters: {
             query?: never;
@@ -5062,6 +5084,11 @@ export interface components {
              * @default 50
              */
             priorWeight: number;
+            /**
+             * @description 默认评价: whether default ratings (a case left unrated past DEFAULT_RATING_DAYS) count toward P; the explanation shows how many were included or left out
+             * @default false
+             */
+            defaultsCountTowardP: boolean;
             /**
              * @description rating level → points: 非常满意 5, 满意 4, 基本满意 3, 不满意 2, 非常不满意 1
              * @default {}
@@ -5450,11 +5477,6 @@ export interface components {
          */
         PowerItemKindInput: "administrative_power" | "service_item";
         /**
-         * @description 已收件 / 已受理 / 已办结 / 退回补正 / 不予受理
-         * @enum {string}
-         */
-        CaseStateInput: "received" | "accepted" | "completed" | "returned" | "refused";
-        /**
          * @description 群众差评 / 考评扣分 / 暗访发现问题 / 取消评比资格 / 命名状态变更 / 投诉属实认定
          * @enum {string}
          */
@@ -5464,6 +5486,11 @@ export interface components {
          * @enum {string}
          */
         AppealStatusInput: "filed" | "under_review" | "upheld" | "rejected" | "withdrawn";
+        /**
+         * @description 已收件 / 已受理 / 已办结 / 退回补正 / 不予受理
+         * @enum {string}
+         */
+        CaseStateInput: "received" | "accepted" | "completed" | "returned" | "refused";
         /**
          * @description 同一评价人集中评价 / 同一来源地址集中评价 / 评价过多单位 / 同一秒大量评价 / 等级分布突变
          * @enum {string}
@@ -5617,6 +5644,11 @@ export interface components {
              * @default 50
              */
             priorWeight: number;
+            /**
+             * @description 默认评价: whether default ratings (a case left unrated past DEFAULT_RATING_DAYS) count toward P; the explanation shows how many were included or left out
+             * @default false
+             */
+            defaultsCountTowardP: boolean;
             /** @description rating level → points: 非常满意 5, 满意 4, 基本满意 3, 不满意 2, 非常不满意 1 */
             levelPoints: {
                 /** @default 0 */
@@ -7335,6 +7367,21 @@ export interface components {
             findings: components["schemas"]["ScoreCountLine"][];
             findingPoints: number;
         };
+        /** @description 默认评价 (a case left unrated past DEFAULT_RATING_DAYS) and whether they count toward P */
+        ScoreDefaultRatings: {
+            /** @description the cycle's scoring.defaultsCountTowardP */
+            counted: boolean;
+            /**
+             * Format: int64
+             * @description 默认评价 counted in `ratings`
+             */
+            included: number;
+            /**
+             * Format: int64
+             * @description 默认评价 left out of P
+             */
+            excluded: number;
+        };
         ScoreSatisfactionInputs: {
             /** Format: int64 */
             ratings: number;
@@ -7345,6 +7392,7 @@ export interface components {
             priorWeight: number;
             value: number | null;
             interval: components["schemas"]["ScoreInterval"] | null;
+            defaultRatings: components["schemas"]["ScoreDefaultRatings"];
         };
         ScoreDeductions: {
             total: number;
@@ -7881,6 +7929,8 @@ export interface components {
             presenceBound: boolean;
             /** @description 一事一评: the case (办件) rated */
             caseId: string | null;
+            /** @description 默认评价: given by the system to a case left unrated past DEFAULT_RATING_DAYS; a real rating of the case replaces it */
+            default: boolean;
         };
         RatingReceipt: {
             /** Format: uuid */
@@ -8668,6 +8718,320 @@ export interface components {
             /** @description one item per subject kind: unit, department, leadership (always all three) */
             items: components["schemas"]["RatingSubjectFigures"][];
         };
+        /**
+         * @description 群众差评 / 考评扣分 / 暗访发现问题 / 取消评比资格 / 命名状态变更 / 投诉属实认定
+         * @enum {string}
+         */
+        AppealKind: "rating" | "scorecard_deduction" | "inspection_finding" | "disqualification" | "award_transition" | "complaint";
+        /**
+         * @description 已提交 / 复核中 / 申诉成立 / 申诉不成立 / 已撤回
+         * @enum {string}
+         */
+        AppealStatus: "filed" | "under_review" | "upheld" | "rejected" | "withdrawn";
+        /** @description 申诉复核: an appeal against one recorded input and its decision */
+        Appeal: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["AppealKind"];
+            kindLabel: components["schemas"]["Label"];
+            /**
+             * Format: uuid
+             * @description the contested record: rating, scorecard deduction, inspection finding, enrollment (disqualification), award transition or complaint
+             */
+            subjectId: string;
+            /** Format: uuid */
+            unitId: string;
+            cycleId: string | null;
+            appellantRole: string;
+            /** @description 申诉理由 */
+            grounds: string;
+            /** @description records cited, each checked to exist */
+            evidence: {
+                /** @enum {string} */
+                type: "complaint" | "inspection_report" | "inspection_finding" | "problem" | "other";
+                /** Format: uuid */
+                id: string;
+            }[];
+            /** @description links to evidence files */
+            links: string[];
+            status: components["schemas"]["AppealStatus"];
+            statusLabel: components["schemas"]["Label"];
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            filedAt: string;
+            /**
+             * Format: date-time
+             * @description 复核期限 (working days from filing, APPEAL_DECISION_WORKING_DAYS)
+             */
+            deadline: string;
+            /** @description 逾期: the deadline has passed and the appeal is still undecided */
+            overdue: boolean;
+            reviewStartedAt: string | null;
+            decidedAt: string | null;
+            deciderRole: string | null;
+            /** @description 复核意见 (for a withdrawal: the appellant's note) */
+            decisionReason: string | null;
+            /** @description what an upheld decision did beyond excluding the input from the next ranking */
+            remedy: string | null;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description 申诉统计: appeals by kind and outcome, time to decision */
+        AppealStatistics: {
+            cycleId: string | null;
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            open: number;
+            /** Format: int64 */
+            overdue: number;
+            byKind: {
+                kind: components["schemas"]["AppealKind"];
+                kindLabel: components["schemas"]["Label"];
+                /** Format: int64 */
+                filed: number;
+                /** Format: int64 */
+                upheld: number;
+                /** Format: int64 */
+                rejected: number;
+                /** Format: int64 */
+                withdrawn: number;
+                /** Format: int64 */
+                open: number;
+            }[];
+            /** @description median time from filing to decision, in hours, over decided appeals */
+            medianHoursToDecision: number | null;
+        };
+        StatisticsAppealDecisionTime: {
+            /**
+             * Format: int64
+             * @description upheld or rejected
+             */
+            decided: number;
+            /** @description mean calendar days from filing to decision */
+            meanDays: number | null;
+            /** @description median calendar days */
+            medianDays: number | null;
+        };
+        StatisticsCaseRatings: {
+            /**
+             * Format: int64
+             * @description cases (办件) completed in the cycles
+             */
+            completed: number;
+            /**
+             * Format: int64
+             * @description of those, with a rating (active or default)
+             */
+            rated: number;
+            /**
+             * Format: int64
+             * @description rated by the applicant (主动评价)
+             */
+            activeRatings: number;
+            /**
+             * Format: int64
+             * @description given the default rating (默认评价) after DEFAULT_RATING_DAYS
+             */
+            defaultRatings: number;
+            /**
+             * Format: int64
+             * @description not rated yet
+             */
+            unrated: number;
+            /** @description 主动评价率: activeRatings / completed */
+            activeRatingRate: number | null;
+            /** @description defaultRatings / completed */
+            defaultRatingRate: number | null;
+            /**
+             * Format: int64
+             * @description completed by the promised deadline (按时办结)
+             */
+            onTime: number;
+            /**
+             * Format: int64
+             * @description completed within 7 calendar days of receipt (一周办结)
+             */
+            oneWeek: number;
+            /** @description 限时办结率: onTime / completed */
+            onTimeRate: number | null;
+            /** @description 一周办结率: oneWeek / completed */
+            oneWeekRate: number | null;
+        };
+        /** @description 申诉复核 by kind and outcome, with the time to decision */
+        StatisticsAppeals: {
+            /** Format: int64 */
+            total: number;
+            byKind: {
+                /** Format: int64 */
+                rating: number;
+                /** Format: int64 */
+                scorecard_deduction: number;
+                /** Format: int64 */
+                inspection_finding: number;
+                /** Format: int64 */
+                disqualification: number;
+                /** Format: int64 */
+                award_transition: number;
+                /** Format: int64 */
+                complaint: number;
+            };
+            /** @description 已提交 / 复核中 / 申诉成立 / 申诉不成立 / 已撤回 */
+            byStatus: {
+                /** Format: int64 */
+                filed: number;
+                /** Format: int64 */
+                under_review: number;
+                /** Format: int64 */
+                upheld: number;
+                /** Format: int64 */
+                rejected: number;
+                /** Format: int64 */
+                withdrawn: number;
+            };
+            byKindAndStatus: {
+                rating: {
+                    /** Format: int64 */
+                    filed: number;
+                    /** Format: int64 */
+                    under_review: number;
+                    /** Format: int64 */
+                    upheld: number;
+                    /** Format: int64 */
+                    rejected: number;
+                    /** Format: int64 */
+                    withdrawn: number;
+                };
+                scorecard_deduction: {
+                    /** Format: int64 */
+                    filed: number;
+                    /** Format: int64 */
+                    under_review: number;
+                    /** Format: int64 */
+                    upheld: number;
+                    /** Format: int64 */
+                    rejected: number;
+                    /** Format: int64 */
+                    withdrawn: number;
+                };
+                inspection_finding: {
+                    /** Format: int64 */
+                    filed: number;
+                    /** Format: int64 */
+                    under_review: number;
+                    /** Format: int64 */
+                    upheld: number;
+                    /** Format: int64 */
+                    rejected: number;
+                    /** Format: int64 */
+                    withdrawn: number;
+                };
+                disqualification: {
+                    /** Format: int64 */
+                    filed: number;
+                    /** Format: int64 */
+                    under_review: number;
+                    /** Format: int64 */
+                    upheld: number;
+                    /** Format: int64 */
+                    rejected: number;
+                    /** Format: int64 */
+                    withdrawn: number;
+                };
+                award_transition: {
+                    /** Format: int64 */
+                    filed: number;
+                    /** Format: int64 */
+                    under_review: number;
+                    /** Format: int64 */
+                    upheld: number;
+                    /** Format: int64 */
+                    rejected: number;
+                    /** Format: int64 */
+                    withdrawn: number;
+                };
+                complaint: {
+                    /** Format: int64 */
+                    filed: number;
+                    /** Format: int64 */
+                    under_review: number;
+                    /** Format: int64 */
+                    upheld: number;
+                    /** Format: int64 */
+                    rejected: number;
+                    /** Format: int64 */
+                    withdrawn: number;
+                };
+            };
+            /** @description 申诉成立率: upheld / (upheld + rejected) */
+            upheldRate: number | null;
+            /** @description 复核用时 over every kind */
+            decisionTime: components["schemas"]["StatisticsAppealDecisionTime"];
+            decisionTimeByKind: {
+                rating: components["schemas"]["StatisticsAppealDecisionTime"];
+                scorecard_deduction: components["schemas"]["StatisticsAppealDecisionTime"];
+                inspection_finding: components["schemas"]["StatisticsAppealDecisionTime"];
+                disqualification: components["schemas"]["StatisticsAppealDecisionTime"];
+                award_transition: components["schemas"]["StatisticsAppealDecisionTime"];
+                complaint: components["schemas"]["StatisticsAppealDecisionTime"];
+            };
+        };
+        /** @description 评价防刷: ratings the integrity review held, by what became of them */
+        StatisticsRatingHolds: {
+            /**
+             * Format: int64
+             * @description held for review now (out of P until cleared)
+             */
+            held: number;
+            /**
+             * Format: int64
+             * @description cleared on review (back in P)
+             */
+            cleared: number;
+            /**
+             * Format: int64
+             * @description rejected on review (out for good)
+             */
+            rejected: number;
+            /**
+             * Format: int64
+             * @description every rating the review ever held
+             */
+            total: number;
+        };
+        StatisticsHaochaMonth: {
+            /** Format: int64 */
+            completedCases: number;
+            /** Format: int64 */
+            activeRatings: number;
+            /** Format: int64 */
+            defaultRatings: number;
+            /** Format: int64 */
+            onTime: number;
+            /** Format: int64 */
+            oneWeek: number;
+            /** Format: int64 */
+            appealsFiled: number;
+            /** Format: int64 */
+            appealsDecided: number;
+            /**
+             * Format: int64
+             * @description ratings held by the integrity review, whatever became of them
+             */
+            ratingsHeld: number;
+        };
+        /** @description 好差评: 主动评价率 and 默认评价, 限时办结率 and 一周办结率, 申诉 and 评价防刷 */
+        StatisticsHaocha: {
+            cases: components["schemas"]["StatisticsCaseRatings"];
+            appeals: components["schemas"]["StatisticsAppeals"];
+            holds: components["schemas"]["StatisticsRatingHolds"];
+            /** @description cases by month completed, appeals by month filed, holds by month collected (YYYY-MM, UTC+8); months with any record only */
+            monthly: {
+                [key: string]: components["schemas"]["StatisticsHaochaMonth"];
+            };
+        };
         StatisticsRatingChannel: {
             /** Format: int64 */
             total: number;
@@ -9114,6 +9478,7 @@ export interface components {
             monthly: {
                 [key: string]: components["schemas"]["StatisticsMonth"];
             };
+            haocha: components["schemas"]["StatisticsHaocha"];
         };
         /** @description bilingual labels of every code used as a key in `figures` */
         StatisticsLabels: {
@@ -9261,6 +9626,21 @@ export interface components {
                 enterprise: components["schemas"]["Label"];
                 mixed: components["schemas"]["Label"];
             };
+            appealKinds: {
+                rating: components["schemas"]["Label"];
+                scorecard_deduction: components["schemas"]["Label"];
+                inspection_finding: components["schemas"]["Label"];
+                disqualification: components["schemas"]["Label"];
+                award_transition: components["schemas"]["Label"];
+                complaint: components["schemas"]["Label"];
+            };
+            appealStatuses: {
+                filed: components["schemas"]["Label"];
+                under_review: components["schemas"]["Label"];
+                upheld: components["schemas"]["Label"];
+                rejected: components["schemas"]["Label"];
+                withdrawn: components["schemas"]["Label"];
+            };
         };
         StatisticsCycle: {
             /** Format: uuid */
@@ -9301,6 +9681,62 @@ export interface components {
                 3: components["schemas"]["SuppressibleCount"];
                 4: components["schemas"]["SuppressibleCount"];
                 5: components["schemas"]["SuppressibleCount"];
+            };
+        };
+        PublicHaochaMonth: {
+            /** Format: int64 */
+            completedCases: number;
+            /** Format: int64 */
+            onTime: number;
+            /** Format: int64 */
+            oneWeek: number;
+            /** Format: int64 */
+            appealsFiled: number;
+            /** Format: int64 */
+            appealsDecided: number;
+        };
+        PublicCaseRatings: {
+            /**
+             * Format: int64
+             * @description cases (办件) completed in the cycles
+             */
+            completed: number;
+            rated: components["schemas"]["SuppressibleCount"];
+            activeRatings: components["schemas"]["SuppressibleCount"];
+            defaultRatings: components["schemas"]["SuppressibleCount"];
+            unrated: components["schemas"]["SuppressibleCount"];
+            /** @description 主动评价率; null when activeRatings is suppressed */
+            activeRatingRate: number | null;
+            /** @description null when defaultRatings is suppressed */
+            defaultRatingRate: number | null;
+            /**
+             * Format: int64
+             * @description completed by the promised deadline (按时办结)
+             */
+            onTime: number;
+            /**
+             * Format: int64
+             * @description completed within 7 calendar days of receipt (一周办结)
+             */
+            oneWeek: number;
+            /** @description 限时办结率: onTime / completed */
+            onTimeRate: number | null;
+            /** @description 一周办结率: oneWeek / completed */
+            oneWeekRate: number | null;
+        };
+        PublicRatingHolds: {
+            held: components["schemas"]["SuppressibleCount"];
+            cleared: components["schemas"]["SuppressibleCount"];
+            rejected: components["schemas"]["SuppressibleCount"];
+            total: components["schemas"]["SuppressibleCount"];
+        };
+        PublicHaocha: {
+            cases: components["schemas"]["PublicCaseRatings"];
+            appeals: components["schemas"]["StatisticsAppeals"];
+            holds: components["schemas"]["PublicRatingHolds"];
+            /** @description cases and appeals by month (YYYY-MM, UTC+8) */
+            monthly: {
+                [key: string]: components["schemas"]["PublicHaochaMonth"];
             };
         };
         PublicRatings: {
@@ -9396,6 +9832,7 @@ export interface components {
             ratings: components["schemas"]["PublicRatings"];
             complaints: components["schemas"]["PublicComplaints"];
             followUps: components["schemas"]["PublicFollowUps"];
+            haocha: components["schemas"]["PublicHaocha"];
         };
         /** @description 公开统计: the campaign figures for the press, with small-cell suppression */
         PublicStatistics: {
@@ -9549,92 +9986,6 @@ export interface components {
             startedAt: string;
             finishedAt: string | null;
             createdBy: string;
-        };
-        /**
-         * @description 群众差评 / 考评扣分 / 暗访发现问题 / 取消评比资格 / 命名状态变更 / 投诉属实认定
-         * @enum {string}
-         */
-        AppealKind: "rating" | "scorecard_deduction" | "inspection_finding" | "disqualification" | "award_transition" | "complaint";
-        /**
-         * @description 已提交 / 复核中 / 申诉成立 / 申诉不成立 / 已撤回
-         * @enum {string}
-         */
-        AppealStatus: "filed" | "under_review" | "upheld" | "rejected" | "withdrawn";
-        /** @description 申诉复核: an appeal against one recorded input and its decision */
-        Appeal: {
-            /** Format: uuid */
-            id: string;
-            kind: components["schemas"]["AppealKind"];
-            kindLabel: components["schemas"]["Label"];
-            /**
-             * Format: uuid
-             * @description the contested record: rating, scorecard deduction, inspection finding, enrollment (disqualification), award transition or complaint
-             */
-            subjectId: string;
-            /** Format: uuid */
-            unitId: string;
-            cycleId: string | null;
-            appellantRole: string;
-            /** @description 申诉理由 */
-            grounds: string;
-            /** @description records cited, each checked to exist */
-            evidence: {
-                /** @enum {string} */
-                type: "complaint" | "inspection_report" | "inspection_finding" | "problem" | "other";
-                /** Format: uuid */
-                id: string;
-            }[];
-            /** @description links to evidence files */
-            links: string[];
-            status: components["schemas"]["AppealStatus"];
-            statusLabel: components["schemas"]["Label"];
-            /**
-             * Format: date-time
-             * @description ISO 8601 timestamp with zone
-             */
-            filedAt: string;
-            /**
-             * Format: date-time
-             * @description 复核期限 (working days from filing, APPEAL_DECISION_WORKING_DAYS)
-             */
-            deadline: string;
-            /** @description 逾期: the deadline has passed and the appeal is still undecided */
-            overdue: boolean;
-            reviewStartedAt: string | null;
-            decidedAt: string | null;
-            deciderRole: string | null;
-            /** @description 复核意见 (for a withdrawal: the appellant's note) */
-            decisionReason: string | null;
-            /** @description what an upheld decision did beyond excluding the input from the next ranking */
-            remedy: string | null;
-            /** Format: int64 */
-            version: number;
-        };
-        /** @description 申诉统计: appeals by kind and outcome, time to decision */
-        AppealStatistics: {
-            cycleId: string | null;
-            /** Format: int64 */
-            total: number;
-            /** Format: int64 */
-            open: number;
-            /** Format: int64 */
-            overdue: number;
-            byKind: {
-                kind: components["schemas"]["AppealKind"];
-                kindLabel: components["schemas"]["Label"];
-                /** Format: int64 */
-                filed: number;
-                /** Format: int64 */
-                upheld: number;
-                /** Format: int64 */
-                rejected: number;
-                /** Format: int64 */
-                withdrawn: number;
-                /** Format: int64 */
-                open: number;
-            }[];
-            /** @description median time from filing to decision, in hours, over decided appeals */
-            medianHoursToDecision: number | null;
         };
         /**
          * @description 同一评价人集中评价 / 同一来源地址集中评价 / 评价过多单位 / 同一秒大量评价 / 等级分布突变
@@ -10288,6 +10639,36 @@ export interface components {
             /** @description the case (办件) rated, for a `case` code */
             caseId: string | null;
             validUntil: string | null;
+        };
+        /** @description 默认评价: one run of the default-rating job */
+        DefaultRatingRun: {
+            /**
+             * Format: int64
+             * @description default ratings given by this run
+             */
+            given: number;
+            /**
+             * Format: date-time
+             * @description cases completed before this instant and still unrated were due
+             */
+            completedBefore: string;
+            /**
+             * Format: int64
+             * @description DEFAULT_RATING_DAYS (calendar days)
+             */
+            days: number;
+            /**
+             * Format: int64
+             * @description DEFAULT_RATING_LEVEL
+             */
+            level: number;
+            /** @description DEFAULT_RATING_CHANNEL (a rating channel code) */
+            channel: string;
+            /**
+             * Format: int64
+             * @description statements of at most 500 ratings each
+             */
+            batches: number;
         };
         /** @description 周期设置: weights, quotas, minimum samples, deadlines */
         CycleSettings: {
@@ -40612,6 +40993,101 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "not_found" | "route_not_found";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    runDefaultRatings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: Give the default rating (默认评价) now to completed cases left unrated past DEFAULT_RATING_DAYS */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefaultRatingRun"];
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_case`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "concurrent_update" | "duplicate" | "duplicate_case" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "idempotency_key_reused" | "validation_failed";
                     };
                 };
             };

@@ -72,7 +72,7 @@ import { serviceItemRoutes } from './service-items/routes.js';
 import { caseLoaders, caseResolvers, caseTypeDefs } from './cases/graphql.js';
 import { caseRoutes } from './cases/routes.js';
 import { exchangeRoutes } from './exchange/routes.js';
-import { caseImportLeaseSweep } from './cases/schedule.js';
+import { caseImportLeaseSweep, defaultRatingJob } from './cases/schedule.js';
 
 /** Every module's REST routes, mounted under /api/v1. */
 export const restModules: FastifyPluginAsyncZod[] = [auditRoutes, webhookRoutes, assessmentRoutes, regionRoutes, departmentRoutes, unitRoutes, cycleRoutes, enrollmentRoutes, criteriaRoutes, problemRoutes, deedRoutes, accountabilityRoutes, personRoutes, complaintRoutes, supervisionRoutes, ratingRoutes, qrCodeRoutes, rankingRoutes, statisticsRoutes, awardRoutes, scoreboardRoutes, calendarRoutes, outreachRoutes, mediaRoutes, powerListRoutes, investmentRoutes, integrationClientRoutes, appealRoutes, serviceItemRoutes, caseRoutes, exchangeRoutes];
@@ -121,4 +121,4 @@ export const facadeModules: { prefix: string; plugin: FastifyPluginAsyncZod }[] 
 export const graphqlPublications: Publication[] = [...awardPublications];
 
 /** Every module's periodic jobs, each behind its own config switch; the schedules plugin runs them. */
-export const scheduledJobs: ScheduledJob[] = [auditSealer, auditCheckpoints, webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep, ratingIntegrityScan, idempotencyKeySweep, caseImportLeaseSweep];
+export const scheduledJobs: ScheduledJob[] = [auditSealer, auditCheckpoints, webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep, ratingIntegrityScan, idempotencyKeySweep, caseImportLeaseSweep, defaultRatingJob];

@@ -50,6 +50,7 @@ import { createInvestmentsService } from './investments/service.js';
 import { createIntegrationClientsService } from './integration-clients/service.js';
 import { createServiceItemsService } from './service-items/service.js';
 import { createCasesService } from './cases/service.js';
+import { createDefaultRatingsService } from './ratings/defaults.js';
 import { createCaseImportsService } from './cases/import-service.js';
 import { staffHasher } from './cases/rules.js';
 
@@ -149,10 +150,17 @@ export function createServices(database: Database, { config, keys }: { config: C
     lease: { leaseMs: config.RATING_IMPORT_LEASE_MS, heartbeatMs: config.RATING_IMPORT_HEARTBEAT_MS },
     calendar,
   });
+  const defaultRatings = createDefaultRatingsService({
+    db,
+    audit,
+    days: config.DEFAULT_RATING_DAYS,
+    level: config.DEFAULT_RATING_LEVEL,
+    channel: config.DEFAULT_RATING_CHANNEL,
+  });
   const idempotency = createIdempotencyService({ db, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
   // 省级好差评平台对接: maps the provincial layout onto the rating and case imports.
   const exchange = createExchangeService({ db, regions, ratingImports, caseImports, timeZone: config.TIME_ZONE });
-  return { exchange, serviceItems, cases, caseImports, integrationClients, calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, persons, complaints, open311, supervision, outreach, media, powerList, investments, appeals, ratingIntegrity };
+  return { exchange, serviceItems, cases, caseImports, defaultRatings, integrationClients, calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, persons, complaints, open311, supervision, outreach, media, powerList, investments, appeals, ratingIntegrity };
 }
 
 export type Services = ReturnType<typeof createServices>;

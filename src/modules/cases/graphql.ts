@@ -4,6 +4,7 @@ import { pageQuery } from '../../lib/http.js';
 import { parseArgs } from '../../plugins/graphql.js';
 import { CASE_READERS, CASE_STATISTICS_READERS, CASE_WRITERS, caseCloseBody, caseMoveBody, caseStatisticsQuery, createCaseBody, listCasesQuery } from './schemas.js';
 import type { CaseDto } from './schemas.js';
+import { DEFAULT_RATING_RUNNERS } from './default-ratings.schemas.js';
 import type { CaseMove } from './service.js';
 
 export const caseTypeDefs = /* GraphQL */ `
@@ -41,6 +42,8 @@ export const caseTypeDefs = /* GraphQL */ `
   type CaseStatisticsRow { key: ID! total: Int! byState: CaseStateCounts! onTime: Int! oneWeek: Int! onTimeRate: Float oneWeekRate: Float }
   "办件 statistics: cases by state, on-time and one-week rates"
   type CaseStatistics { groupBy: CaseStatisticsGroupBy! rows: [CaseStatisticsRow!]! }
+  "默认评价: one run of the default-rating job"
+  type DefaultRatingRun { given: Int! completedBefore: DateTime! days: Int! level: Int! channel: String! batches: Int! }
   input CreateCaseInput { source: String!, caseNumber: String!, itemId: ID!, unitId: ID!, receivedAt: DateTime!, firstResponder: String }
 
   extend type Query {
@@ -54,6 +57,8 @@ export const caseTypeDefs = /* GraphQL */ `
     completeCase(id: ID!, at: DateTime, version: Int): Case!
     returnCase(id: ID!, reason: String!, at: DateTime, version: Int): Case!
     refuseCase(id: ID!, reason: String!, at: DateTime, version: Int): Case!
+    "默认评价 now: completed cases left unrated past DEFAULT_RATING_DAYS get the default rating (the scheduled job's run)"
+    runDefaultRatings: DefaultRatingRun!
   }
 `;
 
@@ -77,6 +82,7 @@ export const caseResolvers: IResolvers = {
     completeCase: mover('completed', false),
     returnCase: mover('returned', true),
     refuseCase: mover('refused', true),
+    runDefaultRatings: guard(DEFAULT_RATING_RUNNERS, (_args: unknown, { ctx, services }) => services.defaultRatings.run(ctx)),
   },
 };
 

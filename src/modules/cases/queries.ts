@@ -23,6 +23,24 @@ export const caseQueries = {
       .orderBy(asc(cases.id))
       .limit(f.limit);
   },
+  /** Completed cases (办结) closed before `before`, as a joinable subquery (id, unitId, closedAt): those a default rating may be due for. */
+  completedBefore(db: Db, before: Date, alias = 'completed_cases') {
+    return db
+      .select({ id: cases.id, unitId: cases.unitId, closedAt: cases.closedAt })
+      .from(cases)
+      .where(and(eq(cases.state, 'completed'), lt(cases.closedAt, before)))
+      .as(alias);
+  },
+  /**
+   * Every case as a joinable subquery for statistics: unit, state, when closed, and the completion facts
+   * (按时办结, 一周办结; null until completed).
+   */
+  facts(db: Db, alias = 'case_facts') {
+    return db
+      .select({ id: cases.id, unitId: cases.unitId, state: cases.state, closedAt: cases.closedAt, onTime: cases.onTime, oneWeek: cases.oneWeek })
+      .from(cases)
+      .as(alias);
+  },
   /**
    * 限时办结 per unit for a cycle: the unit's cases completed within its participation window of the cycle
    * (the assessment window, as ratings), with how many were on time and within a week.

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParams, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
 import { caseImportRoutes } from './import.routes.js';
+import { defaultRatingRoutes } from './default-ratings.routes.js';
 import { CASE_READERS, CASE_STATISTICS_READERS, CASE_WRITERS, caseCloseBody, caseDto, caseMoveBody, caseStatistics, caseStatisticsQuery, createCaseBody, listCasesQuery } from './schemas.js';
 
 const tags = ['cases'];
@@ -70,4 +71,5 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   }
 
   await app.register(caseImportRoutes);
+  await app.register(defaultRatingRoutes);
 };

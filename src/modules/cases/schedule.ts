@@ -1,3 +1,4 @@
+import { systemContext } from '../../lib/principal.js';
 import type { ScheduledJob } from '../../plugins/schedules.js';
 
 /**
@@ -9,4 +10,12 @@ export const caseImportLeaseSweep: ScheduledJob = {
   intervalMs: (config) => config.RATING_IMPORT_LEASE_SWEEP_INTERVAL_MS,
   atReady: true,
   run: (services) => services.caseImports.failOrphaned(),
+};
+
+/** 默认评价: gives the default rating to completed cases left unrated past DEFAULT_RATING_DAYS (ratings/defaults.ts). */
+export const defaultRatingJob: ScheduledJob = {
+  name: 'case-default-ratings',
+  intervalMs: (config) => config.DEFAULT_RATING_INTERVAL_MS,
+  atReady: true,
+  run: (services) => services.defaultRatings.run(systemContext('case-default-ratings')),
 };

@@ -30,6 +30,8 @@ export const rankingTypeDefs = /* GraphQL */ `
     bonusCap: Float!
     bottom: RankingBottomSetting!
     timeliness: RankingTimelinessSetting!
+    "默认评价: whether default ratings count toward P"
+    defaultsCountTowardP: Boolean!
   }
   "T 限时办结: weight (0 = not scored) and minimum sample of completed cases"
   type RankingTimelinessSetting { weight: Float! minimumCompletedCases: Int! }
@@ -43,7 +45,7 @@ export const rankingTypeDefs = /* GraphQL */ `
   input RankingScoringSettingsInput {
     formulaVersion: String, priorWeight: Float, levelPoints: [RankingLevelPointsInput!], findingPenalty: RankingSeverityPointsInput,
     complaintPenalty: RankingComplaintPointsInput, overdueProblemPenalty: Float, deedPoints: Float, commendationPoints: Float, bonusCap: Float,
-    bottom: RankingBottomSettingInput, timeliness: RankingTimelinessSettingInput
+    bottom: RankingBottomSettingInput, timeliness: RankingTimelinessSettingInput, defaultsCountTowardP: Boolean
   }
   extend input CycleSettingsInput { scoring: RankingScoringSettingsInput, periods: CyclePeriodSetting }
   "分期排名: also rank by month or quarter (none: the whole cycle only)"
@@ -154,7 +156,10 @@ export const rankingTypeDefs = /* GraphQL */ `
   type ScoreInspectionInputs { reports: Int! meanRating: Float meanReportScore: Float findings: [ScoreCountLine!]! findingPoints: Float! }
   type ScoreSatisfactionInputs {
     ratings: Int! levels: [ScoreCountLine!]! rawMean: Float standardDeviation: Float categoryMean: Float priorWeight: Float! value: Float interval: ScoreInterval
+    "默认评价 and whether the cycle counts them toward P"
+    defaultRatings: ScoreDefaultRatings!
   }
+  type ScoreDefaultRatings { counted: Boolean! included: Int! excluded: Int! }
   type ScoreDeductions { total: Float! complaints: [ScoreCountLine!]! overdueProblems: ScoreCountLine! }
   type ScoreTimelinessInputs {
     completed: Int! onTime: Int! oneWeek: Int! onTimeRate: Float oneWeekRate: Float minimumCompletedCases: Int! value: Float weight: Float!

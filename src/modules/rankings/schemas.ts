@@ -181,6 +181,14 @@ export const scoreExplanation = z
         priorWeight: z.number(),
         value: z.number().nullable(),
         interval: interval.nullable(),
+        defaultRatings: z
+          .object({
+            counted: z.boolean().describe("the cycle's scoring.defaultsCountTowardP"),
+            included: z.number().int().describe('默认评价 counted in `ratings`'),
+            excluded: z.number().int().describe('默认评价 left out of P'),
+          })
+          .describe('默认评价 (a case left unrated past DEFAULT_RATING_DAYS) and whether they count toward P')
+          .meta({ id: 'ScoreDefaultRatings' }),
       })
       .meta({ id: 'ScoreSatisfactionInputs' }),
     deductions: z.object({ total: z.number(), complaints: z.array(countLine), overdueProblems: countLine }).meta({ id: 'ScoreDeductions' }),

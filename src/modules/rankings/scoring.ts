@@ -43,6 +43,10 @@ export const scoringSettings = z
   .object({
     formulaVersion: z.string().trim().min(1).max(20).default('S1').describe('carried by every ranking computed with these settings'),
     priorWeight: z.number().min(0).max(1_000_000).default(50).describe('Bayesian prior weight m: how many "virtual" category-mean ratings each unit starts with'),
+    defaultsCountTowardP: z
+      .boolean()
+      .default(false)
+      .describe('默认评价: whether default ratings (a case left unrated past DEFAULT_RATING_DAYS) count toward P; the explanation shows how many were included or left out'),
     levelPoints: z
       .object({ '5': levelPoint(100), '4': levelPoint(75), '3': levelPoint(50), '2': levelPoint(25), '1': levelPoint(0) })
       .prefault({})
@@ -107,6 +111,8 @@ export interface UnitInputs {
   deeds: number;
   /** Higher-level commendations; null while no such record exists in the system. */
   commendations: number | null;
+  /** 默认评价 of the unit in the cycle: included in `ratingLevels` (the cycle counts them toward P) or left out; absent = none. */
+  defaultRatings?: { included: number; excluded: number };
   /** 办件 completed in the cycle: how many, on time (按时办结), within a week (一周办结); absent = none. */
   cases?: CaseCounts;
 }
@@ -177,6 +183,8 @@ export interface ScoreExplanationBody {
     priorWeight: number;
     value: number | null;
     interval: Interval | null;
+    /** 默认评价: whether they count toward P (the cycle's setting) and how many were included or left out; absent in rankings stored before. */
+    defaultRatings?: { counted: boolean; included: number; excluded: number };
   };
   deductions: { total: number; complaints: CountLine[]; overdueProblems: CountLine };
   bonus: { total: number; uncapped: number; cap: number; deeds: CountLine; commendations: CountLine; commendationsCounted: boolean };
@@ -337,6 +345,14 @@ export function scoreUnit(
     );
   }
   notes.push('inspection ratings map (r−1)×25; a report scores the mean of its five ratings; M = max(0, mean report score − finding points)');
+  const dr = { counted: s.defaultsCountTowardP, included: u.defaultRatings?.included ?? 0, excluded: u.defaultRatings?.excluded ?? 0 };
+  if (dr.included + dr.excluded > 0 || dr.counted) {
+    notes.push(
+      s.defaultsCountTowardP
+        ? `default ratings (默认评价) count toward P in this cycle: ${dr.included} included`
+        : `default ratings (默认评价) do not count toward P in this cycle: ${dr.excluded} left out`,
+    );
+  }
   const missing = combined.lines.filter((l) => !l.present);
   if (t.weight > 0) {
     notes.push(
@@ -393,6 +409,7 @@ export function scoreUnit(
         priorWeight: s.priorWeight,
         value: p,
         interval,
+        defaultRatings: dr,
       },
       deductions: d,
       bonus: b,

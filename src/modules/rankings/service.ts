@@ -151,6 +151,8 @@ function presentExplanation(
       priorWeight: ps.priorWeight,
       value: round2OrNull(ps.value),
       interval: ps.interval ? { low: round2(ps.interval.low), high: round2(ps.interval.high) } : null,
+      // Rankings computed before default ratings existed stored none.
+      defaultRatings: ps.defaultRatings ?? { counted: false, included: 0, excluded: 0 },
     },
     deductions: { total: round2(e.deductions.total), complaints: e.deductions.complaints.map(roundLine), overdueProblems: roundLine(e.deductions.overdueProblems) },
     bonus: {
@@ -212,7 +214,7 @@ export interface InputExclusion extends InputExclusionDto {
 export type AppealExclusions = (cycleId: string, opt: TxOption) => Promise<{ appealId: string; kind: string; subjectId: string; unitId: string }[]>;
 
 /** `window`: a period ranking's — the channels that happen in time (ratings, visits, complaints) are read within it. */
-async function gatherInputs(tx: Db, cycleId: string, now: Date, commendationCounts: CommendationCounts, exclusions: readonly InputExclusion[], window?: PeriodWindow) {
+async function gatherInputs(tx: Db, cycleId: string, now: Date, commendationCounts: CommendationCounts, exclusions: readonly InputExclusion[], window?: PeriodWindow, defaultsCountTowardP = false) {
   const enrolled = await rankingsRepository.enrolledUnits(tx, cycleId);
   const byUnit = new Map<string, UnitInputs>(enrolled.map((e) => [e.unitId, emptyInputs(e.unitId, e.category)]));
   const counts = { units: enrolled.length, ratings: 0, scorecards: 0, reports: 0, findings: 0, complaints: 0, problems: 0, deeds: 0, commendations: 0, excluded: 0, heldRatings: 0 };
@@ -247,6 +249,15 @@ async function gatherInputs(tx: Db, cycleId: string, now: Date, commendationCoun
   for (const r of await ratingQueries.levelCountsByUnit(tx, cycleId, excluded('rating'), window)) {
     const u = byUnit.get(r.unitId);
     if (!u || r.level < 1 || r.level > 5) continue;
+    if (r.isDefault) {
+      // 默认评价: into P only when the cycle says so; counted either way for the explanation.
+      const d = (u.defaultRatings ??= { included: 0, excluded: 0 });
+      if (!defaultsCountTowardP) {
+        d.excluded += r.n;
+        continue;
+      }
+      d.included += r.n;
+    }
     u.ratingLevels[r.level - 1] += r.n;
     counts.ratings += r.n;
   }
@@ -397,7 +408,7 @@ export function createRankingsService({
           // A burst must never slip into P: the integrity signals run over the cycle first, in this transaction.
           await ratingIntegrity?.scan(ctx, { cycleId, now, tx });
           const exclusions = ((await appealExclusions?.(cycleId, { tx })) ?? []).filter(isInputExclusion);
-          const { enrolled, inputs, counts, held } = await gatherInputs(tx, cycleId, period && period.end < now ? period.end : now, commendationCounts, exclusions, period);
+          const { enrolled, inputs, counts, held } = await gatherInputs(tx, cycleId, period && period.end < now ? period.end : now, commendationCounts, exclusions, period, params.scoring.defaultsCountTowardP);
           const { categoryMeans, entries } = scoreCycle(inputs, { settings: params.scoring, weights: params.weights, minimumSamples: params.minimumSamples });
           const row = await rankingsRepository.insert(tx, {
             cycleId,

@@ -41,6 +41,8 @@ export const ratingTypeDefs = /* GraphQL */ `
     presenceBound: Boolean!
     "一事一评: the case (办件) rated"
     caseId: ID
+    "默认评价: given by the system to a case left unrated past DEFAULT_RATING_DAYS; a real rating of the case replaces it"
+    default: Boolean!
     unit: Unit
     department: Department
   }

@@ -29,6 +29,7 @@ export function toRatingDto(r: RatingRow): RatingDto {
     importId: r.importId,
     presenceBound: r.presenceBound,
     caseId: r.caseId,
+    default: r.isDefault,
   };
 }
 

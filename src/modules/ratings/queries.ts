@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, gte, inArray, lt, lte, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, isNotNull, lt, lte, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { PeriodWindow } from '../../lib/period-window.js';
@@ -47,10 +47,11 @@ export const ratingQueries = {
    */
   levelCountsByUnit(db: Db, cycleId: string, excludedIds: readonly string[] = [], window?: PeriodWindow) {
     return db
-      .select({ unitId: ratedUnitId, level: ratings.level, n: count() })
+      // isDefault: 默认评价 are counted apart, so the cycle's `defaultsCountTowardP` decides whether they join P.
+      .select({ unitId: ratedUnitId, level: ratings.level, isDefault: ratings.isDefault, n: count() })
       .from(ratings)
       .where(and(eq(ratings.cycleId, cycleId), isUnitRating(), inArray(ratings.holdStatus, ['none', 'cleared']), excludedIds.length ? notInArray(ratings.id, [...excludedIds]) : undefined, collectedWithin(window)))
-      .groupBy(ratings.unitId, ratings.level);
+      .groupBy(ratings.unitId, ratings.level, ratings.isDefault);
   },
   /** Ratings of the cycle held for review and rejected by it, per unit (only units that have any). */
   holdCountsByUnit(db: Db, cycleId: string, window?: PeriodWindow) {
@@ -143,6 +144,22 @@ export const ratingQueries = {
       })
       .from(ratingFollowUps)
       .innerJoin(ratings, eq(ratings.id, ratingFollowUps.ratingId))
+      .as(alias);
+  },
+  /** 一事一评 ratings with whether each is a default (默认评价); ratings rejected by the integrity review count nowhere. */
+  caseRatingFacts(db: Db, alias = 'case_rating_facts') {
+    return db
+      .select({ caseId: ratings.caseId, isDefault: ratings.isDefault })
+      .from(ratings)
+      .where(and(isNotNull(ratings.caseId), ne(ratings.holdStatus, 'rejected')))
+      .as(alias);
+  },
+  /** Ratings the integrity review (评价防刷) has held, with unit, cycle, status now (held, cleared, rejected) and collection time. */
+  holdFacts(db: Db, alias = 'rating_hold_facts') {
+    return db
+      .select({ unitId: ratings.unitId, cycleId: ratings.cycleId, holdStatus: ratings.holdStatus, collectedAt: ratings.collectedAt })
+      .from(ratings)
+      .where(ne(ratings.holdStatus, 'none'))
       .as(alias);
   },
 };

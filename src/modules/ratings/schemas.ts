@@ -98,6 +98,7 @@ export const rating = z
     importId: z.uuid().nullable(),
     presenceBound: z.boolean().describe("given through the unit's QR code (二维码) at its window"),
     caseId: z.uuid().nullable().describe('一事一评: the case (办件) rated'),
+    default: z.boolean().describe('默认评价: given by the system to a case left unrated past DEFAULT_RATING_DAYS; a real rating of the case replaces it'),
   })
   .meta({ id: 'Rating', description: '群众评价: one public satisfaction response (the respondent is never identifiable)' });
 export type RatingDto = z.infer<typeof rating>;

@@ -17,7 +17,8 @@ import type { FollowUpRow } from './follow-ups.repository.js';
 import type { CallBackLinks } from './call-back-links.js';
 import { toFollowUpDto, toRatingDto } from './mappers.js';
 import { ratingsRepository } from './repository.js';
-import type { RatingFilter } from './repository.js';
+import type { RatingFilter, RatingRow } from './repository.js';
+import { defaultRatingsRepository } from './defaults.repository.js';
 import { PUBLIC_RATING_LIMIT, isBad, isLimitedChannel, limitDay, loopDeadlines, needsFollowUp } from './rules.js';
 import type { RespondentHasher } from './rules.js';
 import { caseQueries } from '../cases/queries.js';
@@ -107,67 +108,75 @@ export function createRatingsService({
         if (!(await unitQueries.byId(db, input.unitId))) throw invalid('unitId', `unit ${input.unitId} does not exist`);
         throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
       }
-      if (input.caseId) await checkCase(input.caseId, input.unitId);
-      const collectedAt = new Date(input.collectedAt);
-      const respondentHash = input.respondentKey ? hashRespondent(input.respondentKey) : null;
-      const limitedDay = respondentHash && isLimitedChannel(input.channel) ? limitDay(collectedAt) : null;
-      const receivedAt = new Date();
-      const row = {
-        id: uuidv7(),
-        unitId: input.unitId,
-        subjectKind: 'unit' as const,
-        departmentId: null,
-        channel: input.channel,
-        level: input.level,
-        comment: input.comment ?? null,
-        collectedAt,
-        receivedAt,
-        source: input.source,
-        externalId: input.externalId ?? null,
-        respondentHash,
-        limitedDay,
-        importId: null,
-        submittedBy: ctx.principal.subject,
-        presenceBound: input.presenceBound ?? false,
-        // Kept only as a keyed hash, like the respondent: bursts from one address are recognisable, the address is not.
-        sourceIpHash: input.sourceIp ? hashRespondent(`ip:${input.sourceIp}`) : null,
-        caseId: input.caseId ?? null,
-        staffHash: input.staffCode ? hashStaff(input.staffCode) : null,
-      };
-      // The entry's cycleId (and the row's) are settled by the statement; the DTO is otherwise complete here.
-      const dto = toRatingDto({ ...row, ...UNREVIEWED, cycleId: null, limitSlot: null });
-      const submitted: AuditEntryInput = { action: 'rating.submitted', entityType: 'rating', entityId: row.id, after: dto };
-      const entries: AuditEntryInput[] = [];
-      let followUp: FollowUpRow | null = null;
-      if (needsFollowUp(row.level)) {
-        followUp = openedLoop(calendar, uuidv7(), row.id, row.unitId, receivedAt, verificationWorkingDays, followUpWorkingDays);
-        const { rating: _r, ...after } = toFollowUpDto(followUp, { ...row, ...UNREVIEWED, cycleId: null, limitSlot: null });
-        entries.push({ action: 'follow_up.opened', entityType: 'rating_follow_up', entityId: followUp.id, after });
-      }
-      const outcome = await ratingsRepository.storeAudited(db, {
-        row,
-        // 归属周期: unless given, the cycle whose assessment window contains the moment the rating was collected.
-        cycle: input.cycleId ? { id: input.cycleId } : { attributeAt: collectedAt },
-        limit: limitedDay ? { perDay } : null,
-        followUp,
-        entries: [...audit.prepare(ctx, submitted, { digest: false }), ...audit.prepare(ctx, entries)],
-      });
-      if (!outcome.unitFound) throw invalid('unitId', `unit ${input.unitId} does not exist`);
-      if (!outcome.active) throw invalid('unitId', `unit ${input.unitId} is deactivated and takes no ratings`);
-      if (!outcome.stored && limitedDay && outcome.taken >= perDay) throw dailyLimitReached(perDay);
-      if (!outcome.stored) {
-        // A concurrent request with the same (source, externalId) committed first.
-        const existing = await ratingsRepository.bySourceExternalId(db, input.source, input.externalId!);
-        return duplicateReceipt(db, existing!.id, existing!.cycleId);
-      }
-      // Only the rater themself (the public route) is handed the call-back link; integrations' raters are called back by phone.
-      const callBackToken = followUp && input.source === PUBLIC_SOURCE ? links.issue(followUp.id, receivedAt) : null;
-      return { id: row.id, duplicate: false, cycleId: outcome.cycleId, followUpId: followUp?.id ?? null, callBackToken };
+      const replaced = input.caseId ? await checkCase(input.caseId, input.unitId) : undefined;
+      // 默认评价: the applicant may still rate; the real rating takes the default's place in one transaction.
+      if (replaced) return await db.transaction(async (tx) => { await replaceDefault(tx, ctx, replaced); return intake(tx, ctx, input); });
+      return await intake(db, ctx, input);
     } catch (err) {
       if (isDailyLimitViolation(err)) throw dailyLimitReached(perDay);
       if (input.caseId && isUniqueViolation(err, 'ratings_case_key')) throw caseAlreadyRated(input.caseId);
       throw err;
     }
+  }
+
+  /** The rating itself: one statement (with a default's removal before it when replacing, in the caller's transaction). */
+  async function intake(tx: Db, ctx: RequestContext, input: StoreInput): Promise<RatingReceiptDto> {
+    const collectedAt = new Date(input.collectedAt);
+    const respondentHash = input.respondentKey ? hashRespondent(input.respondentKey) : null;
+    const limitedDay = respondentHash && isLimitedChannel(input.channel) ? limitDay(collectedAt) : null;
+    const receivedAt = new Date();
+    const row = {
+      id: uuidv7(),
+      unitId: input.unitId,
+      subjectKind: 'unit' as const,
+      departmentId: null,
+      channel: input.channel,
+      level: input.level,
+      comment: input.comment ?? null,
+      collectedAt,
+      receivedAt,
+      source: input.source,
+      externalId: input.externalId ?? null,
+      respondentHash,
+      limitedDay,
+      importId: null,
+      submittedBy: ctx.principal.subject,
+      presenceBound: input.presenceBound ?? false,
+      // Kept only as a keyed hash, like the respondent: bursts from one address are recognisable, the address is not.
+      sourceIpHash: input.sourceIp ? hashRespondent(`ip:${input.sourceIp}`) : null,
+      caseId: input.caseId ?? null,
+      isDefault: false,
+      staffHash: input.staffCode ? hashStaff(input.staffCode) : null,
+    };
+    // The entry's cycleId (and the row's) are settled by the statement; the DTO is otherwise complete here.
+    const dto = toRatingDto({ ...row, ...UNREVIEWED, cycleId: null, limitSlot: null });
+    const submitted: AuditEntryInput = { action: 'rating.submitted', entityType: 'rating', entityId: row.id, after: dto };
+    const entries: AuditEntryInput[] = [];
+    let followUp: FollowUpRow | null = null;
+    if (needsFollowUp(row.level)) {
+      followUp = openedLoop(calendar, uuidv7(), row.id, row.unitId, receivedAt, verificationWorkingDays, followUpWorkingDays);
+      const { rating: _r, ...after } = toFollowUpDto(followUp, { ...row, ...UNREVIEWED, cycleId: null, limitSlot: null });
+      entries.push({ action: 'follow_up.opened', entityType: 'rating_follow_up', entityId: followUp.id, after });
+    }
+    const outcome = await ratingsRepository.storeAudited(tx, {
+      row,
+      // 归属周期: unless given, the cycle whose assessment window contains the moment the rating was collected.
+      cycle: input.cycleId ? { id: input.cycleId } : { attributeAt: collectedAt },
+      limit: limitedDay ? { perDay } : null,
+      followUp,
+      entries: [...audit.prepare(ctx, submitted, { digest: false }), ...audit.prepare(ctx, entries)],
+    });
+    if (!outcome.unitFound) throw invalid('unitId', `unit ${input.unitId} does not exist`);
+    if (!outcome.active) throw invalid('unitId', `unit ${input.unitId} is deactivated and takes no ratings`);
+    if (!outcome.stored && limitedDay && outcome.taken >= perDay) throw dailyLimitReached(perDay);
+    if (!outcome.stored) {
+      // A concurrent request with the same (source, externalId) committed first.
+      const existing = await ratingsRepository.bySourceExternalId(tx, input.source, input.externalId!);
+      return duplicateReceipt(tx, existing!.id, existing!.cycleId);
+    }
+    // Only the rater themself (the public route) is handed the call-back link; integrations' raters are called back by phone.
+    const callBackToken = followUp && input.source === PUBLIC_SOURCE ? links.issue(followUp.id, receivedAt) : null;
+    return { id: row.id, duplicate: false, cycleId: outcome.cycleId, followUpId: followUp?.id ?? null, callBackToken };
   }
 
   type SubjectInput = Omit<StoreInput, 'unitId' | 'caseId' | 'staffCode' | 'presenceBound'> & { subject: Exclude<ResolvedSubject, { kind: 'unit' }> };
@@ -211,6 +220,7 @@ export function createRatingsService({
           presenceBound: false,
           sourceIpHash: input.sourceIp ? hashRespondent(`ip:${input.sourceIp}`) : null,
           caseId: null,
+          isDefault: false,
           staffHash: null,
         };
         const outcome = await ratingsRepository.insertSubjectRating(tx, row, {
@@ -232,12 +242,23 @@ export function createRatingsService({
     }
   }
 
-  /** 一事一评: the case exists, is the rated unit's, and has no rating yet (the unique index settles a race). */
-  async function checkCase(caseId: string, unitId: string) {
+  /**
+   * 一事一评: the case exists, is the rated unit's, and has no rating yet (the unique index settles a race) — or only
+   * its default rating (默认评价), which the real rating replaces: returned here.
+   */
+  async function checkCase(caseId: string, unitId: string): Promise<RatingRow | undefined> {
     const c = await caseQueries.unitOf(db, caseId);
     if (!c) throw invalid('caseId', `case ${caseId} does not exist`);
     if (c.unitId !== unitId) throw invalid('caseId', `case ${caseId} belongs to another unit than the one rated`);
-    if (await ratingsRepository.byCaseId(db, caseId)) throw caseAlreadyRated(caseId);
+    const existing = await ratingsRepository.byCaseId(db, caseId);
+    if (existing && !existing.isDefault) throw caseAlreadyRated(caseId);
+    return existing;
+  }
+
+  /** Removes the default rating a real one replaces, audited; a concurrent replacement that won leaves nothing to remove. */
+  async function replaceDefault(tx: Db, ctx: RequestContext, d: RatingRow) {
+    if (!(await defaultRatingsRepository.deleteDefault(tx, d.id))) throw caseAlreadyRated(d.caseId!);
+    await audit.record(tx, ctx, { action: 'rating.default_replaced', entityType: 'rating', entityId: d.id, before: toRatingDto(d) });
   }
 
   async function duplicateReceipt(tx: Db, id: string, cycleId: string | null): Promise<RatingReceiptDto> {
@@ -289,7 +310,9 @@ export function createRatingsService({
     },
 
     /** 一事一评: refuses a case that does not exist, belongs to another unit, or has its rating already (before a QR code is issued for it). */
-    checkRateableCase: (caseId: string, unitId: string): Promise<void> => checkCase(caseId, unitId),
+    checkRateableCase: async (caseId: string, unitId: string): Promise<void> => {
+      await checkCase(caseId, unitId);
+    },
 
     /** A rating from an integration or the office: idempotent by (source, externalId). */
     submit(ctx: RequestContext, input: SubmitRatingInput): Promise<RatingReceiptDto> {

@@ -87,6 +87,11 @@ export const ratings = pgTable(
     caseId: uuid('case_id').references(() => cases.id),
     /** The staff member who served, as HMAC of the staff code (cases' hasher); never shown. */
     staffHash: text('staff_hash'),
+    /**
+     * 默认评价: given by the system to a completed case left unrated past DEFAULT_RATING_DAYS (ratings/defaults.ts), not by
+     * a rater. Whether it counts toward P is the cycle's `scoring.defaultsCountTowardP`; a real rating replaces it.
+     */
+    isDefault: boolean('is_default').notNull().default(false),
   },
   (t) => [
     uniqueIndex('ratings_source_external_id_key').on(t.source, t.externalId),

@@ -5,6 +5,7 @@ import { parseArgs } from '../../plugins/graphql.js';
 import { statisticsArgs, STATISTICS_READERS } from './schemas.js';
 import type { StatisticsDto } from './schemas.js';
 import { activityFigureFields, activityFigureTypeDefs, toGraphqlActivities } from './activity-graphql.js';
+import { haochaFigureFields, haochaFigureTypeDefs, toGraphqlHaocha } from './haocha-graphql.js';
 
 export const statisticsTypeDefs = /* GraphQL */ `
   type RatingSubjectChannelCount { channel: RatingChannel! label: Label! count: Int! }
@@ -66,8 +67,10 @@ export const statisticsTypeDefs = /* GraphQL */ `
     complaints: StatisticsComplaints!
     followUps: StatisticsFollowUps!
     ${activityFigureFields}
+    ${haochaFigureFields}
   }
   ${activityFigureTypeDefs}
+  ${haochaFigureTypeDefs}
   "工作统计: the campaign figures for a cycle or a range of cycles"
   type Statistics { scope: StatisticsScope! asOf: DateTime! figures: StatisticsFigures! }
 
@@ -123,6 +126,7 @@ export function toGraphqlStatistics(s: StatisticsDto) {
       complaints: { ...f.complaints, byStatus: list(f.complaints.byStatus, l.complaintStatuses), bySource: list(f.complaints.bySource, l.complaintSources) },
       followUps: { ...f.followUps, byStatus: list(f.followUps.byStatus, l.followUpStatuses) },
       ...toGraphqlActivities(f, l),
+      ...toGraphqlHaocha(f, l),
     },
   };
 }

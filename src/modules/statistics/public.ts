@@ -5,6 +5,8 @@ import { complaintSources, complaintStatuses } from '../complaints/schemas.js';
 import { followUpStatuses } from '../ratings/follow-ups.schemas.js';
 import { ratingChannels } from '../ratings/schemas.js';
 import { activityFiguresShape } from './activity-figures.js';
+import { haochaShape } from './haocha-figures.js';
+import type { HaochaFigures } from './haocha-figures.js';
 import { ratingLevels, statistics, statisticsFigures, statisticsLabels } from './schemas.js';
 import type { StatisticsDto } from './schemas.js';
 
@@ -24,6 +26,34 @@ const cellsOf = <K extends string | number>(keys: readonly K[]) => z.object(Obje
 const channelCells = z.object({ total: suppressibleCount, byLevel: cellsOf(ratingLevels) }).meta({ id: 'PublicRatingChannel' });
 
 const f = statisticsFigures.shape;
+const hc = haochaShape.haocha.shape;
+const caseFigures = hc.cases.shape;
+const publicMonth = z
+  .object({ completedCases: z.number().int(), onTime: z.number().int(), oneWeek: z.number().int(), appealsFiled: z.number().int(), appealsDecided: z.number().int() })
+  .meta({ id: 'PublicHaochaMonth' });
+/** 好差评 for the press: case and appeal figures as they are (no person in them); counts of ratings suppressed. */
+const publicHaocha = z
+  .object({
+    cases: z
+      .object({
+        completed: caseFigures.completed,
+        rated: suppressibleCount,
+        activeRatings: suppressibleCount,
+        defaultRatings: suppressibleCount,
+        unrated: suppressibleCount,
+        activeRatingRate: caseFigures.activeRatingRate.describe('主动评价率; null when activeRatings is suppressed'),
+        defaultRatingRate: caseFigures.defaultRatingRate.describe('null when defaultRatings is suppressed'),
+        onTime: caseFigures.onTime,
+        oneWeek: caseFigures.oneWeek,
+        onTimeRate: caseFigures.onTimeRate,
+        oneWeekRate: caseFigures.oneWeekRate,
+      })
+      .meta({ id: 'PublicCaseRatings' }),
+    appeals: hc.appeals,
+    holds: z.object({ held: suppressibleCount, cleared: suppressibleCount, rejected: suppressibleCount, total: suppressibleCount }).meta({ id: 'PublicRatingHolds' }),
+    monthly: z.record(z.string().regex(/^\d{4}-\d{2}$/), publicMonth).describe('cases and appeals by month (YYYY-MM, UTC+8)'),
+  })
+  .meta({ id: 'PublicHaocha' });
 export const publicStatistics = z
   .object({
     scope: statistics.shape.scope,
@@ -50,6 +80,7 @@ export const publicStatistics = z
           .object({ total: suppressibleCount, byStatus: cellsOf(complaintStatuses), bySource: cellsOf(complaintSources), substantiated: suppressibleCount, overdue: suppressibleCount })
           .meta({ id: 'PublicComplaints' }),
         followUps: z.object({ total: suppressibleCount, byStatus: cellsOf(followUpStatuses), overdue: suppressibleCount }).meta({ id: 'PublicFollowUps' }),
+        haocha: publicHaocha,
       })
       .meta({ id: 'PublicStatisticsFigures' }),
     labels: statisticsLabels,
@@ -108,8 +139,38 @@ export function toPublicStatistics(s: StatisticsDto, minCell: number): PublicSta
         overdue: cell(x.complaints.overdue),
       },
       followUps: { total: cell(x.followUps.total), byStatus: group(x.followUps.byStatus), overdue: cell(x.followUps.overdue) },
+      haocha: toPublicHaocha(x.haocha, minCell),
     },
     labels: s.labels,
+  };
+}
+
+/**
+ * Active, default and unrated add up to the published number of completed cases, so they are one group; `rated` (active +
+ * default) goes with them whenever one of those is suppressed, and a rate only with its count.
+ */
+function toPublicHaocha(h: HaochaFigures, minCell: number): z.infer<typeof publicHaocha> {
+  const { cell, group } = suppressor(minCell);
+  const g = group({ activeRatings: h.cases.activeRatings, defaultRatings: h.cases.defaultRatings, unrated: h.cases.unrated });
+  const anySuppressed = g.activeRatings.suppressed || g.defaultRatings.suppressed || g.unrated.suppressed;
+  const holds = group({ held: h.holds.held, cleared: h.holds.cleared, rejected: h.holds.rejected });
+  return {
+    cases: {
+      completed: h.cases.completed,
+      rated: anySuppressed ? { count: null, suppressed: true } : cell(h.cases.rated),
+      ...g,
+      activeRatingRate: g.activeRatings.suppressed ? null : h.cases.activeRatingRate,
+      defaultRatingRate: g.defaultRatings.suppressed ? null : h.cases.defaultRatingRate,
+      onTime: h.cases.onTime,
+      oneWeek: h.cases.oneWeek,
+      onTimeRate: h.cases.onTimeRate,
+      oneWeekRate: h.cases.oneWeekRate,
+    },
+    appeals: h.appeals,
+    holds: { ...holds, total: holds.held.suppressed || holds.cleared.suppressed || holds.rejected.suppressed ? { count: null, suppressed: true } : cell(h.holds.total) },
+    monthly: Object.fromEntries(
+      Object.entries(h.monthly).map(([m, v]) => [m, { completedCases: v.completedCases, onTime: v.onTime, oneWeek: v.oneWeek, appealsFiled: v.appealsFiled, appealsDecided: v.appealsDecided }]),
+    ),
   };
 }
 

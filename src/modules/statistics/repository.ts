@@ -14,6 +14,7 @@ import { supervisionQueries } from '../supervision/queries.js';
 import { unitQueries } from '../units/queries.js';
 import type { Category } from '../units/schemas.js';
 import { activityFigureQueries } from './activity.repository.js';
+import { haochaFigureQueries } from './haocha.repository.js';
 
 /**
  * What the figures cover. A record belongs to the cycles when it carries one of `cycleIds`; a record that
@@ -89,6 +90,8 @@ export function statisticsQueries(db: Db, s: StatisticsScope) {
   return {
     /** Outreach, media, power-list and investment figures, with their monthly series (activity-figures.ts). */
     activities: () => activityFigureQueries(db, s, { withScoped: () => db.with(scoped), unitIn }),
+    /** 好差评: case ratings and defaults, timeliness, appeals and integrity holds, with their monthly series (haocha-figures.ts). */
+    haocha: () => haochaFigureQueries(db, s, { withScoped: () => db.with(scoped), unitIn }),
 
     /** Units taking part: enrollment status `enrolled` (enrollments' PARTICIPATING); disqualifications on their own. */
     async enrollments() {

@@ -14,6 +14,7 @@ import { channelLabels, levelLabels } from '../ratings/schemas.js';
 import { findingStatuses, findingStatusLabels, reportOriginLabels, reportOrigins, roundKindLabels, roundKinds, severities, severityLabels } from '../supervision/schemas.js';
 import { categories, categoryLabels, categorySchema } from '../units/schemas.js';
 import { activityFiguresShape, activityLabelKeys, activityLabelValues } from './activity-figures.js';
+import { haochaLabelKeys, haochaLabelValues, haochaShape } from './haocha-figures.js';
 
 /** The figures the office publishes (工作统计): the office, assessors and portal integrations; a department its own. */
 export const STATISTICS_READERS: Role[] = ['admin', 'inspector', 'integration', 'department'];
@@ -178,6 +179,7 @@ export const statisticsFigures = z
       .describe('差评核实 → 整改 → 回访 of bad ratings')
       .meta({ id: 'StatisticsFollowUps' }),
     ...activityFiguresShape,
+    ...haochaShape,
   })
   .meta({ id: 'StatisticsFigures' });
 export type StatisticsFiguresDto = z.infer<typeof statisticsFigures>;
@@ -204,6 +206,7 @@ export const statisticsLabelValues = {
   complaintSources: complaintSourceLabels,
   followUpStatuses: followUpStatusLabels,
   ...activityLabelValues,
+  ...haochaLabelValues,
 };
 
 export const statisticsLabels = z
@@ -231,6 +234,8 @@ export const statisticsLabels = z
     powerLevels: labelMap(activityLabelKeys.powerLevels),
     powerItemKinds: labelMap(activityLabelKeys.powerItemKinds),
     fundSources: labelMap(activityLabelKeys.fundSources),
+    appealKinds: labelMap(haochaLabelKeys.appealKinds),
+    appealStatuses: labelMap(haochaLabelKeys.appealStatuses),
   })
   .meta({ id: 'StatisticsLabels', description: 'bilingual labels of every code used as a key in `figures`' });
 

@@ -15,6 +15,7 @@ import type { RegionsService } from '../regions/service.js';
 import { findingStatuses, reportOrigins, roundKinds, severities } from '../supervision/schemas.js';
 import { assembleActivityFigures } from './activity-figures.js';
 import { ratingSubjectFiguresOf } from './rating-subjects.js';
+import { assembleHaochaFigures } from './haocha-figures.js';
 import { publicStatisticsTag, toPublicStatistics } from './public.js';
 import type { PublicStatisticsDto } from './public.js';
 import { statisticsQueries, statisticsRepository } from './repository.js';
@@ -77,6 +78,9 @@ export function createStatisticsService({ db, regions, publicMinCell = 5 }: { db
       ]);
       const scope: StatisticsScope = { cycleIds: cycles.map((c) => c.id), years, regionPath, departmentId, category: input.category, now };
       const q = statisticsQueries(db, scope);
+      const haocha = q.haocha();
+      // Awaited below; a failure elsewhere in the batch must not leave its rejection unhandled.
+      haocha.catch(() => undefined);
       const [enr, aw, com, prob, deedRows, sup, insp, find, acc, rat, comp, fu, meas, reps, activities] = await Promise.all([
         q.enrollments(),
         q.awards(),
@@ -230,6 +234,7 @@ export function createStatisticsService({ db, regions, publicMinCell = 5 }: { db
           complaints,
           followUps,
           ...assembleActivityFigures(activities),
+          ...assembleHaochaFigures(await haocha),
         },
         labels: statisticsLabelValues as StatisticsDto['labels'],
       };

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { isoDate } from '../../lib/http.js';
+import type { Role } from '../../lib/principal.js';
+
+/** Only the campaign office runs the default-rating job by hand. */
+export const DEFAULT_RATING_RUNNERS: Role[] = ['admin'];
+
+export const defaultRatingRun = z
+  .object({
+    given: z.number().int().min(0).describe('default ratings given by this run'),
+    completedBefore: isoDate.describe('cases completed before this instant and still unrated were due'),
+    days: z.number().int().describe('DEFAULT_RATING_DAYS (calendar days)'),
+    level: z.number().int().describe('DEFAULT_RATING_LEVEL'),
+    channel: z.string().describe('DEFAULT_RATING_CHANNEL (a rating channel code)'),
+    batches: z.number().int().min(0).describe('statements of at most 500 ratings each'),
+  })
+  .meta({ id: 'DefaultRatingRun', description: '默认评价: one run of the default-rating job' });
