@@ -58,7 +58,8 @@ function entryWhere(db: Db, rankingId: string, f: EntryFilter): SQL | undefined 
     f.departmentId ? eq(rankingEntries.departmentId, f.departmentId) : undefined,
     f.flag ? sql`${rankingEntries.flags} @> array[${f.flag}]::text[]` : undefined,
     f.regionPath ? regionQueries.within(db, rankingEntries.regionId, f.regionPath) : undefined,
-    f.publishedOnly ? sql`exists (select 1 from ${rankings} where ${rankings.id} = ${rankingEntries.rankingId} and ${rankings.status} = 'published')` : undefined,
+    // uncorrelated (the ranking's id, not the entry's column): one look-up for the statement, not one per entry
+    f.publishedOnly ? sql`exists (select 1 from ${rankings} where ${rankings.id} = ${rankingId} and ${rankings.status} = 'published')` : undefined,
   );
 }
 
@@ -215,8 +216,37 @@ export const rankingsRepository = {
     return rows;
   },
 
-  /** Entries matching the filter, in (category, position) order, with their rank among the ranked matches. */
+  /**
+   * Entries matching the filter, in (category, position) order, with their rank among the ranked matches.
+   *
+   * With no filter but the category, the rank among the matches IS the rank (ranked entries hold positions 1…k in rank
+   * order), so a page is an index range scan of ranking_entries_position_key from the cursor: its cost is the page,
+   * not the ranking. A department, region or flag filter numbers its matches with a window over the filtered entries
+   * (bounded by the filter, read through the department and region indexes), then pages them.
+   */
   async entries(db: Db, rankingId: string, f: EntryFilter & { after?: { category: Category; position: number }; limit?: number }): Promise<EntryRow[]> {
+    const narrowed = f.departmentId !== undefined || f.regionPath !== undefined || f.flag !== undefined;
+    if (!narrowed) {
+      const departments = departmentQueries.names(db);
+      const regions = regionQueries.names(db);
+      const q = db
+        .select(entryColumns(departments, regions))
+        .from(rankingEntries)
+        .innerJoin(departments, eq(departments.id, rankingEntries.departmentId))
+        .innerJoin(regions, eq(regions.id, rankingEntries.regionId))
+        .where(
+          and(
+            entryWhere(db, rankingId, f),
+            // the whole index key in the row comparison, so the scan starts at the cursor rather than filtering up to it
+            f.after
+              ? sql`(${rankingEntries.rankingId}, ${rankingEntries.category}, ${rankingEntries.position}) > (${rankingId}::uuid, ${f.after.category}::unit_category, ${f.after.position})`
+              : undefined,
+          ),
+        )
+        .orderBy(asc(rankingEntries.category), asc(rankingEntries.position));
+      const rows = f.limit ? await q.limit(f.limit) : await q;
+      return rows.map((r) => ({ ...r, rankInFilter: r.rank }));
+    }
     const filtered = selectEntries(db, entryWhere(db, rankingId, f)).as('filtered');
     const q = db
       .select()
@@ -239,6 +269,27 @@ export const rankingsRepository = {
       })
       .from(rankingEntries)
       .where(and(inArray(rankingEntries.rankingId, [...rankingIds]), inArray(rankingEntries.unitId, [...unitIds])));
+  },
+
+  /**
+   * The explanations of some (ranking, unit) pairs with what is shown of their ranking (id, status, version): one
+   * statement for a loader's whole batch; `staff` false keeps drafts out in the same statement.
+   */
+  explanationsWithRanking(db: Db, rankingIds: readonly string[], unitIds: readonly string[], staff: boolean) {
+    return db
+      .select({
+        rankingId: rankingEntries.rankingId,
+        unitId: rankingEntries.unitId,
+        unitName: rankingEntries.unitName,
+        category: rankingEntries.category,
+        rank: rankingEntries.rank,
+        components: rankingEntries.components,
+        status: rankings.status,
+        publicationVersion: rankings.publicationVersion,
+      })
+      .from(rankingEntries)
+      .innerJoin(rankings, eq(rankings.id, rankingEntries.rankingId))
+      .where(and(inArray(rankingEntries.rankingId, [...rankingIds]), inArray(rankingEntries.unitId, [...unitIds]), staff ? undefined : eq(rankings.status, 'published')));
   },
 
   /** The categories that have entries in the ranking. */
