@@ -4,6 +4,7 @@ import type { RankingDto, RankingEntryDto, ScoreExplanationDto } from '../src/mo
 import { cycleInPhase } from './fixtures-cycles.js';
 import { scoredWorld } from './fixtures-scores.js';
 import { onPglite, setup } from './helper.js';
+import { rankingsRepository } from '../src/modules/rankings/repository.js';
 
 const h = await setup(t);
 const w = await scoredWorld(h);
@@ -428,10 +429,22 @@ t.test('the database refuses to change or delete a published ranking or its entr
   await t.rejects(h.sql(`delete from ranking_entries where ranking_id in ($1, $2)`, [fresh.id, v1.id]), /immutable/);
   const [{ untouched }] = await h.sql<{ untouched: number }>(`select count(*)::int as untouched from ranking_entries where ranking_id = $1 and score <> 100`, [fresh.id]);
   t.equal(untouched, 5, 'the refused statements left the draft as it was');
+  // the computation's own bulk path (COPY inside its transaction on PostgreSQL) is refused for a published ranking too
+  const copied = (await h.sql<Record<string, unknown>>(`select * from ranking_entries where ranking_id = $1 order by category, position limit 1`, [fresh.id]))[0];
+  const unit = (await h.sql<{ id: string }>(`insert into units (id, department_id, region_id, category, name) values (gen_random_uuid(), $1, $2, $3, 'copied later') returning id`, [copied.department_id, copied.region_id, copied.category]))[0];
+  const row = {
+    rankingId: v1.id, unitId: unit.id, unitName: 'copied later', departmentId: copied.department_id as string, regionId: copied.region_id as string,
+    category: copied.category as RankingEntryDto['category'], rank: null, position: 99, score: 1, components: { notes: ['a\ttab', 'quote " and \\'] }, flags: ['insufficient_sample'], ratings: 0, scorecards: 0, reports: 0,
+  };
+  await t.rejects(h.app.services.db.transaction((tx) => rankingsRepository.insertEntries(tx, [row])), /immutable/);
+  await h.app.services.db.transaction((tx) => rankingsRepository.insertEntries(tx, [{ ...row, rankingId: fresh.id }]));
+  const [stored] = await h.sql<{ components: unknown; flags: string[]; rank: number | null }>(`select components, flags, rank from ranking_entries where ranking_id = $1 and unit_id = $2`, [fresh.id, unit.id]);
+  t.same(stored, { components: row.components, flags: row.flags, rank: null }, 'the bulk path stores text, arrays and nulls as given');
   // a draft stays editable and deletable
   await h.sql(`update ranking_entries set score = score where ranking_id = $1`, [fresh.id]);
   await h.sql(`delete from ranking_entries where ranking_id = $1`, [fresh.id]);
   await h.sql(`delete from rankings where id = $1`, [fresh.id]);
+  await h.sql(`delete from units where id = $1`, [unit.id]);
 });
 
 t.test('department, unit and integration roles read published rankings, entries and explanations of all units', async (t) => {

@@ -1,6 +1,11 @@
 import { and, asc, count, desc, eq, gt, inArray, max, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../../db/client.js';
+import { copyEscape, copyText } from '../../db/copy-stage.js';
 import { departmentQueries } from '../departments/queries.js';
 import { enrollmentQueries } from '../enrollments/queries.js';
 import { regionQueries } from '../regions/queries.js';
@@ -108,6 +113,57 @@ function selectEntries(db: Db, where: SQL | undefined) {
 /** What the 排名靠后 list may name: an earned rank, and no insufficient_sample flag. */
 const bottomEligible = () => sql`(${rankingEntries.rank} is not null and not (${rankingEntries.flags} @> array[${INSUFFICIENT_SAMPLE}]::text[]))`;
 
+const COPY_COLUMNS =
+  'ranking_id, unit_id, unit_name, department_id, region_id, category, rank, position, score, assessment, inspection, public_satisfaction, deductions, bonus, components, flags, ratings, scorecards, reports, p_low, p_high';
+
+/**
+ * The connection a drizzle transaction runs on (node-postgres), so COPY joins the transaction; undefined for a
+ * pool-wide handle (a COPY there would run on whichever connection, outside any transaction) and on PGlite.
+ */
+function transactionClient(db: Db): pg.ClientBase | undefined {
+  const client = (db as unknown as { session?: { client?: unknown } }).session?.client;
+  return client instanceof pg.Client ? client : undefined;
+}
+
+const copyNumber = (n: number | null | undefined) => (n === null || n === undefined ? '\\N' : String(n));
+/** A text[] in COPY text format: an array literal with every element quoted. */
+const copyTextArray = (xs: readonly string[]) => copyEscape(`{${xs.map((x) => `"${x.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
+
+function* copyLines(rows: RankingEntryInsert[]): Generator<string> {
+  let buf = '';
+  for (const r of rows) {
+    buf +=
+      [
+        r.rankingId,
+        r.unitId,
+        copyText(r.unitName),
+        r.departmentId,
+        r.regionId,
+        r.category,
+        copyNumber(r.rank),
+        copyNumber(r.position),
+        copyNumber(r.score),
+        copyNumber(r.assessment),
+        copyNumber(r.inspection),
+        copyNumber(r.publicSatisfaction),
+        copyNumber(r.deductions ?? 0),
+        copyNumber(r.bonus ?? 0),
+        copyEscape(JSON.stringify(r.components)),
+        copyTextArray(r.flags ?? []),
+        copyNumber(r.ratings),
+        copyNumber(r.scorecards),
+        copyNumber(r.reports),
+        copyNumber(r.pLow),
+        copyNumber(r.pHigh),
+      ].join('\t') + '\n';
+    if (buf.length > 65536) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
 export const rankingsRepository = {
   async byId(db: Db, id: string): Promise<RankingRow | undefined> {
     const rows = await db.select().from(rankings).where(eq(rankings.id, id));
@@ -133,10 +189,18 @@ export const rankingsRepository = {
   },
 
   /**
-   * Bulk insert in chunks, each chunk ONE json parameter expanded by json_populate_recordset: at campaign scale this is
-   * several times faster than a multi-row VALUES with twenty parameters per row (drizzle builds and binds each one).
+   * Bulk insert of a computation's entries. Inside a transaction on PostgreSQL: ONE `COPY … FROM STDIN` on the
+   * transaction's own connection (the explanation arrives as jsonb text, parsed once; at 10× campaign size this is
+   * about half the time of the json_populate_recordset chunks, which parse every explanation twice). Elsewhere (PGlite,
+   * or no transaction to hold the connection): chunks of ONE json parameter expanded by json_populate_recordset.
    */
   async insertEntries(db: Db, rows: RankingEntryInsert[]): Promise<void> {
+    if (rows.length === 0) return;
+    const client = transactionClient(db);
+    if (client) {
+      await pipeline(Readable.from(copyLines(rows)), client.query(copyFrom(`copy ranking_entries (${COPY_COLUMNS}) from stdin`)));
+      return;
+    }
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const chunk = rows.slice(i, i + INSERT_CHUNK).map((r) => ({
         ranking_id: r.rankingId,
