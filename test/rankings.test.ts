@@ -569,6 +569,26 @@ t.test('a published snapshot is served from memory after the first read', { skip
   t.equal(page.result.statusCode, 200);
 });
 
+t.test('a repeated public page URL is answered with the same bytes and validators; a refused URL stays refused', async (t) => {
+  const url = api(`/public/rankings/${v1.id}?limit=2&category=${v1Entries[0].category}`);
+  const first = await h.as('anonymous', { method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+  const again = await h.as('anonymous', { method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+  t.equal(again.statusCode, 200);
+  t.equal(again.headers.etag, first.headers.etag);
+  t.equal(again.headers['content-encoding'], 'gzip');
+  t.equal(again.headers['cache-control'], first.headers['cache-control']);
+  t.same(again.rawPayload, first.rawPayload);
+  const plain = await h.as('anonymous', { method: 'GET', url });
+  t.equal(plain.headers['content-encoding'], undefined, 'the coding still follows each request');
+  t.same(plain.json(), (await h.as('anonymous', { method: 'GET', url, headers: { 'accept-encoding': 'identity' } })).json());
+  const notModified = await h.as('anonymous', { method: 'GET', url, headers: { 'if-none-match': String(first.headers.etag) } });
+  t.equal(notModified.statusCode, 304);
+  for (let i = 0; i < 2; i++) {
+    const bad = await h.as('anonymous', { method: 'GET', url: api(`/public/rankings/${v1.id}?limit=500`) });
+    t.equal(bad.statusCode, 400, `a refused URL is refused every time (${i + 1})`);
+  }
+});
+
 t.test('the CSV export starts with the BOM and has a Chinese and English header', async (t) => {
   const res = await h.as(department, { method: 'GET', url: api(`/rankings/${v1.id}/export.csv`) });
   t.equal(res.statusCode, 200);
