@@ -13,7 +13,9 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { testConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
+import { encodeCursor } from '../src/lib/http.js';
 import { generateLocalKeyPair } from '../src/lib/keys.js';
 import { systemContext } from '../src/lib/principal.js';
 import { createServices } from '../src/modules/services.js';
@@ -58,9 +61,9 @@ const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(readFi
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const toMs = (v: string, unit: string) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit];
 
-function wrk(url: string, headers: Record<string, string> = {}) {
+function wrk(url: string, headers: Record<string, string> = {}, script?: string) {
   const h = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
-  const out = execFileSync(WRK!, ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}s`, '--latency', ...h, url], { encoding: 'utf8' });
+  const out = execFileSync(WRK!, ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}s`, '--latency', ...h, ...(script ? ['-s', script] : []), url], { encoding: 'utf8' });
   const p50 = /\s50%\s+([\d.]+)(us|ms|s)/.exec(out);
   return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), p50: p50 ? toMs(p50[1], p50[2]) : NaN, non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) };
 }
@@ -112,22 +115,32 @@ async function main() {
       {
         key: 'entriesDeepPage',
         label: `GET /rankings/:id/entries?limit=50&cursor=(position ${deep})`,
-        url: `${base}/rankings/${ranking!.id}/entries?limit=50&cursor=${Buffer.from(`law_enforcement:${deep}`).toString('base64url')}`,
+        url: `${base}/rankings/${ranking!.id}/entries?limit=50&cursor=${encodeCursor(`law_enforcement:${deep}`)}`,
         headers: auth,
       },
     ];
+    // GraphQL: the same 50-entry page as the first path, as POST /graphql (wrk reads the body from a Lua script)
+    const gqlBody = JSON.stringify({
+      query: `{ publicRankingPage(id: "${ranking!.id}", limit: 50) { total nextCursor ranking { id publicationVersion } entries { unitId unitName departmentName regionName category rank rankInFilter position score assessment inspection publicSatisfaction deductions bonus flags samples { ratings scorecards inspectionReports } } } }`,
+    });
+    const lua = join(mkdtempSync(join(tmpdir(), 'manyi-curve-')), 'graphql.lua');
+    writeFileSync(lua, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(gqlBody)}\nwrk.headers["content-type"] = "application/json"\n`);
+    const gqlPath = { key: 'graphqlPage', label: 'POST /graphql publicRankingPage(limit: 50)', url: `http://127.0.0.1:${app.info.port}/graphql`, script: lua };
+    const check = await fetch(gqlPath.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: gqlBody });
+    const checked = (await check.json()) as { errors?: unknown };
+    if (!check.ok || checked.errors) throw new Error(`${gqlPath.label}: ${check.status} ${JSON.stringify(checked.errors)}`);
     for (const p of paths) {
       const res = await fetch(p.url, { headers: p.headers });
       if (!res.ok) throw new Error(`${p.label}: ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
     }
     const helloUrl = `http://127.0.0.1:${hello.info.port}/`;
-    for (const p of paths) {
+    for (const p of [...paths, gqlPath] as { key: string; label: string; url: string; headers?: Record<string, string>; script?: string }[]) {
       const ratios: number[] = [];
       const mine: ReturnType<typeof wrk>[] = [];
       for (let r = 0; r < ROUNDS; r++) {
         const a = wrk(helloUrl);
-        const b = wrk(p.url, p.headers);
+        const b = wrk(p.url, p.headers, p.script);
         mine.push(b);
         ratios.push(b.rps / a.rps);
       }
@@ -135,6 +148,9 @@ async function main() {
       curve[p.key] = { rps: Math.round(m.rps), ratio: Number(median(ratios).toFixed(3)), p50Ms: m.p50, non2xx: mine.reduce((n, x) => n + x.non2xx, 0) };
       console.log(`  ${p.label.padEnd(58)} ${m.rps.toFixed(0).padStart(8)} req/s  ${median(ratios).toFixed(3)}× hello  p50 ${m.p50.toFixed(2)} ms`);
     }
+    const restPage = curve.publicPage as { rps: number };
+    curve.graphqlToRest = Number(((curve.graphqlPage as { rps: number }).rps / restPage.rps).toFixed(3));
+    console.log(`  GraphQL page / REST page: ${String(curve.graphqlToRest)}×`);
     curve.rssAfterMb = rssMb(app.proc.pid!);
     console.log(`  compute ${times.map((s) => s.toFixed(2)).join(', ')} s · RSS ${String(curve.rssIdleMb)} MB idle, ${String(curve.rssAfterMb)} MB after the load`);
     console.log(`CURVE ${JSON.stringify(curve)}`);
