@@ -30,3 +30,7 @@ CREATE TRIGGER "ranking_entries_published_immutable_update" AFTER UPDATE ON "ran
 CREATE TRIGGER "ranking_entries_published_immutable_delete" AFTER DELETE ON "ranking_entries"
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ranking_entries_refuse_published_rows();--> statement-breakpoint
 DROP FUNCTION IF EXISTS ranking_entries_refuse_published_change();
+--> statement-breakpoint
+-- A computation ANALYZEs ranking_id after its bulk insert (rankings repository analyzeEntries): a sample of 9,000
+-- rows tells the planner how many entries each ranking has, at a fraction of the default 30,000-row sample.
+ALTER TABLE "ranking_entries" ALTER COLUMN "ranking_id" SET STATISTICS 30;

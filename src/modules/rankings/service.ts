@@ -368,7 +368,7 @@ export function createRankingsService({
      * which problems are overdue.
      */
     async compute(ctx: RequestContext, cycleId: string, now = new Date(), { tx }: TxOption = {}): Promise<RankingDto> {
-      return inTransaction(
+      const dto = await inTransaction(
         db,
         tx,
         async (tx) => {
@@ -426,6 +426,10 @@ export function createRankingsService({
         },
         { isolationLevel: 'repeatable read' },
       );
+      // Once committed (outside the transaction: ANALYZE's lock would serialize computations until commit); in a
+      // caller's transaction autovacuum's analyze catches up instead.
+      if (!tx) await rankingsRepository.analyzeEntries(db);
+      return dto;
     },
 
     /** Freezes a draft as the cycle's next published version; announces it (webhook `ranking.published`). */
