@@ -145,6 +145,11 @@ t.test('nested unit, department and explanation are batched: the statement count
   t.equal((large.result.data!.rankingEntries as { items: unknown[] }).items.length, 5);
   t.ok(small.queries > 0, 'statements were counted');
   t.equal(large.queries, small.queries);
+  // one statement for the entries, then one per entity below them: unit, department, explanation (with its ranking)
+  t.ok(large.queries <= 4, `${large.queries} statements: entries + one per nested entity`);
+  const anon = await h.countQueries(() => gql(h, 'integration', `query($id: ID!) { rankingEntries(rankingId: $id, limit: 5) { items { explanation { score rankingStatus } } } }`, { id: rankingId }));
+  t.same(anon.result.errors, undefined);
+  t.ok(anon.queries <= 2, `${anon.queries} statements for entries → explanation (depth 2) for a non-staff caller`);
 });
 
 t.test('ranking entries → unit → department and region run in depth + 1 statements, staff or not', { skip: onPglite && 'PostgreSQL only' }, async (t) => {

@@ -4,6 +4,7 @@ import type { RankingDto, RankingEntryDto, ScoreExplanationDto } from '../src/mo
 import { cycleInPhase } from './fixtures-cycles.js';
 import { scoredWorld } from './fixtures-scores.js';
 import { onPglite, setup } from './helper.js';
+import { rankingsRepository } from '../src/modules/rankings/repository.js';
 
 const h = await setup(t);
 const w = await scoredWorld(h);
@@ -155,6 +156,76 @@ t.test('entries page by (category, position) with a cursor, unranked entries inc
     [u.forestStation.id, u.forestPolice.id, u.taxHallB.id, u.taxHallA.id, u.taxAudit.id],
   );
   t.equal(p2.nextCursor, null);
+});
+
+t.test('paging one entry at a time gives the whole list, rankInFilter included, with or without filters', async (t) => {
+  const walk = async (query: string, who: Parameters<typeof h.as>[0] = 'admin') => {
+    const seen: RankingEntryDto[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await h.as(who, { method: 'GET', url: api(`/rankings/${draft.id}/entries?limit=1${query}${cursor ? `&cursor=${cursor}` : ''}`) });
+      t.equal(res.statusCode, 200, res.body);
+      const page = res.json() as { items: RankingEntryDto[]; nextCursor: string | null };
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor && seen.length < 20);
+    return seen;
+  };
+  for (const q of ['', `&category=${u.taxHallA.category}`, `&departmentId=${w.departments.tax.id}`, `&regionId=${w.regions.countyA.id}`, '&flag=insufficient_sample']) {
+    const whole = await entries(draft.id, q);
+    t.ok(whole.length > 0, `${q || 'no filter'}: entries to page`);
+    t.same(await walk(q), whole, `${q || 'no filter'}: the pages together are the list`);
+  }
+  const all = await entries(draft.id);
+  t.ok(
+    all.every((e) => e.rankInFilter === e.rank),
+    'without a narrowing filter the rank within the filter is the rank',
+  );
+  const tax = await entries(draft.id, `&departmentId=${w.departments.tax.id}`);
+  const numbered = new Map<string, number>();
+  t.same(
+    tax.filter((e) => e.rank !== null).map((e) => e.rankInFilter),
+    tax.filter((e) => e.rank !== null).map((e) => {
+      numbered.set(e.category, (numbered.get(e.category) ?? 0) + 1);
+      return numbered.get(e.category);
+    }),
+    'a department filter numbers its ranked entries 1…n within each category',
+  );
+  const hidden = await h.as(department, { method: 'GET', url: api(`/rankings/${draft.id}/entries?limit=1`) });
+  t.equal(hidden.statusCode, 404, 'a draft is not listed for a department, one page or many');
+});
+
+t.test('an unfiltered entries page reads the position index from the cursor: no sort, no window over the ranking', { skip: onPglite && 'PostgreSQL plans only' }, async (t) => {
+  const first = (await h.as('admin', { method: 'GET', url: api(`/rankings/${draft.id}/entries?limit=2`) })).json();
+  const statements: { text: string; values: unknown[] }[] = [];
+  const pg = await import('pg');
+  const proto = pg.default.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+  const original = proto.query;
+  proto.query = function (this: unknown, ...a: unknown[]) {
+    const q = a[0] as string | { text?: string; values?: unknown[] };
+    const text = typeof q === 'string' ? q : q.text;
+    if (text?.includes('"ranking_entries"')) statements.push({ text, values: (Array.isArray(a[1]) ? a[1] : typeof q === 'object' ? q.values : undefined) ?? [] });
+    return original.apply(this, a);
+  };
+  try {
+    const res = await h.as('admin', { method: 'GET', url: api(`/rankings/${draft.id}/entries?limit=2&cursor=${first.nextCursor}`) });
+    t.equal(res.statusCode, 200);
+  } finally {
+    proto.query = original;
+  }
+  t.equal(statements.length, 1, 'one statement for the page');
+  const client = await h.database.pool!.connect();
+  let text = '';
+  try {
+    await client.query('set enable_seqscan = off'); // a five-entry table would be read whole: ask for the plan at campaign size
+    const { rows } = await client.query(`explain (format json) ${statements[0].text}`, statements[0].values);
+    text = JSON.stringify(rows[0]['QUERY PLAN']);
+    await client.query('reset enable_seqscan');
+  } finally {
+    client.release();
+  }
+  t.match(text, /ranking_entries_position_key/, 'the page is a range of the (ranking, category, position) index');
+  t.notMatch(text, /"Node Type":"(Sort|WindowAgg|Incremental Sort)"/, 'nothing numbers or sorts the whole ranking');
 });
 
 t.test('an unknown region in the filter is a 422 naming the field; a malformed id is a 400', async (t) => {
@@ -341,14 +412,39 @@ t.test('the database refuses to change or delete a published ranking or its entr
   await t.rejects(h.sql(`delete from rankings where id = $1`, [v1.id]), /immutable/);
   await t.rejects(
     h.sql(
-      `insert into ranking_entries (ranking_id, unit_id, unit_name, department_id, region_id, category, rank, score, components, ratings, scorecards, reports)
-       select $1, unit_id, unit_name, department_id, region_id, category, 99, 0, '{}', 0, 0, 0 from ranking_entries where ranking_id = $2 limit 1`,
-      [v1.id, draft.id],
+      // a complete, otherwise valid row (a unit new to the ranking, a free position): only immutability refuses it
+      `with u as (insert into units (id, department_id, region_id, category, name)
+                  select gen_random_uuid(), department_id, region_id, category, 'inserted later' from units limit 1 returning *)
+       insert into ranking_entries (ranking_id, unit_id, unit_name, department_id, region_id, category, rank, position, score, components, ratings, scorecards, reports)
+       select $1, u.id, u.name, u.department_id, u.region_id, u.category, null, 99, 0, '{}', 0, 0, 0 from u`,
+      [v1.id],
     ),
     /immutable/,
   );
   const [{ n }] = await h.sql<{ n: number }>(`select count(*)::int as n from ranking_entries where ranking_id = $1 and score = 100`, [v1.id]);
   t.equal(n, 0);
+  // checked per statement: one published row among draft rows refuses the whole statement, and nothing of it stays
+  const fresh = await compute();
+  await t.rejects(h.sql(`update ranking_entries set score = 100 where ranking_id in ($1, $2)`, [fresh.id, v1.id]), /immutable/);
+  await t.rejects(h.sql(`delete from ranking_entries where ranking_id in ($1, $2)`, [fresh.id, v1.id]), /immutable/);
+  const [{ untouched }] = await h.sql<{ untouched: number }>(`select count(*)::int as untouched from ranking_entries where ranking_id = $1 and score <> 100`, [fresh.id]);
+  t.equal(untouched, 5, 'the refused statements left the draft as it was');
+  // the computation's own bulk path (COPY inside its transaction on PostgreSQL) is refused for a published ranking too
+  const copied = (await h.sql<Record<string, unknown>>(`select * from ranking_entries where ranking_id = $1 order by category, position limit 1`, [fresh.id]))[0];
+  const unit = (await h.sql<{ id: string }>(`insert into units (id, department_id, region_id, category, name) values (gen_random_uuid(), $1, $2, $3, 'copied later') returning id`, [copied.department_id, copied.region_id, copied.category]))[0];
+  const row = {
+    rankingId: v1.id, unitId: unit.id, unitName: 'copied later', departmentId: copied.department_id as string, regionId: copied.region_id as string,
+    category: copied.category as RankingEntryDto['category'], rank: null, position: 99, score: 1, components: { notes: ['a\ttab', 'quote " and \\'] }, flags: ['insufficient_sample'], ratings: 0, scorecards: 0, reports: 0,
+  };
+  await t.rejects(h.app.services.db.transaction((tx) => rankingsRepository.insertEntries(tx, [row])), /immutable/);
+  await h.app.services.db.transaction((tx) => rankingsRepository.insertEntries(tx, [{ ...row, rankingId: fresh.id }]));
+  const [stored] = await h.sql<{ components: unknown; flags: string[]; rank: number | null }>(`select components, flags, rank from ranking_entries where ranking_id = $1 and unit_id = $2`, [fresh.id, unit.id]);
+  t.same(stored, { components: row.components, flags: row.flags, rank: null }, 'the bulk path stores text, arrays and nulls as given');
+  // a draft stays editable and deletable
+  await h.sql(`update ranking_entries set score = score where ranking_id = $1`, [fresh.id]);
+  await h.sql(`delete from ranking_entries where ranking_id = $1`, [fresh.id]);
+  await h.sql(`delete from rankings where id = $1`, [fresh.id]);
+  await h.sql(`delete from units where id = $1`, [unit.id]);
 });
 
 t.test('department, unit and integration roles read published rankings, entries and explanations of all units', async (t) => {
@@ -471,6 +567,26 @@ t.test('a published snapshot is served from memory after the first read', { skip
   const page = await h.countQueries(() => h.as('anonymous', { method: 'GET', url: api(`/public/rankings/${v1.id}?limit=3&category=${v1Entries[0].category}`) }));
   t.equal(page.queries, 0, 'a page of a cached snapshot reads nothing');
   t.equal(page.result.statusCode, 200);
+});
+
+t.test('a repeated public page URL is answered with the same bytes and validators; a refused URL stays refused', async (t) => {
+  const url = api(`/public/rankings/${v1.id}?limit=2&category=${v1Entries[0].category}`);
+  const first = await h.as('anonymous', { method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+  const again = await h.as('anonymous', { method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+  t.equal(again.statusCode, 200);
+  t.equal(again.headers.etag, first.headers.etag);
+  t.equal(again.headers['content-encoding'], 'gzip');
+  t.equal(again.headers['cache-control'], first.headers['cache-control']);
+  t.same(again.rawPayload, first.rawPayload);
+  const plain = await h.as('anonymous', { method: 'GET', url });
+  t.equal(plain.headers['content-encoding'], undefined, 'the coding still follows each request');
+  t.same(plain.json(), (await h.as('anonymous', { method: 'GET', url, headers: { 'accept-encoding': 'identity' } })).json());
+  const notModified = await h.as('anonymous', { method: 'GET', url, headers: { 'if-none-match': String(first.headers.etag) } });
+  t.equal(notModified.statusCode, 304);
+  for (let i = 0; i < 2; i++) {
+    const bad = await h.as('anonymous', { method: 'GET', url: api(`/public/rankings/${v1.id}?limit=500`) });
+    t.equal(bad.statusCode, 400, `a refused URL is refused every time (${i + 1})`);
+  }
 });
 
 t.test('the CSV export starts with the BOM and has a Chinese and English header', async (t) => {

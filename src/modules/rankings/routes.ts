@@ -210,8 +210,18 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
   const pages = new LruCache<EncodedBody>({ entries: 4096, weight: PAGE_CACHE_BYTES, weigh: (b) => b.weight });
   const cachedSnapshotRead = { max: app.config.RATE_LIMIT_ANONYMOUS_PER_MINUTE, timeWindow: '1 minute', allowList: (req: { params: unknown }) => svc.isCached((req.params as { id: string }).id) };
 
+  // The same bodies by the request's exact URL, entered only after that URL was validated and answered once: a repeat
+  // is answered from the route's onRequest hook, before query parsing, validation and the handler (nothing in them
+  // applies to bytes already made for that very URL). The global hooks (auth, rate limit, headers) still run first.
+  // (URL → key of `pages`, so the byte-weighted cache alone decides what stays in memory)
+  const byUrl = new LruCache<string>({ entries: 4096 });
   app.get('/public/rankings/:id', {
     config: { access: EVERYONE, rateLimit: cachedSnapshotRead },
+    onRequest: async (req, reply) => {
+      const key = byUrl.get(req.url);
+      const body = key === undefined ? undefined : pages.get(key);
+      if (body) return body.send(req, reply, SNAPSHOT_CACHE_CONTROL);
+    },
     schema: {
       operationId: 'getPublicRanking',
       summary: 'A page of a published ranking (公示排名): filters by category, region (with descendants), department and flag',
@@ -236,6 +246,7 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
         body = EncodedBody.json(page, tag);
         pages.set(key, body);
       }
+      byUrl.set(req.url, key);
       return body.send(req, reply, SNAPSHOT_CACHE_CONTROL);
     },
   });

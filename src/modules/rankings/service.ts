@@ -117,7 +117,7 @@ const roundLine = <L extends { points: number; pointsEach: number }>(l: L): L =>
 /** The stored (unrounded) explanation, as presented: scores to 2 decimals, weights to 4. */
 function presentExplanation(
   e: StoredExplanation,
-  where: { ranking: RankingRow; unitId: string; unitName: string; category: Category; rank: number | null },
+  where: { ranking: Pick<RankingRow, 'id' | 'status' | 'publicationVersion'>; unitId: string; unitName: string; category: Category; rank: number | null },
 ): ScoreExplanationDto {
   const ps = e.publicSatisfaction;
   return {
@@ -396,7 +396,7 @@ export function createRankingsService({
      * which problems are overdue.
      */
     async compute(ctx: RequestContext, cycleId: string, now = new Date(), { tx, period: periodKey }: TxOption & { period?: string } = {}): Promise<RankingDto> {
-      return inTransaction(
+      const dto = await inTransaction(
         db,
         tx,
         async (tx) => {
@@ -458,6 +458,10 @@ export function createRankingsService({
         },
         { isolationLevel: 'repeatable read' },
       );
+      // Once committed (outside the transaction: ANALYZE's lock would serialize computations until commit); in a
+      // caller's transaction autovacuum's analyze catches up instead.
+      if (!tx) await rankingsRepository.analyzeEntries(db);
+      return dto;
     },
 
     /** Freezes a draft as the cycle's next published version; announces it (webhook `ranking.published`). */
@@ -522,20 +526,14 @@ export function createRankingsService({
       return presentExplanation(row.components as unknown as ScoreExplanationBody, { ranking, ...row });
     },
 
-    /** Batched explanations for loaders: one query for all (ranking, unit) pairs; null where not visible. */
+    /** Batched explanations for loaders: one statement for all (ranking, unit) pairs; null where not visible. */
     async explanations(ctx: RequestContext, keys: readonly { rankingId: string; unitId: string }[]): Promise<(ScoreExplanationDto | null)[]> {
       if (keys.length === 0) return [];
-      const rankingIds = [...new Set(keys.map((k) => k.rankingId))];
-      const [rankingRows, rows] = await Promise.all([
-        rankingsRepository.byIds(db, rankingIds),
-        rankingsRepository.explanations(db, rankingIds, [...new Set(keys.map((k) => k.unitId))]),
-      ]);
-      const rankingsById = new Map(rankingRows.filter((r) => r.status === 'published' || isStaff(ctx)).map((r) => [r.id, r]));
+      const rows = await rankingsRepository.explanationsWithRanking(db, [...new Set(keys.map((k) => k.rankingId))], [...new Set(keys.map((k) => k.unitId))], isStaff(ctx));
       const rowBy = new Map(rows.map((r) => [`${r.rankingId}/${r.unitId}`, r]));
       return keys.map((k) => {
-        const ranking = rankingsById.get(k.rankingId);
         const row = rowBy.get(`${k.rankingId}/${k.unitId}`);
-        return ranking && row ? presentExplanation(row.components as unknown as ScoreExplanationBody, { ranking, ...row }) : null;
+        return row ? presentExplanation(row.components as unknown as ScoreExplanationBody, { ranking: { id: row.rankingId, status: row.status, publicationVersion: row.publicationVersion }, ...row }) : null;
       });
     },
 
