@@ -113,13 +113,8 @@ export interface ImportAudit {
   record(tx: Db, ctx: RequestContext, entry: { action: string; entityType: string; entityId: string; before?: unknown; after?: unknown }): Promise<unknown>;
 }
 
-/**
- * Rows in the first batch (one COPY, one progress update, one audit entry each): progress shows early. Each later
- * batch is twice the one before, up to IMPORT_MAX_BATCH_ROWS, since every batch costs a dozen round trips to the
- * database whatever its size; memory holds at most two batches (one being parsed, one being written).
- */
+/** Rows per batch: one COPY + one merge + one progress update each. */
 export const IMPORT_BATCH_ROWS = 5000;
-export const IMPORT_MAX_BATCH_ROWS = 20_000;
 const RAW_MAX_CHARS = 500;
 /** Orphaned jobs failed per transaction by one recovery pass. */
 const RECOVERY_BATCH = 100;
@@ -261,17 +256,13 @@ export function createImportRunner<J extends ImportJob, C extends ImportCounters
       beat = beat.then(() => jobs.renewLease(db, job.id, leaseFromNow())).catch(() => undefined);
     }, lease.heartbeatMs);
     heartbeat.unref();
-    let batchRows = IMPORT_BATCH_ROWS;
     try {
       stage = await kind.openStage(database);
       for await (const parsed of rowsOf(opts.format, input, kind.header)) {
         counters.rowsRead++;
         if (parsed.error) reject(parsed.rowNumber, [parsed.error]);
         else accept(parsed.rowNumber, parsed.values!);
-        if (pending.length + errors.length >= batchRows) {
-          await schedule(stage);
-          batchRows = Math.min(batchRows * 2, IMPORT_MAX_BATCH_ROWS);
-        }
+        if (pending.length + errors.length >= IMPORT_BATCH_ROWS) await schedule(stage);
       }
       await schedule(stage);
       await inFlight;
