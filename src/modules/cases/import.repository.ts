@@ -61,13 +61,8 @@ export async function openCaseStage(database: Database, job: { source: string; c
       select count(*)::int as inserted from ins`);
     return { inserted: Number((res as unknown as { rows: { inserted: number }[] }).rows[0].inserted) };
   };
-  return {
-    db: stage.db,
-    append: stage.append,
-    clear: stage.clear,
-    release: stage.release,
-    merge,
-  };
+  // The stage's session, append, clear and release, with this kind's merge.
+  return { ...stage, merge };
 }
 
 /** The case import jobs and their per-row errors (the job store of lib/bulk-import.ts, from db/import-jobs.ts). */

@@ -103,14 +103,9 @@ export async function openStage(database: Database): Promise<StageSession> {
           returning 1
         )
         select (select count(*) from ins)::int as inserted, (select count(*) from fu)::int as follow_ups`);
-      const row = (res as unknown as { rows: { inserted: number; follow_ups: number }[] }).rows[0];
-      return { inserted: Number(row.inserted), followUps: Number(row.follow_ups) };
+    const row = (res as unknown as { rows: { inserted: number; follow_ups: number }[] }).rows[0];
+    return { inserted: Number(row.inserted), followUps: Number(row.follow_ups) };
   };
-  return {
-    db: stage.db,
-    append: stage.append,
-    clear: stage.clear,
-    release: stage.release,
-    merge,
-  };
+  // The stage's session, append, clear and release, with this kind's merge.
+  return { ...stage, merge };
 }
