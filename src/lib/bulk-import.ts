@@ -11,7 +11,9 @@ import { Readable } from 'node:stream';
 import { BOM, csvLine } from './csv.js';
 import type { z } from 'zod';
 import type { Database, Db } from '../db/client.js';
-import { DomainError } from './errors.js';
+import { DomainError, notFound } from './errors.js';
+import { paginate } from './http.js';
+import type { Page } from './http.js';
 import { ImportFileError, rowsOf } from './import-rows.js';
 import type { ImportFormat, ImportHeader } from './import-rows.js';
 import type { RequestContext } from './principal.js';
@@ -123,6 +125,14 @@ export function committedSoFar(r: { policy: ImportPolicy; accepted: number }): s
   return r.policy === 'all_or_nothing' ? 'nothing committed' : `${r.accepted} row(s) committed before it stopped`;
 }
 
+/** A batch through the stage: COPY into it, one merge into the kind's table, emptied for the next batch. */
+export async function appendAndMerge<S, C extends ImportCounters>(stage: Pick<ImportStage<S, C>, 'append' | 'merge' | 'clear'>, tx: Db, importId: string, rows: S[]) {
+  await stage.append(tx, rows);
+  const r = await stage.merge(tx, importId);
+  await stage.clear(tx);
+  return r;
+}
+
 export function createImportRunner<J extends ImportJob, C extends ImportCounters, D>({
   database,
   audit,
@@ -194,9 +204,7 @@ export function createImportRunner<J extends ImportJob, C extends ImportCounters
       const staged = await kind.prepareBatch(stage.db, batch, (p, field, message) => reject(p.rowNumber, [{ field, message }], p.values, batchErrors));
       if (!allOrNothing) {
         await stage.db.transaction(async (tx) => {
-          await stage.append(tx, staged);
-          const r = await stage.merge(tx, job.id);
-          await stage.clear(tx);
+          const r = await appendAndMerge(stage, tx, job.id, staged);
           counters.accepted += r.inserted;
           counters.duplicates += staged.length - r.inserted;
           addExtra(r.extra);
@@ -332,4 +340,38 @@ export function importErrorsCsv(page: (afterId: number) => Promise<{ id: number;
     }
   }
   return Readable.from(lines());
+}
+
+/** What the reads of a kind's jobs need of its job store (db/import-jobs.ts importJobStore gives them). */
+export interface ImportJobReadStore<J> {
+  byId(db: Db, id: string): Promise<J | undefined>;
+  list(db: Db, f: { createdBy?: string; status?: ImportStatus; afterId?: string; limit: number }): Promise<J[]>;
+  errorsPage(db: Db, importId: string, afterId: number, limit: number): Promise<{ id: number; rowNumber: number; field: string; message: string; raw: string | null }[]>;
+}
+
+/**
+ * A kind's job reads for its routes: one job, the caller's jobs (an admin sees every job, anyone else their own;
+ * another's job is 404, as if it did not exist), and a job's per-row errors as CSV.
+ */
+export function importJobReads<J extends { id: string; createdBy: string }, D>({ database, jobs, toDto, label }: { database: Database; jobs: ImportJobReadStore<J>; toDto: (job: J) => D; label: string }) {
+  const db = database.db;
+  const visible = (ctx: RequestContext, r: J | undefined, id: string): J => {
+    if (!r || (ctx.principal.role !== 'admin' && r.createdBy !== ctx.principal.subject)) throw notFound(label, id);
+    return r;
+  };
+  return {
+    async get(ctx: RequestContext, id: string): Promise<D> {
+      return toDto(visible(ctx, await jobs.byId(db, id), id));
+    },
+    async list(ctx: RequestContext, filter: { status?: ImportStatus }, page: { limit: number; cursor?: string }): Promise<Page<D>> {
+      const createdBy = ctx.principal.role === 'admin' ? undefined : ctx.principal.subject;
+      const p = await paginate(page, ({ after, limit }) => jobs.list(db, { ...filter, createdBy, afterId: after, limit }));
+      return { items: p.items.map(toDto), nextCursor: p.nextCursor };
+    },
+    /** The per-row errors as CSV (UTF-8 with BOM, for spreadsheets), streamed a page at a time. */
+    async errorsCsv(ctx: RequestContext, id: string): Promise<Readable> {
+      visible(ctx, await jobs.byId(db, id), id);
+      return importErrorsCsv((after) => jobs.errorsPage(db, id, after, 5000));
+    },
+  };
 }

@@ -2,8 +2,7 @@
 import { createInterface } from 'node:readline';
 import { Transform, pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
-import type { CsvError } from 'csv-parse';
+import { StringDecoder } from 'node:string_decoder';
 import { payloadTooLarge, unsupportedMediaType } from './errors.js';
 
 /** One row of an import file: its values, or why it could not even be read. */
@@ -38,42 +37,206 @@ export function rowsOf(format: ImportFormat, input: Readable, header: ImportHead
 }
 
 async function* csvRows(input: Readable, header: ImportHeader): AsyncGenerator<ParsedRow> {
-  const skipped: ParsedRow[] = [];
-  const parser = input.pipe(
-    parse({
-      bom: true,
-      columns: (line: string[]) => {
-        const names = line.map((h) => h.trim());
-        const missing = header.required.filter((c) => !names.includes(c));
-        if (missing.length) {
-          throw new ImportFileError('header', `missing column(s) ${missing.join(', ')}; expected ${header.required.join(', ')} (and optionally ${header.optional.join(', ')})`);
-        }
-        return names;
-      },
-      relax_column_count: true,
-      // A stray quote inside a field is kept as text (and fails that field's check) instead of derailing the parse.
-      relax_quotes: true,
-      skip_empty_lines: true,
-      info: true,
-      skip_records_with_error: true,
-      on_skip: (err: CsvError | undefined) => {
-        // The raw text is not kept: it may hold personal data (a respondent's phone number).
-        skipped.push({ rowNumber: Number((err as { lines?: number } | undefined)?.lines ?? 0), error: { field: 'row', message: `unreadable CSV: ${err?.message ?? 'parse error'}` } });
-        return undefined;
-      },
-    }),
-  );
-  // A failing source (client gone, size limit) must end the parse with its error.
-  input.once('error', (err) => parser.destroy(err));
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      while (skipped.length) yield skipped.shift()!;
-      yield { rowNumber: info.lines, values: record };
+  let names: string[] | undefined;
+  for await (const r of csvRecords(input)) {
+    if (!names) {
+      if (r.fields === undefined) throw new ImportFileError('header', `unreadable CSV header: ${r.error}`);
+      names = r.fields.map((h) => h.trim());
+      const missing = header.required.filter((c) => !names!.includes(c));
+      if (missing.length) {
+        throw new ImportFileError('header', `missing column(s) ${missing.join(', ')}; expected ${header.required.join(', ')} (and optionally ${header.optional.join(', ')})`);
+      }
+      continue;
     }
-  } catch (err) {
-    throw (err as { cause?: unknown }).cause instanceof ImportFileError ? (err as { cause: unknown }).cause : err;
+    // The raw text is not kept: it may hold personal data (a respondent's phone number).
+    if (r.fields === undefined) {
+      yield { rowNumber: r.line, error: { field: 'row', message: `unreadable CSV: ${r.error}` } };
+      continue;
+    }
+    // Fewer cells than columns: the missing ones are not given; more: the extra cells are ignored.
+    const values: Record<string, string> = {};
+    const n = Math.min(names.length, r.fields.length);
+    for (let i = 0; i < n; i++) values[names[i]] = r.fields[i];
+    yield { rowNumber: r.line, values };
   }
-  while (skipped.length) yield skipped.shift()!;
+}
+
+const COMMA = 44;
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+const enum At {
+  /** At the start of a field. */
+  Start,
+  /** In an unquoted field: up to the next comma or line break; quotes are text. */
+  Bare,
+  /** In a quoted field: line breaks and commas are text, "" is a quote. */
+  Quoted,
+  /** Just after a quote inside a quoted field: "" (escape), or the closing quote. */
+  QuoteSeen,
+  /** A closing quote then CR: a CRLF ends the record. */
+  QuoteCr,
+}
+
+/** A CSV record: its cells and the line it ends on, or why it could not be read. */
+export interface CsvRecord {
+  line: number;
+  fields?: string[];
+  error?: string;
+}
+
+/**
+ * RFC 4180 records from a UTF-8 stream (BOM skipped), read in one pass over each chunk: a hand-written reader
+ * because a general CSV library's per-record bookkeeping was most of an import's parsing time. Lenient where
+ * spreadsheets are: LF, CRLF or (old Mac) CR line ends; empty lines skipped; a quote inside an unquoted cell is
+ * text, and a cell whose closing quote is followed by more text is kept as written (`"5"x`), to fail its own check.
+ * A quoted cell still open at the end of the file makes that record unreadable (reported on the file's last line).
+ */
+export async function* csvRecords(input: AsyncIterable<Buffer | string>): AsyncGenerator<CsvRecord> {
+  const decoder = new StringDecoder('utf8');
+  let state = At.Start;
+  let fields: string[] = [];
+  let value = '';
+  /** The quoted cell as written, from its opening quote (for a cell that is not properly closed). */
+  let raw = '';
+  let line = 1;
+  let first = true;
+  let crOnly = false;
+  let endedOnLf = false;
+  const out: CsvRecord[] = [];
+  const endRecord = () => {
+    fields.push(value);
+    value = '';
+    // An empty line is no record.
+    if (!(fields.length === 1 && fields[0] === '')) out.push({ line, fields });
+    fields = [];
+    line++;
+    state = At.Start;
+  };
+  let head = '';
+  const feed = (text: string, final = false) => {
+    let s = text;
+    if (first) {
+      // The first line break decides, as spreadsheets write one kind per file: the text is held until it is seen.
+      head += s;
+      const cr = head.indexOf('\r');
+      const lf = head.indexOf('\n');
+      if (!final && lf < 0 && (cr < 0 || cr === head.length - 1)) return;
+      crOnly = cr >= 0 && (lf < 0 || cr < lf - 1) && cr + 1 < head.length;
+      s = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
+      head = '';
+      first = false;
+    }
+    if (crOnly) s = s.replace(/\r/g, '\n');
+    const n = s.length;
+    if (!n) return;
+    endedOnLf = s.charCodeAt(n - 1) === LF;
+    let i = 0;
+    let seg = 0;
+    let rawSeg = 0;
+    while (i < n) {
+      switch (state) {
+        case At.Start:
+          if (s.charCodeAt(i) === QUOTE) {
+            state = At.Quoted;
+            rawSeg = i;
+            raw = '';
+            i++;
+            seg = i;
+            break;
+          }
+          state = At.Bare;
+          seg = i;
+          break;
+        case At.Bare: {
+          let j = i;
+          let c = 0;
+          for (; j < n; j++) {
+            c = s.charCodeAt(j);
+            if (c === COMMA || c === LF) break;
+          }
+          value += s.slice(seg, j);
+          i = j + 1;
+          if (j === n) break;
+          if (c === COMMA) {
+            fields.push(value);
+            value = '';
+            state = At.Start;
+          } else {
+            if (value.charCodeAt(value.length - 1) === CR) value = value.slice(0, -1);
+            endRecord();
+          }
+          break;
+        }
+        case At.Quoted: {
+          let j = i;
+          for (; j < n; j++) {
+            const c = s.charCodeAt(j);
+            if (c === QUOTE) break;
+            if (c === LF) line++;
+          }
+          value += s.slice(seg, j);
+          if (j === n) {
+            i = n;
+            break;
+          }
+          state = At.QuoteSeen;
+          i = j + 1;
+          break;
+        }
+        case At.QuoteSeen: {
+          const c = s.charCodeAt(i);
+          if (c === QUOTE) {
+            value += '"';
+            state = At.Quoted;
+            seg = ++i;
+          } else if (c === COMMA) {
+            fields.push(value);
+            value = '';
+            state = At.Start;
+            i++;
+          } else if (c === LF) {
+            endRecord();
+            i++;
+          } else if (c === CR) {
+            state = At.QuoteCr;
+            i++;
+          } else {
+            // Text after the closing quote: the cell is kept as written, up to the next comma or line break.
+            value = raw + s.slice(rawSeg, i);
+            state = At.Bare;
+            seg = i;
+          }
+          break;
+        }
+        case At.QuoteCr: {
+          if (s.charCodeAt(i) === LF) {
+            endRecord();
+            i++;
+          } else {
+            value = raw + s.slice(rawSeg, i);
+            state = At.Bare;
+            seg = i;
+          }
+          break;
+        }
+      }
+    }
+    if (state === At.Quoted || state === At.QuoteSeen || state === At.QuoteCr) raw += s.slice(rawSeg, n);
+  };
+  for await (const chunk of input) {
+    feed(typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    if (out.length) yield* out.splice(0, out.length);
+  }
+  feed(decoder.end(), true);
+  const last = state as At;
+  if (last === At.Quoted) {
+    out.push({ line: endedOnLf ? line - 1 : line, error: 'a quoted cell is not closed before the end of the file' });
+  } else if (last !== At.Start || fields.length) {
+    if (last === At.Bare && value.charCodeAt(value.length - 1) === CR) value = value.slice(0, -1);
+    endRecord();
+  }
+  yield* out;
 }
 
 async function* ndjsonRows(input: Readable): AsyncGenerator<ParsedRow> {

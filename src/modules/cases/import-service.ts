@@ -1,10 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { Database } from '../../db/client.js';
-import { createImportRunner, importErrorsCsv } from '../../lib/bulk-import.js';
+import { createImportRunner, importJobReads } from '../../lib/bulk-import.js';
 import type { ImportCounters, ImportKind } from '../../lib/bulk-import.js';
-import { notFound } from '../../lib/errors.js';
-import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
-import type { Page } from '../../lib/http.js';
+import { toIso, toIsoOrNull } from '../../lib/http.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { systemContext } from '../../lib/principal.js';
 import type { RequestContext } from '../../lib/principal.js';
@@ -60,13 +58,10 @@ export function createCaseImportsService({
   /** RATING_IMPORT_LEASE_MS and RATING_IMPORT_HEARTBEAT_MS: one lease setting for every bulk import */
   lease: { leaseMs: number; heartbeatMs: number };
 }) {
-  const db = database.db;
   const runner = createImportRunner<CaseImportRow, ImportCounters, CaseImportDto>({ database, audit, jobs: caseImportRepository, toDto: toCaseImportDto, lease });
 
-  const visible = (ctx: RequestContext, r: CaseImportRow | undefined, id: string): CaseImportRow => {
-    if (!r || (ctx.principal.role !== 'admin' && r.createdBy !== ctx.principal.subject)) throw notFound('case import', id);
-    return r;
-  };
+  const reads = importJobReads({ database, jobs: caseImportRepository, toDto: toCaseImportDto, label: 'case import' });
+
 
   const dates = (row: CaseImportRowInput) => ({
     receivedAt: new Date(row.receivedAt),
@@ -132,22 +127,7 @@ export function createCaseImportsService({
     run,
     /** Fails case imports orphaned by a stopped process (see lib/bulk-import.ts). */
     failOrphaned: (now?: Date) => runner.failOrphaned(systemContext('case-import-lease-sweep'), 'case_import', now),
-
-    async get(ctx: RequestContext, id: string): Promise<CaseImportDto> {
-      return toCaseImportDto(visible(ctx, await caseImportRepository.byId(db, id), id));
-    },
-
-    async list(ctx: RequestContext, filter: { status?: CaseImportRow['status'] }, page: { limit: number; cursor?: string }): Promise<Page<CaseImportDto>> {
-      const createdBy = ctx.principal.role === 'admin' ? undefined : ctx.principal.subject;
-      const p = await paginate(page, ({ after, limit }) => caseImportRepository.list(db, { ...filter, createdBy, afterId: after, limit }));
-      return { items: p.items.map(toCaseImportDto), nextCursor: p.nextCursor };
-    },
-
-    /** The per-row errors as CSV (UTF-8 with BOM), streamed a page at a time. */
-    async errorsCsv(ctx: RequestContext, id: string): Promise<Readable> {
-      visible(ctx, await caseImportRepository.byId(db, id), id);
-      return importErrorsCsv((after) => caseImportRepository.errorsPage(db, id, after, 5000));
-    },
+    ...reads,
   };
 }
 

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import { importJobStore } from '../../db/import-jobs.js';
 import { copyEscape, copyText, openCopyStage } from '../../db/copy-stage.js';
 import type { StageLayout } from '../../db/copy-stage.js';
 import type { Database, Db } from '../../db/client.js';
@@ -6,7 +7,6 @@ import type { ImportCounters, ImportStage } from '../../lib/bulk-import.js';
 import { caseImportErrors, caseImports } from './tables.js';
 
 export type CaseImportRow = typeof caseImports.$inferSelect;
-export type CaseImportErrorRow = typeof caseImportErrors.$inferInsert;
 
 /** A validated case on its way into `cases`, with its id, deadline and completion facts computed in the service. */
 export interface StagedCase {
@@ -47,87 +47,23 @@ const STAGE_LAYOUT: StageLayout<StagedCase> = {
  */
 export async function openCaseStage(database: Database, job: { source: string; createdBy: string }): Promise<ImportStage<StagedCase, ImportCounters>> {
   const stage = await openCopyStage(database, STAGE_LAYOUT);
-  return {
-    db: stage.db,
-    append: stage.append,
-    clear: stage.clear,
-    release: stage.release,
-    async merge(tx, importId) {
-      const res = await tx.execute(sql`
-        with ins as (
-          insert into cases (id, source, case_number, item_id, unit_id, state, received_at, accepted_at, closed_at, reason, promised_days, deadline,
-                             on_time, one_week, first_responder_hash, import_id, created_by)
-          select s.id, ${job.source}, s.case_number, s.item_id, s.unit_id, s.state::case_state, s.received_at, s.accepted_at, s.closed_at, s.reason,
-                 s.promised_days, s.deadline, s.on_time, s.one_week, s.first_responder_hash, ${importId}, ${job.createdBy}
-          from ${stage.table} s
-          on conflict (source, case_number) do nothing
-          returning 1
-        )
-        select count(*)::int as inserted from ins`);
-      return { inserted: Number((res as unknown as { rows: { inserted: number }[] }).rows[0].inserted) };
-    },
+  const merge = async (tx: Db, importId: string) => {
+    const res = await tx.execute(sql`
+      with ins as (
+        insert into cases (id, source, case_number, item_id, unit_id, state, received_at, accepted_at, closed_at, reason, promised_days, deadline,
+                           on_time, one_week, first_responder_hash, import_id, created_by)
+        select s.id, ${job.source}, s.case_number, s.item_id, s.unit_id, s.state::case_state, s.received_at, s.accepted_at, s.closed_at, s.reason,
+               s.promised_days, s.deadline, s.on_time, s.one_week, s.first_responder_hash, ${importId}, ${job.createdBy}
+        from ${stage.table} s
+        on conflict (source, case_number) do nothing
+        returning 1
+      )
+      select count(*)::int as inserted from ins`);
+    return { inserted: Number((res as unknown as { rows: { inserted: number }[] }).rows[0].inserted) };
   };
+  // The stage's session, append, clear and release, with this kind's merge.
+  return { ...stage, merge };
 }
 
-/** The case import jobs and their per-row errors (the job store of lib/bulk-import.ts). */
-export const caseImportRepository = {
-  async create(db: Db, row: typeof caseImports.$inferInsert): Promise<CaseImportRow> {
-    const [r] = await db.insert(caseImports).values(row).returning();
-    return r;
-  },
-  async byId(db: Db, id: string): Promise<CaseImportRow | undefined> {
-    const rows = await db.select().from(caseImports).where(eq(caseImports.id, id));
-    return rows[0];
-  },
-  async renewLease(db: Db, id: string, leaseExpiresAt: Date, progress: Partial<typeof caseImports.$inferInsert> = {}): Promise<CaseImportRow | undefined> {
-    const [r] = await db
-      .update(caseImports)
-      .set({ ...progress, heartbeatAt: new Date(), leaseExpiresAt })
-      .where(and(eq(caseImports.id, id), eq(caseImports.status, 'processing')))
-      .returning();
-    return r;
-  },
-  async settle(db: Db, id: string, patch: Partial<typeof caseImports.$inferInsert>): Promise<CaseImportRow | undefined> {
-    const [r] = await db
-      .update(caseImports)
-      .set({ ...patch, leaseExpiresAt: null })
-      .where(and(eq(caseImports.id, id), eq(caseImports.status, 'processing')))
-      .returning();
-    return r;
-  },
-  claimOrphaned(db: Db, now: Date, leaseMs: number, limit: number): Promise<CaseImportRow[]> {
-    const expiry = sql`coalesce(${caseImports.leaseExpiresAt}, ${caseImports.startedAt} + ${`${leaseMs} milliseconds`}::interval)`;
-    return db
-      .select()
-      .from(caseImports)
-      .where(and(eq(caseImports.status, 'processing'), sql`${expiry} < ${now.toISOString()}::timestamptz`))
-      .orderBy(asc(caseImports.id))
-      .limit(limit)
-      .for('update', { skipLocked: true });
-  },
-  list(db: Db, f: { createdBy?: string; status?: CaseImportRow['status']; afterId?: string; limit: number }): Promise<CaseImportRow[]> {
-    return db
-      .select()
-      .from(caseImports)
-      .where(
-        and(
-          f.createdBy ? eq(caseImports.createdBy, f.createdBy) : undefined,
-          f.status ? eq(caseImports.status, f.status) : undefined,
-          f.afterId ? gt(caseImports.id, f.afterId) : undefined,
-        ),
-      )
-      .orderBy(asc(caseImports.id))
-      .limit(f.limit);
-  },
-  async insertErrors(db: Db, rows: CaseImportErrorRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 2000) await db.insert(caseImportErrors).values(rows.slice(i, i + 2000));
-  },
-  errorsPage(db: Db, importId: string, afterId: number, limit: number) {
-    return db
-      .select()
-      .from(caseImportErrors)
-      .where(and(eq(caseImportErrors.importId, importId), gt(caseImportErrors.id, afterId)))
-      .orderBy(asc(caseImportErrors.id))
-      .limit(limit);
-  },
-};
+/** The case import jobs and their per-row errors (the job store of lib/bulk-import.ts, from db/import-jobs.ts). */
+export const caseImportRepository = importJobStore(caseImports, caseImportErrors);

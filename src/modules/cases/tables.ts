@@ -1,10 +1,10 @@
-import { sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { bigserial, boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, timestamps, version } from '../../db/columns.js';
 import { serviceItems } from '../service-items/tables.js';
 import { units } from '../units/tables.js';
 import { importFormats, importPolicies, importStatuses } from '../../lib/bulk-import.js';
+import { importErrorColumns, importErrorIndexes, importJobColumns, importJobIndexes } from '../../db/import-jobs.js';
 
 /** received (已收件) → accepted (已受理) → completed (已办结) | returned (退回补正) | refused (不予受理/不予许可). */
 export const caseState = pgEnum('case_state', ['received', 'accepted', 'completed', 'returned', 'refused']);
@@ -67,47 +67,13 @@ export const caseImportFormat = pgEnum('case_import_format', importFormats);
 export const caseImportPolicy = pgEnum('case_import_policy', importPolicies);
 
 /**
- * A bulk import of cases (CSV/NDJSON from a 政务服务 platform), with its progress and lease: the same job shape,
- * runner (lib/bulk-import.ts) and statuses, formats and policies as rating imports.
+ * A bulk import of cases (CSV/NDJSON from a 政务服务 platform), with its progress and lease: the same job shape
+ * (db/import-jobs.ts), runner (lib/bulk-import.ts) and statuses, formats and policies as rating imports.
  */
-export const caseImports = pgTable(
-  'case_imports',
-  {
-    id: id(),
-    status: caseImportStatus('status').notNull().default('processing'),
-    format: caseImportFormat('format').notNull(),
-    source: text('source').notNull(),
-    policy: caseImportPolicy('policy').notNull(),
-    rowsRead: integer('rows_read').notNull().default(0),
-    accepted: integer('accepted').notNull().default(0),
-    duplicates: integer('duplicates').notNull().default(0),
-    rejected: integer('rejected').notNull().default(0),
-    failureReason: text('failure_reason'),
-    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
-    createdBy: text('created_by').notNull(),
-    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true, mode: 'date' }),
-    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
-  },
-  (t) => [
-    index('case_imports_created_by_idx').on(t.createdBy, t.id),
-    index('case_imports_status_idx').on(t.status, t.id),
-    index('case_imports_processing_lease_idx').on(t.leaseExpiresAt).where(sql`status = 'processing'`),
-  ],
-);
+export const caseImports = pgTable('case_imports', importJobColumns({ status: caseImportStatus, format: caseImportFormat, policy: caseImportPolicy }), (t) => [
+  ...importJobIndexes('case_imports', t),
+  index('case_imports_status_idx').on(t.status, t.id),
+]);
 
 /** Per-row errors of a case import; the raw row is kept without the first responder's staff code. */
-export const caseImportErrors = pgTable(
-  'case_import_errors',
-  {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    importId: uuid('import_id')
-      .notNull()
-      .references(() => caseImports.id),
-    rowNumber: integer('row_number').notNull(),
-    field: text('field').notNull(),
-    message: text('message').notNull(),
-    raw: text('raw'),
-  },
-  (t) => [index('case_import_errors_import_idx').on(t.importId, t.id)],
-);
+export const caseImportErrors = pgTable('case_import_errors', importErrorColumns((): AnyPgColumn => caseImports.id), (t) => importErrorIndexes('case_import_errors', t));

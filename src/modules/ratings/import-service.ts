@@ -1,10 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { Database } from '../../db/client.js';
-import { createImportRunner, importErrorsCsv } from '../../lib/bulk-import.js';
+import { createImportRunner, importJobReads } from '../../lib/bulk-import.js';
 import type { ImportCounters, ImportKind } from '../../lib/bulk-import.js';
-import { notFound } from '../../lib/errors.js';
-import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
-import type { Page } from '../../lib/http.js';
+import { toIso, toIsoOrNull } from '../../lib/http.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { systemContext } from '../../lib/principal.js';
 import type { RequestContext } from '../../lib/principal.js';
@@ -68,13 +66,10 @@ export function createRatingImportsService({
   /** One 回访 deadline per import, on the national holiday calendar. */
   calendar: Pick<CalendarService, 'addWorkingDays'>;
 }) {
-  const db = database.db;
   const runner = createImportRunner<RatingImportRow, RatingImportCounters, RatingImportDto>({ database, audit, jobs: importRepository, toDto: toImportDto, lease });
 
-  const visible = (ctx: RequestContext, r: RatingImportRow | undefined, id: string): RatingImportRow => {
-    if (!r || (ctx.principal.role !== 'admin' && r.createdBy !== ctx.principal.subject)) throw notFound('rating import', id);
-    return r;
-  };
+  const reads = importJobReads({ database, jobs: importRepository, toDto: toImportDto, label: 'rating import' });
+
 
   const toStaged = (row: ImportRow): StagedRating => {
     const comment = row.comment ? row.comment : null;
@@ -133,22 +128,7 @@ export function createRatingImportsService({
   return {
     run,
     failOrphaned: (now?: Date) => runner.failOrphaned(systemContext('rating-import-lease-sweep'), 'rating_import', now),
-
-    async get(ctx: RequestContext, id: string): Promise<RatingImportDto> {
-      return toImportDto(visible(ctx, await importRepository.byId(db, id), id));
-    },
-
-    async list(ctx: RequestContext, filter: { status?: RatingImportRow['status'] }, page: { limit: number; cursor?: string }): Promise<Page<RatingImportDto>> {
-      const createdBy = ctx.principal.role === 'admin' ? undefined : ctx.principal.subject;
-      const p = await paginate(page, ({ after, limit }) => importRepository.list(db, { ...filter, createdBy, afterId: after, limit }));
-      return { items: p.items.map(toImportDto), nextCursor: p.nextCursor };
-    },
-
-    /** The per-row errors as CSV (UTF-8 with BOM, for spreadsheets), streamed a page at a time. */
-    async errorsCsv(ctx: RequestContext, id: string): Promise<Readable> {
-      visible(ctx, await importRepository.byId(db, id), id);
-      return importErrorsCsv((after) => importRepository.errorsPage(db, id, after, 5000));
-    },
+    ...reads,
   };
 }
 

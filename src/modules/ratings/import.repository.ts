@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import { importJobStore } from '../../db/import-jobs.js';
 import { copyEscape, copyText, openCopyStage } from '../../db/copy-stage.js';
 import type { StageLayout } from '../../db/copy-stage.js';
 import type { Database, Db } from '../../db/client.js';
@@ -8,7 +9,6 @@ import { ratingImportErrors, ratingImports } from './tables.js';
 import { unitQueries } from '../units/queries.js';
 
 export type RatingImportRow = typeof ratingImports.$inferSelect;
-export type ImportErrorRow = typeof ratingImportErrors.$inferInsert;
 
 /** A validated row on its way into `ratings`, with ids made here (UUIDv7) so the merge needs no generator. */
 export interface StagedRating {
@@ -29,79 +29,9 @@ const STAGE_COLUMNS = 'id, unit_id, cycle_id, channel, level, comment, collected
 const STAGE_DDL = `(id uuid not null, unit_id uuid not null, cycle_id uuid, channel text not null, level smallint not null, comment text,
   collected_at timestamptz not null, external_id text not null, respondent_hash text, follow_up_id uuid)`;
 
+/** The rating import jobs and their per-row errors (db/import-jobs.ts), and the reference checks of a batch. */
 export const importRepository = {
-  async create(db: Db, row: typeof ratingImports.$inferInsert): Promise<RatingImportRow> {
-    const [r] = await db.insert(ratingImports).values(row).returning();
-    return r;
-  },
-  async byId(db: Db, id: string): Promise<RatingImportRow | undefined> {
-    const rows = await db.select().from(ratingImports).where(eq(ratingImports.id, id));
-    return rows[0];
-  },
-  async update(db: Db, id: string, patch: Partial<typeof ratingImports.$inferInsert>): Promise<RatingImportRow> {
-    const [r] = await db.update(ratingImports).set(patch).where(eq(ratingImports.id, id)).returning();
-    return r;
-  },
-  /**
-   * Renews a running job's lease (with the progress, when given). Undefined when the job is no longer
-   * `processing`: the sweep has failed it, and this process must not go on as if it owned it.
-   */
-  async renewLease(db: Db, id: string, leaseExpiresAt: Date, progress: Partial<typeof ratingImports.$inferInsert> = {}): Promise<RatingImportRow | undefined> {
-    const [r] = await db
-      .update(ratingImports)
-      .set({ ...progress, heartbeatAt: new Date(), leaseExpiresAt })
-      .where(and(eq(ratingImports.id, id), eq(ratingImports.status, 'processing')))
-      .returning();
-    return r;
-  },
-  /** Ends a job still `processing` and clears its lease; undefined when it had already ended (failed by the sweep). */
-  async settle(db: Db, id: string, patch: Partial<typeof ratingImports.$inferInsert>): Promise<RatingImportRow | undefined> {
-    const [r] = await db
-      .update(ratingImports)
-      .set({ ...patch, leaseExpiresAt: null })
-      .where(and(eq(ratingImports.id, id), eq(ratingImports.status, 'processing')))
-      .returning();
-    return r;
-  },
-  /**
-   * Locks `processing` jobs whose lease has expired (jobs from before leases existed: counted from their start).
-   * SKIP LOCKED: a job another process is failing right now is left to it, so no job is failed twice.
-   */
-  claimOrphaned(db: Db, now: Date, leaseMs: number, limit: number): Promise<RatingImportRow[]> {
-    const expiry = sql`coalesce(${ratingImports.leaseExpiresAt}, ${ratingImports.startedAt} + ${`${leaseMs} milliseconds`}::interval)`;
-    return db
-      .select()
-      .from(ratingImports)
-      .where(and(eq(ratingImports.status, 'processing'), sql`${expiry} < ${now.toISOString()}::timestamptz`))
-      .orderBy(asc(ratingImports.id))
-      .limit(limit)
-      .for('update', { skipLocked: true });
-  },
-  list(db: Db, f: { createdBy?: string; status?: RatingImportRow['status']; afterId?: string; limit: number }): Promise<RatingImportRow[]> {
-    return db
-      .select()
-      .from(ratingImports)
-      .where(
-        and(
-          f.createdBy ? eq(ratingImports.createdBy, f.createdBy) : undefined,
-          f.status ? eq(ratingImports.status, f.status) : undefined,
-          f.afterId ? gt(ratingImports.id, f.afterId) : undefined,
-        ),
-      )
-      .orderBy(asc(ratingImports.id))
-      .limit(f.limit);
-  },
-  async insertErrors(db: Db, rows: ImportErrorRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 2000) await db.insert(ratingImportErrors).values(rows.slice(i, i + 2000));
-  },
-  errorsPage(db: Db, importId: string, afterId: number, limit: number) {
-    return db
-      .select()
-      .from(ratingImportErrors)
-      .where(and(eq(ratingImportErrors.importId, importId), gt(ratingImportErrors.id, afterId)))
-      .orderBy(asc(ratingImportErrors.id))
-      .limit(limit);
-  },
+  ...importJobStore(ratingImports, ratingImportErrors),
   /** Of the given unit ids, those that exist and are active (one query per batch). */
   async activeUnitIds(db: Db, ids: string[]): Promise<Set<string>> {
     if (!ids.length) return new Set();
@@ -111,6 +41,14 @@ export const importRepository = {
     return cycleQueries.existing(db, ids);
   },
 };
+
+export interface MergeJob {
+  importId: string;
+  source: string;
+  submittedBy: string;
+  verifyBy: Date;
+  followUpDeadline: Date;
+}
 
 export interface MergeResult {
   inserted: number;
@@ -127,7 +65,7 @@ export interface StageSession {
   /** Drizzle over the session's connection: transactions here include the staged rows. */
   db: Db;
   append(db: Db, rows: StagedRating[]): Promise<void>;
-  merge(db: Db, job: { importId: string; source: string; submittedBy: string; verifyBy: Date; followUpDeadline: Date }): Promise<MergeResult>;
+  merge(db: Db, job: MergeJob): Promise<MergeResult>;
   clear(db: Db): Promise<void>;
   release(): Promise<void>;
 }
@@ -144,13 +82,8 @@ const STAGE_LAYOUT: StageLayout<StagedRating> = {
 
 export async function openStage(database: Database): Promise<StageSession> {
   const stage = await openCopyStage(database, STAGE_LAYOUT);
-  return {
-    db: stage.db,
-    append: stage.append,
-    clear: stage.clear,
-    release: stage.release,
-    async merge(tx, job) {
-      const res = await tx.execute(sql`
+  const merge = async (tx: Db, job: MergeJob): Promise<MergeResult> => {
+    const res = await tx.execute(sql`
         with windows as materialized ${participationWindows('assessment')}, ins as (
           insert into ratings (id, unit_id, cycle_id, channel, level, comment, collected_at, received_at, source, external_id, respondent_hash, import_id, submitted_by)
           select s.id, s.unit_id, coalesce(s.cycle_id, a.cycle_id), s.channel::rating_channel, s.level, s.comment, s.collected_at, now(),
@@ -170,8 +103,9 @@ export async function openStage(database: Database): Promise<StageSession> {
           returning 1
         )
         select (select count(*) from ins)::int as inserted, (select count(*) from fu)::int as follow_ups`);
-      const row = (res as unknown as { rows: { inserted: number; follow_ups: number }[] }).rows[0];
-      return { inserted: Number(row.inserted), followUps: Number(row.follow_ups) };
-    },
+    const row = (res as unknown as { rows: { inserted: number; follow_ups: number }[] }).rows[0];
+    return { inserted: Number(row.inserted), followUps: Number(row.follow_ups) };
   };
+  // The stage's session, append, clear and release, with this kind's merge.
+  return { ...stage, merge };
 }

@@ -1,11 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, date, index, integer, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, timestamps, version } from '../../db/columns.js';
 import { units } from '../units/tables.js';
 import { cycles } from '../cycles/tables.js';
 import { problems } from '../problems/tables.js';
 import { cases } from '../cases/tables.js';
 import { departments } from '../departments/tables.js';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { importErrorColumns, importErrorIndexes, importJobColumns, importJobIndexes } from '../../db/import-jobs.js';
+import { importFormats, importPolicies, importStatuses } from '../../lib/bulk-import.js';
 /** The channels a public rating (群众评价) arrives through; labels live in modules/ratings/channels.ts. */
 export const ratingChannels = [
   'questionnaire',
@@ -173,51 +176,19 @@ export const ratingFollowUps = pgTable(
   ],
 );
 
-export const ratingImportStatus = pgEnum('rating_import_status', ['processing', 'completed', 'failed']);
-export const ratingImportFormat = pgEnum('rating_import_format', ['csv', 'ndjson']);
-export const ratingImportPolicy = pgEnum('rating_import_policy', ['partial', 'all_or_nothing']);
+export const ratingImportStatus = pgEnum('rating_import_status', importStatuses);
+export const ratingImportFormat = pgEnum('rating_import_format', importFormats);
+export const ratingImportPolicy = pgEnum('rating_import_policy', importPolicies);
 
-/** A bulk import of survey results (问卷/万人评机关 campaigns), with its progress. */
+/** A bulk import of survey results (问卷/万人评机关 campaigns), with its progress and lease (db/import-jobs.ts). */
 export const ratingImports = pgTable(
   'rating_imports',
   {
-    id: id(),
-    status: ratingImportStatus('status').notNull().default('processing'),
-    format: ratingImportFormat('format').notNull(),
-    source: text('source').notNull(),
-    policy: ratingImportPolicy('policy').notNull(),
-    rowsRead: integer('rows_read').notNull().default(0),
-    accepted: integer('accepted').notNull().default(0),
-    duplicates: integer('duplicates').notNull().default(0),
-    rejected: integer('rejected').notNull().default(0),
+    ...importJobColumns({ status: ratingImportStatus, format: ratingImportFormat, policy: ratingImportPolicy }),
     followUpsOpened: integer('follow_ups_opened').notNull().default(0),
-    failureReason: text('failure_reason'),
-    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
-    createdBy: text('created_by').notNull(),
-    /** Last sign of life of the process running the job (a committed batch or the heartbeat timer). */
-    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true, mode: 'date' }),
-    /** While `processing`: past this instant the running process is presumed dead and the sweep fails the job. */
-    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
   },
-  (t) => [
-    index('rating_imports_created_by_idx').on(t.createdBy, t.id),
-    index('rating_imports_processing_lease_idx').on(t.leaseExpiresAt).where(sql`status = 'processing'`),
-  ],
+  (t) => importJobIndexes('rating_imports', t),
 );
 
 /** Per-row errors of an import; the raw row is stored with the respondent key removed. */
-export const ratingImportErrors = pgTable(
-  'rating_import_errors',
-  {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    importId: uuid('import_id')
-      .notNull()
-      .references(() => ratingImports.id),
-    rowNumber: integer('row_number').notNull(),
-    field: text('field').notNull(),
-    message: text('message').notNull(),
-    raw: text('raw'),
-  },
-  (t) => [index('rating_import_errors_import_idx').on(t.importId, t.id)],
-);
+export const ratingImportErrors = pgTable('rating_import_errors', importErrorColumns((): AnyPgColumn => ratingImports.id), (t) => importErrorIndexes('rating_import_errors', t));
