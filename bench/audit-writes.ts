@@ -102,6 +102,8 @@ async function main() {
     await migrate(database);
     const keys = await generateLocalKeyPair();
     const config = testConfig({
+      // Production behaviour (compiled response serializers among it), as the service runs.
+      NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: 100_000_000,
       RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE: 100_000_000,

@@ -98,7 +98,10 @@ export async function startPlatformatic(dir: string, databaseUrl: string): Promi
     if (proc.exitCode !== null) throw new Error(`Platformatic DB exited with ${proc.exitCode}`);
     const res = await fetch(`http://127.0.0.1:${port}/pltUnits/?limit=1`).catch(() => null);
     if (res?.ok) break;
-    if (Date.now() > deadline) throw new Error(`Platformatic DB did not answer on port ${port}`);
+    if (Date.now() > deadline) {
+      proc.kill('SIGTERM');
+      throw new Error(`Platformatic DB did not answer on port ${port}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   return { proc, port };

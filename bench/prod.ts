@@ -53,7 +53,10 @@ export async function startProd(databaseUrl: string, env: Record<string, string>
     if (proc.exitCode !== null) throw new Error(`node dist/server.js exited with ${proc.exitCode}`);
     const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
     if (res?.status === 200) break;
-    if (Date.now() > deadline) throw new Error('node dist/server.js never became ready');
+    if (Date.now() > deadline) {
+      proc.kill('SIGTERM');
+      throw new Error('node dist/server.js never became ready');
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   const adminToken = execFileSync(process.execPath, ['dist/cli/token.js', '--role', 'admin', '--ttl', '4h'], { cwd: root, env: full, encoding: 'utf8' }).trim();

@@ -252,7 +252,7 @@ async function main() {
         return { ms: performance.now() - t1, refused: body.errors?.[0]?.extensions?.code ?? null };
       } catch (err) {
         // A pooled keep-alive connection the service closed while wrk ran: once more on a new one.
-        if (retry && (err as { cause?: { code?: string } }).cause?.code === 'UND_ERR_SOCKET') return gql(query, false);
+        if (retry && ['UND_ERR_SOCKET', 'EPIPE', 'ECONNRESET'].includes((err as { cause?: { code?: string } }).cause?.code ?? '')) return gql(query, false);
         // The service may answer and close before a huge body is sent: refused all the same.
         return { ms: performance.now() - t1, refused: `connection closed (${(err as { cause?: { code?: string } }).cause?.code ?? 'error'})` };
       }
