@@ -43,6 +43,18 @@ t.test('the compiled serializer writes what zod and JSON.stringify write', async
   const optional = z.object({ a: z.string().optional(), b: z.number().nullable(), c: z.enum(['x', 'y']), d: z.literal(3) });
   t.equal(compileSerializer(optional)({ b: null, c: 'y', d: 3 }), viaZod(optional, { b: null, c: 'y', d: 3 }), 'an absent optional key');
   t.equal(compileSerializer(optional)({ a: undefined, b: 1.5, c: 'x', d: 3 }), '{"b":1.5,"c":"x","d":3}', 'an undefined optional key');
+  interface Node {
+    name: string;
+    children: Node[];
+  }
+  const node: z.ZodType<Node> = z.object({
+    name: z.string(),
+    get children() {
+      return z.array(node);
+    },
+  });
+  const tree = { name: 'a', children: [{ name: 'b', children: [{ name: 'c', children: [] }] }] };
+  t.equal(compileSerializer(node)(tree), viaZod(node, tree), 'a schema that contains itself');
 });
 
 t.test('values zod refuses are not serialized by the compiled path', async (t) => {

@@ -10,17 +10,18 @@ const ajvFallback = (_route: unknown) => (data: unknown) => ({ value: data });
 const NO = Symbol('no');
 type Serialize = (value: unknown) => string | typeof NO;
 
-/** Values a leaf's zod check has passed, with their JSON (ids, timestamps and codes repeat from response to response). */
-const LEAF_MEMO_ENTRIES = 4096;
+/** Values a leaf's zod check has passed, with their JSON (ids, timestamps, versions repeat from response to response). */
+const LEAF_MEMO_ENTRIES = 1024;
 
 /**
  * Anything the compiler does not take apart itself (formats, refinements, unions, records, transforms …) is checked
  * and encoded by zod itself, on that value alone: the JSON is the same, since JSON.stringify composes.
  */
-function byZod(schema: z.ZodType, memo: boolean): Serialize {
+function byZod(schema: z.ZodType): Serialize {
   const seen = new Map<unknown, string>();
   return (value) => {
-    if (memo && typeof value === 'string') {
+    const memo = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+    if (memo) {
       const hit = seen.get(value);
       if (hit !== undefined) return hit;
     }
@@ -28,7 +29,7 @@ function byZod(schema: z.ZodType, memo: boolean): Serialize {
     if (!r.success) return NO;
     const json = JSON.stringify(r.data);
     if (json === undefined) return NO;
-    if (memo && typeof value === 'string') {
+    if (memo) {
       if (seen.size >= LEAF_MEMO_ENTRIES) seen.clear();
       seen.set(value, json);
     }
@@ -57,19 +58,33 @@ const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } 
  * a response zod refuses is still refused.
  */
 export function compileSerializer(schema: z.ZodType): Serialize {
+  const done = compiledSchemas.get(schema);
+  if (done) return done;
+  // A schema that contains itself (a getter in its shape) meets this stand-in on the way down.
+  const slot: { built?: Serialize } = {};
+  compiledSchemas.set(schema, (v) => slot.built!(v));
+  slot.built = build(schema);
+  compiledSchemas.set(schema, slot.built);
+  return slot.built;
+}
+
+/** One serializer per schema object, shared by the routes (and status codes) that answer with it. */
+const compiledSchemas = new WeakMap<z.ZodType, Serialize>();
+
+function build(schema: z.ZodType): Serialize {
   const d = defOf(schema);
   // Only definitions made of exactly what is taken apart here: a format (z.uuid(), z.iso.datetime(), z.int()), a
   // pattern, a custom error or anything zod adds later sends the value to zod.
   const known = KNOWN_DEF_KEYS[d.type];
-  if (!known || Object.keys(d).some((k) => !known.has(k))) return byZod(schema, d.type === 'string');
+  if (!known || Object.keys(d).some((k) => !known.has(k))) return byZod(schema);
   const plain = !d.checks?.length && !d.coerce;
   switch (d.type) {
     case 'string':
-      return plain ? (v) => (typeof v === 'string' ? JSON.stringify(v) : NO) : byZod(schema, true);
+      return plain ? (v) => (typeof v === 'string' ? JSON.stringify(v) : NO) : byZod(schema);
     case 'boolean':
-      return plain ? (v) => (v === true ? 'true' : v === false ? 'false' : NO) : byZod(schema, false);
+      return plain ? (v) => (v === true ? 'true' : v === false ? 'false' : NO) : byZod(schema);
     case 'number':
-      return plain ? (v) => (typeof v === 'number' && Number.isFinite(v) ? JSON.stringify(v) : NO) : byZod(schema, false);
+      return plain ? (v) => (typeof v === 'number' && Number.isFinite(v) ? JSON.stringify(v) : NO) : byZod(schema);
     case 'null':
       return (v) => (v === null ? 'null' : NO);
     case 'enum':
@@ -83,7 +98,7 @@ export function compileSerializer(schema: z.ZodType): Serialize {
     }
     case 'array': {
       const bounds = arrayBounds(d.checks ?? []);
-      if (!bounds) return byZod(schema, false);
+      if (!bounds) return byZod(schema);
       const element = compileSerializer(d.element!);
       return (v) => {
         if (!Array.isArray(v) || v.length < bounds.min || v.length > bounds.max) return NO;
@@ -98,7 +113,7 @@ export function compileSerializer(schema: z.ZodType): Serialize {
     }
     case 'object': {
       // z.looseObject / z.strictObject keep or refuse unknown keys: zod's way.
-      if (d.catchall || d.checks?.length) return byZod(schema, false);
+      if (d.catchall || d.checks?.length) return byZod(schema);
       const fields = Object.entries(d.shape!).map(([key, field]) => {
         const optional = defOf(field).type === 'optional';
         return { key, prefix: `${JSON.stringify(key)}:`, optional, serialize: compileSerializer(optional ? defOf(field).innerType! : field) };
@@ -122,7 +137,7 @@ export function compileSerializer(schema: z.ZodType): Serialize {
       };
     }
     default:
-      return byZod(schema, false);
+      return byZod(schema);
   }
 }
 
