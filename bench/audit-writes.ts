@@ -24,6 +24,7 @@ import { migrate } from '../src/db/migrate.js';
 import { generateLocalKeyPair } from '../src/lib/keys.js';
 import { createAuditService } from '../src/modules/audit/service.js';
 import { admin as adminOn, benchUnits } from './campaign.js';
+import { wrkScript } from './rating-load.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
@@ -46,25 +47,6 @@ function run(cmd: string, args: string[]): Promise<string> {
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited with ${code}:\n${out}`))));
   });
-}
-
-/** wrk's Lua script: each request a distinct respondent (thread id + counter), units and levels in turn. */
-function wrkScript(unitIds: string[], prefix: string): string {
-  return `
-local units = { ${unitIds.map((u) => `"${u}"`).join(', ')} }
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
-local n = 0
-function request()
-  n = n + 1
-  local body = string.format('{"unitId":"%s","channel":"portal","level":%d,"respondentKey":"${prefix}-%d-%d"}',
-    units[(n % #units) + 1], 3 + (n % 3), tid, n)
-  return wrk.format("POST", "/api/v1/public/ratings", { ["content-type"] = "application/json" }, body)
-end
-`;
 }
 
 /** The fallback driver: a node child process with fetch, CONCURRENCY loops for the given time. */
@@ -120,6 +102,8 @@ async function main() {
     await migrate(database);
     const keys = await generateLocalKeyPair();
     const config = testConfig({
+      // Production behaviour (compiled response serializers among it), as the service runs.
+      NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: 100_000_000,
       RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE: 100_000_000,

@@ -6,14 +6,21 @@
  *
  * Creates its own PostgreSQL database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres),
  * loads campaign-scale data (bench/campaign.ts), times a ranking computation and publishes it, then starts a bare
- * Fastify hello-world (bench/hello.ts) and manyi (bench/serve.ts) as separate processes and drives both with wrk
- * (Debian package `wrk`) from a third: for each path, rounds interleave hello-world and manyi (A B A B …) and the
- * figure is the median of the per-round ratios. Also: RSS of the manyi process idle and after the load, and the
- * rating import against `psql \copy` (bench/ratings-import.ts). Drops the database at the end.
+ * Fastify hello-world (bench/hello.ts), manyi as production runs it (compiled, `node dist/server.js`, bench/prod.ts;
+ * dist/ is rebuilt first when older than src/) and Platformatic DB 2.61 over copies of the same three tables
+ * (regions, departments, units; installed with npm into a temp folder, bench/platformatic.ts) as separate processes
+ * and drives them with wrk (Debian package `wrk`) from another: for each path, rounds interleave the yardstick and
+ * manyi (A B A B …) and the figure is the median of the per-round ratios. Then the tail: each of the public ranking
+ * page, unit by id, the unit list and the public rating POST at half the rate wrk saturated it at, from a fixed-rate
+ * generator (bench/fixed-rate.ts, latency from the time each request was due), p50/p99/non-2xx. Also: RSS of the
+ * manyi process idle and after the load, and the rating import against `psql \copy` (bench/ratings-import.ts).
+ * Drops the database at the end.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
@@ -25,6 +32,9 @@ import { generateLocalKeyPair } from '../src/lib/keys.js';
 import { systemContext } from '../src/lib/principal.js';
 import { createServices } from '../src/modules/services.js';
 import { admin as adminOn, generateCampaign, timed } from './campaign.js';
+import { copyTables, installPlatformatic, PLATFORMATIC_VERSION, startPlatformatic } from './platformatic.js';
+import { ensureBuilt, startProd } from './prod.js';
+import { wrkScript } from './rating-load.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -69,9 +79,10 @@ interface WrkResult {
 
 const toMs = (v: string, unit: string) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit];
 
-function wrk(url: string, headers: Record<string, string> = {}): WrkResult {
+function wrk(url: string, headers: Record<string, string> = {}, script?: string): WrkResult {
   const h = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
-  const out = execFileSync(WRK!, ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}s`, '--latency', ...h, url], { encoding: 'utf8' });
+  const s = script ? ['-s', script] : [];
+  const out = execFileSync(WRK!, ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}s`, '--latency', ...h, ...s, url], { encoding: 'utf8' });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
   const pct = (p: string) => {
     const m = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
@@ -83,8 +94,27 @@ function wrk(url: string, headers: Record<string, string> = {}): WrkResult {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+interface FixedRateResult {
+  sent: number;
+  completed: number;
+  non2xx: number;
+  errors: number;
+  rate: number;
+  p50: number;
+  p99: number;
+}
+
+/** bench/fixed-rate.ts in its own process: `rate` req/s for `seconds` over at most CONNECTIONS sockets. */
+function fixedRate(options: { url: string; rate: number; seconds: number; method?: string; headers?: Record<string, string>; body?: string }): FixedRateResult {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/fixed-rate.ts', JSON.stringify({ connections: CONNECTIONS, ...options })], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as FixedRateResult;
+}
+
 async function main() {
   if (!WRK) throw new Error('wrk is not installed: apt-get install wrk');
+  ensureBuilt();
+  const pltDir = installPlatformatic();
+  const scratch = mkdtempSync(join(tmpdir(), 'manyi-bench-'));
   const name = `manyi_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
   await admin(`create database ${name}`);
   const url = new URL(BASE_URL);
@@ -109,40 +139,107 @@ async function main() {
 
     const hello = await child<{ port: number }>('bench/hello.ts');
     children.push(hello.proc);
-    const app = await child<{ port: number; adminToken: string }>('bench/serve.ts', { BENCH_DATABASE: url.toString() });
+    const app = await startProd(url.toString(), {
+      // The public is limited per IP, and every request here comes from one: the limits are out of the way.
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000000',
+      RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE: '1000000000',
+      // Periodic jobs off, except the audit sealer (every second, as in production).
+      WEBHOOK_DISPATCH_INTERVAL_MS: '0',
+      AWARD_ESCALATION_INTERVAL_MS: '0',
+      PROBLEM_OVERDUE_NOTICE_INTERVAL_MS: '0',
+      RATING_IMPORT_LEASE_SWEEP_INTERVAL_MS: '0',
+      RATING_INTEGRITY_SCAN_INTERVAL_MS: '0',
+      IDEMPOTENCY_KEY_SWEEP_INTERVAL_MS: '0',
+      CALENDAR_REFRESH_INTERVAL_MS: '0',
+      AUDIT_CHECKPOINT_INTERVAL_MS: '0',
+      AUDIT_SEAL_INTERVAL_MS: '1000',
+    });
     children.push(app.proc);
+    await copyTables(url.toString());
+    const plt = await startPlatformatic(pltDir, url.toString());
+    children.push(plt.proc);
     const rssIdle = rssMb(app.proc.pid!);
-    const base = `http://127.0.0.1:${app.info.port}/api/v1`;
-    const auth = { authorization: `Bearer ${app.info.adminToken}` };
+    const base = `http://127.0.0.1:${app.port}/api/v1`;
+    const auth = { authorization: `Bearer ${app.adminToken}` };
+    const pltBase = `http://127.0.0.1:${plt.port}`;
+    const helloUrl = `http://127.0.0.1:${hello.info.port}/`;
+    const unitIds = ((await pool.query(`select id from units order by id limit 200`)).rows as { id: string }[]).map((r) => r.id);
+    const ratingScript = (prefix: string) => {
+      const file = join(scratch, `${prefix}.lua`);
+      writeFileSync(file, wrkScript(unitIds, prefix));
+      return file;
+    };
 
-    const paths: { label: string; url: string; headers?: Record<string, string> }[] = [
-      { label: 'GET /public/rankings/:id (50-entry page)', url: `${base}/public/rankings/${ranking.id}?limit=50` },
+    interface Path {
+      label: string;
+      url: string;
+      headers?: Record<string, string>;
+      /** wrk -s: the public rating POST */
+      script?: (round: number) => string;
+      /** The yardstick: hello-world unless given. */
+      against?: { label: string; url: string };
+      tail?: { method?: string; headers?: Record<string, string>; body?: string };
+    }
+    const pltList = { label: `Platformatic DB ${PLATFORMATIC_VERSION}`, url: `${pltBase}/pltUnits/?where.category.eq=${unit.category}&limit=50&orderby.id=asc` };
+    const pltById = { label: `Platformatic DB ${PLATFORMATIC_VERSION}`, url: `${pltBase}/pltUnits/${unit.id}` };
+    const paths: Path[] = [
+      { label: 'GET /public/rankings/:id (50-entry page)', url: `${base}/public/rankings/${ranking.id}?limit=50`, tail: {} },
       { label: 'GET /public/rankings/:id (50, gzip)', url: `${base}/public/rankings/${ranking.id}?limit=50&category=public_service`, headers: { 'accept-encoding': 'gzip' } },
       { label: 'GET /rankings/:id/entries?limit=50', url: `${base}/rankings/${ranking.id}/entries?limit=50`, headers: auth },
-      { label: 'GET /units/:id (token)', url: `${base}/units/${unit.id}`, headers: auth },
-      { label: `GET /units?category=…&limit=50 (token)`, url: `${base}/units?category=${unit.category}&limit=50`, headers: auth },
+      { label: 'GET /units/:id (token)', url: `${base}/units/${unit.id}`, headers: auth, tail: { headers: auth } },
+      { label: 'GET /units/:id (token) vs Platformatic', url: `${base}/units/${unit.id}`, headers: auth, against: pltById },
+      { label: 'GET /units?category=…&limit=50 (token)', url: `${base}/units?category=${unit.category}&limit=50`, headers: auth, tail: { headers: auth } },
+      { label: 'GET /units?category=…&limit=50 vs Platformatic', url: `${base}/units?category=${unit.category}&limit=50`, headers: auth, against: pltList },
+      {
+        label: 'POST /public/ratings (audited, distinct)',
+        url: `${base}/public/ratings`,
+        script: (round) => ratingScript(`wrk${round}`),
+        tail: {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: `{"unitId":"${unitIds[0]}","channel":"portal","level":4,"respondentKey":"tail-{n}"}`,
+        },
+      },
     ];
-    // Warm up: fills the snapshot cache and the JIT, and checks each path answers.
+    // Warm up: fills the snapshot cache and the JIT, and checks each path (and its yardstick) answers.
     for (const p of paths) {
-      const res = await fetch(p.url, { headers: p.headers });
-      if (!res.ok) throw new Error(`${p.label}: ${res.status} ${await res.text()}`);
-      await res.arrayBuffer();
+      if (p.script) continue;
+      for (const u of [p.url, p.against?.url]) {
+        if (!u) continue;
+        const res = await fetch(u, { headers: u === p.url ? p.headers : undefined });
+        if (!res.ok) throw new Error(`${p.label}: ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+      }
     }
-    const helloUrl = `http://127.0.0.1:${hello.info.port}/`;
-    console.log('\npath                                            manyi req/s   hello req/s   ratio    p50 ms   p99 ms  non-2xx');
+    const warm = await fetch(`${base}/public/ratings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ unitId: unitIds[0], channel: 'portal', level: 4, respondentKey: 'warm-up' }) });
+    if (warm.status !== 201) throw new Error(`POST /public/ratings: ${warm.status} ${await warm.text()}`);
+
+    console.log('\npath                                              manyi req/s  yardstick req/s   ratio    p50 ms   p99 ms  non-2xx');
+    const saturated = new Map<Path, number>();
     for (const p of paths) {
       const ratios: number[] = [];
       const mine: WrkResult[] = [];
-      const hellos: number[] = [];
+      const theirs: number[] = [];
       for (let r = 0; r < ROUNDS; r++) {
-        const a = wrk(helloUrl);
-        const b = wrk(p.url, p.headers);
-        hellos.push(a.rps);
+        const a = wrk(p.against?.url ?? helloUrl);
+        const b = wrk(p.url, p.headers, p.script?.(r));
+        theirs.push(a.rps);
         mine.push(b);
         ratios.push(b.rps / a.rps);
       }
       const m = mine.find((x) => x.rps === median(mine.map((y) => y.rps)))!;
-      const line = `${p.label.padEnd(46)} ${m.rps.toFixed(0).padStart(11)} ${median(hellos).toFixed(0).padStart(13)} ${median(ratios).toFixed(3).padStart(7)}× ${m.p50.toFixed(2).padStart(8)} ${m.p99.toFixed(2).padStart(8)} ${String(mine.reduce((n, x) => n + x.non2xx, 0)).padStart(8)}`;
+      saturated.set(p, m.rps);
+      const line = `${p.label.padEnd(50)} ${m.rps.toFixed(0).padStart(11)} ${median(theirs).toFixed(0).padStart(16)} ${median(ratios).toFixed(3).padStart(7)}× ${m.p50.toFixed(2).padStart(8)} ${m.p99.toFixed(2).padStart(8)} ${String(mine.reduce((n, x) => n + x.non2xx, 0)).padStart(8)}  (vs ${p.against?.label ?? 'hello-world'})`;
+      console.log(line);
+      report.push(line);
+    }
+
+    console.log(`\ntail at half the saturating rate (bench/fixed-rate.ts, ≤ ${CONNECTIONS} connections, ${DURATION * 2} s each)`);
+    for (const p of paths) {
+      if (!p.tail) continue;
+      const rate = Math.max(1, Math.round(saturated.get(p)! / 2));
+      const t = fixedRate({ url: p.url, rate, seconds: DURATION * 2, ...p.tail });
+      const line = `tail ${p.label.padEnd(45)} ${rate.toString().padStart(6)} req/s offered, ${t.rate.toFixed(0).padStart(6)} done: p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms = ${(t.p99 / t.p50).toFixed(1)}× p50 (goal ≤ 5×), non-2xx ${t.non2xx}, errors ${t.errors}`;
       console.log(line);
       report.push(line);
     }
@@ -150,12 +247,12 @@ async function main() {
     const gql = async (query: string, retry = true): Promise<{ ms: number; refused: string | null }> => {
       const t1 = performance.now();
       try {
-        const res = await fetch(`http://127.0.0.1:${app.info.port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+        const res = await fetch(`http://127.0.0.1:${app.port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
         const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
         return { ms: performance.now() - t1, refused: body.errors?.[0]?.extensions?.code ?? null };
       } catch (err) {
         // A pooled keep-alive connection the service closed while wrk ran: once more on a new one.
-        if (retry && (err as { cause?: { code?: string } }).cause?.code === 'UND_ERR_SOCKET') return gql(query, false);
+        if (retry && ['UND_ERR_SOCKET', 'EPIPE', 'ECONNRESET'].includes((err as { cause?: { code?: string } }).cause?.code ?? '')) return gql(query, false);
         // The service may answer and close before a huge body is sent: refused all the same.
         return { ms: performance.now() - t1, refused: `connection closed (${(err as { cause?: { code?: string } }).cause?.code ?? 'error'})` };
       }
@@ -186,7 +283,7 @@ async function main() {
     })();
     while (performance.now() < until) {
       const t1 = performance.now();
-      await (await fetch(`http://127.0.0.1:${app.info.port}/healthz`)).arrayBuffer();
+      await (await fetch(`http://127.0.0.1:${app.port}/healthz`)).arrayBuffer();
       health.push(performance.now() - t1);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -199,7 +296,7 @@ async function main() {
     );
 
     const rssAfter = rssMb(app.proc.pid!);
-    report.push(`manyi RSS (tsx): ${rssIdle} MB idle after start, ${rssAfter} MB after the load`);
+    report.push(`manyi RSS (node dist/server.js): ${rssIdle} MB idle after start, ${rssAfter} MB after the load`);
 
     if (!args['no-import'] && SCALE === 1) {
       console.log('\nrating import (bench/ratings-import.ts) …');
@@ -213,6 +310,8 @@ async function main() {
     for (const line of report) console.log(line);
   } finally {
     for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+    rmSync(scratch, { recursive: true, force: true });
     await database.close();
     if (!process.env.BENCH_KEEP) await admin(`drop database if exists ${name} with (force)`);
   }

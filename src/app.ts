@@ -40,7 +40,8 @@ export interface AppOptions {
 /** The whole service as a plugin: it never listens; server.ts and the tests decide how it runs. */
 export const manyi = fp<AppOptions>(
   async (app, { config, database, localKeys }) => {
-    await app.register(validationPlugin);
+    // Production serializes responses with the compiled serializers; elsewhere zod stays the reference and checks them.
+    await app.register(validationPlugin, { responses: config.NODE_ENV === 'production' ? 'compiled' : 'checked' });
     await app.register(configPlugin, { config });
     // Early, so it closes late: rate limit, subscriptions and readiness use it (null without REDIS_URL).
     await app.register(redisPlugin, { config });

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { departmentQueries } from '../departments/queries.js';
@@ -11,9 +11,23 @@ export type UnitRow = typeof units.$inferSelect;
 import type { UnitFilter } from './queries.js';
 export type { UnitFilter };
 
+/**
+ * The hot read (GET /units/:id, and every visibility check of one unit): built once per database handle and sent
+ * as a named prepared statement, parsed and planned once per connection instead of on every request.
+ */
+const prepareById = (db: Db) =>
+  db
+    .select()
+    .from(units)
+    .where(eq(units.id, sql.placeholder('id')))
+    .prepare('units_by_id');
+const byIdStatements = new WeakMap<Db, ReturnType<typeof prepareById>>();
+
 export const unitsRepository = {
   async byId(db: Db, id: string): Promise<UnitRow | undefined> {
-    const rows = await db.select().from(units).where(eq(units.id, id));
+    let statement = byIdStatements.get(db);
+    if (!statement) byIdStatements.set(db, (statement = prepareById(db)));
+    const rows = await statement.execute({ id });
     return rows[0];
   },
   byIds(db: Db, ids: readonly string[]): Promise<UnitRow[]> {
