@@ -39,6 +39,16 @@ async function inBatches<T>(items: readonly T[], fn: (item: T, index: number) =>
   for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map((x, k) => fn(x, i + k)));
 }
 
+/**
+ * Sends items as `parts` requests at once, each its own transaction (a bulk route takes them one by one in one
+ * transaction): the app and the database work side by side instead of in turn. Results come back in item order.
+ */
+async function inParts<T, R>(items: readonly T[], parts: number, fn: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
+  const size = Math.ceil(items.length / parts);
+  const chunks = Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+  return (await Promise.all(chunks.map(fn))).flat();
+}
+
 // ── 32 volunteer supervisors (聘请了 32 名义务监督员) ──
 const supervisorIds: string[] = [];
 for (let i = 0; i < 32; i++) {
@@ -85,31 +95,33 @@ await inBatches(supervisorIds.slice(0, 16), (supervisorId, i) =>
 );
 
 // ── 913 hot problems solved: opened, started, rectified (10 by their department with 8 measures each, the rest by the office on their behalf), verified ──
-const opened = await api<{ items: { id: string; unitId: string }[] }>('admin', 'POST', '/problems/bulk', {
-  problems: Array.from({ length: 913 }, (_, i) => ({ unitId: units[i % units.length].id, cycleId: cycle.id, sourceType: 'manual', severity: 'minor', description: `热点难点问题 ${i}`, isHot: true })),
-});
+const PARTS = 4;
+const opened = {
+  items: await inParts(
+    Array.from({ length: 913 }, (_, i) => ({ unitId: units[i % units.length].id, cycleId: cycle.id, sourceType: 'manual', severity: 'minor', description: `热点难点问题 ${i}`, isHot: true })),
+    PARTS,
+    async (problems) => (await api<{ items: { id: string; unitId: string }[] }>('admin', 'POST', '/problems/bulk', { problems })).items,
+  ),
+};
 const problemIds = opened.items.map((p) => p.id);
-await api('admin', 'POST', '/problems/bulk-transition', { ids: problemIds, action: 'start', note: '限期整改' }, 200);
+const bulkTransition = (ids: string[], body: Record<string, unknown>) =>
+  inParts(ids, PARTS, async (chunk) => (await api<{ items: unknown[] }>('admin', 'POST', '/problems/bulk-transition', { ids: chunk, ...body }, 200)).items);
+await bulkTransition(problemIds, { action: 'start', note: '限期整改' });
 await inBatches(opened.items.slice(0, 10), (p) =>
   api({ role: 'department', departmentId: units.find((u) => u.id === p.unitId)!.departmentId }, 'POST', `/problems/${p.id}/submit`, {
     measureItems: Array.from({ length: 8 }, (_, k) => ({ text: `整改措施 ${k + 1}`, responsibleParty: '站长', status: 'done' })),
     evidence: EVIDENCE,
   }, 200),
 );
-await api('admin', 'POST', '/problems/bulk-transition', { ids: problemIds.slice(10), action: 'submit', note: '已整改', evidence: EVIDENCE }, 200);
-await api('admin', 'POST', '/problems/bulk-transition', { ids: problemIds, action: 'verify', note: '核查销号' }, 200);
+await bulkTransition(problemIds.slice(10), { action: 'submit', note: '已整改', evidence: EVIDENCE });
+await bulkTransition(problemIds, { action: 'verify', note: '核查销号' });
 await inBatches(Array.from({ length: 30 }, (_, i) => i), (i) => api('admin', 'POST', '/improvement-measures', { unitId: units[i % units.length].id, cycleId: cycle.id, text: `完善制度 ${i}` }));
 
 // ── 4,556 deeds, recorded in bulk and verified by the office ──
-const deedIds: string[] = [];
-for (let from = 0; from < 4556; from += 1000) {
-  const n = Math.min(1000, 4556 - from);
-  const batch = Array.from({ length: n }, (_, i) => ({ unitId: units[(from + i) % units.length].id, cycleId: cycle.id, title: '为群众办实事', description: '上门服务', doneOn: `${year}-01-02`, isHot: (from + i) % 4 === 0 }));
-  deedIds.push(...(await api<{ items: { id: string }[] }>('admin', 'POST', '/deeds/bulk', { deeds: batch })).items.map((d) => d.id));
-}
-for (let from = 0; from < deedIds.length; from += 1000) {
-  await api('admin', 'POST', '/deeds/decide', { ids: deedIds.slice(from, from + 1000), decision: 'verify' }, 200);
-}
+// Five requests of at most 1000 (the bulk routes' limit), sent at once.
+const deeds = Array.from({ length: 4556 }, (_, i) => ({ unitId: units[i % units.length].id, cycleId: cycle.id, title: '为群众办实事', description: '上门服务', doneOn: `${year}-01-02`, isHot: i % 4 === 0 }));
+const deedIds = await inParts(deeds, 5, async (batch) => (await api<{ items: { id: string }[] }>('admin', 'POST', '/deeds/bulk', { deeds: batch })).items.map((d) => d.id));
+await inParts(deedIds, 5, async (ids) => (await api<{ items: unknown[] }>('admin', 'POST', '/deeds/decide', { ids, decision: 'verify' }, 200)).items);
 
 // ── 4 + 18 higher-level commendations ──
 const commend = (unitId: string, level: string) =>
