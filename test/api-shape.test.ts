@@ -34,7 +34,7 @@ const deliberate: Record<string, { graphqlOnly?: string[]; restOnly?: string[]; 
   NominationCandidate: { graphqlOnly: ['unit'] },
   Problem: { graphqlOnly: ['unit', 'events'] }, // REST: ProblemWithHistory on GET /problems/:id
   RankingEntry: { graphqlOnly: ['unit', 'department', 'explanation'] }, // REST: GET .../entries/:unitId/explanation
-  Rating: { graphqlOnly: ['unit'] },
+  Rating: { graphqlOnly: ['unit', 'department'] },
   RatingCounts: { graphqlOnly: ['unit'] },
   Region: { graphqlOnly: ['parent'] },
   Supervisor: { graphqlOnly: ['department'] },

@@ -5428,7 +5428,7 @@ export interface components {
          */
         RatingSubjectKindInput: "unit" | "department" | "leadership";
         /** @description 评价对象: absent or kind unit rates the unit in unitId; department / leadership rate the department in departmentId (then no unitId) */
-        RatingSubjectInputInput: {
+        RatingSubjectInput: {
             kind: components["schemas"]["RatingSubjectKindInput"];
             /**
              * Format: uuid
@@ -27065,7 +27065,7 @@ export interface operations {
                      * @description the rated unit: required unless subject names a department or its leadership team
                      */
                     unitId?: string;
-                    subject?: components["schemas"]["RatingSubjectInputInput"];
+                    subject?: components["schemas"]["RatingSubjectInput"];
                     channel: components["schemas"]["RatingChannelInput"];
                     /**
                      * Format: int32
@@ -27364,7 +27364,7 @@ export interface operations {
                      * @description the rated unit: required unless subject names a department or its leadership team
                      */
                     unitId?: string;
-                    subject?: components["schemas"]["RatingSubjectInputInput"];
+                    subject?: components["schemas"]["RatingSubjectInput"];
                     channel: components["schemas"]["RatingChannelInput"];
                     /**
                      * Format: int32

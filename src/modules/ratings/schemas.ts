@@ -54,7 +54,7 @@ export const ratingSubjectInput = z
     kind: subjectKindSchema,
     departmentId: z.uuid().optional().describe('the rated department (kind department or leadership); absent for kind unit'),
   })
-  .meta({ id: 'RatingSubjectInput', description: '评价对象: absent or kind unit rates the unit in unitId; department / leadership rate the department in departmentId (then no unitId)' });
+  .meta({ id: 'RatingSubject', description: '评价对象: absent or kind unit rates the unit in unitId; department / leadership rate the department in departmentId (then no unitId)' });
 export type RatingSubjectInput = z.infer<typeof ratingSubjectInput>;
 
 export const channelSchema = z.enum(ratingChannels).meta({
