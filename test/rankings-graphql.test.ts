@@ -96,7 +96,7 @@ t.test('the explanation through GraphQL equals the REST explanation', async (t) 
       components { key label { zhCN en } value present weight effectiveWeight contribution }
       assessment { scorecards meanTotal }
       inspection { reports meanRating meanReportScore findings { key count pointsEach points } findingPoints }
-      publicSatisfaction { ratings levels { key count pointsEach points } rawMean standardDeviation categoryMean priorWeight value interval { low high } }
+      publicSatisfaction { ratings levels { key count pointsEach points } rawMean standardDeviation categoryMean priorWeight value interval { low high } defaultRatings { counted included excluded } }
       deductions { total complaints { key count pointsEach points } overdueProblems { key count pointsEach points } }
       bonus { total uncapped cap deeds { key count pointsEach points } commendations { key count pointsEach points } commendationsCounted }
       samples { ratings scorecards inspectionReports } minimumSamples { ratings scorecards inspectionReports }

@@ -80,8 +80,9 @@ t.test('the scoreboard exports as CSV with a BOM and bilingual headers', async (
   const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
   t.equal(lines.length, 3);
   t.match(lines[0], /^部门 Department,参评单位 Enrolled units,十佳 Top 10,百佳 Top 100,加分 Bonus points/);
-  t.match(lines[1], new RegExp(`^州林业局,4,2,2,8,1,0,1,7,1,0,0,2,1,${l1.name}、${l2.name},`));
-  t.match(lines[2], /^州国税局,3,0,1,1,0,1,2,-1,1,1,1,1,1,,/);
+  // then the department's own satisfaction (万人评机关, 领导班子): none rated here, so 0 ratings and no share
+  t.match(lines[1], new RegExp(`^州林业局,4,2,2,8,1,0,1,7,1,0,0,2,1,0,,0,,${l1.name}、${l2.name},`));
+  t.match(lines[2], /^州国税局,3,0,1,1,0,1,2,-1,1,1,1,1,1,0,,0,,,/);
 });
 
 t.test('the scoreboard exports as XLSX with the same rows', async (t) => {
@@ -117,6 +118,7 @@ t.test('GraphQL returns the same scoreboard as REST', async (t) => {
       top10 { count units { unitId unitName certificateNo status statusLabel { zhCN en } } }
       top100 { count units { unitId unitName certificateNo status statusLabel { zhCN en } } }
       bonusPoints penalties { yellowCards revoked points } netPoints problems { open overdue rectified } complaints { received substantiated }
+      ownSatisfaction { department { count bad meanLevel meanPoints satisfiedShare } leadership { count bad meanLevel meanPoints satisfiedShare } all { count bad meanLevel meanPoints satisfiedShare } }
       department { name } } } }`;
   const g = await gql(h, 'integration', q, { c: x.cycleId });
   t.same(g.errors, undefined, JSON.stringify(g.errors));

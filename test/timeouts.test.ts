@@ -2,6 +2,7 @@ import t from 'tap';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sheds } from '../src/plugins/load-shedding.js';
 import { setup } from './helper.js';
 
 /** What a raw client sees on one connection: the bytes the server sent and when it closed (ms after connecting). */
@@ -93,4 +94,14 @@ t.test('LOAD_SHEDDING=false turns shedding off', async (t) => {
   const h = await setup(t, { config: { ...overloadedConfig, LOAD_SHEDDING: false } });
   await sleep(1500);
   t.equal((await h.app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
+});
+
+t.test('an interval with no event-loop sample is no measurement: it does not shed, a measured stall does', async (t) => {
+  // under-pressure turns a sample-less interval (right after a stall, both timers due at once) into an infinite delay;
+  // taken at its word, every request was refused for a second after any stall (seen as 503s on a loaded machine).
+  t.equal(sheds('/api/v1/regions', 'eventLoopDelay', Infinity), false);
+  t.equal(sheds('/api/v1/regions', 'eventLoopDelay', Number.NaN), false);
+  t.equal(sheds('/api/v1/regions', 'eventLoopDelay', 2_500), true);
+  t.equal(sheds('/api/v1/regions', 'heapUsedBytes', 2 ** 31), true);
+  t.equal(sheds('/healthz', 'eventLoopDelay', 2_500), false, 'liveness is exempt');
 });
