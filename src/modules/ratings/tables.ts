@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, integer, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, timestamps, version } from '../../db/columns.js';
 import { units } from '../units/tables.js';
 import { cycles } from '../cycles/tables.js';
@@ -95,6 +95,11 @@ export const ratings = pgTable(
      * a rater. Whether it counts toward P is the cycle's `scoring.defaultsCountTowardP`; a real rating replaces it.
      */
     isDefault: boolean('is_default').notNull().default(false),
+    /**
+     * Examined by the integrity scan of its cycle (评价防刷, integrity.ts): false from arrival until one scan has looked at
+     * it; the incremental scan examines the ratings still false (and, for each signal, the look-back they need).
+     */
+    integrityScanned: boolean('integrity_scanned').notNull().default(false),
   },
   (t) => [
     uniqueIndex('ratings_source_external_id_key').on(t.source, t.externalId),
@@ -107,6 +112,9 @@ export const ratings = pgTable(
     index('ratings_respondent_received_idx').on(t.respondentHash, t.receivedAt).where(sql`respondent_hash is not null`),
     index('ratings_ip_received_idx').on(t.sourceIpHash, t.receivedAt).where(sql`source_ip_hash is not null`),
     index('ratings_unit_received_idx').on(t.unitId, t.receivedAt),
+    // The incremental integrity scan: a cycle's ratings not yet examined, and its ratings of the level-shift window.
+    index('ratings_integrity_pending_idx').on(t.cycleId).where(sql`not integrity_scanned`),
+    index('ratings_cycle_received_idx').on(t.cycleId, t.receivedAt),
     uniqueIndex('ratings_case_key').on(t.caseId).where(sql`case_id is not null`),
     check('ratings_level_check', sql`level between 1 and 5`),
     // The public daily limit for department and leadership ratings: N per respondent, department, subject kind and day.
@@ -192,3 +200,16 @@ export const ratingImports = pgTable(
 
 /** Per-row errors of an import; the raw row is stored with the respondent key removed. */
 export const ratingImportErrors = pgTable('rating_import_errors', importErrorColumns((): AnyPgColumn => ratingImports.id), (t) => importErrorIndexes('rating_import_errors', t));
+
+/**
+ * 评价防刷 scan state of a cycle: the thresholds its last full scan used (a change of settings makes the next scan full
+ * again) and when it was last scanned. Ratings not yet examined are marked on the ratings themselves (integrity_scanned).
+ */
+export const ratingIntegrityScans = pgTable('rating_integrity_scans', {
+  cycleId: uuid('cycle_id')
+    .primaryKey()
+    .references(() => cycles.id),
+  thresholds: jsonb('thresholds').notNull(),
+  fullScannedAt: timestamp('full_scanned_at', { withTimezone: true, mode: 'date' }).notNull(),
+  scannedAt: timestamp('scanned_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
