@@ -55,25 +55,23 @@ export const integrityRepository = {
    * holds the suspects never reviewed before (hold_status none): a cleared rating is not held again. Returns what it held,
    * with the signals. Every step is MATERIALIZED: each signal is computed once, whatever join order the planner picks.
    *
-   * Scopes: `since` — the ratings received since then (no bookkeeping); a cycle `full` — all its ratings; a cycle
-   * `incremental` — only the ratings not yet examined (integrity_scanned false), each signal with the look-back it needs,
+   * Scopes: `since` — the ratings received since then; a cycle `full` — all its ratings; a cycle `incremental` — only
+   * its ratings received since `from` (the last scan's watermark), each signal with the look-back it needs,
    * so the outcome is the one a full scan would give (every signal but level_shift only grows with more ratings):
    * - bursts: the ratings of the new ones' keys within 2 windows of them (a rating within one window of a new one is
    *   counted exactly; any other is counted on a subset, so it is held only if a full scan would hold it too);
    * - respondent_spread / same_second: the whole (key, day) / (unit, second) groups the new ratings fall in;
    * - level_shift depends on `now`, not on what is new: it is evaluated over the cycle's ratings received in the recent
-   *   window (the only ones it can hold) in every scope.
-   * Cycle scopes mark what they examined (integrity_scanned) in the same statement, so a rating committed meanwhile is
-   * left for the next scan.
+   *   window (the only ones it can hold) in every scope; a unit is aggregated only when it has enough recent ratings.
    */
-  async holdSuspects(db: Db, scope: { cycleId: string; mode: 'full' | 'incremental' } | { since: Date }, t: IntegrityThresholds, now: Date): Promise<HeldRow[]> {
+  async holdSuspects(db: Db, scope: { cycleId: string; from?: Date } | { since: Date }, t: IntegrityThresholds, now: Date): Promise<HeldRow[]> {
     const inCycle = 'cycleId' in scope ? sql`r.cycle_id = ${scope.cycleId}::uuid and r.subject_kind = 'unit'` : undefined;
     const inScope = inCycle ?? sql`r.received_at >= ${(scope as { since: Date }).since.toISOString()}::timestamptz and r.subject_kind = 'unit'`;
-    const incremental = 'mode' in scope && scope.mode === 'incremental';
+    const from = 'cycleId' in scope ? scope.from : undefined;
+    const incremental = from !== undefined;
     const w = sql`make_interval(mins => ${t.burstWindowMinutes}::int)`;
     const at = sql`${now.toISOString()}::timestamptz`;
     const recentFrom = sql`(${at} - make_interval(hours => ${t.shiftWindowHours}::int))`;
-    const pending = inCycle ? sql`select r.id from ${ratings} r where r.cycle_id = ${(scope as { cycleId: string }).cycleId}::uuid and not r.integrity_scanned` : sql`select null::uuid as id where false`;
     const burst = (signal: string, key: SQL) =>
       incremental
         ? sql`select id, ${signal} as signal from (
@@ -103,9 +101,8 @@ export const integrityRepository = {
     const res = await db.execute(sql`
       with fresh as materialized (
         select r.id, r.unit_id, r.respondent_hash, r.source_ip_hash, r.received_at, r.collected_at, r.source
-        from ${ratings} r where ${inScope} ${incremental ? sql`and not r.integrity_scanned` : sql``}
+        from ${ratings} r where ${inScope} ${from ? sql`and r.received_at >= ${from.toISOString()}::timestamptz` : sql``}
       ),
-      pending as materialized (${pending}),
       respondent_burst as materialized (${burst('respondent_burst', sql`respondent_hash`)}),
       ip_burst as materialized (${burst('ip_burst', sql`source_ip_hash`)}),
       spread_base as materialized (${spreadBase}),
@@ -122,9 +119,13 @@ export const integrityRepository = {
       recent as materialized (
         select r.id, r.unit_id, r.level from ${ratings} r where ${inScope} and r.received_at >= ${recentFrom}
       ),
+      busy as materialized (
+        select u.unit_id from (select distinct unit_id from recent) u
+        where (select count(*) from ${ratings} r where r.unit_id = u.unit_id and r.received_at >= ${recentFrom} and r.hold_status in ('none', 'cleared')) >= ${t.shiftMinRecent}
+      ),
       shifted as materialized (
         select unit_id from ${ratings} r
-        where r.unit_id in (select unit_id from recent) and r.hold_status in ('none', 'cleared')
+        where r.unit_id in (select unit_id from busy) and r.hold_status in ('none', 'cleared')
         group by unit_id
         having count(*) filter (where r.received_at >= ${recentFrom}) >= ${t.shiftMinRecent}
           and count(*) filter (where r.received_at < ${recentFrom}) >= ${t.shiftMinBaseline}
@@ -139,20 +140,11 @@ export const integrityRepository = {
         from (select * from respondent_burst union all select * from ip_burst union all select * from spread
               union all select * from same_second union all select * from level_shift) f
         group by f.id
-      ),
-      marks as materialized (
-        select coalesce(f.id, p.id) as id, f.signals from flagged f full join pending p on p.id = f.id
       )
-      update ${ratings} r set
-        hold_status = case when m.signals is not null and r.hold_status = 'none' then 'held' else r.hold_status end,
-        hold_signals = case when m.signals is not null and r.hold_status = 'none' then m.signals else r.hold_signals end,
-        held_at = case when m.signals is not null and r.hold_status = 'none' then ${at} else r.held_at end,
-        integrity_scanned = r.integrity_scanned or (${inCycle ? sql`r.cycle_id = ${(scope as { cycleId: string }).cycleId}::uuid` : sql`false`})
-      from marks m where r.id = m.id and ((m.signals is not null and r.hold_status = 'none') or not r.integrity_scanned)
-      returning r.id, r.unit_id, r.cycle_id, r.hold_signals, (m.signals is not null and r.hold_status = 'held' and r.held_at = ${at}) as newly`);
-    return rowsOf<{ id: string; unit_id: string; cycle_id: string | null; hold_signals: string[]; newly: boolean }>(res)
-      .filter((r) => r.newly)
-      .map((r) => ({ id: r.id, unitId: r.unit_id, cycleId: r.cycle_id, holdSignals: r.hold_signals }));
+      update ${ratings} r set hold_status = 'held', hold_signals = f.signals, held_at = ${at}
+      from flagged f where r.id = f.id and r.hold_status = 'none'
+      returning r.id, r.unit_id, r.cycle_id, r.hold_signals`);
+    return rowsOf<{ id: string; unit_id: string; cycle_id: string | null; hold_signals: string[] }>(res).map((r) => ({ id: r.id, unitId: r.unit_id, cycleId: r.cycle_id, holdSignals: r.hold_signals }));
   },
 
   /** The scan state of a cycle (locked for this transaction), or undefined before its first scan. */
@@ -161,11 +153,23 @@ export const integrityRepository = {
     return row;
   },
 
-  async saveScanState(db: Db, row: { cycleId: string; thresholds: IntegrityThresholds; fullScannedAt: Date; scannedAt: Date }) {
-    await db
-      .insert(ratingIntegrityScans)
-      .values(row)
-      .onConflictDoUpdate({ target: ratingIntegrityScans.cycleId, set: { thresholds: row.thresholds, fullScannedAt: row.fullScannedAt, scannedAt: row.scannedAt } });
+  async saveScanState(db: Db, row: { cycleId: string; scannedThrough: Date; thresholds: IntegrityThresholds; fullScannedAt: Date; scannedAt: Date }) {
+    const { cycleId: _c, ...set } = row;
+    await db.insert(ratingIntegrityScans).values(row).onConflictDoUpdate({ target: ratingIntegrityScans.cycleId, set });
+  },
+
+  /**
+   * The watermark a scan starting now may record: every rating received before it is visible to the statements that
+   * follow. received_at is the inserting transaction's time (or the app's clock just before it), so it is the database
+   * clock, or the start of the oldest transaction still open on this database if earlier (its ratings are not visible
+   * yet), less `overlapSeconds` for the app's clock and the moment between taking the time and beginning the transaction.
+   */
+  async scanHorizon(db: Db, overlapSeconds: number): Promise<Date> {
+    const res = await db.execute(sql`
+      select least(clock_timestamp(), (select min(xact_start) from pg_stat_activity
+                                       where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null))
+             - make_interval(secs => ${overlapSeconds}::int) as h`);
+    return new Date(rowsOf<{ h: string | Date }>(res)[0].h);
   },
 
   list(db: Db, f: HoldFilter & { afterId?: string; limit: number }) {

@@ -136,7 +136,18 @@ const sameThresholds = (stored: unknown, t: IntegrityThresholds) => {
   return !!o && Object.keys(o).length === Object.keys(t).length && (Object.keys(t) as (keyof IntegrityThresholds)[]).every((k) => o[k] === t[k]);
 };
 
-export function createRatingIntegrityService({ db, audit, thresholds }: { db: Db; audit: AuditService; thresholds: IntegrityThresholds }) {
+export function createRatingIntegrityService({
+  db,
+  audit,
+  thresholds,
+  overlapSeconds = 120,
+}: {
+  db: Db;
+  audit: AuditService;
+  thresholds: IntegrityThresholds;
+  /** How far back of its watermark an incremental scan starts again (RATING_INTEGRITY_SCAN_OVERLAP_SECONDS). */
+  overlapSeconds?: number;
+}) {
   const recordHolds = (tx: Db, ctx: RequestContext, rows: HeldRow[]) =>
     audit.record(
       tx,
@@ -147,8 +158,8 @@ export function createRatingIntegrityService({ db, audit, thresholds }: { db: Db
     /**
      * Evaluates the signals and holds the suspects, each with an audit entry, in one transaction (the caller's: rankings
      * scans a cycle inside its computation, so a burst never slips into P). Without a cycle: ratings of the last 7 days.
-     * A cycle is scanned incrementally (only the ratings not yet examined, with each signal's look-back: the same holds as
-     * a full scan) unless `full` is asked, it was never scanned, or the thresholds changed since its last full scan.
+     * A cycle is scanned incrementally (only the ratings received since its watermark, with each signal's look-back: the
+     * same holds as a full scan) unless `full` is asked, it was never scanned, or the thresholds changed since its last full scan.
      */
     async scan(ctx: RequestContext, { cycleId, full = false, now = new Date(), tx }: TxOption & { cycleId?: string; full?: boolean; now?: Date } = {}): Promise<ScanHoldsResult> {
       return inTransaction(db, tx, async (tx) => {
@@ -158,11 +169,20 @@ export function createRatingIntegrityService({ db, audit, thresholds }: { db: Db
           return { ...summary(rows), full: true };
         }
         const state = await integrityRepository.scanState(tx, cycleId);
-        const mode = full || !state || !sameThresholds(state.thresholds, thresholds) ? 'full' : 'incremental';
-        const rows = await integrityRepository.holdSuspects(tx, { cycleId, mode }, thresholds, now);
-        await integrityRepository.saveScanState(tx, { cycleId, thresholds, fullScannedAt: mode === 'full' ? now : state!.fullScannedAt, scannedAt: now });
+        const isFull = full || !state || !sameThresholds(state.thresholds, thresholds);
+        // Taken before the scan's statement: every rating received before it is visible to that statement.
+        const horizon = await integrityRepository.scanHorizon(tx, overlapSeconds);
+        const rows = await integrityRepository.holdSuspects(tx, isFull ? { cycleId } : { cycleId, from: state!.scannedThrough }, thresholds, now);
+        await integrityRepository.saveScanState(tx, {
+          cycleId,
+          // Never backwards: an overlap longer than the time since the last scan re-examines, it does not skip.
+          scannedThrough: isFull || horizon > state!.scannedThrough ? horizon : state!.scannedThrough,
+          thresholds,
+          fullScannedAt: isFull ? now : state!.fullScannedAt,
+          scannedAt: now,
+        });
         await recordHolds(tx, ctx, rows);
-        return { ...summary(rows), full: mode === 'full' };
+        return { ...summary(rows), full: isFull };
       });
     },
 

@@ -26,7 +26,7 @@ export interface IntakeOutcome {
 }
 
 /** A rating as the intake stores it; its cycle and daily slot are settled by the statement. */
-export type IntakeRating = Omit<RatingRow, 'cycleId' | 'limitSlot' | 'holdStatus' | 'holdSignals' | 'heldAt' | 'holdReviewedAt' | 'holdReviewedBy' | 'integrityScanned'>;
+export type IntakeRating = Omit<RatingRow, 'cycleId' | 'limitSlot' | 'holdStatus' | 'holdSignals' | 'heldAt' | 'holdReviewedAt' | 'holdReviewedBy'>;
 
 export interface RatingFilter {
   unitId?: string;

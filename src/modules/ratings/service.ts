@@ -30,7 +30,7 @@ import type { ListRatingsFilter, PublicRatingInput, QrRatingInput, RatingCountsD
 
 const PUBLIC_SOURCE = 'public';
 /** A new rating has not been looked at by the integrity review (modules/ratings/integrity.ts). */
-const UNREVIEWED = { holdStatus: 'none' as const, holdSignals: [] as string[], heldAt: null, holdReviewedAt: null, holdReviewedBy: null, integrityScanned: false };
+const UNREVIEWED = { holdStatus: 'none' as const, holdSignals: [] as string[], heldAt: null, holdReviewedAt: null, holdReviewedBy: null };
 
 /** The respondent-per-day unique index: a concurrent second rating loses the race here. */
 const isDailyLimitViolation = (err: unknown) => isUniqueViolation(err, 'ratings_respondent_day_key');

@@ -95,11 +95,6 @@ export const ratings = pgTable(
      * a rater. Whether it counts toward P is the cycle's `scoring.defaultsCountTowardP`; a real rating replaces it.
      */
     isDefault: boolean('is_default').notNull().default(false),
-    /**
-     * Examined by the integrity scan of its cycle (评价防刷, integrity.ts): false from arrival until one scan has looked at
-     * it; the incremental scan examines the ratings still false (and, for each signal, the look-back they need).
-     */
-    integrityScanned: boolean('integrity_scanned').notNull().default(false),
   },
   (t) => [
     uniqueIndex('ratings_source_external_id_key').on(t.source, t.externalId),
@@ -112,8 +107,7 @@ export const ratings = pgTable(
     index('ratings_respondent_received_idx').on(t.respondentHash, t.receivedAt).where(sql`respondent_hash is not null`),
     index('ratings_ip_received_idx').on(t.sourceIpHash, t.receivedAt).where(sql`source_ip_hash is not null`),
     index('ratings_unit_received_idx').on(t.unitId, t.receivedAt),
-    // The incremental integrity scan: a cycle's ratings not yet examined, and its ratings of the level-shift window.
-    index('ratings_integrity_pending_idx').on(t.cycleId).where(sql`not integrity_scanned`),
+    // The incremental integrity scan: a cycle's ratings received since its last scan, and those of the level-shift window.
     index('ratings_cycle_received_idx').on(t.cycleId, t.receivedAt),
     uniqueIndex('ratings_case_key').on(t.caseId).where(sql`case_id is not null`),
     check('ratings_level_check', sql`level between 1 and 5`),
@@ -202,13 +196,14 @@ export const ratingImports = pgTable(
 export const ratingImportErrors = pgTable('rating_import_errors', importErrorColumns((): AnyPgColumn => ratingImports.id), (t) => importErrorIndexes('rating_import_errors', t));
 
 /**
- * 评价防刷 scan state of a cycle: the thresholds its last full scan used (a change of settings makes the next scan full
- * again) and when it was last scanned. Ratings not yet examined are marked on the ratings themselves (integrity_scanned).
+ * 评价防刷 scan state of a cycle: every rating received before `scannedThrough` has been examined (the next scan is
+ * incremental from there), with the thresholds in force (a change of settings makes the next scan full again).
  */
 export const ratingIntegrityScans = pgTable('rating_integrity_scans', {
   cycleId: uuid('cycle_id')
     .primaryKey()
     .references(() => cycles.id),
+  scannedThrough: timestamp('scanned_through', { withTimezone: true, mode: 'date' }).notNull(),
   thresholds: jsonb('thresholds').notNull(),
   fullScannedAt: timestamp('full_scanned_at', { withTimezone: true, mode: 'date' }).notNull(),
   scannedAt: timestamp('scanned_at', { withTimezone: true, mode: 'date' }).notNull(),

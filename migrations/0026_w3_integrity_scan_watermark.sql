@@ -1,11 +1,10 @@
 CREATE TABLE "rating_integrity_scans" (
 	"cycle_id" uuid PRIMARY KEY NOT NULL,
+	"scanned_through" timestamp with time zone NOT NULL,
 	"thresholds" jsonb NOT NULL,
 	"full_scanned_at" timestamp with time zone NOT NULL,
 	"scanned_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
-ALTER TABLE "ratings" ADD COLUMN "integrity_scanned" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "rating_integrity_scans" ADD CONSTRAINT "rating_integrity_scans_cycle_id_cycles_id_fk" FOREIGN KEY ("cycle_id") REFERENCES "public"."cycles"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "ratings_integrity_pending_idx" ON "ratings" USING btree ("cycle_id") WHERE not integrity_scanned;--> statement-breakpoint
 CREATE INDEX "ratings_cycle_received_idx" ON "ratings" USING btree ("cycle_id","received_at");
