@@ -7,4 +7,4 @@ CREATE TABLE "rating_integrity_scans" (
 );
 --> statement-breakpoint
 ALTER TABLE "rating_integrity_scans" ADD CONSTRAINT "rating_integrity_scans_cycle_id_cycles_id_fk" FOREIGN KEY ("cycle_id") REFERENCES "public"."cycles"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "ratings_cycle_received_idx" ON "ratings" USING btree ("cycle_id","received_at");
+CREATE INDEX "ratings_received_idx" ON "ratings" USING btree ("received_at");

@@ -62,9 +62,11 @@ export const integrityRepository = {
    *   counted exactly; any other is counted on a subset, so it is held only if a full scan would hold it too);
    * - respondent_spread / same_second: the whole (key, day) / (unit, second) groups the new ratings fall in;
    * - level_shift depends on `now`, not on what is new: it is evaluated over the cycle's ratings received in the recent
-   *   window (the only ones it can hold) in every scope; a unit is aggregated only when it has enough recent ratings.
+   *   window (the only ones it can hold); a unit is aggregated only when it has enough recent ratings, and incrementally
+   *   only when its mix can have changed since the last scan: a rating of it received since the watermark (any cycle),
+   *   one that left the recent window since the last scan, or one held or reviewed since.
    */
-  async holdSuspects(db: Db, scope: { cycleId: string; from?: Date } | { since: Date }, t: IntegrityThresholds, now: Date): Promise<HeldRow[]> {
+  async holdSuspects(db: Db, scope: { cycleId: string; from?: { receivedFrom: Date; scannedAt: Date } } | { since: Date }, t: IntegrityThresholds, now: Date): Promise<HeldRow[]> {
     const inCycle = 'cycleId' in scope ? sql`r.cycle_id = ${scope.cycleId}::uuid and r.subject_kind = 'unit'` : undefined;
     const inScope = inCycle ?? sql`r.received_at >= ${(scope as { since: Date }).since.toISOString()}::timestamptz and r.subject_kind = 'unit'`;
     const from = 'cycleId' in scope ? scope.from : undefined;
@@ -98,11 +100,23 @@ export const integrityRepository = {
             on r.unit_id = g.unit_id and r.collected_at >= g.sec and r.collected_at < g.sec + interval '1 second'
           where ${inScope} and r.source = 'public'`
       : sql`select id, unit_id, date_trunc('second', collected_at) as sec from fresh where source = 'public'`;
+    const levelUnits = from
+      ? sql`level_units as materialized (
+          select r.unit_id from ${ratings} r where r.received_at >= ${from.receivedFrom.toISOString()}::timestamptz and r.subject_kind = 'unit'
+          union
+          select r.unit_id from ${ratings} r
+          where r.received_at >= ${from.scannedAt.toISOString()}::timestamptz - make_interval(hours => ${t.shiftWindowHours}::int) and r.received_at < ${recentFrom} and r.subject_kind = 'unit'
+          union
+          select r.unit_id from ${ratings} r
+          where r.hold_status <> 'none' and r.unit_id is not null and (r.held_at >= ${from.scannedAt.toISOString()}::timestamptz or r.hold_reviewed_at >= ${from.scannedAt.toISOString()}::timestamptz)
+        ),`
+      : sql``;
     const res = await db.execute(sql`
       with fresh as materialized (
         select r.id, r.unit_id, r.respondent_hash, r.source_ip_hash, r.received_at, r.collected_at, r.source
-        from ${ratings} r where ${inScope} ${from ? sql`and r.received_at >= ${from.toISOString()}::timestamptz` : sql``}
+        from ${ratings} r where ${inScope} ${from ? sql`and r.received_at >= ${from.receivedFrom.toISOString()}::timestamptz` : sql``}
       ),
+      ${levelUnits}
       respondent_burst as materialized (${burst('respondent_burst', sql`respondent_hash`)}),
       ip_burst as materialized (${burst('ip_burst', sql`source_ip_hash`)}),
       spread_base as materialized (${spreadBase}),
@@ -117,7 +131,8 @@ export const integrityRepository = {
         join (select unit_id, sec from second_base group by 1, 2 having count(*) > ${t.sameSecondMax}) g on g.unit_id = s.unit_id and g.sec = s.sec
       ),
       recent as materialized (
-        select r.id, r.unit_id, r.level from ${ratings} r where ${inScope} and r.received_at >= ${recentFrom}
+        select r.id, r.unit_id, r.level from ${ratings} r
+        where ${inScope} and r.received_at >= ${recentFrom} ${from ? sql`and r.unit_id in (select unit_id from level_units)` : sql``}
       ),
       busy as materialized (
         select u.unit_id from (select distinct unit_id from recent) u

@@ -172,7 +172,7 @@ export function createRatingIntegrityService({
         const isFull = full || !state || !sameThresholds(state.thresholds, thresholds);
         // Taken before the scan's statement: every rating received before it is visible to that statement.
         const horizon = await integrityRepository.scanHorizon(tx, overlapSeconds);
-        const rows = await integrityRepository.holdSuspects(tx, isFull ? { cycleId } : { cycleId, from: state!.scannedThrough }, thresholds, now);
+        const rows = await integrityRepository.holdSuspects(tx, isFull ? { cycleId } : { cycleId, from: { receivedFrom: state!.scannedThrough, scannedAt: state!.scannedAt } }, thresholds, now);
         await integrityRepository.saveScanState(tx, {
           cycleId,
           // Never backwards: an overlap longer than the time since the last scan re-examines, it does not skip.

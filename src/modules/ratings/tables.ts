@@ -107,8 +107,8 @@ export const ratings = pgTable(
     index('ratings_respondent_received_idx').on(t.respondentHash, t.receivedAt).where(sql`respondent_hash is not null`),
     index('ratings_ip_received_idx').on(t.sourceIpHash, t.receivedAt).where(sql`source_ip_hash is not null`),
     index('ratings_unit_received_idx').on(t.unitId, t.receivedAt),
-    // The incremental integrity scan: a cycle's ratings received since its last scan, and those of the level-shift window.
-    index('ratings_cycle_received_idx').on(t.cycleId, t.receivedAt),
+    // The integrity scans: the ratings received since a watermark, in the level-shift window, or just out of it.
+    index('ratings_received_idx').on(t.receivedAt),
     uniqueIndex('ratings_case_key').on(t.caseId).where(sql`case_id is not null`),
     check('ratings_level_check', sql`level between 1 and 5`),
     // The public daily limit for department and leadership ratings: N per respondent, department, subject kind and day.
