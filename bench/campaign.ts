@@ -73,10 +73,10 @@ export async function generateCampaign(pool: pg.Pool, scale = 1): Promise<string
 
   await timed(`ratings (${ratings.toLocaleString('en')})`, () =>
     q(
-      `insert into ratings (id, unit_id, cycle_id, channel, level, collected_at, source, submitted_by)
+      `insert into ratings (id, unit_id, cycle_id, channel, level, collected_at, received_at, source, submitted_by)
        select gen_random_uuid(), u.id, $1, (array['questionnaire','hotline','portal','sms']::rating_channel[])[1 + g % 4],
               case when r < .45 then 5 when r < .80 then 4 when r < .92 then 3 when r < .97 then 2 else 1 end,
-              now() - (g % 300) * interval '1 day', 'bench', 'bench'
+              now() - (g % 300) * interval '1 day', now() - (g % 300) * interval '1 day', 'bench', 'bench'
        from (select g, random() as r, floor(power(random(), 1.6) * ${units})::int as ui from generate_series(1, ${ratings}) g) s
        join bench_units u on u.i = s.ui`,
       [cycleId],

@@ -194,6 +194,8 @@ export const configSchema = z.object({
   /** Rating integrity: more ratings than this from one respondent key or one client IP within the window are held. */
   RATING_BURST_MAX: z.coerce.number().int().min(2).max(100000).default(20),
   RATING_BURST_WINDOW_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
+  /** 评价防刷: how far back of a cycle's watermark the incremental scan starts again (clock skew, slow requests). */
+  RATING_INTEGRITY_SCAN_OVERLAP_SECONDS: z.coerce.number().int().min(0).max(86400).default(120),
   /** How often the integrity signals run over the last 7 days of ratings (0: never; computing a ranking always scans its cycle). */
   RATING_INTEGRITY_SCAN_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
   /**

@@ -2816,7 +2816,7 @@ export interface paths {
         put?: never;
         /**
          * Evaluate the integrity signals now (a cycle, or the last 7 days) and hold the suspects
-         * @description Computing a ranking runs the same scan over its cycle first.
+         * @description Computing a ranking runs the same scan over its cycle first. A cycle is scanned incrementally (the ratings received since its last scan, with the look-back each signal needs: the same holds as a full scan); `full` re-examines all of it, as does the first scan and any scan after the thresholds changed.
          *
          *     Who may call: roles `admin` (bearer token).
          */
@@ -10033,6 +10033,8 @@ export interface components {
         RatingHoldScan: {
             /** Format: int64 */
             held: number;
+            /** @description every rating in scope was examined (a full scan), not only the new ones */
+            full: boolean;
             /** @description a rating held on several signals counts under each */
             bySignal: {
                 signal: components["schemas"]["IntegritySignal"];
@@ -29201,9 +29203,14 @@ export interface operations {
                 "application/json": {
                     /**
                      * Format: uuid
-                     * @description scan the whole cycle; otherwise the last 7 days
+                     * @description scan the cycle; otherwise the last 7 days
                      */
                     cycleId?: string;
+                    /**
+                     * @description re-examine every rating of the cycle (全量重扫), not only those received since its last scan
+                     * @default false
+                     */
+                    full?: boolean;
                 };
             };
         };

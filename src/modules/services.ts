@@ -90,6 +90,7 @@ export function createServices(database: Database, { config, keys }: { config: C
     db,
     audit,
     thresholds: { ...integrityDefaults, burstMax: config.RATING_BURST_MAX, burstWindowMinutes: config.RATING_BURST_WINDOW_MINUTES },
+    overlapSeconds: config.RATING_INTEGRITY_SCAN_OVERLAP_SECONDS,
   });
   const rankings = createRankingsService({
     db,

@@ -18,7 +18,7 @@ export const ratingIntegrityTypeDefs = /* GraphQL */ `
   }
   type RatingHoldPage { items: [RatingHold!]! nextCursor: String }
   type RatingHoldSignalCount { signal: IntegritySignal! held: Int! }
-  type RatingHoldScan { held: Int! bySignal: [RatingHoldSignalCount!]! }
+  type RatingHoldScan { held: Int! "every rating in scope was examined (全量), not only the new ones" full: Boolean! bySignal: [RatingHoldSignalCount!]! }
   type RatingHoldReview { decision: RatingHoldDecision! reviewed: Int! ratingIds: [ID!]! }
   "评价防刷统计"
   type RatingHoldStatistics { cycleId: ID held: Int! cleared: Int! rejected: Int! }
@@ -28,7 +28,7 @@ export const ratingIntegrityTypeDefs = /* GraphQL */ `
   }
   extend type Mutation {
     "evaluate the integrity signals now (a cycle, or the last 7 days) and hold the suspects"
-    scanRatingIntegrity(cycleId: ID): RatingHoldScan!
+    scanRatingIntegrity(cycleId: ID, full: Boolean): RatingHoldScan!
     "clear (back into P) or reject held ratings in bulk: by ids, or by signal and unit"
     reviewRatingHolds(decision: RatingHoldDecision!, ratingIds: [ID!], signal: IntegritySignal, unitId: ID, note: String): RatingHoldReview!
   }
@@ -45,9 +45,10 @@ export const ratingIntegrityResolvers: IResolvers = {
     ratingHoldStatistics: guard(STAFF, (args: { cycleId?: string | null }, { services }) => services.ratingIntegrity.statistics(args.cycleId ?? undefined)),
   },
   Mutation: {
-    scanRatingIntegrity: guard(['admin'], (args: { cycleId?: string | null }, { ctx, services }) =>
-      services.ratingIntegrity.scan(ctx, { cycleId: parseArgs(scanHoldsBody, defined(args)).cycleId }),
-    ),
+    scanRatingIntegrity: guard(['admin'], (args: { cycleId?: string | null; full?: boolean | null }, { ctx, services }) => {
+      const input = parseArgs(scanHoldsBody, defined(args));
+      return services.ratingIntegrity.scan(ctx, { cycleId: input.cycleId, full: input.full });
+    }),
     reviewRatingHolds: guard(['admin'], (args: Record<string, unknown>, { ctx, services }) => services.ratingIntegrity.review(ctx, parseArgs(reviewHoldsBody, defined(args)))),
   },
 };

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { BAD_LEVEL_MAX } from './rules.js';
-import { ratings } from './tables.js';
+import { ratingIntegrityScans, ratings } from './tables.js';
 
 export type HoldStatus = 'held' | 'cleared' | 'rejected';
 export const integritySignals = ['respondent_burst', 'ip_burst', 'respondent_spread', 'same_second', 'level_shift'] as const;
@@ -51,49 +51,96 @@ function holdWhere(f: HoldFilter): SQL | undefined {
 
 export const integrityRepository = {
   /**
-   * Evaluates every signal over the ratings in scope (a cycle, or those received since `since`) in ONE statement, set-based
-   * (window functions and grouped subqueries, no row at a time), and holds the suspects never reviewed before (hold_status
-   * none): a cleared rating is not held again. Returns what it held, with the signals. Every step is MATERIALIZED: each
-   * signal is computed once, whatever join order the planner picks (fresh rows have no statistics yet).
+   * Evaluates every signal set-based in ONE statement (window functions and grouped subqueries, no row at a time) and
+   * holds the suspects never reviewed before (hold_status none): a cleared rating is not held again. Returns what it held,
+   * with the signals. Every step is MATERIALIZED: each signal is computed once, whatever join order the planner picks.
+   *
+   * Scopes: `since` — the ratings received since then; a cycle `full` — all its ratings; a cycle `incremental` — only
+   * its ratings received since `from` (the last scan's watermark), each signal with the look-back it needs,
+   * so the outcome is the one a full scan would give (every signal but level_shift only grows with more ratings):
+   * - bursts: the ratings of the new ones' keys within 2 windows of them (a rating within one window of a new one is
+   *   counted exactly; any other is counted on a subset, so it is held only if a full scan would hold it too);
+   * - respondent_spread / same_second: the whole (key, day) / (unit, second) groups the new ratings fall in;
+   * - level_shift depends on `now`, not on what is new: it is evaluated over the cycle's ratings received in the recent
+   *   window (the only ones it can hold); a unit is aggregated only when it has enough recent ratings, and incrementally
+   *   only when its mix can have changed since the last scan: a rating of it received since the watermark (any cycle),
+   *   one that left the recent window since the last scan, or one held or reviewed since.
    */
-  async holdSuspects(db: Db, scope: { cycleId: string } | { since: Date }, t: IntegrityThresholds, now: Date): Promise<HeldRow[]> {
-    const inScope = 'cycleId' in scope ? sql`r.cycle_id = ${scope.cycleId}::uuid` : sql`r.received_at >= ${scope.since.toISOString()}::timestamptz`;
+  async holdSuspects(db: Db, scope: { cycleId: string; from?: { receivedFrom: Date; scannedAt: Date } } | { since: Date }, t: IntegrityThresholds, now: Date): Promise<HeldRow[]> {
+    const inCycle = 'cycleId' in scope ? sql`r.cycle_id = ${scope.cycleId}::uuid and r.subject_kind = 'unit'` : undefined;
+    const inScope = inCycle ?? sql`r.received_at >= ${(scope as { since: Date }).since.toISOString()}::timestamptz and r.subject_kind = 'unit'`;
+    const from = 'cycleId' in scope ? scope.from : undefined;
+    const incremental = from !== undefined;
     const w = sql`make_interval(mins => ${t.burstWindowMinutes}::int)`;
-    const recentFrom = sql`(${now.toISOString()}::timestamptz - make_interval(hours => ${t.shiftWindowHours}::int))`;
+    const at = sql`${now.toISOString()}::timestamptz`;
+    const recentFrom = sql`(${at} - make_interval(hours => ${t.shiftWindowHours}::int))`;
+    const burst = (signal: string, key: SQL) =>
+      incremental
+        ? sql`select id, ${signal} as signal from (
+            select r.id, count(*) over (partition by r.${key} order by r.received_at range between ${w} preceding and ${w} following) as n
+            from ${ratings} r join (select ${key} as k, min(received_at) as lo, max(received_at) as hi from fresh where ${key} is not null group by 1) k
+              on r.${key} = k.k and r.received_at between k.lo - 2 * ${w} and k.hi + 2 * ${w}
+            where ${inScope}
+          ) x where n > ${t.burstMax}`
+        : sql`select id, ${signal} as signal from (
+            select id, count(*) over (partition by ${key} order by received_at range between ${w} preceding and ${w} following) as n
+            from fresh where ${key} is not null
+          ) x where n > ${t.burstMax}`;
+    // The ratings a grouped signal looks at: in a full scope all of them, incrementally the groups the new ones fall in.
+    const spreadBase = incremental
+      ? sql`select r.id, r.respondent_hash, r.unit_id, date_trunc('day', r.received_at) as d from ${ratings} r
+          join (select distinct respondent_hash, date_trunc('day', received_at) as d from fresh where respondent_hash is not null) g
+            on r.respondent_hash = g.respondent_hash and r.received_at >= g.d - interval '1 day' and r.received_at < g.d + interval '2 days'
+              and date_trunc('day', r.received_at) = g.d
+          where ${inScope}`
+      : sql`select id, respondent_hash, unit_id, date_trunc('day', received_at) as d from fresh where respondent_hash is not null`;
+    const secondBase = incremental
+      ? sql`select r.id, r.unit_id, date_trunc('second', r.collected_at) as sec from ${ratings} r
+          join (select distinct unit_id, date_trunc('second', collected_at) as sec from fresh where source = 'public') g
+            on r.unit_id = g.unit_id and r.collected_at >= g.sec and r.collected_at < g.sec + interval '1 second'
+          where ${inScope} and r.source = 'public'`
+      : sql`select id, unit_id, date_trunc('second', collected_at) as sec from fresh where source = 'public'`;
+    const levelUnits = from
+      ? sql`level_units as materialized (
+          select r.unit_id from ${ratings} r where r.received_at >= ${from.receivedFrom.toISOString()}::timestamptz and r.subject_kind = 'unit'
+          union
+          select r.unit_id from ${ratings} r
+          where r.received_at >= ${from.scannedAt.toISOString()}::timestamptz - make_interval(hours => ${t.shiftWindowHours}::int) and r.received_at < ${recentFrom} and r.subject_kind = 'unit'
+          union
+          select r.unit_id from ${ratings} r
+          where r.hold_status <> 'none' and r.unit_id is not null and (r.held_at >= ${from.scannedAt.toISOString()}::timestamptz or r.hold_reviewed_at >= ${from.scannedAt.toISOString()}::timestamptz)
+        ),`
+      : sql``;
     const res = await db.execute(sql`
-      with scoped as materialized (
-        select r.id, r.unit_id, r.respondent_hash, r.source_ip_hash, r.received_at, r.collected_at, r.level, r.source, r.hold_status
-        from ${ratings} r where ${inScope} and r.subject_kind = 'unit'
+      with fresh as materialized (
+        select r.id, r.unit_id, r.respondent_hash, r.source_ip_hash, r.received_at, r.collected_at, r.source
+        from ${ratings} r where ${inScope} ${from ? sql`and r.received_at >= ${from.receivedFrom.toISOString()}::timestamptz` : sql``}
       ),
-      respondent_burst as materialized (
-        select id, 'respondent_burst' as signal from (
-          select id, count(*) over (partition by respondent_hash order by received_at range between ${w} preceding and ${w} following) as n
-          from scoped where respondent_hash is not null
-        ) x where n > ${t.burstMax}
-      ),
-      ip_burst as materialized (
-        select id, 'ip_burst' as signal from (
-          select id, count(*) over (partition by source_ip_hash order by received_at range between ${w} preceding and ${w} following) as n
-          from scoped where source_ip_hash is not null
-        ) x where n > ${t.burstMax}
-      ),
+      ${levelUnits}
+      respondent_burst as materialized (${burst('respondent_burst', sql`respondent_hash`)}),
+      ip_burst as materialized (${burst('ip_burst', sql`source_ip_hash`)}),
+      spread_base as materialized (${spreadBase}),
       spread as materialized (
-        select s.id, 'respondent_spread' as signal from scoped s
-        join (
-          select respondent_hash, date_trunc('day', received_at) as d from scoped where respondent_hash is not null
-          group by 1, 2 having count(distinct unit_id) > ${t.spreadMaxUnits}
-        ) g on g.respondent_hash = s.respondent_hash and g.d = date_trunc('day', s.received_at)
+        select s.id, 'respondent_spread' as signal from spread_base s
+        join (select respondent_hash, d from spread_base group by 1, 2 having count(distinct unit_id) > ${t.spreadMaxUnits}) g
+          on g.respondent_hash = s.respondent_hash and g.d = s.d
       ),
+      second_base as materialized (${secondBase}),
       same_second as materialized (
-        select s.id, 'same_second' as signal from scoped s
-        join (
-          select unit_id, date_trunc('second', collected_at) as sec from scoped where source = 'public'
-          group by 1, 2 having count(*) > ${t.sameSecondMax}
-        ) g on g.unit_id = s.unit_id and g.sec = date_trunc('second', s.collected_at) and s.source = 'public'
+        select s.id, 'same_second' as signal from second_base s
+        join (select unit_id, sec from second_base group by 1, 2 having count(*) > ${t.sameSecondMax}) g on g.unit_id = s.unit_id and g.sec = s.sec
+      ),
+      recent as materialized (
+        select r.id, r.unit_id, r.level from ${ratings} r
+        where ${inScope} and r.received_at >= ${recentFrom} ${from ? sql`and r.unit_id in (select unit_id from level_units)` : sql``}
+      ),
+      busy as materialized (
+        select u.unit_id from (select distinct unit_id from recent) u
+        where (select count(*) from ${ratings} r where r.unit_id = u.unit_id and r.received_at >= ${recentFrom} and r.hold_status in ('none', 'cleared')) >= ${t.shiftMinRecent}
       ),
       shifted as materialized (
         select unit_id from ${ratings} r
-        where r.unit_id in (select unit_id from scoped) and r.hold_status in ('none', 'cleared')
+        where r.unit_id in (select unit_id from busy) and r.hold_status in ('none', 'cleared')
         group by unit_id
         having count(*) filter (where r.received_at >= ${recentFrom}) >= ${t.shiftMinRecent}
           and count(*) filter (where r.received_at < ${recentFrom}) >= ${t.shiftMinBaseline}
@@ -101,8 +148,7 @@ export const integrityRepository = {
             - avg((r.level <= ${BAD_LEVEL_MAX})::int) filter (where r.received_at < ${recentFrom}) > ${t.shiftMaxIncrease}
       ),
       level_shift as materialized (
-        select s.id, 'level_shift' as signal from scoped s join shifted u on u.unit_id = s.unit_id
-        where s.received_at >= ${recentFrom} and s.level <= ${BAD_LEVEL_MAX}
+        select s.id, 'level_shift' as signal from recent s join shifted u on u.unit_id = s.unit_id where s.level <= ${BAD_LEVEL_MAX}
       ),
       flagged as materialized (
         select f.id, array_agg(distinct f.signal order by f.signal) as signals
@@ -110,10 +156,35 @@ export const integrityRepository = {
               union all select * from same_second union all select * from level_shift) f
         group by f.id
       )
-      update ${ratings} r set hold_status = 'held', hold_signals = f.signals, held_at = ${now.toISOString()}::timestamptz
+      update ${ratings} r set hold_status = 'held', hold_signals = f.signals, held_at = ${at}
       from flagged f where r.id = f.id and r.hold_status = 'none'
       returning r.id, r.unit_id, r.cycle_id, r.hold_signals`);
     return rowsOf<{ id: string; unit_id: string; cycle_id: string | null; hold_signals: string[] }>(res).map((r) => ({ id: r.id, unitId: r.unit_id, cycleId: r.cycle_id, holdSignals: r.hold_signals }));
+  },
+
+  /** The scan state of a cycle (locked for this transaction), or undefined before its first scan. */
+  async scanState(db: Db, cycleId: string) {
+    const [row] = await db.select().from(ratingIntegrityScans).where(eq(ratingIntegrityScans.cycleId, cycleId)).for('update');
+    return row;
+  },
+
+  async saveScanState(db: Db, row: { cycleId: string; scannedThrough: Date; thresholds: IntegrityThresholds; fullScannedAt: Date; scannedAt: Date }) {
+    const { cycleId: _c, ...set } = row;
+    await db.insert(ratingIntegrityScans).values(row).onConflictDoUpdate({ target: ratingIntegrityScans.cycleId, set });
+  },
+
+  /**
+   * The watermark a scan starting now may record: every rating received before it is visible to the statements that
+   * follow. received_at is the inserting transaction's time (or the app's clock just before it), so it is the database
+   * clock, or the start of the oldest transaction still open on this database if earlier (its ratings are not visible
+   * yet), less `overlapSeconds` for the app's clock and the moment between taking the time and beginning the transaction.
+   */
+  async scanHorizon(db: Db, overlapSeconds: number): Promise<Date> {
+    const res = await db.execute(sql`
+      select least(clock_timestamp(), (select min(xact_start) from pg_stat_activity
+                                       where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null))
+             - make_interval(secs => ${overlapSeconds}::int) as h`);
+    return new Date(rowsOf<{ h: string | Date }>(res)[0].h);
   },
 
   list(db: Db, f: HoldFilter & { afterId?: string; limit: number }) {

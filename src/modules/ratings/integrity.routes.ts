@@ -42,12 +42,13 @@ export const ratingIntegrityRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       operationId: 'scanRatingIntegrity',
       summary: 'Evaluate the integrity signals now (a cycle, or the last 7 days) and hold the suspects',
-      description: 'Computing a ranking runs the same scan over its cycle first.',
+      description:
+        'Computing a ranking runs the same scan over its cycle first. A cycle is scanned incrementally (the ratings received since its last scan, with the look-back each signal needs: the same holds as a full scan); `full` re-examines all of it, as does the first scan and any scan after the thresholds changed.',
       tags,
       body: scanHoldsBody,
       response: { 200: scanHoldsResult, ...problems(422) },
     },
-    handler: async (req) => svc.scan(req.ctx, { cycleId: req.body.cycleId }),
+    handler: async (req) => svc.scan(req.ctx, { cycleId: req.body.cycleId, full: req.body.full }),
   });
 
   app.get('/rating-holds/statistics', {

@@ -88,9 +88,17 @@ export const reviewHoldsBody = z
 export type ReviewHoldsInput = z.infer<typeof reviewHoldsBody>;
 export const reviewHoldsResult = z.object({ decision: z.enum(['clear', 'reject']), reviewed: z.number().int(), ratingIds: z.array(z.uuid()) }).meta({ id: 'RatingHoldReview' });
 
-export const scanHoldsBody = z.object({ cycleId: z.uuid().optional().describe('scan the whole cycle; otherwise the last 7 days') }).default({});
+export const scanHoldsBody = z
+  .object({
+    cycleId: z.uuid().optional().describe('scan the cycle; otherwise the last 7 days'),
+    full: z.boolean().default(false).describe('re-examine every rating of the cycle (全量重扫), not only those received since its last scan'),
+  })
+  .default({ full: false });
 export const scanHoldsResult = z
-  .object({ held: z.number().int(), bySignal: z.array(z.object({ signal: integritySignalSchema, held: z.number().int() })).describe('a rating held on several signals counts under each') })
+  .object({
+    held: z.number().int(),
+    full: z.boolean().describe('every rating in scope was examined (a full scan), not only the new ones'),
+    bySignal: z.array(z.object({ signal: integritySignalSchema, held: z.number().int() })).describe('a rating held on several signals counts under each') })
   .meta({ id: 'RatingHoldScan' });
 export type ScanHoldsResult = z.infer<typeof scanHoldsResult>;
 
@@ -116,27 +124,65 @@ function toHoldDto(r: Awaited<ReturnType<typeof integrityRepository.list>>[numbe
   };
 }
 
-const summary = (rows: HeldRow[]): ScanHoldsResult => {
+const summary = (rows: HeldRow[]): Omit<ScanHoldsResult, 'full'> => {
   const bySignal = new Map<IntegritySignal, number>();
   for (const r of rows) for (const s of r.holdSignals as IntegritySignal[]) bySignal.set(s, (bySignal.get(s) ?? 0) + 1);
   return { held: rows.length, bySignal: integritySignals.filter((s) => bySignal.has(s)).map((signal) => ({ signal, held: bySignal.get(signal)! })) };
 };
 
-export function createRatingIntegrityService({ db, audit, thresholds }: { db: Db; audit: AuditService; thresholds: IntegrityThresholds }) {
+/** Thresholds as stored in rating_integrity_scans (jsonb: key order is not kept). */
+const sameThresholds = (stored: unknown, t: IntegrityThresholds) => {
+  const o = stored as Record<string, unknown> | null;
+  return !!o && Object.keys(o).length === Object.keys(t).length && (Object.keys(t) as (keyof IntegrityThresholds)[]).every((k) => o[k] === t[k]);
+};
+
+export function createRatingIntegrityService({
+  db,
+  audit,
+  thresholds,
+  overlapSeconds = 120,
+}: {
+  db: Db;
+  audit: AuditService;
+  thresholds: IntegrityThresholds;
+  /** How far back of its watermark an incremental scan starts again (RATING_INTEGRITY_SCAN_OVERLAP_SECONDS). */
+  overlapSeconds?: number;
+}) {
+  const recordHolds = (tx: Db, ctx: RequestContext, rows: HeldRow[]) =>
+    audit.record(
+      tx,
+      ctx,
+      rows.map((r) => ({ action: 'rating.held', entityType: 'rating', entityId: r.id, before: { holdStatus: 'none' }, after: { holdStatus: 'held', signals: r.holdSignals, unitId: r.unitId } })),
+    );
   return {
     /**
      * Evaluates the signals and holds the suspects, each with an audit entry, in one transaction (the caller's: rankings
      * scans a cycle inside its computation, so a burst never slips into P). Without a cycle: ratings of the last 7 days.
+     * A cycle is scanned incrementally (only the ratings received since its watermark, with each signal's look-back: the
+     * same holds as a full scan) unless `full` is asked, it was never scanned, or the thresholds changed since its last full scan.
      */
-    async scan(ctx: RequestContext, { cycleId, now = new Date(), tx }: TxOption & { cycleId?: string; now?: Date } = {}): Promise<ScanHoldsResult> {
+    async scan(ctx: RequestContext, { cycleId, full = false, now = new Date(), tx }: TxOption & { cycleId?: string; full?: boolean; now?: Date } = {}): Promise<ScanHoldsResult> {
       return inTransaction(db, tx, async (tx) => {
-        const rows = await integrityRepository.holdSuspects(tx, cycleId ? { cycleId } : { since: new Date(now.getTime() - SCAN_LOOKBACK_MS) }, thresholds, now);
-        await audit.record(
-          tx,
-          ctx,
-          rows.map((r) => ({ action: 'rating.held', entityType: 'rating', entityId: r.id, before: { holdStatus: 'none' }, after: { holdStatus: 'held', signals: r.holdSignals, unitId: r.unitId } })),
-        );
-        return summary(rows);
+        if (!cycleId) {
+          const rows = await integrityRepository.holdSuspects(tx, { since: new Date(now.getTime() - SCAN_LOOKBACK_MS) }, thresholds, now);
+          await recordHolds(tx, ctx, rows);
+          return { ...summary(rows), full: true };
+        }
+        const state = await integrityRepository.scanState(tx, cycleId);
+        const isFull = full || !state || !sameThresholds(state.thresholds, thresholds);
+        // Taken before the scan's statement: every rating received before it is visible to that statement.
+        const horizon = await integrityRepository.scanHorizon(tx, overlapSeconds);
+        const rows = await integrityRepository.holdSuspects(tx, isFull ? { cycleId } : { cycleId, from: { receivedFrom: state!.scannedThrough, scannedAt: state!.scannedAt } }, thresholds, now);
+        await integrityRepository.saveScanState(tx, {
+          cycleId,
+          // Never backwards: an overlap longer than the time since the last scan re-examines, it does not skip.
+          scannedThrough: isFull || horizon > state!.scannedThrough ? horizon : state!.scannedThrough,
+          thresholds,
+          fullScannedAt: isFull ? now : state!.fullScannedAt,
+          scannedAt: now,
+        });
+        await recordHolds(tx, ctx, rows);
+        return { ...summary(rows), full: isFull };
       });
     },
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, integer, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, timestamps, version } from '../../db/columns.js';
 import { units } from '../units/tables.js';
 import { cycles } from '../cycles/tables.js';
@@ -107,6 +107,8 @@ export const ratings = pgTable(
     index('ratings_respondent_received_idx').on(t.respondentHash, t.receivedAt).where(sql`respondent_hash is not null`),
     index('ratings_ip_received_idx').on(t.sourceIpHash, t.receivedAt).where(sql`source_ip_hash is not null`),
     index('ratings_unit_received_idx').on(t.unitId, t.receivedAt),
+    // The integrity scans: the ratings received since a watermark, in the level-shift window, or just out of it.
+    index('ratings_received_idx').on(t.receivedAt),
     uniqueIndex('ratings_case_key').on(t.caseId).where(sql`case_id is not null`),
     check('ratings_level_check', sql`level between 1 and 5`),
     // The public daily limit for department and leadership ratings: N per respondent, department, subject kind and day.
@@ -192,3 +194,17 @@ export const ratingImports = pgTable(
 
 /** Per-row errors of an import; the raw row is stored with the respondent key removed. */
 export const ratingImportErrors = pgTable('rating_import_errors', importErrorColumns((): AnyPgColumn => ratingImports.id), (t) => importErrorIndexes('rating_import_errors', t));
+
+/**
+ * 评价防刷 scan state of a cycle: every rating received before `scannedThrough` has been examined (the next scan is
+ * incremental from there), with the thresholds in force (a change of settings makes the next scan full again).
+ */
+export const ratingIntegrityScans = pgTable('rating_integrity_scans', {
+  cycleId: uuid('cycle_id')
+    .primaryKey()
+    .references(() => cycles.id),
+  scannedThrough: timestamp('scanned_through', { withTimezone: true, mode: 'date' }).notNull(),
+  thresholds: jsonb('thresholds').notNull(),
+  fullScannedAt: timestamp('full_scanned_at', { withTimezone: true, mode: 'date' }).notNull(),
+  scannedAt: timestamp('scanned_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
