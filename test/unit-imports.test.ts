@@ -60,6 +60,21 @@ t.test('a unit import creates new units, updates by id and by orgCode, audits ea
   t.match(taken.json(), { accepted: 0, rejected: 1 }, 'an orgCode held by another unit is rejected');
 });
 
+t.test('departments and regions may be named by code', async (t) => {
+  const r = await upload('admin', 'format=ndjson', [
+    JSON.stringify({ departmentId: forestry.id, regionCode: 'C1', category: 'public_service', name: '代码-一' }),
+    JSON.stringify({ departmentOrgCode: 'M00040002', regionCode: 'C1', category: 'public_service', name: '代码-二' }),
+    JSON.stringify({ departmentId: forestry.id, regionCode: 'NOPE', category: 'public_service', name: '代码-三' }),
+    JSON.stringify({ departmentId: forestry.id, regionCode: 'C2', regionId: countyA.id, category: 'public_service', name: '代码-四' }),
+  ].join('\n'), 'application/x-ndjson');
+  t.match(r.json(), { accepted: 1, rejected: 3 });
+  t.match(await unitsNamed('代码-%'), [{ name: '代码-一', region_id: countyA.id }]);
+  const errors = (await h.as('admin', { method: 'GET', url: `/api/v1/unit-imports/${r.json().id}/errors` })).body;
+  t.match(errors, /2,departmentOrgCode,no department has org code M00040002/);
+  t.match(errors, /3,regionCode,no region has code NOPE/);
+  t.match(errors, /4,regionCode,"names region/);
+});
+
 t.test('all_or_nothing commits nothing when a row is rejected; NDJSON carries lists', async (t) => {
   const good = JSON.stringify({ departmentId: forestry.id, regionId: countyA.id, category: 'public_service', name: '整批-一', commitments: ['一次办好'], serviceItems: [{ name: '林木采伐', timeLimitDays: 5, modes: ['time_limited'] }] });
   const bad = JSON.stringify({ departmentId: forestry.id, regionId: countyA.id, name: '整批-二' });

@@ -88,6 +88,23 @@ export function createUnitImportsService({ database, audit, lease }: { database:
         const codes = [...new Set(batch.flatMap((p) => (p.row.orgCode ? [p.row.orgCode] : [])))];
         const byId = new Map((ids.length ? await unitsRepository.byIds(tx, ids) : []).map((u) => [u.id, u]));
         const byCode = new Map((await unitsByOrgCodes(tx, codes)).map((u) => [u.orgCode!, u]));
+        // Departments and regions named by code are resolved first (one query each), then checked like ids.
+        const deptCodes = [...new Set(batch.flatMap((p) => (p.row.departmentOrgCode ? [p.row.departmentOrgCode] : [])))];
+        const regionCodes = [...new Set(batch.flatMap((p) => (p.row.regionCode ? [p.row.regionCode] : [])))];
+        const deptByCode = new Map((deptCodes.length ? await departmentQueries.codes(tx, { orgCodes: deptCodes }) : []).map((d) => [d.orgCode!, d.id]));
+        const regionByCode = new Map((regionCodes.length ? await regionQueries.byCodes(tx, regionCodes) : []).map((r) => [r.code, r.id]));
+        const resolved: typeof batch = [];
+        for (const p of batch) {
+          const { departmentOrgCode: dc, regionCode: rc } = p.row;
+          const d = dc ? deptByCode.get(dc) : undefined;
+          const r = rc ? regionByCode.get(rc) : undefined;
+          if (dc && !d) reject(p, 'departmentOrgCode', `no department has org code ${dc}`);
+          else if (rc && !r) reject(p, 'regionCode', `no region has code ${rc}`);
+          else if (d && p.row.departmentId && d !== p.row.departmentId) reject(p, 'departmentOrgCode', `names department ${d}, not departmentId ${p.row.departmentId}`);
+          else if (r && p.row.regionId && r !== p.row.regionId) reject(p, 'regionCode', `names region ${r}, not regionId ${p.row.regionId}`);
+          else resolved.push({ ...p, row: { ...p.row, departmentId: p.row.departmentId ?? d, regionId: p.row.regionId ?? r } });
+        }
+        batch = resolved;
         const deptIds = [...new Set(batch.flatMap((p) => (p.row.departmentId ? [p.row.departmentId] : [])))];
         const regionIds = [...new Set(batch.flatMap((p) => (p.row.regionId ? [p.row.regionId] : [])))];
         const depts = new Set((deptIds.length ? await departmentQueries.byIds(tx, deptIds) : []).map((d) => d.id));
@@ -103,7 +120,7 @@ export function createUnitImportsService({ database, audit, lease }: { database:
           const missing = target ? undefined : REQUIRED_FOR_CREATE.find((f) => row[f] === undefined);
           const holder = row.orgCode ? byCode.get(row.orgCode) : undefined;
           const earlier = (target && seenUnits.get(target.id)) ?? (row.orgCode && seenCodes.get(row.orgCode));
-          if (missing) reject(p, missing, `required for a new unit (no unit matches the row's id or orgCode)`);
+          if (missing) reject(p, missing, `required for a new unit (no unit matches the row's id or orgCode)${missing === 'departmentId' ? ': departmentId or departmentOrgCode' : missing === 'regionId' ? ': regionId or regionCode' : ''}`);
           else if (earlier) reject(p, target && seenUnits.has(target.id) ? 'id' : 'orgCode', `the same unit is already in row ${earlier} of this file`);
           else if (target && row.version !== undefined && row.version !== target.version) reject(p, 'version', `unit ${target.id} is at version ${target.version}, not ${row.version}`);
           else if (holder && target && holder.id !== target.id) reject(p, 'orgCode', `a unit with org code ${row.orgCode} already exists`);

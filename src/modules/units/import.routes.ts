@@ -28,7 +28,7 @@ export const unitImportRoutes: FastifyPluginAsyncZod = async (app) => {
         `Send the file itself as the request body (Content-Type text/csv or application/x-ndjson, UTF-8, at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB). ` +
         `Columns (CSV header) / keys (NDJSON): ${unitImportColumns.join(', ')}. ` +
         'A row with `id` updates that unit; a row without `id` whose orgCode (统一社会信用代码/组织机构代码) belongs to a unit updates it; any other row ' +
-        'creates a unit and needs departmentId, regionId, category and name. An update changes only the fields the row gives (an empty CSV cell keeps the value); ' +
+        'creates a unit and needs departmentId (or departmentOrgCode), regionId (or regionCode), category and name. An update changes only the fields the row gives (an empty CSV cell keeps the value); ' +
         'with `version` the row is rejected if the unit changed since. The field rules are those of POST /units. commitments and serviceItems are JSON arrays ' +
         '(in CSV: JSON text in the cell). A unit may appear once per file. Each unit created or updated is audited (unit.created / unit.updated). ' +
         `Commit policy: ${POLICY_DESCRIPTION} Progress is visible at GET /unit-imports/{id} while the upload runs; the response is the finished job (201). ` +

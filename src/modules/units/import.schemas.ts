@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isoDate } from '../../lib/http.js';
 import { POLICY_DESCRIPTION, importFormats, importPolicies } from '../../lib/bulk-import.js';
+import { orgCodeSchema } from '../../lib/official-codes.js';
 import { categorySchema, serviceItem, unitFields } from './schemas.js';
 
 export const unitImportQuery = z.object({
@@ -37,7 +38,9 @@ export const unitImportColumns = [
   'version',
   'orgCode',
   'departmentId',
+  'departmentOrgCode',
   'regionId',
+  'regionCode',
   'category',
   'name',
   'nameEn',
@@ -68,7 +71,9 @@ export const unitImportRow = z.object({
   id: z.uuid().optional().describe('update this unit'),
   version: z.coerce.number().int().min(1).optional().describe('the version you read: the row is rejected if the unit changed since'),
   departmentId: z.uuid().optional(),
+  departmentOrgCode: orgCodeSchema.optional().describe("the department by its org code, instead of departmentId"),
   regionId: z.uuid().optional(),
+  regionCode: z.string().trim().min(1).max(32).optional().describe('the region by its code (regions.code), instead of regionId'),
   category: categorySchema.optional(),
   ...unitFields,
   name: unitFields.name.optional(),
