@@ -104,3 +104,12 @@ t.test('only the prefecture office imports units', async (t) => {
   t.equal(list.statusCode, 200);
   t.ok(list.json().items.length >= 1);
 });
+
+t.test('the lease sweep fails a unit import whose process stopped', async (t) => {
+  const [job] = await h.sql<{ id: string }>(
+    `insert into unit_imports (id, format, source, policy, created_by, lease_expires_at) values (gen_random_uuid(), 'csv', 'dead', 'partial', 'x', now() - interval '1 hour') returning id`,
+  );
+  t.equal(await h.app.services.unitImports.failOrphaned(), 1);
+  const got = await h.as('admin', { method: 'GET', url: `/api/v1/unit-imports/${job.id}` });
+  t.match(got.json(), { status: 'failed', failureReason: /stopped/ });
+});
