@@ -78,6 +78,7 @@ const deliberate: Record<string, { graphqlOnly?: string[]; restOnly?: string[]; 
   // Closed sets that REST documents as enums and GraphQL still types as String (no GraphQL enum declared yet).
   ProblemEvent: { reshaped: ['action'] },
   RatingImport: { reshaped: ['status', 'format', 'policy'] },
+  UnitImport: { reshaped: ['status', 'format', 'policy'] },
   UnassignedUnit: { reshaped: ['reason'] },
   WebhookDelivery: { reshaped: ['status'] },
   // Secrets are shown once: REST answers with IntegrationClientWithSecret / IntegrationApiKeyWithKey, GraphQL with a nullable field.

@@ -17,6 +17,7 @@ import { regionLoaders, regionResolvers, regionTypeDefs } from './regions/graphq
 import { regionRoutes } from './regions/routes.js';
 import { unitLoaders, unitResolvers, unitTypeDefs } from './units/graphql.js';
 import { unitRoutes } from './units/routes.js';
+import { unitImportLeaseSweep } from './units/schedule.js';
 import { webhookResolvers, webhookTypeDefs } from './webhooks/graphql.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { complaintLoaders, complaintResolvers, complaintTypeDefs } from './complaints/graphql.js';
@@ -121,4 +122,4 @@ export const facadeModules: { prefix: string; plugin: FastifyPluginAsyncZod }[] 
 export const graphqlPublications: Publication[] = [...awardPublications];
 
 /** Every module's periodic jobs, each behind its own config switch; the schedules plugin runs them. */
-export const scheduledJobs: ScheduledJob[] = [auditSealer, auditCheckpoints, webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep, ratingIntegrityScan, idempotencyKeySweep, caseImportLeaseSweep, defaultRatingJob];
+export const scheduledJobs: ScheduledJob[] = [auditSealer, auditCheckpoints, webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep, ratingIntegrityScan, idempotencyKeySweep, caseImportLeaseSweep, unitImportLeaseSweep, defaultRatingJob];

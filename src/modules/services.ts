@@ -52,6 +52,7 @@ import { createServiceItemsService } from './service-items/service.js';
 import { createCasesService } from './cases/service.js';
 import { createDefaultRatingsService } from './ratings/defaults.js';
 import { createCaseImportsService } from './cases/import-service.js';
+import { createUnitImportsService } from './units/import-service.js';
 import { staffHasher } from './cases/rules.js';
 
 // Modules that keep parameters in a cycle's settings add their group to the document the cycles module owns.
@@ -151,6 +152,7 @@ export function createServices(database: Database, { config, keys }: { config: C
     lease: { leaseMs: config.RATING_IMPORT_LEASE_MS, heartbeatMs: config.RATING_IMPORT_HEARTBEAT_MS },
     calendar,
   });
+  const unitImports = createUnitImportsService({ database, audit, lease: { leaseMs: config.RATING_IMPORT_LEASE_MS, heartbeatMs: config.RATING_IMPORT_HEARTBEAT_MS } });
   const defaultRatings = createDefaultRatingsService({
     db,
     audit,
@@ -161,7 +163,7 @@ export function createServices(database: Database, { config, keys }: { config: C
   const idempotency = createIdempotencyService({ db, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
   // 省级好差评平台对接: maps the provincial layout onto the rating and case imports.
   const exchange = createExchangeService({ db, regions, ratingImports, caseImports, timeZone: config.TIME_ZONE });
-  return { exchange, serviceItems, cases, caseImports, defaultRatings, integrationClients, calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, persons, complaints, open311, supervision, outreach, media, powerList, investments, appeals, ratingIntegrity };
+  return { exchange, serviceItems, cases, caseImports, unitImports, defaultRatings, integrationClients, calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, persons, complaints, open311, supervision, outreach, media, powerList, investments, appeals, ratingIntegrity };
 }
 
 export type Services = ReturnType<typeof createServices>;

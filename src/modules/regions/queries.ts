@@ -11,6 +11,12 @@ import { regions } from './tables.js';
  */
 export const regionQueries = {
   byId: regionsRepository.byId,
+  /** Some regions in one query (a bulk import's references). */
+  byIds: regionsRepository.byIds,
+  /** Region ids by code (regions.code), for a bulk import's rows that name regions by code. */
+  byCodes(db: Db, codes: readonly string[]) {
+    return db.select({ id: regions.id, code: regions.code }).from(regions).where(inArray(regions.code, [...codes]));
+  },
   /** `col` (a region id column of the caller's table) lies within the region whose path is `path`. */
   within(db: Db, col: AnyColumn, path: string): SQL {
     return inArray(col, db.select({ id: regions.id }).from(regions).where(like(regions.path, prefixPattern(path))));

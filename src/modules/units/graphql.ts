@@ -50,7 +50,28 @@ export const unitTypeDefs = /* GraphQL */ `
     address: String, phone: String, commitments: [String!], serviceItems: [ServiceItemInput!]
   }
 
+  "A bulk create/update of units and its progress (the upload itself is REST: POST /api/v1/unit-imports)"
+  type UnitImport {
+    id: ID!
+    status: String!
+    format: String!
+    source: String!
+    policy: String!
+    rowsRead: Int!
+    accepted: Int!
+    created: Int!
+    updated: Int!
+    duplicates: Int!
+    rejected: Int!
+    failureReason: String
+    startedAt: DateTime!
+    finishedAt: DateTime
+    createdBy: String!
+  }
+
   extend type Query {
+    "A unit import (prefecture office only)"
+    unitImport(id: ID!): UnitImport
     categories: [CategoryInfo!]!
     units(category: Category, regionId: ID, departmentId: ID, q: String, active: Boolean, orgCode: String, limit: Int, cursor: String): UnitPage!
     unit(id: ID!): Unit
@@ -70,6 +91,7 @@ export const unitResolvers: IResolvers = {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.units.list(ctx, parseArgs(listUnitsQuery, args), { limit, cursor });
     }),
+    unitImport: guard(['admin'], ({ id }: { id: string }, { ctx, services }) => services.unitImports.get(ctx, id)),
     unit: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true }, ({ id }: { id: string }, { ctx, services }) => services.units.get(ctx, id)),
   },
   Mutation: {

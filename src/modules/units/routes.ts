@@ -14,6 +14,7 @@ import {
   unit,
   updateUnitBody,
 } from './schemas.js';
+import { unitImportRoutes } from './import.routes.js';
 
 const tags = ['units'];
 
@@ -111,4 +112,6 @@ export const unitRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (req, reply) => sendVersioned(reply, await svc.reactivate(req.ctx, req.params.id, expectedVersion(req, req.body.version))),
   });
+
+  await app.register(unitImportRoutes);
 };

@@ -56,7 +56,7 @@ export const unit = z
   .meta({ id: 'Unit', description: '基层站所/窗口: a grassroots service station or window' });
 export type UnitDto = z.infer<typeof unit>;
 
-const unitFields = {
+export const unitFields = {
   name: z.string().trim().min(1).max(200),
   nameEn: z.string().trim().min(1).max(200).nullable().optional(),
   orgCode: orgCodeSchema.nullable().optional(),

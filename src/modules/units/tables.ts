@@ -1,5 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { importErrorColumns, importErrorIndexes, importJobColumns, importJobIndexes } from '../../db/import-jobs.js';
+import { importFormats, importPolicies, importStatuses } from '../../lib/bulk-import.js';
 import { id, timestamps, version } from '../../db/columns.js';
 import { regions } from '../regions/tables.js';
 import { departments } from '../departments/tables.js';
@@ -48,3 +51,24 @@ export const units = pgTable(
     index('units_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
   ],
 );
+
+export const unitImportStatus = pgEnum('unit_import_status', importStatuses);
+export const unitImportFormat = pgEnum('unit_import_format', importFormats);
+export const unitImportPolicy = pgEnum('unit_import_policy', importPolicies);
+
+/**
+ * A bulk create/update of units (CSV/NDJSON), with its progress and lease: the job shape of db/import-jobs.ts, run by
+ * lib/bulk-import.ts like the rating and case imports; `created` and `updated` split the accepted rows.
+ */
+export const unitImports = pgTable(
+  'unit_imports',
+  {
+    ...importJobColumns({ status: unitImportStatus, format: unitImportFormat, policy: unitImportPolicy }),
+    created: integer('created').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+  },
+  (t) => importJobIndexes('unit_imports', t),
+);
+
+/** Per-row errors of a unit import. */
+export const unitImportErrors = pgTable('unit_import_errors', importErrorColumns((): AnyPgColumn => unitImports.id), (t) => importErrorIndexes('unit_import_errors', t));
