@@ -55,6 +55,23 @@ export const problemsRepository = {
     return rows[0] && { ...rows[0].problem, unitDepartmentId: rows[0].unitDepartmentId, unitRegionId: rows[0].unitRegionId };
   },
 
+  /**
+   * Many problems with their units' facts, locked (FOR UPDATE, in id order so concurrent batches queue rather than
+   * deadlock) for a set-based move. Missing ids are simply absent.
+   */
+  async byIdsForUpdate(db: Db, ids: readonly string[]): Promise<ScopedProblemRow[]> {
+    if (ids.length === 0) return [];
+    const units = unitQueries.facts(db);
+    const rows = await db
+      .select({ problem: problems, unitDepartmentId: units.departmentId, unitRegionId: units.regionId })
+      .from(problems)
+      .innerJoin(units, eq(units.id, problems.unitId))
+      .where(inArray(problems.id, [...ids]))
+      .orderBy(asc(problems.id))
+      .for('update', { of: problems });
+    return rows.map((r) => ({ ...r.problem, unitDepartmentId: r.unitDepartmentId, unitRegionId: r.unitRegionId }));
+  },
+
   async bySource(db: Db, sourceType: ProblemSourceType, sourceId: string): Promise<ProblemRow | undefined> {
     const rows = await db
       .select()
@@ -77,6 +94,20 @@ export const problemsRepository = {
     return updateVersioned(db, problems, id, expectedVersion, patch);
   },
 
+  /**
+   * The same patch on many problems in one statement, each a compare-and-set on its version (as `update`): returns the
+   * rows changed, in no particular order; a row whose version moved on is left out.
+   */
+  async updateMany(db: Db, expected: readonly { id: string; version: number }[], patch: Partial<typeof problems.$inferInsert>): Promise<ProblemRow[]> {
+    if (expected.length === 0) return [];
+    const pairs = sql.join(expected.map((e) => sql`(${e.id}::uuid, ${e.version}::int)`), sql`, `);
+    return db
+      .update(problems)
+      .set({ ...patch, version: sql`${problems.version} + 1`, updatedAt: new Date() })
+      .where(sql`(${problems.id}, ${problems.version}) in (values ${pairs})`)
+      .returning();
+  },
+
   list(db: Db, f: ProblemFilter & { afterId?: string; limit: number }): Promise<ProblemRow[]> {
     return db
       .select()
@@ -88,6 +119,11 @@ export const problemsRepository = {
 
   async insertEvent(db: Db, row: typeof problemEvents.$inferInsert): Promise<void> {
     await db.insert(problemEvents).values(row);
+  },
+
+  /** Many history entries in one statement (a bulk move); ids are drawn in order, so each problem's history stays ordered. */
+  async insertEvents(db: Db, rows: (typeof problemEvents.$inferInsert)[]): Promise<void> {
+    if (rows.length) await db.insert(problemEvents).values(rows);
   },
 
   eventsFor(db: Db, problemIds: readonly string[]): Promise<ProblemEventRow[]> {

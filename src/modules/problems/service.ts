@@ -107,10 +107,13 @@ export function createProblemsService({
   /** Default deadlines are counted on the holiday calendar of the unit's region (工作日历, regional overrides included). */
   calendar: Pick<CalendarService, 'addWorkingDays' | 'regionPathForDeadline'>;
 }) {
-  async function visible(ctx: RequestContext, id: string, tx: Db = db): Promise<ScopedProblemRow> {
-    const r = await problemsRepository.byId(tx, id);
+  /** The row, if the caller may see it; 404 otherwise (one rule for a single read and a batch). */
+  function seen(ctx: RequestContext, id: string, r: ScopedProblemRow | undefined): ScopedProblemRow {
     if (!r || !canSeeUnit(ctx, { id: r.unitId, departmentId: r.unitDepartmentId, regionId: r.unitRegionId })) throw notFound('problem', id);
     return r;
+  }
+  async function visible(ctx: RequestContext, id: string, tx: Db = db): Promise<ScopedProblemRow> {
+    return seen(ctx, id, await problemsRepository.byId(tx, id));
   }
   const measures = createMeasuresService({ db, audit, visibleProblem: visible });
 
@@ -147,17 +150,26 @@ export function createProblemsService({
     });
   }
 
+  /**
+   * Whether `m` may move `current`: the version (when the caller names one), the state machine and the move's own
+   * check. The one rule a single move and a bulk move both apply; throws the 409/412 that refuses it.
+   */
+  function assertMove(current: ScopedProblemRow, expected: number | undefined, m: Move): void {
+    const id = current.id;
+    if (expected !== undefined && current.version !== expected) throw versionMismatch('problem', expected, current.version);
+    if (m.to) {
+      const detail = `problem ${id} is ${current.status}; it can be ${m.verb} only when ${m.from ?? problemMachine.sources(m.to).join(' or ')}`;
+      if (m.from && current.status !== m.from) throw illegalTransition('problem', id, current.status, m.to, problemMachine.allowed(current.status), detail);
+      problemMachine.assert('problem', id, current.status, m.to, { detail });
+    } else problemMachine.assertOpen('problem', id, current.status, { detail: `problem ${id} is ${current.status}; it can no longer ${m.verb}` });
+    m.check?.(current);
+  }
+
   /** One step of the state machine: scope, status and version checks, the change, its history entry and its audit entry. */
   function move(ctx: RequestContext, id: string, expected: number | undefined, m: Move, opt: TxOption = {}): Promise<ProblemDto> {
     return inTransaction(db, opt.tx, async (tx) => {
       const current = await visible(ctx, id, tx);
-      if (expected !== undefined && current.version !== expected) throw versionMismatch('problem', expected, current.version);
-      if (m.to) {
-        const detail = `problem ${id} is ${current.status}; it can be ${m.verb} only when ${m.from ?? problemMachine.sources(m.to).join(' or ')}`;
-        if (m.from && current.status !== m.from) throw illegalTransition('problem', id, current.status, m.to, problemMachine.allowed(current.status), detail);
-        problemMachine.assert('problem', id, current.status, m.to, { detail });
-      } else problemMachine.assertOpen('problem', id, current.status, { detail: `problem ${id} is ${current.status}; it can no longer ${m.verb}` });
-      m.check?.(current);
+      assertMove(current, expected, m);
       const to = m.to ?? current.status;
       const row = await problemsRepository.update(tx, id, current.version, { ...m.patch, status: to });
       if (!row) throw versionMismatch('problem', current.version, current.version + 1);
@@ -343,18 +355,25 @@ export function createProblemsService({
      */
     bulkTransition(ctx: RequestContext, input: BulkTransitionInput): Promise<ProblemDto[]> {
       return db.transaction(async (tx) => {
-        const out: ProblemDto[] = [];
+        const m = bulkMove(ctx, input);
+        // Set-based: every row locked and read in one statement, checked by the single move's rule (assertMove), then
+        // one UPDATE, one insert of history, one of audit entries and one of events, whatever the batch's size.
+        const rows = new Map((await problemsRepository.byIdsForUpdate(tx, [...new Set(input.ids)])).map((r) => [r.id, r]));
+        const moving: ScopedProblemRow[] = [];
         const errors: { field: string; message: string; error: DomainError }[] = [];
-        const seen = new Set<string>();
+        const listed = new Set<string>();
         for (const [i, id] of input.ids.entries()) {
-          if (seen.has(id)) {
+          if (listed.has(id)) {
             errors.push({ field: `ids.${i}`, message: `problem ${id} is listed twice`, error: invalid(`ids.${i}`, 'listed twice') });
             continue;
           }
-          seen.add(id);
+          listed.add(id);
+          // As when moved one by one: after the first refusal only duplicates are still named.
           if (errors.length) continue;
           try {
-            out.push(await move(ctx, id, undefined, bulkMove(ctx, input), { tx }));
+            const current = seen(ctx, id, rows.get(id));
+            assertMove(current, undefined, m);
+            moving.push(current);
           } catch (e) {
             if (!(e instanceof DomainError) || e.status >= 500) throw e;
             errors.push({ field: `ids.${i}`, message: e.message, error: e });
@@ -364,6 +383,25 @@ export function createProblemsService({
           const first = errors[0].error;
           throw new DomainError(first.status, first.code, first.title, errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors: errors.map(({ field, message }) => ({ field, message })) });
         }
+        const updated = new Map(
+          (await problemsRepository.updateMany(tx, moving.map((p) => ({ id: p.id, version: p.version })), m.to ? { ...m.patch, status: m.to } : { ...m.patch })).map((r) => [r.id, r]),
+        );
+        const missed = moving.find((p) => !updated.has(p.id));
+        // Cannot happen under the lock; kept as the single move's compare-and-set answer.
+        if (missed) throw versionMismatch('problem', missed.version, missed.version + 1);
+        await problemsRepository.insertEvents(
+          tx,
+          moving.map((p) => ({ problemId: p.id, action: m.action, fromStatus: p.status, toStatus: m.to ?? p.status, actor: ctx.principal.subject, actorRole: ctx.principal.role, note: m.note ?? null })),
+        );
+        for (const p of moving) await m.with?.(tx, p);
+        const out = moving.map((p) => toProblemDto(updated.get(p.id)!));
+        await audit.record(
+          tx,
+          ctx,
+          moving.map((p, i) => ({ action: `problem.${m.action}`, entityType: 'problem', entityId: p.id, before: toProblemDto(p), after: out[i] })),
+        );
+        const changed = moving.flatMap((p, i) => (out[i].status !== p.status ? [{ problemId: p.id, unitId: p.unitId, cycleId: p.cycleId, from: p.status, to: out[i].status, action: m.action }] : []));
+        if (changed.length) await webhooks?.emitMany(ctx, 'problem.status_changed', changed, { tx });
         return out;
       });
     },
