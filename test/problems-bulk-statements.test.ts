@@ -75,3 +75,33 @@ t.test('a bulk move names every duplicate and the first refused problem, and wri
   t.same(res.json().errors.map((e: { field: string }) => e.field), ['ids.1', 'ids.3']);
   t.equal(await count(`select count(*)::int n from problems where id = any($1) and status = 'open'`, [ids]), 3);
 });
+
+t.test('opening 200 problems at once sends as many statements as opening 2, each audited and in its history', async (t) => {
+  if (!h.database.pool) return void t.comment('statements are counted on PostgreSQL only');
+  const small = await h.countQueries(() => openMany(2));
+  const large = await h.countQueries(() => openMany(200));
+  t.equal(large.queries, small.queries, `${small.queries} statements for 2 problems and for 200`);
+  t.ok(large.queries <= 10, `a handful of statements (${large.queries})`);
+  const ids = large.result;
+  t.equal(await count(`select count(*)::int n from audit_log where action = 'problem.opened' and entity_id = any($1)`, [ids]), 200);
+  t.equal(await count(`select count(*)::int n from problem_events where action = 'opened' and to_status = 'open' and problem_id = any($1)`, [ids]), 200);
+  const listed = await h.sql<{ id: string; description: string }>(`select id, description from problems where id = any($1) order by id`, [ids]);
+  t.same(listed.map((p) => p.id), ids, 'answered in the order given, ids in creation order');
+  t.same(listed.map((p) => p.description), ids.map((_, i) => `批量问题 ${i}`));
+});
+
+t.test('a bad item in a bulk opening is named by its index and nothing is written', async (t) => {
+  const before = await count(`select count(*)::int n from problems`, []);
+  const problems = [
+    { unitId: forestStation.id, sourceType: 'manual', severity: 'minor', description: '好的' },
+    { unitId: forestStation.id, sourceType: 'manual', severity: 'minor', description: '已过期限', deadline: '2020-01-01T00:00:00Z' },
+    { unitId: '0190a000-0000-7000-8000-000000000000', sourceType: 'manual', severity: 'minor', description: '没有这个单位' },
+  ];
+  const res = await api('/problems/bulk', { problems });
+  t.equal(res.statusCode, 422, res.body);
+  t.same(res.json().errors.map((e: { field: string }) => e.field), ['problems.1.deadline'], 'the first refused item answers');
+  const cycle = await api('/problems/bulk', { problems: [problems[0], { ...problems[0], cycleId: '0190a000-0000-7000-8000-000000000000' }] });
+  t.equal(cycle.statusCode, 422, cycle.body);
+  t.same(cycle.json().errors.map((e: { field: string }) => e.field), ['problems.1.cycleId']);
+  t.equal(await count(`select count(*)::int n from problems`, []), before, 'nothing of either batch was written');
+});

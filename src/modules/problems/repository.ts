@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray, isNotNull, isNull, ne, sql } from 'drizzle-o
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
+import { uuidv7 } from '../../lib/ids.js';
 import { assessmentQueries } from '../assessments/queries.js';
 import { complaintQueries } from '../complaints/queries.js';
 import { ratingQueries } from '../ratings/queries.js';
@@ -90,6 +91,14 @@ export const problemsRepository = {
     return r;
   },
 
+  /** Many new problems in one statement (none with a source record: those go through `insertUnlessSourceTaken`); returned in the order given. */
+  async insertMany(db: Db, rows: readonly Omit<typeof problems.$inferInsert, 'id'>[]): Promise<ProblemRow[]> {
+    if (rows.length === 0) return [];
+    const withIds = rows.map((r) => ({ ...r, id: uuidv7() }));
+    const byId = new Map((await db.insert(problems).values(withIds).returning()).map((r) => [r.id, r]));
+    return withIds.map((r) => byId.get(r.id)!);
+  },
+
   update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof problems.$inferInsert>): Promise<ProblemRow | undefined> {
     return updateVersioned(db, problems, id, expectedVersion, patch);
   },
@@ -148,6 +157,12 @@ export const problemsRepository = {
       return found(r && { unitId: r.unitId, ratingLevel: r.level });
     }
     return null;
+  },
+
+  /** The same facts for many units, in one query. */
+  async unitsByIds(db: Db, ids: readonly string[]): Promise<Map<string, { id: string; departmentId: string; regionId: string }>> {
+    if (ids.length === 0) return new Map();
+    return new Map((await unitQueries.byIds(db, ids)).map((u) => [u.id, { id: u.id, departmentId: u.departmentId, regionId: u.regionId }]));
   },
 
   async unitById(db: Db, id: string): Promise<{ id: string; departmentId: string; regionId: string } | undefined> {

@@ -190,6 +190,35 @@ export function createProblemsService({
     return d;
   }
 
+  /**
+   * The checks of a new problem that need no look-up of its source record, in the order they answer: its text, its
+   * unit (in the caller's region), its cycle and whether its kind names a source. Returns the trimmed description.
+   * The single and the bulk opening both call it, with the unit and cycle they looked up.
+   */
+  function assertOpenable(ctx: RequestContext, input: OpenProblemInput, unit: { regionId: string } | undefined, cycleExists: boolean): string {
+    const sourceId = input.sourceId ?? null;
+    const description = input.description.trim();
+    if (!description) throw invalid('description', 'must not be empty');
+    if (!unit || !coversRegion(ctx.principal, unit.regionId)) throw invalid('unitId', `unit ${input.unitId} does not exist${ctx.principal.regionId ? ' or is outside your region' : ''}`);
+    if (input.cycleId && !cycleExists) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
+    if (linkedSourceTypes.includes(input.sourceType) && !sourceId) throw invalid('sourceId', `a problem from ${input.sourceType} must name its source record`);
+    if (input.sourceType === 'manual' && sourceId) throw invalid('sourceId', 'a manually entered problem has no source record');
+    return description;
+  }
+
+  /** The row a new problem is inserted as; `deadline` already settled (given and in the future, or by severity). */
+  const newRow = (input: OpenProblemInput, description: string, deadline: Date) => ({
+    unitId: input.unitId,
+    cycleId: input.cycleId ?? null,
+    sourceType: input.sourceType,
+    sourceId: input.sourceId ?? null,
+    severity: input.severity,
+    description,
+    deadline,
+    responsiblePerson: input.responsiblePerson?.trim() || null,
+    isHot: input.isHot ?? false,
+  });
+
   /** Opens a problem, or finds the one already opened for the same source record. */
   async function open(tx: Db, ctx: RequestContext, input: OpenProblemInput): Promise<{ problem: ProblemDto; created: boolean }> {
     const sourceId = input.sourceId ?? null;
@@ -200,31 +229,17 @@ export function createProblemsService({
       }
       if (existing) return { problem: toProblemDto(existing), created: false };
     }
-    const description = input.description.trim();
-    if (!description) throw invalid('description', 'must not be empty');
     const unit = await problemsRepository.unitById(tx, input.unitId);
-    if (!unit || !coversRegion(ctx.principal, unit.regionId)) throw invalid('unitId', `unit ${input.unitId} does not exist${ctx.principal.regionId ? ' or is outside your region' : ''}`);
-    if (input.cycleId && !(await cycleQueries.exists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
-    if (linkedSourceTypes.includes(input.sourceType) && !sourceId) throw invalid('sourceId', `a problem from ${input.sourceType} must name its source record`);
-    if (input.sourceType === 'manual' && sourceId) throw invalid('sourceId', 'a manually entered problem has no source record');
+    const cycleExists = !!input.cycleId && !!unit && coversRegion(ctx.principal, unit.regionId) && (await cycleQueries.exists(tx, input.cycleId));
+    const description = assertOpenable(ctx, input, unit, cycleExists);
     if (sourceId) {
       const source = await problemsRepository.source(tx, input.sourceType, sourceId);
       if (source && !source.exists) throw invalid('sourceId', `${input.sourceType} ${sourceId} does not exist`);
       if (source?.unitId && source.unitId !== input.unitId) throw invalid('sourceId', `${input.sourceType} ${sourceId} belongs to another unit`);
       if (source?.ratingLevel !== undefined && source.ratingLevel > 2) throw invalid('sourceId', `rating ${sourceId} is not a bad rating (差评: level 1 or 2)`);
     }
-    const deadline = input.deadline ? futureDeadline(input.deadline, 'deadline') : calendar.addWorkingDays(new Date(), deadlineWorkingDays[input.severity], await calendar.regionPathForDeadline(unit.regionId, { tx }));
-    const row = await problemsRepository.insertUnlessSourceTaken(tx, {
-      unitId: input.unitId,
-      cycleId: input.cycleId ?? null,
-      sourceType: input.sourceType,
-      sourceId,
-      severity: input.severity,
-      description,
-      deadline,
-      responsiblePerson: input.responsiblePerson?.trim() || null,
-      isHot: input.isHot ?? false,
-    });
+    const deadline = input.deadline ? futureDeadline(input.deadline, 'deadline') : calendar.addWorkingDays(new Date(), deadlineWorkingDays[input.severity], await calendar.regionPathForDeadline(unit!.regionId, { tx }));
+    const row = await problemsRepository.insertUnlessSourceTaken(tx, newRow(input, description, deadline));
     if (!row) {
       // Another transaction opened it for the same source between our look-up and insert.
       const existing = await problemsRepository.bySource(tx, input.sourceType, sourceId!);
@@ -234,6 +249,49 @@ export function createProblemsService({
     const dto = toProblemDto(row);
     await audit.record(tx, ctx, { action: 'problem.opened', entityType: 'problem', entityId: row.id, after: dto });
     return { problem: dto, created: true };
+  }
+
+  /**
+   * Many problems without source records opened set-based: units and cycles read in one query each, every item
+   * checked by `assertOpenable` in order (the first refusal answers, as one by one), then one insert each of
+   * problems, history and audit entries.
+   */
+  async function openManyWithoutSource(tx: Db, ctx: RequestContext, inputs: OpenProblemInput[]): Promise<ProblemDto[]> {
+    const units = await problemsRepository.unitsByIds(tx, [...new Set(inputs.map((p) => p.unitId))]);
+    const cycleIds = [...new Set(inputs.flatMap((p) => (p.cycleId ? [p.cycleId] : [])))];
+    const cycles = await cycleQueries.existing(tx, cycleIds);
+    const checked = inputs.map((input, i) => {
+      try {
+        const description = assertOpenable(ctx, input, units.get(input.unitId), !!input.cycleId && cycles.has(input.cycleId));
+        return { input, description, deadline: input.deadline ? futureDeadline(input.deadline, 'deadline') : undefined };
+      } catch (e) {
+        throw atItem(i, e);
+      }
+    });
+    const regionIds = [...new Set(checked.filter((c) => !c.deadline).map((c) => units.get(c.input.unitId)!.regionId))];
+    const regionPaths = new Map<string, string | null>();
+    for (const r of regionIds) regionPaths.set(r, await calendar.regionPathForDeadline(r, { tx }));
+    const now = new Date();
+    const rows = await problemsRepository.insertMany(
+      tx,
+      checked.map(({ input, description, deadline }) =>
+        newRow(input, description, deadline ?? calendar.addWorkingDays(now, deadlineWorkingDays[input.severity], regionPaths.get(units.get(input.unitId)!.regionId))),
+      ),
+    );
+    await problemsRepository.insertEvents(
+      tx,
+      rows.map((r) => ({ problemId: r.id, action: 'opened', fromStatus: null, toStatus: 'open' as const, actor: ctx.principal.subject, actorRole: ctx.principal.role, note: null })),
+    );
+    const out = rows.map((r) => toProblemDto(r));
+    await audit.record(tx, ctx, out.map((dto) => ({ action: 'problem.opened', entityType: 'problem', entityId: dto.id, after: dto })));
+    return out;
+  }
+
+  /** A refusal of item `i` of a batch, its fields named `problems.<i>.…`. */
+  function atItem(i: number, e: unknown): unknown {
+    if (!(e instanceof DomainError) || e.status >= 500) return e;
+    const errors = (e.extra.errors ?? [{ field: '', message: e.message }]).map((f) => ({ field: `problems.${i}${f.field ? `.${f.field}` : ''}`, message: f.message }));
+    return new DomainError(e.status, e.code, e.title, errors.map((f) => `${f.field}: ${f.message}`).join('; '), { ...e.extra, errors });
   }
 
   /**
@@ -409,14 +467,15 @@ export function createProblemsService({
     /** Many problems opened at once (a return of findings), all or nothing; errors name the item (`problems.<i>`). */
     createMany(ctx: RequestContext, inputs: OpenProblemInput[]): Promise<ProblemDto[]> {
       return db.transaction(async (tx) => {
+        // Problems from source records are idempotent per source and checked against it: one by one. The usual return
+        // of findings (manual, media) names none and is opened set-based.
+        if (inputs.every((p) => !p.sourceId)) return openManyWithoutSource(tx, ctx, inputs);
         const out: ProblemDto[] = [];
         for (const [i, input] of inputs.entries()) {
           try {
             out.push((await open(tx, ctx, input)).problem);
           } catch (e) {
-            if (!(e instanceof DomainError) || e.status >= 500) throw e;
-            const errors = (e.extra.errors ?? [{ field: '', message: e.message }]).map((f) => ({ field: `problems.${i}${f.field ? `.${f.field}` : ''}`, message: f.message }));
-            throw new DomainError(e.status, e.code, e.title, errors.map((f) => `${f.field}: ${f.message}`).join('; '), { ...e.extra, errors });
+            throw atItem(i, e);
           }
         }
         return out;
