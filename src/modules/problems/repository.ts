@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray, isNotNull, isNull, ne, sql } from 'drizzle-o
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
+import { uuidv7 } from '../../lib/ids.js';
 import { assessmentQueries } from '../assessments/queries.js';
 import { complaintQueries } from '../complaints/queries.js';
 import { ratingQueries } from '../ratings/queries.js';
@@ -55,6 +56,23 @@ export const problemsRepository = {
     return rows[0] && { ...rows[0].problem, unitDepartmentId: rows[0].unitDepartmentId, unitRegionId: rows[0].unitRegionId };
   },
 
+  /**
+   * Many problems with their units' facts, locked (FOR UPDATE, in id order so concurrent batches queue rather than
+   * deadlock) for a set-based move. Missing ids are simply absent.
+   */
+  async byIdsForUpdate(db: Db, ids: readonly string[]): Promise<ScopedProblemRow[]> {
+    if (ids.length === 0) return [];
+    const units = unitQueries.facts(db);
+    const rows = await db
+      .select({ problem: problems, unitDepartmentId: units.departmentId, unitRegionId: units.regionId })
+      .from(problems)
+      .innerJoin(units, eq(units.id, problems.unitId))
+      .where(inArray(problems.id, [...ids]))
+      .orderBy(asc(problems.id))
+      .for('update', { of: problems });
+    return rows.map((r) => ({ ...r.problem, unitDepartmentId: r.unitDepartmentId, unitRegionId: r.unitRegionId }));
+  },
+
   async bySource(db: Db, sourceType: ProblemSourceType, sourceId: string): Promise<ProblemRow | undefined> {
     const rows = await db
       .select()
@@ -73,8 +91,30 @@ export const problemsRepository = {
     return r;
   },
 
+  /** Many new problems in one statement (none with a source record: those go through `insertUnlessSourceTaken`); returned in the order given. */
+  async insertMany(db: Db, rows: readonly Omit<typeof problems.$inferInsert, 'id'>[]): Promise<ProblemRow[]> {
+    if (rows.length === 0) return [];
+    const withIds = rows.map((r) => ({ ...r, id: uuidv7() }));
+    const byId = new Map((await db.insert(problems).values(withIds).returning()).map((r) => [r.id, r]));
+    return withIds.map((r) => byId.get(r.id)!);
+  },
+
   update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof problems.$inferInsert>): Promise<ProblemRow | undefined> {
     return updateVersioned(db, problems, id, expectedVersion, patch);
+  },
+
+  /**
+   * The same patch on many problems in one statement, each a compare-and-set on its version (as `update`): returns the
+   * rows changed, in no particular order; a row whose version moved on is left out.
+   */
+  async updateMany(db: Db, expected: readonly { id: string; version: number }[], patch: Partial<typeof problems.$inferInsert>): Promise<ProblemRow[]> {
+    if (expected.length === 0) return [];
+    const pairs = sql.join(expected.map((e) => sql`(${e.id}::uuid, ${e.version}::int)`), sql`, `);
+    return db
+      .update(problems)
+      .set({ ...patch, version: sql`${problems.version} + 1`, updatedAt: new Date() })
+      .where(sql`(${problems.id}, ${problems.version}) in (values ${pairs})`)
+      .returning();
   },
 
   list(db: Db, f: ProblemFilter & { afterId?: string; limit: number }): Promise<ProblemRow[]> {
@@ -88,6 +128,11 @@ export const problemsRepository = {
 
   async insertEvent(db: Db, row: typeof problemEvents.$inferInsert): Promise<void> {
     await db.insert(problemEvents).values(row);
+  },
+
+  /** Many history entries in one statement (a bulk move); ids are drawn in order, so each problem's history stays ordered. */
+  async insertEvents(db: Db, rows: (typeof problemEvents.$inferInsert)[]): Promise<void> {
+    if (rows.length) await db.insert(problemEvents).values(rows);
   },
 
   eventsFor(db: Db, problemIds: readonly string[]): Promise<ProblemEventRow[]> {
@@ -112,6 +157,12 @@ export const problemsRepository = {
       return found(r && { unitId: r.unitId, ratingLevel: r.level });
     }
     return null;
+  },
+
+  /** The same facts for many units, in one query. */
+  async unitsByIds(db: Db, ids: readonly string[]): Promise<Map<string, { id: string; departmentId: string; regionId: string }>> {
+    if (ids.length === 0) return new Map();
+    return new Map((await unitQueries.byIds(db, ids)).map((u) => [u.id, { id: u.id, departmentId: u.departmentId, regionId: u.regionId }]));
   },
 
   async unitById(db: Db, id: string): Promise<{ id: string; departmentId: string; regionId: string } | undefined> {

@@ -107,10 +107,13 @@ export function createProblemsService({
   /** Default deadlines are counted on the holiday calendar of the unit's region (工作日历, regional overrides included). */
   calendar: Pick<CalendarService, 'addWorkingDays' | 'regionPathForDeadline'>;
 }) {
-  async function visible(ctx: RequestContext, id: string, tx: Db = db): Promise<ScopedProblemRow> {
-    const r = await problemsRepository.byId(tx, id);
+  /** The row, if the caller may see it; 404 otherwise (one rule for a single read and a batch). */
+  function seen(ctx: RequestContext, id: string, r: ScopedProblemRow | undefined): ScopedProblemRow {
     if (!r || !canSeeUnit(ctx, { id: r.unitId, departmentId: r.unitDepartmentId, regionId: r.unitRegionId })) throw notFound('problem', id);
     return r;
+  }
+  async function visible(ctx: RequestContext, id: string, tx: Db = db): Promise<ScopedProblemRow> {
+    return seen(ctx, id, await problemsRepository.byId(tx, id));
   }
   const measures = createMeasuresService({ db, audit, visibleProblem: visible });
 
@@ -147,17 +150,26 @@ export function createProblemsService({
     });
   }
 
+  /**
+   * Whether `m` may move `current`: the version (when the caller names one), the state machine and the move's own
+   * check. The one rule a single move and a bulk move both apply; throws the 409/412 that refuses it.
+   */
+  function assertMove(current: ScopedProblemRow, expected: number | undefined, m: Move): void {
+    const id = current.id;
+    if (expected !== undefined && current.version !== expected) throw versionMismatch('problem', expected, current.version);
+    if (m.to) {
+      const detail = `problem ${id} is ${current.status}; it can be ${m.verb} only when ${m.from ?? problemMachine.sources(m.to).join(' or ')}`;
+      if (m.from && current.status !== m.from) throw illegalTransition('problem', id, current.status, m.to, problemMachine.allowed(current.status), detail);
+      problemMachine.assert('problem', id, current.status, m.to, { detail });
+    } else problemMachine.assertOpen('problem', id, current.status, { detail: `problem ${id} is ${current.status}; it can no longer ${m.verb}` });
+    m.check?.(current);
+  }
+
   /** One step of the state machine: scope, status and version checks, the change, its history entry and its audit entry. */
   function move(ctx: RequestContext, id: string, expected: number | undefined, m: Move, opt: TxOption = {}): Promise<ProblemDto> {
     return inTransaction(db, opt.tx, async (tx) => {
       const current = await visible(ctx, id, tx);
-      if (expected !== undefined && current.version !== expected) throw versionMismatch('problem', expected, current.version);
-      if (m.to) {
-        const detail = `problem ${id} is ${current.status}; it can be ${m.verb} only when ${m.from ?? problemMachine.sources(m.to).join(' or ')}`;
-        if (m.from && current.status !== m.from) throw illegalTransition('problem', id, current.status, m.to, problemMachine.allowed(current.status), detail);
-        problemMachine.assert('problem', id, current.status, m.to, { detail });
-      } else problemMachine.assertOpen('problem', id, current.status, { detail: `problem ${id} is ${current.status}; it can no longer ${m.verb}` });
-      m.check?.(current);
+      assertMove(current, expected, m);
       const to = m.to ?? current.status;
       const row = await problemsRepository.update(tx, id, current.version, { ...m.patch, status: to });
       if (!row) throw versionMismatch('problem', current.version, current.version + 1);
@@ -178,6 +190,35 @@ export function createProblemsService({
     return d;
   }
 
+  /**
+   * The checks of a new problem that need no look-up of its source record, in the order they answer: its text, its
+   * unit (in the caller's region), its cycle and whether its kind names a source. Returns the trimmed description.
+   * The single and the bulk opening both call it, with the unit and cycle they looked up.
+   */
+  function assertOpenable(ctx: RequestContext, input: OpenProblemInput, unit: { regionId: string } | undefined, cycleExists: boolean): string {
+    const sourceId = input.sourceId ?? null;
+    const description = input.description.trim();
+    if (!description) throw invalid('description', 'must not be empty');
+    if (!unit || !coversRegion(ctx.principal, unit.regionId)) throw invalid('unitId', `unit ${input.unitId} does not exist${ctx.principal.regionId ? ' or is outside your region' : ''}`);
+    if (input.cycleId && !cycleExists) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
+    if (linkedSourceTypes.includes(input.sourceType) && !sourceId) throw invalid('sourceId', `a problem from ${input.sourceType} must name its source record`);
+    if (input.sourceType === 'manual' && sourceId) throw invalid('sourceId', 'a manually entered problem has no source record');
+    return description;
+  }
+
+  /** The row a new problem is inserted as; `deadline` already settled (given and in the future, or by severity). */
+  const newRow = (input: OpenProblemInput, description: string, deadline: Date) => ({
+    unitId: input.unitId,
+    cycleId: input.cycleId ?? null,
+    sourceType: input.sourceType,
+    sourceId: input.sourceId ?? null,
+    severity: input.severity,
+    description,
+    deadline,
+    responsiblePerson: input.responsiblePerson?.trim() || null,
+    isHot: input.isHot ?? false,
+  });
+
   /** Opens a problem, or finds the one already opened for the same source record. */
   async function open(tx: Db, ctx: RequestContext, input: OpenProblemInput): Promise<{ problem: ProblemDto; created: boolean }> {
     const sourceId = input.sourceId ?? null;
@@ -188,31 +229,17 @@ export function createProblemsService({
       }
       if (existing) return { problem: toProblemDto(existing), created: false };
     }
-    const description = input.description.trim();
-    if (!description) throw invalid('description', 'must not be empty');
     const unit = await problemsRepository.unitById(tx, input.unitId);
-    if (!unit || !coversRegion(ctx.principal, unit.regionId)) throw invalid('unitId', `unit ${input.unitId} does not exist${ctx.principal.regionId ? ' or is outside your region' : ''}`);
-    if (input.cycleId && !(await cycleQueries.exists(tx, input.cycleId))) throw invalid('cycleId', `cycle ${input.cycleId} does not exist`);
-    if (linkedSourceTypes.includes(input.sourceType) && !sourceId) throw invalid('sourceId', `a problem from ${input.sourceType} must name its source record`);
-    if (input.sourceType === 'manual' && sourceId) throw invalid('sourceId', 'a manually entered problem has no source record');
+    const cycleExists = !!input.cycleId && !!unit && coversRegion(ctx.principal, unit.regionId) && (await cycleQueries.exists(tx, input.cycleId));
+    const description = assertOpenable(ctx, input, unit, cycleExists);
     if (sourceId) {
       const source = await problemsRepository.source(tx, input.sourceType, sourceId);
       if (source && !source.exists) throw invalid('sourceId', `${input.sourceType} ${sourceId} does not exist`);
       if (source?.unitId && source.unitId !== input.unitId) throw invalid('sourceId', `${input.sourceType} ${sourceId} belongs to another unit`);
       if (source?.ratingLevel !== undefined && source.ratingLevel > 2) throw invalid('sourceId', `rating ${sourceId} is not a bad rating (差评: level 1 or 2)`);
     }
-    const deadline = input.deadline ? futureDeadline(input.deadline, 'deadline') : calendar.addWorkingDays(new Date(), deadlineWorkingDays[input.severity], await calendar.regionPathForDeadline(unit.regionId, { tx }));
-    const row = await problemsRepository.insertUnlessSourceTaken(tx, {
-      unitId: input.unitId,
-      cycleId: input.cycleId ?? null,
-      sourceType: input.sourceType,
-      sourceId,
-      severity: input.severity,
-      description,
-      deadline,
-      responsiblePerson: input.responsiblePerson?.trim() || null,
-      isHot: input.isHot ?? false,
-    });
+    const deadline = input.deadline ? futureDeadline(input.deadline, 'deadline') : calendar.addWorkingDays(new Date(), deadlineWorkingDays[input.severity], await calendar.regionPathForDeadline(unit!.regionId, { tx }));
+    const row = await problemsRepository.insertUnlessSourceTaken(tx, newRow(input, description, deadline));
     if (!row) {
       // Another transaction opened it for the same source between our look-up and insert.
       const existing = await problemsRepository.bySource(tx, input.sourceType, sourceId!);
@@ -222,6 +249,49 @@ export function createProblemsService({
     const dto = toProblemDto(row);
     await audit.record(tx, ctx, { action: 'problem.opened', entityType: 'problem', entityId: row.id, after: dto });
     return { problem: dto, created: true };
+  }
+
+  /**
+   * Many problems without source records opened set-based: units and cycles read in one query each, every item
+   * checked by `assertOpenable` in order (the first refusal answers, as one by one), then one insert each of
+   * problems, history and audit entries.
+   */
+  async function openManyWithoutSource(tx: Db, ctx: RequestContext, inputs: OpenProblemInput[]): Promise<ProblemDto[]> {
+    const units = await problemsRepository.unitsByIds(tx, [...new Set(inputs.map((p) => p.unitId))]);
+    const cycleIds = [...new Set(inputs.flatMap((p) => (p.cycleId ? [p.cycleId] : [])))];
+    const cycles = await cycleQueries.existing(tx, cycleIds);
+    const checked = inputs.map((input, i) => {
+      try {
+        const description = assertOpenable(ctx, input, units.get(input.unitId), !!input.cycleId && cycles.has(input.cycleId));
+        return { input, description, deadline: input.deadline ? futureDeadline(input.deadline, 'deadline') : undefined };
+      } catch (e) {
+        throw atItem(i, e);
+      }
+    });
+    const regionIds = [...new Set(checked.filter((c) => !c.deadline).map((c) => units.get(c.input.unitId)!.regionId))];
+    const regionPaths = new Map<string, string | null>();
+    for (const r of regionIds) regionPaths.set(r, await calendar.regionPathForDeadline(r, { tx }));
+    const now = new Date();
+    const rows = await problemsRepository.insertMany(
+      tx,
+      checked.map(({ input, description, deadline }) =>
+        newRow(input, description, deadline ?? calendar.addWorkingDays(now, deadlineWorkingDays[input.severity], regionPaths.get(units.get(input.unitId)!.regionId))),
+      ),
+    );
+    await problemsRepository.insertEvents(
+      tx,
+      rows.map((r) => ({ problemId: r.id, action: 'opened', fromStatus: null, toStatus: 'open' as const, actor: ctx.principal.subject, actorRole: ctx.principal.role, note: null })),
+    );
+    const out = rows.map((r) => toProblemDto(r));
+    await audit.record(tx, ctx, out.map((dto) => ({ action: 'problem.opened', entityType: 'problem', entityId: dto.id, after: dto })));
+    return out;
+  }
+
+  /** A refusal of item `i` of a batch, its fields named `problems.<i>.…`. */
+  function atItem(i: number, e: unknown): unknown {
+    if (!(e instanceof DomainError) || e.status >= 500) return e;
+    const errors = (e.extra.errors ?? [{ field: '', message: e.message }]).map((f) => ({ field: `problems.${i}${f.field ? `.${f.field}` : ''}`, message: f.message }));
+    return new DomainError(e.status, e.code, e.title, errors.map((f) => `${f.field}: ${f.message}`).join('; '), { ...e.extra, errors });
   }
 
   /**
@@ -343,18 +413,25 @@ export function createProblemsService({
      */
     bulkTransition(ctx: RequestContext, input: BulkTransitionInput): Promise<ProblemDto[]> {
       return db.transaction(async (tx) => {
-        const out: ProblemDto[] = [];
+        const m = bulkMove(ctx, input);
+        // Set-based: every row locked and read in one statement, checked by the single move's rule (assertMove), then
+        // one UPDATE, one insert of history, one of audit entries and one of events, whatever the batch's size.
+        const rows = new Map((await problemsRepository.byIdsForUpdate(tx, [...new Set(input.ids)])).map((r) => [r.id, r]));
+        const moving: ScopedProblemRow[] = [];
         const errors: { field: string; message: string; error: DomainError }[] = [];
-        const seen = new Set<string>();
+        const listed = new Set<string>();
         for (const [i, id] of input.ids.entries()) {
-          if (seen.has(id)) {
+          if (listed.has(id)) {
             errors.push({ field: `ids.${i}`, message: `problem ${id} is listed twice`, error: invalid(`ids.${i}`, 'listed twice') });
             continue;
           }
-          seen.add(id);
+          listed.add(id);
+          // As when moved one by one: after the first refusal only duplicates are still named.
           if (errors.length) continue;
           try {
-            out.push(await move(ctx, id, undefined, bulkMove(ctx, input), { tx }));
+            const current = seen(ctx, id, rows.get(id));
+            assertMove(current, undefined, m);
+            moving.push(current);
           } catch (e) {
             if (!(e instanceof DomainError) || e.status >= 500) throw e;
             errors.push({ field: `ids.${i}`, message: e.message, error: e });
@@ -364,6 +441,25 @@ export function createProblemsService({
           const first = errors[0].error;
           throw new DomainError(first.status, first.code, first.title, errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors: errors.map(({ field, message }) => ({ field, message })) });
         }
+        const updated = new Map(
+          (await problemsRepository.updateMany(tx, moving.map((p) => ({ id: p.id, version: p.version })), m.to ? { ...m.patch, status: m.to } : { ...m.patch })).map((r) => [r.id, r]),
+        );
+        const missed = moving.find((p) => !updated.has(p.id));
+        // Cannot happen under the lock; kept as the single move's compare-and-set answer.
+        if (missed) throw versionMismatch('problem', missed.version, missed.version + 1);
+        await problemsRepository.insertEvents(
+          tx,
+          moving.map((p) => ({ problemId: p.id, action: m.action, fromStatus: p.status, toStatus: m.to ?? p.status, actor: ctx.principal.subject, actorRole: ctx.principal.role, note: m.note ?? null })),
+        );
+        for (const p of moving) await m.with?.(tx, p);
+        const out = moving.map((p) => toProblemDto(updated.get(p.id)!));
+        await audit.record(
+          tx,
+          ctx,
+          moving.map((p, i) => ({ action: `problem.${m.action}`, entityType: 'problem', entityId: p.id, before: toProblemDto(p), after: out[i] })),
+        );
+        const changed = moving.flatMap((p, i) => (out[i].status !== p.status ? [{ problemId: p.id, unitId: p.unitId, cycleId: p.cycleId, from: p.status, to: out[i].status, action: m.action }] : []));
+        if (changed.length) await webhooks?.emitMany(ctx, 'problem.status_changed', changed, { tx });
         return out;
       });
     },
@@ -371,14 +467,15 @@ export function createProblemsService({
     /** Many problems opened at once (a return of findings), all or nothing; errors name the item (`problems.<i>`). */
     createMany(ctx: RequestContext, inputs: OpenProblemInput[]): Promise<ProblemDto[]> {
       return db.transaction(async (tx) => {
+        // Problems from source records are idempotent per source and checked against it: one by one. The usual return
+        // of findings (manual, media) names none and is opened set-based.
+        if (inputs.every((p) => !p.sourceId)) return openManyWithoutSource(tx, ctx, inputs);
         const out: ProblemDto[] = [];
         for (const [i, input] of inputs.entries()) {
           try {
             out.push((await open(tx, ctx, input)).problem);
           } catch (e) {
-            if (!(e instanceof DomainError) || e.status >= 500) throw e;
-            const errors = (e.extra.errors ?? [{ field: '', message: e.message }]).map((f) => ({ field: `problems.${i}${f.field ? `.${f.field}` : ''}`, message: f.message }));
-            throw new DomainError(e.status, e.code, e.title, errors.map((f) => `${f.field}: ${f.message}`).join('; '), { ...e.extra, errors });
+            throw atItem(i, e);
           }
         }
         return out;
