@@ -59,7 +59,16 @@ const departments = await each(range(69), (i) => api('POST', '/departments', { n
 // the document's 2135 参与创建 and its 3 取消评比资格 are 2,138 enrolled. ──
 const categories = ['law_enforcement', 'public_service', 'economic_social_management'] as const;
 const unitRows = range(2138).map((i) => ({ name: `基层站所${i + 1}`, departmentId: departments[i % 69].id, regionId: counties[i % 8].id, category: categories[i % 3] }));
-const units = await each(unitRows, (row) => api('POST', '/units', row), 16);
+// One bulk import (POST /unit-imports, CSV), then the units read back page by page.
+const file = ['departmentId,regionId,category,name', ...unitRows.map((u) => `${u.departmentId},${u.regionId},${u.category},${u.name}`)].join('\n');
+const imported = await h.as('admin', { method: 'POST', url: '/api/v1/unit-imports?format=csv', headers: { 'content-type': 'text/csv' }, payload: file });
+if (imported.statusCode !== 201 || imported.json().created !== 2138) throw new Error(`unit import: ${imported.statusCode} ${imported.body.slice(0, 400)}`);
+const units: Json[] = [];
+for (let cursor: string | null | undefined; cursor !== null; ) {
+  const page = await api<{ items: Json[]; nextCursor: string | null }>('GET', `/units?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+  units.push(...page.items);
+  cursor = page.nextCursor;
+}
 
 // ── the cycle: every unit enrolls (参与创建); 3 lose their eligibility (取消评比资格) ──
 const year = new Date().getUTCFullYear();
