@@ -9,10 +9,10 @@
  */
 import { Readable } from 'node:stream';
 import { BOM, csvLine } from './csv.js';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Database, Db } from '../db/client.js';
 import { DomainError, notFound } from './errors.js';
-import { paginate } from './http.js';
+import { paginate, pageQuery } from './http.js';
 import type { Page } from './http.js';
 import { ImportFileError, rowsOf } from './import-rows.js';
 import type { ImportFormat, ImportHeader } from './import-rows.js';
@@ -29,6 +29,11 @@ export const POLICY_DESCRIPTION =
   '`partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; ' +
   'the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` ' +
   '(all rows are still checked, so the error report is complete).';
+
+/** The query fields every import takes (format and commit policy) and its list route's filter: one definition for each kind. */
+export const importFormatQuery = z.enum(importFormats).describe('csv (header row, UTF-8) or ndjson (one JSON object per line)');
+export const importPolicyQuery = z.enum(importPolicies).default('partial').describe(POLICY_DESCRIPTION);
+export const importListQuery = pageQuery.extend({ status: z.enum(importStatuses).optional() });
 
 /** Counters every job keeps; a kind may keep more (ratings count the follow-ups opened). */
 export interface ImportCounters {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
+import { idParams, pageOf, problems, queryOf } from '../../lib/http.js';
 import { IMPORT_FILE_TYPES, MAX_IMPORT_BYTES, importUpload } from '../../lib/import-rows.js';
-import { POLICY_DESCRIPTION } from '../../lib/bulk-import.js';
+import { POLICY_DESCRIPTION, importListQuery } from '../../lib/bulk-import.js';
 import { caseImport, caseImportColumns, caseImportQuery, requiredCaseImportColumns } from './import.schemas.js';
 import { CASE_WRITERS } from './schemas.js';
 
@@ -44,7 +44,7 @@ export const caseImportRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listCaseImports',
       summary: 'Case imports (an integration sees its own)',
       tags,
-      querystring: queryOf(pageQuery.extend({ status: z.enum(['processing', 'completed', 'failed']).optional() })),
+      querystring: queryOf(importListQuery),
       response: { 200: pageOf(caseImport), ...problems() },
     },
     handler: async (req) => {

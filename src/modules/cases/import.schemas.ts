@@ -1,19 +1,19 @@
 import { z } from 'zod';
 import { isoDate } from '../../lib/http.js';
-import { POLICY_DESCRIPTION, importFormats, importPolicies } from '../../lib/bulk-import.js';
+import { importFormatQuery, importFormats, importPolicies, importPolicyQuery, importStatuses, POLICY_DESCRIPTION } from '../../lib/bulk-import.js';
 import { caseNumber, caseStateSchema, source, staffCode } from './schemas.js';
 
 export const caseImportQuery = z.object({
-  format: z.enum(importFormats).describe('csv (header row, UTF-8) or ndjson (one JSON object per line)'),
+  format: importFormatQuery,
   source: source.describe('the platform the cases come from; caseNumber is unique per source (re-imports are recognised)'),
-  policy: z.enum(importPolicies).default('partial').describe(POLICY_DESCRIPTION),
+  policy: importPolicyQuery,
 });
 export type CaseImportOptions = z.infer<typeof caseImportQuery>;
 
 export const caseImport = z
   .object({
     id: z.uuid(),
-    status: z.enum(['processing', 'completed', 'failed']),
+    status: z.enum(importStatuses),
     format: z.enum(importFormats),
     source: z.string(),
     policy: z.enum(importPolicies),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
+import { idParams, pageOf, problems, queryOf } from '../../lib/http.js';
+import { importListQuery } from '../../lib/bulk-import.js';
 import { IMPORT_FILE_TYPES as FILE_TYPES, MAX_IMPORT_BYTES, importUpload } from '../../lib/import-rows.js';
 import { POLICY_DESCRIPTION, importColumns, importQuery, ratingImport, requiredImportColumns } from './import.schemas.js';
 
@@ -44,7 +45,7 @@ export const ratingImportRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listRatingImports',
       summary: 'Rating imports (an integration sees its own)',
       tags,
-      querystring: queryOf(pageQuery.extend({ status: z.enum(['processing', 'completed', 'failed']).optional() })),
+      querystring: queryOf(importListQuery),
       response: { 200: pageOf(ratingImport), ...problems() },
     },
     handler: async (req) => {

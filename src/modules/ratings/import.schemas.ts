@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isoDate } from '../../lib/http.js';
 import { channelSchema, noNul, sourceSchema } from './schemas.js';
 
-import { POLICY_DESCRIPTION, importFormats, importPolicies } from '../../lib/bulk-import.js';
+import { importFormatQuery, importFormats, importPolicies, importPolicyQuery, importStatuses, POLICY_DESCRIPTION } from '../../lib/bulk-import.js';
 import type { ImportPolicy } from '../../lib/bulk-import.js';
 
 export { POLICY_DESCRIPTION, importFormats, importPolicies };
@@ -10,16 +10,16 @@ export type { ImportPolicy };
 export type ImportFormat = (typeof importFormats)[number];
 
 export const importQuery = z.object({
-  format: z.enum(importFormats).describe('csv (header row, UTF-8) or ndjson (one JSON object per line)'),
+  format: importFormatQuery,
   source: sourceSchema.describe('the survey or sending system; externalId is unique per source (re-imports are recognised)'),
-  policy: z.enum(importPolicies).default('partial').describe(POLICY_DESCRIPTION),
+  policy: importPolicyQuery,
 });
 export type ImportOptions = z.infer<typeof importQuery>;
 
 export const ratingImport = z
   .object({
     id: z.uuid(),
-    status: z.enum(['processing', 'completed', 'failed']),
+    status: z.enum(importStatuses),
     format: z.enum(importFormats),
     source: z.string(),
     policy: z.enum(importPolicies),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { idParams, pageOf, pageQuery, problems, queryOf } from '../../lib/http.js';
+import { idParams, pageOf, problems, queryOf } from '../../lib/http.js';
 import { IMPORT_FILE_TYPES, MAX_IMPORT_BYTES, importUpload } from '../../lib/import-rows.js';
-import { POLICY_DESCRIPTION } from '../../lib/bulk-import.js';
+import { POLICY_DESCRIPTION, importListQuery } from '../../lib/bulk-import.js';
 import { unitImport, unitImportColumns, unitImportQuery } from './import.schemas.js';
 
 const tags = ['units'];
@@ -49,7 +49,7 @@ export const unitImportRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listUnitImports',
       summary: 'Unit imports',
       tags,
-      querystring: queryOf(pageQuery.extend({ status: z.enum(['processing', 'completed', 'failed']).optional() })),
+      querystring: queryOf(importListQuery),
       response: { 200: pageOf(unitImport), ...problems() },
     },
     handler: async (req) => {

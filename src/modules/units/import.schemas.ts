@@ -1,20 +1,20 @@
 import { z } from 'zod';
 import { isoDate } from '../../lib/http.js';
-import { POLICY_DESCRIPTION, importFormats, importPolicies } from '../../lib/bulk-import.js';
+import { importFormatQuery, importFormats, importPolicies, importPolicyQuery, importStatuses, POLICY_DESCRIPTION } from '../../lib/bulk-import.js';
 import { orgCodeSchema } from '../../lib/official-codes.js';
 import { categorySchema, serviceItem, unitFields } from './schemas.js';
 
 export const unitImportQuery = z.object({
-  format: z.enum(importFormats).describe('csv (header row, UTF-8) or ndjson (one JSON object per line)'),
+  format: importFormatQuery,
   source: z.string().trim().min(1).max(100).default('file').describe('where the file comes from (kept on the job, e.g. 机构编制台账)'),
-  policy: z.enum(importPolicies).default('partial').describe(POLICY_DESCRIPTION),
+  policy: importPolicyQuery,
 });
 export type UnitImportOptions = z.infer<typeof unitImportQuery>;
 
 export const unitImport = z
   .object({
     id: z.uuid(),
-    status: z.enum(['processing', 'completed', 'failed']),
+    status: z.enum(importStatuses),
     format: z.enum(importFormats),
     source: z.string(),
     policy: z.enum(importPolicies),
