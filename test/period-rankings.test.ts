@@ -179,6 +179,23 @@ t.test('N-for-K: bottom 1 in 3 consecutive published months makes a unit due an 
     ],
   });
 
+  // 两级办公室: the same prefecture-wide streaks, the due units of the county office's region only.
+  const countyDue = async (regionId: string) => {
+    const r = await h.as({ role: 'admin', subject: 'county-office', regionId }, { method: 'GET', url: api(`/accountability/due?cycleId=${cycle.id}`) });
+    t.equal(r.statusCode, 200, r.body);
+    return (r.json().items as { unitId: string }[]).map((i) => i.unitId);
+  };
+  t.same(await countyDue(w.regions.countyA.id), [u.forestPolice.id], 'the county of the police station sees it due');
+  t.same(await countyDue(w.regions.countyB.id), [], 'another county does not');
+  t.same(await countyDue(w.regions.townA.id), [], 'nor a township of the same county that is not the unit’s');
+  const gq = `{ accountabilityDue(cycleId: "${cycle.id}") { periodRankings items { unitId } } }`;
+  const inA = await gql(h, { role: 'admin', regionId: w.regions.countyA.id }, gq);
+  t.same(inA.data?.accountabilityDue, { periodRankings: 4, items: [{ unitId: u.forestPolice.id }] }, 'GraphQL: the same for the county');
+  const inB = await gql(h, { role: 'admin', regionId: w.regions.countyB.id }, gq);
+  t.same(inB.data?.accountabilityDue, { periodRankings: 4, items: [] });
+  const countyInspector = await h.as({ role: 'inspector', regionId: w.regions.countyA.id }, { method: 'GET', url: api(`/accountability/due?cycleId=${cycle.id}`) });
+  t.equal(countyInspector.statusCode, 403, 'an inspector, county or not, is refused');
+
   // The office opens the action with one call citing them; the unit is then no longer due.
   const opened = await h.as('admin', { method: 'POST', url: api('/accountability-actions'), payload: { ...item.action, reason: '连续三个月排名靠后，约谈负责人', decidedAt: '2024-04-15T09:00:00+08:00' } });
   t.equal(opened.statusCode, 201, opened.body);

@@ -296,7 +296,7 @@ t.test('a region filter covers the region and every region below it', async (t) 
   t.equal(f.deeds, 4);
   t.same(f.accountabilityActions, { interview: 2, notice_of_criticism: 0, disciplinary_action: 0, demotion: 0 }, 'a prefecture department is not inside the county');
   t.equal(f.complaints.total, 2, 'a complaint not yet triaged to a unit is outside any unit filter');
-  t.same(f.supervisors, { active: 1, total: 2 }, 'supervisors are not unit-scoped');
+  t.same(f.supervisors, { active: 1, total: 1 }, 'supervisors who inspected the region’s units: B’s only task there was cancelled');
   t.equal(body.scope.regionId, w.regions.countyA.id);
 });
 

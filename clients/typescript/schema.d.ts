@@ -1676,7 +1676,7 @@ export interface paths {
         };
         /**
          * 应问责: units in the bottom N of K consecutive published period rankings (the cycle’s settings.accountability.dueRule), with the rankings cited
-         * @description Each item carries the action body (cause: the last ranking entry; relatedCauses: the earlier ones) to POST to /accountability-actions with a reason and decidedAt. Once an action cites a streak’s last entry, the streak is no longer listed.
+         * @description Each item carries the action body (cause: the last ranking entry; relatedCauses: the earlier ones) to POST to /accountability-actions with a reason and decidedAt. Once an action cites a streak’s last entry, the streak is no longer listed. The rankings are the prefecture’s; a county office (token with region_id) gets the due units of its region only.
          *
          *     Who may call: roles `admin` (bearer token).
          */
@@ -9245,7 +9245,7 @@ export interface components {
                 done: number;
             };
         };
-        /** @description 义务监督员. NOT unit-scoped: region, department and category filters do not apply */
+        /** @description 义务监督员 whose term overlaps the years of the cycles. Without a filter every one (they serve the whole campaign); under a region, department or category filter (a county office always has its region) those who inspected the scoped units in the cycles: a task there (not cancelled) or a report there (walk-ins included) */
         StatisticsSupervisors: {
             /**
              * Format: int64

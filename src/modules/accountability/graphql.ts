@@ -73,7 +73,7 @@ export const accountabilityTypeDefs = /* GraphQL */ `
       from: String, to: String, limit: Int, cursor: String
     ): AccountabilityActionPage!
     accountabilityAction(id: ID!): AccountabilityAction
-    "应问责 (the office)"
+    "应问责 (the office; a county office gets the due units of its region only)"
     accountabilityDue(cycleId: ID!): AccountabilityDueList!
   }
   extend type Mutation {
@@ -92,7 +92,7 @@ export const accountabilityResolvers: IResolvers = {
       return services.accountability.list(ctx, parseArgs(listAccountabilityQuery, args), { limit, cursor });
     }),
     accountabilityAction: guard(ACCOUNTABILITY_READERS, ({ id }: { id: string }, { ctx, services }) => services.accountability.get(ctx, id)),
-    accountabilityDue: guard(['admin'], (args: { cycleId: string }, { ctx, services }) => services.accountability.due(ctx, parseArgs(dueQuery, args).cycleId)),
+    accountabilityDue: guard({ roles: ['admin'], regionScoped: true }, (args: { cycleId: string }, { ctx, services }) => services.accountability.due(ctx, parseArgs(dueQuery, args).cycleId)),
   },
   Mutation: {
     createAccountabilityAction: guard(['admin'], ({ input }: { input: { target?: unknown; cause?: unknown; relatedCauses?: unknown[] | null; scope?: unknown } }, { ctx, services }) =>

@@ -70,6 +70,10 @@ export const accountabilityRepository = {
     const u = await unitQueries.byId(db, id);
     return u && { id: u.id, departmentId: u.departmentId };
   },
+  /** Units' department and region (who may see a due item), in one query. */
+  unitsByIds(db: Db, ids: readonly string[]) {
+    return ids.length ? unitQueries.byIds(db, ids) : Promise.resolve([]);
+  },
   departmentExists: departmentQueries.exists,
   /** The cause (a problem, an inspection finding or a complaint) exists, asked of the module that owns it. */
   async causeExists(db: Db, type: Exclude<AccountabilityCauseType, 'ranking_entry'>, id: string): Promise<boolean> {

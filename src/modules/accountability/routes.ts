@@ -35,12 +35,13 @@ export const accountabilityRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/accountability/due', {
-    config: { access: ['admin'] },
+    // 两级办公室: a county admin gets the due units of its region (the service filters).
+    config: { access: ['admin'], regionScoped: true },
     schema: {
       operationId: 'listAccountabilityDue',
       summary: '应问责: units in the bottom N of K consecutive published period rankings (the cycle’s settings.accountability.dueRule), with the rankings cited',
       description:
-        'Each item carries the action body (cause: the last ranking entry; relatedCauses: the earlier ones) to POST to /accountability-actions with a reason and decidedAt. Once an action cites a streak’s last entry, the streak is no longer listed.',
+        'Each item carries the action body (cause: the last ranking entry; relatedCauses: the earlier ones) to POST to /accountability-actions with a reason and decidedAt. Once an action cites a streak’s last entry, the streak is no longer listed. The rankings are the prefecture’s; a county office (token with region_id) gets the due units of its region only.',
       tags,
       querystring: queryOf(dueQuery),
       response: { 200: dueList, ...problems(404, 422) },

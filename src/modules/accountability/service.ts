@@ -6,7 +6,7 @@ import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
 import type { CyclesService } from '../cycles/service.js';
 import { nextPeriodKey } from '../rankings/periods.js';
-import { unitScope } from '../units/service.js';
+import { canSeeUnit, unitScope } from '../units/service.js';
 import { accountabilityRepository } from './repository.js';
 import type { AccountabilityRow } from './repository.js';
 import { accountabilitySettings, accountabilityTypeLabels, criticismScopeLabels } from './schemas.js';
@@ -161,8 +161,10 @@ export function createAccountabilityService({ db, audit, cycles }: { db: Db; aud
      * 应问责: the units the cycle's rule (bottom N in K consecutive period rankings) makes due, each with the rankings it
      * cites and the action body to open in one call. A streak counts once (after K periods it starts again); a period
      * with no published ranking breaks every streak; a streak whose last entry an action already cites is done.
+     * The rankings are the prefecture's (a county has no rankings of its own): a county office (两级办公室) gets the
+     * due units of its region only, out of the same prefecture-wide streaks.
      */
-    async due(_ctx: RequestContext, cycleId: string): Promise<DueListDto> {
+    async due(ctx: RequestContext, cycleId: string): Promise<DueListDto> {
       const cycle = await cycles.getCycle(cycleId);
       const parsed = accountabilitySettings.safeParse((cycle.settings as { accountability?: unknown }).accountability ?? {});
       const rule = parsed.success ? parsed.data.dueRule : null;
@@ -191,9 +193,17 @@ export function createAccountabilityService({ db, audit, cycles }: { db: Db; aud
           } else streaks.set(b.unitId, s);
         }
       }
-      const cited = await accountabilityRepository.citedEntries(db, [...new Set(found.map((s) => s.last.rankingId))]);
+      const [cited, facts] = await Promise.all([
+        accountabilityRepository.citedEntries(db, [...new Set(found.map((s) => s.last.rankingId))]),
+        accountabilityRepository.unitsByIds(db, [...new Set(found.map((s) => s.last.unitId))]),
+      ]);
+      const unitOf = new Map(facts.map((u) => [u.id, u]));
       const items = found
         .filter((s) => !cited.has(`${s.last.rankingId}/${s.last.unitId}`))
+        .filter((s) => {
+          const unit = unitOf.get(s.last.unitId);
+          return !!unit && canSeeUnit(ctx, unit);
+        })
         .map((s) => {
           const [last, ...earlier] = [...s.rankings].reverse();
           return {

@@ -1,8 +1,9 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
-import { invalid } from '../../lib/errors.js';
+import { forbidden, invalid } from '../../lib/errors.js';
 import { guard, loadBy } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
-import { EVERYONE } from '../../lib/principal.js';
+import { EVERYONE, prefectureOnly } from '../../lib/principal.js';
+import { prefectureWide } from '../regions/scope.js';
 import type { Role } from '../../lib/principal.js';
 import { parseArgs } from '../../plugins/graphql.js';
 import { closeBody, complaintCategoryList, createComplaintBody, decideBody, listComplaintsQuery, publicComplaintBody, startInvestigationBody, triageBody } from './schemas.js';
@@ -131,6 +132,8 @@ export const complaintResolvers: IResolvers = {
   Mutation: {
     submitComplaint: guard({ roles: EVERYONE, scopes: ['complaints:write'] }, async ({ input }: { input: Record<string, unknown> }, { ctx, services }) => {
       if (INTAKE_ROLES.includes(ctx.principal.role)) {
+        // The office's intake (REST POST /complaints) is the prefecture office's; a county token is refused as there.
+        if (!prefectureWide(ctx.principal)) throw forbidden(prefectureOnly('complaint intake'));
         const { complaint, created: _ } = await services.complaints.intake(ctx, parseArgs(createComplaintBody, input, 'input'));
         return { trackingCode: complaint.trackingCode, status: complaint.status, complaint };
       }

@@ -3,6 +3,7 @@ import type { Config } from '../../config.js';
 import { DomainError, forbidden } from '../../lib/errors.js';
 import { toIso, toIsoOrNull } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
+import { prefectureWide } from '../regions/scope.js';
 import { complaintCategories, complaintCategoryGroups, complaintCategoryInfo } from '../complaints/schemas.js';
 import type { ComplaintCategory } from '../complaints/schemas.js';
 import type { ComplaintPublicRecord, ComplaintsService } from '../complaints/service.js';
@@ -53,7 +54,8 @@ const ATTRIBUTES: AttributeRule[] = [
  * A complaint as a service request. What the complainant wrote and where (description, address, position, media)
  * can identify them, so only integrations (the portals themselves) receive it; the public sees the stage.
  */
-const isPortal = (ctx: RequestContext) => ctx.principal.role === 'integration' || ctx.principal.role === 'admin';
+/** Portals and the prefecture office browse every request; a county office token is the public here (regions/scope.ts). */
+const isPortal = (ctx: RequestContext) => ctx.principal.role === 'integration' || (ctx.principal.role === 'admin' && prefectureWide(ctx.principal));
 
 function toRequest(r: ComplaintPublicRecord, ctx: RequestContext): Open311RequestDto {
   const full = isPortal(ctx);

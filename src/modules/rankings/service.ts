@@ -6,6 +6,7 @@ import { LruCache } from '../../lib/lru.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { STAFF } from '../../lib/principal.js';
+import { prefectureWide } from '../regions/scope.js';
 import type { AuditService } from '../audit/service.js';
 import { assessmentQueries } from '../assessments/queries.js';
 import { complaintQueries } from '../complaints/queries.js';
@@ -50,7 +51,8 @@ interface PublicSnapshot {
 /** Filtered views kept per snapshot (categories × departments × regions seen by readers; least recently used out). */
 const VIEWS_PER_SNAPSHOT = 256;
 
-const isStaff = (ctx: RequestContext) => STAFF.includes(ctx.principal.role);
+/** Office staff see drafts; a county office (两级办公室) sees rankings as the public does: the rankings are the prefecture's. */
+const isStaff = (ctx: RequestContext) => STAFF.includes(ctx.principal.role) && prefectureWide(ctx.principal);
 
 const EXCLUDABLE_KINDS: readonly string[] = ['rating', 'scorecard_deduction', 'inspection_finding', 'complaint'];
 const isInputExclusion = (x: { kind: string }): x is InputExclusion => EXCLUDABLE_KINDS.includes(x.kind);

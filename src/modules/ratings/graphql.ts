@@ -140,7 +140,7 @@ export const ratingResolvers: IResolvers = {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.ratings.list(ctx, parseArgs(listRatingsQuery, { ...args, limit: undefined, cursor: undefined }), { limit, cursor });
     }),
-    ratingCounts: guard({ roles: ['admin', 'inspector', 'department', 'unit', 'integration'], scopes: ['ratings:read'] }, (args: Record<string, unknown>, { ctx, services }) => {
+    ratingCounts: guard({ roles: ['admin', 'inspector', 'department', 'unit', 'integration'], scopes: ['ratings:read'], regionScoped: true }, (args: Record<string, unknown>, { ctx, services }) => {
       const { limit, cursor } = parseArgs(pageQuery, args);
       return services.ratings.counts(ctx, parseArgs(ratingCountsQuery, { ...args, limit: undefined, cursor: undefined }), { limit, cursor });
     }),

@@ -329,11 +329,13 @@ export function createRatingsService({
       const scope = scoped(ctx, filter);
       if (!scope) return { items: [], nextCursor: null };
       // A department (its scope or the filter) selects its units' ratings and its own (department and leadership) ones.
+      // A county office (regions/scope.ts) its region's units' ratings only.
       const { units, ...unitScoped } = scope;
       const p = await paginate(page, ({ after, limit }) => ratingsRepository.list(db, {
         ...filter,
         ...unitScoped,
         department: units?.departmentId,
+        units: units?.regionIds ? { regionIds: units.regionIds } : undefined,
         from: filter.from ? new Date(filter.from) : undefined,
         to: filter.to ? new Date(filter.to) : undefined,
         afterId: after,

@@ -19,6 +19,15 @@ export function regionSubtree(p: Principal): ReadonlySet<string> | undefined {
   return p.regionSubtree ?? new Set<string>();
 }
 
+/**
+ * Whether the principal acts prefecture-wide (not for a county office). A public route or field serves a county token
+ * too; a service that gives office staff more there than the public (draft rankings, browsing every complaint, intake)
+ * gives it only when this holds, so a county token sees such a route as the public does.
+ */
+export function prefectureWide(p: Principal): boolean {
+  return p.regionId === undefined;
+}
+
 /** Whether the principal's office covers a record in this region. */
 export function coversRegion(p: Principal, regionId: string | null | undefined): boolean {
   const s = regionSubtree(p);

@@ -1,13 +1,12 @@
 import { and, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { AnyColumn, SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { departmentQueries } from '../departments/queries.js';
 import { investmentQueries } from '../investments/queries.js';
 import { mediaQueries } from '../media/queries.js';
 import { outreachQueries } from '../outreach/queries.js';
 import { powerListQueries } from '../power-list/queries.js';
 import { regionQueries } from '../regions/queries.js';
-import { num, ofCycles, unitFiltered } from './repository.js';
+import { departmentIn, num, ofCycles, unitFiltered } from './repository.js';
 import type { StatisticsScope } from './repository.js';
 
 /**
@@ -25,9 +24,7 @@ interface Helpers {
 
 export async function activityFigureQueries(db: Db, s: StatisticsScope, { withScoped, unitIn }: Helpers) {
   const filtered = unitFiltered(s);
-  /** A department column matching the department and region filters (never a category filter). */
-  const deptIn = (col: AnyColumn) =>
-    s.category ? sql`false` : and(isNotNull(col), s.departmentId ? eq(col, s.departmentId) : undefined, s.regionPath ? inArray(col, departmentQueries.idsWithin(db, s.regionPath)) : undefined)!;
+  const deptIn = (col: AnyColumn) => departmentIn(db, s, col);
   const regionIn = (col: AnyColumn) => (s.category || s.departmentId || !s.regionPath ? sql`false` : and(isNotNull(col), regionQueries.within(db, col, s.regionPath))!);
   const subjectIn = (c: { unitId: AnyColumn; departmentId: AnyColumn; regionId?: AnyColumn }) =>
     filtered ? or(unitIn(c.unitId), deptIn(c.departmentId), c.regionId ? regionIn(c.regionId) : undefined) : undefined;

@@ -24,7 +24,7 @@ export const statisticsTypeDefs = /* GraphQL */ `
   type StatisticsDeeds { verified: Int! byStatus: [StatisticsCount!]! hot: Int! hotVerified: Int! }
   "整改措施 of problems and of improvement plans"
   type StatisticsMeasures { total: Int! ofProblems: Int! improvementPlans: Int! byStatus: [StatisticsCount!]! }
-  "义务监督员; NOT unit-scoped: counted campaign-wide, term overlapping the covered years"
+  "义务监督员 whose term overlaps the covered years: every one without a filter; under a region, department or category filter (a county office: its region) those who inspected the scoped units (a task or a report there)"
   type StatisticsSupervisors { active: Int! total: Int! }
   type StatisticsInspectionTasks { dispatched: Int! reported: Int! reviewed: Int! "dispatched tasks by the kind of their round" byRoundKind: [StatisticsCount!]! }
   type StatisticsFindings { total: Int! bySeverity: [StatisticsCount!]! byStatus: [StatisticsCount!]! accepted: Int! }

@@ -73,6 +73,17 @@ function attributedTo(cycleCol: AnyColumn, s: StatisticsScope): SQL {
 }
 
 export const unitFiltered = (s: StatisticsScope) => !!(s.regionPath || s.departmentId || s.category);
+
+/**
+ * A department column of a record held by a department itself (no unit) under the filters: that department under a
+ * department filter, a department of the region (or below) under a region filter, never under a category filter
+ * (a department has none). Only meaningful when `unitFiltered(s)`.
+ */
+export function departmentIn(db: Db, s: StatisticsScope, col: AnyColumn | SQL.Aliased): SQL {
+  if (s.category) return sql`false`;
+  const c = col as AnyColumn;
+  return and(isNotNull(c), s.departmentId ? eq(c, s.departmentId) : undefined, s.regionPath ? inArray(c, departmentQueries.idsWithin(db, s.regionPath)) : undefined)!;
+}
 export const num = (e: SQL) => sql<number>`${e}`.mapWith(Number);
 const countIf = (cond: SQL | undefined) => num(sql`count(*) filter (where ${cond})`);
 
@@ -153,14 +164,17 @@ export function statisticsQueries(db: Db, s: StatisticsScope) {
         .groupBy(d.status);
     },
 
-    /** 整改措施 by status: of problems (the problem's cycle, or its date) and of improvement plans (their own cycle or date). */
+    /**
+     * 整改措施 by status: of problems (the problem's cycle, or its date) and of improvement plans (their own cycle or date).
+     * Under a filter, a unit's measures follow the unit; a department's own plan follows the department (departmentIn).
+     */
     measures() {
       const m = problemQueries.measureFacts(db);
       return db
         .with(scoped)
         .select({ status: m.status, ofProblem: m.ofProblem, n: count() })
         .from(m)
-        .where(and(ofCycles(m.cycleId, m.createdAt, s), unitFiltered(s) ? or(unitIn(m.unitId), and(isNull(m.unitId), s.departmentId ? eq(m.departmentId, s.departmentId) : sql`false`)) : undefined))
+        .where(and(ofCycles(m.cycleId, m.createdAt, s), unitFiltered(s) ? or(unitIn(m.unitId), and(isNull(m.unitId), departmentIn(db, s, m.departmentId))) : undefined))
         .groupBy(m.status, m.ofProblem);
     },
 
@@ -175,16 +189,29 @@ export function statisticsQueries(db: Db, s: StatisticsScope) {
         .groupBy(r.origin);
     },
 
-    /** Not unit-scoped: supervisors serve the whole campaign. Term overlapping the covered years. */
+    /**
+     * Supervisors whose term overlaps the covered years. Without a filter: every one (they serve the whole campaign).
+     * Under a filter (a county office's figures, a department's, a category's): those who inspected the scoped units
+     * in the covered cycles — a task dispatched to them there (not cancelled) or a report (a walk-in included) there.
+     */
     async supervisors() {
       const from = Math.min(...s.years);
       const to = Math.max(...s.years);
       const v = supervisionQueries.supervisorFacts(db);
-      const [r] = await db
+      const k = supervisionQueries.taskFacts(db);
+      const r = supervisionQueries.reportFacts(db);
+      const inspectedHere = unitFiltered(s)
+        ? or(
+            inArray(v.id, db.select({ id: k.supervisorId }).from(k).where(and(sql`${k.status} <> 'cancelled'`, ofCycles(k.roundCycleId, k.roundStartsAt, s), unitIn(k.unitId)))),
+            inArray(v.id, db.select({ id: r.supervisorId }).from(r).where(and(isNotNull(r.supervisorId), ofCycles(r.roundCycleId, r.at, s), unitIn(r.unitId)))),
+          )
+        : undefined;
+      const [row] = await db
+        .with(scoped)
         .select({ total: count(), active: countIf(eq(v.active, true)) })
         .from(v)
-        .where(and(lte(v.termStart, `${to}-12-31`), or(isNull(v.termEnd), gte(v.termEnd, `${from}-01-01`))));
-      return r;
+        .where(and(lte(v.termStart, `${to}-12-31`), or(isNull(v.termEnd), gte(v.termEnd, `${from}-01-01`)), inspectedHere));
+      return row;
     },
 
     /** Tasks with their rounds, in one statement (reports, with walk-ins, are counted by `reports`). */
@@ -225,15 +252,7 @@ export function statisticsQueries(db: Db, s: StatisticsScope) {
       const a = accountabilityQueries.facts(db);
       let scope: SQL | undefined;
       if (unitFiltered(s)) {
-        const viaDepartment = s.category
-          ? undefined
-          : and(
-              isNull(a.unitId),
-              isNotNull(a.departmentId),
-              s.departmentId ? eq(a.departmentId, s.departmentId) : undefined,
-              s.regionPath ? inArray(a.departmentId, departmentQueries.idsWithin(db, s.regionPath)) : undefined,
-            );
-        scope = or(unitIn(a.unitId), viaDepartment);
+        scope = or(unitIn(a.unitId), and(isNull(a.unitId), departmentIn(db, s, a.departmentId)));
       }
       return db
         .with(scoped)

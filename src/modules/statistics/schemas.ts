@@ -122,7 +122,9 @@ export const statisticsFigures = z
         active: n.describe('active supervisors whose term overlaps the years of the cycles'),
         total: n.describe('all supervisors whose term overlaps those years'),
       })
-      .describe('义务监督员. NOT unit-scoped: region, department and category filters do not apply')
+      .describe(
+        '义务监督员 whose term overlaps the years of the cycles. Without a filter every one (they serve the whole campaign); under a region, department or category filter (a county office always has its region) those who inspected the scoped units in the cycles: a task there (not cancelled) or a report there (walk-ins included)',
+      )
       .meta({ id: 'StatisticsSupervisors' }),
     inspectionRounds: countsOf(roundKinds, 'rounds with at least one task in scope: 拉网式 sweep / 点对点 targeted').meta({ id: 'StatisticsInspectionRounds' }),
     inspectionTasks: z

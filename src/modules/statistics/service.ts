@@ -56,7 +56,10 @@ export function createStatisticsService({ db, regions, publicMinCell = 5 }: { db
 
     /**
      * 工作统计. A department manager sees its own department's figures only (the filter is forced); asking for
-     * another department is refused. Supervisors are counted campaign-wide (not unit-scoped).
+     * another department is refused. A county office (两级办公室) sees its region's (the filter defaults to its region;
+     * another region is refused), every figure included: supervision tasks, reports, feedback items and walk-ins follow
+     * their unit, supervisors count those who inspected the region's units (repository.ts), measures and actions of a
+     * department itself follow the department's region.
      */
     async figures(ctx: RequestContext, input: StatisticsInput, now = new Date()): Promise<StatisticsDto> {
       let departmentId = input.departmentId;
@@ -210,7 +213,7 @@ export function createStatisticsService({ db, regions, publicMinCell = 5 }: { db
       inspectionRounds.targeted = insp.targeted;
 
       return {
-        scope: { cycles, years, regionId: input.regionId ?? null, departmentId: departmentId ?? null, category: input.category ?? null },
+        scope: { cycles, years, regionId: regionId ?? null, departmentId: departmentId ?? null, category: input.category ?? null },
         asOf: now.toISOString(),
         figures: {
           unitsTakingPart: enr.unitsTakingPart,

@@ -94,6 +94,7 @@ export const supervisionQueries = {
         // Three tables have an `id`: a subquery's columns must be named apart.
         taskId: sql<string>`${inspectionTasks.id}`.as('task_id'),
         unitId: inspectionTasks.unitId,
+        supervisorId: inspectionTasks.supervisorId,
         status: inspectionTasks.status,
         roundId: sql<string>`${inspectionRounds.id}`.as('round_id'),
         roundKind: inspectionRounds.kind,
@@ -132,6 +133,7 @@ export const supervisionQueries = {
       .select({
         reportId: sql<string>`${inspectionReports.id}`.as('report_id'),
         unitId: inspectionReports.unitId,
+        supervisorId: inspectionReports.supervisorId,
         origin: inspectionReports.origin,
         roundCycleId: inspectionRounds.cycleId,
         at: sql<Date>`coalesce(${inspectionRounds.startsAt}, ${inspectionReports.visitedAt})`.as('at'),
