@@ -12,7 +12,8 @@
  * and drives them with wrk (Debian package `wrk`) from another: for each path, rounds interleave the yardstick and
  * manyi (A B A B …) and the figure is the median of the per-round ratios. Then the tail: each of the public ranking
  * page, unit by id, the unit list and the public rating POST at half the rate wrk saturated it at, from a fixed-rate
- * generator (bench/fixed-rate.ts, latency from the time each request was due), p50/p99/non-2xx. Also: RSS of the
+ * generator (bench/fixed-rate.ts, latency from the time each request was due), p50/p99/non-2xx, how late the generator
+ * itself was, and a hello-world at the same rate (the floor the machine and the generator set in that run). Also: RSS of the
  * manyi process idle and after the load, and the rating import against `psql \copy` (bench/ratings-import.ts).
  * Drops the database at the end.
  */
@@ -102,6 +103,7 @@ interface FixedRateResult {
   rate: number;
   p50: number;
   p99: number;
+  lateP99: number;
 }
 
 /** bench/fixed-rate.ts in its own process: `rate` req/s for `seconds` over at most CONNECTIONS sockets. */
@@ -239,7 +241,11 @@ async function main() {
       if (!p.tail) continue;
       const rate = Math.max(1, Math.round(saturated.get(p)! / 2));
       const t = fixedRate({ url: p.url, rate, seconds: DURATION * 2, ...p.tail });
-      const line = `tail ${p.label.padEnd(45)} ${rate.toString().padStart(6)} req/s offered, ${t.rate.toFixed(0).padStart(6)} done: p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms = ${(t.p99 / t.p50).toFixed(1)}× p50 (goal ≤ 5×), non-2xx ${t.non2xx}, errors ${t.errors}`;
+      // The floor: a hello-world at the same rate from the same generator, on the same (shared) machine.
+      const floor = fixedRate({ url: helloUrl, rate, seconds: DURATION * 2 });
+      const line =
+        `tail ${p.label.padEnd(45)} ${rate.toString().padStart(6)} req/s offered, ${t.rate.toFixed(0).padStart(6)} done: p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms = ${(t.p99 / t.p50).toFixed(1)}× p50 (goal ≤ 5×), non-2xx ${t.non2xx}, errors ${t.errors}, generator late p99 ${t.lateP99.toFixed(2)} ms; ` +
+        `hello-world at that rate: p50 ${floor.p50.toFixed(2)} ms, p99 ${floor.p99.toFixed(2)} ms = ${(floor.p99 / floor.p50).toFixed(1)}× p50, generator late p99 ${floor.lateP99.toFixed(2)} ms`;
       console.log(line);
       report.push(line);
     }

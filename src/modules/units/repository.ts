@@ -1,5 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { containsPattern } from '../../db/like.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { departmentQueries } from '../departments/queries.js';
 import { regionQueries } from '../regions/queries.js';
@@ -23,6 +25,33 @@ const prepareById = (db: Db) =>
     .prepare('units_by_id');
 const byIdStatements = new WeakMap<Db, ReturnType<typeof prepareById>>();
 
+type ListQuery = UnitFilter & { afterId?: string; limit: number };
+/** The filters a prepared list takes as parameters (every one of UnitFilter but the region path). */
+const LIST_PARAMS = ['category', 'departmentId', 'unitId', 'orgCode', 'unitIds', 'regionIds', 'active', 'q', 'afterId'] as const satisfies readonly (keyof ListQuery)[];
+type ListParam = (typeof LIST_PARAMS)[number];
+
+/** The same conditions as unitWhere, on placeholders; `regionIds` empty matches nothing, as there. */
+const listCondition: Record<ListParam, SQL> = {
+  category: sql`${units.category} = ${sql.placeholder('category')}`,
+  departmentId: sql`${units.departmentId} = ${sql.placeholder('departmentId')}`,
+  unitId: sql`${units.id} = ${sql.placeholder('unitId')}`,
+  orgCode: sql`${units.orgCode} = ${sql.placeholder('orgCode')}`,
+  unitIds: sql`${units.id} = any(${sql.placeholder('unitIds')}::uuid[])`,
+  regionIds: sql`${units.regionId} = any(${sql.placeholder('regionIds')}::uuid[])`,
+  active: sql`${units.active} = ${sql.placeholder('active')}`,
+  q: sql`${units.name} ilike ${sql.placeholder('q')}`,
+  afterId: sql`${units.id} > ${sql.placeholder('afterId')}`,
+};
+const prepareList = (db: Db, given: readonly ListParam[]) =>
+  db
+    .select()
+    .from(units)
+    .where(and(...given.map((k) => listCondition[k])))
+    .orderBy(asc(units.id))
+    .limit(sql.placeholder('limit'))
+    .prepare(`units_list_${given.map((k) => LIST_PARAMS.indexOf(k).toString(36)).join('')}`);
+const listStatements = new WeakMap<Db, Map<string, ReturnType<typeof prepareList>>>();
+
 export const unitsRepository = {
   async byId(db: Db, id: string): Promise<UnitRow | undefined> {
     let statement = byIdStatements.get(db);
@@ -44,13 +73,29 @@ export const unitsRepository = {
   update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof units.$inferInsert>): Promise<UnitRow | undefined> {
     return updateVersioned(db, units, id, expectedVersion, patch);
   },
-  list(db: Db, f: UnitFilter & { afterId?: string; limit: number }): Promise<UnitRow[]> {
-    return db
-      .select()
-      .from(units)
-      .where(and(unitWhere(db, f), f.afterId ? gt(units.id, f.afterId) : undefined))
-      .orderBy(asc(units.id))
-      .limit(f.limit);
+  /**
+   * A page of units by id. Without a region path (the lists that matter for speed: by category, department, a
+   * county's subtree) it is one named prepared statement per combination of the filters given, built once per
+   * database handle; the region path's subquery is the regions module's, built per call.
+   */
+  list(db: Db, f: ListQuery): Promise<UnitRow[]> {
+    if (f.regionPath) {
+      return db
+        .select()
+        .from(units)
+        .where(and(unitWhere(db, f), f.afterId ? gt(units.id, f.afterId) : undefined))
+        .orderBy(asc(units.id))
+        .limit(f.limit);
+    }
+    const given = LIST_PARAMS.filter((k) => f[k] !== undefined);
+    const shape = given.join(',');
+    let statements = listStatements.get(db);
+    if (!statements) listStatements.set(db, (statements = new Map()));
+    let statement = statements.get(shape);
+    if (!statement) statements.set(shape, (statement = prepareList(db, given)));
+    const values: Record<string, unknown> = { limit: f.limit };
+    for (const k of given) values[k] = k === 'q' ? containsPattern(f.q!) : k === 'regionIds' || k === 'unitIds' ? [...f[k]!] : f[k];
+    return statement.execute(values);
   },
   async publicProfile(db: Db, id: string) {
     const departments = departmentQueries.names(db);

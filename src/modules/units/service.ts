@@ -1,5 +1,7 @@
 import { inTransaction } from '../../db/client.js';
 import type { Db, TxOption } from '../../db/client.js';
+import { createChangeFeed } from '../../db/change-feed.js';
+import { LruCache } from '../../lib/lru.js';
 import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
@@ -61,7 +63,21 @@ export function canSeeUnit(ctx: RequestContext, u: { id: string; departmentId: s
   return (!s.departmentId || s.departmentId === u.departmentId) && (!s.unitId || s.unitId === u.id) && coversRegion(ctx.principal, u.regionId);
 }
 
-export function createUnitsService({ db, audit, regions }: { db: Db; audit: AuditService; regions: RegionsService }) {
+/** The channel the units trigger announces committed changes on (migration units_change_notice). */
+const UNITS_CHANGED_CHANNEL = 'units_changed';
+/** Rendered list pages kept per copy: at most this many, and this many bytes (a 200-unit page is ~100 kB). */
+const PAGE_CACHE_ENTRIES = 1024;
+const PAGE_CACHE_BYTES = 16 * 1024 * 1024;
+const newPageCache = () => new LruCache<string>({ entries: PAGE_CACHE_ENTRIES, weight: PAGE_CACHE_BYTES, weigh: (s) => s.length * 2 });
+
+/** Everything that decides a list page: role, scope, every filter given, page. (A region filter's pages are never cached.) */
+function pageKey(ctx: RequestContext, f: ListUnitsFilter, page: { limit: number; cursor?: string }): string {
+  const s = unitScope(ctx);
+  const filter = Object.entries(f as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+  return JSON.stringify([ctx.principal.role, s.departmentId, s.unitId, s.regionIds, filter, page.limit, page.cursor]);
+}
+
+export function createUnitsService({ db, audit, regions, onFeedError }: { db: Db; audit: AuditService; regions: RegionsService; onFeedError?: (err: Error) => void }) {
   async function visible(ctx: RequestContext, id: string, tx: Db = db): Promise<UnitRow> {
     const r = await unitsRepository.byId(tx, id);
     if (!r || !canSeeUnit(ctx, r)) throw notFound('unit', id);
@@ -93,6 +109,18 @@ export function createUnitsService({ db, audit, regions }: { db: Db; audit: Audi
     });
   }
 
+  async function list(ctx: RequestContext, filter: ListUnitsFilter, page: { limit: number; cursor?: string }): Promise<Page<UnitDto>> {
+    const scope = unitScope(ctx);
+    if (scope.departmentId && filter.departmentId && filter.departmentId !== scope.departmentId) return { items: [], nextCursor: null };
+    const regionPath = filter.regionId ? await regions.pathOf(filter.regionId, 'query.regionId') : undefined;
+    const p = await paginate(page, ({ after, limit }) => unitsRepository.list(db, { ...filter, ...scope, regionPath, afterId: after, limit }));
+    return { items: p.items.map(toUnitDto), nextCursor: p.nextCursor };
+  }
+
+  const changes = createChangeFeed(db, UNITS_CHANGED_CHANNEL, onFeedError);
+  let pages = newPageCache();
+  let pagesEpoch: number | null = null;
+
   return {
     async get(ctx: RequestContext, id: string, { tx }: TxOption = {}): Promise<UnitDto> {
       return toUnitDto(await visible(ctx, id, tx));
@@ -103,13 +131,35 @@ export function createUnitsService({ db, audit, regions }: { db: Db; audit: Audi
       return (await unitsRepository.byIds(tx ?? db, ids)).filter((u) => canSeeUnit(ctx, u)).map(toUnitDto);
     },
 
-    async list(ctx: RequestContext, filter: ListUnitsFilter, page: { limit: number; cursor?: string }): Promise<Page<UnitDto>> {
-      const scope = unitScope(ctx);
-      if (scope.departmentId && filter.departmentId && filter.departmentId !== scope.departmentId) return { items: [], nextCursor: null };
-      const regionPath = filter.regionId ? await regions.pathOf(filter.regionId, 'query.regionId') : undefined;
-      const p = await paginate(page, ({ after, limit }) => unitsRepository.list(db, { ...filter, ...scope, regionPath, afterId: after, limit }));
-      return { items: p.items.map(toUnitDto), nextCursor: p.nextCursor };
+    list,
+
+    /**
+     * The same page, as the bytes `render` makes of it (the REST adapter's serializer), from a cache of this copy
+     * keyed by everything that decides the answer: the caller's role and scope (unitScope), the filter and the page.
+     * A page is served from the cache only after a read barrier on the units change feed (migration
+     * units_change_notice): every change committed before the request, on any copy, has dropped it by then. Lists
+     * filtered by region read the regions table as well and are not cached; nor is anything while the feed is not
+     * listening.
+     */
+    async listRendered(ctx: RequestContext, filter: ListUnitsFilter, page: { limit: number; cursor?: string }, render: (page: Page<UnitDto>) => string): Promise<string> {
+      if (filter.regionId) return render(await list(ctx, filter, page));
+      const epoch = await changes.sync();
+      if (epoch === null) return render(await list(ctx, filter, page));
+      if (epoch !== pagesEpoch) {
+        pages = newPageCache();
+        pagesEpoch = epoch;
+      }
+      const key = pageKey(ctx, filter, page);
+      const hit = pages.get(key);
+      if (hit !== undefined) return hit;
+      const body = render(await list(ctx, filter, page));
+      // Read after the barrier: a change committed since moves the epoch past this one, and drops the page.
+      if (pagesEpoch === epoch) pages.set(key, body);
+      return body;
     },
+
+    /** Stops listening for unit changes (the app closes). */
+    close: () => changes.close(),
 
     async publicProfile(id: string): Promise<PublicUnitDto> {
       const r = await unitsRepository.publicProfile(db, id);
