@@ -1,13 +1,13 @@
 import Fastify from 'fastify';
 import type { Server } from 'node:http';
-import type { FastifyHttpOptions, FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyContextConfig, FastifyHttpOptions, FastifyInstance, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import type { KeyPair } from './lib/keys.js';
 import { uuidv7 } from './lib/ids.js';
+import { AccessLog } from './lib/logger.js';
 import authPlugin from './plugins/auth.js';
 import configPlugin from './plugins/config.js';
 import corsPlugin from './plugins/cors.js';
@@ -24,6 +24,7 @@ import loadSheddingPlugin from './plugins/load-shedding.js';
 import pubsubPlugin from './plugins/pubsub.js';
 import redisPlugin from './plugins/redis.js';
 import requestIdPlugin from './plugins/request-id.js';
+import securityHeadersPlugin from './plugins/security-headers.js';
 import schedulesPlugin from './plugins/schedules.js';
 import servicesPlugin from './plugins/services.js';
 import validationPlugin from './plugins/validation.js';
@@ -56,18 +57,22 @@ export const manyi = fp<AppOptions>(
     await app.register(loadSheddingPlugin, { config });
     // Before auth: a token in the query string is refused before anything reads or logs it.
     await app.register(inputGuardPlugin);
-    // JSON API: a CSP would only get in the way of the docs pages (GraphiQL sends its own, src/plugins/graphiql.ts).
-    await app.register(helmet, { contentSecurityPolicy: false });
+    await app.register(securityHeadersPlugin);
     await app.register(corsPlugin, { config });
     await app.register(authPlugin, { config, localKeys });
-    // Only the public is limited; authenticated callers are accountable through their tokens.
+    // Only the public is limited; authenticated callers are accountable through their tokens. A route the public cannot
+    // reach (it refuses anonymous callers with 401 before this hook) or that lies outside /api and /graphql would
+    // allow-list every request: it gets no limiter hook at all (route-level, decided once at start).
+    app.addHook('onRoute', (route) => {
+      if (route.config?.rateLimit === undefined && !anonymousLimited(route.url ?? '', route.config)) route.config = { ...route.config, rateLimit: false };
+    });
     await app.register(rateLimit, {
       global: true,
       hook: 'preHandler',
       max: config.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
       timeWindow: '1 minute',
       // GraphQL too: its public fields (complaint intake, tracking lookup) are the same doors as the REST ones.
-      allowList: (req) => req.ctx?.principal.role !== 'anonymous' || !/^\/(api|graphql)(\/|\?|$)/.test(req.url),
+      allowList: (req) => req.ctx?.principal.role !== 'anonymous' || !LIMITED_PATHS.test(req.url),
       // With Redis the counters are shared, so N copies allow the limit once, not N times. While Redis is away the
       // limit fails OPEN (skipOnError): failing closed would turn a Redis outage into an outage of every public door
       // (ratings, complaints, rankings) on every copy, while load shedding, the per-respondent daily rating limit
@@ -97,6 +102,18 @@ export const manyi = fp<AppOptions>(
   { name: 'manyi' },
 );
 
+/** Where the anonymous rate limit counts: the REST API and GraphQL. */
+const LIMITED_PATHS = /^\/(api|graphql)(\/|\?|$)/;
+
+/**
+ * Whether the global anonymous limit can ever count a request of this route: it lies under /api or /graphql and an
+ * anonymous caller gets past authentication (the route admits anonymous, declares no access, like GraphQL whose fields
+ * guard themselves, or reads Authorization itself).
+ */
+export function anonymousLimited(url: string, config: FastifyContextConfig | undefined): boolean {
+  return LIMITED_PATHS.test(url) && (!config?.access || config.access.includes('anonymous') || config.ownAuthorization === true);
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Longer path parameters answer 414 uri_too_long; 431 headers_too_large past the header limit. */
 const MAX_PARAM_LENGTH = 100;
@@ -105,6 +122,8 @@ const MAX_HEADER_BYTES = 16 * 1024;
 export function serverOptions(config: Config, logger: FastifyServerOptions['logger']): FastifyHttpOptions<Server> {
   return {
     logger,
+    // One access line per request (when it completes), not two.
+    logController: new AccessLog(),
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

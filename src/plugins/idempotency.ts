@@ -152,29 +152,19 @@ export default fp(
       }
     }
 
-    // Declares the 409 and 422 (in the route's own error format: problem+json, or GeoReport's for Open311) and
-    // claims the key after every other preHandler of the route, the rate limit included.
-    app.addHook('onRoute', (route: RouteOptions) => {
-      if (!honoursIdempotencyKey(route.method, route.url ?? '', route.config)) return;
-      const response = route.schema?.response as Record<string, unknown> | undefined;
-      if (response?.[400]) route.schema = { ...route.schema, response: { ...response, 409: response[409] ?? response[400], 422: response[422] ?? response[400] } };
-      route.preHandler = [...[route.preHandler ?? []].flat(), claimKey];
-    });
-
     // After authentication: the scope is the caller. A malformed key is refused before anything else is read.
-    app.addHook('onRequest', async (request) => {
-      const url = request.routeOptions.url;
-      if (!url || !honoursIdempotencyKey(request.method, url, request.routeOptions.config)) return;
+    async function readKey(request: FastifyRequest) {
+      if (request.method !== 'POST') return;
       const parsed = parseIdempotencyKey(request.headers['idempotency-key']);
       if (!parsed) return;
       if ('refusal' in parsed) {
         throw new DomainError(400, 'idempotency_key_invalid', 'Bad Request', parsed.refusal, { errors: [{ field: 'headers.idempotency-key', message: parsed.refusal }] });
       }
-      request.idempotency = { scope: scopeOf(request.ctx.principal), key: parsed.key, route: `POST ${url}` };
-    });
+      request.idempotency = { scope: scopeOf(request.ctx.principal), key: parsed.key, route: `POST ${request.routeOptions.url!}` };
+    }
 
     // The body as the client sent it (before validation's defaults); a streamed one is hashed on its way to the handler.
-    app.addHook('preValidation', async (request) => {
+    async function fingerprintBody(request: FastifyRequest) {
       const keyed = request.idempotency;
       if (!keyed) return;
       const ifMatch = request.headers['if-match'];
@@ -187,9 +177,9 @@ export default fp(
       } else {
         keyed.fingerprint = parsedFingerprint(head, request.body);
       }
-    });
+    }
 
-    app.addHook('onSend', async (request, reply, payload) => {
+    async function settle(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
       const keyed = request.idempotency;
       if (!keyed?.token || keyed.settled) return payload;
       keyed.settled = true;
@@ -216,13 +206,30 @@ export default fp(
         request.log.error({ err }, 'idempotency key not settled');
       }
       return payload;
-    });
+    }
 
     const stop = async (request: FastifyRequest) => {
       if (request.idempotency) stopHeartbeat(request.idempotency);
     };
-    app.addHook('onResponse', stop);
-    app.addHook('onRequestAbort', stop);
+
+    // Only the routes that honour the header carry these hooks (route-level, so after the global ones: authentication
+    // first); every other request pays nothing for idempotency. Declares the 409 and 422 (in the route's own error
+    // format: problem+json, or GeoReport's for Open311) and claims the key after every other preHandler of the route,
+    // the rate limit included.
+    app.addHook('onRoute', (route: RouteOptions) => {
+      if (!honoursIdempotencyKey(route.method, route.url ?? '', route.config)) return;
+      const response = route.schema?.response as Record<string, unknown> | undefined;
+      if (response?.[400]) route.schema = { ...route.schema, response: { ...response, 409: response[409] ?? response[400], 422: response[422] ?? response[400] } };
+      const hooks = route as unknown as Record<'onRequest' | 'preValidation' | 'preHandler' | 'onSend' | 'onResponse' | 'onRequestAbort', unknown>;
+      // First among the route's own hooks (as global hooks were), except the claim: last before the handler.
+      const first = (name: keyof typeof hooks, hook: unknown) => (hooks[name] = [hook, ...[hooks[name] ?? []].flat()]);
+      first('onRequest', readKey);
+      first('preValidation', fingerprintBody);
+      hooks.preHandler = [...[hooks.preHandler ?? []].flat(), claimKey];
+      first('onSend', settle);
+      first('onResponse', stop);
+      first('onRequestAbort', stop);
+    });
   },
   { name: 'idempotency', dependencies: ['auth', 'services'] },
 );

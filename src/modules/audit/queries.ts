@@ -10,7 +10,43 @@ export interface PreparedAuditEntry extends EntryContent {
   digest: string | null;
 }
 
-const json = (v: unknown) => (is(v, SQL) ? v : sql`${v === null || v === undefined ? null : JSON.stringify(v)}::jsonb`);
+/** The columns an entry fills, with the cast each value takes in the statement. */
+const COLUMNS = {
+  occurredAt: 'timestamptz',
+  actor: 'text',
+  role: 'text',
+  action: 'text',
+  entityType: 'text',
+  entityId: 'text',
+  before: 'jsonb',
+  after: 'jsonb',
+  requestId: 'text',
+  digest: 'text',
+} as const;
+type Column = keyof typeof COLUMNS;
+const columnNames = Object.keys(COLUMNS) as Column[];
+
+/** What a column of an entry is bound as (jsonb as its JSON text). */
+function bound(e: PreparedAuditEntry, c: Column): unknown {
+  const v = e[c];
+  if (c === 'occurredAt') return (v as Date).toISOString();
+  if (c === 'before' || c === 'after') return v === null || v === undefined ? null : JSON.stringify(v);
+  return v;
+}
+
+/** The INSERT of `count` entries, each column `cell(i, column)`: an SQL expression, or a value (or placeholder) to cast. */
+function insertRows(count: number, cell: (i: number, c: Column) => unknown, from: SQL | undefined): SQL {
+  const rows = Array.from({ length: count }, (_, i) => {
+    const cells = columnNames.map((c) => {
+      const v = cell(i, c);
+      return is(v, SQL) ? v : sql`${v}::${sql.raw(COLUMNS[c])}`;
+    });
+    return sql`select ${sql.join(cells, sql`, `)}${from ? sql` from ${from}` : sql``}`;
+  });
+  return sql`insert into ${auditLog} (occurred_at, actor, role, action, entity_type, entity_id, before, after, request_id, digest) ${sql.join(rows, sql` union all `)}`;
+}
+
+const placeholderName = (i: number, c: Column) => `audit${i}_${c}`;
 
 /**
  * What the audit module lends other modules: its INSERT as a statement fragment, for a hot path that commits a change
@@ -20,10 +56,26 @@ const json = (v: unknown) => (is(v, SQL) ? v : sql`${v === null || v === undefin
  */
 export const auditQueries = {
   insertSql(entries: PreparedAuditEntry[], { from }: { from?: SQL } = {}): SQL {
-    const rows = entries.map(
-      (e) =>
-        sql`select ${e.occurredAt.toISOString()}::timestamptz, ${e.actor}::text, ${e.role}::text, ${e.action}::text, ${e.entityType}::text, ${e.entityId}::text, ${json(e.before)}, ${json(e.after)}, ${e.requestId}::text, ${e.digest}::text${from ? sql` from ${from}` : sql``}`,
-    );
-    return sql`insert into ${auditLog} (occurred_at, actor, role, action, entity_type, entity_id, before, after, request_id, digest) ${sql.join(rows, sql` union all `)}`;
+    return insertRows(entries.length, (i, c) => (is(entries[i][c], SQL) ? entries[i][c] : bound(entries[i], c)), from);
+  },
+
+  /**
+   * The same INSERT for a prepared statement (src/db/prepared.ts): `count` entries whose values are placeholders,
+   * filled by `placeholderValues`. `after(i, value)` may wrap an entry's `after` in SQL over the caller's CTEs.
+   */
+  insertSqlPrepared(count: number, { from, after }: { from?: SQL; after?: (i: number, value: SQL) => SQL } = {}): SQL {
+    return insertRows(count, (i, c) => {
+      const p = sql`${sql.placeholder(placeholderName(i, c))}`;
+      return c === 'after' && after ? after(i, sql`${p}::jsonb`) : sql`${p}::${sql.raw(COLUMNS[c])}`;
+    }, from);
+  },
+
+  /** The values of `insertSqlPrepared`'s placeholders for these entries. */
+  placeholderValues(entries: PreparedAuditEntry[]): Record<string, unknown> {
+    const values: Record<string, unknown> = {};
+    entries.forEach((e, i) => {
+      for (const c of columnNames) values[placeholderName(i, c)] = bound(e, c);
+    });
+    return values;
   },
 };

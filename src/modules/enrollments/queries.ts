@@ -80,8 +80,9 @@ export function participationWindows(window: CycleWindow): SQL {
 }
 
 /** The same rule as a scalar subquery on the caller's unit id (a column or a value), for a caller's own statement. */
-export function cycleForSql(unitId: SQL | AnyColumn, at: Date, window: CycleWindow): SQL {
-  const iso = at.toISOString();
+export function cycleForSql(unitId: SQL | AnyColumn, at: Date | SQL, window: CycleWindow): SQL {
+  // An SQL `at` (a prepared statement's placeholder) stands for the ISO text.
+  const iso = at instanceof Date ? at.toISOString() : at;
   return sql`(select pw.cycle_id from ${participationWindows(window)} pw where pw.unit_id = ${unitId} and pw.starts_at <= ${iso}::timestamptz and ${iso}::timestamptz < pw.ends_at order by pw.cycle_id desc limit 1)`;
 }
 

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { preparedStatement } from '../../db/prepared.js';
 import { ratingFollowUps, ratings } from './tables.js';
 import type { RatingChannel } from './tables.js';
 import { auditQueries } from '../audit/queries.js';
@@ -56,6 +57,57 @@ function ratingWhere(db: Db, f: RatingFilter): SQL | undefined {
   );
 }
 
+/** What varies between intake statements; each shape is its own prepared statement. */
+interface IntakeShape {
+  cycleGiven: boolean;
+  limited: boolean;
+  followUp: boolean;
+  /** Audit entries: the rating's, and the follow-up's when one opens. */
+  entries: number;
+}
+
+const intakeStatements = new Map<string, ReturnType<typeof intakeStatementOf>>();
+function intakeStatement(shape: IntakeShape) {
+  const name = `rating_intake_${Number(shape.cycleGiven)}${Number(shape.limited)}${Number(shape.followUp)}${shape.entries}`;
+  let statement = intakeStatements.get(name);
+  if (!statement) intakeStatements.set(name, (statement = intakeStatementOf(name, shape)));
+  return statement;
+}
+
+/** The intake statement of a shape; its values are placeholders named as storeAudited fills them. */
+function intakeStatementOf(name: string, shape: IntakeShape) {
+  return preparedStatement<{ active: boolean; taken: number; stored: boolean; cycle_id: string | null }>(name, (db) => {
+    const v = (key: string) => sql.placeholder(key);
+    const u = unitQueries.facts(db, 'intake_unit');
+    const cycle = shape.cycleGiven ? sql`${v('cycle_id')}::uuid` : cycleForSql(u.id, sql`${v('attribute_at')}`, 'assessment');
+    const taken = shape.limited
+      ? sql`(select count(*)::int from ${ratings} r where r.respondent_hash = ${v('respondent_hash')} and r.unit_id = ${u.id} and r.limited_day = ${v('limited_day')}::date)`
+      : sql`0`;
+    const ts = (key: string) => sql`${v(key)}::timestamptz`;
+    const opened = shape.followUp
+      ? sql`, opened as (insert into ${ratingFollowUps} (id, rating_id, unit_id, verify_by, deadline, state, version, created_at, updated_at)
+          select ${v('fu_id')}::uuid, i.id, i.unit_id, ${ts('fu_verify_by')}, ${ts('fu_deadline')}, ${v('fu_state')}, ${v('fu_version')}, ${ts('fu_created_at')}, ${ts('fu_updated_at')} from inserted i)`
+      : sql``;
+    // The rating's entry (the first) gets the attributed cycle in SQL; the sealer digests what this statement stores.
+    const audited = auditQueries.insertSqlPrepared(shape.entries, {
+      from: sql`inserted`,
+      after: (i, after) => (i === 0 ? sql`jsonb_set(${after}, '{cycleId}', coalesce(to_jsonb(inserted.cycle_id), 'null'::jsonb))` : after),
+    });
+    return sql`
+      with facts as (select ${u.id} as id, ${u.active} as active, ${cycle} as cycle_id, ${taken} as taken from ${u} where ${u.id} = ${v('unit_id')}::uuid),
+      inserted as (
+        insert into ${ratings} (id, unit_id, cycle_id, channel, level, comment, collected_at, received_at, source, external_id, respondent_hash, limited_day, limit_slot, submitted_by, presence_bound, source_ip_hash, case_id, staff_hash)
+        select ${v('id')}::uuid, f.id, f.cycle_id, ${v('channel')}, ${v('level')}, ${v('comment')}, ${ts('collected_at')}, ${ts('received_at')}, ${v('source')}, ${v('external_id')},
+          ${v('respondent_hash')}, ${v('limited_day')}::date, ${shape.limited ? sql`f.taken` : sql`null`}, ${v('submitted_by')}, ${v('presence_bound')}, ${v('source_ip_hash')}, ${v('case_id')}::uuid, ${v('staff_hash')}
+        from facts f where f.active${shape.limited ? sql` and f.taken < ${v('per_day')}` : sql``}
+        on conflict (source, external_id) do nothing
+        returning id, unit_id, cycle_id
+      )${opened},
+      audited as (${audited})
+      select f.active, f.taken, i.id is not null as stored, i.cycle_id from facts f left join inserted i on true`;
+  });
+}
+
 export const ratingsRepository = {
   async byId(db: Db, id: string): Promise<RatingRow | undefined> {
     const rows = await db.select().from(ratings).where(eq(ratings.id, id));
@@ -79,7 +131,8 @@ export const ratingsRepository = {
    * cycle (归属周期, the enrollments rule) unless one is given, counts the respondent's ratings of the unit that day, and
    * — when the unit is active, the daily limit not reached and (source, external_id) new — stores the rating, its
    * follow-up and their audit entries. The rating's entry is completed in SQL (its cycle), so its digest is left to the
-   * sealer. The daily limit stays race-free through its unique index (a concurrent twin fails on it).
+   * sealer. The daily limit stays race-free through its unique index (a concurrent twin fails on it). A named prepared
+   * statement per shape (src/db/prepared.ts): planned once per connection, not on every rating.
    */
   async storeAudited(
     db: Db,
@@ -93,32 +146,21 @@ export const ratingsRepository = {
     },
   ): Promise<IntakeOutcome> {
     const { row, limit, followUp } = p;
-    const u = unitQueries.facts(db, 'intake_unit');
-    const cycle = 'id' in p.cycle ? sql`${p.cycle.id}::uuid` : cycleForSql(u.id, p.cycle.attributeAt, 'assessment');
-    const taken = limit
-      ? sql`(select count(*)::int from ${ratings} r where r.respondent_hash = ${row.respondentHash} and r.unit_id = ${u.id} and r.limited_day = ${row.limitedDay}::date)`
-      : sql`0`;
-    const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
-    const opened = followUp
-      ? sql`, opened as (insert into ${ratingFollowUps} (id, rating_id, unit_id, verify_by, deadline, state, version, created_at, updated_at)
-          select ${followUp.id}::uuid, i.id, i.unit_id, ${ts(followUp.verifyBy!)}, ${ts(followUp.deadline)}, ${followUp.state}, ${followUp.version}, ${ts(followUp.createdAt)}, ${ts(followUp.updatedAt)} from inserted i)`
-      : sql``;
-    const [first, ...rest] = p.entries;
-    // Prepared without a digest (audit.prepare({ digest: false })): the sealer digests what this statement stores.
-    const entries = [{ ...first, after: sql`jsonb_set(${JSON.stringify(first.after)}::jsonb, '{cycleId}', coalesce(to_jsonb(inserted.cycle_id), 'null'::jsonb))` }, ...rest];
-    const res = await db.execute(sql`
-      with facts as (select ${u.id} as id, ${u.active} as active, ${cycle} as cycle_id, ${taken} as taken from ${u} where ${u.id} = ${row.unitId}::uuid),
-      inserted as (
-        insert into ${ratings} (id, unit_id, cycle_id, channel, level, comment, collected_at, received_at, source, external_id, respondent_hash, limited_day, limit_slot, submitted_by, presence_bound, source_ip_hash, case_id, staff_hash)
-        select ${row.id}::uuid, f.id, f.cycle_id, ${row.channel}, ${row.level}, ${row.comment}, ${ts(row.collectedAt)}, ${ts(row.receivedAt)}, ${row.source}, ${row.externalId},
-          ${row.respondentHash}, ${row.limitedDay}::date, ${limit ? sql`f.taken` : sql`null`}, ${row.submittedBy}, ${row.presenceBound}, ${row.sourceIpHash}, ${row.caseId}::uuid, ${row.staffHash}
-        from facts f where f.active${limit ? sql` and f.taken < ${limit.perDay}` : sql``}
-        on conflict (source, external_id) do nothing
-        returning id, unit_id, cycle_id
-      )${opened},
-      audited as (${auditQueries.insertSql(entries, { from: sql`inserted` })})
-      select f.active, f.taken, i.id is not null as stored, i.cycle_id from facts f left join inserted i on true`);
-    const [r] = (res as unknown as { rows: { active: boolean; taken: number; stored: boolean; cycle_id: string | null }[] }).rows;
+    const shape: IntakeShape = { cycleGiven: 'id' in p.cycle, limited: limit !== null, followUp: followUp !== null, entries: p.entries.length };
+    const iso = (d: Date | null) => d?.toISOString() ?? null;
+    const values: Record<string, unknown> = {
+      ...auditQueries.placeholderValues(p.entries),
+      unit_id: row.unitId,
+      ...('id' in p.cycle ? { cycle_id: p.cycle.id } : { attribute_at: p.cycle.attributeAt.toISOString() }),
+      ...(limit ? { per_day: limit.perDay } : {}),
+      id: row.id, channel: row.channel, level: row.level, comment: row.comment, collected_at: iso(row.collectedAt), received_at: iso(row.receivedAt),
+      source: row.source, external_id: row.externalId, respondent_hash: row.respondentHash, limited_day: row.limitedDay, submitted_by: row.submittedBy,
+      presence_bound: row.presenceBound, source_ip_hash: row.sourceIpHash, case_id: row.caseId, staff_hash: row.staffHash,
+      ...(followUp
+        ? { fu_id: followUp.id, fu_verify_by: iso(followUp.verifyBy), fu_deadline: iso(followUp.deadline), fu_state: followUp.state, fu_version: followUp.version, fu_created_at: iso(followUp.createdAt), fu_updated_at: iso(followUp.updatedAt) }
+        : {}),
+    };
+    const [r] = await intakeStatement(shape)(db, values);
     if (!r) return { unitFound: false, active: false, taken: 0, stored: false, cycleId: null };
     return { unitFound: true, active: r.active, taken: r.taken, stored: r.stored, cycleId: r.cycle_id };
   },
