@@ -29,6 +29,24 @@ export function ensureBuilt(): void {
   execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
+/**
+ * The bench's production settings: the anonymous rate limits out of the way (every request comes from one IP) and the
+ * periodic jobs off, except the audit sealer (every second, as in production).
+ */
+export const QUIET_JOBS: Record<string, string> = {
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000000',
+  RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE: '1000000000',
+  WEBHOOK_DISPATCH_INTERVAL_MS: '0',
+  AWARD_ESCALATION_INTERVAL_MS: '0',
+  PROBLEM_OVERDUE_NOTICE_INTERVAL_MS: '0',
+  RATING_IMPORT_LEASE_SWEEP_INTERVAL_MS: '0',
+  RATING_INTEGRITY_SCAN_INTERVAL_MS: '0',
+  IDEMPOTENCY_KEY_SWEEP_INTERVAL_MS: '0',
+  CALENDAR_REFRESH_INTERVAL_MS: '0',
+  AUDIT_CHECKPOINT_INTERVAL_MS: '0',
+  AUDIT_SEAL_INTERVAL_MS: '1000',
+};
+
 export interface Prod {
   proc: ChildProcess;
   port: number;
