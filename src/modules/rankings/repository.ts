@@ -367,10 +367,10 @@ export const rankingsRepository = {
   /**
    * Entries matching the filter, in (category, position) order, with their rank among the ranked matches.
    *
-   * With no filter but the category, the rank among the matches IS the rank (ranked entries hold positions 1…k in rank
-   * order), so a page is an index range scan of ranking_entries_position_key from the cursor: its cost is the page,
-   * not the ranking. A department, region or flag filter numbers its matches with a window over the filtered entries
-   * (bounded by the filter, read through the department and region indexes), then pages them.
+   * With no filter but the category, a page is one of the prepared page statements (preparePage): its cost is the
+   * page, not the ranking; without a limit, the whole ranking joined to the names. A department, region or flag filter
+   * numbers its matches with a window over the filtered entries (bounded by the filter, read through the department and
+   * region indexes), then pages them.
    */
   async entries(db: Db, rankingId: string, f: EntryFilter & { after?: { category: Category; position: number }; limit?: number }): Promise<EntryRow[]> {
     const narrowed = f.departmentId !== undefined || f.regionPath !== undefined || f.flag !== undefined;
