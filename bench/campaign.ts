@@ -5,7 +5,7 @@
  * inspection report per unit with findings, 1,500 complaints, 2,500 problems and 4,000 deeds. Scale k multiplies units,
  * ratings and the per-campaign records by k (regions and departments stay).
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -34,6 +34,40 @@ export async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> 
   const r = await fn();
   console.log(`  ${label.padEnd(44)} ${(performance.now() - t0).toFixed(0).padStart(7)} ms`);
   return r;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s); 0 once it is gone. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Runs `fn` and measures its wall clock and the CPU it cost: this process's and that of the PostgreSQL backends
+ * serving `pool`'s database (on this machine: BENCH_DATABASE_URL on 127.0.0.1). On a loaded machine the wall clock
+ * grows with the load; the CPU seconds barely do, and bound what the same work takes on a quiet one.
+ */
+export async function cpuTimed<T>(pool: pg.Pool, fn: () => Promise<T>): Promise<{ result: T; wallSeconds: number; nodeCpuSeconds: number; postgresCpuSeconds: number }> {
+  const backends = async () =>
+    ((await pool.query(`select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'`)).rows as { pid: number }[]).map((r) => r.pid);
+  // every connection the pool may use is opened first, so the backends are known before the work starts
+  const clients = await Promise.all(Array.from({ length: pool.options.max ?? 10 }, () => pool.connect()));
+  for (const c of clients) c.release();
+  const pids = await backends();
+  const pgBefore = new Map(pids.map((p) => [p, cpuSecondsOf(p)]));
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await fn();
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  let postgresCpuSeconds = 0;
+  // a backend opened meanwhile counts whole (an idle one the pool closed did no work)
+  for (const p of new Set([...pgBefore.keys(), ...(await backends())])) postgresCpuSeconds += Math.max(0, cpuSecondsOf(p) - (pgBefore.get(p) ?? 0));
+  return { result, wallSeconds, nodeCpuSeconds: (cpu.user + cpu.system) / 1e6, postgresCpuSeconds };
 }
 
 /** Fills the database; returns the cycle's id. */

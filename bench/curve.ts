@@ -6,8 +6,10 @@
  *   BENCH_KEEP=1 npx tsx bench/curve.ts --scale 10    (keeps the database; its name is printed)
  *   npx tsx bench/curve.ts --scale 10 --database manyi_bench_…   (reuses a kept database of that scale: no generation)
  *
- * BENCH_DATABASE_URL as in bench/run.ts. Times services.rankings.compute (--runs, wall clock), publishes the last
- * draft, then starts bench/hello.ts and bench/serve.ts and drives each path with wrk (-t2, --connections,
+ * BENCH_DATABASE_URL as in bench/run.ts. Times services.rankings.compute (--runs: wall clock, and the CPU seconds of
+ * this process and of the PostgreSQL backends, which a loaded machine inflates far less), publishes the last draft,
+ * then starts bench/hello.ts and manyi as production runs it (node dist/server.js, bench/prod.ts; RSS idle is read
+ * once it has been ready for --settle seconds) and drives each path with wrk (-t2, --connections,
  * --duration) in rounds interleaved with hello-world (A B A B …); the ratio is the median of the per-round ratios.
  * Prints a summary line per figure and one JSON line (CURVE {...}) to collect the curve from several runs.
  */
@@ -18,7 +20,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { testConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
@@ -27,7 +28,8 @@ import { encodeCursor } from '../src/lib/http.js';
 import { generateLocalKeyPair } from '../src/lib/keys.js';
 import { systemContext } from '../src/lib/principal.js';
 import { createServices } from '../src/modules/services.js';
-import { admin as adminOn, generateCampaign, timed } from './campaign.js';
+import { admin as adminOn, cpuTimed, generateCampaign, timed } from './campaign.js';
+import { ensureBuilt, QUIET_JOBS, startProd } from './prod.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,6 +39,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
+    settle: { type: 'string', default: '5' },
   },
 });
 const SCALE = Number(args.scale);
@@ -47,8 +50,8 @@ const CONNECTIONS = Number(args.connections);
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p));
 
-async function child<T>(script: string, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; info: T }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+async function child<T>(script: string): Promise<{ proc: ChildProcess; info: T }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: proc.stdout! });
   const info = await new Promise<T>((resolve, reject) => {
     proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -70,6 +73,7 @@ function wrk(url: string, headers: Record<string, string> = {}, script?: string)
 
 async function main() {
   if (!WRK) throw new Error('wrk is not installed: apt-get install wrk');
+  ensureBuilt();
   const reuse = args.database;
   const name = reuse ?? `manyi_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
   if (reuse && !/^manyi_bench_\w+$/.test(reuse)) throw new Error('--database: the name of a kept bench database (manyi_bench_…)');
@@ -87,26 +91,29 @@ async function main() {
     const services = createServices(database, { config: testConfig(), keys: await generateLocalKeyPair() });
     const ctx = systemContext('bench');
     const times: number[] = [];
+    const cpu: number[] = [];
     let ranking: Awaited<ReturnType<typeof services.rankings.compute>> | undefined;
     for (let i = 0; i < RUNS; i++) {
-      const t0 = performance.now();
-      ranking = await services.rankings.compute(ctx, cycleId);
-      times.push((performance.now() - t0) / 1000);
-      console.log(`  compute run ${i + 1}: ${times[i].toFixed(2)} s`);
+      const run = await cpuTimed(pool, () => services.rankings.compute(ctx, cycleId));
+      ranking = run.result;
+      times.push(run.wallSeconds);
+      cpu.push(run.nodeCpuSeconds + run.postgresCpuSeconds);
+      console.log(`  compute run ${i + 1}: ${run.wallSeconds.toFixed(2)} s wall, CPU ${run.nodeCpuSeconds.toFixed(2)} s node + ${run.postgresCpuSeconds.toFixed(2)} s PostgreSQL`);
     }
     // a reused database may hold a published ranking already: the new one is then a correction, which needs its reason
     await services.rankings.publish(ctx, ranking!.id, { reason: 'bench/curve.ts run' });
     curve.units = ranking!.inputCounts.units;
     curve.ratings = ranking!.inputCounts.ratings;
-    curve.computeSeconds = { min: Math.min(...times), median: median(times) };
+    curve.computeSeconds = { min: Math.min(...times), median: median(times), cpuMedian: median(cpu) };
 
     const hello = await child<{ port: number }>('bench/hello.ts');
     children.push(hello.proc);
-    const app = await child<{ port: number; adminToken: string }>('bench/serve.ts', { BENCH_DATABASE: url.toString() });
+    const app = await startProd(url.toString(), QUIET_JOBS);
     children.push(app.proc);
+    await new Promise((r) => setTimeout(r, Number(args.settle) * 1000));
     curve.rssIdleMb = rssMb(app.proc.pid!);
-    const base = `http://127.0.0.1:${app.info.port}/api/v1`;
-    const auth = { authorization: `Bearer ${app.info.adminToken}` };
+    const base = `http://127.0.0.1:${app.port}/api/v1`;
+    const auth = { authorization: `Bearer ${app.adminToken}` };
     const deep = Math.floor((ranking!.inputCounts.units / 3) * 0.9);
     const paths = [
       { key: 'publicPage', label: 'GET /public/rankings/:id?limit=50', url: `${base}/public/rankings/${ranking!.id}?limit=50` },
@@ -126,14 +133,23 @@ async function main() {
     });
     const lua = join(mkdtempSync(join(tmpdir(), 'manyi-curve-')), 'graphql.lua');
     writeFileSync(lua, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(gqlBody)}\nwrk.headers["content-type"] = "application/json"\n`);
-    const gqlPath = { key: 'graphqlPage', label: 'POST /graphql publicRankingPage(limit: 50)', url: `http://127.0.0.1:${app.info.port}/graphql`, script: lua };
+    const gqlPath = { key: 'graphqlPage', label: 'POST /graphql publicRankingPage(limit: 50)', url: `http://127.0.0.1:${app.port}/graphql`, script: lua };
     const check = await fetch(gqlPath.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: gqlBody });
     const checked = (await check.json()) as { errors?: unknown };
     if (!check.ok || checked.errors) throw new Error(`${gqlPath.label}: ${check.status} ${JSON.stringify(checked.errors)}`);
     for (const p of paths) {
-      const res = await fetch(p.url, { headers: p.headers });
-      if (!res.ok) throw new Error(`${p.label}: ${res.status} ${await res.text()}`);
-      await res.arrayBuffer();
+      // the first read of a large snapshot may keep the event loop long enough for load shedding to answer 503
+      for (let attempt = 1; ; attempt++) {
+        const res = await fetch(p.url, { headers: p.headers });
+        if (res.status === 503 && attempt < 10) {
+          await res.arrayBuffer();
+          await new Promise((r) => setTimeout(r, 2000));
+          continue;
+        }
+        if (!res.ok) throw new Error(`${p.label}: ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+        break;
+      }
     }
     const helloUrl = `http://127.0.0.1:${hello.info.port}/`;
     for (const p of [...paths, gqlPath] as { key: string; label: string; url: string; headers?: Record<string, string>; script?: string }[]) {

@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,11 +23,43 @@ function distIsCurrent(): boolean {
   return statSync(built).mtimeMs >= sources;
 }
 
+/**
+ * What `npm run start:prod` sets before `node dist/server.js` (environment variables) and passes node (flags), read
+ * from package.json, so the bench runs production as it is started.
+ */
+export function startProdCommand(): { env: Record<string, string>; nodeArgs: string[] } {
+  const script = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start:prod'];
+  const words = script.split(/\s+/).filter((w) => w && w !== 'exec');
+  const node = words.indexOf('node');
+  const server = words.indexOf('dist/server.js');
+  if (node < 0 || server < node) throw new Error(`package.json start:prod is not "… node [flags] dist/server.js": ${script}`);
+  const env = Object.fromEntries(words.slice(0, node).map((w) => w.split('=') as [string, string]));
+  return { env, nodeArgs: words.slice(node + 1, server) };
+}
+
 export function ensureBuilt(): void {
   if (distIsCurrent()) return;
   console.log('  dist/ is older than src/: npm run build …');
   execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }
+
+/**
+ * The bench's production settings: the anonymous rate limits out of the way (every request comes from one IP) and the
+ * periodic jobs off, except the audit sealer (every second, as in production).
+ */
+export const QUIET_JOBS: Record<string, string> = {
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000000',
+  RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE: '1000000000',
+  WEBHOOK_DISPATCH_INTERVAL_MS: '0',
+  AWARD_ESCALATION_INTERVAL_MS: '0',
+  PROBLEM_OVERDUE_NOTICE_INTERVAL_MS: '0',
+  RATING_IMPORT_LEASE_SWEEP_INTERVAL_MS: '0',
+  RATING_INTEGRITY_SCAN_INTERVAL_MS: '0',
+  IDEMPOTENCY_KEY_SWEEP_INTERVAL_MS: '0',
+  CALENDAR_REFRESH_INTERVAL_MS: '0',
+  AUDIT_CHECKPOINT_INTERVAL_MS: '0',
+  AUDIT_SEAL_INTERVAL_MS: '1000',
+};
 
 export interface Prod {
   proc: ChildProcess;
@@ -36,7 +68,8 @@ export interface Prod {
 }
 
 /**
- * Starts node dist/server.js over `databaseUrl` (already migrated) with production settings, except `env` (the bench
+ * Starts node dist/server.js as `npm run start:prod` does (its variables and node flags) over `databaseUrl` (already
+ * migrated) with production settings, except `env` (the bench
  * lifts the anonymous rate limits out of the way and turns the periodic jobs off) and `nodeArgs` (`--cpu-prof`, for a
  * profile); resolves once /readyz answers 200.
  */
@@ -46,8 +79,9 @@ export async function startProd(databaseUrl: string, env: Record<string, string>
   const keys = execFileSync(process.execPath, ['dist/cli/keys.js'], { cwd: root, env: base, encoding: 'utf8' });
   const files = Object.fromEntries(keys.trim().split('\n').map((line) => line.split('=') as [string, string]));
   const port = await freePort();
-  const full = { ...base, ...files, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', ...env };
-  const proc = spawn(process.execPath, [...nodeArgs, 'dist/server.js'], { cwd: root, env: full, stdio: ['ignore', 'inherit', 'inherit'] });
+  const prod = startProdCommand();
+  const full = { ...base, ...files, ...prod.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', ...env };
+  const proc = spawn(process.execPath, [...prod.nodeArgs, ...nodeArgs, 'dist/server.js'], { cwd: root, env: full, stdio: ['ignore', 'inherit', 'inherit'] });
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`node dist/server.js exited with ${proc.exitCode}`);

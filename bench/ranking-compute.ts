@@ -9,13 +9,12 @@
  * generate_series — then times services.rankings.compute (wall clock, 3 runs) and drops the database.
  */
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { testConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { systemContext } from '../src/lib/principal.js';
 import { createServices } from '../src/modules/services.js';
-import { admin as adminOn, generateCampaign, timed } from './campaign.js';
+import { admin as adminOn, cpuTimed, generateCampaign, timed } from './campaign.js';
 
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -43,11 +42,10 @@ async function main() {
     let last: Awaited<ReturnType<typeof services.rankings.compute>> | undefined;
     console.log('services.rankings.compute');
     for (let i = 0; i < RUNS; i++) {
-      const t0 = performance.now();
-      last = await services.rankings.compute(ctx, cycleId);
-      const ms = performance.now() - t0;
-      times.push(ms);
-      console.log(`  run ${i + 1}: ${ms.toFixed(0)} ms`);
+      const run = await cpuTimed(database.pool!, () => services.rankings.compute(ctx, cycleId));
+      last = run.result;
+      times.push(run.wallSeconds * 1000);
+      console.log(`  run ${i + 1}: ${(run.wallSeconds * 1000).toFixed(0)} ms wall, CPU ${run.nodeCpuSeconds.toFixed(2)} s node + ${run.postgresCpuSeconds.toFixed(2)} s PostgreSQL`);
     }
     const sorted = [...times].sort((a, b) => a - b);
     const [{ version }] = (await q('select version()')).rows as { version: string }[];

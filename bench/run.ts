@@ -34,7 +34,7 @@ import { systemContext } from '../src/lib/principal.js';
 import { createServices } from '../src/modules/services.js';
 import { admin as adminOn, generateCampaign, timed } from './campaign.js';
 import { copyTables, installPlatformatic, PLATFORMATIC_VERSION, startPlatformatic } from './platformatic.js';
-import { ensureBuilt, startProd } from './prod.js';
+import { ensureBuilt, QUIET_JOBS, startProd } from './prod.js';
 import { wrkScript } from './rating-load.js';
 
 const { values: args } = parseArgs({
@@ -141,21 +141,7 @@ async function main() {
 
     const hello = await child<{ port: number }>('bench/hello.ts');
     children.push(hello.proc);
-    const app = await startProd(url.toString(), {
-      // The public is limited per IP, and every request here comes from one: the limits are out of the way.
-      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000000',
-      RATE_LIMIT_PUBLIC_RATINGS_PER_MINUTE: '1000000000',
-      // Periodic jobs off, except the audit sealer (every second, as in production).
-      WEBHOOK_DISPATCH_INTERVAL_MS: '0',
-      AWARD_ESCALATION_INTERVAL_MS: '0',
-      PROBLEM_OVERDUE_NOTICE_INTERVAL_MS: '0',
-      RATING_IMPORT_LEASE_SWEEP_INTERVAL_MS: '0',
-      RATING_INTEGRITY_SCAN_INTERVAL_MS: '0',
-      IDEMPOTENCY_KEY_SWEEP_INTERVAL_MS: '0',
-      CALENDAR_REFRESH_INTERVAL_MS: '0',
-      AUDIT_CHECKPOINT_INTERVAL_MS: '0',
-      AUDIT_SEAL_INTERVAL_MS: '1000',
-    });
+    const app = await startProd(url.toString(), QUIET_JOBS);
     children.push(app.proc);
     await copyTables(url.toString());
     const plt = await startPlatformatic(pltDir, url.toString());

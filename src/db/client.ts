@@ -1,10 +1,8 @@
 import { mkdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT, PgTransactionConfig } from 'drizzle-orm/pg-core';
 import { NodePgSession, drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import * as schema from './schema/index.js';
 
@@ -110,6 +108,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const folder = memory ? opts.dataDir : resolve(join(opts.dataDir, 'pgdata'));
   const created = memory || !existsSync(folder);
   if (!memory) mkdirSync(folder, { recursive: true });
+  // Loaded only for the embedded database: a server on PostgreSQL never holds PGlite's code in memory.
+  const [{ PGlite }, { pg_trgm }, { drizzle: drizzlePglite }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm'), import('drizzle-orm/pglite')]);
   const pglite = await PGlite.create(memory ? undefined : folder, { extensions: { pg_trgm } });
   return {
     db: drizzlePglite({ client: pglite, schema }) as unknown as Db,

@@ -132,6 +132,15 @@ const copyNumber = (n: number | null | undefined) => (n === null || n === undefi
 /** A text[] in COPY text format: an array literal with every element quoted. */
 const copyTextArray = (xs: readonly string[]) => copyEscape(`{${xs.map((x) => `"${x.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
 
+/**
+ * A jsonb value in COPY text format. JSON.stringify writes no raw tab, newline or carriage return (inside strings they
+ * are escaped), so only a backslash needs doubling, and most explanations have none: no scan of 3 KB per entry by regex.
+ */
+const copyJson = (value: unknown) => {
+  const json = JSON.stringify(value);
+  return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
+};
+
 function* copyLines(rows: RankingEntryInsert[]): Generator<string> {
   let buf = '';
   for (const r of rows) {
@@ -151,7 +160,7 @@ function* copyLines(rows: RankingEntryInsert[]): Generator<string> {
         copyNumber(r.publicSatisfaction),
         copyNumber(r.deductions ?? 0),
         copyNumber(r.bonus ?? 0),
-        copyEscape(JSON.stringify(r.components)),
+        copyJson(r.components),
         copyTextArray(r.flags ?? []),
         copyNumber(r.ratings),
         copyNumber(r.scorecards),
@@ -165,6 +174,51 @@ function* copyLines(rows: RankingEntryInsert[]): Generator<string> {
     }
   }
   if (buf) yield buf;
+}
+
+/** An entry's department and region names as scalar subqueries: read for the rows a statement returns (after its limit). */
+function entryNames(db: Db) {
+  const d = departmentQueries.names(db);
+  const r = regionQueries.names(db);
+  return {
+    departmentName: sql<string>`(select ${d.name} from ${d} where ${d.id} = ${rankingEntries.departmentId})`,
+    regionName: sql<string>`(select ${r.nameZh} from ${r} where ${r.id} = ${rankingEntries.regionId})`,
+  };
+}
+
+/**
+ * A page of entries with no filter but the category (GET /rankings/{id}/entries, the hot read): an index range scan
+ * of ranking_entries_position_key from the cursor that stops at the limit, the names read for those rows only. With no
+ * filter but the category, the rank among the matches IS the rank (ranked entries hold positions 1…k in rank order).
+ * Built once per database handle and sent as named prepared statements (parsed and planned once per connection), over
+ * plain columns: no subquery whose proxied fields drizzle would inspect for every value of every row.
+ */
+function preparePage(db: Db, name: string, after: boolean) {
+  const { components: _explanation, ...listed } = getTableColumns(rankingEntries);
+  return db
+    .select({ ...listed, ...entryNames(db) })
+    .from(rankingEntries)
+    .where(
+      and(
+        eq(rankingEntries.rankingId, sql.placeholder('rankingId')),
+        sql`(${sql.placeholder('category')}::unit_category is null or ${rankingEntries.category} = ${sql.placeholder('category')}::unit_category)`,
+        // the whole index key in the row comparison, so the scan starts at the cursor rather than filtering up to it
+        after
+          ? sql`(${rankingEntries.rankingId}, ${rankingEntries.category}, ${rankingEntries.position}) > (${sql.placeholder('rankingId')}::uuid, ${sql.placeholder('afterCategory')}::unit_category, ${sql.placeholder('afterPosition')}::int)`
+          : undefined,
+        // uncorrelated: one look-up for the statement (an InitPlan), not one per entry
+        sql`(not ${sql.placeholder('publishedOnly')}::boolean or exists (select 1 from ${rankings} where ${rankings.id} = ${sql.placeholder('rankingId')}::uuid and ${rankings.status} = 'published'))`,
+      ),
+    )
+    .orderBy(asc(rankingEntries.category), asc(rankingEntries.position))
+    .limit(sql.placeholder('limit'))
+    .prepare(name);
+}
+const pageStatements = new WeakMap<Db, { first: ReturnType<typeof preparePage>; after: ReturnType<typeof preparePage> }>();
+function pageStatementsOf(db: Db) {
+  let s = pageStatements.get(db);
+  if (!s) pageStatements.set(db, (s = { first: preparePage(db, 'ranking_entries_first_page', false), after: preparePage(db, 'ranking_entries_page_after', true) }));
+  return s;
 }
 
 export const rankingsRepository = {
@@ -247,6 +301,14 @@ export const rankingsRepository = {
    * whole ranking instead of reading 51 rows of ranking_entries_position_key. Samples 300 × the column's statistics
    * target (30, migration 0022) rows, not the table.
    */
+  /**
+   * Settings of a computation's own transaction: the aggregates over a cycle's ratings (one group per unit, level and
+   * kind: ~100,000 at 10× campaign size) fit in memory instead of spilling to disk in batches at the default 4 MB.
+   */
+  async computeSettings(tx: Db): Promise<void> {
+    await tx.execute(sql`set local work_mem = '64MB'`);
+  },
+
   async analyzeEntries(db: Db): Promise<void> {
     await db.execute(sql`analyze ${rankingEntries} (ranking_id)`);
   },
@@ -305,69 +367,35 @@ export const rankingsRepository = {
   /**
    * Entries matching the filter, in (category, position) order, with their rank among the ranked matches.
    *
-   * With no filter but the category, the rank among the matches IS the rank (ranked entries hold positions 1…k in rank
-   * order), so a page is an index range scan of ranking_entries_position_key from the cursor: its cost is the page,
-   * not the ranking. A department, region or flag filter numbers its matches with a window over the filtered entries
-   * (bounded by the filter, read through the department and region indexes), then pages them.
+   * With no filter but the category, a page is one of the prepared page statements (preparePage): its cost is the
+   * page, not the ranking; without a limit, the whole ranking joined to the names. A department, region or flag filter
+   * numbers its matches with a window over the filtered entries (bounded by the filter, read through the department and
+   * region indexes), then pages them.
    */
   async entries(db: Db, rankingId: string, f: EntryFilter & { after?: { category: Category; position: number }; limit?: number }): Promise<EntryRow[]> {
     const narrowed = f.departmentId !== undefined || f.regionPath !== undefined || f.flag !== undefined;
+    if (!narrowed && f.limit !== undefined) {
+      const statements = pageStatementsOf(db);
+      const params = { rankingId, category: f.category ?? null, publishedOnly: f.publishedOnly ?? false, limit: f.limit };
+      const rows = f.after
+        ? await statements.after.execute({ ...params, afterCategory: f.after.category, afterPosition: f.after.position })
+        : await statements.first.execute(params);
+      return rows.map((r) => ({ ...r, rankInFilter: r.rank }));
+    }
     if (!narrowed) {
-      // the page is cut from ranking_entries alone, then joined to the names: whatever the planner believes of the row
-      // count (a new ranking's id may not be in the statistics yet), it reads the index in order and stops at the limit
-      // every column but the explanation, which a page never shows
+      // the whole ranking (snapshots, exports): every entry in order, joined to the names; plain columns, so drizzle
+      // maps each value without inspecting a subquery's proxied fields
       const { components: _explanation, ...listed } = getTableColumns(rankingEntries);
-      const base = db
-        .select(listed)
-        .from(rankingEntries)
-        .where(
-          and(
-            entryWhere(db, rankingId, f),
-            // the whole index key in the row comparison, so the scan starts at the cursor rather than filtering up to it
-            f.after
-              ? sql`(${rankingEntries.rankingId}, ${rankingEntries.category}, ${rankingEntries.position}) > (${rankingId}::uuid, ${f.after.category}::unit_category, ${f.after.position})`
-              : undefined,
-          ),
-        )
-        .orderBy(asc(rankingEntries.category), asc(rankingEntries.position));
-      const cut = (f.limit ? base.limit(f.limit) : base).as('entries_page');
       const departments = departmentQueries.names(db);
       const regions = regionQueries.names(db);
       const rows = await db
-        .select({
-          ...cut._.selectedFields,
-          departmentName: sql<string>`${departments.name}`.as('department_name'),
-          regionName: sql<string>`${regions.nameZh}`.as('region_name'),
-        })
-        .from(cut)
-        .innerJoin(departments, eq(departments.id, cut.departmentId))
-        .innerJoin(regions, eq(regions.id, cut.regionId))
-        .orderBy(asc(cut.category), asc(cut.position));
-      return rows.map((r) => ({
-        rankingId: r.rankingId,
-        unitId: r.unitId,
-        unitName: r.unitName,
-        departmentId: r.departmentId,
-        departmentName: r.departmentName,
-        regionId: r.regionId,
-        regionName: r.regionName,
-        category: r.category,
-        rank: r.rank,
-        rankInFilter: r.rank,
-        position: r.position,
-        score: r.score,
-        assessment: r.assessment,
-        inspection: r.inspection,
-        publicSatisfaction: r.publicSatisfaction,
-        deductions: r.deductions,
-        bonus: r.bonus,
-        flags: r.flags,
-        ratings: r.ratings,
-        scorecards: r.scorecards,
-        reports: r.reports,
-        pLow: r.pLow,
-        pHigh: r.pHigh,
-      }));
+        .select({ ...listed, departmentName: sql<string>`${departments.name}`, regionName: sql<string>`${regions.nameZh}` })
+        .from(rankingEntries)
+        .innerJoin(departments, eq(departments.id, rankingEntries.departmentId))
+        .innerJoin(regions, eq(regions.id, rankingEntries.regionId))
+        .where(entryWhere(db, rankingId, f))
+        .orderBy(asc(rankingEntries.category), asc(rankingEntries.position));
+      return rows.map((r) => ({ ...r, rankInFilter: r.rank }));
     }
     const filtered = selectEntries(db, entryWhere(db, rankingId, f)).as('filtered');
     const q = db

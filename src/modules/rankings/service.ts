@@ -397,12 +397,14 @@ export function createRankingsService({
      * so every channel is read at the same instant (in a caller's `tx`, at the caller's isolation level). `now` decides
      * which problems are overdue.
      */
-    async compute(ctx: RequestContext, cycleId: string, now = new Date(), { tx, period: periodKey }: TxOption & { period?: string } = {}): Promise<RankingDto> {
+    async compute(ctx: RequestContext, cycleId: string, now = new Date(), { tx: outerTx, period: periodKey }: TxOption & { period?: string } = {}): Promise<RankingDto> {
       const dto = await inTransaction(
         db,
-        tx,
+        outerTx,
         async (tx) => {
           const cycle = await cycles.requirePhase(cycleId, RANKABLE_PHASES, 'cycle_not_rankable', { tx, lock: true });
+          // in a caller's transaction its settings are the caller's to choose
+          if (!outerTx) await rankingsRepository.computeSettings(tx);
           const params = cycleParameters(cycle.settings);
           // 分期排名: the window of the period asked for; it must have begun (a period under way ranks what it has so far).
           const period = periodKey === undefined ? undefined : parsePeriod(periodKey, periodSettingOf(cycle.settings), timeZone);
@@ -462,7 +464,7 @@ export function createRankingsService({
       );
       // Once committed (outside the transaction: ANALYZE's lock would serialize computations until commit); in a
       // caller's transaction autovacuum's analyze catches up instead.
-      if (!tx) await rankingsRepository.analyzeEntries(db);
+      if (!outerTx) await rankingsRepository.analyzeEntries(db);
       return dto;
     },
 
