@@ -247,6 +247,9 @@ export const rankingWeights: FieldWeights = {
   'RankingEntry.explanation': 5,
 };
 
+/** Published snapshots never change (see GraphqlModule.pure): their anonymous answers are remembered. */
+export const rankingPureFields = ['Query.publicRankingPage', 'Query.publicRanking', 'RankingParameters.categoryMeans', 'ScoringSettings.levelPoints'] as const;
+
 const uuid = z.object({ id: z.uuid() });
 
 export const rankingResolvers: IResolvers = {
