@@ -73,7 +73,7 @@ export interface Prod {
  * lifts the anonymous rate limits out of the way and turns the periodic jobs off) and `nodeArgs` (`--cpu-prof`, for a
  * profile); resolves once /readyz answers 200.
  */
-export async function startProd(databaseUrl: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<Prod> {
+export async function startProd(databaseUrl: string, env: Record<string, string>, nodeArgs: string[] = [], entry = 'dist/server.js'): Promise<Prod> {
   const dataDir = mkdtempSync(join(tmpdir(), 'manyi-bench-prod-'));
   const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), DATA_DIR: dataDir, DEMO_DATA: 'false' };
   const keys = execFileSync(process.execPath, ['dist/cli/keys.js'], { cwd: root, env: base, encoding: 'utf8' });
@@ -81,15 +81,15 @@ export async function startProd(databaseUrl: string, env: Record<string, string>
   const port = await freePort();
   const prod = startProdCommand();
   const full = { ...base, ...files, ...prod.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', ...env };
-  const proc = spawn(process.execPath, [...prod.nodeArgs, ...nodeArgs, 'dist/server.js'], { cwd: root, env: full, stdio: ['ignore', 'inherit', 'inherit'] });
+  const proc = spawn(process.execPath, [...prod.nodeArgs, ...nodeArgs, entry], { cwd: root, env: full, stdio: ['ignore', 'inherit', 'inherit'] });
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`node dist/server.js exited with ${proc.exitCode}`);
+    if (proc.exitCode !== null) throw new Error(`node ${entry} exited with ${proc.exitCode}`);
     const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
     if (res?.status === 200) break;
     if (Date.now() > deadline) {
       proc.kill('SIGTERM');
-      throw new Error('node dist/server.js never became ready');
+      throw new Error(`node ${entry} never became ready`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -19,7 +19,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +33,8 @@ import { generateLocalKeyPair } from '../src/lib/keys.js';
 import { systemContext } from '../src/lib/principal.js';
 import { createServices } from '../src/modules/services.js';
 import { admin as adminOn, generateCampaign, timed } from './campaign.js';
+import { graphqlPages, median, postGraphql, wrk as wrkRun, WRK } from './graphql-probe.js';
+import type { WrkResult } from './graphql-probe.js';
 import { copyTables, installPlatformatic, PLATFORMATIC_VERSION, startPlatformatic } from './platformatic.js';
 import { ensureBuilt, QUIET_JOBS, startProd } from './prod.js';
 import { wrkScript } from './rating-load.js';
@@ -51,7 +53,6 @@ const DURATION = Number(args.duration);
 const ROUNDS = Number(args.rounds);
 const CONNECTIONS = Number(args.connections);
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p));
 
 const admin = (sqlText: string) => adminOn(BASE_URL, sqlText);
 
@@ -71,29 +72,7 @@ const rssMb = (pid: number) => {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 };
 
-interface WrkResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-}
-
-const toMs = (v: string, unit: string) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit];
-
-function wrk(url: string, headers: Record<string, string> = {}, script?: string): WrkResult {
-  const h = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
-  const s = script ? ['-s', script] : [];
-  const out = execFileSync(WRK!, ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}s`, '--latency', ...h, ...s, url], { encoding: 'utf8' });
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-  const pct = (p: string) => {
-    const m = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
-    return m ? toMs(m[1], m[2]) : NaN;
-  };
-  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
-  return { rps, p50: pct('50'), p99: pct('99'), non2xx };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const wrk = (url: string, headers: Record<string, string> = {}, script?: string): WrkResult => wrkRun({ duration: DURATION, connections: CONNECTIONS }, url, headers, script);
 
 interface FixedRateResult {
   sent: number;
@@ -165,11 +144,15 @@ async function main() {
       /** wrk -s: the public rating POST */
       script?: (round: number) => string;
       /** The yardstick: hello-world unless given. */
-      against?: { label: string; url: string };
+      against?: { label: string; url: string; headers?: Record<string, string> };
       tail?: { method?: string; headers?: Record<string, string>; body?: string };
     }
     const pltList = { label: `Platformatic DB ${PLATFORMATIC_VERSION}`, url: `${pltBase}/pltUnits/?where.category.eq=${unit.category}&limit=50&orderby.id=asc` };
     const pltById = { label: `Platformatic DB ${PLATFORMATIC_VERSION}`, url: `${pltBase}/pltUnits/${unit.id}` };
+    // The GraphQL ranking pages against their REST equivalents (issue 9 goal 3: ≥ 0.6×); checked to return the same entries.
+    const graphqlPairs = (await graphqlPages({ port: app.port, base, auth, rankingId: ranking.id, scratch })).map(
+      (pair): Path => ({ label: `${pair.graphql.label.replace('POST /graphql ', 'GraphQL ')}`, url: pair.graphql.url, headers: pair.graphql.headers, script: () => pair.graphql.script, against: pair.rest }),
+    );
     const paths: Path[] = [
       { label: 'GET /public/rankings/:id (50-entry page)', url: `${base}/public/rankings/${ranking.id}?limit=50`, tail: {} },
       { label: 'GET /public/rankings/:id (50, gzip)', url: `${base}/public/rankings/${ranking.id}?limit=50&category=public_service`, headers: { 'accept-encoding': 'gzip' } },
@@ -188,13 +171,14 @@ async function main() {
           body: `{"unitId":"${unitIds[0]}","channel":"portal","level":4,"respondentKey":"tail-{n}"}`,
         },
       },
+      ...graphqlPairs,
     ];
     // Warm up: fills the snapshot cache and the JIT, and checks each path (and its yardstick) answers.
     for (const p of paths) {
       if (p.script) continue;
       for (const u of [p.url, p.against?.url]) {
         if (!u) continue;
-        const res = await fetch(u, { headers: u === p.url ? p.headers : undefined });
+        const res = await fetch(u, { headers: u === p.url ? p.headers : p.against?.headers });
         if (!res.ok) throw new Error(`${p.label}: ${res.status} ${await res.text()}`);
         await res.arrayBuffer();
       }
@@ -209,7 +193,7 @@ async function main() {
       const mine: WrkResult[] = [];
       const theirs: number[] = [];
       for (let r = 0; r < ROUNDS; r++) {
-        const a = wrk(p.against?.url ?? helloUrl);
+        const a = wrk(p.against?.url ?? helloUrl, p.against?.headers);
         const b = wrk(p.url, p.headers, p.script?.(r));
         theirs.push(a.rps);
         mine.push(b);
@@ -236,18 +220,13 @@ async function main() {
       report.push(line);
     }
     // /healthz while the worst anonymous GraphQL requests arrive at the anonymous rate limit (60 per minute).
-    const gql = async (query: string, retry = true): Promise<{ ms: number; refused: string | null }> => {
+    const gql = async (query: string): Promise<{ ms: number; refused: string | null }> => {
       const t1 = performance.now();
-      try {
-        const res = await fetch(`http://127.0.0.1:${app.port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-        const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
-        return { ms: performance.now() - t1, refused: body.errors?.[0]?.extensions?.code ?? null };
-      } catch (err) {
-        // A pooled keep-alive connection the service closed while wrk ran: once more on a new one.
-        if (retry && ['UND_ERR_SOCKET', 'EPIPE', 'ECONNRESET'].includes((err as { cause?: { code?: string } }).cause?.code ?? '')) return gql(query, false);
-        // The service may answer and close before a huge body is sent: refused all the same.
-        return { ms: performance.now() - t1, refused: `connection closed (${(err as { cause?: { code?: string } }).cause?.code ?? 'error'})` };
-      }
+      const r = await postGraphql(app.port, query);
+      const ms = performance.now() - t1;
+      // The service may answer and close before a huge body is sent: refused all the same.
+      if ('closed' in r) return { ms, refused: `connection closed (${r.closed})` };
+      return { ms, refused: (r.body as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code ?? null };
     };
     const aliases = (n: number, field: string) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
     const rankingField = `publicRankingPage(id: "${ranking.id}", limit: 200) { ranking { id } entries { unitId unitName departmentName regionName score rank flags } }`;

@@ -64,3 +64,88 @@ export async function loadBy<P, R extends { id: string }>(
     return k ? (byId.get(k) ?? null) : null;
   });
 }
+
+/**
+ * An entity fetched by id for every field that returns it (Unit for Complaint.unit, RankingEntry.unit, Problem.unit …):
+ * one batched statement per entity and level of the query, whichever fields ask, and each id fetched once per request.
+ * Mercurius batches per field; here the ids every field asks for wait while any fetch of the request is under way, so
+ * the fields a level's answers open (a unit's department and region, a department's region, a region's parent) are
+ * fetched together, one statement per entity, once the level before has arrived.
+ */
+export interface EntityLoader<R extends { id: string }> {
+  /** A mercurius loader for a field that holds the entity's id (`(c) => c.unitId`); null where not found or not visible. */
+  by<P>(key: (parent: P) => string | null | undefined): (queries: { obj: P }[], context: MercuriusContext) => Promise<(R | null)[]>;
+}
+
+type EntityFetch = (ids: string[], context: MercuriusContext) => Promise<{ id: string }[]>;
+interface Batch {
+  ids: Set<string>;
+  done: Promise<Map<string, unknown>>;
+  resolve: (rows: Map<string, unknown>) => void;
+  reject: (err: unknown) => void;
+}
+/** One request's entity fetches: rows asked for so far per entity, the next wave's batches, fetches under way. */
+interface RequestLoads {
+  context: MercuriusContext;
+  rows: Map<EntityFetch, Map<string, Promise<unknown>>>;
+  pending: Map<EntityFetch, Batch>;
+  inFlight: number;
+  scheduled: boolean;
+}
+const requestLoads = new WeakMap<object, RequestLoads>();
+
+/** Starts the waiting batches once nothing is under way, on the next turn: every field the last answers opened has asked by then. */
+function flushWhenIdle(r: RequestLoads): void {
+  if (r.scheduled || r.inFlight > 0 || r.pending.size === 0) return;
+  r.scheduled = true;
+  setImmediate(() => {
+    r.scheduled = false;
+    const wave = [...r.pending];
+    r.pending = new Map();
+    r.inFlight += wave.length;
+    for (const [fetch, batch] of wave) {
+      fetch([...batch.ids], r.context)
+        .then((rows) => batch.resolve(new Map(rows.map((row) => [row.id, row]))), batch.reject)
+        .finally(() => {
+          r.inFlight--;
+          flushWhenIdle(r);
+        });
+    }
+  });
+}
+
+function loadEntities(fetch: EntityFetch, context: MercuriusContext, ids: string[]): Promise<unknown[]> {
+  // the reply is one per HTTP request; a subscription's context has none but is itself one per operation
+  const key = (context.reply as object | undefined) ?? context;
+  let r = requestLoads.get(key);
+  if (!r) requestLoads.set(key, (r = { context, rows: new Map(), pending: new Map(), inFlight: 0, scheduled: false }));
+  let rows = r.rows.get(fetch);
+  if (!rows) r.rows.set(fetch, (rows = new Map()));
+  for (const id of ids) {
+    if (rows.has(id)) continue;
+    let batch = r.pending.get(fetch);
+    if (!batch) {
+      let settle!: Pick<Batch, 'resolve' | 'reject'>;
+      const done = new Promise<Map<string, unknown>>((resolve, reject) => (settle = { resolve, reject }));
+      r.pending.set(fetch, (batch = { ids: new Set(), done, ...settle }));
+    }
+    batch.ids.add(id);
+    rows.set(
+      id,
+      batch.done.then((found) => found.get(id) ?? null),
+    );
+  }
+  flushWhenIdle(r);
+  return Promise.all(ids.map((id) => rows.get(id)!));
+}
+
+export function entityLoader<R extends { id: string }>(fetch: (ids: string[], context: MercuriusContext) => Promise<R[]>): EntityLoader<R> {
+  return {
+    by: (key) => async (queries, context) => {
+      const keys = queries.map((q) => key(q.obj) ?? null);
+      const rows = (await loadEntities(fetch, context, [...new Set(keys.filter((k): k is string => !!k))])) as (R | null)[];
+      const byId = new Map(rows.filter((row): row is R => row !== null).map((row) => [row.id, row]));
+      return keys.map((k) => (k ? (byId.get(k) ?? null) : null));
+    },
+  };
+}

@@ -36,7 +36,7 @@ import { personLoaders, personResolvers, personTypeDefs } from './persons/graphq
 import { personRoutes } from './persons/routes.js';
 import { supervisionLoaders, supervisionResolvers, supervisionTypeDefs } from './supervision/graphql.js';
 import { supervisionRoutes } from './supervision/routes.js';
-import { rankingLoaders, rankingResolvers, rankingTypeDefs, rankingWeights } from './rankings/graphql.js';
+import { rankingLoaders, rankingPureFields, rankingResolvers, rankingTypeDefs, rankingWeights } from './rankings/graphql.js';
 import { rankingRoutes } from './rankings/routes.js';
 import { awardLoaders, awardResolvers, awardTypeDefs, awardWeights } from './awards/graphql.js';
 import { awardRoutes } from './awards/routes.js';
@@ -95,7 +95,7 @@ export const graphqlModules: GraphqlModule[] = [
   { typeDefs: enrollmentTypeDefs, resolvers: enrollmentResolvers, loaders: enrollmentLoaders },
   { typeDefs: criteriaTypeDefs, resolvers: criteriaResolvers, loaders: criteriaLoaders },
   { typeDefs: supervisionTypeDefs, resolvers: supervisionResolvers, loaders: supervisionLoaders },
-  { typeDefs: rankingTypeDefs, resolvers: rankingResolvers, loaders: rankingLoaders, weights: rankingWeights },
+  { typeDefs: rankingTypeDefs, resolvers: rankingResolvers, loaders: rankingLoaders, weights: rankingWeights, pure: rankingPureFields },
   { typeDefs: awardTypeDefs, resolvers: awardResolvers, loaders: awardLoaders, weights: awardWeights },
   { typeDefs: scoreboardTypeDefs, resolvers: scoreboardResolvers, loaders: scoreboardLoaders },
   { typeDefs: ratingTypeDefs, resolvers: ratingResolvers, loaders: ratingLoaders },

@@ -12,6 +12,7 @@ import type { Services } from '../modules/services.js';
 import { isoDate } from '../lib/http.js';
 import { RETRY_AFTER_SECONDS, toProblem } from './errors.js';
 import { isStorableText } from './input-guard.js';
+import { cachePureAnswers } from './graphql-cache.js';
 import { limitOperations } from './graphql-limits.js';
 import { connectionAuthenticator } from './subscription-auth.js';
 
@@ -28,6 +29,12 @@ export interface GraphqlModule {
   loaders?: MercuriusLoaders;
   /** The cost of the module's heavy fields (`'Query.statistics': 1000`), declared beside its SDL; other fields cost 1. */
   weights?: FieldWeights;
+  /**
+   * Resolved fields whose answer depends on their arguments and parent only, never on the caller or on data that
+   * changes (`'Query.publicRankingPage'`: a published snapshot): an anonymous query made of them alone is answered
+   * from memory after its first answer (src/plugins/graphql-cache.ts).
+   */
+  pure?: readonly string[];
 }
 
 /** Validates GraphQL arguments with the same zod schema as REST; errors name the argument path. */
@@ -79,8 +86,10 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
     const resolvers: IResolvers = { DateTime: dateTimeScalar, Query: { _version: () => '1' }, Mutation: { _noop: () => null } };
     const loaders: MercuriusLoaders = {};
     const weights: Record<string, number> = {};
+    const pure = new Set<string>();
     for (const m of modules) {
       Object.assign(weights, m.weights);
+      for (const f of m.pure ?? []) pure.add(f);
       for (const [type, fields] of Object.entries(m.resolvers)) {
         resolvers[type] = { ...((resolvers[type] as object) ?? {}), ...(fields as object) };
       }
@@ -161,7 +170,9 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
       },
     });
     const own = (map: Record<string, unknown>, type: string, field: string) => !!(map[type] as Record<string, unknown> | undefined)?.[field];
-    limitOperations(app, config, weights, (type, field) => own(resolvers, type, field) || own(loaders, type, field));
+    const isResolved = (type: string, field: string) => own(resolvers, type, field) || own(loaders, type, field);
+    limitOperations(app, config, weights, isResolved);
+    cachePureAnswers(app, pure, isResolved);
   },
   { name: 'graphql', dependencies: ['auth', 'redis'] },
 );

@@ -1,6 +1,6 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import { forbidden, invalid } from '../../lib/errors.js';
-import { guard, loadBy } from '../../lib/graphql.js';
+import { guard } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { EVERYONE, prefectureOnly } from '../../lib/principal.js';
 import { prefectureWide } from '../regions/scope.js';
@@ -8,6 +8,8 @@ import type { Role } from '../../lib/principal.js';
 import { parseArgs } from '../../plugins/graphql.js';
 import { closeBody, complaintCategoryList, createComplaintBody, decideBody, listComplaintsQuery, publicComplaintBody, startInvestigationBody, triageBody } from './schemas.js';
 import type { ComplaintDto } from './schemas.js';
+import { departmentById } from '../departments/graphql.js';
+import { unitById } from '../units/graphql.js';
 
 const READERS: Role[] = ['admin', 'department', 'unit'];
 
@@ -163,8 +165,8 @@ export const complaintResolvers: IResolvers = {
 
 export const complaintLoaders: MercuriusLoaders = {
   Complaint: {
-    unit: (queries: { obj: ComplaintDto }[], { ctx, services }) => loadBy(queries, (c) => c.unitId, (ids) => services.units.byIds(ctx, ids)),
-    department: (queries: { obj: ComplaintDto }[], { services }) => loadBy(queries, (c) => c.departmentId, services.departments.byIds),
+    unit: unitById.by((c: ComplaintDto) => c.unitId),
+    department: departmentById.by((c: ComplaintDto) => c.departmentId),
     events: (queries: { obj: ComplaintDto }[], { services }) => services.complaints.eventsOf(queries.map((q) => q.obj.id)),
   },
 };

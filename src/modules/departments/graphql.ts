@@ -1,10 +1,11 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
-import { guard, loadBy } from '../../lib/graphql.js';
+import { entityLoader, guard } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { ALL_AUTHENTICATED } from '../../lib/principal.js';
 import { parseArgs } from '../../plugins/graphql.js';
 import { createDepartmentBody, listDepartmentsQuery, updateDepartmentBody } from './schemas.js';
 import type { DepartmentDto } from './schemas.js';
+import { regionById } from '../regions/graphql.js';
 
 export const departmentTypeDefs = /* GraphQL */ `
   "部门/行业: a department or sector"
@@ -55,8 +56,11 @@ export const departmentResolvers: IResolvers = {
   },
 };
 
+/** Departments by id for every field that returns a Department. */
+export const departmentById = entityLoader<DepartmentDto>((ids, { services }) => services.departments.byIds(ids));
+
 export const departmentLoaders: MercuriusLoaders = {
   Department: {
-    region: (queries: { obj: DepartmentDto }[], { services }) => loadBy(queries, (d) => d.regionId, services.regions.byIds),
+    region: regionById.by((d: DepartmentDto) => d.regionId),
   },
 };

@@ -1,9 +1,10 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
-import { guard, loadBy } from '../../lib/graphql.js';
+import { guard } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { parseArgs } from '../../plugins/graphql.js';
 import { PROBLEM_READERS, RECTIFIERS, bulkTransitionBody, createProblemBody, listProblemsQuery, noteBody, rejectProblemBody, submitProblemBody, updateProblemBody } from './schemas.js';
 import type { ProblemDto } from './schemas.js';
+import { unitById } from '../units/graphql.js';
 
 export const problemTypeDefs = /* GraphQL */ `
   "考评扣分 / 暗访发现 / 投诉举报 / 群众差评 / 媒体曝光 / 其他"
@@ -130,7 +131,7 @@ export const problemResolvers: IResolvers = {
 
 export const problemLoaders: MercuriusLoaders = {
   Problem: {
-    unit: (queries: { obj: ProblemDto }[], { ctx, services }) => loadBy(queries, (p) => p.unitId, (ids) => services.units.byIds(ctx, ids)),
+    unit: unitById.by((p: ProblemDto) => p.unitId),
     events: async (queries: { obj: ProblemDto }[], { services }) => {
       const byProblem = await services.problems.eventsFor(queries.map((q) => q.obj.id));
       return queries.map((q) => byProblem.get(q.obj.id) ?? []);

@@ -1,12 +1,14 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import { z } from 'zod';
 import type { FieldWeights } from '../../lib/graphql-limits.js';
-import { guard, loadBy } from '../../lib/graphql.js';
+import { guard } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { ALL_AUTHENTICATED, EVERYONE } from '../../lib/principal.js';
 import { parseArgs } from '../../plugins/graphql.js';
 import { bottomQuery, computePeriodBody, entriesQuery, listRankingsQuery, publishBody } from './schemas.js';
 import type { RankingDto, RankingEntryDto } from './schemas.js';
+import { departmentById } from '../departments/graphql.js';
+import { unitById } from '../units/graphql.js';
 
 export const rankingTypeDefs = /* GraphQL */ `
   enum RankingStatus { draft published }
@@ -245,6 +247,9 @@ export const rankingWeights: FieldWeights = {
   'RankingEntry.explanation': 5,
 };
 
+/** Published snapshots never change (see GraphqlModule.pure): their anonymous answers are remembered. */
+export const rankingPureFields = ['Query.publicRankingPage', 'Query.publicRanking', 'RankingParameters.categoryMeans', 'ScoringSettings.levelPoints'] as const;
+
 const uuid = z.object({ id: z.uuid() });
 
 export const rankingResolvers: IResolvers = {
@@ -304,8 +309,8 @@ export const rankingResolvers: IResolvers = {
 
 export const rankingLoaders: MercuriusLoaders = {
   RankingEntry: {
-    unit: (queries: { obj: RankingEntryDto }[], { ctx, services }) => loadBy(queries, (e) => e.unitId, (ids) => services.units.byIds(ctx, ids)),
-    department: (queries: { obj: RankingEntryDto }[], { services }) => loadBy(queries, (e) => e.departmentId, services.departments.byIds),
+    unit: unitById.by((e: RankingEntryDto) => e.unitId),
+    department: departmentById.by((e: RankingEntryDto) => e.departmentId),
     explanation: (queries: { obj: RankingEntryDto }[], { ctx, services }) =>
       services.rankings.explanations(
         ctx,

@@ -1,4 +1,4 @@
-import { guard, loadBy } from '../../lib/graphql.js';
+import { entityLoader, guard } from '../../lib/graphql.js';
 import { ALL_AUTHENTICATED } from '../../lib/principal.js';
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import type { RegionDto } from './schemas.js';
@@ -56,8 +56,11 @@ export const regionResolvers: IResolvers = {
   },
 };
 
+/** Regions by id for every field that returns a Region (a unit's, a department's, a region's parent). */
+export const regionById = entityLoader<RegionDto>((ids, { services }) => services.regions.byIds(ids));
+
 export const regionLoaders: MercuriusLoaders = {
   Region: {
-    parent: (queries: { obj: RegionDto }[], { services }) => loadBy(queries, (r) => r.parentId, services.regions.byIds),
+    parent: regionById.by((r: RegionDto) => r.parentId),
   },
 };

@@ -19,6 +19,8 @@ import {
   walkInBody,
 } from './schemas.js';
 import type { SupervisorDto, TaskDto } from './schemas.js';
+import { departmentById } from '../departments/graphql.js';
+import { unitById } from '../units/graphql.js';
 
 /*
  * The unit's view (InspectionFeedback, InspectionFeedbackFinding) is a separate type with no path to a task or a
@@ -304,11 +306,11 @@ export const supervisionResolvers: IResolvers = {
 
 export const supervisionLoaders: MercuriusLoaders = {
   Supervisor: {
-    department: (queries: { obj: SupervisorDto }[], { services }) => loadBy(queries, (s) => s.departmentId, services.departments.byIds),
+    department: departmentById.by((s: SupervisorDto) => s.departmentId),
   },
   InspectionTask: {
     supervisor: (queries: { obj: TaskDto }[], { ctx, services }) => loadBy(queries, (t) => t.supervisorId, (ids) => services.supervision.supervisors.byIds(ctx, ids)),
-    unit: (queries: { obj: TaskDto }[], { ctx, services }) => loadBy(queries, (t) => t.unitId, (ids) => services.units.byIds(ctx, ids)),
+    unit: unitById.by((t: TaskDto) => t.unitId),
     round: (queries: { obj: TaskDto }[], { ctx, services }) => loadBy(queries, (t) => t.roundId, (ids) => services.supervision.rounds.byIds(ctx, ids)),
   },
 };

@@ -1,10 +1,12 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
-import { guard, loadBy } from '../../lib/graphql.js';
+import { entityLoader, guard } from '../../lib/graphql.js';
 import { pageQuery } from '../../lib/http.js';
 import { ALL_AUTHENTICATED, EVERYONE } from '../../lib/principal.js';
 import { parseArgs } from '../../plugins/graphql.js';
 import { categories, categoryLabels, createUnitBody, deactivateUnitBody, listUnitsQuery, updateUnitBody } from './schemas.js';
 import type { UnitDto } from './schemas.js';
+import { departmentById } from '../departments/graphql.js';
+import { regionById } from '../regions/graphql.js';
 
 export const unitTypeDefs = /* GraphQL */ `
   "行政执法 / 公共服务 / 经济和社会管理"
@@ -106,9 +108,12 @@ export const unitResolvers: IResolvers = {
   },
 };
 
+/** Units by id for every field that returns a Unit (only those the caller may see; null for the others). */
+export const unitById = entityLoader<UnitDto>((ids, { ctx, services }) => services.units.byIds(ctx, ids));
+
 export const unitLoaders: MercuriusLoaders = {
   Unit: {
-    department: (queries: { obj: UnitDto }[], { services }) => loadBy(queries, (u) => u.departmentId, services.departments.byIds),
-    region: (queries: { obj: UnitDto }[], { services }) => loadBy(queries, (u) => u.regionId, services.regions.byIds),
+    department: departmentById.by((u: UnitDto) => u.departmentId),
+    region: regionById.by((u: UnitDto) => u.regionId),
   },
 };
