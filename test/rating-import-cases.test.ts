@@ -1,4 +1,5 @@
 import t from 'tap';
+import { parse } from 'csv-parse/sync';
 import { systemContext } from '../src/lib/principal.js';
 import { referenceWorld } from './fixtures.js';
 import { setup } from './helper.js';
@@ -27,7 +28,11 @@ await h.sql(
 const at = '2024-06-01T10:00:00+08:00';
 const upload = (query: string, body: string, type = 'application/x-ndjson') =>
   h.as(integration, { method: 'POST', url: `/api/v1/rating-imports?${query}`, headers: { 'content-type': type }, payload: body });
-const errorsOf = async (id: string) => (await h.as('admin', { method: 'GET', url: `/api/v1/rating-imports/${id}/errors?limit=100` })).json().items as { rowNumber: number; field: string; message: string }[];
+const errorsOf = async (id: string) =>
+  (parse((await h.as('admin', { method: 'GET', url: `/api/v1/rating-imports/${id}/errors` })).body, { bom: true, columns: true }) as { rowNumber: string; field: string; message: string }[]).map((e) => ({
+    ...e,
+    rowNumber: Number(e.rowNumber),
+  }));
 
 t.test('rows carry a case and a subject under the single rating rules, each refusal reported per row', async (t) => {
   const rows = [
