@@ -2778,7 +2778,7 @@ export interface paths {
         put?: never;
         /**
          * Import a file of ratings (survey campaigns): CSV or NDJSON, streamed
-         * @description Send the file itself as the request body (Content-Type text/csv or application/x-ndjson, UTF-8, at most 512 MiB). Columns (CSV header) / keys (NDJSON): unitId, channel, level, comment, collectedAt, externalId, respondentKey, cycleId; required: unitId, channel, level, collectedAt, externalId. level is 1–5, collectedAt ISO 8601 with zone. Rows are idempotent by (source, externalId): a re-import counts them as duplicates. Unknown or deactivated units are row errors. respondentKey is stored only as a keyed hash; the public daily limit does not apply to imports. Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). Progress (rowsRead, accepted, duplicates, rejected) is visible at GET /rating-imports/{id} while the upload runs; the response is the finished job (201). Per-row errors: GET /rating-imports/{id}/errors (CSV; rowNumber is the line of the file, the CSV header being line 1).
+         * @description Send the file itself as the request body (Content-Type text/csv or application/x-ndjson, UTF-8, at most 512 MiB). Columns (CSV header) / keys (NDJSON): unitId, channel, level, comment, collectedAt, externalId, respondentKey, cycleId, caseId, subjectKind, departmentId; required: channel, level, collectedAt, externalId. level is 1–5, collectedAt ISO 8601 with zone. Rows are idempotent by (source, externalId): a re-import counts them as duplicates. Unknown or deactivated units are row errors. respondentKey is stored only as a keyed hash; the public daily limit does not apply to imports. Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). Progress (rowsRead, accepted, duplicates, rejected) is visible at GET /rating-imports/{id} while the upload runs; the response is the finished job (201). Per-row errors: GET /rating-imports/{id}/errors (CSV; rowNumber is the line of the file, the CSV header being line 1).
          *
          *     Who may call: roles `admin`, `integration` (bearer token). An integration token needs the scope `ratings:write`.
          */
@@ -8076,8 +8076,10 @@ export interface components {
             id: string;
             /** Format: uuid */
             ratingId: string;
-            /** Format: uuid */
-            unitId: string;
+            /** @description the rated unit; null when the bad rating rates a department or its leadership team */
+            unitId: string | null;
+            /** @description the rated department (万人评机关) or whose leadership team (领导班子) was rated; null for a unit */
+            departmentId: string | null;
             status: components["schemas"]["FollowUpStatus"];
             statusLabel: components["schemas"]["Label"];
             /** @description 差评核实 deadline (VERIFICATION_WORKING_DAYS) */
@@ -8096,6 +8098,8 @@ export interface components {
             verifiedBy: string | null;
             /** @description the problem (问题整改) the substantiated bad rating is rectified through */
             problemId: string | null;
+            /** @description a department's own bad rating: the rectification measures (整改措施) it recorded (no problem is opened) */
+            rectification: string | null;
             rectifyingAt: string | null;
             rectifyingBy: string | null;
             /** @description the rater's level at the call-back; the original rating is kept */
@@ -8163,7 +8167,7 @@ export interface components {
             rejected: number;
             /**
              * Format: int64
-             * @description 回访 opened for bad ratings with comments
+             * @description 差评核实 loops opened for bad ratings (unit, department and leadership)
              */
             followUpsOpened: number;
             failureReason: string | null;
@@ -8811,8 +8815,10 @@ export interface components {
              * @description the contested record: rating, scorecard deduction, inspection finding, enrollment (disqualification), award transition or complaint
              */
             subjectId: string;
-            /** Format: uuid */
-            unitId: string;
+            /** @description the unit the subject concerns; null for a department appealing its own bad rating */
+            unitId: string | null;
+            /** @description the department appealing its own (万人评机关) or its leadership team's (领导班子) bad rating; null for a unit's subject */
+            departmentId: string | null;
             cycleId: string | null;
             appellantRole: string;
             /** @description 申诉理由 */
@@ -10073,8 +10079,15 @@ export interface components {
         RatingHold: {
             /** Format: uuid */
             ratingId: string;
-            /** Format: uuid */
-            unitId: string;
+            /** @description the rated unit; null for a department or leadership rating */
+            unitId: string | null;
+            /**
+             * @description unit / department (万人评机关) / leadership (领导班子)
+             * @enum {string}
+             */
+            subjectKind: "unit" | "department" | "leadership";
+            /** @description the rated department of a department or leadership rating; null for a unit rating */
+            departmentId: string | null;
             cycleId: string | null;
             /** Format: int64 */
             level: number;
@@ -28079,6 +28092,8 @@ export interface operations {
                 cursor?: string;
                 status?: components["schemas"]["FollowUpStatusInput"];
                 unitId?: string;
+                /** @description the department's loops: its units' and its own (department and leadership) bad ratings' */
+                departmentId?: string;
                 /** @description true: only loops past their verification or call-back deadline */
                 overdue?: boolean;
             };
@@ -28424,7 +28439,7 @@ export interface operations {
                 "application/json": {
                     /**
                      * Format: uuid
-                     * @description an existing problem of the same unit; without it a problem is opened from the rating
+                     * @description an existing problem of the same unit; without it a problem is opened from the rating (not for a department's own bad rating)
                      */
                     problemId?: string;
                     /**
@@ -28432,7 +28447,7 @@ export interface operations {
                      * @enum {string}
                      */
                     severity?: "minor" | "major" | "serious";
-                    /** @description for the problem opened (default: the rating comment or a standard text) */
+                    /** @description for the problem opened (default: the rating comment or a standard text); required for a department's own bad rating: its rectification measures (整改措施) */
                     description?: string;
                     /**
                      * Format: int64
@@ -29467,6 +29482,8 @@ export interface operations {
                 cursor?: string;
                 status?: components["schemas"]["RatingHoldStatusInput"];
                 unitId?: string;
+                /** @description a department's own (department and leadership) held ratings */
+                departmentId?: string;
                 cycleId?: string;
                 signal?: components["schemas"]["IntegritySignalInput"];
             };
@@ -29560,13 +29577,14 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description either ratingIds, or signal and unitId */
+        /** @description either ratingIds, or signal and unitId (or departmentId) */
         requestBody: {
             content: {
                 /**
                  * @example {
                  *       "decision": "clear",
                  *       "unitId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a01",
+                 *       "departmentId": "0192f7a0-5c3e-7a10-8b21-3c4d5e6f7a02",
                  *       "note": "已电话回访，群众表示满意 (called back; the resident is satisfied)"
                  *     }
                  */
@@ -29580,6 +29598,11 @@ export interface operations {
                     signal?: components["schemas"]["IntegritySignalInput"];
                     /** Format: uuid */
                     unitId?: string;
+                    /**
+                     * Format: uuid
+                     * @description with signal: a department's own held ratings (instead of unitId)
+                     */
+                    departmentId?: string;
                     note?: string;
                 };
             };

@@ -19,7 +19,10 @@ export const appealTypeDefs = /* GraphQL */ `
     kind: AppealKind!
     kindLabel: Label!
     subjectId: ID!
-    unitId: ID!
+    "the unit the subject concerns; null for a department appealing its own bad rating"
+    unitId: ID
+    "the department appealing its own (万人评机关) or its leadership team's (领导班子) bad rating"
+    departmentId: ID
     cycleId: ID
     appellantRole: String!
     "申诉理由"
@@ -40,6 +43,7 @@ export const appealTypeDefs = /* GraphQL */ `
     remedy: String
     version: Int!
     unit: Unit
+    department: Department
   }
   type AppealPage { items: [Appeal!]! nextCursor: String }
   type AppealKindCount { kind: AppealKind! kindLabel: Label! filed: Int! upheld: Int! rejected: Int! withdrawn: Int! open: Int! }
@@ -87,5 +91,6 @@ export const appealResolvers: IResolvers = {
 export const appealLoaders: MercuriusLoaders = {
   Appeal: {
     unit: (queries: { obj: AppealDto }[], { ctx, services }) => loadBy(queries, (a) => a.unitId, (ids) => services.units.byIds(ctx, ids)),
+    department: (queries: { obj: AppealDto }[], { services }) => loadBy(queries, (a) => a.departmentId, services.departments.byIds),
   },
 };

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
@@ -7,6 +7,7 @@ import { appeals } from './tables.js';
 import type { AppealKind, AppealStatus } from './schemas.js';
 
 export type AppealRow = typeof appeals.$inferSelect;
+/** `unitDepartmentId`: the unit's department, or the appellant department itself (its own bad rating). */
 export type ScopedAppealRow = AppealRow & { unitDepartmentId: string };
 
 export interface AppealFilter {
@@ -32,7 +33,7 @@ function appealWhere(db: Db, f: AppealFilter): SQL | undefined {
   if (f.cycleId) where.push(eq(appeals.cycleId, f.cycleId));
   if (f.subjectId) where.push(eq(appeals.subjectId, f.subjectId));
   for (const u of f.unitIds ?? []) where.push(eq(appeals.unitId, u));
-  for (const d of f.departmentIds ?? []) where.push(unitQueries.ofDepartment(db, appeals.unitId, d));
+  for (const d of f.departmentIds ?? []) where.push(or(eq(appeals.departmentId, d), unitQueries.ofDepartment(db, appeals.unitId, d))!);
   if (f.overdue === true) where.push(appealIsOverdue(f.now));
   if (f.overdue === false) where.push(sql`not ${appealIsOverdue(f.now)}`);
   return and(...where);
@@ -41,7 +42,11 @@ function appealWhere(db: Db, f: AppealFilter): SQL | undefined {
 export const appealsRepository = {
   async byId(db: Db, id: string, { lock = false } = {}): Promise<ScopedAppealRow | undefined> {
     const units = unitQueries.facts(db);
-    const q = db.select({ appeal: appeals, unitDepartmentId: units.departmentId }).from(appeals).innerJoin(units, eq(units.id, appeals.unitId)).where(eq(appeals.id, id));
+    const q = db
+      .select({ appeal: appeals, unitDepartmentId: sql<string>`coalesce(${units.departmentId}, ${appeals.departmentId})` })
+      .from(appeals)
+      .leftJoin(units, eq(units.id, appeals.unitId))
+      .where(eq(appeals.id, id));
     const rows = lock ? await q.for('update', { of: appeals }) : await q;
     return rows[0] && { ...rows[0].appeal, unitDepartmentId: rows[0].unitDepartmentId };
   },

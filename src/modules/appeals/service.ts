@@ -16,6 +16,7 @@ import type { AppealRow, ScopedAppealRow } from './repository.js';
 import { appealKindLabels, appealStatusLabels } from './schemas.js';
 import type { AppealDto, AppealExclusion, AppealStatisticsDto, AppealStatus, DecideAppealInput, FileAppealInput, ListAppealsFilter } from './schemas.js';
 import { resolveSubject } from './subjects.js';
+import { canSeeSubject } from '../ratings/subjects.js';
 
 /** 已提交 → 复核中 → 申诉成立 | 申诉不成立; the appellant may withdraw while undecided. */
 export const appealMachine = stateMachine<AppealStatus>({
@@ -36,6 +37,7 @@ export function toAppealDto(r: AppealRow, now = new Date()): AppealDto {
     kindLabel: appealKindLabels[r.kind],
     subjectId: r.subjectId,
     unitId: r.unitId,
+    departmentId: r.departmentId,
     cycleId: r.cycleId,
     appellantRole: r.appellantRole,
     grounds: r.grounds,
@@ -82,7 +84,7 @@ export function createAppealsService({
 }) {
   async function visible(ctx: RequestContext, id: string, tx: Db = db, lock = false): Promise<ScopedAppealRow> {
     const r = await appealsRepository.byId(tx, id, { lock });
-    if (!r || !canSeeUnit(ctx, { id: r.unitId, departmentId: r.unitDepartmentId })) throw notFound('appeal', id);
+    if (!r || !canSeeSubject(ctx, { unitId: r.unitId, departmentId: r.unitDepartmentId })) throw notFound('appeal', id);
     return r;
   }
 
@@ -124,8 +126,10 @@ export function createAppealsService({
     async file(ctx: RequestContext, input: FileAppealInput, now = new Date()): Promise<AppealDto> {
       return db.transaction(async (tx) => {
         const subject = await resolveSubject(tx, audit, input.kind, input.subjectId);
-        const unit = await unitQueries.byId(tx, subject.unitId);
-        if (!unit || !canSeeUnit(ctx, unit)) {
+        // A unit's subject: the unit's scope; a department's own bad rating: the office and that department (申诉 by the department).
+        const unit = subject.unitId ? await unitQueries.byId(tx, subject.unitId) : undefined;
+        const concerns = subject.unitId ? !!unit && canSeeUnit(ctx, unit) : canSeeSubject(ctx, { unitId: null, departmentId: subject.departmentId! });
+        if (!concerns) {
           throw new DomainError(403, 'appeal_subject_out_of_scope', 'Forbidden', `${input.kind} ${input.subjectId} does not concern you`).zh(`${input.kind} ${input.subjectId} 与您无关，不能申诉`);
         }
         await checkEvidence(tx, input.evidence);
@@ -133,6 +137,7 @@ export function createAppealsService({
           kind: input.kind,
           subjectId: input.subjectId,
           unitId: subject.unitId,
+          departmentId: subject.unitId ? null : subject.departmentId,
           cycleId: subject.cycleId,
           appellantRole: ctx.principal.role,
           appellantSubject: ctx.principal.subject,
@@ -162,8 +167,11 @@ export function createAppealsService({
     /** Batched read for loaders, scoped like every other read. */
     async byIds(ctx: RequestContext, ids: readonly string[]): Promise<AppealDto[]> {
       const rows = await appealsRepository.byIds(db, ids);
-      const unitsById = new Map((await unitQueries.byIds(db, [...new Set(rows.map((r) => r.unitId))])).map((u) => [u.id, u]));
-      return rows.filter((r) => canSeeUnit(ctx, unitsById.get(r.unitId)!)).map((r) => toAppealDto(r));
+      const unitIds = [...new Set(rows.flatMap((r) => (r.unitId ? [r.unitId] : [])))];
+      const unitsById = new Map((unitIds.length ? await unitQueries.byIds(db, unitIds) : []).map((u) => [u.id, u]));
+      return rows
+        .filter((r) => (r.unitId ? canSeeUnit(ctx, unitsById.get(r.unitId)!) : canSeeSubject(ctx, { unitId: null, departmentId: r.departmentId! })))
+        .map((r) => toAppealDto(r));
     },
 
     /** Staff see all; a department its units'; a unit its own. `overdue: true` lists the undecided ones past their deadline. */
@@ -236,7 +244,8 @@ export function createAppealsService({
      */
     async exclusionsForCycle(cycleId: string, { tx }: TxOption = {}): Promise<AppealExclusion[]> {
       const rows = await appealsRepository.upheldOfCycle(tx ?? db, cycleId);
-      return rows.filter((r) => EXCLUDED_KINDS.has(r.kind));
+      // A department's own bad rating never weighs in the unit ranking: only inputs of units are excluded from it.
+      return rows.flatMap((r) => (EXCLUDED_KINDS.has(r.kind) && r.unitId ? [{ ...r, unitId: r.unitId }] : []));
     },
 
     /** 申诉统计: by kind and outcome, open and overdue, median hours from filing to decision. */

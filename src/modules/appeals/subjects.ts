@@ -12,7 +12,10 @@ import type { AppealKind } from './schemas.js';
 
 /** The contested record as the appeal sees it: whose it is, which cycle it counts toward, and who recorded or decided it. */
 export interface AppealSubject {
-  unitId: string;
+  /** The unit it concerns; null for a department's own (department, leadership) bad rating. */
+  unitId: string | null;
+  /** The rated department of a department's own bad rating (万人评机关, 领导班子); null when the subject concerns a unit. */
+  departmentId?: string | null;
   cycleId: string | null;
   /**
    * 原经办人 — who may not decide the appeal. rating: the principal that submitted it (an integration, an office
@@ -44,7 +47,7 @@ export async function resolveSubject(db: Db, audit: AuditService, kind: AppealKi
       const r = await ratingQueries.appealSubject(db, id);
       if (!r) throw missing(kind, id);
       if (!isBad(r.level)) throw notAppealable(`rating ${id} is not a bad rating (差评: level 1 or 2)`);
-      return { unitId: r.unitId, cycleId: r.cycleId, actors: uniq(r.actors) };
+      return { unitId: r.unitId, departmentId: r.departmentId, cycleId: r.cycleId, actors: uniq(r.actors) };
     }
     case 'scorecard_deduction': {
       const r = await assessmentQueries.deductionSubject(db, id);

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, timestamps, version } from '../../db/columns.js';
 import { units } from '../units/tables.js';
 import { cycles } from '../cycles/tables.js';
+import { departments } from '../departments/tables.js';
 
 /** What an appeal (申诉) contests: a bad rating, a scorecard deduction, an inspection finding, a disqualification, an award transition, a substantiated complaint. */
 export const appealKind = pgEnum('appeal_kind', ['rating', 'scorecard_deduction', 'inspection_finding', 'disqualification', 'award_transition', 'complaint']);
@@ -22,10 +23,10 @@ export const appeals = pgTable(
     kind: appealKind('kind').notNull(),
     /** The contested record (rating, deduction, finding, enrollment, award transition or complaint id). */
     subjectId: uuid('subject_id').notNull(),
-    /** The unit the subject concerns; with `cycleId` it places the exclusion in a ranking computation. */
-    unitId: uuid('unit_id')
-      .notNull()
-      .references(() => units.id),
+    /** The unit the subject concerns; with `cycleId` it places the exclusion in a ranking computation. Null for a department's own rating. */
+    unitId: uuid('unit_id').references(() => units.id),
+    /** The department whose own (万人评机关) or leadership (领导班子) bad rating is appealed; null when the subject concerns a unit. */
+    departmentId: uuid('department_id').references(() => departments.id),
     cycleId: uuid('cycle_id').references(() => cycles.id),
     appellantRole: text('appellant_role').notNull(),
     appellantSubject: text('appellant_subject').notNull(),
@@ -56,5 +57,7 @@ export const appeals = pgTable(
     index('appeals_unit_idx').on(t.unitId, t.id),
     index('appeals_cycle_status_idx').on(t.cycleId, t.status),
     index('appeals_kind_idx').on(t.kind, t.id),
+    index('appeals_department_idx').on(t.departmentId, t.id).where(sql`department_id is not null`),
+    check('appeals_subject_check', sql`(unit_id is null) <> (department_id is null)`),
   ],
 );

@@ -227,6 +227,10 @@ export function createExchangeService({
             externalId: text(r['评价编号']),
             respondentKey: text(r['评价人标识']),
             cycleId: '',
+            // The rating import's case and subject columns (一事一评, 万人评机关) are not mapped from the provincial layout yet.
+            caseId: '',
+            subjectKind: '',
+            departmentId: '',
           };
         });
       });

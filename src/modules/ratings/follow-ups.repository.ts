@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, not } from 'drizzle-orm';
+import { and, asc, eq, gt, not, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { ratingFollowUps, ratings } from './tables.js';
@@ -8,25 +8,28 @@ import type { FollowUpStatus } from './follow-ups.schemas.js';
 import { loopOverdueSql } from './queries.js';
 
 export type FollowUpRow = typeof ratingFollowUps.$inferSelect;
+/** `departmentId`: the rated unit's department, or the rated department itself (万人评机关, 领导班子). */
 export type FollowUpWithRating = { followUp: FollowUpRow; rating: typeof ratings.$inferSelect; departmentId: string };
 
 export interface FollowUpFilter {
   status?: FollowUpStatus;
   unitId?: string;
   units?: UnitFilter;
+  /** A department's loops: those of its units and of its own (department and leadership) bad ratings. */
+  department?: string;
   /** true: past the verification or call-back deadline at `now` (rules.ts loopIsOverdue); false: the others. */
   overdue?: boolean;
   now?: Date;
 }
 
-/** Follow-ups with their rating and the unit's department (for scoping), in one join. */
+/** Follow-ups with their rating and the department they concern (for scoping), in one join. */
 const withRating = (db: Db) => {
   const units = unitQueries.facts(db);
   return db
-    .select({ followUp: ratingFollowUps, rating: ratings, departmentId: units.departmentId })
+    .select({ followUp: ratingFollowUps, rating: ratings, departmentId: sql<string>`coalesce(${units.departmentId}, ${ratingFollowUps.departmentId})` })
     .from(ratingFollowUps)
     .innerJoin(ratings, eq(ratings.id, ratingFollowUps.ratingId))
-    .innerJoin(units, eq(units.id, ratingFollowUps.unitId));
+    .leftJoin(units, eq(units.id, ratingFollowUps.unitId));
 };
 
 export const followUpsRepository = {
@@ -52,6 +55,7 @@ export const followUpsRepository = {
           f.status ? eq(ratingFollowUps.state, f.status) : undefined,
           f.unitId ? eq(ratingFollowUps.unitId, f.unitId) : undefined,
           unitQueries.unitIn(db, ratingFollowUps.unitId, f.units),
+          f.department ? or(eq(ratingFollowUps.departmentId, f.department), unitQueries.unitIn(db, ratingFollowUps.unitId, { departmentId: f.department })) : undefined,
           f.overdue === true ? loopOverdueSql(f.now ?? new Date()) : undefined,
           f.overdue === false ? not(loopOverdueSql(f.now ?? new Date())) : undefined,
           f.afterId ? gt(ratingFollowUps.id, f.afterId) : undefined,

@@ -38,7 +38,8 @@ export const followUp = z
   .object({
     id: z.uuid(),
     ratingId: z.uuid(),
-    unitId: z.uuid(),
+    unitId: z.uuid().nullable().describe('the rated unit; null when the bad rating rates a department or its leadership team'),
+    departmentId: z.uuid().nullable().describe('the rated department (万人评机关) or whose leadership team (领导班子) was rated; null for a unit'),
     status: followUpStatusSchema,
     statusLabel: labelSchema,
     verifyBy: isoDate.nullable().describe('差评核实 deadline (VERIFICATION_WORKING_DAYS)'),
@@ -50,6 +51,7 @@ export const followUp = z
     verifiedAt: isoDate.nullable(),
     verifiedBy: z.string().nullable(),
     problemId: z.uuid().nullable().describe('the problem (问题整改) the substantiated bad rating is rectified through'),
+    rectification: z.string().nullable().describe("a department's own bad rating: the rectification measures (整改措施) it recorded (no problem is opened)"),
     rectifyingAt: isoDate.nullable(),
     rectifyingBy: z.string().nullable(),
     reRatingLevel: levelSchema.nullable().describe("the rater's level at the call-back; the original rating is kept"),
@@ -79,9 +81,11 @@ export type VerifyFollowUpInput = z.infer<typeof verifyFollowUpBody>;
 
 export const rectifyFollowUpBody = z
   .object({
-    problemId: z.uuid().optional().describe("an existing problem of the same unit; without it a problem is opened from the rating"),
+    problemId: z.uuid().optional().describe("an existing problem of the same unit; without it a problem is opened from the rating (not for a department's own bad rating)"),
     severity: problemSeveritySchema.optional().describe('for the problem opened (default minor)'),
-    description: note(5000).optional().describe('for the problem opened (default: the rating comment or a standard text)'),
+    description: note(5000)
+      .optional()
+      .describe("for the problem opened (default: the rating comment or a standard text); required for a department's own bad rating: its rectification measures (整改措施)"),
     version,
   })
   .refine((b) => !(b.problemId && (b.severity || b.description)), { message: 'give problemId, or severity/description for a new problem, not both', path: ['problemId'] });
@@ -107,6 +111,7 @@ export const callBackReceipt = z
 export const listFollowUpsQuery = z.object({
   status: followUpStatusSchema.optional(),
   unitId: z.uuid().optional(),
+  departmentId: z.uuid().optional().describe("the department's loops: its units' and its own (department and leadership) bad ratings'"),
   overdue: z
     .boolean()
     .optional()

@@ -6,7 +6,8 @@ import type { RequestContext } from '../../lib/principal.js';
 import { stateMachine } from '../../lib/state-machine.js';
 import type { CalendarService } from '../calendar/service.js';
 import type { AuditService } from '../audit/service.js';
-import { canSeeUnit, unitScope } from '../units/service.js';
+import { unitScope } from '../units/service.js';
+import { canSeeSubject } from './subjects.js';
 import type { CallBackLinks } from './call-back-links.js';
 import { followUpsRepository } from './follow-ups.repository.js';
 import type { FollowUpRow, FollowUpWithRating } from './follow-ups.repository.js';
@@ -39,6 +40,8 @@ export const followUpMachine = stateMachine<FollowUpStatus>({
  * unit, which would be judging itself. Routes allow only these roles; the service checks again for other callers.
  */
 export const LOOP_STAFF = ['admin', 'department'] as const;
+/** Who verifies and closes the loop of a department's own (or its leadership team's) bad rating: the office only. */
+export const DEPARTMENT_LOOP_JUDGES = ['admin'] as const;
 /** Who records a phone call-back: the campaign office only (政风行风评议办公室), so the rated side never enters a re-rating. */
 export const PHONE_CALL_BACK_STAFF = ['admin'] as const;
 
@@ -76,11 +79,20 @@ export function createRatingFollowUpsService({
   followUpWorkingDays: number;
 }) {
   const visible = (ctx: RequestContext, r: FollowUpWithRating | undefined, id: string): FollowUpWithRating => {
-    if (!r || !canSeeUnit(ctx, { id: r.followUp.unitId, departmentId: r.departmentId })) throw notFound('follow-up', id);
+    if (!r || !canSeeSubject(ctx, { unitId: r.followUp.unitId, departmentId: r.departmentId })) throw notFound('follow-up', id);
     return r;
   };
   const allow = (ctx: RequestContext, roles: readonly string[]) => {
     if (!roles.includes(ctx.principal.role)) throw forbidden(`only ${roles.join(' or ')} may do this; the rated unit never judges its own bad rating`);
+  };
+  /**
+   * A department's own bad rating (万人评机关, 领导班子): the department is the rated side, so only the office verifies and
+   * closes it — the department never judges its own bad rating (as a unit never judges its own).
+   */
+  const notJudgingItself = (ctx: RequestContext, f: FollowUpRow) => {
+    if (f.departmentId && !(DEPARTMENT_LOOP_JUDGES as readonly string[]).includes(ctx.principal.role)) {
+      throw forbidden(`follow-up ${f.id} answers a bad rating of department ${f.departmentId} itself: only ${DEPARTMENT_LOOP_JUDGES.join(' or ')} may verify or close it`);
+    }
   };
 
   /**
@@ -131,6 +143,8 @@ export function createRatingFollowUpsService({
       }),
       { raced: given, check: async ({ followUp: f }, tx) => {
         if (f.state === 'called_back' || f.state === 'closed') throw given();
+        // A department rectifies its own bad rating itself (its 整改措施 recorded at rectify): the rater may judge it from then on.
+        if (f.departmentId && f.state === 'rectifying') return;
         const problem = f.problemId ? await problems.unitAndStatus(f.problemId, { tx }) : undefined;
         if (f.state !== 'rectifying' || !problem || !RECTIFICATION_SUBMITTED.includes(problem.status)) {
           throw conflict('call_back_not_ready', `follow-up ${id} is ${f.state}${problem ? ` and its problem is ${problem.status}` : ''}; the call-back is taken once the rectification is submitted`, {
@@ -140,6 +154,18 @@ export function createRatingFollowUpsService({
         }
       } },
     );
+  }
+
+  /**
+   * 整改 of a department's own bad rating: problems (问题整改) are a unit's, so the department records its rectification
+   * measures (整改措施) on the loop itself; the call-back falls due FOLLOW_UP_WORKING_DAYS working days from now.
+   */
+  function rectifyByDepartment(ctx: RequestContext, f: FollowUpRow, input: RectifyFollowUpInput): Partial<FollowUpRow> {
+    if (input.problemId) throw invalid('problemId', `follow-up ${f.id} answers a bad rating of a department: it is rectified by the department's measures (description), not through a unit's problem`);
+    if (input.severity) throw invalid('severity', 'a department rectifies its own bad rating without opening a problem: leave severity out');
+    if (!input.description) throw invalid('description', "required for a department's own bad rating: its rectification measures (整改措施)");
+    const now = new Date();
+    return { rectification: input.description, rectifyingAt: now, rectifyingBy: ctx.principal.subject, deadline: calendar.addWorkingDays(now, followUpWorkingDays) };
   }
 
   return {
@@ -152,12 +178,13 @@ export function createRatingFollowUpsService({
       const scope = unitScope(ctx);
       if (scope.unitId && filter.unitId && filter.unitId !== scope.unitId) return { items: [], nextCursor: null };
       const now = new Date();
+      if (scope.departmentId && filter.departmentId && filter.departmentId !== scope.departmentId) return { items: [], nextCursor: null };
       const p = await paginate(page, ({ after, limit }) => followUpsRepository.list(db, {
         status: filter.status,
         overdue: filter.overdue,
         now,
         unitId: filter.unitId ?? scope.unitId,
-        units: { departmentId: scope.departmentId },
+        department: scope.departmentId ?? filter.departmentId,
         afterId: after,
         limit,
       }), { key: (r) => r.followUp.id });
@@ -175,7 +202,7 @@ export function createRatingFollowUpsService({
         verifiedAt: now,
         verifiedBy: ctx.principal.subject,
         ...(to === 'closed' ? { closedAt: now, closedBy: ctx.principal.subject, closeNote: input.reason } : {}),
-      }));
+      }), { check: async ({ followUp: f }) => notJudgingItself(ctx, f) });
     },
 
     /**
@@ -185,6 +212,7 @@ export function createRatingFollowUpsService({
     rectify(ctx: RequestContext, id: string, expected: number, input: RectifyFollowUpInput): Promise<FollowUpDto> {
       allow(ctx, LOOP_STAFF);
       return step(ctx, id, expected, 'rectifying', 'follow_up.rectifying', async ({ followUp: f, rating }, tx) => {
+        if (f.departmentId) return rectifyByDepartment(ctx, f, input);
         let problemId: string;
         if (input.problemId) {
           const p = await problems.unitAndStatus(input.problemId, { tx });
@@ -195,7 +223,8 @@ export function createRatingFollowUpsService({
           const opened = await problems.openFromSource(
             ctx,
             {
-              unitId: f.unitId,
+              // A unit's loop (a department's is rectified by rectifyByDepartment above): unit_id is set (rating_follow_ups_subject_check).
+              unitId: f.unitId!,
               cycleId: rating.cycleId,
               sourceType: 'rating',
               sourceId: rating.id,
@@ -230,7 +259,9 @@ export function createRatingFollowUpsService({
     /** 办结: after the call-back, the office or the department closes the loop. */
     close(ctx: RequestContext, id: string, expected: number, note?: string): Promise<FollowUpDto> {
       allow(ctx, LOOP_STAFF);
-      return step(ctx, id, expected, 'closed', 'follow_up.closed', () => ({ closedAt: new Date(), closedBy: ctx.principal.subject, closeNote: note ?? null }));
+      return step(ctx, id, expected, 'closed', 'follow_up.closed', () => ({ closedAt: new Date(), closedBy: ctx.principal.subject, closeNote: note ?? null }), {
+        check: async ({ followUp: f }) => notJudgingItself(ctx, f),
+      });
     },
   };
 }

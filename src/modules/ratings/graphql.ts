@@ -61,7 +61,10 @@ export const ratingTypeDefs = /* GraphQL */ `
   type FollowUp {
     id: ID!
     ratingId: ID!
-    unitId: ID!
+    "the rated unit; null when the bad rating rates a department or its leadership team"
+    unitId: ID
+    "the rated department (万人评机关) or whose leadership team (领导班子) was rated; null for a unit"
+    departmentId: ID
     status: FollowUpStatus!
     statusLabel: Label!
     verifyBy: DateTime
@@ -73,6 +76,8 @@ export const ratingTypeDefs = /* GraphQL */ `
     verifiedAt: DateTime
     verifiedBy: String
     problemId: ID
+    "a department's own bad rating: the rectification measures (整改措施) it recorded"
+    rectification: String
     rectifyingAt: DateTime
     rectifyingBy: String
     reRatingLevel: Int
@@ -88,6 +93,7 @@ export const ratingTypeDefs = /* GraphQL */ `
     updatedAt: DateTime!
     rating: Rating!
     unit: Unit
+    department: Department
   }
   type FollowUpPage { items: [FollowUp!]! nextCursor: String }
   "A bulk rating import and its progress (the upload itself is REST: POST /api/v1/rating-imports)"
@@ -116,7 +122,7 @@ export const ratingTypeDefs = /* GraphQL */ `
   extend type Query {
     ratings(unitId: ID, subjectKind: RatingSubjectKind, departmentId: ID, cycleId: ID, channel: RatingChannel, level: Int, from: String, to: String, limit: Int, cursor: String): RatingPage!
     ratingCounts(cycleId: ID, unitId: ID, departmentId: ID, regionId: ID, limit: Int, cursor: String): RatingCountsPage!
-    followUps(status: FollowUpStatus, unitId: ID, overdue: Boolean, limit: Int, cursor: String): FollowUpPage!
+    followUps(status: FollowUpStatus, unitId: ID, departmentId: ID, overdue: Boolean, limit: Int, cursor: String): FollowUpPage!
     ratingImport(id: ID!): RatingImport
   }
   extend type Mutation {
@@ -180,5 +186,6 @@ export const ratingLoaders: MercuriusLoaders = {
   },
   FollowUp: {
     unit: (queries: { obj: FollowUpDto }[], { ctx, services }) => loadBy(queries, (f) => f.unitId, (ids) => services.units.byIds(ctx, ids)),
+    department: (queries: { obj: FollowUpDto }[], { services }) => loadBy(queries, (f) => f.departmentId, services.departments.byIds),
   },
 };

@@ -14,10 +14,22 @@ import { importRepository, openStage } from './import.repository.js';
 import type { RatingImportRow, StagedRating } from './import.repository.js';
 import { importColumns, importRow } from './import.schemas.js';
 import type { ImportOptions, ImportRow, RatingImportDto } from './import.schemas.js';
-import { loopDeadlines, needsFollowUp } from './rules.js';
+import { caseRatingIssue, loopDeadlines, needsFollowUp } from './rules.js';
+import { checkSubject } from './subjects.js';
+import type { ResolvedSubject } from './subjects.js';
+import type { CaseFact } from './import.repository.js';
 import type { RespondentHasher } from './rules.js';
 
 export { IMPORT_BATCH_ROWS } from '../../lib/bulk-import.js';
+
+/** A file's flat columns, as the subject rule (subjects.ts) names them in a row's error. */
+const IMPORT_SUBJECT_FIELDS = { unitId: 'unitId', departmentId: 'departmentId', caseId: 'caseId', staffCode: 'staffCode' };
+/** The subject of an import row by the single rating's rule: subjectKind and departmentId as columns. */
+const subjectOf = (row: ImportRow) =>
+  checkSubject(
+    { unitId: row.unitId, subject: row.subjectKind || row.departmentId ? { kind: row.subjectKind ?? 'unit', departmentId: row.departmentId } : undefined, caseId: row.caseId },
+    IMPORT_SUBJECT_FIELDS,
+  );
 
 type RatingImportCounters = ImportCounters & { followUpsOpened: number };
 
@@ -71,11 +83,14 @@ export function createRatingImportsService({
   const reads = importJobReads({ database, jobs: importRepository, toDto: toImportDto, label: 'rating import' });
 
 
-  const toStaged = (row: ImportRow): StagedRating => {
+  const toStaged = (row: ImportRow, subject: ResolvedSubject): StagedRating => {
     const comment = row.comment ? row.comment : null;
     return {
       id: uuidv7(),
-      unitId: row.unitId,
+      unitId: subject.unitId,
+      subjectKind: subject.kind,
+      departmentId: subject.departmentId,
+      caseId: row.caseId ?? null,
       cycleId: row.cycleId ?? null,
       channel: row.channel,
       level: row.level,
@@ -88,6 +103,16 @@ export function createRatingImportsService({
   };
 
   function run(ctx: RequestContext, opts: ImportOptions, input: Readable): Promise<RatingImportDto> {
+    // 一事一评 across the whole file: a case rated by an earlier row (staged, maybe not merged yet) is not rated again.
+    const seenCases = new Set<string>();
+    /** The single rating's case rule (rules.ts caseRatingIssue) on the batch's case facts; a re-imported row is a duplicate, not a second rating. */
+    const caseIssue = (row: ImportRow, unitId: string, facts: Map<string, CaseFact>): string | null => {
+      const caseId = row.caseId!;
+      if (seenCases.has(caseId)) return `case ${caseId} is already rated by an earlier row of this file (一事一评)`;
+      const f = facts.get(caseId);
+      if (f?.rating && f.rating.source === opts.source && f.rating.externalId === row.externalId) return null;
+      return caseRatingIssue(caseId, unitId, f, f?.rating)?.message ?? null;
+    };
     // 差评核实: every imported bad rating opens the loop, set-based in the merge statement, with the same deadlines as one by one.
     const { verifyBy, deadline: followUpDeadline } = loopDeadlines(calendar, new Date(), verificationWorkingDays, followUpWorkingDays);
     const mergeJob = { source: opts.source, submittedBy: ctx.principal.subject, verifyBy, followUpDeadline };
@@ -98,7 +123,11 @@ export function createRatingImportsService({
       // The respondent key is never stored in clear, not even in the error report.
       secret: ['respondentKey'],
       rowSchema: importRow,
-      checkRow: (row) => (isInFuture(Date.parse(row.collectedAt)) ? { field: 'collectedAt', message: 'lies in the future' } : null),
+      checkRow: (row) => {
+        if (isInFuture(Date.parse(row.collectedAt))) return { field: 'collectedAt', message: 'lies in the future' };
+        const s = subjectOf(row);
+        return 'field' in s ? s : null;
+      },
       extraCounters: { followUpsOpened: 0 },
       async openStage(database) {
         const stage = await openStage(database);
@@ -106,18 +135,34 @@ export function createRatingImportsService({
           ...stage,
           async merge(tx, importId) {
             const r = await stage.merge(tx, { ...mergeJob, importId });
+            // 默认评价 replaced by an imported rating of their case: removed in the merge's transaction, each audited.
+            if (r.replacedDefaults.length) {
+              await audit.record(tx, ctx, r.replacedDefaults.map((d) => ({ action: 'rating.default_replaced', entityType: 'rating', entityId: d.id, before: { ...d, default: true } })));
+            }
             return { inserted: r.inserted, extra: { followUpsOpened: r.followUps } };
           },
         };
       },
       async prepareBatch(tx, batch, reject) {
-        const units = await importRepository.activeUnitIds(tx, [...new Set(batch.map((p) => p.row.unitId))]);
-        const cycles = await importRepository.existingCycleIds(tx, [...new Set(batch.flatMap((p) => (p.row.cycleId ? [p.row.cycleId] : [])))]);
+        const ids = <T>(f: (r: ImportRow) => T | undefined) => [...new Set(batch.flatMap((p) => { const v = f(p.row); return v === undefined ? [] : [v]; }))];
+        const units = await importRepository.activeUnitIds(tx, ids((r) => r.unitId));
+        const cycles = await importRepository.existingCycleIds(tx, ids((r) => r.cycleId));
+        const departments = await importRepository.activeDepartmentIds(tx, ids((r) => r.departmentId));
+        // 一事一评, set-based: one read of the batch's cases and their ratings (import.repository.ts caseFacts).
+        const cases = await importRepository.caseFacts(tx, ids((r) => r.caseId));
         const staged: StagedRating[] = [];
         for (const p of batch) {
-          if (!units.has(p.row.unitId)) reject(p, 'unitId', `unit ${p.row.unitId} does not exist or is deactivated`);
+          // checkRow let only rows with a valid subject through.
+          const subject = (subjectOf(p.row) as { subject: ResolvedSubject }).subject;
+          const caseProblem = p.row.caseId ? caseIssue(p.row, subject.unitId!, cases) : null;
+          if (subject.unitId && !units.has(subject.unitId)) reject(p, 'unitId', `unit ${subject.unitId} does not exist or is deactivated`);
+          else if (subject.departmentId && !departments.has(subject.departmentId)) reject(p, 'departmentId', `department ${subject.departmentId} does not exist or is deactivated`);
           else if (p.row.cycleId && !cycles.has(p.row.cycleId)) reject(p, 'cycleId', `cycle ${p.row.cycleId} does not exist`);
-          else staged.push(toStaged(p.row));
+          else if (caseProblem) reject(p, 'caseId', caseProblem);
+          else {
+            if (p.row.caseId) seenCases.add(p.row.caseId);
+            staged.push(toStaged(p.row, subject));
+          }
         }
         return staged;
       },

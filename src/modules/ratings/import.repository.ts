@@ -7,13 +7,22 @@ import { cycleQueries } from '../cycles/queries.js';
 import { participationWindows } from '../enrollments/queries.js';
 import { ratingImportErrors, ratingImports } from './tables.js';
 import { unitQueries } from '../units/queries.js';
+import { departmentQueries } from '../departments/queries.js';
+import { caseQueries } from '../cases/queries.js';
+import { ratings } from './tables.js';
+import { eq, inArray } from 'drizzle-orm';
 
 export type RatingImportRow = typeof ratingImports.$inferSelect;
 
 /** A validated row on its way into `ratings`, with ids made here (UUIDv7) so the merge needs no generator. */
 export interface StagedRating {
   id: string;
-  unitId: string;
+  /** Null exactly for a department or leadership rating (then departmentId). */
+  unitId: string | null;
+  subjectKind: string;
+  departmentId: string | null;
+  /** 一事一评: the rated case (checked in the batch: import-service.ts). */
+  caseId: string | null;
   cycleId: string | null;
   channel: string;
   level: number;
@@ -25,9 +34,15 @@ export interface StagedRating {
   followUpId: string | null;
 }
 
-const STAGE_COLUMNS = 'id, unit_id, cycle_id, channel, level, comment, collected_at, external_id, respondent_hash, follow_up_id';
-const STAGE_DDL = `(id uuid not null, unit_id uuid not null, cycle_id uuid, channel text not null, level smallint not null, comment text,
-  collected_at timestamptz not null, external_id text not null, respondent_hash text, follow_up_id uuid)`;
+const STAGE_COLUMNS = 'id, unit_id, cycle_id, channel, level, comment, collected_at, external_id, respondent_hash, follow_up_id, subject_kind, department_id, case_id';
+const STAGE_DDL = `(id uuid not null, unit_id uuid, cycle_id uuid, channel text not null, level smallint not null, comment text,
+  collected_at timestamptz not null, external_id text not null, respondent_hash text, follow_up_id uuid, subject_kind text not null, department_id uuid, case_id uuid)`;
+
+/** A case of the batch (一事一评): its unit, and its rating if it has one. */
+export interface CaseFact {
+  unitId: string;
+  rating: { isDefault: boolean; source: string; externalId: string | null } | undefined;
+}
 
 /** The rating import jobs and their per-row errors (db/import-jobs.ts), and the reference checks of a batch. */
 export const importRepository = {
@@ -39,6 +54,22 @@ export const importRepository = {
   },
   async existingCycleIds(db: Db, ids: string[]): Promise<Set<string>> {
     return cycleQueries.existing(db, ids);
+  },
+  /** Of the given department ids, those that exist and are active (one query per batch; 万人评机关 / 领导班子 rows). */
+  async activeDepartmentIds(db: Db, ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    return new Set((await departmentQueries.byIds(db, ids)).filter((d) => d.active).map((d) => d.id));
+  },
+  /** The batch's cases with their unit and rating, in one statement (SET-BASED CASE CHECK of the import; uses ratings_case_key). */
+  async caseFacts(db: Db, caseIds: string[]): Promise<Map<string, CaseFact>> {
+    if (!caseIds.length) return new Map();
+    const c = caseQueries.facts(db, 'import_cases');
+    const rows = await db
+      .select({ caseId: c.id, unitId: c.unitId, ratingId: ratings.id, isDefault: ratings.isDefault, source: ratings.source, externalId: ratings.externalId })
+      .from(c)
+      .leftJoin(ratings, eq(ratings.caseId, c.id))
+      .where(inArray(c.id, caseIds));
+    return new Map(rows.map((r) => [r.caseId, { unitId: r.unitId, rating: r.ratingId ? { isDefault: r.isDefault!, source: r.source!, externalId: r.externalId } : undefined }]));
   },
 };
 
@@ -53,6 +84,8 @@ export interface MergeJob {
 export interface MergeResult {
   inserted: number;
   followUps: number;
+  /** 默认评价 removed because an imported rating of their case replaces them (the caller audits them). */
+  replacedDefaults: { id: string; caseId: string; unitId: string; level: number }[];
 }
 
 /**
@@ -75,36 +108,48 @@ const STAGE_LAYOUT: StageLayout<StagedRating> = {
   columns: STAGE_COLUMNS,
   ddl: STAGE_DDL,
   copyLine: (r) =>
-    `${r.id}\t${r.unitId}\t${r.cycleId ?? '\\N'}\t${r.channel}\t${r.level}\t${copyText(r.comment)}\t${r.collectedAt}\t${copyEscape(r.externalId)}\t${r.respondentHash ?? '\\N'}\t${r.followUpId ?? '\\N'}\n`,
+    `${r.id}\t${r.unitId ?? '\\N'}\t${r.cycleId ?? '\\N'}\t${r.channel}\t${r.level}\t${copyText(r.comment)}\t${r.collectedAt}\t${copyEscape(r.externalId)}\t${r.respondentHash ?? '\\N'}\t${r.followUpId ?? '\\N'}\t${r.subjectKind}\t${r.departmentId ?? '\\N'}\t${r.caseId ?? '\\N'}\n`,
   values: (r) =>
-    sql`(${r.id}, ${r.unitId}, ${r.cycleId}, ${r.channel}, ${r.level}, ${r.comment}, ${r.collectedAt}, ${r.externalId}, ${r.respondentHash}, ${r.followUpId})`,
+    sql`(${r.id}, ${r.unitId}, ${r.cycleId}, ${r.channel}, ${r.level}, ${r.comment}, ${r.collectedAt}, ${r.externalId}, ${r.respondentHash}, ${r.followUpId}, ${r.subjectKind}, ${r.departmentId}, ${r.caseId})`,
 };
 
 export async function openStage(database: Database): Promise<StageSession> {
   const stage = await openCopyStage(database, STAGE_LAYOUT);
   const merge = async (tx: Db, job: MergeJob): Promise<MergeResult> => {
+    // 默认评价: a staged rating of a case replaces its default rating (not a re-imported row, which stays a duplicate).
+    const replaced = await tx.execute(sql`
+        delete from ratings d using ${stage.table} s
+        where s.case_id is not null and d.case_id = s.case_id and d.is_default
+          and not exists (select 1 from ratings r where r.source = ${job.source} and r.external_id = s.external_id)
+        returning d.id, d.case_id, d.unit_id, d.level`);
     const res = await tx.execute(sql`
         with windows as materialized ${participationWindows('assessment')}, ins as (
-          insert into ratings (id, unit_id, cycle_id, channel, level, comment, collected_at, received_at, source, external_id, respondent_hash, import_id, submitted_by)
-          select s.id, s.unit_id, coalesce(s.cycle_id, a.cycle_id), s.channel::rating_channel, s.level, s.comment, s.collected_at, now(),
+          insert into ratings (id, unit_id, subject_kind, department_id, case_id, cycle_id, channel, level, comment, collected_at, received_at, source, external_id, respondent_hash, import_id, submitted_by)
+          select s.id, s.unit_id, s.subject_kind::rating_subject_kind, s.department_id, s.case_id, coalesce(s.cycle_id, a.cycle_id, dw.cycle_id), s.channel::rating_channel, s.level, s.comment, s.collected_at, now(),
                  ${job.source}, s.external_id, s.respondent_hash, ${job.importId}, ${job.submittedBy}
           from ${stage.table} s
           left join lateral (
             select w.cycle_id from windows w where w.unit_id = s.unit_id and w.starts_at <= s.collected_at and s.collected_at < w.ends_at
             order by w.cycle_id desc limit 1
           ) a on true
+          -- 万人评机关 / 领导班子: departments do not enrol; the newest cycle whose assessment window holds collected_at (as one by one).
+          left join lateral (
+            select w.id as cycle_id from ${cycleQueries.windowsSql('assessment')} w
+            where s.department_id is not null and w.starts_at <= s.collected_at and s.collected_at < w.ends_at order by w.id desc limit 1
+          ) dw on true
           on conflict (source, external_id) do nothing
-          returning id, unit_id
+          returning id, unit_id, department_id
         ), fu as (
-          insert into rating_follow_ups (id, rating_id, unit_id, verify_by, deadline)
-          select s.follow_up_id, ins.id, ins.unit_id, ${job.verifyBy.toISOString()}::timestamptz, ${job.followUpDeadline.toISOString()}::timestamptz
+          insert into rating_follow_ups (id, rating_id, unit_id, department_id, verify_by, deadline)
+          select s.follow_up_id, ins.id, ins.unit_id, ins.department_id, ${job.verifyBy.toISOString()}::timestamptz, ${job.followUpDeadline.toISOString()}::timestamptz
           from ins join ${stage.table} s on s.id = ins.id
           where s.follow_up_id is not null
           returning 1
         )
         select (select count(*) from ins)::int as inserted, (select count(*) from fu)::int as follow_ups`);
     const row = (res as unknown as { rows: { inserted: number; follow_ups: number }[] }).rows[0];
-    return { inserted: Number(row.inserted), followUps: Number(row.follow_ups) };
+    const defaults = (replaced as unknown as { rows: { id: string; case_id: string; unit_id: string; level: number }[] }).rows;
+    return { inserted: Number(row.inserted), followUps: Number(row.follow_ups), replacedDefaults: defaults.map((d) => ({ id: d.id, caseId: d.case_id, unitId: d.unit_id, level: d.level })) };
   };
   // The stage's session, append, clear and release, with this kind's merge.
   return { ...stage, merge };

@@ -13,7 +13,7 @@ export const ratingIntegrityTypeDefs = /* GraphQL */ `
   enum RatingHoldDecision { clear reject }
   "待核评价: a rating held by the integrity signals, and its review"
   type RatingHold {
-    ratingId: ID! unitId: ID! cycleId: ID level: Int! channel: String! source: String! collectedAt: DateTime! receivedAt: DateTime!
+    ratingId: ID! unitId: ID subjectKind: RatingSubjectKind! departmentId: ID cycleId: ID level: Int! channel: String! source: String! collectedAt: DateTime! receivedAt: DateTime!
     holdStatus: RatingHoldStatus! signals: [IntegritySignal!]! heldAt: DateTime reviewedAt: DateTime
   }
   type RatingHoldPage { items: [RatingHold!]! nextCursor: String }
@@ -23,14 +23,14 @@ export const ratingIntegrityTypeDefs = /* GraphQL */ `
   "评价防刷统计"
   type RatingHoldStatistics { cycleId: ID held: Int! cleared: Int! rejected: Int! }
   extend type Query {
-    ratingHolds(status: RatingHoldStatus, unitId: ID, cycleId: ID, signal: IntegritySignal, limit: Int, cursor: String): RatingHoldPage!
+    ratingHolds(status: RatingHoldStatus, unitId: ID, departmentId: ID, cycleId: ID, signal: IntegritySignal, limit: Int, cursor: String): RatingHoldPage!
     ratingHoldStatistics(cycleId: ID): RatingHoldStatistics!
   }
   extend type Mutation {
     "evaluate the integrity signals now (a cycle, or the last 7 days) and hold the suspects"
     scanRatingIntegrity(cycleId: ID, full: Boolean): RatingHoldScan!
-    "clear (back into P) or reject held ratings in bulk: by ids, or by signal and unit"
-    reviewRatingHolds(decision: RatingHoldDecision!, ratingIds: [ID!], signal: IntegritySignal, unitId: ID, note: String): RatingHoldReview!
+    "clear (back into P) or reject held ratings in bulk: by ids, or by signal and unit (or department)"
+    reviewRatingHolds(decision: RatingHoldDecision!, ratingIds: [ID!], signal: IntegritySignal, unitId: ID, departmentId: ID, note: String): RatingHoldReview!
   }
 `;
 
@@ -40,7 +40,7 @@ export const ratingIntegrityResolvers: IResolvers = {
   Query: {
     ratingHolds: guard(STAFF, (args: Record<string, unknown>, { services }) => {
       const { limit, cursor } = parseArgs(pageQuery, { limit: args.limit, cursor: args.cursor });
-      return services.ratingIntegrity.list(parseArgs(listHoldsQuery, defined({ status: args.status, unitId: args.unitId, cycleId: args.cycleId, signal: args.signal })), { limit, cursor });
+      return services.ratingIntegrity.list(parseArgs(listHoldsQuery, defined({ status: args.status, unitId: args.unitId, departmentId: args.departmentId, cycleId: args.cycleId, signal: args.signal })), { limit, cursor });
     }),
     ratingHoldStatistics: guard(STAFF, (args: { cycleId?: string | null }, { services }) => services.ratingIntegrity.statistics(args.cycleId ?? undefined)),
   },

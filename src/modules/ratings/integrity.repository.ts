@@ -28,7 +28,9 @@ const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
 
 export interface HeldRow {
   id: string;
-  unitId: string;
+  /** Null for a department's own (department, leadership) rating: then departmentId names the rated department. */
+  unitId: string | null;
+  departmentId: string | null;
   cycleId: string | null;
   holdSignals: string[];
 }
@@ -36,6 +38,7 @@ export interface HeldRow {
 export interface HoldFilter {
   status: HoldStatus;
   unitId?: string;
+  departmentId?: string;
   cycleId?: string;
   signal?: IntegritySignal;
 }
@@ -44,6 +47,7 @@ function holdWhere(f: HoldFilter): SQL | undefined {
   return and(
     eq(ratings.holdStatus, f.status),
     f.unitId ? eq(ratings.unitId, f.unitId) : undefined,
+    f.departmentId ? and(eq(ratings.departmentId, f.departmentId), sql`${ratings.unitId} is null`) : undefined,
     f.cycleId ? eq(ratings.cycleId, f.cycleId) : undefined,
     f.signal ? sql`${ratings.holdSignals} @> array[${f.signal}]::text[]` : undefined,
   );
@@ -67,8 +71,10 @@ export const integrityRepository = {
    *   one that left the recent window since the last scan, or one held or reviewed since.
    */
   async holdSuspects(db: Db, scope: { cycleId: string; from?: { receivedFrom: Date; scannedAt: Date } } | { since: Date }, t: IntegrityThresholds, now: Date): Promise<HeldRow[]> {
-    const inCycle = 'cycleId' in scope ? sql`r.cycle_id = ${scope.cycleId}::uuid and r.subject_kind = 'unit'` : undefined;
-    const inScope = inCycle ?? sql`r.received_at >= ${(scope as { since: Date }).since.toISOString()}::timestamptz and r.subject_kind = 'unit'`;
+    // Every subject is in scope: the bursts (one key or address) hold department and leadership ratings too; the per-unit
+    // signals (spread over units, same second, level shift) read unit ratings only (unit_id is not null).
+    const inCycle = 'cycleId' in scope ? sql`r.cycle_id = ${scope.cycleId}::uuid` : undefined;
+    const inScope = inCycle ?? sql`r.received_at >= ${(scope as { since: Date }).since.toISOString()}::timestamptz`;
     const from = 'cycleId' in scope ? scope.from : undefined;
     const incremental = from !== undefined;
     const w = sql`make_interval(mins => ${t.burstWindowMinutes}::int)`;
@@ -92,14 +98,14 @@ export const integrityRepository = {
           join (select distinct respondent_hash, date_trunc('day', received_at) as d from fresh where respondent_hash is not null) g
             on r.respondent_hash = g.respondent_hash and r.received_at >= g.d - interval '1 day' and r.received_at < g.d + interval '2 days'
               and date_trunc('day', r.received_at) = g.d
-          where ${inScope}`
-      : sql`select id, respondent_hash, unit_id, date_trunc('day', received_at) as d from fresh where respondent_hash is not null`;
+          where ${inScope} and r.unit_id is not null`
+      : sql`select id, respondent_hash, unit_id, date_trunc('day', received_at) as d from fresh where respondent_hash is not null and unit_id is not null`;
     const secondBase = incremental
       ? sql`select r.id, r.unit_id, date_trunc('second', r.collected_at) as sec from ${ratings} r
-          join (select distinct unit_id, date_trunc('second', collected_at) as sec from fresh where source = 'public') g
+          join (select distinct unit_id, date_trunc('second', collected_at) as sec from fresh where source = 'public' and unit_id is not null) g
             on r.unit_id = g.unit_id and r.collected_at >= g.sec and r.collected_at < g.sec + interval '1 second'
           where ${inScope} and r.source = 'public'`
-      : sql`select id, unit_id, date_trunc('second', collected_at) as sec from fresh where source = 'public'`;
+      : sql`select id, unit_id, date_trunc('second', collected_at) as sec from fresh where source = 'public' and unit_id is not null`;
     const levelUnits = from
       ? sql`level_units as materialized (
           select r.unit_id from ${ratings} r where r.received_at >= ${from.receivedFrom.toISOString()}::timestamptz and r.subject_kind = 'unit'
@@ -132,7 +138,7 @@ export const integrityRepository = {
       ),
       recent as materialized (
         select r.id, r.unit_id, r.level from ${ratings} r
-        where ${inScope} and r.received_at >= ${recentFrom} ${from ? sql`and r.unit_id in (select unit_id from level_units)` : sql``}
+        where ${inScope} and r.unit_id is not null and r.received_at >= ${recentFrom} ${from ? sql`and r.unit_id in (select unit_id from level_units)` : sql``}
       ),
       busy as materialized (
         select u.unit_id from (select distinct unit_id from recent) u
@@ -158,8 +164,14 @@ export const integrityRepository = {
       )
       update ${ratings} r set hold_status = 'held', hold_signals = f.signals, held_at = ${at}
       from flagged f where r.id = f.id and r.hold_status = 'none'
-      returning r.id, r.unit_id, r.cycle_id, r.hold_signals`);
-    return rowsOf<{ id: string; unit_id: string; cycle_id: string | null; hold_signals: string[] }>(res).map((r) => ({ id: r.id, unitId: r.unit_id, cycleId: r.cycle_id, holdSignals: r.hold_signals }));
+      returning r.id, r.unit_id, r.department_id, r.cycle_id, r.hold_signals`);
+    return rowsOf<{ id: string; unit_id: string | null; department_id: string | null; cycle_id: string | null; hold_signals: string[] }>(res).map((r) => ({
+      id: r.id,
+      unitId: r.unit_id,
+      departmentId: r.unit_id ? null : r.department_id,
+      cycleId: r.cycle_id,
+      holdSignals: r.hold_signals,
+    }));
   },
 
   /** The scan state of a cycle (locked for this transaction), or undefined before its first scan. */
@@ -197,13 +209,16 @@ export const integrityRepository = {
   },
 
   /** Moves held ratings (by ids, or by signal and unit) to cleared or rejected in one statement; returns what moved. */
-  async review(db: Db, target: { ids: string[] } | { signal: IntegritySignal; unitId: string }, to: 'cleared' | 'rejected', by: string, at: Date) {
-    const which = 'ids' in target ? inArray(ratings.id, target.ids) : and(eq(ratings.unitId, target.unitId), sql`${ratings.holdSignals} @> array[${target.signal}]::text[]`);
+  async review(db: Db, target: { ids: string[] } | { signal: IntegritySignal; unitId?: string; departmentId?: string }, to: 'cleared' | 'rejected', by: string, at: Date) {
+    const which =
+      'ids' in target
+        ? inArray(ratings.id, target.ids)
+        : and(holdWhere({ status: 'held', unitId: target.unitId, departmentId: target.unitId ? undefined : target.departmentId }), sql`${ratings.holdSignals} @> array[${target.signal}]::text[]`);
     return db
       .update(ratings)
       .set({ holdStatus: to, holdReviewedBy: by, holdReviewedAt: at })
       .where(and(eq(ratings.holdStatus, 'held'), which))
-      .returning({ id: ratings.id, unitId: ratings.unitId, cycleId: ratings.cycleId, holdSignals: ratings.holdSignals });
+      .returning({ id: ratings.id, unitId: ratings.unitId, departmentId: ratings.departmentId, cycleId: ratings.cycleId, holdSignals: ratings.holdSignals });
   },
 
   /** Ratings per hold status (held, cleared, rejected), optionally of one cycle. */

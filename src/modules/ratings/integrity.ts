@@ -7,6 +7,7 @@ import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
 import { integrityRepository, integritySignals } from './integrity.repository.js';
+import { ratingSubjectKinds } from './tables.js';
 import type { HeldRow, HoldStatus, IntegritySignal, IntegrityThresholds } from './integrity.repository.js';
 
 /**
@@ -53,7 +54,9 @@ export const holdStatusSchema = z.enum(holdStatuses).meta({ id: 'RatingHoldStatu
 export const ratingHold = z
   .object({
     ratingId: z.uuid(),
-    unitId: z.uuid(),
+    unitId: z.uuid().nullable().describe('the rated unit; null for a department or leadership rating'),
+    subjectKind: z.enum(ratingSubjectKinds).describe('unit / department (万人评机关) / leadership (领导班子)'),
+    departmentId: z.uuid().nullable().describe('the rated department of a department or leadership rating; null for a unit rating'),
     cycleId: z.uuid().nullable(),
     level: z.number().int(),
     channel: z.string(),
@@ -71,6 +74,7 @@ export type RatingHoldDto = z.infer<typeof ratingHold>;
 export const listHoldsQuery = z.object({
   status: holdStatusSchema.default('held'),
   unitId: z.uuid().optional(),
+  departmentId: z.uuid().optional().describe("a department's own (department and leadership) held ratings"),
   cycleId: z.uuid().optional(),
   signal: integritySignalSchema.optional(),
 });
@@ -82,9 +86,10 @@ export const reviewHoldsBody = z
     ratingIds: z.array(z.uuid()).min(1).max(MAX_REVIEW_IDS).optional(),
     signal: integritySignalSchema.optional(),
     unitId: z.uuid().optional(),
+    departmentId: z.uuid().optional().describe("with signal: a department's own held ratings (instead of unitId)"),
     note: z.string().trim().min(1).max(2000).optional(),
   })
-  .describe('either ratingIds, or signal and unitId');
+  .describe('either ratingIds, or signal and unitId (or departmentId)');
 export type ReviewHoldsInput = z.infer<typeof reviewHoldsBody>;
 export const reviewHoldsResult = z.object({ decision: z.enum(['clear', 'reject']), reviewed: z.number().int(), ratingIds: z.array(z.uuid()) }).meta({ id: 'RatingHoldReview' });
 
@@ -109,8 +114,9 @@ export const holdStatistics = z
 function toHoldDto(r: Awaited<ReturnType<typeof integrityRepository.list>>[number]): RatingHoldDto {
   return {
     ratingId: r.id,
-    // Only unit ratings are reviewed (integrity.repository scopes the scan to them): a held rating has its unit.
-    unitId: r.unitId!,
+    unitId: r.unitId,
+    subjectKind: r.subjectKind,
+    departmentId: r.unitId ? null : r.departmentId,
     cycleId: r.cycleId,
     level: r.level,
     channel: r.channel,
@@ -152,7 +158,7 @@ export function createRatingIntegrityService({
     audit.record(
       tx,
       ctx,
-      rows.map((r) => ({ action: 'rating.held', entityType: 'rating', entityId: r.id, before: { holdStatus: 'none' }, after: { holdStatus: 'held', signals: r.holdSignals, unitId: r.unitId } })),
+      rows.map((r) => ({ action: 'rating.held', entityType: 'rating', entityId: r.id, before: { holdStatus: 'none' }, after: { holdStatus: 'held', signals: r.holdSignals, unitId: r.unitId, departmentId: r.departmentId } })),
     );
   return {
     /**
@@ -194,11 +200,12 @@ export function createRatingIntegrityService({
     /** 批量放行/剔除: by ids or by signal + unit, in one transaction with an audit entry per rating. */
     async review(ctx: RequestContext, input: ReviewHoldsInput, now = new Date()) {
       const byIds = input.ratingIds !== undefined;
-      if (byIds && (input.signal || input.unitId)) throw invalid('ratingIds', 'give either ratingIds, or signal and unitId');
-      if (!byIds && !(input.signal && input.unitId)) throw invalid(input.signal ? 'unitId' : 'signal', 'required with the other when ratingIds is not given');
+      if (byIds && (input.signal || input.unitId || input.departmentId)) throw invalid('ratingIds', 'give either ratingIds, or signal and unitId (or departmentId)');
+      if (input.unitId && input.departmentId) throw invalid('departmentId', 'give unitId or departmentId, not both');
+      if (!byIds && !(input.signal && (input.unitId || input.departmentId))) throw invalid(input.signal ? 'unitId' : 'signal', 'required with the other when ratingIds is not given');
       const to = input.decision === 'clear' ? 'cleared' : 'rejected';
       return db.transaction(async (tx) => {
-        const rows = await integrityRepository.review(tx, byIds ? { ids: [...new Set(input.ratingIds)] } : { signal: input.signal!, unitId: input.unitId! }, to, ctx.principal.subject, now);
+        const rows = await integrityRepository.review(tx, byIds ? { ids: [...new Set(input.ratingIds)] } : { signal: input.signal!, unitId: input.unitId, departmentId: input.departmentId }, to, ctx.principal.subject, now);
         await audit.record(
           tx,
           ctx,

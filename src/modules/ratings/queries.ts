@@ -30,13 +30,19 @@ export const ratingQueries = {
   isBad(): SQL {
     return lte(ratings.level, BAD_LEVEL_MAX);
   },
-  /** What an appeal (申诉) needs of a rating: its unit and cycle, and who recorded or cleared it (they may not decide). */
-  async appealSubject(db: Db, ratingId: string): Promise<{ unitId: string; cycleId: string | null; level: number; actors: string[] } | undefined> {
+  /**
+   * What an appeal (申诉) needs of a rating: its subject — the unit, or (万人评机关, 领导班子) the rated department — and
+   * cycle, and who recorded or cleared it (they may not decide).
+   */
+  async appealSubject(
+    db: Db,
+    ratingId: string,
+  ): Promise<{ unitId: string | null; departmentId: string | null; cycleId: string | null; level: number; actors: string[] } | undefined> {
     const [r] = await db
-      .select({ unitId: ratedUnitId, cycleId: ratings.cycleId, level: ratings.level, submittedBy: ratings.submittedBy, reviewedBy: ratings.holdReviewedBy })
+      .select({ unitId: ratings.unitId, departmentId: ratings.departmentId, cycleId: ratings.cycleId, level: ratings.level, submittedBy: ratings.submittedBy, reviewedBy: ratings.holdReviewedBy })
       .from(ratings)
-      .where(and(eq(ratings.id, ratingId), isUnitRating()));
-    return r && { unitId: r.unitId, cycleId: r.cycleId, level: r.level, actors: [r.submittedBy, r.reviewedBy].filter((a): a is string => !!a) };
+      .where(eq(ratings.id, ratingId));
+    return r && { unitId: r.unitId, departmentId: r.unitId ? null : r.departmentId, cycleId: r.cycleId, level: r.level, actors: [r.submittedBy, r.reviewedBy].filter((a): a is string => !!a) };
   },
   async ratingUnit(db: Db, ratingId: string): Promise<{ unitId: string; level: number } | undefined> {
     return (await db.select({ unitId: ratedUnitId, level: ratings.level }).from(ratings).where(and(eq(ratings.id, ratingId), isUnitRating())))[0];

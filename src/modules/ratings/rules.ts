@@ -45,6 +45,23 @@ export function loopIsOverdue(r: { state: string; verifyBy: Date | null; deadlin
   return (AWAITING_CALL_BACK_STATES as readonly string[]).includes(r.state) && r.deadline.getTime() < now.getTime();
 }
 
+/**
+ * 一事一评, the one rule of a rating's case (the single rating and the import apply it): the case exists, is the rated
+ * unit's, and has no rating yet — or only its default rating (默认评价), which the new one replaces. `existing` is the
+ * case's rating, if any.
+ */
+export function caseRatingIssue(
+  caseId: string,
+  unitId: string,
+  c: { unitId: string } | undefined,
+  existing: { isDefault: boolean } | undefined,
+): { code: 'case_unknown' | 'case_of_another_unit' | 'case_already_rated'; message: string } | null {
+  if (!c) return { code: 'case_unknown', message: `case ${caseId} does not exist` };
+  if (c.unitId !== unitId) return { code: 'case_of_another_unit', message: `case ${caseId} belongs to another unit than the one rated` };
+  if (existing && !existing.isDefault) return { code: 'case_already_rated', message: `case ${caseId} already has its rating (一事一评)` };
+  return null;
+}
+
 export const isLimitedChannel = (channel: RatingChannel) => PUBLIC_RATING_LIMIT.channels.includes(channel);
 
 /** The respondent's calendar day (in the campaign's zone) that the daily limit counts on. */

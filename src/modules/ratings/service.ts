@@ -19,12 +19,12 @@ import { toFollowUpDto, toRatingDto } from './mappers.js';
 import { ratingsRepository } from './repository.js';
 import type { RatingFilter, RatingRow } from './repository.js';
 import { defaultRatingsRepository } from './defaults.repository.js';
-import { PUBLIC_RATING_LIMIT, isBad, isLimitedChannel, limitDay, loopDeadlines, needsFollowUp } from './rules.js';
+import { PUBLIC_RATING_LIMIT, caseRatingIssue, isBad, isLimitedChannel, limitDay, loopDeadlines, needsFollowUp } from './rules.js';
 import type { RespondentHasher } from './rules.js';
 import { caseQueries } from '../cases/queries.js';
 import { departmentQueries } from '../departments/queries.js';
 import { inTransaction } from '../../db/client.js';
-import { resolveSubject } from './subjects.js';
+import { canSeeSubject, resolveSubject } from './subjects.js';
 import type { ResolvedSubject } from './subjects.js';
 import type { ListRatingsFilter, PublicRatingInput, QrRatingInput, RatingCountsDto, RatingCountsFilter, RatingDto, RatingReceiptDto, SubmitRatingInput } from './schemas.js';
 
@@ -47,13 +47,14 @@ export function openedLoop(
   calendar: Pick<CalendarService, 'addWorkingDays'>,
   id: string,
   ratingId: string,
-  unitId: string,
+  /** The rated unit, or (万人评机关, 领导班子) the rated department. */
+  subject: { unitId: string; departmentId: null } | { unitId: null; departmentId: string },
   at: Date,
   verificationWorkingDays: number,
   followUpWorkingDays: number,
 ): FollowUpRow {
   return {
-    id, ratingId, unitId,
+    id, ratingId, ...subject, rectification: null,
     ...loopDeadlines(calendar, at, verificationWorkingDays, followUpWorkingDays),
     state: 'open', verification: null, verificationReason: null, verifiedAt: null, verifiedBy: null,
     problemId: null, rectifyingAt: null, rectifyingBy: null,
@@ -154,7 +155,7 @@ export function createRatingsService({
     const entries: AuditEntryInput[] = [];
     let followUp: FollowUpRow | null = null;
     if (needsFollowUp(row.level)) {
-      followUp = openedLoop(calendar, uuidv7(), row.id, row.unitId, receivedAt, verificationWorkingDays, followUpWorkingDays);
+      followUp = openedLoop(calendar, uuidv7(), row.id, { unitId: row.unitId, departmentId: null }, receivedAt, verificationWorkingDays, followUpWorkingDays);
       const { rating: _r, ...after } = toFollowUpDto(followUp, { ...row, ...UNREVIEWED, cycleId: null, limitSlot: null });
       entries.push({ action: 'follow_up.opened', entityType: 'rating_follow_up', entityId: followUp.id, after });
     }
@@ -184,7 +185,8 @@ export function createRatingsService({
   /**
    * A department or leadership rating (万人评机关, 领导班子面对面评议, 电视问政测评): the department exists and is active; the same
    * idempotency by (source, externalId) and public daily limit (per respondent, department and subject kind) as unit
-   * ratings; audited in the same transaction. No 差评核实 loop: the loop is a unit's (its rectification is a unit's problem).
+   * ratings; audited in the same transaction. A bad one opens its 差评核实 loop in the same transaction, as a unit's does
+   * (the department rectifies it itself: follow-ups.service.ts).
    */
   async function storeSubject(ctx: RequestContext, input: SubjectInput): Promise<RatingReceiptDto> {
     const { departmentId, kind } = input.subject;
@@ -192,7 +194,7 @@ export function createRatingsService({
       return await inTransaction(db, undefined, async (tx) => {
         if (input.externalId) {
           const existing = await ratingsRepository.bySourceExternalId(tx, input.source, input.externalId);
-          if (existing) return { id: existing.id, duplicate: true, cycleId: existing.cycleId, followUpId: null, callBackToken: null };
+          if (existing) return duplicateReceipt(tx, existing.id, existing.cycleId);
         }
         const [department] = await departmentQueries.byIds(tx, [departmentId]);
         if (!department) throw invalid('subject.departmentId', `department ${departmentId} does not exist`);
@@ -230,11 +232,20 @@ export function createRatingsService({
         if (!outcome.stored) {
           if (limitedDay && outcome.taken >= perDay) throw dailyLimitReached(perDay);
           const existing = await ratingsRepository.bySourceExternalId(tx, input.source, input.externalId!);
-          return { id: existing!.id, duplicate: true, cycleId: existing!.cycleId, followUpId: null, callBackToken: null };
+          return duplicateReceipt(tx, existing!.id, existing!.cycleId);
         }
-        const dto = toRatingDto({ ...row, ...UNREVIEWED, cycleId: outcome.cycleId, limitSlot: null });
-        await audit.record(tx, ctx, { action: 'rating.submitted', entityType: 'rating', entityId: row.id, after: dto });
-        return { id: row.id, duplicate: false, cycleId: outcome.cycleId, followUpId: null, callBackToken: null };
+        const stored = { ...row, ...UNREVIEWED, cycleId: outcome.cycleId, limitSlot: null };
+        const entries: AuditEntryInput[] = [{ action: 'rating.submitted', entityType: 'rating', entityId: row.id, after: toRatingDto(stored) }];
+        const followUp = needsFollowUp(row.level)
+          ? await followUpsRepository.insert(tx, openedLoop(calendar, uuidv7(), row.id, { unitId: null, departmentId }, row.receivedAt, verificationWorkingDays, followUpWorkingDays))
+          : null;
+        if (followUp) {
+          const { rating: _r, ...after } = toFollowUpDto(followUp, stored);
+          entries.push({ action: 'follow_up.opened', entityType: 'rating_follow_up', entityId: followUp.id, after });
+        }
+        await audit.record(tx, ctx, entries);
+        const callBackToken = followUp && input.source === PUBLIC_SOURCE ? links.issue(followUp.id, row.receivedAt) : null;
+        return { id: row.id, duplicate: false, cycleId: outcome.cycleId, followUpId: followUp?.id ?? null, callBackToken };
       });
     } catch (err) {
       if (isUniqueViolation(err, 'ratings_subject_respondent_day_key')) throw dailyLimitReached(perDay);
@@ -248,10 +259,10 @@ export function createRatingsService({
    */
   async function checkCase(caseId: string, unitId: string): Promise<RatingRow | undefined> {
     const c = await caseQueries.unitOf(db, caseId);
-    if (!c) throw invalid('caseId', `case ${caseId} does not exist`);
-    if (c.unitId !== unitId) throw invalid('caseId', `case ${caseId} belongs to another unit than the one rated`);
-    const existing = await ratingsRepository.byCaseId(db, caseId);
-    if (existing && !existing.isDefault) throw caseAlreadyRated(caseId);
+    const existing = c ? await ratingsRepository.byCaseId(db, caseId) : undefined;
+    const issue = caseRatingIssue(caseId, unitId, c, existing);
+    if (issue?.code === 'case_already_rated') throw caseAlreadyRated(caseId);
+    if (issue) throw invalid('caseId', issue.message);
     return existing;
   }
 
@@ -272,12 +283,6 @@ export function createRatingsService({
     if (scope.unitId && f.unitId && f.unitId !== scope.unitId) return null;
     if (scope.departmentId && f.departmentId && f.departmentId !== scope.departmentId) return null;
     return { unitId: f.unitId ?? scope.unitId, units: { departmentId: scope.departmentId ?? f.departmentId, regionIds: scope.regionIds } };
-  }
-
-  /** A department's own ratings are the office's and that department's: never a unit's. */
-  function canSeeDepartmentRating(ctx: RequestContext, departmentId: string): boolean {
-    const scope = unitScope(ctx);
-    return !scope.unitId && (!scope.departmentId || scope.departmentId === departmentId);
   }
 
   return {
@@ -349,7 +354,7 @@ export function createRatingsService({
       const rows = await ratingsRepository.byIds(db, ids);
       const unitIds = [...new Set(rows.flatMap((r) => (r.unitId ? [r.unitId] : [])))];
       const unitsById = new Map((unitIds.length ? await unitQueries.byIds(db, unitIds) : []).map((u) => [u.id, u]));
-      return rows.filter((r) => (r.unitId ? canSeeUnit(ctx, unitsById.get(r.unitId)!) : canSeeDepartmentRating(ctx, r.departmentId!))).map(toRatingDto);
+      return rows.filter((r) => (r.unitId ? canSeeUnit(ctx, unitsById.get(r.unitId)!) : canSeeSubject(ctx, { unitId: null, departmentId: r.departmentId! }))).map(toRatingDto);
     },
 
     /** Counts by channel × level per unit, a page of units at a time (cursor = last unit id). */

@@ -142,7 +142,10 @@ export const ratingFollowUps = pgTable(
   {
     id: id(),
     ratingId: uuid('rating_id').notNull().references(() => ratings.id),
-    unitId: uuid('unit_id').notNull().references(() => units.id),
+    /** The rated unit; null exactly when the bad rating rates a department or its leadership team (rating_follow_ups_subject_check). */
+    unitId: uuid('unit_id').references(() => units.id),
+    /** The rated department (万人评机关) or whose leadership team (领导班子) was rated; null for a unit's bad rating. */
+    departmentId: uuid('department_id').references(() => departments.id),
     /** The call-back (回访) deadline: FOLLOW_UP_WORKING_DAYS working days after the rating was received. */
     deadline: timestamp('deadline', { withTimezone: true, mode: 'date' }).notNull(),
     state: badRatingLoopState('state').notNull().default('open'),
@@ -154,6 +157,8 @@ export const ratingFollowUps = pgTable(
     verifiedBy: text('verified_by'),
     /** The problem (问题整改) a substantiated bad rating is rectified through. */
     problemId: uuid('problem_id').references(() => problems.id),
+    /** 整改措施 of a department or leadership bad rating, which is rectified by the department itself, not through a unit's problem. */
+    rectification: text('rectification'),
     rectifyingAt: timestamp('rectifying_at', { withTimezone: true, mode: 'date' }),
     rectifyingBy: text('rectifying_by'),
     /** The rater's level at the call-back; the original rating is never changed. */
@@ -174,7 +179,9 @@ export const ratingFollowUps = pgTable(
     index('rating_follow_ups_unit_idx').on(t.unitId, t.id),
     index('rating_follow_ups_state_deadline_idx').on(t.state, t.deadline),
     index('rating_follow_ups_problem_idx').on(t.problemId),
+    index('rating_follow_ups_department_idx').on(t.departmentId, t.id).where(sql`department_id is not null`),
     check('rating_follow_ups_re_rating_check', sql`re_rating_level is null or re_rating_level between 1 and 5`),
+    check('rating_follow_ups_subject_check', sql`(unit_id is null) <> (department_id is null)`),
   ],
 );
 
