@@ -76,8 +76,8 @@ t.test('a department import creates departments, updates by id and by orgCode, a
     { action: 'department.created', name: '导入-利川市民政局' },
     { action: 'department.created', name: '导入-利川市税务局' },
     { action: 'department.created', name: '导入-建始县林业局' },
-    { action: 'department.updated', name: '州林业局' },
     { action: 'department.updated', name: '导入-利川市民政局（改名）' },
+    { action: 'department.updated', name: '州林业局' },
   ], 'one entry per department created (the first by POST) and per department updated');
   const [jobAudit] = await h.sql<{ n: number }>(`select count(*)::int as n from audit_log where entity_type = 'department_import' and entity_id = $1`, [r.json().id]);
   t.ok(jobAudit.n >= 1, 'the job itself is audited');

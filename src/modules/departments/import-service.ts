@@ -117,7 +117,7 @@ export function createDepartmentImportsService({ database, audit, lease }: { dat
           else if (target && row.regionId && row.regionId !== target.regionId) reject(p, row.regionDivisionCode ? 'regionDivisionCode' : 'regionId', `department ${target.id} is in region ${target.regionId}: a department does not move`);
           else if (target && row.level && row.level !== target.level) reject(p, 'level', `department ${target.id} is ${target.level}-level: its level follows its region`);
           else if (!target && row.active === false) reject(p, 'active', 'a new department is active (deactivate it by a later update)');
-          else if (!region) reject(p, 'regionId', `region ${regionId} does not exist`);
+          else if (!target && !region) reject(p, 'regionId', `region ${regionId} does not exist`);
           else if (badLevel) reject(p, 'level', badLevel);
           else if (holder && target && holder.id !== target.id) reject(p, 'orgCode', orgCodeTaken(row.orgCode));
           else if (namesake && namesake.id !== target?.id) reject(p, 'name', nameTaken(name));
