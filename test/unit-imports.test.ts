@@ -1,6 +1,7 @@
 import t from 'tap';
 import { referenceWorld } from './fixtures.js';
 import { gql, setup } from './helper.js';
+import { untilBlocked } from './lock-wait.js';
 
 const h = await setup(t);
 const w = await referenceWorld(h);
@@ -103,6 +104,35 @@ t.test('only the prefecture office imports units', async (t) => {
   const list = await h.as('admin', { method: 'GET', url: '/api/v1/unit-imports' });
   t.equal(list.statusCode, 200);
   t.ok(list.json().items.length >= 1);
+});
+
+t.test('an org code another writer takes while the import runs is a row error, not a failed job', async (t) => {
+  for (const policy of ['partial', 'all_or_nothing'] as const) {
+    const code = policy === 'partial' ? 'M00050008' : 'M00060003';
+    const client = await h.database.pool!.connect();
+    try {
+      // Another writer (a create, another import) holds the code, not yet committed, when the import checks its rows.
+      await client.query('begin');
+      await client.query(`insert into units (id, department_id, region_id, category, name, org_code) values (gen_random_uuid(), $1, $2, 'public_service', $3, $4)`, [tax.id, countyB.id, `竞争-另一写入者-${policy}`, code]);
+      const pending = upload('admin', `format=csv&policy=${policy}`, csv([`,,${code},${forestry.id},${countyA.id},public_service,竞争-导入-${policy},`, `,,,${forestry.id},${countyA.id},public_service,竞争-旁行-${policy},`]));
+      await untilBlocked(h, 'update units u set');
+      await client.query('commit');
+      const r = await pending;
+      t.equal(r.statusCode, 201, r.body);
+      const errors = (await h.as('admin', { method: 'GET', url: `/api/v1/unit-imports/${r.json().id}/errors` })).body;
+      t.match(errors, new RegExp(`2,orgCode,a unit with org code ${code} already exists`), `${policy}: the row is named`);
+      const names = (await unitsNamed(`竞争-%-${policy}`)).map((u) => u.name);
+      if (policy === 'partial') {
+        t.match(r.json(), { status: 'completed', accepted: 1, created: 1, rejected: 1 });
+        t.same(names, [`竞争-另一写入者-${policy}`, `竞争-旁行-${policy}`], 'the other rows are committed');
+      } else {
+        t.match(r.json(), { status: 'failed', accepted: 0, rejected: 1, failureReason: /nothing committed/ });
+        t.same(names, [`竞争-另一写入者-${policy}`], 'nothing of the import is committed');
+      }
+    } finally {
+      client.release();
+    }
+  }
 });
 
 t.test('the lease sweep fails a unit import whose process stopped', async (t) => {

@@ -627,6 +627,78 @@ export interface paths {
         patch: operations["updateDepartment"];
         trace?: never;
     };
+    "/api/v1/department-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Department imports
+         * @description Department imports
+         *
+         *     Who may call: roles `admin` (bearer token).
+         */
+        get: operations["listDepartmentImports"];
+        put?: never;
+        /**
+         * Create or update departments (部门/行业) in bulk from a file: CSV or NDJSON, streamed
+         * @description Send the file itself as the request body (Content-Type text/csv or application/x-ndjson, UTF-8, at most 512 MiB). Columns (CSV header) / keys (NDJSON): id, version, orgCode, name, nameEn, sector, level, regionId, regionDivisionCode, active. A row with `id` updates that department; a row without `id` whose orgCode (统一社会信用代码/组织机构代码) belongs to a department updates it; any other row creates a department and needs name, sector, level and regionId (or regionDivisionCode, the 行政区划代码). An update changes only the fields the row gives (an empty CSV cell keeps the value): name, nameEn, sector, orgCode, active (true/false); a department keeps its region and level. With `version` the row is rejected if the department changed since. The rules are those of POST /departments and PATCH /departments/{id}: the level is the region's, an org code names one department and a name one department per region. A department may appear once per file. Each department created or updated is audited (department.created / department.updated). Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). Progress is visible at GET /department-imports/{id} while the upload runs; the response is the finished job (201). Per-row errors: GET /department-imports/{id}/errors (CSV; rowNumber is the line of the file, the CSV header being line 1). Prefecture office only (a county token gets 403).
+         *
+         *     Who may call: roles `admin` (bearer token).
+         */
+        post: operations["importDepartments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/department-imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A department import and its progress
+         * @description A department import and its progress
+         *
+         *     Who may call: roles `admin` (bearer token).
+         */
+        get: operations["getDepartmentImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/department-imports/{id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per-row errors of a department import, as CSV (rowNumber, field, message, raw)
+         * @description Per-row errors of a department import, as CSV (rowNumber, field, message, raw)
+         *
+         *     Who may call: roles `admin` (bearer token).
+         */
+        get: operations["getDepartmentImportErrors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/categories": {
         parameters: {
             query?: never;
@@ -6118,6 +6190,107 @@ export interface components {
             code: components["schemas"]["CriteriaCheckMethod"];
             label: components["schemas"]["Label"];
         };
+        /** @description 行政区: prefecture → county/city → township */
+        Region: {
+            /** Format: uuid */
+            id: string;
+            parentId: string | null;
+            /** @enum {string} */
+            level: "prefecture" | "county" | "township";
+            levelLabel: components["schemas"]["Label"];
+            code: string;
+            /** @description 行政区划代码 (GB/T 2260, 6 digits) */
+            divisionCode: string | null;
+            nameZh: string;
+            nameEn: string | null;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        /** @description 部门/行业: a department or sector taking part in the campaign */
+        Department: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            nameEn: string | null;
+            /** @description sector code, e.g. power_supply, state_tax, health, forestry */
+            sector: string;
+            /** @enum {string} */
+            level: "prefecture" | "county" | "township";
+            /** Format: uuid */
+            regionId: string;
+            /** @description 统一社会信用代码 or 组织机构代码 */
+            orgCode: string | null;
+            active: boolean;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            updatedAt: string;
+        };
+        /** @description A bulk create/update of departments (部门/行业) and its progress. Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). */
+        DepartmentImport: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "processing" | "completed" | "failed";
+            /** @enum {string} */
+            format: "csv" | "ndjson";
+            source: string;
+            /** @enum {string} */
+            policy: "partial" | "all_or_nothing";
+            /** Format: int64 */
+            rowsRead: number;
+            /**
+             * Format: int64
+             * @description rows committed (created + updated)
+             */
+            accepted: number;
+            /**
+             * Format: int64
+             * @description valid rows not applied because the department changed (another writer) between check and commit
+             */
+            duplicates: number;
+            /**
+             * Format: int64
+             * @description rows with errors (see /errors)
+             */
+            rejected: number;
+            /**
+             * Format: int64
+             * @description departments created
+             */
+            created: number;
+            /**
+             * Format: int64
+             * @description departments updated
+             */
+            updated: number;
+            failureReason: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp with zone
+             */
+            startedAt: string;
+            finishedAt: string | null;
+            createdBy: string;
+        };
         /**
          * @description 参评 / 退出 / 取消评比资格
          * @enum {string}
@@ -6191,32 +6364,6 @@ export interface components {
              * @description left out: disqualified in this cycle (取消评比资格)
              */
             disqualified: number;
-        };
-        /** @description 行政区: prefecture → county/city → township */
-        Region: {
-            /** Format: uuid */
-            id: string;
-            parentId: string | null;
-            /** @enum {string} */
-            level: "prefecture" | "county" | "township";
-            levelLabel: components["schemas"]["Label"];
-            code: string;
-            /** @description 行政区划代码 (GB/T 2260, 6 digits) */
-            divisionCode: string | null;
-            nameZh: string;
-            nameEn: string | null;
-            /** Format: int64 */
-            version: number;
-            /**
-             * Format: date-time
-             * @description ISO 8601 timestamp with zone
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 timestamp with zone
-             */
-            updatedAt: string;
         };
         /**
          * @description 投诉类别 (also the Open311 service_code)
@@ -10278,16 +10425,6 @@ export interface components {
             accepted: number;
             /**
              * Format: int64
-             * @description units created
-             */
-            created: number;
-            /**
-             * Format: int64
-             * @description units updated
-             */
-            updated: number;
-            /**
-             * Format: int64
              * @description valid rows not applied because the unit changed (another writer) between check and commit
              */
             duplicates: number;
@@ -10296,6 +10433,16 @@ export interface components {
              * @description rows with errors (see /errors)
              */
             rejected: number;
+            /**
+             * Format: int64
+             * @description units created
+             */
+            created: number;
+            /**
+             * Format: int64
+             * @description units updated
+             */
+            updated: number;
             failureReason: string | null;
             /**
              * Format: date-time
@@ -10304,34 +10451,6 @@ export interface components {
             startedAt: string;
             finishedAt: string | null;
             createdBy: string;
-        };
-        /** @description 部门/行业: a department or sector taking part in the campaign */
-        Department: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            nameEn: string | null;
-            /** @description sector code, e.g. power_supply, state_tax, health, forestry */
-            sector: string;
-            /** @enum {string} */
-            level: "prefecture" | "county" | "township";
-            /** Format: uuid */
-            regionId: string;
-            /** @description 统一社会信用代码 or 组织机构代码 */
-            orgCode: string | null;
-            active: boolean;
-            /** Format: int64 */
-            version: number;
-            /**
-             * Format: date-time
-             * @description ISO 8601 timestamp with zone
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 timestamp with zone
-             */
-            updatedAt: string;
         };
         WebhookSubscription: {
             /** Format: uuid */
@@ -14840,6 +14959,372 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "version_required";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    listDepartmentImports: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                status?: "processing" | "completed" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: Department imports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DepartmentImport"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    importDepartments: {
+        parameters: {
+            query: {
+                /** @description csv (header row, UTF-8) or ndjson (one JSON object per line) */
+                format: "csv" | "ndjson";
+                /** @description where the file comes from (kept on the job, e.g. 机构编制台账) */
+                source?: string;
+                /** @description `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). */
+                policy?: "partial" | "all_or_nothing";
+            };
+            header?: {
+                /** @description Optional (IETF httpapi Idempotency-Key): 16 to 255 characters from A-Z a-z 0-9 - . _ ~ : + / = (a UUID, or at least 16 random characters). A retry with the same key and the same request is answered with the first response (status, body, Location, ETag) and `Idempotent-Replayed: true`; the same key with another request is 422 idempotency_key_reused; while the first is still running, 409 idempotency_key_in_flight with Retry-After. Keys are kept 24 h (IDEMPOTENCY_KEY_TTL_MS) per caller; 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created: Create or update departments (部门/行业) in bulk from a file: CSV or NDJSON, streamed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentImport"];
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `idempotency_key_invalid`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "idempotency_key_invalid" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                    };
+                };
+            };
+            /** @description Payload Too Large: a problem document (RFC 9457); code is one of `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: a problem document (RFC 9457); code is one of `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: a problem document (RFC 9457); code is one of `idempotency_key_reused`, `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "idempotency_key_reused" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    getDepartmentImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: A department import and its progress */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentImport"];
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not Found: a problem document (RFC 9457); code is one of `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "not_found" | "route_not_found";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    getDepartmentImportErrors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv; charset=utf-8, with BOM */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Forbidden: a problem document (RFC 9457); code is one of `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not Found: a problem document (RFC 9457); code is one of `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "not_found" | "route_not_found";
                     };
                 };
             };

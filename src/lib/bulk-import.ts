@@ -86,10 +86,51 @@ export interface PendingRow<R> {
 export interface ImportStage<S, C extends ImportCounters> {
   db: Db;
   append(db: Db, rows: S[]): Promise<void>;
-  /** Moves the staged rows into the kind's table; `inserted` new rows, and any extra counters to add. */
-  merge(db: Db, importId: string): Promise<{ inserted: number; extra?: Partial<Omit<C, keyof ImportCounters>> }>;
+  /**
+   * Moves the staged rows into the kind's table; `inserted` new rows, any extra counters to add, and the staged rows it
+   * had to refuse after all (a unique key another writer took since the batch was checked: see mergeClaimingKeys).
+   */
+  merge(db: Db, importId: string): Promise<{ inserted: number; extra?: Partial<Omit<C, keyof ImportCounters>>; rejected?: MergeRejection[] }>;
   clear(db: Db): Promise<void>;
   release(): Promise<void>;
+}
+
+/** A staged row the merge refused (by the row number the kind staged with it). */
+export interface MergeRejection {
+  rowNumber: number;
+  field: string;
+  message: string;
+}
+
+/** The all_or_nothing merge refused rows: its transaction rolls back and the job fails with them as row errors. */
+class MergeRefused extends Error {
+  constructor(readonly rows: MergeRejection[]) {
+    super(`${rows.length} row(s) refused by the merge`);
+  }
+}
+
+/**
+ * Runs a kind's merge statement under a savepoint. A unique key (an org code) checked free when the batch was prepared
+ * may be taken meanwhile by another writer (a concurrent import, a single create): the statement then fails whole with a
+ * unique violation. `takeClashes` takes the staged rows whose key is now held by someone else out of the stage and names
+ * them; the statement runs again without them, so they become row errors instead of failing the job.
+ */
+export async function mergeClaimingKeys<T>(
+  tx: Db,
+  o: { apply(tx: Db): Promise<T>; isClash(err: unknown): boolean; takeClashes(tx: Db): Promise<MergeRejection[]> },
+): Promise<{ result: T; rejected: MergeRejection[] }> {
+  const rejected: MergeRejection[] = [];
+  for (;;) {
+    try {
+      return { result: await tx.transaction((sp) => o.apply(sp)), rejected };
+    } catch (err) {
+      if (!o.isClash(err)) throw err;
+      // The writer that held the key has committed (PostgreSQL waits for it before reporting the violation): visible now.
+      const taken = await o.takeClashes(tx);
+      if (!taken.length) throw err;
+      rejected.push(...taken);
+    }
+  }
 }
 
 export type Reject = (rowNumber: number, issues: { field: string; message: string }[], values?: Record<string, unknown>) => void;
@@ -210,8 +251,12 @@ export function createImportRunner<J extends ImportJob, C extends ImportCounters
       if (!allOrNothing) {
         await stage.db.transaction(async (tx) => {
           const r = await appendAndMerge(stage, tx, job.id, staged);
+          if (r.rejected?.length) {
+            const valuesOf = new Map(batch.map((p) => [p.rowNumber, p.values]));
+            for (const x of r.rejected) reject(x.rowNumber, [{ field: x.field, message: x.message }], valuesOf.get(x.rowNumber), batchErrors);
+          }
           counters.accepted += r.inserted;
-          counters.duplicates += staged.length - r.inserted;
+          counters.duplicates += staged.length - r.inserted - (r.rejected?.length ?? 0);
           addExtra(r.extra);
           await jobs.insertErrors(tx, batchErrors);
           // Rolls the batch back when the sweep has already failed the job: its failureReason stays true.
@@ -278,6 +323,7 @@ export function createImportRunner<J extends ImportJob, C extends ImportCounters
       const s = stage;
       return await s.db.transaction(async (tx) => {
         const r = await s.merge(tx, job.id);
+        if (r.rejected?.length) throw new MergeRefused(r.rejected);
         counters.accepted = r.inserted;
         counters.duplicates = counters.rowsRead - r.inserted;
         addExtra(r.extra, true);
@@ -286,6 +332,11 @@ export function createImportRunner<J extends ImportJob, C extends ImportCounters
     } catch (err) {
       // Never touch the job or release the connection while a batch is still being written.
       await inFlight.catch(() => undefined);
+      if (err instanceof MergeRefused) {
+        for (const x of err.rows) reject(x.rowNumber, [{ field: x.field, message: x.message }]);
+        await jobs.insertErrors(db, errors);
+        return finish(db, 'failed', `${counters.rejected} row(s) rejected: nothing committed (policy all_or_nothing)`);
+      }
       if (err instanceof ImportFileError) {
         await jobs.insertErrors(db, [{ importId: job.id, rowNumber: 1, field: err.field, message: err.message, raw: null }]);
         return finish(db, 'failed', err.message);

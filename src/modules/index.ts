@@ -11,6 +11,7 @@ import { cycleResolvers, cycleTypeDefs } from './cycles/graphql.js';
 import { cycleRoutes } from './cycles/routes.js';
 import { departmentLoaders, departmentResolvers, departmentTypeDefs } from './departments/graphql.js';
 import { departmentRoutes } from './departments/routes.js';
+import { departmentImportLeaseSweep } from './departments/schedule.js';
 import { enrollmentLoaders, enrollmentResolvers, enrollmentTypeDefs } from './enrollments/graphql.js';
 import { enrollmentRoutes } from './enrollments/routes.js';
 import { regionLoaders, regionResolvers, regionTypeDefs } from './regions/graphql.js';
@@ -122,4 +123,4 @@ export const facadeModules: { prefix: string; plugin: FastifyPluginAsyncZod }[] 
 export const graphqlPublications: Publication[] = [...awardPublications];
 
 /** Every module's periodic jobs, each behind its own config switch; the schedules plugin runs them. */
-export const scheduledJobs: ScheduledJob[] = [auditSealer, auditCheckpoints, webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep, ratingIntegrityScan, idempotencyKeySweep, caseImportLeaseSweep, unitImportLeaseSweep, defaultRatingJob];
+export const scheduledJobs: ScheduledJob[] = [auditSealer, auditCheckpoints, webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep, ratingIntegrityScan, idempotencyKeySweep, caseImportLeaseSweep, unitImportLeaseSweep, departmentImportLeaseSweep, defaultRatingJob];

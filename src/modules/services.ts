@@ -14,6 +14,7 @@ import { createAuditService } from './audit/service.js';
 import { createCriteriaService } from './criteria/service.js';
 import { createCyclesService } from './cycles/service.js';
 import { createDepartmentsService } from './departments/service.js';
+import { createDepartmentImportsService } from './departments/import-service.js';
 import { createEnrollmentsService } from './enrollments/service.js';
 import { enrollmentQueries } from './enrollments/queries.js';
 import { createRegionsService } from './regions/service.js';
@@ -153,6 +154,7 @@ export function createServices(database: Database, { config, keys }: { config: C
     calendar,
   });
   const unitImports = createUnitImportsService({ database, audit, lease: { leaseMs: config.RATING_IMPORT_LEASE_MS, heartbeatMs: config.RATING_IMPORT_HEARTBEAT_MS } });
+  const departmentImports = createDepartmentImportsService({ database, audit, lease: { leaseMs: config.RATING_IMPORT_LEASE_MS, heartbeatMs: config.RATING_IMPORT_HEARTBEAT_MS } });
   const defaultRatings = createDefaultRatingsService({
     db,
     audit,
@@ -163,7 +165,7 @@ export function createServices(database: Database, { config, keys }: { config: C
   const idempotency = createIdempotencyService({ db, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
   // 省级好差评平台对接: maps the provincial layout onto the rating and case imports.
   const exchange = createExchangeService({ db, regions, ratingImports, caseImports, timeZone: config.TIME_ZONE });
-  return { exchange, serviceItems, cases, caseImports, unitImports, defaultRatings, integrationClients, calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, persons, complaints, open311, supervision, outreach, media, powerList, investments, appeals, ratingIntegrity };
+  return { exchange, serviceItems, cases, caseImports, unitImports, departmentImports, defaultRatings, integrationClients, calendar, idempotency, awards, scoreboard, statistics, rankings, ratings, ratingFollowUps, qrCodes, ratingImports, config, keys, database, db, audit, webhooks, assessments, regions, departments, units, cycles, enrollments, criteria, problems, deeds, accountability, persons, complaints, open311, supervision, outreach, media, powerList, investments, appeals, ratingIntegrity };
 }
 
 export type Services = ReturnType<typeof createServices>;

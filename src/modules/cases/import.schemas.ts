@@ -1,32 +1,18 @@
 import { z } from 'zod';
 import { isoDate } from '../../lib/http.js';
-import { importFormatQuery, importFormats, importPolicies, importPolicyQuery, importStatuses, POLICY_DESCRIPTION } from '../../lib/bulk-import.js';
+import { importJobSchema, importQueryOf } from '../../lib/import-routes.js';
 import { caseNumber, caseStateSchema, source, staffCode } from './schemas.js';
 
-export const caseImportQuery = z.object({
-  format: importFormatQuery,
-  source: source.describe('the platform the cases come from; caseNumber is unique per source (re-imports are recognised)'),
-  policy: importPolicyQuery,
-});
+export const caseImportQuery = importQueryOf(source.describe('the platform the cases come from; caseNumber is unique per source (re-imports are recognised)'));
 export type CaseImportOptions = z.infer<typeof caseImportQuery>;
 
-export const caseImport = z
-  .object({
-    id: z.uuid(),
-    status: z.enum(importStatuses),
-    format: z.enum(importFormats),
-    source: z.string(),
-    policy: z.enum(importPolicies),
-    rowsRead: z.number().int(),
-    accepted: z.number().int().describe('rows committed as new cases'),
-    duplicates: z.number().int().describe('valid rows whose (source, caseNumber) was already stored: skipped'),
-    rejected: z.number().int().describe('rows with errors (see /errors)'),
-    failureReason: z.string().nullable(),
-    startedAt: isoDate,
-    finishedAt: isoDate.nullable(),
-    createdBy: z.string(),
-  })
-  .meta({ id: 'CaseImport', description: `A bulk case import and its progress. Commit policy: ${POLICY_DESCRIPTION}` });
+export const caseImport = importJobSchema({
+  id: 'CaseImport',
+  description: 'A bulk case import and its progress.',
+  accepted: 'rows committed as new cases',
+  duplicates: 'valid rows whose (source, caseNumber) was already stored: skipped',
+  extra: {},
+});
 export type CaseImportDto = z.infer<typeof caseImport>;
 
 /** The columns (CSV header) / keys (NDJSON) of a case import row. */

@@ -25,12 +25,32 @@ export const departmentTypeDefs = /* GraphQL */ `
     region: Region!
   }
   type DepartmentPage { items: [Department!]! nextCursor: String }
+  "A bulk create/update of departments and its progress (the upload itself is REST: POST /api/v1/department-imports)"
+  type DepartmentImport {
+    id: ID!
+    status: String!
+    format: String!
+    source: String!
+    policy: String!
+    rowsRead: Int!
+    accepted: Int!
+    created: Int!
+    updated: Int!
+    duplicates: Int!
+    rejected: Int!
+    failureReason: String
+    startedAt: DateTime!
+    finishedAt: DateTime
+    createdBy: String!
+  }
   input CreateDepartmentInput { name: String!, nameEn: String, sector: String!, level: RegionLevel!, regionId: ID!, orgCode: String }
   input UpdateDepartmentInput { name: String, nameEn: String, sector: String, orgCode: String, active: Boolean }
 
   extend type Query {
     departments(sector: String, regionId: ID, active: Boolean, q: String, orgCode: String, limit: Int, cursor: String): DepartmentPage!
     department(id: ID!): Department
+    "A department import (prefecture office only)"
+    departmentImport(id: ID!): DepartmentImport
   }
   extend type Mutation {
     createDepartment(input: CreateDepartmentInput!): Department!
@@ -45,6 +65,7 @@ export const departmentResolvers: IResolvers = {
       return services.departments.list(ctx, parseArgs(listDepartmentsQuery, args), { limit, cursor });
     }),
     department: guard({ roles: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true }, ({ id }: { id: string }, { ctx, services }) => services.departments.get(ctx, id)),
+    departmentImport: guard(['admin'], ({ id }: { id: string }, { ctx, services }) => services.departmentImports.get(ctx, id)),
   },
   Mutation: {
     createDepartment: guard(['admin'], ({ input }: { input: unknown }, { ctx, services }) =>

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { expectedVersion, idParams, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
 import { ALL_AUTHENTICATED } from '../../lib/principal.js';
+import { departmentImportRoutes } from './import.routes.js';
 import { createDepartmentBody, department, listDepartmentsQuery, updateDepartmentBody } from './schemas.js';
 
 const tags = ['departments'];
@@ -47,4 +48,6 @@ export const departmentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (req, reply) => sendVersioned(reply, await svc.update(req.ctx, req.params.id, expectedVersion(req, req.body.version), req.body)),
   });
+
+  await app.register(departmentImportRoutes);
 };

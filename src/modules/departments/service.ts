@@ -8,6 +8,7 @@ import type { AuditService } from '../audit/service.js';
 import { regionQueries } from '../regions/queries.js';
 import type { RegionsService } from '../regions/service.js';
 import { departmentsRepository } from './repository.js';
+import { levelProblem, orgCodeTaken } from './rules.js';
 import type { DepartmentRow } from './repository.js';
 import type { CreateDepartmentInput, DepartmentDto, ListDepartmentsFilter, UpdateDepartmentInput } from './schemas.js';
 
@@ -29,7 +30,7 @@ export function toDepartmentDto(r: DepartmentRow): DepartmentDto {
 
 /** An organisation code names one department. */
 async function orgCodeFree(tx: Db, code: string | null | undefined) {
-  if (code && (await departmentsRepository.byOrgCode(tx, code))) throw conflict('duplicate_org_code', `a department with org code ${code} already exists`);
+  if (code && (await departmentsRepository.byOrgCode(tx, code))) throw conflict('duplicate_org_code', orgCodeTaken(code));
 }
 
 export function createDepartmentsService({ db, audit, regions }: { db: Db; audit: AuditService; regions: RegionsService }) {
@@ -56,8 +57,8 @@ export function createDepartmentsService({ db, audit, regions }: { db: Db; audit
       return inTransaction(db, tx, async (tx) => {
         const region = await regionQueries.byId(tx, input.regionId);
         if (!region) throw invalid('regionId', `region ${input.regionId} does not exist`);
-        // A county bureau sits in a county: the department's level is its region's.
-        if (region.level !== input.level) throw invalid('level', `a ${input.level}-level department cannot sit in a ${region.level}`);
+        const badLevel = levelProblem(input.level, region.level);
+        if (badLevel) throw invalid('level', badLevel);
         await orgCodeFree(tx, input.orgCode);
         const row = await departmentsRepository.insert(tx, { ...input, nameEn: input.nameEn ?? null, orgCode: input.orgCode ?? null });
         const dto = toDepartmentDto(row);

@@ -2,38 +2,24 @@ import { z } from 'zod';
 import { isoDate } from '../../lib/http.js';
 import { channelSchema, noNul, sourceSchema, subjectKindSchema } from './schemas.js';
 
-import { importFormatQuery, importFormats, importPolicies, importPolicyQuery, importStatuses, POLICY_DESCRIPTION } from '../../lib/bulk-import.js';
+import { importFormats, importPolicies, POLICY_DESCRIPTION } from '../../lib/bulk-import.js';
+import { importJobSchema, importQueryOf } from '../../lib/import-routes.js';
 import type { ImportPolicy } from '../../lib/bulk-import.js';
 
 export { POLICY_DESCRIPTION, importFormats, importPolicies };
 export type { ImportPolicy };
 export type ImportFormat = (typeof importFormats)[number];
 
-export const importQuery = z.object({
-  format: importFormatQuery,
-  source: sourceSchema.describe('the survey or sending system; externalId is unique per source (re-imports are recognised)'),
-  policy: importPolicyQuery,
-});
+export const importQuery = importQueryOf(sourceSchema.describe('the survey or sending system; externalId is unique per source (re-imports are recognised)'));
 export type ImportOptions = z.infer<typeof importQuery>;
 
-export const ratingImport = z
-  .object({
-    id: z.uuid(),
-    status: z.enum(importStatuses),
-    format: z.enum(importFormats),
-    source: z.string(),
-    policy: z.enum(importPolicies),
-    rowsRead: z.number().int(),
-    accepted: z.number().int().describe('rows committed as new ratings'),
-    duplicates: z.number().int().describe('valid rows whose (source, externalId) was already stored: skipped'),
-    rejected: z.number().int().describe('rows with errors (see /errors)'),
-    followUpsOpened: z.number().int().describe('差评核实 loops opened for bad ratings (unit, department and leadership)'),
-    failureReason: z.string().nullable(),
-    startedAt: isoDate,
-    finishedAt: isoDate.nullable(),
-    createdBy: z.string(),
-  })
-  .meta({ id: 'RatingImport', description: `A bulk rating import and its progress. Commit policy: ${POLICY_DESCRIPTION}` });
+export const ratingImport = importJobSchema({
+  id: 'RatingImport',
+  description: 'A bulk rating import and its progress.',
+  accepted: 'rows committed as new ratings',
+  duplicates: "valid rows whose (source, externalId) was already stored: skipped",
+  extra: { followUpsOpened: z.number().int().describe('差评核实 loops opened for bad ratings (unit, department and leadership)') },
+});
 export type RatingImportDto = z.infer<typeof ratingImport>;
 
 /**

@@ -17,6 +17,10 @@ export const regionQueries = {
   byCodes(db: Db, codes: readonly string[]) {
     return db.select({ id: regions.id, code: regions.code }).from(regions).where(inArray(regions.code, [...codes]));
   },
+  /** Regions by 行政区划代码 (GB/T 2260), for a bulk import's rows that name regions by division code. */
+  byDivisionCodes(db: Db, codes: readonly string[]) {
+    return db.select({ id: regions.id, divisionCode: regions.divisionCode, level: regions.level }).from(regions).where(inArray(regions.divisionCode, [...codes]));
+  },
   /** `col` (a region id column of the caller's table) lies within the region whose path is `path`. */
   within(db: Db, col: AnyColumn, path: string): SQL {
     return inArray(col, db.select({ id: regions.id }).from(regions).where(like(regions.path, prefixPattern(path))));

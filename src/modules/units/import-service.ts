@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Database, Db } from '../../db/client.js';
 import { createImportRunner, importJobReads } from '../../lib/bulk-import.js';
 import type { ImportCounters, ImportKind, ImportStage } from '../../lib/bulk-import.js';
-import { toIso, toIsoOrNull } from '../../lib/http.js';
+import { importJobDto } from '../../lib/import-routes.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { systemContext } from '../../lib/principal.js';
 import type { RequestContext } from '../../lib/principal.js';
@@ -16,28 +16,13 @@ import type { UnitRow } from './repository.js';
 import { unitImportColumns, unitImportRow } from './import.schemas.js';
 import type { UnitImportDto, UnitImportOptions, UnitImportRowInput } from './import.schemas.js';
 import { toUnitDto } from './service.js';
+import { orgCodeTaken } from './errors.js';
 import type { UnitDto } from './schemas.js';
 
 type UnitImportCounters = ImportCounters & { created: number; updated: number };
 
 export function toUnitImportDto(r: UnitImportRow): UnitImportDto {
-  return {
-    id: r.id,
-    status: r.status,
-    format: r.format,
-    source: r.source,
-    policy: r.policy,
-    rowsRead: r.rowsRead,
-    accepted: r.accepted,
-    created: r.created,
-    updated: r.updated,
-    duplicates: r.duplicates,
-    rejected: r.rejected,
-    failureReason: r.failureReason,
-    startedAt: toIso(r.startedAt),
-    finishedAt: toIsoOrNull(r.finishedAt),
-    createdBy: r.createdBy,
-  };
+  return { ...importJobDto(r), created: r.created, updated: r.updated };
 }
 
 const header = { required: [] as string[], optional: [...unitImportColumns] };
@@ -72,14 +57,14 @@ export function createUnitImportsService({ database, audit, lease }: { database:
       async openStage(database): Promise<ImportStage<StagedUnit, UnitImportCounters>> {
         const stage = await openUnitStage(database);
         const merge = async (tx: Db) => {
-          const { created, updated } = await stage.apply(tx);
+          const { created, updated, rejected } = await stage.apply(tx);
           const rows = new Map((await unitsByIdsChunked(tx, [...created, ...updated])).map((u) => [u.id, u]));
           await audit.record(tx, ctx, [
             ...created.map((id) => ({ action: 'unit.created', entityType: 'unit', entityId: id, after: toUnitDto(rows.get(id)!) })),
             ...updated.map((id) => ({ action: 'unit.updated', entityType: 'unit', entityId: id, before: before.get(id), after: toUnitDto(rows.get(id)!) })),
           ]);
           for (const id of updated) before.delete(id);
-          return { inserted: created.length + updated.length, extra: { created: created.length, updated: updated.length } };
+          return { inserted: created.length + updated.length, extra: { created: created.length, updated: updated.length }, rejected };
         };
         return { ...stage, merge };
       },
@@ -123,7 +108,7 @@ export function createUnitImportsService({ database, audit, lease }: { database:
           if (missing) reject(p, missing, `required for a new unit (no unit matches the row's id or orgCode)${missing === 'departmentId' ? ': departmentId or departmentOrgCode' : missing === 'regionId' ? ': regionId or regionCode' : ''}`);
           else if (earlier) reject(p, target && seenUnits.has(target.id) ? 'id' : 'orgCode', `the same unit is already in row ${earlier} of this file`);
           else if (target && row.version !== undefined && row.version !== target.version) reject(p, 'version', `unit ${target.id} is at version ${target.version}, not ${row.version}`);
-          else if (holder && target && holder.id !== target.id) reject(p, 'orgCode', `a unit with org code ${row.orgCode} already exists`);
+          else if (holder && target && holder.id !== target.id) reject(p, 'orgCode', orgCodeTaken(row.orgCode));
           else if (row.departmentId && !depts.has(row.departmentId)) reject(p, 'departmentId', `department ${row.departmentId} does not exist`);
           else if (row.regionId && !regions.has(row.regionId)) reject(p, 'regionId', `region ${row.regionId} does not exist`);
           else {
@@ -135,6 +120,7 @@ export function createUnitImportsService({ database, audit, lease }: { database:
             const pick = <K extends keyof StagedUnit & keyof UnitImportRowInput>(k: K, fallback: StagedUnit[K]): StagedUnit[K] =>
               row[k] !== undefined ? (row[k] as StagedUnit[K]) : target ? (target[k as keyof UnitRow] as StagedUnit[K]) : fallback;
             staged.push({
+              rowNumber: p.rowNumber,
               id,
               isNew: !target,
               expectedVersion: target?.version ?? null,

@@ -3,6 +3,10 @@ import { importJobStore } from '../../db/import-jobs.js';
 import { copyText, openCopyStage } from '../../db/copy-stage.js';
 import type { CopyStage, StageLayout } from '../../db/copy-stage.js';
 import type { Database, Db } from '../../db/client.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { mergeClaimingKeys } from '../../lib/bulk-import.js';
+import type { MergeRejection } from '../../lib/bulk-import.js';
+import { orgCodeTaken } from './errors.js';
 import { unitImportErrors, unitImports, units } from './tables.js';
 import type { UnitRow } from './repository.js';
 
@@ -10,6 +14,8 @@ export type UnitImportRow = typeof unitImports.$inferSelect;
 
 /** A checked unit on its way into `units`: every column as it will be (an update carries the unit's current values for what the row left out). */
 export interface StagedUnit {
+  /** The row of the file it comes from (for a row error the merge may still raise). */
+  rowNumber: number;
   id: string;
   isNew: boolean;
   /** The version the row was checked against (updates only): a unit changed meanwhile is left alone. */
@@ -30,28 +36,29 @@ export interface StagedUnit {
 
 const STAGE_LAYOUT: StageLayout<StagedUnit> = {
   prefix: 'unit_import_stage',
-  columns: 'id, is_new, expected_version, department_id, region_id, category, name, name_en, org_code, head_name, head_title, address, phone, commitments, service_items',
-  ddl: `(id uuid not null, is_new boolean not null, expected_version int, department_id uuid not null, region_id uuid not null, category text not null,
+  columns: 'row_number, id, is_new, expected_version, department_id, region_id, category, name, name_en, org_code, head_name, head_title, address, phone, commitments, service_items',
+  ddl: `(row_number int not null, id uuid not null, is_new boolean not null, expected_version int, department_id uuid not null, region_id uuid not null, category text not null,
     name text not null, name_en text, org_code text, head_name text, head_title text, address text, phone text, commitments text not null, service_items text not null)`,
   copyLine: (r) =>
-    `${r.id}\t${r.isNew ? 't' : 'f'}\t${r.expectedVersion ?? '\\N'}\t${r.departmentId}\t${r.regionId}\t${r.category}\t${copyText(r.name)}\t${copyText(r.nameEn)}\t` +
+    `${r.rowNumber}\t${r.id}\t${r.isNew ? 't' : 'f'}\t${r.expectedVersion ?? '\\N'}\t${r.departmentId}\t${r.regionId}\t${r.category}\t${copyText(r.name)}\t${copyText(r.nameEn)}\t` +
     `${copyText(r.orgCode)}\t${copyText(r.headName)}\t${copyText(r.headTitle)}\t${copyText(r.address)}\t${copyText(r.phone)}\t` +
     `${copyText(JSON.stringify(r.commitments))}\t${copyText(JSON.stringify(r.serviceItems))}\n`,
   values: (r) =>
-    sql`(${r.id}, ${r.isNew}, ${r.expectedVersion}, ${r.departmentId}, ${r.regionId}, ${r.category}, ${r.name}, ${r.nameEn}, ${r.orgCode}, ${r.headName}, ${r.headTitle}, ${r.address}, ${r.phone}, ${JSON.stringify(r.commitments)}, ${JSON.stringify(r.serviceItems)})`,
+    sql`(${r.rowNumber}, ${r.id}, ${r.isNew}, ${r.expectedVersion}, ${r.departmentId}, ${r.regionId}, ${r.category}, ${r.name}, ${r.nameEn}, ${r.orgCode}, ${r.headName}, ${r.headTitle}, ${r.address}, ${r.phone}, ${JSON.stringify(r.commitments)}, ${JSON.stringify(r.serviceItems)})`,
 };
 
 export interface UnitStage extends CopyStage<StagedUnit> {
   /**
    * Moves the staged units into `units` in one statement: new ones inserted, matched ones updated (version + 1) when
-   * still at the version checked. Returns the ids written, by operation.
+   * still at the version checked. Returns the ids written, by operation, and the rows refused because another writer
+   * took their org code since they were checked (row errors, not a failed job).
    */
-  apply(tx: Db): Promise<{ created: string[]; updated: string[] }>;
+  apply(tx: Db): Promise<{ created: string[]; updated: string[]; rejected: MergeRejection[] }>;
 }
 
 export async function openUnitStage(database: Database): Promise<UnitStage> {
   const stage = await openCopyStage(database, STAGE_LAYOUT);
-  const apply = async (tx: Db) => {
+  const merge = async (tx: Db) => {
     const res = await tx.execute(sql`
       with upd as (
         update units u set department_id = s.department_id, region_id = s.region_id, category = s.category::unit_category, name = s.name,
@@ -71,6 +78,16 @@ export async function openUnitStage(database: Database): Promise<UnitStage> {
       select 'created' as op, id from ins union all select 'updated' as op, id from upd`);
     const rows = (res as unknown as { rows: { op: 'created' | 'updated'; id: string }[] }).rows;
     return { created: rows.filter((r) => r.op === 'created').map((r) => r.id), updated: rows.filter((r) => r.op === 'updated').map((r) => r.id) };
+  };
+  /** Staged rows whose org code another unit holds now, taken out of the stage. */
+  const takeClashes = async (tx: Db): Promise<MergeRejection[]> => {
+    const res = await tx.execute(sql`
+      delete from ${stage.table} s using units u where u.org_code = s.org_code and u.id <> s.id returning s.row_number, s.org_code`);
+    return (res as unknown as { rows: { row_number: number; org_code: string }[] }).rows.map((r) => ({ rowNumber: r.row_number, field: 'orgCode', message: orgCodeTaken(r.org_code) }));
+  };
+  const apply = async (tx: Db) => {
+    const { result, rejected } = await mergeClaimingKeys(tx, { apply: merge, isClash: (err) => isUniqueViolation(err, 'units_org_code_key'), takeClashes });
+    return { ...result, rejected };
   };
   return { ...stage, apply };
 }

@@ -1,35 +1,18 @@
 import { z } from 'zod';
-import { isoDate } from '../../lib/http.js';
-import { importFormatQuery, importFormats, importPolicies, importPolicyQuery, importStatuses, POLICY_DESCRIPTION } from '../../lib/bulk-import.js';
+import { importJobSchema, importQueryOf } from '../../lib/import-routes.js';
 import { orgCodeSchema } from '../../lib/official-codes.js';
 import { categorySchema, serviceItem, unitFields } from './schemas.js';
 
-export const unitImportQuery = z.object({
-  format: importFormatQuery,
-  source: z.string().trim().min(1).max(100).default('file').describe('where the file comes from (kept on the job, e.g. 机构编制台账)'),
-  policy: importPolicyQuery,
-});
+export const unitImportQuery = importQueryOf(z.string().trim().min(1).max(100).default('file').describe('where the file comes from (kept on the job, e.g. 机构编制台账)'));
 export type UnitImportOptions = z.infer<typeof unitImportQuery>;
 
-export const unitImport = z
-  .object({
-    id: z.uuid(),
-    status: z.enum(importStatuses),
-    format: z.enum(importFormats),
-    source: z.string(),
-    policy: z.enum(importPolicies),
-    rowsRead: z.number().int(),
-    accepted: z.number().int().describe('rows committed (created + updated)'),
-    created: z.number().int().describe('units created'),
-    updated: z.number().int().describe('units updated'),
-    duplicates: z.number().int().describe('valid rows not applied because the unit changed (another writer) between check and commit'),
-    rejected: z.number().int().describe('rows with errors (see /errors)'),
-    failureReason: z.string().nullable(),
-    startedAt: isoDate,
-    finishedAt: isoDate.nullable(),
-    createdBy: z.string(),
-  })
-  .meta({ id: 'UnitImport', description: `A bulk create/update of units (基层站所/窗口) and its progress. Commit policy: ${POLICY_DESCRIPTION}` });
+export const unitImport = importJobSchema({
+  id: 'UnitImport',
+  description: 'A bulk create/update of units (基层站所/窗口) and its progress.',
+  accepted: 'rows committed (created + updated)',
+  duplicates: 'valid rows not applied because the unit changed (another writer) between check and commit',
+  extra: { created: z.number().int().describe('units created'), updated: z.number().int().describe('units updated') },
+});
 export type UnitImportDto = z.infer<typeof unitImport>;
 
 /** The columns (CSV header) / keys (NDJSON) of a unit import row: the unit's create fields, plus id and version to update. */

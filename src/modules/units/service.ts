@@ -15,6 +15,7 @@ import { unitsRepository } from './repository.js';
 import type { UnitFilter, UnitRow } from './repository.js';
 import { categoryLabels } from './schemas.js';
 import type { CreateUnitInput, ListUnitsFilter, PublicUnitDto, UnitDto, UpdateUnitInput } from './schemas.js';
+import { orgCodeTaken } from './errors.js';
 
 export function toUnitDto(r: UnitRow): UnitDto {
   return {
@@ -86,7 +87,7 @@ export function createUnitsService({ db, audit, regions, onFeedError }: { db: Db
 
   async function checkRefs(tx: Db, input: { departmentId?: string; regionId?: string; orgCode?: string | null }, exceptId?: string) {
     const holder = input.orgCode ? await unitsRepository.byOrgCode(tx, input.orgCode) : undefined;
-    if (holder && holder.id !== exceptId) throw conflict('duplicate_org_code', `a unit with org code ${input.orgCode} already exists`);
+    if (holder && holder.id !== exceptId) throw conflict('duplicate_org_code', orgCodeTaken(input.orgCode));
     if (input.departmentId && !(await departmentQueries.byId(tx, input.departmentId))) {
       throw invalid('departmentId', `department ${input.departmentId} does not exist`);
     }
