@@ -18,7 +18,7 @@ const deliberate: Record<string, { graphqlOnly?: string[]; restOnly?: string[]; 
   // Relations: GraphQL resolves the related record through a batched loader; REST carries only its id.
   AccountabilityAction: { graphqlOnly: ['unit', 'department'] },
   Person: { graphqlOnly: ['unit', 'department'] },
-  Appeal: { graphqlOnly: ['unit'] },
+  Appeal: { graphqlOnly: ['unit', 'department'] },
   AssessmentFeedback: { graphqlOnly: ['unit'] },
   Award: { graphqlOnly: ['unit', 'department', 'transitions'] }, // REST: AwardWithTransitions on GET /awards/:id
   Commendation: { graphqlOnly: ['unit'] },
@@ -29,7 +29,7 @@ const deliberate: Record<string, { graphqlOnly?: string[]; restOnly?: string[]; 
   Department: { graphqlOnly: ['region'] },
   DepartmentScore: { graphqlOnly: ['department'] },
   Enrollment: { graphqlOnly: ['unit', 'cycle'] },
-  FollowUp: { graphqlOnly: ['unit'] },
+  FollowUp: { graphqlOnly: ['unit', 'department'] },
   InspectionTask: { graphqlOnly: ['supervisor', 'unit', 'round'] },
   NominationCandidate: { graphqlOnly: ['unit'] },
   Problem: { graphqlOnly: ['unit', 'events'] }, // REST: ProblemWithHistory on GET /problems/:id
@@ -79,6 +79,7 @@ const deliberate: Record<string, { graphqlOnly?: string[]; restOnly?: string[]; 
   ProblemEvent: { reshaped: ['action'] },
   RatingImport: { reshaped: ['status', 'format', 'policy'] },
   UnitImport: { reshaped: ['status', 'format', 'policy'] },
+  DepartmentImport: { reshaped: ['status', 'format', 'policy'] },
   UnassignedUnit: { reshaped: ['reason'] },
   WebhookDelivery: { reshaped: ['status'] },
   // Secrets are shown once: REST answers with IntegrationClientWithSecret / IntegrationApiKeyWithKey, GraphQL with a nullable field.
