@@ -121,4 +121,10 @@ t.test('a change of thresholds makes the next scan full; only the office may ask
   const bad = await h.as('admin', { method: 'POST', url: '/api/v1/rating-holds/scan', payload: { cycleId: cycle.id, full: 'yes' } });
   t.equal(bad.statusCode, 400, bad.body);
   t.equal(bad.json().errors[0].field, 'body.full');
+  const missing = '00000000-0000-7000-8000-000000000000';
+  const none = await h.as('admin', { method: 'POST', url: '/api/v1/rating-holds/scan', payload: { cycleId: missing } });
+  t.equal(none.statusCode, 404, none.body);
+  t.match(none.headers['content-type'], /application\/problem\+json/);
+  t.match(none.json().detail, missing, 'the problem names the cycle');
+  t.same(await h.sql(`select cycle_id from rating_integrity_scans where cycle_id = $1`, [missing]), [], 'no watermark for a cycle that does not exist');
 });

@@ -30253,6 +30253,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not Found: a problem document (RFC 9457); code is one of `call_back_link_invalid`, `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "call_back_link_invalid" | "not_found" | "route_not_found";
+                    };
+                };
+            };
             /** @description Conflict: a problem document (RFC 9457); code is one of `call_back_already_given`, `call_back_not_ready`, `case_already_rated`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `rating_limit_reached` */
             409: {
                 headers: {

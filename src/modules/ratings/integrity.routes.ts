@@ -46,7 +46,7 @@ export const ratingIntegrityRoutes: FastifyPluginAsyncZod = async (app) => {
         'Computing a ranking runs the same scan over its cycle first. A cycle is scanned incrementally (the ratings received since its last scan, with the look-back each signal needs: the same holds as a full scan); `full` re-examines all of it, as does the first scan and any scan after the thresholds changed.',
       tags,
       body: scanHoldsBody,
-      response: { 200: scanHoldsResult, ...problems(422) },
+      response: { 200: scanHoldsResult, ...problems(404, 422) },
     },
     handler: async (req) => svc.scan(req.ctx, { cycleId: req.body.cycleId, full: req.body.full }),
   });

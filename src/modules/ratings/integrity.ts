@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { inTransaction } from '../../db/client.js';
 import type { Db, TxOption } from '../../db/client.js';
-import { invalid } from '../../lib/errors.js';
+import { invalid, notFound } from '../../lib/errors.js';
 import { isoDate, paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
+import { importRepository } from './import.repository.js';
 import { integrityRepository, integritySignals } from './integrity.repository.js';
 import { ratingSubjectKinds } from './tables.js';
 import type { HeldRow, HoldStatus, IntegritySignal, IntegrityThresholds } from './integrity.repository.js';
@@ -175,6 +176,8 @@ export function createRatingIntegrityService({
           return { ...summary(rows), full: true };
         }
         const state = await integrityRepository.scanState(tx, cycleId);
+        // A cycle never scanned may not exist at all: 404 naming it, before its watermark is written.
+        if (!state && !(await importRepository.existingCycleIds(tx, [cycleId])).has(cycleId)) throw notFound('cycle', cycleId);
         const isFull = full || !state || !sameThresholds(state.thresholds, thresholds);
         // Taken before the scan's statement: every rating received before it is visible to that statement.
         const horizon = await integrityRepository.scanHorizon(tx, overlapSeconds);
