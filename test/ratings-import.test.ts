@@ -175,7 +175,7 @@ t.test('with all_or_nothing, a clean file commits every row, opening its follow-
 t.test('a file without the required columns fails as a whole', async (t) => {
   const res = await upload('admin', 'format=csv&source=no-header', 'unit,grade\nx,1\n');
   t.equal(res.statusCode, 201, res.body);
-  t.match(res.json(), { status: 'failed', rowsRead: 0, failureReason: /missing column\(s\) unitId, channel, level, collectedAt, externalId/ });
+  t.match(res.json(), { status: 'failed', rowsRead: 0, failureReason: /missing column\(s\) channel, level, collectedAt, externalId/ });
   const errors = await h.as('admin', { method: 'GET', url: `/api/v1/rating-imports/${res.json().id}/errors` });
   t.match(errors.body, /\n1,header,/);
 });
