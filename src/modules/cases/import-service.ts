@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Database } from '../../db/client.js';
 import { createImportRunner, importJobReads } from '../../lib/bulk-import.js';
 import type { ImportCounters, ImportKind } from '../../lib/bulk-import.js';
-import { toIso, toIsoOrNull } from '../../lib/http.js';
+import { importJobDto } from '../../lib/import-routes.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { systemContext } from '../../lib/principal.js';
 import type { RequestContext } from '../../lib/principal.js';
@@ -19,21 +19,7 @@ import type { CalendarService } from '../calendar/service.js';
 import type { StaffHasher } from './service.js';
 
 export function toCaseImportDto(r: CaseImportRow): CaseImportDto {
-  return {
-    id: r.id,
-    status: r.status,
-    format: r.format,
-    source: r.source,
-    policy: r.policy,
-    rowsRead: r.rowsRead,
-    accepted: r.accepted,
-    duplicates: r.duplicates,
-    rejected: r.rejected,
-    failureReason: r.failureReason,
-    startedAt: toIso(r.startedAt),
-    finishedAt: toIsoOrNull(r.finishedAt),
-    createdBy: r.createdBy,
-  };
+  return importJobDto(r);
 }
 
 const header = { required: requiredCaseImportColumns, optional: caseImportColumns.filter((c) => !(requiredCaseImportColumns as readonly string[]).includes(c)) };
