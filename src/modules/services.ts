@@ -108,7 +108,7 @@ export function createServices(database: Database, { config, keys }: { config: C
     timeZone: config.TIME_ZONE,
   });
   const awards = createAwardsService({ db, audit, cycles, problems, complaints, webhooks, checkEvidence });
-  const scoreboard = createScoreboardService({ db, cycles, problems });
+  const scoreboard = createScoreboardService({ db, cycles, problems, appealExclusions: (cycleId) => appeals.departmentExclusionsForCycle(cycleId) });
   const criteria = createCriteriaService({ db, audit, cycles });
   const assessments = createAssessmentsService({ db, audit, cycles, criteria });
   const supervision = createSupervisionService({ db, audit, regions, units, problems: () => problems });
