@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { checkPrivateKeyPem, SIGNING_ALGS } from './lib/keys.js';
 import { isTimeZone } from './lib/working-days.js';
-import { PUBLIC_RATINGS_PER_MINUTE } from './modules/ratings/rules.js';
+import { DEFAULT_RATING_BOUNDS, defaultRatingChannels, PUBLIC_RATINGS_PER_MINUTE } from './modules/ratings/rules.js';
 import { ratingChannels } from './modules/ratings/tables.js';
-import type { RatingChannel } from './modules/ratings/tables.js';
 
 /** The only reader of process.env: parsed once at boot, typed everywhere else. */
 const bool = z
@@ -202,11 +201,11 @@ export const configSchema = z.object({
    * 默认评价 (好差评): calendar days after its completion a case may still be rated; past them an unrated case gets the
    * default rating. Calendar days, the rater's clock (as 一周办结), not the office's working days.
    */
-  DEFAULT_RATING_DAYS: z.coerce.number().int().min(1).max(365).default(15),
+  DEFAULT_RATING_DAYS: z.coerce.number().int().min(DEFAULT_RATING_BOUNDS.days.min).max(DEFAULT_RATING_BOUNDS.days.max).default(15),
   /** The level a default rating carries: 4 满意 by default; at least 3, so a default is never a bad rating (差评). */
-  DEFAULT_RATING_LEVEL: z.coerce.number().int().min(3).max(5).default(4),
+  DEFAULT_RATING_LEVEL: z.coerce.number().int().min(DEFAULT_RATING_BOUNDS.level.min).max(DEFAULT_RATING_BOUNDS.level.max).default(4),
   /** The channel a default rating is recorded under (cases record none): the window's rating device by default. */
-  DEFAULT_RATING_CHANNEL: z.enum(ratingChannels.filter((c) => c !== 'qr_code') as [RatingChannel, ...RatingChannel[]]).default('window_device'),
+  DEFAULT_RATING_CHANNEL: z.enum(defaultRatingChannels(ratingChannels)).default('window_device'),
   /** How often the default-rating job runs (0: never in this process; POST /api/v1/cases/default-ratings:run still does). */
   DEFAULT_RATING_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
   /** Ratings one respondent may give one unit per day on the public channels. */

@@ -174,3 +174,45 @@ t.test('a department appeals its own bad rating; nobody else may; the office dec
   t.same(q.errors, undefined, JSON.stringify(q.errors));
   t.same(q.data?.appeal, { unitId: null, departmentId: forestry.id, department: { id: forestry.id } });
 });
+
+t.test("an upheld appeal of a department's own rating takes it out of its scoreboard satisfaction and lists it; a rejected one changes nothing", async (t) => {
+  const board = async (who: Parameters<TestApp['as']>[0] = 'admin') => {
+    const r = await h.as(who, { method: 'GET', url: api(`/cycles/${cycle.id}/department-scoreboard`) });
+    t.equal(r.statusCode, 200, r.body);
+    return (r.json().items as { departmentId: string; ownSatisfaction: { department: { count: number; bad: number }; leadership: { count: number; bad: number }; exclusions: unknown[] } }[]).find(
+      (d) => d.departmentId === forestry.id,
+    )!.ownSatisfaction;
+  };
+  const appealAndDecide = async (ratingId: string, outcome: 'upheld' | 'rejected') => {
+    const filed = await h.as(forestryManager, { method: 'POST', url: api('/appeals'), payload: { kind: 'rating', subjectId: ratingId, grounds: '该评价针对的是他局窗口' } });
+    t.equal(filed.statusCode, 201, filed.body);
+    t.equal((await h.as(li, { method: 'POST', url: api(`/appeals/${filed.json().id}/review`), payload: {} })).statusCode, 200);
+    const decided = await h.as(li, { method: 'POST', url: api(`/appeals/${filed.json().id}/decide`), payload: { outcome, reason: outcome === 'upheld' ? '评价对象错误' : '评价属实' } });
+    t.equal(decided.statusCode, 200, decided.body);
+    return filed.json().id as string;
+  };
+  const bad = await rate('department', forestry.id, 1, { cycleId: cycle.id });
+  const alsoBad = await rate('leadership', forestry.id, 2, { cycleId: cycle.id });
+  const before = await board();
+
+  const rejected = await appealAndDecide(alsoBad.json().id, 'rejected');
+  t.same(await board(), before, 'a rejected appeal changes nothing');
+
+  const upheld = await appealAndDecide(bad.json().id, 'upheld');
+  const after = await board();
+  t.equal(after.department.count, before.department.count - 1, 'the excluded rating no longer counts');
+  t.equal(after.department.bad, before.department.bad - 1, 'nor its 差评');
+  t.same(after.leadership, before.leadership, 'the leadership line keeps the rating whose appeal was rejected');
+  t.same(after.exclusions, [...before.exclusions, { appealId: upheld, ratingId: bad.json().id }], 'the exclusion is listed with its appeal');
+  t.notOk(JSON.stringify(after.exclusions).includes(rejected));
+  t.same((await board(forestryManager)).exclusions, after.exclusions, 'the department sees it on its own row');
+
+  const g = await gql(h, 'admin', `query($c: ID!) { departmentScoreboard(cycleId: $c) { items { departmentId ownSatisfaction { department { count } exclusions { appealId ratingId } } } } }`, { c: cycle.id });
+  t.same(g.errors, undefined, JSON.stringify(g.errors));
+  const row = (g.data!.departmentScoreboard as { items: { departmentId: string; ownSatisfaction: { department: { count: number }; exclusions: unknown[] } }[] }).items.find((d) => d.departmentId === forestry.id)!;
+  t.same(row.ownSatisfaction, { department: { count: after.department.count }, exclusions: after.exclusions });
+  const csv = await h.as('admin', { method: 'GET', url: api(`/cycles/${cycle.id}/department-scoreboard.csv`) });
+  t.equal(csv.statusCode, 200);
+  t.match(csv.body, '申诉排除的评价 Ratings excluded by appeals');
+  t.match(csv.body, `${bad.json().id} (申诉 appeal ${upheld})`);
+});

@@ -118,7 +118,7 @@ t.test('GraphQL returns the same scoreboard as REST', async (t) => {
       top10 { count units { unitId unitName certificateNo status statusLabel { zhCN en } } }
       top100 { count units { unitId unitName certificateNo status statusLabel { zhCN en } } }
       bonusPoints penalties { yellowCards revoked points } netPoints problems { open overdue rectified } complaints { received substantiated }
-      ownSatisfaction { department { count bad meanLevel meanPoints satisfiedShare } leadership { count bad meanLevel meanPoints satisfiedShare } all { count bad meanLevel meanPoints satisfiedShare } }
+      ownSatisfaction { department { count bad meanLevel meanPoints satisfiedShare } leadership { count bad meanLevel meanPoints satisfiedShare } all { count bad meanLevel meanPoints satisfiedShare } exclusions { appealId ratingId } }
       department { name } } } }`;
   const g = await gql(h, 'integration', q, { c: x.cycleId });
   t.same(g.errors, undefined, JSON.stringify(g.errors));

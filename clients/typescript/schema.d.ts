@@ -4874,7 +4874,7 @@ export interface paths {
         put?: never;
         /**
          * Give the default rating (默认评价) now to completed cases left unrated past DEFAULT_RATING_DAYS
-         * @description The same run the scheduled job makes: every completed case of an active unit, closed more than DEFAULT_RATING_DAYS calendar days ago and without a rating, gets one rating at DEFAULT_RATING_LEVEL on DEFAULT_RATING_CHANNEL, flagged `default`, audited as the system actor; idempotent (a case never gets two ratings). A real rating of the case given later replaces its default.
+         * @description The same run the scheduled job makes: every completed case of an active unit, closed more than DEFAULT_RATING_DAYS calendar days ago and without a rating, gets one rating at DEFAULT_RATING_LEVEL on DEFAULT_RATING_CHANNEL, flagged `default`, audited as the system actor. The cycle the rating is attributed to (whose window holds the completion) may set its own days, level and channel in settings.defaultRating; what it leaves out takes the env value; idempotent (a case never gets two ratings). A real rating of the case given later replaces its default.
          *
          *     Who may call: roles `admin` (bearer token).
          */
@@ -10777,7 +10777,13 @@ export interface components {
             /** @description Σ count × commendationBonus[level] */
             points: number;
         };
-        /** @description the department's own satisfaction (its department and leadership ratings attributed to the cycle), a separate line: it does not change bonusPoints, penalties or netPoints, which stay the units' honours (部门行风考核挂钩); 万人评机关 rates the 机关 itself and is weighed by the office's own assessment of departments */
+        ScoreboardOwnExclusion: {
+            /** Format: uuid */
+            appealId: string;
+            /** Format: uuid */
+            ratingId: string;
+        };
+        /** @description the department's own satisfaction (its department and leadership ratings attributed to the cycle; held or rejected ones and those upheld appeals exclude are left out), a separate line: it does not change bonusPoints, penalties or netPoints, which stay the units' honours (部门行风考核挂钩); 万人评机关 rates the 机关 itself and is weighed by the office's own assessment of departments */
         ScoreboardOwnSatisfaction: {
             /** @description 万人评机关: ratings of the department itself (subject kind department) */
             department: components["schemas"]["SatisfactionSummary"];
@@ -10785,6 +10791,8 @@ export interface components {
             leadership: components["schemas"]["SatisfactionSummary"];
             /** @description both together */
             all: components["schemas"]["SatisfactionSummary"];
+            /** @description the department's own ratings an upheld appeal (申诉成立) took out of the lines above, each with its appeal (as upheld appeals take unit ratings out of P) */
+            exclusions: components["schemas"]["ScoreboardOwnExclusion"][];
         };
         /** @description 部门行风考核挂钩: what the department gains and loses from its units' honours */
         DepartmentScore: {
@@ -10902,20 +10910,20 @@ export interface components {
             given: number;
             /**
              * Format: date-time
-             * @description cases completed before this instant and still unrated were due
+             * @description cases completed before this instant and still unrated were due (DEFAULT_RATING_DAYS; a cycle's settings.defaultRating.days moves it for its cases)
              */
             completedBefore: string;
             /**
              * Format: int64
-             * @description DEFAULT_RATING_DAYS (calendar days)
+             * @description DEFAULT_RATING_DAYS (calendar days), for cases whose cycle's settings.defaultRating sets no days
              */
             days: number;
             /**
              * Format: int64
-             * @description DEFAULT_RATING_LEVEL
+             * @description DEFAULT_RATING_LEVEL, for cases whose cycle's settings.defaultRating sets no level
              */
             level: number;
-            /** @description DEFAULT_RATING_CHANNEL (a rating channel code) */
+            /** @description DEFAULT_RATING_CHANNEL (a rating channel code), for cases whose cycle's settings.defaultRating sets none */
             channel: string;
             /**
              * Format: int64
@@ -11106,6 +11114,24 @@ export interface components {
                     /** @default 0 */
                     other: number;
                 };
+            };
+            /** @description 默认评价 of the cases attributed to this cycle; null fields take the env defaults */
+            defaultRating?: {
+                /**
+                 * @description 3 基本满意 … 5 非常满意 (a default is never a bad rating); null: DEFAULT_RATING_LEVEL
+                 * @default null
+                 */
+                level: number | null;
+                /**
+                 * @description calendar days after completion the applicant may still rate; null: DEFAULT_RATING_DAYS
+                 * @default null
+                 */
+                days: number | null;
+                /**
+                 * @description the channel recorded (any but qr_code); null: DEFAULT_RATING_CHANNEL
+                 * @default null
+                 */
+                channel: ("questionnaire" | "household_visit" | "forum" | "phone_inquiry" | "sms" | "hotline" | "portal" | "mailbox" | "tv_inquiry" | "face_to_face_review" | "ten_thousand_review" | "three_party_inquiry" | "window_device" | "kiosk" | "app") | null;
             };
         };
         /** @description 创建周期: one round of the campaign, usually a year */
@@ -17003,6 +17029,24 @@ export interface operations {
                                 other?: number;
                             };
                         };
+                        /** @description 默认评价 of the cases attributed to this cycle; null fields take the env defaults */
+                        defaultRating?: {
+                            /**
+                             * @description 3 基本满意 … 5 非常满意 (a default is never a bad rating); null: DEFAULT_RATING_LEVEL
+                             * @default null
+                             */
+                            level?: number | null;
+                            /**
+                             * @description calendar days after completion the applicant may still rate; null: DEFAULT_RATING_DAYS
+                             * @default null
+                             */
+                            days?: number | null;
+                            /**
+                             * @description the channel recorded (any but qr_code); null: DEFAULT_RATING_CHANNEL
+                             * @default null
+                             */
+                            channel?: ("questionnaire" | "household_visit" | "forum" | "phone_inquiry" | "sms" | "hotline" | "portal" | "mailbox" | "tv_inquiry" | "face_to_face_review" | "ten_thousand_review" | "three_party_inquiry" | "window_device" | "kiosk" | "app") | null;
+                        };
                     };
                 };
             };
@@ -17381,6 +17425,24 @@ export interface operations {
                                 /** @default 0 */
                                 other?: number;
                             };
+                        };
+                        /** @description 默认评价 of the cases attributed to this cycle; null fields take the env defaults */
+                        defaultRating?: {
+                            /**
+                             * @description 3 基本满意 … 5 非常满意 (a default is never a bad rating); null: DEFAULT_RATING_LEVEL
+                             * @default null
+                             */
+                            level?: number | null;
+                            /**
+                             * @description calendar days after completion the applicant may still rate; null: DEFAULT_RATING_DAYS
+                             * @default null
+                             */
+                            days?: number | null;
+                            /**
+                             * @description the channel recorded (any but qr_code); null: DEFAULT_RATING_CHANNEL
+                             * @default null
+                             */
+                            channel?: ("questionnaire" | "household_visit" | "forum" | "phone_inquiry" | "sms" | "hotline" | "portal" | "mailbox" | "tv_inquiry" | "face_to_face_review" | "ten_thousand_review" | "three_party_inquiry" | "window_device" | "kiosk" | "app") | null;
                         };
                     };
                     /**

@@ -52,6 +52,7 @@ import { createIntegrationClientsService } from './integration-clients/service.j
 import { createServiceItemsService } from './service-items/service.js';
 import { createCasesService } from './cases/service.js';
 import { createDefaultRatingsService } from './ratings/defaults.js';
+import { DEFAULT_RATING_GROUP, defaultRatingSettings } from './ratings/schemas.js';
 import { createCaseImportsService } from './cases/import-service.js';
 import { createUnitImportsService } from './units/import-service.js';
 import { staffHasher } from './cases/rules.js';
@@ -61,6 +62,7 @@ registerSettingsGroup('scoring', scoringSettings);
 registerSettingsGroup('periods', periodSettings);
 registerSettingsGroup('accountability', accountabilitySettings);
 registerSettingsGroup('awards', awardSettings);
+registerSettingsGroup(DEFAULT_RATING_GROUP, defaultRatingSettings);
 
 /** Wires every domain service over one database; REST routes and GraphQL resolvers both use these. */
 export function createServices(database: Database, { config, keys }: { config: Config; keys?: KeyPair }) {
@@ -106,7 +108,7 @@ export function createServices(database: Database, { config, keys }: { config: C
     timeZone: config.TIME_ZONE,
   });
   const awards = createAwardsService({ db, audit, cycles, problems, complaints, webhooks, checkEvidence });
-  const scoreboard = createScoreboardService({ db, cycles, problems });
+  const scoreboard = createScoreboardService({ db, cycles, problems, appealExclusions: (cycleId) => appeals.departmentExclusionsForCycle(cycleId) });
   const criteria = createCriteriaService({ db, audit, cycles });
   const assessments = createAssessmentsService({ db, audit, cycles, criteria });
   const supervision = createSupervisionService({ db, audit, regions, units, problems: () => problems });

@@ -89,7 +89,7 @@ export const appealsRepository = {
   /** Upheld appeals whose subject counts toward the cycle (uses appeals_cycle_status_idx). */
   upheldOfCycle(db: Db, cycleId: string) {
     return db
-      .select({ appealId: appeals.id, kind: appeals.kind, subjectId: appeals.subjectId, unitId: appeals.unitId })
+      .select({ appealId: appeals.id, kind: appeals.kind, subjectId: appeals.subjectId, unitId: appeals.unitId, departmentId: appeals.departmentId })
       .from(appeals)
       .where(and(eq(appeals.cycleId, cycleId), eq(appeals.status, 'upheld')))
       .orderBy(asc(appeals.id));

@@ -121,3 +121,11 @@ export interface AppealExclusion {
   subjectId: string;
   unitId: string;
 }
+
+/** A department's own rating (万人评机关, 领导班子) an upheld appeal removes from its satisfaction on the scoreboard. */
+export interface DepartmentAppealExclusion {
+  appealId: string;
+  /** The excluded rating. */
+  subjectId: string;
+  departmentId: string;
+}

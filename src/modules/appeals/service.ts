@@ -14,7 +14,7 @@ import { unitQueries } from '../units/queries.js';
 import { appealsRepository, rowIsOverdue } from './repository.js';
 import type { AppealRow, ScopedAppealRow } from './repository.js';
 import { appealKindLabels, appealStatusLabels } from './schemas.js';
-import type { AppealDto, AppealExclusion, AppealStatisticsDto, AppealStatus, DecideAppealInput, FileAppealInput, ListAppealsFilter } from './schemas.js';
+import type { AppealDto, AppealExclusion, AppealStatisticsDto, DepartmentAppealExclusion, AppealStatus, DecideAppealInput, FileAppealInput, ListAppealsFilter } from './schemas.js';
 import { resolveSubject } from './subjects.js';
 import { canSeeSubject } from '../ratings/subjects.js';
 
@@ -29,6 +29,11 @@ export const appealMachine = stateMachine<AppealStatus>({
 
 /** Kinds whose upheld appeal takes the input out of the next ranking computation (the others change a status). */
 const EXCLUDED_KINDS = new Set(['rating', 'scorecard_deduction', 'inspection_finding', 'complaint']);
+
+/** The inputs the cycle's upheld appeals take out (申诉成立 → excluded), of units and of departments alike. */
+async function upheldExclusions(db: Db, cycleId: string) {
+  return (await appealsRepository.upheldOfCycle(db, cycleId)).filter((r) => EXCLUDED_KINDS.has(r.kind));
+}
 
 export function toAppealDto(r: AppealRow, now = new Date()): AppealDto {
   return {
@@ -243,9 +248,18 @@ export function createAppealsService({
      * findings out of M, deductions given back in A, complaints out of D), each with its appeal.
      */
     async exclusionsForCycle(cycleId: string, { tx }: TxOption = {}): Promise<AppealExclusion[]> {
-      const rows = await appealsRepository.upheldOfCycle(tx ?? db, cycleId);
       // A department's own bad rating never weighs in the unit ranking: only inputs of units are excluded from it.
-      return rows.flatMap((r) => (EXCLUDED_KINDS.has(r.kind) && r.unitId ? [{ ...r, unitId: r.unitId }] : []));
+      return (await upheldExclusions(tx ?? db, cycleId)).flatMap((r) => (r.unitId ? [{ appealId: r.appealId, kind: r.kind, subjectId: r.subjectId, unitId: r.unitId }] : []));
+    },
+
+    /**
+     * CONTRACT for the department scoreboard: the departments' own ratings (万人评机关, 领导班子) of the cycle that upheld
+     * appeals exclude from their satisfaction — the same rule as `exclusionsForCycle`, on the inputs of departments.
+     */
+    async departmentExclusionsForCycle(cycleId: string, { tx }: TxOption = {}): Promise<DepartmentAppealExclusion[]> {
+      return (await upheldExclusions(tx ?? db, cycleId)).flatMap((r) =>
+        !r.unitId && r.departmentId && r.kind === 'rating' ? [{ appealId: r.appealId, subjectId: r.subjectId, departmentId: r.departmentId }] : [],
+      );
     },
 
     /** 申诉统计: by kind and outcome, open and overdue, median hours from filing to decision. */

@@ -12,7 +12,9 @@ export const defaultRatingRoutes: FastifyPluginAsyncZod = async (app) => {
       description: [
         'The same run the scheduled job makes: every completed case of an active unit, closed more than DEFAULT_RATING_DAYS calendar days ago',
         'and without a rating, gets one rating at DEFAULT_RATING_LEVEL on DEFAULT_RATING_CHANNEL, flagged `default`, audited as the system',
-        'actor; idempotent (a case never gets two ratings). A real rating of the case given later replaces its default.',
+        "actor. The cycle the rating is attributed to (whose window holds the completion) may set its own days, level and channel in settings.defaultRating;",
+        'what it leaves out takes the env value;',
+        'idempotent (a case never gets two ratings). A real rating of the case given later replaces its default.',
       ].join(' '),
       tags: ['cases'],
       response: { 200: defaultRatingRun, ...problems() },

@@ -14,6 +14,10 @@ export const caseQueries = {
   numbers(db: Db, ids: readonly string[]) {
     return db.select({ id: cases.id, caseNumber: cases.caseNumber, itemId: cases.itemId }).from(cases).where(inArray(cases.id, [...ids]));
   },
+  /** The cases bearing these 办件编号, with their source (numbers are unique per source only): provincial exchange import. */
+  byNumbers(db: Db, caseNumbers: readonly string[]) {
+    return db.select({ id: cases.id, source: cases.source, caseNumber: cases.caseNumber }).from(cases).where(inArray(cases.caseNumber, [...caseNumbers]));
+  },
   /** A page of cases in id order, received in [from, to) and of the given units (provincial exchange export). */
   page(db: Db, f: { from?: Date; to?: Date; unitIds?: SQL; afterId?: string; limit: number }) {
     return db

@@ -61,6 +61,16 @@ export const cycleQueries = {
   summariesInYears(db: Db, from: number, to: number) {
     return db.select({ id: cycles.id, name: cycles.name, year: cycles.year }).from(cycles).where(between(cycles.year, from, to)).orderBy(asc(cycles.year), asc(cycles.id));
   },
+  /**
+   * One settings group of every cycle (`settings -> group`, null when the cycle leaves it out), as a joinable
+   * subquery on `id`: the module that registered the group reads its own fields (e.g. ratings' `defaultRating`).
+   */
+  settingsGroup(db: Db, group: string, alias = 'cycle_settings_group') {
+    return db
+      .select({ id: cycles.id, group: sql<Record<string, unknown> | null>`${cycles.settings} -> ${group}`.as('settings_group') })
+      .from(cycles)
+      .as(alias);
+  },
   /** Ids of the cycles whose award settings ask for automatic escalation of overdue rectifications, as a subquery. */
   autoEscalatingIds(db: Db) {
     return db

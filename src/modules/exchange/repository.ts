@@ -41,6 +41,7 @@ export const exchangeRepository = {
   },
   ratingsOfCases: ratingQueries.ofCases,
   caseNumbers: caseQueries.numbers,
+  casesByNumber: caseQueries.byNumbers,
   unitCodes: unitQueries.codes,
   departmentCodes: departmentQueries.codes,
   divisionCodes: regionQueries.divisionCodes,

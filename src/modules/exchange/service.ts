@@ -204,22 +204,60 @@ export function createExchangeService({
     return new Map((await lookup(uniq(codes), (orgCodes) => repo.unitCodes(db, { orgCodes }))).map((u) => [u.orgCode!, u.id]));
   }
 
+  async function departmentIdsByCode(codes: string[]) {
+    return new Map((await lookup(uniq(codes), (orgCodes) => repo.departmentCodes(db, { orgCodes }))).map((d) => [d.orgCode!, d.id]));
+  }
+
+  /**
+   * 办件编号 → the case id, or the row error, one query per batch. Numbers are unique per source only: the case of the
+   * import's own source wins, else the one case that bears the number; a number only other sources share is ambiguous.
+   */
+  async function caseIdsByNumber(numbers: string[], source: string): Promise<Map<string, string>> {
+    const bySource = new Map<string, Map<string, string>>();
+    for (const c of await lookup(uniq(numbers), (ns) => repo.casesByNumber(db, ns))) {
+      const of = bySource.get(c.caseNumber) ?? new Map<string, string>();
+      bySource.set(c.caseNumber, of.set(c.source, c.id));
+    }
+    return new Map(
+      uniq(numbers).map((n) => {
+        const of = bySource.get(n);
+        const id = of?.get(source) ?? (of?.size === 1 ? [...of.values()][0] : undefined);
+        if (id) return [n, id];
+        return [n, of ? `办件编号 ${n} 在多个来源中重复 case number ${n} is ambiguous across sources` : `未知办件编号 unknown case number ${n}`];
+      }),
+    );
+  }
+
   return {
     exportRatings: async (q: ExchangeExportQuery): Promise<Readable> => serialize(ratingColumns, q.format, ratingPages(await filterOf(q))),
     exportCases: async (q: ExchangeExportQuery): Promise<Readable> => serialize(caseColumns, q.format, casePages(await filterOf(q))),
 
-    /** 评价 rows → POST /rating-imports. Department and leadership rows are refused per row (they go through POST /ratings with subject). */
+    /**
+     * 评价 rows → POST /rating-imports. 评价对象类型 decides the subject: a 窗口 row rates the unit of its 实施机构编码, a 部门 /
+     * 领导班子 row the department of its 部门编码; 办件编号 binds the rating to its case (一事一评).
+     */
     async importRatings(ctx: RequestContext, q: ExchangeImportQuery, input: Readable) {
       const header = { required: requiredRatingColumns, optional: ratingColumns.filter((c) => !(requiredRatingColumns as readonly string[]).includes(c)) };
       const file = await mapped(input, header, ratingImportColumns, async (rows) => {
-        const units = await unitIdsByCode(rows.map((r) => text(r['实施机构编码'])));
-        return rows.map((r) => {
-          const code = text(r['实施机构编码']);
-          const kind = subjectOfName(text(r['评价对象类型'])) ?? 'unit';
+        const kinds = rows.map((r) => {
+          const name = text(r['评价对象类型']);
+          return name ? (subjectOfName(name) ?? name) : 'unit';
+        });
+        const [units, departments, cases] = await Promise.all([
+          unitIdsByCode(rows.filter((_, i) => kinds[i] === 'unit').map((r) => text(r['实施机构编码']))),
+          departmentIdsByCode(rows.filter((_, i) => kinds[i] !== 'unit').map((r) => text(r['部门编码']))),
+          caseIdsByNumber(rows.map((r) => text(r['办件编号'])), q.source),
+        ]);
+        return rows.map((r, i) => {
+          const kind = kinds[i];
+          const unitCode = text(r['实施机构编码']);
+          const departmentCode = text(r['部门编码']);
+          const caseNumber = text(r['办件编号']);
           const channel = text(r['评价渠道']);
           const level = text(r['评价等级']) || levelOfName(text(r['评价等级名称'])) || '';
           return {
-            unitId: kind !== 'unit' ? `${subjectNames[kind]}评价不经文件导入: POST /api/v1/ratings with subject` : (units.get(code) ?? (code ? `未知实施机构编码 unknown unit code ${code}` : '')),
+            // The unit of a 窗口 row; a department or leadership row rates no unit (its 部门编码 names the subject).
+            unitId: kind === 'unit' ? (units.get(unitCode) ?? (unitCode ? `未知实施机构编码 unknown unit code ${unitCode}` : '')) : '',
             channel: channelOf(channel) ?? channel,
             level,
             comment: text(r['评价内容']),
@@ -227,10 +265,11 @@ export function createExchangeService({
             externalId: text(r['评价编号']),
             respondentKey: text(r['评价人标识']),
             cycleId: '',
-            // The rating import's case and subject columns (一事一评, 万人评机关) are not mapped from the provincial layout yet.
-            caseId: '',
-            subjectKind: '',
-            departmentId: '',
+            caseId: caseNumber ? cases.get(caseNumber)! : '',
+            // An unknown 评价对象类型 is passed on as text, so the import refuses the row naming subjectKind.
+            subjectKind: kind,
+            // A 窗口 row's 部门编码 is informative: the unit decides its department.
+            departmentId: kind === 'unit' ? '' : (departments.get(departmentCode) ?? (departmentCode ? `未知部门编码 unknown department code ${departmentCode}` : '')),
           };
         });
       });

@@ -13,8 +13,9 @@ const BATCH = 500;
 export interface DefaultRatingRun {
   /** Default ratings given by this run. */
   given: number;
-  /** Cases completed before this instant and still unrated were due. */
+  /** Cases completed before this instant and still unrated were due, unless their cycle sets its own days. */
   completedBefore: string;
+  /** The env defaults, for cases whose cycle does not set its own. */
   days: number;
   level: number;
   channel: RatingChannel;
@@ -25,7 +26,9 @@ export interface DefaultRatingRun {
  * 默认评价 (好差评, 国办发〔2019〕51号): a completed case its applicant has not rated within DEFAULT_RATING_DAYS calendar
  * days of completion is deemed rated at DEFAULT_RATING_LEVEL (默认好评), flagged `default`. Calendar days: the
  * rating period is the applicant's time, like 一周办结, not the office's working days. The rating is attributed to
- * the cycle whose window holds the case's completion (collectedAt = closedAt), like the case's on-time figures.
+ * the cycle whose window holds the case's completion (collectedAt = closedAt), like the case's on-time figures, and
+ * that cycle's `settings.defaultRating` (ratings/schemas.ts) sets its days, level and channel; what the cycle
+ * leaves out, or a case of no cycle, takes the env values.
  * Idempotent and bulk: a batch of due cases is read, then inserted with their audit entries in one statement; a case
  * with any rating (a default included) is never given another. A real rating that arrives later replaces the default
  * (ratings/service.ts): the scheme lets the applicant still rate.
@@ -51,16 +54,17 @@ export function createDefaultRatingsService({
   return {
     async run(ctx: RequestContext, now = new Date()): Promise<DefaultRatingRun> {
       const before = new Date(now.getTime() - days * DAY_MS);
+      const fallback = { days, level, channel };
       let given = 0;
       let batches = 0;
       for (;;) {
-        const due = await defaultRatingsRepository.dueCases(db, before, batchSize);
+        const due = await defaultRatingsRepository.dueCases(db, now, fallback, batchSize);
         if (!due.length) break;
         const [entry] = audit.prepare(ctx, { action: 'rating.defaulted', entityType: 'rating', entityId: 'per-row' }, { digest: false });
         const inserted = await defaultRatingsRepository.insertAudited(
           db,
           due.map((d) => ({ ...d, id: uuidv7() })),
-          { level, channel, receivedAt: now, source: DEFAULT_RATING_SOURCE, submittedBy: ctx.principal.subject },
+          { receivedAt: now, source: DEFAULT_RATING_SOURCE, submittedBy: ctx.principal.subject },
           entry,
         );
         given += inserted.length;

@@ -16,6 +16,21 @@ export const ratingTypeDefs = /* GraphQL */ `
   "评价对象: unit 基层站所/窗口, department 部门/机关 (万人评机关), leadership 部门领导班子 (领导班子面对面评议, 电视问政测评)"
   enum RatingSubjectKind { unit department leadership }
   input RatingSubjectInput { kind: RatingSubjectKind!, departmentId: ID }
+  "默认评价 of the cases attributed to the cycle; a null field takes its env default (DEFAULT_RATING_LEVEL, _DAYS, _CHANNEL)"
+  type CycleDefaultRatingSettings {
+    "3 基本满意 … 5 非常满意: a default is never a bad rating"
+    level: Int
+    "calendar days after completion the applicant may still rate"
+    days: Int
+    "any channel but qr_code"
+    channel: RatingChannel
+  }
+  input CycleDefaultRatingSettingsInput { level: Int, days: Int, channel: RatingChannel }
+  extend type CycleSettings {
+    "默认评价 settings; null when left out (the env defaults apply)"
+    defaultRating: CycleDefaultRatingSettings
+  }
+  extend input CycleSettingsInput { defaultRating: CycleDefaultRatingSettingsInput }
   "群众评价: one public satisfaction response; level 5 非常满意 … 1 非常不满意"
   type Rating {
     id: ID!

@@ -18,6 +18,14 @@ export const PUBLIC_RATING_LIMIT = {
  */
 export const PUBLIC_RATINGS_PER_MINUTE = 10;
 
+/**
+ * 默认评价 bounds, shared by the env defaults (DEFAULT_RATING_*, src/config.ts) and a cycle's `settings.defaultRating`:
+ * a default is at least 3 (基本满意), so never a bad rating that would open a 差评核实 loop; it is recorded on any
+ * channel but the QR code (a scan is always a real rater).
+ */
+export const DEFAULT_RATING_BOUNDS = { level: { min: 3, max: 5 }, days: { min: 1, max: 365 } } as const;
+export const defaultRatingChannels = (channels: readonly RatingChannel[]) => channels.filter((c) => c !== 'qr_code') as [RatingChannel, ...RatingChannel[]];
+
 /** 差评: the bottom two levels (不满意, 非常不满意). */
 export const BAD_LEVEL_MAX = 2;
 export const isBad = (level: number) => level <= BAD_LEVEL_MAX;

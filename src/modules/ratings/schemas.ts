@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ratingChannels, ratingSubjectKinds } from './tables.js';
 import type { RatingChannel, RatingSubjectKind } from './tables.js';
 import { isoDate, labelSchema } from '../../lib/http.js';
-import { PUBLIC_RATING_LIMIT } from './rules.js';
+import { DEFAULT_RATING_BOUNDS, defaultRatingChannels, PUBLIC_RATING_LIMIT } from './rules.js';
 
 export { ratingChannels, ratingSubjectKinds };
 export type { RatingChannel, RatingSubjectKind };
@@ -181,3 +181,33 @@ export type RatingCountsDto = z.infer<typeof ratingCounts>;
 
 export const channelInfo = z.object({ code: channelSchema, label: labelSchema, publicLimit: z.boolean() }).meta({ id: 'RatingChannelInfo' });
 export const levelInfo = z.object({ level: levelSchema, label: labelSchema, bad: z.boolean() }).meta({ id: 'RatingLevelInfo' });
+
+/**
+ * 默认评价 settings of a cycle (`settings.defaultRating`): for the cases whose default rating is attributed to the cycle
+ * (completed within its window), the level, the days the applicant may still rate, and the channel recorded. A field
+ * left out or null takes its env value (DEFAULT_RATING_LEVEL, DEFAULT_RATING_DAYS, DEFAULT_RATING_CHANNEL).
+ */
+export const defaultRatingSettings = z
+  .object({
+    level: z
+      .number()
+      .int()
+      .min(DEFAULT_RATING_BOUNDS.level.min)
+      .max(DEFAULT_RATING_BOUNDS.level.max)
+      .nullable()
+      .default(null)
+      .describe('3 基本满意 … 5 非常满意 (a default is never a bad rating); null: DEFAULT_RATING_LEVEL'),
+    days: z
+      .number()
+      .int()
+      .min(DEFAULT_RATING_BOUNDS.days.min)
+      .max(DEFAULT_RATING_BOUNDS.days.max)
+      .nullable()
+      .default(null)
+      .describe('calendar days after completion the applicant may still rate; null: DEFAULT_RATING_DAYS'),
+    channel: z.enum(defaultRatingChannels(ratingChannels)).nullable().default(null).describe('the channel recorded (any but qr_code); null: DEFAULT_RATING_CHANNEL'),
+  })
+  .describe('默认评价 of the cases attributed to this cycle; null fields take the env defaults');
+export type DefaultRatingSettings = z.infer<typeof defaultRatingSettings>;
+/** The name of that group in the cycle settings document. */
+export const DEFAULT_RATING_GROUP = 'defaultRating';

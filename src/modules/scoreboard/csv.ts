@@ -25,6 +25,7 @@ const columns: [string, (row: DepartmentScoreDto) => CsvValue][] = [
   ['领导班子满意率 Leadership satisfied share', (d) => d.ownSatisfaction.leadership.satisfiedShare],
   ['十佳单位 Top 10 units', (d) => d.top10.units.map((u) => u.unitName).join('、')],
   ['百佳单位 Top 100 units', (d) => d.top100.units.map((u) => u.unitName).join('、')],
+  ['申诉排除的评价 Ratings excluded by appeals', (d) => d.ownSatisfaction.exclusions.map((x) => `${x.ratingId} (申诉 appeal ${x.appealId})`).join('、')],
   ['部门编号 Department id', (d) => d.departmentId],
 ];
 

@@ -14,8 +14,14 @@ export const scoreboardTypeDefs = /* GraphQL */ `
   type ScoreboardCommendations { count: Int! byLevel: ScoreboardCommendationLevels! points: Float! }
   "满意度: how many ratings, how many 差评, the mean level, the mean as points (0–100) and the satisfied share (levels 3–5)"
   type SatisfactionSummary { count: Int! bad: Int! meanLevel: Float meanPoints: Float satisfiedShare: Float }
+  "a department's own rating an upheld appeal (申诉成立) took out of its satisfaction"
+  type ScoreboardOwnExclusion { appealId: ID! ratingId: ID! }
   "the department's own satisfaction: 万人评机关 (department), 领导班子 (leadership), both (all); it does not change the points"
-  type ScoreboardOwnSatisfaction { department: SatisfactionSummary! leadership: SatisfactionSummary! all: SatisfactionSummary! }
+  type ScoreboardOwnSatisfaction {
+    department: SatisfactionSummary! leadership: SatisfactionSummary! all: SatisfactionSummary!
+    "ratings upheld appeals left out, each with its appeal"
+    exclusions: [ScoreboardOwnExclusion!]!
+  }
   "部门行风考核挂钩: what a department gains and loses from its units' honours"
   type DepartmentScore {
     departmentId: ID!

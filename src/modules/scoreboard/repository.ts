@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { awardQueries } from '../awards/queries.js';
 import { complaintQueries } from '../complaints/queries.js';
@@ -40,14 +40,22 @@ export const scoreboardRepository = {
 
   /**
    * The departments' own ratings of the cycle (万人评机关 and 领导班子 ratings), per department, subject kind and level: one
-   * GROUP BY; only ratings that count (not held or rejected).
+   * GROUP BY; only ratings that count: not held or rejected (integrity review), nor among `excludedIds` (taken out by upheld appeals).
    */
-  ownRatingCounts(db: Db, cycleId: string, departmentId?: string) {
+  ownRatingCounts(db: Db, cycleId: string, departmentId?: string, excludedIds: readonly string[] = []) {
     const r = ratingQueries.subjectFacts(db, 'department_own_ratings');
     return db
       .select({ departmentId: r.departmentId, subjectKind: r.subjectKind, level: r.level, n: count() })
       .from(r)
-      .where(and(eq(r.cycleId, cycleId), sql`${r.counts}`, sql`${r.subjectKind} <> 'unit'`, departmentId ? eq(r.departmentId, departmentId) : undefined))
+      .where(
+        and(
+          eq(r.cycleId, cycleId),
+          sql`${r.counts}`,
+          sql`${r.subjectKind} <> 'unit'`,
+          departmentId ? eq(r.departmentId, departmentId) : undefined,
+          excludedIds.length ? notInArray(r.id, [...excludedIds]) : undefined,
+        ),
+      )
       .groupBy(r.departmentId, r.subjectKind, r.level);
   },
 

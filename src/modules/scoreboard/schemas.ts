@@ -35,9 +35,12 @@ export const departmentScore = z
         department: satisfactionSummary.describe('万人评机关: ratings of the department itself (subject kind department)'),
         leadership: satisfactionSummary.describe('领导班子: ratings of its leadership team (领导班子面对面评议, 电视问政测评)'),
         all: satisfactionSummary.describe('both together'),
+        exclusions: z
+          .array(z.object({ appealId: z.uuid(), ratingId: z.uuid() }).meta({ id: 'ScoreboardOwnExclusion' }))
+          .describe("the department's own ratings an upheld appeal (申诉成立) took out of the lines above, each with its appeal (as upheld appeals take unit ratings out of P)"),
       })
       .describe(
-        "the department's own satisfaction (its department and leadership ratings attributed to the cycle), a separate line: it does not change bonusPoints, " +
+        "the department's own satisfaction (its department and leadership ratings attributed to the cycle; held or rejected ones and those upheld appeals exclude are left out), a separate line: it does not change bonusPoints, " +
           "penalties or netPoints, which stay the units' honours (部门行风考核挂钩); 万人评机关 rates the 机关 itself and is weighed by the office's own assessment of departments",
       )
       .meta({ id: 'ScoreboardOwnSatisfaction' }),

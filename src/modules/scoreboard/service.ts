@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.js';
 import type { RequestContext } from '../../lib/principal.js';
 import { awardStatusLabels } from '../awards/schemas.js';
 import { awardSettingsOf } from '../awards/settings.js';
+import type { DepartmentAppealExclusion } from '../appeals/schemas.js';
 import type { CyclesService } from '../cycles/service.js';
 import type { ProblemsService } from '../problems/service.js';
 import type { ExportFile, ExportFormat } from '../../lib/table-export.js';
@@ -16,22 +17,34 @@ import { summarizeLevels } from '../ratings/satisfaction.js';
  * revoked take points away (a revoked award keeps its naming bonus and carries the revocation penalty). Problems and
  * complaints of the department's participating units are shown beside them.
  */
-export function createScoreboardService({ db, cycles, problems }: { db: Db; cycles: CyclesService; problems: ProblemsService }) {
+export function createScoreboardService({
+  db,
+  cycles,
+  problems,
+  appealExclusions,
+}: {
+  db: Db;
+  cycles: CyclesService;
+  problems: ProblemsService;
+  /** The departments' own ratings upheld appeals exclude (appeals module: departmentExclusionsForCycle). */
+  appealExclusions?: (cycleId: string) => Promise<DepartmentAppealExclusion[]>;
+}) {
   async function scoreboard(ctx: RequestContext, cycleId: string): Promise<DepartmentScoreboardDto> {
     const cycle = await cycles.getCycle(cycleId);
     const { departmentBonus, departmentPenalty, commendationBonus } = awardSettingsOf(cycle.settings);
     // A department manager sees its own row only.
     const only = ctx.principal.role === 'department' ? ctx.principal.departmentId : undefined;
 
+    const exclusions = ((await appealExclusions?.(cycleId)) ?? []).filter((x) => !only || x.departmentId === only);
     const [enrolled, named, complaintRows, commendationRows, ownRows] = await Promise.all([
       repo.enrolledUnits(db, cycleId, only),
       repo.awards(db, cycleId, only),
       repo.complaintCounts(db, cycleId, only),
       repo.commendationCounts(db, cycleId, only),
-      repo.ownRatingCounts(db, cycleId, only),
+      repo.ownRatingCounts(db, cycleId, only, exclusions.map((x) => x.subjectId)),
     ]);
     const problemCounts = await problems.countsForUnits(cycleId, enrolled.map((e) => e.unitId));
-    const departmentIds = [...new Set([...enrolled.map((e) => e.departmentId), ...named.map((a) => a.departmentId), ...commendationRows.map((c) => c.departmentId), ...ownRows.map((r) => r.departmentId!)])];
+    const departmentIds = [...new Set([...enrolled.map((e) => e.departmentId), ...named.map((a) => a.departmentId), ...commendationRows.map((c) => c.departmentId), ...ownRows.map((r) => r.departmentId!), ...exclusions.map((x) => x.departmentId)])];
     const names = new Map((await repo.departmentNames(db, departmentIds)).map((d) => [d.id, d.name]));
     const complaintsBy = new Map(complaintRows.map((c) => [c.departmentId, c]));
 
@@ -82,6 +95,7 @@ export function createScoreboardService({ db, cycles, problems }: { db: Db; cycl
           department: summarizeLevels(own.filter((r) => r.subjectKind === 'department')),
           leadership: summarizeLevels(own.filter((r) => r.subjectKind === 'leadership')),
           all: summarizeLevels(own),
+          exclusions: exclusions.filter((x) => x.departmentId === departmentId).map((x) => ({ appealId: x.appealId, ratingId: x.subjectId })),
         },
       };
     });
