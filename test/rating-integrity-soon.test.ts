@@ -1,7 +1,8 @@
 import t from 'tap';
 import { cycleInPhase } from './fixtures-cycles.js';
 import { referenceWorld } from './fixtures.js';
-import { setup } from './helper.js';
+import { systemContext } from '../src/lib/principal.js';
+import { gql, setup } from './helper.js';
 import type { TestApp } from './helper.js';
 
 // 评价防刷 soon after intake (ratings/integrity.ts): the intake marks its cycle, a background run scans it; no test calls a scan.
@@ -55,6 +56,30 @@ t.test('with the delay 0 a copy marks its cycle but holds nothing until a scan i
   const scan = await off.as('admin', { method: 'POST', url: '/api/v1/rating-holds/scan', payload: { cycleId: cycle.id } });
   t.equal(scan.statusCode, 200, scan.body);
   t.equal((await heldOf(B.id)).length, 30, 'the asked-for scan holds the burst');
+
+  // Every other path that stores ratings marks its cycle too (in the service, not the route).
+  const integrity = off.app.services.ratingIntegrity;
+  const marks = async (what: string, store: () => Promise<unknown>) => {
+    await integrity.scanDirty(systemContext('test'));
+    t.notOk(integrity.hasDirty(), `${what}: nothing marked before`);
+    await store();
+    t.ok(integrity.hasDirty(), `${what}: its cycle is marked`);
+  };
+  await marks('an integration rating', () => off.as('integration', { method: 'POST', url: '/api/v1/ratings', payload: { unitId: B.id, channel: 'hotline', level: 4, source: 'soon', externalId: 'rest-1' } }));
+  await marks('a GraphQL rating', () => gql(off, 'integration', `mutation { submitRating(input: { unitId: "${B.id}", channel: hotline, level: 4, source: "soon", externalId: "gql-1" }) { id } }`));
+  await marks('an import', () =>
+    off.as('integration', {
+      method: 'POST',
+      url: '/api/v1/rating-imports?format=ndjson&source=soon-file',
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: JSON.stringify({ unitId: B.id, channel: 'questionnaire', level: 4, collectedAt: new Date().toISOString(), externalId: 'file-1' }) + '\n',
+    }),
+  );
+  // A cycle gone since it was marked has nothing to scan: it is dropped, not retried on every run.
+  await integrity.scanDirty(systemContext('test'));
+  integrity.markDirty(['01a23000-0000-7000-8000-0000000000ff']);
+  t.match(await integrity.scanDirty(systemContext('test')), { cycles: 1, held: 0 });
+  t.notOk(integrity.hasDirty());
 });
 
 t.test('a burst of 500 ratings from one key through the public intake is held within seconds, no scan asked for', async (t) => {
