@@ -198,6 +198,12 @@ export const configSchema = z.object({
   /** How often the integrity signals run over the last 7 days of ratings (0: never; computing a ranking always scans its cycle). */
   RATING_INTEGRITY_SCAN_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
   /**
+   * 评价防刷, soon after intake: how often this process scans the cycles it took ratings for since its last scan
+   * (incrementally, once across copies); a burst is held within about this long. 0: off (the periodic scan and each
+   * ranking computation still scan).
+   */
+  RATING_INTEGRITY_SCAN_DELAY_MS: z.coerce.number().int().min(0).max(3_600_000).default(2_000),
+  /**
    * 默认评价 (好差评): calendar days after its completion a case may still be rated; past them an unrated case gets the
    * default rating. Calendar days, the rater's clock (as 一周办结), not the office's working days.
    */
@@ -316,6 +322,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     LOAD_SHEDDING_MAX_EVENT_LOOP_DELAY_MS: 10_000,
     RATING_IMPORT_LEASE_SWEEP_INTERVAL_MS: 0,
     RATING_INTEGRITY_SCAN_INTERVAL_MS: 0,
+    // Tests scan when they mean to (POST /rating-holds/scan), unless they test the scan soon after intake.
+    RATING_INTEGRITY_SCAN_DELAY_MS: 0,
     IDEMPOTENCY_KEY_SWEEP_INTERVAL_MS: 0,
     // Tests run the default-rating job when they mean to (services.defaultRatings.run).
     DEFAULT_RATING_INTERVAL_MS: 0,

@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { systemContext } from '../src/lib/principal.js';
 import { referenceWorld } from './fixtures.js';
 import { setup } from './helper.js';
+import { untilBlocked } from './lock-wait.js';
 
 // POST /rating-imports rows with a case (一事一评) and a subject (万人评机关, 领导班子): the single rating's rules, per row.
 const h = await setup(t);
@@ -90,4 +91,44 @@ t.test('a CSV file carries the same columns; a file of department ratings needs 
   const withCase = `unitId,caseId,channel,level,collectedAt,externalId\n${forestStation.id},${c2},questionnaire,4,${at},csv-2\n${forestStation.id},${c2},questionnaire,4,${at},csv-3\n`;
   const r2 = await upload('format=csv&source=campaign-2', withCase, 'text/csv');
   t.match(r2.json(), { accepted: 1, rejected: 1 });
+});
+
+t.test('a case rated by another writer while the import runs: a row error under partial, a failed job with nothing committed under all_or_nothing', async (t) => {
+  for (const policy of ['partial', 'all_or_nothing'] as const) {
+    const raced = await caseOf(forestStation.id);
+    const source = `race-${policy}`;
+    const rows = [
+      { unitId: forestStation.id, caseId: raced, channel: 'questionnaire', level: 5, collectedAt: at, externalId: 'raced' }, // NDJSON row 1
+      { unitId: forestStation.id, channel: 'questionnaire', level: 4, collectedAt: at, externalId: 'beside' },
+    ];
+    const client = await h.database.pool!.connect();
+    try {
+      // The other writer (a single rating of the case) has stored its rating but not committed: the batch's check sees none.
+      await client.query('begin');
+      await client.query(
+        `insert into ratings (id, unit_id, channel, level, collected_at, source, submitted_by, case_id) values (gen_random_uuid(), $1, 'hotline', 3, now(), 'hotline', 'other-writer', $2)`,
+        [forestStation.id, raced],
+      );
+      const pending = upload(`format=ndjson&source=${source}&policy=${policy}`, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      // The merge waits on the other writer's uncommitted case key: let that writer commit only then.
+      await untilBlocked(h, 'insert into ratings (');
+      await client.query('commit');
+      const res = await pending;
+      t.equal(res.statusCode, 201, res.body);
+      const errors = await errorsOf(res.json().id);
+      t.match(errors, [{ rowNumber: 1, field: 'caseId', message: /already has its rating/ }], `${policy}: the raced row is a row error`);
+      const stored = await h.sql<{ external_id: string }>('select external_id from ratings where source = $1 order by external_id', [source]);
+      if (policy === 'partial') {
+        t.match(res.json(), { status: 'completed', accepted: 1, rejected: 1, duplicates: 0 });
+        t.same(stored.map((r) => r.external_id), ['beside'], 'the rest of the batch is committed');
+      } else {
+        t.match(res.json(), { status: 'failed', accepted: 0, rejected: 1 });
+        t.same(stored, [], 'nothing committed');
+      }
+      const ofCase = await h.sql<{ submitted_by: string }>('select submitted_by from ratings where case_id = $1', [raced]);
+      t.same(ofCase, [{ submitted_by: 'other-writer' }], 'the case keeps its one rating (一事一评)');
+    } finally {
+      client.release();
+    }
+  }
 });

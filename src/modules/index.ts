@@ -66,7 +66,7 @@ import type { Publication } from '../plugins/pubsub.js';
 import type { ScheduledJob } from '../plugins/schedules.js';
 import { awardEscalation } from './awards/schedule.js';
 import { problemOverdueNotices } from './problems/schedule.js';
-import { ratingImportLeaseSweep, ratingIntegrityScan } from './ratings/schedule.js';
+import { ratingImportLeaseSweep, ratingIntegrityScan, ratingIntegritySoon } from './ratings/schedule.js';
 import { webhookDispatch } from './webhooks/schedule.js';
 import { idempotencyKeySweep } from './idempotency/schedule.js';
 import { serviceItemLoaders, serviceItemResolvers, serviceItemTypeDefs } from './service-items/graphql.js';
@@ -123,4 +123,4 @@ export const facadeModules: { prefix: string; plugin: FastifyPluginAsyncZod }[] 
 export const graphqlPublications: Publication[] = [...awardPublications];
 
 /** Every module's periodic jobs, each behind its own config switch; the schedules plugin runs them. */
-export const scheduledJobs: ScheduledJob[] = [auditSealer, auditCheckpoints, webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep, ratingIntegrityScan, idempotencyKeySweep, caseImportLeaseSweep, unitImportLeaseSweep, departmentImportLeaseSweep, defaultRatingJob];
+export const scheduledJobs: ScheduledJob[] = [auditSealer, auditCheckpoints, webhookDispatch, awardEscalation, problemOverdueNotices, ratingImportLeaseSweep, ratingIntegrityScan, ratingIntegritySoon, idempotencyKeySweep, caseImportLeaseSweep, unitImportLeaseSweep, departmentImportLeaseSweep, defaultRatingJob];

@@ -128,6 +128,7 @@ export function createServices(database: Database, { config, keys }: { config: C
     calendar,
     verificationWorkingDays: config.VERIFICATION_WORKING_DAYS,
     links,
+    integrity: ratingIntegrity,
   });
   const ratingFollowUps = createRatingFollowUpsService({ db, audit, problems, links, calendar, followUpWorkingDays: config.FOLLOW_UP_WORKING_DAYS });
   const qrCodes = createQrCodesService({ ratings, units, secret: linkSecret, config });
@@ -139,6 +140,7 @@ export function createServices(database: Database, { config, keys }: { config: C
     verificationWorkingDays: config.VERIFICATION_WORKING_DAYS,
     lease: { leaseMs: config.RATING_IMPORT_LEASE_MS, heartbeatMs: config.RATING_IMPORT_HEARTBEAT_MS },
     calendar,
+    integrity: ratingIntegrity,
   });
   const statistics = createStatisticsService({ db, regions, publicMinCell: config.PUBLIC_STATS_MIN_CELL });
   const outreach = createOutreachService({ db, audit });
@@ -163,6 +165,7 @@ export function createServices(database: Database, { config, keys }: { config: C
     days: config.DEFAULT_RATING_DAYS,
     level: config.DEFAULT_RATING_LEVEL,
     channel: config.DEFAULT_RATING_CHANNEL,
+    integrity: ratingIntegrity,
   });
   const idempotency = createIdempotencyService({ db, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
   // 省级好差评平台对接: maps the provincial layout onto the rating and case imports.

@@ -12,6 +12,8 @@ export interface ScheduledJob {
   intervalMs(config: Config): number;
   /** Also run once as soon as the app is ready (recovery after a restart) rather than one interval later; only when switched on. */
   atReady?: boolean;
+  /** Nothing to do in this process (checked in memory at each tick): the tick is skipped, without its lock. */
+  idle?(services: Services): boolean;
   run(services: Services): Promise<unknown>;
 }
 
@@ -66,7 +68,7 @@ export default fp<{ jobs: readonly ScheduledJob[]; database?: Database }>(
       let running: Promise<void> = Promise.resolve();
       const tick = () => {
         running = Promise.resolve()
-          .then(() => runOnce(job))
+          .then(() => (job.idle?.(app.services) ? undefined : runOnce(job)))
           .then(
             () => undefined,
             (err: unknown) => app.log.error({ err, job: job.name }, `scheduled job ${job.name} failed`),

@@ -3,6 +3,7 @@ import { uuidv7 } from '../../lib/ids.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { AuditService } from '../audit/service.js';
 import { defaultRatingsRepository } from './defaults.repository.js';
+import type { RatingIntegrityService } from './integrity.js';
 import type { RatingChannel } from './tables.js';
 
 /** The source and submitter of a default rating: the system, not a rater or an integration. */
@@ -40,6 +41,7 @@ export function createDefaultRatingsService({
   level,
   channel,
   batchSize = BATCH,
+  integrity,
 }: {
   db: Db;
   audit: Pick<AuditService, 'prepare'>;
@@ -50,6 +52,8 @@ export function createDefaultRatingsService({
   /** DEFAULT_RATING_CHANNEL */
   channel: RatingChannel;
   batchSize?: number;
+  /** 评价防刷 soon after intake: the cycles given default ratings are scanned next (integrity.ts). */
+  integrity: Pick<RatingIntegrityService, 'markDirty'>;
 }) {
   return {
     async run(ctx: RequestContext, now = new Date()): Promise<DefaultRatingRun> {
@@ -67,6 +71,7 @@ export function createDefaultRatingsService({
           { receivedAt: now, source: DEFAULT_RATING_SOURCE, submittedBy: ctx.principal.subject },
           entry,
         );
+        integrity.markDirty(new Set(inserted.map((r) => r.cycleId)));
         given += inserted.length;
         batches++;
         // A short batch was the last; an empty insert means another run took these cases first.

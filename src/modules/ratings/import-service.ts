@@ -10,6 +10,7 @@ import type { CalendarService } from '../calendar/service.js';
 import type { AuditService } from '../audit/service.js';
 import { isInFuture } from '../../lib/time.js';
 import { ratingImportHeader } from './import-rows.js';
+import type { RatingIntegrityService } from './integrity.js';
 import { importRepository, openStage } from './import.repository.js';
 import type { RatingImportRow, StagedRating } from './import.repository.js';
 import { importColumns, importRow } from './import.schemas.js';
@@ -50,6 +51,7 @@ export function createRatingImportsService({
   verificationWorkingDays,
   lease,
   calendar,
+  integrity,
 }: {
   database: Database;
   audit: AuditService;
@@ -62,15 +64,18 @@ export function createRatingImportsService({
   lease: { leaseMs: number; heartbeatMs: number };
   /** One 回访 deadline per import, on the national holiday calendar. */
   calendar: Pick<CalendarService, 'addWorkingDays'>;
+  /** 评价防刷 soon after intake: the cycles an import's ratings went to are scanned next (integrity.ts). */
+  integrity: Pick<RatingIntegrityService, 'markDirty'>;
 }) {
   const runner = createImportRunner<RatingImportRow, RatingImportCounters, RatingImportDto>({ database, audit, jobs: importRepository, toDto: toImportDto, lease });
 
   const reads = importJobReads({ database, jobs: importRepository, toDto: toImportDto, label: 'rating import' });
 
 
-  const toStaged = (row: ImportRow, subject: ResolvedSubject): StagedRating => {
+  const toStaged = (rowNumber: number, row: ImportRow, subject: ResolvedSubject): StagedRating => {
     const comment = row.comment ? row.comment : null;
     return {
+      rowNumber,
       id: uuidv7(),
       unitId: subject.unitId,
       subjectKind: subject.kind,
@@ -90,6 +95,8 @@ export function createRatingImportsService({
   function run(ctx: RequestContext, opts: ImportOptions, input: Readable): Promise<RatingImportDto> {
     // 一事一评 across the whole file: a case rated by an earlier row (staged, maybe not merged yet) is not rated again.
     const seenCases = new Set<string>();
+    /** The cycles this import's ratings went to (marked dirty for the integrity scan once it ends). */
+    const touched = new Set<string>();
     /** The single rating's case rule (rules.ts caseRatingIssue) on the batch's case facts; a re-imported row is a duplicate, not a second rating. */
     const caseIssue = (row: ImportRow, unitId: string, facts: Map<string, CaseFact>): string | null => {
       const caseId = row.caseId!;
@@ -120,11 +127,14 @@ export function createRatingImportsService({
           ...stage,
           async merge(tx, importId) {
             const r = await stage.merge(tx, { ...mergeJob, importId });
+            // Marked before the batch commits (a scan then sees it soon after) and again once the import ends (integrity.ts).
+            for (const id of r.cycleIds) touched.add(id);
+            integrity.markDirty(r.cycleIds);
             // 默认评价 replaced by an imported rating of their case: removed in the merge's transaction, each audited.
             if (r.replacedDefaults.length) {
               await audit.record(tx, ctx, r.replacedDefaults.map((d) => ({ action: 'rating.default_replaced', entityType: 'rating', entityId: d.id, before: { ...d, default: true } })));
             }
-            return { inserted: r.inserted, extra: { followUpsOpened: r.followUps } };
+            return { inserted: r.inserted, extra: { followUpsOpened: r.followUps }, rejected: r.rejected };
           },
         };
       },
@@ -146,13 +156,14 @@ export function createRatingImportsService({
           else if (caseProblem) reject(p, 'caseId', caseProblem);
           else {
             if (p.row.caseId) seenCases.add(p.row.caseId);
-            staged.push(toStaged(p.row, subject));
+            staged.push(toStaged(p.rowNumber, p.row, subject));
           }
         }
         return staged;
       },
     };
-    return runner.run(ctx, kind, opts, input);
+    // Whatever the outcome: a partial import that failed later has committed its earlier batches.
+    return runner.run(ctx, kind, opts, input).finally(() => integrity.markDirty(touched));
   }
 
   return {

@@ -11,11 +11,17 @@ import { departmentQueries } from '../departments/queries.js';
 import { caseQueries } from '../cases/queries.js';
 import { ratings } from './tables.js';
 import { eq, inArray } from 'drizzle-orm';
+import { isUniqueViolation } from '../../db/errors.js';
+import { mergeClaimingKeys } from '../../lib/bulk-import.js';
+import type { MergeRejection } from '../../lib/bulk-import.js';
+import { caseAlreadyRatedMessage } from './rules.js';
 
 export type RatingImportRow = typeof ratingImports.$inferSelect;
 
 /** A validated row on its way into `ratings`, with ids made here (UUIDv7) so the merge needs no generator. */
 export interface StagedRating {
+  /** The row of the file it comes from (for a row error the merge may still raise). */
+  rowNumber: number;
   id: string;
   /** Null exactly for a department or leadership rating (then departmentId). */
   unitId: string | null;
@@ -34,8 +40,8 @@ export interface StagedRating {
   followUpId: string | null;
 }
 
-const STAGE_COLUMNS = 'id, unit_id, cycle_id, channel, level, comment, collected_at, external_id, respondent_hash, follow_up_id, subject_kind, department_id, case_id';
-const STAGE_DDL = `(id uuid not null, unit_id uuid, cycle_id uuid, channel text not null, level smallint not null, comment text,
+const STAGE_COLUMNS = 'row_number, id, unit_id, cycle_id, channel, level, comment, collected_at, external_id, respondent_hash, follow_up_id, subject_kind, department_id, case_id';
+const STAGE_DDL = `(row_number int not null, id uuid not null, unit_id uuid, cycle_id uuid, channel text not null, level smallint not null, comment text,
   collected_at timestamptz not null, external_id text not null, respondent_hash text, follow_up_id uuid, subject_kind text not null, department_id uuid, case_id uuid)`;
 
 /** A case of the batch (一事一评): its unit, and its rating if it has one. */
@@ -84,6 +90,10 @@ export interface MergeJob {
 export interface MergeResult {
   inserted: number;
   followUps: number;
+  /** The cycles the inserted ratings were attributed to (for the integrity scan soon after intake). */
+  cycleIds: string[];
+  /** Staged rows refused after all: their case was rated by another writer since the batch was checked (一事一评). */
+  rejected: MergeRejection[];
   /** 默认评价 removed because an imported rating of their case replaces them (the caller audits them). */
   replacedDefaults: { id: string; caseId: string; unitId: string; level: number }[];
 }
@@ -108,14 +118,14 @@ const STAGE_LAYOUT: StageLayout<StagedRating> = {
   columns: STAGE_COLUMNS,
   ddl: STAGE_DDL,
   copyLine: (r) =>
-    `${r.id}\t${r.unitId ?? '\\N'}\t${r.cycleId ?? '\\N'}\t${r.channel}\t${r.level}\t${copyText(r.comment)}\t${r.collectedAt}\t${copyEscape(r.externalId)}\t${r.respondentHash ?? '\\N'}\t${r.followUpId ?? '\\N'}\t${r.subjectKind}\t${r.departmentId ?? '\\N'}\t${r.caseId ?? '\\N'}\n`,
+    `${r.rowNumber}\t${r.id}\t${r.unitId ?? '\\N'}\t${r.cycleId ?? '\\N'}\t${r.channel}\t${r.level}\t${copyText(r.comment)}\t${r.collectedAt}\t${copyEscape(r.externalId)}\t${r.respondentHash ?? '\\N'}\t${r.followUpId ?? '\\N'}\t${r.subjectKind}\t${r.departmentId ?? '\\N'}\t${r.caseId ?? '\\N'}\n`,
   values: (r) =>
-    sql`(${r.id}, ${r.unitId}, ${r.cycleId}, ${r.channel}, ${r.level}, ${r.comment}, ${r.collectedAt}, ${r.externalId}, ${r.respondentHash}, ${r.followUpId}, ${r.subjectKind}, ${r.departmentId}, ${r.caseId})`,
+    sql`(${r.rowNumber}, ${r.id}, ${r.unitId}, ${r.cycleId}, ${r.channel}, ${r.level}, ${r.comment}, ${r.collectedAt}, ${r.externalId}, ${r.respondentHash}, ${r.followUpId}, ${r.subjectKind}, ${r.departmentId}, ${r.caseId})`,
 };
 
 export async function openStage(database: Database): Promise<StageSession> {
   const stage = await openCopyStage(database, STAGE_LAYOUT);
-  const merge = async (tx: Db, job: MergeJob): Promise<MergeResult> => {
+  const insertStaged = async (tx: Db, job: MergeJob): Promise<Omit<MergeResult, 'rejected'>> => {
     // 默认评价: a staged rating of a case replaces its default rating (not a re-imported row, which stays a duplicate).
     const replaced = await tx.execute(sql`
         delete from ratings d using ${stage.table} s
@@ -138,7 +148,7 @@ export async function openStage(database: Database): Promise<StageSession> {
             where s.department_id is not null and w.starts_at <= s.collected_at and s.collected_at < w.ends_at order by w.id desc limit 1
           ) dw on true
           on conflict (source, external_id) do nothing
-          returning id, unit_id, department_id
+          returning id, unit_id, department_id, cycle_id
         ), fu as (
           insert into rating_follow_ups (id, rating_id, unit_id, department_id, verify_by, deadline)
           select s.follow_up_id, ins.id, ins.unit_id, ins.department_id, ${job.verifyBy.toISOString()}::timestamptz, ${job.followUpDeadline.toISOString()}::timestamptz
@@ -146,10 +156,33 @@ export async function openStage(database: Database): Promise<StageSession> {
           where s.follow_up_id is not null
           returning 1
         )
-        select (select count(*) from ins)::int as inserted, (select count(*) from fu)::int as follow_ups`);
-    const row = (res as unknown as { rows: { inserted: number; follow_ups: number }[] }).rows[0];
+        select (select count(*) from ins)::int as inserted, (select count(*) from fu)::int as follow_ups,
+               (select coalesce(array_agg(distinct cycle_id::text), '{}') from ins where cycle_id is not null) as cycle_ids`);
+    const row = (res as unknown as { rows: { inserted: number; follow_ups: number; cycle_ids: string[] }[] }).rows[0];
     const defaults = (replaced as unknown as { rows: { id: string; case_id: string; unit_id: string; level: number }[] }).rows;
-    return { inserted: Number(row.inserted), followUps: Number(row.follow_ups), replacedDefaults: defaults.map((d) => ({ id: d.id, caseId: d.case_id, unitId: d.unit_id, level: d.level })) };
+    return {
+      inserted: Number(row.inserted),
+      followUps: Number(row.follow_ups),
+      cycleIds: row.cycle_ids,
+      replacedDefaults: defaults.map((d) => ({ id: d.id, caseId: d.case_id, unitId: d.unit_id, level: d.level })),
+    };
+  };
+  /**
+   * 一事一评 raced: staged rows whose case another writer (a single rating, another import) rated since the batch was
+   * checked, taken out of the stage. A re-imported row (its own source and externalId) stays: it is a duplicate.
+   */
+  const takeRatedCases = (job: MergeJob) => async (tx: Db): Promise<MergeRejection[]> => {
+    const res = await tx.execute(sql`
+      delete from ${stage.table} s using ratings r
+      where s.case_id is not null and r.case_id = s.case_id and not r.is_default
+        and not (r.source = ${job.source} and r.external_id = s.external_id)
+      returning s.row_number, s.case_id`);
+    return (res as unknown as { rows: { row_number: number; case_id: string }[] }).rows.map((r) => ({ rowNumber: r.row_number, field: 'caseId', message: caseAlreadyRatedMessage(r.case_id) }));
+  };
+  /** Under a savepoint (bulk-import.ts mergeClaimingKeys): a case rated concurrently is a row error, not a failed batch. */
+  const merge = async (tx: Db, job: MergeJob): Promise<MergeResult> => {
+    const { result, rejected } = await mergeClaimingKeys(tx, { apply: (sp) => insertStaged(sp, job), isClash: (err) => isUniqueViolation(err, 'ratings_case_key'), takeClashes: takeRatedCases(job) });
+    return { ...result, rejected };
   };
   // The stage's session, append, clear and release, with this kind's merge.
   return { ...stage, merge };

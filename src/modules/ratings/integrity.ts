@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { inTransaction } from '../../db/client.js';
 import type { Db, TxOption } from '../../db/client.js';
-import { invalid, notFound } from '../../lib/errors.js';
+import { DomainError, invalid, notFound } from '../../lib/errors.js';
 import { isoDate, paginate, toIso, toIsoOrNull } from '../../lib/http.js';
 import type { Page } from '../../lib/http.js';
 import type { RequestContext } from '../../lib/principal.js';
@@ -22,6 +22,22 @@ import type { HeldRow, HoldStatus, IntegritySignal, IntegrityThresholds } from '
  *   (with enough ratings on both sides).
  * Suspects are HELD (never dropped): out of P until the office clears them, listed with their signals, counted per unit in
  * the ranking explanation. A cleared rating is not held again; a rejected one stays out.
+ *
+ * When a scan runs: each ranking computation scans its cycle first (inside its transaction); POST /rating-holds/scan; the
+ * periodic 7-day scan (RATING_INTEGRITY_SCAN_INTERVAL_MS); and SOON AFTER INTAKE, so an office watching a burst sees it
+ * held within seconds. For that, every path that stores ratings (the rating service — public, QR code, integration,
+ * GraphQL, department ratings —, the imports and the default ratings) calls `markDirty` with the cycle the rating was
+ * attributed to, once it is stored: a Set in this process's memory, no I/O, nothing added to the intake's one statement.
+ * The scheduled job `rating-integrity-soon` (schedule.ts, every RATING_INTEGRITY_SCAN_DELAY_MS, default 2 s, 0 = off)
+ * skips its tick without touching the database while nothing is dirty; otherwise it takes the job lock (once across
+ * copies: plugins/schedules.ts) and `scanDirty` runs the incremental scan of each dirty cycle, each in its own
+ * transaction. The set is emptied when the run starts: a rating stored meanwhile marks its cycle again for the next run;
+ * a cycle whose scan failed is marked again (the failure is logged by the schedules plugin); a copy that finds the lock
+ * taken keeps its marks and tries again next tick. A redundant scan is harmless (incremental, and a rating already held
+ * is never held or audited again), and a scan that ran while an intake's transaction was still open leaves its watermark
+ * before that transaction began (scanHorizon), so what it could not see is scanned next time. A rating attributed to
+ * no cycle is left to the periodic scan. Marks are per process and lost on a crash: the periodic scan and the ranking's
+ * scan are the backstop.
  */
 export const integrityDefaults: IntegrityThresholds = {
   burstMax: 20,
@@ -155,44 +171,74 @@ export function createRatingIntegrityService({
   /** How far back of its watermark an incremental scan starts again (RATING_INTEGRITY_SCAN_OVERLAP_SECONDS). */
   overlapSeconds?: number;
 }) {
+  /** Cycles that took ratings since this process last scanned them (see the module comment). */
+  const dirty = new Set<string>();
   const recordHolds = (tx: Db, ctx: RequestContext, rows: HeldRow[]) =>
     audit.record(
       tx,
       ctx,
       rows.map((r) => ({ action: 'rating.held', entityType: 'rating', entityId: r.id, before: { holdStatus: 'none' }, after: { holdStatus: 'held', signals: r.holdSignals, unitId: r.unitId, departmentId: r.departmentId } })),
     );
-  return {
-    /**
-     * Evaluates the signals and holds the suspects, each with an audit entry, in one transaction (the caller's: rankings
-     * scans a cycle inside its computation, so a burst never slips into P). Without a cycle: ratings of the last 7 days.
-     * A cycle is scanned incrementally (only the ratings received since its watermark, with each signal's look-back: the
-     * same holds as a full scan) unless `full` is asked, it was never scanned, or the thresholds changed since its last full scan.
-     */
-    async scan(ctx: RequestContext, { cycleId, full = false, now = new Date(), tx }: TxOption & { cycleId?: string; full?: boolean; now?: Date } = {}): Promise<ScanHoldsResult> {
-      return inTransaction(db, tx, async (tx) => {
-        if (!cycleId) {
-          const rows = await integrityRepository.holdSuspects(tx, { since: new Date(now.getTime() - SCAN_LOOKBACK_MS) }, thresholds, now);
-          await recordHolds(tx, ctx, rows);
-          return { ...summary(rows), full: true };
-        }
-        const state = await integrityRepository.scanState(tx, cycleId);
-        // A cycle never scanned may not exist at all: 404 naming it, before its watermark is written.
-        if (!state && !(await importRepository.existingCycleIds(tx, [cycleId])).has(cycleId)) throw notFound('cycle', cycleId);
-        const isFull = full || !state || !sameThresholds(state.thresholds, thresholds);
-        // Taken before the scan's statement: every rating received before it is visible to that statement.
-        const horizon = await integrityRepository.scanHorizon(tx, overlapSeconds);
-        const rows = await integrityRepository.holdSuspects(tx, isFull ? { cycleId } : { cycleId, from: { receivedFrom: state!.scannedThrough, scannedAt: state!.scannedAt } }, thresholds, now);
-        await integrityRepository.saveScanState(tx, {
-          cycleId,
-          // Never backwards: an overlap longer than the time since the last scan re-examines, it does not skip.
-          scannedThrough: isFull || horizon > state!.scannedThrough ? horizon : state!.scannedThrough,
-          thresholds,
-          fullScannedAt: isFull ? now : state!.fullScannedAt,
-          scannedAt: now,
-        });
+  /**
+   * Evaluates the signals and holds the suspects, each with an audit entry, in one transaction (the caller's: rankings
+   * scans a cycle inside its computation, so a burst never slips into P). Without a cycle: ratings of the last 7 days.
+   * A cycle is scanned incrementally (only the ratings received since its watermark, with each signal's look-back: the
+   * same holds as a full scan) unless `full` is asked, it was never scanned, or the thresholds changed since its last full scan.
+   */
+  function scan(ctx: RequestContext, { cycleId, full = false, now = new Date(), tx }: TxOption & { cycleId?: string; full?: boolean; now?: Date } = {}): Promise<ScanHoldsResult> {
+    return inTransaction(db, tx, async (tx) => {
+      if (!cycleId) {
+        const rows = await integrityRepository.holdSuspects(tx, { since: new Date(now.getTime() - SCAN_LOOKBACK_MS) }, thresholds, now);
         await recordHolds(tx, ctx, rows);
-        return { ...summary(rows), full: isFull };
+        return { ...summary(rows), full: true };
+      }
+      const state = await integrityRepository.scanState(tx, cycleId);
+      // A cycle never scanned may not exist at all: 404 naming it, before its watermark is written.
+      if (!state && !(await importRepository.existingCycleIds(tx, [cycleId])).has(cycleId)) throw notFound('cycle', cycleId);
+      const isFull = full || !state || !sameThresholds(state.thresholds, thresholds);
+      // Taken before the scan's statement: every rating received before it is visible to that statement.
+      const horizon = await integrityRepository.scanHorizon(tx, overlapSeconds);
+      const rows = await integrityRepository.holdSuspects(tx, isFull ? { cycleId } : { cycleId, from: { receivedFrom: state!.scannedThrough, scannedAt: state!.scannedAt } }, thresholds, now);
+      await integrityRepository.saveScanState(tx, {
+        cycleId,
+        // Never backwards: an overlap longer than the time since the last scan re-examines, it does not skip.
+        scannedThrough: isFull || horizon > state!.scannedThrough ? horizon : state!.scannedThrough,
+        thresholds,
+        fullScannedAt: isFull ? now : state!.fullScannedAt,
+        scannedAt: now,
       });
+      await recordHolds(tx, ctx, rows);
+      return { ...summary(rows), full: isFull };
+    });
+  }
+
+  return {
+    scan,
+
+    /** Ratings of this cycle were stored (after their commit): the next `scanDirty` scans it. No I/O. */
+    markDirty(cycleIds: Iterable<string | null>): void {
+      for (const id of cycleIds) if (id) dirty.add(id);
+    },
+
+    /** Something for `scanDirty` to do (the scheduled job skips its tick, and its lock, when not). */
+    hasDirty: (): boolean => dirty.size > 0,
+
+    /** The incremental scan of every cycle marked dirty, each in its own transaction; a failed one stays marked. */
+    async scanDirty(ctx: RequestContext): Promise<{ cycles: number; held: number }> {
+      const cycles = [...dirty];
+      dirty.clear();
+      let held = 0;
+      for (const [i, cycleId] of cycles.entries()) {
+        try {
+          held += (await scan(ctx, { cycleId })).held;
+        } catch (err) {
+          // A cycle gone since (404) has nothing left to scan; any other failure is tried again on the next run.
+          if (err instanceof DomainError && err.status === 404) continue;
+          for (const c of cycles.slice(i)) dirty.add(c);
+          throw err;
+        }
+      }
+      return { cycles: cycles.length, held };
     },
 
     async list(filter: ListHoldsFilter, page: { limit: number; cursor?: string }): Promise<Page<RatingHoldDto>> {

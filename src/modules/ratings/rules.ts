@@ -53,6 +53,9 @@ export function loopIsOverdue(r: { state: string; verifyBy: Date | null; deadlin
   return (AWAITING_CALL_BACK_STATES as readonly string[]).includes(r.state) && r.deadline.getTime() < now.getTime();
 }
 
+/** 一事一评: the case has its (non-default) rating already; the import's merge says the same of a case rated meanwhile. */
+export const caseAlreadyRatedMessage = (caseId: string) => `case ${caseId} already has its rating (一事一评)`;
+
 /**
  * 一事一评, the one rule of a rating's case (the single rating and the import apply it): the case exists, is the rated
  * unit's, and has no rating yet — or only its default rating (默认评价), which the new one replaces. `existing` is the
@@ -66,7 +69,7 @@ export function caseRatingIssue(
 ): { code: 'case_unknown' | 'case_of_another_unit' | 'case_already_rated'; message: string } | null {
   if (!c) return { code: 'case_unknown', message: `case ${caseId} does not exist` };
   if (c.unitId !== unitId) return { code: 'case_of_another_unit', message: `case ${caseId} belongs to another unit than the one rated` };
-  if (existing && !existing.isDefault) return { code: 'case_already_rated', message: `case ${caseId} already has its rating (一事一评)` };
+  if (existing && !existing.isDefault) return { code: 'case_already_rated', message: caseAlreadyRatedMessage(caseId) };
   return null;
 }
 

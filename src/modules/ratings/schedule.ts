@@ -21,3 +21,15 @@ export const ratingIntegrityScan: ScheduledJob = {
   intervalMs: (config) => config.RATING_INTEGRITY_SCAN_INTERVAL_MS,
   run: (services) => services.ratingIntegrity.scan(systemContext('rating-integrity')),
 };
+
+/**
+ * 评价防刷 soon after intake: the incremental scan of the cycles this process took ratings for since its last run
+ * (integrity.ts explains the design). Idle, it costs nothing: no lock, no statement. Once across copies by the job lock;
+ * a copy that finds it taken keeps its marks for the next tick.
+ */
+export const ratingIntegritySoon: ScheduledJob = {
+  name: 'rating-integrity-soon',
+  intervalMs: (config) => config.RATING_INTEGRITY_SCAN_DELAY_MS,
+  idle: (services) => !services.ratingIntegrity.hasDirty(),
+  run: (services) => services.ratingIntegrity.scanDirty(systemContext('rating-integrity')),
+};

@@ -15,11 +15,12 @@ import { canSeeUnit, unitScope } from '../units/service.js';
 import { followUpsRepository } from './follow-ups.repository.js';
 import type { FollowUpRow } from './follow-ups.repository.js';
 import type { CallBackLinks } from './call-back-links.js';
+import type { RatingIntegrityService } from './integrity.js';
 import { toFollowUpDto, toRatingDto } from './mappers.js';
 import { ratingsRepository } from './repository.js';
 import type { RatingFilter, RatingRow } from './repository.js';
 import { defaultRatingsRepository } from './defaults.repository.js';
-import { PUBLIC_RATING_LIMIT, caseRatingIssue, isBad, isLimitedChannel, limitDay, loopDeadlines, needsFollowUp } from './rules.js';
+import { PUBLIC_RATING_LIMIT, caseAlreadyRatedMessage, caseRatingIssue, isBad, isLimitedChannel, limitDay, loopDeadlines, needsFollowUp } from './rules.js';
 import type { RespondentHasher } from './rules.js';
 import { caseQueries } from '../cases/queries.js';
 import { departmentQueries } from '../departments/queries.js';
@@ -34,7 +35,7 @@ const UNREVIEWED = { holdStatus: 'none' as const, holdSignals: [] as string[], h
 
 /** The respondent-per-day unique index: a concurrent second rating loses the race here. */
 const isDailyLimitViolation = (err: unknown) => isUniqueViolation(err, 'ratings_respondent_day_key');
-const caseAlreadyRated = (caseId: string) => conflict('case_already_rated', `case ${caseId} already has its rating (一事一评)`);
+const caseAlreadyRated = (caseId: string) => conflict('case_already_rated', caseAlreadyRatedMessage(caseId));
 
 const dailyLimitReached = (perDay: number) =>
   conflict(
@@ -75,6 +76,7 @@ export function createRatingsService({
   calendar,
   verificationWorkingDays,
   links,
+  integrity,
 }: {
   db: Db;
   audit: AuditService;
@@ -91,7 +93,15 @@ export function createRatingsService({
   /** VERIFICATION_WORKING_DAYS */
   verificationWorkingDays: number;
   links: CallBackLinks;
+  /** 评价防刷 soon after intake: a stored rating marks its cycle for the next background scan (in memory, no I/O). */
+  integrity: Pick<RatingIntegrityService, 'markDirty'>;
 }) {
+  /** After the rating's commit: a new one marks its cycle dirty (integrity.ts); a duplicate changed nothing. */
+  const marked = (receipt: RatingReceiptDto): RatingReceiptDto => {
+    if (!receipt.duplicate) integrity.markDirty([receipt.cycleId]);
+    return receipt;
+  };
+
   type StoreInput = Omit<SubmitRatingInput, 'unitId' | 'subject'> & { unitId: string; collectedAt: string; presenceBound?: boolean; sourceIp?: string };
 
   /**
@@ -111,8 +121,8 @@ export function createRatingsService({
       }
       const replaced = input.caseId ? await checkCase(input.caseId, input.unitId) : undefined;
       // 默认评价: the applicant may still rate; the real rating takes the default's place in one transaction.
-      if (replaced) return await db.transaction(async (tx) => { await replaceDefault(tx, ctx, replaced); return intake(tx, ctx, input); });
-      return await intake(db, ctx, input);
+      if (replaced) return marked(await db.transaction(async (tx) => { await replaceDefault(tx, ctx, replaced); return intake(tx, ctx, input); }));
+      return marked(await intake(db, ctx, input));
     } catch (err) {
       if (isDailyLimitViolation(err)) throw dailyLimitReached(perDay);
       if (input.caseId && isUniqueViolation(err, 'ratings_case_key')) throw caseAlreadyRated(input.caseId);
@@ -191,7 +201,7 @@ export function createRatingsService({
   async function storeSubject(ctx: RequestContext, input: SubjectInput): Promise<RatingReceiptDto> {
     const { departmentId, kind } = input.subject;
     try {
-      return await inTransaction(db, undefined, async (tx) => {
+      return marked(await inTransaction(db, undefined, async (tx) => {
         if (input.externalId) {
           const existing = await ratingsRepository.bySourceExternalId(tx, input.source, input.externalId);
           if (existing) return duplicateReceipt(tx, existing.id, existing.cycleId);
@@ -246,7 +256,7 @@ export function createRatingsService({
         await audit.record(tx, ctx, entries);
         const callBackToken = followUp && input.source === PUBLIC_SOURCE ? links.issue(followUp.id, row.receivedAt) : null;
         return { id: row.id, duplicate: false, cycleId: outcome.cycleId, followUpId: followUp?.id ?? null, callBackToken };
-      });
+      }));
     } catch (err) {
       if (isUniqueViolation(err, 'ratings_subject_respondent_day_key')) throw dailyLimitReached(perDay);
       throw err;
