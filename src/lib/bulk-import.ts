@@ -162,6 +162,9 @@ export interface ImportAudit {
 /** Rows per batch: one COPY + one merge + one progress update each. */
 export const IMPORT_BATCH_ROWS = 5000;
 const RAW_MAX_CHARS = 500;
+/** Rows parsed between two turns of the event loop (see the read loop in `run`). */
+const YIELD_EVERY_ROWS = 200;
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Orphaned jobs failed per transaction by one recovery pass. */
 const RECOVERY_BATCH = 100;
 
@@ -313,6 +316,10 @@ export function createImportRunner<J extends ImportJob, C extends ImportCounters
         if (parsed.error) reject(parsed.rowNumber, [parsed.error]);
         else accept(parsed.rowNumber, parsed.values!);
         if (pending.length + errors.length >= IMPORT_BATCH_ROWS) await schedule(stage);
+        // Rows the upload has already buffered are read in microtasks only, never giving the batch being written a turn:
+        // its next statement would wait for the whole read-ahead to be parsed. A turn of the event loop every few hundred
+        // rows lets the database work on batch N go on while batch N+1 is parsed (the pipelining `schedule` is for).
+        else if (counters.rowsRead % YIELD_EVERY_ROWS === 0) await yieldToIo();
       }
       await schedule(stage);
       await inFlight;

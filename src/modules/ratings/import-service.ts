@@ -108,6 +108,8 @@ export function createRatingImportsService({
     // 差评核实: every imported bad rating opens the loop, set-based in the merge statement, with the same deadlines as one by one.
     const { verifyBy, deadline: followUpDeadline } = loopDeadlines(calendar, new Date(), verificationWorkingDays, followUpWorkingDays);
     const mergeJob = { source: opts.source, submittedBy: ctx.principal.subject, verifyBy, followUpDeadline };
+    /** Staged rows naming a case since the last merge. */
+    let casesStaged = 0;
     const kind: ImportKind<ImportRow, StagedRating, RatingImportCounters> = {
       entity: 'rating_import',
       header: ratingImportHeader,
@@ -126,7 +128,9 @@ export function createRatingImportsService({
         return {
           ...stage,
           async merge(tx, importId) {
-            const r = await stage.merge(tx, { ...mergeJob, importId });
+            const r = await stage.merge(tx, { ...mergeJob, importId, withCases: casesStaged > 0 });
+            // all_or_nothing merges once, over every batch staged; partial merges each batch right after it is staged.
+            casesStaged = 0;
             // Marked before the batch commits (a scan then sees it soon after) and again once the import ends (integrity.ts).
             for (const id of r.cycleIds) touched.add(id);
             integrity.markDirty(r.cycleIds);
@@ -155,7 +159,10 @@ export function createRatingImportsService({
           else if (p.row.cycleId && !cycles.has(p.row.cycleId)) reject(p, 'cycleId', `cycle ${p.row.cycleId} does not exist`);
           else if (caseProblem) reject(p, 'caseId', caseProblem);
           else {
-            if (p.row.caseId) seenCases.add(p.row.caseId);
+            if (p.row.caseId) {
+              seenCases.add(p.row.caseId);
+              casesStaged++;
+            }
             staged.push(toStaged(p.rowNumber, p.row, subject));
           }
         }

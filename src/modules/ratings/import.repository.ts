@@ -85,6 +85,8 @@ export interface MergeJob {
   submittedBy: string;
   verifyBy: Date;
   followUpDeadline: Date;
+  /** Whether a staged row names a case; when none does, the 默认评价 replacement (one more statement per batch) is skipped. */
+  withCases: boolean;
 }
 
 export interface MergeResult {
@@ -127,7 +129,9 @@ export async function openStage(database: Database): Promise<StageSession> {
   const stage = await openCopyStage(database, STAGE_LAYOUT);
   const insertStaged = async (tx: Db, job: MergeJob): Promise<Omit<MergeResult, 'rejected'>> => {
     // 默认评价: a staged rating of a case replaces its default rating (not a re-imported row, which stays a duplicate).
-    const replaced = await tx.execute(sql`
+    const replaced = !job.withCases
+      ? { rows: [] }
+      : await tx.execute(sql`
         delete from ratings d using ${stage.table} s
         where s.case_id is not null and d.case_id = s.case_id and d.is_default
           and not exists (select 1 from ratings r where r.source = ${job.source} and r.external_id = s.external_id)
