@@ -27,14 +27,38 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The wall clock in `timeZone` at `instant`, read as if it were UTC (ms). */
-function wallClock(instant: number, timeZone: string): number {
+/** The wall clock in `timeZone` at `instant`, read as if it were UTC (ms), to the second (Intl's own reading). */
+function readWallClock(instant: number, timeZone: string): number {
   const p = Object.fromEntries(formatter(timeZone).formatToParts(new Date(instant)).map((x) => [x.type, x.value]));
   // Not Date.UTC: it reads years 0–99 as 1900–1999.
   const t = new Date(0);
   t.setUTCFullYear(Number(p.year), Number(p.month) - 1, Number(p.day));
   t.setUTCHours(Number(p.hour), Number(p.minute), Number(p.second), 0);
   return t.getTime();
+}
+
+/**
+ * Within one UTC quarter hour a zone's offset almost never changes, so the offset read at a quarter's start and again
+ * at its last second, when they agree, holds for every instant of it (no zone changes twice within 15 minutes). A
+ * quarter holding a transition (they fall on odd minutes too: Newfoundland's 00:01) is read instant by instant.
+ * Remembered per zone and quarter (bounded), it spares Intl's formatToParts on the hot paths that ask for a local day
+ * per request (the rating intake's daily limit).
+ */
+const QUARTER_MS = 15 * 60_000;
+const OFFSETS_KEPT = 4096;
+const offsets = new Map<string, number>();
+function wallClock(instant: number, timeZone: string): number {
+  const quarter = Math.floor(instant / QUARTER_MS) * QUARTER_MS;
+  const key = `${timeZone}|${quarter}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const first = readWallClock(quarter, timeZone) - quarter;
+    const last = readWallClock(quarter + QUARTER_MS - 1000, timeZone) - (quarter + QUARTER_MS - 1000);
+    offset = first === last ? first : Number.NaN;
+    if (offsets.size >= OFFSETS_KEPT) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return Number.isNaN(offset) ? readWallClock(instant, timeZone) : Math.floor(instant / 1000) * 1000 + offset;
 }
 
 /** True for a name Intl knows as a time zone (`Asia/Shanghai`, `UTC`). */
