@@ -221,3 +221,22 @@ t.test('another copy of the service picks up a change within its refresh interva
   }
   t.equal(seen, '2032-03-03', 'the other copy reloaded');
 });
+
+t.test('local days agree with Intl in every zone, across daylight-saving changes and odd-minute transitions', async (t) => {
+  // localDate remembers a zone's offset per UTC quarter hour; these instants straddle transitions the memo must not
+  // smear: New York's spring change (07:00 UTC), Newfoundland's at 00:01 local (1994), Lord Howe's half hour, Nepal's +5:45.
+  const zones = ['Asia/Shanghai', 'America/New_York', 'America/St_Johns', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'UTC'];
+  let checked = 0;
+  const wrong: string[] = [];
+  for (const zone of zones) {
+    const intl = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    for (const start of [Date.UTC(1994, 9, 29, 20), Date.UTC(2026, 2, 8, 4), Date.UTC(2026, 3, 4, 12), Date.UTC(2026, 9, 3, 12), Date.UTC(2026, 10, 1, 2)]) {
+      for (let at = start; at < start + 12 * 3_600_000; at += 60_000 + 7_001) {
+        checked++;
+        const ours = localDate(new Date(at), zone);
+        if (ours !== intl.format(new Date(at)) && wrong.length < 5) wrong.push(`${zone} ${new Date(at).toISOString()}: ${ours}`);
+      }
+    }
+  }
+  t.same(wrong, [], `${checked} instants`);
+});
