@@ -138,10 +138,15 @@ t.test('with the partial policy, valid rows are committed and bad rows are repor
   const errors = await h.as('admin', { method: 'GET', url: `/api/v1/rating-imports/${job.id}/errors` });
   t.equal(errors.statusCode, 200);
   t.match(errors.headers['content-type'], /^text\/csv; charset=utf-8/);
-  t.ok(errors.body.startsWith('\uFEFFrowNumber,field,message,raw\r\n'), 'UTF-8 with BOM, header row');
-  const report = parse(errors.body, { bom: true, columns: true }) as { rowNumber: string; field: string; message: string; raw: string }[];
+  t.ok(errors.body.startsWith('\uFEFFrowNumber,field,code,message,raw\r\n'), 'UTF-8 with BOM, header row');
+  const report = parse(errors.body, { bom: true, columns: true }) as { rowNumber: string; field: string; code: string; message: string; raw: string }[];
   const byLine = Object.fromEntries(report.map((e) => [e.rowNumber, e.field]));
   t.same(byLine, { 3: 'level', 4: 'unitId', 5: 'channel', 6: 'externalId', 7: 'collectedAt', 8: 'cycleId', 10: 'level', 11: 'row' });
+  t.same(
+    Object.fromEntries(report.map((e) => [e.rowNumber, e.code])),
+    { 3: 'too_big', 4: 'unknown_unit', 5: 'invalid_value', 6: 'required', 7: 'invalid_format', 8: 'unknown_cycle', 10: 'invalid_type', 11: 'unreadable_row' },
+    'each row error names its code',
+  );
   t.notOk(errors.body.includes('13911112222') || errors.body.includes('13933334444'), 'raw rows in the report carry no respondent key');
   t.match(report.find((e) => e.rowNumber === '3')!.raw, /"level":"9"/);
   const [{ stored }] = await h.sql<{ stored: number }>(`select count(*)::int as stored from rating_import_errors where raw like '%1393333%' or raw like '%1391111%'`);
@@ -177,7 +182,7 @@ t.test('a file without the required columns fails as a whole', async (t) => {
   t.equal(res.statusCode, 201, res.body);
   t.match(res.json(), { status: 'failed', rowsRead: 0, failureReason: /missing column\(s\) channel, level, collectedAt, externalId/ });
   const errors = await h.as('admin', { method: 'GET', url: `/api/v1/rating-imports/${res.json().id}/errors` });
-  t.match(errors.body, /\n1,header,/);
+  t.match(errors.body, /\n1,header,missing_columns,/);
 });
 
 t.test('progress is visible from another request while the upload runs', async (t) => {
