@@ -259,3 +259,12 @@ t.test('the error report keeps only the columns the import knows: extra personal
   const [{ n }] = await h.sql<{ n: number }>(`select count(*)::int as n from rating_import_errors where raw like '%1381234%' or raw like '%王小明%'`);
   t.equal(n, 0);
 });
+
+t.test('the row error codes are listed with their labels, for anyone', async (t) => {
+  const res = await h.as('anonymous', { method: 'GET', url: '/api/v1/import-row-error-codes' });
+  t.equal(res.statusCode, 200, res.body);
+  const items = res.json().items as { code: string; label: { zhCN: string; en: string } }[];
+  t.ok(items.length >= 10);
+  t.match(items.find((i) => i.code === 'duplicate_in_file'), { label: { zhCN: '文件内重复', en: /earlier row/ } });
+  t.ok(items.every((i) => /^[a-z]+(_[a-z]+)*$/.test(i.code) && i.label.zhCN && i.label.en), 'snake_case codes, each labelled in zh-CN and en');
+});
