@@ -106,6 +106,9 @@ const restOnly = [
   'StatisticsCommendations',
   'StatisticsInspectionRounds',
   'StatisticsInspectionReports',
+  // The codes of import row errors (GET /import-row-error-codes), like the import jobs' error CSV: REST only.
+  'ImportRowErrorCode',
+  'ImportRowErrorCodeInfo',
   // Bulk results, where GraphQL returns the list itself ([Deed!]!):
   'DeedBulkResult',
   // 整改措施 records are REST-only for now (problems/:id/measures, improvement-measures, measures):

@@ -184,7 +184,8 @@ t.test('a bulk case import commits the valid rows, derives deadlines and on time
   const errors = await h.as('integration', { method: 'GET', url: `/api/v1/case-imports/${r.json().id}/errors` });
   t.equal(errors.statusCode, 200);
   const lines = errors.body.replace(/^\uFEFF/, '').trim().split('\n');
-  t.same(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(',')).sort(), ['4,itemId', '5,reason', '6,state', '7,itemId']);
+  t.equal(lines[0].trim(), 'rowNumber,field,code,message,raw');
+  t.same(lines.slice(1).map((l) => l.split(',').slice(0, 3).join(',')).sort(), ['4,itemId,item_not_offered', '5,reason,invalid_history', '6,state,invalid_history', '7,itemId,invalid_format'], 'each bad row by line, field and code');
   t.notOk(errors.body.includes('SECRET-STAFF'), 'the staff code never reaches the error report');
 
   const again = await upload('integration', 'format=csv&source=zwfw_bulk', file);

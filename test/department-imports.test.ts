@@ -62,11 +62,11 @@ t.test('a department import creates departments, updates by id and by orgCode, a
   t.match(got.json(), { name: '州林业局', sector: 'forestry_and_grassland', version: 2 });
 
   const lines = await errorsOf(r.json().id);
-  t.same(lines.map((l) => l.split(',').slice(0, 2).join(',')).sort(), ['10,name', '11,regionId', '12,orgCode', '13,name', '14,active', '6,sector', '7,level', '8,regionDivisionCode', '9,id']);
+  t.same(lines.map((l) => l.split(',').slice(0, 3).join(',')).sort(), ['10,name,name_taken', '11,regionId,immutable_field', '12,orgCode,invalid_value', '13,name,duplicate_in_file', '14,active,invalid_value', '6,sector,required', '7,level,invalid_value', '8,regionDivisionCode,unknown_region', '9,id,unknown_id'], 'each bad row by line, field and code');
   const text = lines.join('\n');
-  t.match(text, /7,level,a prefecture-level department cannot sit in a county/, 'the single create\'s level rule');
-  t.match(text, /10,name,a department named 州国税局 already exists in this region/);
-  t.match(text, /13,name,the same department is already in row 2/);
+  t.match(text, /7,level,invalid_value,a prefecture-level department cannot sit in a county/, 'the single create\'s level rule');
+  t.match(text, /10,name,name_taken,a department named 州国税局 already exists in this region/);
+  t.match(text, /13,name,duplicate_in_file,the same department is already in row 2/);
 
   const audit = await h.sql<{ action: string; name: string }>(
     `select action, after->>'name' as name from audit_log where entity_type = 'department' and (after->>'name' like '导入-%' or (entity_id = $1 and action = 'department.updated')) order by action, name`,
@@ -86,7 +86,7 @@ t.test('a department import creates departments, updates by id and by orgCode, a
   t.match(stale.json(), { accepted: 0, rejected: 1 }, 'a row with an old version is rejected');
   const taken = await upload('admin', 'format=csv', csv([`${tax.id},,${newCode},,,,,,`]));
   t.match(taken.json(), { accepted: 0, rejected: 1 }, "an orgCode another department holds is rejected");
-  t.match((await errorsOf(taken.json().id)).join('\n'), /2,orgCode,a department with org code/);
+  t.match((await errorsOf(taken.json().id)).join('\n'), /2,orgCode,org_code_taken,a department with org code/);
 });
 
 t.test('all_or_nothing commits nothing when a row is rejected; NDJSON rows', async (t) => {
@@ -96,7 +96,7 @@ t.test('all_or_nothing commits nothing when a row is rejected; NDJSON rows', asy
   t.equal(failed.statusCode, 201, failed.body);
   t.match(failed.json(), { status: 'failed', policy: 'all_or_nothing', accepted: 0, rejected: 1, failureReason: /nothing committed/ });
   t.same(await departmentsNamed('整批-%'), []);
-  t.match((await errorsOf(failed.json().id)).join('\n'), /^2,sector,/m);
+  t.match((await errorsOf(failed.json().id)).join('\n'), /^2,sector,invalid_format,/m);
 
   const partial = await upload('admin', 'format=ndjson', `${good}\n${bad}\n`, 'application/x-ndjson');
   t.match(partial.json(), { status: 'completed', policy: 'partial', accepted: 1, created: 1, rejected: 1 }, 'partial commits the good row');
@@ -156,7 +156,7 @@ t.test('an org code another writer takes while the import runs is a row error, n
     const r = await pending;
     t.equal(r.statusCode, 201, r.body);
     t.match(r.json(), { status: 'completed', accepted: 1, created: 1, rejected: 1 });
-    t.match((await errorsOf(r.json().id)).join('\n'), new RegExp(`2,orgCode,a department with org code ${code} already exists`));
+    t.match((await errorsOf(r.json().id)).join('\n'), new RegExp(`2,orgCode,org_code_taken,a department with org code ${code} already exists`));
     t.same((await departmentsNamed('竞争-%')).map((d) => d.name), ['竞争-另一写入者', '竞争-旁行']);
   } finally {
     client.release();

@@ -105,3 +105,43 @@ t.test('a bad item in a bulk opening is named by its index and nothing is writte
   t.same(cycle.json().errors.map((e: { field: string }) => e.field), ['problems.1.cycleId']);
   t.equal(await count(`select count(*)::int n from problems`, []), before, 'nothing of either batch was written');
 });
+
+/** Bad ratings (差评) and complaints of a unit, written straight to their tables: the source records problems cite. */
+const badRatings = async (unitId: string, n: number) =>
+  (await h.sql<{ id: string }>(`insert into ratings (id, unit_id, channel, level, collected_at, source, submitted_by) select gen_random_uuid(), $1, 'hotline', 1, now(), 'test', 'x' from generate_series(1, $2::int) returning id`, [unitId, n])).map((r) => r.id);
+const complaintsOf = async (unitId: string, n: number) =>
+  (await h.sql<{ id: string }>(`insert into complaints (id, tracking_code, source, category, subject, description, unit_id, received_at) select gen_random_uuid(), 'T' || gen_random_uuid(), 'hotline', 'efficiency', '办事慢', '办事慢', $1, now() from generate_series(1, $2::int) returning id`, [unitId, n])).map((r) => r.id);
+/** `n` items citing as many source records: ratings of one unit, complaints of the other. */
+async function citing(n: number) {
+  const units = [forestStation.id, taxHallA.id];
+  const kinds = Array.from({ length: n }, (_, i) => ({ unitId: units[i % 2], sourceType: i % 2 ? 'complaint' : 'rating' }));
+  const pool = new Map<string, string[]>();
+  for (const unitId of units) {
+    pool.set(`rating:${unitId}`, await badRatings(unitId, kinds.filter((k) => k.unitId === unitId && k.sourceType === 'rating').length));
+    pool.set(`complaint:${unitId}`, await complaintsOf(unitId, kinds.filter((k) => k.unitId === unitId && k.sourceType === 'complaint').length));
+  }
+  return kinds.map((k, i) => ({ ...k, sourceId: pool.get(`${k.sourceType}:${k.unitId}`)!.pop(), severity: 'minor', description: `来源问题 ${i}` }));
+}
+
+t.test('opening 200 problems citing source records sends as many statements as opening 2, each audited, and a second opening finds them', async (t) => {
+  if (!h.database.pool) return void t.comment('statements are counted on PostgreSQL only');
+  const fewItems = await citing(2);
+  const manyItems = await citing(200);
+  const small = await h.countQueries(() => api('/problems/bulk', { problems: fewItems }));
+  const large = await h.countQueries(() => api('/problems/bulk', { problems: [...manyItems.slice(0, 150), ...fewItems, ...manyItems.slice(150, 200)] }));
+  t.equal(small.result.statusCode, 201, small.result.statusCode === 201 ? 'opened' : small.result.body);
+  t.equal(large.result.statusCode, 201, large.result.statusCode === 201 ? 'opened' : large.result.body);
+  t.equal(large.queries, small.queries, `${small.queries} statements for 2 items citing sources and for 202 (2 of them already opened)`);
+  t.ok(large.queries <= 12, `a handful of statements (${large.queries})`);
+  const ids: string[] = large.result.json().items.map((p: { id: string }) => p.id);
+  t.same(ids.slice(150, 152), small.result.json().items.map((p: { id: string }) => p.id), 'items citing a source already opened answer its problem');
+  t.same(large.result.json().items.map((p: { sourceId: string }) => p.sourceId), [...manyItems.slice(0, 150), ...fewItems, ...manyItems.slice(150)].map((p) => p.sourceId), 'in the order given');
+  const fresh = [...ids.slice(0, 150), ...ids.slice(152)];
+  t.equal(await count(`select count(*)::int n from audit_log where action = 'problem.opened' and entity_id = any($1)`, [ids]), 202, 'one audit entry per problem, none for a problem found again');
+  t.equal(await count(`select count(*)::int n from problem_events where action = 'opened' and problem_id = any($1)`, [fresh]), 200);
+  const again = await h.countQueries(() => api('/problems/bulk', { problems: manyItems }));
+  t.equal(again.result.statusCode, 201, again.result.statusCode === 201 ? 'found again' : again.result.body);
+  t.same(again.result.json().items.map((p: { id: string }) => p.id), fresh, 'opening the same batch again answers the same problems');
+  t.ok(again.queries <= small.queries, `and reads no more (${again.queries} statements)`);
+  t.equal(await count(`select count(*)::int n from audit_log where action = 'problem.opened' and entity_id = any($1)`, [ids]), 202, 'and records nothing');
+});

@@ -74,3 +74,41 @@ t.test('GraphQL: transitionProblems is the office’s', async (t) => {
   const res = await gql(h, 'admin', 'mutation($ids: [ID!]!) { transitionProblems(ids: $ids, action: start, note: "开始") { id status isHot } }', { ids });
   t.same((res.data?.transitionProblems as { status: string }[]).map((p) => p.status), ['rectifying', 'rectifying']);
 });
+
+/** A bad rating (差评) of a unit, written straight to its table: a source record a problem cites. */
+const badRating = async (unitId: string) =>
+  (await h.sql<{ id: string }>(`insert into ratings (id, unit_id, channel, level, collected_at, source, submitted_by) values (gen_random_uuid(), $1, 'hotline', 2, now(), 'test', 'x') returning id`, [unitId]))[0].id;
+const fromRating = (sourceId: string, body: Record<string, unknown> = {}) => problem({ sourceType: 'rating', sourceId, description: '差评整改', ...body });
+
+t.test('a bulk opening mixes items with and without sources; a source cited twice or already opened answers one problem', async (t) => {
+  const [r1, r2] = [await badRating(forestStation.id), await badRating(forestStation.id)];
+  const earlier = await api('admin', '/problems', fromRating(r2, { severity: 'major' }));
+  t.equal(earlier.statusCode, 201, earlier.body);
+  const res = await api('admin', '/problems/bulk', { problems: [problem({ description: '手工录入' }), fromRating(r1), fromRating(r2), fromRating(r1, { description: '又一次' })] });
+  t.equal(res.statusCode, 201, res.body);
+  const items = res.json().items;
+  t.same(items.map((p: { sourceType: string; sourceId: string | null }) => [p.sourceType, p.sourceId]), [['manual', null], ['rating', r1], ['rating', r2], ['rating', r1]]);
+  t.equal(items[2].id, earlier.json().id, 'a source already opened answers its problem, as alone');
+  t.equal(items[2].severity, 'major', 'unchanged by the batch');
+  t.equal(items[3].id, items[1].id, 'a source cited twice in the batch is opened once');
+  const opened = await h.sql<{ n: number }>(`select count(*)::int n from audit_log where action = 'problem.opened' and entity_id = any($1)`, [items.map((p: { id: string }) => p.id)]);
+  t.equal(opened[0].n, 3, 'audited once per problem opened (the manual one, r1, and r2 earlier)');
+});
+
+t.test('a bulk opening refuses an unknown source, a source of another unit, and a source opened for another unit, naming the item; nothing is written', async (t) => {
+  const before = (await h.sql<{ n: number }>(`select count(*)::int n from problems`))[0].n;
+  const mine = await badRating(forestStation.id);
+  const theirs = await badRating(taxHallA.id);
+  const field = async (problems: Record<string, unknown>[]) => {
+    const res = await api('admin', '/problems/bulk', { problems });
+    t.equal(res.statusCode, 422, res.body);
+    return res.json().errors.map((e: { field: string }) => e.field);
+  };
+  t.same(await field([fromRating(mine), fromRating('0190a000-0000-7000-8000-000000000000')]), ['problems.1.sourceId'], 'an unknown source');
+  t.same(await field([problem(), fromRating(mine), fromRating(theirs)]), ['problems.2.sourceId'], 'a rating of another unit');
+  t.same(await field([fromRating(mine), fromRating(mine, { unitId: taxHallA.id })]), ['problems.1.unitId'], 'cited again in the batch for another unit');
+  t.same(await field([problem({ deadline: '2020-01-01T00:00:00Z' }), fromRating('0190a000-0000-7000-8000-000000000000')]), ['problems.0.deadline'], 'the first refused item answers');
+  t.equal((await h.sql<{ n: number }>(`select count(*)::int n from problems`))[0].n, before, 'nothing of any refused batch was written');
+  t.equal((await api('admin', '/problems', fromRating(mine))).statusCode, 201);
+  t.same(await field([fromRating(mine, { unitId: taxHallA.id })]), ['problems.0.unitId'], 'a source already opened for another unit');
+});

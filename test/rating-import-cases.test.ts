@@ -30,7 +30,7 @@ const at = '2024-06-01T10:00:00+08:00';
 const upload = (query: string, body: string, type = 'application/x-ndjson') =>
   h.as(integration, { method: 'POST', url: `/api/v1/rating-imports?${query}`, headers: { 'content-type': type }, payload: body });
 const errorsOf = async (id: string) =>
-  (parse((await h.as('admin', { method: 'GET', url: `/api/v1/rating-imports/${id}/errors` })).body, { bom: true, columns: true }) as { rowNumber: string; field: string; message: string }[]).map((e) => ({
+  (parse((await h.as('admin', { method: 'GET', url: `/api/v1/rating-imports/${id}/errors` })).body, { bom: true, columns: true }) as { rowNumber: string; field: string; code: string; message: string }[]).map((e) => ({
     ...e,
     rowNumber: Number(e.rowNumber),
   }));
@@ -58,15 +58,15 @@ t.test('rows carry a case and a subject under the single rating rules, each refu
   t.match(job, { status: 'completed', rowsRead: 14, accepted: 5, rejected: 9, followUpsOpened: 1 });
   const errors = await errorsOf(job.id);
   const byRow = new Map(errors.map((e) => [e.rowNumber, e]));
-  t.match(byRow.get(2), { field: 'caseId', message: /another unit/ });
-  t.match(byRow.get(3), { field: 'caseId', message: /does not exist/ });
-  t.match(byRow.get(4), { field: 'caseId', message: /already has its rating/ });
-  t.match(byRow.get(7), { field: 'caseId', message: /earlier row/ });
+  t.match(byRow.get(2), { field: 'caseId', code: 'case_of_another_unit', message: /another unit/ });
+  t.match(byRow.get(3), { field: 'caseId', code: 'unknown_case', message: /does not exist/ });
+  t.match(byRow.get(4), { field: 'caseId', code: 'case_already_rated', message: /already has its rating/ });
+  t.match(byRow.get(7), { field: 'caseId', code: 'duplicate_in_file', message: /earlier row/ });
   t.match(byRow.get(10), { field: 'unitId' });
   t.match(byRow.get(11), { field: 'departmentId' });
-  t.match(byRow.get(12), { field: 'caseId', message: /has no case/ });
+  t.match(byRow.get(12), { field: 'caseId', code: 'not_applicable', message: /has no case/ });
   t.match(byRow.get(13), { field: 'departmentId' });
-  t.match(byRow.get(14), { field: 'departmentId', message: /does not exist/ });
+  t.match(byRow.get(14), { field: 'departmentId', code: 'unknown_department', message: /does not exist/ });
 
   const [ok] = await h.sql<{ case_id: string; subject_kind: string }>(`select case_id, subject_kind from ratings where source = 'campaign-1' and external_id = 'ok-case'`);
   t.same(ok, { case_id: c1, subject_kind: 'unit' });

@@ -138,10 +138,15 @@ t.test('with the partial policy, valid rows are committed and bad rows are repor
   const errors = await h.as('admin', { method: 'GET', url: `/api/v1/rating-imports/${job.id}/errors` });
   t.equal(errors.statusCode, 200);
   t.match(errors.headers['content-type'], /^text\/csv; charset=utf-8/);
-  t.ok(errors.body.startsWith('\uFEFFrowNumber,field,message,raw\r\n'), 'UTF-8 with BOM, header row');
-  const report = parse(errors.body, { bom: true, columns: true }) as { rowNumber: string; field: string; message: string; raw: string }[];
+  t.ok(errors.body.startsWith('\uFEFFrowNumber,field,code,message,raw\r\n'), 'UTF-8 with BOM, header row');
+  const report = parse(errors.body, { bom: true, columns: true }) as { rowNumber: string; field: string; code: string; message: string; raw: string }[];
   const byLine = Object.fromEntries(report.map((e) => [e.rowNumber, e.field]));
   t.same(byLine, { 3: 'level', 4: 'unitId', 5: 'channel', 6: 'externalId', 7: 'collectedAt', 8: 'cycleId', 10: 'level', 11: 'row' });
+  t.same(
+    Object.fromEntries(report.map((e) => [e.rowNumber, e.code])),
+    { 3: 'too_big', 4: 'unknown_unit', 5: 'invalid_value', 6: 'required', 7: 'invalid_format', 8: 'unknown_cycle', 10: 'invalid_type', 11: 'unreadable_row' },
+    'each row error names its code',
+  );
   t.notOk(errors.body.includes('13911112222') || errors.body.includes('13933334444'), 'raw rows in the report carry no respondent key');
   t.match(report.find((e) => e.rowNumber === '3')!.raw, /"level":"9"/);
   const [{ stored }] = await h.sql<{ stored: number }>(`select count(*)::int as stored from rating_import_errors where raw like '%1393333%' or raw like '%1391111%'`);
@@ -177,7 +182,7 @@ t.test('a file without the required columns fails as a whole', async (t) => {
   t.equal(res.statusCode, 201, res.body);
   t.match(res.json(), { status: 'failed', rowsRead: 0, failureReason: /missing column\(s\) channel, level, collectedAt, externalId/ });
   const errors = await h.as('admin', { method: 'GET', url: `/api/v1/rating-imports/${res.json().id}/errors` });
-  t.match(errors.body, /\n1,header,/);
+  t.match(errors.body, /\n1,header,missing_columns,/);
 });
 
 t.test('progress is visible from another request while the upload runs', async (t) => {
@@ -253,4 +258,13 @@ t.test('the error report keeps only the columns the import knows: extra personal
   for (const secret of ['王小明', '13812345678', '13912345678']) t.notOk(errors.body.includes(secret), `no ${secret}`);
   const [{ n }] = await h.sql<{ n: number }>(`select count(*)::int as n from rating_import_errors where raw like '%1381234%' or raw like '%王小明%'`);
   t.equal(n, 0);
+});
+
+t.test('the row error codes are listed with their labels, for anyone', async (t) => {
+  const res = await h.as('anonymous', { method: 'GET', url: '/api/v1/import-row-error-codes' });
+  t.equal(res.statusCode, 200, res.body);
+  const items = res.json().items as { code: string; label: { zhCN: string; en: string } }[];
+  t.ok(items.length >= 10);
+  t.match(items.find((i) => i.code === 'duplicate_in_file'), { label: { zhCN: '文件内重复', en: /earlier row/ } });
+  t.ok(items.every((i) => /^[a-z]+(_[a-z]+)*$/.test(i.code) && i.label.zhCN && i.label.en), 'snake_case codes, each labelled in zh-CN and en');
 });

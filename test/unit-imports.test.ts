@@ -40,7 +40,8 @@ t.test('a unit import creates new units, updates by id and by orgCode, audits ea
   const errors = await h.as('admin', { method: 'GET', url: `/api/v1/unit-imports/${r.json().id}/errors` });
   t.equal(errors.statusCode, 200);
   const lines = errors.body.replace(/^\uFEFF/, '').trim().split('\n');
-  t.same(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(',')).sort(), ['10,id', '6,name', '7,id', '8,regionId', '9,category']);
+  t.equal(lines[0].trim(), 'rowNumber,field,code,message,raw', 'the code is a column of the error CSV');
+  t.same(lines.slice(1).map((l) => l.split(',').slice(0, 3).join(',')).sort(), ['10,id,duplicate_in_file', '6,name,required', '7,id,unknown_id', '8,regionId,unknown_region', '9,category,invalid_value'], 'each bad row by line, field and code');
   t.match(errors.body, /already in row 4/);
 
   const audit = await h.sql<{ action: string; name: string }>(
@@ -71,9 +72,9 @@ t.test('departments and regions may be named by code', async (t) => {
   t.match(r.json(), { accepted: 1, rejected: 3 });
   t.match(await unitsNamed('代码-%'), [{ name: '代码-一', region_id: countyA.id }]);
   const errors = (await h.as('admin', { method: 'GET', url: `/api/v1/unit-imports/${r.json().id}/errors` })).body;
-  t.match(errors, /2,departmentOrgCode,no department has org code M00040002/);
-  t.match(errors, /3,regionCode,no region has code NOPE/);
-  t.match(errors, /4,regionCode,"names region/);
+  t.match(errors, /2,departmentOrgCode,unknown_department,no department has org code M00040002/);
+  t.match(errors, /3,regionCode,unknown_region,no region has code NOPE/);
+  t.match(errors, /4,regionCode,reference_mismatch,"names region/);
 });
 
 t.test('all_or_nothing commits nothing when a row is rejected; NDJSON carries lists', async (t) => {
@@ -120,7 +121,7 @@ t.test('an org code another writer takes while the import runs is a row error, n
       const r = await pending;
       t.equal(r.statusCode, 201, r.body);
       const errors = (await h.as('admin', { method: 'GET', url: `/api/v1/unit-imports/${r.json().id}/errors` })).body;
-      t.match(errors, new RegExp(`2,orgCode,a unit with org code ${code} already exists`), `${policy}: the row is named`);
+      t.match(errors, new RegExp(`2,orgCode,org_code_taken,a unit with org code ${code} already exists`), `${policy}: the row is named`);
       const names = (await unitsNamed(`竞争-%-${policy}`)).map((u) => u.name);
       if (policy === 'partial') {
         t.match(r.json(), { status: 'completed', accepted: 1, created: 1, rejected: 1 });

@@ -644,7 +644,7 @@ export interface paths {
         put?: never;
         /**
          * Create or update departments (部门/行业) in bulk from a file: CSV or NDJSON, streamed
-         * @description Send the file itself as the request body (Content-Type text/csv or application/x-ndjson, UTF-8, at most 512 MiB). Columns (CSV header) / keys (NDJSON): id, version, orgCode, name, nameEn, sector, level, regionId, regionDivisionCode, active. A row with `id` updates that department; a row without `id` whose orgCode (统一社会信用代码/组织机构代码) belongs to a department updates it; any other row creates a department and needs name, sector, level and regionId (or regionDivisionCode, the 行政区划代码). An update changes only the fields the row gives (an empty CSV cell keeps the value): name, nameEn, sector, orgCode, active (true/false); a department keeps its region and level. With `version` the row is rejected if the department changed since. The rules are those of POST /departments and PATCH /departments/{id}: the level is the region's, an org code names one department and a name one department per region. A department may appear once per file. Each department created or updated is audited (department.created / department.updated). Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). Progress is visible at GET /department-imports/{id} while the upload runs; the response is the finished job (201). Per-row errors: GET /department-imports/{id}/errors (CSV; rowNumber is the line of the file, the CSV header being line 1). Prefecture office only (a county token gets 403).
+         * @description Send the file itself as the request body (Content-Type text/csv or application/x-ndjson, UTF-8, at most 512 MiB). Columns (CSV header) / keys (NDJSON): id, version, orgCode, name, nameEn, sector, level, regionId, regionDivisionCode, active. A row with `id` updates that department; a row without `id` whose orgCode (统一社会信用代码/组织机构代码) belongs to a department updates it; any other row creates a department and needs name, sector, level and regionId (or regionDivisionCode, the 行政区划代码). An update changes only the fields the row gives (an empty CSV cell keeps the value): name, nameEn, sector, orgCode, active (true/false); a department keeps its region and level. With `version` the row is rejected if the department changed since. The rules are those of POST /departments and PATCH /departments/{id}: the level is the region's, an org code names one department and a name one department per region. A department may appear once per file. Each department created or updated is audited (department.created / department.updated). Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). Progress is visible at GET /department-imports/{id} while the upload runs; the response is the finished job (201). Per-row errors: GET /department-imports/{id}/errors (CSV: rowNumber, field, code, message, raw; rowNumber is the line of the file, the CSV header being line 1; code is an ImportRowErrorCode, GET /import-row-error-codes). Prefecture office only (a county token gets 403).
          *
          *     Who may call: roles `admin` (bearer token).
          */
@@ -860,7 +860,7 @@ export interface paths {
         put?: never;
         /**
          * Create or update units (基层站所/窗口) in bulk from a file: CSV or NDJSON, streamed
-         * @description Send the file itself as the request body (Content-Type text/csv or application/x-ndjson, UTF-8, at most 512 MiB). Columns (CSV header) / keys (NDJSON): id, version, orgCode, departmentId, departmentOrgCode, regionId, regionCode, category, name, nameEn, headName, headTitle, address, phone, commitments, serviceItems. A row with `id` updates that unit; a row without `id` whose orgCode (统一社会信用代码/组织机构代码) belongs to a unit updates it; any other row creates a unit and needs departmentId (or departmentOrgCode), regionId (or regionCode), category and name. An update changes only the fields the row gives (an empty CSV cell keeps the value); with `version` the row is rejected if the unit changed since. The field rules are those of POST /units. commitments and serviceItems are JSON arrays (in CSV: JSON text in the cell). A unit may appear once per file. Each unit created or updated is audited (unit.created / unit.updated). Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). Progress is visible at GET /unit-imports/{id} while the upload runs; the response is the finished job (201). Per-row errors: GET /unit-imports/{id}/errors (CSV; rowNumber is the line of the file, the CSV header being line 1). Prefecture office only (a county token gets 403).
+         * @description Send the file itself as the request body (Content-Type text/csv or application/x-ndjson, UTF-8, at most 512 MiB). Columns (CSV header) / keys (NDJSON): id, version, orgCode, departmentId, departmentOrgCode, regionId, regionCode, category, name, nameEn, headName, headTitle, address, phone, commitments, serviceItems. A row with `id` updates that unit; a row without `id` whose orgCode (统一社会信用代码/组织机构代码) belongs to a unit updates it; any other row creates a unit and needs departmentId (or departmentOrgCode), regionId (or regionCode), category and name. An update changes only the fields the row gives (an empty CSV cell keeps the value); with `version` the row is rejected if the unit changed since. The field rules are those of POST /units. commitments and serviceItems are JSON arrays (in CSV: JSON text in the cell). A unit may appear once per file. Each unit created or updated is audited (unit.created / unit.updated). Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). Progress is visible at GET /unit-imports/{id} while the upload runs; the response is the finished job (201). Per-row errors: GET /unit-imports/{id}/errors (CSV: rowNumber, field, code, message, raw; rowNumber is the line of the file, the CSV header being line 1; code is an ImportRowErrorCode, GET /import-row-error-codes). Prefecture office only (a county token gets 403).
          *
          *     Who may call: roles `admin` (bearer token).
          */
@@ -907,6 +907,28 @@ export interface paths {
          *     Who may call: roles `admin` (bearer token).
          */
         get: operations["getUnitImportErrors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/import-row-error-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stable codes of import row errors (the code column of every import error CSV), with their labels
+         * @description The stable codes of import row errors (the code column of every import error CSV), with their labels
+         *
+         *     Who may call: anyone without a token, and roles `admin`, `inspector`, `supervisor`, `department`, `unit`, `integration`. An integration token needs the scope `public:read`.
+         */
+        get: operations["listImportRowErrorCodes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2850,7 +2872,7 @@ export interface paths {
         put?: never;
         /**
          * Import a file of ratings (survey campaigns): CSV or NDJSON, streamed
-         * @description Send the file itself as the request body (Content-Type text/csv or application/x-ndjson, UTF-8, at most 512 MiB). Columns (CSV header) / keys (NDJSON): unitId, channel, level, comment, collectedAt, externalId, respondentKey, cycleId, caseId, subjectKind, departmentId; required: channel, level, collectedAt, externalId. level is 1–5, collectedAt ISO 8601 with zone. Rows are idempotent by (source, externalId): a re-import counts them as duplicates. Unknown or deactivated units are row errors. respondentKey is stored only as a keyed hash; the public daily limit does not apply to imports. Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). Progress (rowsRead, accepted, duplicates, rejected) is visible at GET /rating-imports/{id} while the upload runs; the response is the finished job (201). Per-row errors: GET /rating-imports/{id}/errors (CSV; rowNumber is the line of the file, the CSV header being line 1).
+         * @description Send the file itself as the request body (Content-Type text/csv or application/x-ndjson, UTF-8, at most 512 MiB). Columns (CSV header) / keys (NDJSON): unitId, channel, level, comment, collectedAt, externalId, respondentKey, cycleId, caseId, subjectKind, departmentId; required: channel, level, collectedAt, externalId. level is 1–5, collectedAt ISO 8601 with zone. Rows are idempotent by (source, externalId): a re-import counts them as duplicates. Unknown or deactivated units are row errors. respondentKey is stored only as a keyed hash; the public daily limit does not apply to imports. Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). Progress (rowsRead, accepted, duplicates, rejected) is visible at GET /rating-imports/{id} while the upload runs; the response is the finished job (201). Per-row errors: GET /rating-imports/{id}/errors (CSV: rowNumber, field, code, message, raw; rowNumber is the line of the file, the CSV header being line 1; code is an ImportRowErrorCode, GET /import-row-error-codes).
          *
          *     Who may call: roles `admin`, `integration` (bearer token). An integration token needs the scope `ratings:write`.
          */
@@ -4808,7 +4830,7 @@ export interface paths {
         put?: never;
         /**
          * Import a file of cases (办件) from a 政务服务 platform: CSV or NDJSON, streamed
-         * @description Send the file itself as the request body (Content-Type text/csv or application/x-ndjson, UTF-8, at most 512 MiB). Columns (CSV header) / keys (NDJSON): caseNumber, itemId, unitId, state, receivedAt, acceptedAt, closedAt, reason, firstResponder; required: caseNumber, itemId, unitId, receivedAt. state is where the case stands (default received); an accepted or completed case has acceptedAt, a completed, returned or refused one closedAt, a returned or refused one a reason; times are ISO 8601 with zone and in order. The unit must offer the item. Deadlines, on time and 一周办结 are derived. firstResponder (staff code) is stored only as a keyed hash. Rows are idempotent by (source, caseNumber). Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). Progress is visible at GET /case-imports/{id} while the upload runs; the response is the finished job (201). Per-row errors: GET /case-imports/{id}/errors (CSV; rowNumber is the line of the file, the CSV header being line 1).
+         * @description Send the file itself as the request body (Content-Type text/csv or application/x-ndjson, UTF-8, at most 512 MiB). Columns (CSV header) / keys (NDJSON): caseNumber, itemId, unitId, state, receivedAt, acceptedAt, closedAt, reason, firstResponder; required: caseNumber, itemId, unitId, receivedAt. state is where the case stands (default received); an accepted or completed case has acceptedAt, a completed, returned or refused one closedAt, a returned or refused one a reason; times are ISO 8601 with zone and in order. The unit must offer the item. Deadlines, on time and 一周办结 are derived. firstResponder (staff code) is stored only as a keyed hash. Rows are idempotent by (source, caseNumber). Commit policy: `partial` (default): every valid row is committed (in batches, as the file is read) and bad rows are reported; the job ends `completed`. `all_or_nothing`: if any row is rejected nothing is committed and the job ends `failed` (all rows are still checked, so the error report is complete). Progress is visible at GET /case-imports/{id} while the upload runs; the response is the finished job (201). Per-row errors: GET /case-imports/{id}/errors (CSV: rowNumber, field, code, message, raw; rowNumber is the line of the file, the CSV header being line 1; code is an ImportRowErrorCode, GET /import-row-error-codes).
          *
          *     Who may call: roles `admin`, `integration` (bearer token). An integration token needs the scope `cases:write`.
          */
@@ -5700,6 +5722,11 @@ export interface components {
             }[];
         };
         /**
+         * @description stable machine-readable code of an import row error (src/lib/row-errors.ts)
+         * @enum {string}
+         */
+        ImportRowErrorCode: "missing_columns" | "unreadable_row" | "required" | "invalid_type" | "invalid_format" | "invalid_value" | "too_small" | "too_big" | "in_future" | "not_applicable" | "invalid_history" | "unknown_id" | "unknown_unit" | "unknown_department" | "unknown_region" | "unknown_cycle" | "unknown_service_item" | "unknown_case" | "item_not_offered" | "reference_mismatch" | "case_of_another_unit" | "case_already_rated" | "duplicate_in_file" | "version_conflict" | "immutable_field" | "org_code_taken" | "name_taken";
+        /**
          * @description 行政执法 / 公共服务 / 经济和社会管理
          * @enum {string}
          */
@@ -6188,6 +6215,10 @@ export interface components {
         };
         CriteriaCheckMethodInfo: {
             code: components["schemas"]["CriteriaCheckMethod"];
+            label: components["schemas"]["Label"];
+        };
+        ImportRowErrorCodeInfo: {
+            code: components["schemas"]["ImportRowErrorCode"];
             label: components["schemas"]["Label"];
         };
         /** @description 行政区: prefecture → county/city → township */
@@ -15297,7 +15328,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv; charset=utf-8, with BOM */
+            /** @description text/csv; charset=utf-8, with BOM; columns rowNumber, field, code (missing_columns | unreadable_row | required | invalid_type | invalid_format | invalid_value | too_small | too_big | in_future | not_applicable | invalid_history | unknown_id | unknown_unit | unknown_department | unknown_region | unknown_cycle | unknown_service_item | unknown_case | item_not_offered | reference_mismatch | case_of_another_unit | case_already_rated | duplicate_in_file | version_conflict | immutable_field | org_code_taken | name_taken), message, raw */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -16676,7 +16707,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv; charset=utf-8, with BOM */
+            /** @description text/csv; charset=utf-8, with BOM; columns rowNumber, field, code (missing_columns | unreadable_row | required | invalid_type | invalid_format | invalid_value | too_small | too_big | in_future | not_applicable | invalid_history | unknown_id | unknown_unit | unknown_department | unknown_region | unknown_cycle | unknown_service_item | unknown_case | item_not_offered | reference_mismatch | case_of_another_unit | case_already_rated | duplicate_in_file | version_conflict | immutable_field | org_code_taken | name_taken), message, raw */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -16730,6 +16761,110 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "not_found" | "route_not_found";
+                    };
+                };
+            };
+            /** @description Internal Server Error: a problem document (RFC 9457); code is one of `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    listImportRowErrorCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The stable codes of import row errors (the code column of every import error CSV), with their labels */
+            200: {
+                headers: {
+                    /** @description Sent to anonymous callers, whose requests are limited: requests allowed per minute (60 as configured here) */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Sent to anonymous callers, whose requests are limited: requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Sent to anonymous callers, whose requests are limited: seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Sent when the request has an Origin listed in CORS_ORIGINS (none by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ImportRowErrorCodeInfo"][];
+                    };
+                };
+            };
+            /** @description Bad Request: a problem document (RFC 9457); code is one of `bad_request`, `credentials_in_query`, `invalid_characters`, `invalid_cursor`, `invalid_if_match`, `invalid_value`, `validation_failed` */
+            400: {
+                headers: {
+                    /** @description Sent to anonymous callers, whose requests are limited: requests allowed per minute (60 as configured here) */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Sent to anonymous callers, whose requests are limited: requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Sent to anonymous callers, whose requests are limited: seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Sent when the request has an Origin listed in CORS_ORIGINS (none by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "credentials_in_query" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: a problem document (RFC 9457); code is one of `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Sent to anonymous callers, whose requests are limited: requests allowed per minute (60 as configured here) */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Sent to anonymous callers, whose requests are limited: requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Sent to anonymous callers, whose requests are limited: seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Sent when the request has an Origin listed in CORS_ORIGINS (none by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description Too Many Requests: a problem document (RFC 9457); code is one of `rate_limited` */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Sent to anonymous callers, whose requests are limited: requests allowed per minute (60 as configured here) */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Sent to anonymous callers, whose requests are limited: requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Sent to anonymous callers, whose requests are limited: seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Sent when the request has an Origin listed in CORS_ORIGINS (none by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
                     };
                 };
             };
@@ -29950,7 +30085,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv; charset=utf-8, with BOM */
+            /** @description text/csv; charset=utf-8, with BOM; columns rowNumber, field, code (missing_columns | unreadable_row | required | invalid_type | invalid_format | invalid_value | too_small | too_big | in_future | not_applicable | invalid_history | unknown_id | unknown_unit | unknown_department | unknown_region | unknown_cycle | unknown_service_item | unknown_case | item_not_offered | reference_mismatch | case_of_another_unit | case_already_rated | duplicate_in_file | version_conflict | immutable_field | org_code_taken | name_taken), message, raw */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -42013,7 +42148,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv; charset=utf-8, with BOM */
+            /** @description text/csv; charset=utf-8, with BOM; columns rowNumber, field, code (missing_columns | unreadable_row | required | invalid_type | invalid_format | invalid_value | too_small | too_big | in_future | not_applicable | invalid_history | unknown_id | unknown_unit | unknown_department | unknown_region | unknown_cycle | unknown_service_item | unknown_case | item_not_offered | reference_mismatch | case_of_another_unit | case_already_rated | duplicate_in_file | version_conflict | immutable_field | org_code_taken | name_taken), message, raw */
             200: {
                 headers: {
                     [name: string]: unknown;

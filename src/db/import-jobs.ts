@@ -50,6 +50,8 @@ export function importErrorColumns(jobId: () => AnyPgColumn) {
     importId: uuid('import_id').notNull().references(jobId),
     rowNumber: integer('row_number').notNull(),
     field: text('field').notNull(),
+    /** lib/row-errors.ts RowErrorCode; rows stored before codes existed read `invalid_value`. */
+    code: text('code').notNull().default('invalid_value'),
     message: text('message').notNull(),
     raw: text('raw'),
   };
@@ -73,6 +75,7 @@ export interface ImportErrorRecord {
   importId: string;
   rowNumber: number;
   field: string;
+  code: string;
   message: string;
   raw: string | null;
 }

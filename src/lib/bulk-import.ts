@@ -17,6 +17,8 @@ import type { Page } from './http.js';
 import { ImportFileError, rowsOf } from './import-rows.js';
 import type { ImportFormat, ImportHeader } from './import-rows.js';
 import type { RequestContext } from './principal.js';
+import { zodIssueCode } from './row-errors.js';
+import type { RowErrorCode, RowIssue } from './row-errors.js';
 
 export const importFormats = ['csv', 'ndjson'] as const;
 export const importPolicies = ['partial', 'all_or_nothing'] as const;
@@ -47,6 +49,7 @@ export interface ImportErrorEntry {
   importId: string;
   rowNumber: number;
   field: string;
+  code: RowErrorCode;
   message: string;
   raw: string | null;
 }
@@ -99,6 +102,7 @@ export interface ImportStage<S, C extends ImportCounters> {
 export interface MergeRejection {
   rowNumber: number;
   field: string;
+  code: RowErrorCode;
   message: string;
 }
 
@@ -133,7 +137,7 @@ export async function mergeClaimingKeys<T>(
   }
 }
 
-export type Reject = (rowNumber: number, issues: { field: string; message: string }[], values?: Record<string, unknown>) => void;
+export type Reject = (rowNumber: number, issues: RowIssue[], values?: Record<string, unknown>) => void;
 
 /** What a kind of import is: its file header, row schema and checks, and how a batch is staged and merged. */
 export interface ImportKind<R, S, C extends ImportCounters> {
@@ -146,10 +150,10 @@ export interface ImportKind<R, S, C extends ImportCounters> {
   secret: readonly string[];
   rowSchema: z.ZodType<R>;
   /** A check of one valid row on its own (a time in the future). */
-  checkRow?(row: R): { field: string; message: string } | null;
+  checkRow?(row: R): RowIssue | null;
   openStage(database: Database): Promise<ImportStage<S, C>>;
   /** Checks a batch's references (one query each) and stages what passes; rejects the rest. */
-  prepareBatch(db: Db, batch: PendingRow<R>[], reject: (p: PendingRow<R>, field: string, message: string) => void): Promise<S[]>;
+  prepareBatch(db: Db, batch: PendingRow<R>[], reject: (p: PendingRow<R>, field: string, code: RowErrorCode, message: string) => void): Promise<S[]>;
   /** Counters a job starts with beyond the shared ones (e.g. followUpsOpened: 0). */
   extraCounters: Omit<C, keyof ImportCounters>;
 }
@@ -228,15 +232,18 @@ export function createImportRunner<J extends ImportJob, C extends ImportCounters
       return out;
     };
 
-    const reject = (rowNumber: number, issues: { field: string; message: string }[], values?: Record<string, unknown>, into = errors) => {
+    const reject = (rowNumber: number, issues: RowIssue[], values?: Record<string, unknown>, into = errors) => {
       counters.rejected++;
       const raw = redactedRaw(values);
-      for (const i of issues) into.push({ importId: job.id, rowNumber, field: i.field, message: i.message, raw });
+      for (const i of issues) into.push({ importId: job.id, rowNumber, field: i.field, code: i.code, message: i.message, raw });
     };
 
     const accept = (rowNumber: number, values: Record<string, unknown>) => {
-      const v = kind.rowSchema.safeParse(normalize(values));
-      if (!v.success) return reject(rowNumber, v.error.issues.map((i) => ({ field: i.path.map(String).join('.') || 'row', message: i.message })), values);
+      const given = normalize(values);
+      const v = kind.rowSchema.safeParse(given);
+      if (!v.success) {
+        return reject(rowNumber, v.error.issues.map((i) => ({ field: i.path.map(String).join('.') || 'row', code: zodIssueCode(i, i.path.length > 0 && String(i.path[0]) in given), message: i.message })), values);
+      }
       const problem = kind.checkRow?.(v.data);
       if (problem) return reject(rowNumber, [problem], values);
       pending.push({ rowNumber, row: v.data, values });
@@ -250,13 +257,13 @@ export function createImportRunner<J extends ImportJob, C extends ImportCounters
 
     /** Checks references for the batch (one query each), then stages / merges it and commits progress. */
     const flush = async (stage: ImportStage<S, C>, batch: PendingRow<R>[], batchErrors: ImportErrorEntry[]) => {
-      const staged = await kind.prepareBatch(stage.db, batch, (p, field, message) => reject(p.rowNumber, [{ field, message }], p.values, batchErrors));
+      const staged = await kind.prepareBatch(stage.db, batch, (p, field, code, message) => reject(p.rowNumber, [{ field, code, message }], p.values, batchErrors));
       if (!allOrNothing) {
         await stage.db.transaction(async (tx) => {
           const r = await appendAndMerge(stage, tx, job.id, staged);
           if (r.rejected?.length) {
             const valuesOf = new Map(batch.map((p) => [p.rowNumber, p.values]));
-            for (const x of r.rejected) reject(x.rowNumber, [{ field: x.field, message: x.message }], valuesOf.get(x.rowNumber), batchErrors);
+            for (const x of r.rejected) reject(x.rowNumber, [x], valuesOf.get(x.rowNumber), batchErrors);
           }
           counters.accepted += r.inserted;
           counters.duplicates += staged.length - r.inserted - (r.rejected?.length ?? 0);
@@ -340,12 +347,12 @@ export function createImportRunner<J extends ImportJob, C extends ImportCounters
       // Never touch the job or release the connection while a batch is still being written.
       await inFlight.catch(() => undefined);
       if (err instanceof MergeRefused) {
-        for (const x of err.rows) reject(x.rowNumber, [{ field: x.field, message: x.message }]);
+        for (const x of err.rows) reject(x.rowNumber, [x]);
         await jobs.insertErrors(db, errors);
         return finish(db, 'failed', `${counters.rejected} row(s) rejected: nothing committed (policy all_or_nothing)`);
       }
       if (err instanceof ImportFileError) {
-        await jobs.insertErrors(db, [{ importId: job.id, rowNumber: 1, field: err.field, message: err.message, raw: null }]);
+        await jobs.insertErrors(db, [{ importId: job.id, rowNumber: 1, field: err.field, code: err.code, message: err.message, raw: null }]);
         return finish(db, 'failed', err.message);
       }
       const committed = committedSoFar({ policy: opts.policy, accepted: counters.accepted });
@@ -391,14 +398,14 @@ export function createImportRunner<J extends ImportJob, C extends ImportCounters
 }
 
 /** A job's per-row errors as CSV (UTF-8 with BOM, for spreadsheets), streamed a page at a time by error id. */
-export function importErrorsCsv(page: (afterId: number) => Promise<{ id: number; rowNumber: number; field: string; message: string; raw: string | null }[]>): Readable {
+export function importErrorsCsv(page: (afterId: number) => Promise<{ id: number; rowNumber: number; field: string; code: string; message: string; raw: string | null }[]>): Readable {
   async function* lines() {
-    yield BOM + csvLine(['rowNumber', 'field', 'message', 'raw']);
+    yield BOM + csvLine(['rowNumber', 'field', 'code', 'message', 'raw']);
     let after = 0;
     for (;;) {
       const rows = await page(after);
       if (!rows.length) return;
-      yield rows.map((e) => csvLine([e.rowNumber, e.field, e.message, e.raw])).join('');
+      yield rows.map((e) => csvLine([e.rowNumber, e.field, e.code, e.message, e.raw])).join('');
       after = rows[rows.length - 1].id;
     }
   }
@@ -409,7 +416,7 @@ export function importErrorsCsv(page: (afterId: number) => Promise<{ id: number;
 export interface ImportJobReadStore<J> {
   byId(db: Db, id: string): Promise<J | undefined>;
   list(db: Db, f: { createdBy?: string; status?: ImportStatus; afterId?: string; limit: number }): Promise<J[]>;
-  errorsPage(db: Db, importId: string, afterId: number, limit: number): Promise<{ id: number; rowNumber: number; field: string; message: string; raw: string | null }[]>;
+  errorsPage(db: Db, importId: string, afterId: number, limit: number): Promise<{ id: number; rowNumber: number; field: string; code: string; message: string; raw: string | null }[]>;
 }
 
 /**

@@ -9,11 +9,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { importFormatQuery, importFormats, importListQuery, importPolicies, importPolicyQuery, importStatuses, POLICY_DESCRIPTION } from './bulk-import.js';
 import type { ImportPolicy, ImportStatus } from './bulk-import.js';
-import { idParams, isoDate, pageOf, problems, queryOf, toIso, toIsoOrNull } from './http.js';
+import { idParams, isoDate, labelSchema, pageOf, problems, queryOf, toIso, toIsoOrNull } from './http.js';
 import type { Page } from './http.js';
 import { IMPORT_FILE_TYPES, MAX_IMPORT_BYTES, importUpload } from './import-rows.js';
 import type { ImportFormat } from './import-rows.js';
+import { EVERYONE } from './principal.js';
 import type { RequestContext } from './principal.js';
+import { importRowErrorCode, rowErrorCatalogue, rowErrorCodes } from './row-errors.js';
 
 /** The query of an upload: file format, where the file comes from (the kind's own rule) and the commit policy. */
 export function importQueryOf<S extends z.ZodType>(source: S) {
@@ -130,7 +132,7 @@ export function importRoutes<Q extends z.ZodObject, D extends z.ZodType>(spec: I
         description:
           `Send the file itself as the request body (Content-Type text/csv or application/x-ndjson, UTF-8, at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB). ${spec.rows} ` +
           `Commit policy: ${POLICY_DESCRIPTION} Progress${spec.progress ?? ''} is visible at GET ${path}/{id} while the upload runs; the response is the finished job (201). ` +
-          `Per-row errors: GET ${path}/{id}/errors (CSV; rowNumber is the line of the file, the CSV header being line 1).${spec.note ? ` ${spec.note}` : ''}`,
+          `Per-row errors: GET ${path}/{id}/errors (CSV: rowNumber, field, code, message, raw; rowNumber is the line of the file, the CSV header being line 1; code is an ImportRowErrorCode, GET /import-row-error-codes).${spec.note ? ` ${spec.note}` : ''}`,
         tags,
         querystring: queryOf(spec.query),
         response: { 201: job, ...problems(413, 415, 422) },
@@ -164,7 +166,7 @@ export function importRoutes<Q extends z.ZodObject, D extends z.ZodType>(spec: I
         tags,
         params: idParams,
         produces: ['text/csv'],
-        response: { 200: z.string().describe('text/csv; charset=utf-8, with BOM'), ...problems(404) },
+        response: { 200: z.string().describe(`text/csv; charset=utf-8, with BOM; columns rowNumber, field, code (${rowErrorCodes.join(' | ')}), message, raw`), ...problems(404) },
       },
       handler: async (req, reply) => {
         const stream = await svc.errorsCsv(req.ctx, req.params.id);
@@ -179,3 +181,23 @@ export function importRoutes<Q extends z.ZodObject, D extends z.ZodType>(spec: I
     });
   };
 }
+
+const rowErrorCodeInfo = z.object({ code: importRowErrorCode, label: labelSchema }).meta({ id: 'ImportRowErrorCodeInfo' });
+
+/**
+ * GET /import-row-error-codes: the codes an import's row errors carry (lib/row-errors.ts), with their zh-CN and en
+ * meaning; one route for every kind of import.
+ */
+export const importRowErrorCodesRoute: FastifyPluginAsyncZod = async (app) => {
+  app.get('/import-row-error-codes', {
+    config: { access: EVERYONE },
+    schema: {
+      operationId: 'listImportRowErrorCodes',
+      summary: 'The stable codes of import row errors (the code column of every import error CSV), with their labels',
+      tags: ['units'],
+      security: [],
+      response: { 200: z.object({ items: z.array(rowErrorCodeInfo) }) },
+    },
+    handler: async () => ({ items: rowErrorCodes.map((code) => ({ code, label: rowErrorCatalogue[code] })) }),
+  });
+};

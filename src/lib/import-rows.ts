@@ -4,19 +4,21 @@ import { Transform, pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { payloadTooLarge, unsupportedMediaType } from './errors.js';
+import type { RowErrorCode, RowIssue } from './row-errors.js';
 
 /** One row of an import file: its values, or why it could not even be read. */
 export interface ParsedRow {
   /** Line of the file the row ends on (1-based; in CSV the header is line 1). */
   rowNumber: number;
   values?: Record<string, unknown>;
-  error?: { field: string; message: string };
+  error?: RowIssue;
 }
 
 /** The file as a whole is unusable (bad header): the job fails without reading rows. */
 export class ImportFileError extends Error {
   constructor(
     readonly field: string,
+    readonly code: RowErrorCode,
     message: string,
   ) {
     super(message);
@@ -40,17 +42,17 @@ async function* csvRows(input: Readable, header: ImportHeader): AsyncGenerator<P
   let names: string[] | undefined;
   for await (const r of csvRecords(input)) {
     if (!names) {
-      if (r.fields === undefined) throw new ImportFileError('header', `unreadable CSV header: ${r.error}`);
+      if (r.fields === undefined) throw new ImportFileError('header', 'unreadable_row', `unreadable CSV header: ${r.error}`);
       names = r.fields.map((h) => h.trim());
       const missing = header.required.filter((c) => !names!.includes(c));
       if (missing.length) {
-        throw new ImportFileError('header', `missing column(s) ${missing.join(', ')}; expected ${header.required.join(', ')} (and optionally ${header.optional.join(', ')})`);
+        throw new ImportFileError('header', 'missing_columns', `missing column(s) ${missing.join(', ')}; expected ${header.required.join(', ')} (and optionally ${header.optional.join(', ')})`);
       }
       continue;
     }
     // The raw text is not kept: it may hold personal data (a respondent's phone number).
     if (r.fields === undefined) {
-      yield { rowNumber: r.line, error: { field: 'row', message: `unreadable CSV: ${r.error}` } };
+      yield { rowNumber: r.line, error: { field: 'row', code: 'unreadable_row', message: `unreadable CSV: ${r.error}` } };
       continue;
     }
     // Fewer cells than columns: the missing ones are not given; more: the extra cells are ignored.
@@ -251,11 +253,11 @@ async function* ndjsonRows(input: Readable): AsyncGenerator<ParsedRow> {
     try {
       value = JSON.parse(text);
     } catch {
-      yield { rowNumber: n, error: { field: 'row', message: 'not valid JSON' } };
+      yield { rowNumber: n, error: { field: 'row', code: 'unreadable_row', message: 'not valid JSON' } };
       continue;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      yield { rowNumber: n, error: { field: 'row', message: 'expected a JSON object' } };
+      yield { rowNumber: n, error: { field: 'row', code: 'unreadable_row', message: 'expected a JSON object' } };
       continue;
     }
     yield { rowNumber: n, values: value as Record<string, unknown> };

@@ -5,14 +5,15 @@ import { scorecardDeductions, scorecards } from './tables.js';
 
 /** What other modules may read of assessments (考评打分). Only confirmed scorecards count toward a ranking. */
 export const assessmentQueries = {
-  /** The unit a scorecard deduction was recorded against (problem sources). */
-  async deductionUnit(db: Db, deductionId: string): Promise<{ unitId: string } | undefined> {
+  /** The unit each scorecard deduction was recorded against (problem sources), in one query; unknown ids are absent. */
+  async deductionUnits(db: Db, deductionIds: readonly string[]): Promise<Map<string, { unitId: string }>> {
+    if (deductionIds.length === 0) return new Map();
     const rows = await db
-      .select({ unitId: scorecards.unitId })
+      .select({ id: scorecardDeductions.id, unitId: scorecards.unitId })
       .from(scorecardDeductions)
       .innerJoin(scorecards, eq(scorecards.id, scorecardDeductions.scorecardId))
-      .where(eq(scorecardDeductions.id, deductionId));
-    return rows[0];
+      .where(inArray(scorecardDeductions.id, [...deductionIds]));
+    return new Map(rows.map((r) => [r.id, { unitId: r.unitId }]));
   },
   /** What an appeal (申诉) needs of a deduction: its unit and cycle, and the inspector who recorded it. */
   async deductionSubject(db: Db, deductionId: string): Promise<{ unitId: string; cycleId: string; actors: string[] } | undefined> {

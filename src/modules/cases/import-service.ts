@@ -65,8 +65,9 @@ export function createCaseImportsService({
       rowSchema: caseImportRow,
       checkRow(row) {
         const d = dates(row);
-        for (const [field, at] of Object.entries(d)) if (at && isInFuture(at)) return { field, message: 'lies in the future' };
-        return historyProblem({ ...d, state: row.state, reason: row.reason });
+        for (const [field, at] of Object.entries(d)) if (at && isInFuture(at)) return { field, code: 'in_future', message: 'lies in the future' };
+        const history = historyProblem({ ...d, state: row.state, reason: row.reason });
+        return history && { ...history, code: 'invalid_history' };
       },
       extraCounters: {},
       openStage: (database) => openCaseStage(database, { source: opts.source, createdBy: ctx.principal.subject }),
@@ -79,9 +80,9 @@ export function createCaseImportsService({
           const { row } = p;
           const unit = units.get(row.unitId);
           const item = items.get(row.itemId);
-          if (!unit?.active) reject(p, 'unitId', `unit ${row.unitId} does not exist or is deactivated`);
-          else if (!item || item.status !== 'active') reject(p, 'itemId', `service item ${row.itemId} does not exist or is retired`);
-          else if (!offered.has(`${unit.id}:${item.id}`)) reject(p, 'itemId', `unit ${unit.id} does not offer service item ${item.id}`);
+          if (!unit?.active) reject(p, 'unitId', 'unknown_unit', `unit ${row.unitId} does not exist or is deactivated`);
+          else if (!item || item.status !== 'active') reject(p, 'itemId', 'unknown_service_item', `service item ${row.itemId} does not exist or is retired`);
+          else if (!offered.has(`${unit.id}:${item.id}`)) reject(p, 'itemId', 'item_not_offered', `unit ${unit.id} does not offer service item ${item.id}`);
           else {
             const d = dates(row);
             const deadline = caseDeadline(calendar, d.acceptedAt ?? d.receivedAt, item.promisedDays);

@@ -13,8 +13,11 @@ export const complaintQueries = {
     const actors = await db.selectDistinct({ actor: complaintEvents.actor }).from(complaintEvents).where(and(eq(complaintEvents.complaintId, complaintId), eq(complaintEvents.kind, 'status_changed')));
     return { ...c, actors: actors.map((a) => a.actor) };
   },
-  async complaintUnit(db: Db, complaintId: string): Promise<{ unitId: string | null } | undefined> {
-    return (await db.select({ unitId: complaints.unitId }).from(complaints).where(eq(complaints.id, complaintId)))[0];
+  /** The unit of each complaint (problem sources; null while not triaged to one), in one query; unknown ids are absent. */
+  async complaintUnits(db: Db, complaintIds: readonly string[]): Promise<Map<string, { unitId: string | null }>> {
+    if (complaintIds.length === 0) return new Map();
+    const rows = await db.select({ id: complaints.id, unitId: complaints.unitId }).from(complaints).where(inArray(complaints.id, [...complaintIds]));
+    return new Map(rows.map((r) => [r.id, { unitId: r.unitId }]));
   },
   /** Substantiated complaints of the cycle per unit and severity (null: not recorded); `excludedIds`: complaints an upheld appeal took out. */
   substantiatedCountsByUnit(db: Db, cycleId: string, excludedIds: readonly string[] = [], window?: PeriodWindow) {

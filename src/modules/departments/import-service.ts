@@ -80,8 +80,8 @@ export function createDepartmentImportsService({ database, audit, lease }: { dat
         for (const p of batch) {
           const { regionDivisionCode: dc, regionId } = p.row;
           const r = dc ? byDivision.get(dc) : undefined;
-          if (dc && !r) reject(p, 'regionDivisionCode', `no region has 行政区划代码 ${dc}`);
-          else if (r && regionId && r !== regionId) reject(p, 'regionDivisionCode', `names region ${r}, not regionId ${regionId}`);
+          if (dc && !r) reject(p, 'regionDivisionCode', 'unknown_region', `no region has 行政区划代码 ${dc}`);
+          else if (r && regionId && r !== regionId) reject(p, 'regionDivisionCode', 'reference_mismatch', `names region ${r}, not regionId ${regionId}`);
           else resolved.push({ ...p, row: { ...p.row, regionId: regionId ?? r } });
         }
         batch = resolved;
@@ -96,12 +96,12 @@ export function createDepartmentImportsService({ database, audit, lease }: { dat
           const { row } = p;
           const target: DepartmentRow | undefined = row.id ? byId.get(row.id) : row.orgCode ? byCode.get(row.orgCode) : undefined;
           if (row.id && !target) {
-            reject(p, 'id', `department ${row.id} does not exist`);
+            reject(p, 'id', 'unknown_id', `department ${row.id} does not exist`);
             continue;
           }
           const missing = target ? undefined : REQUIRED_FOR_CREATE.find((f) => row[f] === undefined);
           if (missing) {
-            reject(p, missing, `required for a new department (no department matches the row's id or orgCode)${missing === 'regionId' ? ': regionId or regionDivisionCode' : ''}`);
+            reject(p, missing, 'required', `required for a new department (no department matches the row's id or orgCode)${missing === 'regionId' ? ': regionId or regionDivisionCode' : ''}`);
             continue;
           }
           const regionId = target?.regionId ?? row.regionId!;
@@ -111,16 +111,16 @@ export function createDepartmentImportsService({ database, audit, lease }: { dat
           const earlier = (target && seenDepartments.get(target.id)) || (row.orgCode && seenCodes.get(row.orgCode)) || seenNames.get(nameKey(regionId, name));
           const region = regions.get(regionId);
           const badLevel = !target && region ? levelProblem(row.level!, region.level) : null;
-          if (earlier) reject(p, target && seenDepartments.has(target.id) ? 'id' : row.orgCode && seenCodes.has(row.orgCode) ? 'orgCode' : 'name', `the same department is already in row ${earlier} of this file`);
-          else if (target && row.version !== undefined && row.version !== target.version) reject(p, 'version', `department ${target.id} is at version ${target.version}, not ${row.version}`);
+          if (earlier) reject(p, target && seenDepartments.has(target.id) ? 'id' : row.orgCode && seenCodes.has(row.orgCode) ? 'orgCode' : 'name', 'duplicate_in_file', `the same department is already in row ${earlier} of this file`);
+          else if (target && row.version !== undefined && row.version !== target.version) reject(p, 'version', 'version_conflict', `department ${target.id} is at version ${target.version}, not ${row.version}`);
           // As PATCH /departments: an existing department keeps its region and level.
-          else if (target && row.regionId && row.regionId !== target.regionId) reject(p, row.regionDivisionCode ? 'regionDivisionCode' : 'regionId', `department ${target.id} is in region ${target.regionId}: a department does not move`);
-          else if (target && row.level && row.level !== target.level) reject(p, 'level', `department ${target.id} is ${target.level}-level: its level follows its region`);
-          else if (!target && row.active === false) reject(p, 'active', 'a new department is active (deactivate it by a later update)');
-          else if (!target && !region) reject(p, 'regionId', `region ${regionId} does not exist`);
-          else if (badLevel) reject(p, 'level', badLevel);
-          else if (holder && target && holder.id !== target.id) reject(p, 'orgCode', orgCodeTaken(row.orgCode));
-          else if (namesake && namesake.id !== target?.id) reject(p, 'name', nameTaken(name));
+          else if (target && row.regionId && row.regionId !== target.regionId) reject(p, row.regionDivisionCode ? 'regionDivisionCode' : 'regionId', 'immutable_field', `department ${target.id} is in region ${target.regionId}: a department does not move`);
+          else if (target && row.level && row.level !== target.level) reject(p, 'level', 'immutable_field', `department ${target.id} is ${target.level}-level: its level follows its region`);
+          else if (!target && row.active === false) reject(p, 'active', 'invalid_value', 'a new department is active (deactivate it by a later update)');
+          else if (!target && !region) reject(p, 'regionId', 'unknown_region', `region ${regionId} does not exist`);
+          else if (badLevel) reject(p, 'level', 'invalid_value', badLevel);
+          else if (holder && target && holder.id !== target.id) reject(p, 'orgCode', 'org_code_taken', orgCodeTaken(row.orgCode));
+          else if (namesake && namesake.id !== target?.id) reject(p, 'name', 'name_taken', nameTaken(name));
           else {
             const id = target?.id ?? uuidv7();
             seenDepartments.set(id, p.rowNumber);

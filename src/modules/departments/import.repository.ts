@@ -77,7 +77,7 @@ export async function openDepartmentStage(database: Database): Promise<Departmen
       where d.id <> s.id and (d.org_code = s.org_code or (d.name = s.name and d.region_id = s.region_id))
       returning s.row_number, s.org_code, s.name, d.org_code = s.org_code as code_taken`);
     return (res as unknown as { rows: { row_number: number; org_code: string; name: string; code_taken: boolean }[] }).rows.map((r) =>
-      r.code_taken ? { rowNumber: r.row_number, field: 'orgCode', message: orgCodeTaken(r.org_code) } : { rowNumber: r.row_number, field: 'name', message: nameTaken(r.name) },
+      r.code_taken ? { rowNumber: r.row_number, field: 'orgCode', code: 'org_code_taken' as const, message: orgCodeTaken(r.org_code) } : { rowNumber: r.row_number, field: 'name', code: 'name_taken' as const, message: nameTaken(r.name) },
     );
   };
   const isClash = (err: unknown) => isUniqueViolation(err, 'departments_org_code_key') || isUniqueViolation(err, 'departments_name_region_key');

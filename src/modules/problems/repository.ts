@@ -17,6 +17,14 @@ export type ProblemEventRow = typeof problemEvents.$inferSelect;
 /** A problem with its unit's department, which decides who may see it. */
 export type ScopedProblemRow = ProblemRow & { unitDepartmentId: string; unitRegionId: string };
 
+/** A source record a problem cites: its unit (null: a complaint not yet triaged) and, for a rating, its level. */
+export interface SourceFacts {
+  unitId: string | null;
+  ratingLevel?: number;
+}
+/** How a (source type, source id) pair is keyed in the maps above. */
+export const sourceKey = (sourceType: ProblemSourceType, sourceId: string): string => `${sourceType}:${sourceId}`;
+
 export interface ProblemFilter {
   status?: ProblemStatus;
   severity?: ProblemSeverity;
@@ -73,30 +81,34 @@ export const problemsRepository = {
     return rows.map((r) => ({ ...r.problem, unitDepartmentId: r.unitDepartmentId, unitRegionId: r.unitRegionId }));
   },
 
-  async bySource(db: Db, sourceType: ProblemSourceType, sourceId: string): Promise<ProblemRow | undefined> {
+  /**
+   * The problems already opened for these source records, in one query (the unique index on (source_type, source_id)),
+   * keyed by `sourceKey`.
+   */
+  async bySources(db: Db, cited: readonly { sourceType: ProblemSourceType; sourceId: string }[]): Promise<Map<string, ProblemRow>> {
+    if (cited.length === 0) return new Map();
     const rows = await db
       .select()
       .from(problems)
-      .where(and(eq(problems.sourceType, sourceType), eq(problems.sourceId, sourceId)));
-    return rows[0];
+      .where(and(inArray(problems.sourceType, [...new Set(cited.map((c) => c.sourceType))]), inArray(problems.sourceId, [...new Set(cited.map((c) => c.sourceId))])));
+    const wanted = new Set(cited.map((c) => sourceKey(c.sourceType, c.sourceId)));
+    return new Map(rows.map((r) => [sourceKey(r.sourceType, r.sourceId!), r] as const).filter(([k]) => wanted.has(k)));
   },
 
-  /** Insert unless a problem for the same source exists (unique partial index); undefined then. */
-  async insertUnlessSourceTaken(db: Db, row: typeof problems.$inferInsert): Promise<ProblemRow | undefined> {
-    const [r] = await db
-      .insert(problems)
-      .values(row)
-      .onConflictDoNothing({ target: [problems.sourceType, problems.sourceId], where: isNotNull(problems.sourceId) })
-      .returning();
-    return r;
-  },
-
-  /** Many new problems in one statement (none with a source record: those go through `insertUnlessSourceTaken`); returned in the order given. */
-  async insertMany(db: Db, rows: readonly Omit<typeof problems.$inferInsert, 'id'>[]): Promise<ProblemRow[]> {
+  /**
+   * Many new problems in one statement, returned in the order given; a row whose source record another transaction has
+   * opened a problem for meanwhile (unique partial index) is not inserted and is undefined in the answer.
+   */
+  async insertManyUnlessSourceTaken(db: Db, rows: readonly Omit<typeof problems.$inferInsert, 'id'>[]): Promise<(ProblemRow | undefined)[]> {
     if (rows.length === 0) return [];
     const withIds = rows.map((r) => ({ ...r, id: uuidv7() }));
-    const byId = new Map((await db.insert(problems).values(withIds).returning()).map((r) => [r.id, r]));
-    return withIds.map((r) => byId.get(r.id)!);
+    const inserted = await db
+      .insert(problems)
+      .values(withIds)
+      .onConflictDoNothing({ target: [problems.sourceType, problems.sourceId], where: isNotNull(problems.sourceId) })
+      .returning();
+    const byId = new Map(inserted.map((r) => [r.id, r]));
+    return withIds.map((r) => byId.get(r.id));
   },
 
   update(db: Db, id: string, expectedVersion: number, patch: Partial<typeof problems.$inferInsert>): Promise<ProblemRow | undefined> {
@@ -144,18 +156,15 @@ export const problemsRepository = {
   },
 
   /**
-   * The source record behind a problem: `{ exists: false }` when there is none, `null` for source types that are
-   * not records here (media, manual). `unitId` is null for a complaint not yet triaged to a unit.
+   * The source records of one type behind problems, in one query: each found record's unit (null for a complaint not
+   * yet triaged to a unit) and, for a rating, its level; records that do not exist are absent. `null` for source
+   * types that are not records here (media, manual).
    */
-  async source(db: Db, sourceType: ProblemSourceType, sourceId: string): Promise<{ exists: boolean; unitId?: string | null; ratingLevel?: number } | null> {
-    const found = (r: { unitId: string | null; ratingLevel?: number } | undefined) => (r ? { exists: true, ...r } : { exists: false });
-    if (sourceType === 'assessment_deduction') return found(await assessmentQueries.deductionUnit(db, sourceId));
-    if (sourceType === 'inspection_finding') return found(await supervisionQueries.findingUnit(db, sourceId));
-    if (sourceType === 'complaint') return found(await complaintQueries.complaintUnit(db, sourceId));
-    if (sourceType === 'rating') {
-      const r = await ratingQueries.ratingUnit(db, sourceId);
-      return found(r && { unitId: r.unitId, ratingLevel: r.level });
-    }
+  async sources(db: Db, sourceType: ProblemSourceType, sourceIds: readonly string[]): Promise<Map<string, SourceFacts> | null> {
+    if (sourceType === 'assessment_deduction') return assessmentQueries.deductionUnits(db, sourceIds);
+    if (sourceType === 'inspection_finding') return supervisionQueries.findingUnits(db, sourceIds);
+    if (sourceType === 'complaint') return complaintQueries.complaintUnits(db, sourceIds);
+    if (sourceType === 'rating') return new Map([...(await ratingQueries.ratingUnits(db, sourceIds))].map(([id, r]) => [id, { unitId: r.unitId, ratingLevel: r.level }]));
     return null;
   },
 
@@ -163,11 +172,6 @@ export const problemsRepository = {
   async unitsByIds(db: Db, ids: readonly string[]): Promise<Map<string, { id: string; departmentId: string; regionId: string }>> {
     if (ids.length === 0) return new Map();
     return new Map((await unitQueries.byIds(db, ids)).map((u) => [u.id, { id: u.id, departmentId: u.departmentId, regionId: u.regionId }]));
-  },
-
-  async unitById(db: Db, id: string): Promise<{ id: string; departmentId: string; regionId: string } | undefined> {
-    const u = await unitQueries.byId(db, id);
-    return u && { id: u.id, departmentId: u.departmentId, regionId: u.regionId };
   },
 
   /**

@@ -13,8 +13,8 @@ import { cycleQueries } from '../cycles/queries.js';
 import type { WebhooksService } from '../webhooks/service.js';
 import { coversRegion } from '../regions/scope.js';
 import { canSeeUnit, unitScope } from '../units/service.js';
-import { problemsRepository } from './repository.js';
-import type { ProblemEventRow, ProblemRow, ScopedProblemRow } from './repository.js';
+import { problemsRepository, sourceKey } from './repository.js';
+import type { ProblemEventRow, ProblemRow, ScopedProblemRow, SourceFacts } from './repository.js';
 import { deadlineWorkingDays, linkedSourceTypes, problemSeverityLabels, problemSourceTypeLabels, problemStatusLabels } from './schemas.js';
 import type {
   BulkTransitionInput,
@@ -23,6 +23,7 @@ import type {
   ProblemDto,
   ProblemEventAction,
   ProblemEventDto,
+  ProblemSourceType,
   ProblemStatus,
   SubmitProblemInput,
   UnitProblemCounts,
@@ -219,72 +220,112 @@ export function createProblemsService({
     isHot: input.isHot ?? false,
   });
 
-  /** Opens a problem, or finds the one already opened for the same source record. */
-  async function open(tx: Db, ctx: RequestContext, input: OpenProblemInput): Promise<{ problem: ProblemDto; created: boolean }> {
-    const sourceId = input.sourceId ?? null;
-    if (sourceId) {
-      const existing = await problemsRepository.bySource(tx, input.sourceType, sourceId);
-      if (existing && existing.unitId !== input.unitId) {
-        throw invalid('unitId', `the problem opened from ${input.sourceType} ${sourceId} belongs to unit ${existing.unitId}`);
-      }
-      if (existing) return { problem: toProblemDto(existing), created: false };
-    }
-    const unit = await problemsRepository.unitById(tx, input.unitId);
-    const cycleExists = !!input.cycleId && !!unit && coversRegion(ctx.principal, unit.regionId) && (await cycleQueries.exists(tx, input.cycleId));
-    const description = assertOpenable(ctx, input, unit, cycleExists);
-    if (sourceId) {
-      const source = await problemsRepository.source(tx, input.sourceType, sourceId);
-      if (source && !source.exists) throw invalid('sourceId', `${input.sourceType} ${sourceId} does not exist`);
-      if (source?.unitId && source.unitId !== input.unitId) throw invalid('sourceId', `${input.sourceType} ${sourceId} belongs to another unit`);
-      if (source?.ratingLevel !== undefined && source.ratingLevel > 2) throw invalid('sourceId', `rating ${sourceId} is not a bad rating (差评: level 1 or 2)`);
-    }
-    const deadline = input.deadline ? futureDeadline(input.deadline, 'deadline') : calendar.addWorkingDays(new Date(), deadlineWorkingDays[input.severity], await calendar.regionPathForDeadline(unit!.regionId, { tx }));
-    const row = await problemsRepository.insertUnlessSourceTaken(tx, newRow(input, description, deadline));
-    if (!row) {
-      // Another transaction opened it for the same source between our look-up and insert.
-      const existing = await problemsRepository.bySource(tx, input.sourceType, sourceId!);
-      return { problem: toProblemDto(existing!), created: false };
-    }
-    await recordEvent(tx, ctx, row.id, 'opened', null, 'open');
-    const dto = toProblemDto(row);
-    await audit.record(tx, ctx, { action: 'problem.opened', entityType: 'problem', entityId: row.id, after: dto });
-    return { problem: dto, created: true };
+  /**
+   * Whether a problem for the same source record already exists (`opened`: its unit) and may answer for this one: it
+   * must be the same unit's. The single and the bulk opening both call it, the bulk one also for a source cited by an
+   * earlier item of the batch.
+   */
+  function assertSameUnitAsOpened(input: OpenProblemInput, openedUnitId: string): void {
+    if (openedUnitId !== input.unitId) throw invalid('unitId', `the problem opened from ${input.sourceType} ${input.sourceId} belongs to unit ${openedUnitId}`);
   }
 
   /**
-   * Many problems without source records opened set-based: units and cycles read in one query each, every item
-   * checked by `assertOpenable` in order (the first refusal answers, as one by one), then one insert each of
-   * problems, history and audit entries.
+   * Whether the cited source record may carry the problem: it exists, is of the item's unit (a complaint not yet
+   * triaged to one has none to compare) and, a rating, is a bad one. `sources`: the records of the item's source type
+   * (null for types that are no record here). One rule for the single and the bulk opening.
    */
-  async function openManyWithoutSource(tx: Db, ctx: RequestContext, inputs: OpenProblemInput[]): Promise<ProblemDto[]> {
-    const units = await problemsRepository.unitsByIds(tx, [...new Set(inputs.map((p) => p.unitId))]);
-    const cycleIds = [...new Set(inputs.flatMap((p) => (p.cycleId ? [p.cycleId] : [])))];
-    const cycles = await cycleQueries.existing(tx, cycleIds);
-    const checked = inputs.map((input, i) => {
-      try {
-        const description = assertOpenable(ctx, input, units.get(input.unitId), !!input.cycleId && cycles.has(input.cycleId));
-        return { input, description, deadline: input.deadline ? futureDeadline(input.deadline, 'deadline') : undefined };
-      } catch (e) {
-        throw atItem(i, e);
-      }
+  function assertSourceFits(input: OpenProblemInput, sources: Map<string, SourceFacts> | null): void {
+    const sourceId = input.sourceId;
+    if (!sourceId || !sources) return;
+    const source = sources.get(sourceId);
+    if (!source) throw invalid('sourceId', `${input.sourceType} ${sourceId} does not exist`);
+    if (source.unitId && source.unitId !== input.unitId) throw invalid('sourceId', `${input.sourceType} ${sourceId} belongs to another unit`);
+    if (source.ratingLevel !== undefined && source.ratingLevel > 2) throw invalid('sourceId', `rating ${sourceId} is not a bad rating (差评: level 1 or 2)`);
+  }
+
+  /**
+   * Opens problems set-based, each as if opened alone and in order: an item citing a source record that already has a
+   * problem (opened before, or by an earlier item of the batch) answers that problem, if of the same unit; the others
+   * are checked by `assertOpenable` and `assertSourceFits` (the first refusal answers, through `at(i, error)`). One
+   * read each of the problems already opened for the cited sources, the units, the cycles and the cited records of
+   * each source type, whatever the batch's size; then one insert each of problems, history and audit entries.
+   */
+  async function openMany(tx: Db, ctx: RequestContext, inputs: OpenProblemInput[], at: (i: number, e: unknown) => unknown): Promise<{ problem: ProblemDto; created: boolean }[]> {
+    const cited = inputs.flatMap((p) => (p.sourceId ? [{ sourceType: p.sourceType, sourceId: p.sourceId }] : []));
+    const opened = await problemsRepository.bySources(tx, cited);
+    const keyOf = (p: OpenProblemInput) => (p.sourceId ? sourceKey(p.sourceType, p.sourceId) : undefined);
+    /** For each item: the problem already opened for its source, the earlier item of the batch citing the same, or neither (new). */
+    const firstCiting = new Map<string, number>();
+    const plan = inputs.map((input, i) => {
+      const key = keyOf(input);
+      if (!key) return { kind: 'new' as const };
+      const existing = opened.get(key);
+      if (existing) return { kind: 'existing' as const, existing };
+      const earlier = firstCiting.get(key);
+      if (earlier !== undefined) return { kind: 'repeat' as const, earlier };
+      firstCiting.set(key, i);
+      return { kind: 'new' as const };
     });
-    const regionIds = [...new Set(checked.filter((c) => !c.deadline).map((c) => units.get(c.input.unitId)!.regionId))];
+    const fresh = inputs.filter((_, i) => plan[i].kind === 'new');
+    const units = await problemsRepository.unitsByIds(tx, [...new Set(fresh.map((p) => p.unitId))]);
+    const cycles = await cycleQueries.existing(tx, [...new Set(fresh.flatMap((p) => (p.cycleId ? [p.cycleId] : [])))]);
+    const sources = new Map<ProblemSourceType, Map<string, SourceFacts> | null>();
+    for (const type of new Set(fresh.filter((p) => p.sourceId).map((p) => p.sourceType))) {
+      sources.set(type, await problemsRepository.sources(tx, type, [...new Set(fresh.flatMap((p) => (p.sourceType === type && p.sourceId ? [p.sourceId] : [])))]));
+    }
+    const checked = new Map<number, { description: string; deadline?: Date }>();
+    for (const [i, input] of inputs.entries()) {
+      const step = plan[i];
+      try {
+        if (step.kind === 'existing') assertSameUnitAsOpened(input, step.existing.unitId);
+        else if (step.kind === 'repeat') assertSameUnitAsOpened(input, inputs[step.earlier].unitId);
+        else {
+          const unit = units.get(input.unitId);
+          const description = assertOpenable(ctx, input, unit, !!input.cycleId && !!unit && coversRegion(ctx.principal, unit.regionId) && cycles.has(input.cycleId));
+          assertSourceFits(input, sources.get(input.sourceType) ?? null);
+          checked.set(i, { description, deadline: input.deadline ? futureDeadline(input.deadline, 'deadline') : undefined });
+        }
+      } catch (e) {
+        throw at(i, e);
+      }
+    }
+    const newIdx = [...checked.keys()];
+    const regionOf = (i: number) => units.get(inputs[i].unitId)!.regionId;
     const regionPaths = new Map<string, string | null>();
-    for (const r of regionIds) regionPaths.set(r, await calendar.regionPathForDeadline(r, { tx }));
+    for (const r of new Set(newIdx.filter((i) => !checked.get(i)!.deadline).map(regionOf))) regionPaths.set(r, await calendar.regionPathForDeadline(r, { tx }));
     const now = new Date();
-    const rows = await problemsRepository.insertMany(
+    const rows = await problemsRepository.insertManyUnlessSourceTaken(
       tx,
-      checked.map(({ input, description, deadline }) =>
-        newRow(input, description, deadline ?? calendar.addWorkingDays(now, deadlineWorkingDays[input.severity], regionPaths.get(units.get(input.unitId)!.regionId))),
-      ),
+      newIdx.map((i) => {
+        const { description, deadline } = checked.get(i)!;
+        const input = inputs[i];
+        return newRow(input, description, deadline ?? calendar.addWorkingDays(now, deadlineWorkingDays[input.severity], regionPaths.get(regionOf(i))));
+      }),
     );
+    const created = rows.filter((r): r is ProblemRow => !!r);
+    // Another transaction opened some for the same source between our look-up and insert: those answer as existing.
+    const raced = newIdx.filter((_, j) => !rows[j]).map((i) => inputs[i]);
+    const openedMeanwhile = raced.length ? await problemsRepository.bySources(tx, raced.map((p) => ({ sourceType: p.sourceType, sourceId: p.sourceId! }))) : new Map<string, ProblemRow>();
     await problemsRepository.insertEvents(
       tx,
-      rows.map((r) => ({ problemId: r.id, action: 'opened', fromStatus: null, toStatus: 'open' as const, actor: ctx.principal.subject, actorRole: ctx.principal.role, note: null })),
+      created.map((r) => ({ problemId: r.id, action: 'opened', fromStatus: null, toStatus: 'open' as const, actor: ctx.principal.subject, actorRole: ctx.principal.role, note: null })),
     );
-    const out = rows.map((r) => toProblemDto(r));
-    await audit.record(tx, ctx, out.map((dto) => ({ action: 'problem.opened', entityType: 'problem', entityId: dto.id, after: dto })));
-    return out;
+    const dtos = new Map(created.map((r) => [r.id, toProblemDto(r)]));
+    await audit.record(tx, ctx, [...dtos.values()].map((dto) => ({ action: 'problem.opened', entityType: 'problem', entityId: dto.id, after: dto })));
+    const byIndex = new Map(newIdx.map((i, j) => [i, rows[j]]));
+    const answer = (i: number): { problem: ProblemDto; created: boolean } => {
+      const step = plan[i];
+      if (step.kind === 'existing') return { problem: toProblemDto(step.existing), created: false };
+      if (step.kind === 'repeat') return { ...answer(step.earlier), created: false };
+      const row = byIndex.get(i);
+      return row ? { problem: dtos.get(row.id)!, created: true } : { problem: toProblemDto(openedMeanwhile.get(keyOf(inputs[i])!)!), created: false };
+    };
+    return inputs.map((_, i) => answer(i));
+  }
+
+  /** Opens a problem, or finds the one already opened for the same source record: a batch of one. */
+  async function openOne(tx: Db, ctx: RequestContext, input: OpenProblemInput): Promise<{ problem: ProblemDto; created: boolean }> {
+    return (await openMany(tx, ctx, [input], (_, e) => e))[0];
   }
 
   /** A refusal of item `i` of a batch, its fields named `problems.<i>.…`. */
@@ -306,7 +347,7 @@ export function createProblemsService({
   async function openFromSource(a: RequestContext | Db, b: RequestContext | OpenProblemInput, c?: OpenProblemInput | TxOption): Promise<ProblemDto> {
     const [ctx, input, { tx } = {}] =
       'principal' in a ? [a, b as OpenProblemInput, c as TxOption | undefined] : [b as RequestContext, c as OpenProblemInput, { tx: a }];
-    return inTransaction(db, tx, async (tx) => (await open(tx, ctx, input)).problem);
+    return inTransaction(db, tx, async (tx) => (await openOne(tx, ctx, input)).problem);
   }
 
   return {
@@ -314,7 +355,7 @@ export function createProblemsService({
 
     /** POST /problems: `created` false when a problem for that source already existed. */
     create(ctx: RequestContext, input: OpenProblemInput): Promise<{ problem: ProblemDto; created: boolean }> {
-      return db.transaction((tx) => open(tx, ctx, input));
+      return db.transaction((tx) => openOne(tx, ctx, input));
     },
 
     async get(ctx: RequestContext, id: string): Promise<ProblemDto> {
@@ -464,22 +505,12 @@ export function createProblemsService({
       });
     },
 
-    /** Many problems opened at once (a return of findings), all or nothing; errors name the item (`problems.<i>`). */
+    /**
+     * Many problems opened at once (a return of findings), all or nothing, set-based; errors name the item
+     * (`problems.<i>`). An item citing a source record that already has a problem answers that problem, as alone.
+     */
     createMany(ctx: RequestContext, inputs: OpenProblemInput[]): Promise<ProblemDto[]> {
-      return db.transaction(async (tx) => {
-        // Problems from source records are idempotent per source and checked against it: one by one. The usual return
-        // of findings (manual, media) names none and is opened set-based.
-        if (inputs.every((p) => !p.sourceId)) return openManyWithoutSource(tx, ctx, inputs);
-        const out: ProblemDto[] = [];
-        for (const [i, input] of inputs.entries()) {
-          try {
-            out.push((await open(tx, ctx, input)).problem);
-          } catch (e) {
-            throw atItem(i, e);
-          }
-        }
-        return out;
-      });
+      return db.transaction(async (tx) => (await openMany(tx, ctx, inputs, atItem)).map((r) => r.problem));
     },
 
     measures,

@@ -5,6 +5,7 @@ import type { ImportCounters, ImportKind } from '../../lib/bulk-import.js';
 import { importJobDto } from '../../lib/import-routes.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { systemContext } from '../../lib/principal.js';
+import type { RowErrorCode } from '../../lib/row-errors.js';
 import type { RequestContext } from '../../lib/principal.js';
 import type { CalendarService } from '../calendar/service.js';
 import type { AuditService } from '../audit/service.js';
@@ -98,12 +99,13 @@ export function createRatingImportsService({
     /** The cycles this import's ratings went to (marked dirty for the integrity scan once it ends). */
     const touched = new Set<string>();
     /** The single rating's case rule (rules.ts caseRatingIssue) on the batch's case facts; a re-imported row is a duplicate, not a second rating. */
-    const caseIssue = (row: ImportRow, unitId: string, facts: Map<string, CaseFact>): string | null => {
+    const caseIssue = (row: ImportRow, unitId: string, facts: Map<string, CaseFact>): { code: RowErrorCode; message: string } | null => {
       const caseId = row.caseId!;
-      if (seenCases.has(caseId)) return `case ${caseId} is already rated by an earlier row of this file (一事一评)`;
+      if (seenCases.has(caseId)) return { code: 'duplicate_in_file', message: `case ${caseId} is already rated by an earlier row of this file (一事一评)` };
       const f = facts.get(caseId);
       if (f?.rating && f.rating.source === opts.source && f.rating.externalId === row.externalId) return null;
-      return caseRatingIssue(caseId, unitId, f, f?.rating)?.message ?? null;
+      const issue = caseRatingIssue(caseId, unitId, f, f?.rating);
+      return issue && { code: issue.code === 'case_unknown' ? 'unknown_case' : issue.code, message: issue.message };
     };
     // 差评核实: every imported bad rating opens the loop, set-based in the merge statement, with the same deadlines as one by one.
     const { verifyBy, deadline: followUpDeadline } = loopDeadlines(calendar, new Date(), verificationWorkingDays, followUpWorkingDays);
@@ -118,7 +120,7 @@ export function createRatingImportsService({
       secret: ['respondentKey'],
       rowSchema: importRow,
       checkRow: (row) => {
-        if (isInFuture(Date.parse(row.collectedAt))) return { field: 'collectedAt', message: 'lies in the future' };
+        if (isInFuture(Date.parse(row.collectedAt))) return { field: 'collectedAt', code: 'in_future', message: 'lies in the future' };
         const s = subjectOf(row);
         return 'field' in s ? s : null;
       },
@@ -154,10 +156,10 @@ export function createRatingImportsService({
           // checkRow let only rows with a valid subject through.
           const subject = (subjectOf(p.row) as { subject: ResolvedSubject }).subject;
           const caseProblem = p.row.caseId ? caseIssue(p.row, subject.unitId!, cases) : null;
-          if (subject.unitId && !units.has(subject.unitId)) reject(p, 'unitId', `unit ${subject.unitId} does not exist or is deactivated`);
-          else if (subject.departmentId && !departments.has(subject.departmentId)) reject(p, 'departmentId', `department ${subject.departmentId} does not exist or is deactivated`);
-          else if (p.row.cycleId && !cycles.has(p.row.cycleId)) reject(p, 'cycleId', `cycle ${p.row.cycleId} does not exist`);
-          else if (caseProblem) reject(p, 'caseId', caseProblem);
+          if (subject.unitId && !units.has(subject.unitId)) reject(p, 'unitId', 'unknown_unit', `unit ${subject.unitId} does not exist or is deactivated`);
+          else if (subject.departmentId && !departments.has(subject.departmentId)) reject(p, 'departmentId', 'unknown_department', `department ${subject.departmentId} does not exist or is deactivated`);
+          else if (p.row.cycleId && !cycles.has(p.row.cycleId)) reject(p, 'cycleId', 'unknown_cycle', `cycle ${p.row.cycleId} does not exist`);
+          else if (caseProblem) reject(p, 'caseId', caseProblem.code, caseProblem.message);
           else {
             if (p.row.caseId) {
               seenCases.add(p.row.caseId);

@@ -44,8 +44,11 @@ export const ratingQueries = {
       .where(eq(ratings.id, ratingId));
     return r && { unitId: r.unitId, departmentId: r.unitId ? null : r.departmentId, cycleId: r.cycleId, level: r.level, actors: [r.submittedBy, r.reviewedBy].filter((a): a is string => !!a) };
   },
-  async ratingUnit(db: Db, ratingId: string): Promise<{ unitId: string; level: number } | undefined> {
-    return (await db.select({ unitId: ratedUnitId, level: ratings.level }).from(ratings).where(and(eq(ratings.id, ratingId), isUnitRating())))[0];
+  /** The unit and level of each unit rating (problem sources), in one query; unknown ids and department ratings are absent. */
+  async ratingUnits(db: Db, ratingIds: readonly string[]): Promise<Map<string, { unitId: string; level: number }>> {
+    if (ratingIds.length === 0) return new Map();
+    const rows = await db.select({ id: ratings.id, unitId: ratedUnitId, level: ratings.level }).from(ratings).where(and(inArray(ratings.id, [...ratingIds]), isUnitRating()));
+    return new Map(rows.map((r) => [r.id, { unitId: r.unitId, level: r.level }]));
   },
   /**
    * 群众评价: ratings of the cycle per unit and level that count toward P — not held or rejected by the integrity review

@@ -26,18 +26,18 @@ const BODY_FIELDS: SubjectFieldNames = { unitId: 'unitId', departmentId: 'subjec
 export function checkSubject(
   input: { unitId?: string; subject?: RatingSubjectInput; caseId?: string; staffCode?: string },
   names: SubjectFieldNames = BODY_FIELDS,
-): { subject: ResolvedSubject } | { field: string; message: string } {
+): { subject: ResolvedSubject } | { field: string; code: 'required' | 'not_applicable'; message: string } {
   const kind = input.subject?.kind ?? 'unit';
   const departmentId = input.subject?.departmentId;
   if (kind === 'unit') {
-    if (departmentId) return { field: names.departmentId, message: 'a unit rating names no department (its unit belongs to one)' };
-    if (!input.unitId) return { field: names.unitId, message: 'required: the rated unit (or subject.kind department / leadership with subject.departmentId)' };
+    if (departmentId) return { field: names.departmentId, code: 'not_applicable', message: 'a unit rating names no department (its unit belongs to one)' };
+    if (!input.unitId) return { field: names.unitId, code: 'required', message: 'required: the rated unit (or subject.kind department / leadership with subject.departmentId)' };
     return { subject: { kind, unitId: input.unitId, departmentId: null } };
   }
-  if (!departmentId) return { field: names.departmentId, message: `required when subject.kind is ${kind}` };
-  if (input.unitId) return { field: names.unitId, message: `a ${kind} rating rates the department, not a unit: leave unitId out` };
-  if (input.caseId) return { field: names.caseId, message: `一事一评 rates a unit's case; a ${kind} rating has no case` };
-  if (input.staffCode) return { field: names.staffCode, message: `a ${kind} rating has no serving staff member` };
+  if (!departmentId) return { field: names.departmentId, code: 'required', message: `required when subject.kind is ${kind}` };
+  if (input.unitId) return { field: names.unitId, code: 'not_applicable', message: `a ${kind} rating rates the department, not a unit: leave unitId out` };
+  if (input.caseId) return { field: names.caseId, code: 'not_applicable', message: `一事一评 rates a unit's case; a ${kind} rating has no case` };
+  if (input.staffCode) return { field: names.staffCode, code: 'not_applicable', message: `a ${kind} rating has no serving staff member` };
   return { subject: { kind, unitId: null, departmentId } };
 }
 

@@ -46,8 +46,11 @@ export const supervisionQueries = {
     const trail = r.taskId ? { entityType: 'inspection_task' as const, entityId: r.taskId } : { entityType: 'inspection_report' as const, entityId: r.reportId };
     return { unitId: r.unitId, cycleId: r.cycleId, trail, status: r.status };
   },
-  async findingUnit(db: Db, findingId: string): Promise<{ unitId: string } | undefined> {
-    return (await db.select({ unitId: inspectionFindings.unitId }).from(inspectionFindings).where(eq(inspectionFindings.id, findingId)))[0];
+  /** The unit of each finding (problem sources), in one query; findings that do not exist are absent. */
+  async findingUnits(db: Db, findingIds: readonly string[]): Promise<Map<string, { unitId: string }>> {
+    if (findingIds.length === 0) return new Map();
+    const rows = await db.select({ id: inspectionFindings.id, unitId: inspectionFindings.unitId }).from(inspectionFindings).where(inArray(inspectionFindings.id, [...findingIds]));
+    return new Map(rows.map((r) => [r.id, { unitId: r.unitId }]));
   },
   /**
    * 暗访 (M): reviewed reports of the cycle per unit, with the mean of each report's mean rating. A task's report counts

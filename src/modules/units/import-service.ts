@@ -83,10 +83,10 @@ export function createUnitImportsService({ database, audit, lease }: { database:
           const { departmentOrgCode: dc, regionCode: rc } = p.row;
           const d = dc ? deptByCode.get(dc) : undefined;
           const r = rc ? regionByCode.get(rc) : undefined;
-          if (dc && !d) reject(p, 'departmentOrgCode', `no department has org code ${dc}`);
-          else if (rc && !r) reject(p, 'regionCode', `no region has code ${rc}`);
-          else if (d && p.row.departmentId && d !== p.row.departmentId) reject(p, 'departmentOrgCode', `names department ${d}, not departmentId ${p.row.departmentId}`);
-          else if (r && p.row.regionId && r !== p.row.regionId) reject(p, 'regionCode', `names region ${r}, not regionId ${p.row.regionId}`);
+          if (dc && !d) reject(p, 'departmentOrgCode', 'unknown_department', `no department has org code ${dc}`);
+          else if (rc && !r) reject(p, 'regionCode', 'unknown_region', `no region has code ${rc}`);
+          else if (d && p.row.departmentId && d !== p.row.departmentId) reject(p, 'departmentOrgCode', 'reference_mismatch', `names department ${d}, not departmentId ${p.row.departmentId}`);
+          else if (r && p.row.regionId && r !== p.row.regionId) reject(p, 'regionCode', 'reference_mismatch', `names region ${r}, not regionId ${p.row.regionId}`);
           else resolved.push({ ...p, row: { ...p.row, departmentId: p.row.departmentId ?? d, regionId: p.row.regionId ?? r } });
         }
         batch = resolved;
@@ -99,18 +99,18 @@ export function createUnitImportsService({ database, audit, lease }: { database:
           const { row } = p;
           const target: UnitRow | undefined = row.id ? byId.get(row.id) : row.orgCode ? byCode.get(row.orgCode) : undefined;
           if (row.id && !target) {
-            reject(p, 'id', `unit ${row.id} does not exist`);
+            reject(p, 'id', 'unknown_id', `unit ${row.id} does not exist`);
             continue;
           }
           const missing = target ? undefined : REQUIRED_FOR_CREATE.find((f) => row[f] === undefined);
           const holder = row.orgCode ? byCode.get(row.orgCode) : undefined;
           const earlier = (target && seenUnits.get(target.id)) ?? (row.orgCode && seenCodes.get(row.orgCode));
-          if (missing) reject(p, missing, `required for a new unit (no unit matches the row's id or orgCode)${missing === 'departmentId' ? ': departmentId or departmentOrgCode' : missing === 'regionId' ? ': regionId or regionCode' : ''}`);
-          else if (earlier) reject(p, target && seenUnits.has(target.id) ? 'id' : 'orgCode', `the same unit is already in row ${earlier} of this file`);
-          else if (target && row.version !== undefined && row.version !== target.version) reject(p, 'version', `unit ${target.id} is at version ${target.version}, not ${row.version}`);
-          else if (holder && target && holder.id !== target.id) reject(p, 'orgCode', orgCodeTaken(row.orgCode));
-          else if (row.departmentId && !depts.has(row.departmentId)) reject(p, 'departmentId', `department ${row.departmentId} does not exist`);
-          else if (row.regionId && !regions.has(row.regionId)) reject(p, 'regionId', `region ${row.regionId} does not exist`);
+          if (missing) reject(p, missing, 'required', `required for a new unit (no unit matches the row's id or orgCode)${missing === 'departmentId' ? ': departmentId or departmentOrgCode' : missing === 'regionId' ? ': regionId or regionCode' : ''}`);
+          else if (earlier) reject(p, target && seenUnits.has(target.id) ? 'id' : 'orgCode', 'duplicate_in_file', `the same unit is already in row ${earlier} of this file`);
+          else if (target && row.version !== undefined && row.version !== target.version) reject(p, 'version', 'version_conflict', `unit ${target.id} is at version ${target.version}, not ${row.version}`);
+          else if (holder && target && holder.id !== target.id) reject(p, 'orgCode', 'org_code_taken', orgCodeTaken(row.orgCode));
+          else if (row.departmentId && !depts.has(row.departmentId)) reject(p, 'departmentId', 'unknown_department', `department ${row.departmentId} does not exist`);
+          else if (row.regionId && !regions.has(row.regionId)) reject(p, 'regionId', 'unknown_region', `region ${row.regionId} does not exist`);
           else {
             const id = target?.id ?? uuidv7();
             seenUnits.set(id, p.rowNumber);

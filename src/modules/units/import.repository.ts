@@ -83,7 +83,7 @@ export async function openUnitStage(database: Database): Promise<UnitStage> {
   const takeClashes = async (tx: Db): Promise<MergeRejection[]> => {
     const res = await tx.execute(sql`
       delete from ${stage.table} s using units u where u.org_code = s.org_code and u.id <> s.id returning s.row_number, s.org_code`);
-    return (res as unknown as { rows: { row_number: number; org_code: string }[] }).rows.map((r) => ({ rowNumber: r.row_number, field: 'orgCode', message: orgCodeTaken(r.org_code) }));
+    return (res as unknown as { rows: { row_number: number; org_code: string }[] }).rows.map((r) => ({ rowNumber: r.row_number, field: 'orgCode', code: 'org_code_taken' as const, message: orgCodeTaken(r.org_code) }));
   };
   const apply = async (tx: Db) => {
     const { result, rejected } = await mergeClaimingKeys(tx, { apply: merge, isClash: (err) => isUniqueViolation(err, 'units_org_code_key'), takeClashes });

@@ -16,6 +16,7 @@ import {
   updateUnitBody,
 } from './schemas.js';
 import { unitImportRoutes } from './import.routes.js';
+import { importRowErrorCodesRoute } from '../../lib/import-routes.js';
 
 const tags = ['units'];
 
@@ -119,4 +120,5 @@ export const unitRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   await app.register(unitImportRoutes);
+  await app.register(importRowErrorCodesRoute);
 };
