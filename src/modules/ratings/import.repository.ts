@@ -181,7 +181,7 @@ export async function openStage(database: Database): Promise<StageSession> {
       where s.case_id is not null and r.case_id = s.case_id and not r.is_default
         and not (r.source = ${job.source} and r.external_id = s.external_id)
       returning s.row_number, s.case_id`);
-    return (res as unknown as { rows: { row_number: number; case_id: string }[] }).rows.map((r) => ({ rowNumber: r.row_number, field: 'caseId', message: caseAlreadyRatedMessage(r.case_id) }));
+    return (res as unknown as { rows: { row_number: number; case_id: string }[] }).rows.map((r) => ({ rowNumber: r.row_number, field: 'caseId', code: 'case_already_rated', message: caseAlreadyRatedMessage(r.case_id) }));
   };
   /** Under a savepoint (bulk-import.ts mergeClaimingKeys): a case rated concurrently is a row error, not a failed batch. */
   const merge = async (tx: Db, job: MergeJob): Promise<MergeResult> => {
