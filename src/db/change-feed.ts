@@ -26,7 +26,9 @@ function poolOf(db: Db): pg.Pool | undefined {
   return client instanceof pg.Pool ? client : undefined;
 }
 
-export function createChangeFeed(db: Db, channel: string, onError: (err: Error) => void = () => undefined): ChangeFeed {
+/** `channel`: one channel, or several (any notice on any of them moves the one epoch). */
+export function createChangeFeed(db: Db, channel: string | readonly string[], onError: (err: Error) => void = () => undefined): ChangeFeed {
+  const channels = typeof channel === 'string' ? [channel] : channel;
   const pool = poolOf(db);
   let epoch = 0;
   let client: pg.Client | null = null;
@@ -52,7 +54,7 @@ export function createChangeFeed(db: Db, channel: string, onError: (err: Error) 
       c.on('notification', () => void epoch++);
       try {
         await c.connect();
-        await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+        for (const ch of channels) await c.query(`listen ${pg.escapeIdentifier(ch)}`);
       } catch (err) {
         drop(c, err as Error);
         return null;

@@ -4,6 +4,9 @@ import { regionQueries } from '../regions/queries.js';
 import { departmentsRepository } from './repository.js';
 import { departments } from './tables.js';
 
+/** The channel the departments trigger announces committed changes on (migration department_region_change_notice). */
+export const DEPARTMENTS_CHANGED_CHANNEL = 'departments_changed';
+
 /** What other modules may read of departments (部门/行业). */
 export const departmentQueries = {
   byId: departmentsRepository.byId,

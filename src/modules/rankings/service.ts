@@ -1,3 +1,4 @@
+import { createChangeFeed } from '../../db/change-feed.js';
 import { inTransaction } from '../../db/client.js';
 import type { Db, TxOption } from '../../db/client.js';
 import { badRequest, conflict, invalid, notFound } from '../../lib/errors.js';
@@ -18,7 +19,8 @@ import { supervisionQueries } from '../supervision/queries.js';
 import type { CyclesService } from '../cycles/service.js';
 import { defaultSettings } from '../cycles/schemas.js';
 import type { Phase } from '../cycles/schemas.js';
-import { regionQueries } from '../regions/queries.js';
+import { REGIONS_CHANGED_CHANNEL, regionQueries } from '../regions/queries.js';
+import { DEPARTMENTS_CHANGED_CHANNEL } from '../departments/queries.js';
 import type { RegionsService } from '../regions/service.js';
 import { categories, categoryLabels } from '../units/schemas.js';
 import type { Category } from '../units/schemas.js';
@@ -50,6 +52,23 @@ interface PublicSnapshot {
 }
 /** Filtered views kept per snapshot (categories × departments × regions seen by readers; least recently used out). */
 const VIEWS_PER_SNAPSHOT = 256;
+
+/**
+ * Rendered pages of GET /rankings/{id}/entries kept per copy (entriesRendered): at most this many, and this many
+ * bytes (a 50-entry page is ~32 kB).
+ */
+const ENTRY_PAGE_CACHE_ENTRIES = 2048;
+const ENTRY_PAGE_CACHE_BYTES = 32 * 1024 * 1024;
+/**
+ * A rendered entries page, kept as the UTF-8 bytes sent (a string would be encoded into a new buffer on every
+ * response: garbage the small young generation of start:prod collects often); `everyone`: made for a caller who sees
+ * published rankings only, so the ranking was published.
+ */
+interface RenderedEntryPage {
+  body: Buffer;
+  everyone: boolean;
+}
+const newEntryPageCache = () => new LruCache<RenderedEntryPage>({ entries: ENTRY_PAGE_CACHE_ENTRIES, weight: ENTRY_PAGE_CACHE_BYTES, weigh: (p) => p.body.length });
 
 /** Office staff see drafts; a county office (两级办公室) sees rankings as the public does: the rankings are the prefecture's. */
 const isStaff = (ctx: RequestContext) => STAFF.includes(ctx.principal.role) && prefectureWide(ctx.principal);
@@ -329,6 +348,11 @@ export function createRankingsService({
 }) {
   // Published snapshots never change, so once read they are served from memory (least recently used out first).
   const snapshots = new LruCache<PublicSnapshot>({ entries: PUBLIC_CACHE_SIZE });
+  // An entries page carries the current department and region names: its cache is dropped on any committed change
+  // to either table (migration department_region_change_notice), on every copy.
+  const nameChanges = createChangeFeed(db, [DEPARTMENTS_CHANGED_CHANNEL, REGIONS_CHANGED_CHANNEL]);
+  let entryPages = newEntryPageCache();
+  let entryPagesEpoch: number | null = null;
 
   async function snapshot(id: string): Promise<PublicSnapshot> {
     const cached = snapshots.get(id);
@@ -366,6 +390,19 @@ export function createRankingsService({
       });
     s.views.set(key, view);
     return view;
+  }
+
+  /**
+   * Entries in (category, position) order: each category's ranked units, then its units under the minimum sample
+   * (rank null). `rankInFilter` is the place among the ranked entries the filter keeps.
+   */
+  async function entries(ctx: RequestContext, id: string, filter: EntriesFilter, page: { limit: number; cursor?: string }): Promise<Page<RankingEntryDto>> {
+    // One statement in the usual case: the entries query itself keeps a draft from those who may not see it; only an
+    // empty page asks whether the ranking is there at all (a 404 rather than an empty list).
+    const publishedOnly = !isStaff(ctx);
+    const p = await paginate(page, async ({ after, limit }) => rankingsRepository.entries(db, id, { ...(await entryFilter(filter)), publishedOnly, after, limit }), { key: entryKey, decode: decodeEntryCursor });
+    if (p.items.length === 0) await visible(ctx, id);
+    return { items: p.items.map(toEntryDto), nextCursor: p.nextCursor };
   }
 
   /** Drafts are the campaign office's (admin, inspector); a published ranking is public. */
@@ -510,18 +547,38 @@ export function createRankingsService({
       return rows.filter((r) => r.status === 'published' || isStaff(ctx)).map((r) => toRankingDto(r, ctx));
     },
 
+    entries,
+
     /**
-     * Entries in (category, position) order: each category's ranked units, then its units under the minimum sample
-     * (rank null). `rankInFilter` is the place among the ranked entries the filter keeps.
+     * The same page as `entries`, as the bytes `render` makes of it (the REST adapter's serializer), from a cache of
+     * this copy. A ranking's entries are written once, by its computation, and never change; what else decides the
+     * answer is the key (ranking, filter, page), who may see the ranking — a page made for a caller who sees
+     * published rankings only proves the ranking published, and serves everyone; one made for office staff serves
+     * staff only — and the department and region names, read after a barrier on their change feed (every change
+     * committed before the request, on any copy, has dropped the cache by then). Pages filtered by region read the
+     * region tree and are not cached; nor is anything while the feed is not listening (PGlite).
      */
-    async entries(ctx: RequestContext, id: string, filter: EntriesFilter, page: { limit: number; cursor?: string }): Promise<Page<RankingEntryDto>> {
-      // One statement in the usual case: the entries query itself keeps a draft from those who may not see it; only an
-      // empty page asks whether the ranking is there at all (a 404 rather than an empty list).
-      const publishedOnly = !isStaff(ctx);
-      const p = await paginate(page, async ({ after, limit }) => rankingsRepository.entries(db, id, { ...(await entryFilter(filter)), publishedOnly, after, limit }), { key: entryKey, decode: decodeEntryCursor });
-      if (p.items.length === 0) await visible(ctx, id);
-      return { items: p.items.map(toEntryDto), nextCursor: p.nextCursor };
+    async entriesRendered(ctx: RequestContext, id: string, filter: EntriesFilter, page: { limit: number; cursor?: string }, render: (page: Page<RankingEntryDto>) => string): Promise<Buffer> {
+      const made = async () => Buffer.from(render(await entries(ctx, id, filter, page)));
+      if (filter.regionId) return made();
+      const epoch = await nameChanges.sync();
+      if (epoch === null) return made();
+      if (epoch !== entryPagesEpoch) {
+        entryPages = newEntryPageCache();
+        entryPagesEpoch = epoch;
+      }
+      const staff = isStaff(ctx);
+      const key = JSON.stringify([id, filter.category, filter.departmentId, filter.flag, page.limit, page.cursor]);
+      const hit = entryPages.get(key);
+      if (hit && (hit.everyone || staff)) return hit.body;
+      const body = await made();
+      // Read after the barrier: a change committed since moves the epoch past this one, and drops the page.
+      if (entryPagesEpoch === epoch) entryPages.set(key, { body, everyone: !staff });
+      return body;
     },
+
+    /** Stops listening for department and region changes (the app closes). */
+    close: () => nameChanges.close(),
 
     async explanation(ctx: RequestContext, id: string, unitId: string): Promise<ScoreExplanationDto> {
       const ranking = await visible(ctx, id);

@@ -5,6 +5,9 @@ import { prefixPattern } from '../../db/like.js';
 import { regionsRepository } from './repository.js';
 import { regions } from './tables.js';
 
+/** The channel the regions trigger announces committed changes on (migration department_region_change_notice). */
+export const REGIONS_CHANGED_CHANNEL = 'regions_changed';
+
 /**
  * What other modules may read of regions (行政区). "Within a region" always means the region and its
  * descendants, by materialized path: one prefix scan.
