@@ -99,7 +99,24 @@ const rng = prng(SEED);
 const spec = JSON.parse(readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8')) as OpenApi;
 const sdl = readFileSync(new URL('../openapi/schema.graphql', import.meta.url), 'utf8');
 const access = (method: string, url: string) => h.app.routeAccess.find((r) => r.method === method && r.url === url)?.access ?? [];
-const groups = [...restRequests({ spec, rng, idFor, access }), ...graphqlRequests({ sdl, rng, idFor: (n) => idFor(n) })];
+const generated = [...restRequests({ spec, rng, idFor, access }), ...graphqlRequests({ sdl, rng, idFor: (n) => idFor(n) })];
+// The contracts yield about 25,000 requests; a seeded sample of about TARGET_REQUESTS keeps the suite's time in hand
+// while every operation keeps at least one request of each kind of hostility it was given (the first of each kind).
+const TARGET_REQUESTS = 13_000;
+const generatedCount = generated.reduce((n, g) => n + g.requests.length, 0);
+const keep = prng(SEED + 1);
+const keepShare = Math.min(1, TARGET_REQUESTS / generatedCount);
+const groups = generated.map((g) => {
+  const kinds = new Set<string>();
+  return {
+    ...g,
+    requests: g.requests.filter((r) => {
+      const first = !kinds.has(r.kind);
+      kinds.add(r.kind);
+      return first || keep.next() < keepShare;
+    }),
+  };
+});
 
 // ── what the tables hold: per table, its row count and the sum of its row versions' xmin ──
 // Every insert, update or delete leaves a row version with a new xmin (the writing transaction's id) or one fewer:
@@ -259,7 +276,7 @@ t.test(`at least ${MIN_REQUESTS} requests from the contracts: none answers ≥ 5
     if (diff.length) failures.push({ op: group.op, kind: 'group', method: '', url: group.op, who: '', status: 0, code: '', why: `tables changed with no accepted request: ${diff.join(', ')}`, body: '' });
     baseline = now;
   }
-  t.ok(total >= MIN_REQUESTS, `${total} requests sent`);
+  t.ok(total >= MIN_REQUESTS, `${total} requests sent (a seeded sample of the ${generatedCount} the contracts yield)`);
   t.comment(`requests by kind: ${JSON.stringify(Object.fromEntries([...counts.byKind].sort()))}`);
   t.comment(`responses by status: ${JSON.stringify(Object.fromEntries([...counts.byStatus].sort((a, b) => a[0] - b[0])))}`);
   t.comment(`accepted mutations: ${acceptedMutations}, of which changed a table: ${acceptedChanges}`);
