@@ -118,3 +118,15 @@ t.test('with GRAPHQL_INTROSPECTION off, introspection is refused with a code; __
   t.equal(a.body.errors?.[0].extensions?.code, 'graphql_introspection_disabled');
   t.same((await post(closed, 'admin', { query: '{ __typename _version }' })).body, { data: { __typename: 'Query', _version: '1' } });
 });
+
+t.test('a query that is not GraphQL but parses as JSON is refused as invalid, never measured as a document', async (t) => {
+  // mercurius reads a source it cannot parse as GraphQL once more as a JSON AST: "123", "null", "{}" reach the hooks.
+  // A JSON body's query that is not a string (an object, an array, a number) is taken as an AST as it stands.
+  const notGraphql: unknown[] = ['{ }', '123', 'null', '{}', '[]', '"x"', '{"kind":"Document"}', '{"kind":"Document","definitions":7}', {}, [], 5, { kind: 'Document' }, { kind: 'Document', definitions: 'x' }, { definitions: [{}] }, { kind: 'Document', definitions: [{ kind: 'OperationDefinition' }] }, { kind: 'Document', definitions: [{ kind: 'OperationDefinition', operation: 'query', selectionSet: {} }] }];
+  for (const query of notGraphql) {
+    const res = await h.as('anonymous', { method: 'POST', url: '/graphql', payload: { query } });
+    t.ok(res.statusCode >= 400 && res.statusCode < 500, `${JSON.stringify(query)}: ${res.statusCode}`);
+    const errors = (res.json() as { errors?: { extensions?: { code?: unknown } }[] }).errors ?? [];
+    t.ok(errors.length > 0 && errors.every((e) => typeof e.extensions?.code === 'string' && e.extensions.code !== 'internal_error'), `${JSON.stringify(query)}: refused with a code of its own (${JSON.stringify(errors).slice(0, 200)})`);
+  }
+});

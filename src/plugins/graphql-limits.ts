@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Location } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
 import type { Config } from '../config.js';
@@ -68,7 +68,12 @@ export function limitOperations(app: FastifyInstance, config: Config, weights: F
 
   const measure = (s: GraphQLSchema, document: DocumentNode, variables?: Record<string, unknown>) => measureOperation(s, document, { variables, weights, isResolved });
 
-  app.graphql.addHook('preValidation', async (s, document) => checkStructure(measure(s, document)));
+  // mercurius reads a source that does not parse as GraphQL once more as a JSON AST ("{ }" → {}), and a JSON body's
+  // non-string query as an AST as it stands: a document the parser did not make is refused as the syntax error it is.
+  app.graphql.addHook('preValidation', async (s, document) => {
+    if (!isDocument(document)) throw new GraphQLError('the query is not a GraphQL document', { extensions: { code: 'graphql_validation_failed' } });
+    checkStructure(measure(s, document));
+  });
   app.graphql.addHook('preExecution', async (s, document, context, variables) => {
     checkCost(measure(s, document, variables), context);
   });
@@ -78,4 +83,12 @@ export function limitOperations(app: FastifyInstance, config: Config, weights: F
     checkStructure(m);
     checkCost(m, context);
   });
+}
+
+/**
+ * A document graphql-js parsed from the query text: only its parser makes Location objects, so a JSON AST (or a
+ * JSON body's non-string query) never passes, however well it imitates a document's shape.
+ */
+function isDocument(d: unknown): d is DocumentNode {
+  return (d as { loc?: unknown } | null)?.loc instanceof Location;
 }
