@@ -110,3 +110,38 @@ export function createChangeFeed(db: Db, channel: string | readonly string[], on
     },
   };
 }
+
+/** This request's view of a feed cache: what it holds, and a way to keep what was made after the barrier. */
+export interface FeedCacheView<T> {
+  get(key: string): T | undefined;
+  /** Kept only while no change has been announced since this view's barrier (a later one would drop it anyway). */
+  set(key: string, value: T): void;
+}
+
+/**
+ * A cache of this copy whose entries hold until the feed's next committed change: `open()` passes the read barrier
+ * and returns the view for this request, with a fresh cache (`make`) whenever the epoch has moved; `null` while the
+ * feed is not listening (the caller reads the database and caches nothing).
+ */
+export function createFeedCache<T>(feed: ChangeFeed, make: () => { get(key: string): T | undefined; set(key: string, value: T): void }) {
+  let cache = make();
+  let epoch: number | null = null;
+  return {
+    async open(): Promise<FeedCacheView<T> | null> {
+      const seen = await feed.sync();
+      if (seen === null) return null;
+      if (seen !== epoch) {
+        cache = make();
+        epoch = seen;
+      }
+      const current = cache;
+      return {
+        get: (key) => current.get(key),
+        // Made after the barrier: a change committed since moves the epoch past this one, and the value is not kept.
+        set: (key, value) => {
+          if (epoch === seen) current.set(key, value);
+        },
+      };
+    },
+  };
+}

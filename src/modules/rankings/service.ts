@@ -1,4 +1,4 @@
-import { createChangeFeed } from '../../db/change-feed.js';
+import { createChangeFeed, createFeedCache } from '../../db/change-feed.js';
 import { inTransaction } from '../../db/client.js';
 import type { Db, TxOption } from '../../db/client.js';
 import { badRequest, conflict, invalid, notFound } from '../../lib/errors.js';
@@ -351,8 +351,7 @@ export function createRankingsService({
   // An entries page carries the current department and region names: its cache is dropped on any committed change
   // to either table (migration department_region_change_notice), on every copy.
   const nameChanges = createChangeFeed(db, [DEPARTMENTS_CHANGED_CHANNEL, REGIONS_CHANGED_CHANNEL]);
-  let entryPages = newEntryPageCache();
-  let entryPagesEpoch: number | null = null;
+  const entryPages = createFeedCache(nameChanges, newEntryPageCache);
 
   async function snapshot(id: string): Promise<PublicSnapshot> {
     const cached = snapshots.get(id);
@@ -561,19 +560,14 @@ export function createRankingsService({
     async entriesRendered(ctx: RequestContext, id: string, filter: EntriesFilter, page: { limit: number; cursor?: string }, render: (page: Page<RankingEntryDto>) => string): Promise<Buffer> {
       const made = async () => Buffer.from(render(await entries(ctx, id, filter, page)));
       if (filter.regionId) return made();
-      const epoch = await nameChanges.sync();
-      if (epoch === null) return made();
-      if (epoch !== entryPagesEpoch) {
-        entryPages = newEntryPageCache();
-        entryPagesEpoch = epoch;
-      }
+      const cache = await entryPages.open();
+      if (!cache) return made();
       const staff = isStaff(ctx);
       const key = JSON.stringify([id, filter.category, filter.departmentId, filter.flag, page.limit, page.cursor]);
-      const hit = entryPages.get(key);
+      const hit = cache.get(key);
       if (hit && (hit.everyone || staff)) return hit.body;
       const body = await made();
-      // Read after the barrier: a change committed since moves the epoch past this one, and drops the page.
-      if (entryPagesEpoch === epoch) entryPages.set(key, { body, everyone: !staff });
+      cache.set(key, { body, everyone: !staff });
       return body;
     },
 

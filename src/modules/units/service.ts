@@ -1,6 +1,6 @@
 import { inTransaction } from '../../db/client.js';
 import type { Db, TxOption } from '../../db/client.js';
-import { createChangeFeed } from '../../db/change-feed.js';
+import { createChangeFeed, createFeedCache } from '../../db/change-feed.js';
 import { LruCache } from '../../lib/lru.js';
 import { conflict, invalid, notFound, versionMismatch } from '../../lib/errors.js';
 import { paginate, toIso, toIsoOrNull } from '../../lib/http.js';
@@ -119,8 +119,7 @@ export function createUnitsService({ db, audit, regions, onFeedError }: { db: Db
   }
 
   const changes = createChangeFeed(db, UNITS_CHANGED_CHANNEL, onFeedError);
-  let pages = newPageCache();
-  let pagesEpoch: number | null = null;
+  const pages = createFeedCache(changes, newPageCache);
 
   return {
     async get(ctx: RequestContext, id: string, { tx }: TxOption = {}): Promise<UnitDto> {
@@ -144,18 +143,13 @@ export function createUnitsService({ db, audit, regions, onFeedError }: { db: Db
      */
     async listRendered(ctx: RequestContext, filter: ListUnitsFilter, page: { limit: number; cursor?: string }, render: (page: Page<UnitDto>) => string): Promise<string> {
       if (filter.regionId) return render(await list(ctx, filter, page));
-      const epoch = await changes.sync();
-      if (epoch === null) return render(await list(ctx, filter, page));
-      if (epoch !== pagesEpoch) {
-        pages = newPageCache();
-        pagesEpoch = epoch;
-      }
+      const cache = await pages.open();
+      if (!cache) return render(await list(ctx, filter, page));
       const key = pageKey(ctx, filter, page);
-      const hit = pages.get(key);
+      const hit = cache.get(key);
       if (hit !== undefined) return hit;
       const body = render(await list(ctx, filter, page));
-      // Read after the barrier: a change committed since moves the epoch past this one, and drops the page.
-      if (pagesEpoch === epoch) pages.set(key, body);
+      cache.set(key, body);
       return body;
     },
 
