@@ -5,14 +5,17 @@
 export class LruCache<V> {
   private readonly map = new Map<string, V>();
   private weight = 0;
+  /** The most recently used key: a hit on it is already in place (a hot page is read over and over). */
+  private newest: string | undefined;
 
   constructor(private readonly limits: { entries: number; weight?: number; weigh?: (v: V) => number }) {}
 
   get(key: string): V | undefined {
     const v = this.map.get(key);
-    if (v !== undefined) {
+    if (v !== undefined && key !== this.newest) {
       this.map.delete(key);
       this.map.set(key, v);
+      this.newest = key;
     }
     return v;
   }
@@ -24,6 +27,7 @@ export class LruCache<V> {
   set(key: string, v: V): void {
     this.delete(key);
     this.map.set(key, v);
+    this.newest = key;
     this.weight += this.limits.weigh?.(v) ?? 0;
     const maxWeight = this.limits.weight ?? Infinity;
     while (this.map.size > this.limits.entries || (this.weight > maxWeight && this.map.size > 1)) {
