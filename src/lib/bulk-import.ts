@@ -366,8 +366,9 @@ export function createImportRunner<J extends ImportJob, C extends ImportCounters
     const secondSession = () => {
       const pool = database.pool;
       if (!kind.claimedKeys || allOrNothing || !pool) return false;
+      // The first session is checked out already.
       const checkedOut = pool.totalCount - pool.idleCount;
-      return checkedOut + 2 <= (pool.options.max ?? 10) / 2;
+      return checkedOut + 1 <= (pool.options.max ?? 10) / 2;
     };
     // Between batches (a slow upload, a long merge) the timer keeps the lease: only a stopped process loses it.
     let beat: Promise<unknown> = Promise.resolve();
