@@ -107,7 +107,8 @@ t.test('a batch that fails takes the batch written beside it down with it: the i
     await h.sql(`update rating_imports set status = 'failed', failure_reason = 'failed by the test', finished_at = now(), lease_expires_at = null where id = $1`, [await jobOf('failing')]);
     await client.query('commit');
     const res = await pending;
-    t.equal(res.statusCode, 500, 'the upload fails');
+    t.equal(res.statusCode, 409, 'the upload is refused with a problem document, not a 500');
+    t.match(res.json(), { code: 'import_lease_lost' });
     t.match((await h.as('admin', { method: 'GET', url: `/api/v1/rating-imports/${await jobOf('failing')}` })).json(), { status: 'failed', accepted: 5_000, failureReason: 'failed by the test' });
     t.equal(await storedCount('failing'), 5_000, 'only the first batch is stored: the third is not committed without the second');
   } finally {

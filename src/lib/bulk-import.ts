@@ -261,7 +261,10 @@ export function createImportRunner<J extends ImportJob, C extends ImportCounters
       pending.push({ rowNumber, row: v.data, values });
     };
 
-    const leaseLost = () => new Error(`${kind.entity} ${job.id} was failed by the lease sweep while this process was still running it`);
+    const leaseLost = () =>
+      new DomainError(409, 'import_lease_lost', 'Import Lease Lost', `${kind.entity} ${job.id} was failed by the lease sweep while this process was still running it`).zh(
+        `导入任务 ${job.id} 在运行中被租约清理判定为中断并置为失败`,
+      );
 
     const addExtra = (from: object | undefined, replace = false) => {
       for (const [k, v] of Object.entries(from ?? {}) as [string, number | undefined][]) extra[k] = (replace ? 0 : extra[k]) + (v ?? 0);
