@@ -72,9 +72,9 @@ export interface Prod {
  * Starts node dist/server.js as `npm run start:prod` does (its variables and node flags) over `databaseUrl` (already
  * migrated) with production settings, except `env` (the bench
  * lifts the anonymous rate limits out of the way and turns the periodic jobs off) and `nodeArgs` (`--cpu-prof`, for a
- * profile); resolves once /readyz answers 200.
+ * profile) and `stdout` (a file descriptor: where its log lines go); resolves once /readyz answers 200.
  */
-export async function startProd(databaseUrl: string, env: Record<string, string>, nodeArgs: string[] = [], entry = 'dist/server.js'): Promise<Prod> {
+export async function startProd(databaseUrl: string, env: Record<string, string>, nodeArgs: string[] = [], entry = 'dist/server.js', stdout: 'inherit' | number = 'inherit'): Promise<Prod> {
   const dataDir = mkdtempSync(join(tmpdir(), 'manyi-bench-prod-'));
   const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), DATA_DIR: dataDir, DEMO_DATA: 'false' };
   const keys = execFileSync(process.execPath, ['dist/cli/keys.js'], { cwd: root, env: base, encoding: 'utf8' });
@@ -82,7 +82,7 @@ export async function startProd(databaseUrl: string, env: Record<string, string>
   const port = await freePort();
   const prod = startProdCommand();
   const full = { ...base, ...files, ...prod.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', ...env };
-  const proc = spawn(process.execPath, [...prod.nodeArgs, ...nodeArgs, entry], { cwd: root, env: full, stdio: ['ignore', 'inherit', 'inherit'] });
+  const proc = spawn(process.execPath, [...prod.nodeArgs, ...nodeArgs, entry], { cwd: root, env: full, stdio: ['ignore', stdout, 'inherit'] });
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`node ${entry} exited with ${proc.exitCode}`);

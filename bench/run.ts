@@ -3,6 +3,7 @@
  *
  *   npm run bench                      (scale 1: 2,135 units, ~300k ratings)
  *   npm run bench -- --scale 3         (or 10; --duration 5 --rounds 3 --no-import to skip the import comparison)
+ *   npm run bench -- --only tail       (only the tail: wrk on the four tail paths for their saturating rates, then the tail)
  *
  * Creates its own PostgreSQL database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres),
  * loads campaign-scale data (bench/campaign.ts), times a ranking computation and publishes it, then starts a bare
@@ -12,15 +13,16 @@
  * and drives them with wrk (Debian package `wrk`) from another: for each path, rounds interleave the yardstick and
  * manyi (A B A B …) and the figure is the median of the per-round ratios. Then the tail: each of the public ranking
  * page, unit by id, the unit list and the public rating POST at half the rate wrk saturated it at, from a fixed-rate
- * generator (bench/fixed-rate.ts, latency from the time each request was due), p50/p99/non-2xx, how late the generator
- * itself was, and a hello-world at the same rate (the floor the machine and the generator set in that run). Also: RSS of the
+ * generator in C (bench/fixed-rate.c, built here with the system's cc; latency from the time each request was due),
+ * p50/p99/non-2xx, how late the generator itself was, and a hello-world at the same rate right after (the floor the
+ * machine and the generator set in that run), with the load average. Also: RSS of the
  * manyi process idle and after the load, and the rating import against `psql \copy` (bench/ratings-import.ts).
  * Drops the database at the end.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
@@ -46,8 +48,11 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
     'no-import': { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
+if (args.only !== undefined && args.only !== 'tail') throw new Error(`--only takes tail, not ${args.only}`);
+const ONLY_TAIL = args.only === 'tail';
 const SCALE = Number(args.scale);
 const DURATION = Number(args.duration);
 const ROUNDS = Number(args.rounds);
@@ -81,21 +86,44 @@ interface FixedRateResult {
   errors: number;
   rate: number;
   p50: number;
+  p90: number;
   p99: number;
+  max: number;
   lateP99: number;
+  cpuMs: number;
 }
 
-/** bench/fixed-rate.ts in its own process: `rate` req/s for `seconds` over at most CONNECTIONS sockets. */
-function fixedRate(options: { url: string; rate: number; seconds: number; method?: string; headers?: Record<string, string>; body?: string }): FixedRateResult {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/fixed-rate.ts', JSON.stringify({ connections: CONNECTIONS, ...options })], { encoding: 'utf8' });
+/** bench/fixed-rate.c, compiled into the scratch folder (`cc`, Debian's gcc or build-essential). */
+function buildFixedRate(scratch: string): string {
+  const binary = join(scratch, 'fixed-rate');
+  try {
+    execFileSync('cc', ['-O2', '-o', binary, 'bench/fixed-rate.c'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch {
+    throw new Error('cannot build bench/fixed-rate.c: the tail needs a C compiler (apt-get install gcc)');
+  }
+  return binary;
+}
+
+/**
+ * The fixed-rate generator in its own process: `rate` req/s for `seconds` over at most CONNECTIONS sockets, the
+ * requests due in one millisecond sent together (-q 1000: half the generator's CPU of an exact schedule; latency still
+ * from when each request was due).
+ */
+function fixedRate(binary: string, o: { url: string; rate: number; seconds: number; method?: string; headers?: Record<string, string>; body?: string }): FixedRateResult {
+  const argv = ['-u', o.url, '-r', String(o.rate), '-s', String(o.seconds), '-c', String(CONNECTIONS), '-q', '1000'];
+  if (o.method) argv.push('-m', o.method);
+  for (const [name, value] of Object.entries(o.headers ?? {})) argv.push('-H', `${name}: ${value}`);
+  if (o.body !== undefined) argv.push('-b', o.body);
+  const out = execFileSync(binary, argv, { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').at(-1)!) as FixedRateResult;
 }
 
 async function main() {
   if (!WRK) throw new Error('wrk is not installed: apt-get install wrk');
   ensureBuilt();
-  const pltDir = installPlatformatic();
+  const pltDir = ONLY_TAIL ? '' : installPlatformatic();
   const scratch = mkdtempSync(join(tmpdir(), 'manyi-bench-'));
+  const generator = buildFixedRate(scratch);
   const name = `manyi_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
   await admin(`create database ${name}`);
   const url = new URL(BASE_URL);
@@ -122,13 +150,17 @@ async function main() {
     children.push(hello.proc);
     const app = await startProd(url.toString(), QUIET_JOBS);
     children.push(app.proc);
-    await copyTables(url.toString());
-    const plt = await startPlatformatic(pltDir, url.toString());
-    children.push(plt.proc);
+    let pltPort = 0;
+    if (!ONLY_TAIL) {
+      await copyTables(url.toString());
+      const plt = await startPlatformatic(pltDir, url.toString());
+      children.push(plt.proc);
+      pltPort = plt.port;
+    }
     const rssIdle = rssMb(app.proc.pid!);
     const base = `http://127.0.0.1:${app.port}/api/v1`;
     const auth = { authorization: `Bearer ${app.adminToken}` };
-    const pltBase = `http://127.0.0.1:${plt.port}`;
+    const pltBase = `http://127.0.0.1:${pltPort}`;
     const helloUrl = `http://127.0.0.1:${hello.info.port}/`;
     const unitIds = ((await pool.query(`select id from units order by id limit 200`)).rows as { id: string }[]).map((r) => r.id);
     const ratingScript = (prefix: string) => {
@@ -150,10 +182,10 @@ async function main() {
     const pltList = { label: `Platformatic DB ${PLATFORMATIC_VERSION}`, url: `${pltBase}/pltUnits/?where.category.eq=${unit.category}&limit=50&orderby.id=asc` };
     const pltById = { label: `Platformatic DB ${PLATFORMATIC_VERSION}`, url: `${pltBase}/pltUnits/${unit.id}` };
     // The GraphQL ranking pages against their REST equivalents (issue 9 goal 3: ≥ 0.6×); checked to return the same entries.
-    const graphqlPairs = (await graphqlPages({ port: app.port, base, auth, rankingId: ranking.id, scratch })).map(
+    const graphqlPairs = (ONLY_TAIL ? [] : await graphqlPages({ port: app.port, base, auth, rankingId: ranking.id, scratch })).map(
       (pair): Path => ({ label: `${pair.graphql.label.replace('POST /graphql ', 'GraphQL ')}`, url: pair.graphql.url, headers: pair.graphql.headers, script: () => pair.graphql.script, against: pair.rest }),
     );
-    const paths: Path[] = [
+    const allPaths: Path[] = [
       { label: 'GET /public/rankings/:id (50-entry page)', url: `${base}/public/rankings/${ranking.id}?limit=50`, tail: {} },
       { label: 'GET /public/rankings/:id (50, gzip)', url: `${base}/public/rankings/${ranking.id}?limit=50&category=public_service`, headers: { 'accept-encoding': 'gzip' } },
       { label: 'GET /rankings/:id/entries?limit=50', url: `${base}/rankings/${ranking.id}/entries?limit=50`, headers: auth },
@@ -173,6 +205,7 @@ async function main() {
       },
       ...graphqlPairs,
     ];
+    const paths = ONLY_TAIL ? allPaths.filter((p) => p.tail) : allPaths;
     // Warm up: fills the snapshot cache and the JIT, and checks each path (and its yardstick) answers.
     for (const p of paths) {
       if (p.script) continue;
@@ -206,70 +239,25 @@ async function main() {
       report.push(line);
     }
 
-    console.log(`\ntail at half the saturating rate (bench/fixed-rate.ts, ≤ ${CONNECTIONS} connections, ${DURATION * 2} s each)`);
+    console.log(`\ntail at half the saturating rate (bench/fixed-rate.c, ≤ ${CONNECTIONS} connections, ${DURATION * 2} s each)`);
     for (const p of paths) {
       if (!p.tail) continue;
       const rate = Math.max(1, Math.round(saturated.get(p)! / 2));
-      const t = fixedRate({ url: p.url, rate, seconds: DURATION * 2, ...p.tail });
+      const load = loadavg()[0].toFixed(2);
+      const t = fixedRate(generator, { url: p.url, rate, seconds: DURATION * 2, ...p.tail });
       // The floor: a hello-world at the same rate from the same generator, on the same (shared) machine.
-      const floor = fixedRate({ url: helloUrl, rate, seconds: DURATION * 2 });
+      const floor = fixedRate(generator, { url: helloUrl, rate, seconds: DURATION * 2 });
       const line =
-        `tail ${p.label.padEnd(45)} ${rate.toString().padStart(6)} req/s offered, ${t.rate.toFixed(0).padStart(6)} done: p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms = ${(t.p99 / t.p50).toFixed(1)}× p50 (goal ≤ 5×), non-2xx ${t.non2xx}, errors ${t.errors}, generator late p99 ${t.lateP99.toFixed(2)} ms; ` +
-        `hello-world at that rate: p50 ${floor.p50.toFixed(2)} ms, p99 ${floor.p99.toFixed(2)} ms = ${(floor.p99 / floor.p50).toFixed(1)}× p50, generator late p99 ${floor.lateP99.toFixed(2)} ms`;
+        `tail ${p.label.padEnd(45)} ${rate.toString().padStart(6)} req/s offered, ${t.rate.toFixed(0).padStart(6)} done: p50 ${t.p50.toFixed(2)} ms, p90 ${t.p90.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms = ${(t.p99 / t.p50).toFixed(1)}× p50 (goal ≤ 5×), max ${t.max.toFixed(1)} ms, non-2xx ${t.non2xx}, errors ${t.errors}, generator late p99 ${t.lateP99.toFixed(2)} ms, CPU ${t.cpuMs} ms; ` +
+        `hello-world at that rate: p50 ${floor.p50.toFixed(2)} ms, p99 ${floor.p99.toFixed(2)} ms = ${(floor.p99 / floor.p50).toFixed(1)}× p50, generator late p99 ${floor.lateP99.toFixed(2)} ms; load average ${load}`;
       console.log(line);
       report.push(line);
     }
-    // /healthz while the worst anonymous GraphQL requests arrive at the anonymous rate limit (60 per minute).
-    const gql = async (query: string): Promise<{ ms: number; refused: string | null }> => {
-      const t1 = performance.now();
-      const r = await postGraphql(app.port, query);
-      const ms = performance.now() - t1;
-      // The service may answer and close before a huge body is sent: refused all the same.
-      if ('closed' in r) return { ms, refused: `connection closed (${r.closed})` };
-      return { ms, refused: (r.body as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code ?? null };
-    };
-    const aliases = (n: number, field: string) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
-    const rankingField = `publicRankingPage(id: "${ranking.id}", limit: 200) { ranking { id } entries { unitId unitName departmentName regionName score rank flags } }`;
-    let heaviest = { n: 0, ms: 0, stoppedBy: '' };
-    for (let n = 1; n <= 30; n++) {
-      const r = await gql(aliases(n, rankingField));
-      if (r.refused) {
-        heaviest.stoppedBy = `${n} refused: ${r.refused}`;
-        break;
-      }
-      heaviest = { n, ms: r.ms, stoppedBy: '' };
-    }
-    const refusedQuery = aliases(2000, `awardRoll(cycleId: "${cycleId}") { cycleId }`);
-    const refused = await gql(refusedQuery);
-    const worstAccepted = aliases(heaviest.n, rankingField);
-    const health: number[] = [];
-    const gqlTimes: number[] = [];
-    const until = performance.now() + Math.max(10, DURATION * 2) * 1000;
-    const attacker = (async () => {
-      for (let i = 0; performance.now() < until; i++) {
-        const started = performance.now();
-        gqlTimes.push((await gql(i % 2 === 0 ? worstAccepted : refusedQuery)).ms);
-        await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (performance.now() - started))));
-      }
-    })();
-    while (performance.now() < until) {
-      const t1 = performance.now();
-      await (await fetch(`http://127.0.0.1:${app.port}/healthz`)).arrayBuffer();
-      health.push(performance.now() - t1);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await attacker;
-    const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
-    report.push(
-      `GraphQL, anonymous: heaviest accepted ${heaviest.n} × publicRankingPage(limit: 200) ${heaviest.ms.toFixed(0)} ms (${heaviest.stoppedBy}); 2,000 × awardRoll refused (${refused.refused}) in ${refused.ms.toFixed(0)} ms; ` +
-        `worst request during the attack ${Math.max(...gqlTimes).toFixed(0)} ms`,
-      `/healthz every 20 ms while those arrive at 60/min: p50 ${pct(health, 50).toFixed(1)} ms, p99 ${pct(health, 99).toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms (${health.length} samples)`,
-    );
-
+    if (!ONLY_TAIL) await graphqlAttack();
     const rssAfter = rssMb(app.proc.pid!);
     report.push(`manyi RSS (node dist/server.js): ${rssIdle} MB idle after start, ${rssAfter} MB after the load`);
 
-    if (!args['no-import'] && SCALE === 1) {
+    if (!ONLY_TAIL && !args['no-import'] && SCALE === 1) {
       console.log('\nrating import (bench/ratings-import.ts) …');
       const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/ratings-import.ts'], { encoding: 'utf8', env: { ...process.env, PG_URL: BASE_URL } });
       const result = JSON.parse(/RESULT (.*)/.exec(out)![1]) as { rows: number; apiRowsPerSecond: number; copyRowsPerSecond: number };
@@ -279,6 +267,55 @@ async function main() {
     }
     console.log(`\n== summary (scale ${SCALE}×, node ${process.version}) ==`);
     for (const line of report) console.log(line);
+
+    /** /healthz while the worst anonymous GraphQL requests arrive at the anonymous rate limit (60 per minute). */
+    async function graphqlAttack() {
+      const gql = async (query: string): Promise<{ ms: number; refused: string | null }> => {
+        const t1 = performance.now();
+        const r = await postGraphql(app.port, query);
+        const ms = performance.now() - t1;
+        // The service may answer and close before a huge body is sent: refused all the same.
+        if ('closed' in r) return { ms, refused: `connection closed (${r.closed})` };
+        return { ms, refused: (r.body as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code ?? null };
+      };
+      const aliases = (n: number, field: string) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
+      const rankingField = `publicRankingPage(id: "${ranking.id}", limit: 200) { ranking { id } entries { unitId unitName departmentName regionName score rank flags } }`;
+      let heaviest = { n: 0, ms: 0, stoppedBy: '' };
+      for (let n = 1; n <= 30; n++) {
+        const r = await gql(aliases(n, rankingField));
+        if (r.refused) {
+          heaviest.stoppedBy = `${n} refused: ${r.refused}`;
+          break;
+        }
+        heaviest = { n, ms: r.ms, stoppedBy: '' };
+      }
+      const refusedQuery = aliases(2000, `awardRoll(cycleId: "${cycleId}") { cycleId }`);
+      const refused = await gql(refusedQuery);
+      const worstAccepted = aliases(heaviest.n, rankingField);
+      const health: number[] = [];
+      const gqlTimes: number[] = [];
+      const until = performance.now() + Math.max(10, DURATION * 2) * 1000;
+      const attacker = (async () => {
+        for (let i = 0; performance.now() < until; i++) {
+          const started = performance.now();
+          gqlTimes.push((await gql(i % 2 === 0 ? worstAccepted : refusedQuery)).ms);
+          await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (performance.now() - started))));
+        }
+      })();
+      while (performance.now() < until) {
+        const t1 = performance.now();
+        await (await fetch(`http://127.0.0.1:${app.port}/healthz`)).arrayBuffer();
+        health.push(performance.now() - t1);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await attacker;
+      const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+      report.push(
+        `GraphQL, anonymous: heaviest accepted ${heaviest.n} × publicRankingPage(limit: 200) ${heaviest.ms.toFixed(0)} ms (${heaviest.stoppedBy}); 2,000 × awardRoll refused (${refused.refused}) in ${refused.ms.toFixed(0)} ms; ` +
+          `worst request during the attack ${Math.max(...gqlTimes).toFixed(0)} ms`,
+        `/healthz every 20 ms while those arrive at 60/min: p50 ${pct(health, 50).toFixed(1)} ms, p99 ${pct(health, 99).toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms (${health.length} samples)`,
+      );
+    }
   } finally {
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
