@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import type { KeyPair } from './lib/keys.js';
 import { uuidv7 } from './lib/ids.js';
-import { AccessLog } from './lib/logger.js';
+import { AccessLog, requestChildLogger } from './lib/logger.js';
 import authPlugin from './plugins/auth.js';
 import configPlugin from './plugins/config.js';
 import corsPlugin from './plugins/cors.js';
@@ -124,6 +124,7 @@ export function serverOptions(config: Config, logger: FastifyServerOptions['logg
     logger,
     // One access line per request (when it completes), not two.
     logController: new AccessLog(),
+    childLoggerFactory: requestChildLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

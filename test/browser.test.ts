@@ -48,8 +48,18 @@ t.teardown(async () => {
   for (const s of [consoleSite, strangerSite]) await new Promise((r) => s.server.close(r));
 });
 
-async function open(url: string): Promise<Page> {
+/**
+ * A page whose functions passed to `evaluate` run as written: tsx (which runs the tests) compiles with esbuild's
+ * keepNames, so a function's text calls esbuild's `__name` helper, which the page does not have.
+ */
+async function newPage(): Promise<Page> {
   const page = await browser!.newPage({ locale: 'zh-CN' });
+  await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+  return page;
+}
+
+async function open(url: string): Promise<Page> {
+  const page = await newPage();
   page.setDefaultTimeout(BOUND_MS);
   page.setDefaultNavigationTimeout(BOUND_MS);
   await page.goto(url);
@@ -117,7 +127,7 @@ t.test('a page on an origin not in CORS_ORIGINS cannot call the API', { skip: no
 t.test('GraphiQL runs from this origin alone: a query with a pasted token, Chinese text, the schema docs', { skip: noBrowser }, async (t) => {
   const requests: string[] = [];
   const problems: string[] = [];
-  const page = await browser!.newPage({ locale: 'zh-CN' });
+  const page = await newPage();
   page.setDefaultTimeout(BOUND_MS);
   page.setDefaultNavigationTimeout(BOUND_MS);
   page.on('request', (r) => requests.push(r.url()));

@@ -191,6 +191,8 @@ function judge(r: FuzzRequest, res: LightMyRequestResponse): { why: string[]; co
     code = graphqlErrors.map((e) => String(e.extensions?.code)).join(',');
     if (!graphqlErrors.length) why.push('GraphQL errors: []');
     if (graphqlErrors.some((e) => typeof e.extensions?.code !== 'string')) why.push('GraphQL error without extensions.code');
+    // An unexpected fault dressed as an answer (the query `{ }` once came back this way with status 200).
+    if (graphqlErrors.some((e) => e.extensions?.code === 'internal_error')) why.push('GraphQL internal_error');
   } else if (res.statusCode >= 400) {
     const ct = String(res.headers['content-type'] ?? '');
     const geoReportXml = /^<\?xml[^>]*\?>\s*<errors>(<error><code>\d{3}<\/code><description>[^<]*<\/description><\/error>)+<\/errors>\s*$/;
@@ -210,6 +212,7 @@ function judge(r: FuzzRequest, res: LightMyRequestResponse): { why: string[]; co
       if (!ct.startsWith('application/problem+json')) why.push(`content-type ${ct || 'none'}`);
       if (r.method !== 'HEAD') {
         if (!obj || typeof obj.type !== 'string' || typeof obj.title !== 'string' || obj.status !== res.statusCode || typeof obj.code !== 'string') why.push('not a problem document');
+        if (obj?.code === 'internal_error') why.push('internal_error below 500');
       }
     }
   }

@@ -130,3 +130,15 @@ t.test('a query that is not GraphQL but parses as JSON is refused as invalid, ne
     t.ok(errors.length > 0 && errors.every((e) => typeof e.extensions?.code === 'string' && e.extensions.code !== 'internal_error'), `${JSON.stringify(query)}: refused with a code of its own (${JSON.stringify(errors).slice(0, 200)})`);
   }
 });
+
+t.test('variables that are not a JSON object are refused as invalid; an object, null or none still runs', async (t) => {
+  for (const variables of ['not an object', 7, true, [1], ['a', 'b']]) {
+    const res = await h.as('anonymous', { method: 'POST', url: '/graphql', payload: { query: '{ categories { code } }', variables } });
+    t.equal(res.statusCode, 400, `${JSON.stringify(variables)}: 400`);
+    t.equal((res.json() as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code, 'graphql_validation_failed', `${JSON.stringify(variables)}: its code`);
+  }
+  for (const variables of [{}, null, undefined]) {
+    const res = await h.as('anonymous', { method: 'POST', url: '/graphql', payload: { query: '{ categories { code } }', variables } });
+    t.equal(res.statusCode, 200, `${JSON.stringify(variables)}: 200`);
+  }
+});

@@ -135,6 +135,15 @@ t.test('a token in the query string is refused with 400 credentials_in_query and
   }
 });
 
+t.test('a credential parameter is found whether its name is written plainly or percent-encoded, and only as a name', async (t) => {
+  for (const query of ['token=x', 'a=1&TOKEN=x', 'jwt', 'a=1&jwt&b=2', '%74oken=x', 'a=1&acc%65ss_token=x']) {
+    isProblem(t, await h.as('anonymous', { method: 'GET', url: `/api/v1/categories?${query}` }), 400, 'credentials_in_query');
+  }
+  for (const query of ['tokens=1', 'a=token', 'a=1?token=2', 'my_token=1', 'to+ken=1', 'token+=1']) {
+    t.equal((await h.as('anonymous', { method: 'GET', url: `/api/v1/categories?${query}` })).statusCode, 200, query);
+  }
+});
+
 t.test('request logs keep the path and redact query values', async (t) => {
   const log = await logged(() => h.as('admin', { method: 'GET', url: '/api/v1/regions?code=marker-query&limit=5' }));
   t.match(log, /"url":"\/api\/v1\/regions\?code=\[redacted\]&limit=\[redacted\]"/);

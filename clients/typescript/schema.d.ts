@@ -5688,7 +5688,7 @@ export interface components {
              * @description stable machine-readable error code (see src/error-catalogue.ts)
              * @enum {string}
              */
-            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "appeal_already_open" | "appeal_decider_is_original_actor" | "appeal_not_appellant" | "appeal_subject_out_of_scope" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_case" | "duplicate_code" | "duplicate_item_code" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "insufficient_scope" | "internal_error" | "invalid_api_key" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "person_has_record" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "ranking_not_a_correction" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
+            code: "already_disqualified" | "already_enrolled" | "already_named" | "already_reported" | "already_reviewed" | "already_withdrawn" | "appeal_already_open" | "appeal_decider_is_original_actor" | "appeal_not_appellant" | "appeal_subject_out_of_scope" | "awards_not_manageable" | "bad_request" | "call_back_already_given" | "call_back_link_expired" | "call_back_link_invalid" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "credentials_in_query" | "criteria_frozen" | "criteria_set_missing" | "criteria_source_missing" | "criteria_total_invalid" | "cycle_not_in_assessment" | "cycle_not_in_naming" | "cycle_not_rankable" | "cycle_settings_frozen" | "database_unavailable" | "database_unreachable" | "delivery_not_failed" | "disqualification_closed" | "duplicate" | "duplicate_case" | "duplicate_code" | "duplicate_item_code" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "forbidden" | "graphql_cost_exceeded" | "graphql_introspection_disabled" | "graphql_query_too_deep" | "graphql_too_many_aliases" | "graphql_too_many_root_fields" | "graphql_validation_failed" | "headers_too_large" | "idempotency_key_in_flight" | "idempotency_key_invalid" | "idempotency_key_reused" | "illegal_transition" | "import_lease_lost" | "insufficient_scope" | "internal_error" | "invalid_api_key" | "invalid_characters" | "invalid_cursor" | "invalid_if_match" | "invalid_value" | "letter_already_signed" | "method_not_allowed" | "migrations_pending" | "nomination_empty" | "nomination_not_open" | "not_found" | "not_investigating" | "overloaded" | "payload_too_large" | "person_has_record" | "preconditions_failed" | "problem_closed" | "problems_unavailable" | "qr_code_expired" | "qr_code_invalid" | "ranking_already_published" | "ranking_not_a_correction" | "rate_limited" | "rating_limit_reached" | "report_of_task" | "request_timeout" | "round_has_open_tasks" | "round_not_draft" | "route_not_found" | "scorecard_not_editable" | "scoring_settings_invalid" | "shutting_down" | "unauthorized" | "unit_active" | "unit_inactive" | "unknown_criteria_key" | "unsupported_media_type" | "uri_too_long" | "validation_failed" | "version_mismatch" | "version_required" | "webhook_target_refused";
             errors?: {
                 field: string;
                 message: string;
@@ -11698,7 +11698,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11706,7 +11706,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -12392,7 +12392,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `delivery_not_failed`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `delivery_not_failed`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12400,7 +12400,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "delivery_not_failed" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "delivery_not_failed" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -12814,7 +12814,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `delivery_not_failed`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `delivery_not_failed`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12822,7 +12822,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "delivery_not_failed" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "delivery_not_failed" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -13011,7 +13011,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `scorecard_not_editable` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `scorecard_not_editable` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13019,7 +13019,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "scorecard_not_editable";
+                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "scorecard_not_editable";
                     };
                 };
             };
@@ -13224,7 +13224,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `scorecard_not_editable` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `import_lease_lost`, `scorecard_not_editable` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13232,7 +13232,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "scorecard_not_editable";
+                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "import_lease_lost" | "scorecard_not_editable";
                     };
                 };
             };
@@ -13384,7 +13384,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `scorecard_not_editable` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `import_lease_lost`, `scorecard_not_editable` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13392,7 +13392,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "scorecard_not_editable";
+                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "import_lease_lost" | "scorecard_not_editable";
                     };
                 };
             };
@@ -13545,7 +13545,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `scorecard_not_editable` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `import_lease_lost`, `scorecard_not_editable` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13553,7 +13553,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "scorecard_not_editable";
+                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "import_lease_lost" | "scorecard_not_editable";
                     };
                 };
             };
@@ -13695,7 +13695,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `scorecard_not_editable` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `scorecard_not_editable` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13703,7 +13703,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "scorecard_not_editable";
+                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "scorecard_not_editable";
                     };
                 };
             };
@@ -13845,7 +13845,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `scorecard_not_editable` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `scorecard_not_editable` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13853,7 +13853,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "scorecard_not_editable";
+                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "scorecard_not_editable";
                     };
                 };
             };
@@ -13997,7 +13997,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `scorecard_not_editable` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_set_missing`, `cycle_not_in_assessment`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `scorecard_not_editable` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14005,7 +14005,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "scorecard_not_editable";
+                        code?: "concurrent_update" | "criteria_set_missing" | "cycle_not_in_assessment" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "scorecard_not_editable";
                     };
                 };
             };
@@ -14308,7 +14308,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_code`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_code`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14316,7 +14316,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_code" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_code" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -14521,7 +14521,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_code`, `duplicate_org_code`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_code`, `duplicate_org_code`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14529,7 +14529,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_code" | "duplicate_org_code" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_code" | "duplicate_org_code" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -14757,7 +14757,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14765,7 +14765,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -14971,7 +14971,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14979,7 +14979,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -15173,7 +15173,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15181,7 +15181,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -15691,7 +15691,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `unit_active`, `unit_inactive` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `unit_active`, `unit_inactive` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15699,7 +15699,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "unit_active" | "unit_inactive";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "unit_active" | "unit_inactive";
                     };
                 };
             };
@@ -16203,7 +16203,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `unit_active`, `unit_inactive` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `unit_active`, `unit_inactive` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16211,7 +16211,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "unit_active" | "unit_inactive";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "unit_active" | "unit_inactive";
                     };
                 };
             };
@@ -16350,7 +16350,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `unit_active`, `unit_inactive` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `unit_active`, `unit_inactive` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16358,7 +16358,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "unit_active" | "unit_inactive";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "unit_active" | "unit_inactive";
                     };
                 };
             };
@@ -16552,7 +16552,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `unit_active`, `unit_inactive` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `unit_active`, `unit_inactive` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16560,7 +16560,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "unit_active" | "unit_inactive";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "unit_active" | "unit_inactive";
                     };
                 };
             };
@@ -17232,7 +17232,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_settings_frozen`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `preconditions_failed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_settings_frozen`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `preconditions_failed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17240,7 +17240,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "cycle_settings_frozen" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "preconditions_failed";
+                        code?: "concurrent_update" | "cycle_settings_frozen" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "preconditions_failed";
                     };
                 };
             };
@@ -17646,7 +17646,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_settings_frozen`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `preconditions_failed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_settings_frozen`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `import_lease_lost`, `preconditions_failed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17654,7 +17654,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "cycle_settings_frozen" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "preconditions_failed";
+                        code?: "concurrent_update" | "cycle_settings_frozen" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "import_lease_lost" | "preconditions_failed";
                     };
                 };
             };
@@ -17795,7 +17795,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_settings_frozen`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `preconditions_failed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_settings_frozen`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `preconditions_failed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17803,7 +17803,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "cycle_settings_frozen" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "preconditions_failed";
+                        code?: "concurrent_update" | "cycle_settings_frozen" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "preconditions_failed";
                     };
                 };
             };
@@ -18050,7 +18050,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_disqualified`, `already_enrolled`, `already_withdrawn`, `concurrent_update`, `disqualification_closed`, `duplicate`, `duplicate_org_code`, `enrollment_closed`, `enrollment_disqualified`, `enrollment_withdrawn`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_disqualified`, `already_enrolled`, `already_withdrawn`, `concurrent_update`, `disqualification_closed`, `duplicate`, `duplicate_org_code`, `enrollment_closed`, `enrollment_disqualified`, `enrollment_withdrawn`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18058,7 +18058,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_disqualified" | "already_enrolled" | "already_withdrawn" | "concurrent_update" | "disqualification_closed" | "duplicate" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "already_disqualified" | "already_enrolled" | "already_withdrawn" | "concurrent_update" | "disqualification_closed" | "duplicate" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -18180,7 +18180,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_disqualified`, `already_enrolled`, `already_withdrawn`, `concurrent_update`, `disqualification_closed`, `duplicate`, `duplicate_org_code`, `enrollment_closed`, `enrollment_disqualified`, `enrollment_withdrawn`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_disqualified`, `already_enrolled`, `already_withdrawn`, `concurrent_update`, `disqualification_closed`, `duplicate`, `duplicate_org_code`, `enrollment_closed`, `enrollment_disqualified`, `enrollment_withdrawn`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18188,7 +18188,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_disqualified" | "already_enrolled" | "already_withdrawn" | "concurrent_update" | "disqualification_closed" | "duplicate" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "already_disqualified" | "already_enrolled" | "already_withdrawn" | "concurrent_update" | "disqualification_closed" | "duplicate" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -18387,7 +18387,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_disqualified`, `already_enrolled`, `already_withdrawn`, `concurrent_update`, `disqualification_closed`, `duplicate`, `duplicate_org_code`, `enrollment_closed`, `enrollment_disqualified`, `enrollment_withdrawn`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_disqualified`, `already_enrolled`, `already_withdrawn`, `concurrent_update`, `disqualification_closed`, `duplicate`, `duplicate_org_code`, `enrollment_closed`, `enrollment_disqualified`, `enrollment_withdrawn`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18395,7 +18395,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_disqualified" | "already_enrolled" | "already_withdrawn" | "concurrent_update" | "disqualification_closed" | "duplicate" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "already_disqualified" | "already_enrolled" | "already_withdrawn" | "concurrent_update" | "disqualification_closed" | "duplicate" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -18545,7 +18545,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_disqualified`, `already_enrolled`, `already_withdrawn`, `concurrent_update`, `disqualification_closed`, `duplicate`, `duplicate_org_code`, `enrollment_closed`, `enrollment_disqualified`, `enrollment_withdrawn`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_disqualified`, `already_enrolled`, `already_withdrawn`, `concurrent_update`, `disqualification_closed`, `duplicate`, `duplicate_org_code`, `enrollment_closed`, `enrollment_disqualified`, `enrollment_withdrawn`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18553,7 +18553,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_disqualified" | "already_enrolled" | "already_withdrawn" | "concurrent_update" | "disqualification_closed" | "duplicate" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "already_disqualified" | "already_enrolled" | "already_withdrawn" | "concurrent_update" | "disqualification_closed" | "duplicate" | "duplicate_org_code" | "enrollment_closed" | "enrollment_disqualified" | "enrollment_withdrawn" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -19138,7 +19138,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_frozen`, `duplicate`, `duplicate_org_code`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_frozen`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19146,7 +19146,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "criteria_frozen" | "duplicate" | "duplicate_org_code" | "illegal_transition";
+                        code?: "concurrent_update" | "criteria_frozen" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -19292,7 +19292,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_frozen`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `criteria_frozen`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19300,7 +19300,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "criteria_frozen" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "criteria_frozen" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -19976,7 +19976,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19984,7 +19984,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
@@ -20191,7 +20191,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `import_lease_lost`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20199,7 +20199,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "import_lease_lost" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
@@ -20343,7 +20343,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20351,7 +20351,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
@@ -20483,7 +20483,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20491,7 +20491,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
@@ -20649,7 +20649,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20657,7 +20657,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
@@ -20789,7 +20789,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20797,7 +20797,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
@@ -20929,7 +20929,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20937,7 +20937,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
@@ -21074,7 +21074,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21082,7 +21082,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
@@ -21213,7 +21213,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21221,7 +21221,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
@@ -21447,7 +21447,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21455,7 +21455,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
@@ -21573,7 +21573,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21581,7 +21581,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
@@ -21797,7 +21797,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `letter_already_signed`, `problem_closed` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `letter_already_signed`, `problem_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21805,7 +21805,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "letter_already_signed" | "problem_closed";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "letter_already_signed" | "problem_closed";
                     };
                 };
             };
@@ -22039,7 +22039,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22047,7 +22047,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -22178,7 +22178,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22186,7 +22186,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -22293,7 +22293,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22301,7 +22301,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -22390,7 +22390,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22398,7 +22398,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -22498,7 +22498,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22506,7 +22506,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -22838,7 +22838,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22846,7 +22846,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -23224,7 +23224,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `person_has_record` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `person_has_record` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23232,7 +23232,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "person_has_record";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "person_has_record";
                     };
                 };
             };
@@ -23410,7 +23410,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `person_has_record` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `import_lease_lost`, `person_has_record` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23418,7 +23418,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "person_has_record";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "import_lease_lost" | "person_has_record";
                     };
                 };
             };
@@ -23536,7 +23536,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `person_has_record` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `import_lease_lost`, `person_has_record` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23544,7 +23544,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "person_has_record";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "import_lease_lost" | "person_has_record";
                     };
                 };
             };
@@ -23717,7 +23717,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `person_has_record` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `person_has_record` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23725,7 +23725,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "person_has_record";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "person_has_record";
                     };
                 };
             };
@@ -24086,7 +24086,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     /** @description Sent to anonymous callers, whose requests are limited: requests allowed per minute (60 as configured here) */
@@ -24102,7 +24102,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -24517,7 +24517,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `not_investigating` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `not_investigating` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24525,7 +24525,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "not_investigating";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "not_investigating";
                     };
                 };
             };
@@ -24733,7 +24733,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `not_investigating` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `not_investigating` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24741,7 +24741,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "not_investigating";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "not_investigating";
                     };
                 };
             };
@@ -24873,7 +24873,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `not_investigating` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `not_investigating` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24881,7 +24881,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "not_investigating";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "not_investigating";
                     };
                 };
             };
@@ -25016,7 +25016,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `not_investigating` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `not_investigating` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25024,7 +25024,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "not_investigating";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "not_investigating";
                     };
                 };
             };
@@ -25156,7 +25156,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `not_investigating` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `not_investigating` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25164,7 +25164,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "not_investigating";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "not_investigating";
                     };
                 };
             };
@@ -25288,7 +25288,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `not_investigating` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `not_investigating` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25296,7 +25296,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "not_investigating";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "not_investigating";
                     };
                 };
             };
@@ -25492,7 +25492,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25500,7 +25500,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
@@ -26033,7 +26033,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26041,7 +26041,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
@@ -26255,7 +26255,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `import_lease_lost`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26263,7 +26263,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "import_lease_lost" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
@@ -26393,7 +26393,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26401,7 +26401,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
@@ -26507,7 +26507,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26515,7 +26515,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
@@ -26628,7 +26628,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26636,7 +26636,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
@@ -26915,7 +26915,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26923,7 +26923,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
@@ -27080,7 +27080,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27088,7 +27088,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
@@ -27212,7 +27212,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27220,7 +27220,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
@@ -27332,7 +27332,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27340,7 +27340,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
@@ -27452,7 +27452,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27460,7 +27460,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
@@ -27691,7 +27691,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27699,7 +27699,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
@@ -27905,7 +27905,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_reported`, `already_reviewed`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `problems_unavailable`, `report_of_task`, `round_has_open_tasks`, `round_not_draft` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27913,7 +27913,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
+                        code?: "already_reported" | "already_reviewed" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "problems_unavailable" | "report_of_task" | "round_has_open_tasks" | "round_not_draft";
                     };
                 };
             };
@@ -28338,7 +28338,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     /** @description Sent to anonymous callers, whose requests are limited: requests allowed per minute (10 as configured here) */
@@ -28354,7 +28354,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -28635,7 +28635,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `call_back_already_given`, `call_back_not_ready`, `case_already_rated`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `rating_limit_reached` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `call_back_already_given`, `call_back_not_ready`, `case_already_rated`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `rating_limit_reached` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -28643,7 +28643,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "call_back_already_given" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "rating_limit_reached";
+                        code?: "call_back_already_given" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "rating_limit_reached";
                     };
                 };
             };
@@ -29034,7 +29034,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `call_back_already_given`, `call_back_not_ready`, `case_already_rated`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `rating_limit_reached` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `call_back_already_given`, `call_back_not_ready`, `case_already_rated`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `rating_limit_reached` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -29042,7 +29042,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "call_back_already_given" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "rating_limit_reached";
+                        code?: "call_back_already_given" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "rating_limit_reached";
                     };
                 };
             };
@@ -29197,7 +29197,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `call_back_already_given`, `call_back_not_ready`, `case_already_rated`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `rating_limit_reached` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `call_back_already_given`, `call_back_not_ready`, `case_already_rated`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `rating_limit_reached` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -29205,7 +29205,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "call_back_already_given" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "rating_limit_reached";
+                        code?: "call_back_already_given" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "rating_limit_reached";
                     };
                 };
             };
@@ -29355,7 +29355,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `call_back_already_given`, `call_back_not_ready`, `case_already_rated`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `rating_limit_reached` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `call_back_already_given`, `call_back_not_ready`, `case_already_rated`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `rating_limit_reached` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -29363,7 +29363,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "call_back_already_given" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "rating_limit_reached";
+                        code?: "call_back_already_given" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "rating_limit_reached";
                     };
                 };
             };
@@ -29507,7 +29507,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `call_back_already_given`, `call_back_not_ready`, `case_already_rated`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `rating_limit_reached` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `call_back_already_given`, `call_back_not_ready`, `case_already_rated`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `rating_limit_reached` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -29515,7 +29515,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "call_back_already_given" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "rating_limit_reached";
+                        code?: "call_back_already_given" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "rating_limit_reached";
                     };
                 };
             };
@@ -29697,7 +29697,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     /** @description Sent to anonymous callers, whose requests are limited: requests allowed per minute (10 as configured here) */
@@ -29713,7 +29713,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -29930,7 +29930,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `call_back_already_given`, `call_back_not_ready`, `case_already_rated`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `rating_limit_reached` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `call_back_already_given`, `call_back_not_ready`, `case_already_rated`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `rating_limit_reached` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -29938,7 +29938,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "call_back_already_given" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "rating_limit_reached";
+                        code?: "call_back_already_given" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "rating_limit_reached";
                     };
                 };
             };
@@ -30335,7 +30335,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `call_back_already_given`, `call_back_not_ready`, `case_already_rated`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `rating_limit_reached` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `call_back_already_given`, `call_back_not_ready`, `case_already_rated`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `rating_limit_reached` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -30343,7 +30343,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "call_back_already_given" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "rating_limit_reached";
+                        code?: "call_back_already_given" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "rating_limit_reached";
                     };
                 };
             };
@@ -30462,7 +30462,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `call_back_already_given`, `call_back_not_ready`, `case_already_rated`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `rating_limit_reached` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `call_back_already_given`, `call_back_not_ready`, `case_already_rated`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `rating_limit_reached` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -30470,7 +30470,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "call_back_already_given" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "rating_limit_reached";
+                        code?: "call_back_already_given" | "call_back_not_ready" | "case_already_rated" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "rating_limit_reached";
                     };
                 };
             };
@@ -31174,7 +31174,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     /** @description Sent to anonymous callers, whose requests are limited: requests allowed per minute (10 as configured here) */
@@ -31190,7 +31190,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -31431,7 +31431,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_not_rankable`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `ranking_already_published`, `ranking_not_a_correction`, `scoring_settings_invalid` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_not_rankable`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `ranking_already_published`, `ranking_not_a_correction`, `scoring_settings_invalid` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -31439,7 +31439,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "cycle_not_rankable" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "ranking_already_published" | "ranking_not_a_correction" | "scoring_settings_invalid";
+                        code?: "concurrent_update" | "cycle_not_rankable" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "ranking_already_published" | "ranking_not_a_correction" | "scoring_settings_invalid";
                     };
                 };
             };
@@ -31552,7 +31552,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_not_rankable`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `ranking_already_published`, `ranking_not_a_correction`, `scoring_settings_invalid` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_not_rankable`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `ranking_already_published`, `ranking_not_a_correction`, `scoring_settings_invalid` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -31560,7 +31560,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "cycle_not_rankable" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "ranking_already_published" | "ranking_not_a_correction" | "scoring_settings_invalid";
+                        code?: "concurrent_update" | "cycle_not_rankable" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "ranking_already_published" | "ranking_not_a_correction" | "scoring_settings_invalid";
                     };
                 };
             };
@@ -32090,7 +32090,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_not_rankable`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `ranking_already_published`, `ranking_not_a_correction`, `scoring_settings_invalid` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_not_rankable`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `ranking_already_published`, `ranking_not_a_correction`, `scoring_settings_invalid` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -32098,7 +32098,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "cycle_not_rankable" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "ranking_already_published" | "ranking_not_a_correction" | "scoring_settings_invalid";
+                        code?: "concurrent_update" | "cycle_not_rankable" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "ranking_already_published" | "ranking_not_a_correction" | "scoring_settings_invalid";
                     };
                 };
             };
@@ -32196,7 +32196,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_not_rankable`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `ranking_already_published`, `ranking_not_a_correction`, `scoring_settings_invalid` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `cycle_not_rankable`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `import_lease_lost`, `ranking_already_published`, `ranking_not_a_correction`, `scoring_settings_invalid` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -32204,7 +32204,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "cycle_not_rankable" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "ranking_already_published" | "ranking_not_a_correction" | "scoring_settings_invalid";
+                        code?: "concurrent_update" | "cycle_not_rankable" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "import_lease_lost" | "ranking_already_published" | "ranking_not_a_correction" | "scoring_settings_invalid";
                     };
                 };
             };
@@ -32789,7 +32789,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     /** @description Sent to anonymous callers, whose requests are limited: requests allowed per minute (60 as configured here) */
@@ -32805,7 +32805,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -33801,7 +33801,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `nomination_empty`, `nomination_not_open` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -33809,7 +33809,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
+                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "nomination_empty" | "nomination_not_open";
                     };
                 };
             };
@@ -34014,7 +34014,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `nomination_empty`, `nomination_not_open` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -34022,7 +34022,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
+                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "nomination_empty" | "nomination_not_open";
                     };
                 };
             };
@@ -34152,7 +34152,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `nomination_empty`, `nomination_not_open` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -34160,7 +34160,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
+                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "nomination_empty" | "nomination_not_open";
                     };
                 };
             };
@@ -34487,7 +34487,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `nomination_empty`, `nomination_not_open` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -34495,7 +34495,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
+                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "nomination_empty" | "nomination_not_open";
                     };
                 };
             };
@@ -34613,7 +34613,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `nomination_empty`, `nomination_not_open` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -34621,7 +34621,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
+                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "nomination_empty" | "nomination_not_open";
                     };
                 };
             };
@@ -34803,7 +34803,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `nomination_empty`, `nomination_not_open` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `already_named`, `awards_not_manageable`, `concurrent_update`, `cycle_not_in_naming`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost`, `nomination_empty`, `nomination_not_open` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -34811,7 +34811,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "nomination_empty" | "nomination_not_open";
+                        code?: "already_named" | "awards_not_manageable" | "concurrent_update" | "cycle_not_in_naming" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost" | "nomination_empty" | "nomination_not_open";
                     };
                 };
             };
@@ -36416,7 +36416,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -36424,7 +36424,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -36869,7 +36869,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -36877,7 +36877,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -36999,7 +36999,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -37007,7 +37007,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -37216,7 +37216,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -37224,7 +37224,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -37482,7 +37482,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -37490,7 +37490,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -37802,7 +37802,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -37810,7 +37810,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -38270,7 +38270,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -38278,7 +38278,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -38689,7 +38689,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -38697,7 +38697,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -38898,7 +38898,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -38906,7 +38906,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -39042,7 +39042,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -39050,7 +39050,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -39151,7 +39151,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -39159,7 +39159,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -39356,7 +39356,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -39364,7 +39364,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -39466,7 +39466,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -39474,7 +39474,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -39690,7 +39690,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `appeal_already_open`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `appeal_already_open`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -39698,7 +39698,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "appeal_already_open" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "appeal_already_open" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -39980,7 +39980,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `appeal_already_open`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `appeal_already_open`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -39988,7 +39988,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "appeal_already_open" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "appeal_already_open" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -40124,7 +40124,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `appeal_already_open`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `appeal_already_open`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -40132,7 +40132,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "appeal_already_open" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "appeal_already_open" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -40264,7 +40264,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `appeal_already_open`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `appeal_already_open`, `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -40272,7 +40272,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "appeal_already_open" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "appeal_already_open" | "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -40489,7 +40489,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -40497,7 +40497,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -40707,7 +40707,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -40715,7 +40715,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -41128,7 +41128,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_case`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_case`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -41136,7 +41136,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_case" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_case" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -41425,7 +41425,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_case`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_case`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -41433,7 +41433,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_case" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_case" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -41553,7 +41553,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_case`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_case`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -41561,7 +41561,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_case" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_case" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -41684,7 +41684,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_case`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_case`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -41692,7 +41692,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_case" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_case" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -41815,7 +41815,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_case`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_case`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -41823,7 +41823,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_case" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_case" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -41993,7 +41993,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_case`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_case`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -42001,7 +42001,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_case" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_case" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -42276,7 +42276,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_case`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_case`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -42284,7 +42284,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_case" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_case" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -42468,7 +42468,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -42476,7 +42476,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };
@@ -42684,7 +42684,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition` */
+            /** @description Conflict: a problem document (RFC 9457); code is one of `concurrent_update`, `duplicate`, `duplicate_org_code`, `idempotency_key_in_flight`, `illegal_transition`, `import_lease_lost` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -42692,7 +42692,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition";
+                        code?: "concurrent_update" | "duplicate" | "duplicate_org_code" | "idempotency_key_in_flight" | "illegal_transition" | "import_lease_lost";
                     };
                 };
             };

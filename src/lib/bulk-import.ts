@@ -156,6 +156,12 @@ export interface ImportKind<R, S, C extends ImportCounters> {
   prepareBatch(db: Db, batch: PendingRow<R>[], reject: (p: PendingRow<R>, field: string, code: RowErrorCode, message: string) => void): Promise<S[]>;
   /** Counters a job starts with beyond the shared ones (e.g. followUpsOpened: 0). */
   extraCounters: Omit<C, keyof ImportCounters>;
+  /**
+   * The keys a staged row claims in the kind's table (its unique keys), for a `partial` import on PostgreSQL to write
+   * two batches at once, each on its own session (see `run`). Only a kind whose batches touch nothing of each other but
+   * these keys may give them; without it batches are written one after another.
+   */
+  claimedKeys?(row: S): string[];
 }
 
 /** What the runner records: audit entries in the caller's transaction. */
@@ -165,6 +171,12 @@ export interface ImportAudit {
 
 /** Rows per batch: one COPY + one merge + one progress update each. */
 export const IMPORT_BATCH_ROWS = 5000;
+/**
+ * Sessions a `partial` import of a kind with `claimedKeys` writes its batches on. PostgreSQL runs one statement on one
+ * core; the per-row work of a merge (index entries, foreign-key checks) is most of an import's time, so two sessions
+ * write two batches at once while the next is parsed.
+ */
+const WRITE_SESSIONS = 2;
 const RAW_MAX_CHARS = 500;
 /** Rows parsed between two turns of the event loop (see the read loop in `run`). */
 const YIELD_EVERY_ROWS = 200;
@@ -249,43 +261,77 @@ export function createImportRunner<J extends ImportJob, C extends ImportCounters
       pending.push({ rowNumber, row: v.data, values });
     };
 
-    const leaseLost = () => new Error(`${kind.entity} ${job.id} was failed by the lease sweep while this process was still running it`);
+    const leaseLost = () =>
+      new DomainError(409, 'import_lease_lost', 'Import Lease Lost', `${kind.entity} ${job.id} was failed by the lease sweep while this process was still running it`).zh(
+        `导入任务 ${job.id} 在运行中被租约清理判定为中断并置为失败`,
+      );
 
     const addExtra = (from: object | undefined, replace = false) => {
       for (const [k, v] of Object.entries(from ?? {}) as [string, number | undefined][]) extra[k] = (replace ? 0 : extra[k]) + (v ?? 0);
     };
 
-    /** Checks references for the batch (one query each), then stages / merges it and commits progress. */
-    const flush = async (stage: ImportStage<S, C>, batch: PendingRow<R>[], batchErrors: ImportErrorEntry[]) => {
-      const staged = await kind.prepareBatch(stage.db, batch, (p, field, code, message) => reject(p.rowNumber, [{ field, code, message }], p.values, batchErrors));
-      if (!allOrNothing) {
-        await stage.db.transaction(async (tx) => {
-          const r = await appendAndMerge(stage, tx, job.id, staged);
-          if (r.rejected?.length) {
-            const valuesOf = new Map(batch.map((p) => [p.rowNumber, p.values]));
-            for (const x of r.rejected) reject(x.rowNumber, [x], valuesOf.get(x.rowNumber), batchErrors);
-          }
-          counters.accepted += r.inserted;
-          counters.duplicates += staged.length - r.inserted - (r.rejected?.length ?? 0);
-          addExtra(r.extra);
-          await jobs.insertErrors(tx, batchErrors);
-          // Rolls the batch back when the sweep has already failed the job: its failureReason stays true.
-          if (!(await jobs.renewLease(tx, job.id, leaseFromNow(), counters))) throw leaseLost();
-          // The rows this batch commits are accounted for in the same transaction (one entry per batch, not per row).
-          if (staged.length + batchErrors.length === 0) return;
-          await audit.record(tx, ctx, {
-            action: `${kind.entity}.batch_committed`,
-            entityType: kind.entity,
-            entityId: job.id,
-            after: { accepted: r.inserted, duplicates: staged.length - r.inserted, rejected: batchErrors.length, ...r.extra, totals: { ...counters } },
+    // prepareBatch runs one batch after another, in file order (a kind's in-file checks, like 一事一评, see earlier batches).
+    let preparing: Promise<unknown> = Promise.resolve();
+    /** The keys the batch prepared last claims (kind.claimedKeys). */
+    let keysBefore: Set<string> | undefined;
+    const prepare = (stage: ImportStage<S, C>, batch: PendingRow<R>[], batchErrors: ImportErrorEntry[]) => {
+      const prepared = preparing.catch(() => undefined).then(async () => {
+        const staged = await kind.prepareBatch(stage.db, batch, (p, field, code, message) => reject(p.rowNumber, [{ field, code, message }], p.values, batchErrors));
+        if (!kind.claimedKeys) return { staged, sharesKey: true };
+        const keys = new Set(staged.flatMap(kind.claimedKeys));
+        const before = keysBefore;
+        keysBefore = keys;
+        return { staged, sharesKey: before !== undefined && [...keys].some((k) => before.has(k)) };
+      });
+      preparing = prepared;
+      return prepared;
+    };
+
+    /**
+     * Checks references for the batch (one query each), then stages / merges it and commits progress. `before` is the
+     * previous batch's flush: with two write sessions it may still be running. This batch then merges beside it but
+     * commits after it, and not at all if it failed (its error is this batch's too), so batches commit in file order and
+     * a failed import has committed a prefix of its file, as one session at a time would. A batch claiming a key the
+     * previous one claims (a row repeated across the two) waits for it before merging: the file's earlier row stays
+     * the one stored, and the two never wait on each other's keys. Settles only once `before` has settled.
+     */
+    const flush = async (stage: ImportStage<S, C>, batch: PendingRow<R>[], batchErrors: ImportErrorEntry[], before: Promise<void>) => {
+      try {
+        const { staged, sharesKey } = await prepare(stage, batch, batchErrors);
+        if (!allOrNothing) {
+          if (sharesKey) await before;
+          await stage.db.transaction(async (tx) => {
+            const r = await appendAndMerge(stage, tx, job.id, staged);
+            await before;
+            if (r.rejected?.length) {
+              const valuesOf = new Map(batch.map((p) => [p.rowNumber, p.values]));
+              for (const x of r.rejected) reject(x.rowNumber, [x], valuesOf.get(x.rowNumber), batchErrors);
+            }
+            counters.accepted += r.inserted;
+            counters.duplicates += staged.length - r.inserted - (r.rejected?.length ?? 0);
+            addExtra(r.extra);
+            await jobs.insertErrors(tx, batchErrors);
+            // Rolls the batch back when the sweep has already failed the job: its failureReason stays true.
+            if (!(await jobs.renewLease(tx, job.id, leaseFromNow(), counters))) throw leaseLost();
+            // The rows this batch commits are accounted for in the same transaction (one entry per batch, not per row).
+            if (staged.length + batchErrors.length === 0) return;
+            await audit.record(tx, ctx, {
+              action: `${kind.entity}.batch_committed`,
+              entityType: kind.entity,
+              entityId: job.id,
+              after: { accepted: r.inserted, duplicates: staged.length - r.inserted, rejected: batchErrors.length, ...r.extra, totals: { ...counters } },
+            });
           });
-        });
-        return;
+          return;
+        }
+        // all_or_nothing (one session): stage everything; after the first rejected row nothing more is staged (it will not commit).
+        await before;
+        if (counters.rejected === 0) await stage.append(stage.db, staged);
+        await jobs.insertErrors(stage.db, batchErrors);
+        if (!(await jobs.renewLease(stage.db, job.id, leaseFromNow(), counters))) throw leaseLost();
+      } finally {
+        await before.catch(() => undefined);
       }
-      // all_or_nothing: stage everything; after the first rejected row nothing more is staged (it will not commit).
-      if (counters.rejected === 0) await stage.append(stage.db, staged);
-      await jobs.insertErrors(stage.db, batchErrors);
-      if (!(await jobs.renewLease(stage.db, job.id, leaseFromNow(), counters))) throw leaseLost();
     };
 
     const finish = async (tx: Db, status: 'completed' | 'failed', failureReason: string | null): Promise<D> => {
@@ -298,17 +344,34 @@ export function createImportRunner<J extends ImportJob, C extends ImportCounters
       return dto;
     };
 
-    let stage: ImportStage<S, C> | undefined;
-    // One batch is written while the next is parsed: the database and the parser work at the same time.
+    const stages: ImportStage<S, C>[] = [];
+    // Batches are written while the next is parsed: the database and the parser work at the same time. Batch n goes to
+    // session n mod stages.length, once that session's previous batch is done.
+    /** The newest batch's flush: it settles only after every earlier one (see flush). */
     let inFlight: Promise<void> = Promise.resolve();
-    const schedule = async (s: ImportStage<S, C>) => {
-      await inFlight;
+    const writing: Promise<void>[] = [];
+    let batches = 0;
+    const schedule = async () => {
+      const session = batches++ % stages.length;
+      await writing[session];
       const batch = pending;
       const batchErrors = errors;
       pending = [];
       errors = [];
-      inFlight = flush(s, batch, batchErrors);
+      inFlight = flush(stages[session], batch, batchErrors, inFlight);
       inFlight.catch(() => undefined); // awaited below; this only keeps it from being reported as unhandled meanwhile
+      writing[session] = inFlight;
+    };
+    /**
+     * A second write session (kind.claimedKeys, policy partial, PostgreSQL) only while the pool keeps half its
+     * connections free after it: concurrent imports must never hold every connection (the job's own updates need one).
+     */
+    const secondSession = () => {
+      const pool = database.pool;
+      if (!kind.claimedKeys || allOrNothing || !pool) return false;
+      // The first session is checked out already.
+      const checkedOut = pool.totalCount - pool.idleCount;
+      return checkedOut + 1 <= (pool.options.max ?? 10) / 2;
     };
     // Between batches (a slow upload, a long merge) the timer keeps the lease: only a stopped process loses it.
     let beat: Promise<unknown> = Promise.resolve();
@@ -317,24 +380,25 @@ export function createImportRunner<J extends ImportJob, C extends ImportCounters
     }, lease.heartbeatMs);
     heartbeat.unref();
     try {
-      stage = await kind.openStage(database);
+      stages.push(await kind.openStage(database));
+      while (stages.length < WRITE_SESSIONS && secondSession()) stages.push(await kind.openStage(database));
       for await (const parsed of rowsOf(opts.format, input, kind.header)) {
         counters.rowsRead++;
         if (parsed.error) reject(parsed.rowNumber, [parsed.error]);
         else accept(parsed.rowNumber, parsed.values!);
-        if (pending.length + errors.length >= IMPORT_BATCH_ROWS) await schedule(stage);
+        if (pending.length + errors.length >= IMPORT_BATCH_ROWS) await schedule();
         // Rows the upload has already buffered are read in microtasks only, never giving the batch being written a turn:
         // its next statement would wait for the whole read-ahead to be parsed. A turn of the event loop every few hundred
         // rows lets the database work on batch N go on while batch N+1 is parsed (the pipelining `schedule` is for).
         else if (counters.rowsRead % YIELD_EVERY_ROWS === 0) await yieldToIo();
       }
-      await schedule(stage);
+      await schedule();
       await inFlight;
       if (!allOrNothing) return await finish(db, 'completed', null);
       if (counters.rejected > 0) {
         return await finish(db, 'failed', `${counters.rejected} row(s) rejected: nothing committed (policy all_or_nothing)`);
       }
-      const s = stage;
+      const s = stages[0];
       return await s.db.transaction(async (tx) => {
         const r = await s.merge(tx, job.id);
         if (r.rejected?.length) throw new MergeRefused(r.rejected);
@@ -365,7 +429,7 @@ export function createImportRunner<J extends ImportJob, C extends ImportCounters
     } finally {
       clearInterval(heartbeat);
       await beat;
-      await stage?.release().catch(() => undefined);
+      await Promise.all(stages.map((s) => s.release().catch(() => undefined)));
     }
   }
 

@@ -68,6 +68,12 @@ export const sharedErrors = defineErrors({
     description: 'the record\'s state machine does not allow this move; `from`, `to` and `allowed` say what it can do',
     zh: { title: '状态变更不允许', description: '该记录的状态流转不允许这一步；from、to 和 allowed 说明可以怎样变更' },
   },
+  import_lease_lost: {
+    status: 409,
+    title: 'Import Lease Lost',
+    description: 'the import stalled past its lease and the sweep failed it as orphaned while it still ran; the job says what it had committed',
+    zh: { title: '导入租约已失效', description: '导入停滞超过租约期限，已被清理任务判定为中断并置为失败；已提交的内容见该导入任务' },
+  },
   duplicate: { status: 409, title: 'Duplicate', description: 'a record with the same key already exists', zh: { title: '记录重复', description: '已存在键相同的记录' } },
   concurrent_update: { status: 409, title: 'Concurrent Update', description: 'a concurrent change won; retry', zh: { title: '并发修改', description: '另一个并发修改已先生效，请重试' } },
   request_timeout: { status: 408, title: 'Request Timeout', description: 'the request did not arrive in time; the connection is closed', zh: { title: '请求超时', description: '请求未能按时到达，连接已关闭' } },

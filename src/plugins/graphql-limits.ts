@@ -75,6 +75,10 @@ export function limitOperations(app: FastifyInstance, config: Config, weights: F
     checkStructure(measure(s, document));
   });
   app.graphql.addHook('preExecution', async (s, document, context, variables) => {
+    // mercurius passes a JSON body's `variables` on as sent; a string or a list would reach graphql-js as the map.
+    if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) {
+      throw new GraphQLError('variables must be a JSON object mapping variable names to values', { extensions: { code: 'graphql_validation_failed' } });
+    }
     checkCost(measure(s, document, variables), context);
   });
   // Subscriptions skip the HTTP hooks; their variables do not reach this hook, so lists count at their default size.

@@ -208,8 +208,26 @@ export default fp(
       return payload;
     }
 
-    const stop = async (request: FastifyRequest) => {
+    const stop = (request: FastifyRequest) => {
       if (request.idempotency) stopHeartbeat(request.idempotency);
+    };
+
+    // Most requests send no Idempotency-Key: for them each hook is one check and a synchronous done (no promise). A
+    // keyed request's hook hands Fastify the async step's promise, as an async hook would.
+    type Done = (err?: Error) => void;
+    const onRequestHook = (request: FastifyRequest, _reply: FastifyReply, done: Done) =>
+      request.headers['idempotency-key'] === undefined ? done() : readKey(request);
+    const preValidationHook = (request: FastifyRequest, _reply: FastifyReply, done: Done) => (request.idempotency ? fingerprintBody(request) : done());
+    const preHandlerHook = (request: FastifyRequest, reply: FastifyReply, done: Done) => (request.idempotency ? claimKey(request, reply) : done());
+    const onSendHook = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: unknown) => void) =>
+      request.idempotency?.token && !request.idempotency.settled ? settle(request, reply, payload) : done(null, payload);
+    const onResponseHook = (request: FastifyRequest, _reply: FastifyReply, done: Done) => {
+      stop(request);
+      done();
+    };
+    const onRequestAbortHook = (request: FastifyRequest, done: Done) => {
+      stop(request);
+      done();
     };
 
     // Only the routes that honour the header carry these hooks (route-level, so after the global ones: authentication
@@ -223,12 +241,12 @@ export default fp(
       const hooks = route as unknown as Record<'onRequest' | 'preValidation' | 'preHandler' | 'onSend' | 'onResponse' | 'onRequestAbort', unknown>;
       // First among the route's own hooks (as global hooks were), except the claim: last before the handler.
       const first = (name: keyof typeof hooks, hook: unknown) => (hooks[name] = [hook, ...[hooks[name] ?? []].flat()]);
-      first('onRequest', readKey);
-      first('preValidation', fingerprintBody);
-      hooks.preHandler = [...[hooks.preHandler ?? []].flat(), claimKey];
-      first('onSend', settle);
-      first('onResponse', stop);
-      first('onRequestAbort', stop);
+      first('onRequest', onRequestHook);
+      first('preValidation', preValidationHook);
+      hooks.preHandler = [...[hooks.preHandler ?? []].flat(), preHandlerHook];
+      first('onSend', onSendHook);
+      first('onResponse', onResponseHook);
+      first('onRequestAbort', onRequestAbortHook);
     });
   },
   { name: 'idempotency', dependencies: ['auth', 'services'] },

@@ -110,8 +110,6 @@ export function createRatingImportsService({
     // 差评核实: every imported bad rating opens the loop, set-based in the merge statement, with the same deadlines as one by one.
     const { verifyBy, deadline: followUpDeadline } = loopDeadlines(calendar, new Date(), verificationWorkingDays, followUpWorkingDays);
     const mergeJob = { source: opts.source, submittedBy: ctx.principal.subject, verifyBy, followUpDeadline };
-    /** Staged rows naming a case since the last merge. */
-    let casesStaged = 0;
     const kind: ImportKind<ImportRow, StagedRating, RatingImportCounters> = {
       entity: 'rating_import',
       header: ratingImportHeader,
@@ -125,14 +123,23 @@ export function createRatingImportsService({
         return 'field' in s ? s : null;
       },
       extraCounters: { followUpsOpened: 0 },
+      // A batch claims its (source, externalId) and its cases (一事一评): two batches claiming none of each other's are
+      // written at once (lib/bulk-import.ts), everything else they read (units, cycles, departments) they only read.
+      claimedKeys: (r) => (r.caseId ? [`e:${r.externalId}`, `c:${r.caseId}`] : [`e:${r.externalId}`]),
       async openStage(database) {
         const stage = await openStage(database);
+        /** Whether a row staged on this session since its last merge names a case. */
+        let casesStaged = false;
         return {
           ...stage,
+          async append(db, rows) {
+            if (rows.some((r) => r.caseId)) casesStaged = true;
+            await stage.append(db, rows);
+          },
           async merge(tx, importId) {
-            const r = await stage.merge(tx, { ...mergeJob, importId, withCases: casesStaged > 0 });
+            const r = await stage.merge(tx, { ...mergeJob, importId, withCases: casesStaged });
             // all_or_nothing merges once, over every batch staged; partial merges each batch right after it is staged.
-            casesStaged = 0;
+            casesStaged = false;
             // Marked before the batch commits (a scan then sees it soon after) and again once the import ends (integrity.ts).
             for (const id of r.cycleIds) touched.add(id);
             integrity.markDirty(r.cycleIds);
@@ -161,10 +168,7 @@ export function createRatingImportsService({
           else if (p.row.cycleId && !cycles.has(p.row.cycleId)) reject(p, 'cycleId', 'unknown_cycle', `cycle ${p.row.cycleId} does not exist`);
           else if (caseProblem) reject(p, 'caseId', caseProblem.code, caseProblem.message);
           else {
-            if (p.row.caseId) {
-              seenCases.add(p.row.caseId);
-              casesStaged++;
-            }
+            if (p.row.caseId) seenCases.add(p.row.caseId);
             staged.push(toStaged(p.rowNumber, p.row, subject));
           }
         }

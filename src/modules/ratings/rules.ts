@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import type { RatingChannel } from './tables.js';
 import type { CalendarService } from '../calendar/service.js';
 
@@ -90,6 +90,8 @@ export const DEVELOPMENT_RESPONDENT_KEY_SECRET = 'manyi-development-respondent-k
  * "138-0013-8000" and "13800138000" are one respondent.
  */
 export function respondentHasher(secret: string) {
-  return (key: string) => createHmac('sha256', secret).update(key.replace(/[\s-]/g, '').toUpperCase(), 'utf8').digest('hex');
+  // The secret as a key object once, not re-imported on every hash.
+  const hmacKey = createSecretKey(Buffer.from(secret, 'utf8'));
+  return (key: string) => createHmac('sha256', hmacKey).update(key.replace(/[\s-]/g, '').toUpperCase(), 'utf8').digest('hex');
 }
 export type RespondentHasher = ReturnType<typeof respondentHasher>;
