@@ -146,6 +146,11 @@ export function sendVersioned<T extends { version: number }>(reply: FastifyReply
   return body;
 }
 
+/** sendVersioned for a resource already rendered by the route's serializer: the same ETag, the bytes as made. */
+export function sendVersionedBytes(reply: FastifyReply, rendered: { version: number; body: Buffer }): FastifyReply {
+  return reply.header('etag', etag(rendered.version)).type('application/json; charset=utf-8').send(rendered.body);
+}
+
 /**
  * Optimistic concurrency: the version the client read, from If-Match ("3", W/"3") or from `version` in the
  * body. Updates without one are refused (428) so two editors never silently overwrite each other.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { expectedVersion, idParams, pageOf, pageQuery, problems, queryOf, sendVersioned } from '../../lib/http.js';
+import { expectedVersion, idParams, pageOf, pageQuery, problems, queryOf, sendVersioned, sendVersionedBytes } from '../../lib/http.js';
 import { ALL_AUTHENTICATED, EVERYONE } from '../../lib/principal.js';
 import {
   categories,
@@ -57,7 +57,9 @@ export const unitRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/units/:id', {
     config: { access: ALL_AUTHENTICATED, scopes: ['reference:read'], regionScoped: true },
     schema: { operationId: 'getUnit', summary: 'Get a unit', tags, params: idParams, response: { 200: unit, ...problems(404) } },
-    handler: async (req, reply) => sendVersioned(reply, await svc.get(req.ctx, req.params.id)),
+    // The unit's bytes come from the service's cache of rendered units (see getRendered), made by this route's own
+    // serializer: the same bytes, ETag and, in tests, schema check as returning the unit.
+    handler: async (req, reply) => sendVersionedBytes(reply as FastifyReply, await svc.getRendered(req.ctx, req.params.id, (unit) => reply.serialize(unit) as string)),
   });
 
   app.get('/public/units/:id', {

@@ -71,6 +71,23 @@ const PAGE_CACHE_ENTRIES = 1024;
 const PAGE_CACHE_BYTES = 16 * 1024 * 1024;
 const newPageCache = () => new LruCache<string>({ entries: PAGE_CACHE_ENTRIES, weight: PAGE_CACHE_BYTES, weigh: (s) => s.length * 2 });
 
+/**
+ * A unit as GET /units/{id} sends it: the rendered bytes, with what decides who may see them (canSeeUnit) and the
+ * version its ETag names. The bytes depend on the unit alone (a unit DTO embeds no department or region data), so one
+ * entry serves every caller the visibility rule admits.
+ */
+export interface RenderedUnit {
+  id: string;
+  departmentId: string;
+  regionId: string;
+  version: number;
+  body: Buffer;
+}
+/** Rendered units kept per copy: at most this many, and this many bytes (a unit is ~1 kB, more with long commitments). */
+const UNIT_CACHE_ENTRIES = 32_768;
+const UNIT_CACHE_BYTES = 32 * 1024 * 1024;
+const newUnitCache = () => new LruCache<RenderedUnit>({ entries: UNIT_CACHE_ENTRIES, weight: UNIT_CACHE_BYTES, weigh: (u) => u.body.length });
+
 /** Everything that decides a list page: role, scope, every filter given, page. (A region filter's pages are never cached.) */
 function pageKey(ctx: RequestContext, f: ListUnitsFilter, page: { limit: number; cursor?: string }): string {
   const s = unitScope(ctx);
@@ -120,6 +137,7 @@ export function createUnitsService({ db, audit, regions, onFeedError }: { db: Db
 
   const changes = createChangeFeed(db, UNITS_CHANGED_CHANNEL, onFeedError);
   const pages = createFeedCache(changes, newPageCache);
+  const rendered = createFeedCache(changes, newUnitCache);
 
   return {
     async get(ctx: RequestContext, id: string, { tx }: TxOption = {}): Promise<UnitDto> {
@@ -151,6 +169,26 @@ export function createUnitsService({ db, audit, regions, onFeedError }: { db: Db
       const body = render(await list(ctx, filter, page));
       cache.set(key, body);
       return body;
+    },
+
+    /**
+     * The unit as the bytes `render` makes of it (the REST adapter's serializer), from a cache of this copy keyed by
+     * unit id, after the same read barrier on the units change feed as listRendered: every change committed before the
+     * request, on any copy, has dropped the cache by then. The visibility rule is applied to every request, cached or
+     * not (a unit the caller may not see is not found, as `get` says). Nothing is cached while the feed is not
+     * listening (PGlite).
+     */
+    async getRendered(ctx: RequestContext, id: string, render: (unit: UnitDto) => string): Promise<RenderedUnit> {
+      const cache = await rendered.open();
+      const hit = cache?.get(id);
+      if (hit) {
+        if (!canSeeUnit(ctx, hit)) throw notFound('unit', id);
+        return hit;
+      }
+      const row = await visible(ctx, id);
+      const unit: RenderedUnit = { id: row.id, departmentId: row.departmentId, regionId: row.regionId, version: row.version, body: Buffer.from(render(toUnitDto(row))) };
+      cache?.set(id, unit);
+      return unit;
     },
 
     /** Stops listening for unit changes (the app closes). */
