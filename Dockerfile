@@ -14,6 +14,7 @@ RUN npm ci --no-audit --no-fund
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY tools/latin1-dist.js ./tools/
 RUN npm run build
 
 # 3. runtime: production dependencies, dist/ and the migrations it applies; no TypeScript, no tsx, no sources.

@@ -5,9 +5,13 @@
  *   npx tsx bench/memory.ts                    (BENCH_DATABASE_URL as in bench/run.ts)
  *   npx tsx bench/memory.ts --snapshot         (also writes a .heapsnapshot into the current folder, via SIGUSR2)
  *
- * Prints one JSON line: MEMORY {"rssMb":…,"heapUsedMb":…} read from /proc and the process's own /readyz-free report.
+ * Prints one JSON line: MEMORY {"rssMb":…,"heapUsedMb":…}: RSS from /proc, the V8 heap from the process's own
+ * process.memoryUsage() (bench/memory-probe.js, preloaded with --import, answers SIGURG), both read at the same moment.
+ * BENCH_ROOT=<another checkout> measures that checkout's dist/ with this bench (a paired old/new comparison).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/db/client.js';
@@ -20,6 +24,8 @@ const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 
 const status = (pid: number, field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024);
 
+const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+
 ensureBuilt();
 const name = `manyi_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
 await admin(BASE_URL, `create database ${name}`);
@@ -29,11 +35,17 @@ try {
   const database = await openDatabase({ url: url.toString(), dataDir: 'unused', poolMax: 1 });
   await migrate(database);
   await database.close();
-  const app = await startProd(url.toString(), QUIET_JOBS, [...(args.snapshot ? ['--heapsnapshot-signal=SIGUSR2'] : []), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])]);
+  const probe = join(mkdtempSync(join(tmpdir(), 'manyi-memory-')), 'usage.json');
+  const probeArgs = ['--import', new URL('./memory-probe.js', import.meta.url).href];
+  const app = await startProd(url.toString(), { ...QUIET_JOBS, MEMORY_PROBE_FILE: probe }, [...probeArgs, ...(args.snapshot ? ['--heapsnapshot-signal=SIGUSR2'] : []), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])]);
   try {
     await new Promise((r) => setTimeout(r, Number(args.settle) * 1000));
     const pid = app.proc.pid!;
+    app.proc.kill('SIGURG');
     const result: Record<string, number | string> = { rssMb: status(pid, 'VmRSS'), rssAnonMb: status(pid, 'RssAnon'), rssFileMb: status(pid, 'RssFile') };
+    for (let i = 0; i < 50 && !existsSync(probe); i++) await new Promise((r) => setTimeout(r, 100));
+    const usage = JSON.parse(readFileSync(probe, 'utf8')) as NodeJS.MemoryUsage;
+    Object.assign(result, { heapUsedMb: mb(usage.heapUsed), heapTotalMb: mb(usage.heapTotal), externalMb: mb(usage.external) });
     if (args.snapshot) {
       const before = new Set(readdirSync('.'));
       app.proc.kill('SIGUSR2');

@@ -7,11 +7,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './platformatic.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The checkout whose dist/ runs: this one, or BENCH_ROOT (another checkout, to pair its build with this one's). */
+const root = process.env.BENCH_ROOT ? resolve(process.env.BENCH_ROOT) : join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Whether dist/ was built after the last change to the sources it compiles. */
 function distIsCurrent(): boolean {

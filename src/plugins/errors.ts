@@ -209,19 +209,25 @@ export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoExcep
 
 export default fp(
   async (app) => {
-    // A second router that only knows which methods exist per path, to tell 405 from 404.
-    const known = FindMyWay({ ignoreTrailingSlash: true });
+    // A second router that only knows which methods exist per path, to tell 405 from 404: built at the first request
+    // no route matched (from the routes seen at start), so a process that never answers 404 never holds it.
+    const routes: [HTTPMethods, string][] = [];
     app.addHook('onRoute', (route) => {
-      const methods = (Array.isArray(route.method) ? route.method : [route.method]) as HTTPMethods[];
-      for (const m of methods) {
-        if (m === 'HEAD' || m === 'OPTIONS') continue;
+      for (const m of (Array.isArray(route.method) ? route.method : [route.method]) as HTTPMethods[]) if (m !== 'HEAD' && m !== 'OPTIONS') routes.push([m, route.url]);
+    });
+    let known: ReturnType<typeof FindMyWay> | undefined;
+    const methodsRouter = () => {
+      if (known) return known;
+      known = FindMyWay({ ignoreTrailingSlash: true });
+      for (const [m, url] of routes.splice(0)) {
         try {
-          known.on(m as never, route.url, () => undefined);
+          known.on(m as never, url, () => undefined);
         } catch {
           // duplicate registrations (e.g. prefixed variants) are fine here
         }
       }
-    });
+      return known;
+    };
 
     // Fastify's own 503 while closing (return503OnClosing) is not a problem document: serverOptions turns it off
     // and this answers instead, for requests that still arrive on open keep-alive connections.
@@ -247,7 +253,7 @@ export default fp(
 
     app.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0];
-      const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => known.find(m as never, path));
+      const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => methodsRouter().find(m as never, path));
       if (allowed.length > 0) {
         void sendProblem(
           request,

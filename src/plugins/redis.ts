@@ -1,8 +1,6 @@
 import fp from 'fastify-plugin';
-import { Redis } from 'ioredis';
-import type { RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { MQEmitter } from 'mqemitter';
-import mqemitterRedis from 'mqemitter-redis';
 import type { Config } from '../config.js';
 
 /** What the copies of the service share through Redis (REDIS_URL); `app.redis` is null without it. */
@@ -34,7 +32,6 @@ const CONNECT_TIMEOUT_MS = 5000;
 type PrefixEmitterCtor = new (prefix: string, opts: { pubConn: Redis; subConn: Redis }) => MQEmitter & {
   state: { on(event: 'error', listener: (err: Error) => void): void };
 };
-const { MQEmitterRedisPrefix } = mqemitterRedis as unknown as { MQEmitterRedisPrefix: PrefixEmitterCtor };
 
 /** The URL without its password, for messages and logs. */
 export function redactedRedisUrl(url: string): string {
@@ -58,6 +55,9 @@ export default fp<{ config: Config }>(
       app.decorate('redis', null);
       return;
     }
+    // Loaded only with REDIS_URL: a single copy never holds the Redis client and the emitter in memory.
+    const [{ Redis }, mqemitterRedis] = await Promise.all([import('ioredis'), import('mqemitter-redis')]);
+    const { MQEmitterRedisPrefix } = mqemitterRedis.default as unknown as { MQEmitterRedisPrefix: PrefixEmitterCtor };
     const where = redactedRedisUrl(config.REDIS_URL);
     // Named after their role under the prefix, so CLIENT LIST tells a deployment's connections apart.
     const base = (role: string): RedisOptions => ({ lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, connectionName: `${config.REDIS_KEY_PREFIX}${role}` });

@@ -4,7 +4,8 @@ import { z } from 'zod';
 
 const isZod = (schema: unknown) => schema instanceof z.ZodType;
 /** Plugins' JSON-schema routes (mercurius) are validated by the resolvers/GraphQL itself. */
-const ajvFallback = (_route: unknown) => (data: unknown) => ({ value: data });
+const passThrough = (data: unknown) => ({ value: data });
+const stringify = (data: unknown) => JSON.stringify(data);
 
 /** "Not this way": the compiled serializer hands the response to zod (which then serializes it or refuses it). */
 const NO = Symbol('no');
@@ -179,26 +180,28 @@ export interface ValidationOptions {
 }
 
 type RouteLike = Parameters<typeof serializerCompiler>[0];
+/** fastify-type-provider-zod's serializer: zod's check and encode of the whole response, then JSON.stringify. */
+const zodWhole = (route: unknown) => serializerCompiler(route as RouteLike) as (data: unknown) => string;
 
 /** Our routes carry zod schemas; plugins (mercurius) bring plain JSON schemas and keep fastify's defaults. */
 export default fp<ValidationOptions>(
   async (app, { responses = 'checked' }) => {
-    app.setValidatorCompiler((route) => (isZod(route.schema) ? validatorCompiler(route as never) : ajvFallback(route)));
+    app.setValidatorCompiler((route) => (isZod(route.schema) ? validatorCompiler(route as never) : passThrough));
+    // Fastify asks for a serializer per route and status code at start (thousands of them): each is one closure here,
+    // and builds what it needs on its first response (most routes of a process never answer, most statuses never occur).
     app.setSerializerCompiler((route) => {
-      if (!isZod(route.schema)) return (data: unknown) => JSON.stringify(data);
-      const byZodWhole = serializerCompiler(route as RouteLike) as (data: unknown) => string;
-      // Compiled on the first response, not at start: most routes of a process never answer.
+      if (!isZod(route.schema)) return stringify;
       let compiled: Serialize | undefined;
-      const fast = (data: unknown) => (compiled ??= compileSerializer(route.schema as z.ZodType))(data);
+      let byZodWhole: ((data: unknown) => string) | undefined;
       if (responses === 'compiled') {
         return (data: unknown) => {
-          const s = fast(data);
-          return s === NO ? byZodWhole(data) : s;
+          const s = (compiled ??= compileSerializer(route.schema as z.ZodType))(data);
+          return s === NO ? (byZodWhole ??= zodWhole(route))(data) : s;
         };
       }
       return (data: unknown) => {
-        const expected = byZodWhole(data);
-        const s = fast(data);
+        const expected = (byZodWhole ??= zodWhole(route))(data);
+        const s = (compiled ??= compileSerializer(route.schema as z.ZodType))(data);
         if (s !== NO && s !== expected) {
           throw new Error(`compiled serializer of ${route.method} ${route.url} (${String(route.httpStatus)}) differs from zod's:\n${s}\n${expected}`);
         }

@@ -1,4 +1,4 @@
-import QRCode from 'qrcode';
+import type QRCode from 'qrcode';
 import type { Config } from '../../config.js';
 import { DomainError, invalid } from '../../lib/errors.js';
 import { toIsoOrNull } from '../../lib/http.js';
@@ -10,6 +10,10 @@ import type { UnitsService } from '../units/service.js';
 import { qrCodeSigner } from './codes.js';
 import type { QrCodeFacts } from './codes.js';
 import type { QrCodeLinkDto, QrCodeQuery, QrCodeTargetDto } from './schemas.js';
+
+/** The QR renderer (and its PNG encoder) is loaded at the first image asked for: most processes never draw one. */
+let renderer: Promise<typeof QRCode> | undefined;
+const qrcode = () => (renderer ??= import('qrcode').then((m) => m.default));
 
 export type QrCodesConfig = Pick<Config, 'QR_ROTATION_SECONDS' | 'QR_GRACE_SECONDS' | 'QR_STATIC_KEY_VERSION' | 'PUBLIC_BASE_URL'>;
 
@@ -38,10 +42,12 @@ export function createQrCodesService({ ratings, units, secret, config }: { ratin
   return {
     link,
     async svg(ctx: RequestContext, unitId: string, q: QrCodeQuery, origin: string): Promise<string> {
-      return QRCode.toString((await link(ctx, unitId, q, origin)).url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+      const { url } = await link(ctx, unitId, q, origin);
+      return (await qrcode()).toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     },
     async png(ctx: RequestContext, unitId: string, q: QrCodeQuery, origin: string): Promise<Buffer> {
-      return QRCode.toBuffer((await link(ctx, unitId, q, origin)).url, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 512 });
+      const { url } = await link(ctx, unitId, q, origin);
+      return (await qrcode()).toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 512 });
     },
     /** What the scanned code rates (public): the unit's name and the window. */
     async resolve(code: string): Promise<QrCodeTargetDto> {
