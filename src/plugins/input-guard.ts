@@ -71,8 +71,8 @@ function firstUnstorable(body: unknown): string | null {
  * surrogate, and its query parameters' names are exactly as written.
  */
 const PLAIN_URL = /^[!-$&-*,-~]*$/;
-/** A credential parameter's name in a plain URL's query string (after its first `?`). */
-const CREDENTIAL_NAME = /(?:^|&)(access_token|token|jwt)(?:=|&|$)/i;
+/** A credential parameter's name in a plain URL's query string (after its first `?`): CREDENTIAL_PARAMETERS as written. */
+const CREDENTIAL_NAME = new RegExp(`(?:^|&)(${[...CREDENTIAL_PARAMETERS].join('|')})(?:=|&|$)`, 'i');
 
 /** The refusal a URL earns, or null: unstorable text in the path or query, or credentials in the query string. */
 export function urlRefusal(url: string): DomainError | null {
