@@ -1,4 +1,5 @@
 import t from 'tap';
+import type { Test } from 'tap';
 import pg from 'pg';
 import { parse } from 'csv-parse/sync';
 import { systemContext } from '../src/lib/principal.js';
@@ -43,6 +44,22 @@ async function holdCase(client: pg.Client, caseId: string) {
   await client.query(`insert into ratings (id, unit_id, channel, level, collected_at, source, submitted_by, case_id) values (gen_random_uuid(), $1, 'hotline', 3, now(), 'hotline', 'other-writer', $2)`, [forestStation.id, caseId]);
 }
 
+/**
+ * Uploads `count` rows whose row `heldAt` names a case the other writer holds, and waits until that row's batch waits on
+ * it in the merge. The other writer's transaction stays open until the test commits it on `client`.
+ */
+async function uploadAgainstHeldCase(t: Test, source: string, count: number, heldAt: number) {
+  const raced = await newCase();
+  const rows = rowsOf(count, source);
+  rows[heldAt] = { ...rows[heldAt], caseId: raced };
+  const client = await otherWriter();
+  t.teardown(() => client.end());
+  await holdCase(client, raced);
+  const pending = upload(source, rows);
+  await untilBlocked(h, 'insert into ratings (');
+  return { client, pending };
+}
+
 /** Waits (polling the server's view, never a clock; about 30 s at most) until a batch is merged and waits to commit. */
 async function untilMergedAndWaiting(h: TestApp): Promise<boolean> {
   for (let i = 0; i < 600; i++) {
@@ -66,52 +83,32 @@ t.test('a row repeating an externalId of the batch before is a duplicate: the fi
 });
 
 t.test('a batch waiting on a case another writer holds: the batch after it is written meanwhile and commits after it', async (t) => {
-  const raced = await newCase();
-  const rows = rowsOf(10_000, 'beside');
-  rows[0] = { ...rows[0], caseId: raced };
-  const client = await otherWriter();
-  try {
-    await holdCase(client, raced);
-    const pending = upload('beside', rows);
-    await untilBlocked(h, 'insert into ratings (');
-    t.ok(await untilMergedAndWaiting(h), 'the second batch is merged while the first waits');
-    t.equal(await storedCount('beside'), 0, 'nothing is committed before the first batch');
-    await client.query('commit');
-    const res = await pending;
-    t.equal(res.statusCode, 201, res.body);
-    t.match(res.json(), { status: 'completed', accepted: 9_999, rejected: 1, duplicates: 0 });
-    const errors = parse((await h.as('admin', { method: 'GET', url: `/api/v1/rating-imports/${res.json().id}/errors` })).body, { bom: true, columns: true });
-    t.match(errors, [{ rowNumber: '1', field: 'caseId', code: 'case_already_rated' }]);
-    const batches = await h.sql<{ accepted: number; total: number }>(
-      `select (after->>'accepted')::int as accepted, (after->'totals'->>'accepted')::int as total from audit_log where action = 'rating_import.batch_committed' and entity_id = $1 order by seq`,
-      [res.json().id],
-    );
-    t.same(batches, [{ accepted: 4_999, total: 4_999 }, { accepted: 5_000, total: 9_999 }], 'the batches committed in file order');
-  } finally {
-    await client.end();
-  }
+  const { client, pending } = await uploadAgainstHeldCase(t, 'beside', 10_000, 0);
+  t.ok(await untilMergedAndWaiting(h), 'the second batch is merged while the first waits');
+  t.equal(await storedCount('beside'), 0, 'nothing is committed before the first batch');
+  await client.query('commit');
+  const res = await pending;
+  t.equal(res.statusCode, 201, res.body);
+  t.match(res.json(), { status: 'completed', accepted: 9_999, rejected: 1, duplicates: 0 });
+  const errors = parse((await h.as('admin', { method: 'GET', url: `/api/v1/rating-imports/${res.json().id}/errors` })).body, { bom: true, columns: true });
+  t.match(errors, [{ rowNumber: '1', field: 'caseId', code: 'case_already_rated' }]);
+  const batches = await h.sql<{ accepted: number; total: number }>(
+    `select (after->>'accepted')::int as accepted, (after->'totals'->>'accepted')::int as total from audit_log where action = 'rating_import.batch_committed' and entity_id = $1 order by seq`,
+    [res.json().id],
+  );
+  t.same(batches, [{ accepted: 4_999, total: 4_999 }, { accepted: 5_000, total: 9_999 }], 'the batches committed in file order');
 });
 
 t.test('a batch that fails takes the batch written beside it down with it: the import has committed the file up to it', async (t) => {
-  const raced = await newCase();
-  const rows = rowsOf(15_000, 'failing');
-  rows[5_000] = { ...rows[5_000], caseId: raced };
-  const client = await otherWriter();
-  try {
-    await holdCase(client, raced);
-    const pending = upload('failing', rows);
-    // The first batch is committed; the second waits on the case, the third is merged beside it.
-    await untilBlocked(h, 'insert into ratings (');
-    t.ok(await untilMergedAndWaiting(h), 'the third batch is merged while the second waits');
-    // Meanwhile the job is failed (as the lease sweep fails a job it takes for orphaned): the second batch cannot commit.
-    await h.sql(`update rating_imports set status = 'failed', failure_reason = 'failed by the test', finished_at = now(), lease_expires_at = null where id = $1`, [await jobOf('failing')]);
-    await client.query('commit');
-    const res = await pending;
-    t.equal(res.statusCode, 409, 'the upload is refused with a problem document, not a 500');
-    t.match(res.json(), { code: 'import_lease_lost' });
-    t.match((await h.as('admin', { method: 'GET', url: `/api/v1/rating-imports/${await jobOf('failing')}` })).json(), { status: 'failed', accepted: 5_000, failureReason: 'failed by the test' });
-    t.equal(await storedCount('failing'), 5_000, 'only the first batch is stored: the third is not committed without the second');
-  } finally {
-    await client.end();
-  }
+  // The first batch is committed; the second waits on the case, the third is merged beside it.
+  const { client, pending } = await uploadAgainstHeldCase(t, 'failing', 15_000, 5_000);
+  t.ok(await untilMergedAndWaiting(h), 'the third batch is merged while the second waits');
+  // Meanwhile the job is failed (as the lease sweep fails a job it takes for orphaned): the second batch cannot commit.
+  await h.sql(`update rating_imports set status = 'failed', failure_reason = 'failed by the test', finished_at = now(), lease_expires_at = null where id = $1`, [await jobOf('failing')]);
+  await client.query('commit');
+  const res = await pending;
+  t.equal(res.statusCode, 409, 'the upload is refused with a problem document, not a 500');
+  t.match(res.json(), { code: 'import_lease_lost' });
+  t.match((await h.as('admin', { method: 'GET', url: `/api/v1/rating-imports/${await jobOf('failing')}` })).json(), { status: 'failed', accepted: 5_000, failureReason: 'failed by the test' });
+  t.equal(await storedCount('failing'), 5_000, 'only the first batch is stored: the third is not committed without the second');
 });
