@@ -13,13 +13,12 @@
  * --duration) in rounds interleaved with hello-world (A B A B …); the ratio is the median of the per-round ratios.
  * Prints a summary line per figure and one JSON line (CURVE {...}) to collect the curve from several runs.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { testConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
@@ -29,7 +28,7 @@ import { generateLocalKeyPair } from '../src/lib/keys.js';
 import { systemContext } from '../src/lib/principal.js';
 import { createServices } from '../src/modules/services.js';
 import { admin as adminOn, cpuTimed, generateCampaign, timed } from './campaign.js';
-import { ensureBuilt, QUIET_JOBS, startProd } from './prod.js';
+import { child, ensureBuilt, QUIET_JOBS, rssMb, startProd } from './prod.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -50,17 +49,6 @@ const CONNECTIONS = Number(args.connections);
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p));
 
-async function child<T>(script: string): Promise<{ proc: ChildProcess; info: T }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script], { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: proc.stdout! });
-  const info = await new Promise<T>((resolve, reject) => {
-    proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-    lines.once('line', (line) => resolve(JSON.parse(line) as T));
-  });
-  return { proc, info };
-}
-
-const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const toMs = (v: string, unit: string) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit];
 

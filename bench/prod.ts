@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './platformatic.js';
 
@@ -97,4 +98,29 @@ export async function startProd(databaseUrl: string, env: Record<string, string>
   }
   const adminToken = execFileSync(process.execPath, ['dist/cli/token.js', '--role', 'admin', '--ttl', '4h'], { cwd: root, env: full, encoding: 'utf8' }).trim();
   return { proc, port, adminToken };
+}
+
+/** A bench helper process (`node --import tsx script`) and the JSON its first stdout line reports (e.g. its port). */
+export async function child<T>(script: string, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; info: T }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: proc.stdout! });
+  const info = await new Promise<T>((resolve, reject) => {
+    proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    lines.once('line', (line) => resolve(JSON.parse(line) as T));
+  });
+  return { proc, info };
+}
+
+/** A process's resident set size in MB (Linux /proc). */
+export const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024);
+
+/** bench/fixed-rate.c, compiled into the scratch folder (`cc`, Debian's gcc or build-essential). */
+export function buildFixedRate(scratch: string): string {
+  const binary = join(scratch, 'fixed-rate');
+  try {
+    execFileSync('cc', ['-O2', '-o', binary, 'bench/fixed-rate.c'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch {
+    throw new Error('cannot build bench/fixed-rate.c: the tail needs a C compiler (apt-get install gcc)');
+  }
+  return binary;
 }

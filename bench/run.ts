@@ -19,13 +19,12 @@
  * manyi process idle and after the load, and the rating import against `psql \copy` (bench/ratings-import.ts).
  * Drops the database at the end.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { testConfig } from '../src/config.js';
@@ -38,7 +37,7 @@ import { admin as adminOn, generateCampaign, timed } from './campaign.js';
 import { graphqlPages, median, postGraphql, wrk as wrkRun, WRK } from './graphql-probe.js';
 import type { WrkResult } from './graphql-probe.js';
 import { copyTables, installPlatformatic, PLATFORMATIC_VERSION, startPlatformatic } from './platformatic.js';
-import { ensureBuilt, QUIET_JOBS, startProd } from './prod.js';
+import { buildFixedRate, child, ensureBuilt, QUIET_JOBS, rssMb, startProd } from './prod.js';
 import { wrkScript } from './rating-load.js';
 
 const { values: args } = parseArgs({
@@ -61,22 +60,6 @@ const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 
 const admin = (sqlText: string) => adminOn(BASE_URL, sqlText);
 
-/** Starts a bench child (tsx) and waits for the JSON line it prints when it listens. */
-async function child<T>(script: string, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; info: T }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: proc.stdout! });
-  const info = await new Promise<T>((resolve, reject) => {
-    proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-    lines.once('line', (line) => resolve(JSON.parse(line) as T));
-  });
-  return { proc, info };
-}
-
-const rssMb = (pid: number) => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
-};
-
 const wrk = (url: string, headers: Record<string, string> = {}, script?: string): WrkResult => wrkRun({ duration: DURATION, connections: CONNECTIONS }, url, headers, script);
 
 interface FixedRateResult {
@@ -91,17 +74,6 @@ interface FixedRateResult {
   max: number;
   lateP99: number;
   cpuMs: number;
-}
-
-/** bench/fixed-rate.c, compiled into the scratch folder (`cc`, Debian's gcc or build-essential). */
-function buildFixedRate(scratch: string): string {
-  const binary = join(scratch, 'fixed-rate');
-  try {
-    execFileSync('cc', ['-O2', '-o', binary, 'bench/fixed-rate.c'], { stdio: ['ignore', 'inherit', 'inherit'] });
-  } catch {
-    throw new Error('cannot build bench/fixed-rate.c: the tail needs a C compiler (apt-get install gcc)');
-  }
-  return binary;
 }
 
 /**

@@ -13,15 +13,14 @@
  * --path: public-page, unit, units-list or rating. Every variant runs at once (one process each, started first), so
  * their idle RSS is read side by side too. Prints one line per variant and round, and the medians.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { median } from './graphql-probe.js';
-import { ensureBuilt, QUIET_JOBS, startProd } from './prod.js';
+import { buildFixedRate, child, ensureBuilt, QUIET_JOBS, rssMb, startProd } from './prod.js';
 import type { Prod } from './prod.js';
 
 const { values: args } = parseArgs({
@@ -63,20 +62,17 @@ const cpuMs = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
 };
-const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024);
 
 ensureBuilt();
 const scratch = mkdtempSync(join(tmpdir(), 'manyi-tail-'));
-const generator = join(scratch, 'fixed-rate');
-execFileSync('cc', ['-O2', '-o', generator, 'bench/fixed-rate.c']);
+const generator = buildFixedRate(scratch);
 const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
 const [ranking] = (await pool.query(`select id from rankings where status = 'published' limit 1`)).rows as { id: string }[];
 const [unit] = (await pool.query(`select id, category from units order by id limit 1 offset 7`)).rows as { id: string; category: string }[];
 await pool.end();
 
 const running: Running[] = [];
-const helloProc = spawn(process.execPath, ['--import', 'tsx', 'bench/hello.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const hello = { proc: helloProc, info: JSON.parse(await new Promise<string>((res) => createInterface({ input: helloProc.stdout }).once('line', res))) as { port: number } };
+const hello = await child<{ port: number }>('bench/hello.ts');
 try {
   for (const spec of args.variant) {
     const [name, rest = ''] = spec.split(/:(.*)/s);
