@@ -181,6 +181,16 @@ t.test('npm run start:prod (compiled JavaScript, production settings, secrets fr
   t.same(Object.keys(files).sort(), ['AUDIT_SIGNING_KEY_FILE', 'JWT_PUBLIC_KEY_FILE', 'RESPONDENT_KEY_SECRET_FILE', 'TOKEN_SIGNING_KEY_FILE']);
   const env = serviceEnv(dataDir, files);
 
+  t.test('dist/ is written in Latin-1 (tools/latin1-dist.js), and the Chinese it escaped reads as written', async (t) => {
+    const wide = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? wide(join(dir, e.name)) : e.name.endsWith('.js') && /[\u0100-\uffff]/.test(readFileSync(join(dir, e.name), 'utf8')) ? [join(dir, e.name)] : []));
+    t.same(wide(join(root, 'dist')), [], 'no compiled file holds a character above U+00FF');
+    const s = await start('start:prod', env);
+    const categories = (await (await fetch(`http://127.0.0.1:${s.port}/api/v1/categories`)).json()) as { items: { code: string; label: { zhCN: string } }[] };
+    t.same(categories.items.map((c) => c.label.zhCN), ['行政执法', '公共服务', '经济和社会管理']);
+    await stops(t, s, 'SIGTERM', 'npm');
+  });
+
   t.test('answers with a token minted by the compiled token tool, then stops on SIGTERM', async (t) => {
     const s = await start('start:prod', env);
     const token = (await run('node', ['dist/cli/token.js', '--role', 'admin'], { cwd: root, env: { ...env, NODE_ENV: 'production' } })).stdout.trim();
