@@ -36,6 +36,19 @@ export async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> 
   return r;
 }
 
+/**
+ * What production's scheduled integrity scan (ratings module) has done by the time an office computes a ranking: the
+ * bench writes its ratings with SQL, so nothing has scanned them. Runs the cycle's scan (its first is full) and prints
+ * and returns its seconds, timed apart from the computation, which runs the incremental scan itself.
+ */
+export async function scheduledScan(s: Services, ctx: ReturnType<typeof systemContext>, cycleId: string): Promise<number> {
+  const t0 = performance.now();
+  const r = await s.ratingIntegrity.scan(ctx, { cycleId });
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(`  integrity scan, as scheduled (${r.full ? 'full' : 'incremental'}, ${r.held} held)`.padEnd(46) + ` ${(seconds * 1000).toFixed(0).padStart(7)} ms`);
+  return seconds;
+}
+
 /** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s); 0 once it is gone. */
 function cpuSecondsOf(pid: number): number {
   try {

@@ -6,7 +6,7 @@ import type { ValidationRule, ValueNode } from 'graphql';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
 import { DomainError, invalidMany } from '../lib/errors.js';
-import { guardScopeProblem, isGuarded } from '../lib/graphql.js';
+import { batchedResolver, guardScopeProblem, isGuarded } from '../lib/graphql.js';
 import type { FieldWeights } from '../lib/graphql-limits.js';
 import type { Services } from '../modules/services.js';
 import { isoDate } from '../lib/http.js';
@@ -97,6 +97,13 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
         loaders[type] = { ...(loaders[type] ?? {}), ...fields };
       }
     }
+    // Loaders become resolvers that batch per request and tick (lib/graphql.ts batchedResolver), over any resolver of the
+    // same field, as mercurius' own loaders would.
+    for (const [type, fields] of Object.entries(loaders)) {
+      const own = (resolvers[type] ?? {}) as Record<string, unknown>;
+      for (const [field, loader] of Object.entries(fields)) own[field] = batchedResolver(`${type}.${field}`, loader);
+      resolvers[type] = own as IResolvers[string];
+    }
     // Every root field must declare its roles (guard()); the service will not start otherwise.
     for (const root of ['Query', 'Mutation', 'Subscription']) {
       for (const [name, fn] of Object.entries((resolvers[root] as Record<string, unknown>) ?? {})) {
@@ -113,12 +120,13 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
       // reads them once the schema exists, and they were a third of its memory.
       schema: buildSchema([baseTypeDefs, ...modules.map((m) => m.typeDefs)].join('\n'), { noLocation: true }),
       resolvers,
-      loaders,
       // Mercurius' IDE loads React and GraphiQL from a CDN; src/plugins/graphiql.ts serves our own copy instead.
       graphiql: false,
       // No `queryDepth`: mercurius' would refuse every introspection query; limitOperations (below) applies the depth limit,
       // introspection exempt. No batches: one request is one operation, so the cost budget holds per request.
       allowBatchedQueries: false,
+      // Queries asked a third time run compiled (graphql-jit): a nested page of 50 ranking entries answers ~1.4× faster.
+      jit: 2,
       validationRules: [storableStrings],
       // Subscriptions over WebSocket: the upgrade request is authenticated like any other (Authorization header);
       // a browser, which cannot set that header, sends its token in graphql-ws connectionParams instead.
