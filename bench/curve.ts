@@ -28,7 +28,7 @@ import { generateLocalKeyPair } from '../src/lib/keys.js';
 import { systemContext } from '../src/lib/principal.js';
 import { createServices } from '../src/modules/services.js';
 import { admin as adminOn, cpuTimed, generateCampaign, scheduledScan, timed } from './campaign.js';
-import { child, ensureBuilt, QUIET_JOBS, rssMb, startProd } from './prod.js';
+import { child, ensureBuilt, idleRssMb, IDLE_SETTLE_SECONDS, QUIET_JOBS, rssMb, startProd } from './prod.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,7 +38,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
-    settle: { type: 'string', default: '5' },
+    settle: { type: 'string', default: String(IDLE_SETTLE_SECONDS) },
   },
 });
 const SCALE = Number(args.scale);
@@ -100,8 +100,7 @@ async function main() {
     children.push(hello.proc);
     const app = await startProd(url.toString(), QUIET_JOBS);
     children.push(app.proc);
-    await new Promise((r) => setTimeout(r, Number(args.settle) * 1000));
-    curve.rssIdleMb = rssMb(app.proc.pid!);
+    curve.rssIdleMb = await idleRssMb(app, Number(args.settle));
     const base = `http://127.0.0.1:${app.port}/api/v1`;
     const auth = { authorization: `Bearer ${app.adminToken}` };
     const deep = Math.floor((ranking!.inputCounts.units / 3) * 0.9);

@@ -1,6 +1,6 @@
 /**
  * The production build's memory, idle: RSS and V8 heap of `node dist/server.js` (bench/prod.ts) over a freshly
- * migrated, empty database, a few seconds after it is ready, and optionally a heap snapshot to see what holds it.
+ * migrated, empty database, once idle (IDLE_SETTLE_SECONDS after ready, bench/prod.ts; --settle N), and optionally a heap snapshot to see what holds it.
  *
  *   npx tsx bench/memory.ts                    (BENCH_DATABASE_URL as in bench/run.ts)
  *   npx tsx bench/memory.ts --snapshot         (also writes a .heapsnapshot into the current folder, via SIGUSR2)
@@ -17,9 +17,9 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { admin } from './campaign.js';
-import { ensureBuilt, QUIET_JOBS, startProd } from './prod.js';
+import { ensureBuilt, idleRssMb, IDLE_SETTLE_SECONDS, QUIET_JOBS, startProd } from './prod.js';
 
-const { values: args } = parseArgs({ options: { snapshot: { type: 'boolean', default: false }, settle: { type: 'string', default: '5' } } });
+const { values: args } = parseArgs({ options: { snapshot: { type: 'boolean', default: false }, settle: { type: 'string', default: String(IDLE_SETTLE_SECONDS) } } });
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const status = (pid: number, field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024);
@@ -39,10 +39,10 @@ try {
   const probeArgs = ['--import', new URL('./memory-probe.js', import.meta.url).href];
   const app = await startProd(url.toString(), { ...QUIET_JOBS, MEMORY_PROBE_FILE: probe }, [...probeArgs, ...(args.snapshot ? ['--heapsnapshot-signal=SIGUSR2'] : []), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])]);
   try {
-    await new Promise((r) => setTimeout(r, Number(args.settle) * 1000));
+    const rssMb = await idleRssMb(app, Number(args.settle));
     const pid = app.proc.pid!;
     app.proc.kill('SIGURG');
-    const result: Record<string, number | string> = { rssMb: status(pid, 'VmRSS'), rssAnonMb: status(pid, 'RssAnon'), rssFileMb: status(pid, 'RssFile') };
+    const result: Record<string, number | string> = { rssMb, rssAnonMb: status(pid, 'RssAnon'), rssFileMb: status(pid, 'RssFile') };
     for (let i = 0; i < 50 && !existsSync(probe); i++) await new Promise((r) => setTimeout(r, 100));
     const usage = JSON.parse(readFileSync(probe, 'utf8')) as NodeJS.MemoryUsage;
     Object.assign(result, { heapUsedMb: mb(usage.heapUsed), heapTotalMb: mb(usage.heapTotal), externalMb: mb(usage.external) });

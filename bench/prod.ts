@@ -68,6 +68,15 @@ export interface Prod {
   proc: ChildProcess;
   port: number;
   adminToken: string;
+  /** Date.now() when /readyz first answered 200 */
+  readyAt: number;
+}
+
+/** The process's RSS once it has been idle IDLE_SETTLE_SECONDS since ready (waits for what is left of them). */
+export async function idleRssMb(app: Prod, settleSeconds = IDLE_SETTLE_SECONDS): Promise<number> {
+  const wait = app.readyAt + settleSeconds * 1000 - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  return rssMb(app.proc.pid!);
 }
 
 /**
@@ -96,8 +105,9 @@ export async function startProd(databaseUrl: string, env: Record<string, string>
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+  const readyAt = Date.now();
   const adminToken = execFileSync(process.execPath, ['dist/cli/token.js', '--role', 'admin', '--ttl', '4h'], { cwd: root, env: full, encoding: 'utf8' }).trim();
-  return { proc, port, adminToken };
+  return { proc, port, adminToken, readyAt };
 }
 
 /** A bench helper process (`node --import tsx script`) and the JSON its first stdout line reports (e.g. its port). */
@@ -110,6 +120,13 @@ export async function child<T>(script: string, env: Record<string, string> = {})
   });
   return { proc, info };
 }
+
+/**
+ * How long after /readyz a process counts as idle for its RSS: V8's memory reducer collects the start-up garbage
+ * (schema and route building) once allocation has been quiet for a few seconds; 5 s after ready it has not yet run
+ * (RSS ~122 MB), from ~10 s on it has (~112 MB, unchanged at 40 s). Measured with `npx tsx bench/memory.ts --settle N`.
+ */
+export const IDLE_SETTLE_SECONDS = 15;
 
 /** A process's resident set size in MB (Linux /proc). */
 export const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024);

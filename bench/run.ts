@@ -37,7 +37,7 @@ import { admin as adminOn, generateCampaign, scheduledScan, timed } from './camp
 import { graphqlPages, median, postGraphql, wrk as wrkRun, WRK } from './graphql-probe.js';
 import type { WrkResult } from './graphql-probe.js';
 import { copyTables, installPlatformatic, PLATFORMATIC_VERSION, startPlatformatic } from './platformatic.js';
-import { buildFixedRate, child, ensureBuilt, QUIET_JOBS, rssMb, startProd } from './prod.js';
+import { buildFixedRate, child, ensureBuilt, idleRssMb, IDLE_SETTLE_SECONDS, QUIET_JOBS, rssMb, startProd } from './prod.js';
 import { wrkScript } from './rating-load.js';
 
 const { values: args } = parseArgs({
@@ -133,7 +133,7 @@ async function main() {
       children.push(plt.proc);
       pltPort = plt.port;
     }
-    const rssIdle = rssMb(app.proc.pid!);
+    const rssIdle = await idleRssMb(app);
     const base = `http://127.0.0.1:${app.port}/api/v1`;
     const auth = { authorization: `Bearer ${app.adminToken}` };
     const pltBase = `http://127.0.0.1:${pltPort}`;
@@ -231,7 +231,7 @@ async function main() {
     }
     if (!ONLY_TAIL) await graphqlAttack();
     const rssAfter = rssMb(app.proc.pid!);
-    report.push(`manyi RSS (node dist/server.js): ${rssIdle} MB idle after start, ${rssAfter} MB after the load`);
+    report.push(`manyi RSS (node dist/server.js): ${rssIdle} MB idle (${IDLE_SETTLE_SECONDS} s after ready), ${rssAfter} MB after the load`);
 
     if (!ONLY_TAIL && !args['no-import'] && SCALE === 1) {
       console.log('\nrating import (bench/ratings-import.ts) …');
