@@ -128,6 +128,20 @@ export async function child<T>(script: string, env: Record<string, string> = {})
  */
 export const IDLE_SETTLE_SECONDS = 15;
 
+/**
+ * The machine's CPU time so far (Linux /proc/stat, all CPUs, clock ticks): `steal` is time the hypervisor gave this
+ * virtual machine's CPUs to others. `stealShare(before, after)` is the share of the interval stolen: on a shared
+ * 2-core VM it reaches 10-40% for seconds at a time, and a fixed-rate run needing most of the CPU queues behind it.
+ */
+export function cpuTicks(): { total: number; steal: number } {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const n = fields.map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already counted in user)
+  return { total: n.slice(0, 8).reduce((a, b) => a + b, 0), steal: n[7] ?? 0 };
+}
+export const stealShare = (before: { total: number; steal: number }, after: { total: number; steal: number }) =>
+  after.total > before.total ? (after.steal - before.steal) / (after.total - before.total) : 0;
+
 /** A process's resident set size in MB (Linux /proc). */
 export const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024);
 

@@ -15,7 +15,7 @@
  * page, unit by id, the unit list and the public rating POST at half the rate wrk saturated it at, from a fixed-rate
  * generator in C (bench/fixed-rate.c, built here with the system's cc; latency from the time each request was due),
  * p50/p99/non-2xx, how late the generator itself was, and a hello-world at the same rate right after (the floor the
- * machine and the generator set in that run), with the load average. Also: RSS of the
+ * machine and the generator set in that run), with the load average and the CPU steal (/proc/stat) during each run. Also: RSS of the
  * manyi process idle and after the load, and the rating import against `psql \copy` (bench/ratings-import.ts).
  * Drops the database at the end.
  */
@@ -37,7 +37,7 @@ import { admin as adminOn, generateCampaign, scheduledScan, timed } from './camp
 import { graphqlPages, median, postGraphql, wrk as wrkRun, WRK } from './graphql-probe.js';
 import type { WrkResult } from './graphql-probe.js';
 import { copyTables, installPlatformatic, PLATFORMATIC_VERSION, startPlatformatic } from './platformatic.js';
-import { buildFixedRate, child, ensureBuilt, idleRssMb, IDLE_SETTLE_SECONDS, QUIET_JOBS, rssMb, startProd } from './prod.js';
+import { buildFixedRate, child, cpuTicks, ensureBuilt, idleRssMb, IDLE_SETTLE_SECONDS, QUIET_JOBS, rssMb, startProd, stealShare } from './prod.js';
 import { wrkScript } from './rating-load.js';
 
 const { values: args } = parseArgs({
@@ -220,12 +220,15 @@ async function main() {
       if (!p.tail) continue;
       const rate = Math.max(1, Math.round(saturated.get(p)! / 2));
       const load = loadavg()[0].toFixed(2);
+      const ticks0 = cpuTicks();
       const t = fixedRate(generator, { url: p.url, rate, seconds: DURATION * 2, ...p.tail });
+      const ticks1 = cpuTicks();
       // The floor: a hello-world at the same rate from the same generator, on the same (shared) machine.
       const floor = fixedRate(generator, { url: helloUrl, rate, seconds: DURATION * 2 });
+      const steal = `CPU steal ${(stealShare(ticks0, ticks1) * 100).toFixed(0)}%, then ${(stealShare(ticks1, cpuTicks()) * 100).toFixed(0)}%`;
       const line =
         `tail ${p.label.padEnd(45)} ${rate.toString().padStart(6)} req/s offered, ${t.rate.toFixed(0).padStart(6)} done: p50 ${t.p50.toFixed(2)} ms, p90 ${t.p90.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms = ${(t.p99 / t.p50).toFixed(1)}× p50 (goal ≤ 5×), max ${t.max.toFixed(1)} ms, non-2xx ${t.non2xx}, errors ${t.errors}, generator late p99 ${t.lateP99.toFixed(2)} ms, CPU ${t.cpuMs} ms; ` +
-        `hello-world at that rate: p50 ${floor.p50.toFixed(2)} ms, p99 ${floor.p99.toFixed(2)} ms = ${(floor.p99 / floor.p50).toFixed(1)}× p50, generator late p99 ${floor.lateP99.toFixed(2)} ms; load average ${load}`;
+        `hello-world at that rate: p50 ${floor.p50.toFixed(2)} ms, p99 ${floor.p99.toFixed(2)} ms = ${(floor.p99 / floor.p50).toFixed(1)}× p50, generator late p99 ${floor.lateP99.toFixed(2)} ms; load average ${load}; ${steal}`;
       console.log(line);
       report.push(line);
     }
