@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 
 export const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p));
@@ -33,26 +34,35 @@ export function wrk(run: { duration: number; connections: number }, url: string,
   return { rps, p50: pct('50'), p99: pct('99'), non2xx };
 }
 
-const socketErrors = ['UND_ERR_SOCKET', 'EPIPE', 'ECONNRESET'];
-
 /**
- * POST /graphql on a connection of its own (`connection: close`): a keep-alive socket pooled before wrk ran may have
- * been closed by the service since, and writing a request to it fails with EPIPE. Once more if the socket still fails
- * before an answer; a service that answers and closes before a huge body is sent has refused it all the same.
+ * POST /graphql on a connection of its own (node:http, no agent): fetch would take a keep-alive socket from its pool,
+ * and one pooled minutes earlier (the warm-up, before wrk held this process in execFileSync) has been closed by the
+ * service since while its close event still waits for this event loop, so the request fails (EPIPE, UND_ERR_SOCKET), twice in a row
+ * (the first GraphQL probe of a full `npm run bench` reported "connection closed (EPIPE)" for one alias). A service
+ * that answers and closes before a huge body is sent has refused it all the same: `closed` names the socket error.
  */
-export async function postGraphql(port: number, query: string, headers: Record<string, string> = {}, retry = true): Promise<{ status: number; body: unknown } | { closed: string }> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', connection: 'close', ...headers },
-      body: JSON.stringify({ query }),
-    });
-    return { status: res.status, body: await res.json() };
-  } catch (err) {
-    const code = (err as { cause?: { code?: string } }).cause?.code ?? 'error';
-    if (retry && socketErrors.includes(code)) return postGraphql(port, query, headers, false);
-    return { closed: code };
-  }
+export function postGraphql(port: number, query: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown } | { closed: string }> {
+  const payload = JSON.stringify({ query });
+  return new Promise((resolve) => {
+    const req = request(
+      { host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (err: NodeJS.ErrnoException) => resolve({ closed: err.code ?? 'error' }));
+        res.on('end', () => {
+          try {
+            resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown });
+          } catch {
+            resolve({ closed: `status ${res.statusCode} without a JSON body` });
+          }
+        });
+      },
+    );
+    // after an answer, a reset while the rest of a huge body was still being written changes nothing (resolved once)
+    req.on('error', (err: NodeJS.ErrnoException) => resolve({ closed: err.code ?? 'error' }));
+    req.end(payload);
+  });
 }
 
 export interface PagePair {
