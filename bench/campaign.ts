@@ -5,13 +5,14 @@
  * inspection report per unit with findings, 1,500 complaints, 2,500 problems and 4,000 deeds. Scale k multiplies units,
  * ratings and the per-campaign records by k (regions and departments stay).
  */
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { defaultSettings } from '../src/modules/cycles/schemas.js';
 import { systemContext } from '../src/lib/principal.js';
 import type { Services } from '../src/modules/services.js';
+import { cpuSecondsOf } from './prod.js';
 
 export const UNITS = 2135;
 export const DEPARTMENTS = 69;
@@ -47,16 +48,6 @@ export async function scheduledScan(s: Services, ctx: ReturnType<typeof systemCo
   const seconds = (performance.now() - t0) / 1000;
   console.log(`  integrity scan, as scheduled (${r.full ? 'full' : 'incremental'}, ${r.held} held)`.padEnd(46) + ` ${(seconds * 1000).toFixed(0).padStart(7)} ms`);
   return seconds;
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s); 0 once it is gone. */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 /**

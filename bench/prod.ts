@@ -142,6 +142,36 @@ export function cpuTicks(): { total: number; steal: number } {
 export const stealShare = (before: { total: number; steal: number }, after: { total: number; steal: number }) =>
   after.total > before.total ? (after.steal - before.steal) / (after.total - before.total) : 0;
 
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s); 0 once it is gone. */
+export function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Waits until a process is idle: under 5% of a core over two 250 ms readings in a row (at most `maxSeconds`). wrk ends
+ * by closing its sockets with a request on each still being served, and a service saturated by a slow path (the
+ * nested GraphQL page) works through those abandoned requests for up to ~2 s after: a run started then measures that
+ * leftover, not its own path (the public page's p99 right after the GraphQL run: 80-980 ms; after 2 s idle: 4-7 ms).
+ * Returns the seconds waited.
+ */
+export async function quiesce(pid: number, maxSeconds = 15): Promise<number> {
+  const t0 = Date.now();
+  let calm = 0;
+  let last = cpuSecondsOf(pid);
+  while (calm < 2 && Date.now() - t0 < maxSeconds * 1000) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = cpuSecondsOf(pid);
+    calm = now - last <= 0.0125 ? calm + 1 : 0;
+    last = now;
+  }
+  return (Date.now() - t0) / 1000;
+}
+
 /** A process's resident set size in MB (Linux /proc). */
 export const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024);
 

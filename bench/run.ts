@@ -37,7 +37,7 @@ import { admin as adminOn, generateCampaign, scheduledScan, timed } from './camp
 import { graphqlPages, median, postGraphql, wrk as wrkRun, WRK } from './graphql-probe.js';
 import type { WrkResult } from './graphql-probe.js';
 import { copyTables, installPlatformatic, PLATFORMATIC_VERSION, startPlatformatic } from './platformatic.js';
-import { buildFixedRate, child, cpuTicks, ensureBuilt, idleRssMb, IDLE_SETTLE_SECONDS, QUIET_JOBS, rssMb, startProd, stealShare } from './prod.js';
+import { buildFixedRate, child, cpuTicks, ensureBuilt, idleRssMb, IDLE_SETTLE_SECONDS, QUIET_JOBS, quiesce, rssMb, startProd, stealShare } from './prod.js';
 import { wrkScript } from './rating-load.js';
 
 const { values: args } = parseArgs({
@@ -215,15 +215,18 @@ async function main() {
       report.push(line);
     }
 
-    console.log(`\ntail at half the saturating rate (bench/fixed-rate.c, ≤ ${CONNECTIONS} connections, ${DURATION * 2} s each)`);
+    console.log(`\ntail at half the saturating rate (bench/fixed-rate.c, ≤ ${CONNECTIONS} connections, ${DURATION * 2} s each, each from an idle server)`);
     for (const p of paths) {
       if (!p.tail) continue;
       const rate = Math.max(1, Math.round(saturated.get(p)! / 2));
       const load = loadavg()[0].toFixed(2);
+      // each run starts with its server idle: not behind the requests the run before abandoned (bench/prod.ts quiesce)
+      await quiesce(app.proc.pid!);
       const ticks0 = cpuTicks();
       const t = fixedRate(generator, { url: p.url, rate, seconds: DURATION * 2, ...p.tail });
       const ticks1 = cpuTicks();
       // The floor: a hello-world at the same rate from the same generator, on the same (shared) machine.
+      await quiesce(hello.proc.pid!);
       const floor = fixedRate(generator, { url: helloUrl, rate, seconds: DURATION * 2 });
       const steal = `CPU steal ${(stealShare(ticks0, ticks1) * 100).toFixed(0)}%, then ${(stealShare(ticks1, cpuTicks()) * 100).toFixed(0)}%`;
       const line =
