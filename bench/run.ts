@@ -219,9 +219,9 @@ async function main() {
     for (const p of paths) {
       if (!p.tail) continue;
       const rate = Math.max(1, Math.round(saturated.get(p)! / 2));
-      const load = loadavg()[0].toFixed(2);
       // each run starts with its server idle: not behind the requests the run before abandoned (bench/prod.ts quiesce)
       await quiesce(app.proc.pid!);
+      const load = loadavg()[0].toFixed(2);
       const ticks0 = cpuTicks();
       const t = fixedRate(generator, { url: p.url, rate, seconds: DURATION * 2, ...p.tail });
       const ticks1 = cpuTicks();

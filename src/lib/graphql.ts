@@ -114,9 +114,11 @@ function flushWhenIdle(r: RequestLoads): void {
   });
 }
 
+/** What identifies one request's execution: the reply is one per HTTP request; a subscription's context has none but is itself one per operation. */
+const executionOf = (context: MercuriusContext): object => (context.reply as object | undefined) ?? context;
+
 function loadEntities(fetch: EntityFetch, context: MercuriusContext, ids: string[]): Promise<unknown[]> {
-  // the reply is one per HTTP request; a subscription's context has none but is itself one per operation
-  const key = (context.reply as object | undefined) ?? context;
+  const key = executionOf(context);
   let r = requestLoads.get(key);
   if (!r) requestLoads.set(key, (r = { context, rows: new Map(), pending: new Map(), inFlight: 0, scheduled: false }));
   let rows = r.rows.get(fetch);
@@ -170,18 +172,19 @@ export function batchedResolver(name: string, loader: MercuriusLoaders[string][s
       w.settle.forEach((s, i) => s.resolve(data[i]));
     }, fail);
   };
+  /** The execution's next batch of this field, run once the tick's fields have asked. */
+  const open = (key: object, context: MercuriusContext): Waiting => {
+    const w: Waiting = { queries: [], settle: [] };
+    waiting.set(key, w);
+    process.nextTick(() => {
+      waiting.delete(key);
+      run(context, w);
+    });
+    return w;
+  };
   return (obj, params, context) => {
-    // the reply is one per HTTP request; a subscription's context has none but is itself one per operation
-    const key = (context.reply as object | undefined) ?? context;
-    let w = waiting.get(key);
-    if (!w) {
-      const batch: Waiting = (w = { queries: [], settle: [] });
-      waiting.set(key, batch);
-      process.nextTick(() => {
-        waiting.delete(key);
-        run(context, batch);
-      });
-    }
+    const key = executionOf(context);
+    const w = waiting.get(key) ?? open(key, context);
     w.queries.push({ obj, params });
     return new Promise((resolve, reject) => w.settle.push({ resolve, reject }));
   };

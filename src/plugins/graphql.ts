@@ -180,7 +180,8 @@ export default fp<{ config: Config; modules: GraphqlModule[] }>(
       },
     });
     const own = (map: Record<string, unknown>, type: string, field: string) => !!(map[type] as Record<string, unknown> | undefined)?.[field];
-    const isResolved = (type: string, field: string) => own(resolvers, type, field) || own(loaders, type, field);
+    // (loaders are resolvers by now)
+    const isResolved = (type: string, field: string) => own(resolvers, type, field);
     limitOperations(app, config, weights, isResolved);
     cachePureAnswers(app, pure, isResolved);
   },
