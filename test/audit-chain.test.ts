@@ -56,6 +56,25 @@ t.test('an entry whose writer left the digest to the sealer (the public rating i
   t.match(await verify(), { valid: true });
 });
 
+t.test('a seal run over many such entries (the sealer works in slices between requests) links each once, with its own digest', async (t) => {
+  const before = (await links()).length;
+  const ids: string[] = [];
+  for (let i = 0; i < 130; i++) {
+    const r = await h.app.services.ratings.submit(ctx, { unitId: w.units.taxHallA.id, channel: 'hotline', level: (i % 5) + 1, source: 'audit-chain-test', externalId: `slice-${i}` });
+    ids.push(r.id);
+  }
+  const sealed = await audit.seal();
+  t.ok(sealed.sealed >= 130, `one run sealed them all (${sealed.sealed})`);
+  const rows = await h.sql<{ position: number; digest: string; seq: number }>(
+    `select c.position::int, c.digest, a.seq::int from audit_chain c join audit_log a on a.seq = c.entry_seq where a.entity_id = any($1) and a.action = 'rating.submitted' order by c.position`,
+    [ids],
+  );
+  t.equal(rows.length, 130, 'every rating entry is linked exactly once');
+  t.equal(new Set(rows.map((r) => r.digest)).size, 130, 'each with a digest of its own content');
+  t.same((await links()).map((l) => l.position), Array.from({ length: before + sealed.sealed }, (_, i) => i + 1), 'positions stay 1…n');
+  t.match(await verify(), { valid: true, firstBroken: null });
+});
+
 t.test('50 concurrent audited writes all end up linked exactly once, in one chain without gaps', async (t) => {
   const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => createRegion(`CC${i}`)));
   t.same(responses.filter((r) => r.statusCode !== 201).map((r) => r.body), []);

@@ -12,6 +12,7 @@ import { BOM, csvLine } from './csv.js';
 import { z } from 'zod';
 import type { Database, Db } from '../db/client.js';
 import { DomainError, notFound } from './errors.js';
+import { yieldToIo } from './event-loop.js';
 import { paginate, pageQuery } from './http.js';
 import type { Page } from './http.js';
 import { ImportFileError, rowsOf } from './import-rows.js';
@@ -180,7 +181,6 @@ const WRITE_SESSIONS = 2;
 const RAW_MAX_CHARS = 500;
 /** Rows parsed between two turns of the event loop (see the read loop in `run`). */
 const YIELD_EVERY_ROWS = 200;
-const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Orphaned jobs failed per transaction by one recovery pass. */
 const RECOVERY_BATCH = 100;
 
