@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, importSPKI, jwtVerify } from 'jose';
 import type { CryptoKey, JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
@@ -185,11 +186,9 @@ export default fp<AuthOptions>(
       throw new Error(`route ${String(route.method)} ${route.url} does not declare config.access`);
     });
 
-    app.addHook('onRequest', async (request, reply) => {
-      request.ctx = { principal: anonymous, requestId: request.id };
+    /** Whether the authenticated caller may call this route; throws the 401/403 problem otherwise. */
+    const authorize = (request: FastifyRequest, reply: FastifyReply): void => {
       const routeConfig = request.routeOptions.config;
-      if (routeConfig?.ownAuthorization) return;
-      request.ctx.principal = await authenticate(request.headers.authorization);
       const access = routeConfig?.access;
       if (!access) return;
       const role = request.ctx.principal.role;
@@ -206,6 +205,26 @@ export default fp<AuthOptions>(
         throw unauthorized();
       }
       throw forbidden(`role ${role} may not call ${request.method} ${request.routeOptions.url}`);
+    };
+    // Callback style: a request without a token (the public's) is decided synchronously, without the promise and
+    // microtask turn an async hook costs on every request; a token is verified asynchronously.
+    app.addHook('onRequest', (request, reply, done) => {
+      request.ctx = { principal: anonymous, requestId: request.id };
+      if (request.routeOptions.config?.ownAuthorization) return done();
+      const settle = () => {
+        try {
+          authorize(request, reply);
+        } catch (err) {
+          return done(err as Error);
+        }
+        done();
+      };
+      const header = request.headers.authorization;
+      if (!header) return settle();
+      authenticate(header).then((principal) => {
+        request.ctx.principal = principal;
+        settle();
+      }, done);
     });
   },
   { name: 'auth' },

@@ -235,10 +235,11 @@ export default fp(
     app.addHook('preClose', async () => {
       closing = true;
     });
-    app.addHook('onRequest', async (request, reply) => {
-      if (!closing) return;
+    // Callback style: every request passes here, and an async hook costs a promise and a microtask turn each.
+    app.addHook('onRequest', (request, reply, done) => {
+      if (!closing) return done();
       const problem = toProblem(new DomainError(503, 'shutting_down', 'Service Unavailable', 'this instance is shutting down; retry'), request.url);
-      return sendProblem(request, reply.header('connection', 'close'), problem);
+      void sendProblem(request, reply.header('connection', 'close'), problem);
     });
 
     app.setErrorHandler((err, request, reply) => {

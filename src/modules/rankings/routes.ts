@@ -222,10 +222,11 @@ export const rankingRoutes: FastifyPluginAsyncZod = async (app) => {
   const byUrl = new LruCache<string>({ entries: 4096 });
   app.get('/public/rankings/:id', {
     config: { access: EVERYONE, rateLimit: cachedSnapshotRead },
-    onRequest: async (req, reply) => {
+    onRequest: (req, reply, done) => {
       const key = byUrl.get(req.url);
       const body = key === undefined ? undefined : pages.get(key);
-      if (body) return body.send(req, reply, SNAPSHOT_CACHE_CONTROL);
+      if (body) body.send(req, reply, SNAPSHOT_CACHE_CONTROL);
+      else done();
     },
     schema: {
       operationId: 'getPublicRanking',
