@@ -46,13 +46,23 @@ t.test('audited writes are pending until the sealer links them; the log shows th
   t.match(after.at(-1), { chainStatus: 'sealed', position: Number, prevHash: /^[0-9a-f]{64}$/, hash: /^[0-9a-f]{64}$/, sealedAt: String });
 });
 
-t.test('an entry whose writer left the digest to the sealer (the public rating intake) is digested when sealed, and verifies', async (t) => {
-  const res = await h.as('anonymous', { method: 'POST', url: api('/public/ratings'), payload: { unitId: w.units.taxHallA.id, channel: 'portal', level: 2, comment: '排队太久', respondentKey: '13900001111' } });
+t.test('a public rating entry, completed by the intake statement (its cycle), carries the digest of what was stored', async (t) => {
+  const res = await h.as('anonymous', { method: 'POST', url: api('/public/ratings'), payload: { unitId: w.units.taxHallA.id, channel: 'portal', level: 2, comment: '排队太久 "引号" \\ 反斜杠', respondentKey: '13900001111' } });
   t.equal(res.statusCode, 201, res.body);
-  const entries = async () => (await h.as('admin', { method: 'GET', url: api(`/audit-log?entityId=${res.json().id}`) })).json().items;
-  t.match(await entries(), [{ action: 'rating.submitted', chainStatus: 'pending', digest: null, after: { id: res.json().id, cycleId: null } }]);
+  const entries = async (id: string) => (await h.as('admin', { method: 'GET', url: api(`/audit-log?entityId=${id}`) })).json().items;
+  const [pending] = await entries(res.json().id);
+  t.match(pending, { action: 'rating.submitted', chainStatus: 'pending', digest: /^[0-9a-f]{64}$/, after: { id: res.json().id, cycleId: null } });
+  t.equal(pending.digest, entryDigest({ ...pending, occurredAt: new Date(pending.occurredAt) }), 'the digest entryDigest computes from the stored entry');
+
+  // A rating in a cycle: the attributed cycle id is in the stored entry and in its digest.
+  const cycle = await cycleInPhase(h, 'assessment', [w.units.taxHallB.id], '摘要周期');
+  const inCycle = await h.app.services.ratings.submit(ctx, { unitId: w.units.taxHallB.id, channel: 'hotline', level: 4, source: 'audit-chain-test', externalId: 'digest-cycle', cycleId: cycle.id });
+  const [withCycle] = await entries(inCycle.id);
+  t.match(withCycle, { chainStatus: 'pending', digest: /^[0-9a-f]{64}$/, after: { id: inCycle.id, cycleId: cycle.id } });
+  t.equal(withCycle.digest, entryDigest({ ...withCycle, occurredAt: new Date(withCycle.occurredAt) }));
+
   await audit.seal();
-  t.match(await entries(), [{ action: 'rating.submitted', chainStatus: 'sealed', digest: /^[0-9a-f]{64}$/ }]);
+  t.match(await entries(res.json().id), [{ action: 'rating.submitted', chainStatus: 'sealed', digest: pending.digest }]);
   t.match(await verify(), { valid: true });
 });
 

@@ -18,19 +18,22 @@ export interface EntryContent {
 
 /** SHA-256 of the entry's canonical JSON (keys sorted, dates as ISO strings); the writer stores it beside the entry. */
 export function entryDigest(e: EntryContent): string {
-  return sha256(
-    canonicalJson({
-      occurredAt: e.occurredAt.toISOString(),
-      actor: e.actor,
-      role: e.role,
-      action: e.action,
-      entityType: e.entityType,
-      entityId: e.entityId,
-      before: e.before ?? null,
-      after: e.after ?? null,
-      requestId: e.requestId ?? null,
-    }),
-  );
+  return sha256(entryCanonicalJson(e));
+}
+
+/** The text entryDigest hashes. */
+export function entryCanonicalJson(e: EntryContent): string {
+  return canonicalJson({
+    occurredAt: e.occurredAt.toISOString(),
+    actor: e.actor,
+    role: e.role,
+    action: e.action,
+    entityType: e.entityType,
+    entityId: e.entityId,
+    before: e.before ?? null,
+    after: e.after ?? null,
+    requestId: e.requestId ?? null,
+  });
 }
 
 /** A link's hash: its position, the entry it seals (seq and digest) and the previous link's hash. */

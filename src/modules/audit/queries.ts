@@ -6,8 +6,14 @@ import { auditLog } from './tables.js';
 export interface PreparedAuditEntry extends EntryContent {
   /** A value, or an SQL expression over the caller's CTEs when the statement completes the content (then `digest` is null). */
   after: unknown;
-  /** null: the sealer computes it from the stored content. */
+  /** null: the sealer computes it from the stored content (unless `digestAround` lets the statement compute it). */
   digest: string | null;
+  /**
+   * For an entry whose `after[key]` the statement sets (audit.prepare's `completes`): its canonical JSON before and
+   * after that value, so the statement stores sha256(before ‖ value as JSON ‖ after), the digest `entryDigest` computes
+   * from the stored row. null: left to the sealer.
+   */
+  digestAround?: readonly [string, string] | null;
 }
 
 /** The columns an entry fills, with the cast each value takes in the statement. */
@@ -48,6 +54,13 @@ function insertRows(count: number, cell: (i: number, c: Column) => unknown, from
 
 const placeholderName = (i: number, c: Column) => `audit${i}_${c}`;
 
+/** One entry's `after[key]` set by the statement to `value` (a jsonb expression of a string or null over its CTEs). */
+export interface CompletedField {
+  index: number;
+  key: string;
+  value: SQL;
+}
+
 /**
  * What the audit module lends other modules: its INSERT as a statement fragment, for a hot path that commits a change
  * and its audit entries in ONE statement (a data-modifying CTE is atomic: both or neither) instead of a transaction of
@@ -63,10 +76,16 @@ export const auditQueries = {
    * The same INSERT for a prepared statement (src/db/prepared.ts): `count` entries whose values are placeholders,
    * filled by `placeholderValues`. `after(i, value)` may wrap an entry's `after` in SQL over the caller's CTEs.
    */
-  insertSqlPrepared(count: number, { from, after }: { from?: SQL; after?: (i: number, value: SQL) => SQL } = {}): SQL {
+  insertSqlPrepared(count: number, { from, completed }: { from?: SQL; completed?: CompletedField } = {}): SQL {
     return insertRows(count, (i, c) => {
       const p = sql`${sql.placeholder(placeholderName(i, c))}`;
-      return c === 'after' && after ? after(i, sql`${p}::jsonb`) : sql`${p}::${sql.raw(COLUMNS[c])}`;
+      if (completed?.index === i && c === 'after') return sql`jsonb_set(${p}::jsonb, ${sql.raw(`'{${completed.key}}'`)}, ${completed.value})`;
+      if (completed?.index === i && c === 'digest') {
+        // jsonb's text of a string or null is JSON.stringify's, so these are the bytes canonicalJson gives the stored entry
+        const [before, after] = [sql.placeholder(`${placeholderName(i, c)}_before`), sql.placeholder(`${placeholderName(i, c)}_after`)];
+        return sql`coalesce(${p}::text, encode(sha256(convert_to(${before}::text || (${completed.value})::text || ${after}::text, 'UTF8')), 'hex'))`;
+      }
+      return sql`${p}::${sql.raw(COLUMNS[c])}`;
     }, from);
   },
 
@@ -75,6 +94,8 @@ export const auditQueries = {
     const values: Record<string, unknown> = {};
     entries.forEach((e, i) => {
       for (const c of columnNames) values[placeholderName(i, c)] = bound(e, c);
+      values[`${placeholderName(i, 'digest')}_before`] = e.digestAround?.[0] ?? null;
+      values[`${placeholderName(i, 'digest')}_after`] = e.digestAround?.[1] ?? null;
     });
     return values;
   },

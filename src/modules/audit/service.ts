@@ -11,7 +11,9 @@ import type { Page } from '../../lib/http.js';
 import type { KeyPair } from '../../lib/keys.js';
 import { loadSigningKeyPair } from '../../lib/keys.js';
 import type { RequestContext } from '../../lib/principal.js';
-import { GENESIS_HASH, entryDigest, linkHash } from './chain.js';
+import { randomUUID } from 'node:crypto';
+import { GENESIS_HASH, entryCanonicalJson, entryDigest, linkHash } from './chain.js';
+import type { EntryContent } from './chain.js';
 import type { PreparedAuditEntry } from './queries.js';
 import { auditRepository } from './repository.js';
 import type { AuditFilter, CheckpointRow, LinkRow, PendingEntry } from './repository.js';
@@ -80,10 +82,12 @@ export interface SealResult {
 }
 
 /**
- * The rows `record` inserts: each entry's content as it will be stored, and its digest — unless `digest: false`, for
- * entries the caller's statement completes in SQL (the sealer digests them from what was stored).
+ * The rows `record` inserts: each entry's content as it will be stored, and its digest. `digest: false`: the caller's
+ * statement completes the entries in SQL and the sealer digests them from what was stored. `completes: key`: the
+ * statement sets `after[key]` (a string or null) and computes the digest itself, from the canonical JSON around that
+ * value (`digestAround`), so the sealer only links the entry.
  */
-function prepare(ctx: RequestContext, entries: AuditEntryInput | AuditEntryInput[], { digest = true }: { digest?: boolean } = {}): PreparedAuditEntry[] {
+function prepare(ctx: RequestContext, entries: AuditEntryInput | AuditEntryInput[], { digest = true, completes }: { digest?: boolean; completes?: string } = {}): PreparedAuditEntry[] {
   const list = Array.isArray(entries) ? entries : [entries];
   const occurredAt = new Date();
   return list.map((e) => {
@@ -98,8 +102,20 @@ function prepare(ctx: RequestContext, entries: AuditEntryInput | AuditEntryInput
       after: toJson(e.after),
       requestId: ctx.requestId,
     };
+    if (completes !== undefined) return { ...content, digest: null, digestAround: canonicalAround(content, completes) };
     return { ...content, digest: digest ? entryDigest(content) : null };
   });
+}
+
+/** Stands for the value the statement fills in; random per process, so no stored text can contain it. */
+const PENDING_VALUE = `manyi-pending-${randomUUID()}`;
+
+/** The entry's canonical JSON (what entryDigest hashes) split where `after[key]`'s value goes; null if it cannot be. */
+function canonicalAround(content: EntryContent, key: string): readonly [string, string] | null {
+  const after = content.after;
+  if (after === null || typeof after !== 'object' || Array.isArray(after)) return null;
+  const parts = entryCanonicalJson({ ...content, after: { ...(after as Record<string, unknown>), [key]: PENDING_VALUE } }).split(JSON.stringify(PENDING_VALUE));
+  return parts.length === 2 ? [parts[0], parts[1]] : null;
 }
 
 export function createAuditService({ db, config, keys }: { db: Db; config: Config; keys?: KeyPair }) {

@@ -88,10 +88,10 @@ function intakeStatementOf(name: string, shape: IntakeShape) {
       ? sql`, opened as (insert into ${ratingFollowUps} (id, rating_id, unit_id, verify_by, deadline, state, version, created_at, updated_at)
           select ${v('fu_id')}::uuid, i.id, i.unit_id, ${ts('fu_verify_by')}, ${ts('fu_deadline')}, ${v('fu_state')}, ${v('fu_version')}, ${ts('fu_created_at')}, ${ts('fu_updated_at')} from inserted i)`
       : sql``;
-    // The rating's entry (the first) gets the attributed cycle in SQL; the sealer digests what this statement stores.
+    // The rating's entry (the first) gets the attributed cycle in SQL, and its digest with it (audit.prepare `completes`).
     const audited = auditQueries.insertSqlPrepared(shape.entries, {
       from: sql`inserted`,
-      after: (i, after) => (i === 0 ? sql`jsonb_set(${after}, '{cycleId}', coalesce(to_jsonb(inserted.cycle_id), 'null'::jsonb))` : after),
+      completed: { index: 0, key: 'cycleId', value: sql`coalesce(to_jsonb(inserted.cycle_id), 'null'::jsonb)` },
     });
     return sql`
       with facts as (select ${u.id} as id, ${u.active} as active, ${cycle} as cycle_id, ${taken} as taken from ${u} where ${u.id} = ${v('unit_id')}::uuid),
@@ -130,9 +130,9 @@ export const ratingsRepository = {
    * The whole intake in ONE statement, atomic without a transaction's extra round trips: reads the unit, attributes the
    * cycle (归属周期, the enrollments rule) unless one is given, counts the respondent's ratings of the unit that day, and
    * — when the unit is active, the daily limit not reached and (source, external_id) new — stores the rating, its
-   * follow-up and their audit entries. The rating's entry is completed in SQL (its cycle), so its digest is left to the
-   * sealer. The daily limit stays race-free through its unique index (a concurrent twin fails on it). A named prepared
-   * statement per shape (src/db/prepared.ts): planned once per connection, not on every rating.
+   * follow-up and their audit entries. The rating's entry is completed in SQL (its cycle), its digest with it. The
+   * daily limit stays race-free through its unique index (a concurrent twin fails on it). A named prepared statement
+   * per shape (src/db/prepared.ts): planned once per connection, not on every rating.
    */
   async storeAudited(
     db: Db,
@@ -141,7 +141,7 @@ export const ratingsRepository = {
       cycle: { id: string } | { attributeAt: Date };
       limit: { perDay: number } | null;
       followUp: FollowUpRow | null;
-      /** The rating's entry first, prepared without a digest: its `after` gets the attributed cycleId here. */
+      /** The rating's entry first, prepared to be completed here (`completes: 'cycleId'`): its `after` and digest get the attributed cycle. */
       entries: PreparedAuditEntry[];
     },
   ): Promise<IntakeOutcome> {

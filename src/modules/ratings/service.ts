@@ -175,7 +175,7 @@ export function createRatingsService({
       cycle: input.cycleId ? { id: input.cycleId } : { attributeAt: collectedAt },
       limit: limitedDay ? { perDay } : null,
       followUp,
-      entries: [...audit.prepare(ctx, submitted, { digest: false }), ...audit.prepare(ctx, entries)],
+      entries: [...audit.prepare(ctx, submitted, { completes: 'cycleId' }), ...audit.prepare(ctx, entries)],
     });
     if (!outcome.unitFound) throw invalid('unitId', `unit ${input.unitId} does not exist`);
     if (!outcome.active) throw invalid('unitId', `unit ${input.unitId} is deactivated and takes no ratings`);
