@@ -5,6 +5,7 @@ import { loadConfig, testConfig } from '../src/config.js';
 import { drizzleOnClient } from '../src/db/client.js';
 import { systemContext } from '../src/lib/principal.js';
 import { entryDigest, linkHash } from '../src/modules/audit/chain.js';
+import type { EntryContent } from '../src/modules/audit/chain.js';
 import { createAuditService } from '../src/modules/audit/service.js';
 import { cycleInPhase } from './fixtures-cycles.js';
 import { referenceWorld } from './fixtures.js';
@@ -66,7 +67,7 @@ t.test('a public rating entry, completed by the intake statement (its cycle), ca
   t.match(await verify(), { valid: true });
 });
 
-t.test('a seal run over many such entries (the sealer works in slices between requests) links each once, with its own digest', async (t) => {
+t.test('a seal run over many rating entries (the sealer links in slices between requests) links each once, with its own digest', async (t) => {
   const before = (await links()).length;
   const ids: string[] = [];
   for (let i = 0; i < 130; i++) {
@@ -82,6 +83,26 @@ t.test('a seal run over many such entries (the sealer works in slices between re
   t.equal(rows.length, 130, 'every rating entry is linked exactly once');
   t.equal(new Set(rows.map((r) => r.digest)).size, 130, 'each with a digest of its own content');
   t.same((await links()).map((l) => l.position), Array.from({ length: before + sealed.sealed }, (_, i) => i + 1), 'positions stay 1…n');
+  t.match(await verify(), { valid: true, firstBroken: null });
+});
+
+t.test('entries written without a digest (the bulk entries of the default-rating job) are digested by the sealer in slices, each from its own content', async (t) => {
+  // As the default-rating job writes them: many entries at once, digest left null for the sealer.
+  await h.sql(
+    `insert into audit_log (occurred_at, actor, role, action, entity_type, entity_id, before, after, request_id, digest)
+     select now(), 'system:audit-chain-test', 'system', 'rating.defaulted', 'rating', 'undigested-' || n, null, jsonb_build_object('n', n, 'note', '默认 "好评"'), null, null
+     from generate_series(1, 130) n`,
+  );
+  t.match(await audit.seal(), { ran: true });
+  const rows = await h.sql<{ entity_id: string; digest: string }>(
+    `select a.entity_id, c.digest from audit_chain c join audit_log a on a.seq = c.entry_seq where a.entity_id like 'undigested-%'`,
+  );
+  t.equal(rows.length, 130, 'every entry is linked once');
+  const listed = (await h.as('admin', { method: 'GET', url: api('/audit-log?action=rating.defaulted&limit=200') })).json().items as (Omit<EntryContent, 'occurredAt'> & { occurredAt: string })[];
+  const byEntity = new Map(rows.map((r) => [r.entity_id, r.digest]));
+  const mine = listed.filter((e) => e.entityId.startsWith('undigested-'));
+  t.equal(mine.length, 130);
+  t.ok(mine.every((e) => byEntity.get(e.entityId) === entryDigest({ ...e, occurredAt: new Date(e.occurredAt) })), 'each link carries the digest of its entry');
   t.match(await verify(), { valid: true, firstBroken: null });
 });
 

@@ -74,7 +74,9 @@ export const auditQueries = {
 
   /**
    * The same INSERT for a prepared statement (src/db/prepared.ts): `count` entries whose values are placeholders,
-   * filled by `placeholderValues`. `after(i, value)` may wrap an entry's `after` in SQL over the caller's CTEs.
+   * filled by `placeholderValues`. `completed`: the entry whose `after[key]` the statement sets over the caller's CTEs,
+   * and whose digest it computes from the canonical JSON around that value (`digestAround`; null there leaves the digest
+   * null, for the sealer).
    */
   insertSqlPrepared(count: number, { from, completed }: { from?: SQL; completed?: CompletedField } = {}): SQL {
     return insertRows(count, (i, c) => {
@@ -83,7 +85,7 @@ export const auditQueries = {
       if (completed?.index === i && c === 'digest') {
         // jsonb's text of a string or null is JSON.stringify's, so these are the bytes canonicalJson gives the stored entry
         const [before, after] = [sql.placeholder(`${placeholderName(i, c)}_before`), sql.placeholder(`${placeholderName(i, c)}_after`)];
-        return sql`coalesce(${p}::text, encode(sha256(convert_to(${before}::text || (${completed.value})::text || ${after}::text, 'UTF8')), 'hex'))`;
+        return sql`encode(sha256(convert_to(${before}::text || (${completed.value})::text || ${after}::text, 'UTF8')), 'hex')`;
       }
       return sql`${p}::${sql.raw(COLUMNS[c])}`;
     }, from);
